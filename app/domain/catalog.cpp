@@ -1,0 +1,1065 @@
+// Catalog loader and checker. It reads every file completely and collects every problem
+// (up to a cap) before refusing, so whoever edits a catalog fixes it in one pass. JSON is
+// parsed with nlohmann; its exceptions are caught here and never leave this file.
+#include "domain/catalog.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/utf8.h"
+
+namespace yimen {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxErrors = 50;
+constexpr size_t kMaxIdLength = 40;
+constexpr int64_t kMaxYuan = 1'000'000'000'000;  // 10^12 yuan: far above any real amount
+constexpr int kMaxGroupItems = 100;
+constexpr int kMaxTextLength = 10'000;
+
+// Which optional keys each field type takes; see FieldType in catalog.h.
+struct FieldTypeRule {
+  FieldType type;
+  std::string_view name;
+  bool bounds;      // "min", "max" (optional)
+  bool max_length;  // "max_length" (required)
+  bool min_length;  // "min_length" (required)
+  bool options;     // "options" (required)
+  bool town_field;  // "town_field" (optional)
+};
+
+constexpr FieldTypeRule kFieldTypes[] = {
+    {FieldType::kText, "text", false, true, false, false, false},
+    {FieldType::kChineseName, "chinese_name", false, false, false, false, false},
+    {FieldType::kIdNumber, "id_number", false, false, false, false, false},
+    {FieldType::kPhone, "phone", false, false, false, false, false},
+    {FieldType::kAmount, "amount", true, false, false, false, false},
+    {FieldType::kNumber, "number", true, false, false, false, false},
+    {FieldType::kDigits, "digits", false, true, true, false, false},
+    {FieldType::kChoice, "choice", false, false, false, true, false},
+    {FieldType::kYesNo, "yes_no", false, false, false, false, false},
+    {FieldType::kTown, "town", false, false, false, false, false},
+    {FieldType::kCommunity, "community", false, false, false, false, true},
+};
+
+const FieldTypeRule& RuleFor(FieldType type) {
+  for (const FieldTypeRule& rule : kFieldTypes) {
+    if (rule.type == type) return rule;
+  }
+  assert(false && "every FieldType has a row in kFieldTypes");
+  return kFieldTypes[0];
+}
+
+std::string Join(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  return path + "." + std::string(key);
+}
+
+std::string At(const std::string& path, size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+bool IsId(std::string_view text) {
+  if (text.empty() || text.size() > kMaxIdLength) return false;
+  if (text[0] < 'a' || text[0] > 'z') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsOptionValue(std::string_view text) {
+  if (text.empty() || text.size() > kMaxIdLength) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsVersionText(std::string_view text) {
+  if (text.empty() || text.size() > 32) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_';
+  });
+}
+
+// Collects "file: path: what" lines and reads typed values out of JSON objects. Every
+// reader reports its own problems and returns nullopt (or an empty value), so callers
+// just carry on and the whole file gets checked.
+class Checker {
+ public:
+  explicit Checker(std::vector<std::string>* errors) : m_errors(errors) {}
+
+  void SetFile(std::string file) { m_file = std::move(file); }
+  const std::string& file() const { return m_file; }
+
+  void Fail(const std::string& path, const std::string& what) {
+    if (m_errors->size() >= kMaxErrors) return;
+    std::string line = m_file + ": ";
+    if (!path.empty()) line += path + ": ";
+    m_errors->push_back(line + what);
+  }
+
+  bool ExpectObject(const json& value, const std::string& path) {
+    if (value.is_object()) return true;
+    Fail(path, std::string("expected an object, got ") + value.type_name());
+    return false;
+  }
+
+  void CheckKeys(const json& object, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) {
+    CheckKeys(object, path, std::vector<std::string_view>(allowed));
+  }
+
+  void CheckKeys(const json& object, const std::string& path,
+                 const std::vector<std::string_view>& allowed) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
+        Fail(Join(path, it.key()), "unknown key");
+      }
+    }
+  }
+
+  // The member `key` of `object`, or null. Reports it when required and missing.
+  const json* Member(const json& object, const std::string& path, std::string_view key,
+                     bool required) {
+    const auto it = object.find(std::string(key));
+    if (it == object.end()) {
+      if (required) Fail(Join(path, key), "missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::optional<std::string> StringValue(const json& value, const std::string& path) {
+    if (!value.is_string()) {
+      Fail(path, std::string("expected a string, got ") + value.type_name());
+      return std::nullopt;
+    }
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.empty()) {
+      Fail(path, "must not be empty");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  std::optional<std::string> String(const json& object, const std::string& path,
+                                    std::string_view key, bool required) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return std::nullopt;
+    return StringValue(*value, Join(path, key));
+  }
+
+  std::optional<std::string> Id(const json& object, const std::string& path,
+                                std::string_view key, bool required) {
+    std::optional<std::string> id = String(object, path, key, required);
+    if (id && !IsId(*id)) {
+      Fail(Join(path, key), Quote(*id) + " is not an id: use [a-z][a-z0-9_]*, at most " +
+                                std::to_string(kMaxIdLength) + " characters");
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  std::optional<bool> Bool(const json& object, const std::string& path, std::string_view key,
+                           bool required) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_boolean()) {
+      Fail(Join(path, key), std::string("expected true or false, got ") + value->type_name());
+      return std::nullopt;
+    }
+    return value->get<bool>();
+  }
+
+  std::optional<int64_t> Integer(const json& object, const std::string& path,
+                                 std::string_view key, bool required, int64_t min, int64_t max) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return std::nullopt;
+    const std::string where = Join(path, key);
+    if (!value->is_number_integer()) {
+      Fail(where, std::string("expected an integer, got ") + value->type_name());
+      return std::nullopt;
+    }
+    if (value->is_number_unsigned() &&
+        value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      Fail(where, "integer out of range");
+      return std::nullopt;
+    }
+    const int64_t number = value->get<int64_t>();
+    if (number < min || number > max) {
+      Fail(where, std::to_string(number) + " is outside " + std::to_string(min) + ".." +
+                      std::to_string(max));
+      return std::nullopt;
+    }
+    return number;
+  }
+
+  std::optional<CivilDate> Date(const json& object, const std::string& path,
+                                std::string_view key, bool required) {
+    const std::optional<std::string> text = String(object, path, key, required);
+    if (!text) return std::nullopt;
+    Result<CivilDate> date = ParseIsoDate(*text);
+    if (!date.ok()) {
+      Fail(Join(path, key), date.error().message);
+      return std::nullopt;
+    }
+    return date.value();
+  }
+
+  // A JSON number of yuan, >= 0 with at most two decimals, as fen.
+  std::optional<int64_t> Yuan(const json& object, const std::string& path,
+                              std::string_view key, bool required) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return std::nullopt;
+    const std::string where = Join(path, key);
+    if (!value->is_number()) {
+      Fail(where, std::string("expected an amount in yuan, got ") + value->type_name());
+      return std::nullopt;
+    }
+    if (value->is_number_integer()) {
+      if (value->is_number_unsigned() ? value->get<uint64_t>() > static_cast<uint64_t>(kMaxYuan)
+                                      : (value->get<int64_t>() < 0 ||
+                                         value->get<int64_t>() > kMaxYuan)) {
+        Fail(where, "amount must be between 0 and " + std::to_string(kMaxYuan) + " yuan");
+        return std::nullopt;
+      }
+      return value->get<int64_t>() * 100;
+    }
+    const double yuan = value->get<double>();
+    if (!(yuan >= 0.0) || yuan > static_cast<double>(kMaxYuan)) {
+      Fail(where, "amount must be between 0 and " + std::to_string(kMaxYuan) + " yuan");
+      return std::nullopt;
+    }
+    const double fen = yuan * 100.0;
+    const double rounded = std::round(fen);
+    if (std::fabs(fen - rounded) > 1e-6) {
+      Fail(where, "amount has more than 2 decimal places");
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(rounded);
+  }
+
+  // {"zh": ..., "en": ...}, both non-empty.
+  LocalizedText TextValue(const json& value, const std::string& path) {
+    LocalizedText text;
+    if (!ExpectObject(value, path)) return text;
+    CheckKeys(value, path, {"zh", "en"});
+    text.zh = String(value, path, "zh", true).value_or("");
+    text.en = String(value, path, "en", true).value_or("");
+    return text;
+  }
+
+  LocalizedText Text(const json& object, const std::string& path, std::string_view key,
+                     bool required) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return {};
+    return TextValue(*value, Join(path, key));
+  }
+
+  // An array member; reports a non-array, and an empty one when `non_empty`.
+  const json* Array(const json& object, const std::string& path, std::string_view key,
+                    bool required, bool non_empty) {
+    const json* value = Member(object, path, key, required);
+    if (value == nullptr) return nullptr;
+    if (!value->is_array()) {
+      Fail(Join(path, key), std::string("expected an array, got ") + value->type_name());
+      return nullptr;
+    }
+    if (non_empty && value->empty()) {
+      Fail(Join(path, key), "must not be empty");
+      return nullptr;
+    }
+    return value;
+  }
+
+ private:
+  std::vector<std::string>* m_errors;  // shared by every file of one catalog
+  std::string m_file;                  // the file being checked, relative to the catalog
+};
+
+// --- JSON syntax -------------------------------------------------------------------
+
+// Tracks where the parser is, so a duplicate key (which nlohmann silently resolves to
+// the last value) can be reported with its path.
+struct ParseFrame {
+  bool is_array = false;
+  std::string path;
+  std::string key;          // objects: the key whose value comes next
+  size_t next_index = 0;    // arrays: the index of the next element
+  std::vector<std::string> keys;
+};
+
+std::string ChildPath(std::vector<ParseFrame>& stack) {
+  if (stack.empty()) return "";
+  ParseFrame& parent = stack.back();
+  if (parent.is_array) return At(parent.path, parent.next_index++);
+  return Join(parent.path, parent.key);
+}
+
+// 1-based line and column of the last of the first `bytes_read` bytes of `text` (columns
+// count bytes, as nlohmann's own messages do).
+void LineAndColumn(const std::string& text, size_t bytes_read, size_t* line, size_t* column) {
+  *line = 1;
+  *column = 0;
+  const size_t end = std::min(bytes_read, text.size());
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n' && i + 1 < end) {
+      ++*line;
+      *column = 0;
+    } else {
+      ++*column;
+    }
+  }
+  if (*column == 0) *column = 1;
+}
+
+std::optional<json> ParseJson(Checker& checker, const std::string& text) {
+  std::vector<ParseFrame> stack;
+  std::vector<std::string> duplicates;
+  const json::parser_callback_t track = [&](int /*depth*/, json::parse_event_t event,
+                                            json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start: {
+        ParseFrame frame;
+        frame.path = ChildPath(stack);
+        frame.is_array = event == json::parse_event_t::array_start;
+        stack.push_back(std::move(frame));
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!stack.empty()) stack.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        ParseFrame& frame = stack.back();
+        frame.key = parsed.get<std::string>();
+        if (std::find(frame.keys.begin(), frame.keys.end(), frame.key) != frame.keys.end()) {
+          duplicates.push_back(Join(frame.path, frame.key));
+        } else {
+          frame.keys.push_back(frame.key);
+        }
+        break;
+      }
+      case json::parse_event_t::value:
+        ChildPath(stack);  // advances the parent array's index
+        break;
+    }
+    return true;
+  };
+
+  try {
+    json root = json::parse(text, track);
+    for (const std::string& path : duplicates) checker.Fail(path, "duplicate key");
+    return root;
+  } catch (const json::parse_error& e) {
+    size_t line = 0, column = 0;
+    // e.byte counts the bytes read, so the last one read is the offending one.
+    LineAndColumn(text, e.byte, &line, &column);
+    // nlohmann's message starts with its own id and position; keep only the reason.
+    std::string reason = e.what();
+    const size_t column_at = reason.find("column ");
+    const size_t reason_at =
+        column_at == std::string::npos ? std::string::npos : reason.find(": ", column_at);
+    if (reason_at != std::string::npos) reason = reason.substr(reason_at + 2);
+    checker.Fail("line " + std::to_string(line) + ", column " + std::to_string(column),
+                 "invalid JSON: " + reason);
+  } catch (const json::exception& e) {
+    checker.Fail("", std::string("invalid JSON: ") + e.what());
+  }
+  return std::nullopt;
+}
+
+// --- services ----------------------------------------------------------------------
+
+std::vector<ChoiceOption> ReadOptions(Checker& c, const json& field, const std::string& path) {
+  std::vector<ChoiceOption> options;
+  const json* list = c.Array(field, path, "options", true, true);
+  if (list == nullptr) return options;
+  const std::string list_path = Join(path, "options");
+  if (list->size() < 2) c.Fail(list_path, "a choice needs at least two options");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string at = At(list_path, i);
+    const json& item = (*list)[i];
+    if (!c.ExpectObject(item, at)) continue;
+    c.CheckKeys(item, at, {"value", "label"});
+    ChoiceOption option;
+    option.value = c.String(item, at, "value", true).value_or("");
+    if (!option.value.empty() && !IsOptionValue(option.value)) {
+      c.Fail(Join(at, "value"), Quote(option.value) + " is not a valid value: use [a-z0-9_]+");
+    }
+    option.label = c.Text(item, at, "label", true);
+    for (const ChoiceOption& earlier : options) {
+      if (!option.value.empty() && earlier.value == option.value) {
+        c.Fail(Join(at, "value"), "duplicate option value " + Quote(option.value));
+      }
+    }
+    options.push_back(std::move(option));
+  }
+  return options;
+}
+
+FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
+  FieldSpec field;
+  if (!c.ExpectObject(item, path)) return field;
+  field.id = c.Id(item, path, "id", true).value_or("");
+  field.label = c.Text(item, path, "label", true);
+  field.hint = c.Text(item, path, "hint", false);
+  field.required = c.Bool(item, path, "required", true).value_or(false);
+
+  const std::optional<std::string> type_name = c.String(item, path, "type", true);
+  if (!type_name) return field;
+  const std::optional<FieldType> type = FieldTypeFromName(*type_name);
+  if (!type) {
+    c.Fail(Join(path, "type"), "unknown field type " + Quote(*type_name));
+    return field;
+  }
+  field.type = *type;
+  const FieldTypeRule& rule = RuleFor(field.type);
+
+  std::vector<std::string_view> allowed = {"id", "type", "label", "hint", "required"};
+  if (rule.bounds) allowed.insert(allowed.end(), {"min", "max"});
+  if (rule.max_length) allowed.push_back("max_length");
+  if (rule.min_length) allowed.push_back("min_length");
+  if (rule.options) allowed.push_back("options");
+  if (rule.town_field) allowed.push_back("town_field");
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
+      c.Fail(Join(path, it.key()), "not a key of a " + Quote(rule.name) + " field");
+    }
+  }
+
+  if (rule.bounds) {
+    if (field.type == FieldType::kAmount) {
+      field.min = c.Yuan(item, path, "min", false);
+      field.max = c.Yuan(item, path, "max", false);
+    } else {
+      constexpr int64_t kLimit = 1'000'000'000'000'000;
+      field.min = c.Integer(item, path, "min", false, -kLimit, kLimit);
+      field.max = c.Integer(item, path, "max", false, -kLimit, kLimit);
+    }
+    if (field.min && field.max && *field.min > *field.max) {
+      c.Fail(Join(path, "min"), "min is greater than max");
+    }
+  }
+  if (rule.max_length) {
+    const std::optional<int64_t> max_length =
+        c.Integer(item, path, "max_length", true, 1, kMaxTextLength);
+    if (max_length) field.max_length = static_cast<int>(*max_length);
+  }
+  if (rule.min_length) {
+    const std::optional<int64_t> min_length =
+        c.Integer(item, path, "min_length", true, 1, kMaxTextLength);
+    if (min_length) field.min_length = static_cast<int>(*min_length);
+    if (field.min_length && field.max_length && *field.min_length > *field.max_length) {
+      c.Fail(Join(path, "min_length"), "min_length is greater than max_length");
+    }
+  }
+  if (rule.options) field.options = ReadOptions(c, item, path);
+  if (rule.town_field) field.town_field = c.Id(item, path, "town_field", false).value_or("");
+  return field;
+}
+
+std::vector<FieldSpec> ReadFields(Checker& c, const json& object, const std::string& path) {
+  std::vector<FieldSpec> fields;
+  const json* list = c.Array(object, path, "fields", true, true);
+  if (list == nullptr) return fields;
+  for (size_t i = 0; i < list->size(); ++i) {
+    fields.push_back(ReadField(c, (*list)[i], At(Join(path, "fields"), i)));
+  }
+  return fields;
+}
+
+GroupSpec ReadGroup(Checker& c, const json& item, const std::string& path) {
+  GroupSpec group;
+  if (!c.ExpectObject(item, path)) return group;
+  c.CheckKeys(item, path, {"id", "item_title", "min", "max", "fields"});
+  group.id = c.Id(item, path, "id", true).value_or("");
+  group.item_title = c.Text(item, path, "item_title", true);
+  group.min = static_cast<int>(c.Integer(item, path, "min", true, 0, kMaxGroupItems).value_or(0));
+  group.max = static_cast<int>(c.Integer(item, path, "max", true, 1, kMaxGroupItems).value_or(1));
+  if (group.min > group.max) c.Fail(Join(path, "min"), "min is greater than max");
+  group.fields = ReadFields(c, item, path);
+  return group;
+}
+
+StepSpec ReadStep(Checker& c, const json& item, const std::string& path) {
+  StepSpec step;
+  if (!c.ExpectObject(item, path)) return step;
+  c.CheckKeys(item, path, {"id", "title", "hint", "fields", "group"});
+  step.id = c.Id(item, path, "id", true).value_or("");
+  step.title = c.Text(item, path, "title", true);
+  step.hint = c.Text(item, path, "hint", false);
+  const bool has_fields = item.contains("fields");
+  const bool has_group = item.contains("group");
+  if (has_fields == has_group) {
+    c.Fail(path, "a step has either \"fields\" or \"group\", not both or neither");
+    return step;
+  }
+  if (has_fields) {
+    step.fields = ReadFields(c, item, path);
+  } else {
+    step.group = ReadGroup(c, *item.find("group"), Join(path, "group"));
+  }
+  return step;
+}
+
+// A field together with where it was read, for checks that span a scope.
+struct PlacedField {
+  FieldSpec* field;
+  std::string path;
+};
+
+// Gives every community field of one scope (the form's top level, or one group) its
+// town field, and checks ids are unique within the scope.
+void CheckScope(Checker& c, std::vector<PlacedField>& scope,
+                std::vector<std::pair<std::string, std::string>>* ids_seen) {
+  for (PlacedField& placed : scope) {
+    const std::string& id = placed.field->id;
+    if (id.empty()) continue;
+    const auto same = [&](const auto& seen) { return seen.first == id; };
+    if (std::find_if(ids_seen->begin(), ids_seen->end(), same) != ids_seen->end()) {
+      c.Fail(Join(placed.path, "id"), "duplicate id " + Quote(id));
+    } else {
+      ids_seen->emplace_back(id, placed.path);
+    }
+  }
+
+  std::vector<const FieldSpec*> towns;
+  for (const PlacedField& placed : scope) {
+    if (placed.field->type == FieldType::kTown) towns.push_back(placed.field);
+  }
+  for (PlacedField& placed : scope) {
+    FieldSpec& field = *placed.field;
+    if (field.type != FieldType::kCommunity) continue;
+    if (field.town_field.empty()) {
+      if (towns.size() == 1) {
+        field.town_field = towns[0]->id;
+      } else {
+        c.Fail(placed.path, "a community field needs \"town_field\" naming its town field");
+      }
+      continue;
+    }
+    const auto named = [&](const FieldSpec* town) { return town->id == field.town_field; };
+    if (std::find_if(towns.begin(), towns.end(), named) == towns.end()) {
+      c.Fail(Join(placed.path, "town_field"), "no town field " + Quote(field.town_field) +
+                                                  " in the same scope");
+    }
+  }
+}
+
+FormSpec ReadForm(Checker& c, const json& item, const std::string& path) {
+  FormSpec form;
+  if (!c.ExpectObject(item, path)) return form;
+  c.CheckKeys(item, path, {"steps"});
+  const json* steps = c.Array(item, path, "steps", true, true);
+  if (steps == nullptr) return form;
+  const std::string steps_path = Join(path, "steps");
+  for (size_t i = 0; i < steps->size(); ++i) {
+    form.steps.push_back(ReadStep(c, (*steps)[i], At(steps_path, i)));
+  }
+
+  std::vector<std::string> step_ids;
+  std::vector<PlacedField> top_level;
+  std::vector<std::pair<std::string, std::string>> top_ids;
+  for (size_t i = 0; i < form.steps.size(); ++i) {
+    StepSpec& step = form.steps[i];
+    const std::string step_path = At(steps_path, i);
+    if (!step.id.empty()) {
+      if (std::find(step_ids.begin(), step_ids.end(), step.id) != step_ids.end()) {
+        c.Fail(Join(step_path, "id"), "duplicate step id " + Quote(step.id));
+      }
+      step_ids.push_back(step.id);
+    }
+    for (size_t f = 0; f < step.fields.size(); ++f) {
+      top_level.push_back({&step.fields[f], At(Join(step_path, "fields"), f)});
+    }
+    if (step.group) {
+      const std::string group_path = Join(step_path, "group");
+      // A group's id shares the top-level namespace: drafts keep values and groups side
+      // by side, and the UI addresses both by id.
+      if (!step.group->id.empty()) {
+        const auto same = [&](const auto& seen) { return seen.first == step.group->id; };
+        if (std::find_if(top_ids.begin(), top_ids.end(), same) != top_ids.end()) {
+          c.Fail(Join(group_path, "id"), "duplicate id " + Quote(step.group->id));
+        } else {
+          top_ids.emplace_back(step.group->id, group_path);
+        }
+      }
+      std::vector<PlacedField> group_scope;
+      for (size_t f = 0; f < step.group->fields.size(); ++f) {
+        group_scope.push_back({&step.group->fields[f], At(Join(group_path, "fields"), f)});
+      }
+      std::vector<std::pair<std::string, std::string>> group_ids;
+      CheckScope(c, group_scope, &group_ids);
+    }
+  }
+  CheckScope(c, top_level, &top_ids);
+  return form;
+}
+
+Material ReadMaterial(Checker& c, const json& item, const std::string& path) {
+  Material material;
+  if (!c.ExpectObject(item, path)) return material;
+  c.CheckKeys(item, path, {"id", "name", "note", "required"});
+  material.id = c.Id(item, path, "id", true).value_or("");
+  material.name = c.Text(item, path, "name", true);
+  material.note = c.Text(item, path, "note", false);
+  material.required = c.Bool(item, path, "required", true).value_or(false);
+  return material;
+}
+
+std::optional<Area> AreaFromName(std::string_view name) {
+  for (const Area area : {Area::kUrban, Area::kRural, Area::kAll}) {
+    if (AreaName(area) == name) return area;
+  }
+  return std::nullopt;
+}
+
+std::optional<StandardUnit> UnitFromName(std::string_view name) {
+  for (const StandardUnit unit :
+       {StandardUnit::kPerPersonMonth, StandardUnit::kPerPersonYear,
+        StandardUnit::kPerHouseholdMonth, StandardUnit::kOneOff}) {
+    if (StandardUnitName(unit) == name) return unit;
+  }
+  return std::nullopt;
+}
+
+Standard ReadStandard(Checker& c, const json& item, const std::string& path) {
+  Standard standard;
+  if (!c.ExpectObject(item, path)) return standard;
+  c.CheckKeys(item, path, {"region", "area", "amount_yuan", "unit", "effective", "source"});
+  standard.region = c.Text(item, path, "region", true);
+  if (const std::optional<std::string> area = c.String(item, path, "area", true)) {
+    if (const std::optional<Area> parsed = AreaFromName(*area)) {
+      standard.area = *parsed;
+    } else {
+      c.Fail(Join(path, "area"), "unknown area " + Quote(*area) + ": use urban, rural or all");
+    }
+  }
+  standard.amount_fen = c.Yuan(item, path, "amount_yuan", true).value_or(0);
+  if (const std::optional<std::string> unit = c.String(item, path, "unit", true)) {
+    if (const std::optional<StandardUnit> parsed = UnitFromName(*unit)) {
+      standard.unit = *parsed;
+    } else {
+      c.Fail(Join(path, "unit"), "unknown unit " + Quote(*unit));
+    }
+  }
+  standard.effective = c.Date(item, path, "effective", true).value_or(CivilDate{});
+  standard.source = c.Text(item, path, "source", false);
+  return standard;
+}
+
+std::optional<MeansTest> ReadMeansTest(Checker& c, const json& item, const std::string& path,
+                                       const ServiceSpec& service) {
+  if (!c.ExpectObject(item, path)) return std::nullopt;
+  c.CheckKeys(item, path, {"applicant_income_field", "members_group", "member_income_field"});
+  MeansTest test;
+  test.applicant_income_field = c.Id(item, path, "applicant_income_field", true).value_or("");
+  test.members_group = c.Id(item, path, "members_group", true).value_or("");
+  test.member_income_field = c.Id(item, path, "member_income_field", true).value_or("");
+
+  if (!test.applicant_income_field.empty()) {
+    const FieldSpec* field = service.FindField(test.applicant_income_field);
+    if (field == nullptr || field->type != FieldType::kAmount) {
+      c.Fail(Join(path, "applicant_income_field"),
+             "no top-level amount field " + Quote(test.applicant_income_field));
+    }
+  }
+  if (!test.members_group.empty()) {
+    const GroupSpec* group = service.FindGroup(test.members_group);
+    if (group == nullptr) {
+      c.Fail(Join(path, "members_group"), "no group " + Quote(test.members_group));
+    } else if (!test.member_income_field.empty()) {
+      const FieldSpec* field = group->FindField(test.member_income_field);
+      if (field == nullptr || field->type != FieldType::kAmount) {
+        c.Fail(Join(path, "member_income_field"), "no amount field " +
+                                                      Quote(test.member_income_field) +
+                                                      " in group " + Quote(test.members_group));
+      }
+    }
+  }
+  return test;
+}
+
+ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_code) {
+  ServiceSpec service;
+  const std::string path;
+  if (!c.ExpectObject(root, path)) return service;
+  c.CheckKeys(root, path,
+              {"code", "name", "summary", "who_qualifies", "materials", "time_limit_days",
+               "time_limit_note", "office", "standards", "form", "means_test"});
+  service.code = c.Id(root, path, "code", true).value_or("");
+  if (!service.code.empty() && service.code != expected_code) {
+    c.Fail("code", Quote(service.code) + " does not match the file name " + c.file());
+  }
+  service.name = c.Text(root, path, "name", true);
+  service.summary = c.Text(root, path, "summary", true);
+  if (const json* list = c.Array(root, path, "who_qualifies", true, true)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      service.who_qualifies.push_back(c.TextValue((*list)[i], At("who_qualifies", i)));
+    }
+  }
+  if (const json* list = c.Array(root, path, "materials", true, false)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      Material material = ReadMaterial(c, (*list)[i], At("materials", i));
+      for (const Material& earlier : service.materials) {
+        if (!material.id.empty() && earlier.id == material.id) {
+          c.Fail(At("materials", i) + ".id", "duplicate material id " + Quote(material.id));
+        }
+      }
+      service.materials.push_back(std::move(material));
+    }
+  }
+  service.time_limit_days =
+      static_cast<int>(c.Integer(root, path, "time_limit_days", true, 1, 3650).value_or(0));
+  service.time_limit_note = c.Text(root, path, "time_limit_note", false);
+  service.office = c.Text(root, path, "office", true);
+  if (const json* list = c.Array(root, path, "standards", true, false)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      Standard standard = ReadStandard(c, (*list)[i], At("standards", i));
+      for (const Standard& earlier : service.standards) {
+        if (earlier.area == standard.area && earlier.unit == standard.unit &&
+            earlier.effective == standard.effective && IsValidCivilDate(standard.effective)) {
+          c.Fail(At("standards", i), "another standard has the same area, unit and date");
+        }
+      }
+      service.standards.push_back(std::move(standard));
+    }
+  }
+  if (const json* form = c.Member(root, path, "form", true)) {
+    service.form = ReadForm(c, *form, "form");
+  }
+  if (const json* test = c.Member(root, path, "means_test", false)) {
+    service.means_test = ReadMeansTest(c, *test, "means_test", service);
+  }
+  return service;
+}
+
+// --- catalog.json ------------------------------------------------------------------
+
+Region ReadRegion(Checker& c, const json& item, const std::string& path) {
+  Region region;
+  if (!c.ExpectObject(item, path)) return region;
+  c.CheckKeys(item, path, {"code", "name", "towns"});
+  region.code = c.String(item, path, "code", true).value_or("");
+  region.name = c.Text(item, path, "name", true);
+  const json* towns = c.Array(item, path, "towns", true, true);
+  if (towns == nullptr) return region;
+  const std::string towns_path = Join(path, "towns");
+  for (size_t i = 0; i < towns->size(); ++i) {
+    const std::string at = At(towns_path, i);
+    const json& town_json = (*towns)[i];
+    if (!c.ExpectObject(town_json, at)) continue;
+    c.CheckKeys(town_json, at, {"name", "communities"});
+    Town town;
+    town.name = c.Text(town_json, at, "name", true);
+    if (!town.name.zh.empty() && region.FindTown(town.name.zh) != nullptr) {
+      c.Fail(Join(at, "name"), "duplicate town " + Quote(town.name.zh));
+    }
+    if (const json* list = c.Array(town_json, at, "communities", true, true)) {
+      for (size_t k = 0; k < list->size(); ++k) {
+        const std::string community_path = At(Join(at, "communities"), k);
+        LocalizedText community = c.TextValue((*list)[k], community_path);
+        for (const LocalizedText& earlier : town.communities) {
+          if (!community.zh.empty() && earlier.zh == community.zh) {
+            c.Fail(community_path, "duplicate community " + Quote(community.zh));
+          }
+        }
+        town.communities.push_back(std::move(community));
+      }
+    }
+    region.towns.push_back(std::move(town));
+  }
+  return region;
+}
+
+// "services/<code>.json" -> code; empty when the path has another shape. Only paths of
+// this shape are ever opened, so a catalog cannot name a file outside its directory.
+std::string ServiceCodeFromPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "services/";
+  constexpr std::string_view kSuffix = ".json";
+  if (path.size() <= kPrefix.size() + kSuffix.size() || path.substr(0, kPrefix.size()) != kPrefix ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix) {
+    return "";
+  }
+  const std::string_view code =
+      path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  return IsId(code) ? std::string(code) : "";
+}
+
+using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+Result<Catalog> ParseCatalogWith(const FileReader& read_file, const std::string& where) {
+  constexpr std::string_view kRootFile = "catalog.json";
+  const std::optional<std::string> root_text = read_file(std::string(kRootFile));
+  if (!root_text) {
+    return MakeError(ErrorKind::kNotFound, std::string(kRootFile) + ": cannot read " + where);
+  }
+
+  std::vector<std::string> errors;
+  Checker c(&errors);
+  c.SetFile(std::string(kRootFile));
+  Catalog catalog;
+  const std::optional<json> root = ParseJson(c, *root_text);
+  if (root && c.ExpectObject(*root, "")) {
+    c.CheckKeys(*root, "", {"schema", "version", "published", "region", "services"});
+    const std::optional<int64_t> schema =
+        c.Integer(*root, "", "schema", true, 1, std::numeric_limits<int>::max());
+    if (schema && *schema > kCatalogSchema) {
+      c.Fail("schema", "schema " + std::to_string(*schema) + " is newer than this build reads (" +
+                           std::to_string(kCatalogSchema) + ")");
+    }
+    catalog.schema = static_cast<int>(schema.value_or(kCatalogSchema));
+    catalog.version = c.String(*root, "", "version", true).value_or("");
+    if (!catalog.version.empty() && !IsVersionText(catalog.version)) {
+      c.Fail("version", Quote(catalog.version) + " is not a version: use [0-9A-Za-z._-], at "
+                                                  "most 32 characters");
+    }
+    catalog.published = c.Date(*root, "", "published", true).value_or(CivilDate{});
+    if (const json* region = c.Member(*root, "", "region", true)) {
+      catalog.region = ReadRegion(c, *region, "region");
+    }
+
+    // A newer schema may mean anything in the service files: stop before reading them.
+    const bool schema_ok = schema && *schema <= kCatalogSchema;
+    const json* services = c.Array(*root, "", "services", true, true);
+    std::vector<std::string> seen;
+    for (size_t i = 0; schema_ok && services != nullptr && i < services->size(); ++i) {
+      c.SetFile(std::string(kRootFile));
+      const std::string at = At("services", i);
+      const std::optional<std::string> path = c.StringValue((*services)[i], at);
+      if (!path) continue;
+      const std::string code = ServiceCodeFromPath(*path);
+      if (code.empty()) {
+        c.Fail(at, Quote(*path) + " is not a service file: use services/<code>.json");
+        continue;
+      }
+      if (std::find(seen.begin(), seen.end(), *path) != seen.end()) {
+        c.Fail(at, "duplicate service file " + Quote(*path));
+        continue;
+      }
+      seen.push_back(*path);
+      const std::optional<std::string> text = read_file(*path);
+      if (!text) {
+        c.Fail(at, "cannot read " + Quote(*path));
+        continue;
+      }
+      c.SetFile(*path);
+      if (const std::optional<json> service = ParseJson(c, *text)) {
+        catalog.services.push_back(ReadService(c, *service, code));
+      }
+    }
+  }
+
+  if (!errors.empty()) {
+    std::string message;
+    for (const std::string& line : errors) {
+      if (!message.empty()) message += "\n";
+      message += line;
+    }
+    return MakeError(ErrorKind::kInvalidArgument, std::move(message));
+  }
+  return catalog;
+}
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return contents.str();
+}
+
+void CollectText(const LocalizedText& text, std::set<char32_t>* out) {
+  CollectCodepoints(text.zh, out);
+  CollectCodepoints(text.en, out);
+}
+
+void CollectFields(const std::vector<FieldSpec>& fields, std::set<char32_t>* out) {
+  for (const FieldSpec& field : fields) {
+    CollectText(field.label, out);
+    CollectText(field.hint, out);
+    for (const ChoiceOption& option : field.options) CollectText(option.label, out);
+  }
+}
+
+}  // namespace
+
+std::string_view FieldTypeName(FieldType type) { return RuleFor(type).name; }
+
+std::optional<FieldType> FieldTypeFromName(std::string_view name) {
+  for (const FieldTypeRule& rule : kFieldTypes) {
+    if (rule.name == name) return rule.type;
+  }
+  return std::nullopt;
+}
+
+std::string_view AreaName(Area area) {
+  switch (area) {
+    case Area::kUrban: return "urban";
+    case Area::kRural: return "rural";
+    case Area::kAll: return "all";
+  }
+  return "all";
+}
+
+std::string_view StandardUnitName(StandardUnit unit) {
+  switch (unit) {
+    case StandardUnit::kPerPersonMonth: return "per_person_month";
+    case StandardUnit::kPerPersonYear: return "per_person_year";
+    case StandardUnit::kPerHouseholdMonth: return "per_household_month";
+    case StandardUnit::kOneOff: return "one_off";
+  }
+  return "per_person_month";
+}
+
+const FieldSpec* GroupSpec::FindField(std::string_view field_id) const {
+  for (const FieldSpec& field : fields) {
+    if (field.id == field_id) return &field;
+  }
+  return nullptr;
+}
+
+const FieldSpec* ServiceSpec::FindField(std::string_view field_id) const {
+  for (const StepSpec& step : form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      if (field.id == field_id) return &field;
+    }
+  }
+  return nullptr;
+}
+
+const GroupSpec* ServiceSpec::FindGroup(std::string_view group_id) const {
+  for (const StepSpec& step : form.steps) {
+    if (step.group && step.group->id == group_id) return &*step.group;
+  }
+  return nullptr;
+}
+
+const Town* Region::FindTown(std::string_view zh) const {
+  for (const Town& town : towns) {
+    if (town.name.zh == zh) return &town;
+  }
+  return nullptr;
+}
+
+const ServiceSpec* Catalog::FindService(std::string_view code) const {
+  for (const ServiceSpec& service : services) {
+    if (service.code == code) return &service;
+  }
+  return nullptr;
+}
+
+Result<Catalog> LoadCatalog(const std::string& dir) {
+  const FileReader read = [&dir](const std::string& path) {
+    return ReadWholeFile(dir + "/" + path);
+  };
+  return ParseCatalogWith(read, dir + "/catalog.json");
+}
+
+Result<Catalog> ParseCatalogFromStrings(const std::map<std::string, std::string>& files) {
+  const FileReader read = [&files](const std::string& path) -> std::optional<std::string> {
+    const auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+  return ParseCatalogWith(read, "(not among the given files)");
+}
+
+const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on) {
+  const Standard* best = nullptr;
+  for (const Standard& standard : service.standards) {
+    const bool applies = standard.area == area || standard.area == Area::kAll;
+    if (!applies || standard.effective > on) continue;
+    if (best == nullptr || standard.effective > best->effective ||
+        (standard.effective == best->effective && standard.area == area &&
+         best->area == Area::kAll)) {
+      best = &standard;
+    }
+  }
+  return best;
+}
+
+void CollectCatalogCodepoints(const Catalog& catalog, std::set<char32_t>* out) {
+  assert(out != nullptr && "CollectCatalogCodepoints needs an output set");
+  CollectText(catalog.region.name, out);
+  for (const Town& town : catalog.region.towns) {
+    CollectText(town.name, out);
+    for (const LocalizedText& community : town.communities) CollectText(community, out);
+  }
+  for (const ServiceSpec& service : catalog.services) {
+    CollectText(service.name, out);
+    CollectText(service.summary, out);
+    for (const LocalizedText& text : service.who_qualifies) CollectText(text, out);
+    for (const Material& material : service.materials) {
+      CollectText(material.name, out);
+      CollectText(material.note, out);
+    }
+    CollectText(service.time_limit_note, out);
+    CollectText(service.office, out);
+    for (const Standard& standard : service.standards) {
+      CollectText(standard.region, out);
+      CollectText(standard.source, out);
+    }
+    for (const StepSpec& step : service.form.steps) {
+      CollectText(step.title, out);
+      CollectText(step.hint, out);
+      CollectFields(step.fields, out);
+      if (step.group) {
+        CollectText(step.group->item_title, out);
+        CollectFields(step.group->fields, out);
+      }
+    }
+  }
+}
+
+std::optional<int64_t> ParseAmountFen(std::string_view text) {
+  const size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  const std::string_view cents =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  if (whole.empty() || whole.size() > 12) return std::nullopt;
+  if (point != std::string_view::npos && (cents.empty() || cents.size() > 2)) return std::nullopt;
+  const auto digits_only = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits_only(whole) || !digits_only(cents)) return std::nullopt;
+  int64_t fen = 0;
+  for (const char c : whole) fen = fen * 10 + (c - '0');
+  fen *= 100;
+  if (!cents.empty()) fen += (cents[0] - '0') * 10;
+  if (cents.size() == 2) fen += cents[1] - '0';
+  return fen;
+}
+
+std::string FormatYuan(int64_t fen) {
+  // Amounts are never negative, but a total function is easier to trust than a comment.
+  const bool negative = fen < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  std::string out = (negative ? "-" : "") + std::to_string(magnitude / 100);
+  const uint64_t cents = magnitude % 100;
+  if (cents != 0) {
+    out += ".";
+    out += static_cast<char>('0' + cents / 10);
+    if (cents % 10 != 0) out += static_cast<char>('0' + cents % 10);
+  }
+  return out;
+}
+
+}  // namespace yimen

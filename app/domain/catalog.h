@@ -1,0 +1,210 @@
+// The service catalog: what a resident can apply for, who qualifies, which materials to
+// bring, the allowance standards, and the form to fill. It is data (DESIGN.md decision 4)
+// that the kiosk pulls from the server, so the loader checks every file completely and
+// names the file and field of any problem: a bad catalog must be refused whole, never
+// half-loaded. The JSON format is documented in docs/catalog.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/civil_date.h"
+#include "domain/result.h"
+
+namespace yimen {
+
+// The catalog schema this build reads. A catalog with a higher "schema" is refused, so an
+// old kiosk keeps its current catalog instead of misreading a newer one.
+inline constexpr int kCatalogSchema = 1;
+
+// A text in both display languages. The loader guarantees both are non-empty, except for
+// optional texts (hints, notes), which are either both empty or both set.
+struct LocalizedText {
+  std::string zh;
+  std::string en;
+  bool empty() const { return zh.empty() && en.empty(); }
+};
+
+// Field types. To add one: a row in the type table in catalog.cpp (its JSON name and which
+// optional keys it takes), a case in ValidateField (form.cpp), and its message keys.
+enum class FieldType {
+  kText,         // free text, at most max_length characters
+  kChineseName,  // 2..20 Han characters, middle dot allowed (minority names)
+  kIdNumber,     // 居民身份证号, GB 11643
+  kPhone,        // mainland mobile or landline with area code
+  kAmount,       // yuan, at most 2 decimals, >= 0
+  kNumber,       // integer
+  kDigits,       // a string of digits where leading zeros matter (bank account numbers)
+  kChoice,       // one of `options`
+  kYesNo,        // "yes" or "no"
+  kTown,         // a town (镇/街道) of the catalog region, by its Chinese name
+  kCommunity,    // a community (社区/村) of the town chosen in `town_field`
+};
+
+// The JSON name of a type ("chinese_name"). Any thread.
+std::string_view FieldTypeName(FieldType type);
+// The type with that JSON name, or nullopt. Any thread.
+std::optional<FieldType> FieldTypeFromName(std::string_view name);
+
+inline constexpr std::string_view kYes = "yes";
+inline constexpr std::string_view kNo = "no";
+
+struct ChoiceOption {
+  std::string value;  // stored in the draft; [a-z0-9_]+
+  LocalizedText label;
+};
+
+struct FieldSpec {
+  std::string id;  // [a-z][a-z0-9_]*; unique among the form's top-level fields and groups,
+                   // or among its group's fields
+  FieldType type = FieldType::kText;
+  LocalizedText label;
+  LocalizedText hint;  // optional
+  bool required = false;
+  // kNumber: integer bounds. kAmount: bounds in fen (1/100 yuan), the catalog writes yuan.
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  std::optional<int> min_length;  // kDigits only
+  std::optional<int> max_length;  // characters; kText and kDigits, always set for them
+  std::vector<ChoiceOption> options;  // kChoice only, at least two
+  std::string town_field;  // kCommunity only: id of the kTown field in the same scope
+};
+
+// A repeated block of fields, e.g. one per household member.
+struct GroupSpec {
+  std::string id;
+  LocalizedText item_title;  // names one item: "家庭成员"
+  int min = 0;               // fewest items a complete application has
+  int max = 0;               // most items; >= 1
+  std::vector<FieldSpec> fields;
+
+  const FieldSpec* FindField(std::string_view field_id) const;
+};
+
+// One screen of the form: either plain fields or one group.
+struct StepSpec {
+  std::string id;
+  LocalizedText title;
+  LocalizedText hint;  // optional
+  std::vector<FieldSpec> fields;  // empty when `group` is set
+  std::optional<GroupSpec> group;
+};
+
+struct FormSpec {
+  std::vector<StepSpec> steps;
+};
+
+struct Material {
+  std::string id;
+  LocalizedText name;
+  LocalizedText note;  // optional: what exactly to bring, or when it applies
+  bool required = false;
+};
+
+enum class Area { kUrban, kRural, kAll };
+enum class StandardUnit { kPerPersonMonth, kPerPersonYear, kPerHouseholdMonth, kOneOff };
+
+std::string_view AreaName(Area area);              // "urban", "rural", "all"
+std::string_view StandardUnitName(StandardUnit unit);  // "per_person_month", ...
+
+// An allowance standard in force from `effective` until a later one replaces it.
+struct Standard {
+  LocalizedText region;  // where it applies, as shown to residents
+  Area area = Area::kAll;
+  int64_t amount_fen = 0;  // the catalog writes amount_yuan
+  StandardUnit unit = StandardUnit::kPerPersonMonth;
+  CivilDate effective;
+  LocalizedText source;  // optional: the document the figure comes from
+};
+
+// For means-tested services: where the household's incomes are, so the form engine can
+// compute per-capita income (PerCapitaMonthlyIncomeFen in form.h). The loader checks that
+// the fields exist and are amounts.
+struct MeansTest {
+  std::string applicant_income_field;  // a top-level amount field
+  std::string members_group;           // the household-members group
+  std::string member_income_field;     // an amount field of that group
+};
+
+struct ServiceSpec {
+  std::string code;  // [a-z][a-z0-9_]*, equals its file name: services/<code>.json
+  LocalizedText name;
+  LocalizedText summary;
+  std::vector<LocalizedText> who_qualifies;
+  std::vector<Material> materials;
+  int time_limit_days = 0;
+  LocalizedText time_limit_note;  // optional: working days, extensions
+  LocalizedText office;           // who decides
+  std::vector<Standard> standards;
+  FormSpec form;
+  std::optional<MeansTest> means_test;
+
+  // A top-level field of any step, or null.
+  const FieldSpec* FindField(std::string_view field_id) const;
+  // A group of any step, or null.
+  const GroupSpec* FindGroup(std::string_view group_id) const;
+};
+
+struct Town {
+  LocalizedText name;  // drafts store name.zh
+  std::vector<LocalizedText> communities;
+};
+
+struct Region {
+  std::string code;  // administrative division code
+  LocalizedText name;
+  std::vector<Town> towns;
+
+  // The town whose Chinese name is `zh`, or null.
+  const Town* FindTown(std::string_view zh) const;
+};
+
+struct Catalog {
+  int schema = kCatalogSchema;
+  std::string version;  // recorded in every application filled against this catalog
+  CivilDate published;
+  Region region;
+  std::vector<ServiceSpec> services;  // in catalog.json's order
+
+  // The service with that code, or null.
+  const ServiceSpec* FindService(std::string_view code) const;
+};
+
+// Loads `dir`/catalog.json and every service file it lists, checking everything: JSON
+// syntax (with line and column), duplicate keys, required and unknown keys, types, ids
+// (pattern, duplicates), dates, amounts, field types and their options and references.
+// Fails with kNotFound when catalog.json cannot be read, otherwise kInvalidArgument. The
+// message lists every problem found (one per line, at most 50), each naming the file and
+// the field path, e.g.
+//   services/dibao.json: form.steps[1].fields[2].type: unknown field type "foo"
+// Indices are 0-based. Never throws. Any thread (reads files only).
+Result<Catalog> LoadCatalog(const std::string& dir);
+
+// The same from memory, for tests, fuzzers, and catalogs pulled over the network: `files`
+// maps paths relative to the catalog directory ("catalog.json", "services/dibao.json")
+// to their contents. Fails as LoadCatalog does. Never throws. Any thread.
+Result<Catalog> ParseCatalogFromStrings(const std::map<std::string, std::string>& files);
+
+// The standard in force on `on` for `area`: among the service's standards for that area
+// or for kAll, the one with the latest effective date not after `on` (an area-specific
+// standard wins a tie with kAll). Querying kAll considers kAll standards only. Null when
+// none is in force yet. Any thread.
+const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on);
+
+// Adds every code point of every text in the catalog (both languages), for building the
+// font's glyph set. `out` must not be null. Any thread.
+void CollectCatalogCodepoints(const Catalog& catalog, std::set<char32_t>* out);
+
+// Amount helpers shared by the loader and the form engine. Amounts are int64 fen.
+// Parses "0", "12", "12.5", "12.50" (ASCII digits, at most 12 before the point and 2
+// after, no sign or separators); nullopt otherwise.
+std::optional<int64_t> ParseAmountFen(std::string_view text);
+// Yuan without needless zeros: 122500 -> "1225", 122550 -> "1225.5", 5 -> "0.05".
+std::string FormatYuan(int64_t fen);
+
+}  // namespace yimen

@@ -1,0 +1,557 @@
+// Form engine: normalisation, one validator per field type, step and draft checks, the
+// draft's JSON payload, and per-capita income. Nothing here knows about screens.
+#include "domain/form.h"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+#include "domain/id_number.h"
+#include "domain/message_keys.h"
+#include "domain/utf8.h"
+
+namespace yimen {
+namespace {
+
+constexpr char32_t kMiddleDot = U'\u00B7';
+constexpr int kNameMinHan = 2;
+constexpr int kNameMaxHan = 20;
+constexpr int kDraftFormat = 1;
+
+bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && IsAsciiSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsAsciiSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string WithoutSpaces(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (!IsAsciiSpace(c)) out.push_back(c);
+  }
+  return out;
+}
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), IsDigit);
+}
+
+// Dots that input methods and fonts offer in place of U+00B7 in minority names.
+bool IsLookAlikeDot(char32_t cp) {
+  return cp == U'\u2022' || cp == U'\u2027' || cp == U'\u30FB' || cp == U'\uFF65' ||
+         cp == U'\uFF0E' || cp == U'\u2219' || cp == U'\u22C5' || cp == U'\u318D';
+}
+
+std::string NormalizeName(std::string_view text) {
+  std::string out;
+  for (const char32_t cp : DecodeUtf8(text)) {
+    if (cp < 0x80 && IsAsciiSpace(static_cast<char>(cp))) continue;
+    if (cp == U'\u3000') continue;  // ideographic space
+    AppendUtf8(IsLookAlikeDot(cp) ? kMiddleDot : cp, &out);
+  }
+  return out;
+}
+
+FieldIssue Issue(const FieldSpec& field, std::string_view key,
+                 std::map<std::string, std::string> params = {}) {
+  FieldIssue issue;
+  issue.field_id = field.id;
+  issue.message_key = std::string(key);
+  issue.params = std::move(params);
+  return issue;
+}
+
+std::optional<FieldIssue> CheckText(const FieldSpec& field, std::string_view value) {
+  if (!IsValidUtf8(value)) return Issue(field, msg::kTextChars);
+  for (const char32_t cp : DecodeUtf8(value)) {
+    const bool control = cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+    if (control && cp != U'\n' && cp != U'\t') return Issue(field, msg::kTextChars);
+  }
+  if (field.max_length && CountCodepoints(value) > static_cast<size_t>(*field.max_length)) {
+    return Issue(field, msg::kTextTooLong, {{"max_length", std::to_string(*field.max_length)}});
+  }
+  return std::nullopt;
+}
+
+std::optional<FieldIssue> CheckChineseName(const FieldSpec& field, std::string_view value) {
+  if (!IsValidUtf8(value)) return Issue(field, msg::kNameChars);
+  const std::u32string name = DecodeUtf8(value);
+  int han = 0;
+  for (const char32_t cp : name) {
+    if (IsHan(cp)) {
+      ++han;
+    } else if (cp != kMiddleDot) {
+      return Issue(field, msg::kNameChars);
+    }
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != kMiddleDot) continue;
+    const bool at_edge = i == 0 || i + 1 == name.size();
+    if (at_edge || name[i + 1] == kMiddleDot) return Issue(field, msg::kNameDot);
+  }
+  if (han < kNameMinHan || han > kNameMaxHan) {
+    return Issue(field, msg::kNameLength,
+                 {{"min", std::to_string(kNameMinHan)}, {"max", std::to_string(kNameMaxHan)}});
+  }
+  return std::nullopt;
+}
+
+// A 7..8 digit local number that does not start with 0 or 1 (those begin area codes
+// and special services).
+bool IsLocalNumber(std::string_view digits) {
+  return (digits.size() == 7 || digits.size() == 8) && AllDigits(digits) && digits[0] >= '2';
+}
+
+bool IsPhone(std::string_view value) {
+  if (value.size() == 11 && AllDigits(value) && value[0] == '1' && value[1] >= '3') return true;
+  if (value.empty() || value[0] != '0') return false;
+  const size_t dash = value.find('-');
+  if (dash != std::string_view::npos) {
+    const std::string_view area = value.substr(1, dash - 1);
+    return (area.size() == 2 || area.size() == 3) && AllDigits(area) &&
+           IsLocalNumber(value.substr(dash + 1));
+  }
+  // Without a dash any split into 0 + area code + local number will do.
+  for (const size_t area : {size_t{2}, size_t{3}}) {
+    if (value.size() > 1 + area && AllDigits(value.substr(1, area)) &&
+        IsLocalNumber(value.substr(1 + area))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<int64_t> ParseInteger(std::string_view text) {
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (!AllDigits(text) || text.size() > 15) return std::nullopt;
+  int64_t value = 0;
+  for (const char c : text) value = value * 10 + (c - '0');
+  return negative ? -value : value;
+}
+
+// Reports a value outside [min, max] with the message that fits the bounds present.
+std::optional<FieldIssue> CheckBounds(const FieldSpec& field, int64_t value,
+                                      std::string_view min_key, std::string_view max_key,
+                                      std::string_view range_key,
+                                      std::string (*format)(int64_t)) {
+  const bool below = field.min && value < *field.min;
+  const bool above = field.max && value > *field.max;
+  if (!below && !above) return std::nullopt;
+  if (field.min && field.max) {
+    return Issue(field, range_key, {{"min", format(*field.min)}, {"max", format(*field.max)}});
+  }
+  if (below) return Issue(field, min_key, {{"min", format(*field.min)}});
+  return Issue(field, max_key, {{"max", format(*field.max)}});
+}
+
+std::string FormatInteger(int64_t value) { return std::to_string(value); }
+
+bool IsOption(const FieldSpec& field, std::string_view value) {
+  return std::any_of(field.options.begin(), field.options.end(),
+                     [&](const ChoiceOption& option) { return option.value == value; });
+}
+
+std::optional<FieldIssue> CheckCommunity(const FieldSpec& field, std::string_view value,
+                                         const FieldContext& ctx) {
+  if (ctx.region == nullptr) return Issue(field, msg::kCommunity);
+  const Town* town = ctx.region->FindTown(ctx.town);
+  if (town == nullptr) return Issue(field, msg::kCommunity);
+  const bool known = std::any_of(town->communities.begin(), town->communities.end(),
+                                 [&](const LocalizedText& name) { return name.zh == value; });
+  if (!known) return Issue(field, msg::kCommunity);
+  return std::nullopt;
+}
+
+std::optional<FieldIssue> CheckValue(const FieldSpec& field, std::string_view value,
+                                     const FieldContext& ctx) {
+  switch (field.type) {
+    case FieldType::kText:
+      return CheckText(field, value);
+    case FieldType::kChineseName:
+      return CheckChineseName(field, value);
+    case FieldType::kIdNumber: {
+      const Result<IdNumber> id = ParseIdNumber(value, ctx.today);
+      if (!id.ok()) return Issue(field, id.error().message);
+      return std::nullopt;
+    }
+    case FieldType::kPhone:
+      if (!IsPhone(value)) return Issue(field, msg::kPhone);
+      return std::nullopt;
+    case FieldType::kAmount: {
+      const std::optional<int64_t> fen = ParseAmountFen(value);
+      if (!fen) return Issue(field, msg::kAmount);
+      return CheckBounds(field, *fen, msg::kAmountMin, msg::kAmountMax, msg::kAmountRange,
+                         &FormatYuan);
+    }
+    case FieldType::kNumber: {
+      const std::optional<int64_t> number = ParseInteger(value);
+      if (!number) return Issue(field, msg::kNumber);
+      return CheckBounds(field, *number, msg::kNumberMin, msg::kNumberMax, msg::kNumberRange,
+                         &FormatInteger);
+    }
+    case FieldType::kDigits: {
+      if (!AllDigits(value)) return Issue(field, msg::kDigits);
+      const int length = static_cast<int>(value.size());
+      if ((field.min_length && length < *field.min_length) ||
+          (field.max_length && length > *field.max_length)) {
+        return Issue(field, msg::kDigitsLength,
+                     {{"min_length", std::to_string(field.min_length.value_or(1))},
+                      {"max_length", std::to_string(field.max_length.value_or(length))}});
+      }
+      return std::nullopt;
+    }
+    case FieldType::kChoice:
+      if (!IsOption(field, value)) return Issue(field, msg::kChoice);
+      return std::nullopt;
+    case FieldType::kYesNo:
+      if (value != kYes && value != kNo) return Issue(field, msg::kChoice);
+      return std::nullopt;
+    case FieldType::kTown:
+      if (ctx.region == nullptr || ctx.region->FindTown(value) == nullptr) {
+        return Issue(field, msg::kTown);
+      }
+      return std::nullopt;
+    case FieldType::kCommunity:
+      return CheckCommunity(field, value, ctx);
+  }
+  return std::nullopt;
+}
+
+const std::string& ValueOf(const std::map<std::string, std::string>& values,
+                           const std::string& id) {
+  static const std::string kEmpty;
+  const auto it = values.find(id);
+  return it == values.end() ? kEmpty : it->second;
+}
+
+// Checks every field of one scope (the top level, or one group item).
+void CheckFields(const std::vector<FieldSpec>& fields,
+                 const std::map<std::string, std::string>& values, const Region& region,
+                 const CivilDate& today, const FieldIssue& where,
+                 std::vector<FieldIssue>* issues) {
+  for (const FieldSpec& field : fields) {
+    FieldContext ctx;
+    ctx.today = today;
+    ctx.region = &region;
+    if (field.type == FieldType::kCommunity) {
+      ctx.town = NormalizeFieldValue(field, ValueOf(values, field.town_field));
+    }
+    for (FieldIssue issue : ValidateField(field, ValueOf(values, field.id), ctx)) {
+      issue.step_id = where.step_id;
+      issue.group_id = where.group_id;
+      issue.group_index = where.group_index;
+      issues->push_back(std::move(issue));
+    }
+  }
+}
+
+// Issues that involve more than one field, each attributed to the step where the resident
+// can fix it: a group's item count, and an ID number that repeats an earlier one.
+std::vector<FieldIssue> CrossFieldIssues(const ServiceSpec& service,
+                                         const ApplicationDraft& draft,
+                                         const CivilDate& today) {
+  std::vector<FieldIssue> issues;
+  std::vector<std::string> ids_seen;
+  const auto check_id = [&](const FieldSpec& field, const std::string& value,
+                            FieldIssue where) {
+    if (field.type != FieldType::kIdNumber) return;
+    const Result<IdNumber> id = ParseIdNumber(value, today);
+    if (!id.ok()) return;
+    if (std::find(ids_seen.begin(), ids_seen.end(), id->text) != ids_seen.end()) {
+      where.field_id = field.id;
+      where.message_key = std::string(msg::kIdDuplicate);
+      issues.push_back(std::move(where));
+    } else {
+      ids_seen.push_back(id->text);
+    }
+  };
+
+  for (const StepSpec& step : service.form.steps) {
+    FieldIssue where;
+    where.step_id = step.id;
+    for (const FieldSpec& field : step.fields) check_id(field, ValueOf(draft.values, field.id), where);
+    if (!step.group) continue;
+    const GroupSpec& group = *step.group;
+    where.group_id = group.id;
+    const auto items_it = draft.groups.find(group.id);
+    const size_t count = items_it == draft.groups.end() ? 0 : items_it->second.size();
+    if (static_cast<int>(count) < group.min) {
+      FieldIssue issue = where;
+      issue.message_key = std::string(msg::kGroupMin);
+      issue.params = {{"min", std::to_string(group.min)}};
+      issues.push_back(std::move(issue));
+    } else if (static_cast<int>(count) > group.max) {
+      FieldIssue issue = where;
+      issue.message_key = std::string(msg::kGroupMax);
+      issue.params = {{"max", std::to_string(group.max)}};
+      issues.push_back(std::move(issue));
+    }
+    for (size_t i = 0; i < count; ++i) {
+      where.group_index = static_cast<int>(i);
+      for (const FieldSpec& field : group.fields) {
+        check_id(field, ValueOf(items_it->second[i], field.id), where);
+      }
+    }
+  }
+  return issues;
+}
+
+std::vector<FieldIssue> FieldIssuesOfStep(const ServiceSpec& service, const Region& region,
+                                          size_t step_index, const ApplicationDraft& draft,
+                                          const CivilDate& today) {
+  std::vector<FieldIssue> issues;
+  const StepSpec& step = service.form.steps[step_index];
+  FieldIssue where;
+  where.step_id = step.id;
+  CheckFields(step.fields, draft.values, region, today, where, &issues);
+  if (step.group) {
+    where.group_id = step.group->id;
+    const auto items = draft.groups.find(step.group->id);
+    if (items != draft.groups.end()) {
+      for (size_t i = 0; i < items->second.size(); ++i) {
+        where.group_index = static_cast<int>(i);
+        CheckFields(step.group->fields, items->second[i], region, today, where, &issues);
+      }
+    }
+  }
+  return issues;
+}
+
+// Form order for merging: by item (-1, the step's own fields and group count, first),
+// then the field's position within its scope.
+void SortInFormOrder(const StepSpec& step, std::vector<FieldIssue>* issues) {
+  const std::vector<FieldSpec>& fields = step.group ? step.group->fields : step.fields;
+  const auto position = [&](const FieldIssue& issue) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].id == issue.field_id) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  std::stable_sort(issues->begin(), issues->end(), [&](const FieldIssue& a, const FieldIssue& b) {
+    if (a.group_index != b.group_index) return a.group_index < b.group_index;
+    return position(a) < position(b);
+  });
+}
+
+Error DraftError(const std::string& path, const std::string& what) {
+  return MakeError(ErrorKind::kInvalidArgument, "draft: " + path + ": " + what);
+}
+
+// Reads {"id": "value", ...} with string values only.
+Result<std::map<std::string, std::string>> ReadValues(const nlohmann::json& object,
+                                                      const std::string& path) {
+  if (!object.is_object()) return DraftError(path, "expected an object");
+  std::map<std::string, std::string> values;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (!it.value().is_string()) return DraftError(path + "." + it.key(), "expected a string");
+    values[it.key()] = it.value().get_ref<const std::string&>();
+  }
+  return values;
+}
+
+}  // namespace
+
+std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value) {
+  const std::string_view trimmed = Trim(value);
+  switch (field.type) {
+    case FieldType::kIdNumber: {
+      std::string id = WithoutSpaces(trimmed);
+      if (!id.empty() && id.back() == 'x') id.back() = 'X';
+      return id;
+    }
+    case FieldType::kChineseName:
+      return NormalizeName(trimmed);
+    case FieldType::kPhone:
+    case FieldType::kAmount:
+    case FieldType::kNumber:
+    case FieldType::kDigits:
+      return WithoutSpaces(trimmed);
+    case FieldType::kText:
+    case FieldType::kChoice:
+    case FieldType::kYesNo:
+    case FieldType::kTown:
+    case FieldType::kCommunity:
+      return std::string(trimmed);
+  }
+  return std::string(trimmed);
+}
+
+void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft) {
+  assert(draft != nullptr && "NormalizeDraft needs a draft");
+  for (auto& [id, value] : draft->values) {
+    if (const FieldSpec* field = service.FindField(id)) value = NormalizeFieldValue(*field, value);
+  }
+  for (auto& [group_id, items] : draft->groups) {
+    const GroupSpec* group = service.FindGroup(group_id);
+    if (group == nullptr) continue;
+    for (auto& item : items) {
+      for (auto& [id, value] : item) {
+        if (const FieldSpec* field = group->FindField(id)) {
+          value = NormalizeFieldValue(*field, value);
+        }
+      }
+    }
+  }
+}
+
+std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
+                                      const FieldContext& ctx) {
+  const std::string normalized = NormalizeFieldValue(field, value);
+  if (normalized.empty()) {
+    if (field.required) return {Issue(field, msg::kRequired)};
+    return {};
+  }
+  if (std::optional<FieldIssue> issue = CheckValue(field, normalized, ctx)) return {*issue};
+  return {};
+}
+
+std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& region,
+                                     size_t step_index, const ApplicationDraft& draft,
+                                     const CivilDate& today) {
+  assert(step_index < service.form.steps.size() && "ValidateStep: no such step");
+  const StepSpec& step = service.form.steps[step_index];
+  std::vector<FieldIssue> issues = FieldIssuesOfStep(service, region, step_index, draft, today);
+  for (FieldIssue& issue : CrossFieldIssues(service, draft, today)) {
+    if (issue.step_id == step.id) issues.push_back(std::move(issue));
+  }
+  SortInFormOrder(step, &issues);
+  return issues;
+}
+
+std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
+                                      const ApplicationDraft& draft, const CivilDate& today) {
+  if (draft.service_code != service.code) {
+    FieldIssue issue;
+    issue.message_key = std::string(msg::kDraftService);
+    return {issue};
+  }
+  std::vector<FieldIssue> issues;
+  for (size_t i = 0; i < service.form.steps.size(); ++i) {
+    std::vector<FieldIssue> step_issues = ValidateStep(service, region, i, draft, today);
+    issues.insert(issues.end(), step_issues.begin(), step_issues.end());
+  }
+
+  const auto unknown = [&](std::string field_id, std::string group_id, int index) {
+    FieldIssue issue;
+    issue.field_id = std::move(field_id);
+    issue.group_id = std::move(group_id);
+    issue.group_index = index;
+    issue.message_key = std::string(msg::kDraftUnknownField);
+    issues.push_back(std::move(issue));
+  };
+  for (const auto& [id, value] : draft.values) {
+    if (service.FindField(id) == nullptr) unknown(id, "", -1);
+  }
+  for (const auto& [group_id, items] : draft.groups) {
+    const GroupSpec* group = service.FindGroup(group_id);
+    if (group == nullptr) {
+      unknown("", group_id, -1);
+      continue;
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (const auto& [id, value] : items[i]) {
+        if (group->FindField(id) == nullptr) unknown(id, group_id, static_cast<int>(i));
+      }
+    }
+  }
+  return issues;
+}
+
+nlohmann::json DraftToJson(const ApplicationDraft& draft) {
+  nlohmann::json groups = nlohmann::json::object();
+  for (const auto& [group_id, items] : draft.groups) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& item : items) list.push_back(item);
+    groups[group_id] = std::move(list);
+  }
+  return nlohmann::json{{"format", kDraftFormat},
+                        {"service_code", draft.service_code},
+                        {"catalog_version", draft.catalog_version},
+                        {"values", draft.values},
+                        {"groups", std::move(groups)}};
+}
+
+Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
+  if (!json.is_object()) return DraftError("(root)", "expected an object");
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    static constexpr std::string_view kKeys[] = {"format", "service_code", "catalog_version",
+                                                 "values", "groups"};
+    if (std::find(std::begin(kKeys), std::end(kKeys), it.key()) == std::end(kKeys)) {
+      return DraftError(it.key(), "unknown key");
+    }
+  }
+  const auto format = json.find("format");
+  if (format == json.end() || !format->is_number_integer() ||
+      format->get<int64_t>() != kDraftFormat) {
+    return DraftError("format", "expected " + std::to_string(kDraftFormat));
+  }
+
+  ApplicationDraft draft;
+  for (const auto& [key, target] :
+       {std::pair{"service_code", &draft.service_code},
+        std::pair{"catalog_version", &draft.catalog_version}}) {
+    const auto it = json.find(key);
+    if (it == json.end() || !it->is_string()) return DraftError(key, "expected a string");
+    *target = it->get_ref<const std::string&>();
+  }
+
+  const auto values = json.find("values");
+  if (values == json.end()) return DraftError("values", "missing");
+  Result<std::map<std::string, std::string>> top = ReadValues(*values, "values");
+  if (!top.ok()) return top.error();
+  draft.values = std::move(top).value();
+
+  const auto groups = json.find("groups");
+  if (groups == json.end() || !groups->is_object()) return DraftError("groups", "expected an object");
+  for (auto it = groups->begin(); it != groups->end(); ++it) {
+    const std::string path = "groups." + it.key();
+    if (!it.value().is_array()) return DraftError(path, "expected an array");
+    std::vector<std::map<std::string, std::string>> items;
+    for (size_t i = 0; i < it.value().size(); ++i) {
+      Result<std::map<std::string, std::string>> item =
+          ReadValues(it.value()[i], path + "[" + std::to_string(i) + "]");
+      if (!item.ok()) return item.error();
+      items.push_back(std::move(item).value());
+    }
+    draft.groups[it.key()] = std::move(items);
+  }
+  return draft;
+}
+
+Result<int64_t> PerCapitaMonthlyIncomeFen(const ServiceSpec& service,
+                                          const ApplicationDraft& draft) {
+  if (!service.means_test) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "service " + service.code + " has no means_test in its catalog file");
+  }
+  const MeansTest& test = *service.means_test;
+  const auto income = [](const FieldSpec* field, const std::string& value) {
+    return field == nullptr ? ParseAmountFen(WithoutSpaces(value))
+                            : ParseAmountFen(NormalizeFieldValue(*field, value));
+  };
+  const std::optional<int64_t> applicant =
+      income(service.FindField(test.applicant_income_field),
+             ValueOf(draft.values, test.applicant_income_field));
+  if (!applicant) return MakeError(ErrorKind::kInvalidArgument, std::string(msg::kAmount));
+
+  int64_t total = *applicant;
+  int64_t persons = 1;
+  const GroupSpec* group = service.FindGroup(test.members_group);
+  const auto items = draft.groups.find(test.members_group);
+  if (items != draft.groups.end()) {
+    const FieldSpec* field = group == nullptr ? nullptr : group->FindField(test.member_income_field);
+    for (const auto& item : items->second) {
+      const std::optional<int64_t> member = income(field, ValueOf(item, test.member_income_field));
+      if (!member) return MakeError(ErrorKind::kInvalidArgument, std::string(msg::kAmount));
+      total += *member;
+      ++persons;
+    }
+  }
+  return (total + persons / 2) / persons;
+}
+
+}  // namespace yimen

@@ -1,0 +1,119 @@
+// The form engine: an application as the resident fills it, and the rules that decide
+// whether it is complete. Pure functions of (catalog, draft, today), so the kiosk checks a
+// step before "next" and the server re-checks the submitted payload with the very same
+// code (DESIGN.md "Arrows point down only").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/catalog.h"
+#include "domain/civil_date.h"
+#include "domain/result.h"
+
+namespace yimen {
+
+// What the resident has entered so far. Values are kept as entered (after
+// NormalizeFieldValue); nothing is parsed until validation. A missing key is an empty
+// answer.
+struct ApplicationDraft {
+  std::string service_code;
+  std::string catalog_version;  // the catalog the form was filled against
+  std::map<std::string, std::string> values;  // top-level field id -> value
+  // group id -> items in the order added; each item maps field id -> value
+  std::map<std::string, std::vector<std::map<std::string, std::string>>> groups;
+
+  bool operator==(const ApplicationDraft&) const = default;
+};
+
+// One problem for the resident to fix. The UI places it by step, field and group item and
+// shows the sentence for `message_key` (assets/strings/validation.*.json, keys listed in
+// domain/message_keys.h), filling {field} from the field's label and the other
+// placeholders from `params`.
+struct FieldIssue {
+  std::string step_id;      // empty for draft-level issues
+  std::string field_id;     // empty for an issue about a whole group (its item count)
+  std::string group_id;     // set when the issue is in or about a group
+  int group_index = -1;     // the item within the group, -1 when not about one item
+  std::string message_key;  // e.g. "validation.required"
+  std::map<std::string, std::string> params;  // e.g. {"max_length": "300"}
+
+  bool operator==(const FieldIssue&) const = default;
+};
+
+// What a single field's check needs beyond its value.
+struct FieldContext {
+  CivilDate today;                 // ID numbers: a birth date may not be after it
+  const Region* region = nullptr;  // town and community fields: the catalog's region
+  std::string town;                // community fields: the value of their town field
+};
+
+// The value as it should be stored: surrounding whitespace removed for every type; ID
+// numbers without spaces and with 'X' upper-case; names without spaces and with look-alike
+// dots (•, ・, ‧, ．...) turned into the middle dot U+00B7; phones, amounts, numbers and
+// digit strings without spaces. The UI stores what this returns; validation applies it
+// first, so a value and its normalised form always validate alike. Any thread.
+std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value);
+
+// Applies NormalizeFieldValue to every value of a field the service knows. Any thread.
+void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft);
+
+// Checks one value; returns no issue or exactly one (the first rule it breaks), with
+// field_id set and step/group left for the caller. An empty value is an issue only when
+// the field is required. Rules by type:
+//   text          valid UTF-8, no control characters except line breaks and tabs,
+//                 at most max_length characters
+//   chinese_name  Han characters and the middle dot only; dot neither first, last nor
+//                 doubled; 2..20 Han characters
+//   id_number     ParseIdNumber (id_number.h) against ctx.today
+//   phone         mobile 1[3-9] + 9 digits, or landline 0 + 2..3 digit area code, an
+//                 optional "-", and a 7..8 digit number not starting with 0 or 1
+//   amount        ParseAmountFen (catalog.h), then min/max
+//   number        an integer ("-" allowed), then min/max
+//   digits        ASCII digits only, min_length..max_length of them
+//   choice        one of the option values; yes_no: "yes" or "no"
+//   town          a town of ctx.region; community: a community of ctx.town's town
+// Any thread.
+std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
+                                      const FieldContext& ctx);
+
+// Checks step `step_index` (asserted < number of steps) of `draft`: each of its fields,
+// or for a group step its item count and every field of every item, plus the cross-field
+// issues that belong to this step (an ID number repeating one entered earlier in the
+// form). Issues are in form order. Any thread.
+std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& region,
+                                     size_t step_index, const ApplicationDraft& draft,
+                                     const CivilDate& today);
+
+// Checks the whole draft as the server does before accepting it: every step, then values
+// for fields or groups the service does not have ("validation.draft.unknown_field"). A
+// draft for another service gives the single issue "validation.draft.service". No issues
+// means the application is complete. Any thread.
+std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
+                                      const ApplicationDraft& draft, const CivilDate& today);
+
+// The payload the store seals and the server re-validates:
+//   {"format": 1, "service_code": "...", "catalog_version": "...",
+//    "values": {"id": "value", ...}, "groups": {"members": [{"id": "value"}, ...]}}
+nlohmann::json DraftToJson(const ApplicationDraft& draft);
+
+// Reads DraftToJson's output back. Fails with kInvalidArgument naming the offending path
+// when the shape is wrong (unknown keys, non-string values, another format). Does not
+// check values against a catalog: that is ValidateDraft's job. Never throws. Any thread.
+Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json);
+
+// 低保-style per-capita monthly household income in fen: (applicant's income + every
+// member's income) / (1 + number of members), rounded half up to the fen. Uses the
+// service's means_test to find the fields. Fails with kInvalidArgument when the service
+// has no means test (message says so) or when an income is missing or not an amount
+// (message "validation.amount"). Any thread.
+Result<int64_t> PerCapitaMonthlyIncomeFen(const ServiceSpec& service,
+                                          const ApplicationDraft& draft);
+
+}  // namespace yimen

@@ -1,0 +1,58 @@
+// Every message key the domain validators can emit, in one place. Residents never see a
+// key: the UI looks it up in assets/strings/validation.<lang>.json, and the strings test
+// checks that both languages translate exactly this list.
+//
+// Placeholders: {field} is filled by whoever renders the message, from the label of the
+// issue's field (or the item title of its group) in the display language. Every other
+// placeholder ({min}, {max}, {max_length}, {min_length}) comes from FieldIssue::params.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace yimen::msg {
+
+inline constexpr std::string_view kRequired = "validation.required";
+inline constexpr std::string_view kTextTooLong = "validation.text.too_long";  // {max_length}
+inline constexpr std::string_view kTextChars = "validation.text.chars";
+inline constexpr std::string_view kNameChars = "validation.name.chars";
+inline constexpr std::string_view kNameLength = "validation.name.length";  // {min} {max}
+inline constexpr std::string_view kNameDot = "validation.name.dot";
+inline constexpr std::string_view kIdLength = "validation.id.length";
+inline constexpr std::string_view kIdChars = "validation.id.chars";
+inline constexpr std::string_view kIdCheckDigit = "validation.id.check_digit";
+inline constexpr std::string_view kIdBirthDate = "validation.id.birth_date";
+inline constexpr std::string_view kIdFuture = "validation.id.future";
+inline constexpr std::string_view kIdDuplicate = "validation.id.duplicate";
+inline constexpr std::string_view kPhone = "validation.phone";
+inline constexpr std::string_view kAmount = "validation.amount";
+inline constexpr std::string_view kAmountMin = "validation.amount.min";      // {min}
+inline constexpr std::string_view kAmountMax = "validation.amount.max";      // {max}
+inline constexpr std::string_view kAmountRange = "validation.amount.range";  // {min} {max}
+inline constexpr std::string_view kNumber = "validation.number";
+inline constexpr std::string_view kNumberMin = "validation.number.min";      // {min}
+inline constexpr std::string_view kNumberMax = "validation.number.max";      // {max}
+inline constexpr std::string_view kNumberRange = "validation.number.range";  // {min} {max}
+inline constexpr std::string_view kDigits = "validation.digits";
+inline constexpr std::string_view kDigitsLength = "validation.digits.length";  // {min_length} {max_length}
+inline constexpr std::string_view kChoice = "validation.choice";
+inline constexpr std::string_view kTown = "validation.town";
+inline constexpr std::string_view kCommunity = "validation.community";
+inline constexpr std::string_view kGroupMin = "validation.group.min";  // {min}
+inline constexpr std::string_view kGroupMax = "validation.group.max";  // {max}
+inline constexpr std::string_view kDraftService = "validation.draft.service";
+inline constexpr std::string_view kDraftUnknownField = "validation.draft.unknown_field";
+inline constexpr std::string_view kAppNumberFormat = "validation.app_number.format";
+inline constexpr std::string_view kAppNumberCheck = "validation.app_number.check";
+
+inline constexpr std::array kAllValidationKeys = {
+    kRequired,     kTextTooLong,  kTextChars,     kNameChars,     kNameLength,
+    kNameDot,      kIdLength,     kIdChars,       kIdCheckDigit,  kIdBirthDate,
+    kIdFuture,     kIdDuplicate,  kPhone,         kAmount,        kAmountMin,
+    kAmountMax,    kAmountRange,  kNumber,        kNumberMin,     kNumberMax,
+    kNumberRange,  kDigits,       kDigitsLength,  kChoice,        kTown,
+    kCommunity,    kGroupMin,     kGroupMax,      kDraftService,  kDraftUnknownField,
+    kAppNumberFormat, kAppNumberCheck,
+};
+
+}  // namespace yimen::msg

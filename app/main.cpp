@@ -1,0 +1,296 @@
+// yimen-kiosk: the composition root. Parses flags, opens the store and the catalog,
+// makes the window and the glyph atlas, and runs the event-driven loop: it sleeps in
+// SDL_WaitEventTimeout and draws only on input, a state change or a script step
+// (DESIGN.md decision 6), so an untouched kiosk costs almost no CPU.
+#include <SDL.h>
+#include <imgui.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "domain/catalog.h"
+#include "platform/glyph_atlas.h"
+#include "platform/input.h"
+#include "platform/process_stats.h"
+#include "platform/window.h"
+#include "store/store.h"
+#include "ui/kiosk_app.h"
+#include "ui/script_runner.h"
+#include "ui/strings.h"
+#include "ui/theme.h"
+#include "version.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+volatile std::sig_atomic_t g_stop = 0;
+
+void OnSignal(int) { g_stop = 1; }
+
+struct Flags {
+  std::string data_dir;
+  std::string assets_dir = YIMEN_ASSETS_DIR;
+  std::string script;
+  std::string screenshots;
+  bool kiosk = false;
+  bool headless = false;
+  bool landscape = false;
+  bool version = false;
+  float screen_inches = 21.5f;
+  int exit_after_ms = -1;
+};
+
+void PrintUsage() {
+  std::fprintf(stderr,
+               "usage: yimen-kiosk [--data-dir DIR] [--assets DIR] [--kiosk] [--landscape]\n"
+               "                   [--screen-inches N] [--headless] [--script FILE]\n"
+               "                   [--screenshots DIR] [--exit-after-ms N] [--version]\n");
+}
+
+bool ParseFlags(int argc, char** argv, Flags* flags) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "yimen-kiosk: %s needs a value\n", name);
+        return nullptr;
+      }
+      return argv[++i];
+    };
+    if (arg == "--version") flags->version = true;
+    else if (arg == "--kiosk") flags->kiosk = true;
+    else if (arg == "--headless") flags->headless = true;
+    else if (arg == "--landscape") flags->landscape = true;
+    else if (arg == "--data-dir") { auto v = value("--data-dir"); if (!v) return false; flags->data_dir = v; }
+    else if (arg == "--assets") { auto v = value("--assets"); if (!v) return false; flags->assets_dir = v; }
+    else if (arg == "--script") { auto v = value("--script"); if (!v) return false; flags->script = v; }
+    else if (arg == "--screenshots") { auto v = value("--screenshots"); if (!v) return false; flags->screenshots = v; }
+    else if (arg == "--screen-inches") { auto v = value("--screen-inches"); if (!v) return false; flags->screen_inches = std::stof(v); }
+    else if (arg == "--exit-after-ms") { auto v = value("--exit-after-ms"); if (!v) return false; flags->exit_after_ms = std::stoi(v); }
+    else if (arg == "--help" || arg == "-h") { PrintUsage(); std::exit(0); }
+    else {
+      std::fprintf(stderr, "yimen-kiosk: unknown flag %s\n", arg.c_str());
+      PrintUsage();
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string DefaultDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/yimen";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/yimen";
+  return "/var/lib/yimen";
+}
+
+int Fail(const std::string& what) {
+  std::fprintf(stderr, "yimen-kiosk: %s\n", what.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto start = Clock::now();
+  Flags flags;
+  if (!ParseFlags(argc, argv, &flags)) return 2;
+  if (flags.version) {
+    std::printf("yimen-kiosk %s (%s, %s, %s; SQLite %s; ImGui %s)\n", YIMEN_VERSION, YIMEN_GIT_REV,
+                YIMEN_BUILD_TYPE, YIMEN_COMPILER, sqlite3_libversion(), IMGUI_VERSION);
+    return 0;
+  }
+  if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+
+  if (!flags.headless && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+    return Fail(
+        "no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+        "  Run it on the kiosk's screen, or headless for scripts and screenshots:\n"
+        "    yimen-kiosk --headless --script tests/ui/dibao_apply.script --screenshots out/\n"
+        "  or under a virtual X server: xvfb-run -a -s \"-screen 0 1080x1920x24\" yimen-kiosk");
+  }
+
+  // Start-up phases, reported on the "ready" line so slow starts can be explained.
+  auto since_start = [&]() { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); };
+  auto store = yimen::Store::Open(flags.data_dir);
+  const double t_store = since_start();
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto catalog = yimen::LoadCatalog(flags.assets_dir + "/catalog");
+  if (!catalog.ok()) return Fail("catalog: " + catalog.error().message);
+  auto strings = yimen::ui::Strings::Load(flags.assets_dir + "/strings");
+  if (!strings.ok()) return Fail("strings: " + strings.error().message);
+
+  const double t_assets = since_start();
+  std::vector<yimen::ui::ScriptStep> script_steps;
+  if (!flags.script.empty()) {
+    std::ifstream in(flags.script);
+    if (!in) return Fail("cannot read script " + flags.script);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = yimen::ui::ParseScript(text.str());
+    if (!parsed.ok()) return Fail(flags.script + ": " + parsed.error().message);
+    script_steps = std::move(parsed.value());
+    if (!flags.screenshots.empty()) std::filesystem::create_directories(flags.screenshots);
+  }
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no files with window positions on a kiosk
+  io.LogFilename = nullptr;
+
+  yimen::platform::WindowOptions window_options;
+  if (flags.landscape) std::swap(window_options.width, window_options.height);
+  window_options.fullscreen = flags.kiosk;
+  window_options.headless = flags.headless;
+  auto window = yimen::platform::Window::Create(window_options);
+  if (!window.ok()) return Fail(window.error().message);
+
+  const double t_window = since_start();
+  auto atlas = yimen::platform::GlyphAtlas::Open({});
+  if (!atlas.ok()) return Fail(atlas.error().message + " (install fonts-noto-cjk and fonts-dejavu-core)");
+
+  yimen::platform::DisplayFacts facts = (*window)->Facts();
+  float px_per_mm = yimen::ui::PxPerMmFromDiagonal(flags.screen_inches, facts.width_px, facts.height_px);
+  yimen::ui::Metrics metrics = yimen::ui::ComputeMetrics(px_per_mm);
+
+  yimen::ui::KioskApp app(yimen::ui::KioskApp::Deps{&catalog.value(), &strings.value(), store->get(),
+                                                     atlas->get(), metrics});
+  // Every character the catalog and the strings use, before the first frame.
+  (*atlas)->Want(app.InitialCodepoints());
+  yimen::platform::FontSizes sizes{metrics.body_px, metrics.title_px, metrics.display_px};
+  if (auto built = (*atlas)->Build(sizes); !built.ok()) return Fail(built.error().message);
+
+  const double t_fonts = since_start();
+  yimen::platform::InputLayer input;
+  yimen::ui::WidgetRecorder recorder;
+  std::unique_ptr<yimen::ui::ScriptRunner> runner;
+  int shot_counter = 0;
+  bool first_frame_done = false;
+  int frames_to_draw = 1;  // draw at start
+  int64_t frames_drawn = 0;
+
+  auto draw_frame = [&](bool present, int64_t* ui_cpu_us) {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize((*window)->Sdl(), &w, &h);
+    io.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+    io.DeltaTime = 1.0f / 30.0f;
+    input.ApplyToImGui(io);
+    int64_t cpu0 = yimen::platform::ThreadCpuMicros();
+    recorder.BeginFrame();
+    ImGui::NewFrame();
+    for (auto& ev : input.TakeText()) app.OnText(ev);
+    app.Frame(&recorder);
+    ImGui::Render();
+    if (ui_cpu_us) *ui_cpu_us = yimen::platform::ThreadCpuMicros() - cpu0;
+    (*window)->RenderDrawData(0.969f, 0.953f, 0.933f);
+    if (present) (*window)->Swap();
+    ++frames_drawn;
+  };
+
+  if (!script_steps.empty()) {
+    yimen::ui::ScriptHost host;
+    host.recorder = &recorder;
+    host.input = &input;
+    host.screenshot = [&](const std::string& name) -> yimen::Status {
+      if (flags.screenshots.empty()) return yimen::Status::Ok();
+      char prefix[16];
+      std::snprintf(prefix, sizeof prefix, "%02d-", ++shot_counter);
+      // Draw the current state once more into the back buffer and read it back.
+      draw_frame(false, nullptr);
+      return (*window)->SaveScreenshot(flags.screenshots + "/" + prefix + name + ".png");
+    };
+    host.bench = [&](int frames, std::vector<int64_t>* ui_cpu, std::vector<int64_t>* wall) {
+      for (int i = 0; i < frames; ++i) {
+        auto t0 = Clock::now();
+        int64_t cpu = 0;
+        draw_frame(true, &cpu);
+        ui_cpu->push_back(cpu);
+        wall->push_back(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
+      }
+    };
+    runner = std::make_unique<yimen::ui::ScriptRunner>(std::move(script_steps), host);
+  }
+
+  int exit_code = 0;
+  while (!g_stop) {
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    if (first_frame_done && flags.exit_after_ms >= 0 && now_ms >= flags.exit_after_ms) break;
+
+    bool busy = frames_to_draw > 0 || input.HasPending() || (*atlas)->NeedsGrow() ||
+                (runner && runner->WantsFrames() && runner->SleepHintMs(now_ms) == 0);
+    int timeout_ms = busy ? 0 : app.WakeInMs();
+    if (runner && !busy && runner->WantsFrames()) timeout_ms = static_cast<int>(runner->SleepHintMs(now_ms));
+    if (flags.exit_after_ms >= 0) {
+      int left = std::max<int>(0, static_cast<int>(flags.exit_after_ms - now_ms));
+      timeout_ms = timeout_ms < 0 ? left : std::min(timeout_ms, left);
+    }
+    SDL_Event event;
+    bool got = timeout_ms == 0 ? SDL_PollEvent(&event) : SDL_WaitEventTimeout(&event, timeout_ms < 0 ? 60000 : timeout_ms);
+    int w = 0, h = 0;
+    SDL_GetWindowSize((*window)->Sdl(), &w, &h);
+    while (got) {
+      if (event.type == SDL_QUIT) g_stop = 1;
+      if (input.HandleEvent(event, w, h)) frames_to_draw = std::max(frames_to_draw, 3);
+      got = SDL_PollEvent(&event);
+    }
+    if (app.TakeDirty()) frames_to_draw = std::max(frames_to_draw, 2);
+    bool script_step_due = runner && runner->WantsFrames() &&
+                           runner->SleepHintMs(now_ms) == 0;
+    if (frames_to_draw <= 0 && !input.HasPending() && !script_step_due && !(*atlas)->NeedsGrow()) continue;
+
+    draw_frame(true, nullptr);
+    if (!first_frame_done) {
+      first_frame_done = true;
+      auto ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      const auto& st = (*atlas)->Stats();
+      std::fprintf(stderr,
+                   "ready: first frame in %.0f ms (store %.0f, catalog+strings %.0f, window+GL %.0f, "
+                   "fonts %.0f, frame %.0f; glyphs %d, atlas %dx%d alpha8; %s, %s)\n",
+                   ms, t_store, t_assets - t_store, t_window - t_assets, t_fonts - t_window,
+                   ms - t_fonts, st.glyphs, st.tex_width, st.tex_height,
+                   (*window)->VideoDriver().c_str(), (*window)->GlRenderer().c_str());
+    }
+    if (frames_to_draw > 0) --frames_to_draw;
+    if (app.TakeDirty()) frames_to_draw = std::max(frames_to_draw, 2);
+    // Characters seen for the first time this frame: grow the atlas between frames.
+    if ((*atlas)->NeedsGrow()) {
+      if (auto grown = (*atlas)->Build(sizes); !grown.ok()) return Fail(grown.error().message);
+      std::fprintf(stderr, "glyphs: atlas grew to %d glyphs (%dx%d) in %.1f ms\n",
+                   (*atlas)->Stats().glyphs, (*atlas)->Stats().tex_width,
+                   (*atlas)->Stats().tex_height, (*atlas)->Stats().build_ms);
+      frames_to_draw = std::max(frames_to_draw, 1);
+    }
+    if (runner) {
+      const int64_t tick_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      if (auto s = runner->Tick(tick_ms); !s.ok()) {
+        std::fprintf(stderr, "yimen-kiosk: %s\n", s.error().message.c_str());
+        exit_code = 3;
+        break;
+      }
+      if (runner->Done()) {
+        std::fprintf(stderr, "script: all %zu steps passed (%lld frames)\n", runner->StepIndex(),
+                     static_cast<long long>(frames_drawn));
+        break;
+      }
+    }
+  }
+  app.EndSession();  // wipes the resident's in-memory data
+  atlas->reset();   // its GL texture goes before the GL context
+  window->reset();
+  ImGui::DestroyContext();
+  return exit_code;
+}

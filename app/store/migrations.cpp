@@ -1,0 +1,154 @@
+// The schema steps themselves. docs/internals/store.md explains each table; this file
+// is the truth. Tables are STRICT so a wrong type is an error at the INSERT, not a
+// surprise in the sync layer months later.
+#include "store/migrations.h"
+
+#include <array>
+#include <string>
+
+namespace yimen::store {
+namespace {
+
+// v1: what a kiosk needs to take applications offline and never lose one.
+constexpr const char* kV1BaseTables = R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE applications (
+  id              INTEGER PRIMARY KEY,
+  uuid            TEXT    NOT NULL UNIQUE,
+  app_number      TEXT    NOT NULL UNIQUE,
+  created_date    TEXT    NOT NULL,
+  seq             INTEGER NOT NULL CHECK (seq > 0),
+  service_code    TEXT    NOT NULL,
+  catalog_version TEXT    NOT NULL,
+  created_at      TEXT    NOT NULL,
+  masked_name     TEXT    NOT NULL,
+  payload_format  TEXT    NOT NULL,
+  payload         BLOB    NOT NULL,
+  status          TEXT    NOT NULL,
+  status_at       TEXT    NOT NULL,
+  server_receipt  TEXT,
+  acked_at        TEXT,
+  UNIQUE (created_date, seq)
+) STRICT;
+
+-- The daily sequence behind each app number (domain/app_number.h: unique per kiosk,
+-- date and sequence). One row per day, never pruned: a clock set back to a day already
+-- used continues that day's count instead of handing out its numbers again.
+CREATE TABLE app_sequences (
+  day      TEXT    PRIMARY KEY NOT NULL,
+  last_seq INTEGER NOT NULL CHECK (last_seq > 0)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  application_uuid TEXT    PRIMARY KEY NOT NULL REFERENCES applications (uuid),
+  enqueued_at_ms   INTEGER NOT NULL,
+  delivered_at_ms  INTEGER
+) STRICT;
+
+CREATE TRIGGER outbox_keeps_undelivered BEFORE DELETE ON outbox
+WHEN OLD.delivered_at_ms IS NULL
+BEGIN
+  SELECT RAISE(ABORT, 'outbox: an item is never deleted before the server acknowledged it');
+END;
+
+CREATE TABLE audit (
+  id     INTEGER PRIMARY KEY,
+  at     TEXT NOT NULL,
+  actor  TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+) STRICT;
+)sql";
+
+// v2: what the sync engine needs. Retry bookkeeping and parking on the outbox, the
+// server status seq an application's status came from (so an older change can never
+// overwrite a newer one), and the status changes pulled by cursor.
+constexpr const char* kV2SyncState = R"sql(
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+ALTER TABLE outbox ADD COLUMN parked_reason TEXT;
+UPDATE outbox SET next_attempt_at_ms = enqueued_at_ms;
+CREATE INDEX outbox_due ON outbox (next_attempt_at_ms)
+  WHERE delivered_at_ms IS NULL AND parked_reason IS NULL;
+
+ALTER TABLE applications ADD COLUMN status_seq INTEGER;
+
+CREATE TABLE status_changes (
+  server_seq       INTEGER PRIMARY KEY,
+  application_uuid TEXT NOT NULL,
+  app_number       TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  reason           TEXT NOT NULL DEFAULT '',
+  server_time      TEXT NOT NULL
+) STRICT;
+CREATE INDEX status_changes_by_app_number ON status_changes (app_number, server_seq);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "base tables", kV1BaseTables},
+    Migration{2, "sync state", kV2SyncState},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+Error NewerSchemaError(const std::string& path, int version) {
+  return MakeError(ErrorKind::kRejected,
+                   path + " has schema version " + std::to_string(version) +
+                       " but this build knows only up to " +
+                       std::to_string(LatestVersion()) +
+                       ": it was written by a newer Yimen. Refusing to open it so it "
+                       "is not damaged; install that version again.");
+}
+
+int LatestVersion() { return kMigrations.back().version; }
+
+Result<int> ReadUserVersion(sqlite::Connection& connection) {
+  Result<sqlite::Statement> query = connection.Prepare("PRAGMA user_version");
+  if (!query.ok()) return query.error();
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(query->ColumnInt(0));
+}
+
+Result<int> Migrate(sqlite::Connection& connection) {
+  Result<int> version = ReadUserVersion(connection);
+  if (!version.ok()) return version.error();
+  int current = *version;
+  if (current > LatestVersion()) return NewerSchemaError(connection.path(), current);
+
+  for (const Migration& step : kMigrations) {
+    if (step.version <= current) continue;
+    Result<sqlite::Transaction> txn =
+        sqlite::Transaction::Begin(connection, sqlite::Transaction::Kind::kWrite);
+    if (!txn.ok()) return txn.error();
+    // Another connection may have migrated while we waited for the write lock.
+    Result<int> locked_version = ReadUserVersion(connection);
+    if (!locked_version.ok()) return locked_version.error();
+    current = *locked_version;
+    if (current > LatestVersion()) return NewerSchemaError(connection.path(), current);
+    if (current >= step.version) continue;  // the destructor ends the empty transaction
+
+    Status applied = connection.Exec(step.sql);
+    if (!applied.ok()) {
+      return MakeError(applied.error().kind, "migration " + std::to_string(step.version) +
+                                                 " (" + step.name +
+                                                 "): " + applied.error().message);
+    }
+    Status stamped =
+        connection.Exec("PRAGMA user_version = " + std::to_string(step.version));
+    if (!stamped.ok()) return stamped.error();
+    Status committed = txn->Commit();
+    if (!committed.ok()) return committed.error();
+    current = step.version;
+  }
+  return current;
+}
+
+}  // namespace yimen::store

@@ -1,0 +1,240 @@
+// The kiosk's durable memory: one SQLite file, <data-dir>/yimen.db, holding submitted
+// applications, their outbox rows, status pulled from the server, settings and the
+// audit trail. Its promise (DESIGN.md decisions 1-3): once Submit returns OK the
+// application survives a crash and stays in the outbox until the server acknowledged it.
+//
+// Threads: a Store is ONE sqlite connection and must be used by one thread at a time.
+// The UI thread and the sync thread each open their own Store on the same data dir;
+// WAL mode lets one write while the other reads, and writers wait up to a busy timeout
+// for each other. Times the sync engine compares (next attempt, delivery) are the
+// kiosk's wall clock as std::chrono::system_clock::time_point; times shown to people
+// are ISO-8601 UTC text as given by whoever made them (device or server).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/civil_date.h"
+#include "domain/result.h"
+#include "store/database.h"
+
+namespace yimen {
+
+// What the UI hands over when the resident presses submit.
+struct NewApplication {
+  std::string service_code;     // catalog code, e.g. "dibao"
+  std::string catalog_version;  // version of the catalog the form was filled against
+  std::string masked_name;      // e.g. "张*明": the only form of the name kept readable;
+                                // may be empty for services that ask no name
+  std::string payload;          // the filled form as JSON ("json-v1"; issue 6 seals it)
+  CivilDate created_date;       // kiosk-local date, printed in the app number
+  std::string created_at_iso;   // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
+};
+
+// What the receipt shows. Returned by Submit only after the commit is durable.
+struct SubmittedApplication {
+  std::string uuid;        // random v4; the server upserts by it, so retries never duplicate
+  std::string app_number;  // 受理编号, e.g. "K7Q2-261123-0042-C"
+  uint32_t seq = 0;        // the kiosk's sequence for created_date, 1-based
+  std::string created_at;  // as given in NewApplication::created_at_iso
+};
+
+enum class SyncState {
+  kPending,    // in the outbox, waiting for (another) attempt
+  kParked,     // the server refused it for good; staff must look
+  kDelivered,  // the server acknowledged it
+};
+
+// "pending", "parked", "delivered": for logs and staff screens.
+const char* SyncStateName(SyncState state);
+
+// A masked view of one application for lookups and staff lists: no payload.
+struct ApplicationStub {
+  std::string uuid;
+  std::string app_number;
+  std::string service_code;
+  std::string catalog_version;
+  std::string masked_name;
+  std::string created_at;
+  std::string status;     // "submitted" until the server reports a change
+  std::string status_at;  // when that status was set (device or server time)
+  std::optional<std::string> server_receipt;
+  SyncState sync_state = SyncState::kPending;
+  int attempts = 0;                          // failed delivery attempts so far
+  std::optional<std::string> last_error;     // of the latest failed attempt
+  std::optional<std::string> parked_reason;  // set when sync_state is kParked
+};
+
+// One application as the sync engine sends it.
+struct OutboxItem {
+  std::string uuid;
+  std::string app_number;
+  std::string service_code;
+  std::string catalog_version;
+  std::string payload_format;  // "json-v1"
+  std::string payload;
+  int attempts = 0;
+  std::chrono::system_clock::time_point enqueued_at;
+};
+
+// For the staff screen's "sync" light and for the fleet console.
+struct OutboxHealthReport {
+  int64_t pending = 0;  // not delivered, not parked
+  int64_t parked = 0;
+  std::optional<std::chrono::system_clock::time_point> oldest_pending_at;  // enqueue time
+  std::optional<std::chrono::system_clock::time_point> last_success_at;    // delivered_at
+};
+
+// One status change as numbered by the server (DESIGN.md decision 3).
+struct StatusChange {
+  int64_t server_seq = 0;  // the server's global change number, > 0
+  std::string application_uuid;
+  std::string app_number;
+  std::string status;       // e.g. "received", "under_review", "approved", "rejected"
+  std::string reason;       // may be empty
+  std::string server_time;  // ISO-8601 UTC, the server's clock
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;      // ISO-8601 UTC, device clock
+  std::string actor;   // "resident", "staff:<name>", "system"
+  std::string action;  // e.g. "application.submit"
+  std::string detail;  // never personal data
+};
+
+enum class OutboxScope {
+  kAll,      // every outbox row, delivered or not
+  kPending,  // not delivered and not parked
+};
+
+class Store {
+ public:
+  static constexpr const char* kDatabaseFileName = "yimen.db";
+
+  // Opens <data_dir>/yimen.db, creating the directory (mode 0700) and the database if
+  // missing. Before writing anything it reads the schema version and runs
+  // PRAGMA quick_check; then it turns on WAL + synchronous=FULL, applies missing
+  // migrations and makes the kiosk code on first start. Fails:
+  //   kDataLoss    the file is damaged or not a database; it is left byte-for-byte
+  //                as found (quarantine it, restore a backup, call support);
+  //   kRejected    the file was written by a newer build (schema above ours), untouched;
+  //   kUnavailable the directory or file cannot be created, opened or locked.
+  // Any thread; the returned Store then belongs to one thread at a time.
+  static Result<std::unique_ptr<Store>> Open(const std::string& data_dir);
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  // The schema version of the open file (== LatestSchemaVersion() after Open).
+  int SchemaVersion() const { return m_schema_version; }
+  static int LatestSchemaVersion();
+  const std::string& DatabasePath() const { return m_db.path(); }
+
+  // The 4-character kiosk code printed in every app number. Made at first open from
+  // libsodium randomness (symbols that cannot be misread on paper), replaced by the
+  // server's at enrollment.
+  Result<std::string> KioskCode();
+
+  // Replaces the kiosk code (enrollment). Fails kInvalidArgument unless it is exactly
+  // 4 characters [A-Z0-9]. Application numbers already issued keep the old code.
+  Status SetKioskCode(std::string_view code);
+
+  // Stores a new application and its outbox row, in one write transaction, with the
+  // next daily sequence number and a fresh uuid. Returns only after the commit is
+  // durable (WAL, synchronous=FULL): only then may the UI show a receipt. On any error
+  // nothing was stored and no number was consumed. Fails kInvalidArgument for an empty
+  // service code, catalog version or payload, a created_date outside 2000..2099 or a
+  // malformed created_at_iso;
+  // kRejected when the day's sequence is exhausted (999999); kUnavailable when the
+  // disk is full, failing or the file is locked past the busy timeout (retry).
+  Result<SubmittedApplication> Submit(const NewApplication& application);
+
+  Result<int64_t> CountApplications();
+  Result<int64_t> CountOutbox(OutboxScope scope);
+
+  // Exact match on the formatted number (normalise what residents type with
+  // ParseAppNumber/FormatAppNumber first). nullopt when there is no such number.
+  Result<std::optional<ApplicationStub>> FindByAppNumber(std::string_view app_number);
+
+  // Newest first. Fails kInvalidArgument unless offset >= 0 and 1 <= limit <= 1000.
+  Result<std::vector<ApplicationStub>> ListApplications(int64_t offset, int limit);
+
+  // ---- for the sync engine (sync thread, its own Store) ----
+
+  // Outbox items not delivered, not parked and due (next attempt <= now), oldest
+  // submission first, at most `limit` (1..1000, else kInvalidArgument).
+  Result<std::vector<OutboxItem>> ListDueOutbox(std::chrono::system_clock::time_point now,
+                                                int limit);
+
+  // Records the server's acknowledgement: the item leaves the due list for good and the
+  // application keeps the receipt. Idempotent for the same receipt. Fails kNotFound
+  // for an unknown uuid, kConflict when it was already delivered with another receipt,
+  // kInvalidArgument for an empty receipt.
+  Status MarkDelivered(std::string_view uuid, std::string_view server_receipt,
+                       std::string_view server_time,
+                       std::chrono::system_clock::time_point delivered_at);
+
+  // Counts one failed attempt and schedules the next. Fails kNotFound for an unknown
+  // uuid, kConflict when the item was already delivered.
+  Status RecordAttemptFailure(std::string_view uuid, std::string_view error_text,
+                              std::chrono::system_clock::time_point next_attempt_at);
+
+  // Takes an item out of the due list for good (the server refused it permanently);
+  // the rest keeps draining. Does not count an attempt. Writes an audit row. An empty
+  // reason is stored as "(no reason given)". Fails kNotFound for an unknown uuid,
+  // kConflict when already delivered.
+  Status Park(std::string_view uuid, std::string_view reason);
+
+  Result<OutboxHealthReport> OutboxHealth();
+
+  // Stores pulled status changes and the new cursor in ONE transaction, so the cursor
+  // never runs ahead of the changes it covers. Each application shows the change with
+  // the highest server_seq seen; changes already stored (same server_seq) are skipped,
+  // so a re-pulled page is harmless. Changes for applications this kiosk does not hold
+  // are kept in the history all the same. Fails kInvalidArgument for a change without
+  // seq, uuid or status; kConflict when new_cursor is below the stored cursor (nothing
+  // written).
+  Status ApplyStatusChanges(const std::vector<StatusChange>& changes, int64_t new_cursor);
+
+  // The last cursor stored by ApplyStatusChanges; 0 before the first pull.
+  Result<int64_t> StatusCursor();
+
+  // Status changes of one application, oldest first (the local "submitted" is not a
+  // server change and is not included).
+  Result<std::vector<StatusChange>> StatusHistory(std::string_view app_number);
+
+  // ---- settings and audit ----
+
+  // Free-form settings for other rooms. Keys the store owns ("kiosk_code",
+  // "status_cursor") are refused with kInvalidArgument: use their own functions.
+  Status SetSetting(std::string_view key, std::string_view value);
+  Result<std::optional<std::string>> GetSetting(std::string_view key);
+
+  // Appends one audit row stamped with the device clock. `detail` must not hold
+  // personal data. Fails kInvalidArgument for an empty actor or action.
+  Status AppendAudit(std::string_view actor, std::string_view action,
+                     std::string_view detail);
+
+  // The latest `limit` audit rows (1..1000), newest first.
+  Result<std::vector<AuditEntry>> RecentAudit(int limit);
+
+ private:
+  Store(sqlite::Connection db, int schema_version)
+      : m_db(std::move(db)), m_schema_version(schema_version) {}
+
+  Result<std::optional<std::string>> ReadSetting(std::string_view key);
+  Status WriteSetting(std::string_view key, std::string_view value);
+  Error OutboxMiss(std::string_view uuid, std::string_view what);
+
+  sqlite::Connection m_db;
+  int m_schema_version = 0;  // set by Open after migrations
+};
+
+}  // namespace yimen

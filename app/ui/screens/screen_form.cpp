@@ -1,0 +1,266 @@
+// The form wizard: one step per screen, our own touch fields (app-owned buffers), choice
+// buttons instead of hover-driven combos, a numeric keypad for numbers, and the review
+// page. Drawing reads the draft; every change is an intent.
+#include <imgui.h>
+
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+namespace {
+
+bool UsesKeypad(FieldType type) {
+  return type == FieldType::kIdNumber || type == FieldType::kPhone || type == FieldType::kAmount ||
+         type == FieldType::kNumber || type == FieldType::kDigits;
+}
+
+std::string FieldLabel(const ViewModel& view, const FieldSpec& field) {
+  std::string label = view.Text(field.label);
+  if (!field.required) label += view.Tr("form.optional");
+  return label;
+}
+
+// Choice-like fields: a grid of big buttons, the chosen one highlighted.
+void DrawChoices(const ViewModel& view, const std::string& key, const std::string& label,
+                 const std::vector<std::pair<std::string, std::string>>& options,
+                 std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  Label(label, Ctx().body, colors::kText);
+  std::string current = view.ValueOf(key);
+  int per_row = options.size() <= 2 ? 2 : 3;
+  float w = (ImGui::GetContentRegionAvail().x - m.gap * (per_row - 1)) / per_row;
+  for (size_t i = 0; i < options.size(); ++i) {
+    if (i % per_row != 0) ImGui::SameLine();
+    const auto& [value, text] = options[i];
+    bool selected = current == value;
+    if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
+                    selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    key + "=" + value)) {
+      out->push_back({Intent::Kind::kSetValue, key, value});
+    }
+  }
+  auto err = view.session->errors.find(key);
+  if (err != view.session->errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
+}
+
+void DrawField(const ViewModel& view, const FieldSpec& field, const std::string& key,
+               const std::string& scope_town_key, std::vector<Intent>* out) {
+  const Session& s = *view.session;
+  std::string label = FieldLabel(view, field);
+  switch (field.type) {
+    case FieldType::kChoice: {
+      std::vector<std::pair<std::string, std::string>> options;
+      for (const ChoiceOption& o : field.options) options.emplace_back(o.value, view.Text(o.label));
+      DrawChoices(view, key, label, options, out);
+      break;
+    }
+    case FieldType::kYesNo:
+      DrawChoices(view, key, label,
+                  {{std::string(kYes), view.Tr("form.yes")}, {std::string(kNo), view.Tr("form.no")}},
+                  out);
+      break;
+    case FieldType::kTown: {
+      std::vector<std::pair<std::string, std::string>> options;
+      for (const Town& town : view.catalog->region.towns) options.emplace_back(town.name.zh, view.Text(town.name));
+      DrawChoices(view, key, label, options, out);
+      break;
+    }
+    case FieldType::kCommunity: {
+      const Town* town = view.catalog->region.FindTown(view.ValueOf(scope_town_key));
+      if (!town) break;  // shown once a town is chosen
+      std::vector<std::pair<std::string, std::string>> options;
+      for (const LocalizedText& c : town->communities) options.emplace_back(c.zh, view.Text(c));
+      DrawChoices(view, key, label, options, out);
+      break;
+    }
+    default: {
+      auto err = s.errors.find(key);
+      std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
+      if (Field(key, label, view.ValueOf(key), s.focus == key,
+                err == s.errors.end() ? std::string() : err->second, hint)) {
+        out->push_back({Intent::Kind::kFocus, key});
+      }
+      break;
+    }
+  }
+  Gap(0.5f);
+}
+
+void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  float w = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
+  const char* rows[3][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}};
+  const char* extra = type == FieldType::kIdNumber ? "X" : type == FieldType::kAmount ? "." : "";
+  for (int r = 0; r < 4; ++r) {
+    for (int c = 0; c < 3; ++c) {
+      if (c) ImGui::SameLine();
+      std::string key = r < 3 ? rows[r][c] : (c == 0 ? extra : c == 1 ? "0" : "");
+      if (r == 3 && c == 2) {
+        if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, true, "key:delete")) {
+          out->push_back({Intent::Kind::kKeyBackspace});
+        }
+        continue;
+      }
+      if (key.empty()) {
+        ImGui::Dummy(ImVec2(w, m.button_h));
+        continue;
+      }
+      if (TouchButton(key, ImVec2(w, m.button_h), ButtonStyle::kChoice, true, "key:" + key)) {
+        out->push_back({Intent::Kind::kKeyText, "", key});
+      }
+    }
+    ImGui::SameLine();
+    if (r == 0) {
+      if (TouchButton(view.Tr("keypad.done"), ImVec2(w, m.button_h), ButtonStyle::kPrimary, true, "key:done")) {
+        out->push_back({Intent::Kind::kKeyDone});
+      }
+    } else {
+      ImGui::Dummy(ImVec2(w, m.button_h));
+    }
+  }
+}
+
+const FieldSpec* FocusedField(const ViewModel& view) {
+  const std::string& key = view.session->focus;
+  const ServiceSpec* service = view.Service();
+  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
+  if (key.rfind("g:", 0) == 0) {
+    size_t a = key.find(':', 2), b = key.find(':', a + 1);
+    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
+    return group ? group->FindField(key.substr(b + 1)) : nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  const ServiceSpec* service = view.Service();
+  const StepSpec& step = service->form.steps[s.step];
+  const FieldSpec* focused = FocusedField(view);
+  bool keypad = focused && UsesKeypad(focused->type);
+  BeginScreen(view, view.Text(service->name), true, keypad ? 5 : 1, out);
+  Label(view.Fmt("form.progress", {{"step", std::to_string(s.step + 1)},
+                                   {"total", std::to_string(service->form.steps.size())},
+                                   {"title", view.Text(step.title)}}),
+        Ctx().body, colors::kPrimary);
+  // Progress bar: one segment per step.
+  {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float total_w = ImGui::GetContentRegionAvail().x;
+    size_t n = service->form.steps.size();
+    float seg = (total_w - (n - 1) * m.gap * 0.5f) / n;
+    for (size_t i = 0; i < n; ++i) {
+      float x = p.x + i * (seg + m.gap * 0.5f);
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, p.y), ImVec2(x + seg, p.y + 1.5f * m.px_per_mm),
+                                                i <= s.step ? colors::kPrimary : colors::kSecondary);
+    }
+    ImGui::Dummy(ImVec2(total_w, 1.5f * m.px_per_mm));
+  }
+  if (!step.hint.empty()) Paragraph(view.Text(step.hint), Ctx().body, colors::kMuted);
+  if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
+  Gap(0.5f);
+
+  if (step.group) {
+    const GroupSpec& group = *step.group;
+    auto it = s.draft.groups.find(group.id);
+    size_t count = it == s.draft.groups.end() ? 0 : it->second.size();
+    if (count == 0) Paragraph(view.Tr("form.no_members"), Ctx().body, colors::kMuted);
+    for (size_t i = 0; i < count; ++i) {
+      Label(view.Fmt("form.member_title", {{"title", view.Text(group.item_title)}, {"n", std::to_string(i + 1)}}),
+            Ctx().title, colors::kText);
+      for (const FieldSpec& field : group.fields) {
+        std::string town_key = field.town_field.empty() ? "" : GroupFieldKey(group.id, i, field.town_field);
+        DrawField(view, field, GroupFieldKey(group.id, i, field.id), town_key, out);
+      }
+      if (TouchButton(view.Tr("form.remove_member"), ImVec2(0, m.target_min), ButtonStyle::kSecondary, true,
+                      "remove:" + std::to_string(i))) {
+        out->push_back({Intent::Kind::kRemoveMember, group.id, "", static_cast<int>(i)});
+      }
+      Gap(1.5f);
+    }
+    auto gerr = s.errors.find("group:" + group.id);
+    if (gerr != s.errors.end()) Paragraph(gerr->second, Ctx().body, colors::kError);
+    if (static_cast<int>(count) < group.max &&
+        TouchButton(view.Tr("form.add_member"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
+      out->push_back({Intent::Kind::kAddMember, group.id});
+    }
+  } else {
+    for (const FieldSpec& field : step.fields) {
+      std::string town_key = field.town_field.empty() ? "" : FieldKey(field.town_field);
+      DrawField(view, field, FieldKey(field.id), town_key, out);
+    }
+  }
+  Gap(2);
+
+  BeginFooter(view);
+  if (keypad) DrawKeypad(view, focused->type, out);
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (TouchButton(view.Tr("form.prev"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
+    out->push_back({Intent::Kind::kPrevStep});
+  }
+  ImGui::SameLine();
+  bool last = s.step + 1 == service->form.steps.size();
+  if (TouchButton(view.Tr(last ? "form.to_review" : "form.next"), ImVec2(half, m.button_h))) {
+    out->push_back({last ? Intent::Kind::kToReview : Intent::Kind::kNextStep});
+  }
+  EndScreen();
+}
+
+void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  const ServiceSpec* service = view.Service();
+  BeginScreen(view, view.Tr("review.title"), true, 1, out);
+  Paragraph(view.Tr("review.hint"), Ctx().body, colors::kMuted);
+  if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
+  auto shown = [&](const FieldSpec& field, const std::string& raw) -> std::string {
+    if (raw.empty()) return view.Tr("review.empty");
+    if (field.type == FieldType::kYesNo) return view.Tr(raw == kYes ? "form.yes" : "form.no");
+    if (field.type == FieldType::kChoice) {
+      for (const ChoiceOption& o : field.options) if (o.value == raw) return view.Text(o.label);
+    }
+    return raw;
+  };
+  for (size_t i = 0; i < service->form.steps.size(); ++i) {
+    const StepSpec& step = service->form.steps[i];
+    Gap(1);
+    float edit_w = 30.0f * m.px_per_mm;
+    float y = ImGui::GetCursorPosY();
+    Label(view.Text(step.title), Ctx().title, colors::kPrimary);
+    float after = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - edit_w, y));
+    if (TouchButton(view.Tr("review.edit"), ImVec2(edit_w, m.target_min), ButtonStyle::kSecondary, true,
+                    "edit:" + step.id)) {
+      out->push_back({Intent::Kind::kEditStep, "", "", static_cast<int>(i)});
+    }
+    ImGui::SetCursorPosY(std::max(after, ImGui::GetCursorPosY()));
+    if (step.group) {
+      auto it = s.draft.groups.find(step.group->id);
+      size_t count = it == s.draft.groups.end() ? 0 : it->second.size();
+      if (count == 0) Paragraph(view.Tr("review.empty"));
+      for (size_t k = 0; k < count; ++k) {
+        Label(view.Fmt("form.member_title", {{"title", view.Text(step.group->item_title)}, {"n", std::to_string(k + 1)}}));
+        for (const FieldSpec& field : step.group->fields) {
+          Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(GroupFieldKey(step.group->id, k, field.id))),
+                    Ctx().body, colors::kText);
+        }
+      }
+    } else {
+      for (const FieldSpec& field : step.fields) {
+        Paragraph(view.Text(field.label) + "：" + shown(field, view.ValueOf(FieldKey(field.id))), Ctx().body,
+                  colors::kText);
+      }
+    }
+  }
+  Gap(2);
+  BeginFooter(view);
+  if (TouchButton(s.submitting ? view.Tr("review.submitting") : view.Tr("review.submit"), ImVec2(0, m.button_h),
+                  ButtonStyle::kPrimary, !s.submitting, "submit")) {
+    out->push_back({Intent::Kind::kSubmit});
+  }
+  EndScreen();
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,91 @@
+// The home screen, and the frame every screen shares (header, body, footer).
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+namespace {
+int g_footer_rows = 0;  // set by BeginScreen for BeginFooter
+}
+
+void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
+                 int footer_rows, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(m.margin, m.margin));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m.gap, m.gap));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+  ImGui::Begin("screen", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  // Header: title on the left, "home" on the right.
+  float home_w = home_button ? 40.0f * m.px_per_mm : 0;
+  float start_y = ImGui::GetCursorPosY();
+  ImGui::PushTextWrapPos(0);
+  Paragraph(title, Ctx().title, colors::kText,
+            ImGui::GetContentRegionAvail().x - home_w - m.gap);
+  ImGui::PopTextWrapPos();
+  if (home_button) {
+    float after_y = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - home_w, start_y));
+    if (TouchButton(view.Tr("common.home"), ImVec2(home_w, m.target_min), ButtonStyle::kSecondary)) {
+      out->push_back({Intent::Kind::kGoHome});
+    }
+    ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));
+  }
+  ImGui::GetWindowDrawList()->AddLine(
+      ImVec2(m.margin, ImGui::GetCursorScreenPos().y),
+      ImVec2(io.DisplaySize.x - m.margin, ImGui::GetCursorScreenPos().y), colors::kBorder, 2.0f);
+  Gap(0.5f);
+  g_footer_rows = footer_rows;
+  float footer_h = footer_rows > 0 ? footer_rows * (m.button_h + m.gap) + m.gap : 0;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+  ImGui::BeginChild("body", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
+}
+
+void BeginFooter(const ViewModel& view) {
+  (void)view;
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::GetWindowDrawList()->AddLine(
+      ImVec2(ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y),
+      ImVec2(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
+             ImGui::GetCursorScreenPos().y),
+      colors::kBorder, 2.0f);
+  Gap(0.5f);
+}
+
+void EndScreen() {
+  if (g_footer_rows == 0) {
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(3);
+  ImGui::PopStyleColor();
+}
+
+void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  BeginScreen(view, view.Tr("app.title"), false, 0, out);
+  Label(view.Tr("app.subtitle"), Ctx().body, colors::kMuted);
+  Gap(3);
+  Paragraph(view.Tr("home.welcome"), Ctx().title, colors::kText);
+  Gap(3);
+  if (TouchButton(view.Tr("home.apply"), ImVec2(0, m.button_h * 1.6f), ButtonStyle::kPrimary)) {
+    out->push_back({Intent::Kind::kOpenServices});
+  }
+  Gap(0.5f);
+  Paragraph(view.Tr("home.apply_hint"), Ctx().body, colors::kMuted);
+  Gap(4);
+  Paragraph(view.Tr("home.offline_note"), Ctx().body, colors::kText);
+  Gap(1);
+  Paragraph(view.Tr("home.help"), Ctx().body, colors::kText);
+  EndScreen();
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,60 @@
+// The receipt: shown only after the application and its outbox row are committed. The
+// number is large, the QR code carries it for a phone, and the resident learns what to
+// bring and how long it takes.
+#include <imgui.h>
+
+#include "platform/qr_code.h"
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+
+void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  const ReceiptInfo& receipt = *s.receipt;
+  const ServiceSpec* service = view.catalog->FindService(receipt.service_code);
+  BeginScreen(view, view.Tr("receipt.title"), false, 1, out);
+  Paragraph(view.Tr("receipt.saved"), Ctx().body, colors::kOk);
+  Gap(1);
+  Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
+  Label(receipt.app_number, Ctx().display, colors::kText);
+
+  // QR code with a quiet zone of 4 modules, about 40 mm wide.
+  if (auto qr = platform::EncodeQr("YIMEN:" + receipt.app_number); qr.ok()) {
+    float module = std::max(3.0f, std::floor(40.0f * m.px_per_mm / (qr->size + 8)));
+    float side = module * (qr->size + 8);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(p, ImVec2(p.x + side, p.y + side), 0xFFFFFFFF);
+    for (int y = 0; y < qr->size; ++y) {
+      for (int x = 0; x < qr->size; ++x) {
+        if (!qr->At(x, y)) continue;
+        ImVec2 a(p.x + (x + 4) * module, p.y + (y + 4) * module);
+        draw->AddRectFilled(a, ImVec2(a.x + module, a.y + module), 0xFF000000);
+      }
+    }
+    ImGui::Dummy(ImVec2(side, side));
+    RecordRect("receipt:qr", "QR:" + receipt.app_number, p, ImVec2(p.x + side, p.y + side));
+  }
+  Paragraph(view.Tr("receipt.keep"), Ctx().body, colors::kText);
+  Gap(1);
+  if (service) {
+    Paragraph(view.Fmt("receipt.service", {{"service", view.Text(service->name)}}));
+    Paragraph(view.Fmt("receipt.date", {{"date", receipt.date_text}}));
+    Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
+    Gap(1);
+    Paragraph(view.Tr("receipt.bring"), Ctx().body, colors::kText);
+    for (const Material& material : service->materials) {
+      std::string line = "· " + view.Text(material.name);
+      if (!material.required) line += view.Tr("detail.material_optional");
+      Paragraph(line);
+    }
+  }
+  BeginFooter(view);
+  if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {
+    out->push_back({Intent::Kind::kGoHome});
+  }
+  EndScreen();
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,76 @@
+// The service list and a service's details: who qualifies, what to bring, the current
+// standard with its date, the time limit and the office — before anyone types a thing.
+#include <imgui.h>
+
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+
+void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  BeginScreen(view, view.Tr("services.title"), true, 1, out);
+  for (const ServiceSpec& service : view.catalog->services) {
+    if (TouchButton(view.Text(service.name), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
+                    service.code)) {
+      out->push_back({Intent::Kind::kOpenService, service.code});
+    }
+    Paragraph(view.Text(service.summary), Ctx().body, colors::kMuted);
+    Gap(1);
+  }
+  BeginFooter(view);
+  if (TouchButton(view.Tr("common.back"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
+    out->push_back({Intent::Kind::kGoHome});
+  }
+  EndScreen();
+}
+
+void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const ServiceSpec* service = view.Service();
+  BeginScreen(view, view.Text(service->name), true, 1, out);
+  Label(view.Tr("detail.summary"), Ctx().title, colors::kPrimary);
+  Paragraph(view.Text(service->summary));
+  Gap(1);
+  Label(view.Tr("detail.who"), Ctx().title, colors::kPrimary);
+  for (const LocalizedText& who : service->who_qualifies) Paragraph("· " + view.Text(who));
+  Gap(1);
+  Label(view.Tr("detail.materials"), Ctx().title, colors::kPrimary);
+  for (const Material& material : service->materials) {
+    std::string line = "· " + view.Text(material.name);
+    if (!material.required) line += view.Tr("detail.material_optional");
+    Paragraph(line);
+    if (!material.note.empty()) Paragraph("  " + view.Text(material.note), Ctx().body, colors::kMuted);
+  }
+  Gap(1);
+  if (!service->standards.empty()) {
+    Label(view.Tr("detail.standard"), Ctx().title, colors::kPrimary);
+    // Show the standards in force today, newest first per area.
+    for (Area area : {Area::kAll, Area::kUrban, Area::kRural}) {
+      const Standard* standard = CurrentStandard(*service, area, view.today);
+      if (!standard || standard->area != area) continue;
+      std::string area_key = area == Area::kUrban ? "area.urban"
+                             : area == Area::kRural ? "area.rural" : "area.all";
+      Paragraph(view.Fmt("detail.standard_line",
+                         {{"region", view.Text(standard->region)},
+                          {"area", view.Tr(area_key)},
+                          {"amount", FormatYuan(standard->amount_fen)},
+                          {"effective", FormatIsoDate(standard->effective)}}));
+    }
+    Gap(1);
+  }
+  Paragraph(view.Fmt("detail.time_limit", {{"days", std::to_string(service->time_limit_days)}}));
+  if (!service->time_limit_note.empty()) Paragraph(view.Text(service->time_limit_note), Ctx().body, colors::kMuted);
+  Paragraph(view.Fmt("detail.office", {{"office", view.Text(service->office)}}));
+  BeginFooter(view);
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (TouchButton(view.Tr("common.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
+    out->push_back({Intent::Kind::kOpenServices});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("detail.start"), ImVec2(half, m.button_h), ButtonStyle::kPrimary)) {
+    out->push_back({Intent::Kind::kStartForm, service->code});
+  }
+  EndScreen();
+}
+
+}  // namespace yimen::ui

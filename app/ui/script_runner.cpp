@@ -1,0 +1,235 @@
+// A UI-script interpreter ticked once per frame: taps are a press frame, a release frame
+// and a settle frame; expectations retry for a few frames so state changes can land.
+#include "ui/script_runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "platform/input.h"
+
+namespace yimen::ui {
+namespace {
+
+constexpr int kExpectFrames = 30;  // frames an expectation or tap may wait for its widget
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string Unquote(const std::string& s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
+  return s;
+}
+
+int64_t Percentile(std::vector<int64_t> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t idx = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(idx, v.size() - 1)];
+}
+
+}  // namespace
+
+Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
+  std::vector<ScriptStep> steps;
+  std::istringstream in(text);
+  std::string raw;
+  int line_no = 0;
+  while (std::getline(in, raw)) {
+    ++line_no;
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    size_t space = line.find(' ');
+    std::string cmd = line.substr(0, space);
+    std::string arg = space == std::string::npos ? "" : Unquote(Trim(line.substr(space + 1)));
+    ScriptStep step;
+    step.line = line_no;
+    step.arg = arg;
+    if (cmd == "tap") step.op = ScriptStep::Op::kTap;
+    else if (cmd == "tap_contains") step.op = ScriptStep::Op::kTapContains;
+    else if (cmd == "type") step.op = ScriptStep::Op::kType;
+    else if (cmd == "key") step.op = ScriptStep::Op::kKey;
+    else if (cmd == "expect") step.op = ScriptStep::Op::kExpect;
+    else if (cmd == "expect_not") step.op = ScriptStep::Op::kExpectNot;
+    else if (cmd == "screenshot") step.op = ScriptStep::Op::kScreenshot;
+    else if (cmd == "wait") step.op = ScriptStep::Op::kWaitMs;
+    else if (cmd == "frames") step.op = ScriptStep::Op::kFrames;
+    else if (cmd == "bench_frames") step.op = ScriptStep::Op::kBenchFrames;
+    else if (cmd == "log") step.op = ScriptStep::Op::kLog;
+    else {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": unknown command \"" + cmd + "\"");
+    }
+    bool needs_arg = step.op != ScriptStep::Op::kLog;
+    if (needs_arg && arg.empty()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": \"" + cmd + "\" needs an argument");
+    }
+    if (step.op == ScriptStep::Op::kKey && arg != "backspace" && arg != "enter" && arg != "escape") {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": key must be backspace, enter or escape");
+    }
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, ScriptHost host)
+    : m_steps(std::move(steps)), m_host(std::move(host)) {}
+
+const RecordedWidget* ScriptRunner::Find(const std::string& text, bool contains,
+                                         bool* hidden) const {
+  const RecordedWidget* hidden_match = nullptr;
+  for (const RecordedWidget& w : m_host.recorder->Previous()) {
+    bool match = contains ? (w.label.find(text) != std::string::npos)
+                          : (w.label == text || w.id == text);
+    if (!match) continue;
+    if (w.visible) {
+      *hidden = false;
+      return &w;
+    }
+    if (!hidden_match) hidden_match = &w;
+  }
+  *hidden = hidden_match != nullptr;
+  return hidden_match;
+}
+
+std::string ScriptRunner::OnScreenSummary() const {
+  std::string out;
+  for (const RecordedWidget& w : m_host.recorder->Previous()) {
+    if (!w.visible) continue;
+    if (!out.empty()) out += " | ";
+    // At most 24 characters of each label, cut on a character boundary.
+    size_t cut = 0;
+    for (int chars = 0; cut < w.label.size() && chars < 24; ++chars) {
+      ++cut;
+      while (cut < w.label.size() && (static_cast<unsigned char>(w.label[cut]) & 0xC0) == 0x80) ++cut;
+    }
+    out += w.label.substr(0, cut);
+    if (out.size() > 1500) break;
+  }
+  return out;
+}
+
+int64_t ScriptRunner::SleepHintMs(int64_t now_ms) const {
+  if (Done()) return -1;
+  const ScriptStep& step = m_steps[m_index];
+  if (step.op == ScriptStep::Op::kWaitMs && m_wait_until > now_ms) return m_wait_until - now_ms;
+  return 0;
+}
+
+Status ScriptRunner::Tick(int64_t now_ms) {
+  if (Done()) return Status::Ok();
+  const ScriptStep& step = m_steps[m_index];
+  auto fail = [&](const std::string& why) {
+    return MakeError(ErrorKind::kRejected, "script line " + std::to_string(step.line) + ": " +
+                                               why + "\n  on screen: " + OnScreenSummary());
+  };
+  auto next = [&]() {
+    ++m_index;
+    m_phase = 0;
+    m_tries = 0;
+    m_wait_until = 0;
+  };
+  using Op = ScriptStep::Op;
+  switch (step.op) {
+    case Op::kTap:
+    case Op::kTapContains: {
+      if (m_phase == 0) {
+        bool hidden = false;
+        const RecordedWidget* w = Find(step.arg, step.op == Op::kTapContains, &hidden);
+        if (!w || hidden) {
+          if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
+          if (++m_tries > kExpectFrames) {
+            return fail(w ? "\"" + step.arg + "\" stays out of view"
+                          : "nothing to tap labelled \"" + step.arg + "\"");
+          }
+          return Status::Ok();
+        }
+        if (!w->enabled) return fail("\"" + step.arg + "\" is disabled");
+        float x = (w->min.x + w->max.x) * 0.5f, y = (w->min.y + w->max.y) * 0.5f;
+        m_host.input->InjectPointer({platform::PointerEvent::Kind::kMove, x, y, true});
+        m_host.input->InjectPointer({platform::PointerEvent::Kind::kDown, x, y, true});
+        m_host.input->InjectPointer({platform::PointerEvent::Kind::kUp, x, y, true});
+        m_phase = 1;
+        return Status::Ok();
+      }
+      // Wait until the input queue has delivered press and release, plus one frame for
+      // the app to act on it.
+      if (m_host.input->HasPending()) return Status::Ok();
+      if (++m_phase < 3) return Status::Ok();
+      next();
+      return Status::Ok();
+    }
+    case Op::kType:
+      m_host.input->InjectText(step.arg);
+      next();
+      return Status::Ok();
+    case Op::kKey:
+      m_host.input->InjectKey(step.arg == "backspace" ? platform::EditKey::kBackspace
+                              : step.arg == "enter"   ? platform::EditKey::kEnter
+                                                      : platform::EditKey::kEscape);
+      next();
+      return Status::Ok();
+    case Op::kExpect: {
+      bool hidden = false;
+      const RecordedWidget* w = Find(step.arg, true, &hidden);
+      if (w && !hidden) {
+        next();
+        return Status::Ok();
+      }
+      // Drawn but scrolled out of view: bring it in, as a person would scroll to read.
+      if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
+      if (++m_tries > kExpectFrames) return fail("expected to see \"" + step.arg + "\"");
+      return Status::Ok();
+    }
+    case Op::kExpectNot: {
+      bool hidden = false;
+      const RecordedWidget* w = Find(step.arg, true, &hidden);
+      if (w && !hidden) return fail("did not expect to see \"" + step.arg + "\"");
+      next();
+      return Status::Ok();
+    }
+    case Op::kScreenshot: {
+      Status s = m_host.screenshot(step.arg);
+      if (!s.ok()) return fail(s.error().message);
+      next();
+      return Status::Ok();
+    }
+    case Op::kWaitMs:
+      if (m_wait_until == 0) {
+        m_wait_until = now_ms + std::stoll(step.arg);
+        return Status::Ok();
+      }
+      if (now_ms >= m_wait_until) next();
+      return Status::Ok();
+    case Op::kFrames:
+      if (++m_tries >= std::stoi(step.arg)) next();
+      return Status::Ok();
+    case Op::kBenchFrames: {
+      std::vector<int64_t> ui_cpu, wall;
+      m_host.bench(std::stoi(step.arg), &ui_cpu, &wall);
+      std::fprintf(stdout,
+                   "bench_frames: frames=%zu ui_cpu_p50_us=%lld ui_cpu_p99_us=%lld "
+                   "frame_wall_p50_us=%lld frame_wall_p99_us=%lld\n",
+                   ui_cpu.size(), static_cast<long long>(Percentile(ui_cpu, 0.5)),
+                   static_cast<long long>(Percentile(ui_cpu, 0.99)),
+                   static_cast<long long>(Percentile(wall, 0.5)),
+                   static_cast<long long>(Percentile(wall, 0.99)));
+      std::fflush(stdout);
+      next();
+      return Status::Ok();
+    }
+    case Op::kLog:
+      std::fprintf(stderr, "script: %s\n", step.arg.c_str());
+      next();
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,70 @@
+// UI scripts: the same flows a resident taps through, driven by a text file, against
+// the real binary (docs/ui-scripts.md). One step advances per frame; taps go through
+// the platform input queue exactly as a finger's would.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "ui/widgets/touch.h"
+
+namespace yimen::platform {
+class InputLayer;
+}
+
+namespace yimen::ui {
+
+struct ScriptStep {
+  enum class Op {
+    kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
+    kBenchFrames, kLog
+  };
+  Op op = Op::kLog;
+  std::string arg;
+  int line = 0;
+};
+
+// Parses a script. Fails naming the line on an unknown command or a missing argument.
+Result<std::vector<ScriptStep>> ParseScript(const std::string& text);
+
+// What the runner needs from the kiosk; set by main.cpp.
+struct ScriptHost {
+  WidgetRecorder* recorder = nullptr;
+  platform::InputLayer* input = nullptr;
+  std::function<Status(const std::string& name)> screenshot;  // saves <dir>/<name>.png
+  // Renders `frames` frames of the current screen and returns per-frame CPU microseconds
+  // (UI build only) and wall microseconds (whole frame).
+  std::function<void(int frames, std::vector<int64_t>* ui_cpu_us,
+                     std::vector<int64_t>* frame_wall_us)> bench;
+};
+
+class ScriptRunner {
+ public:
+  ScriptRunner(std::vector<ScriptStep> steps, ScriptHost host);
+
+  // Advances the script after a frame has been drawn. Returns an error (naming the line
+  // and what was on screen) when a step fails. Main thread.
+  Status Tick(int64_t now_ms);
+  bool Done() const { return m_index >= m_steps.size(); }
+  // True while the runner is waiting for frames (the loop must not sleep).
+  bool WantsFrames() const { return !Done(); }
+  // How long the loop may sleep before the next Tick (for `wait`).
+  int64_t SleepHintMs(int64_t now_ms) const;
+  size_t StepIndex() const { return m_index; }
+
+ private:
+  const RecordedWidget* Find(const std::string& text, bool contains, bool* hidden) const;
+  std::string OnScreenSummary() const;
+
+  std::vector<ScriptStep> m_steps;
+  ScriptHost m_host;
+  size_t m_index = 0;
+  int m_phase = 0;          // per-step progress (tap: 0 press, 1 release, 2 settle)
+  int m_tries = 0;          // frames spent on the current step
+  int64_t m_wait_until = 0;
+};
+
+}  // namespace yimen::ui

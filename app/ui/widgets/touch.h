@@ -1,0 +1,89 @@
+// The touch-widget layer. Resident screens draw only through these functions, which
+// (1) size targets from millimetres, (2) give press feedback, (3) note every character
+// for the glyph atlas and (4) record every widget drawn — id, label, rectangle — so a
+// UI script or a test can "tap 最低生活保障" and assert what is shown.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ui/theme.h"
+
+namespace yimen::platform {
+class GlyphAtlas;
+}
+
+namespace yimen::ui {
+
+enum class WidgetKind { kButton, kText, kField };
+
+struct RecordedWidget {
+  std::string id;      // stable id (for fields: the field key)
+  std::string label;   // what a person reads on it
+  WidgetKind kind = WidgetKind::kText;
+  ImVec2 min, max;     // screen rectangle
+  bool visible = true; // inside its window's visible area
+  bool enabled = true;
+};
+
+class WidgetRecorder {
+ public:
+  // Starts a frame: the last frame's widgets become Previous(). Main thread.
+  void BeginFrame();
+  void Add(RecordedWidget widget) { m_current.push_back(std::move(widget)); }
+  const std::vector<RecordedWidget>& Current() const { return m_current; }
+  // The complete set of the last finished frame: what is on screen now.
+  const std::vector<RecordedWidget>& Previous() const { return m_previous; }
+  // Asks the widget with this id to scroll itself into view on the next frame.
+  void RequestScrollTo(const std::string& id) { m_scroll_to = id; }
+  const std::string& ScrollRequest() const { return m_scroll_to; }
+  void ClearScrollRequest() { m_scroll_to.clear(); }
+
+ private:
+  std::vector<RecordedWidget> m_current;
+  std::vector<RecordedWidget> m_previous;
+  std::string m_scroll_to;
+};
+
+// What the widgets need, set once per frame by the app. Main thread only.
+struct WidgetContext {
+  WidgetRecorder* recorder = nullptr;
+  platform::GlyphAtlas* glyphs = nullptr;
+  Metrics metrics;
+  ImFont* body = nullptr;
+  ImFont* title = nullptr;
+  ImFont* display = nullptr;
+};
+void SetWidgetContext(WidgetContext* context);
+WidgetContext& Ctx();
+
+enum class ButtonStyle { kPrimary, kSecondary, kChoice, kChoiceSelected, kDanger };
+
+// A big button. Returns true on the frame it is released over (a tap). `id` defaults to
+// the label. A disabled button is drawn greyed and never returns true.
+bool TouchButton(std::string_view label, ImVec2 size, ButtonStyle style = ButtonStyle::kPrimary,
+                 bool enabled = true, std::string_view id = {});
+
+// Text in `font` and `color`, recorded for scripts. Single line.
+void Label(std::string_view text, ImFont* font = nullptr, ImU32 color = colors::kText);
+
+// A paragraph wrapped by the Chinese line breaker inside `width` (0: to the right edge).
+void Paragraph(std::string_view text, ImFont* font = nullptr, ImU32 color = colors::kText,
+               float width = 0);
+
+// An app-owned input field (ImGui's InputText loses focus when on-screen keys are
+// tapped): a box showing `value` with a caret when focused, the label above and an
+// error below. Returns true when tapped (the caller moves the focus here).
+bool Field(std::string_view id, std::string_view label, std::string_view value, bool focused,
+           std::string_view error, std::string_view placeholder, float width = 0);
+
+// Vertical gap of n × the standard gap.
+void Gap(float n = 1.0f);
+
+// Records a free-standing rectangle drawn by a screen (e.g. a QR code) under `id`.
+void RecordRect(std::string_view id, std::string_view label, ImVec2 min, ImVec2 max);
+
+}  // namespace yimen::ui

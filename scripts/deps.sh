@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Yimen builds, runs and tests with. Idempotent and
+# quiet when everything is present: it asks dpkg first and calls apt only for what is
+# missing, so a second run costs well under a second.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsdl2-dev libimgui-dev libstb-dev libfreetype-dev libgl-dev libgl1-mesa-dri
+  libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libqrencode-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev libpq-dev
+  postgresql-15 postgresql-client-15
+  librime-dev librime-bin rime-data-luna-pinyin
+  libzinnia-dev tegaki-zinnia-simplified-chinese
+  espeak-ng libespeak-ng-dev
+  fonts-noto-cjk fonts-dejavu-core
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  xvfb xauth procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+echo "deps: installing ${#missing[@]} package(s): ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done" >&2

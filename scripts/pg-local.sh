@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster in a directory of ours, for development and tests:
+# no system service, no password, loopback only. PostgreSQL refuses to run as root, so
+# as root the cluster belongs to the `postgres` user (TRAPS.md); as anyone else, to them.
+#
+#   scripts/pg-local.sh start [DIR]   initdb if needed, start on a free port, print the URL
+#   scripts/pg-local.sh stop  [DIR]   stop it (the data stays; rm -rf DIR to forget it)
+#   scripts/pg-local.sh url   [DIR]   print the URL of a running cluster
+#
+# DIR defaults to .cache/pg in the repository. Every command is idempotent.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+command=${1:-}
+dir=${2:-$repo_root/.cache/pg}
+pg_bin=${YIMEN_PG_BIN:-/usr/lib/postgresql/15/bin}
+database=yimen
+
+usage() {
+  echo "usage: $0 start|stop|url [DIR]" >&2
+  exit 2
+}
+
+die() {
+  echo "pg-local: $*" >&2
+  exit 1
+}
+
+[[ -x "$pg_bin/pg_ctl" ]] || die "no PostgreSQL 15 in $pg_bin (run scripts/deps.sh)"
+
+# As root everything runs as `postgres`; otherwise as the caller.
+as_owner=()
+if [[ $(id -u) -eq 0 ]]; then
+  as_owner=(runuser -u postgres --)
+fi
+
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+data="$dir/data"
+sock="$dir/sock"
+log="$dir/postgres.log"
+port_file="$dir/port"
+
+url_for() {
+  echo "postgresql://postgres@127.0.0.1:$1/$database"
+}
+
+is_running() {
+  [[ -f "$data/PG_VERSION" ]] && "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+port_is_free() {
+  # A connect that fails means nobody listens there.
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+prepare_dir() {
+  if [[ ${#as_owner[@]} -gt 0 ]]; then
+    chown postgres: "$dir"
+    "${as_owner[@]}" test -w "$dir" ||
+      die "user postgres cannot write $dir: every parent directory must be searchable (chmod o+x)"
+  fi
+  mkdir -p "$sock"
+  [[ ${#as_owner[@]} -gt 0 ]] && chown postgres: "$sock"
+  return 0
+}
+
+init_cluster() {
+  [[ -f "$data/PG_VERSION" ]] && return 0
+  "${as_owner[@]}" "$pg_bin/initdb" -D "$data" --username=postgres --auth=trust \
+    --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    die "initdb failed, see $dir/initdb.log"
+  # Only our socket directory and loopback; fsync stays on so crash tests mean something.
+  cat >>"$data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$sock'
+max_connections = 100
+shared_buffers = 64MB
+logging_collector = off
+EOF
+}
+
+start_cluster() {
+  prepare_dir
+  init_cluster
+  if is_running; then
+    url_for "$(cat "$port_file")"
+    return 0
+  fi
+  local attempt port
+  for attempt in $(seq 1 20); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port_is_free "$port" || continue
+    echo "$port" >"$port_file"
+    if "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+      -o "-p $port" start >/dev/null 2>&1; then
+      "${as_owner[@]}" "$pg_bin/psql" -h "$sock" -p "$port" -U postgres -d postgres -Atq \
+        -c "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
+        "${as_owner[@]}" "$pg_bin/createdb" -h "$sock" -p "$port" -U postgres "$database"
+      url_for "$port"
+      return 0
+    fi
+    # Someone took the port between our check and the bind: try another.
+    echo "pg-local: start on port $port failed (attempt $attempt), retrying" >&2
+  done
+  die "could not start PostgreSQL, see $log"
+}
+
+stop_cluster() {
+  if is_running; then
+    "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  fi
+  return 0
+}
+
+case "$command" in
+  start) start_cluster ;;
+  stop) stop_cluster ;;
+  url)
+    is_running || die "no cluster running in $dir"
+    url_for "$(cat "$port_file")"
+    ;;
+  *) usage ;;
+esac

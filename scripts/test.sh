@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds and runs every test. Two builds:
+#   build/ci    Release with -Werror: the kiosk, the server, UI scripts, integration tests
+#   build/asan  ASan + UBSan: every unit test
+# Exits non-zero on any failure; ends with one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/deps.sh
+
+jobs=$(nproc)
+export CTEST_OUTPUT_ON_FAILURE=1
+
+echo "== build: release (-Werror)"
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON >/dev/null
+cmake --build build/ci -j"$jobs"
+
+echo "== build: asan+ubsan (unit tests)"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DYIMEN_SANITIZE=ON \
+  -DYIMEN_BUILD_KIOSK=OFF -DYIMEN_BUILD_BENCH=OFF -DYIMEN_WERROR=ON >/dev/null
+cmake --build build/asan -j"$jobs"
+
+passed=0
+failed=0
+run_ctest() {
+  local dir=$1
+  shift
+  local log
+  log=$(mktemp)
+  set +e
+  ctest --test-dir "$dir" -j"$jobs" --timeout 900 "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local line
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+  if [[ -n "$line" ]]; then
+    local total fail
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    fail=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
+    passed=$((passed + total - fail))
+    failed=$((failed + fail))
+  elif [[ $rc -ne 0 ]]; then
+    failed=$((failed + 1))
+  fi
+  rm -f "$log"
+  return 0
+}
+
+echo "== unit tests (asan+ubsan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest build/asan -L unit
+echo "== ui flows and integration tests (release)"
+run_ctest build/ci -LE unit
+
+echo "test.sh: ${passed} passed, ${failed} failed"
+[[ $failed -eq 0 && $passed -gt 0 ]]

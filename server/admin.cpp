@@ -1,0 +1,170 @@
+// Operator actions on the central database (see admin.h).
+#include "server/admin.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sync/protocol/signing.h"
+#include "sync/protocol/status.h"
+
+namespace yimen::server {
+namespace {
+
+// Status changes take this lock before their sequence number, so numbers become
+// visible in order and a kiosk's cursor can never skip one still being committed.
+constexpr int64_t kStatusSequenceLockKey = 0x59494d454e02;
+
+std::string Iso(const std::string& column) {
+  return "coalesce(to_char(" + column +
+         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
+}
+
+}  // namespace
+
+Result<std::string> IssueEnrollCode(PgPool& pool, const std::string& hall, int ttl_hours) {
+  if (hall.empty()) return MakeError(ErrorKind::kInvalidArgument, "hall name is empty");
+  if (ttl_hours < 1) return MakeError(ErrorKind::kInvalidArgument, "ttl must be at least 1 hour");
+  if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
+  // 10 characters from 32 unambiguous ones: 50 bits, and guessing is throttled.
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const std::string random = protocol::NewNonce();
+  std::string code;
+  for (int i = 0; i < 10; ++i) {
+    const int byte = std::stoi(random.substr(i * 2, 2), nullptr, 16);
+    code.push_back(kAlphabet[byte % 32]);
+  }
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "INSERT INTO enroll_codes (code_hash, hall, expires_at) "
+        "VALUES ($1, $2, now() + make_interval(hours => $3))",
+        protocol::Sha256Hex(code), hall, ttl_hours);
+    tx.commit();
+  });
+  if (!status.ok()) return status.error();
+  return code.substr(0, 5) + "-" + code.substr(5);
+}
+
+Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
+  std::vector<ApplicationRow> rows;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT app_number, uuid::text, receipt, service_code, hall, device_id, " +
+            Iso("received_at") +
+            ", coalesce(status, ''), complete FROM applications ORDER BY id DESC LIMIT $1",
+        limit);
+    for (const auto& row : r) {
+      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                      row[2].as<std::string>(), row[3].as<std::string>(),
+                      row[4].as<std::string>(), row[5].as<int64_t>(), row[6].as<std::string>(),
+                      row[7].as<std::string>(), row[8].as<bool>()});
+    }
+  });
+  if (!status.ok()) return status.error();
+  return rows;
+}
+
+Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number,
+                                     const std::string& status_name, const std::string& reason,
+                                     const std::string& actor) {
+  const protocol::StatusSpec* spec = protocol::FindStatus(status_name);
+  if (spec == nullptr) {
+    std::string known;
+    for (const auto& s : protocol::AllStatuses()) known += std::string(" ") + s.name;
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "unknown status \"" + status_name + "\"; one of:" + known);
+  }
+  if (spec->reason_required && reason.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     std::string(spec->name) + " needs --reason (what the resident must know)");
+  }
+  int64_t seq = 0;
+  bool found = false;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result app = tx.exec_params(
+        "SELECT id FROM applications "
+        "WHERE replace(upper(app_number), '-', '') = replace(upper($1), '-', '')",
+        app_number);
+    if (app.empty()) return;
+    found = true;
+    const int64_t id = app[0][0].as<int64_t>();
+    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kStatusSequenceLockKey) + ")");
+    seq = tx.exec_params(
+                "INSERT INTO status_changes (application_id, status, reason, actor) "
+                "VALUES ($1, $2, $3, $4) RETURNING seq",
+                id, std::string(spec->name), reason, actor)[0][0]
+              .as<int64_t>();
+    tx.exec_params("UPDATE applications SET status = $2, status_at = now() WHERE id = $1", id,
+                   std::string(spec->name));
+    tx.commit();
+  });
+  if (!status.ok()) return status.error();
+  if (!found) return MakeError(ErrorKind::kNotFound, "no application " + app_number);
+  return seq;
+}
+
+Result<std::vector<KioskRow>> ListKiosks(PgPool& pool) {
+  std::vector<KioskRow> rows;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec(
+        "SELECT id, kiosk_code, hall, " + Iso("enrolled_at") + ", " + Iso("last_heartbeat_at") +
+        ", coalesce(queue_depth, 0), coalesce(parked, 0), coalesce(oldest_pending_age_s, 0), "
+        "coalesce(app_version, ''), coalesce(last_error, ''), revoked_at IS NOT NULL "
+        "FROM devices ORDER BY id");
+    for (const auto& row : r) {
+      rows.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                      row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<int64_t>(),
+                      row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<std::string>(),
+                      row[9].as<std::string>(), row[10].as<bool>()});
+    }
+  });
+  if (!status.ok()) return status.error();
+  return rows;
+}
+
+Status RevokeKiosk(PgPool& pool, int64_t device_id) {
+  bool found = false;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    found = !tx.exec_params(
+                   "UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 "
+                   "RETURNING id",
+                   device_id)
+                 .empty();
+    tx.commit();
+  });
+  if (!status.ok()) return status;
+  if (!found) return MakeError(ErrorKind::kNotFound, "no device " + std::to_string(device_id));
+  return Status::Ok();
+}
+
+Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
+  nlohmann::json catalog = nlohmann::json::parse(catalog_json, nullptr, false);
+  if (!catalog.is_object() || !catalog.contains("version") || !catalog["version"].is_string()) {
+    return MakeError(ErrorKind::kInvalidArgument, "catalog must be a JSON object with a version");
+  }
+  const std::string version = catalog["version"].get<std::string>();
+  bool conflict = false;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result r = tx.exec_params(
+        "INSERT INTO catalogs (version, body) VALUES ($1, $2::jsonb) "
+        "ON CONFLICT (version) DO NOTHING RETURNING seq",
+        version, catalog.dump());
+    if (r.empty()) {
+      conflict = tx.exec_params("SELECT body = $2::jsonb FROM catalogs WHERE version = $1",
+                                version, catalog.dump())[0][0]
+                     .as<bool>() == false;
+    }
+    tx.commit();
+  });
+  if (!status.ok()) return status;
+  if (conflict) {
+    return MakeError(ErrorKind::kConflict, "catalog " + version + " exists with other content");
+  }
+  return Status::Ok();
+}
+
+}  // namespace yimen::server

@@ -1,0 +1,65 @@
+// What the central office does by hand: issue enrollment codes, list applications,
+// set statuses, watch kiosks, publish catalogs. Used by yimen-admin and by tests, so
+// the CLI is a thin shell around these functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "server/pg_pool.h"
+
+namespace yimen::server {
+
+// Makes a one-time code for enrolling one kiosk into `hall`, valid for ttl_hours.
+// Returns the code as the operator types it ("K7QMD-4XPDA"); only its hash is stored.
+Result<std::string> IssueEnrollCode(PgPool& pool, const std::string& hall, int ttl_hours);
+
+struct ApplicationRow {
+  std::string app_number;
+  std::string uuid;
+  std::string receipt;
+  std::string service_code;
+  std::string hall;
+  int64_t device_id = 0;
+  std::string received_at;  // ISO-8601 UTC
+  std::string status;       // "" until a reviewer sets one
+  bool complete = false;    // all attachments arrived
+};
+
+// Newest first, at most `limit`. Thread-safe.
+Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit);
+
+// Records a status change with the next sequence number. Status is a Chinese name
+// or ASCII code from protocol/status.h. kInvalidArgument for an unknown status or a
+// missing required reason, kNotFound for an unknown application number. Returns the
+// sequence number given to the change.
+Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number,
+                                     const std::string& status, const std::string& reason,
+                                     const std::string& actor);
+
+struct KioskRow {
+  int64_t device_id = 0;
+  std::string kiosk_code;
+  std::string hall;
+  std::string enrolled_at;
+  std::string last_heartbeat_at;  // "" if never
+  int64_t queue_depth = 0;
+  int64_t parked = 0;
+  int64_t oldest_pending_age_s = 0;
+  std::string app_version;
+  std::string last_error;
+  bool revoked = false;
+};
+
+Result<std::vector<KioskRow>> ListKiosks(PgPool& pool);
+
+// Stops a device's requests (403 from then on).
+Status RevokeKiosk(PgPool& pool, int64_t device_id);
+
+// Stores a catalog version so kiosks pull it. kInvalidArgument if the JSON has no
+// "version" string; kConflict if that version exists with different content.
+Status PublishCatalog(PgPool& pool, const std::string& catalog_json);
+
+}  // namespace yimen::server

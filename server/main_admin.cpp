@@ -1,0 +1,144 @@
+// yimen-admin: the central office's command line, straight on the database.
+//   yimen-admin --pg URL list [--limit N]
+//   yimen-admin --pg URL set-status APP_NO STATUS [--reason TEXT] [--actor NAME]
+//   yimen-admin --pg URL enroll-code --hall NAME [--ttl-hours N]
+//   yimen-admin --pg URL kiosks
+//   yimen-admin --pg URL revoke DEVICE_ID
+//   yimen-admin --pg URL publish-catalog FILE
+//   yimen-admin --pg URL migrate
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "server/admin.h"
+#include "server/migrations.h"
+#include "sync/protocol/status.h"
+
+namespace {
+
+using yimen::server::PgPool;
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: yimen-admin --pg URL COMMAND\n"
+               "  list [--limit N]                 newest applications first\n"
+               "  set-status APP_NO STATUS [--reason TEXT] [--actor NAME]\n"
+               "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
+               "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
+               "  kiosks                           kiosks, last heartbeat, queue depth\n"
+               "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
+               "  publish-catalog FILE             make a catalog version available to kiosks\n"
+               "  migrate                          apply schema migrations and exit\n");
+  return 2;
+}
+
+int Fail(const yimen::Error& error) {
+  std::fprintf(stderr, "yimen-admin: %s: %s\n", yimen::ErrorKindName(error.kind),
+               error.message.c_str());
+  return error.kind == yimen::ErrorKind::kInvalidArgument ? 2 : 1;
+}
+
+// The value after `flag` in args, removing both; fallback if absent.
+std::string TakeFlag(std::vector<std::string>* args, const std::string& flag,
+                     const std::string& fallback) {
+  for (size_t i = 0; i + 1 < args->size(); ++i) {
+    if ((*args)[i] == flag) {
+      std::string value = (*args)[i + 1];
+      args->erase(args->begin() + static_cast<long>(i), args->begin() + static_cast<long>(i) + 2);
+      return value;
+    }
+  }
+  return fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const std::string pg_url = TakeFlag(&args, "--pg", "");
+  if (pg_url.empty() || args.empty()) return Usage();
+  const std::string command = args[0];
+  args.erase(args.begin());
+
+  PgPool pool(pg_url, 1);
+  // Every command may be the first thing to touch a fresh database.
+  if (auto version = yimen::server::ApplyMigrations(pool); !version.ok()) {
+    return Fail(version.error());
+  }
+
+  if (command == "migrate") {
+    return 0;
+  }
+  if (command == "list") {
+    const int limit = std::stoi(TakeFlag(&args, "--limit", "100"));
+    auto rows = yimen::server::ListApplications(pool, limit);
+    if (!rows.ok()) return Fail(rows.error());
+    std::printf("%-22s %-20s %-12s %-10s %-6s %-20s %s\n", "app_number", "receipt", "service",
+                "hall", "device", "received_at", "status");
+    for (const auto& row : *rows) {
+      std::printf("%-22s %-20s %-12s %-10s %-6lld %-20s %s%s\n", row.app_number.c_str(),
+                  row.receipt.c_str(), row.service_code.c_str(), row.hall.c_str(),
+                  static_cast<long long>(row.device_id), row.received_at.c_str(),
+                  row.status.empty() ? "(none)" : row.status.c_str(),
+                  row.complete ? "" : " [attachments pending]");
+    }
+    return 0;
+  }
+  if (command == "set-status") {
+    const std::string reason = TakeFlag(&args, "--reason", "");
+    const std::string actor = TakeFlag(&args, "--actor", "admin-cli");
+    if (args.size() != 2) return Usage();
+    auto seq = yimen::server::SetApplicationStatus(pool, args[0], args[1], reason, actor);
+    if (!seq.ok()) return Fail(seq.error());
+    std::printf("%s → %s (change #%lld)\n", args[0].c_str(), args[1].c_str(),
+                static_cast<long long>(*seq));
+    return 0;
+  }
+  if (command == "enroll-code") {
+    const std::string hall = TakeFlag(&args, "--hall", "");
+    const int ttl = std::stoi(TakeFlag(&args, "--ttl-hours", "24"));
+    if (hall.empty() || !args.empty()) return Usage();
+    auto code = yimen::server::IssueEnrollCode(pool, hall, ttl);
+    if (!code.ok()) return Fail(code.error());
+    std::printf("%s\n", code->c_str());
+    return 0;
+  }
+  if (command == "kiosks") {
+    auto rows = yimen::server::ListKiosks(pool);
+    if (!rows.ok()) return Fail(rows.error());
+    std::printf("%-6s %-5s %-12s %-20s %-6s %-6s %-8s %-10s %s\n", "device", "code", "hall",
+                "last_heartbeat", "queue", "parked", "oldest_s", "version", "last_error");
+    for (const auto& row : *rows) {
+      std::printf("%-6lld %-5s %-12s %-20s %-6lld %-6lld %-8lld %-10s %s%s\n",
+                  static_cast<long long>(row.device_id), row.kiosk_code.c_str(),
+                  row.hall.c_str(),
+                  row.last_heartbeat_at.empty() ? "never" : row.last_heartbeat_at.c_str(),
+                  static_cast<long long>(row.queue_depth), static_cast<long long>(row.parked),
+                  static_cast<long long>(row.oldest_pending_age_s), row.app_version.c_str(),
+                  row.last_error.c_str(), row.revoked ? " [revoked]" : "");
+    }
+    return 0;
+  }
+  if (command == "revoke") {
+    if (args.size() != 1) return Usage();
+    if (auto s = yimen::server::RevokeKiosk(pool, std::stoll(args[0])); !s.ok()) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (command == "publish-catalog") {
+    if (args.size() != 1) return Usage();
+    std::ifstream in(args[0]);
+    if (!in) {
+      std::fprintf(stderr, "yimen-admin: cannot read %s\n", args[0].c_str());
+      return 1;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (auto s = yimen::server::PublishCatalog(pool, text.str()); !s.ok()) return Fail(s.error());
+    return 0;
+  }
+  return Usage();
+}

@@ -1,0 +1,79 @@
+// yimen-server: the central intake API. Stateless; run as many copies as needed
+// against one PostgreSQL database.
+//   yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "server/http_frontend.h"
+#include "server/service.h"
+#include "version.h"
+
+namespace {
+
+yimen::server::HttpFrontend* g_frontend = nullptr;
+
+void OnSignal(int) {
+  if (g_frontend != nullptr) g_frontend->Stop();
+}
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]\n"
+               "  plain HTTP is refused unless HOST is a loopback address\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  yimen::server::ServerOptions options;
+  yimen::server::ListenOptions listen;
+  listen.port = 8443;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--pg") {
+      options.pg_url = next();
+    } else if (arg == "--listen") {
+      const std::string value = next();
+      const size_t colon = value.rfind(':');
+      if (colon == std::string::npos) return Usage();
+      listen.host = value.substr(0, colon);
+      listen.port = std::atoi(value.c_str() + colon + 1);
+    } else if (arg == "--tls-cert") {
+      listen.tls_cert = next();
+    } else if (arg == "--tls-key") {
+      listen.tls_key = next();
+    } else if (arg == "--version") {
+      std::printf("yimen-server %s (%s)\n", YIMEN_VERSION, YIMEN_GIT_REV);
+      return 0;
+    } else {
+      return Usage();
+    }
+  }
+  if (options.pg_url.empty()) return Usage();
+
+  auto core = yimen::server::ServerCore::Open(options);
+  if (!core.ok()) {
+    std::fprintf(stderr, "yimen-server: %s: %s\n", yimen::ErrorKindName(core.error().kind),
+                 core.error().message.c_str());
+    return 1;
+  }
+  auto frontend = yimen::server::HttpFrontend::Bind(**core, listen);
+  if (!frontend.ok()) {
+    std::fprintf(stderr, "yimen-server: %s\n", frontend.error().message.c_str());
+    return 1;
+  }
+  g_frontend = frontend->get();
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  // Tests and scripts wait for this line to learn the port (with --listen HOST:0).
+  std::printf("listening on %s:%d\n", listen.host.c_str(), (*frontend)->port());
+  std::fflush(stdout);
+  (*frontend)->Serve();
+  g_frontend = nullptr;
+  return 0;
+}

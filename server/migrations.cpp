@@ -1,0 +1,183 @@
+// The central schema, step by step. Once a step has shipped it is never edited: a
+// change is a new step. docs/internals/sync.md explains the tables.
+#include "server/migrations.h"
+
+namespace yimen::server {
+namespace {
+
+// Any constant both copies agree on; it only has to differ from other advisory locks.
+constexpr int64_t kMigrationLockKey = 0x59494d454e01;  // "YIMEN" 01
+
+constexpr const char* kV1Base = R"sql(
+CREATE TABLE server_keys (
+  name        text PRIMARY KEY,
+  public_key  text NOT NULL,
+  secret_key  text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE enroll_codes (
+  code_hash   text PRIMARY KEY,          -- sha256 of the normalised code: the code itself is never stored
+  hall        text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz NOT NULL,
+  used_at     timestamptz,
+  used_by     bigint
+);
+
+CREATE TABLE enroll_failures (
+  id          bigserial PRIMARY KEY,
+  client      text NOT NULL,
+  at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX enroll_failures_client_at ON enroll_failures (client, at);
+
+CREATE TABLE devices (
+  id                   bigserial PRIMARY KEY,
+  public_key           text NOT NULL UNIQUE,
+  hall                 text NOT NULL,
+  kiosk_code           text NOT NULL UNIQUE,
+  enrolled_at          timestamptz NOT NULL DEFAULT now(),
+  revoked_at           timestamptz,
+  last_heartbeat_at    timestamptz,
+  queue_depth          bigint,
+  parked               bigint,
+  oldest_pending_age_s bigint,
+  app_version          text,
+  free_disk_bytes      bigint,
+  last_error           text,
+  catalog_version      text
+);
+
+CREATE TABLE request_nonces (
+  device_id   bigint NOT NULL,
+  nonce       text NOT NULL,
+  seen_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (device_id, nonce)
+);
+CREATE INDEX request_nonces_seen_at ON request_nonces (seen_at);
+
+CREATE TABLE applications (
+  id               bigint PRIMARY KEY,
+  uuid             uuid NOT NULL UNIQUE,   -- the kiosk's idempotency key
+  app_number       text NOT NULL UNIQUE,
+  receipt          text NOT NULL UNIQUE,
+  device_id        bigint NOT NULL REFERENCES devices (id),
+  hall             text NOT NULL,
+  service_code     text NOT NULL,
+  catalog_version  text NOT NULL,
+  payload_format   text NOT NULL,
+  payload          jsonb NOT NULL,
+  submitted_at     text NOT NULL,          -- kiosk clock, display only
+  received_at      timestamptz NOT NULL,   -- server clock
+  status           text,
+  status_at        timestamptz
+);
+CREATE SEQUENCE applications_id_seq OWNED BY applications.id;
+
+CREATE TABLE status_changes (
+  seq             bigserial PRIMARY KEY,   -- assigned under a lock: commit order = seq order
+  application_id  bigint NOT NULL REFERENCES applications (id),
+  status          text NOT NULL,
+  reason          text NOT NULL DEFAULT '',
+  actor           text NOT NULL,
+  changed_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX status_changes_application ON status_changes (application_id);
+)sql";
+
+constexpr const char* kV2AttachmentsCatalog = R"sql(
+ALTER TABLE applications ADD COLUMN attachments_total int NOT NULL DEFAULT 0;
+ALTER TABLE applications ADD COLUMN complete boolean NOT NULL DEFAULT true;
+
+CREATE TABLE attachments (
+  application_id  bigint NOT NULL REFERENCES applications (id),
+  attachment_id   text NOT NULL,
+  size            bigint NOT NULL CHECK (size >= 0),
+  sha256          text NOT NULL,
+  mime            text NOT NULL,
+  received        bigint NOT NULL DEFAULT 0,
+  complete        boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (application_id, attachment_id)
+);
+
+-- Chunks as they arrive; a chunk is stored whole or not at all, so an upload cut at
+-- any byte resumes from the last stored chunk.
+CREATE TABLE attachment_chunks (
+  application_id  bigint NOT NULL,
+  attachment_id   text NOT NULL,
+  byte_offset     bigint NOT NULL,
+  data            bytea NOT NULL,
+  PRIMARY KEY (application_id, attachment_id, byte_offset),
+  FOREIGN KEY (application_id, attachment_id) REFERENCES attachments (application_id, attachment_id)
+);
+
+CREATE TABLE catalogs (
+  seq           bigserial PRIMARY KEY,
+  version       text NOT NULL UNIQUE,
+  body          jsonb NOT NULL,
+  published_at  timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "base: keys, enrollment, devices, nonces, applications, status changes", kV1Base},
+      {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
+  };
+  return kMigrations;
+}
+
+Result<int> ApplyMigrations(PgPool& pool) {
+  int version = 0;
+  bool too_new = false;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    {
+      pqxx::nontransaction lock(c);
+      lock.exec("SELECT pg_advisory_lock(" + std::to_string(kMigrationLockKey) + ")");
+    }
+    try {
+      {
+        pqxx::work tx(c);
+        tx.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version int PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())");
+        version = tx.exec("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0].as<int>();
+        tx.commit();
+      }
+      const int latest = AllMigrations().back().version;
+      if (version > latest) {
+        too_new = true;
+      } else {
+        for (const Migration& step : AllMigrations()) {
+          if (step.version <= version) continue;
+          pqxx::work tx(c);
+          tx.exec(step.sql);
+          tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                         step.version, step.name);
+          tx.commit();
+          version = step.version;
+        }
+      }
+    } catch (...) {
+      pqxx::nontransaction unlock(c);
+      unlock.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
+      throw;
+    }
+    pqxx::nontransaction unlock(c);
+    unlock.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
+  });
+  if (!status.ok()) return status.error();
+  if (too_new) {
+    return MakeError(ErrorKind::kRejected,
+                     "database schema version " + std::to_string(version) +
+                         " is newer than this server knows (" +
+                         std::to_string(AllMigrations().back().version) + "): upgrade the server");
+  }
+  return version;
+}
+
+}  // namespace yimen::server

@@ -1,0 +1,28 @@
+// Schema migrations for the central database, compiled into the server so a server
+// and its schema cannot drift apart. Several server copies may start at once: they
+// take turns under an advisory lock and the second finds nothing left to do.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "server/pg_pool.h"
+
+namespace yimen::server {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// All steps, in order. Versions are 1, 2, 3... without gaps.
+const std::vector<Migration>& AllMigrations();
+
+// Applies every missing step, each in its own transaction, and returns the schema
+// version now in place. kRejected when the database is newer than this server;
+// kUnavailable when PostgreSQL cannot be reached. Any thread.
+Result<int> ApplyMigrations(PgPool& pool);
+
+}  // namespace yimen::server

@@ -1,0 +1,50 @@
+// Connection pool and libpqxx error conversion (see pg_pool.h).
+#include "server/pg_pool.h"
+
+namespace yimen::server {
+
+PgPool::PgPool(std::string url, size_t max_idle) : m_url(std::move(url)), m_max_idle(max_idle) {}
+
+PgPool::~PgPool() = default;
+
+std::unique_ptr<pqxx::connection> PgPool::Take() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_idle.empty()) {
+      auto connection = std::move(m_idle.back());
+      m_idle.pop_back();
+      return connection;
+    }
+  }
+  return std::make_unique<pqxx::connection>(m_url);
+}
+
+void PgPool::Give(std::unique_ptr<pqxx::connection> connection) {
+  std::lock_guard lock(m_mutex);
+  if (m_idle.size() < m_max_idle) m_idle.push_back(std::move(connection));
+}
+
+Status PgPool::Run(const std::function<void(pqxx::connection&)>& body) {
+  std::unique_ptr<pqxx::connection> connection;
+  try {
+    connection = Take();
+    body(*connection);
+    Give(std::move(connection));
+    return Status::Ok();
+  } catch (const pqxx::broken_connection& e) {
+    // Dropped, not returned: a pooled connection that broke once is not trusted again.
+    return MakeError(ErrorKind::kUnavailable, std::string("database unavailable: ") + e.what());
+  } catch (const pqxx::serialization_failure& e) {
+    if (connection) Give(std::move(connection));
+    return MakeError(ErrorKind::kConflict, std::string("serialization failure: ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    if (connection && connection->is_open()) Give(std::move(connection));
+    return MakeError(ErrorKind::kInternal, std::string("database error: ") + e.what());
+  } catch (const pqxx::failure& e) {
+    return MakeError(ErrorKind::kUnavailable, std::string("database failure: ") + e.what());
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kInternal, std::string("unexpected: ") + e.what());
+  }
+}
+
+}  // namespace yimen::server

@@ -1,0 +1,751 @@
+// The API's rules (see service.h). Each handler does its work in one PostgreSQL
+// transaction so a request either happened completely or not at all; that is what
+// makes a retried push safe no matter where the previous attempt was cut.
+#include "server/service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <ctime>
+#include <set>
+
+#include "server/migrations.h"
+#include "sync/protocol/status.h"
+
+namespace yimen::server {
+namespace {
+
+using nlohmann::json;
+using protocol::PushOutcome;
+
+constexpr int kRetryAfterDbDown = 5;
+constexpr int64_t kMaxAttachmentBytes = 32 * 1024 * 1024;
+constexpr int64_t kNoncePruneEvery = 256;
+
+// ISO-8601 UTC rendering of a timestamptz column, done by PostgreSQL so every server
+// copy prints the same thing.
+std::string IsoSql(const std::string& column) {
+  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool IsUuid(const std::string& text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+bool IsSha256Hex(const std::string& text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isdigit(c) || (c >= 'a' && c <= 'f');
+         });
+}
+
+ApiReply JsonReply(int status, const json& body) {
+  ApiReply reply;
+  reply.status = status;
+  reply.body = body.dump();
+  return reply;
+}
+
+// Shape checks every item passes before it may touch the database. Returns the
+// payload as JSON, or a reason for staff.
+Result<json> OpenPayload(const protocol::PushItem& item, const protocol::SealingKeyPair& keys) {
+  if (!IsUuid(item.uuid)) return MakeError(ErrorKind::kRejected, "uuid is not a UUID");
+  if (item.app_number.empty() || item.app_number.size() > 64) {
+    return MakeError(ErrorKind::kRejected, "app_number is missing or too long");
+  }
+  if (item.service_code.empty()) return MakeError(ErrorKind::kRejected, "service_code is missing");
+  std::set<std::string> ids;
+  for (const protocol::AttachmentRef& a : item.attachments) {
+    if (a.id.empty() || a.id.size() > 64 || !ids.insert(a.id).second) {
+      return MakeError(ErrorKind::kRejected, "attachment ids must be unique and non-empty");
+    }
+    if (a.size < 0 || a.size > kMaxAttachmentBytes) {
+      return MakeError(ErrorKind::kRejected, "attachment " + a.id + " has a bad size");
+    }
+    if (!IsSha256Hex(a.sha256)) {
+      return MakeError(ErrorKind::kRejected, "attachment " + a.id + " has a bad sha256");
+    }
+  }
+  std::string text;
+  if (item.payload_format == protocol::kPayloadJsonV1) {
+    text = item.payload;
+  } else if (item.payload_format == protocol::kPayloadSealedV1) {
+    auto sealed = protocol::Base64Decode(item.payload);
+    if (!sealed.ok()) return MakeError(ErrorKind::kRejected, "sealed payload is not base64");
+    auto opened = protocol::Unseal(*sealed, keys);
+    if (!opened.ok()) return opened.error();
+    text = std::move(*opened);
+  } else {
+    return MakeError(ErrorKind::kRejected, "unknown payload_format \"" + item.payload_format + "\"");
+  }
+  json payload = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!payload.is_object()) return MakeError(ErrorKind::kRejected, "payload is not a JSON object");
+  return payload;
+}
+
+}  // namespace
+
+std::string ApiRequest::Header(const std::string& name) const {
+  auto it = headers.find(Lower(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+ApiReply ErrorReply(int status, const std::string& error, const std::string& message) {
+  return JsonReply(status, protocol::ErrorBody{error, message});
+}
+
+ApiReply ReplyForError(const Error& error) {
+  switch (error.kind) {
+    case ErrorKind::kUnavailable: {
+      ApiReply reply = ErrorReply(503, "unavailable", error.message);
+      reply.retry_after_s = kRetryAfterDbDown;
+      return reply;
+    }
+    case ErrorKind::kConflict: {
+      ApiReply reply = ErrorReply(503, "conflict_retry", error.message);
+      reply.retry_after_s = 1;
+      return reply;
+    }
+    case ErrorKind::kInvalidArgument: return ErrorReply(400, "bad_request", error.message);
+    case ErrorKind::kNotFound: return ErrorReply(404, "not_found", error.message);
+    case ErrorKind::kRejected: return ErrorReply(422, "rejected", error.message);
+    default: return ErrorReply(500, "internal", error.message);
+  }
+}
+
+std::string QueryParam(const std::string& query, const std::string& key) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) return eq == std::string::npos ? "" : pair.substr(eq + 1);
+    start = end + 1;
+  }
+  return "";
+}
+
+ServerCore::ServerCore(const ServerOptions& options)
+    : m_options(options), m_pool(options.pg_url) {}
+
+Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& options) {
+  if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
+  std::unique_ptr<ServerCore> core(new ServerCore(options));
+  auto version = ApplyMigrations(core->m_pool);
+  if (!version.ok()) return version.error();
+  // Every copy tries to insert a fresh pair; the first wins and all read the winner.
+  const protocol::SealingKeyPair fresh = protocol::GenerateSealingKeyPair();
+  Status status = core->m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "INSERT INTO server_keys (name, public_key, secret_key) VALUES ('sealing', $1, $2) "
+        "ON CONFLICT (name) DO NOTHING",
+        protocol::Base64Encode(fresh.public_key), protocol::Base64Encode(fresh.secret_key));
+    pqxx::result r =
+        tx.exec("SELECT public_key, secret_key FROM server_keys WHERE name = 'sealing'");
+    auto pub = protocol::Base64Decode(r[0][0].as<std::string>());
+    auto sec = protocol::Base64Decode(r[0][1].as<std::string>());
+    if (pub.ok() && sec.ok()) core->m_sealing = {*pub, *sec};
+    tx.commit();
+  });
+  if (!status.ok()) return status.error();
+  if (core->m_sealing.public_key.empty()) {
+    return MakeError(ErrorKind::kDataLoss, "server_keys.sealing is not valid base64");
+  }
+  return core;
+}
+
+ApiReply ServerCore::Handle(const ApiRequest& request) {
+  const size_t question = request.target.find('?');
+  const std::string path = request.target.substr(0, question);
+  const std::string query =
+      question == std::string::npos ? std::string() : request.target.substr(question + 1);
+
+  if (path == protocol::kPathHealth && request.method == "GET") return Health();
+  if (path == protocol::kPathEnroll && request.method == "POST") return Enroll(request);
+
+  const bool known = path == protocol::kPathPush || path == protocol::kPathStatus ||
+                     path == protocol::kPathHeartbeat || path == protocol::kPathCatalog ||
+                     path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0;
+  if (!known) return ErrorReply(404, "not_found", "no such endpoint: " + path);
+
+  DeviceIdentity device;
+  if (auto refusal = Authenticate(request, &device)) return *refusal;
+
+  ApiReply reply;
+  if (path == protocol::kPathPush && request.method == "POST") {
+    reply = Push(device, request);
+  } else if (path == protocol::kPathStatus && request.method == "GET") {
+    reply = PullStatus(device, query);
+  } else if (path == protocol::kPathHeartbeat && request.method == "POST") {
+    reply = Heartbeat(device, request);
+  } else if (path == protocol::kPathCatalog && request.method == "GET") {
+    reply = Catalog(query);
+  } else if (path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0) {
+    // /v1/attachments/{uuid}/{attachment_id}
+    const std::string rest = path.substr(std::string(protocol::kPathAttachments).size() + 1);
+    const size_t slash = rest.find('/');
+    if (slash == std::string::npos) {
+      reply = ErrorReply(404, "not_found", "expected /v1/attachments/{uuid}/{id}");
+    } else if (request.method == "GET") {
+      reply = AttachmentState(device, rest.substr(0, slash), rest.substr(slash + 1));
+    } else if (request.method == "PUT") {
+      reply = AttachmentChunk(device, rest.substr(0, slash), rest.substr(slash + 1), query,
+                              request.body);
+    } else {
+      reply = ErrorReply(405, "method_not_allowed", request.method + " " + path);
+    }
+  } else {
+    reply = ErrorReply(405, "method_not_allowed", request.method + " " + path);
+  }
+  reply.device_id = device.id;
+  return reply;
+}
+
+ApiReply ServerCore::Health() {
+  int schema = 0;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    schema = tx.exec("SELECT max(version) FROM schema_migrations")[0][0].as<int>();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  return JsonReply(200, json{{"ok", true}, {"schema", schema}, {"time", std::time(nullptr)}});
+}
+
+std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
+                                                 DeviceIdentity* device) {
+  const std::string device_text = request.Header(protocol::kHeaderDevice);
+  const std::string timestamp_text = request.Header(protocol::kHeaderTimestamp);
+  const std::string nonce = request.Header(protocol::kHeaderNonce);
+  const std::string signature = request.Header(protocol::kHeaderSignature);
+  if (device_text.empty() || timestamp_text.empty() || nonce.empty() || signature.empty()) {
+    return ErrorReply(401, "unsigned", "request lacks the device signature headers");
+  }
+  int64_t device_id = 0;
+  int64_t timestamp = 0;
+  try {
+    device_id = std::stoll(device_text);
+    timestamp = std::stoll(timestamp_text);
+  } catch (const std::exception&) {
+    return ErrorReply(401, "unsigned", "device id or timestamp is not a number");
+  }
+  if (nonce.size() < 16 || nonce.size() > 64) {
+    return ErrorReply(401, "unsigned", "nonce must be 16 to 64 characters");
+  }
+
+  std::string public_key;
+  std::string hall;
+  bool revoked = false;
+  bool found = false;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT public_key, hall, revoked_at IS NOT NULL FROM devices WHERE id = $1", device_id);
+    if (r.empty()) return;
+    found = true;
+    public_key = r[0][0].as<std::string>();
+    hall = r[0][1].as<std::string>();
+    revoked = r[0][2].as<bool>();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (!found) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
+  auto key = protocol::Base64Decode(public_key);
+  protocol::SignedParts parts{request.method, request.target, timestamp, nonce, request.body};
+  if (!key.ok() || !protocol::VerifyRequest(parts, signature, *key)) {
+    return ErrorReply(401, "bad_signature", "signature does not match the enrolled key");
+  }
+  if (revoked) return ErrorReply(403, "revoked", "device " + device_text + " was revoked");
+  const int64_t now = std::time(nullptr);
+  if (timestamp < now - m_options.max_clock_skew_s || timestamp > now + m_options.max_clock_skew_s) {
+    return ErrorReply(401, "stale_timestamp",
+                      "timestamp is " + std::to_string(timestamp - now) +
+                          " s away from the server clock; resign with X-Yimen-Server-Time");
+  }
+  // Nonces are remembered longer than a timestamp stays acceptable (2 × skew), so a
+  // replay is either remembered or stale.
+  static std::atomic<int64_t> requests{0};
+  const bool prune = ++requests % kNoncePruneEvery == 0;
+  bool fresh = false;
+  status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    fresh = !tx.exec_params(
+                   "INSERT INTO request_nonces (device_id, nonce) VALUES ($1, $2) "
+                   "ON CONFLICT DO NOTHING RETURNING 1",
+                   device_id, nonce)
+                 .empty();
+    if (prune) {
+      tx.exec_params(
+          "DELETE FROM request_nonces WHERE seen_at < now() - make_interval(secs => $1)",
+          static_cast<double>(3 * m_options.max_clock_skew_s));
+    }
+    tx.commit();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (!fresh) return ErrorReply(401, "replayed", "this nonce was already used");
+  device->id = device_id;
+  device->hall = hall;
+  return std::nullopt;
+}
+
+ApiReply ServerCore::Enroll(const ApiRequest& request) {
+  const std::string client = request.remote_addr;
+  int recent_failures = 0;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    recent_failures = tx.exec_params(
+                            "SELECT count(*) FROM enroll_failures WHERE client = $1 "
+                            "AND at > now() - make_interval(secs => $2)",
+                            client, static_cast<double>(m_options.enroll_window_s))[0][0]
+                          .as<int>();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (recent_failures >= m_options.enroll_failures_allowed) {
+    ApiReply reply = ErrorReply(429, "throttled", "too many wrong enrollment codes; wait");
+    reply.retry_after_s = m_options.enroll_window_s;
+    return reply;
+  }
+
+  auto parsed = protocol::ParseMessage<protocol::EnrollRequest>(request.body);
+  if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
+  auto key = protocol::Base64Decode(parsed->public_key);
+  if (!key.ok() || key->size() != 32) {
+    return ErrorReply(400, "bad_request", "public_key must be a base64 Ed25519 key");
+  }
+  std::string code;
+  for (char ch : parsed->code) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) {
+      code.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    }
+  }
+  const std::string code_hash = protocol::Sha256Hex(code);
+
+  std::string refusal;  // error word when refused
+  protocol::EnrollResponse response;
+  status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT e.hall, e.expires_at < now(), e.used_at IS NOT NULL, d.id, d.public_key, "
+        "d.kiosk_code FROM enroll_codes e LEFT JOIN devices d ON d.id = e.used_by "
+        "WHERE e.code_hash = $1 FOR UPDATE OF e",
+        code_hash);
+    if (r.empty()) {
+      refusal = "code_invalid";
+    } else if (r[0][2].as<bool>()) {
+      // The same kiosk retrying after a lost reply gets its enrollment again; anyone
+      // else is refused.
+      if (!r[0][3].is_null() && r[0][4].as<std::string>() == parsed->public_key) {
+        response.device_id = r[0][3].as<int64_t>();
+        response.hall = r[0][0].as<std::string>();
+        response.kiosk_code = r[0][5].as<std::string>();
+      } else {
+        refusal = "code_used";
+      }
+    } else if (r[0][1].as<bool>()) {
+      refusal = "code_expired";
+    } else {
+      response.hall = r[0][0].as<std::string>();
+      // Keep the kiosk's own code when nobody else has it, so app numbers it already
+      // printed stay unique; otherwise pick a free one.
+      static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+      std::string kiosk_code = parsed->kiosk_code;
+      for (int attempt = 0; attempt < 64; ++attempt) {
+        bool valid = kiosk_code.size() == 4 &&
+                     std::all_of(kiosk_code.begin(), kiosk_code.end(), [](char ch) {
+                       return std::string_view(kAlphabet).find(ch) != std::string_view::npos;
+                     });
+        if (valid && tx.exec_params("SELECT 1 FROM devices WHERE kiosk_code = $1", kiosk_code)
+                         .empty()) {
+          break;
+        }
+        const std::string random = protocol::NewNonce();
+        kiosk_code.clear();
+        for (int i = 0; i < 4; ++i) {
+          kiosk_code.push_back(kAlphabet[static_cast<unsigned char>(random[i * 2]) % 32]);
+        }
+      }
+      pqxx::result d = tx.exec_params(
+          "INSERT INTO devices (public_key, hall, kiosk_code, app_version) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (public_key) DO NOTHING RETURNING id",
+          parsed->public_key, response.hall, kiosk_code, parsed->app_version);
+      if (d.empty()) {
+        refusal = "key_in_use";
+      } else {
+        response.device_id = d[0][0].as<int64_t>();
+        response.kiosk_code = kiosk_code;
+        tx.exec_params("UPDATE enroll_codes SET used_at = now(), used_by = $1 WHERE code_hash = $2",
+                       response.device_id, code_hash);
+      }
+    }
+    if (!refusal.empty() && refusal != "key_in_use") {
+      tx.exec_params("INSERT INTO enroll_failures (client) VALUES ($1)", client);
+    }
+    tx.commit();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (refusal == "code_invalid") return ErrorReply(403, refusal, "no such enrollment code");
+  if (refusal == "code_used") return ErrorReply(403, refusal, "this code was already used");
+  if (refusal == "code_expired") return ErrorReply(403, refusal, "this code has expired");
+  if (refusal == "key_in_use") return ErrorReply(409, refusal, "this public key is enrolled");
+  response.sealing_public_key = protocol::Base64Encode(m_sealing.public_key);
+  response.server_time = std::time(nullptr);
+  ApiReply reply = JsonReply(200, response);
+  reply.device_id = response.device_id;
+  return reply;
+}
+
+ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& request) {
+  auto parsed = protocol::ParseMessage<protocol::PushRequest>(request.body);
+  if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
+  std::vector<protocol::PushItem>& items = parsed->items;
+  if (items.size() > protocol::kMaxPushBatch) {
+    return ErrorReply(413, "batch_too_large",
+                      "at most " + std::to_string(protocol::kMaxPushBatch) + " items per push");
+  }
+
+  const size_t n = items.size();
+  std::vector<protocol::PushResult> results(n);
+  std::vector<bool> decided(n, false);
+  std::vector<json> payloads(n);
+  json uuids = json::array();
+  for (size_t i = 0; i < n; ++i) {
+    items[i].uuid = Lower(items[i].uuid);
+    results[i].uuid = items[i].uuid;
+    if (IsUuid(items[i].uuid)) uuids.push_back(items[i].uuid);
+    auto payload = OpenPayload(items[i], m_sealing);
+    if (payload.ok() && m_options.validator) {
+      if (Status valid = m_options.validator(items[i], *payload); !valid.ok()) {
+        payload = valid.error();
+      }
+    }
+    if (!payload.ok()) {
+      results[i].outcome = PushOutcome::kRejected;
+      results[i].reason = payload.error().message;
+      decided[i] = true;
+    } else {
+      payloads[i] = std::move(*payload);
+    }
+  }
+
+  const std::string iso_received = IsoSql("received_at");
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // Whatever the server already holds is answered from there: a retry after a lost
+    // reply gets the original receipt, even if it would now fail validation.
+    std::map<std::string, std::pair<std::string, std::string>> existing;  // uuid → receipt, time
+    std::map<std::string, int64_t> existing_device;
+    auto load_existing = [&](const json& wanted) {
+      pqxx::result r = tx.exec_params(
+          "SELECT uuid::text, receipt, " + iso_received + ", device_id FROM applications "
+          "WHERE uuid IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)",
+          wanted.dump());
+      for (const auto& row : r) {
+        existing[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+        existing_device[row[0].as<std::string>()] = row[3].as<int64_t>();
+      }
+    };
+    load_existing(uuids);
+
+    // App numbers another UUID already holds (a kiosk code collision) are refused.
+    json numbers = json::array();
+    for (size_t i = 0; i < n; ++i) {
+      if (!decided[i] && !existing.count(items[i].uuid)) numbers.push_back(items[i].app_number);
+    }
+    std::map<std::string, std::string> number_owner;
+    if (!numbers.empty()) {
+      pqxx::result r = tx.exec_params(
+          "SELECT app_number, uuid::text FROM applications "
+          "WHERE app_number IN (SELECT jsonb_array_elements_text($1::jsonb))",
+          numbers.dump());
+      for (const auto& row : r) number_owner[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+
+    json rows = json::array();
+    json attachment_rows = json::array();
+    std::set<std::string> batch_uuids;
+    for (size_t i = 0; i < n; ++i) {
+      if (decided[i] || existing.count(items[i].uuid)) continue;
+      const protocol::PushItem& item = items[i];
+      if (!batch_uuids.insert(item.uuid).second) continue;  // repeated in this batch
+      auto owner = number_owner.find(item.app_number);
+      if (owner != number_owner.end() && owner->second != item.uuid) {
+        results[i].outcome = PushOutcome::kRejected;
+        results[i].reason = "app_number " + item.app_number + " belongs to another application";
+        decided[i] = true;
+        continue;
+      }
+      number_owner[item.app_number] = item.uuid;
+      rows.push_back({{"uuid", item.uuid},
+                      {"app_number", item.app_number},
+                      {"service_code", item.service_code},
+                      {"catalog_version", item.catalog_version},
+                      {"payload_format", item.payload_format},
+                      {"payload", payloads[i]},
+                      {"submitted_at", item.submitted_at},
+                      {"attachments_total", item.attachments.size()}});
+      for (const protocol::AttachmentRef& a : item.attachments) {
+        attachment_rows.push_back({{"uuid", item.uuid}, {"attachment_id", a.id},
+                                   {"size", a.size}, {"sha256", a.sha256}, {"mime", a.mime}});
+      }
+    }
+
+    std::map<std::string, std::pair<std::string, std::string>> created;
+    if (!rows.empty()) {
+      pqxx::result r = tx.exec_params(
+          "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
+          " service_code, catalog_version, payload_format, payload, submitted_at, received_at, "
+          " attachments_total, complete) "
+          "SELECT s.id, s.uuid, s.app_number, "
+          " 'R' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' || lpad(s.id::text, 8, '0'), "
+          " $2, $3, s.service_code, coalesce(s.catalog_version, ''), s.payload_format, s.payload, "
+          " coalesce(s.submitted_at, ''), now(), s.attachments_total, s.attachments_total = 0 "
+          "FROM (SELECT nextval('applications_id_seq') AS id, x.* FROM jsonb_to_recordset($1::jsonb) "
+          " AS x(uuid uuid, app_number text, service_code text, catalog_version text, "
+          "      payload_format text, payload jsonb, submitted_at text, attachments_total int)) s "
+          "ON CONFLICT (uuid) DO NOTHING "
+          "RETURNING uuid::text, receipt, " + iso_received,
+          rows.dump(), device.id, device.hall);
+      for (const auto& row : r) {
+        created[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+      }
+      if (!attachment_rows.empty()) {
+        tx.exec_params(
+            "INSERT INTO attachments (application_id, attachment_id, size, sha256, mime) "
+            "SELECT a.id, x.attachment_id, x.size, x.sha256, x.mime "
+            "FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, attachment_id text, size bigint, "
+            "     sha256 text, mime text) JOIN applications a ON a.uuid = x.uuid "
+            "ON CONFLICT DO NOTHING",
+            attachment_rows.dump());
+      }
+      // Rows another server copy inserted between our look-up and our insert.
+      json raced = json::array();
+      for (const auto& row : rows) {
+        if (!created.count(row["uuid"].get<std::string>())) raced.push_back(row["uuid"]);
+      }
+      if (!raced.empty()) load_existing(raced);
+    }
+    tx.commit();
+
+    for (size_t i = 0; i < n; ++i) {
+      if (decided[i]) continue;
+      auto made = created.find(items[i].uuid);
+      if (made != created.end()) {
+        // A UUID repeated inside one batch: the first is created, the rest duplicate it.
+        const bool first = std::find_if(items.begin(), items.begin() + static_cast<long>(i),
+                                        [&](const protocol::PushItem& other) {
+                                          return other.uuid == items[i].uuid;
+                                        }) == items.begin() + static_cast<long>(i);
+        results[i].outcome = first ? PushOutcome::kCreated : PushOutcome::kDuplicate;
+        results[i].receipt = made->second.first;
+        results[i].server_time = made->second.second;
+        continue;
+      }
+      auto old = existing.find(items[i].uuid);
+      if (old == existing.end()) {
+        results[i].outcome = PushOutcome::kRejected;
+        results[i].reason = "not stored (internal)";
+      } else if (existing_device[items[i].uuid] != device.id) {
+        results[i].outcome = PushOutcome::kRejected;
+        results[i].reason = "uuid belongs to an application from another kiosk";
+      } else {
+        results[i].outcome = PushOutcome::kDuplicate;
+        results[i].receipt = old->second.first;
+        results[i].server_time = old->second.second;
+      }
+    }
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  return JsonReply(200, protocol::PushResponse{std::move(results)});
+}
+
+ApiReply ServerCore::PullStatus(const DeviceIdentity& device, const std::string& query) {
+  int64_t after = 0;
+  int64_t limit = static_cast<int64_t>(protocol::kMaxStatusPage);
+  try {
+    if (std::string a = QueryParam(query, "after"); !a.empty()) after = std::stoll(a);
+    if (std::string l = QueryParam(query, "limit"); !l.empty()) limit = std::stoll(l);
+  } catch (const std::exception&) {
+    return ErrorReply(400, "bad_request", "after and limit must be integers");
+  }
+  limit = std::clamp<int64_t>(limit, 1, static_cast<int64_t>(protocol::kMaxStatusPage));
+  protocol::StatusPage page;
+  page.cursor = after;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    // Only this kiosk's own applications: their uuids are the ones its store knows.
+    pqxx::result r = tx.exec_params(
+        "SELECT sc.seq, a.uuid::text, a.app_number, sc.status, sc.reason, " +
+            IsoSql("sc.changed_at") +
+            " FROM status_changes sc JOIN applications a ON a.id = sc.application_id "
+            "WHERE sc.seq > $1 AND a.device_id = $2 ORDER BY sc.seq LIMIT $3",
+        after, device.id, limit + 1);
+    for (const auto& row : r) {
+      if (static_cast<int64_t>(page.changes.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      protocol::StatusChange change;
+      change.seq = row[0].as<int64_t>();
+      change.uuid = row[1].as<std::string>();
+      change.app_number = row[2].as<std::string>();
+      change.status = row[3].as<std::string>();
+      change.reason = row[4].as<std::string>();
+      change.changed_at = row[5].as<std::string>();
+      page.cursor = change.seq;
+      page.changes.push_back(std::move(change));
+    }
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  return JsonReply(200, page);
+}
+
+ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& request) {
+  auto parsed = protocol::ParseMessage<protocol::Heartbeat>(request.body);
+  if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
+  const protocol::Heartbeat& h = *parsed;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "UPDATE devices SET last_heartbeat_at = now(), queue_depth = $2, parked = $3, "
+        "oldest_pending_age_s = $4, app_version = $5, free_disk_bytes = $6, last_error = $7, "
+        "catalog_version = $8 WHERE id = $1",
+        device.id, h.queue_depth, h.parked, h.oldest_pending_age_s, h.app_version,
+        h.free_disk_bytes, h.last_error, h.catalog_version);
+    tx.commit();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  return JsonReply(200, json{{"ok", true}});
+}
+
+ApiReply ServerCore::Catalog(const std::string& query) {
+  const std::string after = QueryParam(query, "after");
+  std::optional<protocol::CatalogUpdate> update;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec("SELECT version, body::text FROM catalogs ORDER BY seq DESC LIMIT 1");
+    if (r.empty() || r[0][0].as<std::string>() == after) return;
+    update = protocol::CatalogUpdate{r[0][0].as<std::string>(),
+                                     json::parse(r[0][1].as<std::string>())};
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (!update) {
+    ApiReply reply;
+    reply.status = 204;
+    return reply;
+  }
+  return JsonReply(200, *update);
+}
+
+ApiReply ServerCore::AttachmentState(const DeviceIdentity& device, const std::string& uuid,
+                                     const std::string& attachment_id) {
+  if (!IsUuid(uuid)) return ErrorReply(400, "bad_request", "not a uuid: " + uuid);
+  std::optional<protocol::AttachmentState> state;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT t.size, t.received, t.complete, t.sha256 FROM attachments t "
+        "JOIN applications a ON a.id = t.application_id "
+        "WHERE a.uuid = $1::uuid AND t.attachment_id = $2 AND a.device_id = $3",
+        Lower(uuid), attachment_id, device.id);
+    if (r.empty()) return;
+    state = protocol::AttachmentState{r[0][0].as<int64_t>(), r[0][1].as<int64_t>(),
+                                      r[0][2].as<bool>(), r[0][3].as<std::string>()};
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (!state) return ErrorReply(404, "not_found", "no such attachment for this device");
+  return JsonReply(200, *state);
+}
+
+ApiReply ServerCore::AttachmentChunk(const DeviceIdentity& device, const std::string& uuid,
+                                     const std::string& attachment_id, const std::string& query,
+                                     const std::string& body) {
+  if (!IsUuid(uuid)) return ErrorReply(400, "bad_request", "not a uuid: " + uuid);
+  int64_t offset = -1;
+  try {
+    offset = std::stoll(QueryParam(query, "offset"));
+  } catch (const std::exception&) {
+    return ErrorReply(400, "bad_request", "offset must be an integer");
+  }
+  std::optional<protocol::AttachmentState> state;
+  int reply_status = 200;
+  std::string error_word;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT t.application_id, t.size, t.received, t.complete, t.sha256 FROM attachments t "
+        "JOIN applications a ON a.id = t.application_id "
+        "WHERE a.uuid = $1::uuid AND t.attachment_id = $2 AND a.device_id = $3 FOR UPDATE OF t",
+        Lower(uuid), attachment_id, device.id);
+    if (r.empty()) return;
+    const int64_t app_id = r[0][0].as<int64_t>();
+    state = protocol::AttachmentState{r[0][1].as<int64_t>(), r[0][2].as<int64_t>(),
+                                      r[0][3].as<bool>(), r[0][4].as<std::string>()};
+    if (state->complete) return;  // a repeated final chunk: nothing to do
+    if (offset != state->received) {
+      reply_status = 409;
+      error_word = "offset_mismatch";
+      return;
+    }
+    const int64_t length = static_cast<int64_t>(body.size());
+    if (length == 0 || offset + length > state->size) {
+      reply_status = 400;
+      error_word = "bad_chunk";
+      return;
+    }
+    tx.exec_params(
+        "INSERT INTO attachment_chunks (application_id, attachment_id, byte_offset, data) "
+        "VALUES ($1, $2, $3, decode($4, 'hex'))",
+        app_id, attachment_id, offset, protocol::HexEncode(body));
+    state->received += length;
+    if (state->received == state->size) {
+      const std::string digest =
+          tx.exec_params(
+                "SELECT encode(sha256(string_agg(data, ''::bytea ORDER BY byte_offset)), 'hex') "
+                "FROM attachment_chunks WHERE application_id = $1 AND attachment_id = $2",
+                app_id, attachment_id)[0][0]
+              .as<std::string>();
+      if (digest == state->sha256) {
+        state->complete = true;
+      } else {
+        // Start over rather than keep bytes we know are wrong.
+        tx.exec_params("DELETE FROM attachment_chunks WHERE application_id = $1 AND attachment_id = $2",
+                       app_id, attachment_id);
+        state->received = 0;
+        reply_status = 422;
+        error_word = "sha256_mismatch";
+      }
+    }
+    tx.exec_params(
+        "UPDATE attachments SET received = $3, complete = $4 "
+        "WHERE application_id = $1 AND attachment_id = $2",
+        app_id, attachment_id, state->received, state->complete);
+    if (state->complete) {
+      tx.exec_params(
+          "UPDATE applications SET complete = NOT EXISTS (SELECT 1 FROM attachments "
+          "WHERE application_id = $1 AND NOT complete) WHERE id = $1",
+          app_id);
+    }
+    tx.commit();
+  });
+  if (!status.ok()) return ReplyForError(status.error());
+  if (!state) return ErrorReply(404, "not_found", "no such attachment for this device");
+  ApiReply reply = JsonReply(reply_status, *state);
+  if (!error_word.empty()) {
+    json body_json = *state;
+    body_json["error"] = error_word;
+    reply.body = body_json.dump();
+  }
+  return reply;
+}
+
+}  // namespace yimen::server

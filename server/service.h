@@ -1,0 +1,105 @@
+// The server's API as plain functions of a request: routing, device authentication,
+// enrollment, push, status pull, heartbeat, catalog and attachments. No sockets here
+// (http_frontend.cpp adapts cpp-httplib), so every rule can be driven from a test,
+// and nothing is kept in memory that another server copy would need: PostgreSQL holds
+// all state, which is what lets several copies serve one database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/result.h"
+#include "server/pg_pool.h"
+#include "sync/protocol/messages.h"
+#include "sync/protocol/signing.h"
+
+namespace yimen::server {
+
+struct ApiRequest {
+  std::string method;       // "GET", "POST", "PUT"
+  std::string target;       // path plus query exactly as received
+  std::string body;
+  std::string remote_addr;  // throttles enrollment guesses
+  std::map<std::string, std::string> headers;  // keys lowercased
+
+  // The header's value, or "" when absent. Name in any case.
+  std::string Header(const std::string& name) const;
+};
+
+struct ApiReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  int retry_after_s = 0;   // sent as Retry-After when > 0
+  int64_t device_id = 0;   // the authenticated device, for the access log
+};
+
+// Re-validates a payload with the domain's rules. Returns kRejected with a reason the
+// staff can act on. Runs on request threads: must be thread-safe.
+using PayloadValidator =
+    std::function<Status(const protocol::PushItem& item, const nlohmann::json& payload)>;
+
+struct ServerOptions {
+  std::string pg_url;
+  PayloadValidator validator;         // optional; shape checks always run
+  int64_t max_clock_skew_s = protocol::kMaxClockSkewSeconds;
+  int enroll_failures_allowed = 5;    // per client address within enroll_window_s
+  int enroll_window_s = 600;
+};
+
+class ServerCore {
+ public:
+  // Connects, applies migrations and loads (or, first time, creates) the sealing key
+  // pair that every server copy shares. kUnavailable when PostgreSQL is down,
+  // kRejected when the schema is newer than this build.
+  static Result<std::unique_ptr<ServerCore>> Open(const ServerOptions& options);
+
+  // Answers one request. Never throws; database trouble becomes 503 with
+  // Retry-After. Thread-safe: called from the HTTP thread pool.
+  ApiReply Handle(const ApiRequest& request);
+
+  PgPool& pool() { return m_pool; }
+  const protocol::SealingKeyPair& sealing_keys() const { return m_sealing; }
+
+ private:
+  explicit ServerCore(const ServerOptions& options);
+
+  struct DeviceIdentity {
+    int64_t id = 0;
+    std::string hall;
+  };
+
+  ApiReply Health();
+  ApiReply Enroll(const ApiRequest& request);
+  // On success fills *device; on failure returns the 401/403/503 reply to send.
+  std::optional<ApiReply> Authenticate(const ApiRequest& request, DeviceIdentity* device);
+  ApiReply Push(const DeviceIdentity& device, const ApiRequest& request);
+  ApiReply PullStatus(const DeviceIdentity& device, const std::string& query);
+  ApiReply Heartbeat(const DeviceIdentity& device, const ApiRequest& request);
+  ApiReply Catalog(const std::string& query);
+  ApiReply AttachmentState(const DeviceIdentity& device, const std::string& uuid,
+                           const std::string& attachment_id);
+  ApiReply AttachmentChunk(const DeviceIdentity& device, const std::string& uuid,
+                           const std::string& attachment_id, const std::string& query,
+                           const std::string& body);
+
+  ServerOptions m_options;
+  PgPool m_pool;
+  protocol::SealingKeyPair m_sealing;  // set once in Open(), read-only afterwards
+};
+
+// Reply helpers, shared with the admin paths and tests.
+ApiReply ErrorReply(int status, const std::string& error, const std::string& message);
+ApiReply ReplyForError(const Error& error);
+
+// Value of `key` in a query string ("a=1&b=2"), or "" when absent. Pure.
+std::string QueryParam(const std::string& query, const std::string& key);
+
+}  // namespace yimen::server

@@ -1,0 +1,483 @@
+// The sync cycle and its thread (see engine.h). The rules that keep every
+// application arriving exactly once live on the server (upsert by UUID); the rules
+// here keep the queue moving: a refused item is parked, not retried forever; a lost
+// server means back off with jitter, and nothing is ever deleted before a receipt.
+#include "sync/client/engine.h"
+
+#include <sys/statvfs.h>
+
+#include <map>
+#include <sstream>
+
+#include "sync/protocol/signing.h"
+#include "version.h"
+
+namespace yimen::sync {
+namespace {
+
+constexpr const char* kKeyServerUrls = "sync.server_urls";
+constexpr const char* kKeyDeviceId = "sync.device_id";
+constexpr const char* kKeySecretKey = "sync.secret_key";
+constexpr const char* kKeyHall = "sync.hall";
+constexpr const char* kKeySealingKey = "sync.sealing_public_key";
+constexpr const char* kKeyPendingSecret = "sync.pending_secret_key";
+constexpr const char* kKeyLastError = "sync.last_error";
+constexpr const char* kKeyCatalogVersion = "catalog.version";
+constexpr const char* kKeyCatalogBody = "catalog.body";
+constexpr int kStatusPageSize = 500;
+
+using Clock = std::chrono::system_clock;
+
+std::string Setting(Store& store, const char* key, Status* status) {
+  auto value = store.GetSetting(key);
+  if (!value.ok()) {
+    *status = value.error();
+    return "";
+  }
+  return value->value_or("");
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string StripSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+std::unique_ptr<Transport> MakeTransport(const SyncOptions& options) {
+  if (options.make_transport) return options.make_transport(options.curl);
+  return std::make_unique<CurlTransport>(options.curl);
+}
+
+bool IsAuthError(const Error& error) {
+  return error.message.rfind("HTTP 401", 0) == 0 || error.message.rfind("HTTP 403", 0) == 0;
+}
+
+int64_t FreeDiskBytes(const std::string& path) {
+  struct statvfs st {};
+  if (statvfs(path.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+}
+
+std::string AppVersion(const SyncOptions& options) {
+  return options.app_version.empty() ? std::string(YIMEN_VERSION) + "+" + YIMEN_GIT_REV
+                                     : options.app_version;
+}
+
+// Pushes one batch; returns false when the cycle should stop pushing.
+bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
+               CycleReport* report) {
+  const auto now = Clock::now();
+  protocol::PushRequest request;
+  for (const OutboxItem& item : due) {
+    protocol::PushItem push;
+    push.uuid = item.uuid;
+    push.app_number = item.app_number;
+    push.service_code = item.service_code;
+    push.catalog_version = item.catalog_version;
+    push.payload_format = item.payload_format;
+    push.payload = item.payload;
+    // An item that cannot even be serialised (bytes that are not UTF-8) would fail
+    // every batch it is in: park it alone so the rest keeps draining.
+    try {
+      (void)nlohmann::json(push).dump();
+    } catch (const nlohmann::json::exception& e) {
+      if (store.Park(item.uuid, std::string("cannot encode payload: ") + e.what()).ok()) {
+        ++report->rejected;
+      }
+      continue;
+    }
+    request.items.push_back(std::move(push));
+  }
+  if (request.items.empty()) return true;
+
+  auto response = api.Push(request);
+  if (!response.ok()) {
+    const Error& error = response.error();
+    if (error.kind == ErrorKind::kRejected && !IsAuthError(error) && request.items.size() > 1) {
+      // The batch as a whole was refused: send items one by one so only the bad one
+      // is parked.
+      for (const OutboxItem& item : due) {
+        if (!PushBatch(store, api, {item}, report)) return false;
+      }
+      return true;
+    }
+    if (error.kind == ErrorKind::kRejected && !IsAuthError(error)) {
+      if (store.Park(request.items[0].uuid, error.message).ok()) ++report->rejected;
+      return true;
+    }
+    // Stays due: the engine's backoff decides when to try again, and a trigger
+    // (network back, new submit) may try sooner.
+    for (const protocol::PushItem& item : request.items) {
+      (void)store.RecordAttemptFailure(item.uuid, error.message, now);
+    }
+    report->error = error;
+    report->retry_after_s = api.retry_after_s();
+    return false;
+  }
+
+  std::map<std::string, const protocol::PushResult*> by_uuid;
+  for (const protocol::PushResult& result : response->results) by_uuid[result.uuid] = &result;
+  for (const protocol::PushItem& item : request.items) {
+    auto it = by_uuid.find(item.uuid);
+    if (it == by_uuid.end()) {
+      (void)store.RecordAttemptFailure(item.uuid, "server reply did not mention this item", now);
+      continue;
+    }
+    const protocol::PushResult& result = *it->second;
+    if (result.outcome == protocol::PushOutcome::kRejected) {
+      if (store.Park(item.uuid, result.reason).ok()) ++report->rejected;
+      continue;
+    }
+    Status marked = store.MarkDelivered(item.uuid, result.receipt, result.server_time, now);
+    if (!marked.ok()) {
+      report->error = marked.error();
+      continue;
+    }
+    if (result.outcome == protocol::PushOutcome::kCreated) {
+      ++report->created;
+    } else {
+      ++report->duplicates;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::optional<DeviceCredentials>> LoadCredentials(Store& store) {
+  Status status;
+  DeviceCredentials c;
+  const std::string device = Setting(store, kKeyDeviceId, &status);
+  const std::string secret = Setting(store, kKeySecretKey, &status);
+  const std::string urls = Setting(store, kKeyServerUrls, &status);
+  c.hall = Setting(store, kKeyHall, &status);
+  const std::string sealing = Setting(store, kKeySealingKey, &status);
+  if (!status.ok()) return status.error();
+  if (device.empty() || secret.empty() || urls.empty()) {
+    return std::optional<DeviceCredentials>();
+  }
+  c.device_id = std::atoll(device.c_str());
+  c.server_urls = SplitLines(urls);
+  auto secret_raw = protocol::Base64Decode(secret);
+  auto sealing_raw = protocol::Base64Decode(sealing);
+  if (!secret_raw.ok() || !sealing_raw.ok() || c.device_id <= 0) {
+    return MakeError(ErrorKind::kDataLoss, "stored device credentials are damaged; re-enroll");
+  }
+  c.secret_key = std::move(*secret_raw);
+  c.sealing_public_key = std::move(*sealing_raw);
+  auto code = store.KioskCode();
+  if (code.ok()) c.kiosk_code = *code;
+  return std::optional<DeviceCredentials>(std::move(c));
+}
+
+Status SaveCredentials(Store& store, const DeviceCredentials& c) {
+  std::string urls;
+  for (const std::string& url : c.server_urls) urls += StripSlash(url) + "\n";
+  for (auto [key, value] : std::vector<std::pair<const char*, std::string>>{
+           {kKeyServerUrls, urls},
+           {kKeyDeviceId, std::to_string(c.device_id)},
+           {kKeySecretKey, protocol::Base64Encode(c.secret_key)},
+           {kKeyHall, c.hall},
+           {kKeySealingKey, protocol::Base64Encode(c.sealing_public_key)}}) {
+    if (Status s = store.SetSetting(key, value); !s.ok()) return s;
+  }
+  if (!c.kiosk_code.empty()) return store.SetKioskCode(c.kiosk_code);
+  return Status::Ok();
+}
+
+Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::string>& server_urls,
+                                      const std::string& code, Transport* transport,
+                                      const std::string& app_version) {
+  if (server_urls.empty()) return MakeError(ErrorKind::kInvalidArgument, "no server URL");
+  if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
+  // The key is remembered before the request: if the reply is lost, the retry sends
+  // the same key and the server recognises the enrollment instead of refusing a used
+  // code.
+  Status status;
+  std::string pending = Setting(store, kKeyPendingSecret, &status);
+  if (!status.ok()) return status.error();
+  std::string secret;
+  if (auto raw = protocol::Base64Decode(pending); raw.ok() && raw->size() == 64) {
+    secret = *raw;
+  } else {
+    secret = protocol::GenerateSigningKeyPair().secret_key;
+    if (Status s = store.SetSetting(kKeyPendingSecret, protocol::Base64Encode(secret)); !s.ok()) {
+      return s.error();
+    }
+  }
+  // libsodium's Ed25519 secret key carries the public key in its last 32 bytes.
+  const std::string public_key = secret.substr(32);
+
+  protocol::EnrollRequest request;
+  request.code = code;
+  request.public_key = protocol::Base64Encode(public_key);
+  request.app_version = app_version.empty() ? YIMEN_VERSION : app_version;
+  if (auto kiosk = store.KioskCode(); kiosk.ok()) request.kiosk_code = *kiosk;
+
+  std::unique_ptr<Transport> own;
+  if (transport == nullptr) {
+    own = std::make_unique<CurlTransport>();
+    transport = own.get();
+  }
+  auto response = ApiClient::Enroll(*transport, StripSlash(server_urls[0]), request);
+  if (!response.ok()) return response.error();
+
+  DeviceCredentials c;
+  for (const std::string& url : server_urls) c.server_urls.push_back(StripSlash(url));
+  c.device_id = response->device_id;
+  c.secret_key = secret;
+  c.hall = response->hall;
+  c.kiosk_code = response->kiosk_code;
+  auto sealing = protocol::Base64Decode(response->sealing_public_key);
+  if (!sealing.ok()) return MakeError(ErrorKind::kRejected, "server sent a malformed sealing key");
+  c.sealing_public_key = *sealing;
+  if (Status s = SaveCredentials(store, c); !s.ok()) return s.error();
+  (void)store.SetSetting(kKeyPendingSecret, "");
+  (void)store.AppendAudit("system", "sync.enroll",
+                          "device " + std::to_string(c.device_id) + " hall " + c.hall);
+  return c;
+}
+
+CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& options) {
+  CycleReport report;
+  const int batch = std::clamp(options.push_batch, 1, static_cast<int>(protocol::kMaxPushBatch));
+
+  bool reachable = true;
+  for (int i = 0; i < options.max_batches_per_cycle; ++i) {
+    auto due = store.ListDueOutbox(Clock::now(), batch);
+    if (!due.ok()) {
+      report.error = due.error();
+      break;
+    }
+    if (due->empty()) break;
+    if (!PushBatch(store, api, *due, &report)) {
+      reachable = report.error && report.error->kind != ErrorKind::kUnavailable;
+      break;
+    }
+  }
+
+  if (reachable && !(report.error && IsAuthError(*report.error))) {
+    auto cursor = store.StatusCursor();
+    if (!cursor.ok()) report.error = cursor.error();
+    int64_t after = cursor.ok() ? *cursor : -1;
+    while (after >= 0) {
+      auto page = api.PullStatus(after, kStatusPageSize);
+      if (!page.ok()) {
+        if (!report.error) report.error = page.error();
+        report.retry_after_s = api.retry_after_s();
+        reachable = page.error().kind != ErrorKind::kUnavailable;
+        break;
+      }
+      std::vector<StatusChange> changes;
+      for (const protocol::StatusChange& c : page->changes) {
+        changes.push_back({c.seq, c.uuid, c.app_number, c.status, c.reason, c.changed_at});
+      }
+      if (!changes.empty() || page->cursor != after) {
+        if (Status s = store.ApplyStatusChanges(changes, page->cursor); !s.ok()) {
+          if (!report.error) report.error = s.error();
+          break;
+        }
+      }
+      report.status_changes += static_cast<int64_t>(changes.size());
+      after = page->cursor;
+      if (!page->more) break;
+    }
+  }
+
+  if (reachable) {
+    Status status;
+    const std::string have = Setting(store, kKeyCatalogVersion, &status);
+    auto update = api.FetchCatalog(have);
+    if (update.ok() && update->has_value()) {
+      if (store.SetSetting(kKeyCatalogBody, (*update)->catalog.dump()).ok() &&
+          store.SetSetting(kKeyCatalogVersion, (*update)->version).ok()) {
+        report.catalog_updated = true;
+      }
+    }
+  }
+
+  auto health = store.OutboxHealth();
+  if (health.ok()) {
+    report.pending_after = health->pending;
+    report.parked_after = health->parked;
+  }
+  if (reachable && health.ok()) {
+    protocol::Heartbeat beat;
+    beat.queue_depth = health->pending;
+    beat.parked = health->parked;
+    if (health->oldest_pending_at) {
+      beat.oldest_pending_age_s = std::max<int64_t>(
+          0, std::chrono::duration_cast<std::chrono::seconds>(Clock::now() -
+                                                              *health->oldest_pending_at)
+                 .count());
+    }
+    beat.app_version = AppVersion(options);
+    beat.free_disk_bytes = FreeDiskBytes(store.DatabasePath());
+    Status status;
+    beat.last_error = report.error ? report.error->message : Setting(store, kKeyLastError, &status);
+    beat.catalog_version = Setting(store, kKeyCatalogVersion, &status);
+    report.heartbeat_sent = api.SendHeartbeat(beat).ok();
+  }
+  (void)store.SetSetting(kKeyLastError, report.error ? report.error->message : "");
+  if (!reachable) api.RotateServer();
+  return report;
+}
+
+Result<CycleReport> RunSyncOnce(const std::string& data_dir, const SyncOptions& options) {
+  auto store = Store::Open(data_dir);
+  if (!store.ok()) return store.error();
+  auto credentials = LoadCredentials(**store);
+  if (!credentials.ok()) return credentials.error();
+  if (!credentials->has_value()) {
+    return MakeError(ErrorKind::kRejected, "this kiosk is not enrolled (use --enroll URL CODE)");
+  }
+  auto transport = MakeTransport(options);
+  ApiClient api(*transport, std::move(**credentials));
+  return RunSyncCycle(**store, api, options);
+}
+
+SyncEngine::SyncEngine(std::string data_dir, SyncOptions options)
+    : m_data_dir(std::move(data_dir)), m_options(std::move(options)) {}
+
+SyncEngine::~SyncEngine() { Stop(); }
+
+Status SyncEngine::Start() {
+  std::lock_guard lock(m_mutex);
+  if (m_thread.joinable()) return MakeError(ErrorKind::kConflict, "sync engine already running");
+  m_stop = false;
+  m_triggered = true;
+  m_snapshot.running = true;
+  m_thread = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void SyncEngine::Stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+  std::lock_guard lock(m_mutex);
+  m_snapshot.running = false;
+}
+
+void SyncEngine::TriggerNow() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_triggered = true;
+  }
+  m_wake.notify_all();
+}
+
+SyncSnapshot SyncEngine::Snapshot() const {
+  std::lock_guard lock(m_mutex);
+  return m_snapshot;
+}
+
+int64_t SyncEngine::CyclesDone() const {
+  std::lock_guard lock(m_mutex);
+  return m_cycles;
+}
+
+void SyncEngine::Run() {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Transport> transport;
+  std::unique_ptr<ApiClient> api;
+  std::optional<DeviceCredentials> loaded;
+  int failures = 0;
+  Clock::time_point not_before{};  // the server's Retry-After
+
+  for (;;) {
+    CycleReport report;
+    bool enrolled = false;
+    if (!store) {
+      auto opened = Store::Open(m_data_dir);
+      if (opened.ok()) {
+        store = std::move(*opened);
+      } else {
+        report.error = opened.error();
+      }
+    }
+    if (store) {
+      // Re-read every cycle: staff may enroll (on the UI thread's Store) at any time.
+      auto credentials = LoadCredentials(*store);
+      if (!credentials.ok()) {
+        report.error = credentials.error();
+      } else if (credentials->has_value()) {
+        enrolled = true;
+        const DeviceCredentials& c = **credentials;
+        if (!loaded || loaded->device_id != c.device_id || loaded->secret_key != c.secret_key ||
+            loaded->server_urls != c.server_urls) {
+          transport = MakeTransport(m_options);
+          api = std::make_unique<ApiClient>(*transport, c);
+          loaded = c;
+        }
+        {
+          std::lock_guard lock(m_mutex);
+          m_snapshot.syncing = true;
+        }
+        report = RunSyncCycle(*store, *api, m_options);
+      } else if (auto health = store->OutboxHealth(); health.ok()) {
+        report.pending_after = health->pending;
+        report.parked_after = health->parked;
+      }
+    }
+
+    const auto now = Clock::now();
+    std::chrono::milliseconds delay = m_options.idle_interval;
+    if (report.error) {
+      ++failures;
+      delay = BackoffDelay(m_options.backoff, failures, std::chrono::seconds(report.retry_after_s),
+                           RandomUniform01);
+      not_before = now + std::chrono::seconds(report.retry_after_s);
+    } else {
+      failures = 0;
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      ++m_cycles;
+      SyncSnapshot& s = m_snapshot;
+      s.syncing = false;
+      s.enrolled = enrolled;
+      s.online = enrolled && (!report.error || report.error->kind != ErrorKind::kUnavailable);
+      s.pending = report.pending_after;
+      s.parked = report.parked_after;
+      s.consecutive_failures = failures;
+      s.last_error = report.error ? report.error->message : "";
+      if (enrolled && !report.error) s.last_success_at = now;
+      s.next_attempt_at = now + delay;
+      s.server_url = api ? api->current_url() : "";
+      s.last_cycle = report;
+      if (store) {
+        if (auto health = store->OutboxHealth(); health.ok()) {
+          s.oldest_pending_at = health->oldest_pending_at;
+        }
+      }
+    }
+    m_wake.notify_all();
+
+    std::unique_lock lock(m_mutex);
+    const auto deadline = now + delay;
+    m_wake.wait_until(lock, deadline, [&] { return m_stop || m_triggered; });
+    if (m_stop) break;
+    if (m_triggered) {
+      m_triggered = false;
+      // A trigger skips our own backoff but not the server's explicit Retry-After.
+      if (Clock::now() < not_before) {
+        m_wake.wait_until(lock, not_before, [&] { return m_stop; });
+        if (m_stop) break;
+      }
+    }
+  }
+}
+
+}  // namespace yimen::sync

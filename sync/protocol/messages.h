@@ -1,0 +1,177 @@
+// The messages kiosks and the server exchange, as plain structs with one JSON form,
+// shared by both sides so that a field renamed on one side fails to compile on the
+// other. docs/api/openapi.yaml describes the same shapes for outsiders.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/result.h"
+
+namespace yimen::protocol {
+
+inline constexpr const char* kPathHealth = "/healthz";
+inline constexpr const char* kPathEnroll = "/v1/enroll";
+inline constexpr const char* kPathPush = "/v1/push";
+inline constexpr const char* kPathStatus = "/v1/status";
+inline constexpr const char* kPathHeartbeat = "/v1/heartbeat";
+inline constexpr const char* kPathCatalog = "/v1/catalog";
+inline constexpr const char* kPathAttachments = "/v1/attachments";  // + "/{uuid}/{id}"
+
+inline constexpr size_t kMaxPushBatch = 500;
+inline constexpr size_t kMaxStatusPage = 1000;
+
+// Payload formats an outbox item may carry. json-v1: the draft JSON as text (over TLS);
+// sealed-v1: base64 of a libsodium sealed box to the server's sealing key.
+inline constexpr const char* kPayloadJsonV1 = "json-v1";
+inline constexpr const char* kPayloadSealedV1 = "sealed-v1";
+
+struct EnrollRequest {
+  std::string code;            // one-time code from `yimen-admin enroll-code`
+  std::string public_key;      // base64 of the kiosk's Ed25519 public key
+  std::string app_version;
+  std::string kiosk_code;      // the code the kiosk already uses in app numbers, if any
+};
+
+struct EnrollResponse {
+  int64_t device_id = 0;
+  std::string hall;
+  std::string kiosk_code;          // unique among enrolled kiosks; use it from now on
+  std::string sealing_public_key;  // base64 X25519 key to seal payloads to
+  int64_t server_time = 0;         // unix seconds
+};
+
+struct AttachmentRef {
+  std::string id;      // unique within its application, e.g. "id_card_front"
+  int64_t size = 0;    // bytes
+  std::string sha256;  // lowercase hex
+  std::string mime;
+};
+
+struct PushItem {
+  std::string uuid;  // made at submit on the kiosk: the idempotency key
+  std::string app_number;
+  std::string service_code;
+  std::string catalog_version;
+  std::string payload_format;  // kPayloadJsonV1 or kPayloadSealedV1
+  std::string payload;
+  std::string submitted_at;    // device time, ISO-8601: display only
+  std::vector<AttachmentRef> attachments;
+};
+
+struct PushRequest {
+  std::vector<PushItem> items;
+};
+
+// Outcome per pushed item. kDuplicate carries the ORIGINAL receipt and time.
+enum class PushOutcome { kCreated, kDuplicate, kRejected };
+const char* PushOutcomeName(PushOutcome outcome);
+
+struct PushResult {
+  std::string uuid;
+  PushOutcome outcome = PushOutcome::kRejected;
+  std::string receipt;      // empty when rejected
+  std::string server_time;  // ISO-8601 UTC, the server's clock
+  std::string reason;       // why it was rejected (for staff)
+};
+
+struct PushResponse {
+  std::vector<PushResult> results;
+};
+
+struct StatusChange {
+  int64_t seq = 0;  // server-wide, increasing in commit order
+  std::string uuid;
+  std::string app_number;
+  std::string status;  // one of the names in protocol/status.h
+  std::string reason;
+  std::string changed_at;  // ISO-8601 UTC, the server's clock
+};
+
+struct StatusPage {
+  std::vector<StatusChange> changes;
+  int64_t cursor = 0;  // pass back as `after` next time
+  bool more = false;   // another page is waiting
+};
+
+struct Heartbeat {
+  int64_t queue_depth = 0;
+  int64_t parked = 0;
+  int64_t oldest_pending_age_s = 0;
+  std::string app_version;
+  int64_t free_disk_bytes = 0;
+  std::string last_error;
+  std::string catalog_version;
+};
+
+struct AttachmentState {
+  int64_t size = 0;
+  int64_t received = 0;  // bytes the server holds: continue from here
+  bool complete = false;
+  std::string sha256;
+};
+
+struct CatalogUpdate {
+  std::string version;
+  nlohmann::json catalog;
+};
+
+// Body of every non-2xx reply: a machine word and a sentence for logs and staff.
+struct ErrorBody {
+  std::string error;  // "bad_signature", "replayed", "stale_timestamp", ...
+  std::string message;
+};
+
+void to_json(nlohmann::json& j, const EnrollRequest& v);
+void from_json(const nlohmann::json& j, EnrollRequest& v);
+void to_json(nlohmann::json& j, const EnrollResponse& v);
+void from_json(const nlohmann::json& j, EnrollResponse& v);
+void to_json(nlohmann::json& j, const AttachmentRef& v);
+void from_json(const nlohmann::json& j, AttachmentRef& v);
+void to_json(nlohmann::json& j, const PushItem& v);
+void from_json(const nlohmann::json& j, PushItem& v);
+void to_json(nlohmann::json& j, const PushRequest& v);
+void from_json(const nlohmann::json& j, PushRequest& v);
+void to_json(nlohmann::json& j, const PushResult& v);
+void from_json(const nlohmann::json& j, PushResult& v);
+void to_json(nlohmann::json& j, const PushResponse& v);
+void from_json(const nlohmann::json& j, PushResponse& v);
+void to_json(nlohmann::json& j, const StatusChange& v);
+void from_json(const nlohmann::json& j, StatusChange& v);
+void to_json(nlohmann::json& j, const StatusPage& v);
+void from_json(const nlohmann::json& j, StatusPage& v);
+void to_json(nlohmann::json& j, const Heartbeat& v);
+void from_json(const nlohmann::json& j, Heartbeat& v);
+void to_json(nlohmann::json& j, const AttachmentState& v);
+void from_json(const nlohmann::json& j, AttachmentState& v);
+void to_json(nlohmann::json& j, const CatalogUpdate& v);
+void from_json(const nlohmann::json& j, CatalogUpdate& v);
+void to_json(nlohmann::json& j, const ErrorBody& v);
+void from_json(const nlohmann::json& j, ErrorBody& v);
+
+// Parses a message body. kInvalidArgument naming the problem on malformed JSON or a
+// field of the wrong type; never throws. Pure.
+template <class T>
+Result<T> ParseMessage(std::string_view body) {
+  try {
+    return nlohmann::json::parse(body).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    return MakeError(ErrorKind::kInvalidArgument, std::string("malformed message: ") + e.what());
+  }
+}
+
+// Serialises a message: compact JSON, keys sorted (nlohmann orders object keys), so
+// the same message always gives the same bytes. Pure.
+template <class T>
+std::string SerializeMessage(const T& message) {
+  return nlohmann::json(message).dump();
+}
+
+// Current time as ISO-8601 UTC with seconds ("2026-11-23T10:15:00Z"), and unix seconds.
+std::string IsoTimeUtc(int64_t unix_seconds);
+
+}  // namespace yimen::protocol

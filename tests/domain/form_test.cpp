@@ -1,0 +1,448 @@
+// Tests for app/domain/form: each field rule, step and draft checks against the real 低保
+// catalog, the JSON payload, and per-capita income.
+#include "domain/form.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "domain/message_keys.h"
+
+namespace yimen {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr CivilDate kToday{2026, 11, 23};
+
+const Catalog& RealCatalog() {
+  static const Catalog catalog = [] {
+    Result<Catalog> loaded = LoadCatalog(std::string(YIMEN_TEST_ASSETS_DIR) + "/catalog");
+    EXPECT_TRUE(loaded.ok()) << loaded.error().message;
+    return loaded.ok() ? std::move(loaded).value() : Catalog{};
+  }();
+  return catalog;
+}
+
+const ServiceSpec& Dibao() {
+  static const ServiceSpec empty;
+  const ServiceSpec* dibao = RealCatalog().FindService("dibao");
+  return dibao != nullptr ? *dibao : empty;
+}
+
+ApplicationDraft ValidDibaoDraft() {
+  ApplicationDraft draft;
+  draft.service_code = "dibao";
+  draft.catalog_version = "2024.11.1";
+  draft.values = {
+      {"name", "张秀英"},
+      {"id_number", "442000195803110024"},
+      {"phone", "13812345678"},
+      {"hukou", "local"},
+      {"town", "石岐街道"},
+      {"community", "民生社区"},
+      {"address", "民生路12号3栋502房"},
+      {"applicant_income", "800"},
+      {"savings", "3000.50"},
+      {"vehicle", "no"},
+      {"extra_house", "no"},
+      {"reason", "丈夫重病不能上班，孩子在上学，家里只靠我打零工。"},
+      {"bank_name", "农村商业银行"},
+      {"account_number", "6217000012345678901"},
+  };
+  draft.groups["members"] = {
+      {{"name", "王建国"},
+       {"id_number", "442000195505050019"},
+       {"relationship", "spouse"},
+       {"work_status", "unable"},
+       {"monthly_income", "0"},
+       {"disability", "yes"},
+       {"serious_illness", "yes"}},
+      {{"name", "王小明"},
+       {"id_number", "44200020100101002X"},
+       {"relationship", "child"},
+       {"work_status", "student"},
+       {"monthly_income", "0"},
+       {"disability", "no"},
+       {"serious_illness", "no"}},
+  };
+  return draft;
+}
+
+FieldSpec Spec(FieldType type, bool required = true) {
+  FieldSpec field;
+  field.id = "f";
+  field.type = type;
+  field.required = required;
+  return field;
+}
+
+// The message key of the one issue for `value`, or "ok".
+std::string Check(const FieldSpec& field, std::string_view value,
+                  const FieldContext& ctx = FieldContext{kToday, nullptr, ""}) {
+  const std::vector<FieldIssue> issues = ValidateField(field, value, ctx);
+  if (issues.empty()) return "ok";
+  EXPECT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field_id, field.id);
+  return issues[0].message_key;
+}
+
+std::vector<std::string> Keys(const std::vector<FieldIssue>& issues) {
+  std::vector<std::string> keys;
+  for (const FieldIssue& issue : issues) keys.push_back(issue.message_key);
+  return keys;
+}
+
+TEST(Form, AcceptsAFullValidDibaoDraft) {
+  ASSERT_FALSE(Dibao().code.empty());
+  const std::vector<FieldIssue> issues =
+      ValidateDraft(Dibao(), RealCatalog().region, ValidDibaoDraft(), kToday);
+  EXPECT_THAT(Keys(issues), IsEmpty());
+}
+
+TEST(Form, AcceptsALivingAloneApplicant) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups.clear();
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)), IsEmpty());
+}
+
+TEST(Form, RequiresRequiredFieldsAndNamesWhere) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values.erase("phone");
+  draft.values["address"] = "   ";
+  const std::vector<FieldIssue> issues =
+      ValidateStep(Dibao(), RealCatalog().region, 0, draft, kToday);
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[0].step_id, "applicant");
+  EXPECT_EQ(issues[0].field_id, "phone");
+  EXPECT_EQ(issues[0].message_key, "validation.required");
+  EXPECT_EQ(issues[0].group_index, -1);
+  EXPECT_EQ(issues[1].field_id, "address");
+}
+
+TEST(Form, LeavesAnEmptyOptionalFieldAlone) {
+  EXPECT_EQ(Check(Spec(FieldType::kPhone, false), ""), "ok");
+  EXPECT_EQ(Check(Spec(FieldType::kPhone, false), "12"), "validation.phone");
+}
+
+TEST(Form, LimitsTextLengthInCharacters) {
+  FieldSpec field = Spec(FieldType::kText);
+  field.max_length = 5;
+  EXPECT_EQ(Check(field, "五个汉字啊"), "ok");
+  EXPECT_EQ(Check(field, "六个汉字啊啊"), "validation.text.too_long");
+  const std::vector<FieldIssue> issues = ValidateField(field, "六个汉字啊啊", {kToday, nullptr, ""});
+  EXPECT_EQ(issues[0].params.at("max_length"), "5");
+}
+
+TEST(Form, RefusesControlCharactersAndBrokenUtf8InText) {
+  FieldSpec field = Spec(FieldType::kText);
+  field.max_length = 100;
+  EXPECT_EQ(Check(field, "第一行\n第二行"), "ok");
+  EXPECT_EQ(Check(field, "铃\x07"), "validation.text.chars");
+  EXPECT_EQ(Check(field, "坏\xFF"), "validation.text.chars");
+}
+
+TEST(Form, AcceptsChineseNamesIncludingMinorityNamesWithADot) {
+  const FieldSpec field = Spec(FieldType::kChineseName);
+  EXPECT_EQ(Check(field, "张三"), "ok");
+  EXPECT_EQ(Check(field, "阿依古丽·买买提"), "ok");
+  EXPECT_EQ(Check(field, "王𠮷"), "ok");  // a rare name character beyond the BMP
+  EXPECT_EQ(Check(field, "阿依古丽•买买提"), "ok");  // a look-alike dot, normalised
+  EXPECT_EQ(NormalizeFieldValue(field, " 阿依古丽 • 买买提 "), "阿依古丽·买买提");
+}
+
+TEST(Form, RefusesNamesWithDigitsLatinOrBadDots) {
+  const FieldSpec field = Spec(FieldType::kChineseName);
+  EXPECT_EQ(Check(field, "张3"), "validation.name.chars");
+  EXPECT_EQ(Check(field, "Zhang San"), "validation.name.chars");
+  EXPECT_EQ(Check(field, "张，三"), "validation.name.chars");
+  EXPECT_EQ(Check(field, "·张三"), "validation.name.dot");
+  EXPECT_EQ(Check(field, "张三·"), "validation.name.dot");
+  EXPECT_EQ(Check(field, "张··三"), "validation.name.dot");
+  EXPECT_EQ(Check(field, "张"), "validation.name.length");
+  std::string long_name;
+  for (int i = 0; i < 20; ++i) long_name += "张";
+  EXPECT_EQ(Check(field, long_name), "ok");
+  EXPECT_EQ(Check(field, long_name + "·" + "张"), "validation.name.length");  // 21 Han
+}
+
+TEST(Form, MapsIdNumberProblemsToTheirKeys) {
+  const FieldSpec field = Spec(FieldType::kIdNumber);
+  EXPECT_EQ(Check(field, "11010519491231002x"), "ok");
+  EXPECT_EQ(Check(field, "110105194912310021"), "validation.id.check_digit");
+  EXPECT_EQ(Check(field, "1101051949"), "validation.id.length");
+  EXPECT_EQ(Check(field, "442000202701010017"), "validation.id.future");
+  EXPECT_EQ(NormalizeFieldValue(field, " 110105 19491231 002x "), "11010519491231002X");
+}
+
+TEST(Form, AcceptsMobileAndLandlinePhones) {
+  const FieldSpec field = Spec(FieldType::kPhone);
+  for (const char* phone : {"13812345678", "19912345678", "0760-88123456", "076088123456",
+                            "010-62345678", "0755-2345678", " 138 1234 5678 "}) {
+    EXPECT_EQ(Check(field, phone), "ok") << phone;
+  }
+}
+
+TEST(Form, RefusesWhatIsNotAPhoneNumber) {
+  const FieldSpec field = Spec(FieldType::kPhone);
+  for (const char* phone : {"12812345678", "1381234567", "138123456789", "0760-08123456",
+                            "0760-123456", "760-88123456", "+8613812345678", "07-88123456",
+                            "0760--88123456", "电话"}) {
+    EXPECT_EQ(Check(field, phone), "validation.phone") << phone;
+  }
+}
+
+TEST(Form, ChecksAmountsAndTheirBounds) {
+  FieldSpec field = Spec(FieldType::kAmount);
+  EXPECT_EQ(Check(field, "1225.50"), "ok");
+  EXPECT_EQ(Check(field, "12.345"), "validation.amount");
+  EXPECT_EQ(Check(field, "-5"), "validation.amount");
+  EXPECT_EQ(Check(field, "1,225"), "validation.amount");
+
+  field.min = 0;
+  field.max = 10000000;  // 100000 yuan
+  EXPECT_EQ(Check(field, "100000"), "ok");
+  const std::vector<FieldIssue> issues = ValidateField(field, "100000.01", {kToday, nullptr, ""});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.amount.range");
+  EXPECT_EQ(issues[0].params, (std::map<std::string, std::string>{{"min", "0"}, {"max", "100000"}}));
+
+  field.min = 50;  // 0.5 yuan
+  field.max.reset();
+  const std::vector<FieldIssue> below = ValidateField(field, "0.1", {kToday, nullptr, ""});
+  ASSERT_EQ(below.size(), 1u);
+  EXPECT_EQ(below[0].message_key, "validation.amount.min");
+  EXPECT_EQ(below[0].params.at("min"), "0.5");
+
+  field.min.reset();
+  field.max = 100;
+  EXPECT_EQ(Check(field, "2"), "validation.amount.max");
+}
+
+TEST(Form, ChecksIntegersAndTheirBounds) {
+  FieldSpec field = Spec(FieldType::kNumber);
+  EXPECT_EQ(Check(field, "3"), "ok");
+  EXPECT_EQ(Check(field, "-2"), "ok");
+  EXPECT_EQ(Check(field, "3.5"), "validation.number");
+  EXPECT_EQ(Check(field, "三"), "validation.number");
+  field.min = 1;
+  field.max = 10;
+  EXPECT_EQ(Check(field, "0"), "validation.number.range");
+  EXPECT_EQ(Check(field, "11"), "validation.number.range");
+  field.max.reset();
+  EXPECT_EQ(Check(field, "0"), "validation.number.min");
+  field.min.reset();
+  field.max = 10;
+  EXPECT_EQ(Check(field, "11"), "validation.number.max");
+}
+
+TEST(Form, ChecksDigitStringsKeepingLeadingZeros) {
+  FieldSpec field = Spec(FieldType::kDigits);
+  field.min_length = 10;
+  field.max_length = 12;
+  EXPECT_EQ(Check(field, "0012345678"), "ok");
+  EXPECT_EQ(Check(field, "6217 0000 12"), "ok");
+  EXPECT_EQ(Check(field, "62170000ab"), "validation.digits");
+  const std::vector<FieldIssue> issues = ValidateField(field, "123", {kToday, nullptr, ""});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.digits.length");
+  EXPECT_EQ(issues[0].params,
+            (std::map<std::string, std::string>{{"min_length", "10"}, {"max_length", "12"}}));
+}
+
+TEST(Form, AcceptsOnlyListedChoices) {
+  FieldSpec field = Spec(FieldType::kChoice);
+  field.options = {{"local", {"本市户籍", "Local"}}, {"nonlocal", {"非本市", "Non-local"}}};
+  EXPECT_EQ(Check(field, "local"), "ok");
+  EXPECT_EQ(Check(field, "本市户籍"), "validation.choice");
+  const FieldSpec yes_no = Spec(FieldType::kYesNo);
+  EXPECT_EQ(Check(yes_no, "yes"), "ok");
+  EXPECT_EQ(Check(yes_no, "no"), "ok");
+  EXPECT_EQ(Check(yes_no, "maybe"), "validation.choice");
+}
+
+TEST(Form, AcceptsOnlyTownsAndCommunitiesOfTheRegion) {
+  const Region& region = RealCatalog().region;
+  EXPECT_EQ(Check(Spec(FieldType::kTown), "沙溪镇", {kToday, &region, ""}), "ok");
+  EXPECT_EQ(Check(Spec(FieldType::kTown), "火星镇", {kToday, &region, ""}), "validation.town");
+  const FieldSpec community = Spec(FieldType::kCommunity);
+  EXPECT_EQ(Check(community, "汇源社区", {kToday, &region, "沙溪镇"}), "ok");
+  EXPECT_EQ(Check(community, "民生社区", {kToday, &region, "沙溪镇"}), "validation.community");
+  EXPECT_EQ(Check(community, "汇源社区", {kToday, &region, ""}), "validation.community");
+}
+
+TEST(Form, ChecksTheCommunityAgainstTheTownChosenInTheDraft) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values["town"] = "阜沙镇";  // 民生社区 is in 石岐街道
+  const std::vector<FieldIssue> issues =
+      ValidateStep(Dibao(), RealCatalog().region, 0, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field_id, "community");
+  EXPECT_EQ(issues[0].message_key, "validation.community");
+}
+
+TEST(Form, PlacesAMemberIssueOnItsGroupItem) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][1]["monthly_income"] = "一千";
+  const std::vector<FieldIssue> issues =
+      ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].step_id, "members");
+  EXPECT_EQ(issues[0].group_id, "members");
+  EXPECT_EQ(issues[0].group_index, 1);
+  EXPECT_EQ(issues[0].field_id, "monthly_income");
+  EXPECT_EQ(issues[0].message_key, "validation.amount");
+}
+
+TEST(Form, EnforcesTheGroupItemCount) {
+  ServiceSpec service = Dibao();
+  service.form.steps[1].group->min = 1;
+  service.form.steps[1].group->max = 1;
+  ApplicationDraft draft = ValidDibaoDraft();
+
+  std::vector<FieldIssue> issues = ValidateStep(service, RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.group.max");
+  EXPECT_EQ(issues[0].group_id, "members");
+  EXPECT_EQ(issues[0].field_id, "");
+  EXPECT_EQ(issues[0].params.at("max"), "1");
+
+  draft.groups["members"].clear();
+  issues = ValidateStep(service, RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.group.min");
+  EXPECT_EQ(issues[0].params.at("min"), "1");
+  EXPECT_THAT(Keys(ValidateDraft(service, RealCatalog().region, draft, kToday)),
+              ElementsAre("validation.group.min"));
+}
+
+TEST(Form, FlagsAnIdNumberEnteredTwiceWhereTheRepeatIs) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][1]["id_number"] = "442000195803110024";  // the applicant's
+  EXPECT_THAT(Keys(ValidateStep(Dibao(), RealCatalog().region, 0, draft, kToday)), IsEmpty());
+  const std::vector<FieldIssue> issues =
+      ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.id.duplicate");
+  EXPECT_EQ(issues[0].group_index, 1);
+  EXPECT_EQ(issues[0].field_id, "id_number");
+}
+
+TEST(Form, RefusesADraftForAnotherService) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.service_code = "tekun";
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)),
+              ElementsAre("validation.draft.service"));
+}
+
+TEST(Form, RefusesValuesTheServiceDoesNotAskFor) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values["password"] = "x";
+  draft.groups["members"][0]["salary_secret"] = "x";
+  draft.groups["pets"] = {{{"name", "旺财"}}};
+  const std::vector<FieldIssue> issues =
+      ValidateDraft(Dibao(), RealCatalog().region, draft, kToday);
+  ASSERT_EQ(issues.size(), 3u);
+  for (const FieldIssue& issue : issues) {
+    EXPECT_EQ(issue.message_key, "validation.draft.unknown_field");
+  }
+  EXPECT_EQ(issues[0].field_id, "password");
+  EXPECT_EQ(issues[1].group_id, "members");
+  EXPECT_EQ(issues[1].group_index, 0);
+  EXPECT_EQ(issues[2].group_id, "pets");
+}
+
+TEST(Form, RoundTripsADraftThroughJson) {
+  const ApplicationDraft draft = ValidDibaoDraft();
+  const nlohmann::json json = DraftToJson(draft);
+  EXPECT_EQ(json.at("format"), 1);
+  EXPECT_EQ(json.at("groups").at("members").size(), 2u);
+  const Result<ApplicationDraft> back = DraftFromJson(nlohmann::json::parse(json.dump()));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, draft);
+}
+
+TEST(Form, RefusesMisshapenDraftJsonWithoutThrowing) {
+  nlohmann::json json = DraftToJson(ValidDibaoDraft());
+  const auto error_of = [](const nlohmann::json& j) {
+    const Result<ApplicationDraft> result = DraftFromJson(j);
+    return result.ok() ? std::string("(ok)") : result.error().message;
+  };
+  nlohmann::json bad = json;
+  bad["values"]["phone"] = 13812345678;
+  EXPECT_THAT(error_of(bad), ::testing::HasSubstr("values.phone: expected a string"));
+  bad = json;
+  bad["groups"]["members"][1] = "王小明";
+  EXPECT_THAT(error_of(bad), ::testing::HasSubstr("groups.members[1]: expected an object"));
+  bad = json;
+  bad["format"] = 2;
+  EXPECT_THAT(error_of(bad), ::testing::HasSubstr("format"));
+  bad = json;
+  bad["extra"] = true;
+  EXPECT_THAT(error_of(bad), ::testing::HasSubstr("extra: unknown key"));
+  EXPECT_THAT(error_of(nlohmann::json::array()), ::testing::HasSubstr("expected an object"));
+}
+
+TEST(Form, ComputesPerCapitaMonthlyIncomeForTheHousehold) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  // (800 + 0 + 0) / 3 = 266.666..., rounded half up to the fen.
+  Result<int64_t> per_capita = PerCapitaMonthlyIncomeFen(Dibao(), draft);
+  ASSERT_TRUE(per_capita.ok()) << per_capita.error().message;
+  EXPECT_EQ(*per_capita, 26667);
+
+  draft.groups["members"][0]["monthly_income"] = "1600.50";
+  EXPECT_EQ(*PerCapitaMonthlyIncomeFen(Dibao(), draft), 80017);  // 2400.50 / 3
+
+  draft.groups.clear();
+  EXPECT_EQ(*PerCapitaMonthlyIncomeFen(Dibao(), draft), 80000);
+}
+
+TEST(Form, RefusesPerCapitaIncomeWhenAnIncomeIsNotAnAmount) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][1]["monthly_income"] = "";
+  const Result<int64_t> result = PerCapitaMonthlyIncomeFen(Dibao(), draft);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "validation.amount");
+
+  ServiceSpec no_test = Dibao();
+  no_test.means_test.reset();
+  EXPECT_FALSE(PerCapitaMonthlyIncomeFen(no_test, ValidDibaoDraft()).ok());
+}
+
+TEST(Form, ComparesPerCapitaIncomeWithTheStandardInForce) {
+  const Result<int64_t> per_capita = PerCapitaMonthlyIncomeFen(Dibao(), ValidDibaoDraft());
+  const Standard* standard = CurrentStandard(Dibao(), Area::kUrban, kToday);
+  ASSERT_TRUE(per_capita.ok());
+  ASSERT_NE(standard, nullptr);
+  EXPECT_LT(*per_capita, standard->amount_fen);
+}
+
+TEST(Form, NormalisesAWholeDraft) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values["id_number"] = " 442000 19580311 0024 ";
+  draft.values["phone"] = "138 1234 5678";
+  draft.groups["members"][1]["id_number"] = "44200020100101002x";
+  draft.values["unknown"] = "  kept as is  ";
+  NormalizeDraft(Dibao(), &draft);
+  EXPECT_EQ(draft.values["id_number"], "442000195803110024");
+  EXPECT_EQ(draft.values["phone"], "13812345678");
+  EXPECT_EQ(draft.groups["members"][1]["id_number"], "44200020100101002X");
+  EXPECT_EQ(draft.values["unknown"], "  kept as is  ");
+}
+
+TEST(Form, EmitsOnlyKnownMessageKeys) {
+  // Every key seen across these checks is in message_keys.h, which strings_test ties to
+  // the translations.
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values = {{"name", "1"}, {"id_number", "1"}, {"phone", "1"}, {"hukou", "x"},
+                  {"town", "x"}, {"applicant_income", "x"}, {"account_number", "x"}};
+  for (const FieldIssue& issue : ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)) {
+    EXPECT_NE(std::find(msg::kAllValidationKeys.begin(), msg::kAllValidationKeys.end(),
+                        issue.message_key),
+              msg::kAllValidationKeys.end())
+        << issue.message_key;
+  }
+}
+
+}  // namespace
+}  // namespace yimen

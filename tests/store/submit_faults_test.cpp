@@ -1,0 +1,132 @@
+// "Nothing acknowledged is lost": Submit is all-or-nothing when a statement fails
+// half-way, and when the disk fails at any write or sync (SQLite's faultsim idea: fail
+// the 1st, 2nd, ... Nth I/O call until Submit gets through without a fault).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "store/fault_vfs.h"
+#include "store/store.h"
+#include "store/store_test_support.h"
+
+namespace yimen {
+namespace {
+
+using testing::Fault;
+using testing::FaultVfs;
+using testing::OpenStore;
+using testing::QueryInt;
+using testing::RawConnection;
+using testing::SampleApplication;
+using testing::TempDir;
+
+TEST(SubmitAtomicity, LeavesNoTraceWhenTheOutboxInsertFails) {
+  TempDir temp;
+  std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  sqlite::Connection raw = RawConnection(temp.DatabasePath());
+  ASSERT_TRUE(raw.Exec("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
+                       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                  .ok());
+
+  Result<SubmittedApplication> failed = store->Submit(SampleApplication());
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("injected failure"), std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(*store->CountApplications(), 0);
+  EXPECT_EQ(*store->CountOutbox(OutboxScope::kAll), 0);
+  EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM app_sequences"), 0);
+  EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM audit"), 0);
+
+  ASSERT_TRUE(raw.Exec("DROP TRIGGER fail_outbox").ok());
+  Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+  ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+  EXPECT_EQ(submitted->seq, 1u);  // the failed submit's number was never shown: reused
+}
+
+struct FaultCase {
+  Fault fault;
+  bool persistent;
+};
+
+void PrintTo(const FaultCase& param, std::ostream* out) {
+  *out << (param.fault == Fault::kIoError ? "I/O error" : "disk full")
+       << (param.persistent ? ", persistent" : ", transient");
+}
+
+std::string FaultCaseName(const ::testing::TestParamInfo<FaultCase>& info) {
+  return std::string(info.param.fault == Fault::kIoError ? "IoError" : "DiskFull") +
+         (info.param.persistent ? "Persistent" : "Transient");
+}
+
+class SubmitFaults : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(SubmitFaults, LoseNothingAcknowledgedAndKeepNothingRefused) {
+  const FaultCase param = GetParam();
+  FaultVfs vfs;
+  TempDir temp;
+  std::vector<std::string> acknowledged;  // app numbers Submit returned OK for
+  {
+    std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+    ASSERT_NE(store, nullptr);
+    Result<SubmittedApplication> first = store->Submit(SampleApplication());
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    acknowledged.push_back(first->app_number);
+  }
+
+  int refused = 0;
+  bool got_through_unharmed = false;
+  for (int n = 1; n <= 100 && !got_through_unharmed; ++n) {
+    SCOPED_TRACE("failing write-like call #" + std::to_string(n));
+    {
+      std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+      ASSERT_NE(store, nullptr);
+      vfs.FailNth(n, param.fault, param.persistent);
+      Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+      const bool fired = vfs.Fired();
+      vfs.Disarm();
+      if (submitted.ok()) {
+        acknowledged.push_back(submitted->app_number);
+        got_through_unharmed = !fired;
+        // Visible to a new connection at once, before this one closes cleanly (what
+        // the next start would see after a power cut here).
+        std::unique_ptr<Store> other = OpenStore(temp.DataDir());
+        ASSERT_NE(other, nullptr);
+        EXPECT_TRUE(other->FindByAppNumber(submitted->app_number)->has_value());
+      } else {
+        ++refused;
+        EXPECT_EQ(submitted.error().kind, ErrorKind::kUnavailable) << submitted.error().message;
+        // The same Store works again once the disk does.
+        Result<SubmittedApplication> retried = store->Submit(SampleApplication());
+        ASSERT_TRUE(retried.ok()) << retried.error().message;
+        acknowledged.push_back(retried->app_number);
+      }
+    }
+    // Reopening runs the integrity check; then exactly the acknowledged rows are there.
+    std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(*store->CountApplications(), static_cast<int64_t>(acknowledged.size()));
+    EXPECT_EQ(*store->CountOutbox(OutboxScope::kPending),
+              static_cast<int64_t>(acknowledged.size()));
+    for (const std::string& number : acknowledged) {
+      Result<std::optional<ApplicationStub>> found = store->FindByAppNumber(number);
+      ASSERT_TRUE(found.ok()) << found.error().message;
+      EXPECT_TRUE(found->has_value()) << number << " was acknowledged but is gone";
+    }
+    if (::testing::Test::HasFailure()) break;
+  }
+  EXPECT_TRUE(got_through_unharmed) << "Submit never got through without a fault";
+  EXPECT_GT(refused, 0) << "no injected fault ever reached Submit";
+  const std::set<std::string> distinct(acknowledged.begin(), acknowledged.end());
+  EXPECT_EQ(distinct.size(), acknowledged.size()) << "an app number was handed out twice";
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryWriteAndSync, SubmitFaults,
+                         ::testing::Values(FaultCase{Fault::kIoError, false},
+                                           FaultCase{Fault::kIoError, true},
+                                           FaultCase{Fault::kDiskFull, false},
+                                           FaultCase{Fault::kDiskFull, true}),
+                         FaultCaseName);
+
+}  // namespace
+}  // namespace yimen

@@ -1,0 +1,78 @@
+// Tests sync/protocol/messages and status: JSON shapes both sides rely on.
+#include "sync/protocol/messages.h"
+
+#include <gtest/gtest.h>
+
+#include "sync/protocol/status.h"
+
+namespace yimen::protocol {
+namespace {
+
+TEST(Messages, PushRequestRoundTripsWithAttachments) {
+  PushItem item;
+  item.uuid = "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f";
+  item.app_number = "K7Q2-261123-0042-C";
+  item.service_code = "dibao";
+  item.catalog_version = "2026.3";
+  item.payload_format = kPayloadJsonV1;
+  item.payload = R"({"a":1})";
+  item.submitted_at = "2026-11-23T02:30:00Z";
+  item.attachments.push_back({"id_card", 5, std::string(64, 'a'), "image/jpeg"});
+  auto parsed = ParseMessage<PushRequest>(SerializeMessage(PushRequest{{item}}));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_EQ(parsed->items.size(), 1u);
+  EXPECT_EQ(parsed->items[0].uuid, item.uuid);
+  EXPECT_EQ(parsed->items[0].payload, item.payload);
+  ASSERT_EQ(parsed->items[0].attachments.size(), 1u);
+  EXPECT_EQ(parsed->items[0].attachments[0].size, 5);
+}
+
+TEST(Messages, PushResultsKeepTheirOutcome) {
+  PushResponse response;
+  response.results = {{"u1", PushOutcome::kCreated, "R1", "t", ""},
+                      {"u2", PushOutcome::kDuplicate, "R0", "t0", ""},
+                      {"u3", PushOutcome::kRejected, "", "", "payload is not a JSON object"}};
+  auto parsed = ParseMessage<PushResponse>(SerializeMessage(response));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->results[0].outcome, PushOutcome::kCreated);
+  EXPECT_EQ(parsed->results[1].outcome, PushOutcome::kDuplicate);
+  EXPECT_EQ(parsed->results[1].receipt, "R0");
+  EXPECT_EQ(parsed->results[2].outcome, PushOutcome::kRejected);
+  EXPECT_EQ(parsed->results[2].reason, "payload is not a JSON object");
+}
+
+TEST(Messages, UnknownOutcomeIsAnErrorNotAGuess) {
+  auto parsed = ParseMessage<PushResponse>(R"({"results":[{"uuid":"u","outcome":"maybe"}]})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().kind, ErrorKind::kInvalidArgument);
+}
+
+TEST(Messages, MalformedJsonAndMissingFieldsAreInvalidArguments) {
+  EXPECT_FALSE(ParseMessage<PushRequest>("{").ok());
+  EXPECT_FALSE(ParseMessage<PushRequest>(R"({"items":[{"uuid":"x"}]})").ok());
+  EXPECT_FALSE(ParseMessage<StatusPage>(R"({"changes":"no"})").ok());
+}
+
+TEST(Messages, SerializationIsStable) {
+  Heartbeat beat;
+  beat.queue_depth = 3;
+  EXPECT_EQ(SerializeMessage(beat), SerializeMessage(beat));
+  EXPECT_EQ(SerializeMessage(ErrorBody{"replayed", "x"}), R"({"error":"replayed","message":"x"})");
+}
+
+TEST(Messages, IsoTimeIsUtcWithSeconds) {
+  EXPECT_EQ(IsoTimeUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(IsoTimeUtc(1795430999), "2026-11-23T10:49:59Z");
+}
+
+TEST(Statuses, FindByChineseNameOrAsciiCode) {
+  ASSERT_NE(FindStatus("需补正"), nullptr);
+  EXPECT_STREQ(FindStatus("needs_materials")->name, "需补正");
+  EXPECT_TRUE(FindStatus("不予批准")->reason_required);
+  EXPECT_FALSE(FindStatus("已受理")->reason_required);
+  EXPECT_EQ(FindStatus("已删除"), nullptr);
+  EXPECT_EQ(AllStatuses().size(), 6u);
+}
+
+}  // namespace
+}  // namespace yimen::protocol

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs one UI script against the real kiosk, headless, in a fresh data directory, then
+# checks the database holds exactly the expected applications and outbox rows.
+# usage: run_ui_script.sh KIOSK SCRIPT OUT_DIR EXPECTED_APPLICATIONS
+set -euo pipefail
+kiosk=$1 script=$2 out=$3 expected=$4
+rm -rf "$out"
+mkdir -p "$out/data" "$out/screenshots"
+"$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" \
+  2> >(tee "$out/kiosk.log" >&2)
+apps=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications;")
+outbox=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM outbox;")
+echo "database: $apps application(s), $outbox outbox row(s); screenshots: $(ls "$out/screenshots" | wc -l)"
+if [[ "$apps" != "$expected" || "$outbox" != "$expected" ]]; then
+  echo "FAIL: expected $expected application(s) and $expected outbox row(s)" >&2
+  exit 1
+fi
+integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
+[[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }
