@@ -1,5 +1,5 @@
-// ImGui font atlas built from a code-point set: DejaVu Sans for Latin, merged with the
-// Simplified Chinese face of Noto Sans CJK, rasterised by FreeType, uploaded as GL_R8
+// ImGui font atlas built from a code-point set: the Simplified Chinese face of Noto Sans
+// CJK, with DejaVu Sans merged in for what it lacks, rasterised by FreeType, uploaded as GL_R8
 // with a swizzle so ImGui's RGBA shader reads it as (1,1,1,a).
 #include "platform/glyph_atlas.h"
 
@@ -175,19 +175,22 @@ Status GlyphAtlas::Build(const FontSizes& sizes) {
   auto add = [&](float px, const std::vector<unsigned short>& ranges) -> ImFont* {
     // ImGui 1.86 copies font data it does not own (19 MB per CJK size). We hand it our
     // mapping as "owned" and take it back in DetachFontData() before ImGui frees it.
-    ImFontConfig latin;
-    latin.FontDataOwnedByAtlas = true;
-    latin.OversampleH = latin.OversampleV = 1;
-    latin.PixelSnapH = true;
-    ImFont* font = fonts->AddFontFromMemoryTTF(m_latin.data, static_cast<int>(m_latin.size), px,
-                                               &latin, ranges.data());
+    // Noto Sans CJK first: its Latin letters and digits are drawn to sit with its Han
+    // characters (DejaVu's digits look a size larger beside them). DejaVu is merged in
+    // after it and only fills what the CJK face lacks.
     ImFontConfig cjk;
     cjk.FontDataOwnedByAtlas = true;
-    cjk.MergeMode = true;
     cjk.FontNo = m_files.cjk_face_index;
     cjk.OversampleH = cjk.OversampleV = 1;
     cjk.PixelSnapH = true;
-    fonts->AddFontFromMemoryTTF(m_cjk.data, static_cast<int>(m_cjk.size), px, &cjk,
+    ImFont* font = fonts->AddFontFromMemoryTTF(m_cjk.data, static_cast<int>(m_cjk.size), px,
+                                               &cjk, ranges.data());
+    ImFontConfig latin;
+    latin.FontDataOwnedByAtlas = true;
+    latin.MergeMode = true;
+    latin.OversampleH = latin.OversampleV = 1;
+    latin.PixelSnapH = true;
+    fonts->AddFontFromMemoryTTF(m_latin.data, static_cast<int>(m_latin.size), px, &latin,
                                 ranges.data());
     return font;
   };

@@ -82,9 +82,11 @@ ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, ScriptHost host)
     : m_steps(std::move(steps)), m_host(std::move(host)) {}
 
 const RecordedWidget* ScriptRunner::Find(const std::string& text, bool contains,
-                                         bool* hidden) const {
+                                         bool* hidden, bool tappable_only) const {
   const RecordedWidget* hidden_match = nullptr;
   for (const RecordedWidget& w : m_host.recorder->Previous()) {
+    // A tap goes to a button or a field, never to the caption above it.
+    if (tappable_only && w.kind == WidgetKind::kText) continue;
     bool match = contains ? (w.label.find(text) != std::string::npos)
                           : (w.label == text || w.id == text);
     if (!match) continue;
@@ -141,7 +143,7 @@ Status ScriptRunner::Tick(int64_t now_ms) {
     case Op::kTapContains: {
       if (m_phase == 0) {
         bool hidden = false;
-        const RecordedWidget* w = Find(step.arg, step.op == Op::kTapContains, &hidden);
+        const RecordedWidget* w = Find(step.arg, step.op == Op::kTapContains, &hidden, true);
         if (!w || hidden) {
           if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
           if (++m_tries > kExpectFrames) {
@@ -166,18 +168,26 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       return Status::Ok();
     }
     case Op::kType:
-      m_host.input->InjectText(step.arg);
-      next();
-      return Status::Ok();
     case Op::kKey:
-      m_host.input->InjectKey(step.arg == "backspace" ? platform::EditKey::kBackspace
-                              : step.arg == "enter"   ? platform::EditKey::kEnter
-                                                      : platform::EditKey::kEscape);
+      // Typing can move the layout (a message under a field goes away), so the next
+      // step waits one frame and finds its widget where the typed-into frame put it.
+      if (m_phase == 0) {
+        if (step.op == Op::kType) {
+          m_host.input->InjectText(step.arg);
+        } else {
+          m_host.input->InjectKey(step.arg == "backspace" ? platform::EditKey::kBackspace
+                                  : step.arg == "enter"   ? platform::EditKey::kEnter
+                                                          : platform::EditKey::kEscape);
+        }
+        m_phase = 1;
+        return Status::Ok();
+      }
+      if (++m_phase < 3) return Status::Ok();
       next();
       return Status::Ok();
     case Op::kExpect: {
       bool hidden = false;
-      const RecordedWidget* w = Find(step.arg, true, &hidden);
+      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
       if (w && !hidden) {
         next();
         return Status::Ok();
@@ -189,7 +199,7 @@ Status ScriptRunner::Tick(int64_t now_ms) {
     }
     case Op::kExpectNot: {
       bool hidden = false;
-      const RecordedWidget* w = Find(step.arg, true, &hidden);
+      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
       if (w && !hidden) return fail("did not expect to see \"" + step.arg + "\"");
       next();
       return Status::Ok();

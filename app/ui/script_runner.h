@@ -56,7 +56,8 @@ class ScriptRunner {
   size_t StepIndex() const { return m_index; }
 
  private:
-  const RecordedWidget* Find(const std::string& text, bool contains, bool* hidden) const;
+  const RecordedWidget* Find(const std::string& text, bool contains, bool* hidden,
+                             bool tappable_only) const;
   std::string OnScreenSummary() const;
 
   std::vector<ScriptStep> m_steps;
