@@ -10,7 +10,8 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libqrencode-dev
   libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev libpq-dev
   postgresql-15 postgresql-client-15
-  librime-dev librime-bin rime-data-luna-pinyin
+  librime-dev librime-bin rime-data-luna-pinyin rime-data-terra-pinyin
+  libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
   espeak-ng libespeak-ng-dev
   fonts-noto-cjk fonts-dejavu-core

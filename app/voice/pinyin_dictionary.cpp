@@ -1,0 +1,253 @@
+// Loads Rime's pinyin dictionaries into one sorted table. The YAML is read with a
+// line scanner, not a YAML library: after the "..." that ends the header every line is
+// "key<TAB>reading[<TAB>weight]" (Rime's dict.yaml format).
+#include "voice/pinyin_dictionary.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "domain/utf8.h"
+
+namespace yimen::voice {
+namespace {
+
+struct Record {
+  uint32_t key_offset;
+  uint32_t reading_offset;
+  uint32_t order;     // line order, to keep ties stable
+  float weight;       // percent; 100 when the line has none
+  uint8_t key_length;
+  uint8_t source;     // 0 terra (tones), 1 luna (tones resolved from terra's characters)
+};
+
+struct Scratch {
+  std::vector<char32_t> keys;
+  std::vector<uint16_t> readings;
+  std::vector<Record> records;
+
+  std::u32string_view Key(const Record& r) const {
+    return std::u32string_view(keys.data() + r.key_offset, r.key_length);
+  }
+};
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorKind::kNotFound, "cannot open " + path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Calls fn(key, reading, weight_field) for every entry line after the header.
+template <class Fn>
+void ForEachEntry(std::string_view text, Fn&& fn) {
+  size_t pos = 0;
+  bool in_body = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!in_body) {
+      in_body = line == "...";
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab1 = line.find('\t');
+    if (tab1 == std::string_view::npos) continue;
+    size_t tab2 = line.find('\t', tab1 + 1);
+    std::string_view key = line.substr(0, tab1);
+    std::string_view reading = line.substr(tab1 + 1, tab2 == std::string_view::npos
+                                                         ? std::string_view::npos
+                                                         : tab2 - tab1 - 1);
+    std::string_view weight =
+        tab2 == std::string_view::npos ? std::string_view() : line.substr(tab2 + 1);
+    fn(key, reading, weight);
+  }
+}
+
+float ParseWeight(std::string_view field) {
+  if (field.empty()) return 100.0f;
+  std::string copy(field);
+  return std::strtof(copy.c_str(), nullptr);  // "98%" and "0.74%" stop at '%'
+}
+
+// Splits "yin2 hang2" on spaces.
+template <class Fn>
+void ForEachToken(std::string_view reading, Fn&& fn) {
+  size_t pos = 0;
+  while (pos < reading.size()) {
+    size_t end = reading.find(' ', pos);
+    if (end == std::string_view::npos) end = reading.size();
+    if (end > pos) fn(reading.substr(pos, end - pos));
+    pos = end + 1;
+  }
+}
+
+bool RecordLess(const Scratch& s, const Record& a, const Record& b) {
+  std::u32string_view ka = s.Key(a), kb = s.Key(b);
+  if (ka != kb) return ka < kb;
+  if (a.source != b.source) return a.source < b.source;
+  if (a.weight != b.weight) return a.weight > b.weight;
+  return a.order < b.order;
+}
+
+// Records whose key is exactly `key`, in RecordLess order (best first).
+std::pair<const Record*, const Record*> EqualKeys(const Scratch& s,
+                                                  const std::vector<Record>& sorted,
+                                                  std::u32string_view key) {
+  auto lo = std::lower_bound(sorted.begin(), sorted.end(), key,
+                             [&](const Record& r, std::u32string_view k) { return s.Key(r) < k; });
+  auto hi = std::upper_bound(lo, sorted.end(), key,
+                             [&](std::u32string_view k, const Record& r) { return k < s.Key(r); });
+  return {sorted.data() + (lo - sorted.begin()), sorted.data() + (hi - sorted.begin())};
+}
+
+}  // namespace
+
+Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& paths) {
+  auto start = std::chrono::steady_clock::now();
+  Scratch s;
+  uint32_t order = 0;
+
+  Result<std::string> terra_text = ReadFile(paths.terra);
+  if (!terra_text) {
+    return MakeError(ErrorKind::kNotFound, terra_text.error().message +
+                                               " (package rime-data-terra-pinyin)");
+  }
+  ForEachEntry(*terra_text, [&](std::string_view key, std::string_view reading,
+                                std::string_view weight) {
+    std::u32string key32 = DecodeUtf8(key);
+    if (key32.empty() || key32.size() > kMaxKeyLength) return;
+    Record r{static_cast<uint32_t>(s.keys.size()), static_cast<uint32_t>(s.readings.size()),
+             order++, ParseWeight(weight), static_cast<uint8_t>(key32.size()), 0};
+    size_t count = 0;
+    bool ok = true;
+    ForEachToken(reading, [&](std::string_view token) {
+      std::optional<Syllable> syl = ParseSyllable(token);
+      if (!syl) ok = false;
+      else s.readings.push_back(syl->Packed());
+      ++count;
+    });
+    if (!ok || count != key32.size()) {
+      s.readings.resize(r.reading_offset);
+      return;
+    }
+    s.keys.insert(s.keys.end(), key32.begin(), key32.end());
+    s.records.push_back(r);
+  });
+  terra_text = std::string();
+  if (s.records.empty()) return MakeError(ErrorKind::kDataLoss, "no readings in " + paths.terra);
+
+  std::vector<Record> terra = s.records;
+  std::sort(terra.begin(), terra.end(),
+            [&](const Record& a, const Record& b) { return RecordLess(s, a, b); });
+
+  size_t luna_words = 0;
+  if (!paths.luna.empty()) {
+    Result<std::string> luna_text = ReadFile(paths.luna);
+    if (luna_text) {
+      ForEachEntry(*luna_text, [&](std::string_view key, std::string_view reading,
+                                   std::string_view weight) {
+        std::u32string key32 = DecodeUtf8(key);
+        if (key32.size() < 2 || key32.size() > kMaxKeyLength) return;
+        auto [lo, hi] = EqualKeys(s, terra, key32);
+        if (lo != hi) return;  // terra has it, with tones
+        Record r{static_cast<uint32_t>(s.keys.size()), static_cast<uint32_t>(s.readings.size()),
+                 order++, ParseWeight(weight), static_cast<uint8_t>(key32.size()), 1};
+        size_t index = 0;
+        bool ok = true;
+        ForEachToken(reading, [&](std::string_view token) {
+          if (!ok || index >= key32.size()) {
+            ok = false;
+            return;
+          }
+          std::optional<uint16_t> base = FindSyllableBase(token);
+          if (!base) {
+            ok = false;
+            return;
+          }
+          // The best-weighted terra reading of this character with the same base.
+          auto [clo, chi] = EqualKeys(s, terra, std::u32string_view(&key32[index], 1));
+          const Record* match = nullptr;
+          for (const Record* c = clo; c != chi; ++c) {
+            if (Syllable::Unpack(s.readings[c->reading_offset]).base == *base) {
+              match = c;
+              break;
+            }
+          }
+          if (!match) {
+            ok = false;
+            return;
+          }
+          uint16_t tone_from_terra = s.readings[match->reading_offset];
+          s.readings.push_back(tone_from_terra);
+          ++index;
+        });
+        if (!ok || index != key32.size()) {
+          s.readings.resize(r.reading_offset);
+          return;
+        }
+        s.keys.insert(s.keys.end(), key32.begin(), key32.end());
+        s.records.push_back(r);
+        ++luna_words;
+      });
+    }
+  }
+  terra = std::vector<Record>();
+
+  std::sort(s.records.begin(), s.records.end(),
+            [&](const Record& a, const Record& b) { return RecordLess(s, a, b); });
+  s.records.erase(std::unique(s.records.begin(), s.records.end(),
+                              [&](const Record& a, const Record& b) {
+                                return s.Key(a) == s.Key(b);
+                              }),
+                  s.records.end());
+
+  // Copy the winners into tight vectors; the scratch (with every losing reading) goes.
+  PinyinDictionary dict;
+  size_t key_chars = 0;
+  for (const Record& r : s.records) key_chars += r.key_length;
+  dict.m_keys.reserve(key_chars);
+  dict.m_readings.reserve(key_chars);
+  dict.m_entries.reserve(s.records.size());
+  luna_words = 0;
+  for (const Record& r : s.records) {
+    Entry e{static_cast<uint32_t>(dict.m_keys.size()),
+            static_cast<uint32_t>(dict.m_readings.size()), r.key_length};
+    std::u32string_view key = s.Key(r);
+    dict.m_keys.insert(dict.m_keys.end(), key.begin(), key.end());
+    dict.m_readings.insert(dict.m_readings.end(), s.readings.begin() + r.reading_offset,
+                           s.readings.begin() + r.reading_offset + r.key_length);
+    dict.m_entries.push_back(e);
+    if (r.source == 1) ++luna_words;
+  }
+  dict.m_stats.entries = dict.m_entries.size();
+  dict.m_stats.luna_words = luna_words;
+  dict.m_stats.heap_bytes = dict.m_keys.capacity() * sizeof(char32_t) +
+                            dict.m_readings.capacity() * sizeof(uint16_t) +
+                            dict.m_entries.capacity() * sizeof(Entry);
+  dict.m_stats.load_ms = std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - start).count();
+  return dict;
+}
+
+std::span<const uint16_t> PinyinDictionary::Find(std::u32string_view key) const {
+  auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
+                             [&](const Entry& e, std::u32string_view k) { return KeyOf(e) < k; });
+  if (it == m_entries.end() || KeyOf(*it) != key) return {};
+  return std::span<const uint16_t>(m_readings.data() + it->reading_offset, it->key_length);
+}
+
+size_t PinyinDictionary::LongestPrefix(std::u32string_view text) const {
+  for (size_t len = std::min(text.size(), kMaxKeyLength); len > 0; --len) {
+    if (!Find(text.substr(0, len)).empty()) return len;
+  }
+  return 0;
+}
+
+}  // namespace yimen::voice

@@ -1,0 +1,374 @@
+// Reads text into syllables. Three passes: OpenCC to Traditional (kept aligned with the
+// original, character for character), a left-to-right scan that segments Han runs by
+// longest dictionary match and reads digits and punctuation, then 一/不 tone sandhi.
+#include "voice/pinyin_reader.h"
+
+#include <opencc/opencc.h>
+
+#include <cassert>
+#include <chrono>
+
+#include "domain/utf8.h"
+
+namespace yimen::voice {
+namespace {
+
+Syllable Must(std::string_view pinyin) {
+  std::optional<Syllable> s = ParseSyllable(pinyin);
+  assert(s && "literal syllable must be in the table");
+  return s ? *s : Syllable{};
+}
+
+bool IsDigit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
+int DigitValue(char32_t c) { return c <= U'9' ? int(c - U'0') : int(c - U'０'); }
+bool IsHanOrZero(char32_t c) { return IsHan(c) || c == U'〇'; }
+
+bool IsShortPause(char32_t c) {
+  switch (c) {
+    case U'，': case U'、': case U'；': case U'：': case U',': case U';': case U':':
+    case U'·': case U'—': case U'～':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsLongPause(char32_t c) {
+  switch (c) {
+    case U'。': case U'！': case U'？': case U'!': case U'?': case U'…': case U'\n':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsSilent(char32_t c) {
+  switch (c) {
+    case U' ': case U'\t': case U'\r': case U'\u3000': case U'（': case U'）': case U'(':
+    case U')': case U'《': case U'》': case U'“': case U'”': case U'‘': case U'’': case U'"':
+    case U'\'': case U'「': case U'」': case U'【': case U'】': case U'{': case U'}':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Characters that end a word in 一 said yi1 whatever follows (第一, 统一, 唯一, 万一...).
+// Rime's dictionaries leave such words out because their reading is the default one, so
+// segmentation alone cannot tell 统一 from 一 starting the next word.
+bool EndsWithYi(char32_t before) {
+  static constexpr std::u32string_view kBefore =
+      U"第统統唯万萬专專单單均同划劃逐初十周合归歸之";
+  return before != 0 && kBefore.find(before) != std::u32string_view::npos;
+}
+
+// Collects units, keeping the Reading invariants (no leading, trailing or double pause).
+class ReadingBuilder {
+ public:
+  // `han`: the character read (0 for numbers), for the 一/不 pass. `spoken_tone` 0 keeps
+  // the dictionary tone.
+  void Add(Syllable syl, bool word_start, char32_t han, uint8_t spoken_tone = 0) {
+    ReadingUnit u;
+    u.kind = ReadingUnit::Kind::kSyllable;
+    u.syllable = syl;
+    u.spoken_tone = spoken_tone ? spoken_tone : syl.tone;
+    u.word_start = word_start;
+    m_reading.units.push_back(u);
+    m_han.push_back(han);
+  }
+  void Pause(PauseKind kind) {
+    if (m_reading.units.empty()) return;
+    ReadingUnit& last = m_reading.units.back();
+    if (last.kind == ReadingUnit::Kind::kPause) {
+      if (kind == PauseKind::kLong) last.pause = kind;
+      return;
+    }
+    ReadingUnit u;
+    u.kind = ReadingUnit::Kind::kPause;
+    u.pause = kind;
+    m_reading.units.push_back(u);
+    m_han.push_back(0);
+  }
+  void Skip(bool han = false) {
+    ++m_reading.skipped;
+    if (han) ++m_reading.unknown_han;
+  }
+
+  // Applies 一/不 sandhi and drops a trailing pause.
+  Reading Finish() {
+    auto& units = m_reading.units;
+    if (!units.empty() && units.back().kind == ReadingUnit::Kind::kPause) {
+      units.pop_back();
+      m_han.pop_back();
+    }
+    for (size_t i = 0; i + 1 < units.size(); ++i) {
+      ReadingUnit& u = units[i];
+      const ReadingUnit& next = units[i + 1];
+      // Only a one-character word: dictionary words already carry their sandhi
+      // (terra_pinyin marks 一定 yi2 ding4), and 统一 keeps yi1 whatever follows.
+      bool single = u.word_start && next.word_start;
+      if (u.kind != ReadingUnit::Kind::kSyllable || next.kind != ReadingUnit::Kind::kSyllable ||
+          !single || m_han[i + 1] == 0) {
+        continue;
+      }
+      if (m_han[i] == U'一' && u.syllable.tone == 1 && !(i > 0 && EndsWithYi(m_han[i - 1]))) {
+        u.spoken_tone = next.syllable.tone == 4 ? 2 : 4;  // 一样 yi2, 一天 yi4
+      } else if (m_han[i] == U'不' && u.syllable.tone == 4 && next.syllable.tone == 4) {
+        u.spoken_tone = 2;  // 不是 bu2 shi4
+      }
+    }
+    return std::move(m_reading);
+  }
+
+ private:
+  Reading m_reading;
+  std::vector<char32_t> m_han;  // the character each unit reads, 0 for numbers and pauses
+};
+
+constexpr const char* kDigitNames[] = {"ling2", "yi1", "er4", "san1", "si4",
+                                       "wu3",   "liu4", "qi1", "ba1",  "jiu3"};
+
+// Numbers, read the way a clerk reads them aloud.
+class NumberReader {
+ public:
+  explicit NumberReader(ReadingBuilder* out) : m_out(out) {}
+
+  // Digit by digit. `yao`: 1 as yao1, as phone and ID numbers are read; years say yi1.
+  void Digits(std::u32string_view digits, bool yao) {
+    m_first = true;
+    for (char32_t c : digits) {
+      int d = DigitValue(c);
+      Emit(d == 1 && yao ? "yao1" : kDigitNames[d]);
+    }
+  }
+
+  // A quantity below 10^8: 1225 -> 一千二百二十五, 10 -> 十, 1005 -> 一千零五.
+  void Value(uint32_t n) {
+    m_first = true;
+    if (n == 0) {
+      Emit("ling2");
+      return;
+    }
+    uint32_t wan = n / 10000, rest = n % 10000;
+    if (wan > 0) {
+      if (wan == 2) Emit("liang3");         // 两万
+      else if (wan == 1) Emit("yi1", 2);    // 一万: yi2 before wan4
+      else Group(wan, /*leading=*/true);
+      Emit("wan4");
+      if (rest > 0 && rest < 1000) Emit("ling2");
+      if (rest > 0) Group(rest, /*leading=*/false);
+    } else {
+      Group(rest, /*leading=*/true);
+    }
+  }
+
+  // After a decimal point: digit by digit.
+  void Fraction(std::u32string_view digits) {
+    m_first = false;
+    Emit("dian3");
+    for (char32_t c : digits) Emit(kDigitNames[DigitValue(c)]);
+  }
+
+ private:
+  void Emit(const char* pinyin, uint8_t spoken_tone = 0) {
+    m_out->Add(Must(pinyin), m_first, 0, spoken_tone);
+    m_first = false;
+  }
+
+  // Four digits at most. `leading`: nothing was said before, so 10-19 start with 十.
+  void Group(uint32_t v, bool leading) {
+    static constexpr uint32_t kPlaces[] = {1000, 100, 10, 1};
+    static constexpr const char* kUnits[] = {"qian1", "bai3", "shi2", nullptr};
+    bool started = false, zero_pending = false;
+    for (int p = 0; p < 4; ++p) {
+      uint32_t d = v / kPlaces[p] % 10;
+      if (d == 0) {
+        if (started) zero_pending = true;
+        continue;
+      }
+      if (zero_pending) Emit("ling2");
+      zero_pending = false;
+      bool unit = kUnits[p] != nullptr;
+      if (p == 2 && d == 1 && !started && leading) {
+        // 十五, not 一十五
+      } else if (d == 2 && p == 0) {
+        Emit("liang3");  // 两千
+      } else if (d == 1 && unit) {
+        Emit("yi1", p == 2 ? 0 : 4);  // 一千 一百 say yi4; 一百一十 keeps yi1
+      } else {
+        Emit(kDigitNames[d]);
+      }
+      if (unit) Emit(kUnits[p]);
+      started = true;
+    }
+  }
+
+  ReadingBuilder* m_out;
+  bool m_first = true;
+};
+
+// Length of a digit run starting at `i`.
+size_t DigitRun(const std::u32string& text, size_t i) {
+  size_t j = i;
+  while (j < text.size() && IsDigit(text[j])) ++j;
+  return j - i;
+}
+
+}  // namespace
+
+std::string PinyinText(const Reading& reading, bool spoken) {
+  std::string out;
+  for (const ReadingUnit& u : reading.units) {
+    if (!out.empty()) out += ' ';
+    if (u.kind == ReadingUnit::Kind::kPause) {
+      out += u.pause == PauseKind::kLong ? "." : ",";
+    } else {
+      Syllable s = u.syllable;
+      if (spoken) s.tone = u.spoken_tone;
+      out += FormatSyllable(s);
+    }
+  }
+  return out;
+}
+
+PinyinReader::PinyinReader(PinyinDictionary dict, void* opencc, double opencc_load_ms)
+    : m_dict(std::move(dict)), m_opencc(opencc), m_opencc_load_ms(opencc_load_ms) {}
+
+PinyinReader::~PinyinReader() {
+  if (m_opencc) opencc_close(static_cast<opencc_t>(m_opencc));
+}
+
+Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptions& options) {
+  Result<PinyinDictionary> dict = PinyinDictionary::Load(options.dictionaries);
+  if (!dict) return dict.error();
+  auto start = std::chrono::steady_clock::now();
+  opencc_t cc = opencc_open(options.opencc_config.c_str());
+  if (cc == reinterpret_cast<opencc_t>(-1)) {
+    return MakeError(ErrorKind::kNotFound, "OpenCC cannot open " + options.opencc_config + ": " +
+                                               opencc_error() + " (package libopencc-data)");
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::unique_ptr<PinyinReader>(new PinyinReader(std::move(*dict), cc, ms));
+}
+
+std::u32string PinyinReader::ToTraditional(std::string_view utf8,
+                                           const std::u32string& simplified) {
+  auto cc = static_cast<opencc_t>(m_opencc);
+  std::u32string out;
+  if (char* converted = opencc_convert_utf8(cc, utf8.data(), utf8.size())) {
+    out = DecodeUtf8(converted);
+    opencc_convert_utf8_free(converted);
+  }
+  if (out.size() == simplified.size()) return out;
+  // OpenCC changed the length somewhere (a phrase table entry of another length): fall
+  // back to converting Han characters one at a time, which keeps positions aligned.
+  out = simplified;
+  for (char32_t& c : out) {
+    if (!IsHan(c)) continue;
+    std::string one;
+    AppendUtf8(c, &one);
+    if (char* converted = opencc_convert_utf8(cc, one.data(), one.size())) {
+      std::u32string t = DecodeUtf8(converted);
+      opencc_convert_utf8_free(converted);
+      if (t.size() == 1) c = t[0];
+    }
+  }
+  return out;
+}
+
+Reading PinyinReader::Read(std::string_view utf8) {
+  const std::u32string text = DecodeUtf8(utf8);
+  const std::u32string trad = ToTraditional(utf8, text);
+  ReadingBuilder out;
+  NumberReader numbers(&out);
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t c = text[i];
+    if (IsHanOrZero(c)) {
+      size_t end = i;
+      while (end < text.size() && IsHanOrZero(text[end])) ++end;
+      while (i < end) {
+        std::u32string_view rest(trad.data() + i, end - i);
+        size_t len = m_dict.LongestPrefix(rest);
+        std::span<const uint16_t> reading;
+        if (len > 0) {
+          reading = m_dict.Find(rest.substr(0, len));
+        } else {
+          // OpenCC may map a character to a form the dictionary lacks; try the original.
+          len = 1;
+          reading = m_dict.Find(std::u32string_view(text.data() + i, 1));
+        }
+        if (reading.empty()) {
+          out.Skip(/*han=*/true);
+        } else {
+          for (size_t k = 0; k < reading.size(); ++k) {
+            out.Add(Syllable::Unpack(reading[k]), k == 0, text[i + k]);
+          }
+        }
+        i += len;
+      }
+      continue;
+    }
+    if (IsDigit(c)) {
+      size_t n = DigitRun(text, i);
+      // 2024-01-05: a date.
+      if (n == 4 && i + 5 < text.size() && text[i + 4] == U'-' && IsDigit(text[i + 5])) {
+        size_t m = DigitRun(text, i + 5);
+        size_t day_at = i + 5 + m + 1;
+        if (m <= 2 && day_at < text.size() && text[day_at - 1] == U'-' && IsDigit(text[day_at]) &&
+            DigitRun(text, day_at) <= 2) {
+          auto value = [&](size_t at, size_t len) {
+            uint32_t v = 0;
+            for (size_t k = 0; k < len; ++k) v = v * 10 + DigitValue(text[at + k]);
+            return v;
+          };
+          size_t d = DigitRun(text, day_at);
+          numbers.Digits(std::u32string_view(text.data() + i, 4), /*yao=*/false);
+          out.Add(Must("nian2"), false, 0);
+          numbers.Value(value(i + 5, m));
+          out.Add(Must("yue4"), false, 0);
+          numbers.Value(value(day_at, d));
+          out.Add(Must("ri4"), false, 0);
+          i = day_at + d;
+          continue;
+        }
+      }
+      std::u32string_view digits(text.data() + i, n);
+      bool percent = i + n < text.size() && (text[i + n] == U'%' || text[i + n] == U'％');
+      if (percent) {
+        out.Add(Must("bai3"), true, 0);
+        out.Add(Must("fen1"), false, 0);
+        out.Add(Must("zhi1"), false, 0);
+      }
+      if (n == 4 && i + n < text.size() && text[i + n] == U'年') {
+        numbers.Digits(digits, /*yao=*/false);  // 2024年
+      } else if (n > 8 || (n > 1 && DigitValue(digits[0]) == 0)) {
+        numbers.Digits(digits, /*yao=*/true);   // phone, ID, account numbers
+      } else {
+        uint32_t v = 0;
+        for (char32_t d : digits) v = v * 10 + DigitValue(d);
+        numbers.Value(v);
+      }
+      i += n;
+      if (i + 1 < text.size() && text[i] == U'.' && IsDigit(text[i + 1])) {
+        size_t f = DigitRun(text, i + 1);
+        numbers.Fraction(std::u32string_view(text.data() + i + 1, f));
+        i += 1 + f;
+      }
+      if (percent) ++i;
+      continue;
+    }
+    if (IsLongPause(c)) {
+      out.Pause(PauseKind::kLong);
+    } else if (IsShortPause(c)) {
+      out.Pause(PauseKind::kShort);
+    } else if (!IsSilent(c)) {
+      out.Skip();
+    }
+    ++i;
+  }
+  return out.Finish();
+}
+
+}  // namespace yimen::voice

@@ -1,0 +1,185 @@
+// The engine: reading -> phoneme phrases -> libespeak-ng in synchronous mode, whose
+// callback hands us PCM while it synthesises. espeak's state is global (one voice, one
+// callback per process), so it lives here once, behind a mutex.
+#include "voice/voice_engine.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+namespace yimen::voice {
+namespace {
+
+constexpr int kShortPauseMs = 180;
+constexpr int kLongPauseMs = 400;
+constexpr int kEspeakBufferMs = 40;  // the chunk espeak hands over; small = early start
+
+struct EspeakState {
+  std::mutex mutex;  // held across espeak_Synth; guards everything below
+  bool initialised = false;
+  int sample_rate = 0;
+  Error init_error;
+  bool init_failed = false;
+  // Set for the duration of one Synthesize() call.
+  const PcmSink* sink = nullptr;
+  std::vector<std::string>* phonemes_heard = nullptr;
+  bool stopped = false;
+};
+
+EspeakState& Espeak() {
+  static EspeakState state;
+  return state;
+}
+
+// Called by espeak_Synth on the synthesising thread, with Espeak().mutex held.
+int OnSynth(short* wav, int count, espeak_EVENT* events) {
+  EspeakState& s = Espeak();
+  if (s.phonemes_heard && events) {
+    for (const espeak_EVENT* e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
+      if (e->type == espeakEVENT_PHONEME) {
+        s.phonemes_heard->emplace_back(e->id.string, strnlen(e->id.string, sizeof e->id.string));
+      }
+    }
+  }
+  if (wav && count > 0 && s.sink && !s.stopped) {
+    if (!(*s.sink)(wav, static_cast<size_t>(count))) s.stopped = true;
+  }
+  return s.stopped ? 1 : 0;
+}
+
+// With the mutex held.
+Status InitialiseEspeak(EspeakState& s) {
+  if (s.initialised) return Status::Ok();
+  if (s.init_failed) return s.init_error;
+  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, kEspeakBufferMs, nullptr,
+                               espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
+  if (rate <= 0) {
+    s.init_failed = true;
+    s.init_error = MakeError(ErrorKind::kNotFound,
+                             "espeak-ng did not start (packages espeak-ng-data, libespeak-ng1)");
+    return s.init_error;
+  }
+  espeak_SetSynthCallback(&OnSynth);
+  if (espeak_SetVoiceByName("cmn") != EE_OK) {
+    s.init_failed = true;
+    s.init_error = MakeError(ErrorKind::kNotFound, "espeak-ng has no cmn voice");
+    return s.init_error;
+  }
+  s.sample_rate = rate;
+  s.initialised = true;
+  return Status::Ok();
+}
+
+bool SendSilence(const PcmSink& sink, int sample_rate, int ms) {
+  static const int16_t kZeros[1024] = {};
+  size_t left = static_cast<size_t>(sample_rate) * ms / 1000;
+  while (left > 0) {
+    size_t n = std::min(left, std::size(kZeros));
+    if (!sink(kZeros, n)) return false;
+    left -= n;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<PhonemePhrase> ToPhonemePhrases(const Reading& reading) {
+  std::vector<PhonemePhrase> phrases;
+  PhonemePhrase current;
+  for (const ReadingUnit& u : reading.units) {
+    if (u.kind == ReadingUnit::Kind::kPause) {
+      if (!current.phonemes.empty()) {
+        current.pause_ms = u.pause == PauseKind::kLong ? kLongPauseMs : kShortPauseMs;
+        phrases.push_back(std::move(current));
+        current = PhonemePhrase();
+      }
+      continue;
+    }
+    if (u.word_start && !current.phonemes.empty()) current.phonemes += ' ';
+    current.phonemes += CmnPhonemesFor(Syllable{u.syllable.base, u.spoken_tone});
+  }
+  if (!current.phonemes.empty()) phrases.push_back(std::move(current));
+  return phrases;
+}
+
+VoiceEngine::VoiceEngine(VoiceOptions options) : m_options(std::move(options)) {}
+VoiceEngine::~VoiceEngine() = default;
+
+Status VoiceEngine::Load() {
+  if (!m_reader) {
+    Result<std::unique_ptr<PinyinReader>> reader = PinyinReader::Open(m_options.reader);
+    if (!reader) return reader.error();
+    m_reader = std::move(*reader);
+  }
+  EspeakState& s = Espeak();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  return InitialiseEspeak(s);
+}
+
+int VoiceEngine::sample_rate() const {
+  EspeakState& s = Espeak();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  return s.sample_rate;
+}
+
+Result<std::vector<PhonemePhrase>> VoiceEngine::Prepare(std::string_view text, Reading* reading) {
+  Status loaded = Load();
+  if (!loaded) return loaded.error();
+  Reading r = m_reader->Read(text);
+  std::vector<PhonemePhrase> phrases = ToPhonemePhrases(r);
+  if (reading) *reading = std::move(r);
+  return phrases;
+}
+
+Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const PcmSink& sink,
+                               std::vector<std::string>* phonemes_heard) {
+  Status loaded = Load();
+  if (!loaded) return loaded;
+  EspeakState& s = Espeak();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  espeak_SetParameter(espeakRATE, m_options.rate_wpm, 0);
+  espeak_SetParameter(espeakPITCH, m_options.pitch, 0);
+  s.sink = &sink;
+  s.phonemes_heard = phonemes_heard;
+  s.stopped = false;
+  Status status;
+  for (const PhonemePhrase& phrase : phrases) {
+    std::string text = "[[" + phrase.phonemes + "]]";
+    espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
+                                    espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
+    if (err != EE_OK) {
+      status = MakeError(ErrorKind::kInternal, "espeak_Synth failed: " + std::to_string(err));
+      break;
+    }
+    if (s.stopped) break;
+    if (phrase.pause_ms > 0 && !SendSilence(sink, s.sample_rate, phrase.pause_ms)) {
+      s.stopped = true;
+      break;
+    }
+  }
+  if (status.ok() && s.stopped) status = MakeError(ErrorKind::kUnavailable, "stopped");
+  s.sink = nullptr;
+  s.phonemes_heard = nullptr;
+  return status;
+}
+
+Status VoiceEngine::Speak(std::string_view text, const PcmSink& sink) {
+  Result<std::vector<PhonemePhrase>> phrases = Prepare(text);
+  if (!phrases) return phrases.error();
+  return Synthesize(*phrases, sink);
+}
+
+Result<Pcm> VoiceEngine::SynthesizeToPcm(std::string_view text) {
+  Pcm pcm;
+  Status status = Speak(text, [&](const int16_t* samples, size_t count) {
+    pcm.samples.insert(pcm.samples.end(), samples, samples + count);
+    return true;
+  });
+  if (!status) return status.error();
+  pcm.sample_rate = sample_rate();
+  return pcm;
+}
+
+}  // namespace yimen::voice

@@ -1,0 +1,107 @@
+// Pinyin as a reader says it: polyphones by word, numbers in Chinese, pauses at
+// punctuation, 一/不 sandhi, and the dictionary table itself.
+#include "voice/pinyin_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "voice_test_support.h"
+
+namespace yimen::voice {
+namespace {
+
+using testing::PinyinOf;
+using testing::SharedReader;
+
+TEST(PinyinReader, ReadsPolyphonesByWord) {
+  EXPECT_EQ(PinyinOf("银行"), "yin2 hang2");
+  EXPECT_EQ(PinyinOf("重度"), "zhong4 du4");
+  EXPECT_EQ(PinyinOf("长者"), "zhang3 zhe3");
+  EXPECT_EQ(PinyinOf("重新"), "chong2 xin1");
+  EXPECT_EQ(PinyinOf("还有"), "hai2 you3");
+  EXPECT_EQ(PinyinOf("行走"), "xing2 zou3");
+  EXPECT_EQ(PinyinOf("最低生活保障"), "zui4 di1 sheng1 huo2 bao3 zhang4");
+}
+
+TEST(PinyinReader, ReadsTheSameCharacterDifferentlyInDifferentWords) {
+  EXPECT_EQ(PinyinOf("长者饭堂"), "zhang3 zhe3 fan4 tang2");
+  EXPECT_EQ(PinyinOf("长期"), "chang2 qi1");
+  EXPECT_EQ(PinyinOf("行走银行"), "xing2 zou3 yin2 hang2");
+}
+
+TEST(PinyinReader, ReadsTraditionalTextToo) {
+  EXPECT_EQ(PinyinOf("銀行"), "yin2 hang2");
+}
+
+TEST(PinyinReader, ReadsNumbersAsQuantities) {
+  EXPECT_EQ(PinyinOf("1225"), "yi1 qian1 er4 bai3 er4 shi2 wu3");
+  EXPECT_EQ(PinyinOf("1225", true), "yi4 qian1 er4 bai3 er4 shi2 wu3");
+  EXPECT_EQ(PinyinOf("10"), "shi2");
+  EXPECT_EQ(PinyinOf("15"), "shi2 wu3");
+  EXPECT_EQ(PinyinOf("1005"), "yi1 qian1 ling2 wu3");
+  EXPECT_EQ(PinyinOf("2000", true), "liang3 qian1");
+  EXPECT_EQ(PinyinOf("30000"), "san1 wan4");
+  EXPECT_EQ(PinyinOf("120500"), "shi2 er4 wan4 ling2 wu3 bai3");
+  EXPECT_EQ(PinyinOf("0"), "ling2");
+  EXPECT_EQ(PinyinOf("3.5"), "san1 dian3 wu3");
+  EXPECT_EQ(PinyinOf("60%"), "bai3 fen1 zhi1 liu4 shi2");
+}
+
+TEST(PinyinReader, ReadsLongNumbersDigitByDigit) {
+  EXPECT_EQ(PinyinOf("13800138000"), "yao1 san1 ba1 ling2 ling2 yao1 san1 ba1 ling2 ling2 ling2");
+  EXPECT_EQ(PinyinOf("010"), "ling2 yao1 ling2");
+}
+
+TEST(PinyinReader, ReadsDatesAndYears) {
+  EXPECT_EQ(PinyinOf("2024-01-05"), "er4 ling2 er4 si4 nian2 yi1 yue4 wu3 ri4");
+  EXPECT_EQ(PinyinOf("2024年"), "er4 ling2 er4 si4 nian2");
+  EXPECT_EQ(PinyinOf("2024-12-31"), "er4 ling2 er4 si4 nian2 shi2 er4 yue4 san1 shi2 yi1 ri4");
+}
+
+TEST(PinyinReader, TurnsPunctuationIntoPauses) {
+  EXPECT_EQ(PinyinOf("低保，特困。"), "di1 bao3 , te4 kun4");
+  EXPECT_EQ(PinyinOf("。低保！？特困"), "di1 bao3 . te4 kun4");
+  EXPECT_EQ(PinyinOf("低保、，特困"), "di1 bao3 , te4 kun4");
+}
+
+TEST(PinyinReader, SkipsLatinLettersAndCountsThem) {
+  Reading r = SharedReader().Read("第 {step} 步");
+  EXPECT_EQ(PinyinText(r), "di4 bu4");
+  EXPECT_EQ(r.skipped, 4u);
+  EXPECT_EQ(r.unknown_han, 0u);
+}
+
+TEST(PinyinReader, ChangesYiAndBuBeforeOtherTones) {
+  EXPECT_EQ(PinyinOf("一天", true), "yi4 tian1");
+  EXPECT_EQ(PinyinOf("一样", true), "yi2 yang4");
+  EXPECT_EQ(PinyinOf("一位成员", true), "yi2 wei4 cheng2 yuan2");
+  EXPECT_EQ(PinyinOf("不对", true), "bu2 dui4");
+  EXPECT_EQ(PinyinOf("不能", true), "bu4 neng2");
+  // Word-final 一 and 一 before a pause keep tone 1.
+  EXPECT_EQ(PinyinOf("统一管理", true), "tong3 yi1 guan3 li3");
+  EXPECT_EQ(PinyinOf("第一位", true), "di4 yi1 wei4");
+  EXPECT_EQ(PinyinOf("一。", true), "yi1");
+  // The dictionary tone is kept alongside.
+  EXPECT_EQ(PinyinOf("一天"), "yi1 tian1");
+}
+
+TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
+  const PinyinDictionary& dict = SharedReader().dictionary();
+  EXPECT_GT(dict.stats().entries, 90000u);
+  EXPECT_GT(dict.stats().luna_words, 5000u);
+  EXPECT_LT(dict.stats().heap_bytes, 8u << 20);
+  EXPECT_FALSE(dict.Find(U"銀行").empty());
+  EXPECT_TRUE(dict.Find(U"银行").empty());  // keys are Traditional
+  EXPECT_EQ(dict.LongestPrefix(U"銀行卡號"), 3u);  // 銀行卡
+}
+
+TEST(PinyinDictionary, FailsClearlyWhenTerraIsMissing) {
+  PinyinDictionaryPaths paths;
+  paths.terra = "/nonexistent/terra_pinyin.dict.yaml";
+  Result<PinyinDictionary> dict = PinyinDictionary::Load(paths);
+  ASSERT_FALSE(dict.ok());
+  EXPECT_EQ(dict.error().kind, ErrorKind::kNotFound);
+  EXPECT_NE(dict.error().message.find("rime-data-terra-pinyin"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace yimen::voice
