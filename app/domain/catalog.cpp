@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/eligibility.h"
 #include "domain/utf8.h"
 
 namespace yimen {
@@ -37,21 +38,30 @@ struct FieldTypeRule {
   bool min_length;  // "min_length" (required)
   bool options;     // "options" (required)
   bool town_field;  // "town_field" (optional)
+  bool material;    // "material" (optional)
 };
 
+// For kDate, "bounds" means date bounds ("min"/"max" as dates or "today±N"); for
+// kMultiChoice, how many options may be chosen.
 constexpr FieldTypeRule kFieldTypes[] = {
-    {FieldType::kText, "text", false, true, false, false, false},
-    {FieldType::kChineseName, "chinese_name", false, false, false, false, false},
-    {FieldType::kIdNumber, "id_number", false, false, false, false, false},
-    {FieldType::kPhone, "phone", false, false, false, false, false},
-    {FieldType::kAmount, "amount", true, false, false, false, false},
-    {FieldType::kNumber, "number", true, false, false, false, false},
-    {FieldType::kDigits, "digits", false, true, true, false, false},
-    {FieldType::kChoice, "choice", false, false, false, true, false},
-    {FieldType::kYesNo, "yes_no", false, false, false, false, false},
-    {FieldType::kTown, "town", false, false, false, false, false},
-    {FieldType::kCommunity, "community", false, false, false, false, true},
+    {FieldType::kText, "text", false, true, false, false, false, false},
+    {FieldType::kChineseName, "chinese_name", false, false, false, false, false, false},
+    {FieldType::kIdNumber, "id_number", false, false, false, false, false, false},
+    {FieldType::kPhone, "phone", false, false, false, false, false, false},
+    {FieldType::kAmount, "amount", true, false, false, false, false, false},
+    {FieldType::kNumber, "number", true, false, false, false, false, false},
+    {FieldType::kDigits, "digits", false, true, true, false, false, false},
+    {FieldType::kChoice, "choice", false, false, false, true, false, false},
+    {FieldType::kYesNo, "yes_no", false, false, false, false, false, false},
+    {FieldType::kTown, "town", false, false, false, false, false, false},
+    {FieldType::kCommunity, "community", false, false, false, false, true, false},
+    {FieldType::kDate, "date", true, false, false, false, false, false},
+    {FieldType::kMultiChoice, "multi_choice", true, false, false, true, false, false},
+    {FieldType::kSignature, "signature", false, false, false, false, false, false},
+    {FieldType::kPhoto, "photo", false, false, false, false, false, true},
 };
+
+constexpr int kMaxDateOffsetDays = 366 * 150;
 
 const FieldTypeRule& RuleFor(FieldType type) {
   for (const FieldTypeRule& rule : kFieldTypes) {
@@ -218,6 +228,45 @@ class Checker {
       return std::nullopt;
     }
     return date.value();
+  }
+
+  // "YYYY-MM-DD", "today", "today+N" or "today-N" (N days, at most 150 years).
+  std::optional<DateBound> DateBoundValue(const json& object, const std::string& path,
+                                          std::string_view key) {
+    const std::optional<std::string> text = String(object, path, key, false);
+    if (!text) return std::nullopt;
+    DateBound bound;
+    constexpr std::string_view kToday = "today";
+    if (text->compare(0, kToday.size(), kToday) == 0) {
+      bound.relative = true;
+      std::string_view rest = std::string_view(*text).substr(kToday.size());
+      if (rest.empty()) return bound;
+      const char sign = rest[0];
+      rest.remove_prefix(1);
+      const bool digits = !rest.empty() && rest.size() <= 6 &&
+                          std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if ((sign != '+' && sign != '-') || !digits) {
+        Fail(Join(path, key), Quote(*text) + " is not a date bound: use YYYY-MM-DD, today, "
+                                             "today+N or today-N");
+        return std::nullopt;
+      }
+      const int days = std::stoi(std::string(rest));
+      if (days > kMaxDateOffsetDays) {
+        Fail(Join(path, key), Quote(*text) + ": at most " + std::to_string(kMaxDateOffsetDays) +
+                                  " days from today");
+        return std::nullopt;
+      }
+      bound.offset_days = sign == '-' ? -days : days;
+      return bound;
+    }
+    Result<CivilDate> date = ParseIsoDate(*text);
+    if (!date.ok()) {
+      Fail(Join(path, key), Quote(*text) + " is not a date bound: use YYYY-MM-DD, today, "
+                                           "today+N or today-N (" + date.error().message + ")");
+      return std::nullopt;
+    }
+    bound.date = date.value();
+    return bound;
   }
 
   // A JSON number of yuan, >= 0 with at most two decimals, as fen.
@@ -413,6 +462,34 @@ std::vector<ChoiceOption> ReadOptions(Checker& c, const json& field, const std::
   return options;
 }
 
+// {"field": id, "equals": value} or {"field": id, "in": [values...]}. Whether the field
+// exists and takes those values is checked once the whole form is read.
+std::optional<Condition> ReadCondition(Checker& c, const json& item, const std::string& path) {
+  if (!c.ExpectObject(item, path)) return std::nullopt;
+  c.CheckKeys(item, path, {"field", "equals", "in"});
+  Condition condition;
+  condition.field = c.Id(item, path, "field", true).value_or("");
+  const bool has_equals = item.contains("equals");
+  const bool has_in = item.contains("in");
+  if (has_equals == has_in) {
+    c.Fail(path, "a condition has either \"equals\" or \"in\", not both or neither");
+    return std::nullopt;
+  }
+  if (has_equals) {
+    if (std::optional<std::string> value = c.String(item, path, "equals", true)) {
+      condition.values.push_back(*value);
+    }
+  } else if (const json* list = c.Array(item, path, "in", true, true)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      if (std::optional<std::string> value = c.StringValue((*list)[i], At(Join(path, "in"), i))) {
+        condition.values.push_back(*value);
+      }
+    }
+  }
+  if (condition.field.empty() || condition.values.empty()) return std::nullopt;
+  return condition;
+}
+
 FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
   FieldSpec field;
   if (!c.ExpectObject(item, path)) return field;
@@ -431,19 +508,31 @@ FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
   field.type = *type;
   const FieldTypeRule& rule = RuleFor(field.type);
 
-  std::vector<std::string_view> allowed = {"id", "type", "label", "hint", "required"};
+  std::vector<std::string_view> allowed = {"id", "type", "label", "hint", "required",
+                                           "visible_if"};
   if (rule.bounds) allowed.insert(allowed.end(), {"min", "max"});
   if (rule.max_length) allowed.push_back("max_length");
   if (rule.min_length) allowed.push_back("min_length");
   if (rule.options) allowed.push_back("options");
   if (rule.town_field) allowed.push_back("town_field");
+  if (rule.material) allowed.push_back("material");
   for (auto it = item.begin(); it != item.end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
       c.Fail(Join(path, it.key()), "not a key of a " + Quote(rule.name) + " field");
     }
   }
 
-  if (rule.bounds) {
+  if (rule.bounds && field.type == FieldType::kDate) {
+    field.min_date = c.DateBoundValue(item, path, "min");
+    field.max_date = c.DateBoundValue(item, path, "max");
+    const bool same_kind = field.min_date && field.max_date &&
+                           field.min_date->relative == field.max_date->relative;
+    if (same_kind && (field.min_date->relative
+                          ? field.min_date->offset_days > field.max_date->offset_days
+                          : field.min_date->date > field.max_date->date)) {
+      c.Fail(Join(path, "min"), "min is later than max");
+    }
+  } else if (rule.bounds) {
     if (field.type == FieldType::kAmount) {
       field.min = c.Yuan(item, path, "min", false);
       field.max = c.Yuan(item, path, "max", false);
@@ -470,16 +559,25 @@ FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
     }
   }
   if (rule.options) field.options = ReadOptions(c, item, path);
+  if (field.type == FieldType::kMultiChoice && field.max && !field.options.empty() &&
+      *field.max > static_cast<int64_t>(field.options.size())) {
+    c.Fail(Join(path, "max"), "max is more than the number of options");
+  }
   if (rule.town_field) field.town_field = c.Id(item, path, "town_field", false).value_or("");
+  if (rule.material) field.material = c.Id(item, path, "material", false).value_or("");
+  if (const json* condition = c.Member(item, path, "visible_if", false)) {
+    field.visible_if = ReadCondition(c, *condition, Join(path, "visible_if"));
+  }
   return field;
 }
 
-std::vector<FieldSpec> ReadFields(Checker& c, const json& object, const std::string& path) {
+std::vector<FieldSpec> ReadFields(Checker& c, const json& object, const std::string& path,
+                                  std::string_view key = "fields") {
   std::vector<FieldSpec> fields;
-  const json* list = c.Array(object, path, "fields", true, true);
+  const json* list = c.Array(object, path, key, true, true);
   if (list == nullptr) return fields;
   for (size_t i = 0; i < list->size(); ++i) {
-    fields.push_back(ReadField(c, (*list)[i], At(Join(path, "fields"), i)));
+    fields.push_back(ReadField(c, (*list)[i], At(Join(path, key), i)));
   }
   return fields;
 }
@@ -562,6 +660,56 @@ void CheckScope(Checker& c, std::vector<PlacedField>& scope,
   }
 }
 
+const FieldSpec* FindIn(const std::vector<const FieldSpec*>& fields, std::string_view id) {
+  for (const FieldSpec* field : fields) {
+    if (field->id == id) return field;
+  }
+  return nullptr;
+}
+
+// A condition may only look at a choice-like field that comes before it: `earlier` in its
+// own scope, then `outer` (top-level fields of earlier steps, for a group field).
+void CheckCondition(Checker& c, const Condition& condition, const std::string& path,
+                    const std::vector<const FieldSpec*>& earlier,
+                    const std::vector<const FieldSpec*>& outer) {
+  const FieldSpec* controller = FindIn(earlier, condition.field);
+  if (controller == nullptr) controller = FindIn(outer, condition.field);
+  if (controller == nullptr) {
+    c.Fail(Join(path, "field"), "no earlier field " + Quote(condition.field) +
+                                    " in the same scope (a condition looks back, never ahead)");
+    return;
+  }
+  const FieldType type = controller->type;
+  if (type != FieldType::kChoice && type != FieldType::kMultiChoice && type != FieldType::kYesNo) {
+    c.Fail(Join(path, "field"), Quote(condition.field) +
+                                    " is not a choice, multi_choice or yes_no field");
+    return;
+  }
+  for (const std::string& value : condition.values) {
+    const bool known =
+        type == FieldType::kYesNo
+            ? (value == kYes || value == kNo)
+            : std::any_of(controller->options.begin(), controller->options.end(),
+                          [&](const ChoiceOption& option) { return option.value == value; });
+    if (!known) {
+      c.Fail(path, Quote(value) + " is not a value of field " + Quote(condition.field));
+    }
+  }
+}
+
+void CheckConditionsOfScope(Checker& c, const std::vector<FieldSpec>& fields,
+                            const std::string& fields_path,
+                            const std::vector<const FieldSpec*>& outer) {
+  std::vector<const FieldSpec*> earlier;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].visible_if) {
+      CheckCondition(c, *fields[i].visible_if, Join(At(fields_path, i), "visible_if"), earlier,
+                     outer);
+    }
+    earlier.push_back(&fields[i]);
+  }
+}
+
 FormSpec ReadForm(Checker& c, const json& item, const std::string& path) {
   FormSpec form;
   if (!c.ExpectObject(item, path)) return form;
@@ -609,6 +757,27 @@ FormSpec ReadForm(Checker& c, const json& item, const std::string& path) {
     }
   }
   CheckScope(c, top_level, &top_ids);
+
+  std::vector<const FieldSpec*> before;  // top-level fields of the steps already checked
+  for (size_t i = 0; i < form.steps.size(); ++i) {
+    const StepSpec& step = form.steps[i];
+    const std::string step_path = At(steps_path, i);
+    if (step.group) {
+      CheckConditionsOfScope(c, step.group->fields, Join(Join(step_path, "group"), "fields"),
+                             before);
+    } else {
+      // The fields of this step see the earlier steps' fields and their own predecessors.
+      std::vector<const FieldSpec*> earlier = before;
+      for (size_t f = 0; f < step.fields.size(); ++f) {
+        if (step.fields[f].visible_if) {
+          CheckCondition(c, *step.fields[f].visible_if,
+                         Join(At(Join(step_path, "fields"), f), "visible_if"), earlier, {});
+        }
+        earlier.push_back(&step.fields[f]);
+      }
+      before = std::move(earlier);
+    }
+  }
   return form;
 }
 
@@ -642,7 +811,8 @@ std::optional<StandardUnit> UnitFromName(std::string_view name) {
 Standard ReadStandard(Checker& c, const json& item, const std::string& path) {
   Standard standard;
   if (!c.ExpectObject(item, path)) return standard;
-  c.CheckKeys(item, path, {"region", "area", "amount_yuan", "unit", "effective", "source"});
+  c.CheckKeys(item, path, {"region", "area", "amount_yuan", "unit", "effective", "source", "tier",
+                           "tier_label", "min_age", "example"});
   standard.region = c.Text(item, path, "region", true);
   if (const std::optional<std::string> area = c.String(item, path, "area", true)) {
     if (const std::optional<Area> parsed = AreaFromName(*area)) {
@@ -660,8 +830,109 @@ Standard ReadStandard(Checker& c, const json& item, const std::string& path) {
     }
   }
   standard.effective = c.Date(item, path, "effective", true).value_or(CivilDate{});
-  standard.source = c.Text(item, path, "source", false);
+  standard.example = c.Bool(item, path, "example", false).value_or(false);
+  // An example figure must say where it stands: never a bare number that looks official.
+  standard.source = c.Text(item, path, "source", standard.example);
+  standard.tier = c.Id(item, path, "tier", false).value_or("");
+  standard.tier_label = c.Text(item, path, "tier_label", !standard.tier.empty());
+  if (standard.tier.empty() && !standard.tier_label.empty()) {
+    c.Fail(Join(path, "tier_label"), "a tier_label needs a tier");
+  }
+  if (const std::optional<int64_t> age = c.Integer(item, path, "min_age", false, 0, 150)) {
+    standard.min_age = static_cast<int>(*age);
+  }
   return standard;
+}
+
+std::optional<CrossFieldRule::Kind> RuleKindFromName(std::string_view name) {
+  if (name == "min_age") return CrossFieldRule::Kind::kMinAge;
+  if (name == "age_below") return CrossFieldRule::Kind::kAgeBelow;
+  if (name == "applicant_not_member") return CrossFieldRule::Kind::kApplicantNotMember;
+  return std::nullopt;
+}
+
+// Checks that `id` names a top-level field of `type`.
+void ExpectTopLevelField(Checker& c, const ServiceSpec& service, const std::string& path,
+                         const std::string& id, FieldType type) {
+  if (id.empty()) return;
+  const FieldSpec* field = service.FindField(id);
+  if (field == nullptr || field->type != type) {
+    c.Fail(path, "no top-level " + std::string(FieldTypeName(type)) + " field " + Quote(id));
+  }
+}
+
+CrossFieldRule ReadRule(Checker& c, const json& item, const std::string& path,
+                        const ServiceSpec& service) {
+  CrossFieldRule rule;
+  if (!c.ExpectObject(item, path)) return rule;
+  const std::optional<std::string> kind_name = c.String(item, path, "kind", true);
+  if (!kind_name) return rule;
+  const std::optional<CrossFieldRule::Kind> kind = RuleKindFromName(*kind_name);
+  if (!kind) {
+    c.Fail(Join(path, "kind"), "unknown rule kind " + Quote(*kind_name) +
+                                   ": use min_age, age_below or applicant_not_member");
+    return rule;
+  }
+  rule.kind = *kind;
+  rule.id_field = c.Id(item, path, "id_field", true).value_or("");
+  ExpectTopLevelField(c, service, Join(path, "id_field"), rule.id_field, FieldType::kIdNumber);
+  if (rule.kind == CrossFieldRule::Kind::kApplicantNotMember) {
+    c.CheckKeys(item, path, {"kind", "id_field", "group", "member_id_field", "when"});
+    rule.group = c.Id(item, path, "group", true).value_or("");
+    rule.member_id_field = c.Id(item, path, "member_id_field", true).value_or("");
+    const GroupSpec* group = rule.group.empty() ? nullptr : service.FindGroup(rule.group);
+    if (!rule.group.empty() && group == nullptr) {
+      c.Fail(Join(path, "group"), "no group " + Quote(rule.group));
+    } else if (group != nullptr && !rule.member_id_field.empty()) {
+      const FieldSpec* field = group->FindField(rule.member_id_field);
+      if (field == nullptr || field->type != FieldType::kIdNumber) {
+        c.Fail(Join(path, "member_id_field"), "no id_number field " + Quote(rule.member_id_field) +
+                                                  " in group " + Quote(rule.group));
+      }
+    }
+  } else {
+    c.CheckKeys(item, path, {"kind", "id_field", "years", "when"});
+    rule.years = static_cast<int>(c.Integer(item, path, "years", true, 1, 150).value_or(0));
+  }
+  if (const json* when = c.Member(item, path, "when", false)) {
+    rule.when = ReadCondition(c, *when, Join(path, "when"));
+    if (rule.when) {
+      std::vector<const FieldSpec*> top;
+      for (const StepSpec& step : service.form.steps) {
+        for (const FieldSpec& field : step.fields) top.push_back(&field);
+      }
+      CheckCondition(c, *rule.when, Join(path, "when"), top, {});
+    }
+  }
+  return rule;
+}
+
+std::optional<EligibilitySpec> ReadEligibility(Checker& c, const json& item,
+                                               const std::string& path) {
+  if (!c.ExpectObject(item, path)) return std::nullopt;
+  c.CheckKeys(item, path, {"calculator", "intro", "questions", "params"});
+  EligibilitySpec spec;
+  spec.calculator = c.Id(item, path, "calculator", true).value_or("");
+  spec.intro = c.Text(item, path, "intro", false);
+  spec.questions = ReadFields(c, item, path, "questions");
+  const std::string questions_path = Join(path, "questions");
+  std::vector<PlacedField> scope;
+  for (size_t i = 0; i < spec.questions.size(); ++i) {
+    scope.push_back({&spec.questions[i], At(questions_path, i)});
+  }
+  std::vector<std::pair<std::string, std::string>> ids;
+  CheckScope(c, scope, &ids);
+  CheckConditionsOfScope(c, spec.questions, questions_path, {});
+  if (const json* params = c.Member(item, path, "params", false)) {
+    if (c.ExpectObject(*params, Join(path, "params"))) {
+      for (auto it = params->begin(); it != params->end(); ++it) {
+        const std::optional<int64_t> value =
+            c.Integer(*params, Join(path, "params"), it.key(), true, 0, 1'000'000'000);
+        if (value) spec.params[it.key()] = *value;
+      }
+    }
+  }
+  return spec;
 }
 
 std::optional<MeansTest> ReadMeansTest(Checker& c, const json& item, const std::string& path,
@@ -702,7 +973,8 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
   if (!c.ExpectObject(root, path)) return service;
   c.CheckKeys(root, path,
               {"code", "name", "summary", "who_qualifies", "materials", "time_limit_days",
-               "time_limit_note", "office", "standards", "form", "means_test"});
+               "time_limit_note", "office", "standards", "form", "means_test", "rules",
+               "eligibility"});
   service.code = c.Id(root, path, "code", true).value_or("");
   if (!service.code.empty() && service.code != expected_code) {
     c.Fail("code", Quote(service.code) + " does not match the file name " + c.file());
@@ -734,8 +1006,13 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
       Standard standard = ReadStandard(c, (*list)[i], At("standards", i));
       for (const Standard& earlier : service.standards) {
         if (earlier.area == standard.area && earlier.unit == standard.unit &&
-            earlier.effective == standard.effective && IsValidCivilDate(standard.effective)) {
-          c.Fail(At("standards", i), "another standard has the same area, unit and date");
+            earlier.tier == standard.tier && earlier.effective == standard.effective &&
+            IsValidCivilDate(standard.effective)) {
+          c.Fail(At("standards", i), "another standard has the same area, unit, tier and date");
+        }
+        if (earlier.tier == standard.tier && earlier.min_age != standard.min_age) {
+          c.Fail(At("standards", i) + ".min_age", "differs from an earlier line of tier " +
+                                                      Quote(standard.tier));
         }
       }
       service.standards.push_back(std::move(standard));
@@ -746,6 +1023,33 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
   }
   if (const json* test = c.Member(root, path, "means_test", false)) {
     service.means_test = ReadMeansTest(c, *test, "means_test", service);
+  }
+  // A photo slot names the material it shows.
+  for (size_t s = 0; s < service.form.steps.size(); ++s) {
+    const StepSpec& step = service.form.steps[s];
+    const std::vector<FieldSpec>& fields = step.group ? step.group->fields : step.fields;
+    const std::string fields_path =
+        step.group ? At("form.steps", s) + ".group.fields" : At("form.steps", s) + ".fields";
+    for (size_t f = 0; f < fields.size(); ++f) {
+      const std::string& material = fields[f].material;
+      if (material.empty()) continue;
+      const bool known = std::any_of(service.materials.begin(), service.materials.end(),
+                                     [&](const Material& m) { return m.id == material; });
+      if (!known) c.Fail(At(fields_path, f) + ".material", "no material " + Quote(material));
+    }
+  }
+  if (const json* list = c.Array(root, path, "rules", false, false)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      service.rules.push_back(ReadRule(c, (*list)[i], At("rules", i), service));
+    }
+  }
+  if (const json* spec = c.Member(root, path, "eligibility", false)) {
+    service.eligibility = ReadEligibility(c, *spec, "eligibility");
+    if (service.eligibility) {
+      for (const auto& [where, what] : EligibilitySpecProblems(service)) {
+        c.Fail(where.empty() ? std::string("eligibility") : "eligibility." + where, what);
+      }
+    }
   }
   return service;
 }
@@ -982,9 +1286,18 @@ Result<Catalog> ParseCatalogFromStrings(const std::map<std::string, std::string>
   return ParseCatalogWith(read, "(not among the given files)");
 }
 
-const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on) {
+const FieldSpec* EligibilitySpec::FindQuestion(std::string_view id) const {
+  for (const FieldSpec& question : questions) {
+    if (question.id == id) return &question;
+  }
+  return nullptr;
+}
+
+const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on,
+                                std::string_view tier) {
   const Standard* best = nullptr;
   for (const Standard& standard : service.standards) {
+    if (standard.tier != tier) continue;
     const bool applies = standard.area == area || standard.area == Area::kAll;
     if (!applies || standard.effective > on) continue;
     if (best == nullptr || standard.effective > best->effective ||
@@ -994,6 +1307,60 @@ const Standard* CurrentStandard(const ServiceSpec& service, Area area, const Civ
     }
   }
   return best;
+}
+
+std::vector<const Standard*> StandardsInForce(const ServiceSpec& service, const CivilDate& on) {
+  std::vector<std::string> tiers;
+  for (const Standard& standard : service.standards) {
+    if (std::find(tiers.begin(), tiers.end(), standard.tier) == tiers.end()) {
+      tiers.push_back(standard.tier);
+    }
+  }
+  std::vector<const Standard*> shown;
+  for (const std::string& tier : tiers) {
+    for (const Area area : {Area::kAll, Area::kUrban, Area::kRural}) {
+      const Standard* standard = CurrentStandard(service, area, on, tier);
+      if (standard != nullptr && standard->area == area) shown.push_back(standard);
+    }
+  }
+  return shown;
+}
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+int64_t DaysFromCivil(const CivilDate& date) {
+  const int64_t y = date.year - (date.month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (date.month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + date.day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilDate CivilFromDays(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+  return CivilDate{year, month, day};
+}
+
+}  // namespace
+
+CivilDate AddDays(const CivilDate& date, int days) {
+  assert(IsValidCivilDate(date) && "AddDays needs a valid date");
+  return CivilFromDays(DaysFromCivil(date) + days);
+}
+
+CivilDate ResolveDateBound(const DateBound& bound, const CivilDate& today) {
+  return bound.relative ? AddDays(today, bound.offset_days) : bound.date;
 }
 
 void CollectCatalogCodepoints(const Catalog& catalog, std::set<char32_t>* out) {
@@ -1016,6 +1383,11 @@ void CollectCatalogCodepoints(const Catalog& catalog, std::set<char32_t>* out) {
     for (const Standard& standard : service.standards) {
       CollectText(standard.region, out);
       CollectText(standard.source, out);
+      CollectText(standard.tier_label, out);
+    }
+    if (service.eligibility) {
+      CollectText(service.eligibility->intro, out);
+      CollectFields(service.eligibility->questions, out);
     }
     for (const StepSpec& step : service.form.steps) {
       CollectText(step.title, out);

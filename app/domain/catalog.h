@@ -19,8 +19,10 @@
 namespace yimen {
 
 // The catalog schema this build reads. A catalog with a higher "schema" is refused, so an
-// old kiosk keeps its current catalog instead of misreading a newer one.
-inline constexpr int kCatalogSchema = 1;
+// old kiosk keeps its current catalog instead of misreading a newer one. Schema 2 added
+// date, multi-choice, signature and photo fields, visible_if, cross-field rules, standard
+// tiers and the eligibility self-check; every schema 1 catalog is also a schema 2 one.
+inline constexpr int kCatalogSchema = 2;
 
 // A text in both display languages. The loader guarantees both are non-empty, except for
 // optional texts (hints, notes), which are either both empty or both set.
@@ -44,6 +46,11 @@ enum class FieldType {
   kYesNo,        // "yes" or "no"
   kTown,         // a town (镇/街道) of the catalog region, by its Chinese name
   kCommunity,    // a community (社区/村) of the town chosen in `town_field`
+  kDate,         // "YYYY-MM-DD", optionally between min_date and max_date
+  kMultiChoice,  // any of `options`, stored as their values joined by "," in option order;
+                 // min/max bound how many are chosen
+  kSignature,    // a reference to signature strokes stored with the application ("sig:…")
+  kPhoto,        // a reference to a document photo stored with the application ("photo:…")
 };
 
 // The JSON name of a type ("chinese_name"). Any thread.
@@ -53,6 +60,26 @@ std::optional<FieldType> FieldTypeFromName(std::string_view name);
 
 inline constexpr std::string_view kYes = "yes";
 inline constexpr std::string_view kNo = "no";
+
+// A date bound: a fixed date, or today plus/minus some days (relative bounds are resolved
+// against the `today` every validation is given, so the server re-checks them alike).
+// JSON: "1900-01-01", "today", "today+60", "today-30".
+struct DateBound {
+  bool relative = false;
+  CivilDate date;       // when !relative
+  int offset_days = 0;  // when relative
+  bool operator==(const DateBound&) const = default;
+};
+
+// "Show this field only when another field has one of these values". The other field is
+// in the same scope (the top level, or the same group item) and comes earlier in the form,
+// so conditions never form a cycle; a group field may also name a top-level field of an
+// earlier step. A hidden field is not validated and is dropped from the draft at submit.
+// JSON: {"field": "disability", "equals": "yes"} or {"field": "role", "in": ["a", "b"]}.
+struct Condition {
+  std::string field;
+  std::vector<std::string> values;  // any of them; multi_choice fields: any one chosen
+};
 
 struct ChoiceOption {
   std::string value;  // stored in the draft; [a-z0-9_]+
@@ -67,12 +94,17 @@ struct FieldSpec {
   LocalizedText hint;  // optional
   bool required = false;
   // kNumber: integer bounds. kAmount: bounds in fen (1/100 yuan), the catalog writes yuan.
+  // kMultiChoice: how many options may be chosen.
   std::optional<int64_t> min;
   std::optional<int64_t> max;
+  std::optional<DateBound> min_date;  // kDate only (JSON "min")
+  std::optional<DateBound> max_date;  // kDate only (JSON "max")
   std::optional<int> min_length;  // kDigits only
   std::optional<int> max_length;  // characters; kText and kDigits, always set for them
-  std::vector<ChoiceOption> options;  // kChoice only, at least two
+  std::vector<ChoiceOption> options;  // kChoice and kMultiChoice, at least two
   std::string town_field;  // kCommunity only: id of the kTown field in the same scope
+  std::string material;    // kPhoto only, optional: the id of the material it shows
+  std::optional<Condition> visible_if;  // any type; absent means always shown
 };
 
 // A repeated block of fields, e.g. one per household member.
@@ -112,14 +144,51 @@ enum class StandardUnit { kPerPersonMonth, kPerPersonYear, kPerHouseholdMonth, k
 std::string_view AreaName(Area area);              // "urban", "rural", "all"
 std::string_view StandardUnitName(StandardUnit unit);  // "per_person_month", ...
 
-// An allowance standard in force from `effective` until a later one replaces it.
+// An allowance standard in force from `effective` until a later one replaces it. A
+// service may have several lines side by side, told apart by `tier` (高龄津贴 by age, 孤儿
+// living in an institution or with family): each tier has its own history.
 struct Standard {
   LocalizedText region;  // where it applies, as shown to residents
   Area area = Area::kAll;
   int64_t amount_fen = 0;  // the catalog writes amount_yuan
   StandardUnit unit = StandardUnit::kPerPersonMonth;
   CivilDate effective;
-  LocalizedText source;  // optional: the document the figure comes from
+  LocalizedText source;  // the document the figure comes from; required when `example`
+  std::string tier;          // optional id; empty is the service's main line
+  LocalizedText tier_label;  // required with a tier: "90至99周岁"
+  std::optional<int> min_age;  // optional: the tier applies from this age (completed years)
+  // True when the sources give no figure and this one is a plausible placeholder: shown to
+  // residents as an example, to be replaced by the local figure.
+  bool example = false;
+};
+
+// A cross-field rule declared by a service (JSON "rules"). Each names the field its issue
+// is placed on, so the resident sees it where it can be fixed.
+struct CrossFieldRule {
+  enum class Kind {
+    kMinAge,             // the person of id_field is at least `years` old (周岁) today
+    kAgeBelow,           // the person of id_field is younger than `years` today
+    kApplicantNotMember, // the applicant's id_field is not repeated in group.member_id_field
+  };
+  Kind kind = Kind::kMinAge;
+  std::string id_field;         // a top-level id_number field
+  int years = 0;                // kMinAge, kAgeBelow
+  std::string group;            // kApplicantNotMember
+  std::string member_id_field;  // kApplicantNotMember: an id_number field of `group`
+  std::optional<Condition> when;  // optional: the rule applies only when this holds
+};
+
+// The eligibility self-check of a service (JSON "eligibility"): which calculator in
+// domain/eligibility.h answers it, the questions it asks (fields, validated like form
+// fields) and the calculator's parameters. The loader checks questions and parameters
+// against the calculator's needs.
+struct EligibilitySpec {
+  std::string calculator;
+  LocalizedText intro;  // optional: one sentence above the questions
+  std::vector<FieldSpec> questions;
+  std::map<std::string, int64_t> params;
+
+  const FieldSpec* FindQuestion(std::string_view id) const;
 };
 
 // For means-tested services: where the household's incomes are, so the form engine can
@@ -143,6 +212,8 @@ struct ServiceSpec {
   std::vector<Standard> standards;
   FormSpec form;
   std::optional<MeansTest> means_test;
+  std::vector<CrossFieldRule> rules;
+  std::optional<EligibilitySpec> eligibility;
 
   // A top-level field of any step, or null.
   const FieldSpec* FindField(std::string_view field_id) const;
@@ -190,11 +261,22 @@ Result<Catalog> LoadCatalog(const std::string& dir);
 // to their contents. Fails as LoadCatalog does. Never throws. Any thread.
 Result<Catalog> ParseCatalogFromStrings(const std::map<std::string, std::string>& files);
 
-// The standard in force on `on` for `area`: among the service's standards for that area
-// or for kAll, the one with the latest effective date not after `on` (an area-specific
-// standard wins a tie with kAll). Querying kAll considers kAll standards only. Null when
-// none is in force yet. Any thread.
-const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on);
+// The standard in force on `on` for `area` and `tier`: among the service's standards of
+// that tier for that area or for kAll, the one with the latest effective date not after
+// `on` (an area-specific standard wins a tie with kAll). Querying kAll considers kAll
+// standards only. Null when none is in force yet. Any thread.
+const Standard* CurrentStandard(const ServiceSpec& service, Area area, const CivilDate& on,
+                                std::string_view tier = {});
+
+// Every standard a resident should see on `on`: per tier (in catalog order of first
+// appearance) the kAll line, then the urban and rural ones, each only when it is the one
+// CurrentStandard picks for its own area. Any thread.
+std::vector<const Standard*> StandardsInForce(const ServiceSpec& service, const CivilDate& on);
+
+// Resolves a date bound against `today`. Any thread.
+CivilDate ResolveDateBound(const DateBound& bound, const CivilDate& today);
+// `date` moved by `days` (negative: back). The date must be valid (asserted). Any thread.
+CivilDate AddDays(const CivilDate& date, int days);
 
 // Adds every code point of every text in the catalog (both languages), for building the
 // font's glyph set. `out` must not be null. Any thread.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
+#include <tuple>
 #include <utility>
 
 #include "domain/id_number.h"
@@ -51,6 +53,62 @@ std::string NormalizeName(std::string_view text) {
     if (cp < 0x80 && IsAsciiSpace(static_cast<char>(cp))) continue;
     if (cp == U'\u3000') continue;  // ideographic space
     AppendUtf8(IsLookAlikeDot(cp) ? kMiddleDot : cp, &out);
+  }
+  return out;
+}
+
+// "1950-3-8", "1950/03/08", "1950.3.8", "1950年3月8日" and "19500308" all become
+// "1950-03-08"; anything else is returned as it was (without spaces) for the validator to
+// refuse.
+std::string NormalizeDate(std::string_view text) {
+  std::string compact;
+  for (const char32_t cp : DecodeUtf8(text)) {
+    if (cp == U' ' || cp == U'\u3000' || cp == U'日') continue;
+    if (cp == U'/' || cp == U'.' || cp == U'年' || cp == U'月') {
+      compact.push_back('-');
+    } else if (cp >= U'０' && cp <= U'９') {
+      compact.push_back(static_cast<char>('0' + (cp - U'０')));
+    } else {
+      AppendUtf8(cp, &compact);
+    }
+  }
+  if (compact.size() == 8 && AllDigits(compact)) {
+    return compact.substr(0, 4) + "-" + compact.substr(4, 2) + "-" + compact.substr(6, 2);
+  }
+  const size_t first = compact.find('-');
+  const size_t second = first == std::string::npos ? first : compact.find('-', first + 1);
+  if (second == std::string::npos || compact.find('-', second + 1) != std::string::npos) {
+    return compact;
+  }
+  const std::string year = compact.substr(0, first);
+  const std::string month = compact.substr(first + 1, second - first - 1);
+  const std::string day = compact.substr(second + 1);
+  if (year.size() != 4 || !AllDigits(year) || month.empty() || month.size() > 2 ||
+      !AllDigits(month) || day.empty() || day.size() > 2 || !AllDigits(day)) {
+    return compact;
+  }
+  const auto pad = [](const std::string& part) { return part.size() == 1 ? "0" + part : part; };
+  return year + "-" + pad(month) + "-" + pad(day);
+}
+
+// Known options first in the catalog's order, then unknown values as given (for the
+// validator to refuse); duplicates of a known option collapse.
+std::string NormalizeChoices(const FieldSpec& field, const std::vector<std::string>& chosen) {
+  std::vector<std::string> ordered;
+  for (const ChoiceOption& option : field.options) {
+    if (std::find(chosen.begin(), chosen.end(), option.value) != chosen.end()) {
+      ordered.push_back(option.value);
+    }
+  }
+  for (const std::string& value : chosen) {
+    const bool known = std::any_of(field.options.begin(), field.options.end(),
+                                   [&](const ChoiceOption& option) { return option.value == value; });
+    if (!known) ordered.push_back(value);
+  }
+  std::string out;
+  for (const std::string& value : ordered) {
+    if (!out.empty()) out += ",";
+    out += value;
   }
   return out;
 }
@@ -166,6 +224,57 @@ std::optional<FieldIssue> CheckCommunity(const FieldSpec& field, std::string_vie
   return std::nullopt;
 }
 
+std::optional<FieldIssue> CheckDate(const FieldSpec& field, std::string_view value,
+                                    const CivilDate& today) {
+  const Result<CivilDate> date = ParseIsoDate(value);
+  if (!date.ok()) return Issue(field, msg::kDate);
+  const bool valid_today = IsValidCivilDate(today);
+  const std::optional<CivilDate> min =
+      field.min_date && valid_today ? std::optional(ResolveDateBound(*field.min_date, today))
+                                    : std::nullopt;
+  const std::optional<CivilDate> max =
+      field.max_date && valid_today ? std::optional(ResolveDateBound(*field.max_date, today))
+                                    : std::nullopt;
+  const bool below = min && *date < *min;
+  const bool above = max && *date > *max;
+  if (!below && !above) return std::nullopt;
+  if (min && max) {
+    return Issue(field, msg::kDateRange, {{"min", FormatIsoDate(*min)}, {"max", FormatIsoDate(*max)}});
+  }
+  if (below) return Issue(field, msg::kDateMin, {{"min", FormatIsoDate(*min)}});
+  return Issue(field, msg::kDateMax, {{"max", FormatIsoDate(*max)}});
+}
+
+std::optional<FieldIssue> CheckMultiChoice(const FieldSpec& field, std::string_view value) {
+  const std::vector<std::string> chosen = SplitChoices(value);
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    if (!IsOption(field, chosen[i])) return Issue(field, msg::kMultiChoice);
+    if (std::find(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(i), chosen[i]) !=
+        chosen.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Issue(field, msg::kMultiChoice);
+    }
+  }
+  const auto count = static_cast<int64_t>(chosen.size());
+  if (field.min && count < *field.min) {
+    return Issue(field, msg::kMultiChoiceMin, {{"min", std::to_string(*field.min)}});
+  }
+  if (field.max && count > *field.max) {
+    return Issue(field, msg::kMultiChoiceMax, {{"max", std::to_string(*field.max)}});
+  }
+  return std::nullopt;
+}
+
+// "<prefix>" + 8..64 of [0-9a-f-]: the key under which the store keeps the strokes or the
+// image. The domain only checks the shape; the store checks that the key exists.
+bool IsAttachmentRef(std::string_view value, std::string_view prefix) {
+  if (value.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view key = value.substr(prefix.size());
+  if (key.size() < 8 || key.size() > 64) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+  });
+}
+
 std::optional<FieldIssue> CheckValue(const FieldSpec& field, std::string_view value,
                                      const FieldContext& ctx) {
   switch (field.type) {
@@ -210,6 +319,16 @@ std::optional<FieldIssue> CheckValue(const FieldSpec& field, std::string_view va
     case FieldType::kYesNo:
       if (value != kYes && value != kNo) return Issue(field, msg::kChoice);
       return std::nullopt;
+    case FieldType::kDate:
+      return CheckDate(field, value, ctx.today);
+    case FieldType::kMultiChoice:
+      return CheckMultiChoice(field, value);
+    case FieldType::kSignature:
+      if (!IsAttachmentRef(value, kSignatureRefPrefix)) return Issue(field, msg::kSignature);
+      return std::nullopt;
+    case FieldType::kPhoto:
+      if (!IsAttachmentRef(value, kPhotoRefPrefix)) return Issue(field, msg::kPhoto);
+      return std::nullopt;
     case FieldType::kTown:
       if (ctx.region == nullptr || ctx.region->FindTown(value) == nullptr) {
         return Issue(field, msg::kTown);
@@ -228,12 +347,77 @@ const std::string& ValueOf(const std::map<std::string, std::string>& values,
   return it == values.end() ? kEmpty : it->second;
 }
 
-// Checks every field of one scope (the top level, or one group item).
+// Finds a field of one scope and its value.
+struct ScopedField {
+  const FieldSpec* field = nullptr;
+  std::string value;
+};
+using ScopeLookup = std::function<ScopedField(std::string_view id)>;
+
+// Conditions look back only (the loader checks), so the depth is the number of fields; the
+// cap guards against hand-built specs with a cycle.
+constexpr int kMaxConditionDepth = 64;
+
+bool VisibleWith(const FieldSpec& field, const ScopeLookup& inner, const ScopeLookup* outer,
+                 int depth) {
+  if (!field.visible_if) return true;
+  if (depth > kMaxConditionDepth) return false;
+  const Condition& condition = *field.visible_if;
+  ScopedField controller = inner(condition.field);
+  const ScopeLookup* controller_inner = &inner;
+  const ScopeLookup* controller_outer = outer;
+  if (controller.field == nullptr && outer != nullptr) {
+    controller = (*outer)(condition.field);
+    controller_inner = outer;
+    controller_outer = nullptr;
+  }
+  if (controller.field == nullptr) return false;
+  if (!VisibleWith(*controller.field, *controller_inner, controller_outer, depth + 1)) {
+    return false;
+  }
+  const std::string value = NormalizeFieldValue(*controller.field, controller.value);
+  const auto listed = [&](const std::string& v) {
+    return std::find(condition.values.begin(), condition.values.end(), v) !=
+           condition.values.end();
+  };
+  if (controller.field->type == FieldType::kMultiChoice) {
+    const std::vector<std::string> chosen = SplitChoices(value);
+    return std::any_of(chosen.begin(), chosen.end(), listed);
+  }
+  return listed(value);
+}
+
+ScopeLookup TopLevelLookup(const ServiceSpec& service, const ApplicationDraft& draft) {
+  return [&service, &draft](std::string_view id) {
+    ScopedField found;
+    found.field = service.FindField(id);
+    if (found.field != nullptr) found.value = ValueOf(draft.values, std::string(id));
+    return found;
+  };
+}
+
+ScopeLookup ItemLookup(const GroupSpec& group, const std::map<std::string, std::string>& item) {
+  return [&group, &item](std::string_view id) {
+    ScopedField found;
+    found.field = group.FindField(id);
+    if (found.field != nullptr) found.value = ValueOf(item, std::string(id));
+    return found;
+  };
+}
+
+const std::map<std::string, std::string>& EmptyItem() {
+  static const std::map<std::string, std::string> kEmpty;
+  return kEmpty;
+}
+
+// Checks every visible field of one scope (the top level, or one group item).
 void CheckFields(const std::vector<FieldSpec>& fields,
                  const std::map<std::string, std::string>& values, const Region& region,
                  const CivilDate& today, const FieldIssue& where,
+                 const std::function<bool(const FieldSpec&)>& visible,
                  std::vector<FieldIssue>* issues) {
   for (const FieldSpec& field : fields) {
+    if (!visible(field)) continue;
     FieldContext ctx;
     ctx.today = today;
     ctx.region = &region;
@@ -249,31 +433,97 @@ void CheckFields(const std::vector<FieldSpec>& fields,
   }
 }
 
+// The step holding top-level field `field_id`, or "".
+std::string StepOfField(const ServiceSpec& service, std::string_view field_id) {
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      if (field.id == field_id) return step.id;
+    }
+  }
+  return "";
+}
+
+bool ConditionHolds(const ServiceSpec& service, const ApplicationDraft& draft,
+                    const Condition& condition) {
+  // A condition is a visibility test on a throwaway field controlled the same way.
+  FieldSpec probe;
+  probe.visible_if = condition;
+  const ScopeLookup top = TopLevelLookup(service, draft);
+  return VisibleWith(probe, top, nullptr, 0);
+}
+
+// The declared age rules, each placed on its ID field.
+void AgeRuleIssues(const ServiceSpec& service, const ApplicationDraft& draft,
+                   const CivilDate& today, std::vector<FieldIssue>* issues) {
+  for (const CrossFieldRule& rule : service.rules) {
+    if (rule.kind == CrossFieldRule::Kind::kApplicantNotMember) continue;
+    if (rule.when && !ConditionHolds(service, draft, *rule.when)) continue;
+    const FieldSpec* field = service.FindField(rule.id_field);
+    if (field == nullptr || !IsFieldVisible(service, *field, draft)) continue;
+    const Result<IdNumber> id =
+        ParseIdNumber(NormalizeFieldValue(*field, ValueOf(draft.values, rule.id_field)), today);
+    if (!id.ok()) continue;  // the field's own check reports it
+    const int age = AgeInYears(id->birth_date, today);
+    const bool broken = rule.kind == CrossFieldRule::Kind::kMinAge ? age < rule.years
+                                                                   : age >= rule.years;
+    if (!broken) continue;
+    FieldIssue issue = Issue(*field, rule.kind == CrossFieldRule::Kind::kMinAge
+                                         ? msg::kRuleMinAge
+                                         : msg::kRuleAgeBelow,
+                             {{"years", std::to_string(rule.years)}, {"age", std::to_string(age)}});
+    issue.step_id = StepOfField(service, rule.id_field);
+    issues->push_back(std::move(issue));
+  }
+}
+
 // Issues that involve more than one field, each attributed to the step where the resident
-// can fix it: a group's item count, and an ID number that repeats an earlier one.
+// can fix it: a group's item count, an ID number that repeats an earlier one, and the
+// service's declared rules.
 std::vector<FieldIssue> CrossFieldIssues(const ServiceSpec& service,
                                          const ApplicationDraft& draft,
                                          const CivilDate& today) {
   std::vector<FieldIssue> issues;
-  std::vector<std::string> ids_seen;
+  struct SeenId {
+    std::string text;
+    std::string field_id;  // where it was first entered
+    std::string group_id;  // "" at the top level
+  };
+  std::vector<SeenId> ids_seen;
+  const auto covered_by_rule = [&](const SeenId& first, const FieldIssue& where,
+                                   const FieldSpec& field) {
+    return std::any_of(service.rules.begin(), service.rules.end(), [&](const CrossFieldRule& r) {
+      return r.kind == CrossFieldRule::Kind::kApplicantNotMember && first.group_id.empty() &&
+             r.id_field == first.field_id && r.group == where.group_id &&
+             r.member_id_field == field.id &&
+             (!r.when || ConditionHolds(service, draft, *r.when));
+    });
+  };
   const auto check_id = [&](const FieldSpec& field, const std::string& value,
                             FieldIssue where) {
     if (field.type != FieldType::kIdNumber) return;
     const Result<IdNumber> id = ParseIdNumber(value, today);
     if (!id.ok()) return;
-    if (std::find(ids_seen.begin(), ids_seen.end(), id->text) != ids_seen.end()) {
+    const auto first = std::find_if(ids_seen.begin(), ids_seen.end(),
+                                    [&](const SeenId& seen) { return seen.text == id->text; });
+    if (first != ids_seen.end()) {
       where.field_id = field.id;
-      where.message_key = std::string(msg::kIdDuplicate);
+      where.message_key = std::string(covered_by_rule(*first, where, field)
+                                           ? msg::kRuleApplicantInMembers
+                                           : msg::kIdDuplicate);
       issues.push_back(std::move(where));
     } else {
-      ids_seen.push_back(id->text);
+      ids_seen.push_back({id->text, field.id, where.group_id});
     }
   };
 
   for (const StepSpec& step : service.form.steps) {
     FieldIssue where;
     where.step_id = step.id;
-    for (const FieldSpec& field : step.fields) check_id(field, ValueOf(draft.values, field.id), where);
+    for (const FieldSpec& field : step.fields) {
+      if (IsFieldVisible(service, field, draft)) {
+        check_id(field, ValueOf(draft.values, field.id), where);
+      }
+    }
     if (!step.group) continue;
     const GroupSpec& group = *step.group;
     where.group_id = group.id;
@@ -293,10 +543,13 @@ std::vector<FieldIssue> CrossFieldIssues(const ServiceSpec& service,
     for (size_t i = 0; i < count; ++i) {
       where.group_index = static_cast<int>(i);
       for (const FieldSpec& field : group.fields) {
-        check_id(field, ValueOf(items_it->second[i], field.id), where);
+        if (IsFieldVisible(service, field, draft, group.id, static_cast<int>(i))) {
+          check_id(field, ValueOf(items_it->second[i], field.id), where);
+        }
       }
     }
   }
+  AgeRuleIssues(service, draft, today, &issues);
   return issues;
 }
 
@@ -307,14 +560,21 @@ std::vector<FieldIssue> FieldIssuesOfStep(const ServiceSpec& service, const Regi
   const StepSpec& step = service.form.steps[step_index];
   FieldIssue where;
   where.step_id = step.id;
-  CheckFields(step.fields, draft.values, region, today, where, &issues);
+  CheckFields(step.fields, draft.values, region, today, where,
+              [&](const FieldSpec& field) { return IsFieldVisible(service, field, draft); },
+              &issues);
   if (step.group) {
     where.group_id = step.group->id;
     const auto items = draft.groups.find(step.group->id);
     if (items != draft.groups.end()) {
       for (size_t i = 0; i < items->second.size(); ++i) {
         where.group_index = static_cast<int>(i);
-        CheckFields(step.group->fields, items->second[i], region, today, where, &issues);
+        const int index = static_cast<int>(i);
+        CheckFields(step.group->fields, items->second[i], region, today, where,
+                    [&](const FieldSpec& field) {
+                      return IsFieldVisible(service, field, draft, step.group->id, index);
+                    },
+                    &issues);
       }
     }
   }
@@ -370,11 +630,17 @@ std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value) 
     case FieldType::kNumber:
     case FieldType::kDigits:
       return WithoutSpaces(trimmed);
+    case FieldType::kDate:
+      return NormalizeDate(trimmed);
+    case FieldType::kMultiChoice:
+      return NormalizeChoices(field, SplitChoices(trimmed));
     case FieldType::kText:
     case FieldType::kChoice:
     case FieldType::kYesNo:
     case FieldType::kTown:
     case FieldType::kCommunity:
+    case FieldType::kSignature:
+    case FieldType::kPhoto:
       return std::string(trimmed);
   }
   return std::string(trimmed);
@@ -396,6 +662,110 @@ void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft) {
       }
     }
   }
+}
+
+bool IsFieldVisible(const ServiceSpec& service, const FieldSpec& field,
+                    const ApplicationDraft& draft, std::string_view group_id, int group_index) {
+  if (!field.visible_if) return true;
+  const ScopeLookup top = TopLevelLookup(service, draft);
+  if (group_id.empty()) return VisibleWith(field, top, nullptr, 0);
+  const GroupSpec* group = service.FindGroup(group_id);
+  if (group == nullptr) return VisibleWith(field, top, nullptr, 0);
+  const auto items = draft.groups.find(std::string(group_id));
+  const bool has_item = items != draft.groups.end() && group_index >= 0 &&
+                        static_cast<size_t>(group_index) < items->second.size();
+  const ScopeLookup item =
+      ItemLookup(*group, has_item ? items->second[static_cast<size_t>(group_index)] : EmptyItem());
+  return VisibleWith(field, item, &top, 0);
+}
+
+bool IsQuestionVisible(const EligibilitySpec& spec, const FieldSpec& question,
+                       const std::map<std::string, std::string>& answers) {
+  if (!question.visible_if) return true;
+  const ScopeLookup lookup = [&](std::string_view id) {
+    ScopedField found;
+    found.field = spec.FindQuestion(id);
+    if (found.field != nullptr) found.value = ValueOf(answers, std::string(id));
+    return found;
+  };
+  return VisibleWith(question, lookup, nullptr, 0);
+}
+
+void DropHiddenValues(const ServiceSpec& service, ApplicationDraft* draft) {
+  assert(draft != nullptr && "DropHiddenValues needs a draft");
+  // Decide everything first: dropping a controller's value would hide its dependants.
+  std::vector<std::string> hidden_top;
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      if (!IsFieldVisible(service, field, *draft)) hidden_top.push_back(field.id);
+    }
+  }
+  std::vector<std::tuple<std::string, size_t, std::string>> hidden_items;
+  for (const auto& [group_id, items] : draft->groups) {
+    const GroupSpec* group = service.FindGroup(group_id);
+    if (group == nullptr) continue;
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (const FieldSpec& field : group->fields) {
+        if (!IsFieldVisible(service, field, *draft, group_id, static_cast<int>(i))) {
+          hidden_items.emplace_back(group_id, i, field.id);
+        }
+      }
+    }
+  }
+  const auto erase = [](std::map<std::string, std::string>& values, const std::string& id) {
+    const auto it = values.find(id);
+    if (it == values.end()) return;
+    std::fill(it->second.begin(), it->second.end(), '\0');
+    values.erase(it);
+  };
+  for (const std::string& id : hidden_top) erase(draft->values, id);
+  for (const auto& [group_id, index, id] : hidden_items) erase(draft->groups[group_id][index], id);
+}
+
+std::vector<std::string> SplitChoices(std::string_view value) {
+  std::vector<std::string> parts;
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    const std::string_view part = Trim(value.substr(0, comma));
+    if (!part.empty()) parts.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
+std::string ToggleChoice(const FieldSpec& field, std::string_view current,
+                         std::string_view option) {
+  std::vector<std::string> chosen = SplitChoices(current);
+  const auto it = std::find(chosen.begin(), chosen.end(), option);
+  if (it != chosen.end()) {
+    chosen.erase(std::remove(chosen.begin(), chosen.end(), std::string(option)), chosen.end());
+  } else {
+    chosen.emplace_back(option);
+  }
+  return NormalizeChoices(field, chosen);
+}
+
+std::string MaskDateInput(std::string_view typed) {
+  std::string digits;
+  for (const char c : typed) {
+    if (IsDigit(c) && digits.size() < 8) digits.push_back(c);
+  }
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    out.push_back(digits[i]);
+    if ((i == 3 || i == 5) && i + 1 <= 7) out.push_back('-');
+  }
+  return out;
+}
+
+std::string MaskDateBackspace(std::string_view masked) {
+  std::string digits;
+  for (const char c : masked) {
+    if (IsDigit(c)) digits.push_back(c);
+  }
+  if (!digits.empty()) digits.pop_back();
+  return MaskDateInput(digits);
 }
 
 std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
@@ -443,8 +813,21 @@ std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& 
     issue.message_key = std::string(msg::kDraftUnknownField);
     issues.push_back(std::move(issue));
   };
+  const auto hidden = [&](std::string field_id, std::string group_id, int index) {
+    FieldIssue issue;
+    issue.field_id = std::move(field_id);
+    issue.group_id = std::move(group_id);
+    issue.group_index = index;
+    issue.message_key = std::string(msg::kDraftHiddenField);
+    issues.push_back(std::move(issue));
+  };
   for (const auto& [id, value] : draft.values) {
-    if (service.FindField(id) == nullptr) unknown(id, "", -1);
+    const FieldSpec* field = service.FindField(id);
+    if (field == nullptr) {
+      unknown(id, "", -1);
+    } else if (!value.empty() && !IsFieldVisible(service, *field, draft)) {
+      hidden(id, "", -1);
+    }
   }
   for (const auto& [group_id, items] : draft.groups) {
     const GroupSpec* group = service.FindGroup(group_id);
@@ -454,7 +837,13 @@ std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& 
     }
     for (size_t i = 0; i < items.size(); ++i) {
       for (const auto& [id, value] : items[i]) {
-        if (group->FindField(id) == nullptr) unknown(id, group_id, static_cast<int>(i));
+        const FieldSpec* field = group->FindField(id);
+        if (field == nullptr) {
+          unknown(id, group_id, static_cast<int>(i));
+        } else if (!value.empty() &&
+                   !IsFieldVisible(service, *field, draft, group_id, static_cast<int>(i))) {
+          hidden(id, group_id, static_cast<int>(i));
+        }
       }
     }
   }

@@ -79,24 +79,71 @@ void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft);
 //   digits        ASCII digits only, min_length..max_length of them
 //   choice        one of the option values; yes_no: "yes" or "no"
 //   town          a town of ctx.region; community: a community of ctx.town's town
+//   date          "YYYY-MM-DD" and a real date, then min_date/max_date resolved against
+//                 ctx.today
+//   multi_choice  option values joined by ",", each listed once, then min/max of count
+//   signature     "sig:" + 8..64 of [0-9a-f-] (the key of strokes stored by the pad)
+//   photo         "photo:" + 8..64 of [0-9a-f-] (the key of a stored image)
+// Visibility (visible_if) is not this function's business: callers skip hidden fields.
 // Any thread.
 std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
                                       const FieldContext& ctx);
 
-// Checks step `step_index` (asserted < number of steps) of `draft`: each of its fields,
-// or for a group step its item count and every field of every item, plus the cross-field
-// issues that belong to this step (an ID number repeating one entered earlier in the
-// form). Issues are in form order. Any thread.
+// Checks step `step_index` (asserted < number of steps) of `draft`: each of its visible
+// fields, or for a group step its item count and every visible field of every item, plus
+// the cross-field issues that belong to this step: an ID number repeating one entered
+// earlier in the form ("validation.id.duplicate", or "validation.rule.applicant_in_members"
+// where an applicant_not_member rule covers the pair), and the service's declared rules
+// placed on their id field ("validation.rule.min_age", "validation.rule.age_below", with
+// params {years} {age}). Hidden fields are never checked. Issues are in form order.
+// Any thread.
 std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& region,
                                      size_t step_index, const ApplicationDraft& draft,
                                      const CivilDate& today);
 
 // Checks the whole draft as the server does before accepting it: every step, then values
-// for fields or groups the service does not have ("validation.draft.unknown_field"). A
-// draft for another service gives the single issue "validation.draft.service". No issues
-// means the application is complete. Any thread.
+// for fields or groups the service does not have ("validation.draft.unknown_field") and
+// values of hidden fields, which DropHiddenValues removes before submit
+// ("validation.draft.hidden_field"). A draft for another service gives the single issue
+// "validation.draft.service". No issues means the application is complete. Any thread.
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
                                       const ApplicationDraft& draft, const CivilDate& today);
+
+// Whether `field` is shown: true without visible_if; otherwise its controlling field is
+// itself visible and its (normalised) value is one of the condition's values (for a
+// multi_choice controller: one of them is chosen). For a field of a group pass the group id
+// and the item index; the controller is looked up in that item first, then at the top
+// level. Any thread.
+bool IsFieldVisible(const ServiceSpec& service, const FieldSpec& field,
+                    const ApplicationDraft& draft, std::string_view group_id = {},
+                    int group_index = -1);
+
+// The same for an eligibility question against the other answers. Any thread.
+bool IsQuestionVisible(const EligibilitySpec& spec, const FieldSpec& question,
+                       const std::map<std::string, std::string>& answers);
+
+// Removes (and empties) the values of hidden fields, top level and in every group item,
+// so nothing the resident typed under a branch they later left is submitted. Any thread.
+void DropHiddenValues(const ServiceSpec& service, ApplicationDraft* draft);
+
+// The option values of a multi_choice value, in stored order (empty parts skipped).
+std::vector<std::string> SplitChoices(std::string_view value);
+// `current` with `option` added or, when present, removed; normalised (option order).
+// For the UI's toggle buttons. Any thread.
+std::string ToggleChoice(const FieldSpec& field, std::string_view current,
+                         std::string_view option);
+
+// The date keypad's mask: keeps the first 8 ASCII digits of `typed` and lays them out as
+// "YYYY-MM-DD" as far as they go ("1950" -> "1950-", "195003" -> "1950-03-",
+// "19500308" -> "1950-03-08"). Removing the last digit of the result: pass the result
+// without its last digit character to this function again. Any thread.
+std::string MaskDateInput(std::string_view typed);
+// `masked` with its last digit removed, re-masked. Any thread.
+std::string MaskDateBackspace(std::string_view masked);
+
+// Prefixes of the attachment references stored in signature and photo fields.
+inline constexpr std::string_view kSignatureRefPrefix = "sig:";
+inline constexpr std::string_view kPhotoRefPrefix = "photo:";
 
 // The payload the store seals and the server re-validates:
 //   {"format": 1, "service_code": "...", "catalog_version": "...",

@@ -4,7 +4,8 @@
 //
 // Placeholders: {field} is filled by whoever renders the message, from the label of the
 // issue's field (or the item title of its group) in the display language. Every other
-// placeholder ({min}, {max}, {max_length}, {min_length}) comes from FieldIssue::params.
+// placeholder ({min}, {max}, {max_length}, {min_length}, {years}, {age}) comes from
+// FieldIssue::params; date bounds come as "YYYY-MM-DD".
 #pragma once
 
 #include <array>
@@ -42,6 +43,19 @@ inline constexpr std::string_view kGroupMin = "validation.group.min";  // {min}
 inline constexpr std::string_view kGroupMax = "validation.group.max";  // {max}
 inline constexpr std::string_view kDraftService = "validation.draft.service";
 inline constexpr std::string_view kDraftUnknownField = "validation.draft.unknown_field";
+inline constexpr std::string_view kDate = "validation.date";
+inline constexpr std::string_view kDateMin = "validation.date.min";      // {min}
+inline constexpr std::string_view kDateMax = "validation.date.max";      // {max}
+inline constexpr std::string_view kDateRange = "validation.date.range";  // {min} {max}
+inline constexpr std::string_view kMultiChoice = "validation.multi_choice";
+inline constexpr std::string_view kMultiChoiceMin = "validation.multi_choice.min";  // {min}
+inline constexpr std::string_view kMultiChoiceMax = "validation.multi_choice.max";  // {max}
+inline constexpr std::string_view kSignature = "validation.signature";
+inline constexpr std::string_view kPhoto = "validation.photo";
+inline constexpr std::string_view kRuleMinAge = "validation.rule.min_age";      // {years} {age}
+inline constexpr std::string_view kRuleAgeBelow = "validation.rule.age_below";  // {years} {age}
+inline constexpr std::string_view kRuleApplicantInMembers = "validation.rule.applicant_in_members";
+inline constexpr std::string_view kDraftHiddenField = "validation.draft.hidden_field";
 inline constexpr std::string_view kAppNumberFormat = "validation.app_number.format";
 inline constexpr std::string_view kAppNumberCheck = "validation.app_number.check";
 
@@ -52,7 +66,9 @@ inline constexpr std::array kAllValidationKeys = {
     kAmountMax,    kAmountRange,  kNumber,        kNumberMin,     kNumberMax,
     kNumberRange,  kDigits,       kDigitsLength,  kChoice,        kTown,
     kCommunity,    kGroupMin,     kGroupMax,      kDraftService,  kDraftUnknownField,
-    kAppNumberFormat, kAppNumberCheck,
+    kAppNumberFormat, kAppNumberCheck, kDate,        kDateMin,       kDateMax,
+    kDateRange,    kMultiChoice, kMultiChoiceMin, kMultiChoiceMax, kSignature,
+    kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
 };
 
 }  // namespace yimen::msg

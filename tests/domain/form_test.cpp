@@ -2,9 +2,13 @@
 // catalog, the JSON payload, and per-capita income.
 #include "domain/form.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "domain/id_number.h"
 #include "domain/message_keys.h"
 
 namespace yimen {
@@ -57,6 +61,7 @@ ApplicationDraft ValidDibaoDraft() {
        {"work_status", "unable"},
        {"monthly_income", "0"},
        {"disability", "yes"},
+       {"disability_grade", "g1"},
        {"serious_illness", "yes"}},
       {{"name", "王小明"},
        {"id_number", "44200020100101002X"},
@@ -318,7 +323,7 @@ TEST(Form, EnforcesTheGroupItemCount) {
 
 TEST(Form, FlagsAnIdNumberEnteredTwiceWhereTheRepeatIs) {
   ApplicationDraft draft = ValidDibaoDraft();
-  draft.groups["members"][1]["id_number"] = "442000195803110024";  // the applicant's
+  draft.groups["members"][1]["id_number"] = "442000195505050019";  // member 0's
   EXPECT_THAT(Keys(ValidateStep(Dibao(), RealCatalog().region, 0, draft, kToday)), IsEmpty());
   const std::vector<FieldIssue> issues =
       ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday);
@@ -441,6 +446,396 @@ TEST(Form, EmitsOnlyKnownMessageKeys) {
                         issue.message_key),
               msg::kAllValidationKeys.end())
         << issue.message_key;
+  }
+}
+
+// --- schema 2 field types ---------------------------------------------------------
+
+// A valid ID number for someone born on `birth` (sequence `seq` keeps numbers apart).
+std::string MakeId(const CivilDate& birth, int seq) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "442000%04d%02d%02d%03d", birth.year, birth.month,
+                birth.day, seq % 1000);
+  const std::string first17(buffer);
+  return first17 + IdCheckCharacter(first17);
+}
+
+const ServiceSpec& Service(std::string_view code) {
+  static const ServiceSpec empty;
+  const ServiceSpec* service = RealCatalog().FindService(code);
+  EXPECT_NE(service, nullptr) << code;
+  return service != nullptr ? *service : empty;
+}
+
+TEST(Form, ChecksDatesAndNormalisesCommonSpellings) {
+  FieldSpec field = Spec(FieldType::kDate);
+  EXPECT_EQ(Check(field, "1950-03-08"), "ok");
+  EXPECT_EQ(Check(field, "2024-02-29"), "ok");
+  EXPECT_EQ(Check(field, "2023-02-29"), "validation.date");
+  EXPECT_EQ(Check(field, "1950-13-01"), "validation.date");
+  EXPECT_EQ(Check(field, "三月八日"), "validation.date");
+  EXPECT_EQ(Check(field, "1950-03"), "validation.date");
+  for (const char* spelling : {"1950-3-8", "1950/03/08", "1950.3.8", "1950年3月8日", "19500308",
+                               " 1950 - 03 - 08 ", "１９５０-３-８"}) {
+    EXPECT_EQ(NormalizeFieldValue(field, spelling), "1950-03-08") << spelling;
+  }
+}
+
+TEST(Form, ChecksDateBoundsAgainstToday) {
+  FieldSpec field = Spec(FieldType::kDate);
+  field.min_date = DateBound{true, {}, 1};
+  field.max_date = DateBound{true, {}, 30};
+  EXPECT_EQ(Check(field, "2026-11-23"), "validation.date.range");  // today: too early
+  EXPECT_EQ(Check(field, "2026-11-24"), "ok");
+  EXPECT_EQ(Check(field, "2026-12-23"), "ok");                     // today + 30
+  EXPECT_EQ(Check(field, "2026-12-24"), "validation.date.range");
+  const std::vector<FieldIssue> issues = ValidateField(field, "2027-01-01", {kToday, nullptr, ""});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].params.at("min"), "2026-11-24");
+  EXPECT_EQ(issues[0].params.at("max"), "2026-12-23");
+
+  field.min_date.reset();
+  field.max_date = DateBound{true, {}, 0};
+  EXPECT_EQ(Check(field, "2026-11-24"), "validation.date.max");
+  field.max_date.reset();
+  field.min_date = DateBound{false, {2000, 1, 1}, 0};
+  EXPECT_EQ(Check(field, "1999-12-31"), "validation.date.min");
+  EXPECT_EQ(Check(field, "2000-01-01"), "ok");
+}
+
+TEST(Form, MasksDateKeypadInput) {
+  EXPECT_EQ(MaskDateInput(""), "");
+  EXPECT_EQ(MaskDateInput("195"), "195");
+  EXPECT_EQ(MaskDateInput("1950"), "1950-");
+  EXPECT_EQ(MaskDateInput("19500"), "1950-0");
+  EXPECT_EQ(MaskDateInput("195003"), "1950-03-");
+  EXPECT_EQ(MaskDateInput("19500308"), "1950-03-08");
+  EXPECT_EQ(MaskDateInput("1950-03-08" "9"), "1950-03-08");  // a ninth digit is ignored
+  EXPECT_EQ(MaskDateInput("1950-03-" "0"), "1950-03-0");
+  EXPECT_EQ(MaskDateBackspace("1950-03-"), "1950-0");
+  EXPECT_EQ(MaskDateBackspace("1950-"), "195");
+  EXPECT_EQ(MaskDateBackspace("1"), "");
+  EXPECT_EQ(MaskDateBackspace(""), "");
+}
+
+FieldSpec ThreeOptions() {
+  FieldSpec field = Spec(FieldType::kMultiChoice);
+  field.options = {{"a", {"甲", "A"}}, {"b", {"乙", "B"}}, {"c", {"丙", "C"}}};
+  return field;
+}
+
+TEST(Form, ChecksMultiChoicesAndHowManyArePicked) {
+  FieldSpec field = ThreeOptions();
+  EXPECT_EQ(Check(field, "a"), "ok");
+  EXPECT_EQ(Check(field, "a,c"), "ok");
+  EXPECT_EQ(Check(field, "a,x"), "validation.multi_choice");
+  EXPECT_EQ(Check(field, ""), "validation.required");
+  field.min = 2;
+  EXPECT_EQ(Check(field, "b"), "validation.multi_choice.min");
+  field.min.reset();
+  field.max = 2;
+  EXPECT_EQ(Check(field, "a,b,c"), "validation.multi_choice.max");
+  EXPECT_EQ(NormalizeFieldValue(field, "c, a ,a"), "a,c");
+  EXPECT_EQ(NormalizeFieldValue(field, "x,b"), "b,x");
+}
+
+TEST(Form, TogglesChoicesInOptionOrder) {
+  const FieldSpec field = ThreeOptions();
+  EXPECT_EQ(ToggleChoice(field, "", "c"), "c");
+  EXPECT_EQ(ToggleChoice(field, "c", "a"), "a,c");
+  EXPECT_EQ(ToggleChoice(field, "a,c", "c"), "a");
+  EXPECT_EQ(ToggleChoice(field, "a", "a"), "");
+  EXPECT_THAT(SplitChoices(" a,,c "), ElementsAre("a", "c"));
+}
+
+TEST(Form, ChecksSignatureAndPhotoReferencesByShapeOnly) {
+  const FieldSpec signature = Spec(FieldType::kSignature);
+  EXPECT_EQ(Check(signature, "sig:0f3a9c1e-77b2"), "ok");
+  EXPECT_EQ(Check(signature, "sig:0F3A9C1E"), "validation.signature");  // lower-case hex only
+  EXPECT_EQ(Check(signature, "sig:abc"), "validation.signature");       // too short
+  EXPECT_EQ(Check(signature, "photo:0f3a9c1e"), "validation.signature");
+  EXPECT_EQ(Check(Spec(FieldType::kSignature, false), ""), "ok");
+  const FieldSpec photo = Spec(FieldType::kPhoto);
+  EXPECT_EQ(Check(photo, "photo:0123456789abcdef"), "ok");
+  EXPECT_EQ(Check(photo, "/etc/passwd"), "validation.photo");
+  EXPECT_EQ(Check(photo, ""), "validation.required");
+}
+
+// --- conditions ----------------------------------------------------------------------
+
+TEST(Form, ShowsAConditionalFieldOnlyWhenItsControllerMatches) {
+  const ServiceSpec& tekun = Service("tekun");
+  const FieldSpec* grade = tekun.FindField("disability_grade");
+  ASSERT_NE(grade, nullptr);
+  ApplicationDraft draft;
+  draft.service_code = "tekun";
+  EXPECT_FALSE(IsFieldVisible(tekun, *grade, draft));
+  draft.values["category"] = "elderly";
+  EXPECT_FALSE(IsFieldVisible(tekun, *grade, draft));
+  draft.values["category"] = " disabled ";  // normalised like the value itself
+  EXPECT_TRUE(IsFieldVisible(tekun, *grade, draft));
+}
+
+TEST(Form, LooksUpAGroupFieldsControllerInItsOwnItem) {
+  const GroupSpec* members = Dibao().FindGroup("members");
+  ASSERT_NE(members, nullptr);
+  const FieldSpec* grade = members->FindField("disability_grade");
+  ASSERT_NE(grade, nullptr);
+  const ApplicationDraft draft = ValidDibaoDraft();  // member 0 disabled, member 1 not
+  EXPECT_TRUE(IsFieldVisible(Dibao(), *grade, draft, "members", 0));
+  EXPECT_FALSE(IsFieldVisible(Dibao(), *grade, draft, "members", 1));
+  EXPECT_FALSE(IsFieldVisible(Dibao(), *grade, draft, "members", 7));  // no such item
+}
+
+TEST(Form, DoesNotValidateHiddenFieldsButDoesValidateShownOnes) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][0].erase("disability_grade");  // shown and required
+  draft.groups["members"][1]["disability_grade"] = "";   // hidden: not required
+  const std::vector<FieldIssue> issues = ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field_id, "disability_grade");
+  EXPECT_EQ(issues[0].group_index, 0);
+  EXPECT_EQ(issues[0].message_key, "validation.required");
+}
+
+TEST(Form, HidesAFieldWhoseControllerIsHidden) {
+  ServiceSpec service;
+  service.code = "s";
+  StepSpec step;
+  step.id = "only";
+  FieldSpec a = Spec(FieldType::kYesNo);
+  a.id = "a";
+  FieldSpec b = Spec(FieldType::kYesNo);
+  b.id = "b";
+  b.visible_if = Condition{"a", {"yes"}};
+  FieldSpec c = Spec(FieldType::kText);
+  c.id = "c";
+  c.max_length = 10;
+  c.visible_if = Condition{"b", {"yes"}};
+  step.fields = {a, b, c};
+  service.form.steps = {step};
+  ApplicationDraft draft;
+  draft.service_code = "s";
+  draft.values = {{"a", "no"}, {"b", "yes"}, {"c", "留下的字"}};
+  EXPECT_FALSE(IsFieldVisible(service, service.form.steps[0].fields[2], draft));
+  // ValidateDraft refuses values of hidden fields; DropHiddenValues removes them first.
+  EXPECT_THAT(Keys(ValidateDraft(service, Region{}, draft, kToday)),
+              ElementsAre("validation.draft.hidden_field", "validation.draft.hidden_field"));
+  DropHiddenValues(service, &draft);
+  EXPECT_EQ(draft.values, (std::map<std::string, std::string>{{"a", "no"}}));
+  EXPECT_THAT(Keys(ValidateDraft(service, Region{}, draft, kToday)), IsEmpty());
+}
+
+TEST(Form, DropsHiddenValuesOfGroupItemsOnSubmit) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][1]["disability_grade"] = "g2";  // typed, then "disability: no"
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)),
+              ElementsAre("validation.draft.hidden_field"));
+  DropHiddenValues(Dibao(), &draft);
+  EXPECT_EQ(draft.groups["members"][1].count("disability_grade"), 0u);
+  EXPECT_EQ(draft.groups["members"][0].at("disability_grade"), "g1");
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)), IsEmpty());
+}
+
+TEST(Form, ShowsAFieldWhenAMultiChoiceControllerHasTheValue) {
+  const ServiceSpec& edge = Service("dibao_edge");
+  const FieldSpec* kinds = edge.FindField("spending_kinds");
+  ASSERT_NE(kinds, nullptr);
+  ApplicationDraft draft;
+  draft.values["big_spending"] = "yes";
+  EXPECT_TRUE(IsFieldVisible(edge, *kinds, draft));
+  draft.values["big_spending"] = "no";
+  EXPECT_FALSE(IsFieldVisible(edge, *kinds, draft));
+}
+
+// --- declared cross-field rules ------------------------------------------------------
+
+ApplicationDraft GaolingDraft(const std::string& id_number) {
+  ApplicationDraft draft;
+  draft.service_code = "gaoling";
+  draft.values = {{"name", "李桂兰"}, {"id_number", id_number}, {"phone", "13812345678"},
+                  {"hukou", "local"}, {"filled_by", "self"}, {"town", "沙溪镇"},
+                  {"community", "沙溪社区"}, {"address", "沙溪路1号"}, {"bank_name", "农业银行"},
+                  {"account_number", "6228480012345678901"}};
+  return draft;
+}
+
+TEST(Form, NeedsEightyYearsFromTheIdForTheOldAgeAllowance) {
+  const ServiceSpec& gaoling = Service("gaoling");
+  // 79 years and 364 days on 2026-11-23: born 1946-11-24.
+  std::vector<FieldIssue> issues =
+      ValidateDraft(gaoling, RealCatalog().region, GaolingDraft(MakeId({1946, 11, 24}, 11)), kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].step_id, "applicant");
+  EXPECT_EQ(issues[0].field_id, "id_number");
+  EXPECT_EQ(issues[0].message_key, "validation.rule.min_age");
+  EXPECT_EQ(issues[0].params.at("years"), "80");
+  EXPECT_EQ(issues[0].params.at("age"), "79");
+  // Eighty today.
+  EXPECT_THAT(Keys(ValidateDraft(gaoling, RealCatalog().region,
+                                 GaolingDraft(MakeId({1946, 11, 23}, 11)), kToday)),
+              IsEmpty());
+  // An ID ending in X, 91 years old.
+  const std::string with_x = "11010519351231000X";
+  ASSERT_TRUE(ParseIdNumber(with_x, kToday).ok());
+  EXPECT_THAT(Keys(ValidateDraft(gaoling, RealCatalog().region, GaolingDraft(with_x), kToday)),
+              IsEmpty());
+}
+
+TEST(Form, LeavesTheAgeRuleToTheIdCheckWhenTheIdIsWrong) {
+  std::vector<FieldIssue> issues = ValidateStep(Service("gaoling"), RealCatalog().region, 0,
+                                                GaolingDraft("110105195012310021"), kToday);
+  EXPECT_THAT(Keys(issues), ElementsAre("validation.id.check_digit"));
+}
+
+ApplicationDraft ErtongDraft(const std::string& relation, const std::string& applicant_id,
+                             const std::string& child_id) {
+  ApplicationDraft draft;
+  draft.service_code = "ertong";
+  draft.values = {{"name", "陈小燕"}, {"id_number", applicant_id}, {"phone", "13812345678"},
+                  {"hukou", "local"}, {"relation_to_child", relation}, {"town", "阜沙镇"},
+                  {"community", "大有村"}, {"address", "大有村3巷2号"},
+                  {"child_id_number", child_id}, {"situation", "orphan"}, {"living", "family"},
+                  {"in_school", "yes"}, {"bank_name", "农业银行"},
+                  {"account_number", "6228480012345678901"}};
+  if (relation != "self") draft.values["child_name"] = "陈乐";
+  return draft;
+}
+
+TEST(Form, NeedsAChildUnderEighteenAndAGuardianOrTheChildThemself) {
+  const ServiceSpec& ertong = Service("ertong");
+  const Region& region = RealCatalog().region;
+  const std::string grandmother = MakeId({1958, 5, 6}, 22);
+  const std::string child = MakeId({2012, 9, 1}, 33);
+  EXPECT_THAT(Keys(ValidateDraft(ertong, region, ErtongDraft("grandparent", grandmother, child), kToday)),
+              IsEmpty());
+  // A child who turned 18 today.
+  const std::vector<FieldIssue> adult = ValidateDraft(
+      ertong, region, ErtongDraft("grandparent", grandmother, MakeId({2008, 11, 23}, 33)), kToday);
+  ASSERT_EQ(adult.size(), 1u);
+  EXPECT_EQ(adult[0].field_id, "child_id_number");
+  EXPECT_EQ(adult[0].step_id, "child");
+  EXPECT_EQ(adult[0].message_key, "validation.rule.age_below");
+  // An adult may not say "I am the child"; a 17-year-old may.
+  const std::vector<FieldIssue> self = ValidateDraft(ertong, region, ErtongDraft("self", grandmother, grandmother), kToday);
+  EXPECT_THAT(Keys(self), ::testing::Contains("validation.rule.age_below"));
+  const std::string teen = MakeId({2009, 11, 24}, 44);  // 17 years and 364 days
+  EXPECT_THAT(Keys(ValidateDraft(ertong, region, ErtongDraft("self", teen, teen), kToday)),
+              ::testing::Not(::testing::Contains("validation.rule.age_below")));
+}
+
+TEST(Form, TellsTheApplicantNotToListThemselvesAsAMember) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.groups["members"][1]["id_number"] = draft.values["id_number"];
+  const std::vector<FieldIssue> issues = ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].group_index, 1);
+  EXPECT_EQ(issues[0].field_id, "id_number");
+  EXPECT_EQ(issues[0].message_key, "validation.rule.applicant_in_members");
+  // Two members with the same number are a plain duplicate.
+  draft = ValidDibaoDraft();
+  draft.groups["members"][1]["id_number"] = draft.groups["members"][0]["id_number"];
+  EXPECT_THAT(Keys(ValidateStep(Dibao(), RealCatalog().region, 1, draft, kToday)),
+              ElementsAre("validation.id.duplicate"));
+}
+
+TEST(Form, AppliesARuleOnlyWhenItsConditionHolds) {
+  // 优待证 from 60, the bus pass from 65.
+  ApplicationDraft draft;
+  draft.service_code = "youdai";
+  draft.values = {{"name", "赵德明"}, {"id_number", MakeId({1964, 1, 1}, 55)},
+                  {"phone", "13812345678"}, {"hukou", "nonlocal"}, {"town", "石岐街道"},
+                  {"community", "博凯社区"}, {"address", "博凯路2号"}, {"cards", "senior_card"},
+                  {"pickup", "community"}};
+  EXPECT_THAT(Keys(ValidateDraft(Service("youdai"), RealCatalog().region, draft, kToday)), IsEmpty());
+  draft.values["cards"] = "senior_card,bus_card";
+  const std::vector<FieldIssue> issues = ValidateDraft(Service("youdai"), RealCatalog().region, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].message_key, "validation.rule.min_age");
+  EXPECT_EQ(issues[0].params.at("years"), "65");
+  EXPECT_EQ(issues[0].params.at("age"), "62");
+}
+
+// --- every shipped form can be completed ----------------------------------------------
+
+// Fills every visible required field of `service` with a plausible valid value, choosing
+// ages that satisfy the service's age rules, and returns the draft.
+ApplicationDraft FillEverything(const ServiceSpec& service, const Region& region) {
+  ApplicationDraft draft;
+  draft.service_code = service.code;
+  int seq = 100;
+  const auto value_for = [&](const FieldSpec& field) -> std::string {
+    switch (field.type) {
+      case FieldType::kText: return "测试内容";
+      case FieldType::kChineseName: return "张秀英";
+      case FieldType::kIdNumber: {
+        CivilDate birth{1980, 6, 15};
+        for (const CrossFieldRule& rule : service.rules) {
+          if (rule.id_field != field.id) continue;
+          if (rule.kind == CrossFieldRule::Kind::kMinAge) birth = {1930, 6, 15};
+          if (rule.kind == CrossFieldRule::Kind::kAgeBelow && !rule.when) birth = {2016, 6, 15};
+        }
+        return MakeId(birth, ++seq);
+      }
+      case FieldType::kPhone: return "13812345678";
+      case FieldType::kAmount: return field.min ? FormatYuan(*field.min) : "0";
+      case FieldType::kNumber: return std::to_string(field.min.value_or(1));
+      case FieldType::kDigits: return std::string(static_cast<size_t>(*field.min_length), '6');
+      case FieldType::kChoice: return field.options.front().value;
+      case FieldType::kMultiChoice: return field.options.front().value;
+      case FieldType::kYesNo: return "yes";
+      case FieldType::kTown: return region.towns.front().name.zh;
+      case FieldType::kCommunity: return region.towns.front().communities.front().zh;
+      case FieldType::kDate: {
+        if (field.min_date) return FormatIsoDate(ResolveDateBound(*field.min_date, kToday));
+        if (field.max_date) return FormatIsoDate(ResolveDateBound(*field.max_date, kToday));
+        return "2000-01-01";
+      }
+      case FieldType::kSignature: return "sig:0123456789abcdef";
+      case FieldType::kPhoto: return "photo:0123456789abcdef";
+    }
+    return "";
+  };
+  // Conditions look back, so one pass in form order sees every controller's value.
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      if (IsFieldVisible(service, field, draft)) draft.values[field.id] = value_for(field);
+    }
+    if (step.group) {
+      auto& items = draft.groups[step.group->id];
+      items.resize(static_cast<size_t>(std::max(step.group->min, 1)));
+      for (size_t i = 0; i < items.size(); ++i) {
+        for (const FieldSpec& field : step.group->fields) {
+          if (IsFieldVisible(service, field, draft, step.group->id, static_cast<int>(i))) {
+            items[i][field.id] = value_for(field);
+          }
+        }
+      }
+    }
+  }
+  return draft;
+}
+
+TEST(Form, CanCompleteEveryShippedForm) {
+  for (const ServiceSpec& service : RealCatalog().services) {
+    const ApplicationDraft draft = FillEverything(service, RealCatalog().region);
+    const std::vector<FieldIssue> issues = ValidateDraft(service, RealCatalog().region, draft, kToday);
+    for (const FieldIssue& issue : issues) {
+      ADD_FAILURE() << service.code << ": " << issue.step_id << "." << issue.field_id << " "
+                    << issue.message_key;
+    }
+  }
+}
+
+TEST(Form, KeepsSignaturesAndPhotosOptionalUntilThePadAndCameraExist) {
+  for (const ServiceSpec& service : RealCatalog().services) {
+    for (const StepSpec& step : service.form.steps) {
+      for (const FieldSpec& field : step.fields) {
+        if (field.type == FieldType::kSignature || field.type == FieldType::kPhoto) {
+          EXPECT_FALSE(field.required) << service.code << "." << field.id;
+        }
+      }
+    }
   }
 }
 

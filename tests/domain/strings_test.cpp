@@ -116,6 +116,22 @@ TEST_F(ValidationStrings, HaveEveryPlaceholderFilledByTheIssue) {
     field.min.reset();
     add(field, "9");
   }
+  FieldSpec date;
+  date.type = FieldType::kDate;
+  date.min_date = DateBound{false, {2000, 1, 1}, 0};
+  add(date, "1999-01-01");
+  date.max_date = DateBound{true, {}, 0};
+  add(date, "1999-01-01");
+  date.min_date.reset();
+  add(date, "2099-01-01");
+  FieldSpec multi;
+  multi.type = FieldType::kMultiChoice;
+  multi.options = {{"a", {"甲", "A"}}, {"b", {"乙", "B"}}};
+  multi.min = 2;
+  add(multi, "a");
+  multi.min.reset();
+  multi.max = 1;
+  add(multi, "a,b");
   FieldSpec digits;
   digits.type = FieldType::kDigits;
   digits.min_length = 3;
@@ -150,7 +166,9 @@ TEST_F(ValidationStrings, HaveEveryPlaceholderFilledByTheIssue) {
                           "validation.amount.range", "validation.number.min",
                           "validation.number.max", "validation.number.range",
                           "validation.digits.length", "validation.group.min",
-                          "validation.group.max"}) {
+                          "validation.group.max", "validation.date.min", "validation.date.max",
+                          "validation.date.range", "validation.multi_choice.min",
+                          "validation.multi_choice.max"}) {
     EXPECT_EQ(keys_seen.count(key), 1u) << key;
   }
 }
