@@ -19,6 +19,8 @@
 #include <string>
 
 #include "domain/catalog.h"
+#include "ime/handwriting.h"
+#include "ime/pinyin_input.h"
 #include "platform/glyph_atlas.h"
 #include "platform/input.h"
 #include "platform/process_stats.h"
@@ -165,6 +167,9 @@ int main(int argc, char** argv) {
   float px_per_mm = yimen::ui::PxPerMmFromDiagonal(flags.screen_inches, facts.width_px, facts.height_px);
   yimen::ui::Metrics metrics = yimen::ui::ComputeMetrics(px_per_mm);
 
+  // Declared before the app, so they outlive it (its destructor wipes Rime's data).
+  std::unique_ptr<yimen::ime::PinyinInput> pinyin;
+  std::unique_ptr<yimen::ime::Handwriting> handwriting;
   yimen::ui::KioskApp app(yimen::ui::KioskApp::Deps{&catalog.value(), &strings.value(), store->get(),
                                                      atlas->get(), metrics});
   // Every character the catalog and the strings use, before the first frame.
@@ -191,6 +196,7 @@ int main(int argc, char** argv) {
     recorder.BeginFrame();
     ImGui::NewFrame();
     for (auto& ev : input.TakeText()) app.OnText(ev);
+    app.SetPointerPath(input.FramePath());
     app.Frame(&recorder);
     ImGui::Render();
     if (ui_cpu_us) *ui_cpu_us = yimen::platform::ThreadCpuMicros() - cpu0;
@@ -203,6 +209,7 @@ int main(int argc, char** argv) {
     yimen::ui::ScriptHost host;
     host.recorder = &recorder;
     host.input = &input;
+    host.base_dir = std::filesystem::path(flags.script).parent_path().string();
     host.screenshot = [&](const std::string& name) -> yimen::Status {
       if (flags.screenshots.empty()) return yimen::Status::Ok();
       char prefix[16];
@@ -222,6 +229,31 @@ int main(int argc, char** argv) {
     };
     runner = std::make_unique<yimen::ui::ScriptRunner>(std::move(script_steps), host);
   }
+
+  // Input methods: started after the first frame so they do not delay it. Without
+  // them the kiosk still works (numeric pad, choices); it says what is missing.
+  bool input_methods_started = false;
+  auto start_input_methods = [&]() {
+    input_methods_started = true;
+    auto t0 = Clock::now();
+    yimen::ime::PinyinOptions options;
+    yimen::platform::GlyphAtlas* glyphs = atlas->get();
+    options.can_show = [glyphs](const std::string& text) { return glyphs->CanDrawAll(text); };
+    if (auto p = yimen::ime::PinyinInput::Open(options); p.ok()) {
+      pinyin = std::move(*p);
+    } else {
+      std::fprintf(stderr, "pinyin keyboard off: %s\n", p.error().message.c_str());
+    }
+    if (auto h = yimen::ime::Handwriting::Open(); h.ok()) {
+      handwriting = std::move(*h);
+    } else {
+      std::fprintf(stderr, "handwriting off: %s\n", h.error().message.c_str());
+    }
+    app.SetInputMethods(pinyin.get(), handwriting.get());
+    std::fprintf(stderr, "input methods: pinyin %s, handwriting %s, in %.0f ms\n",
+                 pinyin ? "on" : "off", handwriting ? "on" : "off",
+                 std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  };
 
   int exit_code = 0;
   const bool offscreen = (*window)->VideoDriver() == "offscreen";
@@ -275,6 +307,7 @@ int main(int argc, char** argv) {
                    ms - t_fonts, st.glyphs, st.tex_width, st.tex_height,
                    (*window)->VideoDriver().c_str(), (*window)->GlRenderer().c_str());
     }
+    if (!input_methods_started) start_input_methods();
     if (frames_to_draw > 0) --frames_to_draw;
     if (app.TakeDirty()) frames_to_draw = std::max(frames_to_draw, 2);
     // Characters seen for the first time this frame: grow the atlas between frames.
@@ -301,6 +334,7 @@ int main(int argc, char** argv) {
     }
   }
   app.EndSession();  // wipes the resident's in-memory data
+  app.SetInputMethods(nullptr, nullptr);
   atlas->reset();   // its GL texture goes before the GL context
   window->reset();
   ImGui::DestroyContext();

@@ -61,6 +61,7 @@ void InputLayer::InjectText(const std::string& utf8) { m_text.push_back({utf8, f
 void InputLayer::InjectKey(EditKey key) { m_text.push_back({"", true, key}); }
 
 void InputLayer::ApplyToImGui(ImGuiIO& io) {
+  m_frame_path.clear();
   if (m_release_pending && m_pointer_queue.empty()) {
     // The frame after a touch release: the finger has left, so must the pointer.
     m_release_pending = false;
@@ -71,6 +72,7 @@ void InputLayer::ApplyToImGui(ImGuiIO& io) {
     m_pointer_queue.pop_front();
     m_x = ev.x;
     m_y = ev.y;
+    m_frame_path.push_back({ev.x, ev.y});
     if (ev.kind == PointerEvent::Kind::kMove) continue;
     bool down = ev.kind == PointerEvent::Kind::kDown;
     if (down == m_down) continue;

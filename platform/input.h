@@ -51,6 +51,13 @@ class InputLayer {
   // True while queued transitions remain: the loop must render another frame.
   bool HasPending() const { return !m_pointer_queue.empty() || m_release_pending; }
 
+  // Every pointer position applied by the last ApplyToImGui, in order (moves, the
+  // press or release): a handwriting pad needs the whole path, not one point a frame.
+  struct Point {
+    float x = 0, y = 0;
+  };
+  const std::vector<Point>& FramePath() const { return m_frame_path; }
+
   // Text and edit keys typed since the last call, in order. The focused app-owned
   // field consumes them.
   std::vector<TextEvent> TakeText();
@@ -61,6 +68,7 @@ class InputLayer {
   bool m_down = false;                        // button state ImGui last saw
   bool m_release_pending = false;             // touch released: hide pointer next frame
   float m_x = -1, m_y = -1;                   // last pointer position ImGui saw
+  std::vector<Point> m_frame_path;            // positions applied this frame
 };
 
 }  // namespace yimen::platform

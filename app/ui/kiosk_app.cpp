@@ -5,9 +5,13 @@
 #include <imgui.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include "domain/utf8.h"
+#include "ime/handwriting.h"
+#include "ime/pinyin_input.h"
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
 
@@ -113,7 +117,20 @@ ViewModel KioskApp::View() const {
   view.session = &m_session;
   view.metrics = &m_deps.metrics;
   view.today = TodayLocal();
+  view.has_pinyin = m_deps.pinyin != nullptr;
+  view.has_handwriting = m_deps.handwriting != nullptr;
   return view;
+}
+
+void KioskApp::SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handwriting) {
+  m_deps.pinyin = pinyin;
+  m_deps.handwriting = handwriting;
+  m_dirty = true;
+}
+
+void KioskApp::SetPointerPath(const std::vector<platform::InputLayer::Point>& path) {
+  m_widget_context.pointer_path.clear();
+  for (const auto& p : path) m_widget_context.pointer_path.emplace_back(p.x, p.y);
 }
 
 bool KioskApp::TakeDirty() {
@@ -245,6 +262,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_screen = Screen::kForm;
       return;
     case Intent::Kind::kFocus:
+      if (m_session.focus != intent.key) ResetIme();
       m_session.focus = intent.key;
       return;
     case Intent::Kind::kSetValue: {
@@ -295,7 +313,91 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     }
     case Intent::Kind::kKeyDone:
+      ResetIme();
       m_session.focus.clear();
+      return;
+    case Intent::Kind::kImeLetter: {
+      ImeState& ime = m_session.ime;
+      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin && intent.value.size() == 1) {
+        m_deps.pinyin->Key(intent.value[0]);
+        RefreshPinyin();
+      } else {
+        InsertIntoFocused(intent.value);
+      }
+      return;
+    }
+    case Intent::Kind::kImeBackspace:
+      if (m_session.ime.mode == ImeMode::kPinyin && m_deps.pinyin && m_deps.pinyin->Backspace()) {
+        RefreshPinyin();
+        return;
+      }
+      if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
+        m_session.ime.strokes.pop_back();  // undo the last stroke first
+        m_session.ime.candidates.clear();
+        if (m_deps.handwriting && !m_session.ime.strokes.empty()) {
+          // Re-recognise what is left.
+          std::vector<ime::Stroke> strokes;
+          for (const auto& st : m_session.ime.strokes) {
+            ime::Stroke out;
+            for (const ImVec2& p : st) out.push_back({p.x, p.y});
+            strokes.push_back(std::move(out));
+          }
+          m_session.ime.candidates = m_deps.handwriting->Recognize(
+              strokes, m_session.ime.pad_size.x, m_session.ime.pad_size.y, 12);
+        }
+        return;
+      }
+      Apply({Intent::Kind::kKeyBackspace});
+      return;
+    case Intent::Kind::kImeCandidate: {
+      ImeState& ime = m_session.ime;
+      if (intent.index < 0 || static_cast<size_t>(intent.index) >= ime.candidates.size()) return;
+      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin) {
+        InsertIntoFocused(m_deps.pinyin->Select(static_cast<size_t>(intent.index)));
+        RefreshPinyin();
+      } else {
+        InsertIntoFocused(ime.candidates[static_cast<size_t>(intent.index)]);
+        ime.strokes.clear();
+        ime.candidates.clear();
+        ime.page = 0;
+      }
+      return;
+    }
+    case Intent::Kind::kImePage: {
+      ImeState& ime = m_session.ime;
+      if (intent.index > 0) ime.page += 1;
+      else if (ime.page > 0) ime.page -= 1;
+      return;
+    }
+    case Intent::Kind::kImeMode:
+      ResetIme();
+      m_session.ime.mode = static_cast<ImeMode>(std::clamp(intent.index, 0, 2));
+      return;
+    case Intent::Kind::kStrokeDone: {
+      ImeState& ime = m_session.ime;
+      if (intent.points.empty()) return;
+      ime.strokes.push_back(intent.points);
+      ime.pad_size = intent.area;
+      ime.page = 0;
+      if (m_deps.handwriting) {
+        std::vector<ime::Stroke> strokes;
+        for (const auto& st : ime.strokes) {
+          ime::Stroke out;
+          for (const ImVec2& p : st) out.push_back({p.x, p.y});
+          strokes.push_back(std::move(out));
+        }
+        ime.candidates = m_deps.handwriting->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
+        // Characters the font cannot draw are no use to the resident.
+        std::erase_if(ime.candidates, [&](const std::string& c) {
+          return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
+        });
+      }
+      return;
+    }
+    case Intent::Kind::kStrokesClear:
+      m_session.ime.strokes.clear();
+      m_session.ime.candidates.clear();
+      m_session.ime.page = 0;
       return;
     case Intent::Kind::kNextStep: {
       bool ok = false;
@@ -410,7 +512,37 @@ void KioskApp::Submit() {
   m_screen = Screen::kReceipt;
 }
 
+void KioskApp::ResetIme() {
+  ImeState& ime = m_session.ime;
+  if (m_deps.pinyin) m_deps.pinyin->Clear();
+  for (std::string& c : ime.candidates) Wipe(&c);
+  ime.candidates.clear();
+  Wipe(&ime.preedit);
+  ime.strokes.clear();
+  ime.page = 0;
+  ResetStrokePad();
+}
+
+void KioskApp::RefreshPinyin() {
+  ImeState& ime = m_session.ime;
+  ime.preedit = m_deps.pinyin->Preedit();
+  ime.candidates = m_deps.pinyin->Candidates();
+  ime.page = 0;
+}
+
+void KioskApp::InsertIntoFocused(const std::string& text) {
+  if (text.empty() || m_session.focus.empty()) return;
+  Apply({Intent::Kind::kKeyText, "", text});
+}
+
 void KioskApp::EndSession() {
+  ResetIme();
+  if (m_deps.pinyin) {
+    // Rime learnt this resident's words: forget them before the next one comes.
+    if (Status s = m_deps.pinyin->WipeUserData(); !s.ok()) {
+      std::fprintf(stderr, "pinyin: %s\n", s.error().message.c_str());
+    }
+  }
   WipeValues(&m_session.draft.values);
   for (auto& [id, items] : m_session.draft.groups) {
     for (auto& item : items) WipeValues(&item);

@@ -25,6 +25,10 @@ class Store;
 namespace yimen::platform {
 class GlyphAtlas;
 }
+namespace yimen::ime {
+class PinyinInput;
+class Handwriting;
+}
 
 namespace yimen::ui {
 
@@ -35,6 +39,14 @@ struct Intent {
     kGoHome, kOpenServices, kOpenService, kStartForm, kFocus, kSetValue, kKeyText,
     kKeyBackspace, kKeyDone, kNextStep, kPrevStep, kToReview, kEditStep, kAddMember,
     kRemoveMember, kSubmit,
+    // On-screen keyboard for text fields (app/ui/screens/keyboard.cpp).
+    kImeLetter,      // value: one letter a-z for pinyin, or text to insert (digits mode)
+    kImeBackspace,   // the composition's last letter, else the field's last character
+    kImeCandidate,   // index: candidate to commit
+    kImePage,        // index: +1 next page, -1 previous page
+    kImeMode,        // index: ImeMode
+    kStrokeDone,     // points: a handwriting stroke, pad-local
+    kStrokesClear,   // start the character again
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -42,6 +54,21 @@ struct Intent {
   std::string key;    // service code, field key...
   std::string value;  // text for kSetValue / kKeyText
   int index = -1;     // step or member index
+  std::vector<ImVec2> points;  // kStrokeDone: the stroke, pad-local
+  ImVec2 area;                 // kStrokeDone: the pad's size
+};
+
+enum class ImeMode { kPinyin = 0, kHandwriting = 1, kDigits = 2 };
+
+// The on-screen keyboard's state for the focused field. Part of the session: it
+// holds what the resident is typing, so EndSession() wipes it with the rest.
+struct ImeState {
+  ImeMode mode = ImeMode::kPinyin;
+  std::string preedit;                      // pinyin being composed, e.g. "ou yang"
+  std::vector<std::string> candidates;      // pinyin or handwriting candidates
+  size_t page = 0;                          // first candidate shown = page × per page
+  std::vector<std::vector<ImVec2>> strokes; // handwriting, pad-local
+  ImVec2 pad_size;                          // the pad the strokes were drawn on
 };
 
 struct ReceiptInfo {
@@ -60,6 +87,7 @@ struct Session {
   std::string banner;                           // a sentence above the form
   bool submitting = false;                      // set on the first submit tap
   std::optional<ReceiptInfo> receipt;
+  ImeState ime;
 };
 
 // Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group.
@@ -74,6 +102,8 @@ struct ViewModel {
   const Session* session = nullptr;
   const Metrics* metrics = nullptr;
   CivilDate today;
+  bool has_pinyin = false;
+  bool has_handwriting = false;
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -93,6 +123,8 @@ class KioskApp {
     Store* store = nullptr;
     platform::GlyphAtlas* glyphs = nullptr;
     Metrics metrics;
+    ime::PinyinInput* pinyin = nullptr;       // nullptr: no pinyin keyboard
+    ime::Handwriting* handwriting = nullptr;  // nullptr: no handwriting pad
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -103,6 +135,10 @@ class KioskApp {
   // Draws the current screen into a fresh ImGui frame and applies the intents it
   // emitted. Main thread, between NewFrame and Render.
   void Frame(WidgetRecorder* recorder);
+  // Input methods start after the first frame (they cost ~50 ms): set them then.
+  void SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handwriting);
+  // The pointer positions of this frame (for the handwriting pad). Before Frame().
+  void SetPointerPath(const std::vector<platform::InputLayer::Point>& path);
   // Typed text or an edit key for the focused field.
   void OnText(const platform::TextEvent& event);
   // True once after anything changed that must be drawn.
@@ -124,6 +160,10 @@ class KioskApp {
   void Submit();
   std::string* ValueSlot(const std::string& key);
   const FieldSpec* FieldForKey(const std::string& key) const;
+  // The keyboard follows the focus: a new field starts with an empty composition.
+  void ResetIme();
+  void RefreshPinyin();
+  void InsertIntoFocused(const std::string& text);
 
   Deps m_deps;
   Screen m_screen = Screen::kHome;
@@ -140,6 +180,12 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
+
+// The on-screen keyboard for text and name fields (screens/keyboard.cpp): candidate
+// bar, then pinyin keys, a handwriting pad or digits, then the mode row.
+bool UsesTextKeyboard(FieldType type);
+int TextKeyboardRows();
+void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>* out);
 
 // Shared frame of every screen: a full-screen window with a header (title, home
 // button) and a scrolling body above a fixed footer of `footer_rows` button rows.

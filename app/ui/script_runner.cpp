@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
+#include "ime/handwriting.h"
 #include "platform/input.h"
 
 namespace yimen::ui {
@@ -60,7 +62,22 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "frames") step.op = ScriptStep::Op::kFrames;
     else if (cmd == "bench_frames") step.op = ScriptStep::Op::kBenchFrames;
     else if (cmd == "log") step.op = ScriptStep::Op::kLog;
-    else {
+    else if (cmd == "draw") step.op = ScriptStep::Op::kDraw;
+    else if (cmd == "keys") {
+      // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
+      if (arg.empty()) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "line " + std::to_string(line_no) + ": \"keys\" needs letters");
+      }
+      for (char c : arg) {
+        ScriptStep key_step;
+        key_step.line = line_no;
+        key_step.op = ScriptStep::Op::kTap;
+        key_step.arg = std::string("key:") + c;
+        steps.push_back(key_step);
+      }
+      continue;
+    } else {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": unknown command \"" + cmd + "\"");
     }
@@ -68,6 +85,10 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     if (needs_arg && arg.empty()) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": \"" + cmd + "\" needs an argument");
+    }
+    if (step.op == ScriptStep::Op::kDraw && arg.find(' ') == std::string::npos) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": draw needs a widget id and a strokes file");
     }
     if (step.op == ScriptStep::Op::kKey && arg != "backspace" && arg != "enter" && arg != "escape") {
       return MakeError(ErrorKind::kInvalidArgument,
@@ -162,6 +183,45 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       }
       // Wait until the input queue has delivered press and release, plus one frame for
       // the app to act on it.
+      if (m_host.input->HasPending()) return Status::Ok();
+      if (++m_phase < 3) return Status::Ok();
+      next();
+      return Status::Ok();
+    }
+    case Op::kDraw: {
+      if (m_phase == 0) {
+        std::string id = step.arg.substr(0, step.arg.find(' '));
+        std::string path = Trim(step.arg.substr(step.arg.find(' ') + 1));
+        if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty()) path = m_host.base_dir + "/" + path;
+        bool hidden = false;
+        const RecordedWidget* w = Find(id, false, &hidden, true);
+        if (!w || hidden) {
+          if (++m_tries > kExpectFrames) return fail("no pad \"" + id + "\" to draw on");
+          return Status::Ok();
+        }
+        std::ifstream in(path);
+        if (!in) return fail("cannot read strokes file " + path);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto strokes = ime::ParseStrokes(text.str());
+        if (!strokes.ok()) return fail(path + ": " + strokes.error().message);
+        float sx = (w->max.x - w->min.x) / 1000.0f, sy = (w->max.y - w->min.y) / 1000.0f;
+        using Kind = platform::PointerEvent::Kind;
+        for (const ime::Stroke& stroke : *strokes) {
+          for (size_t i = 0; i < stroke.size(); ++i) {
+            float x = w->min.x + stroke[i].x * sx, y = w->min.y + stroke[i].y * sy;
+            if (i == 0) {
+              m_host.input->InjectPointer({Kind::kMove, x, y, true});
+              m_host.input->InjectPointer({Kind::kDown, x, y, true});
+            } else {
+              m_host.input->InjectPointer({Kind::kMove, x, y, true});
+            }
+            if (i + 1 == stroke.size()) m_host.input->InjectPointer({Kind::kUp, x, y, true});
+          }
+        }
+        m_phase = 1;
+        return Status::Ok();
+      }
       if (m_host.input->HasPending()) return Status::Ok();
       if (++m_phase < 3) return Status::Ok();
       next();

@@ -20,7 +20,7 @@ namespace yimen::ui {
 struct ScriptStep {
   enum class Op {
     kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog
+    kBenchFrames, kLog, kDraw
   };
   Op op = Op::kLog;
   std::string arg;
@@ -35,6 +35,7 @@ struct ScriptHost {
   WidgetRecorder* recorder = nullptr;
   platform::InputLayer* input = nullptr;
   std::function<Status(const std::string& name)> screenshot;  // saves <dir>/<name>.png
+  std::string base_dir;  // relative paths in the script (draw) are relative to this
   // Renders `frames` frames of the current screen and returns per-frame CPU microseconds
   // (UI build only) and wall microseconds (whole frame).
   std::function<void(int frames, std::vector<int64_t>* ui_cpu_us,

@@ -140,7 +140,9 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   const StepSpec& step = service->form.steps[s.step];
   const FieldSpec* focused = FocusedField(view);
   bool keypad = focused && UsesKeypad(focused->type);
-  BeginScreen(view, view.Text(service->name), true, keypad ? 5 : 1, out);
+  bool keyboard = focused && UsesTextKeyboard(focused->type);
+  BeginScreen(view, view.Text(service->name), true,
+              keypad ? 5 : keyboard ? TextKeyboardRows() + 1 : 1, out);
   Label(view.Fmt("form.progress", {{"step", std::to_string(s.step + 1)},
                                    {"total", std::to_string(service->form.steps.size())},
                                    {"title", view.Text(step.title)}}),
@@ -196,6 +198,7 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
 
   BeginFooter(view);
   if (keypad) DrawKeypad(view, focused->type, out);
+  if (keyboard) DrawTextKeyboard(view, focused->type, out);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("form.prev"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kPrevStep});

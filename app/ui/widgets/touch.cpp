@@ -4,6 +4,9 @@
 
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "platform/glyph_atlas.h"
 #include "ui/text_layout.h"
 
@@ -211,6 +214,73 @@ bool Field(std::string_view id, std::string_view label, std::string_view value, 
     Paragraph(error, ctx.body, colors::kError);
   }
   return pressed;
+}
+
+namespace {
+std::vector<ImVec2> g_stroke;  // the stroke a finger is drawing now (pad-local)
+bool g_stroking = false;
+}  // namespace
+
+void ResetStrokePad() {
+  g_stroke.clear();
+  g_stroking = false;
+}
+
+bool StrokePad(std::string_view id, ImVec2 size, const std::vector<std::vector<ImVec2>>& strokes,
+               std::vector<ImVec2>* finished) {
+  WidgetContext& ctx = Ctx();
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  ImGuiID imgui_id = window->GetID(id.data(), id.data() + id.size());
+  ImVec2 pos = window->DC.CursorPos;
+  ImRect rect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  ImGui::ItemSize(rect);
+  Record(id, std::string(id), WidgetKind::kField, rect, true);
+  if (!ImGui::ItemAdd(rect, imgui_id)) return false;
+  const ImGuiIO& io = ImGui::GetIO();
+  auto local = [&](ImVec2 p) {
+    return ImVec2(std::clamp(p.x, rect.Min.x, rect.Max.x) - rect.Min.x,
+                  std::clamp(p.y, rect.Min.y, rect.Max.y) - rect.Min.y);
+  };
+  bool done = false;
+  if (!g_stroking && io.MouseClicked[0] && rect.Contains(io.MousePos)) {
+    g_stroking = true;
+    g_stroke.clear();
+    g_stroke.push_back(local(io.MousePos));
+  } else if (g_stroking) {
+    for (const ImVec2& p : ctx.pointer_path) {
+      ImVec2 q = local(p);
+      const ImVec2& last = g_stroke.back();
+      if (std::abs(q.x - last.x) + std::abs(q.y - last.y) >= 1.0f) g_stroke.push_back(q);
+    }
+    if (!io.MouseDown[0]) {
+      g_stroking = false;
+      if (finished) *finished = g_stroke;
+      g_stroke.clear();
+      done = true;
+    }
+  }
+  ImDrawList* draw = window->DrawList;
+  float rounding = 1.5f * ctx.metrics.px_per_mm;
+  draw->AddRectFilled(rect.Min, rect.Max, colors::kPanel, rounding);
+  draw->AddRect(rect.Min, rect.Max, colors::kBorder, rounding, 0, 2.0f);
+  // A faint 米 grid helps people place strokes.
+  ImVec2 c((rect.Min.x + rect.Max.x) * 0.5f, (rect.Min.y + rect.Max.y) * 0.5f);
+  draw->AddLine(ImVec2(rect.Min.x, c.y), ImVec2(rect.Max.x, c.y), colors::kSecondary, 2.0f);
+  draw->AddLine(ImVec2(c.x, rect.Min.y), ImVec2(c.x, rect.Max.y), colors::kSecondary, 2.0f);
+  float ink = 1.2f * ctx.metrics.px_per_mm;
+  auto draw_stroke = [&](const std::vector<ImVec2>& stroke) {
+    for (size_t i = 1; i < stroke.size(); ++i) {
+      draw->AddLine(ImVec2(rect.Min.x + stroke[i - 1].x, rect.Min.y + stroke[i - 1].y),
+                    ImVec2(rect.Min.x + stroke[i].x, rect.Min.y + stroke[i].y), colors::kText, ink);
+    }
+    if (stroke.size() == 1) {
+      draw->AddCircleFilled(ImVec2(rect.Min.x + stroke[0].x, rect.Min.y + stroke[0].y), ink * 0.5f,
+                            colors::kText);
+    }
+  };
+  for (const auto& stroke : strokes) draw_stroke(stroke);
+  if (g_stroking) draw_stroke(g_stroke);
+  return done;
 }
 
 void Gap(float n) { ImGui::Dummy(ImVec2(1, Ctx().metrics.gap * n)); }

@@ -56,6 +56,8 @@ struct WidgetContext {
   ImFont* body = nullptr;
   ImFont* title = nullptr;
   ImFont* display = nullptr;
+  // Every pointer position of this frame (InputLayer::FramePath), for the stroke pad.
+  std::vector<ImVec2> pointer_path;
 };
 void SetWidgetContext(WidgetContext* context);
 WidgetContext& Ctx();
@@ -82,6 +84,15 @@ bool Field(std::string_view id, std::string_view label, std::string_view value, 
 
 // Vertical gap of n × the standard gap.
 void Gap(float n = 1.0f);
+
+// A handwriting pad: a framed square where a finger writes. Draws the finished
+// `strokes` and the one in progress (pad-local coordinates). Returns true on the frame
+// a stroke ends, with its points in `finished` (pad-local). Recorded under `id`, so a
+// UI script can `draw` recorded strokes onto it.
+bool StrokePad(std::string_view id, ImVec2 size, const std::vector<std::vector<ImVec2>>& strokes,
+               std::vector<ImVec2>* finished);
+// Drops a stroke in progress (the session ended mid-stroke).
+void ResetStrokePad();
 
 // Records a free-standing rectangle drawn by a screen (e.g. a QR code) under `id`.
 void RecordRect(std::string_view id, std::string_view label, ImVec2 min, ImVec2 max);

@@ -1,0 +1,182 @@
+#include "ime/pinyin_input.h"
+
+#include <rime_api.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace yimen::ime {
+namespace {
+
+namespace fs = std::filesystem;
+
+RimeApi* Api() { return rime_get_api(); }
+
+// Rime's setup() starts its logging and may run once per process.
+bool g_setup_done = false;
+
+std::string PickRuntimeParent(const std::string& wanted) {
+  if (!wanted.empty()) return wanted;
+  if (access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  std::error_code ec;
+  return fs::temp_directory_path(ec).string();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PinyinInput>> PinyinInput::Open(PinyinOptions options) {
+  std::unique_ptr<PinyinInput> input(new PinyinInput());
+  input->m_options = std::move(options);
+  if (!fs::exists(input->m_options.shared_data_dir + "/build/luna_pinyin_simp.prism.bin")) {
+    return MakeError(ErrorKind::kUnavailable, "Rime's luna_pinyin_simp data is missing under " +
+                                                  input->m_options.shared_data_dir +
+                                                  " (package rime-data-luna-pinyin)");
+  }
+  std::string parent = PickRuntimeParent(input->m_options.runtime_dir);
+  std::string tmpl = parent + "/yimen-rime-XXXXXX";
+  if (!mkdtemp(tmpl.data())) {
+    return MakeError(ErrorKind::kUnavailable, "cannot make a private directory in " + parent);
+  }
+  input->m_user_dir = tmpl;  // mkdtemp makes it 0700
+  if (Status s = input->Start(); !s.ok()) return s.error();
+  return input;
+}
+
+PinyinInput::~PinyinInput() {
+  Stop();
+  std::error_code ec;
+  if (!m_user_dir.empty()) fs::remove_all(m_user_dir, ec);
+}
+
+Status PinyinInput::Start() {
+  RimeApi* api = Api();
+  RIME_STRUCT(RimeTraits, traits);
+  traits.shared_data_dir = m_options.shared_data_dir.c_str();
+  traits.user_data_dir = m_user_dir.c_str();
+  traits.distribution_name = "Yimen";
+  traits.distribution_code_name = "yimen";
+  traits.distribution_version = "1";
+  traits.app_name = "rime.yimen";
+  traits.min_log_level = 3;  // FATAL only: Rime's warnings are noise on a kiosk console
+  traits.log_dir = m_user_dir.c_str();
+  if (!g_setup_done) {
+    api->setup(&traits);
+    g_setup_done = true;
+  }
+  api->initialize(&traits);
+  m_started = true;
+  RimeSessionId session = api->create_session();
+  if (!session) return MakeError(ErrorKind::kUnavailable, "Rime would not open a session");
+  m_session = session;
+  if (!api->select_schema(session, "luna_pinyin_simp")) {
+    return MakeError(ErrorKind::kUnavailable, "Rime has no luna_pinyin_simp schema");
+  }
+  m_stale = true;
+  return Status::Ok();
+}
+
+void PinyinInput::Stop() {
+  if (!m_started) return;
+  RimeApi* api = Api();
+  if (m_session) api->destroy_session(m_session);
+  m_session = 0;
+  api->finalize();
+  m_started = false;
+  m_candidates.clear();
+  m_rime_index.clear();
+}
+
+bool PinyinInput::Key(char letter) {
+  bool ok = (letter >= 'a' && letter <= 'z') || letter == '\'';
+  if (!ok || !m_session) return false;
+  Api()->process_key(m_session, letter, 0);
+  m_stale = true;
+  return true;
+}
+
+bool PinyinInput::Backspace() {
+  if (!Composing()) return false;
+  Api()->process_key(m_session, 0xff08 /* XK_BackSpace */, 0);
+  m_stale = true;
+  return true;
+}
+
+bool PinyinInput::Composing() const {
+  if (!m_session) return false;
+  const char* input = Api()->get_input(m_session);
+  return input && *input;
+}
+
+std::string PinyinInput::Preedit() const {
+  if (!m_session) return "";
+  RIME_STRUCT(RimeContext, ctx);
+  std::string out;
+  if (Api()->get_context(m_session, &ctx)) {
+    if (ctx.composition.preedit) out = ctx.composition.preedit;
+    Api()->free_context(&ctx);
+  }
+  return out;
+}
+
+void PinyinInput::Refresh() {
+  m_candidates.clear();
+  m_rime_index.clear();
+  if (!m_session || !Composing()) return;
+  RimeCandidateListIterator it = {};
+  if (!Api()->candidate_list_begin(m_session, &it)) return;
+  size_t index = 0;
+  while (Api()->candidate_list_next(&it) && m_candidates.size() < 60) {
+    std::string text = it.candidate.text ? it.candidate.text : "";
+    if (!text.empty() && (!m_options.can_show || m_options.can_show(text))) {
+      m_candidates.push_back(std::move(text));
+      m_rime_index.push_back(index);
+    }
+    ++index;
+    if (index > 400) break;  // rare-character tails are never worth paging through
+  }
+  Api()->candidate_list_end(&it);
+}
+
+const std::vector<std::string>& PinyinInput::Candidates(size_t limit) {
+  if (m_stale) {
+    Refresh();
+    m_stale = false;
+  }
+  if (m_candidates.size() > limit) {
+    m_candidates.resize(limit);
+    m_rime_index.resize(limit);
+  }
+  return m_candidates;
+}
+
+std::string PinyinInput::Select(size_t index) {
+  Candidates();
+  if (index >= m_rime_index.size()) return "";
+  Api()->select_candidate(m_session, m_rime_index[index]);
+  m_stale = true;
+  std::string committed;
+  RIME_STRUCT(RimeCommit, commit);
+  if (Api()->get_commit(m_session, &commit)) {
+    if (commit.text) committed = commit.text;
+    Api()->free_commit(&commit);
+  }
+  return committed;
+}
+
+void PinyinInput::Clear() {
+  if (m_session) Api()->clear_composition(m_session);
+  m_stale = true;
+}
+
+Status PinyinInput::WipeUserData() {
+  Stop();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(m_user_dir, ec)) fs::remove_all(entry.path(), ec);
+  if (ec) return MakeError(ErrorKind::kInternal, "cannot wipe " + m_user_dir + ": " + ec.message());
+  return Start();
+}
+
+}  // namespace yimen::ime

@@ -1,0 +1,74 @@
+// On-screen pinyin input through librime with the luna_pinyin_simp schema (the
+// default luna_pinyin gives Traditional characters, TRAPS.md). No ImGui here: the
+// keyboard screen feeds letters in and draws what Candidates() returns.
+//
+// Privacy: Rime learns from what is typed (its user dictionary). The kiosk serves a
+// different resident every few minutes, so Rime's user directory is private (0700),
+// memory-backed where possible (/dev/shm), and WipeUserData() deletes it and restarts
+// Rime at every session end: one resident's words never become the next one's
+// candidates. Rime runs in-process: one PinyinInput per process, UI thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+
+namespace yimen::ime {
+
+struct PinyinOptions {
+  std::string shared_data_dir = "/usr/share/rime-data";
+  // Parent for the private user directory; "" = /dev/shm if writable, else the
+  // system temp directory. A fresh, unique directory is made inside it.
+  std::string runtime_dir;
+  // Candidates the caller cannot show (a font without the glyph) are skipped.
+  std::function<bool(const std::string&)> can_show;
+};
+
+class PinyinInput {
+ public:
+  // Starts Rime with a fresh private user directory and opens a session on
+  // luna_pinyin_simp. kUnavailable when Rime or its data is missing.
+  static Result<std::unique_ptr<PinyinInput>> Open(PinyinOptions options);
+  ~PinyinInput();
+  PinyinInput(const PinyinInput&) = delete;
+  PinyinInput& operator=(const PinyinInput&) = delete;
+
+  // A letter a-z or the syllable separator '\''. Returns false for anything else.
+  bool Key(char letter);
+  // Deletes the last letter of the composition. False when there is none.
+  bool Backspace();
+  // The composition as Rime segments it ("ou yang"); "" when not composing.
+  std::string Preedit() const;
+  bool Composing() const;
+  // The drawable candidates, best first (at most `limit`). Cached until the next key.
+  const std::vector<std::string>& Candidates(size_t limit = 60);
+  // Chooses candidate `index` of Candidates(). Returns the text to commit ("" while
+  // Rime still composes the rest, e.g. after picking the first word of a phrase).
+  std::string Select(size_t index);
+  // Drops the composition (the resident tapped another field).
+  void Clear();
+  // Ends Rime, deletes the user directory with everything Rime learnt, and starts
+  // again with an empty one. Called at every session end.
+  Status WipeUserData();
+  // The private directory Rime writes to (tests scan it).
+  const std::string& UserDir() const { return m_user_dir; }
+
+ private:
+  PinyinInput() = default;
+  Status Start();
+  void Stop();
+  void Refresh();
+
+  PinyinOptions m_options;
+  std::string m_user_dir;
+  uintptr_t m_session = 0;
+  bool m_started = false;
+  bool m_stale = true;
+  std::vector<std::string> m_candidates;   // drawable ones
+  std::vector<size_t> m_rime_index;        // their index in Rime's full list
+};
+
+}  // namespace yimen::ime

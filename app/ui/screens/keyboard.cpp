@@ -1,0 +1,200 @@
+// The on-screen keyboard for text fields, drawn in a screen's footer: a candidate bar
+// over pinyin letter keys, a handwriting pad, or digits and address words. Keys emit
+// intents; the KioskApp turns them into Rime or zinnia calls (kiosk_app.cpp).
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+namespace {
+
+constexpr int kCandidatesPerPage = 4;
+
+float KeyWidth(float avail, const Metrics& m, int keys) {
+  return (avail - m.gap * static_cast<float>(keys - 1)) / static_cast<float>(keys);
+}
+
+void CandidateBar(const ViewModel& view, float key_w, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const ImeState& ime = view.session->ime;
+  float avail = ImGui::GetContentRegionAvail().x;
+  // Left: what is being spelled, or a hint when nothing is.
+  float left_w = key_w * 2 + m.gap;
+  {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    std::string text = !ime.preedit.empty() ? ime.preedit
+                       : ime.mode == ImeMode::kHandwriting && ime.candidates.empty()
+                           ? view.Tr("keyboard.handwriting_hint")
+                       : ime.candidates.empty() && ime.mode == ImeMode::kPinyin
+                           ? view.Tr("keyboard.pinyin_hint")
+                           : std::string();
+    ImGui::BeginGroup();
+    ImGui::Dummy(ImVec2(left_w, 1));
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + (m.button_h - Ctx().body->FontSize * 2.3f) * 0.5f));
+    Paragraph(text, Ctx().body, ime.preedit.empty() ? colors::kMuted : colors::kPrimary, left_w);
+    ImGui::SetCursorScreenPos(p);
+    ImGui::Dummy(ImVec2(left_w, m.button_h));
+    ImGui::EndGroup();
+  }
+  size_t count = ime.candidates.size();
+  size_t pages = (count + kCandidatesPerPage - 1) / kCandidatesPerPage;
+  size_t page = std::min(ime.page, pages == 0 ? 0 : pages - 1);
+  float nav_w = key_w;
+  float cand_w = (avail - left_w - 2 * nav_w - m.gap * (kCandidatesPerPage + 2)) / kCandidatesPerPage;
+  for (int i = 0; i < kCandidatesPerPage; ++i) {
+    ImGui::SameLine();
+    size_t index = page * kCandidatesPerPage + static_cast<size_t>(i);
+    if (index >= count) {
+      ImGui::Dummy(ImVec2(cand_w, m.button_h));
+      continue;
+    }
+    if (TouchButton(ime.candidates[index], ImVec2(cand_w, m.button_h), ButtonStyle::kChoice, true,
+                    "cand:" + std::to_string(index))) {
+      out->push_back({Intent::Kind::kImeCandidate, "", "", static_cast<int>(index)});
+    }
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("keyboard.prev_page"), ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary,
+                  page > 0, "cand:prev")) {
+    out->push_back({Intent::Kind::kImePage, "", "", -1});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("keyboard.next_page"), ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary,
+                  page + 1 < pages, "cand:next")) {
+    out->push_back({Intent::Kind::kImePage, "", "", 1});
+  }
+}
+
+void LetterRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  static const char* kRows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  for (int r = 0; r < 3; ++r) {
+    std::string_view row = kRows[r];
+    // Rows 2 and 3 are indented by half a key, like the keyboards people know.
+    float indent = r == 0 ? 0 : (key_w + m.gap) * 0.5f;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + indent);
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) ImGui::SameLine();
+      std::string letter(1, row[i]);
+      if (TouchButton(letter, ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true, "key:" + letter)) {
+        out->push_back({Intent::Kind::kImeLetter, "", letter});
+      }
+    }
+    if (r == 2) {
+      ImGui::SameLine();
+      float w = ImGui::GetContentRegionAvail().x;
+      if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, true,
+                      "key:delete")) {
+        out->push_back({Intent::Kind::kImeBackspace});
+      }
+    }
+  }
+}
+
+void HandwritingArea(const ViewModel& view, float key_w, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const ImeState& ime = view.session->ime;
+  float pad_h = 3 * m.button_h + 2 * m.gap;
+  float avail = ImGui::GetContentRegionAvail().x;
+  float pad_w = std::min(avail - 3 * key_w - m.gap, pad_h * 1.6f);
+  std::vector<ImVec2> finished;
+  if (StrokePad("pad", ImVec2(pad_w, pad_h), ime.strokes, &finished)) {
+    Intent intent(Intent::Kind::kStrokeDone);
+    intent.points = std::move(finished);
+    intent.area = ImVec2(pad_w, pad_h);
+    out->push_back(std::move(intent));
+  }
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  float side_w = ImGui::GetContentRegionAvail().x;
+  if (TouchButton(view.Tr("keyboard.rewrite"), ImVec2(side_w, m.button_h), ButtonStyle::kSecondary,
+                  !ime.strokes.empty(), "key:rewrite")) {
+    out->push_back({Intent::Kind::kStrokesClear});
+  }
+  if (TouchButton(view.Tr("keypad.delete"), ImVec2(side_w, m.button_h), ButtonStyle::kSecondary, true,
+                  "key:delete")) {
+    out->push_back({Intent::Kind::kImeBackspace});
+  }
+  ImGui::Dummy(ImVec2(side_w, m.button_h));
+  ImGui::EndGroup();
+}
+
+void DigitRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  static const char* kDigits[10] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
+  // The words an address needs after its numbers.
+  static const char* kWords[10] = {"号", "栋", "单元", "室", "楼", "层", "村", "组", "路", "-"};
+  for (const auto* row : {kDigits, kWords}) {
+    for (int i = 0; i < 10; ++i) {
+      if (i) ImGui::SameLine();
+      if (TouchButton(row[i], ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true,
+                      std::string("key:") + row[i])) {
+        out->push_back({Intent::Kind::kImeLetter, "", row[i]});
+      }
+    }
+  }
+  float w = ImGui::GetContentRegionAvail().x;
+  ImGui::Dummy(ImVec2(w - key_w * 3 - m.gap, m.button_h));
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("keypad.delete"), ImVec2(key_w * 3 + m.gap * 2, m.button_h),
+                  ButtonStyle::kSecondary, true, "key:delete")) {
+    out->push_back({Intent::Kind::kImeBackspace});
+  }
+}
+
+}  // namespace
+
+bool UsesTextKeyboard(FieldType type) {
+  return type == FieldType::kText || type == FieldType::kChineseName;
+}
+
+int TextKeyboardRows() { return 5; }
+
+void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const ImeState& ime = view.session->ime;
+  float avail = ImGui::GetContentRegionAvail().x;
+  float key_w = KeyWidth(avail, m, 10);
+  ImeMode mode = ime.mode;
+  if (mode == ImeMode::kPinyin && !view.has_pinyin) mode = ImeMode::kHandwriting;
+  if (mode == ImeMode::kDigits && type == FieldType::kChineseName) mode = ImeMode::kPinyin;
+
+  CandidateBar(view, key_w, out);
+  switch (mode) {
+    case ImeMode::kPinyin: LetterRows(view, key_w, out); break;
+    case ImeMode::kHandwriting: HandwritingArea(view, key_w, out); break;
+    case ImeMode::kDigits: DigitRows(view, key_w, out); break;
+  }
+  // Bottom row: input modes, then "done".
+  struct ModeButton {
+    ImeMode mode;
+    const char* key;
+    bool shown;
+  };
+  const ModeButton modes[3] = {
+      {ImeMode::kPinyin, "keyboard.pinyin", view.has_pinyin},
+      {ImeMode::kHandwriting, "keyboard.handwriting", view.has_handwriting},
+      {ImeMode::kDigits, "keyboard.digits", type != FieldType::kChineseName},
+  };
+  float mode_w = key_w * 2 + m.gap;
+  bool first = true;
+  for (const ModeButton& b : modes) {
+    if (!b.shown) continue;
+    if (!first) ImGui::SameLine();
+    first = false;
+    if (TouchButton(view.Tr(b.key), ImVec2(mode_w, m.button_h),
+                    mode == b.mode ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    std::string("mode:") + b.key)) {
+      out->push_back({Intent::Kind::kImeMode, "", "", static_cast<int>(b.mode)});
+    }
+  }
+  if (!first) ImGui::SameLine();
+  if (TouchButton(view.Tr("keypad.done"), ImVec2(ImGui::GetContentRegionAvail().x, m.button_h),
+                  ButtonStyle::kPrimary, true, "key:done")) {
+    out->push_back({Intent::Kind::kKeyDone});
+  }
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,145 @@
+// Pinyin through the real librime and luna_pinyin_simp data (no mocks: the resident
+// types through exactly this).
+#include "ime/pinyin_input.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace yimen::ime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<PinyinInput> OpenOrDie(PinyinOptions options = {}) {
+  auto input = PinyinInput::Open(std::move(options));
+  EXPECT_TRUE(input.ok()) << (input.ok() ? "" : input.error().message);
+  return input.ok() ? std::move(*input) : nullptr;
+}
+
+void TypeLetters(PinyinInput& input, const std::string& letters) {
+  for (char c : letters) ASSERT_TRUE(input.Key(c)) << c;
+}
+
+size_t IndexOf(const std::vector<std::string>& v, const std::string& s) {
+  return static_cast<size_t>(std::find(v.begin(), v.end(), s) - v.begin());
+}
+
+// Every byte of every file below `dir`, concatenated.
+std::string ReadTree(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
+
+TEST(PinyinInput, OuyangOffersTheSurnameInSimplifiedCharacters) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  TypeLetters(*input, "ouyang");
+  EXPECT_EQ(input->Preedit(), "ou yang");
+  const auto& candidates = input->Candidates(10);
+  ASSERT_FALSE(candidates.empty());
+  size_t at = IndexOf(candidates, "欧阳");
+  ASSERT_LT(at, candidates.size()) << "欧阳 not among the first candidates";
+  EXPECT_EQ(input->Select(at), "欧阳");
+  EXPECT_FALSE(input->Composing());
+}
+
+TEST(PinyinInput, GivesSimplifiedNotTraditional) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  TypeLetters(*input, "yinhang");
+  const auto& candidates = input->Candidates(5);
+  EXPECT_LT(IndexOf(candidates, "银行"), candidates.size());
+  EXPECT_EQ(IndexOf(candidates, "銀行"), candidates.size());
+}
+
+TEST(PinyinInput, BackspaceEditsTheCompositionAndClearEndsIt) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  TypeLetters(*input, "wangx");
+  EXPECT_TRUE(input->Backspace());
+  EXPECT_EQ(input->Preedit(), "wang");
+  input->Clear();
+  EXPECT_FALSE(input->Composing());
+  EXPECT_TRUE(input->Candidates().empty());
+  EXPECT_FALSE(input->Backspace());
+  EXPECT_FALSE(input->Key('A'));
+  EXPECT_FALSE(input->Key('1'));
+}
+
+TEST(PinyinInput, DropsCandidatesTheCallerCannotShow) {
+  PinyinOptions options;
+  options.can_show = [](const std::string& text) { return text.find("欧") == std::string::npos; };
+  auto input = OpenOrDie(options);
+  ASSERT_TRUE(input);
+  TypeLetters(*input, "ou");
+  const auto& candidates = input->Candidates(30);
+  ASSERT_FALSE(candidates.empty());
+  for (const std::string& c : candidates) EXPECT_EQ(c.find("欧"), std::string::npos) << c;
+  // Selecting by our index picks the right Rime candidate despite the gaps.
+  std::string first = candidates[0];
+  EXPECT_EQ(input->Select(0), first);
+}
+
+TEST(PinyinInput, WipeForgetsWhatTheLastResidentTyped) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  // A rare pairing Rime ranks low at first: picking it teaches the user dictionary.
+  TypeLetters(*input, "zhangyan");
+  auto before = input->Candidates(60);
+  // The lowest-ranked whole phrase (two BMP characters, six bytes of UTF-8).
+  size_t rare_at = before.size();
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (before[i].size() == 6) rare_at = i;
+  }
+  ASSERT_LT(rare_at, before.size());
+  ASSERT_GT(rare_at, 0u);
+  std::string rare = before[rare_at];
+  EXPECT_EQ(input->Select(rare_at), rare);
+  TypeLetters(*input, "zhangyan");
+  auto learnt = input->Candidates(60);
+  size_t learnt_at = IndexOf(learnt, rare);
+  ASSERT_LT(learnt_at, rare_at) << "Rime should have learnt " << rare;
+
+  ASSERT_TRUE(input->WipeUserData().ok());
+  EXPECT_FALSE(input->Composing());
+  TypeLetters(*input, "zhangyan");
+  auto after = input->Candidates(60);
+  EXPECT_EQ(after, before) << "the next resident must see the untrained order";
+  // Nothing of it is left on disk either.
+  input->Clear();
+  ASSERT_TRUE(input->WipeUserData().ok());
+  EXPECT_EQ(ReadTree(input->UserDir()).find(rare), std::string::npos);
+}
+
+TEST(PinyinInput, KeepsItsUserDirectoryPrivateAndRemovesIt) {
+  std::string dir;
+  {
+    auto input = OpenOrDie();
+    ASSERT_TRUE(input);
+    dir = input->UserDir();
+    ASSERT_TRUE(fs::is_directory(dir));
+    auto perms = fs::status(dir).permissions();
+    EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  }
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST(PinyinInput, SaysWhatIsMissing) {
+  PinyinOptions options;
+  options.shared_data_dir = "/nonexistent/rime";
+  auto input = PinyinInput::Open(options);
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().message.find("rime-data-luna-pinyin"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace yimen::ime
