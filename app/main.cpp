@@ -50,13 +50,16 @@ struct Flags {
   bool version = false;
   float screen_inches = 21.5f;
   int exit_after_ms = -1;
+  int idle_s = 90;
+  int idle_countdown_s = 30;
 };
 
 void PrintUsage() {
   std::fprintf(stderr,
                "usage: yimen-kiosk [--data-dir DIR] [--assets DIR] [--kiosk] [--landscape]\n"
                "                   [--screen-inches N] [--headless] [--script FILE]\n"
-               "                   [--screenshots DIR] [--exit-after-ms N] [--version]\n");
+               "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
+               "                   [--idle-countdown N] [--version]\n");
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
@@ -79,6 +82,8 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--screenshots") { auto v = value("--screenshots"); if (!v) return false; flags->screenshots = v; }
     else if (arg == "--screen-inches") { auto v = value("--screen-inches"); if (!v) return false; flags->screen_inches = std::stof(v); }
     else if (arg == "--exit-after-ms") { auto v = value("--exit-after-ms"); if (!v) return false; flags->exit_after_ms = std::stoi(v); }
+    else if (arg == "--idle-seconds") { auto v = value("--idle-seconds"); if (!v) return false; flags->idle_s = std::max(1, std::stoi(v)); }
+    else if (arg == "--idle-countdown") { auto v = value("--idle-countdown"); if (!v) return false; flags->idle_countdown_s = std::max(1, std::stoi(v)); }
     else if (arg == "--help" || arg == "-h") { PrintUsage(); std::exit(0); }
     else {
       std::fprintf(stderr, "yimen-kiosk: unknown flag %s\n", arg.c_str());
@@ -170,8 +175,11 @@ int main(int argc, char** argv) {
   // Declared before the app, so they outlive it (its destructor wipes Rime's data).
   std::unique_ptr<yimen::ime::PinyinInput> pinyin;
   std::unique_ptr<yimen::ime::Handwriting> handwriting;
-  yimen::ui::KioskApp app(yimen::ui::KioskApp::Deps{&catalog.value(), &strings.value(), store->get(),
-                                                     atlas->get(), metrics});
+  yimen::ui::KioskApp::Deps deps{&catalog.value(), &strings.value(), store->get(), atlas->get(),
+                                 metrics};
+  deps.idle_s = flags.idle_s;
+  deps.countdown_s = flags.idle_countdown_s;
+  yimen::ui::KioskApp app(deps);
   // Every character the catalog and the strings use, before the first frame.
   (*atlas)->Want(app.InitialCodepoints());
   yimen::platform::FontSizes sizes{metrics.body_px, metrics.title_px, metrics.display_px};
@@ -195,7 +203,11 @@ int main(int argc, char** argv) {
     int64_t cpu0 = yimen::platform::ThreadCpuMicros();
     recorder.BeginFrame();
     ImGui::NewFrame();
-    for (auto& ev : input.TakeText()) app.OnText(ev);
+    auto typed = input.TakeText();
+    if (!typed.empty() || !input.FramePath().empty()) {
+      app.NoteActivity(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+    }
+    for (auto& ev : typed) app.OnText(ev);
     app.SetPointerPath(input.FramePath());
     app.Frame(&recorder);
     ImGui::Render();
@@ -210,6 +222,24 @@ int main(int argc, char** argv) {
     host.recorder = &recorder;
     host.input = &input;
     host.base_dir = std::filesystem::path(flags.script).parent_path().string();
+    host.scan = [&](const std::string& needle) {
+      // Every file the kiosk or Rime may have written: the data directory and Rime's
+      // private user directory.
+      std::vector<std::string> roots = {flags.data_dir};
+      if (pinyin) roots.push_back(pinyin->UserDir());
+      std::vector<std::string> hits;
+      for (const std::string& root : roots) {
+        std::error_code ec;
+        for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+          if (!it->is_regular_file()) continue;
+          std::ifstream in(it->path(), std::ios::binary);
+          std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          if (bytes.find(needle) != std::string::npos) hits.push_back(it->path().string());
+        }
+      }
+      return hits;
+    };
     host.screenshot = [&](const std::string& name) -> yimen::Status {
       if (flags.screenshots.empty()) return yimen::Status::Ok();
       char prefix[16];
@@ -264,8 +294,14 @@ int main(int argc, char** argv) {
 
     bool busy = frames_to_draw > 0 || input.HasPending() || (*atlas)->NeedsGrow() ||
                 (runner && runner->WantsFrames() && runner->SleepHintMs(now_ms) == 0);
+    app.Tick(now_ms);
+    if (app.TakeDirty()) frames_to_draw = std::max(frames_to_draw, 2);
+    busy = busy || frames_to_draw > 0;
     int timeout_ms = busy ? 0 : app.WakeInMs();
-    if (runner && !busy && runner->WantsFrames()) timeout_ms = static_cast<int>(runner->SleepHintMs(now_ms));
+    if (runner && !busy && runner->WantsFrames()) {
+      int hint = static_cast<int>(runner->SleepHintMs(now_ms));
+      timeout_ms = timeout_ms < 0 ? hint : std::min(timeout_ms, hint);
+    }
     if (flags.exit_after_ms >= 0) {
       int left = std::max<int>(0, static_cast<int>(flags.exit_after_ms - now_ms));
       timeout_ms = timeout_ms < 0 ? left : std::min(timeout_ms, left);

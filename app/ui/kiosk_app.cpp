@@ -155,8 +155,96 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kReview: DrawReviewScreen(view, &intents); break;
     case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
   }
+  if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
   for (const Intent& intent : intents) Apply(intent);
+}
+
+bool KioskApp::SessionActive() const {
+  return m_screen != Screen::kHome || !m_session.service_code.empty();
+}
+
+void KioskApp::NoteActivity(int64_t now_ms) {
+  m_now_ms = std::max(m_now_ms, now_ms);
+  m_last_activity_ms = m_now_ms;
+  if (m_shown_seconds_left >= 0) {
+    m_shown_seconds_left = -1;
+    m_dirty = true;
+  }
+}
+
+int KioskApp::IdleSecondsLeft() const {
+  if (!SessionActive()) return -1;
+  int64_t idle_ms = m_now_ms - m_last_activity_ms;
+  int64_t start_ms = static_cast<int64_t>(m_deps.idle_s) * 1000;
+  if (idle_ms < start_ms) return -1;
+  int64_t left_ms = static_cast<int64_t>(m_deps.countdown_s) * 1000 - (idle_ms - start_ms);
+  return left_ms <= 0 ? 0 : static_cast<int>((left_ms + 999) / 1000);
+}
+
+void KioskApp::Tick(int64_t now_ms) {
+  m_now_ms = std::max(m_now_ms, now_ms);
+  if (!SessionActive()) {
+    m_last_activity_ms = m_now_ms;
+    m_shown_seconds_left = -1;
+    return;
+  }
+  int left = IdleSecondsLeft();
+  if (left == 0) {
+    // Nobody answered: everything this resident entered goes, and the next one
+    // starts from the home screen.
+    EndSession();
+    ++m_idle_wipes;
+    if (m_deps.store) (void)m_deps.store->AppendAudit("system", "session.idle_wipe", "");
+    m_last_activity_ms = m_now_ms;
+    m_shown_seconds_left = -1;
+    return;
+  }
+  if (left != m_shown_seconds_left) {
+    m_shown_seconds_left = left;
+    m_dirty = true;  // redraw the countdown once a second
+  }
+}
+
+int KioskApp::WakeInMs() const {
+  if (!SessionActive()) return -1;
+  int64_t idle_ms = m_now_ms - m_last_activity_ms;
+  int64_t start_ms = static_cast<int64_t>(m_deps.idle_s) * 1000;
+  if (idle_ms < start_ms) return static_cast<int>(start_ms - idle_ms);
+  int64_t into = idle_ms - start_ms;
+  return static_cast<int>(1000 - into % 1000);  // next second of the countdown
+}
+
+void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::SetNextWindowFocus();
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+  ImGui::Begin("idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoSavedSettings);
+  float panel_w = io.DisplaySize.x - 2 * m.margin;
+  float panel_h = m.title_px * 1.7f + m.body_px * 1.7f + m.button_h + 5 * m.gap;
+  ImVec2 p0(m.margin, (io.DisplaySize.y - panel_h) * 0.4f);
+  ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + panel_w, p0.y + panel_h),
+                                            colors::kPanel, 3.0f * m.px_per_mm);
+  ImGui::SetCursorScreenPos(ImVec2(p0.x + m.gap * 2, p0.y + m.gap * 2));
+  ImGui::BeginGroup();
+  float inner_w = panel_w - m.gap * 4;
+  Paragraph(view.Tr("idle.question"), Ctx().title, colors::kText, inner_w);
+  Paragraph(view.Fmt("idle.countdown", {{"seconds", std::to_string(IdleSecondsLeft())}}),
+            Ctx().body, colors::kError, inner_w);
+  Gap(1);
+  if (TouchButton(view.Tr("idle.continue"), ImVec2(inner_w, m.button_h), ButtonStyle::kPrimary, true,
+                  "idle:continue")) {
+    out->push_back({Intent::Kind::kStillHere});
+  }
+  ImGui::EndGroup();
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
 }
 
 std::string* KioskApp::ValueSlot(const std::string& key) {
@@ -394,6 +482,9 @@ void KioskApp::Apply(const Intent& intent) {
       }
       return;
     }
+    case Intent::Kind::kStillHere:
+      NoteActivity(m_now_ms);
+      return;
     case Intent::Kind::kStrokesClear:
       m_session.ime.strokes.clear();
       m_session.ime.candidates.clear();

@@ -47,6 +47,7 @@ struct Intent {
     kImeMode,        // index: ImeMode
     kStrokeDone,     // points: a handwriting stroke, pad-local
     kStrokesClear,   // start the character again
+    kStillHere,      // "还需要更多时间" on the idle countdown
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -125,6 +126,10 @@ class KioskApp {
     Metrics metrics;
     ime::PinyinInput* pinyin = nullptr;       // nullptr: no pinyin keyboard
     ime::Handwriting* handwriting = nullptr;  // nullptr: no handwriting pad
+    // A resident who walks away: after idle_s without a touch a countdown of
+    // countdown_s asks "还需要更多时间吗？", then the session is wiped.
+    int idle_s = 90;
+    int countdown_s = 30;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -143,8 +148,16 @@ class KioskApp {
   void OnText(const platform::TextEvent& event);
   // True once after anything changed that must be drawn.
   bool TakeDirty();
+  // The loop's clock, every iteration: runs the idle countdown and the wipe.
+  void Tick(int64_t now_ms);
+  // A touch, a key or typed text: the resident is still here.
+  void NoteActivity(int64_t now_ms);
   // Milliseconds until the app next needs a frame on its own (-1: never).
-  int WakeInMs() const { return -1; }
+  int WakeInMs() const;
+  // Seconds left on the idle countdown, or -1 when it is not showing.
+  int IdleSecondsLeft() const;
+  // How many sessions the idle timer has wiped (for tests and the audit).
+  int64_t IdleWipes() const { return m_idle_wipes; }
   // Wipes the resident's session (memory zeroed) and returns to the home screen.
   void EndSession();
 
@@ -165,7 +178,14 @@ class KioskApp {
   void RefreshPinyin();
   void InsertIntoFocused(const std::string& text);
 
+  bool SessionActive() const;
+  void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
+
   Deps m_deps;
+  int64_t m_now_ms = 0;
+  int64_t m_last_activity_ms = 0;
+  int m_shown_seconds_left = -1;
+  int64_t m_idle_wipes = 0;
   Screen m_screen = Screen::kHome;
   Session m_session;
   Language m_language = Language::kZhCN;

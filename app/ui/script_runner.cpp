@@ -63,6 +63,7 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "bench_frames") step.op = ScriptStep::Op::kBenchFrames;
     else if (cmd == "log") step.op = ScriptStep::Op::kLog;
     else if (cmd == "draw") step.op = ScriptStep::Op::kDraw;
+    else if (cmd == "expect_clean") step.op = ScriptStep::Op::kExpectClean;
     else if (cmd == "keys") {
       // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
       if (arg.empty()) {
@@ -261,6 +262,17 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       bool hidden = false;
       const RecordedWidget* w = Find(step.arg, true, &hidden, false);
       if (w && !hidden) return fail("did not expect to see \"" + step.arg + "\"");
+      next();
+      return Status::Ok();
+    }
+    case Op::kExpectClean: {
+      if (!m_host.scan) return fail("expect_clean is not available here");
+      std::vector<std::string> hits = m_host.scan(step.arg);
+      if (!hits.empty()) {
+        std::string files;
+        for (const std::string& f : hits) files += "\n    " + f;
+        return fail("\"" + step.arg + "\" is still stored in:" + files);
+      }
       next();
       return Status::Ok();
     }

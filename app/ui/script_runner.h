@@ -20,7 +20,7 @@ namespace yimen::ui {
 struct ScriptStep {
   enum class Op {
     kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog, kDraw
+    kBenchFrames, kLog, kDraw, kExpectClean
   };
   Op op = Op::kLog;
   std::string arg;
@@ -36,6 +36,8 @@ struct ScriptHost {
   platform::InputLayer* input = nullptr;
   std::function<Status(const std::string& name)> screenshot;  // saves <dir>/<name>.png
   std::string base_dir;  // relative paths in the script (draw) are relative to this
+  // Files (data directory, input-method state) whose bytes contain the text.
+  std::function<std::vector<std::string>(const std::string& text)> scan;
   // Renders `frames` frames of the current screen and returns per-frame CPU microseconds
   // (UI build only) and wall microseconds (whole frame).
   std::function<void(int frames, std::vector<int64_t>* ui_cpu_us,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs one UI script against the real kiosk, headless, in a fresh data directory, then
 # checks the database holds exactly the expected applications and outbox rows.
-# usage: run_ui_script.sh KIOSK SCRIPT OUT_DIR EXPECTED_APPLICATIONS
+# usage: run_ui_script.sh KIOSK SCRIPT OUT_DIR EXPECTED_APPLICATIONS [KIOSK FLAGS...]
 set -euo pipefail
 kiosk=$1 script=$2 out=$3 expected=$4
+shift 4
 rm -rf "$out"
 mkdir -p "$out/data" "$out/screenshots"
-"$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" \
+"$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" "$@" \
   2> >(tee "$out/kiosk.log" >&2)
 apps=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications;")
 outbox=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM outbox;")
