@@ -346,6 +346,18 @@ int main(int argc, char** argv) {
     if (!input_methods_started) start_input_methods();
     if (frames_to_draw > 0) --frames_to_draw;
     if (app.TakeDirty()) frames_to_draw = std::max(frames_to_draw, 2);
+    // 长者模式 switched: the fonts change size, between frames.
+    {
+      const yimen::ui::Metrics& am = app.ActiveMetrics();
+      yimen::platform::FontSizes wanted{am.body_px, am.title_px, am.display_px};
+      if (wanted.body != sizes.body || wanted.title != sizes.title || wanted.display != sizes.display) {
+        sizes = wanted;
+        if (auto rebuilt = (*atlas)->Build(sizes); !rebuilt.ok()) return Fail(rebuilt.error().message);
+        std::fprintf(stderr, "glyphs: fonts rebuilt at %.0f/%.0f/%.0f px in %.1f ms\n", sizes.body,
+                     sizes.title, sizes.display, (*atlas)->Stats().build_ms);
+        frames_to_draw = std::max(frames_to_draw, 2);
+      }
+    }
     // Characters seen for the first time this frame: grow the atlas between frames.
     if ((*atlas)->NeedsGrow()) {
       if (auto grown = (*atlas)->Build(sizes); !grown.ok()) return Fail(grown.error().message);

@@ -96,6 +96,7 @@ std::string ViewModel::ValueOf(const std::string& key) const {
 }
 
 KioskApp::KioskApp(Deps deps) : m_deps(deps) {
+  m_elder_metrics = ComputeMetrics(deps.metrics.px_per_mm, true);
   m_widget_context.glyphs = deps.glyphs;
   m_widget_context.metrics = deps.metrics;
 }
@@ -115,7 +116,9 @@ ViewModel KioskApp::View() const {
   view.strings = m_deps.strings;
   view.language = m_language;
   view.session = &m_session;
-  view.metrics = &m_deps.metrics;
+  view.metrics = &ActiveMetrics();
+  view.elder = m_elder;
+  view.list_page = m_list_page;
   view.today = TodayLocal();
   view.has_pinyin = m_deps.pinyin != nullptr;
   view.has_handwriting = m_deps.handwriting != nullptr;
@@ -141,6 +144,7 @@ bool KioskApp::TakeDirty() {
 
 void KioskApp::Frame(WidgetRecorder* recorder) {
   m_widget_context.recorder = recorder;
+  m_widget_context.metrics = ActiveMetrics();
   m_widget_context.body = m_deps.glyphs->Body();
   m_widget_context.title = m_deps.glyphs->Title();
   m_widget_context.display = m_deps.glyphs->Display();
@@ -161,7 +165,8 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
 }
 
 bool KioskApp::SessionActive() const {
-  return m_screen != Screen::kHome || !m_session.service_code.empty();
+  return m_screen != Screen::kHome || !m_session.service_code.empty() || m_elder ||
+         m_language != Language::kZhCN;
 }
 
 void KioskApp::NoteActivity(int64_t now_ms) {
@@ -194,6 +199,10 @@ void KioskApp::Tick(int64_t now_ms) {
     // Nobody answered: everything this resident entered goes, and the next one
     // starts from the home screen.
     EndSession();
+    // The next resident starts in Chinese, normal size ("home" keeps them: the same
+    // person is still there).
+    m_elder = false;
+    m_language = Language::kZhCN;
     ++m_idle_wipes;
     if (m_deps.store) (void)m_deps.store->AppendAudit("system", "session.idle_wipe", "");
     m_last_activity_ms = m_now_ms;
@@ -330,6 +339,7 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     case Intent::Kind::kOpenServices:
       m_screen = Screen::kServices;
+      m_list_page = 0;
       return;
     case Intent::Kind::kOpenService:
       if (!m_deps.catalog->FindService(intent.key)) return;
@@ -482,6 +492,20 @@ void KioskApp::Apply(const Intent& intent) {
       }
       return;
     }
+    case Intent::Kind::kToggleElder:
+      m_elder = !m_elder;
+      // Elderly residents more often write than spell pinyin, and the pad's target is
+      // larger than a letter key: open text fields on handwriting.
+      if (m_elder && m_deps.handwriting) m_session.ime.mode = ImeMode::kHandwriting;
+      m_list_page = 0;
+      return;
+    case Intent::Kind::kSetLanguage:
+      m_language = intent.index == static_cast<int>(Language::kEn) ? Language::kEn : Language::kZhCN;
+      return;
+    case Intent::Kind::kPage:
+      if (intent.index > 0) ++m_list_page;
+      else if (m_list_page > 0) --m_list_page;
+      return;
     case Intent::Kind::kStillHere:
       NoteActivity(m_now_ms);
       return;
@@ -640,6 +664,7 @@ void KioskApp::EndSession() {
   }
   m_session = Session{};
   m_screen = Screen::kHome;
+  m_list_page = 0;
   m_dirty = true;
 }
 

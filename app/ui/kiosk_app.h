@@ -48,6 +48,9 @@ struct Intent {
     kStrokeDone,     // points: a handwriting stroke, pad-local
     kStrokesClear,   // start the character again
     kStillHere,      // "还需要更多时间" on the idle countdown
+    kToggleElder,    // 长者模式 on/off
+    kSetLanguage,    // index: Language
+    kPage,           // index: +1 / -1, the services list's page
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -103,6 +106,8 @@ struct ViewModel {
   const Session* session = nullptr;
   const Metrics* metrics = nullptr;
   CivilDate today;
+  bool elder = false;
+  size_t list_page = 0;  // the services list's page
   bool has_pinyin = false;
   bool has_handwriting = false;
 
@@ -148,6 +153,11 @@ class KioskApp {
   void OnText(const platform::TextEvent& event);
   // True once after anything changed that must be drawn.
   bool TakeDirty();
+  // The font sizes the current mode needs (elder mode is larger): when they differ
+  // from the atlas's, main rebuilds it between frames.
+  const Metrics& ActiveMetrics() const { return m_elder ? m_elder_metrics : m_deps.metrics; }
+  bool ElderMode() const { return m_elder; }
+  Language CurrentLanguage() const { return m_language; }
   // The loop's clock, every iteration: runs the idle countdown and the wipe.
   void Tick(int64_t now_ms);
   // A touch, a key or typed text: the resident is still here.
@@ -182,6 +192,9 @@ class KioskApp {
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   Deps m_deps;
+  Metrics m_elder_metrics;
+  bool m_elder = false;
+  size_t m_list_page = 0;
   int64_t m_now_ms = 0;
   int64_t m_last_activity_ms = 0;
   int m_shown_seconds_left = -1;

@@ -16,10 +16,11 @@ struct Metrics {
   float target_min = 0;     // any target ≥15 mm
   float gap = 0;            // ≥3 mm between targets
   float margin = 0;
+  bool elder = false;       // 长者模式: Han ≥10 mm, targets ≥25 mm
 };
 
-// Metrics for a panel with `px_per_mm` pixels per millimetre.
-Metrics ComputeMetrics(float px_per_mm);
+// Metrics for a panel with `px_per_mm` pixels per millimetre; `elder` for 长者模式.
+Metrics ComputeMetrics(float px_per_mm, bool elder = false);
 
 // Pixel pitch of a panel given its diagonal in inches and resolution.
 float PxPerMmFromDiagonal(float diagonal_inches, int width_px, int height_px);
@@ -30,16 +31,16 @@ constexpr uint32_t kBackground = 0xFFEEF3F7;  // warm paper (#F7F3EE)
 constexpr uint32_t kPanel = 0xFFFFFFFF;
 constexpr uint32_t kText = 0xFF1F1F1F;
 constexpr uint32_t kMuted = 0xFF4A4A4A;
-constexpr uint32_t kPrimary = 0xFF2A3FB8;     // civil-affairs red (#B83F2A)
-constexpr uint32_t kPrimaryPressed = 0xFF1A2A80;
+constexpr uint32_t kPrimary = 0xFF1B2A8C;     // civil-affairs red (#8C2A1B): white on it 8.5:1
+constexpr uint32_t kPrimaryPressed = 0xFF141F6A;  // #6A1F14
 constexpr uint32_t kOnPrimary = 0xFFFFFFFF;
 constexpr uint32_t kSecondary = 0xFFE3DDD5;
 constexpr uint32_t kSecondaryPressed = 0xFFC4BAAE;
 constexpr uint32_t kBorder = 0xFF9A8F85;
 constexpr uint32_t kFocus = 0xFFB86A1F;        // blue focus ring (#1F6AB8)
-constexpr uint32_t kError = 0xFF1C1CA8;        // dark red (#A81C1C)
+constexpr uint32_t kError = 0xFF16168E;        // dark red (#8E1616)
 constexpr uint32_t kErrorBg = 0xFFEDEDFB;
-constexpr uint32_t kOk = 0xFF2E7D32;
+constexpr uint32_t kOk = 0xFF1E5A1B;           // dark green (#1B5A1E)
 constexpr uint32_t kDisabled = 0xFFBDBDBD;
 }  // namespace colors
 

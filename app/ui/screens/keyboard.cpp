@@ -20,31 +20,35 @@ void CandidateBar(const ViewModel& view, float key_w, std::vector<Intent>* out) 
   const Metrics& m = *view.metrics;
   const ImeState& ime = view.session->ime;
   float avail = ImGui::GetContentRegionAvail().x;
-  // Left: what is being spelled, or a hint when nothing is.
-  float left_w = key_w * 2 + m.gap;
-  {
-    ImVec2 p = ImGui::GetCursorScreenPos();
-    std::string text = !ime.preedit.empty() ? ime.preedit
-                       : ime.mode == ImeMode::kHandwriting && ime.candidates.empty()
-                           ? view.Tr("keyboard.handwriting_hint")
-                       : ime.candidates.empty() && ime.mode == ImeMode::kPinyin
-                           ? view.Tr("keyboard.pinyin_hint")
-                           : std::string();
-    ImGui::BeginGroup();
-    ImGui::Dummy(ImVec2(left_w, 1));
-    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + (m.button_h - Ctx().body->FontSize * 2.3f) * 0.5f));
-    Paragraph(text, Ctx().body, ime.preedit.empty() ? colors::kMuted : colors::kPrimary, left_w);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float text_y = p.y + (m.button_h - Ctx().body->FontSize) * 0.5f;
+  if (ime.candidates.empty()) {
+    // Nothing to choose yet: one line saying what to do, the row keeps its height.
+    std::string hint = !ime.preedit.empty() ? ime.preedit
+                       : ime.mode == ImeMode::kHandwriting ? view.Tr("keyboard.handwriting_hint")
+                       : ime.mode == ImeMode::kPinyin      ? view.Tr("keyboard.pinyin_hint")
+                                                           : std::string();
+    ImGui::SetCursorScreenPos(ImVec2(p.x, text_y));
+    Label(hint, Ctx().body, ime.preedit.empty() ? colors::kMuted : colors::kPrimary);
     ImGui::SetCursorScreenPos(p);
-    ImGui::Dummy(ImVec2(left_w, m.button_h));
-    ImGui::EndGroup();
+    ImGui::Dummy(ImVec2(avail, m.button_h));
+    return;
+  }
+  // Left: the pinyin being spelled (handwriting has none).
+  float left_w = ime.preedit.empty() ? 0 : key_w * 2 + m.gap;
+  if (left_w > 0) {
+    ImGui::SetCursorScreenPos(ImVec2(p.x, text_y));
+    Label(ime.preedit, Ctx().body, colors::kPrimary);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + left_w + m.gap, p.y));
   }
   size_t count = ime.candidates.size();
   size_t pages = (count + kCandidatesPerPage - 1) / kCandidatesPerPage;
-  size_t page = std::min(ime.page, pages == 0 ? 0 : pages - 1);
-  float nav_w = key_w;
-  float cand_w = (avail - left_w - 2 * nav_w - m.gap * (kCandidatesPerPage + 2)) / kCandidatesPerPage;
+  size_t page = std::min(ime.page, pages - 1);
+  float nav_w = std::max(key_w, m.target_min);
+  float used = left_w > 0 ? left_w + m.gap : 0;
+  float cand_w = (avail - used - 2 * nav_w - m.gap * (kCandidatesPerPage + 1)) / kCandidatesPerPage;
   for (int i = 0; i < kCandidatesPerPage; ++i) {
-    ImGui::SameLine();
+    if (i) ImGui::SameLine();
     size_t index = page * kCandidatesPerPage + static_cast<size_t>(i);
     if (index >= count) {
       ImGui::Dummy(ImVec2(cand_w, m.button_h));
@@ -56,13 +60,12 @@ void CandidateBar(const ViewModel& view, float key_w, std::vector<Intent>* out) 
     }
   }
   ImGui::SameLine();
-  if (TouchButton(view.Tr("keyboard.prev_page"), ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary,
-                  page > 0, "cand:prev")) {
+  if (TouchButton("◀", ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary, page > 0, "cand:prev")) {
     out->push_back({Intent::Kind::kImePage, "", "", -1});
   }
   ImGui::SameLine();
-  if (TouchButton(view.Tr("keyboard.next_page"), ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary,
-                  page + 1 < pages, "cand:next")) {
+  if (TouchButton("▶", ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary, page + 1 < pages,
+                  "cand:next")) {
     out->push_back({Intent::Kind::kImePage, "", "", 1});
   }
 }

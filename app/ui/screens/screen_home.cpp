@@ -22,21 +22,28 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   ImGui::Begin("screen", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  // Header: title on the left, "home" on the right.
-  float home_w = home_button ? 40.0f * m.px_per_mm : 0;
+  // Header: title on the left; 长者模式 and "home" on the right, on every screen.
+  float button_w = (m.elder ? 48.0f : 40.0f) * m.px_per_mm;
+  float right_w = button_w * (home_button ? 2 : 1) + (home_button ? m.gap : 0);
   float start_y = ImGui::GetCursorPosY();
   ImGui::PushTextWrapPos(0);
   Paragraph(title, Ctx().title, colors::kText,
-            ImGui::GetContentRegionAvail().x - home_w - m.gap);
+            ImGui::GetContentRegionAvail().x - right_w - m.gap);
   ImGui::PopTextWrapPos();
+  float after_y = ImGui::GetCursorPosY();
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - right_w, start_y));
+  if (TouchButton(view.Tr(view.elder ? "elder.off" : "elder.on"), ImVec2(button_w, m.target_min),
+                  view.elder ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true,
+                  "elder:toggle")) {
+    out->push_back({Intent::Kind::kToggleElder});
+  }
   if (home_button) {
-    float after_y = ImGui::GetCursorPosY();
-    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - home_w, start_y));
-    if (TouchButton(view.Tr("common.home"), ImVec2(home_w, m.target_min), ButtonStyle::kSecondary)) {
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("common.home"), ImVec2(button_w, m.target_min), ButtonStyle::kSecondary)) {
       out->push_back({Intent::Kind::kGoHome});
     }
-    ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));
   }
+  ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));
   ImGui::GetWindowDrawList()->AddLine(
       ImVec2(m.margin, ImGui::GetCursorScreenPos().y),
       ImVec2(io.DisplaySize.x - m.margin, ImGui::GetCursorScreenPos().y), colors::kBorder, 2.0f);
@@ -85,6 +92,20 @@ void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
   Paragraph(view.Tr("home.offline_note"), Ctx().body, colors::kText);
   Gap(1);
   Paragraph(view.Tr("home.help"), Ctx().body, colors::kText);
+  Gap(3);
+  // Language: each offered in its own language, so anyone can find theirs.
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (TouchButton("中文", ImVec2(half, m.target_min),
+                  view.language == Language::kZhCN ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
+                  true, "lang:zh")) {
+    out->push_back({Intent::Kind::kSetLanguage, "", "", static_cast<int>(Language::kZhCN)});
+  }
+  ImGui::SameLine();
+  if (TouchButton("English", ImVec2(half, m.target_min),
+                  view.language == Language::kEn ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
+                  true, "lang:en")) {
+    out->push_back({Intent::Kind::kSetLanguage, "", "", static_cast<int>(Language::kEn)});
+  }
   EndScreen();
 }
 

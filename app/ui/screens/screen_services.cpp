@@ -2,14 +2,27 @@
 // standard with its date, the time limit and the office — before anyone types a thing.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
 
 void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
-  BeginScreen(view, view.Tr("services.title"), true, 1, out);
-  for (const ServiceSpec& service : view.catalog->services) {
+  // A page of services at a time (fewer in 长者模式), with big page buttons: nobody
+  // has to discover scrolling.
+  const size_t per_page = view.elder ? 3 : 6;
+  const auto& services = view.catalog->services;
+  size_t pages = std::max<size_t>(1, (services.size() + per_page - 1) / per_page);
+  size_t page = std::min(view.list_page, pages - 1);
+  BeginScreen(view, view.Tr("services.title"), true, pages > 1 ? 2 : 1, out);
+  if (pages > 1) {
+    Label(view.Fmt("services.page", {{"page", std::to_string(page + 1)}, {"pages", std::to_string(pages)}}),
+          Ctx().body, colors::kMuted);
+  }
+  for (size_t i = page * per_page; i < services.size() && i < (page + 1) * per_page; ++i) {
+    const ServiceSpec& service = services[i];
     if (TouchButton(view.Text(service.name), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
                     service.code)) {
       out->push_back({Intent::Kind::kOpenService, service.code});
@@ -18,6 +31,18 @@ void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out) {
     Gap(1);
   }
   BeginFooter(view);
+  if (pages > 1) {
+    float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+    if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                    page > 0, "page:prev")) {
+      out->push_back({Intent::Kind::kPage, "", "", -1});
+    }
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                    page + 1 < pages, "page:next")) {
+      out->push_back({Intent::Kind::kPage, "", "", 1});
+    }
+  }
   if (TouchButton(view.Tr("common.back"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kGoHome});
   }
