@@ -117,6 +117,23 @@ bool GlyphAtlas::CanDraw(char32_t cp) const {
   return FaceHas(cp);
 }
 
+float GlyphAtlas::MeasureWidth(std::string_view text, float px) const {
+  float width = 0;
+  FT_Face faces[2] = {static_cast<FT_Face>(m_ft_cjk), static_cast<FT_Face>(m_ft_latin)};
+  for (char32_t cp : DecodeUtf8(text)) {
+    for (FT_Face face : faces) {
+      FT_UInt glyph = FT_Get_Char_Index(face, cp);
+      if (glyph == 0) continue;
+      if (FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(px)) != 0) break;
+      if (FT_Load_Glyph(face, glyph, FT_LOAD_NO_BITMAP | FT_LOAD_NO_HINTING) == 0) {
+        width += static_cast<float>(face->glyph->advance.x) / 64.0f;
+      }
+      break;
+    }
+  }
+  return width;
+}
+
 bool GlyphAtlas::CanDrawAll(std::string_view text) const {
   for (char32_t cp : DecodeUtf8(text)) {
     if (cp == '\n') continue;

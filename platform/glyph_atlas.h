@@ -60,6 +60,9 @@ class GlyphAtlas {
   bool CanDraw(char32_t cp) const;
   // True when every character of `text` can be drawn.
   bool CanDrawAll(std::string_view text) const;
+  // Width in pixels of `text` at `px`, from the font files' own advances (the face the
+  // atlas would use for each character). No GL needed: layout tests use it.
+  float MeasureWidth(std::string_view text, float px) const;
 
   // (Re)builds the ImGui atlas with every wanted code point at the given sizes and
   // uploads it as an alpha texture. Main thread, between frames, GL context current;
