@@ -222,6 +222,12 @@ int main(int argc, char** argv) {
     host.recorder = &recorder;
     host.input = &input;
     host.base_dir = std::filesystem::path(flags.script).parent_path().string();
+    {
+      int sw = 0, sh = 0;
+      SDL_GetWindowSize((*window)->Sdl(), &sw, &sh);
+      host.screen_w = static_cast<float>(sw);
+      host.screen_h = static_cast<float>(sh);
+    }
     host.scan = [&](const std::string& needle) {
       // Every file the kiosk or Rime may have written: the data directory and Rime's
       // private user directory.

@@ -189,6 +189,7 @@ int KioskApp::IdleSecondsLeft() const {
 
 void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
+  if (ScrollAnimating()) m_dirty = true;
   if (!SessionActive()) {
     m_last_activity_ms = m_now_ms;
     m_shown_seconds_left = -1;
@@ -216,6 +217,7 @@ void KioskApp::Tick(int64_t now_ms) {
 }
 
 int KioskApp::WakeInMs() const {
+  if (ScrollAnimating()) return 16;  // a flick glides at ~60 frames a second
   if (!SessionActive()) return -1;
   int64_t idle_ms = m_now_ms - m_last_activity_ms;
   int64_t start_ms = static_cast<int64_t>(m_deps.idle_s) * 1000;
@@ -506,6 +508,8 @@ void KioskApp::Apply(const Intent& intent) {
       if (intent.index > 0) ++m_list_page;
       else if (m_list_page > 0) --m_list_page;
       return;
+    case Intent::Kind::kRedraw:
+      return;  // Apply() already marked the app dirty
     case Intent::Kind::kStillHere:
       NoteActivity(m_now_ms);
       return;

@@ -51,6 +51,7 @@ struct Intent {
     kToggleElder,    // 长者模式 on/off
     kSetLanguage,    // index: Language
     kPage,           // index: +1 / -1, the services list's page
+    kRedraw,         // the layout changed after drawing: draw once more
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -219,6 +220,11 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
 bool UsesTextKeyboard(FieldType type);
 int TextKeyboardRows();
 void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>* out);
+
+// True while the body is being dragged or still gliding after a flick: keep drawing.
+bool ScrollAnimating();
+// A new screen starts still.
+void ResetScrollState();
 
 // Shared frame of every screen: a full-screen window with a header (title, home
 // button) and a scrolling body above a fixed footer of `footer_rows` button rows.

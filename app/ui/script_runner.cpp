@@ -64,6 +64,8 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "log") step.op = ScriptStep::Op::kLog;
     else if (cmd == "draw") step.op = ScriptStep::Op::kDraw;
     else if (cmd == "expect_clean") step.op = ScriptStep::Op::kExpectClean;
+    else if (cmd == "swipe") step.op = ScriptStep::Op::kSwipe;
+    else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
     else if (cmd == "keys") {
       // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
       if (arg.empty()) {
@@ -86,6 +88,10 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     if (needs_arg && arg.empty()) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": \"" + cmd + "\" needs an argument");
+    }
+    if (step.op == ScriptStep::Op::kSwipe && arg != "up" && arg != "down") {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": swipe up or swipe down");
     }
     if (step.op == ScriptStep::Op::kDraw && arg.find(' ') == std::string::npos) {
       return MakeError(ErrorKind::kInvalidArgument,
@@ -263,6 +269,41 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       const RecordedWidget* w = Find(step.arg, true, &hidden, false);
       if (w && !hidden) return fail("did not expect to see \"" + step.arg + "\"");
       next();
+      return Status::Ok();
+    }
+    case Op::kSwipe: {
+      // A finger flick over the middle of the screen: down, then one move a frame for
+      // 12 frames (as a finger's events arrive), then up; then let it glide.
+      float x = m_host.screen_w * 0.5f;
+      float from = m_host.screen_h * (step.arg == "up" ? 0.65f : 0.30f);
+      float to = m_host.screen_h * (step.arg == "up" ? 0.30f : 0.65f);
+      using Kind = platform::PointerEvent::Kind;
+      if (m_phase == 0) {
+        m_host.input->InjectPointer({Kind::kMove, x, from, true});
+        m_host.input->InjectPointer({Kind::kDown, x, from, true});
+      } else if (m_phase <= 12) {
+        float y = from + (to - from) * static_cast<float>(m_phase) / 12.0f;
+        m_host.input->InjectPointer({Kind::kMove, x, y, true});
+      } else if (m_phase == 13) {
+        m_host.input->InjectPointer({Kind::kUp, x, to, true});
+      } else if (m_host.input->HasPending() || m_phase < 60) {
+        // fall through to count frames while the flick glides out
+      } else {
+        next();
+        return Status::Ok();
+      }
+      ++m_phase;
+      return Status::Ok();
+    }
+    case Op::kExpectInView: {
+      // Like expect, but never scrolls: the text must already be on screen.
+      bool hidden = false;
+      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
+      if (w && !hidden) {
+        next();
+        return Status::Ok();
+      }
+      if (++m_tries > kExpectFrames) return fail("\"" + step.arg + "\" is not in view");
       return Status::Ok();
     }
     case Op::kExpectClean: {

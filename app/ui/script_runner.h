@@ -20,7 +20,7 @@ namespace yimen::ui {
 struct ScriptStep {
   enum class Op {
     kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog, kDraw, kExpectClean
+    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView
   };
   Op op = Op::kLog;
   std::string arg;
@@ -35,6 +35,7 @@ struct ScriptHost {
   WidgetRecorder* recorder = nullptr;
   platform::InputLayer* input = nullptr;
   std::function<Status(const std::string& name)> screenshot;  // saves <dir>/<name>.png
+  float screen_w = 1080, screen_h = 1920;  // for swipe
   std::string base_dir;  // relative paths in the script (draw) are relative to this
   // Files (data directory, input-method state) whose bytes contain the text.
   std::function<std::vector<std::string>(const std::string& text)> scan;

@@ -2,12 +2,62 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
 namespace {
 int g_footer_rows = 0;  // set by BeginScreen for BeginFooter
+bool g_body_overflows = false;  // last frame's body was taller than its window
+std::vector<Intent>* g_out = nullptr;
+
+// Drag-to-scroll with inertia for the body (ImGui 1.86 scrolls only with a wheel).
+struct DragScroll {
+  bool dragging = false;
+  float last_y = 0;
+  float velocity = 0;  // pixels per frame, kept after the finger lifts
+};
+DragScroll g_drag;
+
+// Inside the body child window, before its content.
+void HandleDragScroll(const Metrics& m) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  ImRect body = window->Rect();
+  const float slop = 4.0f * m.px_per_mm;  // a tap may wobble this much and stay a tap
+  if (io.MouseDown[0] && body.Contains(io.MouseClickedPos[0])) {
+    float dy_total = io.MousePos.y - io.MouseClickedPos[0].y;
+    if (!g_drag.dragging && std::abs(dy_total) > slop && window->ScrollMax.y > 0) {
+      g_drag.dragging = true;
+      g_drag.last_y = io.MousePos.y;
+      ImGui::ClearActiveID();  // the button under the finger must not fire on release
+    }
+    if (g_drag.dragging) {
+      float dy = io.MousePos.y - g_drag.last_y;
+      g_drag.last_y = io.MousePos.y;
+      g_drag.velocity = dy;
+      ImGui::SetScrollY(std::clamp(window->Scroll.y - dy, 0.0f, window->ScrollMax.y));
+    }
+    return;
+  }
+  if (g_drag.dragging) {
+    g_drag.dragging = false;  // released: the velocity carries on below
+  }
+  if (std::abs(g_drag.velocity) > 0.5f) {
+    ImGui::SetScrollY(std::clamp(window->Scroll.y - g_drag.velocity, 0.0f, window->ScrollMax.y));
+    g_drag.velocity *= 0.92f;
+    if (window->Scroll.y <= 0 || window->Scroll.y >= window->ScrollMax.y) g_drag.velocity = 0;
+  } else {
+    g_drag.velocity = 0;
+  }
 }
+}  // namespace
+
+bool ScrollAnimating() { return g_drag.dragging || g_drag.velocity != 0; }
+
+void ResetScrollState() { g_drag = DragScroll{}; }
 
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out) {
@@ -49,14 +99,41 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
       ImVec2(io.DisplaySize.x - m.margin, ImGui::GetCursorScreenPos().y), colors::kBorder, 2.0f);
   Gap(0.5f);
   g_footer_rows = footer_rows;
+  g_out = out;
   float footer_h = footer_rows > 0 ? footer_rows * (m.button_h + m.gap) + m.gap : 0;
+  // A body taller than the screen also gets big 上一页/下一页 buttons above the footer.
+  if (footer_rows > 0 && g_body_overflows) footer_h += m.target_min + m.gap;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
   ImGui::BeginChild("body", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
+  HandleDragScroll(m);
 }
 
 void BeginFooter(const ViewModel& view) {
-  (void)view;
+  const Metrics& m = *view.metrics;
+  ImGuiWindow* body = ImGui::GetCurrentWindow();
+  bool overflows = body->ScrollMax.y > 0.5f;
+  float page_h = body->InnerRect.GetHeight() * 0.8f;
+  float scroll = body->Scroll.y, scroll_max = body->ScrollMax.y;
   ImGui::EndChild();
+  bool had_row = g_body_overflows;
+  g_body_overflows = overflows;
+  if (had_row) {
+    float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+    if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.target_min), ButtonStyle::kSecondary,
+                    overflows && scroll > 0.5f, "scroll:up")) {
+      ImGui::SetScrollY(body, std::max(0.0f, scroll - page_h));
+      ResetScrollState();
+    }
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.target_min), ButtonStyle::kSecondary,
+                    overflows && scroll < scroll_max - 0.5f, "scroll:down")) {
+      ImGui::SetScrollY(body, std::min(scroll_max, scroll + page_h));
+      ResetScrollState();
+    }
+    if (overflows != had_row && g_out) g_out->push_back({Intent::Kind::kRedraw});
+  } else if (overflows && g_out) {
+    g_out->push_back({Intent::Kind::kRedraw});  // the row appears on the next frame
+  }
   ImGui::PopStyleColor();
   ImGui::GetWindowDrawList()->AddLine(
       ImVec2(ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y),
