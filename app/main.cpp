@@ -4,16 +4,19 @@
 // (DESIGN.md decision 6), so an untouched kiosk costs almost no CPU.
 #include <SDL.h>
 #include <imgui.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,9 +24,13 @@
 #include "domain/catalog.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
+#ifdef YIMEN_HAS_VOICE
+#include "voice/speaker.h"
+#endif
 #include "platform/glyph_atlas.h"
 #include "platform/input.h"
 #include "platform/process_stats.h"
+#include "platform/sd_notify.h"
 #include "platform/window.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
@@ -52,6 +59,9 @@ struct Flags {
   int exit_after_ms = -1;
   int idle_s = 90;
   int idle_countdown_s = 30;
+  std::string set_staff_pin;  // --set-staff-pin: hash it into the store and exit
+  int volume = 80;            // --volume 0..100
+  bool voice = true;          // --no-voice: no voice button at all
 };
 
 void PrintUsage() {
@@ -59,7 +69,8 @@ void PrintUsage() {
                "usage: yimen-kiosk [--data-dir DIR] [--assets DIR] [--kiosk] [--landscape]\n"
                "                   [--screen-inches N] [--headless] [--script FILE]\n"
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
-               "                   [--idle-countdown N] [--version]\n");
+               "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
+               "                   [--no-voice] [--version]\n");
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
@@ -84,6 +95,9 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--exit-after-ms") { auto v = value("--exit-after-ms"); if (!v) return false; flags->exit_after_ms = std::stoi(v); }
     else if (arg == "--idle-seconds") { auto v = value("--idle-seconds"); if (!v) return false; flags->idle_s = std::max(1, std::stoi(v)); }
     else if (arg == "--idle-countdown") { auto v = value("--idle-countdown"); if (!v) return false; flags->idle_countdown_s = std::max(1, std::stoi(v)); }
+    else if (arg == "--set-staff-pin") { auto v = value("--set-staff-pin"); if (!v) return false; flags->set_staff_pin = v; }
+    else if (arg == "--volume") { auto v = value("--volume"); if (!v) return false; flags->volume = std::clamp(std::stoi(v), 0, 100); }
+    else if (arg == "--no-voice") flags->voice = false;
     else if (arg == "--help" || arg == "-h") { PrintUsage(); std::exit(0); }
     else {
       std::fprintf(stderr, "yimen-kiosk: unknown flag %s\n", arg.c_str());
@@ -105,6 +119,29 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+// --set-staff-pin: the PIN that unlocks --kiosk mode, 6 to 12 digits, kept as an
+// Argon2id hash (crypto_pwhash_str) in the store's settings.
+int SetStaffPin(const Flags& flags) {
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  std::string pin = flags.set_staff_pin;
+  if (pin == "-" && !std::getline(std::cin, pin)) return Fail("no PIN on standard input");
+  bool digits = pin.size() >= 6 && pin.size() <= 12 &&
+                pin.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) return Fail("the staff PIN must be 6 to 12 digits");
+  if (sodium_init() < 0) return Fail("libsodium would not start");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Fail("out of memory while hashing the PIN");
+  }
+  sodium_memzero(pin.data(), pin.size());
+  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", hash); !s.ok()) return Fail(s.error().message);
+  (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
+  std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,6 +156,9 @@ int main(int argc, char** argv) {
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
+
+  // A command that needs no window: set the staff PIN and exit.
+  if (!flags.set_staff_pin.empty()) return SetStaffPin(flags);
 
   if (!flags.headless && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
     return Fail(
@@ -175,9 +215,20 @@ int main(int argc, char** argv) {
   // Declared before the app, so they outlive it (its destructor wipes Rime's data).
   std::unique_ptr<yimen::ime::PinyinInput> pinyin;
   std::unique_ptr<yimen::ime::Handwriting> handwriting;
-  yimen::ui::KioskApp::Deps deps{&catalog.value(), &strings.value(), store->get(), atlas->get(),
-                                 metrics};
+#ifdef YIMEN_HAS_VOICE
+  std::unique_ptr<yimen::voice::Speaker> speaker;
+#endif
+  yimen::ui::KioskApp::Deps deps;
+  deps.catalog = &catalog.value();
+  deps.strings = &strings.value();
+  deps.store = store->get();
+  deps.glyphs = atlas->get();
+  deps.metrics = metrics;
   deps.idle_s = flags.idle_s;
+  deps.kiosk_mode = flags.kiosk;
+  if (auto pin = (*store)->GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
+    deps.exit_pin_hash = **pin;
+  }
   deps.countdown_s = flags.idle_countdown_s;
   yimen::ui::KioskApp app(deps);
   // Every character the catalog and the strings use, before the first frame.
@@ -222,6 +273,8 @@ int main(int argc, char** argv) {
     host.recorder = &recorder;
     host.input = &input;
     host.base_dir = std::filesystem::path(flags.script).parent_path().string();
+    host.exit_requested = [&]() { return app.ExitRequested(); };
+    host.last_spoken = [&]() { return app.LastSpoken(); };
     {
       int sw = 0, sh = 0;
       SDL_GetWindowSize((*window)->Sdl(), &sw, &sh);
@@ -286,6 +339,20 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "handwriting off: %s\n", h.error().message.c_str());
     }
     app.SetInputMethods(pinyin.get(), handwriting.get());
+#ifdef YIMEN_HAS_VOICE
+    if (flags.voice) {
+      // Mandarin voice: dictionaries load on the speaker's own thread.
+      yimen::voice::SpeakerOptions voice_options;
+      voice_options.volume = flags.volume;
+      if (auto s = yimen::voice::Speaker::Open(voice_options); s.ok()) {
+        speaker = std::move(*s);
+        yimen::voice::Speaker* sp = speaker.get();
+        app.SetVoice([sp](const std::string& text) { sp->Say(text); });
+      } else {
+        std::fprintf(stderr, "voice off: %s\n", s.error().message.c_str());
+      }
+    }
+#endif
     std::fprintf(stderr, "input methods: pinyin %s, handwriting %s, in %.0f ms\n",
                  pinyin ? "on" : "off", handwriting ? "on" : "off",
                  std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -293,10 +360,23 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   const bool offscreen = (*window)->VideoDriver() == "offscreen";
+  if (flags.kiosk) SDL_DisableScreenSaver();
+  // Under systemd (Type=notify, WatchdogSec=): READY after the first frame, then a
+  // watchdog ping from this loop, so a hung UI thread gets the kiosk restarted.
+  yimen::platform::SystemdNotifier systemd;
+  int64_t next_watchdog_ms = 0;
   while (!g_stop) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     if (first_frame_done && flags.exit_after_ms >= 0 && now_ms >= flags.exit_after_ms) break;
+    if (app.ExitRequested() && !(runner && runner->WantsFrames())) {
+      std::fprintf(stderr, "kiosk: staff PIN accepted, exiting\n");
+      break;
+    }
+    if (first_frame_done && systemd.WatchdogIntervalMs() > 0 && now_ms >= next_watchdog_ms) {
+      systemd.Notify("WATCHDOG=1");
+      next_watchdog_ms = now_ms + systemd.WatchdogIntervalMs();
+    }
 
     bool busy = frames_to_draw > 0 || input.HasPending() || (*atlas)->NeedsGrow() ||
                 (runner && runner->WantsFrames() && runner->SleepHintMs(now_ms) == 0);
@@ -307,6 +387,10 @@ int main(int argc, char** argv) {
     if (runner && !busy && runner->WantsFrames()) {
       int hint = static_cast<int>(runner->SleepHintMs(now_ms));
       timeout_ms = timeout_ms < 0 ? hint : std::min(timeout_ms, hint);
+    }
+    if (systemd.WatchdogIntervalMs() > 0 && first_frame_done) {
+      int left = std::max<int>(1, static_cast<int>(next_watchdog_ms - now_ms));
+      timeout_ms = timeout_ms < 0 ? left : std::min(timeout_ms, left);
     }
     if (flags.exit_after_ms >= 0) {
       int left = std::max<int>(0, static_cast<int>(flags.exit_after_ms - now_ms));
@@ -328,7 +412,11 @@ int main(int argc, char** argv) {
     int w = 0, h = 0;
     SDL_GetWindowSize((*window)->Sdl(), &w, &h);
     while (got) {
-      if (event.type == SDL_QUIT) g_stop = 1;
+      if (event.type == SDL_QUIT) {
+        // In --kiosk mode only the staff PIN (or SIGTERM from systemd) ends the kiosk.
+        if (flags.kiosk) std::fprintf(stderr, "kiosk: window close ignored (staff PIN to exit)\n");
+        else g_stop = 1;
+      }
       if (input.HandleEvent(event, w, h)) frames_to_draw = std::max(frames_to_draw, 3);
       got = SDL_PollEvent(&event);
     }
@@ -340,6 +428,7 @@ int main(int argc, char** argv) {
     draw_frame(true, nullptr);
     if (!first_frame_done) {
       first_frame_done = true;
+      systemd.Notify("READY=1");
       auto ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       const auto& st = (*atlas)->Stats();
       std::fprintf(stderr,
@@ -387,8 +476,10 @@ int main(int argc, char** argv) {
       }
     }
   }
+  systemd.Notify("STOPPING=1");
   app.EndSession();  // wipes the resident's in-memory data
   app.SetInputMethods(nullptr, nullptr);
+  app.SetVoice(nullptr);
   atlas->reset();   // its GL texture goes before the GL context
   window->reset();
   ImGui::DestroyContext();

@@ -118,6 +118,10 @@ ViewModel KioskApp::View() const {
   view.session = &m_session;
   view.metrics = &ActiveMetrics();
   view.elder = m_elder;
+  view.has_exit_pin = !m_deps.exit_pin_hash.empty();
+  view.voice_available = static_cast<bool>(m_say);
+  view.voice_on = m_voice_on;
+  view.pin_locked = m_now_ms < m_pin_locked_until_ms;
   view.list_page = m_list_page;
   view.today = TodayLocal();
   view.has_pinyin = m_deps.pinyin != nullptr;
@@ -158,15 +162,91 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kForm: DrawFormScreen(view, &intents); break;
     case Screen::kReview: DrawReviewScreen(view, &intents); break;
     case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
+    case Screen::kStaffExit: DrawStaffExitScreen(view, &intents); break;
   }
   if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
   for (const Intent& intent : intents) Apply(intent);
+  SpeakIfChanged(false);
+}
+
+void KioskApp::SetVoice(std::function<void(const std::string&)> say) {
+  m_say = std::move(say);
+  m_dirty = true;
+}
+
+std::string KioskApp::SpeechText() const {
+  ViewModel view = View();
+  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  std::string text;
+  auto add = [&](const std::string& part) {
+    if (part.empty()) return;
+    if (!text.empty()) text += "。";
+    text += part;
+  };
+  if (IdleSecondsLeft() >= 0) {
+    add(view.Tr("idle.question"));
+    add(view.Fmt("idle.countdown", {{"seconds", std::to_string(m_deps.countdown_s)}}));
+    return text;
+  }
+  switch (m_screen) {
+    case Screen::kHome:
+      add(view.Tr("home.welcome"));
+      break;
+    case Screen::kServices:
+      add(view.Tr("services.title"));
+      break;
+    case Screen::kDetail:
+      if (service) {
+        add(view.Text(service->name));
+        add(view.Text(service->summary));
+      }
+      break;
+    case Screen::kForm: {
+      if (!service) break;
+      const StepSpec& step = service->form.steps[m_session.step];
+      add(view.Fmt("form.progress", {{"step", std::to_string(m_session.step + 1)},
+                                     {"total", std::to_string(service->form.steps.size())},
+                                     {"title", view.Text(step.title)}}));
+      add(m_session.banner);
+      for (const auto& [key, message] : m_session.errors) add(message);
+      if (m_session.errors.empty() && m_session.banner.empty()) add(view.Text(step.hint));
+      if (const FieldSpec* field = FieldForKey(m_session.focus)) {
+        add(view.Text(field->label));
+        add(view.Text(field->hint));
+      }
+      break;
+    }
+    case Screen::kReview:
+      add(view.Tr("review.title"));
+      add(view.Tr("review.hint"));
+      add(m_session.banner);
+      break;
+    case Screen::kReceipt:
+      add(view.Tr("receipt.title"));
+      if (m_session.receipt) {
+        add(view.Tr("receipt.number"));
+        add(m_session.receipt->app_number);
+      }
+      add(view.Tr("receipt.keep"));
+      break;
+    case Screen::kStaffExit:
+      break;  // staff screens are not read aloud
+  }
+  return text;
+}
+
+void KioskApp::SpeakIfChanged(bool force) {
+  if (!m_say || !m_voice_on) return;
+  std::string text = SpeechText();
+  if (text.empty() || (!force && text == m_last_spoken)) return;
+  m_last_spoken = text;
+  m_say(text);
 }
 
 bool KioskApp::SessionActive() const {
   return m_screen != Screen::kHome || !m_session.service_code.empty() || m_elder ||
-         m_language != Language::kZhCN;
+         m_voice_on || m_language != Language::kZhCN;
 }
 
 void KioskApp::NoteActivity(int64_t now_ms) {
@@ -203,6 +283,7 @@ void KioskApp::Tick(int64_t now_ms) {
     // The next resident starts in Chinese, normal size ("home" keeps them: the same
     // person is still there).
     m_elder = false;
+    m_voice_on = false;
     m_language = Language::kZhCN;
     ++m_idle_wipes;
     if (m_deps.store) (void)m_deps.store->AppendAudit("system", "session.idle_wipe", "");
@@ -337,6 +418,13 @@ void KioskApp::Apply(const Intent& intent) {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   switch (intent.kind) {
     case Intent::Kind::kGoHome:
+      if (m_screen == Screen::kStaffExit) {
+        // Leaving the PIN screen returns to where the gesture was made.
+        Wipe(&m_session.pin);
+        m_session.pin_message.clear();
+        m_screen = m_screen_before_staff;
+        return;
+      }
       EndSession();
       return;
     case Intent::Kind::kOpenServices:
@@ -494,8 +582,13 @@ void KioskApp::Apply(const Intent& intent) {
       }
       return;
     }
+    case Intent::Kind::kVoice:
+      m_voice_on = true;
+      SpeakIfChanged(true);  // the button also repeats
+      return;
     case Intent::Kind::kToggleElder:
       m_elder = !m_elder;
+      if (m_elder) m_voice_on = true;  // 长者模式 speaks
       // Elderly residents more often write than spell pinyin, and the pad's target is
       // larger than a letter key: open text fields on handwriting.
       if (m_elder && m_deps.handwriting) m_session.ime.mode = ImeMode::kHandwriting;
@@ -507,6 +600,29 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kPage:
       if (intent.index > 0) ++m_list_page;
       else if (m_list_page > 0) --m_list_page;
+      return;
+    case Intent::Kind::kCornerTap: {
+      // Five taps within four seconds open the staff PIN screen.
+      m_corner_taps.push_back(m_now_ms);
+      std::erase_if(m_corner_taps, [&](int64_t t) { return m_now_ms - t > 4000; });
+      if (m_corner_taps.size() >= 5 && m_screen != Screen::kStaffExit) {
+        m_corner_taps.clear();
+        m_screen_before_staff = m_screen;
+        Wipe(&m_session.pin);
+        m_session.pin_message.clear();
+        m_screen = Screen::kStaffExit;
+      }
+      return;
+    }
+    case Intent::Kind::kPinKey:
+      if (intent.value.empty()) {
+        if (!m_session.pin.empty()) m_session.pin.pop_back();
+      } else if (m_session.pin.size() < 12) {
+        m_session.pin += intent.value;
+      }
+      return;
+    case Intent::Kind::kPinSubmit:
+      CheckPin();
       return;
     case Intent::Kind::kRedraw:
       return;  // Apply() already marked the app dirty
@@ -629,6 +745,30 @@ void KioskApp::Submit() {
   m_session.receipt = receipt;
   m_session.submitting = false;
   m_screen = Screen::kReceipt;
+}
+
+void KioskApp::CheckPin() {
+  std::string pin = m_session.pin;
+  Wipe(&m_session.pin);
+  if (m_deps.exit_pin_hash.empty() || m_now_ms < m_pin_locked_until_ms) return;
+  bool ok = crypto_pwhash_str_verify(m_deps.exit_pin_hash.c_str(), pin.data(), pin.size()) == 0;
+  Wipe(&pin);
+  if (ok) {
+    m_pin_failures = 0;
+    m_exit_requested = true;
+    if (m_deps.store) (void)m_deps.store->AppendAudit("staff", "kiosk.exit", "");
+    return;
+  }
+  ++m_pin_failures;
+  if (m_deps.store) (void)m_deps.store->AppendAudit("system", "staff.pin_failed", "");
+  if (m_pin_failures >= 5) {
+    // Five wrong PINs: one minute before the next try.
+    m_pin_locked_until_ms = m_now_ms + 60'000;
+    m_pin_failures = 0;
+    m_session.pin_message = m_deps.strings->Get(m_language, "staff.locked");
+  } else {
+    m_session.pin_message = m_deps.strings->Get(m_language, "staff.wrong_pin");
+  }
 }
 
 void KioskApp::ResetIme() {

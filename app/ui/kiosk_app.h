@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,7 +33,7 @@ class Handwriting;
 
 namespace yimen::ui {
 
-enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt };
+enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt, kStaffExit };
 
 struct Intent {
   enum class Kind {
@@ -52,6 +53,10 @@ struct Intent {
     kSetLanguage,    // index: Language
     kPage,           // index: +1 / -1, the services list's page
     kRedraw,         // the layout changed after drawing: draw once more
+    kCornerTap,      // the hidden staff gesture: 5 taps in the top-left corner
+    kPinKey,         // value: a digit; "" = delete
+    kPinSubmit,      // check the staff PIN
+    kVoice,          // the 朗读 button: voice on, and say this screen again
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -90,6 +95,8 @@ struct Session {
   std::string focus;                            // field key, "" when none
   std::map<std::string, std::string> errors;    // field key → message shown under it
   std::string banner;                           // a sentence above the form
+  std::string pin;                              // staff PIN being typed (wiped)
+  std::string pin_message;                      // under the PIN pad
   bool submitting = false;                      // set on the first submit tap
   std::optional<ReceiptInfo> receipt;
   ImeState ime;
@@ -109,6 +116,10 @@ struct ViewModel {
   CivilDate today;
   bool elder = false;
   size_t list_page = 0;  // the services list's page
+  bool has_exit_pin = false;
+  bool voice_available = false;
+  bool voice_on = false;
+  bool pin_locked = false;
   bool has_pinyin = false;
   bool has_handwriting = false;
 
@@ -136,6 +147,10 @@ class KioskApp {
     // countdown_s asks "还需要更多时间吗？", then the session is wiped.
     int idle_s = 90;
     int countdown_s = 30;
+    // --kiosk: no way out but the staff PIN (hidden gesture, then PIN). The PIN is kept
+    // as an Argon2id hash (crypto_pwhash_str), "" when none was set.
+    bool kiosk_mode = false;
+    std::string exit_pin_hash;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -159,6 +174,15 @@ class KioskApp {
   const Metrics& ActiveMetrics() const { return m_elder ? m_elder_metrics : m_deps.metrics; }
   bool ElderMode() const { return m_elder; }
   Language CurrentLanguage() const { return m_language; }
+  // The voice (app/voice Speaker, set after the first frame). `say` interrupts what is
+  // being said and never blocks. nullptr: no voice button.
+  void SetVoice(std::function<void(const std::string&)> say);
+  // What the screen reads out now (title, instructions, focused field, errors).
+  std::string SpeechText() const;
+  // The last text handed to the voice (tests).
+  const std::string& LastSpoken() const { return m_last_spoken; }
+  // The staff PIN was entered on the exit screen: the loop should end.
+  bool ExitRequested() const { return m_exit_requested; }
   // The loop's clock, every iteration: runs the idle countdown and the wipe.
   void Tick(int64_t now_ms);
   // A touch, a key or typed text: the resident is still here.
@@ -190,6 +214,7 @@ class KioskApp {
   void InsertIntoFocused(const std::string& text);
 
   bool SessionActive() const;
+  void CheckPin();
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   Deps m_deps;
@@ -200,6 +225,15 @@ class KioskApp {
   int64_t m_last_activity_ms = 0;
   int m_shown_seconds_left = -1;
   int64_t m_idle_wipes = 0;
+  std::vector<int64_t> m_corner_taps;  // times of recent corner taps
+  std::function<void(const std::string&)> m_say;
+  bool m_voice_on = false;
+  std::string m_last_spoken;
+  void SpeakIfChanged(bool force);
+  Screen m_screen_before_staff = Screen::kHome;
+  bool m_exit_requested = false;
+  int m_pin_failures = 0;
+  int64_t m_pin_locked_until_ms = 0;
   Screen m_screen = Screen::kHome;
   Session m_session;
   Language m_language = Language::kZhCN;
@@ -214,6 +248,7 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
 
 // The on-screen keyboard for text and name fields (screens/keyboard.cpp): candidate
 // bar, then pinyin keys, a handwriting pad or digits, then the mode row.

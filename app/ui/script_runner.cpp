@@ -65,6 +65,8 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "draw") step.op = ScriptStep::Op::kDraw;
     else if (cmd == "expect_clean") step.op = ScriptStep::Op::kExpectClean;
     else if (cmd == "swipe") step.op = ScriptStep::Op::kSwipe;
+    else if (cmd == "expect_exit") step.op = ScriptStep::Op::kExpectExit;
+    else if (cmd == "expect_spoken") step.op = ScriptStep::Op::kExpectSpoken;
     else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
     else if (cmd == "keys") {
       // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
@@ -84,7 +86,7 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": unknown command \"" + cmd + "\"");
     }
-    bool needs_arg = step.op != ScriptStep::Op::kLog;
+    bool needs_arg = step.op != ScriptStep::Op::kLog && step.op != ScriptStep::Op::kExpectExit;
     if (needs_arg && arg.empty()) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": \"" + cmd + "\" needs an argument");
@@ -295,6 +297,24 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       ++m_phase;
       return Status::Ok();
     }
+    case Op::kExpectSpoken: {
+      std::string spoken = m_host.last_spoken ? m_host.last_spoken() : "";
+      if (spoken.find(step.arg) != std::string::npos) {
+        next();
+        return Status::Ok();
+      }
+      if (++m_tries > kExpectFrames) {
+        return fail("expected the voice to say \"" + step.arg + "\", it last said \"" + spoken + "\"");
+      }
+      return Status::Ok();
+    }
+    case Op::kExpectExit:
+      if (m_host.exit_requested && m_host.exit_requested()) {
+        next();
+        return Status::Ok();
+      }
+      if (++m_tries > kExpectFrames) return fail("the kiosk did not ask to exit");
+      return Status::Ok();
     case Op::kExpectInView: {
       // Like expect, but never scrolls: the text must already be on screen.
       bool hidden = false;

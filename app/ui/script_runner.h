@@ -20,7 +20,7 @@ namespace yimen::ui {
 struct ScriptStep {
   enum class Op {
     kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView
+    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView, kExpectExit, kExpectSpoken
   };
   Op op = Op::kLog;
   std::string arg;
@@ -36,6 +36,8 @@ struct ScriptHost {
   platform::InputLayer* input = nullptr;
   std::function<Status(const std::string& name)> screenshot;  // saves <dir>/<name>.png
   float screen_w = 1080, screen_h = 1920;  // for swipe
+  std::function<bool()> exit_requested;    // for expect_exit
+  std::function<std::string()> last_spoken;  // for expect_spoken
   std::string base_dir;  // relative paths in the script (draw) are relative to this
   // Files (data directory, input-method state) whose bytes contain the text.
   std::function<std::vector<std::string>(const std::string& text)> scan;

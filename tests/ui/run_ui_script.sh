@@ -3,10 +3,16 @@
 # checks the database holds exactly the expected applications and outbox rows.
 # usage: run_ui_script.sh KIOSK SCRIPT OUT_DIR EXPECTED_APPLICATIONS [KIOSK FLAGS...]
 set -euo pipefail
+export SDL_AUDIODRIVER=dummy  # the voice synthesises and "plays" without a sound card
 kiosk=$1 script=$2 out=$3 expected=$4
 shift 4
 rm -rf "$out"
 mkdir -p "$out/data" "$out/screenshots"
+# Scripts that need a staff PIN name it in a "# staff-pin: N" line.
+pin=$(sed -n 's/^# staff-pin: *\([0-9]*\).*/\1/p' "$script" | head -n 1)
+if [[ -n "$pin" ]]; then
+  "$kiosk" --data-dir "$out/data" --set-staff-pin "$pin"
+fi
 "$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" "$@" \
   2> >(tee "$out/kiosk.log" >&2)
 apps=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications;")

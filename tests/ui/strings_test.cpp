@@ -70,7 +70,8 @@ TEST(Strings, EveryTextWrapsInsideItsBox) {
   auto atlas = platform::GlyphAtlas::Open({});
   ASSERT_TRUE(atlas.ok());
   std::vector<std::string> texts;
-  std::vector<std::string> button_texts;
+  std::vector<std::string> button_texts;       // half-width footer buttons
+  std::vector<std::string> wide_button_texts;  // full-width buttons
   for (Language lang : {Language::kZhCN, Language::kEn}) {
     for (const std::string& key : strings->Keys(lang)) {
       const std::string& text = strings->Get(lang, key);
@@ -87,7 +88,8 @@ TEST(Strings, EveryTextWrapsInsideItsBox) {
     texts.push_back(service.name.en);
     texts.push_back(service.summary.zh);
     texts.push_back(service.summary.en);
-    button_texts.push_back(service.name.zh);
+    wide_button_texts.push_back(service.name.zh);  // the services list's full-width buttons
+    wide_button_texts.push_back(service.name.en);
   }
   for (bool elder : {false, true}) {
     Metrics m = ComputeMetrics(PxPerMmFromDiagonal(21.5f, 1080, 1920), elder);
@@ -103,6 +105,10 @@ TEST(Strings, EveryTextWrapsInsideItsBox) {
       auto lines = BreakLines(text, button, measure);
       EXPECT_LE(lines.size(), 2u) << (elder ? "elder: " : "") << text;
       for (const std::string& line : lines) EXPECT_LE(measure(line), button + 0.5f) << line;
+    }
+    for (const std::string& text : wide_button_texts) {
+      auto lines = BreakLines(text, box - 2 * m.gap, measure);
+      EXPECT_LE(lines.size(), 2u) << (elder ? "elder: " : "") << text;
     }
   }
 }

@@ -72,9 +72,18 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   ImGui::Begin("screen", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  // The staff gesture's corner: five quick taps top left (invisible to residents).
+  {
+    ImVec2 corner = ImGui::GetWindowPos();
+    float size = 20.0f * m.px_per_mm;
+    if (HiddenTarget("staff:corner", corner, ImVec2(corner.x + size, corner.y + size))) {
+      out->push_back({Intent::Kind::kCornerTap});
+    }
+  }
   // Header: title on the left; 长者模式 and "home" on the right, on every screen.
   float button_w = (m.elder ? 48.0f : 40.0f) * m.px_per_mm;
-  float right_w = button_w * (home_button ? 2 : 1) + (home_button ? m.gap : 0);
+  int right_buttons = 1 + (home_button ? 1 : 0) + (view.voice_available ? 1 : 0);
+  float right_w = button_w * static_cast<float>(right_buttons) + m.gap * static_cast<float>(right_buttons - 1);
   float start_y = ImGui::GetCursorPosY();
   ImGui::PushTextWrapPos(0);
   Paragraph(title, Ctx().title, colors::kText,
@@ -82,6 +91,14 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   ImGui::PopTextWrapPos();
   float after_y = ImGui::GetCursorPosY();
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - right_w, start_y));
+  if (view.voice_available) {
+    // Off by default; one tap turns it on and reads this screen; later taps repeat.
+    if (TouchButton(view.Tr(view.voice_on ? "voice.repeat" : "voice.on"), ImVec2(button_w, m.target_min),
+                    view.voice_on ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, "voice")) {
+      out->push_back({Intent::Kind::kVoice});
+    }
+    ImGui::SameLine();
+  }
   if (TouchButton(view.Tr(view.elder ? "elder.off" : "elder.on"), ImVec2(button_w, m.target_min),
                   view.elder ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true,
                   "elder:toggle")) {

@@ -221,6 +221,16 @@ std::vector<ImVec2> g_stroke;  // the stroke a finger is drawing now (pad-local)
 bool g_stroking = false;
 }  // namespace
 
+bool HiddenTarget(std::string_view id, ImVec2 min, ImVec2 max) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  ImGuiID imgui_id = window->GetID(id.data(), id.data() + id.size());
+  ImRect rect(min, max);
+  Record(id, "", WidgetKind::kButton, rect, true);
+  if (!ImGui::ItemAdd(rect, imgui_id, nullptr, ImGuiItemFlags_NoNav)) return false;
+  bool hovered = false, held = false;
+  return ImGui::ButtonBehavior(rect, imgui_id, &hovered, &held, 0);
+}
+
 void ResetStrokePad() {
   g_stroke.clear();
   g_stroking = false;

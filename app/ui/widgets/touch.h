@@ -91,6 +91,10 @@ void Gap(float n = 1.0f);
 // UI script can `draw` recorded strokes onto it.
 bool StrokePad(std::string_view id, ImVec2 size, const std::vector<std::vector<ImVec2>>& strokes,
                std::vector<ImVec2>* finished);
+// An invisible target (the staff gesture's corner): no drawing, recorded as a button
+// under `id` with an empty label. Returns true on a tap.
+bool HiddenTarget(std::string_view id, ImVec2 min, ImVec2 max);
+
 // Drops a stroke in progress (the session ended mid-stroke).
 void ResetStrokePad();
 
