@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "domain/eligibility.h"
 #include "domain/utf8.h"
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
@@ -88,6 +89,10 @@ std::string ViewModel::ValueOf(const std::string& key) const {
     auto it = g->second[index].find(key.substr(b + 1));
     return it == g->second[index].end() ? "" : it->second;
   }
+  if (key.rfind("e:", 0) == 0) {
+    auto it = session->eligibility_answers.find(key.substr(2));
+    return it == session->eligibility_answers.end() ? "" : it->second;
+  }
   return "";
 }
 
@@ -137,6 +142,7 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kForm: DrawFormScreen(view, &intents); break;
     case Screen::kReview: DrawReviewScreen(view, &intents); break;
     case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
+    case Screen::kEligibility: DrawEligibilityScreen(view, &intents); break;
   }
   SetWidgetContext(nullptr);
   for (const Intent& intent : intents) Apply(intent);
@@ -152,6 +158,7 @@ std::string* KioskApp::ValueSlot(const std::string& key) {
     if (index >= items.size()) return nullptr;
     return &items[index][key.substr(b + 1)];
   }
+  if (key.rfind("e:", 0) == 0) return &m_session.eligibility_answers[key.substr(2)];
   return nullptr;
 }
 
@@ -163,6 +170,9 @@ const FieldSpec* KioskApp::FieldForKey(const std::string& key) const {
     size_t a = key.find(':', 2), b = key.find(':', a + 1);
     const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
     return group ? group->FindField(key.substr(b + 1)) : nullptr;
+  }
+  if (key.rfind("e:", 0) == 0 && service->eligibility) {
+    return service->eligibility->FindQuestion(key.substr(2));
   }
   return nullptr;
 }
@@ -219,6 +229,11 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
 void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  // Any edit makes a shown self-check result stale.
+  if (intent.kind == Intent::Kind::kSetValue || intent.kind == Intent::Kind::kKeyText ||
+      intent.kind == Intent::Kind::kKeyBackspace) {
+    m_session.eligibility_checked = false;
+  }
   switch (intent.kind) {
     case Intent::Kind::kGoHome:
       EndSession();
@@ -274,6 +289,11 @@ void KioskApp::Apply(const Intent& intent) {
       const FieldSpec* field = FieldForKey(m_session.focus);
       if (!slot || !field) return;
       std::string text = intent.value;
+      if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
+        *slot = MaskDateInput(*slot + text);
+        m_session.errors.erase(m_session.focus);
+        return;
+      }
       if (field->type == FieldType::kIdNumber) {
         for (char& c : text) if (c == 'x') c = 'X';
         if (CountCodepoints(*slot) + CountCodepoints(text) > 18) return;
@@ -288,6 +308,10 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kKeyBackspace: {
       std::string* slot = ValueSlot(m_session.focus);
       if (!slot || slot->empty()) return;
+      if (const FieldSpec* field = FieldForKey(m_session.focus); field && field->type == FieldType::kDate) {
+        *slot = MaskDateBackspace(*slot);
+        return;
+      }
       size_t cut = slot->size() - 1;
       while (cut > 0 && (static_cast<unsigned char>((*slot)[cut]) & 0xC0) == 0x80) --cut;
       sodium_memzero(slot->data() + cut, slot->size() - cut);
@@ -356,6 +380,34 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.focus.clear();
       return;
     }
+    case Intent::Kind::kOpenEligibility:
+      if (!service || !service->eligibility) return;
+      m_session.focus.clear();
+      m_session.errors.clear();
+      m_session.banner.clear();
+      m_session.eligibility_checked = false;
+      m_screen = Screen::kEligibility;
+      return;
+    case Intent::Kind::kCheckEligibility: {
+      if (!service || !service->eligibility) return;
+      m_session.focus.clear();
+      m_session.errors.clear();
+      m_session.banner.clear();
+      ViewModel view = View();
+      for (const FieldIssue& issue : ValidateEligibilityAnswers(*service, m_deps.catalog->region,
+                                                                m_session.eligibility_answers, TodayLocal())) {
+        const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
+        std::map<std::string, std::string> params = issue.params;
+        if (question) params["field"] = view.Text(question->label);
+        m_session.errors.emplace("e:" + issue.field_id,
+                                 m_deps.strings->Format(m_language, issue.message_key, params));
+      }
+      m_session.eligibility_checked = m_session.errors.empty();
+      if (!m_session.eligibility_checked) {
+        m_session.banner = view.Fmt("form.fix_errors", {{"count", std::to_string(m_session.errors.size())}});
+      }
+      return;
+    }
     case Intent::Kind::kSubmit:
       if (m_session.submitting || m_screen != Screen::kReview) return;  // no double submit
       m_session.submitting = true;
@@ -366,6 +418,8 @@ void KioskApp::Apply(const Intent& intent) {
 
 void KioskApp::Submit() {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  // What was typed under a branch the resident later left is not part of the application.
+  DropHiddenValues(*service, &m_session.draft);
   std::vector<FieldIssue> issues = ValidateDraft(*service, m_deps.catalog->region, m_session.draft, TodayLocal());
   if (!issues.empty()) {
     m_session.submitting = false;
@@ -411,6 +465,7 @@ void KioskApp::Submit() {
 }
 
 void KioskApp::EndSession() {
+  WipeValues(&m_session.eligibility_answers);
   WipeValues(&m_session.draft.values);
   for (auto& [id, items] : m_session.draft.groups) {
     for (auto& item : items) WipeValues(&item);

@@ -28,13 +28,15 @@ class GlyphAtlas;
 
 namespace yimen::ui {
 
-enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt };
+enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility };
 
 struct Intent {
   enum class Kind {
     kGoHome, kOpenServices, kOpenService, kStartForm, kFocus, kSetValue, kKeyText,
     kKeyBackspace, kKeyDone, kNextStep, kPrevStep, kToReview, kEditStep, kAddMember,
     kRemoveMember, kSubmit,
+    kOpenEligibility,   // the service's self-check (key: service code)
+    kCheckEligibility,  // validate the answers and show the result
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -60,9 +62,14 @@ struct Session {
   std::string banner;                           // a sentence above the form
   bool submitting = false;                      // set on the first submit tap
   std::optional<ReceiptInfo> receipt;
+  // The self-check's answers (question id -> value), kept while the resident goes back
+  // and forth to the details; never stored. Set by kSetValue/kKeyText on "e:" keys.
+  std::map<std::string, std::string> eligibility_answers;
+  bool eligibility_checked = false;  // set by kCheckEligibility, cleared by any edit
 };
 
-// Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group.
+// Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group,
+// "e:<question>" for a self-check question.
 std::string FieldKey(const std::string& field_id);
 std::string GroupFieldKey(const std::string& group_id, size_t index, const std::string& field_id);
 
@@ -140,6 +147,14 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out);
+// One field as the form wizard draws it (choice grid, toggles, keypad field, placeholder),
+// or nothing when its visible_if does not hold. Keys as above. Main thread.
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
+                   const std::string& scope_town_key, std::vector<Intent>* out);
+// "城镇（80至89周岁）：每人每月 705 元，2019-01-01 起执行" plus a note for example
+// figures: one standard as residents read it. Main thread.
+std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
 
 // Shared frame of every screen: a full-screen window with a header (title, home
 // button) and a scrolling body above a fixed footer of `footer_rows` button rows.
