@@ -462,6 +462,7 @@ void KioskApp::Submit() {
   m_session.receipt = receipt;
   m_session.submitting = false;
   m_screen = Screen::kReceipt;
+  if (m_deps.on_submitted) m_deps.on_submitted();  // committed: the sync thread may send it now
 }
 
 void KioskApp::EndSession() {

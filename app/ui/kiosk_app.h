@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,6 +16,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "platform/input.h"
+#include "sync/client/sync_snapshot.h"
 #include "ui/strings.h"
 #include "ui/theme.h"
 #include "ui/widgets/touch.h"
@@ -100,6 +102,12 @@ class KioskApp {
     Store* store = nullptr;
     platform::GlyphAtlas* glyphs = nullptr;
     Metrics metrics;
+    // Called on the UI thread after Store::Submit committed (main wakes the sync
+    // engine with it). Optional.
+    std::function<void()> on_submitted;
+    // The sync engine's state for the staff queue screen; empty when the kiosk is
+    // not enrolled. Never blocks. Optional.
+    std::function<sync::SyncSnapshot()> sync_snapshot;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -120,6 +128,12 @@ class KioskApp {
   void EndSession();
 
   Screen CurrentScreen() const { return m_screen; }
+  // The sync engine's state (pending, oldest pending, last success, last error), or
+  // nullopt when no engine runs. UI thread.
+  std::optional<sync::SyncSnapshot> SyncState() const {
+    if (!m_deps.sync_snapshot) return std::nullopt;
+    return m_deps.sync_snapshot();
+  }
   const Session& CurrentSession() const { return m_session; }
   // Applies one intent (public so tests can drive the app without a screen).
   void Apply(const Intent& intent);
