@@ -33,6 +33,7 @@
 #include "platform/sd_notify.h"
 #include "platform/window.h"
 #include "store/store.h"
+#include "sync/client/engine.h"
 #include "ui/kiosk_app.h"
 #include "ui/script_runner.h"
 #include "ui/strings.h"
@@ -55,6 +56,9 @@ struct Flags {
   bool headless = false;
   bool landscape = false;
   bool version = false;
+  bool sync_once = false;    // --sync-once: one sync cycle, no window
+  std::string enroll_url;    // --enroll URL[,URL...] CODE: enroll, no window
+  std::string enroll_code;
   float screen_inches = 21.5f;
   int exit_after_ms = -1;
   int idle_s = 90;
@@ -70,7 +74,9 @@ void PrintUsage() {
                "                   [--screen-inches N] [--headless] [--script FILE]\n"
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
-               "                   [--no-voice] [--version]\n");
+               "                   [--no-voice] [--version]\n"
+               "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
+               "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
@@ -98,6 +104,13 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--set-staff-pin") { auto v = value("--set-staff-pin"); if (!v) return false; flags->set_staff_pin = v; }
     else if (arg == "--volume") { auto v = value("--volume"); if (!v) return false; flags->volume = std::clamp(std::stoi(v), 0, 100); }
     else if (arg == "--no-voice") flags->voice = false;
+    else if (arg == "--sync-once") flags->sync_once = true;
+    else if (arg == "--enroll") {
+      auto url = value("--enroll"); if (!url) return false;
+      auto code = value("--enroll"); if (!code) return false;
+      flags->enroll_url = url;
+      flags->enroll_code = code;
+    }
     else if (arg == "--help" || arg == "-h") { PrintUsage(); std::exit(0); }
     else {
       std::fprintf(stderr, "yimen-kiosk: unknown flag %s\n", arg.c_str());
@@ -142,6 +155,44 @@ int SetStaffPin(const Flags& flags) {
   return 0;
 }
 
+// --enroll: registers this kiosk with the central server. No window. Exit 0 when
+// enrolled, 1 when refused (wrong, used or expired code), 75 (EX_TEMPFAIL) when the
+// server could not be reached.
+int EnrollCommand(const Flags& flags) {
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  std::vector<std::string> urls;
+  std::stringstream list(flags.enroll_url);
+  for (std::string url; std::getline(list, url, ',');) {
+    if (!url.empty()) urls.push_back(url);
+  }
+  auto enrolled = yimen::sync::EnrollKiosk(**store, urls, flags.enroll_code);
+  if (!enrolled.ok()) {
+    Fail(std::string("enrollment failed (") + yimen::ErrorKindName(enrolled.error().kind) + "): " +
+         enrolled.error().message);
+    return enrolled.error().kind == yimen::ErrorKind::kUnavailable ? 75 : 1;
+  }
+  std::printf("enrolled: device %lld, hall %s, kiosk code %s\n",
+              static_cast<long long>(enrolled->device_id), enrolled->hall.c_str(),
+              enrolled->kiosk_code.c_str());
+  return 0;
+}
+
+// --sync-once: one full cycle (push, status pull, catalog, heartbeat). No window.
+// Exit 0 only when the cycle had no error and nothing is left to send.
+int SyncOnceCommand(const Flags& flags) {
+  auto report = yimen::sync::RunSyncOnce(flags.data_dir);
+  if (!report.ok()) return Fail("sync: " + report.error().message);
+  const yimen::sync::CycleReport& r = *report;
+  std::printf("sync: created %lld, duplicates %lld, parked %lld, status changes %lld; "
+              "left to send %lld, parked in total %lld\n",
+              static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
+              static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
+              static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
+  if (r.error) std::fprintf(stderr, "sync: %s\n", r.error->message.c_str());
+  return !r.error && r.pending_after == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,6 +205,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
+  // Operator commands: no window, no display needed.
+  if (!flags.enroll_url.empty()) return EnrollCommand(flags);
+  if (flags.sync_once) return SyncOnceCommand(flags);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
 
@@ -218,6 +272,13 @@ int main(int argc, char** argv) {
 #ifdef YIMEN_HAS_VOICE
   std::unique_ptr<yimen::voice::Speaker> speaker;
 #endif
+  // The sync engine runs on its own thread with its own Store; the UI only wakes it
+  // after a submit and reads its snapshot. Started only on an enrolled kiosk.
+  std::unique_ptr<yimen::sync::SyncEngine> sync_engine;
+  if (auto credentials = yimen::sync::LoadCredentials(**store); credentials.ok() && credentials->has_value()) {
+    sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, yimen::sync::SyncOptions{});
+    if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
+  }
   yimen::ui::KioskApp::Deps deps;
   deps.catalog = &catalog.value();
   deps.strings = &strings.value();
@@ -230,6 +291,10 @@ int main(int argc, char** argv) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;
+  if (sync_engine) {
+    deps.on_submitted = [engine = sync_engine.get()] { engine->TriggerNow(); };
+    deps.sync_snapshot = [engine = sync_engine.get()] { return engine->Snapshot(); };
+  }
   yimen::ui::KioskApp app(deps);
   // Every character the catalog and the strings use, before the first frame.
   (*atlas)->Want(app.InitialCodepoints());
@@ -480,6 +545,7 @@ int main(int argc, char** argv) {
   app.EndSession();  // wipes the resident's in-memory data
   app.SetInputMethods(nullptr, nullptr);
   app.SetVoice(nullptr);
+  sync_engine.reset();  // finishes the request in flight (bounded by curl's timeouts)
   atlas->reset();   // its GL texture goes before the GL context
   window->reset();
   ImGui::DestroyContext();

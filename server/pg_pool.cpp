@@ -34,9 +34,14 @@ Status PgPool::Run(const std::function<void(pqxx::connection&)>& body) {
   } catch (const pqxx::broken_connection& e) {
     // Dropped, not returned: a pooled connection that broke once is not trusted again.
     return MakeError(ErrorKind::kUnavailable, std::string("database unavailable: ") + e.what());
-  } catch (const pqxx::serialization_failure& e) {
+  } catch (const pqxx::transaction_rollback& e) {
+    // Serialization failures and deadlocks: the same request will succeed on retry.
     if (connection) Give(std::move(connection));
-    return MakeError(ErrorKind::kConflict, std::string("serialization failure: ") + e.what());
+    return MakeError(ErrorKind::kConflict, std::string("transaction rolled back: ") + e.what());
+  } catch (const pqxx::unique_violation& e) {
+    // Two copies inserting the same row at once: the loser retries and finds it.
+    if (connection) Give(std::move(connection));
+    return MakeError(ErrorKind::kConflict, std::string("concurrent insert: ") + e.what());
   } catch (const pqxx::sql_error& e) {
     if (connection && connection->is_open()) Give(std::move(connection));
     return MakeError(ErrorKind::kInternal, std::string("database error: ") + e.what());

@@ -27,7 +27,8 @@ class PgPool {
   // Runs body with a connection of its own (opened on demand, returned afterwards).
   // Exceptions from body are converted: broken connection → kUnavailable (and the
   // connection is dropped), SQL errors → kInternal with the server's message, a
-  // serialization failure → kConflict. Thread-safe.
+  // serialization failure, deadlock or unique violation (a concurrent insert by
+  // another copy) → kConflict, which callers answer with "retry". Thread-safe.
   Status Run(const std::function<void(pqxx::connection&)>& body);
 
   const std::string& url() const { return m_url; }

@@ -443,6 +443,16 @@ std::string StepOfField(const ServiceSpec& service, std::string_view field_id) {
   return "";
 }
 
+// The index of the step holding top-level field `field_id`, or -1.
+int StepIndex(const ServiceSpec& service, std::string_view field_id) {
+  for (size_t i = 0; i < service.form.steps.size(); ++i) {
+    for (const FieldSpec& field : service.form.steps[i].fields) {
+      if (field.id == field_id) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 bool ConditionHolds(const ServiceSpec& service, const ApplicationDraft& draft,
                     const Condition& condition) {
   // A condition is a visibility test on a throwaway field controlled the same way.
@@ -472,6 +482,12 @@ void AgeRuleIssues(const ServiceSpec& service, const ApplicationDraft& draft,
                                          : msg::kRuleAgeBelow,
                              {{"years", std::to_string(rule.years)}, {"age", std::to_string(age)}});
     issue.step_id = StepOfField(service, rule.id_field);
+    // With a condition answered on a later step, the issue goes there, under the answer
+    // that brought the rule in: the resident sees it at once, where either can be changed.
+    if (rule.when && StepIndex(service, rule.when->field) > StepIndex(service, rule.id_field)) {
+      issue.field_id = rule.when->field;
+      issue.step_id = StepOfField(service, rule.when->field);
+    }
     issues->push_back(std::move(issue));
   }
 }

@@ -94,8 +94,9 @@ std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view v
 // the cross-field issues that belong to this step: an ID number repeating one entered
 // earlier in the form ("validation.id.duplicate", or "validation.rule.applicant_in_members"
 // where an applicant_not_member rule covers the pair), and the service's declared rules
-// placed on their id field ("validation.rule.min_age", "validation.rule.age_below", with
-// params {years} {age}). Hidden fields are never checked. Issues are in form order.
+// placed on their id field, or on their `when` field when that is on a later step
+// ("validation.rule.min_age", "validation.rule.age_below", with params {years} {age}).
+// Hidden fields are never checked. Issues are in form order.
 // Any thread.
 std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& region,
                                      size_t step_index, const ApplicationDraft& draft,

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "domain/eligibility.h"
 #include "domain/utf8.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
@@ -92,6 +93,10 @@ std::string ViewModel::ValueOf(const std::string& key) const {
     auto it = g->second[index].find(key.substr(b + 1));
     return it == g->second[index].end() ? "" : it->second;
   }
+  if (key.rfind("e:", 0) == 0) {
+    auto it = session->eligibility_answers.find(key.substr(2));
+    return it == session->eligibility_answers.end() ? "" : it->second;
+  }
   return "";
 }
 
@@ -163,6 +168,7 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kReview: DrawReviewScreen(view, &intents); break;
     case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
     case Screen::kStaffExit: DrawStaffExitScreen(view, &intents); break;
+    case Screen::kEligibility: DrawEligibilityScreen(view, &intents); break;
   }
   if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
@@ -229,6 +235,10 @@ std::string KioskApp::SpeechText() const {
         add(m_session.receipt->app_number);
       }
       add(view.Tr("receipt.keep"));
+      break;
+    case Screen::kEligibility:
+      if (service) add(view.Text(service->name));
+      add(view.Tr("elig_screen.title"));
       break;
     case Screen::kStaffExit:
       break;  // staff screens are not read aloud
@@ -349,6 +359,7 @@ std::string* KioskApp::ValueSlot(const std::string& key) {
     if (index >= items.size()) return nullptr;
     return &items[index][key.substr(b + 1)];
   }
+  if (key.rfind("e:", 0) == 0) return &m_session.eligibility_answers[key.substr(2)];
   return nullptr;
 }
 
@@ -360,6 +371,9 @@ const FieldSpec* KioskApp::FieldForKey(const std::string& key) const {
     size_t a = key.find(':', 2), b = key.find(':', a + 1);
     const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
     return group ? group->FindField(key.substr(b + 1)) : nullptr;
+  }
+  if (key.rfind("e:", 0) == 0 && service->eligibility) {
+    return service->eligibility->FindQuestion(key.substr(2));
   }
   return nullptr;
 }
@@ -416,6 +430,11 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
 void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  // Any edit makes a shown self-check result stale.
+  if (intent.kind == Intent::Kind::kSetValue || intent.kind == Intent::Kind::kKeyText ||
+      intent.kind == Intent::Kind::kKeyBackspace) {
+    m_session.eligibility_checked = false;
+  }
   switch (intent.kind) {
     case Intent::Kind::kGoHome:
       if (m_screen == Screen::kStaffExit) {
@@ -480,6 +499,11 @@ void KioskApp::Apply(const Intent& intent) {
       const FieldSpec* field = FieldForKey(m_session.focus);
       if (!slot || !field) return;
       std::string text = intent.value;
+      if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
+        *slot = MaskDateInput(*slot + text);
+        m_session.errors.erase(m_session.focus);
+        return;
+      }
       if (field->type == FieldType::kIdNumber) {
         for (char& c : text) if (c == 'x') c = 'X';
         if (CountCodepoints(*slot) + CountCodepoints(text) > 18) return;
@@ -494,6 +518,10 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kKeyBackspace: {
       std::string* slot = ValueSlot(m_session.focus);
       if (!slot || slot->empty()) return;
+      if (const FieldSpec* field = FieldForKey(m_session.focus); field && field->type == FieldType::kDate) {
+        *slot = MaskDateBackspace(*slot);
+        return;
+      }
       size_t cut = slot->size() - 1;
       while (cut > 0 && (static_cast<unsigned char>((*slot)[cut]) & 0xC0) == 0x80) --cut;
       sodium_memzero(slot->data() + cut, slot->size() - cut);
@@ -693,6 +721,34 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.focus.clear();
       return;
     }
+    case Intent::Kind::kOpenEligibility:
+      if (!service || !service->eligibility) return;
+      m_session.focus.clear();
+      m_session.errors.clear();
+      m_session.banner.clear();
+      m_session.eligibility_checked = false;
+      m_screen = Screen::kEligibility;
+      return;
+    case Intent::Kind::kCheckEligibility: {
+      if (!service || !service->eligibility) return;
+      m_session.focus.clear();
+      m_session.errors.clear();
+      m_session.banner.clear();
+      ViewModel view = View();
+      for (const FieldIssue& issue : ValidateEligibilityAnswers(*service, m_deps.catalog->region,
+                                                                m_session.eligibility_answers, TodayLocal())) {
+        const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
+        std::map<std::string, std::string> params = issue.params;
+        if (question) params["field"] = view.Text(question->label);
+        m_session.errors.emplace("e:" + issue.field_id,
+                                 m_deps.strings->Format(m_language, issue.message_key, params));
+      }
+      m_session.eligibility_checked = m_session.errors.empty();
+      if (!m_session.eligibility_checked) {
+        m_session.banner = view.Fmt("form.fix_errors", {{"count", std::to_string(m_session.errors.size())}});
+      }
+      return;
+    }
     case Intent::Kind::kSubmit:
       if (m_session.submitting || m_screen != Screen::kReview) return;  // no double submit
       m_session.submitting = true;
@@ -703,6 +759,8 @@ void KioskApp::Apply(const Intent& intent) {
 
 void KioskApp::Submit() {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  // What was typed under a branch the resident later left is not part of the application.
+  DropHiddenValues(*service, &m_session.draft);
   std::vector<FieldIssue> issues = ValidateDraft(*service, m_deps.catalog->region, m_session.draft, TodayLocal());
   if (!issues.empty()) {
     m_session.submitting = false;
@@ -745,6 +803,7 @@ void KioskApp::Submit() {
   m_session.receipt = receipt;
   m_session.submitting = false;
   m_screen = Screen::kReceipt;
+  if (m_deps.on_submitted) m_deps.on_submitted();  // committed: the sync thread may send it now
 }
 
 void KioskApp::CheckPin() {
@@ -802,6 +861,7 @@ void KioskApp::EndSession() {
       std::fprintf(stderr, "pinyin: %s\n", s.error().message.c_str());
     }
   }
+  WipeValues(&m_session.eligibility_answers);
   WipeValues(&m_session.draft.values);
   for (auto& [id, items] : m_session.draft.groups) {
     for (auto& item : items) WipeValues(&item);

@@ -16,6 +16,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "platform/input.h"
+#include "sync/client/sync_snapshot.h"
 #include "ui/strings.h"
 #include "ui/theme.h"
 #include "ui/widgets/touch.h"
@@ -33,7 +34,7 @@ class Handwriting;
 
 namespace yimen::ui {
 
-enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt, kStaffExit };
+enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit };
 
 struct Intent {
   enum class Kind {
@@ -57,6 +58,8 @@ struct Intent {
     kPinKey,         // value: a digit; "" = delete
     kPinSubmit,      // check the staff PIN
     kVoice,          // the 朗读 button: voice on, and say this screen again
+    kOpenEligibility,   // the service's self-check (key: service code)
+    kCheckEligibility,  // validate the answers and show the result
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -100,9 +103,14 @@ struct Session {
   bool submitting = false;                      // set on the first submit tap
   std::optional<ReceiptInfo> receipt;
   ImeState ime;
+  // The self-check's answers (question id -> value), kept while the resident goes back
+  // and forth to the details; never stored. Set by kSetValue/kKeyText on "e:" keys.
+  std::map<std::string, std::string> eligibility_answers;
+  bool eligibility_checked = false;  // set by kCheckEligibility, cleared by any edit
 };
 
-// Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group.
+// Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group,
+// "e:<question>" for a self-check question.
 std::string FieldKey(const std::string& field_id);
 std::string GroupFieldKey(const std::string& group_id, size_t index, const std::string& field_id);
 
@@ -151,6 +159,12 @@ class KioskApp {
     // as an Argon2id hash (crypto_pwhash_str), "" when none was set.
     bool kiosk_mode = false;
     std::string exit_pin_hash;
+    // Called on the UI thread after Store::Submit committed (main wakes the sync
+    // engine with it). Optional.
+    std::function<void()> on_submitted;
+    // The sync engine's state for the staff queue screen; empty when the kiosk is
+    // not enrolled. Never blocks. Optional.
+    std::function<sync::SyncSnapshot()> sync_snapshot;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -197,6 +211,12 @@ class KioskApp {
   void EndSession();
 
   Screen CurrentScreen() const { return m_screen; }
+  // The sync engine's state (pending, oldest pending, last success, last error), or
+  // nullopt when no engine runs. UI thread.
+  std::optional<sync::SyncSnapshot> SyncState() const {
+    if (!m_deps.sync_snapshot) return std::nullopt;
+    return m_deps.sync_snapshot();
+  }
   const Session& CurrentSession() const { return m_session; }
   // Applies one intent (public so tests can drive the app without a screen).
   void Apply(const Intent& intent);
@@ -260,6 +280,14 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
 bool ScrollAnimating();
 // A new screen starts still.
 void ResetScrollState();
+void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out);
+// One field as the form wizard draws it (choice grid, toggles, keypad field, placeholder),
+// or nothing when its visible_if does not hold. Keys as above. Main thread.
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
+                   const std::string& scope_town_key, std::vector<Intent>* out);
+// "城镇（80至89周岁）：每人每月 705 元，2019-01-01 起执行" plus a note for example
+// figures: one standard as residents read it. Main thread.
+std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
 
 // Shared frame of every screen: a full-screen window with a header (title, home
 // button) and a scrolling body above a fixed footer of `footer_rows` button rows.

@@ -111,6 +111,76 @@ std::pair<const Record*, const Record*> EqualKeys(const Scratch& s, size_t count
   return {lo, hi};
 }
 
+// terra_pinyin follows CC-CEDICT, which gives some words Taiwan's tones: 綜合 zong4 he2,
+// 危險 wei2 xian3, 研究 yan2 jiu4, where Putonghua says zong1, wei1, jiu1. Its per-character
+// table has the Putonghua tones (綜 zong1 100 %, no zong4). So a word may pick which of
+// a character's syllables it uses (重 zhong or chong), but when its tone for that
+// syllable is not one the character is listed with, the character's best tone for the
+// same syllable wins. Neutral tones (5) and syllables the character does not list at
+// all (似的 shi4) are kept. About 5,000 of terra's 52,000 words change.
+void CorrectTaiwanTones(Scratch* s, size_t terra_count) {
+  for (size_t i = 0; i < terra_count; ++i) {
+    const Record& word = s->records[i];
+    if (word.key_length < 2) continue;
+    for (size_t k = 0; k < word.key_length; ++k) {
+      uint16_t& packed = s->readings[word.reading_offset + k];
+      Syllable syl = Syllable::Unpack(packed);
+      if (syl.tone == 5) continue;
+      auto [lo, hi] = EqualKeys(*s, terra_count,
+                                std::u32string_view(&s->keys[word.key_offset + k], 1));
+      const Record* same_base = nullptr;
+      bool listed = false;
+      for (const Record* c = lo; c != hi && !listed; ++c) {
+        uint16_t reading = s->readings[c->reading_offset];
+        listed = reading == packed;
+        if (!same_base && Syllable::Unpack(reading).base == syl.base) same_base = c;
+      }
+      if (!listed && same_base) packed = s->readings[same_base->reading_offset];
+    }
+  }
+}
+
+// How common a word's reading is by its characters' own weights: the sum over its
+// syllables of the character table's weight for that syllable (0 when not listed).
+float CharacterScore(const Scratch& s, size_t terra_count, const Record& word) {
+  float score = 0;
+  for (size_t k = 0; k < word.key_length; ++k) {
+    uint16_t packed = s.readings[word.reading_offset + k];
+    auto [lo, hi] = EqualKeys(s, terra_count,
+                              std::u32string_view(&s.keys[word.key_offset + k], 1));
+    for (const Record* c = lo; c != hi; ++c) {
+      if (s.readings[c->reading_offset] == packed) score += c->weight;
+    }
+  }
+  return score;
+}
+
+// Where one word has several readings of equal weight (terra gives 什麼 both she2 me5,
+// Taiwan's, and shen2 me5, without weights), moves the one its characters favour to the
+// front (什 shen2 1 % beats she2 0 %). `records` must be sorted.
+void BreakTiesByCharacters(Scratch* s, size_t terra_count) {
+  size_t i = 0;
+  while (i < terra_count) {
+    size_t j = i + 1;
+    while (j < terra_count && s->Key(s->records[j]) == s->Key(s->records[i]) &&
+           s->records[j].weight == s->records[i].weight) {
+      ++j;
+    }
+    if (j - i > 1 && s->records[i].key_length > 1) {
+      size_t best = i;
+      float best_score = CharacterScore(*s, terra_count, s->records[i]);
+      for (size_t k = i + 1; k < j; ++k) {
+        float score = CharacterScore(*s, terra_count, s->records[k]);
+        if (score > best_score) best = k, best_score = score;
+      }
+      std::swap(s->records[i], s->records[best]);
+    }
+    // Skip the rest of this key's readings.
+    while (j < terra_count && s->Key(s->records[j]) == s->Key(s->records[i])) ++j;
+    i = j;
+  }
+}
+
 }  // namespace
 
 Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& paths) {
@@ -154,6 +224,8 @@ Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& pat
   auto less = [&](const Record& a, const Record& b) { return RecordLess(s, a, b); };
   std::sort(s.records.begin(), s.records.end(), less);
   const size_t terra_count = s.records.size();
+  BreakTiesByCharacters(&s, terra_count);
+  CorrectTaiwanTones(&s, terra_count);
 
   size_t luna_words = 0;
   if (!paths.luna.empty()) {

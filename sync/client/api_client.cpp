@@ -12,7 +12,10 @@ Error ErrorFromResponse(const HttpResponse& response) {
   std::string text = "HTTP " + std::to_string(response.status);
   if (body.ok() && !body->error.empty()) text += " " + body->error + ": " + body->message;
   ErrorKind kind = ErrorKind::kRejected;
-  if (response.status >= 500 || response.status == 429 || response.status == 408) {
+  const bool replayed = response.status == 401 && body.ok() && body->error == "replayed";
+  if (response.status >= 500 || response.status == 429 || response.status == 408 || replayed) {
+    // "replayed" is our own request resent by libcurl after a dead connection (see
+    // ApiClient::Call): transient, like the dead connection itself.
     kind = ErrorKind::kUnavailable;
   } else if (response.status == 409) {
     kind = ErrorKind::kConflict;
@@ -71,9 +74,15 @@ Result<HttpResponse> ApiClient::CallOnce(const std::string& method,
 Result<HttpResponse> ApiClient::Call(const std::string& method, const std::string& path_and_query,
                                      const std::string& body, const std::string& content_type) {
   auto response = CallOnce(method, path_and_query, body, content_type);
-  // A refused timestamp taught us the server's clock (CallOnce read it): sign again.
+  // Two refusals that say nothing about our key, so sign again (once) and resend:
+  // - stale_timestamp: the reply taught us the server's clock (CallOnce read it);
+  // - replayed: libcurl resends a request by itself when a reused connection dies
+  //   before the reply, with our nonce; the server may have served the first copy,
+  //   which is harmless because every call here is idempotent (push by uuid, chunks
+  //   by offset, status by cursor).
   if (response.ok() && response->status == 401 &&
-      response->body.find("stale_timestamp") != std::string::npos) {
+      (response->body.find("stale_timestamp") != std::string::npos ||
+       response->body.find("\"replayed\"") != std::string::npos)) {
     response = CallOnce(method, path_and_query, body, content_type);
   }
   return response;

@@ -75,9 +75,9 @@ class ApiClient {
   int64_t m_clock_offset_s = 0;
 };
 
-// Maps a non-2xx reply to an error: 5xx/429 → kUnavailable, 409 → kConflict,
-// 404 → kNotFound, other 4xx → kRejected; the server's error word and message are in
-// the text. Pure.
+// Maps a non-2xx reply to an error: 5xx/429/408 and 401 "replayed" → kUnavailable,
+// 409 → kConflict, 404 → kNotFound, other 4xx → kRejected; the server's error word
+// and message are in the text ("HTTP 401 bad_signature: ..."). Pure.
 Error ErrorFromResponse(const HttpResponse& response);
 
 }  // namespace yimen::sync

@@ -76,6 +76,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
                CycleReport* report) {
   const auto now = Clock::now();
   protocol::PushRequest request;
+  std::vector<OutboxItem> sent;  // `due` minus what could not be encoded
   for (const OutboxItem& item : due) {
     protocol::PushItem push;
     push.uuid = item.uuid;
@@ -84,6 +85,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     push.catalog_version = item.catalog_version;
     push.payload_format = item.payload_format;
     push.payload = item.payload;
+    push.submitted_at = protocol::IsoTimeUtc(
+        std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
+            .count());
     // An item that cannot even be serialised (bytes that are not UTF-8) would fail
     // every batch it is in: park it alone so the rest keeps draining.
     try {
@@ -95,6 +99,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
       continue;
     }
     request.items.push_back(std::move(push));
+    sent.push_back(item);
   }
   if (request.items.empty()) return true;
 
@@ -104,7 +109,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     if (error.kind == ErrorKind::kRejected && !IsAuthError(error) && request.items.size() > 1) {
       // The batch as a whole was refused: send items one by one so only the bad one
       // is parked.
-      for (const OutboxItem& item : due) {
+      for (const OutboxItem& item : sent) {
         if (!PushBatch(store, api, {item}, report)) return false;
       }
       return true;
@@ -246,7 +251,10 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
   return c;
 }
 
-CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& options) {
+namespace {
+
+// One cycle against the server api points at now.
+CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOptions& options) {
   CycleReport report;
   const int batch = std::clamp(options.push_batch, 1, static_cast<int>(protocol::kMaxPushBatch));
 
@@ -331,6 +339,27 @@ CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& option
   return report;
 }
 
+}  // namespace
+
+CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& options) {
+  CycleReport total = RunCycleOnCurrentServer(store, api, options);
+  // An unreachable server: the next copy in the list gets its turn at once. It finds
+  // whatever the first one stored (upsert by uuid), so switching is always safe.
+  const size_t servers = api.credentials().server_urls.size();
+  for (size_t tried = 1;
+       tried < servers && total.error && total.error->kind == ErrorKind::kUnavailable;
+       ++tried) {
+    CycleReport next = RunCycleOnCurrentServer(store, api, options);
+    next.created += total.created;
+    next.duplicates += total.duplicates;
+    next.rejected += total.rejected;
+    next.status_changes += total.status_changes;
+    next.catalog_updated = next.catalog_updated || total.catalog_updated;
+    total = next;
+  }
+  return total;
+}
+
 Result<CycleReport> RunSyncOnce(const std::string& data_dir, const SyncOptions& options) {
   auto store = Store::Open(data_dir);
   if (!store.ok()) return store.error();
@@ -397,6 +426,10 @@ void SyncEngine::Run() {
   Clock::time_point not_before{};  // the server's Retry-After
 
   for (;;) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_triggered = false;  // this cycle serves every trigger made before it
+    }
     CycleReport report;
     bool enrolled = false;
     if (!store) {

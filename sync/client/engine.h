@@ -21,6 +21,7 @@
 #include "sync/client/api_client.h"
 #include "sync/client/backoff.h"
 #include "sync/client/curl_transport.h"
+#include "sync/client/sync_snapshot.h"
 
 namespace yimen::sync {
 
@@ -33,20 +34,6 @@ struct SyncOptions {
   std::string app_version;                 // reported in heartbeats; "" = this build's
   // Makes the transport; tests inject canned replies or fault proxies. Default: curl.
   std::function<std::unique_ptr<Transport>(const CurlOptions&)> make_transport;
-};
-
-// What one cycle did. Counts are for this cycle; *_after are the store's view after it.
-struct CycleReport {
-  int64_t created = 0;
-  int64_t duplicates = 0;
-  int64_t rejected = 0;        // parked for staff
-  int64_t status_changes = 0;
-  bool catalog_updated = false;
-  bool heartbeat_sent = false;
-  int64_t pending_after = 0;
-  int64_t parked_after = 0;
-  std::optional<Error> error;  // the failure that cut the cycle short, if any
-  int retry_after_s = 0;       // the server's Retry-After with that failure
 };
 
 // ---- device identity, kept in the store's settings ----
@@ -67,7 +54,9 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
 
 // One full cycle with an open store: push everything due (batch by batch; a rejected
 // item is parked and the rest keep going), pull status changes, pull a newer
-// catalog, send a heartbeat. Never throws; problems land in CycleReport::error.
+// catalog, send a heartbeat. When the server cannot be reached the next URL of the
+// credentials is tried at once, each at most once per cycle. Never throws; problems
+// land in CycleReport::error.
 // Thread: whichever owns `store` and `api`.
 CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& options);
 
@@ -75,23 +64,6 @@ CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& option
 // Errors only when it cannot start (no store, not enrolled); a failed cycle is in
 // the report. Success for operators means: !report.error && report.pending_after == 0.
 Result<CycleReport> RunSyncOnce(const std::string& data_dir, const SyncOptions& options = {});
-
-// A copy of the engine's state for the UI (staff queue view, resident status).
-struct SyncSnapshot {
-  bool running = false;
-  bool enrolled = false;
-  bool syncing = false;   // a cycle is in progress
-  bool online = false;    // the last cycle reached the server
-  int64_t pending = 0;
-  int64_t parked = 0;
-  std::optional<std::chrono::system_clock::time_point> oldest_pending_at;
-  std::optional<std::chrono::system_clock::time_point> last_success_at;  // last good cycle
-  std::optional<std::chrono::system_clock::time_point> next_attempt_at;
-  int consecutive_failures = 0;
-  std::string last_error;  // "" after a good cycle
-  std::string server_url;
-  CycleReport last_cycle;
-};
 
 class SyncEngine {
  public:

@@ -739,6 +739,26 @@ TEST(Form, TellsTheApplicantNotToListThemselvesAsAMember) {
               ElementsAre("validation.id.duplicate"));
 }
 
+TEST(Form, PlacesAConditionalAgeRuleWhereItsConditionIsAnswered) {
+  // 特困: the ID is on step 1, "未满18周岁的孩子" on step 2.
+  ApplicationDraft draft;
+  draft.service_code = "tekun";
+  draft.values = {{"id_number", MakeId({1950, 5, 20}, 66)}, {"category", "minor"}};
+  const std::vector<FieldIssue> step2 = ValidateStep(Service("tekun"), RealCatalog().region, 1, draft, kToday);
+  ASSERT_THAT(Keys(step2), ::testing::Contains("validation.rule.age_below"));
+  const auto rule = std::find_if(step2.begin(), step2.end(), [](const FieldIssue& i) {
+    return i.message_key == "validation.rule.age_below";
+  });
+  EXPECT_EQ(rule->step_id, "situation");
+  EXPECT_EQ(rule->field_id, "category");
+  EXPECT_EQ(rule->params.at("age"), "76");
+  EXPECT_THAT(Keys(ValidateStep(Service("tekun"), RealCatalog().region, 0, draft, kToday)),
+              ::testing::Not(::testing::Contains("validation.rule.age_below")));
+  draft.values["category"] = "elderly";
+  EXPECT_THAT(Keys(ValidateDraft(Service("tekun"), RealCatalog().region, draft, kToday)),
+              ::testing::Not(::testing::Contains(::testing::StartsWith("validation.rule"))));
+}
+
 TEST(Form, AppliesARuleOnlyWhenItsConditionHolds) {
   // 优待证 from 60, the bus pass from 65.
   ApplicationDraft draft;

@@ -28,6 +28,16 @@ TEST(PinyinReader, ReadsTheSameCharacterDifferentlyInDifferentWords) {
   EXPECT_EQ(PinyinOf("行走银行"), "xing2 zou3 yin2 hang2");
 }
 
+// terra_pinyin carries some of Taiwan's tones (綜合 zong4, 危險 wei2, 什麼 she2); the
+// loader corrects them from its own character table.
+TEST(PinyinReader, UsesPutonghuaTonesNotTaiwans) {
+  EXPECT_EQ(PinyinOf("综合"), "zong1 he2");
+  EXPECT_EQ(PinyinOf("危险"), "wei1 xian3");
+  EXPECT_EQ(PinyinOf("研究"), "yan2 jiu1");
+  EXPECT_EQ(PinyinOf("什么"), "shen2 me5");
+  EXPECT_EQ(PinyinOf("还有重新"), "hai2 you3 chong2 xin1");  // other syllables stay
+}
+
 TEST(PinyinReader, ReadsTraditionalTextToo) {
   EXPECT_EQ(PinyinOf("銀行"), "yin2 hang2");
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "domain/utf8.h"
 #include "voice_test_support.h"
 
 namespace yimen::voice {
@@ -21,12 +22,21 @@ using testing::Tokenize;
 
 const std::string kAssets = YIMEN_TEST_ASSETS_DIR;
 
+bool HasHan(const std::string& text) {
+  for (char32_t c : DecodeUtf8(text)) {
+    if (IsHan(c)) return true;
+  }
+  return false;
+}
+
+// Every UI string with something to say (separators such as "、" and bare placeholders
+// have nothing).
 std::vector<std::string> UiStrings() {
   nlohmann::json j =
       nlohmann::json::parse(testing::ReadFileOrEmpty(kAssets + "/strings/ui.zh-CN.json"));
   std::vector<std::string> out;
   for (auto& [key, value] : j.items()) {
-    if (value.is_string() && !value.get<std::string>().empty()) out.push_back(value);
+    if (value.is_string() && HasHan(value.get<std::string>())) out.push_back(value);
   }
   return out;
 }

@@ -3,6 +3,8 @@
 // page. Drawing reads the draft; every change is an intent.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
@@ -10,7 +12,7 @@ namespace {
 
 bool UsesKeypad(FieldType type) {
   return type == FieldType::kIdNumber || type == FieldType::kPhone || type == FieldType::kAmount ||
-         type == FieldType::kNumber || type == FieldType::kDigits;
+         type == FieldType::kNumber || type == FieldType::kDigits || type == FieldType::kDate;
 }
 
 std::string FieldLabel(const ViewModel& view, const FieldSpec& field) {
@@ -45,6 +47,22 @@ void DrawChoices(const ViewModel& view, const std::string& key, const std::strin
 void DrawField(const ViewModel& view, const FieldSpec& field, const std::string& key,
                const std::string& scope_town_key, std::vector<Intent>* out) {
   const Session& s = *view.session;
+  // A field whose condition does not hold is not drawn (and not validated).
+  if (field.visible_if) {
+    const ServiceSpec* service = view.Service();
+    bool visible = true;
+    if (key.rfind("e:", 0) == 0) {
+      visible = service->eligibility &&
+                IsQuestionVisible(*service->eligibility, field, s.eligibility_answers);
+    } else if (key.rfind("g:", 0) == 0) {
+      const size_t a = key.find(':', 2), b = key.find(':', a + 1);
+      visible = IsFieldVisible(*service, field, s.draft, key.substr(2, a - 2),
+                               std::stoi(key.substr(a + 1, b - a - 1)));
+    } else {
+      visible = IsFieldVisible(*service, field, s.draft);
+    }
+    if (!visible) return;
+  }
   std::string label = FieldLabel(view, field);
   switch (field.type) {
     case FieldType::kChoice: {
@@ -70,6 +88,44 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       std::vector<std::pair<std::string, std::string>> options;
       for (const LocalizedText& c : town->communities) options.emplace_back(c.zh, view.Text(c));
       DrawChoices(view, key, label, options, out);
+      break;
+    }
+    case FieldType::kMultiChoice: {
+      // Toggle buttons: each tap adds or removes one option.
+      const Metrics& m = *view.metrics;
+      Label(label, Ctx().body, colors::kText);
+      const std::string current = view.ValueOf(key);
+      const std::vector<std::string> chosen = SplitChoices(current);
+      const int per_row = field.options.size() <= 2 ? 2 : 3;
+      const float w = (ImGui::GetContentRegionAvail().x - m.gap * (per_row - 1)) / per_row;
+      for (size_t i = 0; i < field.options.size(); ++i) {
+        if (i % per_row != 0) ImGui::SameLine();
+        const ChoiceOption& option = field.options[i];
+        const bool selected = std::find(chosen.begin(), chosen.end(), option.value) != chosen.end();
+        const std::string text = (selected ? "✓ " : "") + view.Text(option.label);
+        if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
+                        selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                        key + "=" + option.value)) {
+          out->push_back({Intent::Kind::kSetValue, key, ToggleChoice(field, current, option.value)});
+        }
+      }
+      auto err = s.errors.find(key);
+      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
+      break;
+    }
+    case FieldType::kSignature:
+    case FieldType::kPhoto: {
+      // Placeholders until the signature pad and the camera land (issue 4 parts B, C);
+      // the catalog keeps these fields optional meanwhile.
+      const Metrics& m = *view.metrics;
+      Label(label, Ctx().body, colors::kText);
+      const bool done = !view.ValueOf(key).empty();
+      const std::string text = view.Tr(field.type == FieldType::kSignature
+                                           ? (done ? "form.signature_done" : "form.signature_soon")
+                                           : (done ? "form.photo_done" : "form.photo_soon"));
+      TouchButton(text, ImVec2(0, m.target_min * 1.2f), ButtonStyle::kSecondary, false, key);
+      auto err = s.errors.find(key);
+      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
       break;
     }
     default: {
@@ -132,6 +188,11 @@ const FieldSpec* FocusedField(const ViewModel& view) {
 }
 
 }  // namespace
+
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
+                   const std::string& scope_town_key, std::vector<Intent>* out) {
+  DrawField(view, field, key, scope_town_key, out);
+}
 
 void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
@@ -221,6 +282,19 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
   auto shown = [&](const FieldSpec& field, const std::string& raw) -> std::string {
     if (raw.empty()) return view.Tr("review.empty");
     if (field.type == FieldType::kYesNo) return view.Tr(raw == kYes ? "form.yes" : "form.no");
+    if (field.type == FieldType::kSignature) return view.Tr("form.signature_done");
+    if (field.type == FieldType::kPhoto) return view.Tr("form.photo_done");
+    if (field.type == FieldType::kMultiChoice) {
+      std::string words;
+      for (const std::string& value : SplitChoices(raw)) {
+        for (const ChoiceOption& o : field.options) {
+          if (o.value != value) continue;
+          if (!words.empty()) words += view.Tr("form.list_separator");
+          words += view.Text(o.label);
+        }
+      }
+      return words;
+    }
     if (field.type == FieldType::kChoice) {
       for (const ChoiceOption& o : field.options) if (o.value == raw) return view.Text(o.label);
     }
@@ -246,12 +320,14 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
       for (size_t k = 0; k < count; ++k) {
         Label(view.Fmt("form.member_title", {{"title", view.Text(step.group->item_title)}, {"n", std::to_string(k + 1)}}));
         for (const FieldSpec& field : step.group->fields) {
+          if (!IsFieldVisible(*service, field, s.draft, step.group->id, static_cast<int>(k))) continue;
           Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(GroupFieldKey(step.group->id, k, field.id))),
                     Ctx().body, colors::kText);
         }
       }
     } else {
       for (const FieldSpec& field : step.fields) {
+        if (!IsFieldVisible(*service, field, s.draft)) continue;
         Paragraph(view.Text(field.label) + "：" + shown(field, view.ValueOf(FieldKey(field.id))), Ctx().body,
                   colors::kText);
       }

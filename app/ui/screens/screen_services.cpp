@@ -55,6 +55,13 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out) {
   BeginScreen(view, view.Text(service->name), true, 1, out);
   Label(view.Tr("detail.summary"), Ctx().title, colors::kPrimary);
   Paragraph(view.Text(service->summary));
+  if (service->eligibility) {
+    Gap(0.5f);
+    if (TouchButton(view.Tr("detail.check_eligibility"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
+                    "check_eligibility")) {
+      out->push_back({Intent::Kind::kOpenEligibility, service->code});
+    }
+  }
   Gap(1);
   Label(view.Tr("detail.who"), Ctx().title, colors::kPrimary);
   for (const LocalizedText& who : service->who_qualifies) Paragraph("· " + view.Text(who));
@@ -69,17 +76,9 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out) {
   Gap(1);
   if (!service->standards.empty()) {
     Label(view.Tr("detail.standard"), Ctx().title, colors::kPrimary);
-    // Show the standards in force today, newest first per area.
-    for (Area area : {Area::kAll, Area::kUrban, Area::kRural}) {
-      const Standard* standard = CurrentStandard(*service, area, view.today);
-      if (!standard || standard->area != area) continue;
-      std::string area_key = area == Area::kUrban ? "area.urban"
-                             : area == Area::kRural ? "area.rural" : "area.all";
-      Paragraph(view.Fmt("detail.standard_line",
-                         {{"region", view.Text(standard->region)},
-                          {"area", view.Tr(area_key)},
-                          {"amount", FormatYuan(standard->amount_fen)},
-                          {"effective", FormatIsoDate(standard->effective)}}));
+    // The standards in force today: per tier (age band, living arrangement), per area.
+    for (const Standard* standard : StandardsInForce(*service, view.today)) {
+      Paragraph(FormatStandardLine(view, *standard));
     }
     Gap(1);
   }

@@ -1,0 +1,47 @@
+// What the sync engine tells the rest of the kiosk: the outcome of one cycle and a
+// copy of the engine's state for the staff queue screen. Plain data with no network
+// or database types in it, so the UI can show it without linking the sync client.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/result.h"
+
+namespace yimen::sync {
+
+// What one cycle did. Counts are for this cycle; *_after are the store's view after it.
+struct CycleReport {
+  int64_t created = 0;
+  int64_t duplicates = 0;
+  int64_t rejected = 0;        // parked for staff
+  int64_t status_changes = 0;
+  bool catalog_updated = false;
+  bool heartbeat_sent = false;
+  int64_t pending_after = 0;
+  int64_t parked_after = 0;
+  std::optional<Error> error;  // the failure that cut the cycle short, if any
+  int retry_after_s = 0;       // the server's Retry-After with that failure
+};
+
+// A copy of the engine's state for the UI (staff queue view). Written by the sync
+// thread under the engine's lock; SyncEngine::Snapshot() hands out copies.
+struct SyncSnapshot {
+  bool running = false;
+  bool enrolled = false;
+  bool syncing = false;   // a cycle is in progress
+  bool online = false;    // the last cycle reached the server
+  int64_t pending = 0;    // waiting to be sent
+  int64_t parked = 0;     // refused by the server; staff must look (Store::ListApplications)
+  std::optional<std::chrono::system_clock::time_point> oldest_pending_at;
+  std::optional<std::chrono::system_clock::time_point> last_success_at;  // last good cycle
+  std::optional<std::chrono::system_clock::time_point> next_attempt_at;
+  int consecutive_failures = 0;
+  std::string last_error;  // "" after a good cycle
+  std::string server_url;
+  CycleReport last_cycle;
+};
+
+}  // namespace yimen::sync
