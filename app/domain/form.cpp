@@ -877,14 +877,15 @@ nlohmann::json DraftToJson(const ApplicationDraft& draft) {
                         {"service_code", draft.service_code},
                         {"catalog_version", draft.catalog_version},
                         {"values", draft.values},
-                        {"groups", std::move(groups)}};
+                        {"groups", std::move(groups)},
+                        {"attachments", draft.attachments}};
 }
 
 Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
   if (!json.is_object()) return DraftError("(root)", "expected an object");
   for (auto it = json.begin(); it != json.end(); ++it) {
     static constexpr std::string_view kKeys[] = {"format", "service_code", "catalog_version",
-                                                 "values", "groups"};
+                                                 "values", "groups", "attachments"};
     if (std::find(std::begin(kKeys), std::end(kKeys), it.key()) == std::end(kKeys)) {
       return DraftError(it.key(), "unknown key");
     }
@@ -923,6 +924,17 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
       items.push_back(std::move(item).value());
     }
     draft.groups[it.key()] = std::move(items);
+  }
+  // Optional: drafts written before signatures existed have none.
+  if (const auto attachments = json.find("attachments"); attachments != json.end()) {
+    Result<std::map<std::string, std::string>> read = ReadValues(*attachments, "attachments");
+    if (!read.ok()) return read.error();
+    draft.attachments = std::move(read).value();
+    for (const auto& [ref, data] : draft.attachments) {
+      if (!IsAttachmentRef(ref, kSignatureRefPrefix) && !IsAttachmentRef(ref, kPhotoRefPrefix)) {
+        return DraftError("attachments." + ref, "not a sig: or photo: reference");
+      }
+    }
   }
   return draft;
 }

@@ -28,6 +28,10 @@ struct ApplicationDraft {
   std::map<std::string, std::string> values;  // top-level field id -> value
   // group id -> items in the order added; each item maps field id -> value
   std::map<std::string, std::vector<std::map<std::string, std::string>>> groups;
+  // What a "sig:…" or "photo:…" value refers to: a signature's strokes as text (one
+  // stroke a line, "x,y" points on 0..1000), a photo as base64 JPEG. Stored with the
+  // application (in its payload).
+  std::map<std::string, std::string> attachments;
 
   bool operator==(const ApplicationDraft&) const = default;
 };

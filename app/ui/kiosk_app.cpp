@@ -469,7 +469,12 @@ void KioskApp::Apply(const Intent& intent) {
       m_screen = Screen::kForm;
       return;
     case Intent::Kind::kFocus:
-      if (m_session.focus != intent.key) ResetIme();
+      if (m_session.focus != intent.key) {
+        if (const FieldSpec* f = FieldForKey(m_session.focus); f && f->type == FieldType::kSignature) {
+          FinishSignature();  // moving on keeps what was signed
+        }
+        ResetIme();
+      }
       m_session.focus = intent.key;
       return;
     case Intent::Kind::kSetValue: {
@@ -529,6 +534,9 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     }
     case Intent::Kind::kKeyDone:
+      if (const FieldSpec* f = FieldForKey(m_session.focus); f && f->type == FieldType::kSignature) {
+        FinishSignature();
+      }
       ResetIme();
       m_session.focus.clear();
       return;
@@ -592,6 +600,11 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kStrokeDone: {
       ImeState& ime = m_session.ime;
       if (intent.points.empty()) return;
+      if (const FieldSpec* f = FieldForKey(m_session.focus); f && f->type == FieldType::kSignature) {
+        m_session.signature_strokes[m_session.focus].push_back(intent.points);
+        m_session.signature_pad = intent.area;
+        return;
+      }
       ime.strokes.push_back(intent.points);
       ime.pad_size = intent.area;
       ime.page = 0;
@@ -658,6 +671,10 @@ void KioskApp::Apply(const Intent& intent) {
       NoteActivity(m_now_ms);
       return;
     case Intent::Kind::kStrokesClear:
+      if (const FieldSpec* f = FieldForKey(m_session.focus); f && f->type == FieldType::kSignature) {
+        m_session.signature_strokes.erase(m_session.focus);
+        return;
+      }
       m_session.ime.strokes.clear();
       m_session.ime.candidates.clear();
       m_session.ime.page = 0;
@@ -830,6 +847,38 @@ void KioskApp::CheckPin() {
   }
 }
 
+void KioskApp::FinishSignature() {
+  auto it = m_session.signature_strokes.find(m_session.focus);
+  if (it == m_session.signature_strokes.end() || it->second.empty()) return;
+  // The strokes as text on a 0..1000 square (tests/data/handwriting format), and a
+  // reference to them made from their hash.
+  float w = std::max(1.0f, m_session.signature_pad.x), h = std::max(1.0f, m_session.signature_pad.y);
+  std::string text;
+  for (const auto& stroke : it->second) {
+    for (size_t i = 0; i < stroke.size(); ++i) {
+      char point[32];
+      std::snprintf(point, sizeof point, "%s%d,%d", i ? " " : "",
+                    static_cast<int>(std::clamp(stroke[i].x / w * 1000.0f, 0.0f, 1000.0f)),
+                    static_cast<int>(std::clamp(stroke[i].y / h * 1000.0f, 0.0f, 1000.0f)));
+      text += point;
+    }
+    text += "\n";
+  }
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  std::string ref = std::string(kSignatureRefPrefix) + hex;
+  std::string* slot = ValueSlot(m_session.focus);
+  if (!slot) return;
+  if (!slot->empty()) m_session.draft.attachments.erase(*slot);  // a re-signed field
+  m_session.draft.attachments[ref] = std::move(text);
+  *slot = ref;
+  m_session.errors.erase(m_session.focus);
+  m_session.signature_strokes.erase(it);
+}
+
 void KioskApp::ResetIme() {
   ImeState& ime = m_session.ime;
   if (m_deps.pinyin) m_deps.pinyin->Clear();
@@ -854,6 +903,7 @@ void KioskApp::InsertIntoFocused(const std::string& text) {
 }
 
 void KioskApp::EndSession() {
+  WipeValues(&m_session.draft.attachments);
   ResetIme();
   if (m_deps.pinyin) {
     // Rime learnt this resident's words: forget them before the next one comes.

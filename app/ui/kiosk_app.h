@@ -103,6 +103,9 @@ struct Session {
   bool submitting = false;                      // set on the first submit tap
   std::optional<ReceiptInfo> receipt;
   ImeState ime;
+  // Signatures being written (field key → strokes, pad-local) and the pad's size.
+  std::map<std::string, std::vector<std::vector<ImVec2>>> signature_strokes;
+  ImVec2 signature_pad;
   // The self-check's answers (question id -> value), kept while the resident goes back
   // and forth to the details; never stored. Set by kSetValue/kKeyText on "e:" keys.
   std::map<std::string, std::string> eligibility_answers;
@@ -230,6 +233,9 @@ class KioskApp {
   const FieldSpec* FieldForKey(const std::string& key) const;
   // The keyboard follows the focus: a new field starts with an empty composition.
   void ResetIme();
+  // 签好了: the focused signature's strokes become an attachment and its value a
+  // "sig:<hash>" reference to it.
+  void FinishSignature();
   void RefreshPinyin();
   void InsertIntoFocused(const std::string& text);
 
@@ -275,6 +281,9 @@ void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
 bool UsesTextKeyboard(FieldType type);
 int TextKeyboardRows();
 void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>* out);
+// The signature pad for a focused signature field: a wide pad, 重签 and 签好了.
+int SignaturePadRows();
+void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector<Intent>* out);
 
 // True while the body is being dragged or still gliding after a flick: keep drawing.
 bool ScrollAnimating();

@@ -53,6 +53,9 @@ ApplicationDraft ValidDibaoDraft() {
       {"reason", "丈夫重病不能上班，孩子在上学，家里只靠我打零工。"},
       {"bank_name", "农村商业银行"},
       {"account_number", "6217000012345678901"},
+      // 低保's two signatures are required (the pad exists): references to strokes.
+      {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"},
+      {"check_signature", "sig:fedcba9876543210fedcba9876543210"},
   };
   draft.groups["members"] = {
       {{"name", "王建国"},
@@ -847,16 +850,48 @@ TEST(Form, CanCompleteEveryShippedForm) {
   }
 }
 
-TEST(Form, KeepsSignaturesAndPhotosOptionalUntilThePadAndCameraExist) {
+TEST(Form, KeepsPhotosOptionalUntilTheCameraExistsAndAsksDibaoForSignatures) {
   for (const ServiceSpec& service : RealCatalog().services) {
     for (const StepSpec& step : service.form.steps) {
       for (const FieldSpec& field : step.fields) {
-        if (field.type == FieldType::kSignature || field.type == FieldType::kPhoto) {
+        if (field.type == FieldType::kPhoto) {
           EXPECT_FALSE(field.required) << service.code << "." << field.id;
+        }
+        if (service.code == "dibao" && field.type == FieldType::kSignature) {
+          EXPECT_TRUE(field.required) << field.id;
         }
       }
     }
   }
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.values.erase("pledge_signature");
+  std::vector<FieldIssue> issues = ValidateDraft(Dibao(), RealCatalog().region, draft, kToday);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field_id, "pledge_signature");
+}
+
+}  // namespace
+}  // namespace yimen
+
+namespace yimen {
+namespace {
+
+TEST(Form, KeepsSignatureStrokesWithTheDraftThroughJson) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  draft.attachments["sig:0123456789abcdef0123456789abcdef"] = "100,200 300,400\n500,500 600,600\n";
+  Result<ApplicationDraft> back = DraftFromJson(DraftToJson(draft));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, draft);
+  // Older drafts without attachments still read.
+  nlohmann::json old = DraftToJson(ValidDibaoDraft());
+  old.erase("attachments");
+  EXPECT_TRUE(DraftFromJson(old).ok());
+  // An attachment must be referenced like a signature or a photo.
+  nlohmann::json bad = DraftToJson(draft);
+  bad["attachments"]["../../etc/passwd"] = "x";
+  Result<ApplicationDraft> refused = DraftFromJson(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("attachments"), std::string::npos);
 }
 
 }  // namespace

@@ -200,4 +200,33 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
   }
 }
 
+int SignaturePadRows() { return 4; }
+
+void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  float w = ImGui::GetContentRegionAvail().x;
+  float pad_h = 3 * m.button_h + 2 * m.gap;
+  static const std::vector<std::vector<ImVec2>> kNone;
+  auto it = s.signature_strokes.find(key);
+  const auto& strokes = it == s.signature_strokes.end() ? kNone : it->second;
+  std::vector<ImVec2> finished;
+  if (StrokePad("sigpad", ImVec2(w, pad_h), strokes, &finished)) {
+    Intent intent(Intent::Kind::kStrokeDone);
+    intent.points = std::move(finished);
+    intent.area = ImVec2(w, pad_h);
+    out->push_back(std::move(intent));
+  }
+  float half = (w - m.gap) * 0.5f;
+  if (TouchButton(view.Tr("signature.clear"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                  !strokes.empty(), "sig:clear")) {
+    out->push_back({Intent::Kind::kStrokesClear});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("signature.done"), ImVec2(half, m.button_h), ButtonStyle::kPrimary,
+                  !strokes.empty(), "sig:done")) {
+    out->push_back({Intent::Kind::kKeyDone});
+  }
+}
+
 }  // namespace yimen::ui

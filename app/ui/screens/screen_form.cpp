@@ -113,16 +113,29 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
       break;
     }
-    case FieldType::kSignature:
-    case FieldType::kPhoto: {
-      // Placeholders until the signature pad and the camera land (issue 4 parts B, C);
-      // the catalog keeps these fields optional meanwhile.
+    case FieldType::kSignature: {
+      // Tapping opens the signature pad in the footer (DrawSignaturePad).
       const Metrics& m = *view.metrics;
       Label(label, Ctx().body, colors::kText);
       const bool done = !view.ValueOf(key).empty();
-      const std::string text = view.Tr(field.type == FieldType::kSignature
-                                           ? (done ? "form.signature_done" : "form.signature_soon")
-                                           : (done ? "form.photo_done" : "form.photo_soon"));
+      const bool writing = s.focus == key;
+      const std::string text = view.Tr(writing ? "signature.writing"
+                                       : done  ? "form.signature_done"
+                                               : "signature.start");
+      if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
+                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, key)) {
+        out->push_back({Intent::Kind::kFocus, key});
+      }
+      auto err = s.errors.find(key);
+      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
+      break;
+    }
+    case FieldType::kPhoto: {
+      // Placeholder until the camera lands; the catalog keeps photo fields optional.
+      const Metrics& m = *view.metrics;
+      Label(label, Ctx().body, colors::kText);
+      const bool done = !view.ValueOf(key).empty();
+      const std::string text = view.Tr(done ? "form.photo_done" : "form.photo_soon");
       TouchButton(text, ImVec2(0, m.target_min * 1.2f), ButtonStyle::kSecondary, false, key);
       auto err = s.errors.find(key);
       if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
@@ -202,8 +215,9 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   const FieldSpec* focused = FocusedField(view);
   bool keypad = focused && UsesKeypad(focused->type);
   bool keyboard = focused && UsesTextKeyboard(focused->type);
+  bool signature = focused && focused->type == FieldType::kSignature;
   BeginScreen(view, view.Text(service->name), true,
-              keypad ? 5 : keyboard ? TextKeyboardRows() + 1 : 1, out);
+              keypad ? 5 : keyboard ? TextKeyboardRows() + 1 : signature ? SignaturePadRows() + 1 : 1, out);
   Label(view.Fmt("form.progress", {{"step", std::to_string(s.step + 1)},
                                    {"total", std::to_string(service->form.steps.size())},
                                    {"title", view.Text(step.title)}}),
@@ -260,6 +274,7 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   if (keypad) DrawKeypad(view, focused->type, out);
   if (keyboard) DrawTextKeyboard(view, focused->type, out);
+  if (signature) DrawSignaturePad(view, s.focus, out);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("form.prev"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kPrevStep});
