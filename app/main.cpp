@@ -30,6 +30,7 @@
 #include "platform/glyph_atlas.h"
 #include "platform/input.h"
 #include "platform/process_stats.h"
+#include "platform/receipt_pdf.h"
 #include "platform/sd_notify.h"
 #include "platform/window.h"
 #include "store/store.h"
@@ -66,6 +67,7 @@ struct Flags {
   std::string set_staff_pin;  // --set-staff-pin: hash it into the store and exit
   int volume = 80;            // --volume 0..100
   bool voice = true;          // --no-voice: no voice button at all
+  std::string printer;        // --printer NAME: the CUPS queue for receipts
 };
 
 void PrintUsage() {
@@ -74,7 +76,7 @@ void PrintUsage() {
                "                   [--screen-inches N] [--headless] [--script FILE]\n"
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
-               "                   [--no-voice] [--version]\n"
+               "                   [--no-voice] [--printer CUPS_QUEUE] [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
 }
@@ -104,6 +106,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--set-staff-pin") { auto v = value("--set-staff-pin"); if (!v) return false; flags->set_staff_pin = v; }
     else if (arg == "--volume") { auto v = value("--volume"); if (!v) return false; flags->volume = std::clamp(std::stoi(v), 0, 100); }
     else if (arg == "--no-voice") flags->voice = false;
+    else if (arg == "--printer") { auto v = value("--printer"); if (!v) return false; flags->printer = v; }
     else if (arg == "--sync-once") flags->sync_once = true;
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
@@ -296,6 +299,32 @@ int main(int argc, char** argv) {
     deps.sync_snapshot = [engine = sync_engine.get()] { return engine->Snapshot(); };
   }
   yimen::ui::KioskApp app(deps);
+  // Receipts: a PDF under <data-dir>/receipts (no personal data on it), printed with
+  // lp when a CUPS queue is configured.
+  app.SetPrinter([&](const std::string& number, const std::vector<std::string>& lines) -> std::string {
+    yimen::ui::Language lang = app.CurrentLanguage();
+    yimen::platform::ReceiptDoc doc;
+    doc.title = strings->Get(lang, "receipt.paper_title");
+    doc.number_label = strings->Get(lang, "receipt.number");
+    doc.app_number = number;
+    doc.qr_text = "YIMEN:" + number;
+    doc.lines = lines;
+    doc.footer = strings->Get(lang, "app.subtitle");
+    std::string dir = flags.data_dir + "/receipts";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::string path = dir + "/" + number + ".pdf";
+    if (auto written = yimen::platform::WriteReceiptPdf(doc, path); !written.ok()) {
+      std::fprintf(stderr, "receipt: %s\n", written.error().message.c_str());
+      return strings->Get(lang, "receipt.print_failed");
+    }
+    if (flags.printer.empty()) return strings->Get(lang, "receipt.no_printer");
+    if (auto printed = yimen::platform::PrintFile(path, flags.printer); !printed.ok()) {
+      std::fprintf(stderr, "receipt: %s\n", printed.error().message.c_str());
+      return strings->Get(lang, "receipt.print_failed");
+    }
+    return strings->Get(lang, "receipt.printing");
+  });
   // Every character the catalog and the strings use, before the first frame.
   (*atlas)->Want(app.InitialCodepoints());
   yimen::platform::FontSizes sizes{metrics.body_px, metrics.title_px, metrics.display_px};

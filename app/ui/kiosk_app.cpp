@@ -125,6 +125,7 @@ ViewModel KioskApp::View() const {
   view.elder = m_elder;
   view.has_exit_pin = !m_deps.exit_pin_hash.empty();
   view.voice_available = static_cast<bool>(m_say);
+  view.can_print = static_cast<bool>(m_print);
   view.voice_on = m_voice_on;
   view.pin_locked = m_now_ms < m_pin_locked_until_ms;
   view.list_page = m_list_page;
@@ -621,6 +622,28 @@ void KioskApp::Apply(const Intent& intent) {
           return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
         });
       }
+      return;
+    }
+    case Intent::Kind::kPrintReceipt: {
+      if (!m_print || !m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
+      const ServiceSpec* s = m_deps.catalog->FindService(m_session.receipt->service_code);
+      ViewModel view = View();
+      std::vector<std::string> lines;
+      if (s) {
+        lines.push_back(view.Fmt("receipt.service", {{"service", view.Text(s->name)}}));
+        lines.push_back(view.Fmt("receipt.date", {{"date", m_session.receipt->date_text}}));
+        lines.push_back(view.Fmt("receipt.time", {{"days", std::to_string(s->time_limit_days)}}));
+        lines.push_back(view.Tr("receipt.bring"));
+        for (const Material& material : s->materials) {
+          std::string line = "· " + view.Text(material.name);
+          if (!material.required) line += view.Tr("detail.material_optional");
+          lines.push_back(line);
+        }
+      }
+      lines.push_back(view.Tr("receipt.keep"));
+      m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
+      m_session.receipt->printed = true;
+      if (m_deps.store) (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
       return;
     }
     case Intent::Kind::kVoice:

@@ -58,6 +58,7 @@ struct Intent {
     kPinKey,         // value: a digit; "" = delete
     kPinSubmit,      // check the staff PIN
     kVoice,          // the 朗读 button: voice on, and say this screen again
+    kPrintReceipt,   // 打印回执
     kOpenEligibility,   // the service's self-check (key: service code)
     kCheckEligibility,  // validate the answers and show the result
   };
@@ -88,6 +89,8 @@ struct ReceiptInfo {
   std::string app_number;
   std::string service_code;
   std::string date_text;
+  std::string print_message;  // after 打印回执: printing, or why not
+  bool printed = false;
 };
 
 // Everything a resident entered during one visit. Wiped by EndSession().
@@ -129,6 +132,7 @@ struct ViewModel {
   size_t list_page = 0;  // the services list's page
   bool has_exit_pin = false;
   bool voice_available = false;
+  bool can_print = false;
   bool voice_on = false;
   bool pin_locked = false;
   bool has_pinyin = false;
@@ -194,6 +198,11 @@ class KioskApp {
   // The voice (app/voice Speaker, set after the first frame). `say` interrupts what is
   // being said and never blocks. nullptr: no voice button.
   void SetVoice(std::function<void(const std::string&)> say);
+  // Prints (or saves, without a printer) the receipt's lines; returns the message for
+  // the resident. Set by main (platform/receipt_pdf). nullptr: no print button.
+  using PrintFn = std::function<std::string(const std::string& app_number,
+                                            const std::vector<std::string>& lines)>;
+  void SetPrinter(PrintFn print) { m_print = std::move(print); }
   // What the screen reads out now (title, instructions, focused field, errors).
   std::string SpeechText() const;
   // The last text handed to the voice (tests).
@@ -253,6 +262,7 @@ class KioskApp {
   int64_t m_idle_wipes = 0;
   std::vector<int64_t> m_corner_taps;  // times of recent corner taps
   std::function<void(const std::string&)> m_say;
+  PrintFn m_print;
   bool m_voice_on = false;
   std::string m_last_spoken;
   void SpeakIfChanged(bool force);

@@ -22,5 +22,10 @@ if [[ "$apps" != "$expected" || "$outbox" != "$expected" ]]; then
   echo "FAIL: expected $expected application(s) and $expected outbox row(s)" >&2
   exit 1
 fi
+# A printed (saved) receipt for every application, when the script printed one.
+if grep -q '^tap receipt:print' "$script"; then
+  receipts=$(ls "$out/data/receipts" 2>/dev/null | grep -c '\.pdf$' || true)
+  [[ "$receipts" == "$expected" ]] || { echo "FAIL: expected $expected receipt PDF(s), found $receipts" >&2; exit 1; }
+fi
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }

@@ -13,7 +13,7 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Session& s = *view.session;
   const ReceiptInfo& receipt = *s.receipt;
   const ServiceSpec* service = view.catalog->FindService(receipt.service_code);
-  BeginScreen(view, view.Tr("receipt.title"), false, 1, out);
+  BeginScreen(view, view.Tr("receipt.title"), false, view.can_print ? 2 : 1, out);
   Paragraph(view.Tr("receipt.saved"), Ctx().body, colors::kOk);
   Gap(1);
   Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
@@ -50,7 +50,16 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
       Paragraph(line);
     }
   }
+  if (!receipt.print_message.empty()) {
+    Gap(1);
+    Paragraph(receipt.print_message, Ctx().body, colors::kOk);
+  }
   BeginFooter(view);
+  if (view.can_print &&
+      TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"), ImVec2(0, m.button_h),
+                  ButtonStyle::kSecondary, !receipt.printed, "receipt:print")) {
+    out->push_back({Intent::Kind::kPrintReceipt});
+  }
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {
     out->push_back({Intent::Kind::kGoHome});
   }

@@ -1,0 +1,85 @@
+// The printable receipt: a real PDF from cairo + pango, checked with poppler-utils: its
+// metadata carries the number, and rendered it shows every character — the glyph
+// outlines of 如 (which cairo 1.16's font subsetting dropped) are drawn, so the page
+// differs from the same receipt without that character.
+#include "platform/receipt_pdf.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace yimen::platform {
+namespace {
+
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  pclose(pipe);
+  return out;
+}
+
+TEST(ReceiptPdf, HoldsTheNumberAndTheChineseText) {
+  std::string path = std::filesystem::temp_directory_path() / ("yimen-receipt-" + std::to_string(getpid()) + ".pdf");
+  ReceiptDoc doc;
+  doc.title = "申请回执";
+  doc.number_label = "申请编号";
+  doc.app_number = "BPAD-261123-0001-J";
+  doc.qr_text = "YIMEN:BPAD-261123-0001-J";
+  doc.lines = {"申请事项：最低生活保障（低保）", "提交日期：2026-11-23", "请携带以下材料原件，到社区服务窗口核验：",
+               "· 居民身份证", "· 户口簿"};
+  doc.footer = "社区综合服务大厅";
+  ASSERT_TRUE(WriteReceiptPdf(doc, path).ok());
+  std::ifstream in(path, std::ios::binary);
+  std::string head(5, '\0');
+  in.read(head.data(), 5);
+  EXPECT_EQ(head, "%PDF-");
+  std::string info = RunCommand("pdfinfo '" + path + "' 2>/dev/null");
+  EXPECT_NE(info.find("BPAD-261123-0001-J"), std::string::npos) << info;
+  // Rendered as a plain greyscale image (PGM), the 如 line has ink where the same
+  // receipt without 如 has none.
+  auto render = [&](const std::string& pdf) {
+    return RunCommand("pdftoppm -gray -r 150 '" + pdf + "' 2>/dev/null");
+  };
+  auto dark_pixels = [](const std::string& pgm) {
+    // P5 header: "P5\nW H\n255\n", then one byte a pixel.
+    size_t pos = 0;
+    for (int newlines = 0; pos < pgm.size() && newlines < 3; ++pos) newlines += pgm[pos] == '\n';
+    size_t dark = 0;
+    for (size_t i = pos; i < pgm.size(); ++i) dark += static_cast<unsigned char>(pgm[i]) < 128;
+    return dark;
+  };
+  ReceiptDoc with_ru = doc;
+  with_ru.lines.push_back("如");
+  std::string path_ru = path + ".ru.pdf";
+  ASSERT_TRUE(WriteReceiptPdf(with_ru, path_ru).ok());
+  size_t base = dark_pixels(render(path)), more = dark_pixels(render(path_ru));
+  EXPECT_GT(base, 5000u) << "the receipt renders with ink";
+  EXPECT_GT(more, base + 100) << "如 must leave ink on the page";
+  std::filesystem::remove(path);
+  std::filesystem::remove(path_ru);
+}
+
+TEST(ReceiptPdf, SaysWhenItCannotWrite) {
+  ReceiptDoc doc;
+  doc.title = "申请回执";
+  doc.app_number = "X";
+  EXPECT_FALSE(WriteReceiptPdf(doc, "/nonexistent-dir/receipt.pdf").ok());
+}
+
+TEST(ReceiptPdf, ReportsAPrinterThatDoesNotExist) {
+  // No CUPS queue by this name on any test machine: lp refuses, or is not installed.
+  Status printed = PrintFile("/dev/null", "yimen-no-such-printer", 3000);
+  EXPECT_FALSE(printed.ok());
+}
+
+}  // namespace
+}  // namespace yimen::platform
