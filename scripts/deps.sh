@@ -16,7 +16,7 @@ packages=(
   espeak-ng libespeak-ng-dev
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  xvfb xauth procps
+  xvfb xauth procps curl
 )
 
 missing=()
