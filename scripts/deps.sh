@@ -17,7 +17,7 @@ packages=(
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  xvfb xauth procps
+  xvfb xauth procps curl
 )
 
 missing=()

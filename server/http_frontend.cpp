@@ -60,6 +60,9 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(ServerCore& core,
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
   server.set_keep_alive_max_count(1000);
+  // cpp-httplib writes a reply's headers and body separately; with Nagle on, the body
+  // waits for the client's delayed ACK: +40 ms per request (measured with bench_drain).
+  server.set_tcp_nodelay(true);
 
   auto log = options.log;
   auto handler = [&core, log](const httplib::Request& req, httplib::Response& res) {

@@ -3,6 +3,8 @@
 // makes a retried push safe no matter where the previous attempt was cut.
 #include "server/service.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -368,11 +370,8 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
                          .empty()) {
           break;
         }
-        const std::string random = protocol::NewNonce();
         kiosk_code.clear();
-        for (int i = 0; i < 4; ++i) {
-          kiosk_code.push_back(kAlphabet[static_cast<unsigned char>(random[i * 2]) % 32]);
-        }
+        for (int i = 0; i < 4; ++i) kiosk_code.push_back(kAlphabet[randombytes_uniform(32)]);
       }
       pqxx::result d = tx.exec_params(
           "INSERT INTO devices (public_key, hall, kiosk_code, app_version) VALUES ($1, $2, $3, $4) "

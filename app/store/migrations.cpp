@@ -89,9 +89,17 @@ CREATE TABLE status_changes (
 CREATE INDEX status_changes_by_app_number ON status_changes (app_number, server_seq);
 )sql";
 
+// v3: what the resident's status look-up needs once payloads are sealed (issue 6):
+// a keyed hash of the last 6 characters of the applicant's ID number, so "number +
+// ID tail" can be checked without keeping the ID readable. NULL for rows from v2.
+constexpr const char* kV3StatusLookup = R"sql(
+ALTER TABLE applications ADD COLUMN lookup_hash TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
+    Migration{3, "status look-up hash", kV3StatusLookup},
 };
 
 }  // namespace

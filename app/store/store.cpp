@@ -28,12 +28,47 @@ constexpr const char* kPayloadFormat = "json-v1";
 constexpr const char* kInitialStatus = "submitted";
 constexpr std::string_view kKioskCodeKey = "kiosk_code";
 constexpr std::string_view kStatusCursorKey = "status_cursor";
+// The per-kiosk key of the look-up hash: 32 random bytes, hex, made at the first
+// submit that carries an ID tail. Never leaves the kiosk.
+constexpr std::string_view kLookupKeyKey = "lookup_key";
 
 // quick_check rather than integrity_check: it finds the same damage to pages, records
 // and free lists but skips matching every index entry to its row, which is what makes
 // integrity_check slow on big files. Measured figures: docs/internals/store.md.
 // Twenty messages are plenty to name the damage in the error.
 constexpr const char* kIntegrityCheck = "PRAGMA quick_check(20)";
+
+// "12345x" → "12345X"; empty unless exactly 6 characters of [0-9Xx].
+std::string NormalizeIdTail(std::string_view tail) {
+  if (tail.size() != 6) return "";
+  std::string out;
+  for (char c : tail) {
+    if (c == 'x') c = 'X';
+    if (!((c >= '0' && c <= '9') || c == 'X')) return "";
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string HexOf(const unsigned char* bytes, size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (size_t i = 0; i < size; ++i) {
+    hex.push_back(kDigits[bytes[i] >> 4]);
+    hex.push_back(kDigits[bytes[i] & 0xF]);
+  }
+  return hex;
+}
+
+// Keyed BLAKE2b-128 of the normalised tail, hex. Without the kiosk's key a stolen
+// database gives no shortcut to the 10^6 possible tails of an application.
+std::string LookupHash(std::string_view normalized_tail, std::string_view key) {
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized_tail.data()),
+                     normalized_tail.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size());
+  return HexOf(out, sizeof out);
+}
 
 int64_t ToMillis(system_clock::time_point time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch())
@@ -296,7 +331,7 @@ Status Store::WriteSetting(std::string_view key, std::string_view value) {
 
 Status Store::SetSetting(std::string_view key, std::string_view value) {
   if (key.empty()) return InvalidArgument("setting key is empty");
-  if (key == kKioskCodeKey || key == kStatusCursorKey) {
+  if (key == kKioskCodeKey || key == kStatusCursorKey || key == kLookupKeyKey) {
     return InvalidArgument("setting \"" + std::string(key) +
                            "\" belongs to the store; use its own function");
   }
@@ -345,6 +380,10 @@ Result<SubmittedApplication> Store::Submit(const NewApplication& application) {
   }
   Result<int64_t> created_ms = ParseIsoUtcMillis(application.created_at_iso);
   if (!created_ms.ok()) return created_ms.error();
+  const std::string id_tail = NormalizeIdTail(application.id_last6);
+  if (!application.id_last6.empty() && id_tail.empty()) {
+    return InvalidArgument("submit: id_last6 must be 6 characters of 0-9 or X");
+  }
 
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
@@ -373,6 +412,21 @@ Result<SubmittedApplication> Store::Submit(const NewApplication& application) {
                                                " application numbers for " + day);
   }
 
+  std::optional<std::string> lookup_hash;
+  if (!id_tail.empty()) {
+    Result<std::optional<std::string>> key = ReadSetting(kLookupKeyKey);
+    if (!key.ok()) return key.error();
+    std::string key_hex = key->value_or("");
+    if (key_hex.size() != 64) {
+      unsigned char raw[32];
+      randombytes_buf(raw, sizeof raw);
+      key_hex = HexOf(raw, sizeof raw);
+      sodium_memzero(raw, sizeof raw);
+      if (Status stored = WriteSetting(kLookupKeyKey, key_hex); !stored.ok()) return stored.error();
+    }
+    lookup_hash = LookupHash(id_tail, key_hex);
+  }
+
   SubmittedApplication submitted;
   submitted.uuid = NewUuidV4();
   submitted.seq = static_cast<uint32_t>(seq);
@@ -381,8 +435,9 @@ Result<SubmittedApplication> Store::Submit(const NewApplication& application) {
 
   Result<sqlite::Statement> insert_application = m_db.Prepare(R"sql(
 INSERT INTO applications (uuid, app_number, created_date, seq, service_code, catalog_version,
-                          created_at, masked_name, payload_format, payload, status, status_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7)
+                          created_at, masked_name, payload_format, payload, status, status_at,
+                          lookup_hash)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?12)
 )sql");
   if (!insert_application.ok()) return insert_application.error();
   insert_application->BindText(1, submitted.uuid)
@@ -396,6 +451,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7)
       .BindText(9, kPayloadFormat)
       .BindBlob(10, application.payload)
       .BindText(11, kInitialStatus);
+  insert_application->BindOptionalText(12, lookup_hash);
   if (Status inserted = insert_application->Run(); !inserted.ok()) return inserted.error();
 
   Result<sqlite::Statement> insert_outbox = m_db.Prepare(
@@ -522,7 +578,45 @@ Status Store::MarkDelivered(std::string_view uuid, std::string_view server_recei
   if (server_receipt.empty()) return InvalidArgument("mark delivered: empty server receipt");
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
+  bool changed = false;
+  if (Status marked = MarkDeliveredInTransaction(uuid, server_receipt, server_time,
+                                                 ToMillis(delivered_at), &changed);
+      !marked.ok() || !changed) {
+    return marked;
+  }
+  return txn->Commit();
+}
 
+Result<std::vector<Status>> Store::MarkDeliveredBatch(const std::vector<Delivery>& deliveries,
+                                                      system_clock::time_point delivered_at) {
+  std::vector<Status> outcomes;
+  outcomes.reserve(deliveries.size());
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
+  if (!txn.ok()) return txn.error();
+  for (const Delivery& d : deliveries) {
+    if (d.server_receipt.empty()) {
+      outcomes.push_back(InvalidArgument("mark delivered: empty server receipt"));
+      continue;
+    }
+    bool changed = false;
+    Status marked = MarkDeliveredInTransaction(d.uuid, d.server_receipt, d.server_time,
+                                               ToMillis(delivered_at), &changed);
+    // A statement that failed for the database's own reasons (disk, lock) would leave
+    // the transaction in doubt: give up on the whole batch, nothing is written.
+    if (!marked.ok() && marked.error().kind != ErrorKind::kNotFound &&
+        marked.error().kind != ErrorKind::kConflict) {
+      return marked.error();
+    }
+    outcomes.push_back(std::move(marked));
+  }
+  if (Status committed = txn->Commit(); !committed.ok()) return committed.error();
+  return outcomes;
+}
+
+Status Store::MarkDeliveredInTransaction(std::string_view uuid, std::string_view server_receipt,
+                                         std::string_view server_time, int64_t delivered_at_ms,
+                                         bool* changed) {
+  *changed = false;
   {
     Result<sqlite::Statement> current = m_db.Prepare(
         "SELECT o.delivered_at_ms, a.server_receipt FROM outbox o "
@@ -549,7 +643,7 @@ Status Store::MarkDelivered(std::string_view uuid, std::string_view server_recei
   Result<sqlite::Statement> outbox = m_db.Prepare(
       "UPDATE outbox SET delivered_at_ms = ?2, last_error = NULL WHERE application_uuid = ?1");
   if (!outbox.ok()) return outbox.error();
-  outbox->BindText(1, uuid).BindInt(2, ToMillis(delivered_at));
+  outbox->BindText(1, uuid).BindInt(2, delivered_at_ms);
   if (Status updated = outbox->Run(); !updated.ok()) return updated;
 
   Result<sqlite::Statement> application = m_db.Prepare(
@@ -557,7 +651,8 @@ Status Store::MarkDelivered(std::string_view uuid, std::string_view server_recei
   if (!application.ok()) return application.error();
   application->BindText(1, uuid).BindText(2, server_receipt).BindText(3, server_time);
   if (Status updated = application->Run(); !updated.ok()) return updated;
-  return txn->Commit();
+  *changed = true;
+  return Status::Ok();
 }
 
 Status Store::RecordAttemptFailure(std::string_view uuid, std::string_view error_text,
@@ -709,6 +804,34 @@ Result<std::vector<StatusChange>> Store::StatusHistory(std::string_view app_numb
     history.push_back(std::move(change));
   }
   return history;
+}
+
+Result<std::optional<StatusLookup>> Store::LookUpStatus(std::string_view app_number,
+                                                        std::string_view id_last6) {
+  const std::string tail = NormalizeIdTail(id_last6);
+  if (tail.empty()) return InvalidArgument("look-up: the ID tail must be 6 characters of 0-9 or X");
+  Result<sqlite::Statement> query =
+      m_db.Prepare("SELECT lookup_hash FROM applications WHERE app_number = ?1");
+  if (!query.ok()) return query.error();
+  query->BindText(1, app_number);
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<StatusLookup>();
+  const std::optional<std::string> stored = query->ColumnOptionalText(0);
+  Result<std::optional<std::string>> key = ReadSetting(kLookupKeyKey);
+  if (!key.ok()) return key.error();
+  if (!stored || !key->has_value()) return std::optional<StatusLookup>();
+  const std::string given = LookupHash(tail, **key);
+  if (given.size() != stored->size() ||
+      sodium_memcmp(given.data(), stored->data(), given.size()) != 0) {
+    return std::optional<StatusLookup>();
+  }
+  Result<std::optional<ApplicationStub>> stub = FindByAppNumber(app_number);
+  if (!stub.ok()) return stub.error();
+  if (!stub->has_value()) return std::optional<StatusLookup>();
+  Result<std::vector<StatusChange>> history = StatusHistory(app_number);
+  if (!history.ok()) return history.error();
+  return std::optional<StatusLookup>(StatusLookup{std::move(**stub), std::move(*history)});
 }
 
 // ---- audit -----------------------------------------------------------------------

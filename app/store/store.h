@@ -34,6 +34,10 @@ struct NewApplication {
   std::string payload;          // the filled form as JSON ("json-v1"; issue 6 seals it)
   CivilDate created_date;       // kiosk-local date, printed in the app number
   std::string created_at_iso;   // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
+  // The last 6 characters of the applicant's ID number, for the resident's status
+  // look-up. Only a keyed hash of it is stored. Empty: this application cannot be
+  // looked up by number + ID (services that ask no ID number).
+  std::string id_last6;
 };
 
 // What the receipt shows. Returned by Submit only after the commit is durable.
@@ -98,6 +102,13 @@ struct StatusChange {
   std::string status;       // e.g. "received", "under_review", "approved", "rejected"
   std::string reason;       // may be empty
   std::string server_time;  // ISO-8601 UTC, the server's clock
+};
+
+// What a resident sees after entering an application number and the last 6
+// characters of their ID number (LookUpStatus).
+struct StatusLookup {
+  ApplicationStub stub;                // status, as-of time, sync state
+  std::vector<StatusChange> history;   // the server's changes, oldest first
 };
 
 struct AuditEntry {
@@ -181,6 +192,19 @@ class Store {
                        std::string_view server_time,
                        std::chrono::system_clock::time_point delivered_at);
 
+  // MarkDelivered for a whole push reply in ONE write transaction (one fsync instead
+  // of one per item: what lets a 10,000-item queue drain quickly). Returns one Status
+  // per delivery, in order, with MarkDelivered's meaning; those that are OK are
+  // committed together. Fails as a whole (nothing written) when the database itself
+  // fails (kUnavailable, kDataLoss...).
+  struct Delivery {
+    std::string uuid;
+    std::string server_receipt;
+    std::string server_time;
+  };
+  Result<std::vector<Status>> MarkDeliveredBatch(const std::vector<Delivery>& deliveries,
+                                                 std::chrono::system_clock::time_point delivered_at);
+
   // Counts one failed attempt and schedules the next. Fails kNotFound for an unknown
   // uuid, kConflict when the item was already delivered.
   Status RecordAttemptFailure(std::string_view uuid, std::string_view error_text,
@@ -210,6 +234,14 @@ class Store {
   // server change and is not included).
   Result<std::vector<StatusChange>> StatusHistory(std::string_view app_number);
 
+  // The resident's status look-up, offline: the application with this number (exact,
+  // formatted) if id_last6 matches the one given at submit (case-insensitive 'x'),
+  // with its status history. nullopt alike for an unknown number, a wrong ID tail and
+  // an application submitted without one, so the screen cannot be used to probe which
+  // numbers exist. Fails kInvalidArgument unless id_last6 is 6 characters [0-9Xx].
+  Result<std::optional<StatusLookup>> LookUpStatus(std::string_view app_number,
+                                                   std::string_view id_last6);
+
   // ---- settings and audit ----
 
   // Free-form settings for other rooms. Keys the store owns ("kiosk_code",
@@ -232,6 +264,11 @@ class Store {
   Result<std::optional<std::string>> ReadSetting(std::string_view key);
   Status WriteSetting(std::string_view key, std::string_view value);
   Error OutboxMiss(std::string_view uuid, std::string_view what);
+  // The body of MarkDelivered inside the caller's write transaction; *changed is
+  // false when there was nothing to write (already delivered with this receipt).
+  Status MarkDeliveredInTransaction(std::string_view uuid, std::string_view server_receipt,
+                                    std::string_view server_time, int64_t delivered_at_ms,
+                                    bool* changed);
 
   sqlite::Connection m_db;
   int m_schema_version = 0;  // set by Open after migrations

@@ -808,9 +808,14 @@ void KioskApp::Submit() {
     return;
   }
   std::string name;
+  std::string id_number;  // the applicant's: its last 6 characters key the status look-up
   for (const StepSpec& step : service->form.steps) {
     for (const FieldSpec& field : step.fields) {
       if (field.type == FieldType::kChineseName && name.empty()) name = m_session.draft.values[field.id];
+      if (field.type == FieldType::kIdNumber && id_number.empty()) {
+        auto it = m_session.draft.values.find(field.id);
+        if (it != m_session.draft.values.end()) id_number = it->second;
+      }
     }
   }
   NewApplication application;
@@ -820,8 +825,11 @@ void KioskApp::Submit() {
   application.payload = DraftToJson(m_session.draft).dump();
   application.created_date = TodayLocal();
   application.created_at_iso = NowUtcIso();
+  if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
   auto submitted = m_deps.store->Submit(application);
   Wipe(&application.payload);
+  Wipe(&application.id_last6);
+  Wipe(&id_number);
   if (!submitted.ok()) {
     // Nothing was committed, so no receipt; the resident's input stays for a retry.
     m_session.submitting = false;

@@ -130,6 +130,8 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
 
   std::map<std::string, const protocol::PushResult*> by_uuid;
   for (const protocol::PushResult& result : response->results) by_uuid[result.uuid] = &result;
+  std::vector<Store::Delivery> deliveries;
+  std::vector<protocol::PushOutcome> outcomes;
   for (const protocol::PushItem& item : request.items) {
     auto it = by_uuid.find(item.uuid);
     if (it == by_uuid.end()) {
@@ -141,12 +143,19 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
       if (store.Park(item.uuid, result.reason).ok()) ++report->rejected;
       continue;
     }
-    Status marked = store.MarkDelivered(item.uuid, result.receipt, result.server_time, now);
-    if (!marked.ok()) {
-      report->error = marked.error();
-      continue;
-    }
-    if (result.outcome == protocol::PushOutcome::kCreated) {
+    deliveries.push_back({item.uuid, result.receipt, result.server_time});
+    outcomes.push_back(result.outcome);
+  }
+  // Every receipt of the reply in one transaction: one fsync per batch, not per item.
+  auto marked = store.MarkDeliveredBatch(deliveries, now);
+  if (!marked.ok()) {
+    report->error = marked.error();
+    return false;
+  }
+  for (size_t i = 0; i < marked->size(); ++i) {
+    if (!(*marked)[i].ok()) {
+      report->error = (*marked)[i].error();
+    } else if (outcomes[i] == protocol::PushOutcome::kCreated) {
       ++report->created;
     } else {
       ++report->duplicates;

@@ -26,7 +26,7 @@
 namespace yimen::sync {
 
 struct SyncOptions {
-  int push_batch = 200;                 // items per push request (server allows 500)
+  int push_batch = 500;                 // items per push request (the server allows 500)
   int max_batches_per_cycle = 10'000;   // a cycle drains everything due unless it fails
   BackoffPolicy backoff;
   CurlOptions curl;
