@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -121,14 +122,15 @@ std::string PinyinInput::Preedit() const {
   return out;
 }
 
-void PinyinInput::Refresh() {
+void PinyinInput::Refresh(size_t limit) {
+  m_fetched_limit = limit;
   m_candidates.clear();
   m_rime_index.clear();
   if (!m_session || !Composing()) return;
   RimeCandidateListIterator it = {};
   if (!Api()->candidate_list_begin(m_session, &it)) return;
   size_t index = 0;
-  while (Api()->candidate_list_next(&it) && m_candidates.size() < 60) {
+  while (Api()->candidate_list_next(&it) && m_candidates.size() < limit) {
     std::string text = it.candidate.text ? it.candidate.text : "";
     if (!text.empty() && (!m_options.can_show || m_options.can_show(text))) {
       m_candidates.push_back(std::move(text));
@@ -141,19 +143,20 @@ void PinyinInput::Refresh() {
 }
 
 const std::vector<std::string>& PinyinInput::Candidates(size_t limit) {
-  if (m_stale) {
-    Refresh();
+  if (m_stale || limit > m_fetched_limit) {
+    Refresh(limit);
     m_stale = false;
   }
   if (m_candidates.size() > limit) {
     m_candidates.resize(limit);
     m_rime_index.resize(limit);
+    m_fetched_limit = limit;
   }
   return m_candidates;
 }
 
 std::string PinyinInput::Select(size_t index) {
-  Candidates();
+  Candidates(std::max(index + 1, m_fetched_limit));
   if (index >= m_rime_index.size()) return "";
   Api()->select_candidate(m_session, m_rime_index[index]);
   m_stale = true;

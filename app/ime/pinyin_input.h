@@ -43,8 +43,9 @@ class PinyinInput {
   // The composition as Rime segments it ("ou yang"); "" when not composing.
   std::string Preedit() const;
   bool Composing() const;
-  // The drawable candidates, best first (at most `limit`). Cached until the next key.
-  const std::vector<std::string>& Candidates(size_t limit = 60);
+  // The drawable candidates, best first (at most `limit`: 32 is eight pages of the
+  // keyboard's four). Cached until the next key or a larger limit.
+  const std::vector<std::string>& Candidates(size_t limit = 32);
   // Chooses candidate `index` of Candidates(). Returns the text to commit ("" while
   // Rime still composes the rest, e.g. after picking the first word of a phrase).
   std::string Select(size_t index);
@@ -60,13 +61,14 @@ class PinyinInput {
   PinyinInput() = default;
   Status Start();
   void Stop();
-  void Refresh();
+  void Refresh(size_t limit);
 
   PinyinOptions m_options;
   std::string m_user_dir;
   uintptr_t m_session = 0;
   bool m_started = false;
   bool m_stale = true;
+  size_t m_fetched_limit = 0;              // the limit m_candidates was fetched with
   std::vector<std::string> m_candidates;   // drawable ones
   std::vector<size_t> m_rime_index;        // their index in Rime's full list
 };

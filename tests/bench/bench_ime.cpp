@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       for (const char* c = word; *c; ++c) {
         auto a = Clock::now();
         (*pinyin)->Key(*c);
-        candidates += (*pinyin)->Candidates(60).size();
+        candidates += (*pinyin)->Candidates().size();
         key_ms.push_back(Ms(a, Clock::now()));
       }
       (*pinyin)->Select(0);
