@@ -291,6 +291,8 @@ void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
 bool UsesTextKeyboard(FieldType type);
 int TextKeyboardRows();
 void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>* out);
+// The number pad (ID numbers with X, amounts with a point, phones, dates) and 填好了.
+void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out);
 // The signature pad for a focused signature field: a wide pad, 重签 and 签好了.
 int SignaturePadRows();
 void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector<Intent>* out);

@@ -21,45 +21,6 @@ const FieldSpec* FocusedQuestion(const ViewModel& view) {
   return service->eligibility->FindQuestion(key.substr(2));
 }
 
-// Digits for the focused question. The form's footer keypad belongs to the form screen
-// (and is being reworked with the input layer); this one covers the self-check's few
-// numeric questions with the same labels, so scripts and fingers tap alike.
-void DrawDigitPad(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
-  const Metrics& m = *view.metrics;
-  const float w = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
-  static const char* const kRows[4][3] = {
-      {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"", "0", ""}};
-  const char* extra = type == FieldType::kIdNumber ? "X" : type == FieldType::kAmount ? "." : "";
-  for (int r = 0; r < 4; ++r) {
-    for (int c = 0; c < 3; ++c) {
-      if (c > 0) ImGui::SameLine();
-      std::string key = kRows[r][c];
-      if (r == 3 && c == 0) key = extra;
-      if (r == 3 && c == 2) {
-        if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, true,
-                        "key:delete")) {
-          out->push_back({Intent::Kind::kKeyBackspace});
-        }
-        continue;
-      }
-      if (key.empty()) {
-        ImGui::Dummy(ImVec2(w, m.button_h));
-        continue;
-      }
-      if (TouchButton(key, ImVec2(w, m.button_h), ButtonStyle::kChoice, true, "key:" + key)) {
-        out->push_back({Intent::Kind::kKeyText, "", key});
-      }
-    }
-    ImGui::SameLine();
-    if (r == 0 && TouchButton(view.Tr("keypad.done"), ImVec2(w, m.button_h), ButtonStyle::kPrimary,
-                              true, "key:done")) {
-      out->push_back({Intent::Kind::kKeyDone});
-    } else if (r != 0) {
-      ImGui::Dummy(ImVec2(w, m.button_h));
-    }
-  }
-}
-
 ImU32 VerdictColor(Verdict verdict) {
   switch (verdict) {
     case Verdict::kLikely: return colors::kOk;
@@ -109,7 +70,7 @@ void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out) {
   Gap(2);
 
   BeginFooter(view);
-  if (pad) DrawDigitPad(view, focused->type, out);
+  if (pad) DrawKeypad(view, focused->type, out);
   const float third = (ImGui::GetContentRegionAvail().x - 2 * m.gap) / 3;
   if (TouchButton(view.Tr("common.back"), ImVec2(third, m.button_h), ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kOpenService, service->code});

@@ -154,6 +154,21 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
   Gap(0.5f);
 }
 
+
+const FieldSpec* FocusedField(const ViewModel& view) {
+  const std::string& key = view.session->focus;
+  const ServiceSpec* service = view.Service();
+  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
+  if (key.rfind("g:", 0) == 0) {
+    size_t a = key.find(':', 2), b = key.find(':', a + 1);
+    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
+    return group ? group->FindField(key.substr(b + 1)) : nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   float w = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
@@ -187,20 +202,6 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
     }
   }
 }
-
-const FieldSpec* FocusedField(const ViewModel& view) {
-  const std::string& key = view.session->focus;
-  const ServiceSpec* service = view.Service();
-  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
-  if (key.rfind("g:", 0) == 0) {
-    size_t a = key.find(':', 2), b = key.find(':', a + 1);
-    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
-    return group ? group->FindField(key.substr(b + 1)) : nullptr;
-  }
-  return nullptr;
-}
-
-}  // namespace
 
 void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
                    const std::string& scope_town_key, std::vector<Intent>* out) {
