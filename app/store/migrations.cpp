@@ -89,9 +89,38 @@ CREATE TABLE status_changes (
 CREATE INDEX status_changes_by_app_number ON status_changes (app_number, server_seq);
 )sql";
 
+// v3: staff mode and the resident's status check. Staff accounts (Argon2id PIN
+// hashes) and failed-login counters kept per typed name, so that an unknown name and a
+// known one fail and lock alike; a keyed hash of the applicant ID's last six characters
+// for the status check (the ID itself is never kept readable); indexes for the staff
+// list's filters, which must stay quick with 100,000 applications.
+constexpr const char* kV3StaffMode = R"sql(
+CREATE TABLE staff_accounts (
+  name          TEXT PRIMARY KEY NOT NULL,
+  pin_hash      TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  last_login_at TEXT
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE staff_login_failures (
+  name            TEXT PRIMARY KEY NOT NULL,
+  failures        INTEGER NOT NULL CHECK (failures >= 0),
+  locked_until_ms INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE applications ADD COLUMN id_tail_tag BLOB;
+
+CREATE INDEX applications_by_status ON applications (status, id);
+CREATE INDEX applications_by_service ON applications (service_code, id);
+CREATE INDEX applications_by_date ON applications (created_date, id);
+CREATE INDEX outbox_parked ON outbox (application_uuid)
+  WHERE delivered_at_ms IS NULL AND parked_reason IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
+    Migration{3, "staff mode", kV3StaffMode},
 };
 
 }  // namespace
