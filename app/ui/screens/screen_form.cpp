@@ -141,7 +141,9 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
   Gap(0.5f);
 }
 
-void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
+}  // namespace
+
+void DrawNumericKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   float w = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
   const char* rows[3][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}};
@@ -174,6 +176,8 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
     }
   }
 }
+
+namespace {
 
 const FieldSpec* FocusedField(const ViewModel& view) {
   const std::string& key = view.session->focus;
@@ -258,7 +262,7 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   Gap(2);
 
   BeginFooter(view);
-  if (keypad) DrawKeypad(view, focused->type, out);
+  if (keypad) DrawNumericKeypad(view, focused->type, out);
   if (keyboard) DrawTextKeyboard(view, focused->type, out);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("form.prev"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
