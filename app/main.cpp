@@ -65,6 +65,10 @@ struct Flags {
   int idle_s = 90;
   int idle_countdown_s = 30;
   std::string set_staff_pin;  // --set-staff-pin: hash it into the store and exit
+  std::string add_staff;      // --add-staff NAME: create (or reset) a staff account and exit
+  std::string staff_pin;      // --pin PIN for --add-staff; otherwise read from stdin
+  int staff_idle_s = 180;     // --staff-idle-seconds: staff logged out after this idle
+  int staff_session_s = 3600; // --staff-session-seconds: and after this in any case
   int volume = 80;            // --volume 0..100
   bool voice = true;          // --no-voice: no voice button at all
   std::string printer;        // --printer NAME: the CUPS queue for receipts
@@ -76,7 +80,9 @@ void PrintUsage() {
                "                   [--screen-inches N] [--headless] [--script FILE]\n"
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
-               "                   [--no-voice] [--printer CUPS_QUEUE] [--version]\n"
+               "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
+               "                   [--staff-session-seconds N] [--version]\n"
+               "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
 }
@@ -107,6 +113,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--volume") { auto v = value("--volume"); if (!v) return false; flags->volume = std::clamp(std::stoi(v), 0, 100); }
     else if (arg == "--no-voice") flags->voice = false;
     else if (arg == "--printer") { auto v = value("--printer"); if (!v) return false; flags->printer = v; }
+    else if (arg == "--add-staff") { auto v = value("--add-staff"); if (!v) return false; flags->add_staff = v; }
+    else if (arg == "--pin") { auto v = value("--pin"); if (!v) return false; flags->staff_pin = v; }
+    else if (arg == "--staff-idle-seconds") { auto v = value("--staff-idle-seconds"); if (!v) return false; flags->staff_idle_s = std::max(1, std::stoi(v)); }
+    else if (arg == "--staff-session-seconds") { auto v = value("--staff-session-seconds"); if (!v) return false; flags->staff_session_s = std::max(1, std::stoi(v)); }
     else if (arg == "--sync-once") flags->sync_once = true;
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
@@ -155,6 +165,24 @@ int SetStaffPin(const Flags& flags) {
   if (auto s = (*store)->SetSetting("staff.exit_pin_hash", hash); !s.ok()) return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
+  return 0;
+}
+
+// --add-staff NAME: a staff account for staff mode (the hidden gesture, then name and
+// PIN). The first is made at installation; adding an existing name resets its PIN and
+// its lockout. The PIN (6-12 digits) comes from --pin or the first line of stdin.
+int AddStaff(const Flags& flags) {
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  std::string pin = flags.staff_pin;
+  if (pin.empty() || pin == "-") {
+    if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (6-12 digits): ", flags.add_staff.c_str());
+    if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
+  }
+  auto added = (*store)->AddStaffAccount(flags.add_staff, pin);
+  sodium_memzero(pin.data(), pin.size());
+  if (!added.ok()) return Fail(added.error().message);
+  std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(), flags.data_dir.c_str());
   return 0;
 }
 
@@ -216,6 +244,7 @@ int main(int argc, char** argv) {
 
   // A command that needs no window: set the staff PIN and exit.
   if (!flags.set_staff_pin.empty()) return SetStaffPin(flags);
+  if (!flags.add_staff.empty()) return AddStaff(flags);
 
   if (!flags.headless && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
     return Fail(
@@ -290,6 +319,8 @@ int main(int argc, char** argv) {
   deps.metrics = metrics;
   deps.idle_s = flags.idle_s;
   deps.kiosk_mode = flags.kiosk;
+  deps.staff_idle_s = flags.staff_idle_s;
+  deps.staff_session_s = flags.staff_session_s;
   if (auto pin = (*store)->GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
     deps.exit_pin_hash = **pin;
   }

@@ -96,10 +96,35 @@ constexpr const char* kV3StatusLookup = R"sql(
 ALTER TABLE applications ADD COLUMN lookup_hash TEXT;
 )sql";
 
+// v4: staff mode. Staff accounts (Argon2id PIN hashes) and failed-login counters kept
+// per typed name, so that an unknown name and a known one fail and lock alike; indexes
+// for the staff list's filters, which must stay quick with 100,000 applications.
+constexpr const char* kV4StaffMode = R"sql(
+CREATE TABLE staff_accounts (
+  name          TEXT PRIMARY KEY NOT NULL,
+  pin_hash      TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  last_login_at TEXT
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE staff_login_failures (
+  name            TEXT PRIMARY KEY NOT NULL,
+  failures        INTEGER NOT NULL CHECK (failures >= 0),
+  locked_until_ms INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX applications_by_status ON applications (status, id);
+CREATE INDEX applications_by_service ON applications (service_code, id);
+CREATE INDEX applications_by_date ON applications (created_date, id);
+CREATE INDEX outbox_parked ON outbox (application_uuid)
+  WHERE delivered_at_ms IS NULL AND parked_reason IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
     Migration{3, "status look-up hash", kV3StatusLookup},
+    Migration{4, "staff mode", kV4StaffMode},
 };
 
 }  // namespace

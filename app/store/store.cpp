@@ -5,13 +5,21 @@
 
 #include <sodium.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 #include <utility>
 
 #include "domain/app_number.h"
+#include "domain/name_mask.h"
+#include "domain/utf8.h"
 #include "store/migrations.h"
 
 namespace yimen {
@@ -414,17 +422,9 @@ Result<SubmittedApplication> Store::Submit(const NewApplication& application) {
 
   std::optional<std::string> lookup_hash;
   if (!id_tail.empty()) {
-    Result<std::optional<std::string>> key = ReadSetting(kLookupKeyKey);
-    if (!key.ok()) return key.error();
-    std::string key_hex = key->value_or("");
-    if (key_hex.size() != 64) {
-      unsigned char raw[32];
-      randombytes_buf(raw, sizeof raw);
-      key_hex = HexOf(raw, sizeof raw);
-      sodium_memzero(raw, sizeof raw);
-      if (Status stored = WriteSetting(kLookupKeyKey, key_hex); !stored.ok()) return stored.error();
-    }
-    lookup_hash = LookupHash(id_tail, key_hex);
+    Result<std::string> key_hex = LookupKey();
+    if (!key_hex.ok()) return key_hex.error();
+    lookup_hash = LookupHash(id_tail, *key_hex);
   }
 
   SubmittedApplication submitted;
@@ -867,6 +867,383 @@ Result<std::vector<AuditEntry>> Store::RecentAudit(int limit) {
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+}  // namespace yimen
+
+// ---- staff mode --------------------------------------------------------------------
+// Kept after the core repositories: everything here reads what Submit and the sync
+// engine wrote, and writes only the staff tables and settings.
+
+namespace yimen {
+namespace {
+
+constexpr size_t kMaxStaffNameChars = 32;
+
+// A filter as SQL: " WHERE ..." (or "") and the texts to bind to ?1, ?2...
+struct FilterSql {
+  std::string where;
+  std::vector<std::string> params;
+  bool needs_outbox = false;  // the condition reads the outbox (sync state)
+};
+
+bool IsIsoDay(std::string_view day) {
+  int y = 0, m = 0, d = 0;
+  return day.size() == 10 && ReadDigits(day, 0, 4, &y) && day[4] == '-' &&
+         ReadDigits(day, 5, 2, &m) && day[7] == '-' && ReadDigits(day, 8, 2, &d) &&
+         IsValidCivilDate(CivilDate{y, m, d});
+}
+
+Result<FilterSql> BuildFilter(const ApplicationFilter& filter) {
+  FilterSql out;
+  std::vector<std::string> conditions;
+  auto param = [&](std::string value) {
+    out.params.push_back(std::move(value));
+    return "?" + std::to_string(out.params.size());
+  };
+  if (!filter.status.empty()) conditions.push_back("a.status = " + param(filter.status));
+  if (!filter.service_code.empty()) {
+    conditions.push_back("a.service_code = " + param(filter.service_code));
+  }
+  for (const std::string* day : {&filter.from_day, &filter.to_day}) {
+    if (!day->empty() && !IsIsoDay(*day)) {
+      return InvalidArgument("filter: a day must look like 2026-11-23, got \"" + *day + "\"");
+    }
+  }
+  if (!filter.from_day.empty()) conditions.push_back("a.created_date >= " + param(filter.from_day));
+  if (!filter.to_day.empty()) conditions.push_back("a.created_date <= " + param(filter.to_day));
+  if (!filter.number_contains.empty()) {
+    std::string upper = filter.number_contains;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    conditions.push_back("instr(a.app_number, " + param(upper) + ") > 0");
+  }
+  if (filter.sync_state) {
+    out.needs_outbox = true;
+    switch (*filter.sync_state) {
+      case SyncState::kDelivered:
+        conditions.push_back("(a.server_receipt IS NOT NULL OR o.delivered_at_ms IS NOT NULL)");
+        break;
+      case SyncState::kParked:
+        conditions.push_back(
+            "(a.server_receipt IS NULL AND o.delivered_at_ms IS NULL AND o.parked_reason IS NOT NULL)");
+        break;
+      case SyncState::kPending:
+        conditions.push_back(
+            "(a.server_receipt IS NULL AND o.delivered_at_ms IS NULL AND o.parked_reason IS NULL)");
+        break;
+    }
+  }
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    out.where += (i == 0 ? " WHERE " : " AND ") + conditions[i];
+  }
+  return out;
+}
+
+void BindFilter(sqlite::Statement& statement, const FilterSql& filter) {
+  for (size_t i = 0; i < filter.params.size(); ++i) {
+    statement.BindText(static_cast<int>(i + 1), filter.params[i]);
+  }
+}
+
+// One CSV cell: quoted when it holds a comma, quote or line break; a leading = + - @
+// is defused with ' so a spreadsheet shows the text instead of running it.
+std::string CsvCell(std::string_view text) {
+  std::string cell(text);
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
+    cell.insert(cell.begin(), '\'');
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+// The cost of one Argon2id check for a name without an account, so that an unknown
+// name takes as long as a wrong PIN. Made once per process.
+const std::string& DummyPinHash() {
+  static const std::string hash = [] {
+    char out[crypto_pwhash_STRBYTES] = {};
+    unsigned char random[16];
+    randombytes_buf(random, sizeof random);
+    if (crypto_pwhash_str(out, reinterpret_cast<const char*>(random), sizeof random,
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+      return std::string();
+    }
+    return std::string(out);
+  }();
+  return hash;
+}
+
+}  // namespace
+
+std::string Store::DataDir() const {
+  return std::filesystem::path(m_db.path()).parent_path().string();
+}
+
+Result<std::vector<ApplicationStub>> Store::ListApplications(const ApplicationFilter& filter,
+                                                             int64_t offset, int limit) {
+  if (offset < 0) return InvalidArgument("offset must not be negative");
+  if (Status ok = CheckLimit(limit); !ok.ok()) return ok.error();
+  Result<FilterSql> where = BuildFilter(filter);
+  if (!where.ok()) return where.error();
+  const int n = static_cast<int>(where->params.size());
+  Result<sqlite::Statement> query =
+      m_db.Prepare(std::string(kStubSelect) + where->where + " ORDER BY a.id DESC LIMIT ?" +
+                   std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2));
+  if (!query.ok()) return query.error();
+  BindFilter(*query, *where);
+  query->BindInt(n + 1, limit).BindInt(n + 2, offset);
+  std::vector<ApplicationStub> stubs;
+  stubs.reserve(static_cast<size_t>(limit));
+  while (true) {
+    Result<bool> row = query->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    stubs.push_back(ReadStub(*query));
+  }
+  return stubs;
+}
+
+Result<int64_t> Store::CountApplications(const ApplicationFilter& filter) {
+  Result<FilterSql> where = BuildFilter(filter);
+  if (!where.ok()) return where.error();
+  std::string sql = "SELECT COUNT(*) FROM applications a";
+  if (where->needs_outbox) sql += " LEFT JOIN outbox o ON o.application_uuid = a.uuid";
+  Result<sqlite::Statement> query = m_db.Prepare(sql + where->where);
+  if (!query.ok()) return query.error();
+  BindFilter(*query, *where);
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.error();
+  return query->ColumnInt(0);
+}
+
+Result<ApplicationCounts> Store::CountApplicationsByDay(std::string_view from_day,
+                                                        std::string_view to_day) {
+  if (!IsIsoDay(from_day) || !IsIsoDay(to_day)) {
+    return InvalidArgument("counts: days must look like 2026-11-23");
+  }
+  ApplicationCounts counts;
+  for (const char* column : {"status", "service_code"}) {
+    Result<sqlite::Statement> query = m_db.Prepare(
+        std::string("SELECT ") + column + ", COUNT(*) AS n FROM applications "
+        "WHERE created_date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY n DESC, 1");
+    if (!query.ok()) return query.error();
+    query->BindText(1, from_day).BindText(2, to_day);
+    auto& into = column[1] == 't' ? counts.by_status : counts.by_service;
+    while (true) {
+      Result<bool> row = query->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      into.emplace_back(query->ColumnText(0), query->ColumnInt(1));
+    }
+  }
+  for (const auto& [status, n] : counts.by_status) counts.total += n;
+  return counts;
+}
+
+Result<int64_t> Store::ExportApplicationsCsv(
+    const ApplicationFilter& filter,
+    const std::function<std::string(const std::string&)>& service_name,
+    const std::string& path) {
+  Result<FilterSql> where = BuildFilter(filter);
+  if (!where.ok()) return where.error();
+  Result<sqlite::Statement> query =
+      m_db.Prepare(std::string(kStubSelect) + where->where + " ORDER BY a.id DESC");
+  if (!query.ok()) return query.error();
+  BindFilter(*query, *where);
+
+  const std::string part = path + ".part";
+  int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError(ErrorKind::kUnavailable, "export: cannot create " + part);
+  }
+  std::FILE* out = ::fdopen(fd, "wb");
+  if (!out) {
+    ::close(fd);
+    return MakeError(ErrorKind::kUnavailable, "export: cannot write " + part);
+  }
+  std::string text = "\xEF\xBB\xBF"
+      "app_number,service_code,service,name,created_at,status,status_at,sync_state,parked_reason\r\n";
+  int64_t rows = 0;
+  bool write_ok = true;
+  while (true) {
+    Result<bool> row = query->Step();
+    if (!row.ok()) {
+      std::fclose(out);
+      std::remove(part.c_str());
+      return row.error();
+    }
+    if (!*row) break;
+    const ApplicationStub stub = ReadStub(*query);
+    const std::string service = service_name ? service_name(stub.service_code) : stub.service_code;
+    text += CsvCell(stub.app_number) + ',' + CsvCell(stub.service_code) + ',' +
+            CsvCell(service) + ',' + CsvCell(SurnameOnly(stub.masked_name)) + ',' +
+            CsvCell(stub.created_at) + ',' + CsvCell(stub.status) + ',' +
+            CsvCell(stub.status_at) + ',' + SyncStateName(stub.sync_state) + ',' +
+            CsvCell(stub.parked_reason.value_or("")) + "\r\n";
+    ++rows;
+    if (text.size() > (1 << 16)) {
+      write_ok = write_ok && std::fwrite(text.data(), 1, text.size(), out) == text.size();
+      text.clear();
+    }
+  }
+  write_ok = write_ok && std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  write_ok = std::fflush(out) == 0 && write_ok && ::fsync(::fileno(out)) == 0;
+  write_ok = std::fclose(out) == 0 && write_ok;
+  std::error_code ec;
+  if (write_ok) std::filesystem::rename(part, path, ec);
+  if (!write_ok || ec) {
+    std::remove(part.c_str());
+    return MakeError(ErrorKind::kUnavailable, "export: writing " + path + " failed (disk full?)");
+  }
+  return rows;
+}
+
+bool Store::IsValidStaffPin(std::string_view pin) {
+  return pin.size() >= 6 && pin.size() <= 12 &&
+         pin.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+Status Store::AddStaffAccount(std::string_view name, std::string_view pin) {
+  const size_t chars = CountCodepoints(name);
+  if (chars == 0 || chars > kMaxStaffNameChars || !IsValidUtf8(name)) {
+    return InvalidArgument("a staff name must be 1 to 32 characters");
+  }
+  if (!IsValidStaffPin(pin)) return InvalidArgument("a staff PIN must be 6 to 12 digits");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return MakeError(ErrorKind::kUnavailable, "out of memory while hashing the PIN");
+  }
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
+  if (!txn.ok()) return txn.error();
+  Result<sqlite::Statement> upsert = m_db.Prepare(
+      "INSERT INTO staff_accounts (name, pin_hash, created_at) "
+      "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+      "ON CONFLICT (name) DO UPDATE SET pin_hash = excluded.pin_hash");
+  if (!upsert.ok()) return upsert.error();
+  upsert->BindText(1, name).BindText(2, hash);
+  if (Status s = upsert->Run(); !s.ok()) return s;
+  Result<sqlite::Statement> clear = m_db.Prepare("DELETE FROM staff_login_failures WHERE name = ?1");
+  if (!clear.ok()) return clear.error();
+  clear->BindText(1, name);
+  if (Status s = clear->Run(); !s.ok()) return s;
+  if (Status s = AppendAudit("system", "staff.account_set", name); !s.ok()) return s;
+  return txn->Commit();
+}
+
+Result<int64_t> Store::CountStaffAccounts() {
+  Result<sqlite::Statement> query = m_db.Prepare("SELECT COUNT(*) FROM staff_accounts");
+  if (!query.ok()) return query.error();
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.error();
+  return query->ColumnInt(0);
+}
+
+Result<StaffLoginResult> Store::StaffLogin(std::string_view name, std::string_view pin,
+                                           int64_t now_ms) {
+  StaffLoginResult result;
+  // The name's failure count and lockout, whether or not the account exists.
+  Result<sqlite::Statement> failures = m_db.Prepare(
+      "SELECT failures, locked_until_ms FROM staff_login_failures WHERE name = ?1");
+  if (!failures.ok()) return failures.error();
+  failures->BindText(1, name);
+  Result<bool> failure_row = failures->Step();
+  if (!failure_row.ok()) return failure_row.error();
+  int64_t count = *failure_row ? failures->ColumnInt(0) : 0;
+  int64_t locked_until = *failure_row ? failures->ColumnInt(1) : 0;
+  if (locked_until > now_ms) {
+    result.outcome = StaffLoginOutcome::kLocked;
+    result.failures = static_cast<int>(count);
+    result.locked_until_ms = locked_until;
+    return result;
+  }
+  if (locked_until != 0) count = 0;  // a lockout that ran out starts a fresh count
+
+  Result<sqlite::Statement> account =
+      m_db.Prepare("SELECT pin_hash FROM staff_accounts WHERE name = ?1");
+  if (!account.ok()) return account.error();
+  account->BindText(1, name);
+  Result<bool> account_row = account->Step();
+  if (!account_row.ok()) return account_row.error();
+  const std::string hash = *account_row ? account->ColumnText(0) : DummyPinHash();
+  // Argon2id outside any transaction: it takes ~0.1 s and must not hold the write lock.
+  bool accepted = IsValidStaffPin(pin) && !hash.empty() &&
+                  crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+  accepted = accepted && *account_row;
+
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
+  if (!txn.ok()) return txn.error();
+  if (accepted) {
+    Result<sqlite::Statement> clear =
+        m_db.Prepare("DELETE FROM staff_login_failures WHERE name = ?1");
+    if (!clear.ok()) return clear.error();
+    clear->BindText(1, name);
+    if (Status s = clear->Run(); !s.ok()) return s.error();
+    Result<sqlite::Statement> stamp = m_db.Prepare(
+        "UPDATE staff_accounts SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+        "WHERE name = ?1");
+    if (!stamp.ok()) return stamp.error();
+    stamp->BindText(1, name);
+    if (Status s = stamp->Run(); !s.ok()) return s.error();
+    result.outcome = StaffLoginOutcome::kAccepted;
+  } else {
+    ++count;
+    if (count >= kStaffMaxFailures) locked_until = now_ms + kStaffLockoutMs;
+    else locked_until = 0;
+    Result<sqlite::Statement> record = m_db.Prepare(
+        "INSERT INTO staff_login_failures (name, failures, locked_until_ms) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, "
+        "locked_until_ms = excluded.locked_until_ms");
+    if (!record.ok()) return record.error();
+    record->BindText(1, name).BindInt(2, count).BindInt(3, locked_until);
+    if (Status s = record->Run(); !s.ok()) return s.error();
+    result.outcome = StaffLoginOutcome::kRefused;
+    result.failures = static_cast<int>(count);
+    result.locked_until_ms = locked_until;
+  }
+  if (Status s = txn->Commit(); !s.ok()) return s.error();
+  return result;
+}
+
+Result<std::string> Store::LookupKey() {
+  Result<std::optional<std::string>> key = ReadSetting(kLookupKeyKey);
+  if (!key.ok()) return key.error();
+  std::string key_hex = key->value_or("");
+  if (key_hex.size() != 64) {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    key_hex = HexOf(raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    if (Status stored = WriteSetting(kLookupKeyKey, key_hex); !stored.ok()) return stored.error();
+  }
+  return key_hex;
+}
+
+Result<std::string> Store::LookupHashFor(std::string_view id_last6) {
+  const std::string tail = NormalizeIdTail(id_last6);
+  if (tail.empty()) return MakeError(ErrorKind::kInvalidArgument, "id tail: need six characters [0-9Xx]");
+  Result<std::string> key_hex = LookupKey();
+  if (!key_hex.ok()) return key_hex.error();
+  return LookupHash(tail, *key_hex);
+}
+
+Result<std::optional<ApplicationStub>> Store::FindForResident(std::string_view app_number,
+                                                              std::string_view id_tail) {
+  // One mechanism for both: the keyed hash LookUpStatus checks (schema v3).
+  if (id_tail.size() != 6) return std::optional<ApplicationStub>();
+  Result<std::optional<StatusLookup>> found = LookUpStatus(app_number, id_tail);
+  if (!found.ok()) {
+    if (found.error().kind == ErrorKind::kInvalidArgument) return std::optional<ApplicationStub>();
+    return found.error();
+  }
+  if (!found->has_value()) return std::optional<ApplicationStub>();
+  return std::optional<ApplicationStub>((*found)->stub);
 }
 
 }  // namespace yimen

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,6 +120,35 @@ struct AuditEntry {
   std::string detail;  // never personal data
 };
 
+// What the staff list shows: every condition set narrows it, all of them together.
+struct ApplicationFilter {
+  std::string status;                   // exact status ("submitted", "需补正"…); "" = any
+  std::string service_code;             // "" = any
+  std::string from_day;                 // "YYYY-MM-DD" inclusive (created_date); "" = open
+  std::string to_day;                   // "YYYY-MM-DD" inclusive; "" = open
+  std::optional<SyncState> sync_state;  // nullopt = any
+  std::string number_contains;          // part of the app number, any case; "" = any
+};
+
+// Counts for the staff overview over a range of days (created_date).
+struct ApplicationCounts {
+  int64_t total = 0;
+  std::vector<std::pair<std::string, int64_t>> by_status;   // most first
+  std::vector<std::pair<std::string, int64_t>> by_service;  // most first
+};
+
+enum class StaffLoginOutcome {
+  kAccepted,
+  kRefused,  // unknown name or wrong PIN: the caller must not say which
+  kLocked,   // too many failures for this name; nothing was checked
+};
+
+struct StaffLoginResult {
+  StaffLoginOutcome outcome = StaffLoginOutcome::kRefused;
+  int failures = 0;             // consecutive failures for the name after this attempt
+  int64_t locked_until_ms = 0;  // Unix ms; set with kLocked (and on the locking failure)
+};
+
 enum class OutboxScope {
   kAll,      // every outbox row, delivered or not
   kPending,  // not delivered and not parked
@@ -176,6 +206,68 @@ class Store {
 
   // Newest first. Fails kInvalidArgument unless offset >= 0 and 1 <= limit <= 1000.
   Result<std::vector<ApplicationStub>> ListApplications(int64_t offset, int limit);
+
+  // ---- staff mode (UI thread) ----
+
+  // The staff list: applications matching `filter`, newest first, rows offset..offset+
+  // limit. SQL paging over indexes (status, service, date), so a page costs about the
+  // same at 100 rows as at 100,000. Fails kInvalidArgument as ListApplications does,
+  // and for a malformed day in the filter.
+  Result<std::vector<ApplicationStub>> ListApplications(const ApplicationFilter& filter,
+                                                        int64_t offset, int limit);
+  Result<int64_t> CountApplications(const ApplicationFilter& filter);
+
+  // Applications created from_day..to_day (inclusive, "YYYY-MM-DD"), counted in total,
+  // per status and per service. Fails kInvalidArgument for a malformed day.
+  Result<ApplicationCounts> CountApplicationsByDay(std::string_view from_day,
+                                                   std::string_view to_day);
+
+  // Writes the applications matching `filter` to `path` as CSV (UTF-8 with a BOM so
+  // spreadsheet programs read the Chinese, CRLF lines, RFC 4180 quoting; cells starting
+  // with = + - @ get a leading ' so no spreadsheet runs them). Personal data is masked:
+  // the name keeps only its surname (SurnameOnly: 欧阳*), and no ID number, phone or
+  // payload is ever written. `service_name` turns a service code into the name shown
+  // (nullptr: the code). The file is written beside `path` and renamed into place, mode
+  // 0600. Returns the number of rows. Fails kUnavailable when the file cannot be written.
+  Result<int64_t> ExportApplicationsCsv(
+      const ApplicationFilter& filter,
+      const std::function<std::string(const std::string&)>& service_name,
+      const std::string& path);
+
+  // Staff accounts: a name and a PIN of 6 to 12 digits kept as an Argon2id hash
+  // (crypto_pwhash_str). Adding an existing name replaces its PIN and clears its
+  // lockout. Fails kInvalidArgument for an empty or over-long name (1..32 characters)
+  // or a PIN that is not 6-12 digits.
+  static bool IsValidStaffPin(std::string_view pin);
+  Status AddStaffAccount(std::string_view name, std::string_view pin);
+  Result<int64_t> CountStaffAccounts();
+
+  // After this many consecutive failures a name is locked for kStaffLockoutMs.
+  static constexpr int kStaffMaxFailures = 10;
+  static constexpr int64_t kStaffLockoutMs = 15 * 60 * 1000;
+
+  // Checks a staff login at wall-clock `now_ms` (Unix ms). Failures are counted per
+  // typed name whether or not the account exists, and persisted, so a restart does not
+  // reset a lockout and an unknown name answers exactly like a wrong PIN (same outcome,
+  // same Argon2id cost). A success clears the count. Takes ~0.1 s (Argon2id). UI thread.
+  Result<StaffLoginResult> StaffLogin(std::string_view name, std::string_view pin,
+                                      int64_t now_ms);
+
+  // ---- the resident's status check ----
+
+  // The application with this number whose ID tag matches `id_tail` (the last six
+  // characters of the applicant's ID). nullopt when the number is unknown, the tail does
+  // not match, or the application kept no tag — all alike, so a wrong guess learns
+  // nothing. Constant-time comparison of the tags.
+  // The keyed hash Submit stores for these six ID characters (this kiosk's key, made
+  // on first use). For tools that seed test data. kInvalidArgument unless [0-9Xx]{6}.
+  Result<std::string> LookupHashFor(std::string_view id_last6);
+
+  Result<std::optional<ApplicationStub>> FindForResident(std::string_view app_number,
+                                                         std::string_view id_tail);
+
+  // The folder holding yimen.db (exports go under it).
+  std::string DataDir() const;
 
   // ---- for the sync engine (sync thread, its own Store) ----
 
@@ -262,6 +354,8 @@ class Store {
       : m_db(std::move(db)), m_schema_version(schema_version) {}
 
   Result<std::optional<std::string>> ReadSetting(std::string_view key);
+  // This kiosk's status look-up key (hex), made on first use.
+  Result<std::string> LookupKey();
   Status WriteSetting(std::string_view key, std::string_view value);
   Error OutboxMiss(std::string_view uuid, std::string_view what);
   // The body of MarkDelivered inside the caller's write transaction; *changed is

@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "domain/eligibility.h"
+#include "domain/name_mask.h"
 #include "domain/utf8.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
@@ -44,22 +45,6 @@ void Wipe(std::string* s) {
 void WipeValues(std::map<std::string, std::string>* values) {
   for (auto& [key, value] : *values) Wipe(&value);
   values->clear();
-}
-
-// 张三 → 张*, 张三丰 → 张*丰, 欧阳燚 → 欧**: enough for a resident to recognise their
-// own application, not enough to identify anyone.
-std::string MaskedName(const std::string& name) {
-  std::u32string cps = DecodeUtf8(name);
-  if (cps.empty()) return "";
-  std::u32string out;
-  out.push_back(cps[0]);
-  if (cps.size() == 2) {
-    out.push_back(U'*');
-  } else {
-    for (size_t i = 1; i + 1 < cps.size(); ++i) out.push_back(U'*');
-    if (cps.size() > 2) out.push_back(cps.back());
-  }
-  return EncodeUtf8(out);
 }
 
 }  // namespace
@@ -97,6 +82,10 @@ std::string ViewModel::ValueOf(const std::string& key) const {
     auto it = session->eligibility_answers.find(key.substr(2));
     return it == session->eligibility_answers.end() ? "" : it->second;
   }
+  if (key.rfind("s:", 0) == 0) {
+    auto it = session->aux_values.find(key);
+    return it == session->aux_values.end() ? "" : it->second;
+  }
   return "";
 }
 
@@ -132,6 +121,9 @@ ViewModel KioskApp::View() const {
   view.today = TodayLocal();
   view.has_pinyin = m_deps.pinyin != nullptr;
   view.has_handwriting = m_deps.handwriting != nullptr;
+  view.staff = &m_staff;
+  view.status_locked = m_now_ms < m_lookup_locked_until_ms;
+  view.kiosk_mode = m_deps.kiosk_mode;
   return view;
 }
 
@@ -170,6 +162,13 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
     case Screen::kStaffExit: DrawStaffExitScreen(view, &intents); break;
     case Screen::kEligibility: DrawEligibilityScreen(view, &intents); break;
+    case Screen::kStaffLogin: DrawStaffLoginScreen(view, &intents); break;
+    case Screen::kStaffHome: DrawStaffHomeScreen(view, &intents); break;
+    case Screen::kStaffList: DrawStaffListScreen(view, &intents); break;
+    case Screen::kStaffReceipt: DrawStaffReceiptScreen(view, &intents); break;
+    case Screen::kStaffQueue: DrawStaffQueueScreen(view, &intents); break;
+    case Screen::kStatusQuery: DrawStatusQueryScreen(view, &intents); break;
+    case Screen::kStatusResult: DrawStatusResultScreen(view, &intents); break;
   }
   if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
@@ -241,7 +240,23 @@ std::string KioskApp::SpeechText() const {
       if (service) add(view.Text(service->name));
       add(view.Tr("elig_screen.title"));
       break;
+    case Screen::kStatusQuery:
+      add(view.Tr("status.title"));
+      add(view.Tr("status.hint"));
+      add(m_session.lookup_message);
+      break;
+    case Screen::kStatusResult:
+      add(view.Tr("status.result_title"));
+      if (m_session.lookup) {
+        add(StatusText(view, m_session.lookup->status, m_session.lookup->sync_state));
+      }
+      break;
     case Screen::kStaffExit:
+    case Screen::kStaffLogin:
+    case Screen::kStaffHome:
+    case Screen::kStaffList:
+    case Screen::kStaffReceipt:
+    case Screen::kStaffQueue:
       break;  // staff screens are not read aloud
   }
   return text;
@@ -256,6 +271,7 @@ void KioskApp::SpeakIfChanged(bool force) {
 }
 
 bool KioskApp::SessionActive() const {
+  if (!m_staff.name.empty()) return false;  // staff sessions have their own timeouts
   return m_screen != Screen::kHome || !m_session.service_code.empty() || m_elder ||
          m_voice_on || m_language != Language::kZhCN;
 }
@@ -263,6 +279,7 @@ bool KioskApp::SessionActive() const {
 void KioskApp::NoteActivity(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
   m_last_activity_ms = m_now_ms;
+  if (!m_staff.name.empty()) m_staff.last_activity_ms = m_now_ms;
   if (m_shown_seconds_left >= 0) {
     m_shown_seconds_left = -1;
     m_dirty = true;
@@ -281,6 +298,7 @@ int KioskApp::IdleSecondsLeft() const {
 void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
   if (ScrollAnimating()) m_dirty = true;
+  if (StaffTick()) return;
   if (!SessionActive()) {
     m_last_activity_ms = m_now_ms;
     m_shown_seconds_left = -1;
@@ -310,6 +328,11 @@ void KioskApp::Tick(int64_t now_ms) {
 
 int KioskApp::WakeInMs() const {
   if (ScrollAnimating()) return 16;  // a flick glides at ~60 frames a second
+  if (!m_staff.name.empty()) {
+    int64_t idle_end = m_staff.last_activity_ms + int64_t{m_deps.staff_idle_s} * 1000;
+    int64_t hard_end = m_staff.login_ms + int64_t{m_deps.staff_session_s} * 1000;
+    return static_cast<int>(std::max<int64_t>(1, std::min(idle_end, hard_end) - m_now_ms));
+  }
   if (!SessionActive()) return -1;
   int64_t idle_ms = m_now_ms - m_last_activity_ms;
   int64_t start_ms = static_cast<int64_t>(m_deps.idle_s) * 1000;
@@ -430,6 +453,7 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
 
 void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
+  if (ApplyStaffIntent(intent)) return;
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   // Any edit makes a shown self-check result stale.
   if (intent.kind == Intent::Kind::kSetValue || intent.kind == Intent::Kind::kKeyText ||
@@ -438,10 +462,15 @@ void KioskApp::Apply(const Intent& intent) {
   }
   switch (intent.kind) {
     case Intent::Kind::kGoHome:
-      if (m_screen == Screen::kStaffExit) {
+      if (m_screen == Screen::kStaffExit || m_screen == Screen::kStaffLogin) {
         // Leaving the PIN screen returns to where the gesture was made.
         Wipe(&m_session.pin);
         m_session.pin_message.clear();
+        if (auto it = m_session.aux_values.find("s:staff_name"); it != m_session.aux_values.end()) {
+          Wipe(&it->second);
+        }
+        ResetIme();
+        m_session.focus.clear();
         m_screen = m_screen_before_staff;
         return;
       }
@@ -669,12 +698,18 @@ void KioskApp::Apply(const Intent& intent) {
       // Five taps within four seconds open the staff PIN screen.
       m_corner_taps.push_back(m_now_ms);
       std::erase_if(m_corner_taps, [&](int64_t t) { return m_now_ms - t > 4000; });
-      if (m_corner_taps.size() >= 5 && m_screen != Screen::kStaffExit) {
+      if (m_corner_taps.size() >= 5 && m_screen != Screen::kStaffExit &&
+          m_screen != Screen::kStaffLogin && m_staff.name.empty()) {
         m_corner_taps.clear();
         m_screen_before_staff = m_screen;
         Wipe(&m_session.pin);
         m_session.pin_message.clear();
-        m_screen = Screen::kStaffExit;
+        // With staff accounts the gesture opens the staff login; a kiosk that has only
+        // the older exit PIN keeps its exit screen.
+        Result<int64_t> accounts = m_deps.store ? m_deps.store->CountStaffAccounts() : Result<int64_t>(0);
+        bool staff_mode = accounts.ok() && *accounts > 0;
+        m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
+        if (staff_mode) m_session.focus = "s:staff_name";
       }
       return;
     }
@@ -789,6 +824,18 @@ void KioskApp::Apply(const Intent& intent) {
       }
       return;
     }
+    case Intent::Kind::kStaffLogin:
+    case Intent::Kind::kStaffLogout:
+    case Intent::Kind::kStaffNav:
+    case Intent::Kind::kStaffPicker:
+    case Intent::Kind::kStaffSetFilter:
+    case Intent::Kind::kStaffSearch:
+    case Intent::Kind::kStaffNeedRows:
+    case Intent::Kind::kStaffShowReceipt:
+    case Intent::Kind::kStaffExport:
+    case Intent::Kind::kOpenStatusQuery:
+    case Intent::Kind::kStatusLookup:
+      return;  // ApplyStaffIntent took them (kiosk_app_staff.cpp)
     case Intent::Kind::kSubmit:
       if (m_session.submitting || m_screen != Screen::kReview) return;  // no double submit
       m_session.submitting = true;
@@ -821,7 +868,8 @@ void KioskApp::Submit() {
   NewApplication application;
   application.service_code = service->code;
   application.catalog_version = m_session.draft.catalog_version;
-  application.masked_name = MaskedName(name);
+  application.masked_name = MaskName(name);
+  Wipe(&name);
   application.payload = DraftToJson(m_session.draft).dump();
   application.created_date = TodayLocal();
   application.created_at_iso = NowUtcIso();
@@ -943,6 +991,8 @@ void KioskApp::EndSession() {
     }
   }
   WipeValues(&m_session.eligibility_answers);
+  WipeValues(&m_session.aux_values);
+  Wipe(&m_session.pin);
   WipeValues(&m_session.draft.values);
   for (auto& [id, items] : m_session.draft.groups) {
     for (auto& item : items) WipeValues(&item);

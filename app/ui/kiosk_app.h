@@ -4,6 +4,7 @@
 // is the only place a resident's plaintext lives, and EndSession() wipes it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "platform/input.h"
+#include "store/store.h"
 #include "sync/client/sync_snapshot.h"
 #include "ui/strings.h"
 #include "ui/theme.h"
@@ -34,7 +36,13 @@ class Handwriting;
 
 namespace yimen::ui {
 
-enum class Screen { kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit };
+enum class Screen {
+  kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit,
+  // Staff mode (screens/screen_staff.cpp): behind the hidden gesture and a staff login.
+  kStaffLogin, kStaffHome, kStaffList, kStaffReceipt, kStaffQueue,
+  // The resident's status check (screens/screen_status.cpp).
+  kStatusQuery, kStatusResult,
+};
 
 struct Intent {
   enum class Kind {
@@ -61,6 +69,19 @@ struct Intent {
     kPrintReceipt,   // 打印回执
     kOpenEligibility,   // the service's self-check (key: service code)
     kCheckEligibility,  // validate the answers and show the result
+    // Staff mode.
+    kStaffLogin,        // check the typed name ("s:staff_name") and PIN (Session::pin)
+    kStaffLogout,
+    kStaffNav,          // key: "home", "list", "queue", "exit_kiosk"
+    kStaffPicker,       // key: the filter to choose ("status", "service", "date", "sync"), "" closes
+    kStaffSetFilter,    // key: filter, value: choice ("" = all)
+    kStaffSearch,       // apply the search field ("s:search"); index 0 clears it
+    kStaffNeedRows,     // index: first row the list wants drawn but has not loaded
+    kStaffShowReceipt,  // value: app number
+    kStaffExport,       // CSV of the current list
+    // The resident's status check.
+    kOpenStatusQuery,
+    kStatusLookup,      // check "s:app_number" with "s:id_tail"
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -113,6 +134,39 @@ struct Session {
   // and forth to the details; never stored. Set by kSetValue/kKeyText on "e:" keys.
   std::map<std::string, std::string> eligibility_answers;
   bool eligibility_checked = false;  // set by kCheckEligibility, cleared by any edit
+  // Fields outside the catalog ("s:<name>": staff name, search, app number, ID tail).
+  std::map<std::string, std::string> aux_values;
+  // The status check's answer: the application and its history (masked data only).
+  std::optional<ApplicationStub> lookup;
+  std::vector<StatusChange> lookup_history;
+  std::string lookup_message;  // under the status-check form
+};
+
+// The staff list: its filter, and a window of rows loaded from the store around what
+// is on screen (SQL paging; only visible rows are drawn). Written by KioskApp.
+struct StaffList {
+  ApplicationFilter filter;
+  std::string date_preset;   // "", "today", "7d", "month", "last_month"
+  std::string picker;        // the filter whose choices are open, "" = the rows
+  int64_t total = 0;         // rows matching the filter
+  int64_t first = 0;         // index of rows[0] in the filtered list
+  std::vector<ApplicationStub> rows;
+  int64_t fetches = 0;       // page loads so far (for the benchmark's note)
+};
+
+// A logged-in member of staff and what their screens show. Empty name: nobody.
+struct StaffState {
+  std::string name;
+  int64_t login_ms = 0;           // the loop's clock
+  int64_t last_activity_ms = 0;
+  std::string message;            // e.g. where the CSV went
+  bool message_is_error = false;
+  ApplicationCounts today, month;
+  std::optional<OutboxHealthReport> health;
+  std::optional<sync::SyncSnapshot> sync;  // nullopt: not enrolled
+  std::vector<ApplicationStub> parked;      // newest first, at most 50
+  std::optional<ApplicationStub> receipt;   // re-shown receipt
+  StaffList list;
 };
 
 // Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group,
@@ -137,6 +191,9 @@ struct ViewModel {
   bool pin_locked = false;
   bool has_pinyin = false;
   bool has_handwriting = false;
+  const StaffState* staff = nullptr;
+  bool status_locked = false;  // too many wrong status checks: wait
+  bool kiosk_mode = false;
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -172,6 +229,13 @@ class KioskApp {
     // The sync engine's state for the staff queue screen; empty when the kiosk is
     // not enrolled. Never blocks. Optional.
     std::function<sync::SyncSnapshot()> sync_snapshot;
+    // Staff sessions end after staff_idle_s without a touch, and staff_session_s after
+    // the login whatever happens.
+    int staff_idle_s = 180;
+    int staff_session_s = 3600;
+    // Wall clock in Unix ms (staff lockouts are persisted in wall-clock time). Tests
+    // may replace it.
+    std::function<int64_t()> wall_clock_ms;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -250,6 +314,18 @@ class KioskApp {
 
   bool SessionActive() const;
   void CheckPin();
+  // Staff mode and the status check (kiosk_app_staff.cpp).
+  bool ApplyStaffIntent(const Intent& intent);
+  void StaffLogin();
+  void StaffLogout(const char* why);
+  void StaffAudit(const std::string& action, const std::string& detail);
+  void RefreshStaffOverview();
+  void ReloadStaffList();
+  void LoadStaffRows(int64_t first_wanted);
+  void ExportStaffCsv();
+  void StatusLookup();
+  bool StaffTick();
+  int64_t WallMs() const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   Deps m_deps;
@@ -270,6 +346,10 @@ class KioskApp {
   bool m_exit_requested = false;
   int m_pin_failures = 0;
   int64_t m_pin_locked_until_ms = 0;
+  StaffState m_staff;
+  // Wrong status checks in a row, kept across sessions (a walk-away does not reset them).
+  int m_lookup_failures = 0;
+  int64_t m_lookup_locked_until_ms = 0;
   Screen m_screen = Screen::kHome;
   Session m_session;
   Language m_language = Language::kZhCN;
@@ -285,6 +365,35 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out);
+
+// Shared pieces of the staff and status screens.
+// The 3×4 PIN pad (pin:0-9, pin:delete, pin:ok); the PIN shows only as dots elsewhere.
+void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled,
+                Intent::Kind ok_intent, std::vector<Intent>* out);
+// The numeric keypad of the form (digits, X for ID numbers, 删除, 填好了).
+void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out);
+// Digits and A-Z in four rows (application numbers), with 删除 and 填好了.
+void DrawAlnumKeys(const ViewModel& view, std::vector<Intent>* out);
+int AlnumKeyRows();
+// A QR code about `mm` millimetres wide at the cursor, recorded as "QR:<text>".
+void DrawQrCode(const ViewModel& view, const std::string& text, float mm, const std::string& id);
+// "2026-11-23 10:30" in local time from an ISO-8601 UTC text ("" stays "").
+std::string LocalTimeText(const std::string& iso_utc);
+std::string LocalTimeText(std::chrono::system_clock::time_point time);
+// "3 小时 5 分钟" from a duration, in the view's language.
+std::string AgeText(const ViewModel& view, std::chrono::system_clock::duration age);
+// What a resident or staff reads for an application's status (已受理, 待发送…).
+std::string StatusText(const ViewModel& view, const std::string& status, SyncState sync);
+// The strings key suffix of a stored status: "accepted", "needs_materials"… or "" when
+// the status is not one of the server's.
+std::string StatusCode(const std::string& status);
 
 // The on-screen keyboard for text and name fields (screens/keyboard.cpp): candidate
 // bar, then pinyin keys, a handwriting pad or digits, then the mode row.
@@ -301,6 +410,9 @@ void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector
 bool ScrollAnimating();
 // A new screen starts still.
 void ResetScrollState();
+// Drag-to-scroll with inertia for the current child window (the staff list), with its
+// own state apart from the body's. Main thread.
+void ListDragScroll(const Metrics& m);
 void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out);
 // One field as the form wizard draws it (choice grid, toggles, keypad field, placeholder),
 // or nothing when its visible_if does not hold. Keys as above. Main thread.

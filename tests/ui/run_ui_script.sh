@@ -13,6 +13,16 @@ pin=$(sed -n 's/^# staff-pin: *\([0-9]*\).*/\1/p' "$script" | head -n 1)
 if [[ -n "$pin" ]]; then
   "$kiosk" --data-dir "$out/data" --set-staff-pin "$pin"
 fi
+# "# staff-account: NAME PIN" lines make staff accounts (staff mode's login).
+while read -r name account_pin; do
+  "$kiosk" --data-dir "$out/data" --add-staff "$name" --pin "$account_pin"
+done < <(sed -n 's/^# staff-account: *\([^ ]*\) *\([0-9]*\).*/\1 \2/p' "$script")
+# "# seed: N" fills the store with N made-up applications (tests/tools/seed_applications.cpp;
+# three fixed ones first: TEST-261120-0001-F, -0002-D, -0003-B).
+seed=$(sed -n 's/^# seed: *\([0-9]*\).*/\1/p' "$script" | head -n 1)
+if [[ -n "$seed" ]]; then
+  "${YIMEN_SEED:?YIMEN_SEED must name the yimen-seed binary}" --data-dir "$out/data" --count "$seed"
+fi
 "$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" "$@" \
   2> >(tee "$out/kiosk.log" >&2)
 apps=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications;")
@@ -26,6 +36,20 @@ fi
 if grep -q '^tap receipt:print' "$script"; then
   receipts=$(ls "$out/data/receipts" 2>/dev/null | grep -c '\.pdf$' || true)
   [[ "$receipts" == "$expected" ]] || { echo "FAIL: expected $expected receipt PDF(s), found $receipts" >&2; exit 1; }
+fi
+# "# csv-has: TEXT" / "# csv-lacks: TEXT": what the exported CSV files must (not) hold.
+csv_checks=$(grep -c '^# csv-' "$script" || true)
+if [[ "$csv_checks" != "0" ]]; then
+  shopt -s nullglob
+  csvs=("$out"/data/exports/*.csv)
+  [[ ${#csvs[@]} -gt 0 ]] || { echo "FAIL: no CSV under $out/data/exports" >&2; exit 1; }
+  while IFS= read -r text; do
+    grep -qF -- "$text" "${csvs[@]}" || { echo "FAIL: the CSV lacks \"$text\"" >&2; exit 1; }
+  done < <(sed -n 's/^# csv-has: //p' "$script")
+  while IFS= read -r text; do
+    if grep -qF -- "$text" "${csvs[@]}"; then echo "FAIL: the CSV holds \"$text\"" >&2; exit 1; fi
+  done < <(sed -n 's/^# csv-lacks: //p' "$script")
+  echo "csv: ${#csvs[@]} file(s), $(cat "${csvs[@]}" | wc -l) line(s), checks passed"
 fi
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }

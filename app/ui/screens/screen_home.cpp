@@ -20,44 +20,53 @@ struct DragScroll {
   float velocity = 0;  // pixels per frame, kept after the finger lifts
 };
 DragScroll g_drag;
+DragScroll g_list_drag;  // the staff list's own scrolling child
 
-// Inside the body child window, before its content.
-void HandleDragScroll(const Metrics& m) {
+// Inside a scrolling child window, before its content. `inner`: only presses inside
+// the window's inner rectangle start a drag (not on its scrollbar).
+void HandleDragScroll(const Metrics& m, DragScroll& drag, bool inner = false) {
   ImGuiIO& io = ImGui::GetIO();
   ImGuiWindow* window = ImGui::GetCurrentWindow();
-  ImRect body = window->Rect();
+  ImRect body = inner ? window->InnerRect : window->Rect();
   const float slop = 4.0f * m.px_per_mm;  // a tap may wobble this much and stay a tap
   if (io.MouseDown[0] && body.Contains(io.MouseClickedPos[0])) {
     float dy_total = io.MousePos.y - io.MouseClickedPos[0].y;
-    if (!g_drag.dragging && std::abs(dy_total) > slop && window->ScrollMax.y > 0) {
-      g_drag.dragging = true;
-      g_drag.last_y = io.MousePos.y;
+    if (!drag.dragging && std::abs(dy_total) > slop && window->ScrollMax.y > 0) {
+      drag.dragging = true;
+      drag.last_y = io.MousePos.y;
       ImGui::ClearActiveID();  // the button under the finger must not fire on release
     }
-    if (g_drag.dragging) {
-      float dy = io.MousePos.y - g_drag.last_y;
-      g_drag.last_y = io.MousePos.y;
-      g_drag.velocity = dy;
+    if (drag.dragging) {
+      float dy = io.MousePos.y - drag.last_y;
+      drag.last_y = io.MousePos.y;
+      drag.velocity = dy;
       ImGui::SetScrollY(std::clamp(window->Scroll.y - dy, 0.0f, window->ScrollMax.y));
     }
     return;
   }
-  if (g_drag.dragging) {
-    g_drag.dragging = false;  // released: the velocity carries on below
+  if (drag.dragging) {
+    drag.dragging = false;  // released: the velocity carries on below
   }
-  if (std::abs(g_drag.velocity) > 0.5f) {
-    ImGui::SetScrollY(std::clamp(window->Scroll.y - g_drag.velocity, 0.0f, window->ScrollMax.y));
-    g_drag.velocity *= 0.92f;
-    if (window->Scroll.y <= 0 || window->Scroll.y >= window->ScrollMax.y) g_drag.velocity = 0;
+  if (std::abs(drag.velocity) > 0.5f) {
+    ImGui::SetScrollY(std::clamp(window->Scroll.y - drag.velocity, 0.0f, window->ScrollMax.y));
+    drag.velocity *= 0.92f;
+    if (window->Scroll.y <= 0 || window->Scroll.y >= window->ScrollMax.y) drag.velocity = 0;
   } else {
-    g_drag.velocity = 0;
+    drag.velocity = 0;
   }
 }
 }  // namespace
 
-bool ScrollAnimating() { return g_drag.dragging || g_drag.velocity != 0; }
+bool ScrollAnimating() {
+  return g_drag.dragging || g_drag.velocity != 0 || g_list_drag.dragging || g_list_drag.velocity != 0;
+}
 
-void ResetScrollState() { g_drag = DragScroll{}; }
+void ResetScrollState() {
+  g_drag = DragScroll{};
+  g_list_drag = DragScroll{};
+}
+
+void ListDragScroll(const Metrics& m) { HandleDragScroll(m, g_list_drag, true); }
 
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out) {
@@ -122,7 +131,7 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   if (footer_rows > 0 && g_body_overflows) footer_h += m.target_min + m.gap;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
   ImGui::BeginChild("body", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
-  HandleDragScroll(m);
+  HandleDragScroll(m, g_drag);
 }
 
 void BeginFooter(const ViewModel& view) {
@@ -182,7 +191,12 @@ void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
   }
   Gap(0.5f);
   Paragraph(view.Tr("home.apply_hint"), Ctx().body, colors::kMuted);
-  Gap(4);
+  Gap(2);
+  if (TouchButton(view.Tr("home.status"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
+                  "home:status")) {
+    out->push_back({Intent::Kind::kOpenStatusQuery});
+  }
+  Gap(2);
   Paragraph(view.Tr("home.offline_note"), Ctx().body, colors::kText);
   Gap(1);
   Paragraph(view.Tr("home.help"), Ctx().body, colors::kText);

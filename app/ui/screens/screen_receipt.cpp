@@ -8,6 +8,28 @@
 
 namespace yimen::ui {
 
+void DrawQrCode(const ViewModel& view, const std::string& text, float mm, const std::string& id) {
+  const Metrics& m = *view.metrics;
+  auto qr = platform::EncodeQr(text);
+  if (!qr.ok()) return;
+  float module = std::max(3.0f, std::floor(mm * m.px_per_mm / (qr->size + 8)));
+  float side = module * (qr->size + 8);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(p, ImVec2(p.x + side, p.y + side), 0xFFFFFFFF);
+  for (int y = 0; y < qr->size; ++y) {
+    for (int x = 0; x < qr->size; ++x) {
+      if (!qr->At(x, y)) continue;
+      ImVec2 a(p.x + (x + 4) * module, p.y + (y + 4) * module);
+      draw->AddRectFilled(a, ImVec2(a.x + module, a.y + module), 0xFF000000);
+    }
+  }
+  ImGui::Dummy(ImVec2(side, side));
+  // The label keeps the old "QR:<app number>" form scripts look for.
+  std::string shown = text.rfind("YIMEN:", 0) == 0 ? text.substr(6) : text;
+  RecordRect(id, "QR:" + shown, p, ImVec2(p.x + side, p.y + side));
+}
+
 void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
@@ -20,22 +42,7 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   Label(receipt.app_number, Ctx().display, colors::kText);
 
   // QR code with a quiet zone of 4 modules, about 40 mm wide.
-  if (auto qr = platform::EncodeQr("YIMEN:" + receipt.app_number); qr.ok()) {
-    float module = std::max(3.0f, std::floor(40.0f * m.px_per_mm / (qr->size + 8)));
-    float side = module * (qr->size + 8);
-    ImVec2 p = ImGui::GetCursorScreenPos();
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(p, ImVec2(p.x + side, p.y + side), 0xFFFFFFFF);
-    for (int y = 0; y < qr->size; ++y) {
-      for (int x = 0; x < qr->size; ++x) {
-        if (!qr->At(x, y)) continue;
-        ImVec2 a(p.x + (x + 4) * module, p.y + (y + 4) * module);
-        draw->AddRectFilled(a, ImVec2(a.x + module, a.y + module), 0xFF000000);
-      }
-    }
-    ImGui::Dummy(ImVec2(side, side));
-    RecordRect("receipt:qr", "QR:" + receipt.app_number, p, ImVec2(p.x + side, p.y + side));
-  }
+  DrawQrCode(view, "YIMEN:" + receipt.app_number, 40.0f, "receipt:qr");
   Paragraph(view.Tr("receipt.keep"), Ctx().body, colors::kText);
   Gap(1);
   if (service) {

@@ -7,8 +7,36 @@
 
 namespace yimen::ui {
 
-void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out) {
+void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled,
+                Intent::Kind ok_intent, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  float w = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
+  const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+  for (int i = 0; i < 12; ++i) {
+    if (i % 3) ImGui::SameLine();
+    if (i == 9) {
+      if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, enabled,
+                      "pin:delete")) {
+        out->push_back({Intent::Kind::kPinKey, "", ""});
+      }
+      continue;
+    }
+    if (i == 11) {
+      if (TouchButton(ok_label, ImVec2(w, m.button_h), ButtonStyle::kPrimary, enabled && !s.pin.empty(),
+                      "pin:ok")) {
+        out->push_back({ok_intent});
+      }
+      continue;
+    }
+    if (TouchButton(keys[i], ImVec2(w, m.button_h), ButtonStyle::kChoice, enabled,
+                    std::string("pin:") + keys[i])) {
+      out->push_back({Intent::Kind::kPinKey, "", keys[i]});
+    }
+  }
+}
+
+void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Session& s = *view.session;
   BeginScreen(view, view.Tr("staff.title"), true, 0, out);
   if (!view.has_exit_pin) {
@@ -23,30 +51,7 @@ void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out) {
   for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
   Field("staff:pin", view.Tr("staff.pin"), dots, true, s.pin_message, "");
   Gap(1);
-  float w = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
-  const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
-  bool enabled = !view.pin_locked;
-  for (int i = 0; i < 12; ++i) {
-    if (i % 3) ImGui::SameLine();
-    if (i == 9) {
-      if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, enabled,
-                      "pin:delete")) {
-        out->push_back({Intent::Kind::kPinKey, "", ""});
-      }
-      continue;
-    }
-    if (i == 11) {
-      if (TouchButton(view.Tr("staff.confirm"), ImVec2(w, m.button_h), ButtonStyle::kPrimary,
-                      enabled && !s.pin.empty(), "pin:ok")) {
-        out->push_back({Intent::Kind::kPinSubmit});
-      }
-      continue;
-    }
-    if (TouchButton(keys[i], ImVec2(w, m.button_h), ButtonStyle::kChoice, enabled,
-                    std::string("pin:") + keys[i])) {
-      out->push_back({Intent::Kind::kPinKey, "", keys[i]});
-    }
-  }
+  DrawPinPad(view, view.Tr("staff.confirm"), !view.pin_locked, Intent::Kind::kPinSubmit, out);
   EndScreen();
 }
 

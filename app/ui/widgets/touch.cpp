@@ -293,6 +293,41 @@ bool StrokePad(std::string_view id, ImVec2 size, const std::vector<std::vector<I
   return done;
 }
 
+bool ListRow(std::string_view id, std::string_view line1, std::string_view line2, ImVec2 size,
+             ImU32 accent) {
+  WidgetContext& ctx = Ctx();
+  NoteGlyphs(line1);
+  NoteGlyphs(line2);
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  ImGuiID imgui_id = window->GetID(id.data(), id.data() + id.size());
+  ImVec2 pos = window->DC.CursorPos;
+  if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+  ImRect rect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  ImGui::ItemSize(rect);
+  bool added = ImGui::ItemAdd(rect, imgui_id);
+  std::string label(line1);
+  label += ' ';
+  label += line2;
+  Record(id, label, WidgetKind::kButton, rect, true);
+  if (!added) return false;
+  bool hovered = false, held = false;
+  bool pressed = ImGui::ButtonBehavior(rect, imgui_id, &hovered, &held, 0);
+  ImDrawList* draw = window->DrawList;
+  float rounding = 1.5f * ctx.metrics.px_per_mm;
+  draw->AddRectFilled(rect.Min, rect.Max, held ? colors::kSecondaryPressed : colors::kPanel, rounding);
+  draw->AddRect(rect.Min, rect.Max, colors::kBorder, rounding, 0, 1.5f);
+  ImFont* font = ctx.body;
+  float px = font->FontSize;
+  float line_h = px * 1.2f;
+  float y = rect.Min.y + (size.y - 2 * line_h) * 0.5f;
+  ImVec4 clip(rect.Min.x + ctx.metrics.gap, rect.Min.y, rect.Max.x - ctx.metrics.gap, rect.Max.y);
+  float x = rect.Min.x + ctx.metrics.gap;
+  draw->AddText(font, px, ImVec2(x, y), accent, line1.data(), line1.data() + line1.size(), 0, &clip);
+  draw->AddText(font, px, ImVec2(x, y + line_h), colors::kMuted, line2.data(), line2.data() + line2.size(), 0,
+                &clip);
+  return pressed;
+}
+
 void Gap(float n) { ImGui::Dummy(ImVec2(1, Ctx().metrics.gap * n)); }
 
 void RecordRect(std::string_view id, std::string_view label, ImVec2 min, ImVec2 max) {

@@ -82,6 +82,12 @@ void Paragraph(std::string_view text, ImFont* font = nullptr, ImU32 color = colo
 bool Field(std::string_view id, std::string_view label, std::string_view value, bool focused,
            std::string_view error, std::string_view placeholder, float width = 0);
 
+// One row of a dense list (the staff list): a full-width target with two left-aligned
+// single lines, no wrapping (a line too long is cut). Recorded as a button under `id`
+// with the label "line1 line2". Returns true on a tap.
+bool ListRow(std::string_view id, std::string_view line1, std::string_view line2, ImVec2 size,
+             ImU32 accent = colors::kText);
+
 // Vertical gap of n × the standard gap.
 void Gap(float n = 1.0f);
 

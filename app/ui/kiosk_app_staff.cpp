@@ -1,0 +1,409 @@
+// KioskApp's staff mode and the resident's status check: logins with lockout and
+// timeouts, the paged staff list, counts, queue health, CSV export, and the lookup by
+// application number + ID tail. Split from kiosk_app.cpp only to keep each file to one
+// concern; the state it changes is KioskApp's. Every staff action lands in the audit.
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "domain/app_number.h"
+#include "domain/utf8.h"
+#include "store/store.h"
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+void WipeText(std::string* s) {
+  if (!s->empty()) sodium_memzero(s->data(), s->size());
+  s->clear();
+}
+
+year_month_day LocalToday() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return year_month_day{std::chrono::year(local.tm_year + 1900),
+                        std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
+                        std::chrono::day(static_cast<unsigned>(local.tm_mday))};
+}
+
+std::string IsoDay(year_month_day d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+// The filter's day range for a preset: today, the last 7 days, this month, last month.
+void ApplyDatePreset(const std::string& preset, ApplicationFilter* filter) {
+  const year_month_day today = LocalToday();
+  filter->from_day.clear();
+  filter->to_day.clear();
+  if (preset == "today") {
+    filter->from_day = filter->to_day = IsoDay(today);
+  } else if (preset == "7d") {
+    filter->from_day = IsoDay(year_month_day{sys_days(today) - days(6)});
+    filter->to_day = IsoDay(today);
+  } else if (preset == "month") {
+    filter->from_day = IsoDay(today.year() / today.month() / 1);
+    filter->to_day = IsoDay(today);
+  } else if (preset == "last_month") {
+    year_month_day first = today.year() / today.month() / 1;
+    year_month_day last{sys_days(first) - days(1)};
+    filter->from_day = IsoDay(last.year() / last.month() / 1);
+    filter->to_day = IsoDay(last);
+  }
+}
+
+void WipeAll(std::map<std::string, std::string>* values) {
+  for (auto& [key, value] : *values) WipeText(&value);
+  values->clear();
+}
+
+}  // namespace
+
+int64_t KioskApp::WallMs() const {
+  if (m_deps.wall_clock_ms) return m_deps.wall_clock_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void KioskApp::StaffAudit(const std::string& action, const std::string& detail) {
+  if (!m_deps.store || m_staff.name.empty()) return;
+  if (Status s = m_deps.store->AppendAudit("staff:" + m_staff.name, action, detail); !s.ok()) {
+    std::fprintf(stderr, "audit: %s\n", s.error().message.c_str());
+  }
+}
+
+bool KioskApp::ApplyStaffIntent(const Intent& intent) {
+  const std::string& focus = m_session.focus;
+  const bool aux_focus = focus.rfind("s:", 0) == 0;
+  const bool staff = !m_staff.name.empty();
+  switch (intent.kind) {
+    case Intent::Kind::kKeyText: {
+      if (!aux_focus) return false;
+      if (focus == "s:pin") {  // typed PIN digits go where the PIN pad's go
+        for (char c : intent.value) {
+          if (c >= '0' && c <= '9' && m_session.pin.size() < 12) m_session.pin.push_back(c);
+        }
+        return true;
+      }
+      std::string& slot = m_session.aux_values[focus];
+      if (focus == "s:staff_name") {
+        if (CountCodepoints(slot) + CountCodepoints(intent.value) <= 32) slot += intent.value;
+        return true;
+      }
+      const size_t max = focus == "s:id_tail" ? 6 : 24;
+      for (char c : intent.value) {
+        char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        bool ok = focus == "s:id_tail" ? ((up >= '0' && up <= '9') || up == 'X')
+                                       : ((up >= '0' && up <= '9') || (up >= 'A' && up <= 'Z') || up == '-');
+        if (ok && slot.size() < max) slot.push_back(up);
+      }
+      if (focus == "s:id_tail" || focus == "s:app_number") m_session.lookup_message.clear();
+      return true;
+    }
+    case Intent::Kind::kKeyBackspace: {
+      if (!aux_focus) return false;
+      std::string& slot = focus == "s:pin" ? m_session.pin : m_session.aux_values[focus];
+      if (slot.empty()) return true;
+      size_t cut = slot.size() - 1;
+      while (cut > 0 && (static_cast<unsigned char>(slot[cut]) & 0xC0) == 0x80) --cut;
+      sodium_memzero(slot.data() + cut, slot.size() - cut);
+      slot.resize(cut);
+      return true;
+    }
+    case Intent::Kind::kStaffLogin:
+      if (m_screen == Screen::kStaffLogin) StaffLogin();
+      return true;
+    case Intent::Kind::kStaffLogout:
+      if (staff) StaffLogout("staff.logout");
+      return true;
+    case Intent::Kind::kStaffNav:
+      if (!staff) return true;
+      m_staff.message.clear();
+      ResetScrollState();
+      if (intent.key == "home") {
+        RefreshStaffOverview();
+        m_screen = Screen::kStaffHome;
+      } else if (intent.key == "list") {
+        if (m_screen != Screen::kStaffReceipt) ReloadStaffList();
+        m_screen = Screen::kStaffList;
+        StaffAudit("staff.view_list", "");
+      } else if (intent.key == "queue") {
+        RefreshStaffOverview();
+        m_screen = Screen::kStaffQueue;
+        StaffAudit("staff.view_queue", "");
+      } else if (intent.key == "exit_kiosk") {
+        StaffAudit("kiosk.exit", "");
+        m_exit_requested = true;
+      }
+      return true;
+    case Intent::Kind::kStaffPicker:
+      if (staff) m_staff.list.picker = intent.key;
+      return true;
+    case Intent::Kind::kStaffSetFilter: {
+      if (!staff) return true;
+      StaffList& list = m_staff.list;
+      if (intent.key == "status") {
+        list.filter.status = intent.value;
+      } else if (intent.key == "service") {
+        list.filter.service_code = intent.value;
+      } else if (intent.key == "date") {
+        list.date_preset = intent.value;
+        ApplyDatePreset(intent.value, &list.filter);
+      } else if (intent.key == "sync") {
+        list.filter.sync_state.reset();
+        if (intent.value == "pending") list.filter.sync_state = SyncState::kPending;
+        if (intent.value == "parked") list.filter.sync_state = SyncState::kParked;
+        if (intent.value == "delivered") list.filter.sync_state = SyncState::kDelivered;
+      }
+      list.picker.clear();
+      ResetScrollState();
+      ReloadStaffList();
+      StaffAudit("staff.filter", intent.key + "=" + intent.value);
+      return true;
+    }
+    case Intent::Kind::kStaffSearch: {
+      if (!staff) return true;
+      std::string& typed = m_session.aux_values["s:search"];
+      if (intent.index == 0) typed.clear();
+      m_staff.list.filter.number_contains = typed;
+      ResetIme();
+      m_session.focus.clear();
+      ResetScrollState();
+      ReloadStaffList();
+      StaffAudit("staff.search", typed);
+      return true;
+    }
+    case Intent::Kind::kStaffNeedRows:
+      if (staff) LoadStaffRows(std::max(0, intent.index));
+      return true;
+    case Intent::Kind::kStaffShowReceipt: {
+      if (!staff || !m_deps.store) return true;
+      auto found = m_deps.store->FindByAppNumber(intent.value);
+      if (!found.ok() || !found->has_value()) return true;
+      m_staff.receipt = **found;
+      m_screen = Screen::kStaffReceipt;
+      StaffAudit("staff.receipt_view", intent.value);
+      return true;
+    }
+    case Intent::Kind::kStaffExport:
+      if (staff) ExportStaffCsv();
+      return true;
+    case Intent::Kind::kOpenStatusQuery:
+      m_session.lookup.reset();
+      m_session.lookup_history.clear();
+      m_session.lookup_message.clear();
+      m_session.focus = "s:app_number";
+      m_screen = Screen::kStatusQuery;
+      return true;
+    case Intent::Kind::kStatusLookup:
+      if (m_screen == Screen::kStatusQuery) StatusLookup();
+      return true;
+    default:
+      return false;
+  }
+}
+
+void KioskApp::StaffLogin() {
+  std::string name = m_session.aux_values["s:staff_name"];
+  std::string pin = m_session.pin;
+  WipeText(&m_session.pin);
+  // Leading and trailing spaces are never part of a name.
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+  if (!m_deps.store || name.empty() || pin.empty()) {
+    m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_failed");
+    WipeText(&pin);
+    return;
+  }
+  auto result = m_deps.store->StaffLogin(name, pin, WallMs());
+  WipeText(&pin);
+  if (!result.ok()) {
+    std::fprintf(stderr, "staff login: %s\n", result.error().message.c_str());
+    m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_error");
+    return;
+  }
+  switch (result->outcome) {
+    case StaffLoginOutcome::kAccepted: {
+      WipeAll(&m_session.aux_values);
+      ResetIme();
+      m_session.focus.clear();
+      m_session.pin_message.clear();
+      m_staff = StaffState{};
+      m_staff.name = name;
+      m_staff.login_ms = m_now_ms;
+      m_staff.last_activity_ms = m_now_ms;
+      StaffAudit("staff.login", "");
+      RefreshStaffOverview();
+      ResetScrollState();
+      m_screen = Screen::kStaffHome;
+      return;
+    }
+    case StaffLoginOutcome::kRefused:
+      // The name typed is not logged: it may be a PIN typed into the wrong field.
+      (void)m_deps.store->AppendAudit("system", "staff.login_failed",
+                                      "failures=" + std::to_string(result->failures));
+      m_session.pin_message = m_deps.strings->Get(
+          m_language, result->locked_until_ms > 0 ? "staff.login_locked" : "staff.login_failed");
+      return;
+    case StaffLoginOutcome::kLocked:
+      (void)m_deps.store->AppendAudit("system", "staff.login_locked_out", "");
+      m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_locked");
+      return;
+  }
+}
+
+void KioskApp::StaffLogout(const char* why) {
+  StaffAudit(why, "");
+  m_staff = StaffState{};
+  ResetScrollState();
+  EndSession();
+}
+
+bool KioskApp::StaffTick() {
+  if (m_staff.name.empty()) return false;
+  if (m_now_ms - m_staff.last_activity_ms >= int64_t{m_deps.staff_idle_s} * 1000) {
+    StaffLogout("staff.logout_idle");
+  } else if (m_now_ms - m_staff.login_ms >= int64_t{m_deps.staff_session_s} * 1000) {
+    StaffLogout("staff.logout_session_limit");
+  }
+  m_last_activity_ms = m_now_ms;  // the resident countdown starts afresh afterwards
+  return true;
+}
+
+void KioskApp::RefreshStaffOverview() {
+  if (!m_deps.store) return;
+  const year_month_day today = LocalToday();
+  if (auto c = m_deps.store->CountApplicationsByDay(IsoDay(today), IsoDay(today)); c.ok()) {
+    m_staff.today = *c;
+  }
+  if (auto c = m_deps.store->CountApplicationsByDay(IsoDay(today.year() / today.month() / 1), IsoDay(today));
+      c.ok()) {
+    m_staff.month = *c;
+  }
+  if (auto h = m_deps.store->OutboxHealth(); h.ok()) m_staff.health = *h;
+  m_staff.sync = SyncState();
+  ApplicationFilter parked;
+  parked.sync_state = SyncState::kParked;
+  if (auto rows = m_deps.store->ListApplications(parked, 0, 50); rows.ok()) m_staff.parked = *rows;
+}
+
+void KioskApp::ReloadStaffList() {
+  if (!m_deps.store) return;
+  StaffList& list = m_staff.list;
+  list.rows.clear();
+  list.first = 0;
+  auto total = m_deps.store->CountApplications(list.filter);
+  list.total = total.ok() ? *total : 0;
+  LoadStaffRows(0);
+}
+
+void KioskApp::LoadStaffRows(int64_t first_wanted) {
+  // A window of 300 rows around what is wanted: scrolling a screenful (about 15 rows)
+  // either way needs no query, and a page load is one indexed SELECT.
+  constexpr int kWindow = 300;
+  StaffList& list = m_staff.list;
+  int64_t offset = std::max<int64_t>(0, first_wanted - kWindow / 3);
+  auto rows = m_deps.store->ListApplications(list.filter, offset, kWindow);
+  if (!rows.ok()) {
+    std::fprintf(stderr, "staff list: %s\n", rows.error().message.c_str());
+    return;
+  }
+  list.rows = std::move(*rows);
+  list.first = offset;
+  ++list.fetches;
+}
+
+void KioskApp::ExportStaffCsv() {
+  if (!m_deps.store) return;
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(m_deps.store->DataDir()) / "exports";
+  std::filesystem::create_directories(dir, ec);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char name[64];
+  std::strftime(name, sizeof name, "applications-%Y%m%d-%H%M%S.csv", &local);
+  const std::string path = (dir / name).string();
+  const Catalog* catalog = m_deps.catalog;
+  auto rows = m_deps.store->ExportApplicationsCsv(
+      m_staff.list.filter,
+      [catalog](const std::string& code) {
+        const ServiceSpec* service = catalog ? catalog->FindService(code) : nullptr;
+        return service ? service->name.zh : code;
+      },
+      path);
+  if (!rows.ok()) {
+    std::fprintf(stderr, "export: %s\n", rows.error().message.c_str());
+    m_staff.message = m_deps.strings->Get(m_language, "staff.export_failed");
+    m_staff.message_is_error = true;
+    return;
+  }
+  m_staff.message = m_deps.strings->Format(
+      m_language, "staff.export_done", {{"count", std::to_string(*rows)}, {"path", path}});
+  m_staff.message_is_error = false;
+  StaffAudit("staff.export_csv", "rows=" + std::to_string(*rows) + " file=" + name);
+}
+
+void KioskApp::StatusLookup() {
+  Session& s = m_session;
+  auto say = [&](const char* key) { s.lookup_message = m_deps.strings->Get(m_language, key); };
+  if (m_now_ms < m_lookup_locked_until_ms) return say("status.locked");
+  if (!m_deps.store) return;
+  std::string& typed = s.aux_values["s:app_number"];
+  std::string& tail = s.aux_values["s:id_tail"];
+  auto parts = ParseAppNumber(typed);
+  if (!parts.ok()) {
+    // A typo the check character caught: nothing about any application is revealed.
+    s.focus = "s:app_number";
+    return say(parts.error().message == "validation.app_number.check" ? "status.number_typo"
+                                                                      : "status.number_format");
+  }
+  if (tail.size() != 6) {
+    s.focus = "s:id_tail";
+    return say("status.need_tail");
+  }
+  const std::string number = FormatAppNumber(*parts);
+  auto found = m_deps.store->FindForResident(number, tail);
+  WipeText(&tail);
+  if (!found.ok()) {
+    std::fprintf(stderr, "status lookup: %s\n", found.error().message.c_str());
+    return say("status.error");
+  }
+  if (!found->has_value()) {
+    // Unknown number and wrong ID digits read the same; repeated misses slow down.
+    (void)m_deps.store->AppendAudit("system", "status.lookup_failed", "");
+    if (++m_lookup_failures >= 5) {
+      m_lookup_failures = 0;
+      m_lookup_locked_until_ms = m_now_ms + 60'000;
+      return say("status.locked");
+    }
+    s.focus = "s:id_tail";
+    return say("status.not_found");
+  }
+  m_lookup_failures = 0;
+  s.lookup = **found;
+  auto history = m_deps.store->StatusHistory(number);
+  s.lookup_history = history.ok() ? *history : std::vector<StatusChange>{};
+  s.lookup_message.clear();
+  ResetIme();
+  s.focus.clear();
+  (void)m_deps.store->AppendAudit("resident", "status.lookup", number);
+  m_screen = Screen::kStatusResult;
+}
+
+}  // namespace yimen::ui

@@ -1,0 +1,389 @@
+// Staff mode's screens: the login behind the hidden gesture, the overview (counts for
+// today and this month, the sync queue's health), the application list (filters,
+// search, SQL-paged rows drawn through ImGuiListClipper so 100,000 rows cost what 20
+// do), a re-shown receipt, and the queue's details. Denser than the resident screens,
+// but every target is still at least 15 mm tall.
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/kiosk_app.h"
+
+namespace yimen::ui {
+namespace {
+
+// A page jump asked for by the footer's buttons, applied inside the rows' window on the
+// next frame (ImGui 1.86 scrolls a window only from inside it).
+float g_rows_scroll_delta = 0;
+
+std::string ServiceName(const ViewModel& view, const std::string& code) {
+  const ServiceSpec* service = view.catalog->FindService(code);
+  return service ? view.Text(service->name) : code;
+}
+
+// Staff read the sync state in its own column, so "submitted" is just 已提交 here.
+std::string StaffStatus(const ViewModel& view, const std::string& status, SyncState sync) {
+  return status == "submitted" ? view.Tr("staff.status.submitted") : StatusText(view, status, sync);
+}
+
+std::string SyncName(const ViewModel& view, SyncState state) {
+  return view.Tr(std::string("staff.sync.") + SyncStateName(state));
+}
+
+// "已提交 12 · 需补正 3": counts on one paragraph.
+void CountsBlock(const ViewModel& view, const std::string& title, const ApplicationCounts& counts) {
+  Label(view.Fmt(title, {{"count", std::to_string(counts.total)}}), Ctx().title, colors::kText);
+  if (counts.total == 0) return;
+  std::string by_status;
+  for (const auto& [status, n] : counts.by_status) {
+    if (!by_status.empty()) by_status += " · ";
+    by_status += StaffStatus(view, status, SyncState::kPending) + " " + std::to_string(n);
+  }
+  Paragraph(view.Tr("staff.by_status") + by_status);
+  std::string by_service;
+  for (const auto& [code, n] : counts.by_service) {
+    if (!by_service.empty()) by_service += " · ";
+    by_service += ServiceName(view, code) + " " + std::to_string(n);
+  }
+  Paragraph(view.Tr("staff.by_service") + by_service);
+}
+
+// Queue health: pending, oldest pending, last success, parked; from the store and, when
+// enrolled, the sync engine.
+void QueueBlock(const ViewModel& view) {
+  const StaffState& st = *view.staff;
+  const auto now = std::chrono::system_clock::now();
+  if (st.health) {
+    const OutboxHealthReport& h = *st.health;
+    Paragraph(view.Fmt("staff.queue.pending", {{"count", std::to_string(h.pending)}}));
+    if (h.oldest_pending_at) {
+      Paragraph(view.Fmt("staff.queue.oldest", {{"age", AgeText(view, now - *h.oldest_pending_at)},
+                                                 {"time", LocalTimeText(*h.oldest_pending_at)}}));
+    }
+    auto last = h.last_success_at;
+    if (st.sync && st.sync->last_success_at && (!last || *st.sync->last_success_at > *last)) {
+      last = st.sync->last_success_at;
+    }
+    Paragraph(last ? view.Fmt("staff.queue.last_success", {{"time", LocalTimeText(*last)}})
+                   : view.Tr("staff.queue.never"));
+    Paragraph(view.Fmt("staff.queue.parked", {{"count", std::to_string(h.parked)}}), Ctx().body,
+              h.parked > 0 ? colors::kError : colors::kText);
+  }
+  if (!st.sync) {
+    Paragraph(view.Tr("staff.queue.not_enrolled"), Ctx().body, colors::kMuted);
+  } else {
+    Paragraph(view.Tr(st.sync->online ? "staff.queue.online" : "staff.queue.offline"), Ctx().body,
+              st.sync->online ? colors::kOk : colors::kError);
+    if (!st.sync->last_error.empty()) {
+      Paragraph(view.Fmt("staff.queue.last_error", {{"error", st.sync->last_error}}), Ctx().body, colors::kMuted);
+    }
+  }
+}
+
+}  // namespace
+
+void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Session& s = *view.session;
+  const bool name_focus = s.focus == "s:staff_name";
+  BeginScreen(view, view.Tr("staff.login_title"), true, name_focus ? TextKeyboardRows() : 0, out);
+  Paragraph(view.Tr("staff.login_hint"), Ctx().body, colors::kMuted);
+  Gap(0.5f);
+  if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf("s:staff_name"), name_focus, "",
+            view.Tr("form.placeholder"))) {
+    out->push_back({Intent::Kind::kFocus, "s:staff_name"});
+  }
+  std::string dots;
+  for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
+  if (Field("s:pin", view.Tr("staff.pin_label"), dots, !name_focus, s.pin_message, "")) {
+    out->push_back({Intent::Kind::kFocus, "s:pin"});
+  }
+  if (!name_focus) {
+    Gap(0.5f);
+    DrawPinPad(view, view.Tr("staff.login"), true, Intent::Kind::kStaffLogin, out);
+  }
+  if (name_focus) {
+    BeginFooter(view);
+    DrawTextKeyboard(view, FieldType::kText, out);
+  }
+  EndScreen();
+}
+
+void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffState& st = *view.staff;
+  BeginScreen(view, view.Fmt("staff.home_title", {{"name", st.name}}), false, 2, out);
+  CountsBlock(view, "staff.today", st.today);
+  Gap(0.5f);
+  CountsBlock(view, "staff.month", st.month);
+  Gap(1);
+  Label(view.Tr("staff.queue_title"), Ctx().title, colors::kText);
+  QueueBlock(view);
+  Gap(1);
+  Paragraph(view.Fmt("staff.session_note", {}), Ctx().body, colors::kMuted);
+  BeginFooter(view);
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (TouchButton(view.Tr("staff.open_list"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, true, "staff:list")) {
+    out->push_back({Intent::Kind::kStaffNav, "list"});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.open_queue"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
+                  "staff:queue")) {
+    out->push_back({Intent::Kind::kStaffNav, "queue"});
+  }
+  if (TouchButton(view.Tr("staff.exit_kiosk"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
+                  "staff:exit_kiosk")) {
+    out->push_back({Intent::Kind::kStaffNav, "exit_kiosk"});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.logout"), ImVec2(half, m.button_h), ButtonStyle::kDanger, true, "staff:logout")) {
+    out->push_back({Intent::Kind::kStaffLogout});
+  }
+  EndScreen();
+}
+
+namespace {
+
+struct Choice {
+  std::string value;
+  std::string label;
+};
+
+std::vector<Choice> PickerChoices(const ViewModel& view, const std::string& picker) {
+  std::vector<Choice> choices = {{"", view.Tr("staff.filter.all")}};
+  if (picker == "status") {
+    choices.push_back({"submitted", view.Tr("staff.status.submitted")});
+    for (const char* code : {"accepted", "reviewing", "needs_materials", "approved", "refused", "closed"}) {
+      // The store keeps the server's Chinese status words.
+      const std::string name = view.Tr(std::string("status.") + code);
+      std::string stored;
+      for (const char* zh : {"已受理", "审核中", "需补正", "已批准", "不予批准", "已办结"}) {
+        if (StatusCode(zh) == code) stored = zh;
+      }
+      choices.push_back({stored, name});
+    }
+  } else if (picker == "service") {
+    for (const ServiceSpec& service : view.catalog->services) {
+      choices.push_back({service.code, view.Text(service.name)});
+    }
+  } else if (picker == "date") {
+    for (const char* preset : {"today", "7d", "month", "last_month"}) {
+      choices.push_back({preset, view.Tr(std::string("staff.date.") + preset)});
+    }
+  } else if (picker == "sync") {
+    for (const char* state : {"pending", "parked", "delivered"}) {
+      choices.push_back({state, view.Tr(std::string("staff.sync.") + state)});
+    }
+  }
+  return choices;
+}
+
+std::string CurrentChoice(const ViewModel& view, const std::string& picker) {
+  const StaffList& list = view.staff->list;
+  std::string value;
+  if (picker == "status") value = list.filter.status;
+  if (picker == "service") value = list.filter.service_code;
+  if (picker == "date") value = list.date_preset;
+  if (picker == "sync" && list.filter.sync_state) value = SyncStateName(*list.filter.sync_state);
+  return value;
+}
+
+}  // namespace
+
+void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffState& st = *view.staff;
+  const StaffList& list = st.list;
+  const Session& s = *view.session;
+  const bool search_focus = s.focus == "s:search";
+  BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : 2, out);
+
+  // Filter bar: one button per filter, showing its current choice.
+  const char* pickers[4] = {"status", "service", "date", "sync"};
+  float quarter = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
+  for (int i = 0; i < 4; ++i) {
+    if (i) ImGui::SameLine();
+    const std::string picker = pickers[i];
+    std::string current = CurrentChoice(view, picker);
+    std::string shown = view.Tr("staff.filter.all");
+    for (const Choice& c : PickerChoices(view, picker)) {
+      if (c.value == current) shown = c.label;
+    }
+    bool open = list.picker == picker;
+    if (TouchButton(view.Tr("staff.filter." + picker) + shown, ImVec2(quarter, m.target_min),
+                    open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    "filter:" + picker)) {
+      out->push_back({Intent::Kind::kStaffPicker, open ? "" : picker});
+    }
+  }
+  // Search by (part of) the application number.
+  float button_w = 26.0f * m.px_per_mm;
+  float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
+  float row_y = ImGui::GetCursorPosY();
+  if (Field("s:search", view.Tr("staff.search"), view.ValueOf("s:search"), search_focus, "",
+            view.Tr("staff.search_placeholder"), field_w)) {
+    out->push_back({Intent::Kind::kFocus, "s:search"});
+  }
+  float after_y = ImGui::GetCursorPosY();
+  float field_h = std::max(m.target_min, Ctx().body->FontSize * 1.8f);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + field_w + m.gap, after_y - field_h - m.gap));
+  if (TouchButton(view.Tr("staff.search_go"), ImVec2(button_w, field_h), ButtonStyle::kPrimary, true, "search:go")) {
+    out->push_back({Intent::Kind::kStaffSearch, "", "", 1});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.search_clear"), ImVec2(button_w, field_h), ButtonStyle::kSecondary, true,
+                  "search:clear")) {
+    out->push_back({Intent::Kind::kStaffSearch, "", "", 0});
+  }
+  ImGui::SetCursorPosY(std::max(after_y, row_y));
+  Label(view.Fmt("staff.list_total", {{"count", std::to_string(list.total)}}), Ctx().body, colors::kPrimary);
+  if (!st.message.empty()) {
+    Paragraph(st.message, Ctx().body, st.message_is_error ? colors::kError : colors::kOk);
+  }
+
+  if (!list.picker.empty()) {
+    // The open filter's choices instead of the rows.
+    std::vector<Choice> choices = PickerChoices(view, list.picker);
+    std::string current = CurrentChoice(view, list.picker);
+    float third = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (i % 3) ImGui::SameLine();
+      if (TouchButton(choices[i].label, ImVec2(third, m.target_min * 1.2f),
+                      choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                      "pick:" + list.picker + "=" + choices[i].value)) {
+        out->push_back({Intent::Kind::kStaffSetFilter, list.picker, choices[i].value});
+      }
+    }
+  } else if (list.total == 0) {
+    Paragraph(view.Tr("staff.list_empty"), Ctx().body, colors::kMuted);
+  } else {
+    // The rows: their own scrolling window; only the rows in view are drawn, and rows
+    // not loaded yet ask for their page.
+    const float row_h = std::max(m.target_min, Ctx().body->FontSize * 2.7f);
+    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, 7.0f * m.px_per_mm);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m.gap, m.gap * 0.5f));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+    ImGui::BeginChild("rows", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
+    ListDragScroll(m);
+    if (g_rows_scroll_delta != 0) {
+      ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() + g_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
+      g_rows_scroll_delta = 0;
+    }
+    bool asked = false;
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(list.total), row_h + m.gap * 0.5f);
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        int64_t at = i - list.first;
+        if (at < 0 || at >= static_cast<int64_t>(list.rows.size())) {
+          if (!asked) out->push_back({Intent::Kind::kStaffNeedRows, "", "", i});
+          asked = true;
+          ListRow("row:" + std::to_string(i), "…", "", ImVec2(0, row_h));
+          continue;
+        }
+        const ApplicationStub& row = list.rows[static_cast<size_t>(at)];
+        std::string line1 = row.app_number + "  " + ServiceName(view, row.service_code);
+        std::string line2 = row.masked_name + " · " + LocalTimeText(row.created_at) + " · " +
+                            StaffStatus(view, row.status, row.sync_state) + " · " + SyncName(view, row.sync_state);
+        if (ListRow("row:" + row.app_number, line1, line2, ImVec2(0, row_h),
+                    row.sync_state == SyncState::kParked ? colors::kError : colors::kText)) {
+          out->push_back({Intent::Kind::kStaffShowReceipt, "", row.app_number});
+        }
+      }
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(2);
+  }
+
+  BeginFooter(view);
+  if (search_focus) {
+    DrawAlnumKeys(view, out);
+  } else {
+    float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+    const float page = 12.0f * (std::max(m.target_min, Ctx().body->FontSize * 2.7f) + m.gap * 0.5f);
+    if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                    list.picker.empty() && list.total > 0, "rows:up")) {
+      g_rows_scroll_delta = -page;
+      out->push_back({Intent::Kind::kRedraw});
+    }
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                    list.picker.empty() && list.total > 0, "rows:down")) {
+      g_rows_scroll_delta = page;
+      out->push_back({Intent::Kind::kRedraw});
+    }
+    if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, list.total > 0,
+                    "staff:export")) {
+      out->push_back({Intent::Kind::kStaffExport});
+    }
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true, "staff:home")) {
+      out->push_back({Intent::Kind::kStaffNav, "home"});
+    }
+  }
+  EndScreen();
+}
+
+void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffState& st = *view.staff;
+  BeginScreen(view, view.Tr("staff.receipt_title"), false, 1, out);
+  if (st.receipt) {
+    const ApplicationStub& app = *st.receipt;
+    Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
+    Label(app.app_number, Ctx().display, colors::kText);
+    DrawQrCode(view, "YIMEN:" + app.app_number, 40.0f, "staff:qr");
+    Paragraph(view.Fmt("receipt.service", {{"service", ServiceName(view, app.service_code)}}));
+    Paragraph(view.Fmt("staff.receipt_submitted", {{"time", LocalTimeText(app.created_at)}}));
+    Paragraph(view.Fmt("staff.receipt_name", {{"name", app.masked_name}}));
+    Paragraph(view.Fmt("staff.receipt_status", {{"status", StaffStatus(view, app.status, app.sync_state)},
+                                                 {"time", LocalTimeText(app.status_at)}}));
+    Paragraph(view.Fmt("staff.receipt_sync", {{"sync", SyncName(view, app.sync_state)}}));
+    if (app.parked_reason) {
+      Paragraph(view.Fmt("staff.parked_reason", {{"reason", *app.parked_reason}}), Ctx().body, colors::kError);
+    }
+    if (const ServiceSpec* service = view.catalog->FindService(app.service_code)) {
+      Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
+    }
+  }
+  BeginFooter(view);
+  if (TouchButton(view.Tr("staff.back_to_list"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true,
+                  "staff:back_list")) {
+    out->push_back({Intent::Kind::kStaffNav, "list"});
+  }
+  EndScreen();
+}
+
+void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffState& st = *view.staff;
+  BeginScreen(view, view.Tr("staff.queue_title"), false, 1, out);
+  QueueBlock(view);
+  if (st.sync && st.sync->next_attempt_at) {
+    Paragraph(view.Fmt("staff.queue.next", {{"time", LocalTimeText(*st.sync->next_attempt_at)}}), Ctx().body,
+              colors::kMuted);
+  }
+  Gap(1);
+  Label(view.Tr("staff.queue.parked_title"), Ctx().title, colors::kText);
+  if (st.parked.empty()) Paragraph(view.Tr("staff.queue.parked_none"), Ctx().body, colors::kMuted);
+  for (const ApplicationStub& app : st.parked) {
+    Paragraph(app.app_number + "  " + ServiceName(view, app.service_code), Ctx().body, colors::kText);
+    Paragraph(view.Fmt("staff.parked_reason", {{"reason", app.parked_reason.value_or("")}}), Ctx().body,
+              colors::kError);
+  }
+  BeginFooter(view);
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (TouchButton(view.Tr("staff.refresh"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
+                  "staff:refresh")) {
+    out->push_back({Intent::Kind::kStaffNav, "queue"});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, true, "staff:home")) {
+    out->push_back({Intent::Kind::kStaffNav, "home"});
+  }
+  EndScreen();
+}
+
+}  // namespace yimen::ui
