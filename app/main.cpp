@@ -458,28 +458,42 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "pinyin keyboard off: %s\n", p.error().message.c_str());
     }
-    if (auto h = yimen::ime::Handwriting::Open(); h.ok()) {
-      handwriting = std::move(*h);
-    } else {
-      std::fprintf(stderr, "handwriting off: %s\n", h.error().message.c_str());
-    }
-    app.SetInputMethods(pinyin.get(), handwriting.get());
+    app.SetInputMethods(pinyin.get(), nullptr);
+    // The handwriting model (26 MB resident once read) loads when a pad is first used.
+    app.SetHandwritingLoader([&]() -> yimen::ime::Handwriting* {
+      auto h0 = Clock::now();
+      if (auto h = yimen::ime::Handwriting::Open(); h.ok()) {
+        handwriting = std::move(*h);
+        std::fprintf(stderr, "handwriting: model loaded in %.0f ms\n",
+                     std::chrono::duration<double, std::milli>(Clock::now() - h0).count());
+      } else {
+        std::fprintf(stderr, "handwriting off: %s\n", h.error().message.c_str());
+      }
+      return handwriting.get();
+    });
 #ifdef YIMEN_HAS_VOICE
     if (flags.voice) {
-      // Mandarin voice: dictionaries load on the speaker's own thread.
-      yimen::voice::SpeakerOptions voice_options;
-      voice_options.volume = flags.volume;
-      if (auto s = yimen::voice::Speaker::Open(voice_options); s.ok()) {
-        speaker = std::move(*s);
-        yimen::voice::Speaker* sp = speaker.get();
-        app.SetVoice([sp](const std::string& text) { sp->Say(text); });
-      } else {
-        std::fprintf(stderr, "voice off: %s\n", s.error().message.c_str());
-      }
+      // Mandarin voice, opened on the first 读给我听 (its dictionaries take ~15 MB and load
+      // on the speaker's own thread).
+      app.SetVoice([&, voice_failed = false](const std::string& text) mutable {
+        if (voice_failed) return;
+        if (!speaker) {
+          yimen::voice::SpeakerOptions voice_options;
+          voice_options.volume = flags.volume;
+          if (auto s = yimen::voice::Speaker::Open(voice_options); s.ok()) {
+            speaker = std::move(*s);
+          } else {
+            std::fprintf(stderr, "voice off: %s\n", s.error().message.c_str());
+            voice_failed = true;
+            return;
+          }
+        }
+        speaker->Say(text);
+      });
     }
 #endif
-    std::fprintf(stderr, "input methods: pinyin %s, handwriting %s, in %.0f ms\n",
-                 pinyin ? "on" : "off", handwriting ? "on" : "off",
+    std::fprintf(stderr, "input methods: pinyin %s, handwriting on first use, in %.0f ms\n",
+                 pinyin ? "on" : "off",
                  std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   };
 
@@ -604,6 +618,7 @@ int main(int argc, char** argv) {
   systemd.Notify("STOPPING=1");
   app.EndSession();  // wipes the resident's in-memory data
   app.SetInputMethods(nullptr, nullptr);
+  app.SetHandwritingLoader(nullptr);
   app.SetVoice(nullptr);
   sync_engine.reset();  // finishes the request in flight (bounded by curl's timeouts)
   atlas->reset();   // its GL texture goes before the GL context

@@ -120,7 +120,7 @@ ViewModel KioskApp::View() const {
   view.list_page = m_list_page;
   view.today = TodayLocal();
   view.has_pinyin = m_deps.pinyin != nullptr;
-  view.has_handwriting = m_deps.handwriting != nullptr;
+  view.has_handwriting = m_deps.handwriting != nullptr || static_cast<bool>(m_load_handwriting);
   view.staff = &m_staff;
   view.status_locked = m_now_ms < m_lookup_locked_until_ms;
   view.kiosk_mode = m_deps.kiosk_mode;
@@ -131,6 +131,14 @@ void KioskApp::SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handw
   m_deps.pinyin = pinyin;
   m_deps.handwriting = handwriting;
   m_dirty = true;
+}
+
+ime::Handwriting* KioskApp::Recognizer() {
+  if (!m_deps.handwriting && m_load_handwriting) {
+    m_deps.handwriting = m_load_handwriting();
+    if (!m_deps.handwriting) m_load_handwriting = nullptr;  // failed: say so once, stop trying
+  }
+  return m_deps.handwriting;
 }
 
 void KioskApp::SetPointerPath(const std::vector<platform::InputLayer::Point>& path) {
@@ -588,7 +596,7 @@ void KioskApp::Apply(const Intent& intent) {
       if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
         m_session.ime.strokes.pop_back();  // undo the last stroke first
         m_session.ime.candidates.clear();
-        if (m_deps.handwriting && !m_session.ime.strokes.empty()) {
+        if (Recognizer() && !m_session.ime.strokes.empty()) {
           // Re-recognise what is left.
           std::vector<ime::Stroke> strokes;
           for (const auto& st : m_session.ime.strokes) {
@@ -596,7 +604,7 @@ void KioskApp::Apply(const Intent& intent) {
             for (const ImVec2& p : st) out.push_back({p.x, p.y});
             strokes.push_back(std::move(out));
           }
-          m_session.ime.candidates = m_deps.handwriting->Recognize(
+          m_session.ime.candidates = Recognizer()->Recognize(
               strokes, m_session.ime.pad_size.x, m_session.ime.pad_size.y, 12);
         }
         return;
@@ -638,14 +646,14 @@ void KioskApp::Apply(const Intent& intent) {
       ime.strokes.push_back(intent.points);
       ime.pad_size = intent.area;
       ime.page = 0;
-      if (m_deps.handwriting) {
+      if (Recognizer()) {
         std::vector<ime::Stroke> strokes;
         for (const auto& st : ime.strokes) {
           ime::Stroke out;
           for (const ImVec2& p : st) out.push_back({p.x, p.y});
           strokes.push_back(std::move(out));
         }
-        ime.candidates = m_deps.handwriting->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
+        ime.candidates = Recognizer()->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
         // Characters the font cannot draw are no use to the resident.
         std::erase_if(ime.candidates, [&](const std::string& c) {
           return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
@@ -684,7 +692,7 @@ void KioskApp::Apply(const Intent& intent) {
       if (m_elder) m_voice_on = true;  // 长者模式 speaks
       // Elderly residents more often write than spell pinyin, and the pad's target is
       // larger than a letter key: open text fields on handwriting.
-      if (m_elder && m_deps.handwriting) m_session.ime.mode = ImeMode::kHandwriting;
+      if (m_elder && (m_deps.handwriting || m_load_handwriting)) m_session.ime.mode = ImeMode::kHandwriting;
       m_list_page = 0;
       return;
     case Intent::Kind::kSetLanguage:

@@ -248,6 +248,8 @@ class KioskApp {
   void Frame(WidgetRecorder* recorder);
   // Input methods start after the first frame (they cost ~50 ms): set them then.
   void SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handwriting);
+  // The handwriting model is 26 MB once read: load it when a pad is first written on.
+  void SetHandwritingLoader(std::function<ime::Handwriting*()> load) { m_load_handwriting = std::move(load); }
   // The pointer positions of this frame (for the handwriting pad). Before Frame().
   void SetPointerPath(const std::vector<platform::InputLayer::Point>& path);
   // Typed text or an edit key for the focused field.
@@ -338,6 +340,9 @@ class KioskApp {
   int64_t m_idle_wipes = 0;
   std::vector<int64_t> m_corner_taps;  // times of recent corner taps
   std::function<void(const std::string&)> m_say;
+  std::function<ime::Handwriting*()> m_load_handwriting;
+  // The recogniser, loaded on first use; nullptr when there is none.
+  ime::Handwriting* Recognizer();
   PrintFn m_print;
   bool m_voice_on = false;
   std::string m_last_spoken;
