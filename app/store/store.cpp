@@ -506,20 +506,7 @@ Result<std::optional<ApplicationStub>> Store::FindByAppNumber(std::string_view a
 }
 
 Result<std::vector<ApplicationStub>> Store::ListApplications(int64_t offset, int limit) {
-  if (offset < 0) return InvalidArgument("offset must not be negative");
-  if (Status ok = CheckLimit(limit); !ok.ok()) return ok.error();
-  Result<sqlite::Statement> query =
-      m_db.Prepare(std::string(kStubSelect) + "ORDER BY a.id DESC LIMIT ?1 OFFSET ?2");
-  if (!query.ok()) return query.error();
-  query->BindInt(1, limit).BindInt(2, offset);
-  std::vector<ApplicationStub> stubs;
-  while (true) {
-    Result<bool> row = query->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    stubs.push_back(ReadStub(*query));
-  }
-  return stubs;
+  return ListApplications(ApplicationFilter{}, offset, limit);
 }
 
 // ---- outbox ----------------------------------------------------------------------
