@@ -1220,17 +1220,14 @@ Result<std::string> Store::LookupHashFor(std::string_view id_last6) {
   return LookupHash(tail, *key_hex);
 }
 
-Result<std::optional<ApplicationStub>> Store::FindForResident(std::string_view app_number,
-                                                              std::string_view id_tail) {
-  // One mechanism for both: the keyed hash LookUpStatus checks (schema v3).
-  if (id_tail.size() != 6) return std::optional<ApplicationStub>();
+Result<std::optional<StatusLookup>> Store::FindForResident(std::string_view app_number,
+                                                           std::string_view id_tail) {
+  // LookUpStatus, with a malformed tail answered like a wrong one (nothing learnt).
   Result<std::optional<StatusLookup>> found = LookUpStatus(app_number, id_tail);
-  if (!found.ok()) {
-    if (found.error().kind == ErrorKind::kInvalidArgument) return std::optional<ApplicationStub>();
-    return found.error();
+  if (!found.ok() && found.error().kind == ErrorKind::kInvalidArgument) {
+    return std::optional<StatusLookup>();
   }
-  if (!found->has_value()) return std::optional<ApplicationStub>();
-  return std::optional<ApplicationStub>((*found)->stub);
+  return found;
 }
 
 }  // namespace yimen

@@ -255,16 +255,16 @@ class Store {
 
   // ---- the resident's status check ----
 
-  // The application with this number whose ID tag matches `id_tail` (the last six
-  // characters of the applicant's ID). nullopt when the number is unknown, the tail does
-  // not match, or the application kept no tag — all alike, so a wrong guess learns
-  // nothing. Constant-time comparison of the tags.
   // The keyed hash Submit stores for these six ID characters (this kiosk's key, made
   // on first use). For tools that seed test data. kInvalidArgument unless [0-9Xx]{6}.
   Result<std::string> LookupHashFor(std::string_view id_last6);
 
-  Result<std::optional<ApplicationStub>> FindForResident(std::string_view app_number,
-                                                         std::string_view id_tail);
+  // LookUpStatus for the resident's screen: the application and its history when the
+  // ID tail matches; nullopt when the number is unknown, the tail does not match, is
+  // malformed, or the application kept no hash — all alike, so a wrong guess learns
+  // nothing. Constant-time comparison of the hashes.
+  Result<std::optional<StatusLookup>> FindForResident(std::string_view app_number,
+                                                      std::string_view id_tail);
 
   // The folder holding yimen.db (exports go under it).
   std::string DataDir() const;

@@ -133,6 +133,24 @@ void KioskApp::SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handw
   m_dirty = true;
 }
 
+void KioskApp::RecognizeStrokes() {
+  ImeState& ime = m_session.ime;
+  ime.candidates.clear();
+  ime.page = 0;
+  if (ime.strokes.empty() || !Recognizer()) return;
+  std::vector<ime::Stroke> strokes;
+  for (const auto& stroke : ime.strokes) {
+    ime::Stroke out;
+    for (const ImVec2& p : stroke) out.push_back({p.x, p.y});
+    strokes.push_back(std::move(out));
+  }
+  ime.candidates = Recognizer()->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
+  // Characters the font cannot draw are no use to the resident.
+  std::erase_if(ime.candidates, [&](const std::string& c) {
+    return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
+  });
+}
+
 ime::Handwriting* KioskApp::Recognizer() {
   if (!m_deps.handwriting && m_load_handwriting) {
     m_deps.handwriting = m_load_handwriting();
@@ -595,18 +613,7 @@ void KioskApp::Apply(const Intent& intent) {
       }
       if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
         m_session.ime.strokes.pop_back();  // undo the last stroke first
-        m_session.ime.candidates.clear();
-        if (Recognizer() && !m_session.ime.strokes.empty()) {
-          // Re-recognise what is left.
-          std::vector<ime::Stroke> strokes;
-          for (const auto& st : m_session.ime.strokes) {
-            ime::Stroke out;
-            for (const ImVec2& p : st) out.push_back({p.x, p.y});
-            strokes.push_back(std::move(out));
-          }
-          m_session.ime.candidates = Recognizer()->Recognize(
-              strokes, m_session.ime.pad_size.x, m_session.ime.pad_size.y, 12);
-        }
+        RecognizeStrokes();  // re-recognise what is left
         return;
       }
       Apply({Intent::Kind::kKeyBackspace});
@@ -645,20 +652,7 @@ void KioskApp::Apply(const Intent& intent) {
       }
       ime.strokes.push_back(intent.points);
       ime.pad_size = intent.area;
-      ime.page = 0;
-      if (Recognizer()) {
-        std::vector<ime::Stroke> strokes;
-        for (const auto& st : ime.strokes) {
-          ime::Stroke out;
-          for (const ImVec2& p : st) out.push_back({p.x, p.y});
-          strokes.push_back(std::move(out));
-        }
-        ime.candidates = Recognizer()->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
-        // Characters the font cannot draw are no use to the resident.
-        std::erase_if(ime.candidates, [&](const std::string& c) {
-          return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
-        });
-      }
+      RecognizeStrokes();
       return;
     }
     case Intent::Kind::kPrintReceipt: {

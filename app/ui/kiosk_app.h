@@ -343,6 +343,8 @@ class KioskApp {
   std::function<ime::Handwriting*()> m_load_handwriting;
   // The recogniser, loaded on first use; nullptr when there is none.
   ime::Handwriting* Recognizer();
+  // Recognises all strokes on the pad into ime.candidates (drawable ones only).
+  void RecognizeStrokes();
   PrintFn m_print;
   bool m_voice_on = false;
   std::string m_last_spoken;

@@ -396,9 +396,8 @@ void KioskApp::StatusLookup() {
     return say("status.not_found");
   }
   m_lookup_failures = 0;
-  s.lookup = **found;
-  auto history = m_deps.store->StatusHistory(number);
-  s.lookup_history = history.ok() ? *history : std::vector<StatusChange>{};
+  s.lookup = std::move((*found)->stub);
+  s.lookup_history = std::move((*found)->history);
   s.lookup_message.clear();
   ResetIme();
   s.focus.clear();

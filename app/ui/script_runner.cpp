@@ -254,16 +254,21 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       if (++m_phase < 3) return Status::Ok();
       next();
       return Status::Ok();
-    case Op::kExpect: {
+    case Op::kExpect:
+    case Op::kExpectInView: {
       bool hidden = false;
       const RecordedWidget* w = Find(step.arg, true, &hidden, false);
       if (w && !hidden) {
         next();
         return Status::Ok();
       }
+      const bool may_scroll = step.op == Op::kExpect;  // expect_in_view never scrolls
       // Drawn but scrolled out of view: bring it in, as a person would scroll to read.
-      if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
-      if (++m_tries > kExpectFrames) return fail("expected to see \"" + step.arg + "\"");
+      if (w && hidden && may_scroll) m_host.recorder->RequestScrollTo(w->id);
+      if (++m_tries > kExpectFrames) {
+        return fail(may_scroll ? "expected to see \"" + step.arg + "\""
+                               : "\"" + step.arg + "\" is not in view");
+      }
       return Status::Ok();
     }
     case Op::kExpectNot: {
@@ -315,17 +320,6 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       }
       if (++m_tries > kExpectFrames) return fail("the kiosk did not ask to exit");
       return Status::Ok();
-    case Op::kExpectInView: {
-      // Like expect, but never scrolls: the text must already be on screen.
-      bool hidden = false;
-      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
-      if (w && !hidden) {
-        next();
-        return Status::Ok();
-      }
-      if (++m_tries > kExpectFrames) return fail("\"" + step.arg + "\" is not in view");
-      return Status::Ok();
-    }
     case Op::kExpectClean: {
       if (!m_host.scan) return fail("expect_clean is not available here");
       std::vector<std::string> hits = m_host.scan(step.arg);

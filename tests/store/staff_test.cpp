@@ -249,7 +249,7 @@ TEST_F(StaffStoreTest, ResidentFindsAnApplicationOnlyWithTheRightIdTail) {
   auto found = m_store->FindForResident(a.app_number, "31002X");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
-  EXPECT_EQ((*found)->uuid, a.uuid);
+  EXPECT_EQ((*found)->stub.uuid, a.uuid);
   // x and X are the same check character.
   EXPECT_TRUE(m_store->FindForResident(a.app_number, "31002x")->has_value());
   EXPECT_FALSE(m_store->FindForResident(a.app_number, "310020")->has_value());
