@@ -656,23 +656,25 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     }
     case Intent::Kind::kPrintReceipt: {
-      if (!m_print || !m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
-      const ServiceSpec* s = m_deps.catalog->FindService(m_session.receipt->service_code);
-      ViewModel view = View();
-      std::vector<std::string> lines;
-      if (s) {
-        lines.push_back(view.Fmt("receipt.service", {{"service", view.Text(s->name)}}));
-        lines.push_back(view.Fmt("receipt.date", {{"date", m_session.receipt->date_text}}));
-        lines.push_back(view.Fmt("receipt.time", {{"days", std::to_string(s->time_limit_days)}}));
-        lines.push_back(view.Tr("receipt.bring"));
-        for (const Material& material : s->materials) {
-          std::string line = "· " + view.Text(material.name);
-          if (!material.required) line += view.Tr("detail.material_optional");
-          lines.push_back(line);
+      if (!m_print) return;
+      if (m_screen == Screen::kStaffReceipt) {
+        // Staff re-print for a resident who lost the paper: the same receipt, from the
+        // stub (nothing personal is on it), each tap one copy.
+        if (m_staff.name.empty() || !m_staff.receipt) return;
+        const ApplicationStub& stub = *m_staff.receipt;
+        m_staff.message = m_print(stub.app_number,
+                                  ReceiptLines(stub.service_code, LocalTimeText(stub.created_at)));
+        // The resident's wording ("ask staff to print it") makes no sense to staff.
+        if (m_staff.message == m_deps.strings->Get(m_language, "receipt.no_printer")) {
+          m_staff.message = m_deps.strings->Get(m_language, "staff.receipt_saved");
         }
+        m_staff.message_is_error = false;
+        if (m_deps.store) (void)m_deps.store->AppendAudit("staff:" + m_staff.name, "staff.receipt_print", stub.app_number);
+        return;
       }
-      lines.push_back(view.Tr("receipt.keep"));
-      m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
+      if (!m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
+      m_session.receipt->print_message =
+          m_print(m_session.receipt->app_number, ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text));
       m_session.receipt->printed = true;
       if (m_deps.store) (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
       return;
@@ -844,6 +846,26 @@ void KioskApp::Apply(const Intent& intent) {
       Submit();
       return;
   }
+}
+
+std::vector<std::string> KioskApp::ReceiptLines(const std::string& service_code,
+                                                const std::string& date_text) const {
+  const ServiceSpec* s = m_deps.catalog->FindService(service_code);
+  ViewModel view = View();
+  std::vector<std::string> lines;
+  if (s) {
+    lines.push_back(view.Fmt("receipt.service", {{"service", view.Text(s->name)}}));
+    lines.push_back(view.Fmt("receipt.date", {{"date", date_text}}));
+    lines.push_back(view.Fmt("receipt.time", {{"days", std::to_string(s->time_limit_days)}}));
+    lines.push_back(view.Tr("receipt.bring"));
+    for (const Material& material : s->materials) {
+      std::string line = "· " + view.Text(material.name);
+      if (!material.required) line += view.Tr("detail.material_optional");
+      lines.push_back(line);
+    }
+  }
+  lines.push_back(view.Tr("receipt.keep"));
+  return lines;
 }
 
 void KioskApp::Submit() {

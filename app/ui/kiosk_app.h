@@ -346,6 +346,9 @@ class KioskApp {
   // Recognises all strokes on the pad into ime.candidates (drawable ones only).
   void RecognizeStrokes();
   PrintFn m_print;
+  // What a printed receipt says besides its number: service, date, time limit, the
+  // materials to bring.
+  std::vector<std::string> ReceiptLines(const std::string& service_code, const std::string& date_text) const;
   bool m_voice_on = false;
   std::string m_last_spoken;
   void SpeakIfChanged(bool force);

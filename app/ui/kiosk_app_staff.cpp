@@ -11,6 +11,8 @@
 #include <filesystem>
 
 #include "domain/app_number.h"
+#include "domain/civil_date.h"
+#include "domain/form.h"
 #include "domain/utf8.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
@@ -34,6 +36,21 @@ year_month_day LocalToday() {
   return year_month_day{std::chrono::year(local.tm_year + 1900),
                         std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
                         std::chrono::day(static_cast<unsigned>(local.tm_mday))};
+}
+
+// "20261101" or "2026-11-01" → "2026-11-01"; "" stays "" (an open end). nullopt when
+// it is neither a real date.
+std::optional<std::string> ParseTypedDay(const std::string& typed) {
+  std::string digits;
+  for (char c : typed) {
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c != '-' && c != '/' && c != '.' && c != ' ') return std::nullopt;
+  }
+  if (digits.empty()) return std::string();
+  if (digits.size() != 8) return std::nullopt;
+  std::string iso = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+  if (!ParseIsoDate(iso).ok()) return std::nullopt;
+  return iso;
 }
 
 std::string IsoDay(year_month_day d) {
@@ -62,6 +79,28 @@ void ApplyDatePreset(const std::string& preset, ApplicationFilter* filter) {
     filter->from_day = IsoDay(last.year() / last.month() / 1);
     filter->to_day = IsoDay(last);
   }
+}
+
+// The custom range of the staff list's date filter. On failure `message` names the
+// strings key that says why.
+std::optional<std::pair<std::string, std::string>> ParseDayRange(const std::string& from,
+                                                                 const std::string& to,
+                                                                 std::string* message) {
+  std::optional<std::string> a = ParseTypedDay(from);
+  std::optional<std::string> b = ParseTypedDay(to);
+  if (!a || !b) {
+    *message = "staff.date.bad_day";
+    return std::nullopt;
+  }
+  if (a->empty() && b->empty()) {
+    *message = "staff.date.no_day";
+    return std::nullopt;
+  }
+  if (!a->empty() && !b->empty() && *a > *b) {
+    *message = "staff.date.reversed";
+    return std::nullopt;
+  }
+  return std::make_pair(*a, *b);
 }
 
 void WipeAll(std::map<std::string, std::string>* values) {
@@ -103,6 +142,11 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         if (CountCodepoints(slot) + CountCodepoints(intent.value) <= 32) slot += intent.value;
         return true;
       }
+      if (focus == "s:from_day" || focus == "s:to_day") {  // dashes come by themselves
+        slot = MaskDateInput(slot + intent.value);
+        m_staff.message.clear();
+        return true;
+      }
       const size_t max = focus == "s:id_tail" ? 6 : 24;
       for (char c : intent.value) {
         char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
@@ -117,6 +161,10 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       if (!aux_focus) return false;
       std::string& slot = focus == "s:pin" ? m_session.pin : m_session.aux_values[focus];
       if (slot.empty()) return true;
+      if (focus == "s:from_day" || focus == "s:to_day") {
+        slot = MaskDateBackspace(slot);
+        return true;
+      }
       size_t cut = slot.size() - 1;
       while (cut > 0 && (static_cast<unsigned char>(slot[cut]) & 0xC0) == 0x80) --cut;
       sodium_memzero(slot.data() + cut, slot.size() - cut);
@@ -159,6 +207,24 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         list.filter.status = intent.value;
       } else if (intent.key == "service") {
         list.filter.service_code = intent.value;
+      } else if (intent.key == "date" && intent.value == "custom") {
+        // A range typed by staff: both ends checked before the list changes, so a typo
+        // keeps the current list and says what is wrong.
+        std::string message;
+        std::optional<std::pair<std::string, std::string>> range =
+            ParseDayRange(m_session.aux_values["s:from_day"], m_session.aux_values["s:to_day"], &message);
+        if (!range) {
+          m_staff.message = m_deps.strings->Get(m_language, message);
+          m_staff.message_is_error = true;
+          return true;
+        }
+        list.date_preset = "custom";
+        list.filter.from_day = range->first;
+        list.filter.to_day = range->second;
+        ResetIme();
+        m_session.focus.clear();
+        m_staff.message.clear();
+        m_staff.message_is_error = false;
       } else if (intent.key == "date") {
         list.date_preset = intent.value;
         ApplyDatePreset(intent.value, &list.filter);
@@ -194,6 +260,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       auto found = m_deps.store->FindByAppNumber(intent.value);
       if (!found.ok() || !found->has_value()) return true;
       m_staff.receipt = **found;
+      m_staff.message.clear();
       m_screen = Screen::kStaffReceipt;
       StaffAudit("staff.receipt_view", intent.value);
       return true;

@@ -37,6 +37,11 @@ if grep -q '^tap receipt:print' "$script"; then
   receipts=$(ls "$out/data/receipts" 2>/dev/null | grep -c '\.pdf$' || true)
   [[ "$receipts" == "$expected" ]] || { echo "FAIL: expected $expected receipt PDF(s), found $receipts" >&2; exit 1; }
 fi
+# "# receipt-pdf: NUMBER": a receipt PDF saved for that application (staff re-print).
+while read -r number; do
+  [[ -s "$out/data/receipts/$number.pdf" ]] || { echo "FAIL: no receipt PDF for $number" >&2; exit 1; }
+  echo "receipt: $number.pdf saved"
+done < <(sed -n 's/^# receipt-pdf: *\([^ ]*\).*/\1/p' "$script")
 # "# csv-has: TEXT" / "# csv-lacks: TEXT": what the exported CSV files must (not) hold.
 csv_checks=$(grep -c '^# csv-' "$script" || true)
 if [[ "$csv_checks" != "0" ]]; then

@@ -197,7 +197,8 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
   const StaffList& list = st.list;
   const Session& s = *view.session;
   const bool search_focus = s.focus == "s:search";
-  BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : 2, out);
+  const bool day_focus = s.focus == "s:from_day" || s.focus == "s:to_day";
+  BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : day_focus ? 4 : 2, out);
 
   // Filter bar: one button per filter, showing its current choice.
   const char* pickers[4] = {"status", "service", "date", "sync"};
@@ -210,6 +211,7 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
     for (const Choice& c : PickerChoices(view, picker)) {
       if (c.value == current) shown = c.label;
     }
+    if (picker == "date" && current == "custom") shown = view.Tr("staff.date.custom_short");
     bool open = list.picker == picker;
     if (TouchButton(view.Tr("staff.filter." + picker) + shown, ImVec2(quarter, m.target_min),
                     open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
@@ -253,6 +255,32 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
                       choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                       "pick:" + list.picker + "=" + choices[i].value)) {
         out->push_back({Intent::Kind::kStaffSetFilter, list.picker, choices[i].value});
+      }
+    }
+    if (list.picker == "date") {
+      // Any range: two dates typed on the keypad (dashes come by themselves), either
+      // end may stay empty.
+      Gap(1);
+      Label(view.Tr("staff.date.custom"), Ctx().body, colors::kText);
+      if (list.date_preset == "custom") {
+        Paragraph(view.Fmt("staff.date.current", {{"from", list.filter.from_day.empty() ? "…" : list.filter.from_day},
+                                                  {"to", list.filter.to_day.empty() ? "…" : list.filter.to_day}}),
+                  Ctx().body, colors::kPrimary);
+      }
+      // Stacked: a field's box starts at the line's left edge under its label.
+      const float day_w = (ImGui::GetContentRegionAvail().x - m.gap) / 2;
+      if (Field("s:from_day", view.Tr("staff.date.from"), view.ValueOf("s:from_day"), s.focus == "s:from_day", "",
+                view.Tr("staff.date.placeholder"), day_w)) {
+        out->push_back({Intent::Kind::kFocus, "s:from_day"});
+      }
+      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf("s:to_day"), s.focus == "s:to_day", "",
+                view.Tr("staff.date.placeholder"), day_w)) {
+        out->push_back({Intent::Kind::kFocus, "s:to_day"});
+      }
+      Gap(1);
+      if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,
+                      "date:apply")) {
+        out->push_back({Intent::Kind::kStaffSetFilter, "date", "custom"});
       }
     }
   } else if (list.total == 0) {
@@ -300,6 +328,8 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   if (search_focus) {
     DrawAlnumKeys(view, out);
+  } else if (day_focus) {
+    DrawKeypad(view, FieldType::kDate, out);
   } else {
     float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
     const float page = 12.0f * (std::max(m.target_min, Ctx().body->FontSize * 2.7f) + m.gap * 0.5f);
@@ -329,7 +359,7 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
 void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
-  BeginScreen(view, view.Tr("staff.receipt_title"), false, 1, out);
+  BeginScreen(view, view.Tr("staff.receipt_title"), false, view.can_print ? 2 : 1, out);
   if (st.receipt) {
     const ApplicationStub& app = *st.receipt;
     Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
@@ -348,7 +378,14 @@ void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
       Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
     }
   }
+  if (!st.message.empty()) {
+    Paragraph(st.message, Ctx().body, st.message_is_error ? colors::kError : colors::kOk);
+  }
   BeginFooter(view);
+  if (view.can_print && TouchButton(view.Tr("staff.receipt_print"), ImVec2(0, m.button_h), ButtonStyle::kSecondary,
+                                    st.receipt.has_value(), "staff:print")) {
+    out->push_back({Intent::Kind::kPrintReceipt});
+  }
   if (TouchButton(view.Tr("staff.back_to_list"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true,
                   "staff:back_list")) {
     out->push_back({Intent::Kind::kStaffNav, "list"});
