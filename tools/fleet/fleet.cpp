@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <string>
 #include <thread>
@@ -167,6 +168,9 @@ class ServerProcess {
 struct Kiosk {
   DeviceCredentials credentials;
   int next_seq = 1;
+  // The application being delivered: resent unchanged (same uuid) until acknowledged,
+  // as the kiosk's outbox does, so a reply lost in an outage cannot make a second row.
+  std::optional<protocol::PushItem> pending;
 };
 
 // What one client connection (worker thread) saw. Merged after the phase.
@@ -217,25 +221,30 @@ PhaseResult Merge(std::vector<WorkerTally>& tallies, double seconds) {
   return result;
 }
 
-// One push of one new application by kiosk k. Returns true when created.
+// One push by kiosk k: its pending application, or a new one. Returns true when the
+// server acknowledged it (created, or a duplicate of what an earlier try stored).
 bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTally& tally) {
-  const int seq = kiosk.next_seq;
-  protocol::PushItem item;
-  item.uuid = NewUuid();
-  item.app_number = yimen::FormatAppNumber(kiosk.credentials.kiosk_code, {2026, 11, 23},
-                                           static_cast<uint32_t>(seq));
-  item.service_code = "dibao";
-  item.catalog_version = "2026.3";
-  item.payload_format = protocol::kPayloadSealedV1;
-  auto sealed = protocol::Seal(PayloadJson(kiosk_index, seq), kiosk.credentials.sealing_public_key);
-  if (!sealed.ok()) {
-    ++tally.errors["seal"];
-    return false;
+  if (!kiosk.pending) {
+    const int seq = kiosk.next_seq;
+    protocol::PushItem item;
+    item.uuid = NewUuid();
+    item.app_number = yimen::FormatAppNumber(kiosk.credentials.kiosk_code, {2026, 11, 23},
+                                             static_cast<uint32_t>(seq));
+    item.service_code = "dibao";
+    item.catalog_version = "2026.3";
+    item.payload_format = protocol::kPayloadSealedV1;
+    auto sealed =
+        protocol::Seal(PayloadJson(kiosk_index, seq), kiosk.credentials.sealing_public_key);
+    if (!sealed.ok()) {
+      ++tally.errors["seal"];
+      return false;
+    }
+    item.payload = protocol::Base64Encode(*sealed);
+    item.submitted_at = "2026-11-23T02:30:00Z";
+    kiosk.pending = std::move(item);
   }
-  item.payload = protocol::Base64Encode(*sealed);
-  item.submitted_at = "2026-11-23T02:30:00Z";
   protocol::PushRequest request;
-  request.items.push_back(std::move(item));
+  request.items.push_back(*kiosk.pending);
 
   ApiClient client(transport, kiosk.credentials);
   const auto start = Clock::now();
@@ -248,7 +257,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
     }
     return false;
   }
-  if (reply->results.size() != 1 || reply->results[0].outcome != protocol::PushOutcome::kCreated) {
+  if (reply->results.size() != 1 || reply->results[0].outcome == protocol::PushOutcome::kRejected) {
     ++tally.errors["not_created"];
     if (!reply->results.empty()) {
       std::fprintf(stderr, "yimen-fleet: push not created: %s\n", reply->results[0].reason.c_str());
@@ -256,6 +265,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
     return false;
   }
   ++kiosk.next_seq;
+  kiosk.pending.reset();
   ++tally.created;
   return true;
 }
