@@ -19,6 +19,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -109,6 +111,55 @@ std::string PayloadJson(int kiosk, int seq) {
          members + "]}}";
 }
 
+// CPU seconds (user + system) a process has used, from /proc/PID/stat; with_children
+// adds what its reaped children used (PostgreSQL's exited backends). 0 if gone.
+double ProcessCpuSeconds(pid_t pid, bool with_children) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::vector<std::string> fields;  // fields[0] is field 3 (state)
+  std::string field;
+  for (size_t i = paren + 2; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ' ') {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field.push_back(text[i]);
+    }
+  }
+  if (fields.size() < 15) return 0;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double ticks = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());  // utime, stime
+  if (with_children) ticks += std::atof(fields[13].c_str()) + std::atof(fields[14].c_str());
+  return ticks / tick;
+}
+
+// The parent pid of a process, or 0.
+pid_t ParentPid(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  if (paren == std::string::npos || paren + 4 > text.size()) return 0;
+  return static_cast<pid_t>(std::atol(text.c_str() + paren + 4));
+}
+
+// CPU seconds of a PostgreSQL cluster: the postmaster, its live backends, and the
+// backends that already exited (counted in the postmaster's children times).
+double ClusterCpuSeconds(const std::string& pg_dir) {
+  std::ifstream pid_file(pg_dir + "/data/postmaster.pid");
+  long postmaster = 0;
+  if (!(pid_file >> postmaster) || postmaster <= 0) return 0;
+  double total = ProcessCpuSeconds(static_cast<pid_t>(postmaster), true);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    const pid_t pid = static_cast<pid_t>(std::atol(name.c_str()));
+    if (ParentPid(pid) == postmaster) total += ProcessCpuSeconds(pid, false);
+  }
+  return total;
+}
+
 // One yimen-server child process. Its stdout tells the port; its access log (stderr)
 // goes to a file, as it would in production.
 class ServerProcess {
@@ -159,6 +210,7 @@ class ServerProcess {
   }
   ~ServerProcess() { Stop(); }
   int port() const { return m_port; }
+  pid_t pid() const { return m_pid; }
 
  private:
   pid_t m_pid = 0;
@@ -452,6 +504,12 @@ int main(int argc, char** argv) {
     const PhaseResult enroll = Merge(enroll_tallies, MsSince(enroll_start) / 1000.0);
 
     // ---- steady pushes: each kiosk sends `pushes` applications, one per request ----
+    // CPU used by each party during the phase says where a push's cost goes, which
+    // holds even when other work shares the machine (wall-clock rates do not).
+    const double cpu_servers_0 = ProcessCpuSeconds(servers[0].pid(), false) +
+                                 ProcessCpuSeconds(servers[1].pid(), false);
+    const double cpu_pg_0 = ClusterCpuSeconds(options.pg_dir);
+    const double cpu_self_0 = ProcessCpuSeconds(getpid(), false);
     const auto push_start = Clock::now();
     auto push_tallies = RunWorkers(w_count, [&](int w, CurlTransport& transport, WorkerTally& tally) {
       for (int round = 0; round < options.pushes; ++round) {
@@ -462,6 +520,10 @@ int main(int argc, char** argv) {
       }
     });
     const PhaseResult push = Merge(push_tallies, MsSince(push_start) / 1000.0);
+    const double cpu_servers = ProcessCpuSeconds(servers[0].pid(), false) +
+                               ProcessCpuSeconds(servers[1].pid(), false) - cpu_servers_0;
+    const double cpu_pg = ClusterCpuSeconds(options.pg_dir) - cpu_pg_0;
+    const double cpu_self = ProcessCpuSeconds(getpid(), false) - cpu_self_0;
     int64_t expected_rows = push.created;
 
     std::printf("yimen-fleet: %d kiosks, %d pushes each (1 sealed application per push), "
@@ -478,6 +540,18 @@ int main(int argc, char** argv) {
                 static_cast<long long>(push.created), push.seconds, push_rate, push.p50_ms,
                 push.p99_ms, push.max_ms, static_cast<long long>(push.errors));
     for (const auto& [kind, count] : push.error_kinds) std::printf("    error %s: %d\n", kind.c_str(), count);
+    const double per_push = push.created > 0 ? 1000.0 / static_cast<double>(push.created) : 0;
+    const double cpu_total_ms = (cpu_servers + cpu_pg + cpu_self) * per_push;
+    std::printf("  CPU per push: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
+                "= %.2f ms -> at most %.0f pushes/s on %u cores if nothing else ran\n",
+                cpu_servers * per_push, cpu_pg * per_push, cpu_self * per_push, cpu_total_ms,
+                cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0,
+                std::thread::hardware_concurrency());
+    report["cpu_ms_per_push_servers"] = cpu_servers * per_push;
+    report["cpu_ms_per_push_postgres"] = cpu_pg * per_push;
+    report["cpu_ms_per_push_client"] = cpu_self * per_push;
+    report["cpu_bound_pushes_per_s"] =
+        cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0;
     report["kiosks"] = n;
     report["pushes_per_kiosk"] = options.pushes;
     report["connections"] = w_count;
