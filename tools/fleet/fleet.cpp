@@ -578,7 +578,6 @@ int main(int argc, char** argv) {
         policy.cap = std::chrono::milliseconds(4000);
         for (ServerProcess& s : servers) s.Stop();
         const auto outage_start = Clock::now();
-        std::atomic<bool> back{false};
         double back_at_ms = 0;
         std::thread restarter([&] {
           std::this_thread::sleep_for(std::chrono::milliseconds(options.outage_ms));
@@ -590,7 +589,6 @@ int main(int argc, char** argv) {
             }
           }
           back_at_ms = MsSince(outage_start);
-          back = true;
         });
         auto storm_tallies = RunWorkers(w_count, [&](int w, CurlTransport& transport, WorkerTally& tally) {
           // Each kiosk's next attempt, earliest first. All start at once: the outage
