@@ -16,7 +16,15 @@ std::unique_ptr<pqxx::connection> PgPool::Take() {
       return connection;
     }
   }
-  return std::make_unique<pqxx::connection>(m_url);
+  auto connection = std::make_unique<pqxx::connection>(m_url);
+  if (m_on_connect) m_on_connect(*connection);
+  return connection;
+}
+
+void PgPool::SetOnConnect(std::function<void(pqxx::connection&)> hook) {
+  std::lock_guard lock(m_mutex);
+  m_on_connect = std::move(hook);
+  m_idle.clear();
 }
 
 void PgPool::Give(std::unique_ptr<pqxx::connection> connection) {

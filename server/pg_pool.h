@@ -33,6 +33,12 @@ class PgPool {
 
   const std::string& url() const { return m_url; }
 
+  // Runs `hook` on every connection this pool opens from now on (the server prepares
+  // its per-request statements there) and closes the idle ones opened before, so
+  // every connection Run() hands out has run it. Call before other threads use the
+  // pool. A hook that throws makes that Run() fail like any other database error.
+  void SetOnConnect(std::function<void(pqxx::connection&)> hook);
+
  private:
   std::unique_ptr<pqxx::connection> Take();
   void Give(std::unique_ptr<pqxx::connection> connection);
@@ -41,6 +47,7 @@ class PgPool {
   size_t m_max_idle;
   std::mutex m_mutex;
   std::vector<std::unique_ptr<pqxx::connection>> m_idle;  // guarded by m_mutex
+  std::function<void(pqxx::connection&)> m_on_connect;     // set before use, then read-only
 };
 
 // Runs a transaction body with the pool; the body commits its own pqxx::work. The

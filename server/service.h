@@ -74,12 +74,19 @@ class ServerCore {
   struct DeviceIdentity {
     int64_t id = 0;
     std::string hall;
+    std::string nonce;  // set by Authenticate; recorded by it, or by Push in its own tx
   };
 
   ApiReply Health();
   ApiReply Enroll(const ApiRequest& request);
   // On success fills *device; on failure returns the 401/403/503 reply to send.
-  std::optional<ApiReply> Authenticate(const ApiRequest& request, DeviceIdentity* device);
+  // record_nonce = false leaves the replay check to the caller, which must call
+  // RecordNonce inside the transaction that does the request's work (Push does).
+  std::optional<ApiReply> Authenticate(const ApiRequest& request, DeviceIdentity* device,
+                                       bool record_nonce);
+  // Inserts the request's nonce; false when it was seen before (a replay). Prunes old
+  // nonces every kNoncePruneEvery calls.
+  bool RecordNonce(pqxx::work& tx, int64_t device_id, const std::string& nonce);
   ApiReply Push(const DeviceIdentity& device, const ApiRequest& request);
   ApiReply PullStatus(const DeviceIdentity& device, const std::string& query);
   ApiReply Heartbeat(const DeviceIdentity& device, const ApiRequest& request);

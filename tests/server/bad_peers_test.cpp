@@ -145,6 +145,38 @@ TEST_F(BadPeers, ReplayOnAnotherServerCopyIsRefusedToo) {
   EXPECT_EQ(Word(r), "replayed");
 }
 
+// A push records its nonce in the transaction that stores its rows (one commit per
+// push); a replay of it, on this copy or another, must still be refused and store
+// nothing twice.
+TEST_F(BadPeers, ReplayedPushIsRefusedOnEitherCopyAndStoresNothingTwice) {
+  TestServer other(db.url());
+  ASSERT_TRUE(other.ok());
+  const Peer peer = Enroll();
+  protocol::PushItem item;
+  item.uuid = "0d9f6a52-3c1e-4b7a-9e55-6f2a1c3b4d5e";
+  item.app_number = "K7Q2-261123-0001-X";
+  item.service_code = "dibao";
+  item.payload_format = protocol::kPayloadJsonV1;
+  item.payload = R"({"service_code":"dibao"})";
+  const SignedParts parts{"POST", protocol::kPathPush, static_cast<int64_t>(std::time(nullptr)),
+                          protocol::NewNonce(),
+                          protocol::SerializeMessage(protocol::PushRequest{{item}})};
+  sync::HttpRequest request = Signed(peer.device_id, parts, peer.secret_key);
+  sync::HttpResponse first = Send(request);
+  ASSERT_EQ(first.status, 200) << first.body;
+  sync::HttpResponse again = Send(request);
+  EXPECT_EQ(again.status, 401);
+  EXPECT_EQ(Word(again), "replayed");
+  request.url = other.url() + protocol::kPathPush;
+  sync::HttpResponse elsewhere = Send(request);
+  EXPECT_EQ(elsewhere.status, 401);
+  EXPECT_EQ(Word(elsewhere), "replayed");
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 1);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM request_nonces WHERE device_id = " +
+                     std::to_string(peer.device_id)),
+            1);
+}
+
 TEST_F(BadPeers, StaleTimestampIsRefusedAndTheServerClockIsSent) {
   const Peer peer = Enroll();
   SignedParts parts = Heartbeat();
