@@ -77,6 +77,7 @@ struct Flags {
   std::string camera;         // --camera /dev/videoN ("none": no camera); default: probe
   std::string import_dir;     // --import-dir DIR: PNG/JPEG files offered under 导入
   int photo_max_side = 1600;  // --photo-max-side N: longer side of a stored photo, px
+  int photo_max_kb = 1536;    // --photo-max-kb N: a stored photo's JPEG may not be larger
 };
 
 void PrintUsage() {
@@ -87,7 +88,8 @@ void PrintUsage() {
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
                "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
-               "                   [--import-dir DIR] [--photo-max-side PX] [--version]\n"
+               "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
+               "                   [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
@@ -126,6 +128,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--camera") { auto v = value("--camera"); if (!v) return false; flags->camera = v; }
     else if (arg == "--import-dir") { auto v = value("--import-dir"); if (!v) return false; flags->import_dir = v; }
     else if (arg == "--photo-max-side") { auto v = value("--photo-max-side"); if (!v) return false; flags->photo_max_side = std::clamp(std::stoi(v), 320, 4000); }
+    else if (arg == "--photo-max-kb") { auto v = value("--photo-max-kb"); if (!v) return false; flags->photo_max_kb = std::clamp(std::stoi(v), 64, 16384); }
     else if (arg == "--sync-once") flags->sync_once = true;
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
@@ -339,6 +342,7 @@ int main(int argc, char** argv) {
   deps.camera = camera.get();
   deps.import_dir = flags.import_dir;
   deps.photo_limits.max_side = flags.photo_max_side;
+  deps.photo_limits.max_jpeg_bytes = static_cast<size_t>(flags.photo_max_kb) * 1024;
   deps.make_texture = [](const yimen::media::Pixels& image) { return yimen::platform::UploadPhotoTexture(image); };
   deps.free_texture = [](ImTextureID texture, int w, int h) { yimen::platform::DeletePhotoTexture(texture, w, h); };
   deps.catalog = &catalog.value();

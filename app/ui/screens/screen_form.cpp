@@ -145,7 +145,8 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       if (done) {
         const auto thumb = s.photos.thumbs.find(key);
         DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
-                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key, view.Tr("form.photo_done"));
+                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key,
+                       view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
         if (view.has_camera) {
           buttons.push_back({view.Tr("photo.retake"), "retake", Intent::Kind::kPhotoCamera});
         } else if (view.has_imports) {
@@ -383,7 +384,8 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
           // The photo itself, small, so the resident sees which document went where.
           Paragraph(view.Text(field.label) + "：", Ctx().body, colors::kText);
           const float h = 35.0f * m.px_per_mm * (view.elder ? 1.3f : 1.0f);
-          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key, view.Tr("form.photo_done"));
+          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key,
+                         view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
           continue;
         }
         Paragraph(view.Text(field.label) + "：" + shown(field, view.ValueOf(key)), Ctx().body, colors::kText);
