@@ -52,13 +52,13 @@ bool IsCaptureDevice(int fd, v4l2_capability* cap) {
 std::vector<std::string> ProbeCameras() {
   std::vector<std::string> found;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/dev", ec)) {
-    const std::string name = entry.path().filename().string();
+  for (std::filesystem::directory_iterator it("/dev", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
     if (name.rfind("video", 0) != 0) continue;
-    const int fd = ::open(entry.path().c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    const int fd = ::open(it->path().c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) continue;
     v4l2_capability cap;
-    if (IsCaptureDevice(fd, &cap)) found.push_back(entry.path().string());
+    if (IsCaptureDevice(fd, &cap)) found.push_back(it->path().string());
     ::close(fd);
   }
   std::sort(found.begin(), found.end());

@@ -36,10 +36,11 @@ bool IsImageName(const std::filesystem::path& path) {
 std::vector<std::filesystem::path> ImportCandidates(const std::string& dir) {
   std::vector<std::filesystem::path> files;
   if (dir.empty()) return files;
+  // error_code overloads throughout: a USB stick pulled out mid-listing is no crash.
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code type_ec;
-    if (entry.is_regular_file(type_ec) && IsImageName(entry.path())) files.push_back(entry.path());
+    if (it->is_regular_file(type_ec) && IsImageName(it->path())) files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   if (files.size() > kMaxImportFiles) files.resize(kMaxImportFiles);
