@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include <linux/videodev2.h>
@@ -68,6 +70,43 @@ TEST_F(CameraFake, GrabDrainsTheQueueAndKeepsTheNewestFrame) {
   Result<Pixels> second = (*c)->Grab(1000);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(StampOf(*second), 8);
+}
+
+TEST_F(CameraFake, PrefersMjpegAndDecodesItsFrames) {
+  // Left half red, right half blue, 320×240, as the fake's every MJPEG frame.
+  Pixels picture;
+  picture.width = 320;
+  picture.height = 240;
+  picture.rgb.resize(320 * 240 * 3);
+  for (int i = 0; i < 320 * 240; ++i) {
+    const bool left = i % 320 < 160;
+    picture.rgb[i * 3] = left ? 220 : 20;
+    picture.rgb[i * 3 + 1] = 20;
+    picture.rgb[i * 3 + 2] = left ? 20 : 220;
+  }
+  Result<std::vector<uint8_t>> jpeg = EncodeJpeg(picture, 90);
+  ASSERT_TRUE(jpeg.ok());
+  const std::string path = ::testing::TempDir() + "fake_mjpeg_frame.jpg";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(jpeg->data()), static_cast<std::streamsize>(jpeg->size()));
+  }
+  ::setenv("YIMEN_FAKE_V4L2_MJPEG", path.c_str(), 1);
+  Result<std::unique_ptr<Camera>> c = Camera::Open(kFake);
+  ::unsetenv("YIMEN_FAKE_V4L2_MJPEG");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ((*c)->FourCc(), V4L2_PIX_FMT_MJPEG);
+  Result<Pixels> frame = (*c)->Grab(1000);
+  ASSERT_TRUE(frame.ok()) << frame.error().message;
+  ASSERT_EQ(frame->width, 320);
+  ASSERT_EQ(frame->height, 240);
+  const uint8_t* red = &frame->rgb[(120 * 320 + 60) * 3];
+  const uint8_t* blue = &frame->rgb[(120 * 320 + 260) * 3];
+  EXPECT_NEAR(red[0], 220, 10);
+  EXPECT_NEAR(red[2], 20, 10);
+  EXPECT_NEAR(blue[0], 20, 10);
+  EXPECT_NEAR(blue[2], 220, 10);
+  std::remove(path.c_str());
 }
 
 TEST_F(CameraFake, ASecondOpenWhileStreamingIsBusy) {

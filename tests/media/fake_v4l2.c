@@ -3,7 +3,9 @@
  * and passes every other call to libc, so app/media/camera.cpp runs its real ioctl
  * sequence without hardware. Frames are YUYV colour bars (fake_v4l2_pattern.h), each
  * queued buffer is "filled" at once, and frame N has a grey 16×16 block at the top left
- * whose luma is 16 + 8 × (N mod 27), so a test can tell which frame it got. */
+ * whose luma is 16 + 8 × (N mod 27), so a test can tell which frame it got. With
+ * $YIMEN_FAKE_V4L2_MJPEG naming a JPEG file (read at open), it also offers MJPEG, first,
+ * and serves that file as every MJPEG frame. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +32,22 @@ static void* g_mem[kMaxBuffers];
 static int g_queued[kMaxBuffers]; /* queue order: 1 + position, 0 = not queued */
 static int g_next_order = 1;
 static uint32_t g_sequence;
+static uint32_t g_format = V4L2_PIX_FMT_YUYV;
+static uint8_t* g_jpeg; /* MJPEG mode: the frame served, NULL otherwise */
+static size_t g_jpeg_size;
+
+/* MJPEG mode: reads $YIMEN_FAKE_V4L2_MJPEG (at most one frame buffer's size). */
+static void LoadJpeg(void) {
+  const char* path = getenv("YIMEN_FAKE_V4L2_MJPEG");
+  FILE* f;
+  free(g_jpeg);
+  g_jpeg = NULL;
+  g_jpeg_size = 0;
+  if (!path || !*path || !(f = fopen(path, "rb"))) return;
+  g_jpeg = (uint8_t*)malloc(kFakeFrameBytes);
+  if (g_jpeg) g_jpeg_size = fread(g_jpeg, 1, kFakeFrameBytes, f);
+  fclose(f);
+}
 
 static const char* FakePath(void) {
   const char* p = getenv("YIMEN_FAKE_V4L2_PATH");
@@ -53,6 +72,8 @@ static int OpenFake(const char* path, int flags, mode_t mode, int* handled) {
   g_streaming = 0;
   g_count = 0;
   g_sequence = 0;
+  g_format = V4L2_PIX_FMT_YUYV;
+  LoadJpeg();
   return g_fd;
 }
 
@@ -77,10 +98,16 @@ static int OpenFake(const char* path, int flags, mode_t mode, int* handled) {
 OPEN_WRAPPER(open)
 OPEN_WRAPPER(open64)
 
-static void FillFrame(uint32_t index) {
+/* Fills buffer `index` with the next frame; returns the bytes used. */
+static uint32_t FillFrame(uint32_t index) {
   uint8_t* p = (uint8_t*)g_mem[index];
+  if (g_format == V4L2_PIX_FMT_MJPEG) {
+    memcpy(p, g_jpeg, g_jpeg_size);
+    return (uint32_t)g_jpeg_size;
+  }
   FakeV4l2Pattern(p, kFakeWidth, kFakeHeight);
   FakeV4l2Stamp(p, kFakeWidth, g_sequence);
+  return kFakeFrameBytes;
 }
 
 static void ResetBuffers(void) {
@@ -106,9 +133,15 @@ static int FakeIoctl(unsigned long request, void* arg) {
     }
     case VIDIOC_ENUM_FMT: {
       struct v4l2_fmtdesc* d = (struct v4l2_fmtdesc*)arg;
-      if (d->index != 0 || d->type != V4L2_BUF_TYPE_VIDEO_CAPTURE) break;
-      d->pixelformat = V4L2_PIX_FMT_YUYV;
-      strcpy((char*)d->description, "YUYV 4:2:2");
+      const uint32_t yuyv_index = g_jpeg ? 1 : 0;
+      if (d->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || d->index > yuyv_index) break;
+      if (d->index == yuyv_index) {
+        d->pixelformat = V4L2_PIX_FMT_YUYV;
+        strcpy((char*)d->description, "YUYV 4:2:2");
+      } else {
+        d->pixelformat = V4L2_PIX_FMT_MJPEG;
+        strcpy((char*)d->description, "Motion-JPEG");
+      }
       return 0;
     }
     case VIDIOC_S_FMT:
@@ -120,11 +153,14 @@ static int FakeIoctl(unsigned long request, void* arg) {
         return -1;
       }
       /* One size only, like a cheap camera: the driver corrects what was asked. */
+      if (request == VIDIOC_S_FMT) {
+        g_format = g_jpeg && f->fmt.pix.pixelformat == V4L2_PIX_FMT_MJPEG ? V4L2_PIX_FMT_MJPEG : V4L2_PIX_FMT_YUYV;
+      }
       f->fmt.pix.width = kFakeWidth;
       f->fmt.pix.height = kFakeHeight;
-      f->fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+      f->fmt.pix.pixelformat = g_format;
       f->fmt.pix.field = V4L2_FIELD_NONE;
-      f->fmt.pix.bytesperline = kFakeWidth * 2;
+      f->fmt.pix.bytesperline = g_format == V4L2_PIX_FMT_MJPEG ? 0 : kFakeWidth * 2;
       f->fmt.pix.sizeimage = kFakeFrameBytes;
       return 0;
     }
@@ -171,9 +207,8 @@ static int FakeIoctl(unsigned long request, void* arg) {
       }
       g_queued[best] = 0;
       ++g_sequence;
-      FillFrame(best);
+      b->bytesused = FillFrame(best);
       b->index = best;
-      b->bytesused = kFakeFrameBytes;
       b->sequence = g_sequence;
       b->field = V4L2_FIELD_NONE;
       return 0;
