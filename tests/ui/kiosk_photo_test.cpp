@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <random>
 #include <regex>
 
 #include "domain/catalog.h"
+#include "media/camera.h"
 #include "media/image.h"
 #include "ui/kiosk_app.h"
 #include "ui/strings.h"
@@ -57,8 +60,10 @@ class KioskPhoto : public ::testing::Test {
   void TearDown() override { fs::remove_all(m_dir); }
 
   // An app on 高龄津贴's photo step, its import folder the test's.
-  std::unique_ptr<KioskApp> App(size_t max_jpeg_bytes = media::PhotoLimits{}.max_jpeg_bytes) {
+  std::unique_ptr<KioskApp> App(size_t max_jpeg_bytes = media::PhotoLimits{}.max_jpeg_bytes,
+                                media::CameraWorker* camera = nullptr) {
     KioskApp::Deps deps;
+    deps.camera = camera;
     deps.catalog = &m_catalog;
     deps.strings = &m_strings;
     deps.metrics = ComputeMetrics(4.0f);
@@ -165,6 +170,28 @@ TEST_F(KioskPhoto, WithoutACameraTakePhotoDoesNothing) {
   auto app = App();
   app->Apply({Intent::Kind::kPhotoCamera, kSlot});
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
+}
+
+TEST_F(KioskPhoto, ACameraWithNoPictureSaysSoAndSessionEndStopsIt) {
+  media::CameraWorker camera("/dev/video-does-not-exist");
+  auto app = App(media::PhotoLimits{}.max_jpeg_bytes, &camera);
+  app->Apply({Intent::Kind::kPhotoCamera, kSlot});
+  ASSERT_EQ(app->CurrentScreen(), Screen::kPhotoCamera);
+  EXPECT_TRUE(camera.Running());
+  app->Apply({Intent::Kind::kPhotoShutter});
+  EXPECT_EQ(app->CurrentScreen(), Screen::kPhotoCamera);
+  EXPECT_EQ(app->CurrentSession().photos.message, "相机还没有画面，请稍等一下再拍");
+  // Wait (bounded) for the worker's failed open; not a timing assertion.
+  for (int i = 0; i < 500 && camera.LastError().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  app->Tick(1000);
+  EXPECT_TRUE(app->CurrentSession().photos.camera_failed);
+  EXPECT_NE(app->SpeechText().find("相机现在用不了"), std::string::npos);
+  EXPECT_TRUE(app->CurrentSession().draft.attachments.empty());
+  app->EndSession();
+  EXPECT_FALSE(camera.Running());
+  EXPECT_EQ(app->CurrentScreen(), Screen::kHome);
 }
 
 TEST_F(KioskPhoto, OnlyAPhotoFieldOfTheFormTakesAPhoto) {
