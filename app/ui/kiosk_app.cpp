@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "domain/eligibility.h"
+#include "domain/message_keys.h"
 #include "domain/name_mask.h"
 #include "domain/utf8.h"
 #include "ime/handwriting.h"
@@ -484,9 +485,18 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
       if (const GroupSpec* g = service->FindGroup(issue.group_id)) field = g->FindField(issue.field_id);
     }
     if (field && !params.count("field")) params["field"] = view.Text(field->label);
-    if (!m_session.errors.count(key)) {
-      m_session.errors[key] = m_deps.strings->Format(m_language, std::string(issue.message_key), params);
+    if (m_session.errors.count(key)) continue;
+    if (field && field->type == FieldType::kPhoto && issue.message_key == msg::kRequired) {
+      // A required material photo names the material ("请给居民身份证拍照或导入照片"),
+      // not the slot's label.
+      std::string material = view.Text(field->label);
+      for (const Material& m : service->materials) {
+        if (m.id == field->material) material = view.Text(m.name);
+      }
+      m_session.errors[key] = view.Fmt("photo.required", {{"material", material}});
+      continue;
     }
+    m_session.errors[key] = m_deps.strings->Format(m_language, std::string(issue.message_key), params);
   }
   *ok = m_session.errors.empty();
   if (!*ok) {

@@ -194,6 +194,30 @@ TEST_F(KioskPhoto, ACameraWithNoPictureSaysSoAndSessionEndStopsIt) {
   EXPECT_EQ(app->CurrentScreen(), Screen::kHome);
 }
 
+TEST_F(KioskPhoto, ARequiredPhotoBlocksNextNamingTheMaterial) {
+  // The shipped catalog keeps photos optional; a catalog may require one.
+  for (ServiceSpec& service : m_catalog.services) {
+    if (service.code != "gaoling") continue;
+    for (StepSpec& step : service.form.steps) {
+      for (FieldSpec& field : step.fields) {
+        if (field.id == "photo_id_card") field.required = true;
+      }
+    }
+  }
+  auto app = App();
+  app->Apply({Intent::Kind::kToReview});
+  EXPECT_NE(app->CurrentScreen(), Screen::kReview);
+  app->Apply({Intent::Kind::kEditStep, "", "", 2});
+  app->Apply({Intent::Kind::kNextStep});
+  ASSERT_EQ(app->CurrentSession().errors.count(kSlot), 1u);
+  EXPECT_EQ(app->CurrentSession().errors.at(kSlot), "请给居民身份证拍照或导入照片。");
+  app->Apply({Intent::Kind::kPhotoImport, kSlot});
+  app->Apply({Intent::Kind::kPhotoPick, "", "", 0});
+  EXPECT_EQ(app->CurrentSession().errors.count(kSlot), 0u);
+  app->Apply({Intent::Kind::kNextStep});
+  EXPECT_EQ(app->CurrentSession().errors.count(kSlot), 0u);
+}
+
 TEST_F(KioskPhoto, OnlyAPhotoFieldOfTheFormTakesAPhoto) {
   auto app = App();
   for (const char* key : {"x:nowhere", "v:no_such_field", "v:pledge_signature"}) {
