@@ -58,8 +58,9 @@ void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out) {
   Gap(0.5f);
   const float w = ImGui::GetContentRegionAvail().x;
   const bool live = photos.preview.width > 0;
+  // Short words in the box (drawn on one line); the explanation below wraps.
   const std::string label = live                   ? view.Tr("photo.preview")
-                            : photos.camera_failed ? view.Tr("photo.camera_failed")
+                            : photos.camera_failed ? view.Tr("photo.no_picture")
                                                    : view.Tr("photo.camera_waiting");
   DrawPhotoThumb(photos.preview, ImVec2(w, w * 0.75f), "photo:preview", label);
   if (!live && photos.camera_failed) Paragraph(view.Tr("photo.camera_failed"), Ctx().body, colors::kError);
