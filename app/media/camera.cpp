@@ -250,6 +250,7 @@ std::string CameraWorker::LastError() const {
 void CameraWorker::Run() {
   using namespace std::chrono_literals;
   std::unique_ptr<Camera> camera;
+  int failures = 0;  // grabs in a row that gave no frame
   auto set_error = [this](const std::string& e) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_error = e;
@@ -266,12 +267,20 @@ void CameraWorker::Run() {
       camera = std::move(opened).value();
       std::fprintf(stderr, "camera: %s\n", camera->Description().c_str());
     }
-    Result<Pixels> frame = camera->Grab(200);
+    Result<Pixels> frame = camera->Grab(400);
     if (!frame.ok()) {
-      set_error(frame.error().message);
-      if (frame.error().kind == ErrorKind::kUnavailable) camera.reset();  // reopen: unplugged?
+      // A UVC camera's first frame after STREAMON can take most of a second, so one
+      // timeout is no failure; ~2 s without a frame (or a device error) is: reopen
+      // (unplugged and plugged back?) and let the screen say so meanwhile.
+      ++failures;
+      if (frame.error().kind == ErrorKind::kUnavailable && failures >= 5) {
+        set_error(frame.error().message);
+        camera.reset();
+        failures = 0;
+      }
       continue;
     }
+    failures = 0;
     Pixels preview = Downscale(*frame, m_preview_side);
     {
       std::lock_guard<std::mutex> lock(m_mutex);

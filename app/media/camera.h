@@ -75,7 +75,7 @@ class CameraWorker {
   const std::string& Path() const { return m_path; }
   // Starts the thread (no-op when running). Never blocks on the device.
   void Start();
-  // Joins the thread (≤ one grab timeout) and wipes the frames it kept.
+  // Joins the thread (at most one grab timeout, 400 ms) and wipes the frames it kept.
   void Stop();
   bool Running() const { return m_thread.joinable(); }
 
