@@ -27,8 +27,10 @@
 #ifdef YIMEN_HAS_VOICE
 #include "voice/speaker.h"
 #endif
+#include "media/camera.h"
 #include "platform/glyph_atlas.h"
 #include "platform/input.h"
+#include "platform/photo_texture.h"
 #include "platform/process_stats.h"
 #include "platform/receipt_pdf.h"
 #include "platform/sd_notify.h"
@@ -72,6 +74,10 @@ struct Flags {
   int volume = 80;            // --volume 0..100
   bool voice = true;          // --no-voice: no voice button at all
   std::string printer;        // --printer NAME: the CUPS queue for receipts
+  std::string camera;         // --camera /dev/videoN ("none": no camera); default: probe
+  std::string import_dir;     // --import-dir DIR: PNG/JPEG files offered under 导入
+  int photo_max_side = 1600;  // --photo-max-side N: longer side of a stored photo, px
+  int photo_max_kb = 1536;    // --photo-max-kb N: a stored photo's JPEG may not be larger
 };
 
 void PrintUsage() {
@@ -81,7 +87,9 @@ void PrintUsage() {
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
-               "                   [--staff-session-seconds N] [--version]\n"
+               "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
+               "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
+               "                   [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
@@ -117,6 +125,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--pin") { auto v = value("--pin"); if (!v) return false; flags->staff_pin = v; }
     else if (arg == "--staff-idle-seconds") { auto v = value("--staff-idle-seconds"); if (!v) return false; flags->staff_idle_s = std::max(1, std::stoi(v)); }
     else if (arg == "--staff-session-seconds") { auto v = value("--staff-session-seconds"); if (!v) return false; flags->staff_session_s = std::max(1, std::stoi(v)); }
+    else if (arg == "--camera") { auto v = value("--camera"); if (!v) return false; flags->camera = v; }
+    else if (arg == "--import-dir") { auto v = value("--import-dir"); if (!v) return false; flags->import_dir = v; }
+    else if (arg == "--photo-max-side") { auto v = value("--photo-max-side"); if (!v) return false; flags->photo_max_side = std::clamp(std::stoi(v), 320, 4000); }
+    else if (arg == "--photo-max-kb") { auto v = value("--photo-max-kb"); if (!v) return false; flags->photo_max_kb = std::clamp(std::stoi(v), 64, 16384); }
     else if (arg == "--sync-once") flags->sync_once = true;
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
@@ -311,7 +323,28 @@ int main(int argc, char** argv) {
     sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, yimen::sync::SyncOptions{});
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }
+  // The document camera: --camera PATH, else the first /dev/video* that captures. It is
+  // opened only while a camera screen is up (the worker's thread), so a kiosk without
+  // one pays nothing. Declared before the app, which stops it at session end.
+  std::unique_ptr<yimen::media::CameraWorker> camera;
+  {
+    std::string path = flags.camera;
+    if (path.empty()) {
+      const std::vector<std::string> found = yimen::media::ProbeCameras();
+      if (!found.empty()) path = found.front();
+    }
+    if (!path.empty() && path != "none") {
+      camera = std::make_unique<yimen::media::CameraWorker>(path);
+      std::fprintf(stderr, "camera: %s\n", path.c_str());
+    }
+  }
   yimen::ui::KioskApp::Deps deps;
+  deps.camera = camera.get();
+  deps.import_dir = flags.import_dir;
+  deps.photo_limits.max_side = flags.photo_max_side;
+  deps.photo_limits.max_jpeg_bytes = static_cast<size_t>(flags.photo_max_kb) * 1024;
+  deps.make_texture = [](const yimen::media::Pixels& image) { return yimen::platform::UploadPhotoTexture(image); };
+  deps.free_texture = [](ImTextureID texture, int w, int h) { yimen::platform::DeletePhotoTexture(texture, w, h); };
   deps.catalog = &catalog.value();
   deps.strings = &strings.value();
   deps.store = store->get();

@@ -14,6 +14,7 @@ packages=(
   libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
   espeak-ng libespeak-ng-dev
+  libjpeg62-turbo-dev libpng-dev
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev

@@ -10,10 +10,12 @@
 #include <ctime>
 
 #include "domain/eligibility.h"
+#include "domain/message_keys.h"
 #include "domain/name_mask.h"
 #include "domain/utf8.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
+#include "media/camera.h"
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
 
@@ -124,6 +126,8 @@ ViewModel KioskApp::View() const {
   view.staff = &m_staff;
   view.status_locked = m_now_ms < m_lookup_locked_until_ms;
   view.kiosk_mode = m_deps.kiosk_mode;
+  view.has_camera = m_deps.camera != nullptr;
+  view.has_imports = m_import_available;
   return view;
 }
 
@@ -195,6 +199,8 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
     case Screen::kStaffQueue: DrawStaffQueueScreen(view, &intents); break;
     case Screen::kStatusQuery: DrawStatusQueryScreen(view, &intents); break;
     case Screen::kStatusResult: DrawStatusResultScreen(view, &intents); break;
+    case Screen::kPhotoCamera: DrawPhotoCameraScreen(view, &intents); break;
+    case Screen::kPhotoImport: DrawPhotoImportScreen(view, &intents); break;
   }
   if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
@@ -277,6 +283,16 @@ std::string KioskApp::SpeechText() const {
         add(StatusText(view, m_session.lookup->status, m_session.lookup->sync_state));
       }
       break;
+    case Screen::kPhotoCamera:
+      if (const FieldSpec* field = FieldForKey(m_session.photos.target)) add(view.Text(field->label));
+      add(view.Tr(m_session.photos.camera_failed ? "photo.camera_failed" : "photo.camera_hint"));
+      add(m_session.photos.message);
+      break;
+    case Screen::kPhotoImport:
+      add(view.Tr("photo.import_title"));
+      add(view.Tr(m_session.photos.imports.empty() ? "photo.import_empty" : "photo.import_hint"));
+      add(m_session.photos.message);
+      break;
     case Screen::kStaffExit:
     case Screen::kStaffLogin:
     case Screen::kStaffHome:
@@ -325,6 +341,7 @@ void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
   if (ScrollAnimating()) m_dirty = true;
   if (StaffTick()) return;
+  PhotoTick();
   if (!SessionActive()) {
     m_last_activity_ms = m_now_ms;
     m_shown_seconds_left = -1;
@@ -354,6 +371,7 @@ void KioskApp::Tick(int64_t now_ms) {
 
 int KioskApp::WakeInMs() const {
   if (ScrollAnimating()) return 16;  // a flick glides at ~60 frames a second
+  if (m_screen == Screen::kPhotoCamera) return 100;  // the live preview's next frame
   if (!m_staff.name.empty()) {
     int64_t idle_end = m_staff.last_activity_ms + int64_t{m_deps.staff_idle_s} * 1000;
     int64_t hard_end = m_staff.login_ms + int64_t{m_deps.staff_session_s} * 1000;
@@ -467,9 +485,18 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
       if (const GroupSpec* g = service->FindGroup(issue.group_id)) field = g->FindField(issue.field_id);
     }
     if (field && !params.count("field")) params["field"] = view.Text(field->label);
-    if (!m_session.errors.count(key)) {
-      m_session.errors[key] = m_deps.strings->Format(m_language, std::string(issue.message_key), params);
+    if (m_session.errors.count(key)) continue;
+    if (field && field->type == FieldType::kPhoto && issue.message_key == msg::kRequired) {
+      // A required material photo names the material ("请给居民身份证拍照或导入照片"),
+      // not the slot's label.
+      std::string material = view.Text(field->label);
+      for (const Material& m : service->materials) {
+        if (m.id == field->material) material = view.Text(m.name);
+      }
+      m_session.errors[key] = view.Fmt("photo.required", {{"material", material}});
+      continue;
     }
+    m_session.errors[key] = m_deps.strings->Format(m_language, std::string(issue.message_key), params);
   }
   *ok = m_session.errors.empty();
   if (!*ok) {
@@ -480,6 +507,7 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
 void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
   if (ApplyStaffIntent(intent)) return;
+  if (ApplyPhotoIntent(intent)) return;
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   // Any edit makes a shown self-check result stale.
   if (intent.kind == Intent::Kind::kSetValue || intent.kind == Intent::Kind::kKeyText ||
@@ -513,6 +541,8 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     case Intent::Kind::kStartForm:
       // A form is filled against the catalog version in use when it starts.
+      ReleasePhotos();
+      WipeValues(&m_session.draft.attachments);
       WipeValues(&m_session.draft.values);
       m_session.draft = ApplicationDraft{};
       m_session.draft.service_code = m_session.service_code;
@@ -523,6 +553,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.banner.clear();
       m_session.submitting = false;
       m_screen = Screen::kForm;
+      RefreshImportAvailable();
       return;
     case Intent::Kind::kFocus:
       if (m_session.focus != intent.key) {
@@ -747,6 +778,7 @@ void KioskApp::Apply(const Intent& intent) {
       if (!ok || !service) return;
       if (m_session.step + 1 < service->form.steps.size()) ++m_session.step;
       m_session.focus.clear();
+      RefreshImportAvailable();  // a USB stick may have been plugged in meanwhile
       return;
     }
     case Intent::Kind::kPrevStep:
@@ -777,6 +809,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.step = static_cast<size_t>(intent.index);
       m_session.banner.clear();
       m_screen = Screen::kForm;
+      RefreshImportAvailable();
       return;
     case Intent::Kind::kAddMember: {
       const GroupSpec* group = service ? service->FindGroup(intent.key) : nullptr;
@@ -839,7 +872,13 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kStaffExport:
     case Intent::Kind::kOpenStatusQuery:
     case Intent::Kind::kStatusLookup:
-      return;  // ApplyStaffIntent took them (kiosk_app_staff.cpp)
+    case Intent::Kind::kPhotoCamera:
+    case Intent::Kind::kPhotoImport:
+    case Intent::Kind::kPhotoShutter:
+    case Intent::Kind::kPhotoPick:
+    case Intent::Kind::kPhotoDelete:
+    case Intent::Kind::kPhotoCancel:
+      return;  // ApplyStaffIntent / ApplyPhotoIntent took them (kiosk_app_staff.cpp, kiosk_app_photo.cpp)
     case Intent::Kind::kSubmit:
       if (m_session.submitting || m_screen != Screen::kReview) return;  // no double submit
       m_session.submitting = true;
@@ -1006,6 +1045,7 @@ void KioskApp::InsertIntoFocused(const std::string& text) {
 }
 
 void KioskApp::EndSession() {
+  ReleasePhotos();  // stops the camera, zeroes and deletes the photos' textures
   WipeValues(&m_session.draft.attachments);
   ResetIme();
   if (m_deps.pinyin) {

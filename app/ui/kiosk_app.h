@@ -16,6 +16,7 @@
 #include "domain/catalog.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
+#include "media/image.h"
 #include "platform/input.h"
 #include "store/store.h"
 #include "sync/client/sync_snapshot.h"
@@ -28,6 +29,9 @@ class Store;
 }
 namespace yimen::platform {
 class GlyphAtlas;
+}
+namespace yimen::media {
+class CameraWorker;
 }
 namespace yimen::ime {
 class PinyinInput;
@@ -42,6 +46,8 @@ enum class Screen {
   kStaffLogin, kStaffHome, kStaffList, kStaffReceipt, kStaffQueue,
   // The resident's status check (screens/screen_status.cpp).
   kStatusQuery, kStatusResult,
+  // A document photo for one slot of the form (screens/screen_photo.cpp).
+  kPhotoCamera, kPhotoImport,
 };
 
 struct Intent {
@@ -82,6 +88,13 @@ struct Intent {
     // The resident's status check.
     kOpenStatusQuery,
     kStatusLookup,      // check "s:app_number" with "s:id_tail"
+    // Document photos (kiosk_app_photo.cpp).
+    kPhotoCamera,       // key: the photo field; opens the camera screen (拍照 / 重拍)
+    kPhotoImport,       // key: the photo field; opens the import screen (导入)
+    kPhotoShutter,      // the camera screen's 拍照
+    kPhotoPick,         // index: the import screen's file
+    kPhotoDelete,       // key: the photo field (删除)
+    kPhotoCancel,       // back to the form, nothing changed
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -114,6 +127,33 @@ struct ReceiptInfo {
   bool printed = false;
 };
 
+// A picture on screen: a GL texture made from a downscaled copy (the copy is wiped once
+// uploaded). texture == nullptr when there is no GL (unit tests): drawn as a frame.
+struct PhotoThumb {
+  ImTextureID texture = nullptr;
+  int width = 0;
+  int height = 0;
+};
+
+// One file offered on the import screen.
+struct ImportFile {
+  std::string path;
+  std::string name;       // file name as shown
+  PhotoThumb thumb;       // empty when it did not decode
+};
+
+// The session's document photos. Written by KioskApp (kiosk_app_photo.cpp); the JPEGs
+// themselves are in draft.attachments. Textures are deleted by EndSession().
+struct PhotoState {
+  std::map<std::string, PhotoThumb> thumbs;  // field key → the stored photo's thumbnail
+  std::string target;                         // the field the camera/import screen fills
+  std::vector<ImportFile> imports;            // the import screen's files
+  PhotoThumb preview;                         // the camera's live picture
+  uint64_t preview_seq = 0;                   // the worker's frame it shows
+  std::string message;                        // on the camera/import screen (照片太大…)
+  bool camera_failed = false;                 // the device gave no picture (says why in the log)
+};
+
 // Everything a resident entered during one visit. Wiped by EndSession().
 struct Session {
   std::string service_code;
@@ -140,6 +180,7 @@ struct Session {
   std::optional<ApplicationStub> lookup;
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
+  PhotoState photos;
 };
 
 // The staff list: its filter, and a window of rows loaded from the store around what
@@ -194,6 +235,8 @@ struct ViewModel {
   const StaffState* staff = nullptr;
   bool status_locked = false;  // too many wrong status checks: wait
   bool kiosk_mode = false;
+  bool has_camera = false;   // 拍照 offered (a camera device was given or found)
+  bool has_imports = false;  // 导入 offered (the import folder holds images)
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -236,6 +279,15 @@ class KioskApp {
     // Wall clock in Unix ms (staff lockouts are persisted in wall-clock time). Tests
     // may replace it.
     std::function<int64_t()> wall_clock_ms;
+    // Document photos. camera: the V4L2 worker (nullptr: no 拍照); import_dir: a folder
+    // of PNG/JPEG files offered under 导入 ("": none); photo_limits: size and quality of
+    // what is stored. Thumbnails become textures through make_texture / free_texture
+    // (platform/photo_texture.h; unset: drawn as frames). All optional.
+    media::CameraWorker* camera = nullptr;
+    std::string import_dir;
+    media::PhotoLimits photo_limits;
+    std::function<ImTextureID(const media::Pixels&)> make_texture;
+    std::function<void(ImTextureID, int width, int height)> free_texture;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -327,6 +379,21 @@ class KioskApp {
   void ExportStaffCsv();
   void StatusLookup();
   bool StaffTick();
+  // Document photos (kiosk_app_photo.cpp).
+  bool ApplyPhotoIntent(const Intent& intent);
+  // The camera screen's live preview: a new frame becomes the preview texture.
+  void PhotoTick();
+  // Stores a JPEG as the target field's photo (attachment, reference, thumbnail).
+  void StorePhoto(std::vector<uint8_t> jpeg);
+  void ShowPhotoProblem(const Error& error);
+  PhotoThumb MakeThumb(const media::Pixels& image, int max_side);
+  void FreeThumb(PhotoThumb* thumb);
+  void CloseImports();
+  // Deletes every texture, stops the camera, forgets the import list (session end).
+  void ReleasePhotos();
+  // Whether the import folder holds an image now (checked when a form step opens).
+  void RefreshImportAvailable();
+  bool m_import_available = false;
   int64_t WallMs() const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
@@ -382,6 +449,11 @@ void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out);
 void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out);
+void DrawPhotoImportScreen(const ViewModel& view, std::vector<Intent>* out);
+// A photo thumbnail at the cursor, fitted into `box` (aspect kept), recorded under
+// `id` with `label` for scripts. No texture: a framed box with the label. Main thread.
+void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, const std::string& label);
 
 // Shared pieces of the staff and status screens.
 // The 3×4 PIN pad (pin:0-9, pin:delete, pin:ok); the PIN shows only as dots elsewhere.

@@ -131,12 +131,46 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       break;
     }
     case FieldType::kPhoto: {
-      // Placeholder until the camera lands; the catalog keeps photo fields optional.
+      // A material slot: 拍照 / 导入 until a photo is stored, then its thumbnail with
+      // 重拍 (or 换一张) and 删除. Photos stay optional: the counter takes originals too.
       const Metrics& m = *view.metrics;
       Label(label, Ctx().body, colors::kText);
       const bool done = !view.ValueOf(key).empty();
-      const std::string text = view.Tr(done ? "form.photo_done" : "form.photo_soon");
-      TouchButton(text, ImVec2(0, m.target_min * 1.2f), ButtonStyle::kSecondary, false, key);
+      const float w = ImGui::GetContentRegionAvail().x;
+      struct SlotButton {
+        std::string label, what;
+        Intent::Kind kind;
+      };
+      std::vector<SlotButton> buttons;
+      if (done) {
+        const auto thumb = s.photos.thumbs.find(key);
+        DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
+                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key,
+                       view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
+        if (view.has_camera) {
+          buttons.push_back({view.Tr("photo.retake"), "retake", Intent::Kind::kPhotoCamera});
+        } else if (view.has_imports) {
+          buttons.push_back({view.Tr("photo.reimport"), "reimport", Intent::Kind::kPhotoImport});
+        }
+        buttons.push_back({view.Tr("photo.delete"), "delete", Intent::Kind::kPhotoDelete});
+      } else {
+        if (view.has_camera) buttons.push_back({view.Tr("photo.take"), "take", Intent::Kind::kPhotoCamera});
+        if (view.has_imports) buttons.push_back({view.Tr("photo.import"), "import", Intent::Kind::kPhotoImport});
+      }
+      const float n = static_cast<float>(buttons.size());
+      const float bw = buttons.empty() ? 0 : (w - m.gap * (n - 1)) / n;
+      for (size_t i = 0; i < buttons.size(); ++i) {
+        if (i) ImGui::SameLine();
+        const SlotButton& button = buttons[i];
+        if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
+                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
+                        true, "photo:" + button.what + ":" + key)) {
+          out->push_back({button.kind, key});
+        }
+      }
+      if (!done) {
+        Paragraph(view.Tr(buttons.empty() ? "photo.unavailable" : "photo.optional"), Ctx().body, colors::kMuted);
+      }
       auto err = s.errors.find(key);
       if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
       break;
@@ -344,8 +378,17 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
     } else {
       for (const FieldSpec& field : step.fields) {
         if (!IsFieldVisible(*service, field, s.draft)) continue;
-        Paragraph(view.Text(field.label) + "：" + shown(field, view.ValueOf(FieldKey(field.id))), Ctx().body,
-                  colors::kText);
+        const std::string key = FieldKey(field.id);
+        const auto thumb = s.photos.thumbs.find(key);
+        if (field.type == FieldType::kPhoto && thumb != s.photos.thumbs.end() && !view.ValueOf(key).empty()) {
+          // The photo itself, small, so the resident sees which document went where.
+          Paragraph(view.Text(field.label) + "：", Ctx().body, colors::kText);
+          const float h = 35.0f * m.px_per_mm * (view.elder ? 1.3f : 1.0f);
+          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key,
+                         view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
+          continue;
+        }
+        Paragraph(view.Text(field.label) + "：" + shown(field, view.ValueOf(key)), Ctx().body, colors::kText);
       }
     }
   }
