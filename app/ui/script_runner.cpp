@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -34,6 +35,42 @@ int64_t Percentile(std::vector<int64_t> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
+// "{today}", "{today+N}", "{today-N}" become the kiosk's local date N days away
+// (YYYY-MM-DD), so scripts can fill date fields whose range is relative to today
+// ("哪天发生的": today-365..today) and still pass next year.
+Result<std::string> ExpandDates(std::string arg, int line_no) {
+  for (size_t open = arg.find("{today"); open != std::string::npos; open = arg.find("{today", open)) {
+    const size_t close = arg.find('}', open);
+    if (close == std::string::npos) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "line " + std::to_string(line_no) + ": \"{today\" without \"}\"");
+    }
+    const std::string offset = arg.substr(open + 6, close - open - 6);
+    int days = 0;
+    if (!offset.empty()) {
+      const bool sign_ok = offset[0] == '+' || offset[0] == '-';
+      const bool digits_ok = offset.size() > 1 && offset.size() <= 5 &&
+                             std::all_of(offset.begin() + 1, offset.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!sign_ok || !digits_ok) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "line " + std::to_string(line_no) + ": write {today}, {today+N} or {today-N}");
+      }
+      days = std::stoi(offset);
+    }
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    local.tm_mday += days;
+    local.tm_hour = 12;  // mktime normalises the day; noon keeps DST shifts off the date
+    std::mktime(&local);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
+    arg.replace(open, close - open + 1, buf);
+    open += std::char_traits<char>::length(buf);
+  }
+  return arg;
+}
+
 }  // namespace
 
 Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
@@ -48,6 +85,11 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     size_t space = line.find(' ');
     std::string cmd = line.substr(0, space);
     std::string arg = space == std::string::npos ? "" : Unquote(Trim(line.substr(space + 1)));
+    if (cmd == "type" || cmd == "expect" || cmd == "expect_not" || cmd == "expect_in_view") {
+      Result<std::string> expanded = ExpandDates(arg, line_no);
+      if (!expanded.ok()) return expanded.error();
+      arg = *expanded;
+    }
     ScriptStep step;
     step.line = line_no;
     step.arg = arg;

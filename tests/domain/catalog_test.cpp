@@ -542,6 +542,32 @@ TEST_F(ShippedCatalog, DescribesEveryServiceInBothLanguages) {
   }
 }
 
+TEST_F(ShippedCatalog, RequiresThePledgeAndTheFinanceCheckAuthorisationSignatures) {
+  // Every service with a signing step needs the 承诺书; the means-tested ones, whose
+  // household finances the office checks, also need the 核对授权书. Cards, bookings and
+  // need registrations have no signing step.
+  const std::vector<std::string> means_tested = {"dibao", "dibao_edge", "tekun", "linshi",
+                                                 "yiliao", "jizhong_zhaohu"};
+  for (const ServiceSpec& service : catalog.services) {
+    const bool unsigned_service = service.code == "youdai" || service.code == "fuwu_xuqiu" ||
+                                  service.code == "hunyin_yuyue";
+    const FieldSpec* pledge = service.FindField("pledge_signature");
+    if (unsigned_service) {
+      EXPECT_EQ(pledge, nullptr) << service.code;
+      continue;
+    }
+    ASSERT_NE(pledge, nullptr) << service.code;
+    EXPECT_TRUE(pledge->required) << service.code;
+    const FieldSpec* check = service.FindField("check_signature");
+    if (std::find(means_tested.begin(), means_tested.end(), service.code) != means_tested.end()) {
+      ASSERT_NE(check, nullptr) << service.code;
+      EXPECT_TRUE(check->required) << service.code;
+    } else {
+      EXPECT_EQ(check, nullptr) << service.code;
+    }
+  }
+}
+
 TEST_F(ShippedCatalog, ListsMaterialsForEveryService) {
   for (const ServiceSpec& service : catalog.services) {
     EXPECT_FALSE(service.materials.empty()) << service.code;

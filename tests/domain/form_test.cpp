@@ -659,7 +659,8 @@ ApplicationDraft GaolingDraft(const std::string& id_number) {
   draft.values = {{"name", "李桂兰"}, {"id_number", id_number}, {"phone", "13812345678"},
                   {"hukou", "local"}, {"filled_by", "self"}, {"town", "沙溪镇"},
                   {"community", "沙溪社区"}, {"address", "沙溪路1号"}, {"bank_name", "农业银行"},
-                  {"account_number", "6228480012345678901"}};
+                  {"account_number", "6228480012345678901"},
+                  {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"}};
   return draft;
 }
 
@@ -700,7 +701,8 @@ ApplicationDraft ErtongDraft(const std::string& relation, const std::string& app
                   {"community", "大有村"}, {"address", "大有村3巷2号"},
                   {"child_id_number", child_id}, {"situation", "orphan"}, {"living", "family"},
                   {"in_school", "yes"}, {"bank_name", "农业银行"},
-                  {"account_number", "6228480012345678901"}};
+                  {"account_number", "6228480012345678901"},
+                  {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"}};
   if (relation != "self") draft.values["child_name"] = "陈乐";
   return draft;
 }
