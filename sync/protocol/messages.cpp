@@ -3,8 +3,11 @@
 // nlohmann and come out of ParseMessage as kInvalidArgument.
 #include "sync/protocol/messages.h"
 
+#include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <utility>
+#include <vector>
 
 #include "domain/utf8.h"
 
@@ -218,6 +221,35 @@ Status RoundTripAt(const json& received, const json& understood, const std::stri
 }
 
 }  // namespace
+
+Status CheckNumbers(const json& value, bool allow_fractions) {
+  // (value, path) pairs still to look at; paths only for what is refused.
+  std::vector<std::pair<const json*, std::string>> pending{{&value, ""}};
+  while (!pending.empty()) {
+    auto [node, path] = std::move(pending.back());
+    pending.pop_back();
+    if (node->is_object()) {
+      for (const auto& [key, child] : node->items()) {
+        pending.emplace_back(&child, path.empty() ? key : path + "." + key);
+      }
+    } else if (node->is_array()) {
+      for (size_t i = 0; i < node->size(); ++i) {
+        pending.emplace_back(&(*node)[i], path + "[" + std::to_string(i) + "]");
+      }
+    } else if (node->is_number_float()) {
+      const double number = node->get<double>();
+      // 2^63: the first double no int64 holds.
+      const bool fits = std::isfinite(number) && std::fabs(number) < 9223372036854775808.0;
+      if (!allow_fractions || !fits) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         (path.empty() ? std::string("message") : path) +
+                             (fits ? ": expected an integer, got a fraction"
+                                   : ": number out of range"));
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 std::string MalformedText(const char* what) {
   std::string text = std::string("malformed message: ") + what;

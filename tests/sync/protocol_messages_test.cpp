@@ -103,8 +103,7 @@ TEST(StrictRequests, RefuseUnknownFieldsAtAnyLevelNamingThePath) {
 TEST(StrictRequests, RefuseValuesThatDoNotSurviveTheRoundTrip) {
   nlohmann::json j = nlohmann::json::parse(GoodPush());
   j["items"][0]["attachments"][0]["size"] = 1.5;
-  EXPECT_EQ(Refusal(j.dump()), "items[0].attachments[0].size: expected an integer, got a number "
-                               "out of range or not whole");
+  EXPECT_EQ(Refusal(j.dump()), "items[0].attachments[0].size: expected an integer, got a fraction");
   // 2^64 - 1 would wrap to -1 in an int64.
   std::string huge = GoodPush();
   huge.replace(huge.find("\"size\":5"), 8, "\"size\":18446744073709551615");
@@ -134,6 +133,26 @@ TEST(StrictRequests, RefuseNonObjectsTruncationAndInvalidUtf8WithAValidUtf8Reaso
   EXPECT_NE(reason.find("malformed message"), std::string::npos) << reason;
   // The reason goes back in a JSON reply: it must serialise.
   EXPECT_NO_THROW((void)SerializeMessage(ErrorBody{"bad_request", reason}));
+}
+
+// Regression (fuzz_request): a float beyond int64 in an integer field was cast by
+// nlohmann, undefined behaviour that UBSan stops on. Requests and replies alike.
+TEST(StrictRequests, RefuseNumbersNoFieldCanHoldBeforeConverting) {
+  auto heartbeat = ParseRequest<Heartbeat>(R"({"queue_depth":1e300})");
+  ASSERT_FALSE(heartbeat.ok());
+  EXPECT_EQ(heartbeat.error().message, "queue_depth: number out of range");
+  EXPECT_FALSE(ParseRequest<Heartbeat>(R"({"parked":-9.3e18})").ok());
+  EXPECT_EQ(ParseRequest<Heartbeat>(R"({"parked":2.0})").error().message,
+            "parked: expected an integer, got a fraction");
+  // A hostile or broken server's reply, parsed by the kiosk.
+  auto reply = ParseMessage<EnrollResponse>(
+      R"({"device_id":1e300,"hall":"h","sealing_public_key":"k"})");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().message, "device_id: number out of range");
+  auto page = ParseMessage<StatusPage>(R"({"changes":[],"cursor":-1e19})");
+  EXPECT_FALSE(page.ok());
+  // Fractions in range stay allowed in replies (catalogs may carry them).
+  EXPECT_TRUE(ParseMessage<CatalogUpdate>(R"({"version":"1","catalog":{"x":0.5}})").ok());
 }
 
 TEST(Statuses, FindByChineseNameOrAsciiCode) {
