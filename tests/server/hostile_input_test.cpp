@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "domain/form.h"
+#include "server/payload_validator.h"
 #include "server/server_test_support.h"
 #include "sync/protocol/signing.h"
 
@@ -69,7 +71,7 @@ class HostileInput : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(PgCluster::Get().ok()) << "no PostgreSQL";
-    server = std::make_unique<TestServer>(db.url());
+    server = std::make_unique<TestServer>(db.url(), 0, Options());
     ASSERT_TRUE(server->ok());
     auto code = server::IssueEnrollCode(server->core().pool(), "东门社区", 1);
     ASSERT_TRUE(code.ok());
@@ -80,6 +82,8 @@ class HostileInput : public ::testing::Test {
     ASSERT_TRUE(r.ok() && r->status == 200);
     device_id = protocol::ParseMessage<protocol::EnrollResponse>(r->body)->device_id;
   }
+
+  virtual server::ServerOptions Options() { return {}; }
 
   // Signed as the enrolled kiosk, so the body reaches the endpoint's parser.
   sync::HttpResponse SendSigned(const std::string& method, const std::string& target,
@@ -281,6 +285,84 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
                          /*close_write=*/true);
   EXPECT_EQ(cut.status, 0) << cut.raw;
   ExpectStillServing();
+}
+
+
+// The domain's rules run again after unsealing (yimen-server --catalog): a sealed
+// payload from a tampered kiosk is judged by the same code the kiosk's form used.
+class Revalidation : public HostileInput {
+ protected:
+  server::ServerOptions Options() override {
+    auto catalog = LoadCatalog(YIMEN_TEST_CATALOG_DIR);
+    EXPECT_TRUE(catalog.ok()) << catalog.error().message;
+    server::ServerOptions options;
+    if (catalog.ok()) {
+      options.validator =
+          server::MakeCatalogValidator(std::make_shared<const Catalog>(std::move(*catalog)));
+    }
+    return options;
+  }
+
+  // tests/domain/form_test.cpp's complete 低保 application.
+  static ApplicationDraft Dibao() {
+    ApplicationDraft draft;
+    draft.service_code = "dibao";
+    draft.values = {{"name", "张秀英"}, {"id_number", "442000195803110024"},
+                    {"phone", "13812345678"}, {"hukou", "local"}, {"town", "石岐街道"},
+                    {"community", "民生社区"}, {"address", "民生路12号3栋502房"},
+                    {"applicant_income", "800"}, {"savings", "3000.50"}, {"vehicle", "no"},
+                    {"extra_house", "no"}, {"reason", "丈夫重病不能上班，家里只靠我打零工。"},
+                    {"bank_name", "农村商业银行"}, {"account_number", "6217000012345678901"},
+                    {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"},
+                    {"check_signature", "sig:fedcba9876543210fedcba9876543210"}};
+    draft.groups["members"] = {{{"name", "王建国"}, {"id_number", "442000195505050019"},
+                                {"relationship", "spouse"}, {"work_status", "unable"},
+                                {"monthly_income", "0"}, {"disability", "yes"},
+                                {"disability_grade", "g1"}, {"serious_illness", "yes"}}};
+    return draft;
+  }
+
+  protocol::PushItem Sealed(const ApplicationDraft& draft, const std::string& uuid,
+                            const std::string& number) {
+    protocol::PushItem item;
+    item.uuid = uuid;
+    item.app_number = number;
+    item.service_code = "dibao";
+    item.payload_format = protocol::kPayloadSealedV1;
+    auto sealed = protocol::Seal(DraftToJson(draft).dump(),
+                                 server->core().sealing_keys().public_key);
+    EXPECT_TRUE(sealed.ok());
+    item.payload = protocol::Base64Encode(sealed.ok() ? *sealed : "");
+    item.submitted_at = "2026-11-23T02:30:00Z";
+    return item;
+  }
+};
+
+TEST_F(Revalidation, OnlyPayloadsThatPassTheDomainRulesAreStored) {
+  ApplicationDraft bad_id = Dibao();
+  bad_id.values["id_number"] = "442000195803110025";  // wrong check digit
+  ApplicationDraft other_service = Dibao();
+  other_service.service_code = "linshi";
+  const protocol::PushRequest push{{
+      Sealed(Dibao(), "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e51", "K7Q2-261123-0001-A"),
+      Sealed(bad_id, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e52", "K7Q2-261123-0002-A"),
+      Sealed(other_service, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e53", "K7Q2-261123-0003-A"),
+  }};
+  sync::HttpResponse r = SendSigned("POST", protocol::kPathPush, protocol::SerializeMessage(push));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto results = protocol::ParseMessage<protocol::PushResponse>(r.body);
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->results.size(), 3u);
+  EXPECT_EQ(results->results[0].outcome, protocol::PushOutcome::kCreated)
+      << results->results[0].reason;
+  EXPECT_EQ(results->results[1].outcome, protocol::PushOutcome::kRejected);
+  EXPECT_NE(results->results[1].reason.find("id_number: validation.id"), std::string::npos)
+      << results->results[1].reason;
+  EXPECT_EQ(results->results[2].outcome, protocol::PushOutcome::kRejected);
+  EXPECT_NE(results->results[2].reason.find("payload is for service \"linshi\""),
+            std::string::npos)
+      << results->results[2].reason;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 1);
 }
 
 }  // namespace
