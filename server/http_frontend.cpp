@@ -21,7 +21,18 @@ struct HttpFrontend::Impl {
 };
 
 bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // A dotted 127.x.y.z only: "127.0.0.1.example.org" is a name that may resolve anywhere.
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (const char ch : host) {
+    if (ch == '.') {
+      ++dots;
+    } else if (ch < '0' || ch > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
 }
 
 namespace {

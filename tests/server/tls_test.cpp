@@ -218,6 +218,13 @@ TEST_F(Tls, ServerRefusesPlainHttpOffLoopbackAndABadKeyPair) {
   EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidArgument);
   EXPECT_NE(refused.error().message.find("loopback only"), std::string::npos);
 
+  for (const char* host : {"127.0.0.1.nip.io", "127.0.0.1:80", "10.0.0.1", "::", "intake"}) {
+    EXPECT_FALSE(server::IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) {
+    EXPECT_TRUE(server::IsLoopbackHost(host)) << host;
+  }
+
   server::ListenOptions mismatched = plain;
   mismatched.tls_cert = TestPki().server_pem;
   mismatched.tls_key = TestPki().rogue_key;  // not this certificate's key
