@@ -170,7 +170,7 @@ std::string MalformedText(const char* what);
 
 // Refuses numbers no message field can hold before any is converted: nlohmann turns a
 // float into an int64 field by a cast, undefined behaviour beyond int64's range (found
-// by fuzz_request: {"queue_depth":1e300}). With allow_fractions false (requests to the
+// while writing fuzz_request and reproduced with it: {"queue_depth":1e300}). With allow_fractions false (requests to the
 // server, which carry none) every non-integer is refused, naming its path. Iterative,
 // so any depth is safe. Pure.
 Status CheckNumbers(const nlohmann::json& value, bool allow_fractions);

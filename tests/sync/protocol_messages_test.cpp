@@ -135,7 +135,7 @@ TEST(StrictRequests, RefuseNonObjectsTruncationAndInvalidUtf8WithAValidUtf8Reaso
   EXPECT_NO_THROW((void)SerializeMessage(ErrorBody{"bad_request", reason}));
 }
 
-// Regression (fuzz_request): a float beyond int64 in an integer field was cast by
+// Regression (reproduced with fuzz_request): a float beyond int64 in an integer field was cast by
 // nlohmann, undefined behaviour that UBSan stops on. Requests and replies alike.
 TEST(StrictRequests, RefuseNumbersNoFieldCanHoldBeforeConverting) {
   auto heartbeat = ParseRequest<Heartbeat>(R"({"queue_depth":1e300})");
