@@ -169,10 +169,10 @@ void from_json(const nlohmann::json& j, ErrorBody& v);
 std::string MalformedText(const char* what);
 
 // Refuses numbers no message field can hold before any is converted: nlohmann turns a
-// float into an int64 field by a cast, undefined behaviour beyond int64's range (found
-// while writing fuzz_request and reproduced with it: {"queue_depth":1e300}). With allow_fractions false (requests to the
-// server, which carry none) every non-integer is refused, naming its path. Iterative,
-// so any depth is safe. Pure.
+// float into an int64 field by a cast, undefined behaviour beyond int64's range (seen
+// while writing fuzz_request, reproduced with it: {"queue_depth":1e300}). With
+// allow_fractions false (requests to the server, which carry none) every non-integer
+// is refused, naming its path. Iterative, so any depth is safe. Pure.
 Status CheckNumbers(const nlohmann::json& value, bool allow_fractions);
 
 // Parses a message body. kInvalidArgument naming the problem on malformed JSON or a
