@@ -37,6 +37,7 @@
 #include "platform/window.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
+#include "sync/client/tls_settings.h"
 #include "ui/kiosk_app.h"
 #include "ui/script_runner.h"
 #include "ui/strings.h"
@@ -78,6 +79,10 @@ struct Flags {
   std::string import_dir;     // --import-dir DIR: PNG/JPEG files offered under 导入
   int photo_max_side = 1600;  // --photo-max-side N: longer side of a stored photo, px
   int photo_max_kb = 1536;    // --photo-max-kb N: a stored photo's JPEG may not be larger
+  // How to trust the server (docs/operations.md "TLS"). Given with --enroll they are
+  // stored; given later they replace the stored ones for that run.
+  std::string ca_file;                   // --ca-file PEM
+  std::vector<std::string> server_pins;  // --server-pin sha256//BASE64, repeatable
 };
 
 void PrintUsage() {
@@ -92,6 +97,7 @@ void PrintUsage() {
                "                   [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
+               "                   [--ca-file PEM] [--server-pin sha256//BASE64]...\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
 }
 
@@ -130,6 +136,8 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--photo-max-side") { auto v = value("--photo-max-side"); if (!v) return false; flags->photo_max_side = std::clamp(std::stoi(v), 320, 4000); }
     else if (arg == "--photo-max-kb") { auto v = value("--photo-max-kb"); if (!v) return false; flags->photo_max_kb = std::clamp(std::stoi(v), 64, 16384); }
     else if (arg == "--sync-once") flags->sync_once = true;
+    else if (arg == "--ca-file") { auto v = value("--ca-file"); if (!v) return false; flags->ca_file = v; }
+    else if (arg == "--server-pin") { auto v = value("--server-pin"); if (!v) return false; flags->server_pins.push_back(v); }
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
       auto code = value("--enroll"); if (!code) return false;
@@ -198,6 +206,20 @@ int AddStaff(const Flags& flags) {
   return 0;
 }
 
+// The TLS trust for this run: the stored settings, with --ca-file / --server-pin
+// replacing their part. kInvalidArgument for a malformed pin.
+yimen::Result<yimen::sync::CurlOptions> TlsOptions(const Flags& flags, yimen::Store& store) {
+  auto settings = yimen::sync::LoadTlsSettings(store);
+  if (!settings.ok()) return settings.error();
+  if (!flags.ca_file.empty()) settings->ca_file = flags.ca_file;
+  if (!flags.server_pins.empty()) settings->pins = flags.server_pins;
+  yimen::sync::CurlOptions options;
+  if (auto applied = yimen::sync::ApplyTlsSettings(*settings, &options); !applied.ok()) {
+    return applied.error();
+  }
+  return options;
+}
+
 // --enroll: registers this kiosk with the central server. No window. Exit 0 when
 // enrolled, 1 when refused (wrong, used or expired code), 75 (EX_TEMPFAIL) when the
 // server could not be reached.
@@ -207,9 +229,27 @@ int EnrollCommand(const Flags& flags) {
   std::vector<std::string> urls;
   std::stringstream list(flags.enroll_url);
   for (std::string url; std::getline(list, url, ',');) {
-    if (!url.empty()) urls.push_back(url);
+    if (url.empty()) continue;
+    if (auto allowed = yimen::sync::CheckTransportUrl(url); !allowed.ok()) {
+      Fail(allowed.error().message);
+      return 2;
+    }
+    urls.push_back(url);
   }
-  auto enrolled = yimen::sync::EnrollKiosk(**store, urls, flags.enroll_code);
+  // The trust given now is what every later start uses (stored before the attempt, so
+  // a retried enrollment needs no flags either).
+  yimen::sync::TlsSettings tls;
+  if (auto stored = yimen::sync::LoadTlsSettings(**store); stored.ok()) tls = *stored;
+  if (!flags.ca_file.empty()) tls.ca_file = flags.ca_file;
+  if (!flags.server_pins.empty()) tls.pins = flags.server_pins;
+  if (auto saved = yimen::sync::SaveTlsSettings(**store, tls); !saved.ok()) {
+    Fail(saved.error().message);
+    return 2;
+  }
+  auto curl = TlsOptions(flags, **store);
+  if (!curl.ok()) return Fail(curl.error().message);
+  yimen::sync::CurlTransport transport(*curl);
+  auto enrolled = yimen::sync::EnrollKiosk(**store, urls, flags.enroll_code, &transport);
   if (!enrolled.ok()) {
     Fail(std::string("enrollment failed (") + yimen::ErrorKindName(enrolled.error().kind) + "): " +
          enrolled.error().message);
@@ -224,7 +264,15 @@ int EnrollCommand(const Flags& flags) {
 // --sync-once: one full cycle (push, status pull, catalog, heartbeat). No window.
 // Exit 0 only when the cycle had no error and nothing is left to send.
 int SyncOnceCommand(const Flags& flags) {
-  auto report = yimen::sync::RunSyncOnce(flags.data_dir);
+  yimen::sync::SyncOptions options;
+  {
+    auto store = yimen::Store::Open(flags.data_dir);
+    if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+    auto curl = TlsOptions(flags, **store);
+    if (!curl.ok()) return Fail(curl.error().message);
+    options.curl = *curl;
+  }
+  auto report = yimen::sync::RunSyncOnce(flags.data_dir, options);
   if (!report.ok()) return Fail("sync: " + report.error().message);
   const yimen::sync::CycleReport& r = *report;
   std::printf("sync: created %lld, duplicates %lld, parked %lld, status changes %lld; "
@@ -320,7 +368,11 @@ int main(int argc, char** argv) {
   // after a submit and reads its snapshot. Started only on an enrolled kiosk.
   std::unique_ptr<yimen::sync::SyncEngine> sync_engine;
   if (auto credentials = yimen::sync::LoadCredentials(**store); credentials.ok() && credentials->has_value()) {
-    sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, yimen::sync::SyncOptions{});
+    yimen::sync::SyncOptions sync_options;
+    auto curl = TlsOptions(flags, **store);
+    if (!curl.ok()) return Fail(curl.error().message);
+    sync_options.curl = *curl;
+    sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, sync_options);
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }
   // The document camera: --camera PATH, else the first /dev/video* that captures. It is

@@ -18,7 +18,8 @@ packages=(
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  xvfb xauth procps curl
+  xvfb xauth procps curl openssl
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds and runs every test. Two builds:
+# Installs what is missing, builds and runs every test. Three builds:
 #   build/ci    Release with -Werror: the kiosk, the server, UI scripts, integration tests
 #   build/asan  ASan + UBSan: every unit test
+#   build/fuzz  clang + libFuzzer: each harness for a short run (label "fuzz")
 # Exits non-zero on any failure; ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,11 @@ echo "== build: asan+ubsan (unit tests)"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DYIMEN_SANITIZE=ON \
   -DYIMEN_BUILD_KIOSK=OFF -DYIMEN_BUILD_BENCH=OFF -DYIMEN_WERROR=ON >/dev/null
 cmake --build build/asan -j"$jobs"
+
+# A project of its own (tests/fuzz/CMakeLists.txt): domain + protocol sources only.
+echo "== build: libFuzzer harnesses (clang)"
+cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+cmake --build build/fuzz -j"$jobs"
 
 passed=0
 failed=0
@@ -52,6 +58,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   run_ctest build/asan -L unit
 echo "== every test, release build (also the UI unit tests the asan build leaves out)"
 run_ctest build/ci
+
+echo "== fuzz harnesses, short runs (scripts/fuzz.sh for the long one)"
+run_ctest build/fuzz -L fuzz
 
 echo "test.sh: ${passed} passed, ${failed} failed"
 [[ $failed -eq 0 && $passed -gt 0 ]]

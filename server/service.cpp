@@ -54,7 +54,9 @@ bool IsSha256Hex(const std::string& text) {
 ApiReply JsonReply(int status, const json& body) {
   ApiReply reply;
   reply.status = status;
-  reply.body = body.dump();
+  // A reason may quote what the peer sent (a path, an id): never let its bytes make
+  // the reply itself fail to serialise.
+  reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return reply;
 }
 
@@ -356,7 +358,7 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
     return reply;
   }
 
-  auto parsed = protocol::ParseMessage<protocol::EnrollRequest>(request.body);
+  auto parsed = protocol::ParseRequest<protocol::EnrollRequest>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   auto key = protocol::Base64Decode(parsed->public_key);
   if (!key.ok() || key->size() != 32) {
@@ -442,7 +444,7 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
 }
 
 ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& request) {
-  auto parsed = protocol::ParseMessage<protocol::PushRequest>(request.body);
+  auto parsed = protocol::ParseRequest<protocol::PushRequest>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   std::vector<protocol::PushItem>& items = parsed->items;
   if (items.size() > protocol::kMaxPushBatch) {
@@ -636,7 +638,7 @@ ApiReply ServerCore::PullStatus(const DeviceIdentity& device, const std::string&
 }
 
 ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& request) {
-  auto parsed = protocol::ParseMessage<protocol::Heartbeat>(request.body);
+  auto parsed = protocol::ParseRequest<protocol::Heartbeat>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   const protocol::Heartbeat& h = *parsed;
   Status status = m_pool.Run([&](pqxx::connection& c) {

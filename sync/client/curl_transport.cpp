@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <string_view>
 
 namespace yimen::sync {
 namespace {
@@ -33,7 +34,82 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+bool IsLoopbackUrlHost(const std::string& host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  // 127.0.0.0/8 in dotted form: four numbers, the first 127.
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (const char ch : host) {
+    if (ch == '.') {
+      ++dots;
+    } else if (!std::isdigit(static_cast<unsigned char>(ch))) {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+// What a TLS refusal means for whoever reads the kiosk's log or the staff screen.
+const char* ExplainCurlCode(CURLcode code) {
+  switch (code) {
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return "the server's public key matches none of the pinned keys (--server-pin); "
+             "refusing to talk to it";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "the server's TLS certificate is not trusted or not for this host "
+             "(check --ca-file and the URL's host name)";
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the CA file (--ca-file) cannot be read";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "the TLS handshake failed";
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
+
+Result<std::string> JoinPins(const std::vector<std::string>& pins) {
+  std::string joined;
+  for (const std::string& pin : pins) {
+    constexpr std::string_view kPrefix = "sha256//";
+    const std::string digest = pin.rfind(kPrefix, 0) == 0 ? pin.substr(kPrefix.size()) : "";
+    const bool base64 =
+        digest.size() == 44 && digest.back() == '=' &&
+        std::all_of(digest.begin(), digest.end() - 1, [](unsigned char c) {
+          return std::isalnum(c) || c == '+' || c == '/';
+        });
+    if (!base64) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "a pin is \"sha256//\" and 44 characters of base64 (docs/operations.md), "
+                       "not \"" + pin + "\"");
+    }
+    if (!joined.empty()) joined += ';';
+    joined += pin;
+  }
+  return joined;
+}
+
+Status CheckTransportUrl(const std::string& url) {
+  if (url.rfind("https://", 0) == 0) return Status::Ok();
+  if (url.rfind("http://", 0) != 0) {
+    return MakeError(ErrorKind::kInvalidArgument, "not an http(s) URL: " + url);
+  }
+  const std::string rest = url.substr(7);
+  std::string host = rest.substr(0, rest.find_first_of("/?#"));
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  if (host.empty() || host[0] != '[') {
+    host = host.substr(0, host.find(':'));
+  } else {
+    host = host.substr(0, host.find(']') + 1);
+  }
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (IsLoopbackUrlHost(host)) return Status::Ok();
+  return MakeError(ErrorKind::kInvalidArgument,
+                   "refusing plain http:// to " + host +
+                       ": only loopback may be reached without TLS; use https://");
+}
 
 CurlTransport::CurlTransport(const CurlOptions& options) : m_options(options) {
   static std::once_flag once;
@@ -49,6 +125,9 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(m_handle);
   if (curl == nullptr) return MakeError(ErrorKind::kInternal, "curl_easy_init failed");
   curl_easy_reset(curl);
+  if (Status allowed = CheckTransportUrl(request.url); !allowed.ok()) {
+    return MakeError(ErrorKind::kUnavailable, allowed.error().message);
+  }
 
   HttpResponse response;
   curl_slist* headers = nullptr;
@@ -65,6 +144,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, m_options.total_timeout_ms);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, m_options.low_speed_limit_bytes);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_options.low_speed_time_s);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!m_options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.ca_file.c_str());
@@ -88,9 +168,11 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (code != CURLE_OK) {
-    return MakeError(ErrorKind::kUnavailable, "curl error " + std::to_string(code) + ": " +
-                                                  curl_easy_strerror(code) + " (" +
-                                                  request.method + " " + request.url + ")");
+    const char* meaning = ExplainCurlCode(code);
+    return MakeError(ErrorKind::kUnavailable,
+                     (meaning != nullptr ? std::string(meaning) + "; " : std::string()) +
+                         "curl error " + std::to_string(code) + ": " + curl_easy_strerror(code) +
+                         " (" + request.method + " " + request.url + ")");
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -3,7 +3,13 @@
 // nlohmann and come out of ParseMessage as kInvalidArgument.
 #include "sync/protocol/messages.h"
 
+#include <cmath>
+#include <cstdint>
 #include <ctime>
+#include <utility>
+#include <vector>
+
+#include "domain/utf8.h"
 
 namespace yimen::protocol {
 
@@ -163,6 +169,137 @@ void to_json(json& j, const ErrorBody& v) { j = json{{"error", v.error}, {"messa
 void from_json(const json& j, ErrorBody& v) {
   v.error = j.value("error", "");
   v.message = j.value("message", "");
+}
+
+namespace {
+
+Status RoundTripAt(const json& received, const json& understood, const std::string& path) {
+  const std::string where = path.empty() ? "message" : path;
+  if (received.is_object()) {
+    if (!understood.is_object()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       where + ": expected " + understood.type_name() + ", got an object");
+    }
+    for (const auto& [key, value] : received.items()) {
+      const std::string field = path.empty() ? key : path + "." + key;
+      auto known = understood.find(key);
+      if (known == understood.end()) {
+        return MakeError(ErrorKind::kInvalidArgument, field + ": unknown field");
+      }
+      if (Status s = RoundTripAt(value, *known, field); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  if (received.is_array()) {
+    if (!understood.is_array() || understood.size() != received.size()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       where + ": expected " + understood.type_name() + ", got an array");
+    }
+    for (size_t i = 0; i < received.size(); ++i) {
+      if (Status s = RoundTripAt(received[i], understood[i], path + "[" + std::to_string(i) + "]");
+          !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+  // nlohmann compares 5.0 equal to 5, and 2^64-1 equal to -1 (it casts): an integer
+  // field must have come as an integer that fits.
+  const bool integer_expected = understood.is_number_integer();
+  const bool too_big = received.is_number_unsigned() &&
+                       received.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+  if ((integer_expected && (!received.is_number_integer() || too_big)) ||
+      received != understood) {
+    std::string got = received.type_name();
+    if (integer_expected && received.is_number()) got = "a number out of range or not whole";
+    return MakeError(ErrorKind::kInvalidArgument,
+                     where + ": expected " +
+                         (integer_expected ? std::string("an integer") : understood.type_name()) +
+                         ", got " + got);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckNumbers(const json& value, bool allow_fractions) {
+  // (value, path) pairs still to look at; paths only for what is refused.
+  std::vector<std::pair<const json*, std::string>> pending{{&value, ""}};
+  while (!pending.empty()) {
+    auto [node, path] = std::move(pending.back());
+    pending.pop_back();
+    if (node->is_object()) {
+      for (const auto& [key, child] : node->items()) {
+        pending.emplace_back(&child, path.empty() ? key : path + "." + key);
+      }
+    } else if (node->is_array()) {
+      for (size_t i = 0; i < node->size(); ++i) {
+        pending.emplace_back(&(*node)[i], path + "[" + std::to_string(i) + "]");
+      }
+    } else if (node->is_number_float()) {
+      const double number = node->get<double>();
+      // 2^63: the first double no int64 holds.
+      const bool fits = std::isfinite(number) && std::fabs(number) < 9223372036854775808.0;
+      if (!allow_fractions || !fits) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         (path.empty() ? std::string("message") : path) +
+                             (fits ? ": expected an integer, got a fraction"
+                                   : ": number out of range"));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::string MalformedText(const char* what) {
+  std::string text = std::string("malformed message: ") + what;
+  if (!IsValidUtf8(text)) {
+    for (char& ch : text) {
+      if (static_cast<unsigned char>(ch) >= 0x80) ch = '?';
+    }
+  }
+  return text;
+}
+
+Result<json> ParseStrictJson(std::string_view body) {
+  // Depth first, by a scan that never recurses, so a "[[[[..." bomb costs one pass.
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char ch : body) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{' || ch == '[') {
+      if (++depth > kMaxRequestDepth) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "malformed message: nested deeper than " +
+                             std::to_string(kMaxRequestDepth) + " levels");
+      }
+    } else if (ch == '}' || ch == ']') {
+      --depth;
+    }
+  }
+  try {
+    json parsed = json::parse(body);
+    if (!parsed.is_object()) {
+      return MakeError(ErrorKind::kInvalidArgument, "malformed message: not a JSON object");
+    }
+    return parsed;
+  } catch (const json::exception& e) {
+    return MakeError(ErrorKind::kInvalidArgument, MalformedText(e.what()));
+  }
+}
+
+Status CheckRoundTrip(const json& received, const json& understood) {
+  return RoundTripAt(received, understood, "");
 }
 
 std::string IsoTimeUtc(int64_t unix_seconds) {

@@ -25,6 +25,17 @@ inline constexpr const char* kPathAttachments = "/v1/attachments";  // + "/{uuid
 inline constexpr size_t kMaxPushBatch = 500;
 inline constexpr size_t kMaxStatusPage = 1000;
 
+// Request body limits the server enforces before reading a body (413 "too_large"):
+// a full push batch of sealed payloads with signatures stays well under the push
+// limit; an attachment chunk is at most kMaxAttachmentChunkBytes (the client sends
+// 256 KiB); every other request is a small JSON object.
+inline constexpr size_t kMaxPushBodyBytes = 32 * 1024 * 1024;
+inline constexpr size_t kMaxAttachmentChunkBytes = 4 * 1024 * 1024;
+inline constexpr size_t kMaxSmallBodyBytes = 64 * 1024;
+// No request message nests deeper than 4 (push → items → item → attachments → ref);
+// anything deeper is refused before it is parsed.
+inline constexpr int kMaxRequestDepth = 8;
+
 // Payload formats an outbox item may carry. json-v1: the draft JSON as text (over TLS);
 // sealed-v1: base64 of a libsodium sealed box to the server's sealing key.
 inline constexpr const char* kPayloadJsonV1 = "json-v1";
@@ -153,14 +164,56 @@ void from_json(const nlohmann::json& j, CatalogUpdate& v);
 void to_json(nlohmann::json& j, const ErrorBody& v);
 void from_json(const nlohmann::json& j, ErrorBody& v);
 
+// "malformed message: " + nlohmann's explanation, made valid UTF-8 (nlohmann quotes
+// the bytes it choked on, which may be the invalid UTF-8 it refused). Pure.
+std::string MalformedText(const char* what);
+
+// Refuses numbers no message field can hold before any is converted: nlohmann turns a
+// float into an int64 field by a cast, undefined behaviour beyond int64's range (seen
+// while writing fuzz_request, reproduced with it: {"queue_depth":1e300}). With
+// allow_fractions false (requests to the server, which carry none) every non-integer
+// is refused, naming its path. Iterative, so any depth is safe. Pure.
+Status CheckNumbers(const nlohmann::json& value, bool allow_fractions);
+
 // Parses a message body. kInvalidArgument naming the problem on malformed JSON or a
 // field of the wrong type; never throws. Pure.
 template <class T>
 Result<T> ParseMessage(std::string_view body) {
   try {
-    return nlohmann::json::parse(body).get<T>();
+    nlohmann::json parsed = nlohmann::json::parse(body);
+    if (Status numbers = CheckNumbers(parsed, /*allow_fractions=*/true); !numbers.ok()) {
+      return numbers.error();
+    }
+    return parsed.get<T>();
   } catch (const nlohmann::json::exception& e) {
-    return MakeError(ErrorKind::kInvalidArgument, std::string("malformed message: ") + e.what());
+    return MakeError(ErrorKind::kInvalidArgument, MalformedText(e.what()));
+  }
+}
+
+// Strict parse for what a peer sends the server: on top of ParseMessage, refuses
+// nesting deeper than kMaxRequestDepth, any field this build does not know (at any
+// level), and any value that does not survive the round trip unchanged (a float where
+// an integer belongs, an integer beyond int64, null for a string). The message names
+// the offending field path, e.g. "items[3].size: expected an integer, got 1.5".
+// Never throws. Pure.
+Result<nlohmann::json> ParseStrictJson(std::string_view body);
+Status CheckRoundTrip(const nlohmann::json& received, const nlohmann::json& understood);
+
+template <class T>
+Result<T> ParseRequest(std::string_view body) {
+  auto received = ParseStrictJson(body);
+  if (!received.ok()) return received.error();
+  if (Status numbers = CheckNumbers(*received, /*allow_fractions=*/false); !numbers.ok()) {
+    return numbers.error();
+  }
+  try {
+    T message = received->get<T>();
+    if (Status same = CheckRoundTrip(*received, nlohmann::json(message)); !same.ok()) {
+      return same.error();
+    }
+    return message;
+  } catch (const nlohmann::json::exception& e) {
+    return MakeError(ErrorKind::kInvalidArgument, MalformedText(e.what()));
   }
 }
 

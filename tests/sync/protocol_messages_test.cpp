@@ -65,6 +65,96 @@ TEST(Messages, IsoTimeIsUtcWithSeconds) {
   EXPECT_EQ(IsoTimeUtc(1795430999), "2026-11-23T10:49:59Z");
 }
 
+// ---- the server's strict parse of what a peer sends (issue 6, hostile input) ----
+
+std::string GoodPush() {
+  PushItem item;
+  item.uuid = "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f";
+  item.app_number = "K7Q2-261123-0042-C";
+  item.service_code = "dibao";
+  item.payload_format = kPayloadJsonV1;
+  item.payload = R"({"a":1})";
+  item.attachments.push_back({"id_card", 5, std::string(64, 'a'), "image/jpeg"});
+  return SerializeMessage(PushRequest{{item}});
+}
+
+std::string Refusal(std::string_view body) {
+  auto parsed = ParseRequest<PushRequest>(body);
+  return parsed.ok() ? "(accepted)" : parsed.error().message;
+}
+
+TEST(StrictRequests, AcceptWhatTheKioskSends) {
+  auto parsed = ParseRequest<PushRequest>(GoodPush());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->items.at(0).attachments.at(0).size, 5);
+  // Optional fields may be left out.
+  EXPECT_TRUE(ParseRequest<Heartbeat>(R"({"queue_depth":3})").ok());
+}
+
+TEST(StrictRequests, RefuseUnknownFieldsAtAnyLevelNamingThePath) {
+  nlohmann::json j = nlohmann::json::parse(GoodPush());
+  j["items"][0]["attachments"][0]["owner"] = "x";
+  EXPECT_EQ(Refusal(j.dump()), "items[0].attachments[0].owner: unknown field");
+  nlohmann::json top = nlohmann::json::parse(GoodPush());
+  top["debug"] = true;
+  EXPECT_EQ(Refusal(top.dump()), "debug: unknown field");
+}
+
+TEST(StrictRequests, RefuseValuesThatDoNotSurviveTheRoundTrip) {
+  nlohmann::json j = nlohmann::json::parse(GoodPush());
+  j["items"][0]["attachments"][0]["size"] = 1.5;
+  EXPECT_EQ(Refusal(j.dump()), "items[0].attachments[0].size: expected an integer, got a fraction");
+  // 2^64 - 1 would wrap to -1 in an int64.
+  std::string huge = GoodPush();
+  huge.replace(huge.find("\"size\":5"), 8, "\"size\":18446744073709551615");
+  EXPECT_NE(Refusal(huge).find("items[0].attachments[0].size"), std::string::npos)
+      << Refusal(huge);
+  EXPECT_NE(Refusal(R"({"items":[{"uuid":null}]})"), "(accepted)");
+  EXPECT_NE(Refusal(R"({"items":"all"})"), "(accepted)");
+  EXPECT_NE(Refusal(R"({"items":[1,2]})"), "(accepted)");
+}
+
+TEST(StrictRequests, RefuseDeepNestingBeforeParsing) {
+  const std::string bomb = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(Refusal(bomb).find("nested deeper than"), std::string::npos);
+  // Brackets inside strings are text, not nesting.
+  nlohmann::json j = nlohmann::json::parse(GoodPush());
+  j["items"][0]["payload"] = std::string(50, '[') + "\"\\";
+  EXPECT_TRUE(ParseRequest<PushRequest>(j.dump()).ok()) << Refusal(j.dump());
+}
+
+TEST(StrictRequests, RefuseNonObjectsTruncationAndInvalidUtf8WithAValidUtf8Reason) {
+  EXPECT_NE(Refusal("[]").find("not a JSON object"), std::string::npos);
+  const std::string good = GoodPush();
+  EXPECT_NE(Refusal(good.substr(0, good.size() / 2)).find("malformed message"),
+            std::string::npos);
+  const std::string bad_utf8 = "{\"items\":[{\"uuid\":\"\xff\xfe\"}]}";
+  const std::string reason = Refusal(bad_utf8);
+  EXPECT_NE(reason.find("malformed message"), std::string::npos) << reason;
+  // The reason goes back in a JSON reply: it must serialise.
+  EXPECT_NO_THROW((void)SerializeMessage(ErrorBody{"bad_request", reason}));
+}
+
+// Regression (reproduced with fuzz_request): a float beyond int64 in an integer field was cast by
+// nlohmann, undefined behaviour that UBSan stops on. Requests and replies alike.
+TEST(StrictRequests, RefuseNumbersNoFieldCanHoldBeforeConverting) {
+  auto heartbeat = ParseRequest<Heartbeat>(R"({"queue_depth":1e300})");
+  ASSERT_FALSE(heartbeat.ok());
+  EXPECT_EQ(heartbeat.error().message, "queue_depth: number out of range");
+  EXPECT_FALSE(ParseRequest<Heartbeat>(R"({"parked":-9.3e18})").ok());
+  EXPECT_EQ(ParseRequest<Heartbeat>(R"({"parked":2.0})").error().message,
+            "parked: expected an integer, got a fraction");
+  // A hostile or broken server's reply, parsed by the kiosk.
+  auto reply = ParseMessage<EnrollResponse>(
+      R"({"device_id":1e300,"hall":"h","sealing_public_key":"k"})");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().message, "device_id: number out of range");
+  auto page = ParseMessage<StatusPage>(R"({"changes":[],"cursor":-1e19})");
+  EXPECT_FALSE(page.ok());
+  // Fractions in range stay allowed in replies (catalogs may carry them).
+  EXPECT_TRUE(ParseMessage<CatalogUpdate>(R"({"version":"1","catalog":{"x":0.5}})").ok());
+}
+
 TEST(Statuses, FindByChineseNameOrAsciiCode) {
   ASSERT_NE(FindStatus("需补正"), nullptr);
   EXPECT_STREQ(FindStatus("needs_materials")->name, "需补正");

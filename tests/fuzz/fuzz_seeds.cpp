@@ -1,0 +1,130 @@
+// Writes the seed corpora for fuzz_request and fuzz_payload from real messages: a
+// draft per service of the real catalog (every top-level field and one item of every
+// group filled), pushed as json-v1 and sealed-v1, and one of each other message.
+// Run by ctest before the harnesses (fixture fuzz.seeds) and by scripts/fuzz.sh.
+//   yimen_fuzz_seeds OUT_DIR   → OUT_DIR/request/*, OUT_DIR/payload/*
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "domain/form.h"
+#include "fuzz/fuzz_support.h"
+#include "sync/protocol/messages.h"
+#include "sync/protocol/signing.h"
+
+namespace {
+
+using namespace yimen;
+using namespace yimen::protocol;
+
+bool Write(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  return static_cast<bool>(out);
+}
+
+// A value of the right shape for each field type, so seeds reach the validators.
+std::string SampleValue(const FieldSpec& field) {
+  switch (field.type) {
+    case FieldType::kDate: return "1950-03-08";
+    case FieldType::kIdNumber: return "11010519491231002X";
+    case FieldType::kPhone: return "13800138000";
+    case FieldType::kAmount: return "1225.50";
+    case FieldType::kNumber: return "2";
+    case FieldType::kDigits: return "123456";
+    case FieldType::kYesNo: return "yes";
+    case FieldType::kSignature: return "sig:0123456789abcdef";
+    case FieldType::kPhoto: return "photo:0123456789abcdef";
+    case FieldType::kChoice:
+    case FieldType::kMultiChoice: return field.options.empty() ? "" : field.options[0].value;
+    default: return "张三";
+  }
+}
+
+ApplicationDraft SampleDraft(const Catalog& catalog, const ServiceSpec& service) {
+  ApplicationDraft draft;
+  draft.service_code = service.code;
+  draft.catalog_version = catalog.version;
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) draft.values[field.id] = SampleValue(field);
+    if (step.group) {
+      std::map<std::string, std::string> item;
+      for (const FieldSpec& field : step.group->fields) item[field.id] = SampleValue(field);
+      draft.groups[step.group->id].push_back(item);
+    }
+  }
+  return draft;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: yimen_fuzz_seeds OUT_DIR\n");
+    return 2;
+  }
+  if (!InitCrypto().ok()) return 1;
+  const std::string out = argv[1];
+  const std::string request_dir = out + "/request";
+  const std::string payload_dir = out + "/payload";
+  mkdir(out.c_str(), 0755);
+  mkdir(request_dir.c_str(), 0755);
+  mkdir(payload_dir.c_str(), 0755);
+
+  const Catalog& catalog = fuzz::RealCatalog();
+  const SealingKeyPair keys = GenerateSealingKeyPair();
+  bool ok = true;
+  // The first byte picks the message in fuzz_request.cpp.
+  auto request = [&](char kind, const std::string& name, const std::string& body) {
+    ok = Write(request_dir + "/" + name, std::string(1, kind) + body) && ok;
+  };
+  PushRequest push;
+  int n = 0;
+  for (const ServiceSpec& service : catalog.services) {
+    const std::string payload = DraftToJson(SampleDraft(catalog, service)).dump();
+    ok = Write(payload_dir + "/" + service.code + ".json", payload) && ok;
+    PushItem item;
+    item.uuid = "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e" + std::to_string(10 + n++ % 90);
+    item.app_number = "K7Q2-261123-00" + std::to_string(10 + n % 90) + "-C";
+    item.service_code = service.code;
+    item.catalog_version = catalog.version;
+    item.payload_format = kPayloadJsonV1;
+    item.payload = payload;
+    item.submitted_at = "2026-11-23T02:30:00Z";
+    request('\0', "push_" + service.code, SerializeMessage(PushRequest{{item}}));
+    auto sealed = Seal(payload, keys.public_key);
+    if (sealed.ok()) {
+      item.payload_format = kPayloadSealedV1;
+      item.payload = Base64Encode(*sealed);
+    }
+    item.attachments.push_back({"id_card_front", 183'000, std::string(64, 'a'), "image/jpeg"});
+    push.items.push_back(item);
+  }
+  request('\0', "push_all_sealed", SerializeMessage(push));
+  request('\1', "enroll", SerializeMessage(EnrollRequest{"ABCD-EFGH-JKLM",
+                                                         Base64Encode(std::string(32, 'k')),
+                                                         "0.1.0", "K7Q2"}));
+  request('\2', "heartbeat", SerializeMessage(Heartbeat{3, 1, 600, "0.1.0", 1 << 30, "", "2026.3"}));
+  request('\3', "push_response",
+          SerializeMessage(PushResponse{{{"0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
+                                          PushOutcome::kCreated, "R20261123-00000001",
+                                          "2026-11-23T02:30:01Z", ""}}}));
+  request('\4', "status_page",
+          SerializeMessage(StatusPage{{{7, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
+                                        "K7Q2-261123-0042-C", "accepted", "", "2026-11-23T03:00:00Z"}},
+                                      7, false}));
+  request('\5', "enroll_response",
+          SerializeMessage(EnrollResponse{42, "东门社区", "K7Q2", Base64Encode(keys.public_key), 1}));
+  request('\6', "attachment_state", SerializeMessage(AttachmentState{183'000, 65'536, false, ""}));
+  request('\7', "catalog_update", SerializeMessage(CatalogUpdate{"2026.3", nlohmann::json::object()}));
+  request('\10', "error_body", SerializeMessage(ErrorBody{"rejected", "原因"}));
+  request('\11', "base64", Base64Encode(keys.public_key));
+  if (!ok) {
+    std::fprintf(stderr, "yimen_fuzz_seeds: cannot write under %s\n", out.c_str());
+    return 1;
+  }
+  std::printf("seeds: %zu services\n", catalog.services.size());
+  return 0;
+}
