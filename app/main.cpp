@@ -6,6 +6,7 @@
 #include <imgui.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,6 +140,37 @@ std::string DefaultDataDir() {
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/yimen";
   return "/var/lib/yimen";
 }
+
+// Test-only (env YIMEN_TEST_RECEIPT_JOURNAL=FILE): one line per receipt, appended and
+// fsync'ed right after the receipt screen is first drawn, so the crash-loop test
+// (tests/faults/) knows which applications a resident saw acknowledged before a SIGKILL.
+// Only the application number goes in: no personal data.
+class ReceiptJournal {
+ public:
+  explicit ReceiptJournal(const char* path) {
+    if (path && *path) m_fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (path && *path && m_fd < 0) std::fprintf(stderr, "receipt journal: cannot open %s\n", path);
+  }
+  ~ReceiptJournal() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  ReceiptJournal(const ReceiptJournal&) = delete;
+  ReceiptJournal& operator=(const ReceiptJournal&) = delete;
+
+  // Records `app_number` once (the receipt screen is drawn many times).
+  void Shown(const std::string& app_number) {
+    if (m_fd < 0 || app_number == m_last) return;
+    m_last = app_number;
+    std::string line = app_number + "\n";
+    if (::write(m_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(m_fd) != 0) {
+      std::fprintf(stderr, "receipt journal: write failed\n");
+    }
+  }
+
+ private:
+  int m_fd = -1;
+  std::string m_last;
+};
 
 int Fail(const std::string& what) {
   std::fprintf(stderr, "yimen-kiosk: %s\n", what.c_str());
@@ -504,6 +536,13 @@ int main(int argc, char** argv) {
   // watchdog ping from this loop, so a hung UI thread gets the kiosk restarted.
   yimen::platform::SystemdNotifier systemd;
   int64_t next_watchdog_ms = 0;
+  ReceiptJournal receipt_journal(std::getenv("YIMEN_TEST_RECEIPT_JOURNAL"));
+  // Frame gaps: the time between two drawn frames that the UI thread did not spend
+  // waiting for input on purpose (a stall: a slow store call, a font build, a lock).
+  // Reported on exit so fault tests can check the screen never froze.
+  Clock::time_point last_frame_end{};
+  double waited_ms = 0, longest_gap_ms = 0;
+  int64_t gaps_over_100ms = 0;
   while (!g_stop) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -537,6 +576,7 @@ int main(int argc, char** argv) {
     }
     SDL_Event event;
     bool got = false;
+    const auto wait_start = Clock::now();
     if (timeout_ms == 0) {
       got = SDL_PollEvent(&event);
     } else if (offscreen) {
@@ -548,6 +588,7 @@ int main(int argc, char** argv) {
     } else {
       got = SDL_WaitEventTimeout(&event, timeout_ms < 0 ? 60000 : timeout_ms);
     }
+    if (timeout_ms != 0) waited_ms += std::chrono::duration<double, std::milli>(Clock::now() - wait_start).count();
     int w = 0, h = 0;
     SDL_GetWindowSize((*window)->Sdl(), &w, &h);
     while (got) {
@@ -565,6 +606,14 @@ int main(int argc, char** argv) {
     if (frames_to_draw <= 0 && !input.HasPending() && !script_step_due && !(*atlas)->NeedsGrow()) continue;
 
     draw_frame(true, nullptr);
+    if (first_frame_done) {
+      double gap = std::chrono::duration<double, std::milli>(Clock::now() - last_frame_end).count() - waited_ms;
+      longest_gap_ms = std::max(longest_gap_ms, gap);
+      if (gap > 100) ++gaps_over_100ms;
+    }
+    if (app.CurrentScreen() == yimen::ui::Screen::kReceipt && app.CurrentSession().receipt) {
+      receipt_journal.Shown(app.CurrentSession().receipt->app_number);
+    }
     if (!first_frame_done) {
       first_frame_done = true;
       systemd.Notify("READY=1");
@@ -614,7 +663,11 @@ int main(int argc, char** argv) {
         break;
       }
     }
+    last_frame_end = Clock::now();
+    waited_ms = 0;
   }
+  std::fprintf(stderr, "frames: %lld drawn, longest gap between frames %.1f ms (waits for input excluded), %lld over 100 ms\n",
+               static_cast<long long>(frames_drawn), longest_gap_ms, static_cast<long long>(gaps_over_100ms));
   systemd.Notify("STOPPING=1");
   app.EndSession();  // wipes the resident's in-memory data
   app.SetInputMethods(nullptr, nullptr);
