@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -357,6 +358,11 @@ int main(int argc, char** argv) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;
+  deps.storage_free = [dir = flags.data_dir]() -> std::optional<uint64_t> {
+    struct statvfs fs {};
+    if (::statvfs(dir.c_str(), &fs) != 0) return std::nullopt;
+    return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  };
   if (sync_engine) {
     deps.on_submitted = [engine = sync_engine.get()] { engine->TriggerNow(); };
     deps.sync_snapshot = [engine = sync_engine.get()] { return engine->Snapshot(); };

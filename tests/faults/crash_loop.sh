@@ -53,7 +53,7 @@ psql_q() { psql "$pg_url" -Atq -c "$1"; }
 for _ in $(seq 1 20); do
   port=$((30000 + RANDOM % 30000))
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-  "$server" --pg "$pg_url" --listen "127.0.0.1:$port" 2>"$out/server.log" &
+  "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 50); do
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break 2
@@ -84,6 +84,17 @@ for i in $(seq 1 "$iterations"); do
   YIMEN_TEST_RECEIPT_JOURNAL=$journal "$kiosk" --headless --data-dir "$data" --script "$run_script" \
     >/dev/null 2>"$out/kiosk.log" &
   pid=$!
+  # Half the kills come at a random moment; the other half shortly (0-1.5 s) after a
+  # receipt was drawn, which is when Store::Submit has just committed and the sync
+  # thread is pushing the application (a form takes ~10 s to fill, so random kills
+  # alone would mostly land mid-form).
+  if ((i < iterations && RANDOM % 2 == 0)); then
+    seen=$(wc -l <"$journal" 2>/dev/null || echo 0)
+    kill_ms=$((RANDOM % 1500))
+    wait_until=$(($(date +%s) + 120))
+    while kill -0 "$pid" 2>/dev/null && (($(wc -l <"$journal" 2>/dev/null || echo 0) == seen)) &&
+          (($(date +%s) < wait_until)); do sleep 0.02; done
+  fi
   # Sleep in small steps so a kiosk that finished on its own is not waited on.
   deadline=$(($(date +%s%N) / 1000000 + kill_ms))
   while kill -0 "$pid" 2>/dev/null && (($(date +%s%N) / 1000000 < deadline)); do sleep 0.05; done
