@@ -431,6 +431,14 @@ int main(int argc, char** argv) {
     ++frames_drawn;
   };
 
+  // Frame gaps: the time between two drawn frames that the UI thread did not spend
+  // waiting for input on purpose (a stall: a slow store call, a font build, a lock).
+  // Reported on exit so fault tests can check the screen never froze. A script's
+  // screenshots (PNG encoding) are test work, not a stall, and are left out too.
+  Clock::time_point last_frame_end{};
+  double waited_ms = 0, longest_gap_ms = 0;
+  int64_t gaps_over_100ms = 0;
+
   if (!script_steps.empty()) {
     yimen::ui::ScriptHost host;
     host.recorder = &recorder;
@@ -464,11 +472,14 @@ int main(int argc, char** argv) {
     };
     host.screenshot = [&](const std::string& name) -> yimen::Status {
       if (flags.screenshots.empty()) return yimen::Status::Ok();
+      const auto shot_start = Clock::now();
       char prefix[16];
       std::snprintf(prefix, sizeof prefix, "%02d-", ++shot_counter);
       // Draw the current state once more into the back buffer and read it back.
       draw_frame(false, nullptr);
-      return (*window)->SaveScreenshot(flags.screenshots + "/" + prefix + name + ".png");
+      yimen::Status saved = (*window)->SaveScreenshot(flags.screenshots + "/" + prefix + name + ".png");
+      waited_ms += std::chrono::duration<double, std::milli>(Clock::now() - shot_start).count();
+      return saved;
     };
     host.bench = [&](int frames, std::vector<int64_t>* ui_cpu, std::vector<int64_t>* wall) {
       for (int i = 0; i < frames; ++i) {
@@ -543,12 +554,6 @@ int main(int argc, char** argv) {
   yimen::platform::SystemdNotifier systemd;
   int64_t next_watchdog_ms = 0;
   ReceiptJournal receipt_journal(std::getenv("YIMEN_TEST_RECEIPT_JOURNAL"));
-  // Frame gaps: the time between two drawn frames that the UI thread did not spend
-  // waiting for input on purpose (a stall: a slow store call, a font build, a lock).
-  // Reported on exit so fault tests can check the screen never froze.
-  Clock::time_point last_frame_end{};
-  double waited_ms = 0, longest_gap_ms = 0;
-  int64_t gaps_over_100ms = 0;
   while (!g_stop) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();

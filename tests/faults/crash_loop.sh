@@ -73,6 +73,7 @@ code=$("$admin" --pg "$pg_url" enroll-code --hall "故障测试大厅")
 script=$out/submit3.script
 for _ in 1 2 3; do cat "$repo/tests/faults/submit_youdai.script"; done >"$script"
 
+touch "$journal"
 integrity_failures=0 script_failures=0 killed=0 finished=0 local_lost=0
 started_at=$(date +%s)
 for i in $(seq 1 "$iterations"); do
