@@ -75,6 +75,7 @@ struct Flags {
   int volume = 80;            // --volume 0..100
   bool voice = true;          // --no-voice: no voice button at all
   std::string printer;        // --printer NAME: the CUPS queue for receipts
+  int sync_interval_s = 60;   // --sync-interval-seconds: a sync cycle this often when quiet
 };
 
 void PrintUsage() {
@@ -84,7 +85,7 @@ void PrintUsage() {
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
-               "                   [--staff-session-seconds N] [--version]\n"
+               "                   [--staff-session-seconds N] [--sync-interval-seconds N] [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
@@ -121,6 +122,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--staff-idle-seconds") { auto v = value("--staff-idle-seconds"); if (!v) return false; flags->staff_idle_s = std::max(1, std::stoi(v)); }
     else if (arg == "--staff-session-seconds") { auto v = value("--staff-session-seconds"); if (!v) return false; flags->staff_session_s = std::max(1, std::stoi(v)); }
     else if (arg == "--sync-once") flags->sync_once = true;
+    else if (arg == "--sync-interval-seconds") { auto v = value("--sync-interval-seconds"); if (!v) return false; flags->sync_interval_s = std::max(1, std::stoi(v)); }
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
       auto code = value("--enroll"); if (!code) return false;
@@ -342,7 +344,11 @@ int main(int argc, char** argv) {
   // after a submit and reads its snapshot. Started only on an enrolled kiosk.
   std::unique_ptr<yimen::sync::SyncEngine> sync_engine;
   if (auto credentials = yimen::sync::LoadCredentials(**store); credentials.ok() && credentials->has_value()) {
-    sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, yimen::sync::SyncOptions{});
+    // A quiet kiosk still syncs every interval: it picks up status changes and
+    // applications another process put in the store (the fault tests' submitter).
+    yimen::sync::SyncOptions sync_options;
+    sync_options.idle_interval = std::chrono::seconds(flags.sync_interval_s);
+    sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, sync_options);
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }
   yimen::ui::KioskApp::Deps deps;

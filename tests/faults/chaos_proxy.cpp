@@ -1,7 +1,8 @@
 // yimen-chaos-proxy: a fault-injecting TCP proxy for the network-chaos test (issue 7
 // item 2). It sits between a kiosk and yimen-server on loopback and, while chaos is on,
-// gives each new connection one fate: delay with jitter, an immediate reset, a stall
-// (the request vanishes), a truncated response, the response dropped after the server
+// gives each request (also on a kept-alive connection) one fate: delay with jitter,
+// an immediate reset, loss (the request vanishes and the connection drops a few
+// seconds later), a truncated response, the response dropped after the server
 // committed, or a 503; every 30 s it also blackholes everything for 5 s and answers
 // 503 to everything for 5 s (a burst). SIGUSR1 turns chaos on, SIGUSR2 off (a healthy
 // network: plain forwarding); each switch is printed with the wall-clock time so the
@@ -36,8 +37,8 @@ void OnChaos(int) { g_chaos = 1; }
 void OnCalm(int) { g_chaos = 0; }
 void OnStop(int) { g_stop = 1; }
 
-enum class Fate { kPass, kDelay, kReset, kStall, kTruncate, kDropAfterCommit, k503, kCount };
-const char* kFateNames[] = {"pass", "delay", "reset", "stall", "truncate", "drop-after-commit", "503"};
+enum class Fate { kPass, kDelay, kReset, kStall, kBlackhole, kTruncate, kDropAfterCommit, k503, kCount };
+const char* kFateNames[] = {"pass", "delay", "reset", "lost", "blackhole", "truncate", "drop-after-commit", "503"};
 std::atomic<long> g_fates[static_cast<int>(Fate::kCount)];
 
 std::mutex g_rng_mutex;
@@ -48,12 +49,18 @@ int Uniform(int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(g_rng);
 }
 
-// The fate of a connection opened now. Chaos runs in 30 s cycles: 20 s of mixed
+// The fate of a request arriving now. Chaos runs in 30 s cycles: 20 s of mixed
 // faults, 5 s blackhole (every connection stalls), 5 s of 503s.
-Fate ChooseFate(Clock::time_point chaos_start) {
+std::atomic<int64_t> g_chaos_start_ms{0};  // steady clock, when chaos was last turned on
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+Fate ChooseFate() {
   if (!g_chaos) return Fate::kPass;
-  const long s = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - chaos_start).count() % 30;
-  if (s >= 20 && s < 25) return Fate::kStall;
+  const int64_t s = (SteadyMs() - g_chaos_start_ms.load()) / 1000 % 30;
+  if (s >= 20 && s < 25) return Fate::kBlackhole;
   if (s >= 25) return Fate::k503;
   const int roll = Uniform(0, 99);
   if (roll < 30) return Fate::kDelay;
@@ -94,62 +101,71 @@ int ConnectUpstream(int port) {
   return fd;
 }
 
-void Serve(int client, int upstream_port, Fate fate) {
-  ++g_fates[static_cast<int>(fate)];
+// One client connection. curl keeps connections alive, so the fate is drawn per
+// request (client bytes after a response started), not only per connection.
+void Serve(int client, int upstream_port) {
   char buf[16384];
-  if (fate == Fate::kReset || fate == Fate::k503) {
-    // Let the request arrive first, so the client is past connect when it fails.
-    pollfd p{client, POLLIN, 0};
-    if (poll(&p, 1, 5000) > 0) (void)recv(client, buf, sizeof buf, 0);
-    if (fate == Fate::kReset) return Reset(client);
-    static const char k503Reply[] =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
-        "Connection: close\r\n\r\nchaos: busy\n";
-    SendAll(client, k503Reply, sizeof k503Reply - 1);
+  int upstream = -1;
+  Fate fate = Fate::kPass;
+  bool new_request = true;
+  auto finish = [&]() {
+    if (upstream >= 0) close(upstream);
     close(client);
-    return;
-  }
-  if (fate == Fate::kStall) {
-    // Swallow everything, answer nothing, until the client gives up (or 60 s).
-    const auto until = Clock::now() + std::chrono::seconds(60);
-    while (!g_stop && Clock::now() < until) {
-      pollfd p{client, POLLIN, 0};
-      if (poll(&p, 1, 200) > 0 && recv(client, buf, sizeof buf, 0) <= 0) break;
-    }
-    close(client);
-    return;
-  }
-  int upstream = ConnectUpstream(upstream_port);
-  if (upstream < 0) return Reset(client);
-  const int delay_ms = fate == Fate::kDelay ? Uniform(50, 300) : 0;
-  pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
+  };
   while (!g_stop) {
-    if (poll(fds, 2, 200) < 0) break;
+    pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
+    if (poll(fds, upstream >= 0 ? 2 : 1, 200) < 0) break;
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = recv(client, buf, sizeof buf, 0);
       if (n <= 0) break;
-      if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms + Uniform(0, delay_ms)));
+      if (new_request) {
+        new_request = false;
+        fate = ChooseFate();
+        ++g_fates[static_cast<int>(fate)];
+        if (fate == Fate::kReset) {
+          if (upstream >= 0) close(upstream);
+          return Reset(client);
+        }
+        if (fate == Fate::k503) {
+          static const char k503Reply[] =
+              "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+              "Connection: close\r\n\r\nchaos: busy\n";
+          SendAll(client, k503Reply, sizeof k503Reply - 1);
+          return finish();
+        }
+        if (fate == Fate::kStall || fate == Fate::kBlackhole) {
+          // Swallow everything and answer nothing: a lost request is dropped after a
+          // few seconds; a blackhole holds until the client gives up (or 60 s).
+          const auto until = Clock::now() + (fate == Fate::kStall ? std::chrono::milliseconds(Uniform(1000, 6000))
+                                                                  : std::chrono::milliseconds(60000));
+          while (!g_stop && Clock::now() < until) {
+            pollfd p{client, POLLIN, 0};
+            if (poll(&p, 1, 200) > 0 && recv(client, buf, sizeof buf, 0) <= 0) break;
+          }
+          return finish();
+        }
+        if (upstream < 0 && (upstream = ConnectUpstream(upstream_port)) < 0) return Reset(client);
+      }
+      if (fate == Fate::kDelay) std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(50, 400)));
       if (!SendAll(upstream, buf, static_cast<size_t>(n))) break;
     }
-    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if (upstream >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t n = recv(upstream, buf, sizeof buf, 0);
       if (n <= 0) break;
+      new_request = true;  // the next client bytes are the next request
       if (fate == Fate::kDropAfterCommit) {  // the server answered, so it has committed
         close(upstream);
         return Reset(client);
       }
       if (fate == Fate::kTruncate) {  // half the first chunk, then a clean close
         SendAll(client, buf, static_cast<size_t>(n / 2));
-        close(upstream);
-        close(client);
-        return;
+        return finish();
       }
-      if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms + Uniform(0, delay_ms)));
+      if (fate == Fate::kDelay) std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(50, 400)));
       if (!SendAll(client, buf, static_cast<size_t>(n))) break;
     }
   }
-  close(upstream);
-  close(client);
+  finish();
 }
 
 void PrintFates(const char* when) {
@@ -157,7 +173,7 @@ void PrintFates(const char* when) {
   for (int i = 0; i < static_cast<int>(Fate::kCount); ++i) {
     line += std::string(i ? ", " : "") + kFateNames[i] + " " + std::to_string(g_fates[i].load());
   }
-  std::fprintf(stderr, "chaos-proxy: %s; connections so far: %s\n", when, line.c_str());
+  std::fprintf(stderr, "chaos-proxy: %s; requests so far: %s\n", when, line.c_str());
 }
 
 }  // namespace
@@ -203,12 +219,11 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   bool chaos_was = false;
-  Clock::time_point chaos_start = Clock::now();
   while (!g_stop) {
     const bool chaos_now = g_chaos != 0;
     if (chaos_now != chaos_was) {
       chaos_was = chaos_now;
-      if (chaos_now) chaos_start = Clock::now();
+      if (chaos_now) g_chaos_start_ms = SteadyMs();
       const long long epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch()).count();
       PrintFates((std::string(chaos_now ? "chaos on at " : "network recovered at ") +
@@ -218,7 +233,7 @@ int main(int argc, char** argv) {
     if (poll(&p, 1, 200) <= 0) continue;
     int client = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
-    std::thread(Serve, client, upstream_port, ChooseFate(chaos_start)).detach();
+    std::thread(Serve, client, upstream_port).detach();
   }
   PrintFates("stopping");
   return 0;
