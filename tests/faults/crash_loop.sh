@@ -13,7 +13,7 @@
 # All three must be 0. Prints one summary line starting "crash-loop:".
 #
 # usage: crash_loop.sh --build DIR [--iterations N] [--max-kill-ms MS] [--out DIR] [--seed N]
-#   short mode (ctest faults.crash_loop): --iterations 12; long mode: --iterations 500
+#   short mode (ctest faults.crash_loop): --iterations 8; long mode: --iterations 500
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 
