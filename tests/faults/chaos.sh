@@ -136,7 +136,7 @@ fates=$(grep "network recovered" "$out/proxy.log" | sed 's/.*requests so far: //
 # The kiosk's own sync statistics are in its log; the engine's errors are expected here.
 echo "network-chaos: submissions $count, acknowledged $acked, on server $server_count, lost $lost," \
      "duplicated $duplicated, drain after recovery $([[ $drained -eq 1 ]] && echo "$((drain_ms / 1000)).$((drain_ms % 1000 / 100)) s" || echo "NOT within 600 s")," \
-     "chaos ${chaos_s} s (proxy: $fates); kiosk ${kiosk_code:-?} ${gap_line#frames: }"
+     "chaos ${chaos_s} s (proxy: $fates); kiosk ${kiosk_code:-?} ${gap_line#frames: }" | tee "$out/summary.txt"
 if [[ $lost -ne 0 || $duplicated -ne 0 || $drained -ne 1 || $acked -eq 0 ]]; then
   echo "chaos: FAIL (logs in $out)" >&2
   exit 1

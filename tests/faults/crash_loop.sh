@@ -161,7 +161,7 @@ unacked=$((local_count - acked))
 echo "crash-loop: iterations $iterations (killed $killed, ran to the end $finished, script failures $script_failures)," \
      "acknowledged $acked, committed $local_count (no receipt drawn: $unacked), on server $server_count," \
      "lost $lost, duplicated $duplicated, integrity failures $integrity_failures, unsent $unsent," \
-     "final sync $([[ $synced -eq 1 ]] && echo ok || echo FAILED), $(($(date +%s) - started_at)) s"
+     "final sync $([[ $synced -eq 1 ]] && echo ok || echo FAILED), $(($(date +%s) - started_at)) s" | tee "$out/summary.txt"
 if [[ $lost -ne 0 || $duplicated -ne 0 || $integrity_failures -ne 0 || $unsent -ne 0 || $synced -ne 1 ||
       $script_failures -ne 0 || $acked -eq 0 ]]; then
   echo "crash_loop: FAIL (logs in $out)" >&2

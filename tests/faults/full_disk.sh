@@ -58,7 +58,7 @@ apps=$(sqlite3 "$db" "SELECT count(*) FROM applications;")
 outbox=$(sqlite3 "$db" "SELECT count(*) FROM outbox;")
 alarms=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action = 'storage.full';")
 integrity=$(sqlite3 "$db" "PRAGMA integrity_check;")
-echo "full-disk: applications $apps, outbox $outbox, storage.full audit rows $alarms, integrity $integrity"
+echo "full-disk: applications $apps, outbox $outbox, storage.full audit rows $alarms, integrity $integrity" | tee "$out/summary.txt"
 [[ "$apps" == 1 && "$outbox" == 1 ]] || { echo "full_disk: FAIL: expected exactly 1 application and outbox row" >&2; exit 1; }
 [[ "$alarms" -ge 1 ]] || { echo "full_disk: FAIL: no storage.full audit row" >&2; exit 1; }
 [[ "$integrity" == "ok" ]] || { echo "full_disk: FAIL: integrity_check: $integrity" >&2; exit 1; }
