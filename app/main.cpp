@@ -6,7 +6,10 @@
 #include <imgui.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,6 +86,7 @@ struct Flags {
   // stored; given later they replace the stored ones for that run.
   std::string ca_file;                   // --ca-file PEM
   std::vector<std::string> server_pins;  // --server-pin sha256//BASE64, repeatable
+  int sync_interval_s = 60;   // --sync-interval-seconds: a sync cycle this often when quiet
 };
 
 void PrintUsage() {
@@ -94,7 +98,7 @@ void PrintUsage() {
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
                "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
                "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
-               "                   [--version]\n"
+               "                   [--sync-interval-seconds N] [--version]\n"
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "                   [--ca-file PEM] [--server-pin sha256//BASE64]...\n"
@@ -138,6 +142,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--sync-once") flags->sync_once = true;
     else if (arg == "--ca-file") { auto v = value("--ca-file"); if (!v) return false; flags->ca_file = v; }
     else if (arg == "--server-pin") { auto v = value("--server-pin"); if (!v) return false; flags->server_pins.push_back(v); }
+    else if (arg == "--sync-interval-seconds") { auto v = value("--sync-interval-seconds"); if (!v) return false; flags->sync_interval_s = std::max(1, std::stoi(v)); }
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
       auto code = value("--enroll"); if (!code) return false;
@@ -159,6 +164,37 @@ std::string DefaultDataDir() {
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/yimen";
   return "/var/lib/yimen";
 }
+
+// Test-only (env YIMEN_TEST_RECEIPT_JOURNAL=FILE): one line per receipt, appended and
+// fsync'ed right after the receipt screen is first drawn, so the crash-loop test
+// (tests/faults/) knows which applications a resident saw acknowledged before a SIGKILL.
+// Only the application number goes in: no personal data.
+class ReceiptJournal {
+ public:
+  explicit ReceiptJournal(const char* path) {
+    if (path && *path) m_fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (path && *path && m_fd < 0) std::fprintf(stderr, "receipt journal: cannot open %s\n", path);
+  }
+  ~ReceiptJournal() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  ReceiptJournal(const ReceiptJournal&) = delete;
+  ReceiptJournal& operator=(const ReceiptJournal&) = delete;
+
+  // Records `app_number` once (the receipt screen is drawn many times).
+  void Shown(const std::string& app_number) {
+    if (m_fd < 0 || app_number == m_last) return;
+    m_last = app_number;
+    std::string line = app_number + "\n";
+    if (::write(m_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(m_fd) != 0) {
+      std::fprintf(stderr, "receipt journal: write failed\n");
+    }
+  }
+
+ private:
+  int m_fd = -1;
+  std::string m_last;
+};
 
 int Fail(const std::string& what) {
   std::fprintf(stderr, "yimen-kiosk: %s\n", what.c_str());
@@ -372,6 +408,9 @@ int main(int argc, char** argv) {
     auto curl = TlsOptions(flags, **store);
     if (!curl.ok()) return Fail(curl.error().message);
     sync_options.curl = *curl;
+    // A quiet kiosk still syncs every interval: it picks up status changes and
+    // applications another process put in the store (the fault tests' submitter).
+    sync_options.idle_interval = std::chrono::seconds(flags.sync_interval_s);
     sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, sync_options);
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }
@@ -410,6 +449,11 @@ int main(int argc, char** argv) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;
+  deps.storage_free = [dir = flags.data_dir]() -> std::optional<uint64_t> {
+    struct statvfs fs {};
+    if (::statvfs(dir.c_str(), &fs) != 0) return std::nullopt;
+    return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  };
   if (sync_engine) {
     deps.on_submitted = [engine = sync_engine.get()] { engine->TriggerNow(); };
     deps.sync_snapshot = [engine = sync_engine.get()] { return engine->Snapshot(); };
@@ -478,6 +522,25 @@ int main(int argc, char** argv) {
     ++frames_drawn;
   };
 
+  // Frame gaps: the time between two drawn frames that the UI thread did not spend
+  // waiting for input on purpose (a stall: a slow store call, a font build, a lock).
+  // Reported on exit so fault tests can check the screen never froze. A script's
+  // screenshots (PNG encoding) are test work, not a stall, and are left out too.
+  Clock::time_point last_frame_end{};
+  double waited_ms = 0, longest_gap_ms = 0;
+  int64_t gaps_over_100ms = 0;
+  // For the longest gap: the UI thread's CPU in it and its context switches, which
+  // tell work (CPU), blocking on a lock or I/O (voluntary) and a busy machine taking
+  // the core away (involuntary) apart.
+  auto thread_usage = []() {
+    struct rusage ru {};
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru;
+  };
+  struct rusage usage_at_frame_end = thread_usage();
+  double longest_gap_cpu_ms = 0;
+  long longest_gap_voluntary = 0, longest_gap_involuntary = 0;
+
   if (!script_steps.empty()) {
     yimen::ui::ScriptHost host;
     host.recorder = &recorder;
@@ -511,11 +574,14 @@ int main(int argc, char** argv) {
     };
     host.screenshot = [&](const std::string& name) -> yimen::Status {
       if (flags.screenshots.empty()) return yimen::Status::Ok();
+      const auto shot_start = Clock::now();
       char prefix[16];
       std::snprintf(prefix, sizeof prefix, "%02d-", ++shot_counter);
       // Draw the current state once more into the back buffer and read it back.
       draw_frame(false, nullptr);
-      return (*window)->SaveScreenshot(flags.screenshots + "/" + prefix + name + ".png");
+      yimen::Status saved = (*window)->SaveScreenshot(flags.screenshots + "/" + prefix + name + ".png");
+      waited_ms += std::chrono::duration<double, std::milli>(Clock::now() - shot_start).count();
+      return saved;
     };
     host.bench = [&](int frames, std::vector<int64_t>* ui_cpu, std::vector<int64_t>* wall) {
       for (int i = 0; i < frames; ++i) {
@@ -589,6 +655,7 @@ int main(int argc, char** argv) {
   // watchdog ping from this loop, so a hung UI thread gets the kiosk restarted.
   yimen::platform::SystemdNotifier systemd;
   int64_t next_watchdog_ms = 0;
+  ReceiptJournal receipt_journal(std::getenv("YIMEN_TEST_RECEIPT_JOURNAL"));
   while (!g_stop) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -622,6 +689,7 @@ int main(int argc, char** argv) {
     }
     SDL_Event event;
     bool got = false;
+    const auto wait_start = Clock::now();
     if (timeout_ms == 0) {
       got = SDL_PollEvent(&event);
     } else if (offscreen) {
@@ -633,6 +701,7 @@ int main(int argc, char** argv) {
     } else {
       got = SDL_WaitEventTimeout(&event, timeout_ms < 0 ? 60000 : timeout_ms);
     }
+    if (timeout_ms != 0) waited_ms += std::chrono::duration<double, std::milli>(Clock::now() - wait_start).count();
     int w = 0, h = 0;
     SDL_GetWindowSize((*window)->Sdl(), &w, &h);
     while (got) {
@@ -650,6 +719,35 @@ int main(int argc, char** argv) {
     if (frames_to_draw <= 0 && !input.HasPending() && !script_step_due && !(*atlas)->NeedsGrow()) continue;
 
     draw_frame(true, nullptr);
+    if (first_frame_done) {
+      double gap = std::chrono::duration<double, std::milli>(Clock::now() - last_frame_end).count() - waited_ms;
+      if (gap > longest_gap_ms || gap > 250) {
+        struct rusage now_usage = thread_usage();
+        auto ms = [](const timeval& tv) { return tv.tv_sec * 1e3 + tv.tv_usec / 1e3; };
+        const double cpu_ms = ms(now_usage.ru_utime) + ms(now_usage.ru_stime) -
+                              ms(usage_at_frame_end.ru_utime) - ms(usage_at_frame_end.ru_stime);
+        const long voluntary = now_usage.ru_nvcsw - usage_at_frame_end.ru_nvcsw;
+        const long involuntary = now_usage.ru_nivcsw - usage_at_frame_end.ru_nivcsw;
+        if (gap > longest_gap_ms) {
+          longest_gap_ms = gap;
+          longest_gap_cpu_ms = cpu_ms;
+          longest_gap_voluntary = voluntary;
+          longest_gap_involuntary = involuntary;
+        }
+        if (gap > 250) {
+          std::fprintf(stderr, "frame gap: %.0f ms before frame %lld (screen %d; UI thread CPU %.0f ms, %ld/%ld switches)\n",
+                       gap, static_cast<long long>(frames_drawn), static_cast<int>(app.CurrentScreen()), cpu_ms,
+                       voluntary, involuntary);
+        }
+      }
+      if (gap > 100) ++gaps_over_100ms;
+    }
+    last_frame_end = Clock::now();  // what follows (font builds, script steps) counts
+    usage_at_frame_end = thread_usage();
+    waited_ms = 0;
+    if (app.CurrentScreen() == yimen::ui::Screen::kReceipt && app.CurrentSession().receipt) {
+      receipt_journal.Shown(app.CurrentSession().receipt->app_number);
+    }
     if (!first_frame_done) {
       first_frame_done = true;
       systemd.Notify("READY=1");
@@ -700,6 +798,11 @@ int main(int argc, char** argv) {
       }
     }
   }
+  std::fprintf(stderr,
+               "frames: %lld drawn, longest gap between frames %.1f ms (waits for input excluded; UI thread CPU "
+               "%.1f ms, %ld voluntary / %ld involuntary switches in it), %lld over 100 ms\n",
+               static_cast<long long>(frames_drawn), longest_gap_ms, longest_gap_cpu_ms, longest_gap_voluntary,
+               longest_gap_involuntary, static_cast<long long>(gaps_over_100ms));
   systemd.Notify("STOPPING=1");
   app.EndSession();  // wipes the resident's in-memory data
   app.SetInputMethods(nullptr, nullptr);

@@ -947,7 +947,16 @@ void KioskApp::Submit() {
     bool full = submitted.error().message.find("full") != std::string::npos;
     m_session.banner = m_deps.strings->Get(m_language, full ? "error.disk_full" : "error.submit_failed");
     std::fprintf(stderr, "submit failed: %s\n", submitted.error().message.c_str());
+    if (full) {
+      // Staff see it on the overview; the audit row may have to wait for space too.
+      m_storage_full_at = std::chrono::system_clock::now();
+      m_storage_audit_pending = !m_deps.store->AppendAudit("system", "storage.full", "submit refused").ok();
+    }
     return;
+  }
+  if (m_storage_audit_pending) {
+    m_storage_audit_pending =
+        !m_deps.store->AppendAudit("system", "storage.full", "submit refused at " + LocalTimeText(*m_storage_full_at)).ok();
   }
   ReceiptInfo receipt;
   receipt.app_number = submitted->app_number;

@@ -208,7 +208,15 @@ struct StaffState {
   std::vector<ApplicationStub> parked;      // newest first, at most 50
   std::optional<ApplicationStub> receipt;   // re-shown receipt
   StaffList list;
+  // Storage: when a submit was last refused because the disk was full (since the
+  // kiosk started), and the free space now; both refreshed with the overview.
+  std::optional<std::chrono::system_clock::time_point> storage_full_at;
+  std::optional<uint64_t> storage_free_bytes;
 };
+
+// Below this much free space staff mode warns (a submit needs a few KB, but the WAL,
+// receipts and exports grow; a hall notices days before the disk is full).
+inline constexpr uint64_t kLowStorageBytes = 200ull * 1024 * 1024;
 
 // Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group,
 // "e:<question>" for a self-check question.
@@ -272,6 +280,9 @@ class KioskApp {
     // The sync engine's state for the staff queue screen; empty when the kiosk is
     // not enrolled. Never blocks. Optional.
     std::function<sync::SyncSnapshot()> sync_snapshot;
+    // Free bytes on the data directory's filesystem (main: statvfs), for staff mode's
+    // low-space warning; nullopt when it cannot be read. Optional.
+    std::function<std::optional<uint64_t>()> storage_free;
     // Staff sessions end after staff_idle_s without a touch, and staff_session_s after
     // the login whatever happens.
     int staff_idle_s = 180;
@@ -405,6 +416,10 @@ class KioskApp {
   int64_t m_last_activity_ms = 0;
   int m_shown_seconds_left = -1;
   int64_t m_idle_wipes = 0;
+  // Set by Submit when the disk was full: shown to staff; its audit row is written as
+  // soon as the store can take one again (a full disk refuses that too).
+  std::optional<std::chrono::system_clock::time_point> m_storage_full_at;
+  bool m_storage_audit_pending = false;
   std::vector<int64_t> m_corner_taps;  // times of recent corner taps
   std::function<void(const std::string&)> m_say;
   std::function<ime::Handwriting*()> m_load_handwriting;

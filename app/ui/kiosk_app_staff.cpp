@@ -361,6 +361,8 @@ void KioskApp::RefreshStaffOverview() {
     m_staff.month = *c;
   }
   if (auto h = m_deps.store->OutboxHealth(); h.ok()) m_staff.health = *h;
+  m_staff.storage_full_at = m_storage_full_at;
+  m_staff.storage_free_bytes = m_deps.storage_free ? m_deps.storage_free() : std::nullopt;
   m_staff.sync = SyncState();
   ApplicationFilter parked;
   parked.sync_state = SyncState::kParked;

@@ -121,6 +121,23 @@ TEST_P(SubmitFaults, LoseNothingAcknowledgedAndKeepNothingRefused) {
   EXPECT_EQ(distinct.size(), acknowledged.size()) << "an app number was handed out twice";
 }
 
+// The kiosk tells a resident "本机存储空间已满" (and alarms staff) when the refusal's
+// message says the disk is full (KioskApp::Submit); this pins that contract.
+TEST(SubmitDiskFull, RefusalSaysTheDiskIsFullAndTheRetryAfterSpaceReturnsWorks) {
+  FaultVfs vfs;
+  TempDir temp;
+  std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  vfs.FailNth(1, Fault::kDiskFull, /*persistent=*/true);
+  Result<SubmittedApplication> refused = store->Submit(SampleApplication());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("full"), std::string::npos) << refused.error().message;
+  vfs.Disarm();
+  Result<SubmittedApplication> retried = store->Submit(SampleApplication());
+  ASSERT_TRUE(retried.ok()) << retried.error().message;
+  EXPECT_EQ(*store->CountApplications(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryWriteAndSync, SubmitFaults,
                          ::testing::Values(FaultCase{Fault::kIoError, false},
                                            FaultCase{Fault::kIoError, true},

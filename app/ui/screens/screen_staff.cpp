@@ -71,6 +71,17 @@ void QueueBlock(const ViewModel& view) {
     Paragraph(view.Fmt("staff.queue.parked", {{"count", std::to_string(h.parked)}}), Ctx().body,
               h.parked > 0 ? colors::kError : colors::kText);
   }
+  // Storage: a refused submit is an alarm; low space a warning before it comes to that.
+  if (st.storage_full_at) {
+    Paragraph(view.Fmt("staff.storage.full", {{"time", LocalTimeText(*st.storage_full_at)}}), Ctx().body,
+              colors::kError);
+  }
+  if (st.storage_free_bytes) {
+    const bool low = *st.storage_free_bytes < kLowStorageBytes;
+    Paragraph(view.Fmt(low ? "staff.storage.low" : "staff.storage.free",
+                       {{"mb", std::to_string(*st.storage_free_bytes / (1024 * 1024))}}),
+              Ctx().body, low ? colors::kError : colors::kText);
+  }
   if (!st.sync) {
     Paragraph(view.Tr("staff.queue.not_enrolled"), Ctx().body, colors::kMuted);
   } else {

@@ -1,0 +1,101 @@
+// yimen-fault-submit: N applications through the real Store::Submit into a kiosk's data
+// directory while that kiosk (its UI and its sync engine) runs, for the network-chaos
+// test. Each number Submit acknowledged goes to a journal (appended and fsync'ed before
+// the next submit), as the receipt journal does for the kiosk: the test compares it
+// with PostgreSQL. Test support only: residents submit through the UI.
+//
+// usage: yimen-fault-submit --data-dir DIR --draft FILE --count N [--every-ms MS]
+//                           --journal FILE
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "store/store.h"
+
+namespace {
+
+int Fail(const std::string& what) {
+  std::fprintf(stderr, "yimen-fault-submit: %s\n", what.c_str());
+  return 1;
+}
+
+std::string NowIso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+yimen::CivilDate Today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data_dir, draft_path, journal_path;
+  long count = 100, every_ms = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string arg = argv[i];
+    if (arg == "--data-dir") data_dir = argv[i + 1];
+    else if (arg == "--draft") draft_path = argv[i + 1];
+    else if (arg == "--journal") journal_path = argv[i + 1];
+    else if (arg == "--count") count = std::atol(argv[i + 1]);
+    else if (arg == "--every-ms") every_ms = std::atol(argv[i + 1]);
+    else return Fail("unknown flag " + arg);
+  }
+  if (data_dir.empty() || draft_path.empty() || journal_path.empty()) {
+    return Fail("usage: --data-dir DIR --draft FILE --count N [--every-ms MS] --journal FILE");
+  }
+  std::ifstream in(draft_path);
+  if (!in) return Fail("cannot read " + draft_path);
+  std::stringstream draft;
+  draft << in.rdbuf();
+
+  auto store = yimen::Store::Open(data_dir);
+  if (!store.ok()) return Fail("cannot open " + data_dir + ": " + store.error().message);
+  int journal = ::open(journal_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (journal < 0) return Fail("cannot open " + journal_path);
+
+  long acknowledged = 0, refused = 0;
+  for (long i = 0; i < count; ++i) {
+    yimen::NewApplication application;
+    application.service_code = "youdai";
+    application.catalog_version = "2026.11.1";
+    application.masked_name = "张*英";
+    application.payload = draft.str();
+    application.created_date = Today();
+    application.created_at_iso = NowIso();
+    application.id_last6 = "010021";
+    auto submitted = (*store)->Submit(application);
+    if (!submitted.ok()) {
+      // The kiosk's own connection may hold the write lock longer than the busy
+      // timeout: a refused submit shows no receipt, so it is simply not counted.
+      ++refused;
+      std::fprintf(stderr, "yimen-fault-submit: refused: %s\n", submitted.error().message.c_str());
+    } else {
+      std::string line = submitted->app_number + "\n";
+      if (::write(journal, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+          ::fsync(journal) != 0) {
+        return Fail("journal write failed");
+      }
+      ++acknowledged;
+    }
+    if (every_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(every_ms));
+  }
+  ::close(journal);
+  std::printf("submitted: %ld acknowledged, %ld refused\n", acknowledged, refused);
+  return 0;
+}
