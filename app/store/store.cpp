@@ -1474,8 +1474,9 @@ Status Store::MarkUploaded(std::string_view uuid, std::string_view attachment_id
 
 Result<std::vector<std::pair<std::string, int64_t>>> Store::CountSealedByKey() {
   Result<sqlite::Statement> query = m_db.Prepare(
-      "SELECT seal_key_id, COUNT(*) FROM applications "
-      "WHERE seal_key_id IS NOT NULL AND purged_at_ms IS NULL GROUP BY 1 ORDER BY 1");
+      "SELECT a.seal_key_id, COUNT(*) FROM applications a "
+      "JOIN outbox o ON o.application_uuid = a.uuid "
+      "WHERE a.seal_key_id IS NOT NULL AND o.delivered_at_ms IS NULL GROUP BY 1 ORDER BY 1");
   if (!query.ok()) return query.error();
   std::vector<std::pair<std::string, int64_t>> counts;
   while (true) {

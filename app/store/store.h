@@ -396,8 +396,10 @@ class Store {
   Status MarkUploaded(std::string_view uuid, std::string_view attachment_id,
                       std::chrono::system_clock::time_point at);
 
-  // How many applications this kiosk still holds sealed to each key id (payload not
-  // purged): what heartbeats report so a key is never retired under a kiosk.
+  // How many applications the server has not acknowledged yet (pending or parked) are
+  // sealed to each key id: what heartbeats report, so the server never retires a key it
+  // still needs to open something this kiosk will send. (Acknowledged ones are opened
+  // already; their attachment keys travelled inside the payload.)
   Result<std::vector<std::pair<std::string, int64_t>>> CountSealedByKey();
 
   // The retention purge (sync thread, once a cycle). Payloads and attachments of

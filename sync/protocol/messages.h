@@ -46,8 +46,8 @@ struct EnrollResponse {
   std::string hall;
   std::string kiosk_code;          // unique among enrolled kiosks; use it from now on
   std::string sealing_public_key;  // base64 X25519 key to seal payloads to
-  std::string sealing_key_id;      // its key id (store/sealing.h KeyId); "" from old servers
   int64_t server_time = 0;         // unix seconds
+  std::string sealing_key_id;      // its key id (store/sealing.h KeyId); "" from old servers
 };
 
 struct AttachmentRef {

@@ -111,6 +111,8 @@ class Engine : public ::testing::Test {
     auto opened = Store::Open(dir.path());
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store = std::move(*opened);
+    // Provisioned as a deployment does before enrollment: submits seal to this key.
+    ASSERT_TRUE(store->ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
   }
   std::vector<SubmittedApplication> Submit(int count) {
     std::vector<SubmittedApplication> out;
