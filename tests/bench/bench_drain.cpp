@@ -24,7 +24,9 @@
 
 #include "server/admin.h"
 #include "server/http_frontend.h"
+#include "server/key_ring.h"
 #include "server/service.h"
+#include "store/sealing.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 
@@ -206,6 +208,32 @@ int main(int argc, char** argv) {
     }
     const double raw_s = Seconds(raw_start);
 
+    // What sealing (issue 6) costs on its own: every payload sealed (the kiosk, at
+    // submit) and opened (the server, during the push), on one thread.
+    auto sealing_key = yimen::server::ActiveSealingKey((*core)->pool());
+    double seal_s = 0;
+    double open_s = 0;
+    if (sealing_key.ok()) {
+      std::vector<std::string> envelopes;
+      envelopes.reserve(static_cast<size_t>(count));
+      const auto seal_start = Clock::now();
+      for (int i = 0; i < count; ++i) {
+        envelopes.push_back(*yimen::seal::SealEnvelope(Payload(i), sealing_key->public_key));
+      }
+      seal_s = Seconds(seal_start);
+      const auto open_start = Clock::now();
+      for (const std::string& text : envelopes) {
+        auto envelope = yimen::seal::ParseEnvelope(text);
+        if (!envelope.ok() ||
+            !yimen::seal::OpenEnvelope(*envelope, sealing_key->public_key, sealing_key->secret_key).ok()) {
+          std::fprintf(stderr, "bench_drain: an envelope did not open\n");
+          exit_code = 1;
+          break;
+        }
+      }
+      open_s = Seconds(open_start);
+    }
+
     const double path_rate = count / drain_s;
     const double raw_rate = static_cast<double>(rows.size()) / raw_s;
     std::printf("bench_drain: %d applications (~%zu B payload), push batch %d\n", count,
@@ -219,6 +247,9 @@ int main(int argc, char** argv) {
                 raw_s, raw_rate);
     std::printf("  ratio: whole path at %.0f %% of the raw insert rate (goal >= 50 %%)\n",
                 100.0 * path_rate / raw_rate);
+    std::printf("  sealing alone, one thread: seal %.0f us, open %.0f us per application "
+                "(opening = %.0f %% of the whole path's time; the server opens a batch on all cores)\n",
+                1e6 * seal_s / count, 1e6 * open_s / count, 100.0 * open_s / drain_s);
 
     (*frontend)->Stop();
     serving.join();
