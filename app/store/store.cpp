@@ -409,6 +409,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir) {
   if (Status secure = db.Exec("PRAGMA secure_delete = ON"); !secure.ok()) {
     return AtOpen(path, secure.error());
   }
+  // Sorts and temporary tables stay in memory: no temp file beside the database may
+  // ever hold a page of it.
+  if (Status temp = db.Exec("PRAGMA temp_store = MEMORY"); !temp.ok()) {
+    return AtOpen(path, temp.error());
+  }
 
   Result<int> migrated = store::Migrate(db);
   if (!migrated.ok()) return AtOpen(path, migrated.error());
