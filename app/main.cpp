@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -87,6 +88,9 @@ struct Flags {
   std::string ca_file;                   // --ca-file PEM
   std::vector<std::string> server_pins;  // --server-pin sha256//BASE64, repeatable
   int sync_interval_s = 60;   // --sync-interval-seconds: a sync cycle this often when quiet
+  std::string sealing_key_file;  // --provision-sealing-key FILE: store the server's key, exit
+  int retention_days = 7;        // --retention-days: sealed data kept after acknowledgement
+  int stub_retention_days = 180; // --stub-retention-days: masked stubs kept after that
 };
 
 void PrintUsage() {
@@ -102,7 +106,9 @@ void PrintUsage() {
                "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
                "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
                "                   [--ca-file PEM] [--server-pin sha256//BASE64]...\n"
-               "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n");
+               "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n"
+               "       yimen-kiosk [--data-dir DIR] --provision-sealing-key FILE   (base64 server key)\n"
+               "       retention: [--retention-days N (7)] [--stub-retention-days N (180)]\n");
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
@@ -143,6 +149,9 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--ca-file") { auto v = value("--ca-file"); if (!v) return false; flags->ca_file = v; }
     else if (arg == "--server-pin") { auto v = value("--server-pin"); if (!v) return false; flags->server_pins.push_back(v); }
     else if (arg == "--sync-interval-seconds") { auto v = value("--sync-interval-seconds"); if (!v) return false; flags->sync_interval_s = std::max(1, std::stoi(v)); }
+    else if (arg == "--provision-sealing-key") { auto v = value("--provision-sealing-key"); if (!v) return false; flags->sealing_key_file = v; }
+    else if (arg == "--retention-days") { auto v = value("--retention-days"); if (!v) return false; flags->retention_days = std::max(0, std::stoi(v)); }
+    else if (arg == "--stub-retention-days") { auto v = value("--stub-retention-days"); if (!v) return false; flags->stub_retention_days = std::max(0, std::stoi(v)); }
     else if (arg == "--enroll") {
       auto url = value("--enroll"); if (!url) return false;
       auto code = value("--enroll"); if (!code) return false;
@@ -297,6 +306,31 @@ int EnrollCommand(const Flags& flags) {
   return 0;
 }
 
+// --provision-sealing-key FILE: stores the server's public sealing key (the base64
+// line `yimen-admin sealing-key` prints) so the kiosk can take applications before it
+// is enrolled; enrollment later replaces it with the key the server sends.
+int ProvisionSealingKeyCommand(const Flags& flags) {
+  std::ifstream in(flags.sealing_key_file);
+  std::string text;
+  if (!in || !std::getline(in, text)) return Fail("cannot read " + flags.sealing_key_file);
+  while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  std::string raw(32, '\0');
+  size_t size = 0;
+  if (sodium_init() < 0 ||
+      sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(),
+                        text.size(), nullptr, &size, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      size != 32) {
+    return Fail(flags.sealing_key_file + " does not hold a base64 32-byte public key");
+  }
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (auto s = (*store)->ProvisionSealingKey(raw); !s.ok()) return Fail(s.error().message);
+  auto key = (*store)->CurrentSealingKey();
+  std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
+               flags.data_dir.c_str(), key.ok() ? key->key_id.c_str() : "?");
+  return 0;
+}
+
 // --sync-once: one full cycle (push, status pull, catalog, heartbeat). No window.
 // Exit 0 only when the cycle had no error and nothing is left to send.
 int SyncOnceCommand(const Flags& flags) {
@@ -308,6 +342,7 @@ int SyncOnceCommand(const Flags& flags) {
     if (!curl.ok()) return Fail(curl.error().message);
     options.curl = *curl;
   }
+  options.retention = {flags.retention_days, flags.stub_retention_days};
   auto report = yimen::sync::RunSyncOnce(flags.data_dir, options);
   if (!report.ok()) return Fail("sync: " + report.error().message);
   const yimen::sync::CycleReport& r = *report;
@@ -316,8 +351,12 @@ int SyncOnceCommand(const Flags& flags) {
               static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
               static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
               static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
+  if (r.uploads_pending_after > 0) {
+    std::printf("sync: %lld attachment(s) still to upload\n",
+                static_cast<long long>(r.uploads_pending_after));
+  }
   if (r.error) std::fprintf(stderr, "sync: %s\n", r.error->message.c_str());
-  return !r.error && r.pending_after == 0 ? 0 : 1;
+  return !r.error && r.pending_after == 0 && r.uploads_pending_after == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -333,6 +372,14 @@ int main(int argc, char** argv) {
   }
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
   // Operator commands: no window, no display needed.
+  if (flags.kiosk) {
+    // A kiosk process holds residents' plaintext while they type: no core file may
+    // keep it, and no other process of the same user may read its memory.
+    const struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
+  if (!flags.sealing_key_file.empty()) return ProvisionSealingKeyCommand(flags);
   if (!flags.enroll_url.empty()) return EnrollCommand(flags);
   if (flags.sync_once) return SyncOnceCommand(flags);
   std::signal(SIGTERM, OnSignal);
@@ -411,6 +458,7 @@ int main(int argc, char** argv) {
     // A quiet kiosk still syncs every interval: it picks up status changes and
     // applications another process put in the store (the fault tests' submitter).
     sync_options.idle_interval = std::chrono::seconds(flags.sync_interval_s);
+    sync_options.retention = {flags.retention_days, flags.stub_retention_days};
     sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, sync_options);
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }

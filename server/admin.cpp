@@ -1,8 +1,11 @@
 // Operator actions on the central database (see admin.h).
 #include "server/admin.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
+#include "store/sealing.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 
@@ -165,6 +168,49 @@ Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
     return MakeError(ErrorKind::kConflict, "catalog " + version + " exists with other content");
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app_number,
+                                            const std::string& attachment_id) {
+  std::optional<Error> problem;
+  std::string ciphertext;
+  std::string reference;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT t.complete, coalesce(a.payload -> 'attachments' ->> $2, ''), "
+        "       (SELECT encode(string_agg(k.data, ''::bytea ORDER BY k.byte_offset), 'hex') "
+        "        FROM attachment_chunks k "
+        "        WHERE k.application_id = t.application_id AND k.attachment_id = t.attachment_id) "
+        "FROM attachments t JOIN applications a ON a.id = t.application_id "
+        "WHERE a.app_number = $1 AND t.attachment_id = $2",
+        app_number, attachment_id);
+    if (r.empty()) {
+      problem = MakeError(ErrorKind::kNotFound,
+                          "no attachment " + attachment_id + " of application " + app_number);
+      return;
+    }
+    if (!r[0][0].as<bool>()) {
+      problem = MakeError(ErrorKind::kUnavailable, "attachment " + attachment_id + " is still uploading");
+      return;
+    }
+    reference = r[0][1].as<std::string>();
+    const std::string hex = r[0][2].is_null() ? "" : r[0][2].as<std::string>();
+    ciphertext.resize(hex.size() / 2);
+    for (size_t i = 0; i < ciphertext.size(); ++i) {
+      ciphertext[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    }
+  });
+  if (!status.ok()) return status.error();
+  if (problem) return *problem;
+  const size_t key_at = reference.find(";key=");
+  if (reference.rfind(seal::kSealedPhotoPrefix, 0) != 0 || key_at == std::string::npos) {
+    return MakeError(ErrorKind::kRejected,
+                     "the payload holds no key for attachment " + attachment_id);
+  }
+  auto key = protocol::Base64Decode(reference.substr(key_at + 5));
+  if (!key.ok()) return MakeError(ErrorKind::kRejected, "attachment key is not base64");
+  return seal::DecryptAttachment(ciphertext, *key);
 }
 
 }  // namespace yimen::server

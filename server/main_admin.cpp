@@ -6,6 +6,9 @@
 //   yimen-admin --pg URL revoke DEVICE_ID
 //   yimen-admin --pg URL publish-catalog FILE
 //   yimen-admin --pg URL migrate
+//   yimen-admin --pg URL sealing-key | sealing-keys | rotate-sealing-key
+//   yimen-admin --pg URL retire-sealing-key KEY_ID
+//   yimen-admin --pg URL attachment APP_NO ATTACHMENT_ID OUT_FILE
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,7 +16,9 @@
 #include <vector>
 
 #include "server/admin.h"
+#include "server/key_ring.h"
 #include "server/migrations.h"
+#include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 
 namespace {
@@ -30,7 +35,14 @@ int Usage() {
                "  kiosks                           kiosks, last heartbeat, queue depth\n"
                "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
                "  publish-catalog FILE             make a catalog version available to kiosks\n"
-               "  migrate                          apply schema migrations and exit\n");
+               "  migrate                          apply schema migrations and exit\n"
+               "  sealing-key                      the active public sealing key (base64), for\n"
+               "                                   yimen-kiosk --provision-sealing-key\n"
+               "  sealing-keys                     the key ring: id, state, created\n"
+               "  rotate-sealing-key               new active key; the old one still opens\n"
+               "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
+               "                                   kiosk holds undelivered items sealed to it)\n"
+               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n");
   return 2;
 }
 
@@ -125,6 +137,48 @@ int main(int argc, char** argv) {
     if (args.size() != 1) return Usage();
     if (auto s = yimen::server::RevokeKiosk(pool, std::stoll(args[0])); !s.ok()) {
       return Fail(s.error());
+    }
+    return 0;
+  }
+  if (command == "sealing-key" || command == "sealing-keys" || command == "rotate-sealing-key") {
+    if (!args.empty()) return Usage();
+    if (auto s = yimen::server::EnsureKeyRing(pool); !s.ok()) return Fail(s.error());
+    if (command == "rotate-sealing-key") {
+      auto key = yimen::server::RotateSealingKey(pool);
+      if (!key.ok()) return Fail(key.error());
+      std::printf("active sealing key is now %s (kiosks switch at their next heartbeat)\n",
+                  key->key_id.c_str());
+      return 0;
+    }
+    auto ring = yimen::server::LoadKeyRing(pool);
+    if (!ring.ok()) return Fail(ring.error());
+    for (const auto& key : *ring) {
+      if (command == "sealing-key") {
+        if (key.state == yimen::server::KeyState::kActive) {
+          std::printf("%s\n", yimen::protocol::Base64Encode(key.public_key).c_str());
+        }
+      } else {
+        std::printf("%s %-8s %s\n", key.key_id.c_str(), yimen::server::KeyStateName(key.state),
+                    key.created_at.c_str());
+      }
+    }
+    return 0;
+  }
+  if (command == "retire-sealing-key") {
+    if (args.size() != 1) return Usage();
+    if (auto s = yimen::server::RetireSealingKey(pool, args[0]); !s.ok()) return Fail(s.error());
+    std::printf("sealing key %s retired: its secret is deleted\n", args[0].c_str());
+    return 0;
+  }
+  if (command == "attachment") {
+    if (args.size() != 3) return Usage();
+    auto plain = yimen::server::ReadAttachmentPlaintext(pool, args[0], args[1]);
+    if (!plain.ok()) return Fail(plain.error());
+    std::ofstream out(args[2], std::ios::binary | std::ios::trunc);
+    out.write(plain->data(), static_cast<std::streamsize>(plain->size()));
+    if (!out) {
+      std::fprintf(stderr, "yimen-admin: cannot write %s\n", args[2].c_str());
+      return 1;
     }
     return 0;
   }

@@ -120,12 +120,33 @@ CREATE TABLE catalogs (
 );
 )sql";
 
+// v3: the sealing key ring (issue 6; server/key_ring.h). A retired key keeps its row
+// (its id explains a refusal) but not its secret. Heartbeats report, per kiosk, how
+// many undelivered applications it holds sealed to each key id, so a key is never
+// retired under a kiosk that still needs it opened.
+constexpr const char* kV3KeyRing = R"sql(
+CREATE TABLE sealing_keys (
+  key_id      text PRIMARY KEY,
+  public_key  text NOT NULL UNIQUE,
+  secret_key  text,
+  state       text NOT NULL CHECK (state IN ('active', 'previous', 'retired')),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  rotated_at  timestamptz,
+  retired_at  timestamptz,
+  CHECK ((state = 'retired') = (secret_key IS NULL))
+);
+CREATE UNIQUE INDEX sealing_keys_one_active ON sealing_keys (state) WHERE state = 'active';
+
+ALTER TABLE devices ADD COLUMN sealed_by_key jsonb NOT NULL DEFAULT '{}';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "base: keys, enrollment, devices, nonces, applications, status changes", kV1Base},
       {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
+      {3, "sealing key ring", kV3KeyRing},
   };
   return kMigrations;
 }

@@ -10,8 +10,11 @@
 #include <cctype>
 #include <ctime>
 #include <set>
+#include <thread>
 
+#include "server/key_ring.h"
 #include "server/migrations.h"
+#include "store/sealing.h"
 #include "sync/protocol/status.h"
 
 namespace yimen::server {
@@ -62,7 +65,23 @@ ApiReply JsonReply(int status, const json& body) {
 
 // Shape checks every item passes before it may touch the database. Returns the
 // payload as JSON, or a reason for staff.
-Result<json> OpenPayload(const protocol::PushItem& item, const protocol::SealingKeyPair& keys) {
+// Opens a sealed-v2 envelope with the ring key it names: unknown and retired key ids
+// are refused with a reason the kiosk parks the item under.
+Result<std::string> OpenWithRing(const std::string& text, const std::vector<RingKey>& ring) {
+  auto envelope = seal::ParseEnvelope(text);
+  if (!envelope.ok()) return envelope.error();
+  for (const RingKey& key : ring) {
+    if (key.key_id != envelope->key_id) continue;
+    if (key.state == KeyState::kRetired) {
+      return MakeError(ErrorKind::kRejected,
+                       "sealed to retired key " + key.key_id + ": the server can no longer open it");
+    }
+    return seal::OpenEnvelope(*envelope, key.public_key, key.secret_key);
+  }
+  return MakeError(ErrorKind::kRejected, "sealed to unknown key " + envelope->key_id);
+}
+
+Result<json> OpenPayload(const protocol::PushItem& item, const std::vector<RingKey>& ring) {
   if (!IsUuid(item.uuid)) return MakeError(ErrorKind::kRejected, "uuid is not a UUID");
   if (item.app_number.empty() || item.app_number.size() > 64) {
     return MakeError(ErrorKind::kRejected, "app_number is missing or too long");
@@ -84,16 +103,43 @@ Result<json> OpenPayload(const protocol::PushItem& item, const protocol::Sealing
   if (item.payload_format == protocol::kPayloadJsonV1) {
     text = item.payload;
   } else if (item.payload_format == protocol::kPayloadSealedV1) {
+    // Before the ring: a bare sealed box, always to the (then only, now active) key.
     auto sealed = protocol::Base64Decode(item.payload);
     if (!sealed.ok()) return MakeError(ErrorKind::kRejected, "sealed payload is not base64");
-    auto opened = protocol::Unseal(*sealed, keys);
+    Result<std::string> opened = MakeError(ErrorKind::kRejected, "no active sealing key");
+    for (const RingKey& key : ring) {
+      if (key.state == KeyState::kActive) opened = protocol::Unseal(*sealed, {key.public_key, key.secret_key});
+    }
+    if (!opened.ok()) return opened.error();
+    text = std::move(*opened);
+  } else if (item.payload_format == protocol::kPayloadSealedV2) {
+    auto opened = OpenWithRing(item.payload, ring);
     if (!opened.ok()) return opened.error();
     text = std::move(*opened);
   } else {
     return MakeError(ErrorKind::kRejected, "unknown payload_format \"" + item.payload_format + "\"");
   }
   json payload = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  seal::Wipe(&text);
   if (!payload.is_object()) return MakeError(ErrorKind::kRejected, "payload is not a JSON object");
+  // A sealed photo is announced in the push and referenced in the payload: both must
+  // name the same ciphertext, or the server could never check what it decrypts.
+  if (auto attachments = payload.find("attachments");
+      attachments != payload.end() && attachments->is_object()) {
+    for (const auto& [ref, value] : attachments->items()) {
+      if (!value.is_string()) continue;
+      const std::string& text_value = value.get_ref<const std::string&>();
+      if (text_value.rfind(seal::kSealedPhotoPrefix, 0) != 0) continue;
+      const std::string sha = text_value.substr(std::string_view(seal::kSealedPhotoPrefix).size(), 64);
+      const bool announced = std::any_of(
+          item.attachments.begin(), item.attachments.end(),
+          [&](const protocol::AttachmentRef& a) { return a.id == ref && a.sha256 == sha; });
+      if (!announced) {
+        return MakeError(ErrorKind::kRejected,
+                         "sealed attachment " + ref + " is not announced with that sha256");
+      }
+    }
+  }
   return payload;
 }
 
@@ -180,25 +226,9 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   std::unique_ptr<ServerCore> core(new ServerCore(options));
   auto version = ApplyMigrations(core->m_pool);
   if (!version.ok()) return version.error();
-  // Every copy tries to insert a fresh pair; the first wins and all read the winner.
-  const protocol::SealingKeyPair fresh = protocol::GenerateSealingKeyPair();
-  Status status = core->m_pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    tx.exec_params(
-        "INSERT INTO server_keys (name, public_key, secret_key) VALUES ('sealing', $1, $2) "
-        "ON CONFLICT (name) DO NOTHING",
-        protocol::Base64Encode(fresh.public_key), protocol::Base64Encode(fresh.secret_key));
-    pqxx::result r =
-        tx.exec("SELECT public_key, secret_key FROM server_keys WHERE name = 'sealing'");
-    auto pub = protocol::Base64Decode(r[0][0].as<std::string>());
-    auto sec = protocol::Base64Decode(r[0][1].as<std::string>());
-    if (pub.ok() && sec.ok()) core->m_sealing = {*pub, *sec};
-    tx.commit();
-  });
-  if (!status.ok()) return status.error();
-  if (core->m_sealing.public_key.empty()) {
-    return MakeError(ErrorKind::kDataLoss, "server_keys.sealing is not valid base64");
-  }
+  // Every copy makes sure of an active key; the table lock lets only one make it.
+  if (Status ring = EnsureKeyRing(core->m_pool); !ring.ok()) return ring.error();
+  if (auto active = ActiveSealingKey(core->m_pool); !active.ok()) return active.error();
   // Set after the migrations: PREPARE checks the statements against the tables.
   core->m_pool.SetOnConnect(PreparePushStatements);
   return core;
@@ -436,7 +466,10 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
   if (refusal == "code_used") return ErrorReply(403, refusal, "this code was already used");
   if (refusal == "code_expired") return ErrorReply(403, refusal, "this code has expired");
   if (refusal == "key_in_use") return ErrorReply(409, refusal, "this public key is enrolled");
-  response.sealing_public_key = protocol::Base64Encode(m_sealing.public_key);
+  auto active = ActiveSealingKey(m_pool);
+  if (!active.ok()) return ReplyForError(active.error());
+  response.sealing_public_key = protocol::Base64Encode(active->public_key);
+  response.sealing_key_id = active->key_id;
   response.server_time = std::time(nullptr);
   ApiReply reply = JsonReply(200, response);
   reply.device_id = response.device_id;
@@ -454,27 +487,46 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
 
   const size_t n = items.size();
   std::vector<protocol::PushResult> results(n);
-  std::vector<bool> decided(n, false);
+  std::vector<char> decided(n, 0);  // not vector<bool>: written from several threads
   std::vector<json> payloads(n);
   json uuids = json::array();
+  // Read per push, so a rotation by yimen-admin is seen by every copy at once.
+  auto ring = LoadKeyRing(m_pool);
+  if (!ring.ok()) return ReplyForError(ring.error());
   for (size_t i = 0; i < n; ++i) {
     items[i].uuid = Lower(items[i].uuid);
     results[i].uuid = items[i].uuid;
     if (IsUuid(items[i].uuid)) uuids.push_back(items[i].uuid);
-    auto payload = OpenPayload(items[i], m_sealing);
-    if (payload.ok() && m_options.validator) {
-      if (Status valid = m_options.validator(items[i], *payload); !valid.ok()) {
-        payload = valid.error();
+  }
+  // Opening a sealed box is an X25519 operation per item, the push's main CPU cost:
+  // a big batch is opened on all cores (each item touches only its own slots).
+  auto open_range = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      auto payload = OpenPayload(items[i], *ring);
+      if (payload.ok() && m_options.validator) {
+        if (Status valid = m_options.validator(items[i], *payload); !valid.ok()) {
+          payload = valid.error();
+        }
+      }
+      if (!payload.ok()) {
+        results[i].outcome = PushOutcome::kRejected;
+        results[i].reason = payload.error().message;
+        decided[i] = true;
+      } else {
+        payloads[i] = std::move(*payload);
       }
     }
-    if (!payload.ok()) {
-      results[i].outcome = PushOutcome::kRejected;
-      results[i].reason = payload.error().message;
-      decided[i] = true;
-    } else {
-      payloads[i] = std::move(*payload);
-    }
+  };
+  const size_t workers =
+      n < 64 ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> helpers;
+  const size_t per_worker = (n + workers - 1) / workers;
+  for (size_t w = 1; w < workers; ++w) {
+    const size_t begin = std::min(n, w * per_worker);
+    helpers.emplace_back(open_range, begin, std::min(n, begin + per_worker));
   }
+  open_range(0, std::min(n, per_worker));
+  for (std::thread& helper : helpers) helper.join();
 
   bool replayed = false;
   Status status = m_pool.Run([&](pqxx::connection& c) {
@@ -646,13 +698,25 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
     tx.exec_params(
         "UPDATE devices SET last_heartbeat_at = now(), queue_depth = $2, parked = $3, "
         "oldest_pending_age_s = $4, app_version = $5, free_disk_bytes = $6, last_error = $7, "
-        "catalog_version = $8 WHERE id = $1",
+        "catalog_version = $8, sealed_by_key = $9::jsonb WHERE id = $1",
         device.id, h.queue_depth, h.parked, h.oldest_pending_age_s, h.app_version,
-        h.free_disk_bytes, h.last_error, h.catalog_version);
+        h.free_disk_bytes, h.last_error, h.catalog_version, json(h.sealed_by_key).dump());
     tx.commit();
   });
   if (!status.ok()) return ReplyForError(status.error());
-  return JsonReply(200, json{{"ok", true}});
+  // The reply tells the kiosk which key to seal to from now on and which it must not.
+  auto ring = LoadKeyRing(m_pool);
+  if (!ring.ok()) return ReplyForError(ring.error());
+  protocol::HeartbeatReply reply;
+  for (const RingKey& key : *ring) {
+    if (key.state == KeyState::kActive) {
+      reply.sealing_public_key = protocol::Base64Encode(key.public_key);
+      reply.sealing_key_id = key.key_id;
+    } else if (key.state == KeyState::kRetired) {
+      reply.retired_key_ids.push_back(key.key_id);
+    }
+  }
+  return JsonReply(200, reply);
 }
 
 ApiReply ServerCore::Catalog(const std::string& query) {

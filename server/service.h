@@ -56,8 +56,8 @@ struct ServerOptions {
 
 class ServerCore {
  public:
-  // Connects, applies migrations and loads (or, first time, creates) the sealing key
-  // pair that every server copy shares. kUnavailable when PostgreSQL is down,
+  // Connects, applies migrations and makes sure the sealing key ring (key_ring.h),
+  // which every server copy shares, has an active key. kUnavailable when PostgreSQL is down,
   // kRejected when the schema is newer than this build.
   static Result<std::unique_ptr<ServerCore>> Open(const ServerOptions& options);
 
@@ -66,7 +66,6 @@ class ServerCore {
   ApiReply Handle(const ApiRequest& request);
 
   PgPool& pool() { return m_pool; }
-  const protocol::SealingKeyPair& sealing_keys() const { return m_sealing; }
 
  private:
   explicit ServerCore(const ServerOptions& options);
@@ -99,7 +98,6 @@ class ServerCore {
 
   ServerOptions m_options;
   PgPool m_pool;
-  protocol::SealingKeyPair m_sealing;  // set once in Open(), read-only afterwards
 };
 
 // Reply helpers, shared with the admin paths and tests.

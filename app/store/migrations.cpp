@@ -120,11 +120,36 @@ CREATE INDEX outbox_parked ON outbox (application_uuid)
   WHERE delivered_at_ms IS NULL AND parked_reason IS NOT NULL;
 )sql";
 
+// v5: sealed payloads (issue 6). Document photos leave the payload for a table of
+// their own, encrypted (store/sealing.h), uploaded after the push and purged with the
+// payload once the server holds both. seal_key_id names the server key an application
+// is sealed to (heartbeats report counts per key so a key is never retired while a
+// kiosk still holds items sealed to it); purged_at_ms marks a row whose ciphertext the
+// retention purge removed (the stub stays for status look-ups).
+constexpr const char* kV5Sealing = R"sql(
+CREATE TABLE attachments (
+  application_uuid TEXT    NOT NULL REFERENCES applications (uuid),
+  attachment_id    TEXT    NOT NULL,
+  mime             TEXT    NOT NULL,
+  size             INTEGER NOT NULL CHECK (size >= 0),
+  sha256           TEXT    NOT NULL,
+  ciphertext       BLOB    NOT NULL,
+  uploaded_at_ms   INTEGER,
+  PRIMARY KEY (application_uuid, attachment_id)
+) STRICT;
+CREATE INDEX attachments_to_upload ON attachments (application_uuid)
+  WHERE uploaded_at_ms IS NULL;
+
+ALTER TABLE applications ADD COLUMN seal_key_id TEXT;
+ALTER TABLE applications ADD COLUMN purged_at_ms INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
     Migration{3, "status look-up hash", kV3StatusLookup},
     Migration{4, "staff mode", kV4StaffMode},
+    Migration{5, "sealed payloads and encrypted attachments", kV5Sealing},
 };
 
 }  // namespace

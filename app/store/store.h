@@ -32,7 +32,10 @@ struct NewApplication {
   std::string catalog_version;  // version of the catalog the form was filled against
   std::string masked_name;      // e.g. "张*明": the only form of the name kept readable;
                                 // may be empty for services that ask no name
-  std::string payload;          // the filled form as JSON ("json-v1"; issue 6 seals it)
+  // The filled form as JSON (domain/form.h DraftToJson). Never stored as given: Submit
+  // seals it to the server's key; its "photo:" attachments (base64 JPEG) are encrypted
+  // into the attachments table and replaced by references (store/sealing.h).
+  std::string payload;
   CivilDate created_date;       // kiosk-local date, printed in the app number
   std::string created_at_iso;   // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
   // The last 6 characters of the applicant's ID number, for the resident's status
@@ -75,14 +78,50 @@ struct ApplicationStub {
   std::optional<std::string> parked_reason;  // set when sync_state is kParked
 };
 
+// An encrypted document photo as the push announces it (size and SHA-256 are of the
+// ciphertext, which is what is uploaded).
+struct AttachmentMeta {
+  std::string id;  // "photo:<id>", unique within its application
+  std::string mime;
+  int64_t size = 0;
+  std::string sha256;
+};
+
+// One attachment the server has not got yet (its application was delivered).
+struct PendingUpload {
+  std::string application_uuid;
+  std::string attachment_id;
+  std::string ciphertext;
+};
+
+// The server key Submit seals to, and where it came from.
+struct SealingKeyInfo {
+  std::string public_key;  // 32 raw bytes
+  std::string key_id;      // seal::KeyId
+  bool from_enrollment = false;  // false: the deployment's provisioning key
+};
+
+// How long the retention purge keeps what a kiosk no longer needs (days after the
+// server acknowledged the application and its attachments).
+struct RetentionPolicy {
+  int payload_days = 7;  // sealed payload + encrypted attachments
+  int stub_days = 180;   // the masked stub for status look-ups, then the whole row
+};
+
+struct PurgeReport {
+  int64_t payloads_purged = 0;
+  int64_t stubs_deleted = 0;
+};
+
 // One application as the sync engine sends it.
 struct OutboxItem {
   std::string uuid;
   std::string app_number;
   std::string service_code;
   std::string catalog_version;
-  std::string payload_format;  // "json-v1"
+  std::string payload_format;  // "sealed-v2" (seal::kPayloadFormat); older rows "json-v1"
   std::string payload;
+  std::vector<AttachmentMeta> attachments;
   int attempts = 0;
   std::chrono::system_clock::time_point enqueued_at;
 };
@@ -90,6 +129,7 @@ struct OutboxItem {
 // For the staff screen's "sync" light and for the fleet console.
 struct OutboxHealthReport {
   int64_t pending = 0;  // not delivered, not parked
+  int64_t uploads_pending = 0;  // attachments of delivered applications not yet uploaded
   int64_t parked = 0;
   std::optional<std::chrono::system_clock::time_point> oldest_pending_at;  // enqueue time
   std::optional<std::chrono::system_clock::time_point> last_success_at;    // delivered_at
@@ -188,7 +228,11 @@ class Store {
   Status SetKioskCode(std::string_view code);
 
   // Stores a new application and its outbox row, in one write transaction, with the
-  // next daily sequence number and a fresh uuid. Returns only after the commit is
+  // next daily sequence number and a fresh uuid. The payload is sealed to the server's
+  // key (CurrentSealingKey) and its photos encrypted before anything is written: no
+  // plaintext reaches the disk. Fails kRejected "no sealing key" when the kiosk has
+  // neither enrolled nor been provisioned with a key, or when its key was retired by the
+  // server (the UI says 本机尚未完成开通); kInvalidArgument for a photo that is not base64. Returns only after the commit is
   // durable (WAL, synchronous=FULL): only then may the UI show a receipt. On any error
   // nothing was stored and no number was consumed. Fails kInvalidArgument for an empty
   // service code, catalog version or payload, a created_date outside 2000..2099 or a
@@ -333,6 +377,39 @@ class Store {
   // numbers exist. Fails kInvalidArgument unless id_last6 is 6 characters [0-9Xx].
   Result<std::optional<StatusLookup>> LookUpStatus(std::string_view app_number,
                                                    std::string_view id_last6);
+
+  // ---- sealing, attachments and retention (issue 6) ----
+
+  // The key Submit seals to: the server's current key learnt at enrollment or from a
+  // heartbeat (setting sync.sealing_public_key) or, before enrollment, the key the
+  // deployment provisioned (ProvisionSealingKey). kRejected "no sealing key" when
+  // there is none; kRejected "retired" when the server has retired that key.
+  Result<SealingKeyInfo> CurrentSealingKey();
+
+  // Stores the deployment's pre-enrollment key (32 raw bytes: the server's public
+  // sealing key, from a provisioning file). kInvalidArgument for another size.
+  Status ProvisionSealingKey(std::string_view public_key);
+
+  // Attachments of delivered applications that still wait for upload, oldest first.
+  Result<std::vector<PendingUpload>> ListPendingUploads(int limit);
+  // The server holds this attachment whole and verified. kNotFound for an unknown one.
+  Status MarkUploaded(std::string_view uuid, std::string_view attachment_id,
+                      std::chrono::system_clock::time_point at);
+
+  // How many applications the server has not acknowledged yet (pending or parked) are
+  // sealed to each key id: what heartbeats report, so the server never retires a key it
+  // still needs to open something this kiosk will send. (Acknowledged ones are opened
+  // already; their attachment keys travelled inside the payload.)
+  Result<std::vector<std::pair<std::string, int64_t>>> CountSealedByKey();
+
+  // The retention purge (sync thread, once a cycle). Payloads and attachments of
+  // applications delivered, with every attachment uploaded, more than payload_days
+  // before `now` are overwritten (secure_delete) and dropped; stubs delivered more
+  // than stub_days ago are deleted with their outbox row and status history. Then the
+  // WAL is checkpointed and truncated so no old page survives in it. Undelivered items
+  // are never touched. kInvalidArgument for negative days.
+  Result<PurgeReport> PurgeExpired(std::chrono::system_clock::time_point now,
+                                   const RetentionPolicy& policy);
 
   // ---- settings and audit ----
 

@@ -944,8 +944,13 @@ void KioskApp::Submit() {
   if (!submitted.ok()) {
     // Nothing was committed, so no receipt; the resident's input stays for a retry.
     m_session.submitting = false;
-    bool full = submitted.error().message.find("full") != std::string::npos;
-    m_session.banner = m_deps.strings->Get(m_language, full ? "error.disk_full" : "error.submit_failed");
+    const std::string& why = submitted.error().message;
+    const bool full = why.find("full") != std::string::npos;
+    // No server key (never enrolled nor provisioned, or the key was retired): nothing
+    // can be stored unsealed, so the kiosk says it is not ready yet.
+    const bool no_key = why.rfind("no sealing key", 0) == 0;
+    m_session.banner = m_deps.strings->Get(
+        m_language, no_key ? "error.not_provisioned" : full ? "error.disk_full" : "error.submit_failed");
     std::fprintf(stderr, "submit failed: %s\n", submitted.error().message.c_str());
     if (full) {
       // Staff see it on the overview; the audit row may have to wait for space too.
@@ -962,8 +967,10 @@ void KioskApp::Submit() {
   receipt.app_number = submitted->app_number;
   receipt.service_code = service->code;
   receipt.date_text = FormatIsoDate(application.created_date);
-  // The plaintext is in the store's payload now; the session copy goes at once.
+  // The store holds only the sealed form now; the session copy goes at once,
+  // photos and signatures included.
   WipeValues(&m_session.draft.values);
+  WipeValues(&m_session.draft.attachments);
   for (auto& [id, items] : m_session.draft.groups) {
     for (auto& item : items) WipeValues(&item);
   }
@@ -1023,7 +1030,13 @@ void KioskApp::FinishSignature() {
   std::string ref = std::string(kSignatureRefPrefix) + hex;
   std::string* slot = ValueSlot(m_session.focus);
   if (!slot) return;
-  if (!slot->empty()) m_session.draft.attachments.erase(*slot);  // a re-signed field
+  if (!slot->empty()) {  // a re-signed field: the old strokes go, wiped
+    auto old = m_session.draft.attachments.find(*slot);
+    if (old != m_session.draft.attachments.end()) {
+      Wipe(&old->second);
+      m_session.draft.attachments.erase(old);
+    }
+  }
   m_session.draft.attachments[ref] = std::move(text);
   *slot = ref;
   m_session.errors.erase(m_session.focus);

@@ -105,12 +105,14 @@ Result<protocol::StatusPage> ApiClient::PullStatus(int64_t after, int limit) {
   return protocol::ParseMessage<protocol::StatusPage>(response->body);
 }
 
-Status ApiClient::SendHeartbeat(const protocol::Heartbeat& heartbeat) {
+Result<protocol::HeartbeatReply> ApiClient::SendHeartbeat(const protocol::Heartbeat& heartbeat) {
   auto response = Call("POST", protocol::kPathHeartbeat, protocol::SerializeMessage(heartbeat),
                        "application/json");
   if (!response.ok()) return response.error();
   if (response->status != 200) return ErrorFromResponse(*response);
-  return Status::Ok();
+  // An empty or older reply ({"ok":true}) simply carries no key news.
+  if (response->body.empty()) return protocol::HeartbeatReply{};
+  return protocol::ParseMessage<protocol::HeartbeatReply>(response->body);
 }
 
 Result<std::optional<protocol::CatalogUpdate>> ApiClient::FetchCatalog(

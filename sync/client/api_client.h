@@ -32,7 +32,8 @@ class ApiClient {
 
   Result<protocol::PushResponse> Push(const protocol::PushRequest& request);
   Result<protocol::StatusPage> PullStatus(int64_t after, int limit);
-  Status SendHeartbeat(const protocol::Heartbeat& heartbeat);
+  // The server's current sealing key and retired key ids come back with the reply.
+  Result<protocol::HeartbeatReply> SendHeartbeat(const protocol::Heartbeat& heartbeat);
   // nullopt when the kiosk already has the newest version.
   Result<std::optional<protocol::CatalogUpdate>> FetchCatalog(const std::string& have_version);
   Result<protocol::AttachmentState> GetAttachment(const std::string& uuid,

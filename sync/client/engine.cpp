@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "store/sealing.h"
+#include "sync/client/attachment_upload.h"
 #include "sync/protocol/signing.h"
 #include "version.h"
 
@@ -21,10 +23,12 @@ constexpr const char* kKeySecretKey = "sync.secret_key";
 constexpr const char* kKeyHall = "sync.hall";
 constexpr const char* kKeySealingKey = "sync.sealing_public_key";
 constexpr const char* kKeyPendingSecret = "sync.pending_secret_key";
+constexpr const char* kKeyRetiredKeyIds = "seal.retired_key_ids";
 constexpr const char* kKeyLastError = "sync.last_error";
 constexpr const char* kKeyCatalogVersion = "catalog.version";
 constexpr const char* kKeyCatalogBody = "catalog.body";
 constexpr int kStatusPageSize = 500;
+constexpr int kUploadsPerQuery = 16;  // ciphertexts held in memory at once
 
 using Clock = std::chrono::system_clock;
 
@@ -85,6 +89,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     push.catalog_version = item.catalog_version;
     push.payload_format = item.payload_format;
     push.payload = item.payload;
+    for (const AttachmentMeta& a : item.attachments) {
+      push.attachments.push_back({a.id, a.size, a.sha256, a.mime});
+    }
     push.submitted_at = protocol::IsoTimeUtc(
         std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
             .count());
@@ -162,6 +169,59 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     }
   }
   return true;
+}
+
+// Uploads the encrypted attachments of delivered applications. Returns false (with
+// report->error set) when the cycle should stop: the rest waits for the next cycle,
+// each upload resuming where the server's byte count says.
+bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
+  for (;;) {
+    auto uploads = store.ListPendingUploads(kUploadsPerQuery);
+    if (!uploads.ok()) {
+      report->error = uploads.error();
+      return false;
+    }
+    if (uploads->empty()) return true;
+    for (const PendingUpload& upload : *uploads) {
+      UploadProgress progress;
+      Status sent = UploadAttachment(api, upload.application_uuid, upload.attachment_id,
+                                     upload.ciphertext, &progress);
+      if (!sent.ok()) {
+        report->error = MakeError(sent.error().kind, "upload " + upload.attachment_id + " of " +
+                                                         upload.application_uuid + ": " +
+                                                         sent.error().message);
+        report->retry_after_s = api.retry_after_s();
+        return false;
+      }
+      if (Status marked = store.MarkUploaded(upload.application_uuid, upload.attachment_id,
+                                             Clock::now());
+          !marked.ok()) {
+        report->error = marked.error();
+        return false;
+      }
+      ++report->attachments_uploaded;
+    }
+  }
+}
+
+// Takes the key news of a heartbeat reply: a new current key replaces the stored one
+// (the next submit seals to it), and the retired list is kept so Submit refuses a key
+// the server has retired.
+void ApplyKeyNews(Store& store, const protocol::HeartbeatReply& reply) {
+  if (!reply.sealing_public_key.empty()) {
+    auto raw = protocol::Base64Decode(reply.sealing_public_key);
+    if (raw.ok() && raw->size() == 32 &&
+        (reply.sealing_key_id.empty() || seal::KeyId(*raw) == reply.sealing_key_id)) {
+      Status status;
+      if (Setting(store, kKeySealingKey, &status) != reply.sealing_public_key && status.ok() &&
+          store.SetSetting(kKeySealingKey, reply.sealing_public_key).ok()) {
+        (void)store.AppendAudit("system", "seal.key_changed", seal::KeyId(*raw));
+      }
+    }
+  }
+  std::string retired;
+  for (const std::string& id : reply.retired_key_ids) retired += id + "\n";
+  (void)store.SetSetting(kKeyRetiredKeyIds, retired);
 }
 
 }  // namespace
@@ -281,6 +341,12 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
     }
   }
 
+  if (reachable && !report.error) {
+    if (!UploadPending(store, api, &report)) {
+      reachable = report.error && report.error->kind != ErrorKind::kUnavailable;
+    }
+  }
+
   if (reachable && !(report.error && IsAuthError(*report.error))) {
     auto cursor = store.StatusCursor();
     if (!cursor.ok()) report.error = cursor.error();
@@ -325,6 +391,7 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
   if (health.ok()) {
     report.pending_after = health->pending;
     report.parked_after = health->parked;
+    report.uploads_pending_after = health->uploads_pending;
   }
   if (reachable && health.ok()) {
     protocol::Heartbeat beat;
@@ -341,9 +408,20 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
     Status status;
     beat.last_error = report.error ? report.error->message : Setting(store, kKeyLastError, &status);
     beat.catalog_version = Setting(store, kKeyCatalogVersion, &status);
-    report.heartbeat_sent = api.SendHeartbeat(beat).ok();
+    if (auto sealed = store.CountSealedByKey(); sealed.ok()) {
+      for (const auto& [key_id, count] : *sealed) beat.sealed_by_key[key_id] = count;
+    }
+    auto reply = api.SendHeartbeat(beat);
+    report.heartbeat_sent = reply.ok();
+    if (reply.ok()) ApplyKeyNews(store, *reply);
   }
   (void)store.SetSetting(kKeyLastError, report.error ? report.error->message : "");
+  // Retention: ciphertext the server has acknowledged goes after the policy's days.
+  // Every cycle, reachable or not: the clock runs on without the network.
+  if (auto purged = store.PurgeExpired(Clock::now(), options.retention); purged.ok()) {
+    report.payloads_purged = purged->payloads_purged;
+    report.stubs_deleted = purged->stubs_deleted;
+  }
   if (!reachable) api.RotateServer();
   return report;
 }
@@ -363,6 +441,7 @@ CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& option
     next.duplicates += total.duplicates;
     next.rejected += total.rejected;
     next.status_changes += total.status_changes;
+    next.attachments_uploaded += total.attachments_uploaded;
     next.catalog_updated = next.catalog_updated || total.catalog_updated;
     total = next;
   }

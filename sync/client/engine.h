@@ -32,6 +32,7 @@ struct SyncOptions {
   CurlOptions curl;
   std::chrono::seconds idle_interval{60};  // status pull + heartbeat when all is quiet
   std::string app_version;                 // reported in heartbeats; "" = this build's
+  RetentionPolicy retention;               // the purge run at the end of every cycle
   // Makes the transport; tests inject canned replies or fault proxies. Default: curl.
   std::function<std::unique_ptr<Transport>(const CurlOptions&)> make_transport;
 };

@@ -22,6 +22,10 @@ struct CycleReport {
   bool heartbeat_sent = false;
   int64_t pending_after = 0;
   int64_t parked_after = 0;
+  int64_t attachments_uploaded = 0;   // encrypted photos the server now holds whole
+  int64_t uploads_pending_after = 0;  // attachments of delivered applications still to send
+  int64_t payloads_purged = 0;        // by the retention purge this cycle
+  int64_t stubs_deleted = 0;
   std::optional<Error> error;  // the failure that cut the cycle short, if any
   int retry_after_s = 0;       // the server's Retry-After with that failure
 };

@@ -37,13 +37,15 @@ void from_json(const json& j, EnrollRequest& v) {
 
 void to_json(json& j, const EnrollResponse& v) {
   j = json{{"device_id", v.device_id}, {"hall", v.hall}, {"kiosk_code", v.kiosk_code},
-           {"sealing_public_key", v.sealing_public_key}, {"server_time", v.server_time}};
+           {"sealing_public_key", v.sealing_public_key}, {"sealing_key_id", v.sealing_key_id},
+           {"server_time", v.server_time}};
 }
 void from_json(const json& j, EnrollResponse& v) {
   j.at("device_id").get_to(v.device_id);
   j.at("hall").get_to(v.hall);
   v.kiosk_code = j.value("kiosk_code", "");
   j.at("sealing_public_key").get_to(v.sealing_public_key);
+  v.sealing_key_id = j.value("sealing_key_id", "");
   v.server_time = j.value("server_time", int64_t{0});
 }
 
@@ -134,7 +136,8 @@ void to_json(json& j, const Heartbeat& v) {
            {"app_version", v.app_version},
            {"free_disk_bytes", v.free_disk_bytes},
            {"last_error", v.last_error},
-           {"catalog_version", v.catalog_version}};
+           {"catalog_version", v.catalog_version},
+           {"sealed_by_key", v.sealed_by_key}};
 }
 void from_json(const json& j, Heartbeat& v) {
   v.queue_depth = j.value("queue_depth", int64_t{0});
@@ -144,6 +147,19 @@ void from_json(const json& j, Heartbeat& v) {
   v.free_disk_bytes = j.value("free_disk_bytes", int64_t{0});
   v.last_error = j.value("last_error", "");
   v.catalog_version = j.value("catalog_version", "");
+  v.sealed_by_key = j.value("sealed_by_key", std::map<std::string, int64_t>{});
+}
+
+void to_json(json& j, const HeartbeatReply& v) {
+  j = json{{"ok", true},
+           {"sealing_public_key", v.sealing_public_key},
+           {"sealing_key_id", v.sealing_key_id},
+           {"retired_key_ids", v.retired_key_ids}};
+}
+void from_json(const json& j, HeartbeatReply& v) {
+  v.sealing_public_key = j.value("sealing_public_key", "");
+  v.sealing_key_id = j.value("sealing_key_id", "");
+  v.retired_key_ids = j.value("retired_key_ids", std::vector<std::string>{});
 }
 
 void to_json(json& j, const AttachmentState& v) {

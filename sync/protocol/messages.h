@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,9 +38,12 @@ inline constexpr size_t kMaxSmallBodyBytes = 64 * 1024;
 inline constexpr int kMaxRequestDepth = 8;
 
 // Payload formats an outbox item may carry. json-v1: the draft JSON as text (over TLS);
-// sealed-v1: base64 of a libsodium sealed box to the server's sealing key.
+// sealed-v1: base64 of a libsodium sealed box to the server's sealing key;
+// sealed-v2: an envelope naming the key it is sealed to (store/sealing.h), what kiosks
+// write since issue 6, so the server's key can rotate.
 inline constexpr const char* kPayloadJsonV1 = "json-v1";
 inline constexpr const char* kPayloadSealedV1 = "sealed-v1";
+inline constexpr const char* kPayloadSealedV2 = "sealed-v2";
 
 struct EnrollRequest {
   std::string code;            // one-time code from `yimen-admin enroll-code`
@@ -54,6 +58,7 @@ struct EnrollResponse {
   std::string kiosk_code;          // unique among enrolled kiosks; use it from now on
   std::string sealing_public_key;  // base64 X25519 key to seal payloads to
   int64_t server_time = 0;         // unix seconds
+  std::string sealing_key_id;      // its key id (store/sealing.h KeyId); "" from old servers
 };
 
 struct AttachmentRef {
@@ -117,6 +122,17 @@ struct Heartbeat {
   int64_t free_disk_bytes = 0;
   std::string last_error;
   std::string catalog_version;
+  // Applications the kiosk still holds sealed to each key id (not yet purged): the
+  // server refuses to retire a key while any kiosk reports a count for it.
+  std::map<std::string, int64_t> sealed_by_key;
+};
+
+// The server's answer to a heartbeat: its current sealing key, and the key ids it has
+// retired (a kiosk must not seal to those any more).
+struct HeartbeatReply {
+  std::string sealing_public_key;  // base64; "" from old servers
+  std::string sealing_key_id;
+  std::vector<std::string> retired_key_ids;
 };
 
 struct AttachmentState {
@@ -157,6 +173,8 @@ void to_json(nlohmann::json& j, const StatusPage& v);
 void from_json(const nlohmann::json& j, StatusPage& v);
 void to_json(nlohmann::json& j, const Heartbeat& v);
 void from_json(const nlohmann::json& j, Heartbeat& v);
+void to_json(nlohmann::json& j, const HeartbeatReply& v);
+void from_json(const nlohmann::json& j, HeartbeatReply& v);
 void to_json(nlohmann::json& j, const AttachmentState& v);
 void from_json(const nlohmann::json& j, AttachmentState& v);
 void to_json(nlohmann::json& j, const CatalogUpdate& v);

@@ -5,7 +5,9 @@
 // ratio (goal: the whole path at >= 50 % of the raw insert's rate). Prints, never
 // asserts a time.
 //
-//   bench_drain [--count N] [--batch B] [--pg-dir DIR] [--quick]
+//   bench_drain [--count N] [--batch B] [--pg-dir DIR] [--quick] [--unsealed]
+//     --unsealed  swap the sealed payloads for plain json-v1 before the drain: the
+//                 figure without sealing, measured under the same load
 //     --count   applications (default 10000; --quick: 500)
 //     --batch   items per push (default: the engine's, 200)
 //     --pg-dir  a pg-local.sh cluster directory (default: a temp one, removed after)
@@ -24,7 +26,9 @@
 
 #include "server/admin.h"
 #include "server/http_frontend.h"
+#include "server/key_ring.h"
 #include "server/service.h"
+#include "store/sealing.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
   int count = 10000;
   int batch = 0;
   std::string pg_dir;
+  bool unsealed = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -82,6 +87,8 @@ int main(int argc, char** argv) {
       count = std::atoi(argv[++i]);
     } else if (arg == "--batch" && i + 1 < argc) {
       batch = std::atoi(argv[++i]);
+    } else if (arg == "--unsealed") {
+      unsealed = true;
     } else if (arg == "--pg-dir" && i + 1 < argc) {
       pg_dir = argv[++i];
     } else {
@@ -151,6 +158,15 @@ int main(int argc, char** argv) {
       if (!(*store)->Submit(application).ok()) return 1;
     }
     const double queue_s = Seconds(queue_start);
+    if (unsealed) {
+      // Bench only: a kiosk never stores plaintext (docs/architecture.md).
+      auto raw = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
+      if (!raw.ok()) return 1;
+      auto update = raw->Prepare("UPDATE applications SET payload_format = 'json-v1', payload = ?1");
+      if (!update.ok()) return 1;
+      update->BindBlob(1, Payload(0));
+      if (!update->Run().ok()) return 1;
+    }
 
     // ---- whole path: one --sync-once cycle drains the queue ----
     yimen::sync::SyncOptions sync_options;
@@ -206,10 +222,37 @@ int main(int argc, char** argv) {
     }
     const double raw_s = Seconds(raw_start);
 
+    // What sealing (issue 6) costs on its own: every payload sealed (the kiosk, at
+    // submit) and opened (the server, during the push), on one thread.
+    auto sealing_key = yimen::server::ActiveSealingKey((*core)->pool());
+    double seal_s = 0;
+    double open_s = 0;
+    if (sealing_key.ok()) {
+      std::vector<std::string> envelopes;
+      envelopes.reserve(static_cast<size_t>(count));
+      const auto seal_start = Clock::now();
+      for (int i = 0; i < count; ++i) {
+        envelopes.push_back(*yimen::seal::SealEnvelope(Payload(i), sealing_key->public_key));
+      }
+      seal_s = Seconds(seal_start);
+      const auto open_start = Clock::now();
+      for (const std::string& text : envelopes) {
+        auto envelope = yimen::seal::ParseEnvelope(text);
+        if (!envelope.ok() ||
+            !yimen::seal::OpenEnvelope(*envelope, sealing_key->public_key, sealing_key->secret_key).ok()) {
+          std::fprintf(stderr, "bench_drain: an envelope did not open\n");
+          exit_code = 1;
+          break;
+        }
+      }
+      open_s = Seconds(open_start);
+    }
+
     const double path_rate = count / drain_s;
     const double raw_rate = static_cast<double>(rows.size()) / raw_s;
-    std::printf("bench_drain: %d applications (~%zu B payload), push batch %d\n", count,
-                Payload(0).size(), sync_options.push_batch);
+    std::printf("bench_drain: %d applications (~%zu B payload, %s), push batch %d\n", count,
+                Payload(0).size(), unsealed ? "UNSEALED json-v1 baseline" : "sealed-v2",
+                sync_options.push_batch);
     std::printf("  queue (Store::Submit, not timed below): %.2f s\n", queue_s);
     std::printf("  whole path (--sync-once: outbox -> HTTP -> server -> PostgreSQL -> receipts): "
                 "%.2f s = %.0f applications/s\n",
@@ -219,6 +262,9 @@ int main(int argc, char** argv) {
                 raw_s, raw_rate);
     std::printf("  ratio: whole path at %.0f %% of the raw insert rate (goal >= 50 %%)\n",
                 100.0 * path_rate / raw_rate);
+    std::printf("  sealing alone, one thread: seal %.0f us, open %.0f us per application "
+                "(opening = %.0f %% of the whole path's time; the server opens a batch on all cores)\n",
+                1e6 * seal_s / count, 1e6 * open_s / count, 100.0 * open_s / drain_s);
 
     (*frontend)->Stop();
     serving.join();

@@ -23,7 +23,7 @@ TEST(StoreIntegrity, RefusesACorruptedFileAndLeavesItsBytesAlone) {
     ASSERT_NE(store, nullptr);
     for (int i = 0; i < 8; ++i) {
       NewApplication application = SampleApplication();
-      application.payload = std::string(300, static_cast<char>('a' + i));
+      application.payload = std::string(100, static_cast<char>('a' + i));
       ASSERT_TRUE(store->Submit(application).ok());
     }
   }
@@ -33,7 +33,7 @@ TEST(StoreIntegrity, RefusesACorruptedFileAndLeavesItsBytesAlone) {
     sqlite::Connection raw = RawConnection(original.DatabasePath());
     page_size = QueryInt(raw, "PRAGMA page_size");
     page = QueryInt(raw, "SELECT rootpage FROM sqlite_schema WHERE name = 'applications'");
-    // Eight ~400-byte rows fit one leaf page: the root holds the cells themselves.
+    // Eight ~450-byte rows (a sealed 100-byte payload) fit one leaf page: the root holds the cells themselves.
     ASSERT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM dbstat WHERE name = 'applications'"), 1);
   }
 

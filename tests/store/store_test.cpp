@@ -63,8 +63,8 @@ TEST(Store, KeepsASubmittedApplicationAndItsOutboxRowAcrossAReopen) {
   ASSERT_TRUE(due.ok()) << due.error().message;
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].uuid, submitted.uuid);
-  EXPECT_EQ((*due)[0].payload, SampleApplication().payload);
-  EXPECT_EQ((*due)[0].payload_format, "json-v1");
+  EXPECT_EQ(testing::OpenTestPayload((*due)[0].payload), SampleApplication().payload);
+  EXPECT_EQ((*due)[0].payload_format, "sealed-v2");
 }
 
 TEST(Store, NeverRepeatsAnAppNumberAcrossRestarts) {

@@ -13,7 +13,10 @@
 #include <memory>
 #include <string>
 
+#include <sodium.h>
+
 #include "store/database.h"
+#include "store/sealing.h"
 #include "store/store.h"
 
 namespace yimen::testing {
@@ -57,11 +60,51 @@ inline NewApplication SampleApplication(CivilDate date = {2026, 11, 23}) {
   return application;
 }
 
-// Opens a Store, recording a test failure (and returning null) when it cannot.
+// The "server" key pair the test kiosks seal to: made once per test process, so a test
+// can open what it sealed (a real server keeps the secret in PostgreSQL).
+struct TestSealingKeys {
+  std::string public_key;
+  std::string secret_key;
+};
+inline const TestSealingKeys& TestServerKeys() {
+  static const TestSealingKeys keys = [] {
+    if (sodium_init() < 0) std::abort();
+    TestSealingKeys made;
+    made.public_key.resize(crypto_box_PUBLICKEYBYTES);
+    made.secret_key.resize(crypto_box_SECRETKEYBYTES);
+    crypto_box_keypair(reinterpret_cast<unsigned char*>(made.public_key.data()),
+                       reinterpret_cast<unsigned char*>(made.secret_key.data()));
+    return made;
+  }();
+  return keys;
+}
+
+// Opens what Submit sealed with the test server key; "" (and a test failure) otherwise.
+inline std::string OpenTestPayload(const std::string& envelope_text) {
+  Result<seal::Envelope> envelope = seal::ParseEnvelope(envelope_text);
+  if (!envelope.ok()) {
+    ADD_FAILURE() << envelope.error().message;
+    return "";
+  }
+  Result<std::string> plain =
+      seal::OpenEnvelope(*envelope, TestServerKeys().public_key, TestServerKeys().secret_key);
+  if (!plain.ok()) {
+    ADD_FAILURE() << plain.error().message;
+    return "";
+  }
+  return *plain;
+}
+
+// Opens a Store provisioned with the test server key (as a deployment provisions a
+// kiosk before enrollment), recording a test failure (and returning null) when it cannot.
 inline std::unique_ptr<Store> OpenStore(const std::string& data_dir) {
   Result<std::unique_ptr<Store>> store = Store::Open(data_dir);
   if (!store.ok()) {
     ADD_FAILURE() << "Store::Open(" << data_dir << "): " << store.error().message;
+    return nullptr;
+  }
+  if (Status s = (*store)->ProvisionSealingKey(TestServerKeys().public_key); !s.ok()) {
+    ADD_FAILURE() << "ProvisionSealingKey: " << s.error().message;
     return nullptr;
   }
   return std::move(store).value();

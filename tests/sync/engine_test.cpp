@@ -111,6 +111,8 @@ class Engine : public ::testing::Test {
     auto opened = Store::Open(dir.path());
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store = std::move(*opened);
+    // Provisioned as a deployment does before enrollment: submits seal to this key.
+    ASSERT_TRUE(store->ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
   }
   std::vector<SubmittedApplication> Submit(int count) {
     std::vector<SubmittedApplication> out;
@@ -325,7 +327,7 @@ TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {
   ScriptedTransport transport([&](const HttpRequest&) -> Result<HttpResponse> {
     if (++calls == 1) return MakeError(ErrorKind::kUnavailable, "reply lost");
     protocol::EnrollResponse response{12, "东门社区", "K7Q2",
-                                      protocol::Base64Encode(std::string(32, 'k')), 0};
+                                      protocol::Base64Encode(std::string(32, 'k')), 0, ""};
     return JsonResponse(200, protocol::SerializeMessage(response));
   });
   auto first = EnrollKiosk(*store, {"http://a.test/"}, "ABCDE-FGHJK", &transport, "test");

@@ -8,6 +8,12 @@ kiosk=$1 script=$2 out=$3 expected=$4
 shift 4
 rm -rf "$out"
 mkdir -p "$out/data" "$out/screenshots"
+# Applications are sealed to the server's key (docs/architecture.md): the test kiosk is
+# provisioned with a made-up public key, as a deployment provisions one before
+# enrollment. "# no-sealing-key" leaves it unprovisioned (it must refuse to submit).
+if ! grep -q '^# no-sealing-key' "$script"; then
+  "$kiosk" --data-dir "$out/data" --provision-sealing-key "$(dirname "$0")/../data/sealing_test_key.pub"
+fi
 # Scripts that need a staff PIN name it in a "# staff-pin: N" line.
 pin=$(sed -n 's/^# staff-pin: *\([0-9]*\).*/\1/p' "$script" | head -n 1)
 if [[ -n "$pin" ]]; then
@@ -56,5 +62,8 @@ if [[ "$csv_checks" != "0" ]]; then
   done < <(sed -n 's/^# csv-lacks: //p' "$script")
   echo "csv: ${#csvs[@]} file(s), $(cat "${csvs[@]}" | wc -l) line(s), checks passed"
 fi
+# Every application the kiosk stored is sealed (seeded rows are made-up stubs).
+unsealed=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications WHERE payload_format NOT IN ('sealed-v2', 'purged') AND CAST(payload AS TEXT) != '{\"seeded\":true}';")
+[[ "$unsealed" == "0" ]] || { echo "FAIL: $unsealed application(s) stored unsealed" >&2; exit 1; }
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }

@@ -1,0 +1,49 @@
+// The server's sealing key ring (issue 6): kiosks seal applications to the active key;
+// keys replaced by a rotation stay able to open what kiosks sealed before they heard of
+// the new one; a retired key has lost its secret for good, and envelopes naming it are
+// refused. Every server copy reads the ring from PostgreSQL, so a rotation made with
+// yimen-admin reaches all copies at their next request.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "server/pg_pool.h"
+
+namespace yimen::server {
+
+enum class KeyState { kActive, kPrevious, kRetired };
+const char* KeyStateName(KeyState state);  // "active", "previous", "retired"
+
+struct RingKey {
+  std::string key_id;      // store/sealing.h KeyId of the public key
+  std::string public_key;  // 32 raw bytes
+  std::string secret_key;  // 32 raw bytes; empty once retired
+  KeyState state = KeyState::kActive;
+  std::string created_at;  // ISO-8601 UTC
+};
+
+// Makes sure the ring has an active key: on first start it adopts the single key of
+// servers before the ring (server_keys 'sealing', then deleted from there) or makes a
+// fresh pair. Safe when several copies start at once. kUnavailable: database down.
+Status EnsureKeyRing(PgPool& pool);
+
+// Every key, newest first. Thread-safe.
+Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool);
+
+// The active key. kDataLoss when the ring has none (EnsureKeyRing was never run).
+Result<RingKey> ActiveSealingKey(PgPool& pool);
+
+// Makes a fresh active key; the old active one becomes "previous" and keeps opening.
+// Returns the new key (secret included). Kiosks switch at their next heartbeat.
+Result<RingKey> RotateSealingKey(PgPool& pool);
+
+// Deletes the secret of a "previous" key for good. Refuses (kConflict) while any
+// kiosk that is not revoked reported, in its latest heartbeat, applications not yet
+// delivered that are sealed to it (the message names those kiosks), and refuses the
+// active key (rotate first). kNotFound for an unknown key id; retiring a retired key
+// is a no-op.
+Status RetireSealingKey(PgPool& pool, const std::string& key_id);
+
+}  // namespace yimen::server
