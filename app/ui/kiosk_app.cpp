@@ -660,6 +660,9 @@ void KioskApp::Apply(const Intent& intent) {
       const ServiceSpec* s = m_deps.catalog->FindService(m_session.receipt->service_code);
       ViewModel view = View();
       std::vector<std::string> lines;
+      if (!m_session.receipt->applicant.empty()) {
+        lines.push_back(view.Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
+      }
       if (s) {
         lines.push_back(view.Fmt("receipt.service", {{"service", view.Text(s->name)}}));
         lines.push_back(view.Fmt("receipt.date", {{"date", m_session.receipt->date_text}}));
@@ -767,6 +770,7 @@ void KioskApp::Apply(const Intent& intent) {
         if (!ok) return;
       }
       m_session.focus.clear();
+      m_session.review_revealed = false;
       m_screen = Screen::kReview;
       return;
     }
@@ -774,7 +778,11 @@ void KioskApp::Apply(const Intent& intent) {
       if (!service || intent.index < 0 || static_cast<size_t>(intent.index) >= service->form.steps.size()) return;
       m_session.step = static_cast<size_t>(intent.index);
       m_session.banner.clear();
+      m_session.review_revealed = false;
       m_screen = Screen::kForm;
+      return;
+    case Intent::Kind::kToggleReveal:
+      if (m_screen == Screen::kReview) m_session.review_revealed = !m_session.review_revealed;
       return;
     case Intent::Kind::kAddMember: {
       const GroupSpec* group = service ? service->FindGroup(intent.key) : nullptr;
@@ -871,6 +879,8 @@ void KioskApp::Submit() {
   application.service_code = service->code;
   application.catalog_version = m_session.draft.catalog_version;
   application.masked_name = MaskName(name);
+  // The receipt (screen and paper) keeps the surname only: it leaves the hall.
+  std::string applicant = SurnameOnly(name);
   Wipe(&name);
   application.payload = DraftToJson(m_session.draft).dump();
   application.created_date = TodayLocal();
@@ -892,6 +902,7 @@ void KioskApp::Submit() {
   receipt.app_number = submitted->app_number;
   receipt.service_code = service->code;
   receipt.date_text = FormatIsoDate(application.created_date);
+  receipt.applicant = std::move(applicant);
   // The plaintext is in the store's payload now; the session copy goes at once.
   WipeValues(&m_session.draft.values);
   for (auto& [id, items] : m_session.draft.groups) {

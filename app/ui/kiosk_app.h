@@ -82,6 +82,7 @@ struct Intent {
     // The resident's status check.
     kOpenStatusQuery,
     kStatusLookup,      // check "s:app_number" with "s:id_tail"
+    kToggleReveal,      // review page: show or hide the full ID, phone, name, card values
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -110,6 +111,7 @@ struct ReceiptInfo {
   std::string app_number;
   std::string service_code;
   std::string date_text;
+  std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
   std::string print_message;  // after 打印回执: printing, or why not
   bool printed = false;
 };
@@ -140,6 +142,10 @@ struct Session {
   std::optional<ApplicationStub> lookup;
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
+  // The review page shows ID numbers, phones, names and card numbers masked unless the
+  // resident asked to see them (kToggleReveal). Cleared whenever the review is entered
+  // again, so a page left open shows the masked form to whoever comes next.
+  bool review_revealed = false;
 };
 
 // The staff list: its filter, and a window of rows loaded from the store around what

@@ -51,5 +51,18 @@ if [[ "$csv_checks" != "0" ]]; then
   done < <(sed -n 's/^# csv-lacks: //p' "$script")
   echo "csv: ${#csvs[@]} file(s), $(cat "${csvs[@]}" | wc -l) line(s), checks passed"
 fi
+# "# log-lacks: TEXT": the kiosk's stderr log must not hold TEXT (personal data).
+while IFS= read -r text; do
+  if grep -qF -- "$text" "$out/kiosk.log"; then echo "FAIL: the kiosk log holds \"$text\"" >&2; exit 1; fi
+done < <(sed -n 's/^# log-lacks: //p' "$script")
+# "# receipt-lacks: TEXT": no saved receipt PDF holds TEXT, in its bytes or its metadata.
+while IFS= read -r text; do
+  for pdf in "$out"/data/receipts/*.pdf; do
+    [[ -e "$pdf" ]] || continue
+    if grep -qaF -- "$text" "$pdf" || pdfinfo "$pdf" 2>/dev/null | grep -qF -- "$text"; then
+      echo "FAIL: receipt $pdf holds \"$text\"" >&2; exit 1
+    fi
+  done
+done < <(sed -n 's/^# receipt-lacks: //p' "$script")
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }
