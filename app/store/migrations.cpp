@@ -120,11 +120,30 @@ CREATE INDEX outbox_parked ON outbox (application_uuid)
   WHERE delivered_at_ms IS NULL AND parked_reason IS NOT NULL;
 )sql";
 
+// PLACEHOLDER for the lead: v5 belongs to the sealing work (attachments, sealed
+// payloads), developed on another branch at the same time. This empty step only keeps
+// the numbering one-by-one on this branch; replace it with the real v5 when merging.
+constexpr const char* kV5ReservedForSealing = "-- reserved: the sealing branch's v5";
+
+// v6: staff accounts provisioned by the server (origin, disabled, the
+// server's version of the row) and the time of a name's last failed login, which the
+// growing delay between attempts is measured from.
+constexpr const char* kV6StaffProvisioning = R"sql(
+ALTER TABLE staff_accounts ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'
+  CHECK (origin IN ('local', 'server'));
+ALTER TABLE staff_accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0
+  CHECK (disabled IN (0, 1));
+ALTER TABLE staff_accounts ADD COLUMN server_version INTEGER;
+ALTER TABLE staff_login_failures ADD COLUMN last_failure_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
     Migration{3, "status look-up hash", kV3StatusLookup},
     Migration{4, "staff mode", kV4StaffMode},
+    Migration{5, "reserved (sealing branch)", kV5ReservedForSealing},
+    Migration{6, "server-provisioned staff accounts, login throttle", kV6StaffProvisioning},
 };
 
 }  // namespace
