@@ -6,6 +6,8 @@
 //   yimen-admin --pg URL revoke DEVICE_ID
 //   yimen-admin --pg URL publish-catalog FILE
 //   yimen-admin --pg URL migrate
+//   yimen-admin --pg URL staff-add NAME [--pin PIN] | staff-disable NAME | staff-list
+//   yimen-admin --pg URL audit [--kiosk DEVICE_ID] [--limit N]
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "server/admin.h"
+#include "server/admin_staff_commands.h"
 #include "server/migrations.h"
 #include "sync/protocol/status.h"
 
@@ -30,7 +33,8 @@ int Usage() {
                "  kiosks                           kiosks, last heartbeat, queue depth\n"
                "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
                "  publish-catalog FILE             make a catalog version available to kiosks\n"
-               "  migrate                          apply schema migrations and exit\n");
+               "  migrate                          apply schema migrations and exit\n%s",
+               yimen::server::kStaffCommandsUsage);
   return 2;
 }
 
@@ -139,6 +143,9 @@ int main(int argc, char** argv) {
     text << in.rdbuf();
     if (auto s = yimen::server::PublishCatalog(pool, text.str()); !s.ok()) return Fail(s.error());
     return 0;
+  }
+  if (auto rc = yimen::server::RunStaffCommand(pool, command, args)) {
+    return *rc < 0 ? Usage() : *rc;
   }
   return Usage();
 }

@@ -334,6 +334,8 @@ class KioskApp {
   void StatusLookup();
   bool StaffTick();
   int64_t WallMs() const;
+  // Whole seconds (at least 1) from now until a wall-clock time, for "wait N seconds".
+  std::string WaitSeconds(int64_t until_wall_ms) const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   Deps m_deps;
