@@ -64,5 +64,14 @@ while IFS= read -r text; do
     fi
   done
 done < <(sed -n 's/^# receipt-lacks: //p' "$script")
+# "# audit-has: ACTION" / "# audit-lacks: ACTION": the audit table holds (no) row with it.
+while IFS= read -r action; do
+  n=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM audit WHERE action = '${action//\'/}';")
+  [[ "$n" != "0" ]] || { echo "FAIL: no audit row $action" >&2; exit 1; }
+done < <(sed -n 's/^# audit-has: //p' "$script")
+while IFS= read -r action; do
+  n=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM audit WHERE action = '${action//\'/}';")
+  [[ "$n" == "0" ]] || { echo "FAIL: an audit row $action" >&2; exit 1; }
+done < <(sed -n 's/^# audit-lacks: //p' "$script")
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }
