@@ -28,6 +28,7 @@ Status PullStaffAccounts(Store& store, ApiClient& api, StaffSyncReport* report) 
   int64_t after = *cursor;
   while (true) {
     auto page = api.PullStaffAccounts(after, static_cast<int>(protocol::kMaxStaffPage));
+    if (!page.ok() && page.error().kind == ErrorKind::kNotFound) return Status::Ok();  // older server
     if (!page.ok()) return page.error();
     std::vector<ServerStaffAccount> accounts;
     for (const protocol::StaffAccountEntry& e : page->accounts) {
@@ -58,6 +59,9 @@ Status PushAudit(Store& store, ApiClient& api, int batch, StaffSyncReport* repor
       push.rows.push_back({e.id, e.at, e.actor, e.action, e.detail});
     }
     auto ack = api.PushAudit(push);
+    // A server older than the endpoint answers 404: keep the rows for a later one, and
+    // do not let that fail every cycle of a kiosk updated first.
+    if (!ack.ok() && ack.error().kind == ErrorKind::kNotFound) return Status::Ok();
     if (!ack.ok()) return ack.error();
     // Only what we sent can be acknowledged: a confused reply never skips rows.
     const int64_t acked = std::min(ack->through, rows->back().id);

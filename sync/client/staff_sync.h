@@ -1,7 +1,8 @@
 // The sync engine's staff steps, kept out of engine.cpp: pull the staff accounts the
 // office provisioned (by version cursor) into the store, and push the store's audit
 // rows (by row id) to the server. Each step leaves the store consistent however the
-// network fails: cursors move only with what they cover.
+// network fails: cursors move only with what they cover. A server that does not know
+// these endpoints yet (404) is not an error: nothing moves, the rows wait.
 #pragma once
 
 #include <cstdint>

@@ -136,5 +136,19 @@ TEST_F(StaffSyncClient, AnAcknowledgementOfNothingStopsThePush) {
   EXPECT_EQ(transport.requests.size(), 1u);
 }
 
+TEST_F(StaffSyncClient, AServerWithoutTheEndpointsIsNotAFailureAndNothingMoves) {
+  ASSERT_TRUE(m_store->AppendAudit("system", "test.row", "").ok());
+  ScriptedTransport transport([&](const HttpRequest&) -> Result<HttpResponse> {
+    return JsonResponse(404, R"({"error":"not_found","message":"no such endpoint"})");
+  });
+  ApiClient api(transport, Credentials());
+  StaffSyncReport report;
+  EXPECT_TRUE(PullStaffAccounts(*m_store, api, &report).ok());
+  EXPECT_TRUE(PushAudit(*m_store, api, 100, &report).ok());
+  EXPECT_EQ(transport.requests.size(), 2u);
+  EXPECT_EQ(*m_store->AuditPushedThrough(), 0);
+  EXPECT_EQ(report.audit_sent, 0);
+}
+
 }  // namespace
 }  // namespace yimen::sync

@@ -300,7 +300,7 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
   // shoulder or left open. A tap (not press-and-hold: older hands cannot hold still
   // while reading, and holding fights with dragging the page) shows the full values
   // until the resident taps again or leaves the page.
-  Paragraph(view.Tr("review.masked_note"), Ctx().body, colors::kMuted);
+  if (!s.review_revealed) Paragraph(view.Tr("review.masked_note"), Ctx().body, colors::kMuted);
   if (TouchButton(view.Tr(s.review_revealed ? "review.conceal" : "review.reveal"),
                   ImVec2(0, m.target_min), ButtonStyle::kSecondary, true, "review:reveal")) {
     out->push_back({Intent::Kind::kToggleReveal});
