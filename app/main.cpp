@@ -75,6 +75,7 @@ struct Flags {
   std::string add_staff;      // --add-staff NAME: create (or reset) a staff account and exit
   std::string staff_pin;      // --pin PIN for --add-staff; otherwise read from stdin
   int staff_idle_s = 180;     // --staff-idle-seconds: staff logged out after this idle
+  int64_t staff_throttle_ms = yimen::Store::kStaffThrottleBaseMs;  // --staff-throttle-ms (tests)
   int staff_session_s = 3600; // --staff-session-seconds: and after this in any case
   int volume = 80;            // --volume 0..100
   bool voice = true;          // --no-voice: no voice button at all
@@ -100,6 +101,7 @@ void PrintUsage() {
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
+               "                   [--staff-throttle-ms MS (delay step after 3 failed staff logins)]
                "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
                "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
                "                   [--sync-interval-seconds N] [--version]\n"
@@ -139,6 +141,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--printer") { auto v = value("--printer"); if (!v) return false; flags->printer = v; }
     else if (arg == "--add-staff") { auto v = value("--add-staff"); if (!v) return false; flags->add_staff = v; }
     else if (arg == "--pin") { auto v = value("--pin"); if (!v) return false; flags->staff_pin = v; }
+    else if (arg == "--staff-throttle-ms") { auto v = value("--staff-throttle-ms"); if (!v) return false; flags->staff_throttle_ms = std::max<int64_t>(0, std::stoll(v)); }
     else if (arg == "--staff-idle-seconds") { auto v = value("--staff-idle-seconds"); if (!v) return false; flags->staff_idle_s = std::max(1, std::stoi(v)); }
     else if (arg == "--staff-session-seconds") { auto v = value("--staff-session-seconds"); if (!v) return false; flags->staff_session_s = std::max(1, std::stoi(v)); }
     else if (arg == "--camera") { auto v = value("--camera"); if (!v) return false; flags->camera = v; }
@@ -492,6 +495,7 @@ int main(int argc, char** argv) {
   deps.idle_s = flags.idle_s;
   deps.kiosk_mode = flags.kiosk;
   deps.staff_idle_s = flags.staff_idle_s;
+  (*store)->SetStaffThrottleBaseMs(flags.staff_throttle_ms);
   deps.staff_session_s = flags.staff_session_s;
   if (auto pin = (*store)->GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
     deps.exit_pin_hash = **pin;

@@ -9,6 +9,8 @@
 //   yimen-admin --pg URL sealing-key | sealing-keys | rotate-sealing-key
 //   yimen-admin --pg URL retire-sealing-key KEY_ID
 //   yimen-admin --pg URL attachment APP_NO ATTACHMENT_ID OUT_FILE
+//   yimen-admin --pg URL staff-add NAME [--pin PIN] | staff-disable NAME | staff-list
+//   yimen-admin --pg URL audit [--kiosk DEVICE_ID] [--limit N]
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -17,6 +19,7 @@
 
 #include "server/admin.h"
 #include "server/key_ring.h"
+#include "server/admin_staff_commands.h"
 #include "server/migrations.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
@@ -42,7 +45,8 @@ int Usage() {
                "  rotate-sealing-key               new active key; the old one still opens\n"
                "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
                "                                   kiosk holds undelivered items sealed to it)\n"
-               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n");
+               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s",
+               yimen::server::kStaffCommandsUsage);
   return 2;
 }
 
@@ -193,6 +197,9 @@ int main(int argc, char** argv) {
     text << in.rdbuf();
     if (auto s = yimen::server::PublishCatalog(pool, text.str()); !s.ok()) return Fail(s.error());
     return 0;
+  }
+  if (auto rc = yimen::server::RunStaffCommand(pool, command, args)) {
+    return *rc < 0 ? Usage() : *rc;
   }
   return Usage();
 }

@@ -140,6 +140,33 @@ CREATE UNIQUE INDEX sealing_keys_one_active ON sealing_keys (state) WHERE state 
 ALTER TABLE devices ADD COLUMN sealed_by_key jsonb NOT NULL DEFAULT '{}';
 )sql";
 
+// v4: staff accounts the office provisions (PIN
+// hashes made by yimen-admin, never PINs), numbered by one sequence that the kiosks pull
+// by cursor, and every kiosk's audit trail, stored once per kiosk and row.
+constexpr const char* kV4StaffAudit = R"sql(
+CREATE SEQUENCE staff_account_versions;
+
+CREATE TABLE staff_accounts (
+  name        text PRIMARY KEY,
+  pin_hash    text NOT NULL CHECK (pin_hash LIKE '$argon2id$%'),
+  disabled    boolean NOT NULL DEFAULT false,
+  version     bigint NOT NULL UNIQUE,   -- nextval(staff_account_versions) at every change
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE kiosk_audit (
+  device_id   bigint NOT NULL REFERENCES devices (id),
+  kiosk_seq   bigint NOT NULL CHECK (kiosk_seq > 0),  -- the kiosk's audit row id
+  at          text NOT NULL,                           -- the kiosk's clock, as sent
+  actor       text NOT NULL,
+  action      text NOT NULL,
+  detail      text NOT NULL DEFAULT '',
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (device_id, kiosk_seq)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -147,6 +174,7 @@ const std::vector<Migration>& AllMigrations() {
       {1, "base: keys, enrollment, devices, nonces, applications, status changes", kV1Base},
       {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
       {3, "sealing key ring", kV3KeyRing},
+      {4, "provisioned staff accounts, kiosk audit trail", kV4StaffAudit},
   };
   return kMigrations;
 }

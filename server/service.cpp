@@ -245,6 +245,7 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
 
   const bool known = path == protocol::kPathPush || path == protocol::kPathStatus ||
                      path == protocol::kPathHeartbeat || path == protocol::kPathCatalog ||
+                     path == protocol::kPathStaffAccounts || path == protocol::kPathAudit ||
                      path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0;
   if (!known) return ErrorReply(404, "not_found", "no such endpoint: " + path);
 
@@ -263,6 +264,10 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
     reply = Heartbeat(device, request);
   } else if (path == protocol::kPathCatalog && request.method == "GET") {
     reply = Catalog(query);
+  } else if (path == protocol::kPathStaffAccounts && request.method == "GET") {
+    reply = PullStaffAccounts(query);
+  } else if (path == protocol::kPathAudit && request.method == "POST") {
+    reply = PushAudit(device, request);
   } else if (path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0) {
     // /v1/attachments/{uuid}/{attachment_id}
     const std::string rest = path.substr(std::string(protocol::kPathAttachments).size() + 1);

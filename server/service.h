@@ -19,6 +19,7 @@
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
+#include "sync/protocol/staff_messages.h"
 
 namespace yimen::server {
 
@@ -95,6 +96,9 @@ class ServerCore {
   ApiReply AttachmentChunk(const DeviceIdentity& device, const std::string& uuid,
                            const std::string& attachment_id, const std::string& query,
                            const std::string& body);
+  // Staff accounts by version cursor, and the kiosk's audit rows (staff_service.cpp).
+  ApiReply PullStaffAccounts(const std::string& query);
+  ApiReply PushAudit(const DeviceIdentity& device, const ApiRequest& request);
 
   ServerOptions m_options;
   PgPool m_pool;

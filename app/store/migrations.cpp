@@ -144,12 +144,25 @@ ALTER TABLE applications ADD COLUMN seal_key_id TEXT;
 ALTER TABLE applications ADD COLUMN purged_at_ms INTEGER;
 )sql";
 
+// v6: staff accounts provisioned by the server (origin, disabled, the
+// server's version of the row) and the time of a name's last failed login, which the
+// growing delay between attempts is measured from.
+constexpr const char* kV6StaffProvisioning = R"sql(
+ALTER TABLE staff_accounts ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'
+  CHECK (origin IN ('local', 'server'));
+ALTER TABLE staff_accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0
+  CHECK (disabled IN (0, 1));
+ALTER TABLE staff_accounts ADD COLUMN server_version INTEGER;
+ALTER TABLE staff_login_failures ADD COLUMN last_failure_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
     Migration{3, "status look-up hash", kV3StatusLookup},
     Migration{4, "staff mode", kV4StaffMode},
     Migration{5, "sealed payloads and encrypted attachments", kV5Sealing},
+    Migration{6, "server-provisioned staff accounts, login throttle", kV6StaffProvisioning},
 };
 
 }  // namespace

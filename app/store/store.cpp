@@ -451,7 +451,7 @@ Status Store::WriteSetting(std::string_view key, std::string_view value) {
 Status Store::SetSetting(std::string_view key, std::string_view value) {
   if (key.empty()) return InvalidArgument("setting key is empty");
   if (key == kKioskCodeKey || key == kStatusCursorKey || key == kLookupKeyKey ||
-      key == kProvisionedSealingKey) {
+      key == kProvisionedSealingKey || key == kStaffCursorKey || key == kAuditPushedKey) {
     return InvalidArgument("setting \"" + std::string(key) +
                            "\" belongs to the store; use its own function");
   }
@@ -866,6 +866,20 @@ SELECT
 }
 
 // ---- status ----------------------------------------------------------------------
+
+Result<int64_t> Store::ReadIntSetting(std::string_view key, int64_t fallback) {
+  Result<std::optional<std::string>> stored = ReadSetting(key);
+  if (!stored.ok()) return stored.error();
+  if (!stored->has_value()) return fallback;
+  const std::string& text = **stored;
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return MakeError(ErrorKind::kDataLoss,
+                     "store: setting " + std::string(key) + " is not a number: \"" + text + "\"");
+  }
+  return value;
+}
 
 Result<int64_t> Store::StatusCursor() {
   Result<std::optional<std::string>> stored = ReadSetting(kStatusCursorKey);
@@ -1291,12 +1305,18 @@ Result<int64_t> Store::CountStaffAccounts() {
   return query->ColumnInt(0);
 }
 
+int64_t Store::StaffThrottleDelayMs(int failures, int64_t base_ms) {
+  if (failures < kStaffThrottleAfter || failures >= kStaffMaxFailures) return 0;
+  return base_ms * std::min<int64_t>(5, failures - kStaffThrottleAfter + 1);
+}
+
 Result<StaffLoginResult> Store::StaffLogin(std::string_view name, std::string_view pin,
                                            int64_t now_ms) {
   StaffLoginResult result;
   // The name's failure count and lockout, whether or not the account exists.
   Result<sqlite::Statement> failures = m_db.Prepare(
-      "SELECT failures, locked_until_ms FROM staff_login_failures WHERE name = ?1");
+      "SELECT failures, locked_until_ms, last_failure_ms FROM staff_login_failures "
+      "WHERE name = ?1");
   if (!failures.ok()) return failures.error();
   failures->BindText(1, name);
   Result<bool> failure_row = failures->Step();
@@ -1310,9 +1330,17 @@ Result<StaffLoginResult> Store::StaffLogin(std::string_view name, std::string_vi
     return result;
   }
   if (locked_until != 0) count = 0;  // a lockout that ran out starts a fresh count
+  const int64_t last_failure = *failure_row ? failures->ColumnInt(2) : 0;
+  const int64_t delay = StaffThrottleDelayMs(static_cast<int>(count), m_throttle_base_ms);
+  if (delay > 0 && now_ms < last_failure + delay) {
+    result.outcome = StaffLoginOutcome::kThrottled;
+    result.failures = static_cast<int>(count);
+    result.retry_at_ms = last_failure + delay;
+    return result;
+  }
 
   Result<sqlite::Statement> account =
-      m_db.Prepare("SELECT pin_hash FROM staff_accounts WHERE name = ?1");
+      m_db.Prepare("SELECT pin_hash FROM staff_accounts WHERE name = ?1 AND disabled = 0");
   if (!account.ok()) return account.error();
   account->BindText(1, name);
   Result<bool> account_row = account->Step();
@@ -1343,15 +1371,18 @@ Result<StaffLoginResult> Store::StaffLogin(std::string_view name, std::string_vi
     if (count >= kStaffMaxFailures) locked_until = now_ms + kStaffLockoutMs;
     else locked_until = 0;
     Result<sqlite::Statement> record = m_db.Prepare(
-        "INSERT INTO staff_login_failures (name, failures, locked_until_ms) VALUES (?1, ?2, ?3) "
+        "INSERT INTO staff_login_failures (name, failures, locked_until_ms, last_failure_ms) "
+        "VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, "
-        "locked_until_ms = excluded.locked_until_ms");
+        "locked_until_ms = excluded.locked_until_ms, last_failure_ms = excluded.last_failure_ms");
     if (!record.ok()) return record.error();
-    record->BindText(1, name).BindInt(2, count).BindInt(3, locked_until);
+    record->BindText(1, name).BindInt(2, count).BindInt(3, locked_until).BindInt(4, now_ms);
     if (Status s = record->Run(); !s.ok()) return s.error();
     result.outcome = StaffLoginOutcome::kRefused;
     result.failures = static_cast<int>(count);
     result.locked_until_ms = locked_until;
+    const int64_t next_delay = StaffThrottleDelayMs(static_cast<int>(count), m_throttle_base_ms);
+    if (locked_until == 0 && next_delay > 0) result.retry_at_ms = now_ms + next_delay;
   }
   if (Status s = txn->Commit(); !s.ok()) return s.error();
   return result;

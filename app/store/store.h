@@ -181,12 +181,24 @@ enum class StaffLoginOutcome {
   kAccepted,
   kRefused,  // unknown name or wrong PIN: the caller must not say which
   kLocked,   // too many failures for this name; nothing was checked
+  kThrottled,  // too soon after the last failure for this name; nothing was checked
 };
 
 struct StaffLoginResult {
   StaffLoginOutcome outcome = StaffLoginOutcome::kRefused;
   int failures = 0;             // consecutive failures for the name after this attempt
   int64_t locked_until_ms = 0;  // Unix ms; set with kLocked (and on the locking failure)
+  int64_t retry_at_ms = 0;      // Unix ms; with kThrottled, and after a failure that
+                                // starts a delay: the next attempt is checked from then
+};
+
+// One staff account as the server provisions it (yimen-admin staff-add/staff-disable).
+// The server never sees a PIN: pin_hash is the Argon2id string yimen-admin made.
+struct ServerStaffAccount {
+  std::string name;
+  std::string pin_hash;  // "$argon2id$..." (crypto_pwhash_str)
+  bool disabled = false;
+  int64_t version = 0;   // the server's change number of this row, > 0
 };
 
 enum class OutboxScope {
@@ -296,6 +308,38 @@ class Store {
   // same Argon2id cost). A success clears the count. Takes ~0.1 s (Argon2id). UI thread.
   Result<StaffLoginResult> StaffLogin(std::string_view name, std::string_view pin,
                                       int64_t now_ms);
+
+  // From the kStaffThrottleAfter-th consecutive failure of a name on, the next attempt
+  // is only checked StaffThrottleDelayMs(failures) after the last failure; an earlier
+  // one returns kThrottled at once (no Argon2id, not counted, nothing written), so
+  // guessing slows down without the UI ever sleeping. The delay grows by
+  // throttle_base_ms per failure: 1, 2, 3 ... up to 5 times the base.
+  static constexpr int kStaffThrottleAfter = 3;
+  static constexpr int64_t kStaffThrottleBaseMs = 1000;
+  static int64_t StaffThrottleDelayMs(int failures, int64_t base_ms = kStaffThrottleBaseMs);
+  // Sets the base of the delay (tests and UI scripts shorten it). UI thread.
+  void SetStaffThrottleBaseMs(int64_t base_ms) { m_throttle_base_ms = base_ms; }
+
+  // ---- staff accounts from the server, audit to the server (store_staff_sync.cpp) ----
+
+  // Stores pulled staff accounts and the new cursor in ONE transaction. A server account
+  // replaces a local one of the same name (the office is the authority once it speaks);
+  // a disabled one stays as a row but can no longer log in (StaffLogin treats it as
+  // unknown, with the same answer and cost). Clears the name's failure count when the
+  // PIN changed. Fails kInvalidArgument for an empty/over-long name, a hash that is not
+  // Argon2id or a version <= 0 (nothing written); kConflict when new_cursor is below the
+  // stored one. Sync thread.
+  Status ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& accounts,
+                                  int64_t new_cursor);
+  // The last version stored by ApplyServerStaffAccounts; 0 before the first pull.
+  Result<int64_t> StaffAccountsCursor();
+
+  // Audit rows with id > after_id, oldest first, at most `limit` (1..1000).
+  Result<std::vector<AuditEntry>> AuditAfter(int64_t after_id, int limit);
+  // The id of the last audit row the server acknowledged (0 = none), and moving it.
+  // kConflict when `id` is below the stored value (a stale reply), nothing written.
+  Result<int64_t> AuditPushedThrough();
+  Status SetAuditPushedThrough(int64_t id);
 
   // ---- the resident's status check ----
 
@@ -441,8 +485,15 @@ class Store {
                                     std::string_view server_time, int64_t delivered_at_ms,
                                     bool* changed);
 
+  // Sync cursors owned by the store (SetSetting refuses them).
+  static constexpr std::string_view kStaffCursorKey = "staff_cursor";
+  static constexpr std::string_view kAuditPushedKey = "audit_pushed_through";
+  // Reads an integer setting; `fallback` when absent. kDataLoss when it is not a number.
+  Result<int64_t> ReadIntSetting(std::string_view key, int64_t fallback);
+
   sqlite::Connection m_db;
   int m_schema_version = 0;  // set by Open after migrations
+  int64_t m_throttle_base_ms = kStaffThrottleBaseMs;  // SetStaffThrottleBaseMs
 };
 
 }  // namespace yimen

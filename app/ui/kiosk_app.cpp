@@ -704,8 +704,11 @@ void KioskApp::Apply(const Intent& intent) {
         return;
       }
       if (!m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
-      m_session.receipt->print_message =
-          m_print(m_session.receipt->app_number, ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text));
+      std::vector<std::string> lines = ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text);
+      if (!m_session.receipt->applicant.empty()) {  // masked: surname only
+        lines.insert(lines.begin(), View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
+      }
+      m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
       m_session.receipt->printed = true;
       if (m_deps.store) (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
       return;
@@ -801,6 +804,7 @@ void KioskApp::Apply(const Intent& intent) {
         if (!ok) return;
       }
       m_session.focus.clear();
+      m_session.review_revealed = false;
       m_screen = Screen::kReview;
       return;
     }
@@ -808,8 +812,12 @@ void KioskApp::Apply(const Intent& intent) {
       if (!service || intent.index < 0 || static_cast<size_t>(intent.index) >= service->form.steps.size()) return;
       m_session.step = static_cast<size_t>(intent.index);
       m_session.banner.clear();
+      m_session.review_revealed = false;
       m_screen = Screen::kForm;
       RefreshImportAvailable();
+      return;
+    case Intent::Kind::kToggleReveal:
+      if (m_screen == Screen::kReview) m_session.review_revealed = !m_session.review_revealed;
       return;
     case Intent::Kind::kAddMember: {
       const GroupSpec* group = service ? service->FindGroup(intent.key) : nullptr;
@@ -932,6 +940,8 @@ void KioskApp::Submit() {
   application.service_code = service->code;
   application.catalog_version = m_session.draft.catalog_version;
   application.masked_name = MaskName(name);
+  // The receipt (screen and paper) keeps the surname only: it leaves the hall.
+  std::string applicant = SurnameOnly(name);
   Wipe(&name);
   application.payload = DraftToJson(m_session.draft).dump();
   application.created_date = TodayLocal();
@@ -967,6 +977,7 @@ void KioskApp::Submit() {
   receipt.app_number = submitted->app_number;
   receipt.service_code = service->code;
   receipt.date_text = FormatIsoDate(application.created_date);
+  receipt.applicant = std::move(applicant);
   // The store holds only the sealed form now; the session copy goes at once,
   // photos and signatures included.
   WipeValues(&m_session.draft.values);

@@ -95,6 +95,7 @@ struct Intent {
     kPhotoPick,         // index: the import screen's file
     kPhotoDelete,       // key: the photo field (删除)
     kPhotoCancel,       // back to the form, nothing changed
+    kToggleReveal,      // review page: show or hide the full ID, phone, name, card values
   };
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
@@ -123,6 +124,7 @@ struct ReceiptInfo {
   std::string app_number;
   std::string service_code;
   std::string date_text;
+  std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
   std::string print_message;  // after 打印回执: printing, or why not
   bool printed = false;
 };
@@ -181,6 +183,10 @@ struct Session {
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
   PhotoState photos;
+  // The review page shows ID numbers, phones, names and card numbers masked unless the
+  // resident asked to see them (kToggleReveal). Cleared whenever the review is entered
+  // again, so a page left open shows the masked form to whoever comes next.
+  bool review_revealed = false;
 };
 
 // The staff list: its filter, and a window of rows loaded from the store around what
@@ -406,6 +412,8 @@ class KioskApp {
   void RefreshImportAvailable();
   bool m_import_available = false;
   int64_t WallMs() const;
+  // Whole seconds (at least 1) from now until a wall-clock time, for "wait N seconds".
+  std::string WaitSeconds(int64_t until_wall_ms) const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   Deps m_deps;

@@ -283,6 +283,11 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
   }
 }
 
+std::string KioskApp::WaitSeconds(int64_t until_wall_ms) const {
+  const int64_t left = std::max<int64_t>(0, until_wall_ms - WallMs());
+  return std::to_string(std::max<int64_t>(1, (left + 999) / 1000));
+}
+
 void KioskApp::StaffLogin() {
   std::string name = m_session.aux_values["s:staff_name"];
   std::string pin = m_session.pin;
@@ -322,8 +327,21 @@ void KioskApp::StaffLogin() {
       // The name typed is not logged: it may be a PIN typed into the wrong field.
       (void)m_deps.store->AppendAudit("system", "staff.login_failed",
                                       "failures=" + std::to_string(result->failures));
-      m_session.pin_message = m_deps.strings->Get(
-          m_language, result->locked_until_ms > 0 ? "staff.login_locked" : "staff.login_failed");
+      if (result->locked_until_ms > 0) {
+        m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_locked");
+      } else if (result->retry_at_ms > 0) {
+        m_session.pin_message = m_deps.strings->Format(
+            m_language, "staff.login_failed_wait", {{"seconds", WaitSeconds(result->retry_at_ms)}});
+      } else {
+        m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_failed");
+      }
+      return;
+    case StaffLoginOutcome::kThrottled:
+      // Refused before any check: the same words for a known and an unknown name.
+      (void)m_deps.store->AppendAudit("system", "staff.login_throttled",
+                                      "failures=" + std::to_string(result->failures));
+      m_session.pin_message = m_deps.strings->Format(
+          m_language, "staff.login_wait", {{"seconds", WaitSeconds(result->retry_at_ms)}});
       return;
     case StaffLoginOutcome::kLocked:
       (void)m_deps.store->AppendAudit("system", "staff.login_locked_out", "");

@@ -12,6 +12,7 @@
 #include "domain/result.h"
 #include "sync/client/transport.h"
 #include "sync/protocol/messages.h"
+#include "sync/protocol/staff_messages.h"
 
 namespace yimen::sync {
 
@@ -45,6 +46,11 @@ class ApiClient {
                                                        const std::string& attachment_id,
                                                        int64_t offset, std::string_view bytes,
                                                        protocol::AttachmentState* server_state);
+
+  // Staff accounts provisioned after version `after`, and the kiosk's audit rows
+  // (defined in staff_sync.cpp). Errors as for PullStatus / Push.
+  Result<protocol::StaffAccountsPage> PullStaffAccounts(int64_t after, int limit);
+  Result<protocol::AuditAck> PushAudit(const protocol::AuditPush& push);
 
   // Unsigned: possession of the one-time code is the proof. Errors: kRejected for a
   // wrong, used or expired code (message has the server's word), kUnavailable when

@@ -3,6 +3,7 @@
 // here keep the queue moving: a refused item is parked, not retried forever; a lost
 // server means back off with jitter, and nothing is ever deleted before a receipt.
 #include "sync/client/engine.h"
+#include "sync/client/staff_sync.h"
 
 #include <sys/statvfs.h>
 
@@ -29,6 +30,7 @@ constexpr const char* kKeyCatalogVersion = "catalog.version";
 constexpr const char* kKeyCatalogBody = "catalog.body";
 constexpr int kStatusPageSize = 500;
 constexpr int kUploadsPerQuery = 16;  // ciphertexts held in memory at once
+constexpr int kAuditBatch = 500;  // audit rows per push (the server takes up to 1,000)
 
 using Clock = std::chrono::system_clock;
 
@@ -373,6 +375,20 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
       after = page->cursor;
       if (!page->more) break;
     }
+  }
+
+  // Staff accounts from the office, the audit trail to it (staff_sync.cpp).
+  if (reachable && !(report.error && IsAuthError(*report.error))) {
+    StaffSyncReport staff;
+    Status pulled = PullStaffAccounts(store, api, &staff);
+    Status pushed = pulled.ok() ? PushAudit(store, api, kAuditBatch, &staff) : Status::Ok();
+    for (const Status* s : {&pulled, &pushed}) {
+      if (s->ok()) continue;
+      if (!report.error) report.error = s->error();
+      if (s->error().kind == ErrorKind::kUnavailable) reachable = false;
+    }
+    report.staff_accounts = staff.accounts_applied;
+    report.audit_sent = staff.audit_sent;
   }
 
   if (reachable) {

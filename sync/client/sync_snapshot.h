@@ -19,6 +19,8 @@ struct CycleReport {
   int64_t rejected = 0;        // parked for staff
   int64_t status_changes = 0;
   bool catalog_updated = false;
+  int64_t staff_accounts = 0;  // provisioned account changes applied (staff_sync.h)
+  int64_t audit_sent = 0;      // audit rows the server acknowledged
   bool heartbeat_sent = false;
   int64_t pending_after = 0;
   int64_t parked_after = 0;

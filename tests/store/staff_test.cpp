@@ -206,41 +206,51 @@ TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
   EXPECT_EQ(m_store->AddStaffAccount("", "123456").error().kind, ErrorKind::kInvalidArgument);
 }
 
+// Attempts kStep apart: longer than the longest delay between attempts (five times the
+// base), so these tests see the lockout and not the throttle.
+constexpr int64_t kStep = 10'000;
+
 TEST_F(StaffStoreTest, TenFailuresLockTheNameAcrossRestartsUntilTheLockoutEnds) {
   ASSERT_TRUE(m_store->AddStaffAccount("王丽", "246810").ok());
   for (int i = 1; i < Store::kStaffMaxFailures; ++i) {
-    EXPECT_EQ(m_store->StaffLogin("王丽", "000000", kNow)->failures, i);
+    EXPECT_EQ(m_store->StaffLogin("王丽", "000000", kNow + i * kStep)->failures, i);
   }
-  auto tenth = m_store->StaffLogin("王丽", "000000", kNow);
+  const int64_t at = kNow + Store::kStaffMaxFailures * kStep;
+  auto tenth = m_store->StaffLogin("王丽", "000000", at);
   EXPECT_EQ(tenth->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(tenth->locked_until_ms, kNow + Store::kStaffLockoutMs);
+  EXPECT_EQ(tenth->locked_until_ms, at + Store::kStaffLockoutMs);
   // Locked: even the right PIN is not checked, and a restart does not unlock.
   m_store.reset();
   m_store = OpenStore(m_temp.DataDir());
   ASSERT_NE(m_store, nullptr);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "246810", kNow + 1000)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(m_store->StaffLogin("王丽", "246810", at + 1000)->outcome, StaffLoginOutcome::kLocked);
   // Other names are not affected.
   ASSERT_TRUE(m_store->AddStaffAccount("张强", "135790").ok());
-  EXPECT_EQ(m_store->StaffLogin("张强", "135790", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->StaffLogin("张强", "135790", at)->outcome, StaffLoginOutcome::kAccepted);
   // When the lockout has run out the right PIN works again and the count restarts.
-  const int64_t later = kNow + Store::kStaffLockoutMs + 1;
+  const int64_t later = at + Store::kStaffLockoutMs + 1;
   EXPECT_EQ(m_store->StaffLogin("王丽", "000000", later)->failures, 1);
   EXPECT_EQ(m_store->StaffLogin("王丽", "246810", later)->outcome, StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
   StaffLoginResult last;
-  for (int i = 0; i < Store::kStaffMaxFailures; ++i) last = *m_store->StaffLogin("无此人", "123456", kNow);
-  EXPECT_EQ(last.locked_until_ms, kNow + Store::kStaffLockoutMs);
-  EXPECT_EQ(m_store->StaffLogin("无此人", "123456", kNow)->outcome, StaffLoginOutcome::kLocked);
+  int64_t at = kNow;
+  for (int i = 0; i < Store::kStaffMaxFailures; ++i) {
+    at = kNow + i * kStep;
+    last = *m_store->StaffLogin("无此人", "123456", at);
+  }
+  EXPECT_EQ(last.locked_until_ms, at + Store::kStaffLockoutMs);
+  EXPECT_EQ(m_store->StaffLogin("无此人", "123456", at + kStep)->outcome, StaffLoginOutcome::kLocked);
 }
 
 TEST_F(StaffStoreTest, ResettingAPinClearsTheLockout) {
   ASSERT_TRUE(m_store->AddStaffAccount("王丽", "246810").ok());
-  for (int i = 0; i < Store::kStaffMaxFailures; ++i) (void)m_store->StaffLogin("王丽", "000000", kNow);
-  ASSERT_EQ(m_store->StaffLogin("王丽", "246810", kNow)->outcome, StaffLoginOutcome::kLocked);
+  for (int i = 0; i < Store::kStaffMaxFailures; ++i) (void)m_store->StaffLogin("王丽", "000000", kNow + i * kStep);
+  const int64_t at = kNow + Store::kStaffMaxFailures * kStep;
+  ASSERT_EQ(m_store->StaffLogin("王丽", "246810", at)->outcome, StaffLoginOutcome::kLocked);
   ASSERT_TRUE(m_store->AddStaffAccount("王丽", "97531100").ok());
-  EXPECT_EQ(m_store->StaffLogin("王丽", "97531100", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->StaffLogin("王丽", "97531100", at)->outcome, StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, ResidentFindsAnApplicationOnlyWithTheRightIdTail) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <set>
@@ -84,6 +85,18 @@ struct FakeServer {
         page.cursor = c.seq;
       }
       return JsonResponse(200, protocol::SerializeMessage(page));
+    }
+    // Staff steps (staff_sync.cpp): no accounts; every audit row acknowledged.
+    if (path.rfind(protocol::kPathStaffAccounts, 0) == 0) {
+      return JsonResponse(200, protocol::SerializeMessage(protocol::StaffAccountsPage{}));
+    }
+    if (path == protocol::kPathAudit) {
+      auto parsed = protocol::ParseMessage<protocol::AuditPush>(request.body);
+      protocol::AuditAck ack;
+      if (parsed.ok()) {
+        for (const protocol::AuditRow& row : parsed->rows) ack.through = std::max(ack.through, row.seq);
+      }
+      return JsonResponse(200, protocol::SerializeMessage(ack));
     }
     if (path == protocol::kPathHeartbeat) ++heartbeats;
     if (path.rfind(protocol::kPathCatalog, 0) == 0) {

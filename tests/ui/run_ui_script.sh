@@ -65,5 +65,27 @@ fi
 # Every application the kiosk stored is sealed (seeded rows are made-up stubs).
 unsealed=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications WHERE payload_format NOT IN ('sealed-v2', 'purged') AND CAST(payload AS TEXT) != '{\"seeded\":true}';")
 [[ "$unsealed" == "0" ]] || { echo "FAIL: $unsealed application(s) stored unsealed" >&2; exit 1; }
+# "# log-lacks: TEXT": the kiosk's stderr log must not hold TEXT (personal data).
+while IFS= read -r text; do
+  if grep -qF -- "$text" "$out/kiosk.log"; then echo "FAIL: the kiosk log holds \"$text\"" >&2; exit 1; fi
+done < <(sed -n 's/^# log-lacks: //p' "$script")
+# "# receipt-lacks: TEXT": no saved receipt PDF holds TEXT, in its bytes or its metadata.
+while IFS= read -r text; do
+  for pdf in "$out"/data/receipts/*.pdf; do
+    [[ -e "$pdf" ]] || continue
+    if grep -qaF -- "$text" "$pdf" || pdfinfo "$pdf" 2>/dev/null | grep -qF -- "$text"; then
+      echo "FAIL: receipt $pdf holds \"$text\"" >&2; exit 1
+    fi
+  done
+done < <(sed -n 's/^# receipt-lacks: //p' "$script")
+# "# audit-has: ACTION" / "# audit-lacks: ACTION": the audit table holds (no) row with it.
+while IFS= read -r action; do
+  n=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM audit WHERE action = '${action//\'/}';")
+  [[ "$n" != "0" ]] || { echo "FAIL: no audit row $action" >&2; exit 1; }
+done < <(sed -n 's/^# audit-has: //p' "$script")
+while IFS= read -r action; do
+  n=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM audit WHERE action = '${action//\'/}';")
+  [[ "$n" == "0" ]] || { echo "FAIL: an audit row $action" >&2; exit 1; }
+done < <(sed -n 's/^# audit-lacks: //p' "$script")
 integrity=$(sqlite3 "$out/data/yimen.db" "PRAGMA integrity_check;")
 [[ "$integrity" == "ok" ]] || { echo "FAIL: integrity_check: $integrity" >&2; exit 1; }

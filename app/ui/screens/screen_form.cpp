@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "domain/pii_mask.h"
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
@@ -329,8 +330,18 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
   BeginScreen(view, view.Tr("review.title"), true, 1, out);
   Paragraph(view.Tr("review.hint"), Ctx().body, colors::kMuted);
   if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
+  // Masked by default: the kiosk stands in a hall, and the page may be read over a
+  // shoulder or left open. A tap (not press-and-hold: older hands cannot hold still
+  // while reading, and holding fights with dragging the page) shows the full values
+  // until the resident taps again or leaves the page.
+  if (!s.review_revealed) Paragraph(view.Tr("review.masked_note"), Ctx().body, colors::kMuted);
+  if (TouchButton(view.Tr(s.review_revealed ? "review.conceal" : "review.reveal"),
+                  ImVec2(0, m.target_min), ButtonStyle::kSecondary, true, "review:reveal")) {
+    out->push_back({Intent::Kind::kToggleReveal});
+  }
   auto shown = [&](const FieldSpec& field, const std::string& raw) -> std::string {
     if (raw.empty()) return view.Tr("review.empty");
+    if (!s.review_revealed && IsMaskedFieldType(field.type)) return MaskFieldValue(field.type, raw);
     if (field.type == FieldType::kYesNo) return view.Tr(raw == kYes ? "form.yes" : "form.no");
     if (field.type == FieldType::kSignature) return view.Tr("form.signature_done");
     if (field.type == FieldType::kPhoto) return view.Tr("form.photo_done");

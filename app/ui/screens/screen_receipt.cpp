@@ -45,6 +45,7 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   DrawQrCode(view, "YIMEN:" + receipt.app_number, 40.0f, "receipt:qr");
   Paragraph(view.Tr("receipt.keep"), Ctx().body, colors::kText);
   Gap(1);
+  if (!receipt.applicant.empty()) Paragraph(view.Fmt("receipt.applicant", {{"name", receipt.applicant}}));
   if (service) {
     Paragraph(view.Fmt("receipt.service", {{"service", view.Text(service->name)}}));
     Paragraph(view.Fmt("receipt.date", {{"date", receipt.date_text}}));

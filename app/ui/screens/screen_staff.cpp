@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "domain/name_mask.h"
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
@@ -323,7 +324,7 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
         }
         const ApplicationStub& row = list.rows[static_cast<size_t>(at)];
         std::string line1 = row.app_number + "  " + ServiceName(view, row.service_code);
-        std::string line2 = row.masked_name + " · " + LocalTimeText(row.created_at) + " · " +
+        std::string line2 = SurnameOnly(row.masked_name) + " · " + LocalTimeText(row.created_at) + " · " +
                             StaffStatus(view, row.status, row.sync_state) + " · " + SyncName(view, row.sync_state);
         if (ListRow("row:" + row.app_number, line1, line2, ImVec2(0, row_h),
                     row.sync_state == SyncState::kParked ? colors::kError : colors::kText)) {
@@ -378,7 +379,7 @@ void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
     DrawQrCode(view, "YIMEN:" + app.app_number, 40.0f, "staff:qr");
     Paragraph(view.Fmt("receipt.service", {{"service", ServiceName(view, app.service_code)}}));
     Paragraph(view.Fmt("staff.receipt_submitted", {{"time", LocalTimeText(app.created_at)}}));
-    Paragraph(view.Fmt("staff.receipt_name", {{"name", app.masked_name}}));
+    Paragraph(view.Fmt("staff.receipt_name", {{"name", SurnameOnly(app.masked_name)}}));
     Paragraph(view.Fmt("staff.receipt_status", {{"status", StaffStatus(view, app.status, app.sync_state)},
                                                  {"time", LocalTimeText(app.status_at)}}));
     Paragraph(view.Fmt("staff.receipt_sync", {{"sync", SyncName(view, app.sync_state)}}));
