@@ -101,7 +101,7 @@ void PrintUsage() {
                "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
                "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
                "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
-               "                   [--staff-throttle-ms MS (delay step after 3 failed staff logins)]
+               "                   [--staff-throttle-ms MS (delay step after 3 failed staff logins)]\n"
                "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
                "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
                "                   [--sync-interval-seconds N] [--version]\n"

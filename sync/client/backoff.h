@@ -1,6 +1,7 @@
 // How long the sync thread waits after a failure: exponential backoff with full
 // jitter (a random wait between zero and the exponential bound) so a hall's kiosks
-// do not all return at the same second after an outage, capped at 15 minutes, and
+// do not all return at the same second after an outage, capped at 5 minutes (so a queue drains within
+// minutes of the network's return, issue 7), and
 // never shorter than what the server asked for with Retry-After.
 #pragma once
 
@@ -12,7 +13,7 @@ namespace yimen::sync {
 
 struct BackoffPolicy {
   std::chrono::milliseconds base{1000};
-  std::chrono::milliseconds cap{15 * 60 * 1000};
+  std::chrono::milliseconds cap{5 * 60 * 1000};
   // Retry-After beyond this is treated as this, so a broken proxy cannot park a
   // kiosk for days.
   std::chrono::milliseconds max_retry_after{60 * 60 * 1000};

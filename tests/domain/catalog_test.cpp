@@ -61,7 +61,7 @@ TEST(Catalog, LoadsTheRealAssets) {
   const Result<Catalog> catalog = LoadCatalog(kAssetCatalog);
   ASSERT_TRUE(catalog.ok()) << catalog.error().message;
   EXPECT_EQ(catalog->schema, kCatalogSchema);
-  EXPECT_EQ(catalog->version, "2026.11.1");
+  EXPECT_EQ(catalog->version, "2026.11.2");
   EXPECT_EQ(catalog->published, (CivilDate{2026, 11, 23}));
   ASSERT_EQ(catalog->region.towns.size(), 3u);
   for (const Town& town : catalog->region.towns) {

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   for (long i = 0; i < count; ++i) {
     yimen::NewApplication application;
     application.service_code = "youdai";
-    application.catalog_version = "2026.11.1";
+    application.catalog_version = "2026.11.2";
     application.masked_name = "张*英";
     application.payload = draft.str();
     application.created_date = Today();

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "domain/form.h"
+#include "server/key_ring.h"
 #include "server/payload_validator.h"
 #include "server/server_test_support.h"
 #include "sync/protocol/signing.h"
@@ -329,8 +330,9 @@ class Revalidation : public HostileInput {
     item.app_number = number;
     item.service_code = "dibao";
     item.payload_format = protocol::kPayloadSealedV1;
-    auto sealed = protocol::Seal(DraftToJson(draft).dump(),
-                                 server->core().sealing_keys().public_key);
+    auto active = server::ActiveSealingKey(server->core().pool());
+    EXPECT_TRUE(active.ok());
+    auto sealed = protocol::Seal(DraftToJson(draft).dump(), active.ok() ? active->public_key : "");
     EXPECT_TRUE(sealed.ok());
     item.payload = protocol::Base64Encode(sealed.ok() ? *sealed : "");
     item.submitted_at = "2026-11-23T02:30:00Z";

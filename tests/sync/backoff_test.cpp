@@ -16,10 +16,11 @@ TEST(Backoff, BoundDoublesFromTheBase) {
   EXPECT_EQ(BackoffBound(policy, 5), milliseconds(16000));
 }
 
-TEST(Backoff, BoundIsCappedAtFifteenMinutesEvenAfterManyFailures) {
+TEST(Backoff, BoundIsCappedAtFiveMinutesEvenAfterManyFailures) {
   BackoffPolicy policy;
-  EXPECT_EQ(BackoffBound(policy, 11), milliseconds(15 * 60 * 1000));
-  EXPECT_EQ(BackoffBound(policy, 10'000), milliseconds(15 * 60 * 1000));
+  EXPECT_EQ(BackoffBound(policy, 9), milliseconds(256'000));
+  EXPECT_EQ(BackoffBound(policy, 10), milliseconds(5 * 60 * 1000));
+  EXPECT_EQ(BackoffBound(policy, 10'000), milliseconds(5 * 60 * 1000));
 }
 
 TEST(Backoff, FullJitterSpansZeroToTheBound) {
@@ -32,7 +33,7 @@ TEST(Backoff, FullJitterSpansZeroToTheBound) {
 TEST(Backoff, RetryAfterIsAFloor) {
   BackoffPolicy policy;
   EXPECT_EQ(BackoffDelay(policy, 1, seconds(30), [] { return 0.1; }), milliseconds(30'000));
-  EXPECT_EQ(BackoffDelay(policy, 20, seconds(1), [] { return 1.0; }), milliseconds(15 * 60 * 1000));
+  EXPECT_EQ(BackoffDelay(policy, 20, seconds(1), [] { return 1.0; }), milliseconds(5 * 60 * 1000));
 }
 
 TEST(Backoff, AbsurdRetryAfterIsLimited) {

@@ -498,7 +498,7 @@ int main(int argc, char** argv) {
         protocol::Heartbeat heartbeat;
         heartbeat.app_version = "fleet";
         ApiClient client(transport, c);
-        if (Status s = client.SendHeartbeat(heartbeat); !s.ok()) ++tally.errors["heartbeat"];
+        if (auto reply = client.SendHeartbeat(heartbeat); !reply.ok()) ++tally.errors["heartbeat"];
       }
     });
     const PhaseResult enroll = Merge(enroll_tallies, MsSince(enroll_start) / 1000.0);
