@@ -27,6 +27,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$kiosk" --data-dir "$data" --add-staff wangli --pin 24681357 2>/dev/null
+# The server key a deployment provisions before enrollment (without one no submit).
+"$kiosk" --data-dir "$data" --provision-sealing-key "$here/../data/sealing_test_key.pub"
 "$kiosk" --headless --data-dir "$data" --script "$here/full_disk.script" \
   --screenshots "$out/screenshots" 2>"$out/kiosk.log" &
 kiosk_pid=$!
