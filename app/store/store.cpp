@@ -1013,17 +1013,21 @@ Result<std::vector<AuditEntry>> Store::RecentAudit(int limit) {
       "SELECT id, at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1");
   if (!query.ok()) return query.error();
   query->BindInt(1, limit);
+  return ReadAuditRows(*query);
+}
+
+Result<std::vector<AuditEntry>> Store::ReadAuditRows(sqlite::Statement& query) {
   std::vector<AuditEntry> entries;
   while (true) {
-    Result<bool> row = query->Step();
+    Result<bool> row = query.Step();
     if (!row.ok()) return row.error();
     if (!*row) break;
     AuditEntry entry;
-    entry.id = query->ColumnInt(0);
-    entry.at = query->ColumnText(1);
-    entry.actor = query->ColumnText(2);
-    entry.action = query->ColumnText(3);
-    entry.detail = query->ColumnText(4);
+    entry.id = query.ColumnInt(0);
+    entry.at = query.ColumnText(1);
+    entry.actor = query.ColumnText(2);
+    entry.action = query.ColumnText(3);
+    entry.detail = query.ColumnText(4);
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -475,6 +475,8 @@ class Store {
       : m_db(std::move(db)), m_schema_version(schema_version) {}
 
   Result<std::optional<std::string>> ReadSetting(std::string_view key);
+  // Rows of "SELECT id, at, actor, action, detail FROM audit …", in the query's order.
+  static Result<std::vector<AuditEntry>> ReadAuditRows(sqlite::Statement& query);
   // This kiosk's status look-up key (hex), made on first use.
   Result<std::string> LookupKey();
   Status WriteSetting(std::string_view key, std::string_view value);

@@ -92,20 +92,7 @@ Result<std::vector<AuditEntry>> Store::AuditAfter(int64_t after_id, int limit) {
       "SELECT id, at, actor, action, detail FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2");
   if (!query.ok()) return query.error();
   query->BindInt(1, after_id).BindInt(2, limit);
-  std::vector<AuditEntry> entries;
-  while (true) {
-    Result<bool> row = query->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    AuditEntry entry;
-    entry.id = query->ColumnInt(0);
-    entry.at = query->ColumnText(1);
-    entry.actor = query->ColumnText(2);
-    entry.action = query->ColumnText(3);
-    entry.detail = query->ColumnText(4);
-    entries.push_back(std::move(entry));
-  }
-  return entries;
+  return ReadAuditRows(*query);
 }
 
 Result<int64_t> Store::AuditPushedThrough() { return ReadIntSetting(kAuditPushedKey, 0); }
