@@ -51,21 +51,9 @@ cleanup() {
 trap cleanup EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
-psql_q() { psql "$pg_url" -Atq -c "$1"; }
-for _ in $(seq 1 20); do
-  port=$((30000 + RANDOM % 30000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-  "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break 2
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
-done
-[[ -n "$server_pid" ]] || { echo "chaos: yimen-server would not start" >&2; cat "$out/server.log" >&2; exit 1; }
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"
+start_server chaos "$repo" "$server" "$out"
 
 # The proxy in front of it, calm until the kiosk is enrolled.
 "$proxy" --listen 0 --upstream "$port" --seed "$seed" >"$out/proxy.out" 2>"$out/proxy.log" &

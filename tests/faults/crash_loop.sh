@@ -48,21 +48,9 @@ cleanup() {
 trap cleanup EXIT
 
 # The server and its database.
-pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
-psql_q() { psql "$pg_url" -Atq -c "$1"; }
-for _ in $(seq 1 20); do
-  port=$((30000 + RANDOM % 30000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-  "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break 2
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
-done
-[[ -n "$server_pid" ]] || { echo "crash_loop: yimen-server would not start" >&2; cat "$out/server.log" >&2; exit 1; }
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"
+start_server crash_loop "$repo" "$server" "$out"
 url="http://127.0.0.1:$port"
 
 # Enroll the kiosk (its kiosk code becomes the prefix of every application number).

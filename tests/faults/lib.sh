@@ -1,0 +1,25 @@
+# Shared by the fault drivers (source it): a throwaway PostgreSQL in OUT/pg and one
+# yimen-server on a free loopback port. Sets pg_url, port, server_pid and psql_q;
+# the caller's cleanup trap stops server_pid.
+# usage: start_server NAME REPO SERVER_BIN OUT
+start_server() {
+  local name=$1 repo=$2 server=$3 out=$4
+  pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
+  server_pid=""
+  for _ in $(seq 1 20); do
+    port=$((30000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 50); do
+      curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  done
+  echo "$name: yimen-server would not start" >&2
+  cat "$out/server.log" >&2
+  exit 1
+}
+psql_q() { psql "$pg_url" -Atq -c "$1"; }
