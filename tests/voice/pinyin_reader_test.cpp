@@ -94,6 +94,47 @@ TEST(PinyinReader, ChangesYiAndBuBeforeOtherTones) {
   EXPECT_EQ(PinyinOf("一天"), "yi1 tian1");
 }
 
+// Taiwan readings from terra (CC-CEDICT) are replaced by the mainland's
+// (assets/voice/mandarin_readings.txt).
+TEST(PinyinReader, UsesMainlandReadingsNotTaiwans) {
+  EXPECT_EQ(PinyinOf("星期"), "xing1 qi1");
+  EXPECT_EQ(PinyinOf("长期"), "chang2 qi1");
+  EXPECT_EQ(PinyinOf("储蓄"), "chu3 xu4");
+  EXPECT_EQ(PinyinOf("突然"), "tu1 ran2");
+  EXPECT_EQ(PinyinOf("信息"), "xin4 xi1");
+  EXPECT_EQ(PinyinOf("不予", true), "bu4 yu3");
+  EXPECT_EQ(PinyinOf("档案"), "dang4 an4");
+  EXPECT_EQ(PinyinOf("携带"), "xie2 dai4");
+  EXPECT_EQ(PinyinOf("怎么"), "zen3 me5");
+}
+
+// Frequency-weighted segmentation, not longest match: 中的 后重 金发 are words of the
+// dictionary, but not of these sentences.
+TEST(PinyinReader, SegmentsIntoCommonWords) {
+  EXPECT_EQ(PinyinOf("材料中的信息"), "cai2 liao4 zhong1 de5 xin4 xi1");
+  EXPECT_EQ(PinyinOf("本人的信息"), "ben3 ren2 de5 xin4 xi1");
+  EXPECT_EQ(PinyinOf("核对后重新输入"), "he2 dui4 hou4 chong2 xin1 shu1 ru4");
+  EXPECT_EQ(PinyinOf("养老金发放"), "yang3 lao3 jin1 fa1 fang4");
+  EXPECT_EQ(PinyinOf("最多只能", true), "zui4 duo1 zhi3 neng2");
+}
+
+TEST(PinyinReader, ReadsLonePolyphonesByContext) {
+  EXPECT_EQ(PinyinOf("标准为每人"), "biao1 zhun3 wei2 mei3 ren2");
+  EXPECT_EQ(PinyinOf("为他申请"), "wei4 ta1 shen1 qing3");
+  EXPECT_EQ(PinyinOf("重拍"), "chong2 pai1");
+  EXPECT_EQ(PinyinOf("请给材料拍照"), "qing3 gei3 cai2 liao4 pai1 zhao4");
+  EXPECT_EQ(PinyinOf("照顾不了"), "zhao4 gu4 bu4 liao3");
+  EXPECT_EQ(PinyinOf("突然没了收入"), "tu1 ran2 mei2 le5 shou1 ru4");
+}
+
+TEST(PinyinReader, AppliesYiAndBuSandhiInsideWordsToo) {
+  EXPECT_EQ(PinyinOf("一起", true), "yi4 qi3");
+  EXPECT_EQ(PinyinOf("一级", true), "yi1 ji2");   // an ordinal
+  EXPECT_EQ(PinyinOf("一定", true), "yi2 ding4");
+  EXPECT_EQ(PinyinOf("不是", true), "bu2 shi4");
+  EXPECT_EQ(PinyinOf("一个", true), "yi2 ge4");
+}
+
 TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
   const PinyinDictionary& dict = SharedReader().dictionary();
   EXPECT_GT(dict.stats().entries, 90000u);
@@ -102,6 +143,8 @@ TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
   EXPECT_FALSE(dict.Find(U"銀行").empty());
   EXPECT_TRUE(dict.Find(U"银行").empty());  // keys are Traditional
   EXPECT_EQ(dict.LongestPrefix(U"銀行卡號"), 3u);  // 銀行卡
+  EXPECT_GT(dict.stats().with_frequency, 50000u);  // rime-essay
+  EXPECT_GT(dict.stats().frequency_total, 10000000u);
 }
 
 TEST(PinyinDictionary, FailsClearlyWhenTerraIsMissing) {
