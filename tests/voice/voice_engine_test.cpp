@@ -239,3 +239,44 @@ TEST(VoiceEngine, StopsWhenTheSinkSaysSo) {
 
 }  // namespace
 }  // namespace yimen::voice
+
+namespace yimen::voice {
+namespace {
+
+// 粤语: the text goes to espeak-ng's yue voice, which reads the characters in Cantonese
+// (its phoneme events name Cantonese finals: 最 z eoi, 生 s aang, 障 z oeng), and the
+// next Mandarin sentence switches back to our cmn phonemes.
+TEST(VoiceEngine, SpeaksCantoneseWithEspeaksYueVoice) {
+  VoiceEngine& engine = testing::SharedEngine();
+  auto phrases = engine.Prepare("最低生活保障，请选择。", nullptr, VoiceLanguage::kCantonese);
+  ASSERT_TRUE(phrases.ok());
+  ASSERT_EQ(phrases->size(), 2u);
+  EXPECT_EQ((*phrases)[0].phonemes, "最低生活保障");
+  EXPECT_EQ((*phrases)[0].language, VoiceLanguage::kCantonese);
+  std::vector<int16_t> pcm;
+  std::vector<std::string> heard;
+  auto sink = [&](const int16_t* s, size_t n) {
+    pcm.insert(pcm.end(), s, s + n);
+    return true;
+  };
+  ASSERT_TRUE(engine.Synthesize(*phrases, sink, &heard).ok());
+  EXPECT_GT(Rms(pcm), 500.0);
+  std::string joined;
+  for (const std::string& p : heard) joined += p + " ";
+  // Cantonese finals the Mandarin inventory does not have: zeoi3 saang1 wut6 zoeng3.
+  EXPECT_NE(joined.find("z eoi "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("s aang "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("w u t "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("z oeng "), std::string::npos) << joined;
+
+  std::vector<std::string> mandarin;
+  auto cmn = engine.Prepare("最低生活保障");
+  ASSERT_TRUE(cmn.ok());
+  ASSERT_TRUE(engine.Synthesize(*cmn, sink, &mandarin).ok());
+  for (const std::string& p : mandarin) {
+    EXPECT_TRUE(IsToneOrPause(p) || InInventory(p)) << "not a cmn phoneme after yue: " << p;
+  }
+}
+
+}  // namespace
+}  // namespace yimen::voice
