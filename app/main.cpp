@@ -689,6 +689,7 @@ int main(int argc, char** argv) {
           yimen::voice::SpeakerOptions voice_options;
           voice_options.volume = flags.volume;
           voice_options.voice.reader.readings = flags.assets_dir + "/voice/mandarin_readings.txt";
+          voice_options.voice.cantonese_readings = flags.assets_dir + "/voice/cantonese_readings.txt";
           if (auto s = yimen::voice::Speaker::Open(voice_options); s.ok()) {
             speaker = std::move(*s);
           } else {

@@ -14,7 +14,7 @@ packages=(
   libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
   espeak-ng libespeak-ng-dev librime-data-jyutping rime-essay
-  nodejs
+  nodejs python3
   libjpeg62-turbo-dev libpng-dev
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core

@@ -116,6 +116,14 @@ Status VoiceEngine::Load() {
     if (!reader) return reader.error();
     m_reader = std::move(*reader);
   }
+  if (!m_cantonese) {
+    std::string path = m_options.cantonese_readings.empty()
+                           ? std::string(YIMEN_VOICE_CANTONESE)
+                           : m_options.cantonese_readings;
+    Result<CantoneseReadings> cantonese = CantoneseReadings::Load(path);
+    if (!cantonese) return cantonese.error();
+    m_cantonese = std::move(*cantonese);
+  }
   EspeakState& s = Espeak();
   std::lock_guard<std::mutex> lock(s.mutex);
   return InitialiseEspeak(s);
@@ -127,7 +135,8 @@ int VoiceEngine::sample_rate() const {
   return s.sample_rate;
 }
 
-std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text) {
+std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text,
+                                              const CantoneseReadings* readings) {
   std::vector<PhonemePhrase> phrases;
   PhonemePhrase current;
   current.language = VoiceLanguage::kCantonese;
@@ -158,6 +167,9 @@ std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text) {
   }
   flush(0);
   if (!phrases.empty()) phrases.back().pause_ms = 0;
+  if (readings) {
+    for (PhonemePhrase& p : phrases) p.phonemes = readings->Apply(p.phonemes);
+  }
   return phrases;
 }
 
@@ -165,7 +177,9 @@ Result<std::vector<PhonemePhrase>> VoiceEngine::Prepare(std::string_view text, R
                                                         VoiceLanguage language) {
   Status loaded = Load();
   if (!loaded) return loaded.error();
-  if (language == VoiceLanguage::kCantonese) return ToCantonesePhrases(text);
+  if (language == VoiceLanguage::kCantonese) {
+    return ToCantonesePhrases(text, m_cantonese ? &*m_cantonese : nullptr);
+  }
   Reading r = m_reader->Read(text);
   std::vector<PhonemePhrase> phrases = ToPhonemePhrases(r);
   if (reading) *reading = std::move(r);

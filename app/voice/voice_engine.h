@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/result.h"
+#include "voice/cantonese.h"
 #include "voice/pinyin_reader.h"
 
 namespace yimen::voice {
@@ -31,8 +33,9 @@ struct PhonemePhrase {
 };
 
 // Splits Cantonese text at its pauses (，。！？ and line ends) into text phrases for
-// espeak-ng's yue voice. Any thread.
-std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text);
+// espeak-ng's yue voice, with `readings` (may be null) applied to each. Any thread.
+std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text,
+                                              const CantoneseReadings* readings);
 
 // Splits a reading at its pauses into phoneme phrases. Short pauses are 180 ms, long
 // ones 400 ms; the last phrase has none. Any thread.
@@ -40,6 +43,9 @@ std::vector<PhonemePhrase> ToPhonemePhrases(const Reading& reading);
 
 struct VoiceOptions {
   PinyinReaderOptions reader;
+  // Reviewed Cantonese words espeak misreads; "" = the source tree's
+  // assets/voice/cantonese_readings.txt. Required.
+  std::string cantonese_readings;
   int rate_wpm = 150;  // espeak's words per minute; 175 is its default, slower suits elders
   int pitch = 50;      // espeak's 0-100 base pitch
 };
@@ -95,6 +101,7 @@ class VoiceEngine {
  private:
   VoiceOptions m_options;
   std::unique_ptr<PinyinReader> m_reader;
+  std::optional<CantoneseReadings> m_cantonese;
 };
 
 }  // namespace yimen::voice

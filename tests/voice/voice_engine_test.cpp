@@ -280,3 +280,46 @@ TEST(VoiceEngine, SpeaksCantoneseWithEspeaksYueVoice) {
 
 }  // namespace
 }  // namespace yimen::voice
+
+namespace yimen::voice {
+namespace {
+
+TEST(Cantonese, WritesJyutpingAsEspeakYuePhonemes) {
+  EXPECT_EQ(JyutpingToEspeak("zung6"), "z'ung6");    // -ng stays with the vowel
+  EXPECT_EQ(JyutpingToEspeak("dyun6"), "d'yu6n");    // -n after the tone
+  EXPECT_EQ(JyutpingToEspeak("zoek6"), "z'oe6k");
+  EXPECT_EQ(JyutpingToEspeak("ngan4"), "N'a4n");     // ng- is N
+  EXPECT_EQ(JyutpingToEspeak("gwo2"), "gw'o2");
+  EXPECT_EQ(JyutpingToEspeak("ng5"), "'ng5");        // syllabic
+  EXPECT_EQ(JyutpingToEspeak("m4"), "'m4");
+  EXPECT_FALSE(JyutpingToEspeak("zung").has_value());  // no tone
+  EXPECT_FALSE(JyutpingToEspeak("zung7").has_value());
+  EXPECT_FALSE(JyutpingToEspeak("[[x").has_value());
+}
+
+TEST(Cantonese, ReplacesReviewedWordsAndDropsBrackets) {
+  auto readings = CantoneseReadings::Load(YIMEN_VOICE_CANTONESE_TABLE);
+  ASSERT_TRUE(readings.ok()) << readings.error().message;
+  EXPECT_GE(readings->size(), 5u);
+  EXPECT_EQ(readings->Apply("儿子重度残疾"), "儿子[[z'ung6 d'ou6]]残疾");
+  EXPECT_EQ(readings->Apply("诊断证明"), "[[c'a2n d'yu6n]]证明");
+  EXPECT_EQ(readings->Apply("请[[k'a1]]输入"), "请k'a1输入");  // text cannot inject phonemes
+}
+
+// espeak's own yue reading of 重度 is cung4 dou6 ("again"); the reviewed table makes
+// the engine say zung6.
+TEST(Cantonese, EngineSaysReviewedWordsRight) {
+  VoiceEngine& engine = testing::SharedEngine();
+  auto phrases = engine.Prepare("儿子重度残疾", nullptr, VoiceLanguage::kCantonese);
+  ASSERT_TRUE(phrases.ok());
+  std::vector<std::string> heard;
+  ASSERT_TRUE(engine.Synthesize(*phrases, [](const int16_t*, size_t) { return true; }, &heard)
+                  .ok());
+  std::string joined;
+  for (const std::string& p : heard) joined += p + " ";
+  EXPECT_NE(joined.find("z ung _| d ou"), std::string::npos) << joined;
+  EXPECT_EQ(joined.find("c ung"), std::string::npos) << joined;
+}
+
+}  // namespace
+}  // namespace yimen::voice

@@ -5,7 +5,7 @@
 // tests/voice/pinyin_exceptions.tsv with the correct reading and a reason; an unreviewed
 // difference, or an exception that no longer matches anything, fails. Prints the reading
 // error rate of both readers against the reviewed truth.
-//   node oracle.mjs YIMEN_PINYIN REPO_ROOT [--list]
+//   node oracle.mjs YIMEN_PINYIN REPO_ROOT [--list | --sentences]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,10 @@ export function sentences(repo) {
 }
 
 const all = sentences(root);
+if (flag === '--sentences') {  // for cantonese_audit.py
+  process.stdout.write(all.join('\n') + '\n');
+  process.exit(0);
+}
 const ours = execFileSync(binary, { input: all.join('\n') + '\n', maxBuffer: 1 << 26 })
   .toString('utf8').split('\n');
 
