@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace yimen::platform {
 namespace {
@@ -66,6 +67,41 @@ TEST(ReceiptPdf, HoldsTheNumberAndTheChineseText) {
   EXPECT_GT(more, base + 100) << "如 must leave ink on the page";
   std::filesystem::remove(path);
   std::filesystem::remove(path_ru);
+}
+
+// Without whitespace: pango wraps long lines, pdftotext adds line breaks and spaces.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\n' && c != '\f') out += c;
+  }
+  return out;
+}
+
+// The page's text layer (pdftotext) holds every line of the receipt, 如 included, and
+// only what the kiosk put on it: a masked name, never the typed one.
+TEST(ReceiptPdf, HasATextLayerWithEveryLine) {
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("yimen-receipt-text-" + std::to_string(getpid()) + ".pdf");
+  ReceiptDoc doc;
+  doc.title = "申请回执";
+  doc.number_label = "申请编号";
+  doc.app_number = "BPAD-261123-0001-J";
+  doc.qr_text = "YIMEN:BPAD-261123-0001-J";
+  doc.lines = {"申请人：欧阳*", "申请事项：最低生活保障（低保）", "提交日期：2026-11-23",
+               "如有疑问，请凭回执到社区服务窗口咨询，或在本机“查询办理进度”中输入受理编号和身份证号后 6 位。",
+               "· 居民身份证", "· 户口簿"};
+  doc.footer = "社区综合服务大厅 · 自助申请";
+  ASSERT_TRUE(WriteReceiptPdf(doc, path).ok());
+  std::string text = Squeezed(RunCommand("pdftotext -enc UTF-8 '" + path + "' - 2>/dev/null"));
+  ASSERT_FALSE(text.empty()) << "no text layer";
+  std::vector<std::string> all = doc.lines;
+  all.insert(all.end(), {doc.title, doc.number_label, doc.app_number, doc.footer});
+  for (const std::string& line : all) {
+    EXPECT_NE(text.find(Squeezed(line)), std::string::npos) << "missing: " << line << "\nin: " << text;
+  }
+  EXPECT_EQ(text.find("欧阳燚"), std::string::npos);
+  std::filesystem::remove(path);
 }
 
 TEST(ReceiptPdf, SaysWhenItCannotWrite) {
