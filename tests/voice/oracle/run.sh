@@ -12,4 +12,4 @@ root=$(cd "$here/../../.." && pwd)
 if [[ ${2:-} == --cantonese ]]; then
   exec python3 "$here/cantonese_audit.py" "$1" "$root"
 fi
-exec node "$here/oracle.mjs" "$1" "$root"
+exec node "$here/oracle.mjs" "$1" "$root" ${2:+"$2"}
