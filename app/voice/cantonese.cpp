@@ -4,10 +4,9 @@
 #include "voice/cantonese.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "domain/utf8.h"
+#include "voice/readings_file.h"
 
 namespace yimen::voice {
 namespace {
@@ -55,34 +54,24 @@ std::optional<std::string> JyutpingToEspeak(std::string_view syllable) {
 }
 
 Result<CantoneseReadings> CantoneseReadings::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return MakeError(ErrorKind::kNotFound, "cannot open " + path);
   CantoneseReadings readings;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream fields(line);
-    std::string key;
-    if (!(fields >> key)) continue;
-    Word w{DecodeUtf8(key), ""};
-    size_t syllables = 0;
-    for (std::string jyutping; fields >> jyutping; ++syllables) {
-      std::optional<std::string> phonemes = JyutpingToEspeak(jyutping);
-      if (!phonemes) {
-        return MakeError(ErrorKind::kDataLoss, path + ":" + std::to_string(line_no) +
-                                                   ": not Jyutping: " + jyutping);
-      }
+  Status read = ForEachReadingsLine(path, [&](size_t line_no,
+                                              const std::vector<std::string>& fields) -> Status {
+    auto bad = [&](const std::string& why) {
+      return MakeError(ErrorKind::kDataLoss, path + ":" + std::to_string(line_no) + ": " + why);
+    };
+    Word w{DecodeUtf8(fields[0]), ""};
+    for (size_t k = 1; k < fields.size(); ++k) {
+      std::optional<std::string> phonemes = JyutpingToEspeak(fields[k]);
+      if (!phonemes) return bad("not Jyutping: " + fields[k]);
       if (!w.phonemes.empty()) w.phonemes += ' ';
       w.phonemes += *phonemes;
     }
-    if (syllables != w.key.size()) {
-      return MakeError(ErrorKind::kDataLoss, path + ":" + std::to_string(line_no) +
-                                                 ": one syllable per character in " + key);
-    }
+    if (fields.size() - 1 != w.key.size()) return bad("one syllable per character in " + fields[0]);
     readings.m_words.push_back(std::move(w));
-  }
+    return Status::Ok();
+  });
+  if (!read.ok()) return read.error();
   std::stable_sort(readings.m_words.begin(), readings.m_words.end(),
                    [](const Word& a, const Word& b) { return a.key.size() > b.key.size(); });
   return readings;

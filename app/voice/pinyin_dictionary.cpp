@@ -325,11 +325,16 @@ Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& pat
   return dict;
 }
 
-const PinyinDictionary::Entry* PinyinDictionary::FindEntry(std::u32string_view key) const {
+size_t PinyinDictionary::LowerIndex(std::u32string_view key) const {
   auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
                              [&](const Entry& e, std::u32string_view k) { return KeyOf(e) < k; });
-  if (it == m_entries.end() || KeyOf(*it) != key) return nullptr;
-  return &*it;
+  return static_cast<size_t>(it - m_entries.begin());
+}
+
+const PinyinDictionary::Entry* PinyinDictionary::FindEntry(std::u32string_view key) const {
+  size_t i = LowerIndex(key);
+  if (i == m_entries.size() || KeyOf(m_entries[i]) != key) return nullptr;
+  return &m_entries[i];
 }
 
 std::span<const uint16_t> PinyinDictionary::Find(std::u32string_view key) const {
@@ -362,8 +367,7 @@ void PinyinDictionary::CountFrequencies(std::string_view essay) {
     if (tab == std::string_view::npos || tab == 0) continue;
     std::u32string key = DecodeUtf8(line.substr(0, tab));
     if (key.size() > kMaxKeyLength) continue;
-    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), std::u32string_view(key),
-                               [&](const Entry& e, std::u32string_view k) { return KeyOf(e) < k; });
+    auto it = m_entries.begin() + static_cast<std::ptrdiff_t>(LowerIndex(key));
     if (it == m_entries.end() || KeyOf(*it) != key) continue;
     std::string count(line.substr(tab + 1));
     auto value = static_cast<uint32_t>(std::strtoul(count.c_str(), nullptr, 10));
@@ -390,8 +394,7 @@ void PinyinDictionary::Amend(const PinyinAmendments& amendments) {
         (!frequency_only && w.reading.size() != w.key.size())) {
       continue;
     }
-    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), std::u32string_view(w.key),
-                               [&](const Entry& e, std::u32string_view k) { return KeyOf(e) < k; });
+    auto it = m_entries.begin() + static_cast<std::ptrdiff_t>(LowerIndex(w.key));
     if (it != m_entries.end() && KeyOf(*it) == w.key) {
       for (size_t k = 0; k < w.reading.size(); ++k) {
         m_readings[it->reading_offset + k] = w.reading[k].Packed();

@@ -97,6 +97,7 @@ class PinyinDictionary {
   std::u32string_view KeyOf(const Entry& e) const {
     return std::u32string_view(m_keys.data() + e.key_offset, e.key_length);
   }
+  size_t LowerIndex(std::u32string_view key) const;  // first entry not less than key
   const Entry* FindEntry(std::u32string_view key) const;
   // Sets each entry's frequency from Rime's essay ("word<TAB>count" lines).
   void CountFrequencies(std::string_view essay);

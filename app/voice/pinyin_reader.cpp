@@ -9,11 +9,10 @@
 #include <cassert>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "domain/utf8.h"
+#include "voice/readings_file.h"
 
 namespace yimen::voice {
 namespace {
@@ -343,7 +342,7 @@ Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptio
   std::unique_ptr<PinyinReader> reader(new PinyinReader(std::move(*dict), cc, ms));
   std::string readings = options.readings.empty() ? std::string(YIMEN_VOICE_READINGS)
                                                   : options.readings;
-  if (Result<bool> ok = reader->LoadReadings(readings); !ok) return ok.error();
+  if (Status ok = reader->LoadReadings(readings); !ok.ok()) return ok.error();
   return reader;
 }
 
@@ -353,67 +352,59 @@ Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptio
 //                             "word 了收 =1" changes only the frequency
 //   before 重 chong2 填拍试     a lone 重 before 填, 拍 or 试 reads chong2
 //   after 地 de5 地…           likewise after one of the characters
-Result<bool> PinyinReader::LoadReadings(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return MakeError(ErrorKind::kNotFound, "cannot open " + path);
-  auto bad = [&](size_t line_no, const std::string& why) {
-    return MakeError(ErrorKind::kDataLoss,
-                     path + ":" + std::to_string(line_no) + ": " + why);
-  };
+Status PinyinReader::LoadReadings(const std::string& path) {
   PinyinAmendments amendments;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream fields(line);
-    std::string kind, key;
-    if (!(fields >> kind >> key)) continue;
-    std::vector<std::string> rest;
-    for (std::string f; fields >> f;) rest.push_back(f);
+  Status read = ForEachReadingsLine(path, [&](size_t line_no,
+                                              const std::vector<std::string>& fields) -> Status {
+    auto bad = [&](const std::string& why) {
+      return MakeError(ErrorKind::kDataLoss, path + ":" + std::to_string(line_no) + ": " + why);
+    };
+    const std::string& kind = fields[0];
+    if (fields.size() < 2) return bad("no key");
+    const std::string& key = fields[1];
+    std::vector<std::string> rest(fields.begin() + 2, fields.end());
     std::u32string simplified = DecodeUtf8(key);
     std::u32string trad = ToTraditional(key, simplified);
     if (kind == "taiwan" || kind == "before" || kind == "after") {
       std::optional<Syllable> a = rest.empty() ? std::nullopt : ParseSyllable(rest[0]);
       std::optional<Syllable> b = rest.size() < 2 ? std::nullopt : ParseSyllable(rest[1]);
-      if (simplified.size() != 1 || !a || rest.size() != 2) return bad(line_no, "bad " + kind);
+      if (simplified.size() != 1 || !a || rest.size() != 2) return bad("bad " + kind);
       if (kind == "taiwan") {
-        if (!b) return bad(line_no, "bad syllable " + rest[1]);
+        if (!b) return bad("bad syllable " + rest[1]);
         amendments.replaces.push_back({trad[0], *a, *b});
         if (trad[0] != simplified[0]) amendments.replaces.push_back({simplified[0], *a, *b});
       } else {
         m_rules.push_back(PolyphoneRule{simplified[0], *a, kind == "before", DecodeUtf8(rest[1])});
       }
-    } else if (kind == "word") {
-      PinyinAmendments::Word w{trad, {}, 0};
-      for (const std::string& f : rest) {
-        if (f[0] == '=') {
-          w.frequency = static_cast<uint32_t>(std::strtoul(f.c_str() + 1, nullptr, 10));
-        } else if (std::optional<Syllable> syl = ParseSyllable(f)) {
-          w.reading.push_back(*syl);
-        } else {
-          return bad(line_no, "bad syllable " + f);
-        }
-      }
-      if (!w.reading.empty() && w.reading.size() != trad.size()) {
-        return bad(line_no, "reading length of " + key);
-      }
-      if (w.reading.empty() && w.frequency == 0) return bad(line_no, "no reading for " + key);
-      // OpenCC maps a lone 只 to 隻 and 发 to 發, while running text keeps 只能 and 頭髮:
-      // the amendment holds for both spellings.
-      if (simplified.size() == 1 && !w.reading.empty()) m_lone += simplified;
-      if (trad != simplified) {
-        PinyinAmendments::Word same = w;
-        same.key = simplified;
-        amendments.words.push_back(std::move(same));
-      }
-      amendments.words.push_back(std::move(w));
-    } else {
-      return bad(line_no, "unknown kind " + kind);
+      return Status::Ok();
     }
-  }
+    if (kind != "word") return bad("unknown kind " + kind);
+    PinyinAmendments::Word w{trad, {}, 0};
+    for (const std::string& f : rest) {
+      if (f[0] == '=') {
+        w.frequency = static_cast<uint32_t>(std::strtoul(f.c_str() + 1, nullptr, 10));
+      } else if (std::optional<Syllable> syl = ParseSyllable(f)) {
+        w.reading.push_back(*syl);
+      } else {
+        return bad("bad syllable " + f);
+      }
+    }
+    if (!w.reading.empty() && w.reading.size() != trad.size()) return bad("reading length of " + key);
+    if (w.reading.empty() && w.frequency == 0) return bad("no reading for " + key);
+    if (simplified.size() == 1 && !w.reading.empty()) m_lone += simplified;
+    // OpenCC maps a lone 只 to 隻 and 发 to 發, while running text keeps 只能 and 頭髮:
+    // the amendment holds for both spellings.
+    if (trad != simplified) {
+      PinyinAmendments::Word same = w;
+      same.key = simplified;
+      amendments.words.push_back(std::move(same));
+    }
+    amendments.words.push_back(std::move(w));
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
   m_dict.Amend(amendments);
-  return true;
+  return Status::Ok();
 }
 
 std::u32string PinyinReader::ToTraditional(std::string_view utf8,

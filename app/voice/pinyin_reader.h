@@ -80,7 +80,7 @@ class PinyinReader {
  private:
   PinyinReader(PinyinDictionary dict, void* opencc, double opencc_load_ms);
   std::u32string ToTraditional(std::string_view utf8, const std::u32string& simplified);
-  Result<bool> LoadReadings(const std::string& path);
+  Status LoadReadings(const std::string& path);
 
   PinyinDictionary m_dict;
   void* m_opencc = nullptr;  // opencc_t, owned
