@@ -3,6 +3,10 @@
 #include "voice/pinyin_reader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "voice_test_support.h"
 
@@ -145,6 +149,28 @@ TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
   EXPECT_EQ(dict.LongestPrefix(U"銀行卡號"), 3u);  // 銀行卡
   EXPECT_GT(dict.stats().with_frequency, 50000u);  // rime-essay
   EXPECT_GT(dict.stats().frequency_total, 10000000u);
+}
+
+// A bad line in the readings file stops the reader with the file and line named: a
+// typo there must not silently change how the kiosk speaks.
+TEST(PinyinReader, FailsClearlyOnABadReadingsLine) {
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("yimen-readings-" + std::to_string(::getpid()) + ".txt");
+  {
+    std::ofstream out(path);
+    out << "# ok\ntaiwan 期 qi2 qi1\nword 银行 yin2 hang9\n";
+  }
+  PinyinReaderOptions options;
+  options.readings = path;
+  auto reader = PinyinReader::Open(options);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().kind, ErrorKind::kDataLoss);
+  EXPECT_NE(reader.error().message.find(path + ":3"), std::string::npos) << reader.error().message;
+  options.readings = path + ".missing";
+  reader = PinyinReader::Open(options);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().kind, ErrorKind::kNotFound);
+  std::filesystem::remove(path);
 }
 
 TEST(PinyinDictionary, FailsClearlyWhenTerraIsMissing) {

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { pinyin } = require('pinyin-pro');
 
 const [binary, root, flag] = process.argv.slice(2);
 const isHan = (c) => /\p{Script=Han}/u.test(c) && c !== '〇';
@@ -49,10 +48,11 @@ export function sentences(repo) {
 }
 
 const all = sentences(root);
-if (flag === '--sentences') {  // for cantonese_audit.py
+if (flag === '--sentences') {  // for cantonese_audit.py, which needs no pinyin-pro
   process.stdout.write(all.join('\n') + '\n');
   process.exit(0);
 }
+const { pinyin } = require('pinyin-pro');
 const ours = execFileSync(binary, { input: all.join('\n') + '\n', maxBuffer: 1 << 26 })
   .toString('utf8').split('\n');
 

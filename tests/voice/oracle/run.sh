@@ -5,11 +5,11 @@
 #   run.sh BUILD/app/voice/yimen-pinyin [--cantonese]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ ! -f $here/node_modules/pinyin-pro/package.json ]]; then
-  (cd "$here" && npm ci --no-audit --no-fund --silent)
-fi
 root=$(cd "$here/../../.." && pwd)
 if [[ ${2:-} == --cantonese ]]; then
   exec python3 "$here/cantonese_audit.py" "$1" "$root"
+fi
+if [[ ! -f $here/node_modules/pinyin-pro/package.json ]]; then
+  (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 exec node "$here/oracle.mjs" "$1" "$root" ${2:+"$2"}
