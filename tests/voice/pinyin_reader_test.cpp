@@ -128,6 +128,8 @@ TEST(PinyinReader, ReadsLonePolyphonesByContext) {
   EXPECT_EQ(PinyinOf("重拍"), "chong2 pai1");
   EXPECT_EQ(PinyinOf("请给材料拍照"), "qing3 gei3 cai2 liao4 pai1 zhao4");
   EXPECT_EQ(PinyinOf("照顾不了"), "zhao4 gu4 bu4 liao3");
+  EXPECT_EQ(PinyinOf("得的什么病"), "de2 de5 shen2 me5 bing4");  // 得 "got"
+  EXPECT_EQ(PinyinOf("领得越多"), "ling3 de5 yue4 duo1");
   EXPECT_EQ(PinyinOf("突然没了收入"), "tu1 ran2 mei2 le5 shou1 ru4");
 }
 
