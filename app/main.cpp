@@ -600,6 +600,10 @@ int main(int argc, char** argv) {
     host.base_dir = std::filesystem::path(flags.script).parent_path().string();
     host.exit_requested = [&]() { return app.ExitRequested(); };
     host.last_spoken = [&]() { return app.LastSpoken(); };
+    host.last_spoken_language = [&]() -> std::string {
+      if (app.LastSpoken().empty()) return "";
+      return app.LastSpokenLanguage() == yimen::ui::SpokenLanguage::kCantonese ? "粤语" : "普通话";
+    };
     {
       int sw = 0, sh = 0;
       SDL_GetWindowSize((*window)->Sdl(), &sw, &sh);
@@ -676,13 +680,16 @@ int main(int argc, char** argv) {
     });
 #ifdef YIMEN_HAS_VOICE
     if (flags.voice) {
-      // Mandarin voice, opened on the first 读给我听 (its dictionaries take ~15 MB and load
+      // The voice (普通话 or 粤语), opened on the first 读给我听 (its dictionaries take ~15 MB and load
       // on the speaker's own thread).
-      app.SetVoice([&, voice_failed = false](const std::string& text) mutable {
+      app.SetVoice([&, voice_failed = false](const std::string& text,
+                                             yimen::ui::SpokenLanguage language) mutable {
         if (voice_failed) return;
         if (!speaker) {
           yimen::voice::SpeakerOptions voice_options;
           voice_options.volume = flags.volume;
+          voice_options.voice.reader.readings = flags.assets_dir + "/voice/mandarin_readings.txt";
+          voice_options.voice.cantonese_readings = flags.assets_dir + "/voice/cantonese_readings.txt";
           if (auto s = yimen::voice::Speaker::Open(voice_options); s.ok()) {
             speaker = std::move(*s);
           } else {
@@ -691,7 +698,9 @@ int main(int argc, char** argv) {
             return;
           }
         }
-        speaker->Say(text);
+        speaker->Say(text, language == yimen::ui::SpokenLanguage::kCantonese
+                               ? yimen::voice::VoiceLanguage::kCantonese
+                               : yimen::voice::VoiceLanguage::kMandarin);
       });
     }
 #endif

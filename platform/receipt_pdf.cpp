@@ -37,8 +37,18 @@ double DrawText(cairo_t* cr, const std::string& text, double size_pt, bool bold,
   int w = 0, h = 0;
   pango_layout_get_size(layout, &w, &h);
   if (draw) {
-    // Glyph outlines, not embedded text: cairo 1.16's CFF subsetter drops glyphs of
-    // Noto Sans CJK (如 came out blank), and a receipt printer rasterises anyway.
+    // Two layers, so that the page looks as before and still has text (pdftotext, a
+    // screen reader, copy and paste). Cairo 1.16 embeds Noto Sans CJK as a CFF subset
+    // in which some glyphs are broken: in the subset, 如's charstring calls a local
+    // subroutine that no longer holds what it called in the font, and it draws nothing
+    // (fontTools: stack underflow; poppler: blank). So the real text goes first, in
+    // white (invisible on paper, extracted like any text), and the glyph outlines,
+    // which cairo takes from FreeType and never subsets, are filled in black on top.
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_move_to(cr, kMarginMm * kMm, y);
+    pango_cairo_show_layout(cr, layout);
+    cairo_restore(cr);
     cairo_move_to(cr, kMarginMm * kMm, y);
     pango_cairo_layout_path(cr, layout);
     cairo_fill(cr);

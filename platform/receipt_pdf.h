@@ -1,6 +1,7 @@
-// The printable receipt: a PDF (cairo + pango, Noto Sans CJK through fontconfig, text
-// as glyph outlines) the size of an 80 mm receipt roll, with the application number large, its QR code, and
-// the lines the screen shows. Sent to a CUPS printer with `lp` when one is configured.
+// The printable receipt: a PDF (cairo + pango, Noto Sans CJK through fontconfig; the
+// text drawn as glyph outlines over an invisible text layer, so pdftotext and screen
+// readers find every line) the size of an 80 mm receipt roll, with the application
+// number large, its QR code, and the lines the screen shows. Sent to a CUPS printer with `lp` when one is configured.
 // No personal data is on it (number, service, dates, materials), so the file may be
 // kept for a staff re-print.
 #pragma once

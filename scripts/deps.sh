@@ -13,7 +13,8 @@ packages=(
   librime-dev librime-bin rime-data-luna-pinyin rime-data-terra-pinyin
   libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
-  espeak-ng libespeak-ng-dev
+  espeak-ng libespeak-ng-dev librime-data-jyutping rime-essay
+  nodejs python3
   libjpeg62-turbo-dev libpng-dev
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core
@@ -21,6 +22,9 @@ packages=(
   xvfb xauth procps curl openssl
   clang libclang-rt-14-dev
 )
+
+# npm comes with some builds of nodejs and as its own package in Debian's.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -118,6 +118,7 @@ ViewModel KioskApp::View() const {
   view.voice_available = static_cast<bool>(m_say);
   view.can_print = static_cast<bool>(m_print);
   view.voice_on = m_voice_on;
+  view.voice_language = m_voice_language;
   view.pin_locked = m_now_ms < m_pin_locked_until_ms;
   view.list_page = m_list_page;
   view.today = TodayLocal();
@@ -208,7 +209,7 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
   SpeakIfChanged(false);
 }
 
-void KioskApp::SetVoice(std::function<void(const std::string&)> say) {
+void KioskApp::SetVoice(SayFn say) {
   m_say = std::move(say);
   m_dirty = true;
 }
@@ -309,13 +310,15 @@ void KioskApp::SpeakIfChanged(bool force) {
   std::string text = SpeechText();
   if (text.empty() || (!force && text == m_last_spoken)) return;
   m_last_spoken = text;
-  m_say(text);
+  m_last_spoken_language = m_voice_language;
+  m_say(text, m_voice_language);
 }
 
 bool KioskApp::SessionActive() const {
   if (!m_staff.name.empty()) return false;  // staff sessions have their own timeouts
   return m_screen != Screen::kHome || !m_session.service_code.empty() || m_elder ||
-         m_voice_on || m_language != Language::kZhCN;
+         m_voice_on || m_language != Language::kZhCN ||
+         m_voice_language != SpokenLanguage::kMandarin;
 }
 
 void KioskApp::NoteActivity(int64_t now_ms) {
@@ -356,6 +359,7 @@ void KioskApp::Tick(int64_t now_ms) {
     // person is still there).
     m_elder = false;
     m_voice_on = false;
+    m_voice_language = SpokenLanguage::kMandarin;
     m_language = Language::kZhCN;
     ++m_idle_wipes;
     if (m_deps.store) (void)m_deps.store->AppendAudit("system", "session.idle_wipe", "");
@@ -716,6 +720,13 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kVoice:
       m_voice_on = true;
       SpeakIfChanged(true);  // the button also repeats
+      return;
+    case Intent::Kind::kSetVoiceLanguage:
+      m_voice_language = intent.index == static_cast<int>(SpokenLanguage::kCantonese)
+                             ? SpokenLanguage::kCantonese
+                             : SpokenLanguage::kMandarin;
+      m_voice_on = true;     // choosing a voice is asking to hear it
+      SpeakIfChanged(true);  // this screen again, in the chosen language
       return;
     case Intent::Kind::kToggleElder:
       m_elder = !m_elder;

@@ -40,6 +40,10 @@ class Handwriting;
 
 namespace yimen::ui {
 
+// The voice's language: 普通话 (our reader and espeak's cmn phonemes) or 粤语 (espeak's
+// yue voice). The screen's text stays written Chinese either way.
+enum class SpokenLanguage : uint8_t { kMandarin, kCantonese };
+
 enum class Screen {
   kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit,
   // Staff mode (screens/screen_staff.cpp): behind the hidden gesture and a staff login.
@@ -72,6 +76,7 @@ struct Intent {
     kPinKey,         // value: a digit; "" = delete
     kPinSubmit,      // check the staff PIN
     kVoice,          // the 朗读 button: voice on, and say this screen again
+    kSetVoiceLanguage,  // index: SpokenLanguage; voice on, and say this screen in it
     kPrintReceipt,   // 打印回执
     kOpenEligibility,   // the service's self-check (key: service code)
     kCheckEligibility,  // validate the answers and show the result
@@ -243,6 +248,7 @@ struct ViewModel {
   bool voice_available = false;
   bool can_print = false;
   bool voice_on = false;
+  SpokenLanguage voice_language = SpokenLanguage::kMandarin;
   bool pin_locked = false;
   bool has_pinyin = false;
   bool has_handwriting = false;
@@ -331,8 +337,10 @@ class KioskApp {
   bool ElderMode() const { return m_elder; }
   Language CurrentLanguage() const { return m_language; }
   // The voice (app/voice Speaker, set after the first frame). `say` interrupts what is
-  // being said and never blocks. nullptr: no voice button.
-  void SetVoice(std::function<void(const std::string&)> say);
+  // being said and never blocks; the text is written Chinese whatever the language.
+  // nullptr: no voice button.
+  using SayFn = std::function<void(const std::string& text, SpokenLanguage language)>;
+  void SetVoice(SayFn say);
   // Prints (or saves, without a printer) the receipt's lines; returns the message for
   // the resident. Set by main (platform/receipt_pdf). nullptr: no print button.
   using PrintFn = std::function<std::string(const std::string& app_number,
@@ -342,6 +350,8 @@ class KioskApp {
   std::string SpeechText() const;
   // The last text handed to the voice (tests).
   const std::string& LastSpoken() const { return m_last_spoken; }
+  // The language it was said in (普通话 or 粤语; tests).
+  SpokenLanguage LastSpokenLanguage() const { return m_last_spoken_language; }
   // The staff PIN was entered on the exit screen: the loop should end.
   bool ExitRequested() const { return m_exit_requested; }
   // The loop's clock, every iteration: runs the idle countdown and the wipe.
@@ -429,7 +439,7 @@ class KioskApp {
   std::optional<std::chrono::system_clock::time_point> m_storage_full_at;
   bool m_storage_audit_pending = false;
   std::vector<int64_t> m_corner_taps;  // times of recent corner taps
-  std::function<void(const std::string&)> m_say;
+  SayFn m_say;
   std::function<ime::Handwriting*()> m_load_handwriting;
   // The recogniser, loaded on first use; nullptr when there is none.
   ime::Handwriting* Recognizer();
@@ -440,6 +450,9 @@ class KioskApp {
   // materials to bring.
   std::vector<std::string> ReceiptLines(const std::string& service_code, const std::string& date_text) const;
   bool m_voice_on = false;
+  // 普通话 or 粤语, chosen on the home screen; this resident's only (the idle wipe resets it).
+  SpokenLanguage m_voice_language = SpokenLanguage::kMandarin;
+  SpokenLanguage m_last_spoken_language = SpokenLanguage::kMandarin;
   std::string m_last_spoken;
   void SpeakIfChanged(bool force);
   Screen m_screen_before_staff = Screen::kHome;

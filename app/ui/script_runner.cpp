@@ -109,6 +109,7 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "swipe") step.op = ScriptStep::Op::kSwipe;
     else if (cmd == "expect_exit") step.op = ScriptStep::Op::kExpectExit;
     else if (cmd == "expect_spoken") step.op = ScriptStep::Op::kExpectSpoken;
+    else if (cmd == "expect_voice") step.op = ScriptStep::Op::kExpectVoice;
     else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
     else if (cmd == "keys") {
       // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
@@ -352,6 +353,18 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       }
       if (++m_tries > kExpectFrames) {
         return fail("expected the voice to say \"" + step.arg + "\", it last said \"" + spoken + "\"");
+      }
+      return Status::Ok();
+    }
+    case Op::kExpectVoice: {
+      std::string language = m_host.last_spoken_language ? m_host.last_spoken_language() : "";
+      if (language == step.arg) {
+        next();
+        return Status::Ok();
+      }
+      if (++m_tries > kExpectFrames) {
+        return fail("expected the voice to speak " + step.arg + ", it last spoke " +
+                    (language.empty() ? "nothing" : language));
       }
       return Status::Ok();
     }

@@ -20,7 +20,8 @@ namespace yimen::ui {
 struct ScriptStep {
   enum class Op {
     kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView, kExpectExit, kExpectSpoken
+    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView, kExpectExit, kExpectSpoken,
+    kExpectVoice
   };
   Op op = Op::kLog;
   std::string arg;
@@ -38,6 +39,7 @@ struct ScriptHost {
   float screen_w = 1080, screen_h = 1920;  // for swipe
   std::function<bool()> exit_requested;    // for expect_exit
   std::function<std::string()> last_spoken;  // for expect_spoken
+  std::function<std::string()> last_spoken_language;  // for expect_voice: 普通话 or 粤语
   std::string base_dir;  // relative paths in the script (draw) are relative to this
   // Files (data directory, input-method state) whose bytes contain the text.
   std::function<std::vector<std::string>(const std::string& text)> scan;

@@ -299,7 +299,7 @@ Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& pat
   luna_words = 0;
   for (const Record& r : s.records) {
     Entry e{static_cast<uint32_t>(dict.m_keys.size()),
-            static_cast<uint32_t>(dict.m_readings.size()), r.key_length};
+            static_cast<uint32_t>(dict.m_readings.size()), 0, r.key_length};
     std::u32string_view key = s.Key(r);
     dict.m_keys.insert(dict.m_keys.end(), key.begin(), key.end());
     dict.m_readings.insert(dict.m_readings.end(), s.readings.begin() + r.reading_offset,
@@ -312,6 +312,10 @@ Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& pat
   dict.m_stats.heap_bytes = dict.m_keys.capacity() * sizeof(char32_t) +
                             dict.m_readings.capacity() * sizeof(uint16_t) +
                             dict.m_entries.capacity() * sizeof(Entry);
+  if (!paths.essay.empty()) {
+    Result<std::string> essay = ReadFile(paths.essay);
+    if (essay) dict.CountFrequencies(*essay);
+  }
   // The scratch (several MB of small and mid-sized blocks) is freed when this returns;
   // hand those pages back to the system rather than keep them for the kiosk's lifetime.
   s = Scratch();
@@ -321,11 +325,96 @@ Result<PinyinDictionary> PinyinDictionary::Load(const PinyinDictionaryPaths& pat
   return dict;
 }
 
-std::span<const uint16_t> PinyinDictionary::Find(std::u32string_view key) const {
+size_t PinyinDictionary::LowerIndex(std::u32string_view key) const {
   auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
                              [&](const Entry& e, std::u32string_view k) { return KeyOf(e) < k; });
-  if (it == m_entries.end() || KeyOf(*it) != key) return {};
-  return std::span<const uint16_t>(m_readings.data() + it->reading_offset, it->key_length);
+  return static_cast<size_t>(it - m_entries.begin());
+}
+
+const PinyinDictionary::Entry* PinyinDictionary::FindEntry(std::u32string_view key) const {
+  size_t i = LowerIndex(key);
+  if (i == m_entries.size() || KeyOf(m_entries[i]) != key) return nullptr;
+  return &m_entries[i];
+}
+
+std::span<const uint16_t> PinyinDictionary::Find(std::u32string_view key) const {
+  const Entry* e = FindEntry(key);
+  if (!e) return {};
+  return std::span<const uint16_t>(m_readings.data() + e->reading_offset, e->key_length);
+}
+
+void PinyinDictionary::Prefixes(std::u32string_view text, std::vector<PinyinMatch>* out) const {
+  out->clear();
+  for (size_t len = 1; len <= std::min(text.size(), kMaxKeyLength); ++len) {
+    if (const Entry* e = FindEntry(text.substr(0, len))) {
+      out->push_back(PinyinMatch{
+          len, std::span<const uint16_t>(m_readings.data() + e->reading_offset, len),
+          e->frequency});
+    }
+  }
+}
+
+// The essay (rime-essay, luna_pinyin's word list) has Traditional and Simplified forms
+// side by side; the table's keys are Traditional, so those rows are the ones that count.
+void PinyinDictionary::CountFrequencies(std::string_view essay) {
+  size_t pos = 0;
+  while (pos < essay.size()) {
+    size_t end = essay.find('\n', pos);
+    if (end == std::string_view::npos) end = essay.size();
+    std::string_view line = essay.substr(pos, end - pos);
+    pos = end + 1;
+    size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || tab == 0) continue;
+    std::u32string key = DecodeUtf8(line.substr(0, tab));
+    if (key.size() > kMaxKeyLength) continue;
+    auto it = m_entries.begin() + static_cast<std::ptrdiff_t>(LowerIndex(key));
+    if (it == m_entries.end() || KeyOf(*it) != key) continue;
+    std::string count(line.substr(tab + 1));
+    auto value = static_cast<uint32_t>(std::strtoul(count.c_str(), nullptr, 10));
+    if (it->frequency == 0 && value > 0) ++m_stats.with_frequency;
+    m_stats.frequency_total += value > it->frequency ? value - it->frequency : 0;
+    it->frequency = std::max(it->frequency, value);
+  }
+}
+
+void PinyinDictionary::Amend(const PinyinAmendments& amendments) {
+  for (const PinyinAmendments::Replace& r : amendments.replaces) {
+    uint16_t from = r.from.Packed(), to = r.to.Packed();
+    for (const Entry& e : m_entries) {
+      for (size_t k = 0; k < e.key_length; ++k) {
+        uint16_t& packed = m_readings[e.reading_offset + k];
+        if (m_keys[e.key_offset + k] == r.c && packed == from) packed = to;
+      }
+    }
+  }
+  bool added = false;
+  for (const PinyinAmendments::Word& w : amendments.words) {
+    bool frequency_only = w.reading.empty();
+    if (w.key.empty() || w.key.size() > kMaxKeyLength ||
+        (!frequency_only && w.reading.size() != w.key.size())) {
+      continue;
+    }
+    auto it = m_entries.begin() + static_cast<std::ptrdiff_t>(LowerIndex(w.key));
+    if (it != m_entries.end() && KeyOf(*it) == w.key) {
+      for (size_t k = 0; k < w.reading.size(); ++k) {
+        m_readings[it->reading_offset + k] = w.reading[k].Packed();
+      }
+      if (w.frequency) it->frequency = w.frequency;
+      continue;
+    }
+    if (frequency_only) continue;  // nothing to read it with
+    Entry e{static_cast<uint32_t>(m_keys.size()), static_cast<uint32_t>(m_readings.size()),
+            w.frequency, static_cast<uint8_t>(w.key.size())};
+    m_keys.insert(m_keys.end(), w.key.begin(), w.key.end());
+    for (Syllable s : w.reading) m_readings.push_back(s.Packed());
+    m_entries.push_back(e);
+    added = true;
+  }
+  if (added) {
+    std::sort(m_entries.begin(), m_entries.end(),
+              [&](const Entry& a, const Entry& b) { return KeyOf(a) < KeyOf(b); });
+    m_stats.entries = m_entries.size();
+  }
 }
 
 size_t PinyinDictionary::LongestPrefix(std::u32string_view text) const {

@@ -1,14 +1,18 @@
 // Reads text into syllables. Three passes: OpenCC to Traditional (kept aligned with the
-// original, character for character), a left-to-right scan that segments Han runs by
-// longest dictionary match and reads digits and punctuation, then 一/不 tone sandhi.
+// original, character for character), a left-to-right scan that segments Han runs into
+// their most likely words (dynamic programming over the words' log frequencies) and
+// reads digits and punctuation, then 一/不 tone sandhi.
 #include "voice/pinyin_reader.h"
 
 #include <opencc/opencc.h>
 
 #include <cassert>
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 #include "domain/utf8.h"
+#include "voice/readings_file.h"
 
 namespace yimen::voice {
 namespace {
@@ -62,13 +66,21 @@ bool EndsWithYi(char32_t before) {
   return before != 0 && kBefore.find(before) != std::u32string_view::npos;
 }
 
+// 一 before these counts in order (一级 first grade, 一楼 ground floor, 一号) and stays yi1.
+bool IsOrdinalAfterYi(char32_t next) {
+  static constexpr std::u32string_view kOrdinal = U"级級楼樓号號层層等栋棟";
+  return kOrdinal.find(next) != std::u32string_view::npos;
+}
+
 // Collects units, keeping the Reading invariants (no leading, trailing or double pause).
 class ReadingBuilder {
  public:
   // `han`: the character read (0 for numbers), for the 一/不 pass. `spoken_tone` 0 keeps
   // the dictionary tone.
-  void Add(Syllable syl, bool word_start, char32_t han, uint8_t spoken_tone = 0) {
+  void Add(Syllable syl, bool word_start, char32_t han, uint8_t spoken_tone = 0,
+           uint32_t source = ReadingUnit::kNoSource) {
     ReadingUnit u;
+    u.source = source;
     u.kind = ReadingUnit::Kind::kSyllable;
     u.syllable = syl;
     u.spoken_tone = spoken_tone ? spoken_tone : syl.tone;
@@ -101,19 +113,25 @@ class ReadingBuilder {
       units.pop_back();
       m_han.pop_back();
     }
-    for (size_t i = 0; i + 1 < units.size(); ++i) {
+    for (size_t i = 0; i < units.size(); ++i) {
       ReadingUnit& u = units[i];
-      const ReadingUnit& next = units[i + 1];
-      // Only a one-character word: dictionary words already carry their sandhi
-      // (terra_pinyin marks 一定 yi2 ding4), and 统一 keeps yi1 whatever follows.
-      bool single = u.word_start && next.word_start;
-      if (u.kind != ReadingUnit::Kind::kSyllable || next.kind != ReadingUnit::Kind::kSyllable ||
-          !single || m_han[i + 1] == 0) {
-        continue;
-      }
-      if (m_han[i] == U'一' && u.syllable.tone == 1 && !(i > 0 && EndsWithYi(m_han[i - 1]))) {
-        u.spoken_tone = next.syllable.tone == 4 ? 2 : 4;  // 一样 yi2, 一天 yi4
-      } else if (m_han[i] == U'不' && u.syllable.tone == 4 && next.syllable.tone == 4) {
+      if (m_han[i] != U'一' && m_han[i] != U'不') continue;
+      // Sandhi as spoken, inside words too: dictionaries mark it in some words (一定
+      // yi2 ding4) and not in others (一起 yi1 qi3), so the base tone is restored first.
+      u.syllable.tone = m_han[i] == U'一' ? 1 : 4;
+      u.spoken_tone = u.syllable.tone;
+      bool next_han = i + 1 < units.size() && units[i + 1].kind == ReadingUnit::Kind::kSyllable &&
+                      m_han[i + 1] != 0;
+      if (!next_han) continue;
+      const char32_t next_char = m_han[i + 1];
+      const uint8_t next_tone = units[i + 1].syllable.tone;
+      if (m_han[i] == U'一') {
+        if ((i > 0 && EndsWithYi(m_han[i - 1])) || IsOrdinalAfterYi(next_char) ||
+            next_char == U'一') {
+          continue;  // 统一 第一 一级 一一: yi1
+        }
+        u.spoken_tone = next_tone == 4 || next_tone == 5 ? 2 : 4;  // 一样 yi2, 一天 yi4
+      } else if (next_tone == 4) {
         u.spoken_tone = 2;  // 不是 bu2 shi4
       }
     }
@@ -214,6 +232,78 @@ size_t DigitRun(const std::u32string& text, size_t i) {
   return j - i;
 }
 
+// The reading of a one-character word from the polyphone rules, if one applies.
+std::optional<Syllable> RuleFor(const std::vector<PolyphoneRule>& rules, const std::u32string& text,
+                                size_t at, size_t begin, size_t end) {
+  for (const PolyphoneRule& r : rules) {
+    if (r.c != text[at]) continue;
+    if (r.before && at + 1 < end && r.neighbours.find(text[at + 1]) != std::u32string::npos) {
+      return r.reading;
+    }
+    if (!r.before && at > begin && r.neighbours.find(text[at - 1]) != std::u32string::npos) {
+      return r.reading;
+    }
+  }
+  return std::nullopt;
+}
+
+// Segments the Han run [begin, end) into the sequence of dictionary words with the
+// highest product of word probabilities (the essay's counts; a word the essay lacks
+// counts 1), right to left as in a shortest-path search, and reads each word.
+void ReadHanRun(const PinyinDictionary& dict, const std::vector<PolyphoneRule>& rules,
+                const std::u32string& lone, std::vector<PinyinMatch>* matches, const std::u32string& text,
+                const std::u32string& trad, size_t begin, size_t end, ReadingBuilder* out) {
+  const size_t n = end - begin;
+  const double log_total = std::log(double(dict.stats().frequency_total) + 1.0);
+  constexpr double kUnknownCost = 1e6;  // a character no dictionary reads
+  std::vector<double> cost(n + 1, std::numeric_limits<double>::infinity());
+  std::vector<uint8_t> length(n + 1, 1);
+  cost[n] = 0;
+  for (size_t k = n; k-- > 0;) {
+    dict.Prefixes(std::u32string_view(trad.data() + begin + k, n - k), matches);
+    if (matches->empty()) {
+      bool original = !dict.Find(std::u32string_view(text.data() + begin + k, 1)).empty();
+      cost[k] = (original ? log_total : kUnknownCost) + cost[k + 1];
+      continue;
+    }
+    for (const PinyinMatch& m : *matches) {
+      double c = log_total - std::log(double(m.frequency) + 1.0) + cost[k + m.length];
+      if (c <= cost[k]) {  // ties go to the longer word (matches come shortest first)
+        cost[k] = c;
+        length[k] = static_cast<uint8_t>(m.length);
+      }
+    }
+  }
+  for (size_t k = 0; k < n;) {
+    const size_t at = begin + k;
+    const size_t len = length[k];
+    std::span<const uint16_t> reading = dict.Find(std::u32string_view(trad.data() + at, len));
+    if (reading.empty()) {
+      // OpenCC may map a character to a form the dictionary lacks; try the original.
+      reading = dict.Find(std::u32string_view(text.data() + at, 1));
+    }
+    if (reading.empty()) {
+      out->Skip(/*han=*/true);
+    } else if (len == 1) {
+      std::optional<Syllable> rule = RuleFor(rules, text, at, begin, end);
+      // A lone character the readings file gives a reading (只 zhi3) keeps it even where
+      // OpenCC turned it into another character (最多只能 -> 最多隻能, 隻 zhi1).
+      if (!rule && lone.find(text[at]) != std::u32string::npos) {
+        std::span<const uint16_t> own = dict.Find(std::u32string_view(text.data() + at, 1));
+        if (!own.empty()) rule = Syllable::Unpack(own[0]);
+      }
+      out->Add(rule ? *rule : Syllable::Unpack(reading[0]), true, text[at], 0,
+               static_cast<uint32_t>(at));
+    } else {
+      for (size_t j = 0; j < len; ++j) {
+        out->Add(Syllable::Unpack(reading[j]), j == 0, text[at + j], 0,
+                 static_cast<uint32_t>(at + j));
+      }
+    }
+    k += len;
+  }
+}
+
 }  // namespace
 
 std::string PinyinText(const Reading& reading, bool spoken) {
@@ -249,7 +339,72 @@ Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptio
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return std::unique_ptr<PinyinReader>(new PinyinReader(std::move(*dict), cc, ms));
+  std::unique_ptr<PinyinReader> reader(new PinyinReader(std::move(*dict), cc, ms));
+  std::string readings = options.readings.empty() ? std::string(YIMEN_VOICE_READINGS)
+                                                  : options.readings;
+  if (Status ok = reader->LoadReadings(readings); !ok.ok()) return ok.error();
+  return reader;
+}
+
+// Lines of mandarin_readings.txt (Simplified keys; '#' starts a comment):
+//   taiwan 期 qi2 qi1          every qi2 of 期, in every word, becomes qi1
+//   word 中的 zhong1 de5 [=N]  the reading of a word (added if new), N its frequency;
+//                             "word 了收 =1" changes only the frequency
+//   before 重 chong2 填拍试     a lone 重 before 填, 拍 or 试 reads chong2
+//   after 地 de5 地…           likewise after one of the characters
+Status PinyinReader::LoadReadings(const std::string& path) {
+  PinyinAmendments amendments;
+  Status read = ForEachReadingsLine(path, [&](size_t line_no,
+                                              const std::vector<std::string>& fields) -> Status {
+    auto bad = [&](const std::string& why) {
+      return MakeError(ErrorKind::kDataLoss, path + ":" + std::to_string(line_no) + ": " + why);
+    };
+    const std::string& kind = fields[0];
+    if (fields.size() < 2) return bad("no key");
+    const std::string& key = fields[1];
+    std::vector<std::string> rest(fields.begin() + 2, fields.end());
+    std::u32string simplified = DecodeUtf8(key);
+    std::u32string trad = ToTraditional(key, simplified);
+    if (kind == "taiwan" || kind == "before" || kind == "after") {
+      std::optional<Syllable> a = rest.empty() ? std::nullopt : ParseSyllable(rest[0]);
+      std::optional<Syllable> b = rest.size() < 2 ? std::nullopt : ParseSyllable(rest[1]);
+      if (simplified.size() != 1 || !a || rest.size() != 2) return bad("bad " + kind);
+      if (kind == "taiwan") {
+        if (!b) return bad("bad syllable " + rest[1]);
+        amendments.replaces.push_back({trad[0], *a, *b});
+        if (trad[0] != simplified[0]) amendments.replaces.push_back({simplified[0], *a, *b});
+      } else {
+        m_rules.push_back(PolyphoneRule{simplified[0], *a, kind == "before", DecodeUtf8(rest[1])});
+      }
+      return Status::Ok();
+    }
+    if (kind != "word") return bad("unknown kind " + kind);
+    PinyinAmendments::Word w{trad, {}, 0};
+    for (const std::string& f : rest) {
+      if (f[0] == '=') {
+        w.frequency = static_cast<uint32_t>(std::strtoul(f.c_str() + 1, nullptr, 10));
+      } else if (std::optional<Syllable> syl = ParseSyllable(f)) {
+        w.reading.push_back(*syl);
+      } else {
+        return bad("bad syllable " + f);
+      }
+    }
+    if (!w.reading.empty() && w.reading.size() != trad.size()) return bad("reading length of " + key);
+    if (w.reading.empty() && w.frequency == 0) return bad("no reading for " + key);
+    if (simplified.size() == 1 && !w.reading.empty()) m_lone += simplified;
+    // OpenCC maps a lone 只 to 隻 and 发 to 發, while running text keeps 只能 and 頭髮:
+    // the amendment holds for both spellings.
+    if (trad != simplified) {
+      PinyinAmendments::Word same = w;
+      same.key = simplified;
+      amendments.words.push_back(std::move(same));
+    }
+    amendments.words.push_back(std::move(w));
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  m_dict.Amend(amendments);
+  return Status::Ok();
 }
 
 std::u32string PinyinReader::ToTraditional(std::string_view utf8,
@@ -288,26 +443,8 @@ Reading PinyinReader::Read(std::string_view utf8) {
     if (IsHanOrZero(c)) {
       size_t end = i;
       while (end < text.size() && IsHanOrZero(text[end])) ++end;
-      while (i < end) {
-        std::u32string_view rest(trad.data() + i, end - i);
-        size_t len = m_dict.LongestPrefix(rest);
-        std::span<const uint16_t> reading;
-        if (len > 0) {
-          reading = m_dict.Find(rest.substr(0, len));
-        } else {
-          // OpenCC may map a character to a form the dictionary lacks; try the original.
-          len = 1;
-          reading = m_dict.Find(std::u32string_view(text.data() + i, 1));
-        }
-        if (reading.empty()) {
-          out.Skip(/*han=*/true);
-        } else {
-          for (size_t k = 0; k < reading.size(); ++k) {
-            out.Add(Syllable::Unpack(reading[k]), k == 0, text[i + k]);
-          }
-        }
-        i += len;
-      }
+      ReadHanRun(m_dict, m_rules, m_lone, &m_matches, text, trad, i, end, &out);
+      i = end;
       continue;
     }
     if (IsDigit(c)) {

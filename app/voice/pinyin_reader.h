@@ -1,8 +1,10 @@
 // Text to pinyin with tones, as a reader would say it: Simplified text is converted to
-// Traditional with OpenCC (the dictionaries are Traditional), segmented by the longest
-// dictionary word so polyphones come out right (银行 yin2 hang2, 重新 chong2 xin1),
-// numbers are read in Chinese (1225 -> 一千二百二十五), punctuation becomes pauses, and
-// 一/不 change tone before other syllables. No UI, no audio: the voice room's grammar.
+// Traditional with OpenCC (the dictionaries are Traditional), segmented into the most
+// likely words by their frequencies so polyphones come out right (银行 yin2 hang2, 重新
+// chong2 xin1), with mainland readings and context rules for the common polyphones from
+// assets/voice/mandarin_readings.txt; numbers are read in Chinese (1225 ->
+// 一千二百二十五), punctuation becomes pauses, and 一/不 change tone as spoken. No UI,
+// no audio: the voice room's grammar.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,8 @@ struct ReadingUnit {
   uint8_t spoken_tone = 0;    // after 一/不 sandhi; espeak does the pitch sandhi itself
   bool word_start = false;    // first syllable of a dictionary word or of a number
   PauseKind pause = PauseKind::kShort;  // for kPause
+  uint32_t source = kNoSource;  // index (in code points) of the Han character read
+  static constexpr uint32_t kNoSource = UINT32_MAX;  // numbers and pauses
 };
 
 struct Reading {
@@ -41,6 +45,18 @@ std::string PinyinText(const Reading& reading, bool spoken = false);
 struct PinyinReaderOptions {
   PinyinDictionaryPaths dictionaries;
   std::string opencc_config = "s2t.json";  // found in /usr/share/opencc by OpenCC itself
+  // Mainland readings and polyphone rules (format in the file's header); "" = the
+  // source tree's assets/voice/mandarin_readings.txt. A missing file is an error.
+  std::string readings;
+};
+
+// A polyphone's reading when the segmentation leaves it alone and the character next
+// to it is one of `neighbours` (重 before 填拍试… is chong2).
+struct PolyphoneRule {
+  char32_t c = 0;
+  Syllable reading;
+  bool before = true;  // `neighbours` follow c (true) or precede it (false)
+  std::u32string neighbours;
 };
 
 class PinyinReader {
@@ -64,10 +80,14 @@ class PinyinReader {
  private:
   PinyinReader(PinyinDictionary dict, void* opencc, double opencc_load_ms);
   std::u32string ToTraditional(std::string_view utf8, const std::u32string& simplified);
+  Status LoadReadings(const std::string& path);
 
   PinyinDictionary m_dict;
   void* m_opencc = nullptr;  // opencc_t, owned
   double m_opencc_load_ms = 0;
+  std::vector<PolyphoneRule> m_rules;
+  std::u32string m_lone;  // characters the readings file reads as one-character words
+  std::vector<PinyinMatch> m_matches;  // scratch for ReadHanRun
 };
 
 }  // namespace yimen::voice

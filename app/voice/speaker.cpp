@@ -68,10 +68,11 @@ Speaker::~Speaker() {
   }
 }
 
-void Speaker::Say(std::string_view text) {
+void Speaker::Say(std::string_view text, VoiceLanguage language) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_pending.assign(text);
+    m_pending_language = language;
     m_has_pending = true;
     m_generation.fetch_add(1);
     m_said_at_ns = NowNs();
@@ -160,6 +161,7 @@ void Speaker::Run() {
   }
   for (;;) {
     std::string text;
+    VoiceLanguage language = VoiceLanguage::kMandarin;
     uint64_t generation = 0;
     int64_t said_at = 0;
     {
@@ -167,6 +169,7 @@ void Speaker::Run() {
       m_wake.wait(lock, [&] { return m_quit || m_has_pending; });
       if (m_quit) return;
       text = std::move(m_pending);
+      language = m_pending_language;
       m_has_pending = false;
       m_synthesising = true;
       generation = m_generation.load();
@@ -180,7 +183,7 @@ void Speaker::Run() {
         first = false;
       }
       return Enqueue(generation, samples, count);
-    });
+    }, language);
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_synthesising = false;

@@ -54,7 +54,7 @@ class Speaker {
   // Says `text` (UTF-8 Chinese; digits are read in Chinese, Latin letters skipped),
   // cutting off whatever is being said. Never blocks on synthesis: it hands the text to
   // the worker and returns. Any thread.
-  void Say(std::string_view text);
+  void Say(std::string_view text, VoiceLanguage language = VoiceLanguage::kMandarin);
 
   // Silences at once and drops what was queued. Any thread.
   void Stop();
@@ -88,6 +88,7 @@ class Speaker {
   mutable std::condition_variable m_wake;  // a request, Stop() or quit
   mutable std::condition_variable m_idle;  // speaking ended
   std::string m_pending;
+  VoiceLanguage m_pending_language = VoiceLanguage::kMandarin;  // guarded like m_pending
   bool m_has_pending = false;
   bool m_quit = false;
   bool m_synthesising = false;

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "domain/utf8.h"
+
 namespace yimen::voice {
 namespace {
 
@@ -26,6 +28,7 @@ struct EspeakState {
   const PcmSink* sink = nullptr;
   std::vector<std::string>* phonemes_heard = nullptr;
   bool stopped = false;
+  VoiceLanguage voice = VoiceLanguage::kMandarin;  // espeak's current voice
 };
 
 EspeakState& Espeak() {
@@ -113,6 +116,14 @@ Status VoiceEngine::Load() {
     if (!reader) return reader.error();
     m_reader = std::move(*reader);
   }
+  if (!m_cantonese) {
+    std::string path = m_options.cantonese_readings.empty()
+                           ? std::string(YIMEN_VOICE_CANTONESE)
+                           : m_options.cantonese_readings;
+    Result<CantoneseReadings> cantonese = CantoneseReadings::Load(path);
+    if (!cantonese) return cantonese.error();
+    m_cantonese = std::move(*cantonese);
+  }
   EspeakState& s = Espeak();
   std::lock_guard<std::mutex> lock(s.mutex);
   return InitialiseEspeak(s);
@@ -124,9 +135,51 @@ int VoiceEngine::sample_rate() const {
   return s.sample_rate;
 }
 
-Result<std::vector<PhonemePhrase>> VoiceEngine::Prepare(std::string_view text, Reading* reading) {
+std::vector<PhonemePhrase> ToCantonesePhrases(std::string_view text,
+                                              const CantoneseReadings* readings) {
+  std::vector<PhonemePhrase> phrases;
+  PhonemePhrase current;
+  current.language = VoiceLanguage::kCantonese;
+  bool has_text = false;
+  auto flush = [&](int pause_ms) {
+    if (has_text) {
+      current.pause_ms = pause_ms;
+      phrases.push_back(std::move(current));
+    }
+    current = PhonemePhrase();
+    current.language = VoiceLanguage::kCantonese;
+    has_text = false;
+  };
+  for (char32_t c : DecodeUtf8(text)) {
+    switch (c) {
+      case U'，': case U'、': case U'；': case U'：': case U',': case U';': case U':':
+        flush(kShortPauseMs);
+        continue;
+      case U'。': case U'！': case U'？': case U'!': case U'?': case U'\n': case U'…':
+        flush(kLongPauseMs);
+        continue;
+      case U'[': case U']':
+        continue;  // espeak's phoneme brackets: never from the screen's text
+      default:
+        AppendUtf8(c, &current.phonemes);
+        has_text = has_text || (c != U' ' && c != U'\t' && c != U'\r');
+    }
+  }
+  flush(0);
+  if (!phrases.empty()) phrases.back().pause_ms = 0;
+  if (readings) {
+    for (PhonemePhrase& p : phrases) p.phonemes = readings->Apply(p.phonemes);
+  }
+  return phrases;
+}
+
+Result<std::vector<PhonemePhrase>> VoiceEngine::Prepare(std::string_view text, Reading* reading,
+                                                        VoiceLanguage language) {
   Status loaded = Load();
   if (!loaded) return loaded.error();
+  if (language == VoiceLanguage::kCantonese) {
+    return ToCantonesePhrases(text, m_cantonese ? &*m_cantonese : nullptr);
+  }
   Reading r = m_reader->Read(text);
   std::vector<PhonemePhrase> phrases = ToPhonemePhrases(r);
   if (reading) *reading = std::move(r);
@@ -146,7 +199,20 @@ Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const 
   s.stopped = false;
   Status status;
   for (const PhonemePhrase& phrase : phrases) {
-    std::string text = "[[" + phrase.phonemes + "]]";
+    if (phrase.language != s.voice) {
+      bool yue = phrase.language == VoiceLanguage::kCantonese;
+      if (espeak_SetVoiceByName(yue ? "yue" : "cmn") != EE_OK) {
+        status = MakeError(ErrorKind::kNotFound, std::string("espeak-ng has no ") +
+                                                     (yue ? "yue" : "cmn") + " voice");
+        break;
+      }
+      s.voice = phrase.language;
+      espeak_SetParameter(espeakRATE, m_options.rate_wpm, 0);
+      espeak_SetParameter(espeakPITCH, m_options.pitch, 0);
+    }
+    std::string text = phrase.language == VoiceLanguage::kCantonese
+                           ? phrase.phonemes
+                           : "[[" + phrase.phonemes + "]]";
     espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
                                     espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
     if (err != EE_OK) {
@@ -165,18 +231,21 @@ Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const 
   return status;
 }
 
-Status VoiceEngine::Speak(std::string_view text, const PcmSink& sink) {
-  Result<std::vector<PhonemePhrase>> phrases = Prepare(text);
+Status VoiceEngine::Speak(std::string_view text, const PcmSink& sink, VoiceLanguage language) {
+  Result<std::vector<PhonemePhrase>> phrases = Prepare(text, nullptr, language);
   if (!phrases) return phrases.error();
   return Synthesize(*phrases, sink);
 }
 
-Result<Pcm> VoiceEngine::SynthesizeToPcm(std::string_view text) {
+Result<Pcm> VoiceEngine::SynthesizeToPcm(std::string_view text, VoiceLanguage language) {
   Pcm pcm;
-  Status status = Speak(text, [&](const int16_t* samples, size_t count) {
-    pcm.samples.insert(pcm.samples.end(), samples, samples + count);
-    return true;
-  });
+  Status status = Speak(
+      text,
+      [&](const int16_t* samples, size_t count) {
+        pcm.samples.insert(pcm.samples.end(), samples, samples + count);
+        return true;
+      },
+      language);
   if (!status) return status.error();
   pcm.sample_rate = sample_rate();
   return pcm;

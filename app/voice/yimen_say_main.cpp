@@ -2,6 +2,7 @@
 //   yimen-say "最低生活保障"              play it on the default audio device
 //   yimen-say -o out.wav "最低生活保障"   write a 22050 Hz mono WAV instead
 //   yimen-say -v "最低生活保障"           also print the pinyin and espeak phonemes
+//   yimen-say --yue "最低生活保障"        in Cantonese (espeak-ng's yue voice)
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -37,7 +38,7 @@ bool WriteWav(const std::string& path, const yimen::voice::Pcm& pcm) {
 }
 
 int Usage() {
-  std::fprintf(stderr, "usage: yimen-say [-v] [-o out.wav] [--rate WPM] TEXT\n");
+  std::fprintf(stderr, "usage: yimen-say [-v] [--yue] [-o out.wav] [--rate WPM] TEXT\n");
   return 2;
 }
 
@@ -47,9 +48,12 @@ int main(int argc, char** argv) {
   bool verbose = false;
   std::string wav_path, text;
   yimen::voice::VoiceOptions options;
+  auto language = yimen::voice::VoiceLanguage::kMandarin;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-v") == 0) {
       verbose = true;
+    } else if (std::strcmp(argv[i], "--yue") == 0) {
+      language = yimen::voice::VoiceLanguage::kCantonese;  // espeak-ng's Cantonese
     } else if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
       wav_path = argv[++i];
     } else if (std::strcmp(argv[i], "--rate") == 0 && i + 1 < argc) {
@@ -65,7 +69,7 @@ int main(int argc, char** argv) {
   yimen::voice::VoiceEngine engine(options);
   if (verbose || !wav_path.empty()) {
     yimen::voice::Reading reading;
-    auto phrases = engine.Prepare(text, &reading);
+    auto phrases = engine.Prepare(text, &reading, language);
     if (!phrases) {
       std::fprintf(stderr, "yimen-say: %s\n", phrases.error().message.c_str());
       return 1;
@@ -77,7 +81,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!wav_path.empty()) {
-    auto pcm = engine.SynthesizeToPcm(text);
+    auto pcm = engine.SynthesizeToPcm(text, language);
     if (!pcm || !WriteWav(wav_path, *pcm)) {
       std::fprintf(stderr, "yimen-say: cannot write %s\n", wav_path.c_str());
       return 1;
@@ -93,7 +97,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "yimen-say: %s\n", speaker.error().message.c_str());
     return 1;
   }
-  (*speaker)->Say(text);
+  (*speaker)->Say(text, language);
   (*speaker)->WaitUntilSilent(120000);
   auto stats = (*speaker)->stats();
   std::printf("driver %s, start latency %.1f ms%s%s\n",

@@ -136,7 +136,8 @@ int main(int argc, char** argv) {
   }
   std::printf("engine load (dictionary + OpenCC + espeak-ng cmn): %.1f ms, RSS now %.1f MB\n",
               Ms(e0, e1), RssMb());
-  auto latency = [&](const std::vector<std::string>& texts, const char* label) {
+  auto latency = [&](const std::vector<std::string>& texts, const char* label,
+                     yimen::voice::VoiceLanguage language = yimen::voice::VoiceLanguage::kMandarin) {
     std::vector<double> first_ms;
     double audio_s = 0, synth_ms = 0;
     for (int r = 0; r < rounds; ++r) {
@@ -144,11 +145,14 @@ int main(int argc, char** argv) {
         auto a = Clock::now();
         Clock::time_point first{};
         size_t samples = 0;
-        yimen::Status st = engine.Speak(text, [&](const int16_t*, size_t n) {
-          if (samples == 0) first = Clock::now();
-          samples += n;
-          return true;
-        });
+        yimen::Status st = engine.Speak(
+            text,
+            [&](const int16_t*, size_t n) {
+              if (samples == 0) first = Clock::now();
+              samples += n;
+              return true;
+            },
+            language);
         auto b = Clock::now();
         if (!st || samples == 0) continue;
         first_ms.push_back(Ms(a, first));
@@ -163,6 +167,10 @@ int main(int argc, char** argv) {
   };
   if (!titles.empty()) latency(titles, "screen titles");
   latency(all, "every UI string");
+  // 粤语: espeak-ng's yue voice reads the characters itself (its dictionary lookup
+  // replaces our pinyin pass), with the reviewed Jyutping words inline.
+  if (!titles.empty()) latency(titles, "screen titles, Cantonese", yimen::voice::VoiceLanguage::kCantonese);
+  latency(all, "every UI string, Cantonese", yimen::voice::VoiceLanguage::kCantonese);
 
   // 5. Through the Speaker (worker thread hand-off included), warm.
   {

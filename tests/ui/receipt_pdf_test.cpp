@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace yimen::platform {
 namespace {
@@ -27,16 +28,27 @@ std::string RunCommand(const std::string& command) {
   return out;
 }
 
-TEST(ReceiptPdf, HoldsTheNumberAndTheChineseText) {
-  std::string path = std::filesystem::temp_directory_path() / ("yimen-receipt-" + std::to_string(getpid()) + ".pdf");
+// A receipt as the kiosk makes one (the name already masked), with `lines`.
+ReceiptDoc SampleReceipt(std::vector<std::string> lines) {
   ReceiptDoc doc;
   doc.title = "申请回执";
   doc.number_label = "申请编号";
   doc.app_number = "BPAD-261123-0001-J";
   doc.qr_text = "YIMEN:BPAD-261123-0001-J";
-  doc.lines = {"申请事项：最低生活保障（低保）", "提交日期：2026-11-23", "请携带以下材料原件，到社区服务窗口核验：",
-               "· 居民身份证", "· 户口簿"};
+  doc.lines = std::move(lines);
   doc.footer = "社区综合服务大厅";
+  return doc;
+}
+
+std::string TempPdf(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("yimen-" + name + "-" + std::to_string(getpid()) + ".pdf");
+}
+
+TEST(ReceiptPdf, HoldsTheNumberAndTheChineseText) {
+  std::string path = TempPdf("receipt");
+  ReceiptDoc doc = SampleReceipt({"申请事项：最低生活保障（低保）", "提交日期：2026-11-23",
+                                  "请携带以下材料原件，到社区服务窗口核验：", "· 居民身份证", "· 户口簿"});
   ASSERT_TRUE(WriteReceiptPdf(doc, path).ok());
   std::ifstream in(path, std::ios::binary);
   std::string head(5, '\0');
@@ -66,6 +78,35 @@ TEST(ReceiptPdf, HoldsTheNumberAndTheChineseText) {
   EXPECT_GT(more, base + 100) << "如 must leave ink on the page";
   std::filesystem::remove(path);
   std::filesystem::remove(path_ru);
+}
+
+// Without whitespace: pango wraps long lines, pdftotext adds line breaks and spaces.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\n' && c != '\f') out += c;
+  }
+  return out;
+}
+
+// The page's text layer (pdftotext) holds every line of the receipt, 如 included, and
+// only what the kiosk put on it: a masked name, never the typed one.
+TEST(ReceiptPdf, HasATextLayerWithEveryLine) {
+  std::string path = TempPdf("receipt-text");
+  ReceiptDoc doc = SampleReceipt(
+      {"申请人：欧阳*", "申请事项：最低生活保障（低保）", "提交日期：2026-11-23",
+       "如有疑问，请凭回执到社区服务窗口咨询，或在本机“查询办理进度”中输入受理编号和身份证号后 6 位。",
+       "· 居民身份证", "· 户口簿"});
+  ASSERT_TRUE(WriteReceiptPdf(doc, path).ok());
+  std::string text = Squeezed(RunCommand("pdftotext -enc UTF-8 '" + path + "' - 2>/dev/null"));
+  ASSERT_FALSE(text.empty()) << "no text layer";
+  std::vector<std::string> all = doc.lines;
+  all.insert(all.end(), {doc.title, doc.number_label, doc.app_number, doc.footer});
+  for (const std::string& line : all) {
+    EXPECT_NE(text.find(Squeezed(line)), std::string::npos) << "missing: " << line << "\nin: " << text;
+  }
+  EXPECT_EQ(text.find("欧阳燚"), std::string::npos);
+  std::filesystem::remove(path);
 }
 
 TEST(ReceiptPdf, SaysWhenItCannotWrite) {

@@ -69,15 +69,27 @@ unsealed=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM applications WHERE
 while IFS= read -r text; do
   if grep -qF -- "$text" "$out/kiosk.log"; then echo "FAIL: the kiosk log holds \"$text\"" >&2; exit 1; fi
 done < <(sed -n 's/^# log-lacks: //p' "$script")
-# "# receipt-lacks: TEXT": no saved receipt PDF holds TEXT, in its bytes or its metadata.
+# "# receipt-lacks: TEXT": no saved receipt PDF holds TEXT, in its bytes, its metadata
+# or its text layer (pdftotext; spaces and line breaks dropped, as wrapping adds them).
+receipt_text() { pdftotext -enc UTF-8 "$1" - 2>/dev/null | tr -d ' \n\f'; }
 while IFS= read -r text; do
   for pdf in "$out"/data/receipts/*.pdf; do
     [[ -e "$pdf" ]] || continue
-    if grep -qaF -- "$text" "$pdf" || pdfinfo "$pdf" 2>/dev/null | grep -qF -- "$text"; then
+    if grep -qaF -- "$text" "$pdf" || pdfinfo "$pdf" 2>/dev/null | grep -qF -- "$text" ||
+       receipt_text "$pdf" | grep -qF -- "${text// /}"; then
       echo "FAIL: receipt $pdf holds \"$text\"" >&2; exit 1
     fi
   done
 done < <(sed -n 's/^# receipt-lacks: //p' "$script")
+# "# receipt-has: TEXT": every saved receipt PDF's text layer holds TEXT.
+while IFS= read -r text; do
+  for pdf in "$out"/data/receipts/*.pdf; do
+    [[ -e "$pdf" ]] || continue
+    receipt_text "$pdf" | grep -qF -- "${text// /}" ||
+      { echo "FAIL: the text of receipt $pdf lacks \"$text\"" >&2; exit 1; }
+  done
+  echo "receipt text: \"$text\" found"
+done < <(sed -n 's/^# receipt-has: //p' "$script")
 # "# audit-has: ACTION" / "# audit-lacks: ACTION": the audit table holds (no) row with it.
 while IFS= read -r action; do
   n=$(sqlite3 "$out/data/yimen.db" "SELECT count(*) FROM audit WHERE action = '${action//\'/}';")

@@ -3,6 +3,10 @@
 #include "voice/pinyin_reader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "voice_test_support.h"
 
@@ -94,6 +98,49 @@ TEST(PinyinReader, ChangesYiAndBuBeforeOtherTones) {
   EXPECT_EQ(PinyinOf("一天"), "yi1 tian1");
 }
 
+// Taiwan readings from terra (CC-CEDICT) are replaced by the mainland's
+// (assets/voice/mandarin_readings.txt).
+TEST(PinyinReader, UsesMainlandReadingsNotTaiwans) {
+  EXPECT_EQ(PinyinOf("星期"), "xing1 qi1");
+  EXPECT_EQ(PinyinOf("长期"), "chang2 qi1");
+  EXPECT_EQ(PinyinOf("储蓄"), "chu3 xu4");
+  EXPECT_EQ(PinyinOf("突然"), "tu1 ran2");
+  EXPECT_EQ(PinyinOf("信息"), "xin4 xi1");
+  EXPECT_EQ(PinyinOf("不予", true), "bu4 yu3");
+  EXPECT_EQ(PinyinOf("档案"), "dang4 an4");
+  EXPECT_EQ(PinyinOf("携带"), "xie2 dai4");
+  EXPECT_EQ(PinyinOf("怎么"), "zen3 me5");
+}
+
+// Frequency-weighted segmentation, not longest match: 中的 后重 金发 are words of the
+// dictionary, but not of these sentences.
+TEST(PinyinReader, SegmentsIntoCommonWords) {
+  EXPECT_EQ(PinyinOf("材料中的信息"), "cai2 liao4 zhong1 de5 xin4 xi1");
+  EXPECT_EQ(PinyinOf("本人的信息"), "ben3 ren2 de5 xin4 xi1");
+  EXPECT_EQ(PinyinOf("核对后重新输入"), "he2 dui4 hou4 chong2 xin1 shu1 ru4");
+  EXPECT_EQ(PinyinOf("养老金发放"), "yang3 lao3 jin1 fa1 fang4");
+  EXPECT_EQ(PinyinOf("最多只能", true), "zui4 duo1 zhi3 neng2");
+}
+
+TEST(PinyinReader, ReadsLonePolyphonesByContext) {
+  EXPECT_EQ(PinyinOf("标准为每人"), "biao1 zhun3 wei2 mei3 ren2");
+  EXPECT_EQ(PinyinOf("为他申请"), "wei4 ta1 shen1 qing3");
+  EXPECT_EQ(PinyinOf("重拍"), "chong2 pai1");
+  EXPECT_EQ(PinyinOf("请给材料拍照"), "qing3 gei3 cai2 liao4 pai1 zhao4");
+  EXPECT_EQ(PinyinOf("照顾不了"), "zhao4 gu4 bu4 liao3");
+  EXPECT_EQ(PinyinOf("得的什么病"), "de2 de5 shen2 me5 bing4");  // 得 "got"
+  EXPECT_EQ(PinyinOf("领得越多"), "ling3 de5 yue4 duo1");
+  EXPECT_EQ(PinyinOf("突然没了收入"), "tu1 ran2 mei2 le5 shou1 ru4");
+}
+
+TEST(PinyinReader, AppliesYiAndBuSandhiInsideWordsToo) {
+  EXPECT_EQ(PinyinOf("一起", true), "yi4 qi3");
+  EXPECT_EQ(PinyinOf("一级", true), "yi1 ji2");   // an ordinal
+  EXPECT_EQ(PinyinOf("一定", true), "yi2 ding4");
+  EXPECT_EQ(PinyinOf("不是", true), "bu2 shi4");
+  EXPECT_EQ(PinyinOf("一个", true), "yi2 ge4");
+}
+
 TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
   const PinyinDictionary& dict = SharedReader().dictionary();
   EXPECT_GT(dict.stats().entries, 90000u);
@@ -102,6 +149,30 @@ TEST(PinyinDictionary, LoadsBothDictionariesCompactly) {
   EXPECT_FALSE(dict.Find(U"銀行").empty());
   EXPECT_TRUE(dict.Find(U"银行").empty());  // keys are Traditional
   EXPECT_EQ(dict.LongestPrefix(U"銀行卡號"), 3u);  // 銀行卡
+  EXPECT_GT(dict.stats().with_frequency, 50000u);  // rime-essay
+  EXPECT_GT(dict.stats().frequency_total, 10000000u);
+}
+
+// A bad line in the readings file stops the reader with the file and line named: a
+// typo there must not silently change how the kiosk speaks.
+TEST(PinyinReader, FailsClearlyOnABadReadingsLine) {
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("yimen-readings-" + std::to_string(::getpid()) + ".txt");
+  {
+    std::ofstream out(path);
+    out << "# ok\ntaiwan 期 qi2 qi1\nword 银行 yin2 hang9\n";
+  }
+  PinyinReaderOptions options;
+  options.readings = path;
+  auto reader = PinyinReader::Open(options);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().kind, ErrorKind::kDataLoss);
+  EXPECT_NE(reader.error().message.find(path + ":3"), std::string::npos) << reader.error().message;
+  options.readings = path + ".missing";
+  reader = PinyinReader::Open(options);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().kind, ErrorKind::kNotFound);
+  std::filesystem::remove(path);
 }
 
 TEST(PinyinDictionary, FailsClearlyWhenTerraIsMissing) {

@@ -239,3 +239,87 @@ TEST(VoiceEngine, StopsWhenTheSinkSaysSo) {
 
 }  // namespace
 }  // namespace yimen::voice
+
+namespace yimen::voice {
+namespace {
+
+// 粤语: the text goes to espeak-ng's yue voice, which reads the characters in Cantonese
+// (its phoneme events name Cantonese finals: 最 z eoi, 生 s aang, 障 z oeng), and the
+// next Mandarin sentence switches back to our cmn phonemes.
+TEST(VoiceEngine, SpeaksCantoneseWithEspeaksYueVoice) {
+  VoiceEngine& engine = testing::SharedEngine();
+  auto phrases = engine.Prepare("最低生活保障，请选择。", nullptr, VoiceLanguage::kCantonese);
+  ASSERT_TRUE(phrases.ok());
+  ASSERT_EQ(phrases->size(), 2u);
+  EXPECT_EQ((*phrases)[0].phonemes, "最低生活保障");
+  EXPECT_EQ((*phrases)[0].language, VoiceLanguage::kCantonese);
+  std::vector<int16_t> pcm;
+  std::vector<std::string> heard;
+  auto sink = [&](const int16_t* s, size_t n) {
+    pcm.insert(pcm.end(), s, s + n);
+    return true;
+  };
+  ASSERT_TRUE(engine.Synthesize(*phrases, sink, &heard).ok());
+  EXPECT_GT(Rms(pcm), 500.0);
+  std::string joined;
+  for (const std::string& p : heard) joined += p + " ";
+  // Cantonese finals the Mandarin inventory does not have: zeoi3 saang1 wut6 zoeng3.
+  EXPECT_NE(joined.find("z eoi "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("s aang "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("w u t "), std::string::npos) << joined;
+  EXPECT_NE(joined.find("z oeng "), std::string::npos) << joined;
+
+  std::vector<std::string> mandarin;
+  auto cmn = engine.Prepare("最低生活保障");
+  ASSERT_TRUE(cmn.ok());
+  ASSERT_TRUE(engine.Synthesize(*cmn, sink, &mandarin).ok());
+  for (const std::string& p : mandarin) {
+    EXPECT_TRUE(IsToneOrPause(p) || InInventory(p)) << "not a cmn phoneme after yue: " << p;
+  }
+}
+
+}  // namespace
+}  // namespace yimen::voice
+
+namespace yimen::voice {
+namespace {
+
+TEST(Cantonese, WritesJyutpingAsEspeakYuePhonemes) {
+  EXPECT_EQ(JyutpingToEspeak("zung6"), "z'ung6");    // -ng stays with the vowel
+  EXPECT_EQ(JyutpingToEspeak("dyun6"), "d'yu6n");    // -n after the tone
+  EXPECT_EQ(JyutpingToEspeak("zoek6"), "z'oe6k");
+  EXPECT_EQ(JyutpingToEspeak("ngan4"), "N'a4n");     // ng- is N
+  EXPECT_EQ(JyutpingToEspeak("gwo2"), "gw'o2");
+  EXPECT_EQ(JyutpingToEspeak("ng5"), "'ng5");        // syllabic
+  EXPECT_EQ(JyutpingToEspeak("m4"), "'m4");
+  EXPECT_FALSE(JyutpingToEspeak("zung").has_value());  // no tone
+  EXPECT_FALSE(JyutpingToEspeak("zung7").has_value());
+  EXPECT_FALSE(JyutpingToEspeak("[[x").has_value());
+}
+
+TEST(Cantonese, ReplacesReviewedWordsAndDropsBrackets) {
+  auto readings = CantoneseReadings::Load(YIMEN_VOICE_CANTONESE_TABLE);
+  ASSERT_TRUE(readings.ok()) << readings.error().message;
+  EXPECT_GE(readings->size(), 5u);
+  EXPECT_EQ(readings->Apply("儿子重度残疾"), "儿子[[z'ung6 d'ou6]]残疾");
+  EXPECT_EQ(readings->Apply("诊断证明"), "[[c'a2n d'yu6n]]证明");
+  EXPECT_EQ(readings->Apply("请[[k'a1]]输入"), "请k'a1输入");  // text cannot inject phonemes
+}
+
+// espeak's own yue reading of 重度 is cung4 dou6 ("again"); the reviewed table makes
+// the engine say zung6.
+TEST(Cantonese, EngineSaysReviewedWordsRight) {
+  VoiceEngine& engine = testing::SharedEngine();
+  auto phrases = engine.Prepare("儿子重度残疾", nullptr, VoiceLanguage::kCantonese);
+  ASSERT_TRUE(phrases.ok());
+  std::vector<std::string> heard;
+  ASSERT_TRUE(engine.Synthesize(*phrases, [](const int16_t*, size_t) { return true; }, &heard)
+                  .ok());
+  std::string joined;
+  for (const std::string& p : heard) joined += p + " ";
+  EXPECT_NE(joined.find("z ung _| d ou"), std::string::npos) << joined;
+  EXPECT_EQ(joined.find("c ung"), std::string::npos) << joined;
+}
+
+}  // namespace
+}  // namespace yimen::voice

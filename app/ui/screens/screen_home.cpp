@@ -201,8 +201,29 @@ void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
   Gap(1);
   Paragraph(view.Tr("home.help"), Ctx().body, colors::kText);
   Gap(3);
-  // Language: each offered in its own language, so anyone can find theirs.
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  if (view.voice_available) {
+    // The voice's language, for this resident only: many older residents in the
+    // Guangdong halls understand Cantonese best. Named in Chinese in every UI language.
+    Paragraph(view.Tr("voice.language"), Ctx().body, colors::kText);
+    struct Choice {
+      const char* label;
+      const char* id;
+      SpokenLanguage language;
+    };
+    static constexpr Choice kChoices[] = {{"普通话", "voice:mandarin", SpokenLanguage::kMandarin},
+                                          {"粤语", "voice:cantonese", SpokenLanguage::kCantonese}};
+    for (const Choice& c : kChoices) {
+      if (c.language != SpokenLanguage::kMandarin) ImGui::SameLine();
+      bool chosen = view.voice_on && view.voice_language == c.language;
+      if (TouchButton(c.label, ImVec2(half, m.target_min),
+                      chosen ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true, c.id)) {
+        out->push_back({Intent::Kind::kSetVoiceLanguage, "", "", static_cast<int>(c.language)});
+      }
+    }
+    Gap(1);
+  }
+  // Language: each offered in its own language, so anyone can find theirs.
   if (TouchButton("中文", ImVec2(half, m.target_min),
                   view.language == Language::kZhCN ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
                   true, "lang:zh")) {
