@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "server/server_test_support.h"
+#include "server/migrations.h"
 #include "server/staff_admin.h"
 #include "store/secret_hash.h"
 #include "sync/client/staff_sync.h"
@@ -119,6 +120,47 @@ TEST_F(StaffSync, AKioskReceivesOnlyItsOwnHallsAccounts) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts WHERE disabled AND pin_hash = '" +
                      std::string(secret::kNoSecretHash) + "'"),
             1);
+}
+
+// Accounts provisioned before halls went to every kiosk: migration 6 disables them,
+// without their hash, and every kiosk (of any hall) drops the copy it holds.
+TEST(StaffSyncUpgrade, MigrationSixDisablesAccountsFromBeforeHallsOnEveryKiosk) {
+  ASSERT_TRUE(PgCluster::Get().ok()) << "no PostgreSQL";
+  TestDatabase db;
+  const std::string old_hash = *server::HashStaffPin("24681357");
+  {
+    // The database as a v4 server left it, with one account every kiosk received.
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec("CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const server::Migration& step : server::AllMigrations()) {
+      if (step.version > 4) break;
+      tx.exec(step.sql);
+      tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", step.version,
+                     step.name);
+    }
+    tx.exec_params("INSERT INTO staff_accounts (name, pin_hash, version) "
+                   "VALUES ('wangli', $1, nextval('staff_account_versions'))",
+                   old_hash);
+    tx.commit();
+  }
+  TestServer server(db.url());  // migrates to the newest version
+  ASSERT_TRUE(server.ok());
+  TestKiosk kiosk;
+  ASSERT_TRUE(kiosk.Enroll(server.core().pool(), {server.url()}, "东门社区"));
+  // What the kiosk held before the upgrade.
+  ASSERT_TRUE(kiosk.store().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
+  ASSERT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+
+  EXPECT_EQ(db.Query("SELECT disabled::text || ' ' || (pin_hash = '" +
+                     std::string(secret::kNoSecretHash) + "')::text FROM staff_accounts"),
+            "true true");
+  sync::CycleReport report = kiosk.SyncOnce();
+  EXPECT_FALSE(report.error.has_value());
+  EXPECT_EQ(report.staff_accounts, 1);
+  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow + 60'000)->outcome,
+            StaffLoginOutcome::kRefused);
 }
 
 TEST_F(StaffSync, StaffAddEnforcesThePinRule) {
