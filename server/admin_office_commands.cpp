@@ -73,8 +73,8 @@ int ListSignIns(PgPool& pool, std::vector<std::string> args) {
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), name, outcome, "
-        "command, client FROM office_auth_log ORDER BY id DESC LIMIT $1",
+        "SELECT " + SqlIsoUtc("at") +
+            ", name, outcome, command, client FROM office_auth_log ORDER BY id DESC LIMIT $1",
         limit);
     std::printf("%-20s %-20s %-9s %-22s %s\n", "at", "name", "outcome", "command", "client");
     for (const auto& row : r) {

@@ -57,11 +57,6 @@ bool Printable(const std::string& text, size_t max_chars) {
   return std::none_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
-std::string Iso(const std::string& column) {
-  return "coalesce(to_char(" + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
-}
-
 void Log(pqxx::work& tx, const std::string& name, std::optional<int64_t> account_id,
          const char* outcome, const std::string& command, const std::string& client) {
   tx.exec_params(
@@ -261,8 +256,8 @@ Result<std::vector<OfficeAccountRow>> ListOfficeAccounts(PgPool& pool) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec(
         "SELECT name, role, scope, disabled, failed_attempts, "
-        "CASE WHEN locked_until > now() THEN " + Iso("locked_until") + " ELSE '' END, " +
-        Iso("last_login_at") + ", created_by, " + Iso("created_at") +
+        "CASE WHEN locked_until > now() THEN " + SqlIsoUtc("locked_until") + " ELSE '' END, " +
+        SqlIsoUtc("last_login_at") + ", created_by, " + SqlIsoUtc("created_at") +
         " FROM office_accounts ORDER BY name");
     for (const auto& row : r) {
       rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),

@@ -12,11 +12,6 @@
 namespace yimen::server {
 namespace {
 
-std::string Iso(const std::string& column) {
-  return "coalesce(to_char(" + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
-}
-
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
 
 // Takes the next version under a lock that orders writers (readers are not blocked).
@@ -107,7 +102,7 @@ Result<std::vector<StaffAccountRow>> ListStaffAccounts(PgPool& pool) {
   std::vector<StaffAccountRow> rows;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec("SELECT hall, name, disabled, version, " + Iso("updated_at") +
+    pqxx::result r = tx.exec("SELECT hall, name, disabled, version, " + SqlIsoUtc("updated_at") +
                              ", changed_by FROM staff_accounts ORDER BY hall, name");
     for (const auto& row : r) {
       rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(),
