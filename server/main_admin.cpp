@@ -86,6 +86,26 @@ int SignIn(PgPool& pool, const std::string& user, const std::string& command,
   return 0;
 }
 
+// Who runs `command`: the bootstrap (runs it here and returns its exit code), a
+// command needing no account, or a signed-in account allowed to run it. Returns -1 to
+// go on with `account` set (or empty for migrate and sealing-key), else the exit code.
+int Admit(PgPool& pool, const std::string& user, const std::string& command,
+          std::vector<std::string>* args, std::optional<yimen::server::OfficeAccount>* account) {
+  if (command == "console-user" && yimen::server::cli::TakeSwitch(args, "--bootstrap")) {
+    if (!user.empty()) {
+      return Fail(yimen::MakeError(yimen::ErrorKind::kInvalidArgument,
+                                   "--bootstrap creates the first account: run it without --user"));
+    }
+    const int rc = yimen::server::RunConsoleUserBootstrap(pool, *args);
+    return rc < 0 ? Usage() : rc;
+  }
+  if (!yimen::server::CommandNeedsAccount(command)) return -1;
+  const std::string key = yimen::server::cli::CommandKey(command, *args);
+  if (!yimen::server::IsKnownCommand(key)) return Usage();
+  const int rc = SignIn(pool, user, key, account);
+  return rc != 0 ? rc : -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,19 +125,9 @@ int main(int argc, char** argv) {
   if (command == "migrate") {
     return 0;
   }
-  if (command == "console-user" && yimen::server::cli::TakeSwitch(&args, "--bootstrap")) {
-    if (!user.empty()) {
-      return Fail(yimen::MakeError(yimen::ErrorKind::kInvalidArgument,
-                                   "--bootstrap creates the first account: run it without --user"));
-    }
-    const int rc = yimen::server::RunConsoleUserBootstrap(pool, args);
-    return rc < 0 ? Usage() : rc;
-  }
   std::optional<yimen::server::OfficeAccount> account;
-  if (yimen::server::CommandNeedsAccount(command)) {
-    const int rc = SignIn(pool, user, yimen::server::cli::CommandKey(command, args), &account);
-    if (rc != 0) return rc;
-  }
+  if (const int rc = Admit(pool, user, command, &args, &account); rc >= 0) return rc;
+
   if (command == "list") {
     const int limit = std::stoi(TakeFlag(&args, "--limit", "100"));
     auto rows = yimen::server::ListApplications(pool, limit);

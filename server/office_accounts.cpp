@@ -87,6 +87,11 @@ bool CommandNeedsAccount(std::string_view command) {
   return command != "migrate" && command != "sealing-key";
 }
 
+bool IsKnownCommand(std::string_view command) {
+  return std::any_of(kCommandRoles.begin(), kCommandRoles.end(),
+                     [&](const CommandRoles& entry) { return entry.command == command; });
+}
+
 bool RoleMayRun(OfficeRole role, std::string_view command) {
   for (const CommandRoles& entry : kCommandRoles) {
     if (entry.command == command) return (entry.roles & Bit(role)) != 0;

@@ -33,6 +33,10 @@ struct OfficeAccount {
 // migrations and printing the public sealing key (which every kiosk holds anyway).
 bool CommandNeedsAccount(std::string_view command);
 
+// Whether the roles table names `command` at all (else yimen-admin prints its usage
+// before asking for a password).
+bool IsKnownCommand(std::string_view command);
+
 // Whether `role` may run yimen-admin `command` ("set-status", "console-user add", ...).
 // False for a command it does not know. docs/operations.md shows the same table.
 bool RoleMayRun(OfficeRole role, std::string_view command);
