@@ -39,6 +39,7 @@
 #include "platform/receipt_pdf.h"
 #include "platform/sd_notify.h"
 #include "platform/window.h"
+#include "store/secret_hash.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 #include "sync/client/tls_settings.h"
@@ -213,24 +214,23 @@ int Fail(const std::string& what) {
   return 1;
 }
 
-// --set-staff-pin: the PIN that unlocks --kiosk mode, 6 to 12 digits, kept as an
-// Argon2id hash (crypto_pwhash_str) in the store's settings.
+// --set-staff-pin: the PIN that unlocks --kiosk mode (the staff PIN rule of
+// store/secret_hash.h, digits only: the exit screen has a PIN pad), kept as an
+// Argon2id hash at the staff cost in the store's settings.
 int SetStaffPin(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   std::string pin = flags.set_staff_pin;
   if (pin == "-" && !std::getline(std::cin, pin)) return Fail("no PIN on standard input");
-  bool digits = pin.size() >= 6 && pin.size() <= 12 &&
-                pin.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits) return Fail("the staff PIN must be 6 to 12 digits");
-  if (sodium_init() < 0) return Fail("libsodium would not start");
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return Fail("out of memory while hashing the PIN");
+  const bool digits = pin.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || !yimen::secret::IsAcceptableStaffPin(pin)) {
+    return Fail("the kiosk's exit PIN must be " + std::to_string(yimen::secret::kMinPinDigits) +
+                " to " + std::to_string(yimen::secret::kMaxPinDigits) + " digits");
   }
+  auto hash = yimen::secret::Hash(pin);
   sodium_memzero(pin.data(), pin.size());
-  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", hash); !s.ok()) return Fail(s.error().message);
+  if (!hash.ok()) return Fail(hash.error().message);
+  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
   return 0;
@@ -238,13 +238,14 @@ int SetStaffPin(const Flags& flags) {
 
 // --add-staff NAME: a staff account for staff mode (the hidden gesture, then name and
 // PIN). The first is made at installation; adding an existing name resets its PIN and
-// its lockout. The PIN (6-12 digits) comes from --pin or the first line of stdin.
+// its lockout. The PIN (8-20 digits, or a passphrase of 10-64 characters, though the
+// login's PIN pad types digits only) comes from --pin or the first line of stdin.
 int AddStaff(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   std::string pin = flags.staff_pin;
   if (pin.empty() || pin == "-") {
-    if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (6-12 digits): ", flags.add_staff.c_str());
+    if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (8-20 digits): ", flags.add_staff.c_str());
     if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   }
   auto added = (*store)->AddStaffAccount(flags.add_staff, pin);

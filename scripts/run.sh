@@ -10,6 +10,7 @@
 #   YIMEN_PG_DIR     the database       (default .cache/pg)
 #   YIMEN_PORT       the server's port  (default 8443)
 #   YIMEN_BUILD_DIR  the build to use   (default build/release)
+#   YIMEN_ADMIN_PASSWORD_FILE  local-admin's password (default .cache/yimen-admin.password)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,7 +54,17 @@ echo "run.sh: yimen-server at $server_url (log: $server_log)" >&2
 # 3. Enroll this kiosk once; its key and device id stay in its data directory.
 if ! sqlite3 "$data_dir/yimen.db" "SELECT 1 FROM settings WHERE key = 'sync.device_id'" \
     2>/dev/null | grep -q 1; then
-  code=$("$bin/server/yimen-admin" --pg "$pg_url" enroll-code --hall "本地测试大厅")
+  # yimen-admin signs in as an office account (docs/operations.md): on a fresh database
+  # run.sh makes the first admin, its random password kept beside the database.
+  admin_pw=${YIMEN_ADMIN_PASSWORD_FILE:-$(dirname "$pg_dir")/yimen-admin.password}
+  if [[ ! -s "$admin_pw" ]]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 >"$admin_pw")
+    "$bin/server/yimen-admin" --pg "$pg_url" console-user add local-admin --role admin \
+      --scope 本地测试 --bootstrap <"$admin_pw" >/dev/null
+    echo "run.sh: office account local-admin, password in $admin_pw" >&2
+  fi
+  code=$(YIMEN_ADMIN_PASSWORD_FILE=$admin_pw "$bin/server/yimen-admin" --pg "$pg_url" \
+    --user local-admin enroll-code --hall "本地测试大厅")
   "$bin/app/yimen-kiosk" --data-dir "$data_dir" --enroll "$server_url" "$code"
 fi
 

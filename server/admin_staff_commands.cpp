@@ -1,81 +1,84 @@
 // yimen-admin staff-add / staff-disable / staff-list / audit (admin_staff_commands.h).
 // The PIN is hashed here, on the operator's machine, so neither the server nor its
-// database ever holds one; it is read from stdin unless --pin is given (which other
-// users could see in the process list).
+// database ever holds one; it is read from stdin (a flag would show in the process
+// list), after the signed-in account's password.
 #include "server/admin_staff_commands.h"
 
 #include <sodium.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 
 #include "domain/result.h"
+#include "server/admin_cli.h"
 #include "server/staff_admin.h"
+#include "store/secret_hash.h"
 
 namespace yimen::server {
 
 const char* const kStaffCommandsUsage =
-    "  staff-add NAME [--pin PIN]       provision a staff account (PIN 6-12 digits, read\n"
-    "                                   from stdin without --pin); kiosks pull it at sync\n"
-    "  staff-disable NAME               kiosks refuse the account after their next sync\n"
-    "  staff-list                       accounts (no PINs or hashes)\n"
+    "  staff-add NAME --hall HALL       provision a staff account for one hall's kiosks\n"
+    "                                   (PIN: the next line of stdin, 8-20 digits or a\n"
+    "                                   passphrase of 10-64 characters); kiosks pull it\n"
+    "  staff-disable NAME --hall HALL   that hall's kiosks refuse it after their next sync\n"
+    "  staff-list                       accounts by hall (no PINs or hashes)\n"
     "  audit [--kiosk DEVICE_ID] [--limit N]   kiosks' audit rows, newest first\n";
 
 namespace {
 
-int Fail(const Error& error) {
-  std::fprintf(stderr, "yimen-admin: %s: %s\n", ErrorKindName(error.kind), error.message.c_str());
-  return error.kind == ErrorKind::kInvalidArgument ? 2 : 1;
-}
+using cli::Fail;
+using cli::TakeFlag;
 
-std::string TakeFlag(std::vector<std::string>* args, const std::string& flag) {
-  for (size_t i = 0; i + 1 < args->size(); ++i) {
-    if ((*args)[i] == flag) {
-      std::string value = (*args)[i + 1];
-      args->erase(args->begin() + static_cast<long>(i), args->begin() + static_cast<long>(i) + 2);
-      return value;
-    }
+int AddStaff(PgPool& pool, std::vector<std::string> args, const OfficeAccount& by) {
+  const std::string hall = TakeFlag(&args, "--hall");
+  if (args.size() != 1 || hall.empty()) return -1;
+  Result<std::string> pin = cli::ReadSecretLine("PIN for " + args[0]);
+  if (!pin.ok()) return Fail(pin.error());
+  Result<std::string> hash = HashStaffPin(*pin);
+  const bool digits = pin->find_first_not_of("0123456789") == std::string::npos;
+  sodium_memzero(pin->data(), pin->size());
+  if (!hash.ok()) return Fail(hash.error());
+  if (!digits) {
+    std::fprintf(stderr,
+                 "yimen-admin: note: a passphrase cannot be typed on the kiosk's PIN pad "
+                 "(digits only); give kiosk staff a PIN of %zu+ digits\n",
+                 secret::kMinPinDigits);
   }
-  return "";
+  if (Result<bool> known = HallIsKnown(pool, hall); known.ok() && !*known) {
+    std::fprintf(stderr, "yimen-admin: warning: no kiosk or enrollment code names hall %s\n",
+                 hall.c_str());
+  }
+  Result<int64_t> version = ProvisionStaffAccount(pool, hall, args[0], *hash, by.name);
+  if (!version.ok()) return Fail(version.error());
+  std::printf("staff account %s of hall %s provisioned (version %lld)\n", args[0].c_str(),
+              hall.c_str(), static_cast<long long>(*version));
+  return 0;
 }
 
 }  // namespace
 
 std::optional<int> RunStaffCommand(PgPool& pool, const std::string& command,
-                                   std::vector<std::string> args) {
-  if (command == "staff-add") {
-    std::string pin = TakeFlag(&args, "--pin");
-    if (args.size() != 1) return -1;
-    if (pin.empty()) {
-      if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (6-12 digits): ", args[0].c_str());
-      std::getline(std::cin, pin);
-    }
-    Result<std::string> hash = HashStaffPin(pin);
-    sodium_memzero(pin.data(), pin.size());
-    if (!hash.ok()) return Fail(hash.error());
-    Result<int64_t> version = ProvisionStaffAccount(pool, args[0], *hash);
-    if (!version.ok()) return Fail(version.error());
-    std::printf("staff account %s provisioned (version %lld)\n", args[0].c_str(),
-                static_cast<long long>(*version));
-    return 0;
-  }
+                                   std::vector<std::string> args, const OfficeAccount& by) {
+  if (command == "staff-add") return AddStaff(pool, std::move(args), by);
   if (command == "staff-disable") {
-    if (args.size() != 1) return -1;
-    Result<int64_t> version = DisableStaffAccount(pool, args[0]);
+    const std::string hall = TakeFlag(&args, "--hall");
+    if (args.size() != 1 || hall.empty()) return -1;
+    Result<int64_t> version = DisableStaffAccount(pool, hall, args[0], by.name);
     if (!version.ok()) return Fail(version.error());
-    std::printf("staff account %s disabled (version %lld)\n", args[0].c_str(),
-                static_cast<long long>(*version));
+    std::printf("staff account %s of hall %s disabled (version %lld)\n", args[0].c_str(),
+                hall.c_str(), static_cast<long long>(*version));
     return 0;
   }
   if (command == "staff-list") {
     if (!args.empty()) return -1;
     auto rows = ListStaffAccounts(pool);
     if (!rows.ok()) return Fail(rows.error());
-    std::printf("%-24s %-9s %-8s %s\n", "name", "state", "version", "updated_at");
+    std::printf("%-16s %-24s %-9s %-8s %-20s %s\n", "hall", "name", "state", "version",
+                "updated_at", "changed_by");
     for (const auto& row : *rows) {
-      std::printf("%-24s %-9s %-8lld %s\n", row.name.c_str(), row.disabled ? "disabled" : "active",
-                  static_cast<long long>(row.version), row.updated_at.c_str());
+      std::printf("%-16s %-24s %-9s %-8lld %-20s %s\n",
+                  row.hall.empty() ? "(none)" : row.hall.c_str(), row.name.c_str(),
+                  row.disabled ? "disabled" : "active", static_cast<long long>(row.version),
+                  row.updated_at.c_str(), row.changed_by.c_str());
     }
     return 0;
   }

@@ -1,6 +1,9 @@
-// yimen-admin: the central office's command line, straight on the database.
-//   yimen-admin --pg URL list [--limit N]
-//   yimen-admin --pg URL set-status APP_NO STATUS [--reason TEXT] [--actor NAME]
+// yimen-admin: the central office's command line, straight on the database. Every
+// command but `migrate` and `sealing-key` runs as a signed-in office account
+// (--user NAME; the password from YIMEN_ADMIN_PASSWORD_FILE or stdin), and its role
+// decides which commands it may run (server/office_accounts.h, docs/operations.md).
+//   yimen-admin --pg URL --user NAME list [--limit N]
+//   yimen-admin --pg URL --user NAME set-status APP_NO STATUS [--reason TEXT]
 //   yimen-admin --pg URL enroll-code --hall NAME [--ttl-hours N]
 //   yimen-admin --pg URL kiosks
 //   yimen-admin --pg URL revoke DEVICE_ID
@@ -9,30 +12,43 @@
 //   yimen-admin --pg URL sealing-key | sealing-keys | rotate-sealing-key
 //   yimen-admin --pg URL retire-sealing-key KEY_ID
 //   yimen-admin --pg URL attachment APP_NO ATTACHMENT_ID OUT_FILE
-//   yimen-admin --pg URL staff-add NAME [--pin PIN] | staff-disable NAME | staff-list
-//   yimen-admin --pg URL audit [--kiosk DEVICE_ID] [--limit N]
+//   yimen-admin --pg URL staff-add NAME --hall HALL | staff-disable NAME --hall HALL
+//   yimen-admin --pg URL staff-list | audit [--kiosk DEVICE_ID] [--limit N]
+//   yimen-admin --pg URL console-user add NAME --role ROLE --scope SCOPE [--bootstrap]
+//   yimen-admin --pg URL console-user disable NAME | console-user list | sign-in-log
+#include <sodium.h>
+
 #include <cstdio>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "server/admin.h"
-#include "server/key_ring.h"
+#include "server/admin_cli.h"
+#include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"
+#include "server/key_ring.h"
 #include "server/migrations.h"
+#include "server/office_accounts.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 
 namespace {
 
 using yimen::server::PgPool;
+using yimen::server::cli::Fail;
+using yimen::server::cli::TakeFlag;
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: yimen-admin --pg URL COMMAND\n"
+               "usage: yimen-admin --pg URL [--user NAME] COMMAND\n"
+               "  --user NAME: the office account to sign in as (every command but migrate\n"
+               "  and sealing-key); its password is the first line of the file named by\n"
+               "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
                "  list [--limit N]                 newest applications first\n"
-               "  set-status APP_NO STATUS [--reason TEXT] [--actor NAME]\n"
+               "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
                "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
                "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
                "  kiosks                           kiosks, last heartbeat, queue depth\n"
@@ -45,28 +61,49 @@ int Usage() {
                "  rotate-sealing-key               new active key; the old one still opens\n"
                "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
                "                                   kiosk holds undelivered items sealed to it)\n"
-               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s",
-               yimen::server::kStaffCommandsUsage);
+               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
+               yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
   return 2;
 }
 
-int Fail(const yimen::Error& error) {
-  std::fprintf(stderr, "yimen-admin: %s: %s\n", yimen::ErrorKindName(error.kind),
-               error.message.c_str());
-  return error.kind == yimen::ErrorKind::kInvalidArgument ? 2 : 1;
+// Signs `user` in for `command` (its password from the file or stdin) into `account`.
+// Returns 0, or the exit code after printing why not.
+int SignIn(PgPool& pool, const std::string& user, const std::string& command,
+           std::optional<yimen::server::OfficeAccount>* account) {
+  if (user.empty()) {
+    std::fprintf(stderr,
+                 "yimen-admin: %s needs an office account: --user NAME (docs/operations.md)\n",
+                 command.c_str());
+    return 1;
+  }
+  auto password = yimen::server::cli::ReadAccountPassword(user);
+  if (!password.ok()) return Fail(password.error());
+  auto signed_in = yimen::server::SignIn(pool, user, *password, command,
+                                         yimen::server::cli::ClientLabel());
+  sodium_memzero(password->data(), password->size());
+  if (!signed_in.ok()) return Fail(signed_in.error());
+  *account = *signed_in;
+  return 0;
 }
 
-// The value after `flag` in args, removing both; fallback if absent.
-std::string TakeFlag(std::vector<std::string>* args, const std::string& flag,
-                     const std::string& fallback) {
-  for (size_t i = 0; i + 1 < args->size(); ++i) {
-    if ((*args)[i] == flag) {
-      std::string value = (*args)[i + 1];
-      args->erase(args->begin() + static_cast<long>(i), args->begin() + static_cast<long>(i) + 2);
-      return value;
+// Who runs `command`: the bootstrap (runs it here and returns its exit code), a
+// command needing no account, or a signed-in account allowed to run it. Returns -1 to
+// go on with `account` set (or empty for migrate and sealing-key), else the exit code.
+int Admit(PgPool& pool, const std::string& user, const std::string& command,
+          std::vector<std::string>* args, std::optional<yimen::server::OfficeAccount>* account) {
+  if (command == "console-user" && yimen::server::cli::TakeSwitch(args, "--bootstrap")) {
+    if (!user.empty()) {
+      return Fail(yimen::MakeError(yimen::ErrorKind::kInvalidArgument,
+                                   "--bootstrap creates the first account: run it without --user"));
     }
+    const int rc = yimen::server::RunConsoleUserBootstrap(pool, *args);
+    return rc < 0 ? Usage() : rc;
   }
-  return fallback;
+  if (!yimen::server::CommandNeedsAccount(command)) return -1;
+  const std::string key = yimen::server::cli::CommandKey(command, *args);
+  if (!yimen::server::IsKnownCommand(key)) return Usage();
+  const int rc = SignIn(pool, user, key, account);
+  return rc != 0 ? rc : -1;
 }
 
 }  // namespace
@@ -74,6 +111,7 @@ std::string TakeFlag(std::vector<std::string>* args, const std::string& flag,
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const std::string pg_url = TakeFlag(&args, "--pg", "");
+  const std::string user = TakeFlag(&args, "--user", "");
   if (pg_url.empty() || args.empty()) return Usage();
   const std::string command = args[0];
   args.erase(args.begin());
@@ -87,6 +125,9 @@ int main(int argc, char** argv) {
   if (command == "migrate") {
     return 0;
   }
+  std::optional<yimen::server::OfficeAccount> account;
+  if (const int rc = Admit(pool, user, command, &args, &account); rc >= 0) return rc;
+
   if (command == "list") {
     const int limit = std::stoi(TakeFlag(&args, "--limit", "100"));
     auto rows = yimen::server::ListApplications(pool, limit);
@@ -104,9 +145,8 @@ int main(int argc, char** argv) {
   }
   if (command == "set-status") {
     const std::string reason = TakeFlag(&args, "--reason", "");
-    const std::string actor = TakeFlag(&args, "--actor", "admin-cli");
     if (args.size() != 2) return Usage();
-    auto seq = yimen::server::SetApplicationStatus(pool, args[0], args[1], reason, actor);
+    auto seq = yimen::server::SetApplicationStatus(pool, args[0], args[1], reason, account->name);
     if (!seq.ok()) return Fail(seq.error());
     std::printf("%s → %s (change #%lld)\n", args[0].c_str(), args[1].c_str(),
                 static_cast<long long>(*seq));
@@ -198,7 +238,10 @@ int main(int argc, char** argv) {
     if (auto s = yimen::server::PublishCatalog(pool, text.str()); !s.ok()) return Fail(s.error());
     return 0;
   }
-  if (auto rc = yimen::server::RunStaffCommand(pool, command, args)) {
+  if (auto rc = yimen::server::RunStaffCommand(pool, command, args, *account)) {
+    return *rc < 0 ? Usage() : *rc;
+  }
+  if (auto rc = yimen::server::RunOfficeCommand(pool, command, args, *account)) {
     return *rc < 0 ? Usage() : *rc;
   }
   return Usage();

@@ -167,6 +167,53 @@ CREATE TABLE kiosk_audit (
 );
 )sql";
 
+
+// v6: office accounts (yimen-admin now, the web console later) and their sign-in
+// trail; staff accounts belong to one hall (a kiosk pulls only its hall's) and record
+// who changed them. Accounts provisioned before v6 went to every kiosk with PINs of 6
+// digits at a lower cost: they are disabled here, their hashes replaced by one that
+// nothing matches (store/secret_hash.h kNoSecretHash), with a new version so every
+// kiosk drops its copy at its next sync; the office re-adds them with --hall.
+constexpr const char* kV6OfficeAccounts = R"sql(
+CREATE TABLE office_accounts (
+  id              bigserial PRIMARY KEY,
+  name            text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+  role            text NOT NULL CHECK (role IN ('reviewer', 'approver', 'department',
+                                                'supervisor', 'admin')),
+  scope           text NOT NULL CHECK (length(scope) BETWEEN 1 AND 128),  -- region/township or department
+  password_hash   text NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+  disabled        boolean NOT NULL DEFAULT false,
+  failed_attempts int NOT NULL DEFAULT 0,
+  locked_until    timestamptz,
+  last_login_at   timestamptz,
+  created_by      text NOT NULL,          -- an account name, or 'bootstrap'
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every sign-in, accepted or not, and what it was for. `name` is as typed (it may
+-- name no account); `account_id` is set when it did.
+CREATE TABLE office_auth_log (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  name        text NOT NULL,
+  account_id  bigint REFERENCES office_accounts (id),
+  outcome     text NOT NULL CHECK (outcome IN ('accepted', 'refused', 'locked', 'disabled',
+                                                'forbidden', 'bootstrap')),
+  command     text NOT NULL,
+  client      text NOT NULL DEFAULT ''
+);
+CREATE INDEX office_auth_log_name_at ON office_auth_log (name, at);
+
+ALTER TABLE staff_accounts ADD COLUMN hall text NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts ADD COLUMN changed_by text NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts DROP CONSTRAINT staff_accounts_pkey;
+ALTER TABLE staff_accounts ADD PRIMARY KEY (hall, name);
+UPDATE staff_accounts SET disabled = true, changed_by = 'migration 6', updated_at = now(),
+  pin_hash = '$argon2id$v=19$m=262144,t=4,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  version = nextval('staff_account_versions');
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -175,6 +222,8 @@ const std::vector<Migration>& AllMigrations() {
       {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
       {3, "sealing key ring", kV3KeyRing},
       {4, "provisioned staff accounts, kiosk audit trail", kV4StaffAudit},
+      // 5 is the ingest work's (sealed-at-rest storage); the lead numbers at merge.
+      {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
   };
   return kMigrations;
 }

@@ -17,7 +17,8 @@ struct Migration {
   const char* sql;
 };
 
-// All steps, in order. Versions are 1, 2, 3... without gaps.
+// All steps, in increasing version order (1, 2, 3...; a number is skipped only while
+// another branch holds it, until the merge renumbers).
 const std::vector<Migration>& AllMigrations();
 
 // Applies every missing step, each in its own transaction, and returns the schema

@@ -64,4 +64,10 @@ Result<T> RunTx(PgPool& pool, const std::function<T(pqxx::work&)>& body) {
   return std::move(*value);
 }
 
+// A SQL expression for `column` (a timestamptz) as ISO-8601 UTC text, '' when NULL.
+inline std::string SqlIsoUtc(const std::string& column) {
+  return "coalesce(to_char(" + column +
+         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
+}
+
 }  // namespace yimen::server

@@ -265,7 +265,7 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
   } else if (path == protocol::kPathCatalog && request.method == "GET") {
     reply = Catalog(query);
   } else if (path == protocol::kPathStaffAccounts && request.method == "GET") {
-    reply = PullStaffAccounts(query);
+    reply = PullStaffAccounts(device, query);
   } else if (path == protocol::kPathAudit && request.method == "POST") {
     reply = PushAudit(device, request);
   } else if (path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0) {

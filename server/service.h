@@ -97,7 +97,7 @@ class ServerCore {
                            const std::string& attachment_id, const std::string& query,
                            const std::string& body);
   // Staff accounts by version cursor, and the kiosk's audit rows (staff_service.cpp).
-  ApiReply PullStaffAccounts(const std::string& query);
+  ApiReply PullStaffAccounts(const DeviceIdentity& device, const std::string& query);
   ApiReply PushAudit(const DeviceIdentity& device, const ApiRequest& request);
 
   ServerOptions m_options;

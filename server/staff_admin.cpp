@@ -4,19 +4,13 @@
 // was still committing (the same rule as status changes).
 #include "server/staff_admin.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "domain/utf8.h"
+#include "store/secret_hash.h"
 
 namespace yimen::server {
 namespace {
-
-std::string Iso(const std::string& column) {
-  return "coalesce(to_char(" + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
-}
 
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
 
@@ -35,23 +29,19 @@ bool IsValidStaffName(const std::string& name) {
 }
 
 Result<std::string> HashStaffPin(const std::string& pin) {
-  const bool digits = pin.size() >= 6 && pin.size() <= 12 &&
-                      std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) return MakeError(ErrorKind::kInvalidArgument, "a staff PIN must be 6 to 12 digits");
-  if (sodium_init() < 0) return MakeError(ErrorKind::kInternal, "libsodium failed to start");
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return MakeError(ErrorKind::kUnavailable, "out of memory while hashing the PIN");
+  if (!secret::IsAcceptableStaffPin(pin)) {
+    return MakeError(ErrorKind::kInvalidArgument, secret::kStaffPinRule);
   }
-  return std::string(hash);
+  return secret::Hash(pin);
 }
 
-Result<int64_t> ProvisionStaffAccount(PgPool& pool, const std::string& name,
-                                      const std::string& pin_hash) {
-  if (!IsValidStaffName(name)) {
+Result<int64_t> ProvisionStaffAccount(PgPool& pool, const std::string& hall,
+                                      const std::string& name, const std::string& pin_hash,
+                                      const std::string& actor) {
+  if (!IsValidStaffName(name) || !IsValidStaffName(hall)) {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "a staff name must be 1 to 32 characters, without control characters");
+                     "a staff name and a hall must be 1 to 32 characters, without control "
+                     "characters");
   }
   if (pin_hash.compare(0, kArgon2idPrefix.size(), kArgon2idPrefix) != 0) {
     return MakeError(ErrorKind::kInvalidArgument, "the PIN hash is not Argon2id");
@@ -61,43 +51,62 @@ Result<int64_t> ProvisionStaffAccount(PgPool& pool, const std::string& name,
     pqxx::work tx(c);
     version = NextVersion(tx);
     tx.exec_params(
-        "INSERT INTO staff_accounts (name, pin_hash, disabled, version) VALUES ($1, $2, false, $3) "
-        "ON CONFLICT (name) DO UPDATE SET pin_hash = excluded.pin_hash, disabled = false, "
-        "version = excluded.version, updated_at = now()",
-        name, pin_hash, version);
+        "INSERT INTO staff_accounts (hall, name, pin_hash, disabled, version, changed_by) "
+        "VALUES ($1, $2, $3, false, $4, $5) "
+        "ON CONFLICT (hall, name) DO UPDATE SET pin_hash = excluded.pin_hash, disabled = false, "
+        "version = excluded.version, changed_by = excluded.changed_by, updated_at = now()",
+        hall, name, pin_hash, version, actor);
     tx.commit();
   });
   if (!status.ok()) return status.error();
   return version;
 }
 
-Result<int64_t> DisableStaffAccount(PgPool& pool, const std::string& name) {
+Result<int64_t> DisableStaffAccount(PgPool& pool, const std::string& hall,
+                                    const std::string& name, const std::string& actor) {
   int64_t version = 0;
   bool found = false;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     version = NextVersion(tx);
     found = !tx.exec_params(
-                   "UPDATE staff_accounts SET disabled = true, version = $2, updated_at = now() "
-                   "WHERE name = $1 RETURNING name",
-                   name, version)
+                   "UPDATE staff_accounts SET disabled = true, version = $3, pin_hash = $4, "
+                   "changed_by = $5, updated_at = now() WHERE hall = $1 AND name = $2 "
+                   "RETURNING name",
+                   hall, name, version, secret::kNoSecretHash, actor)
                  .empty();
     tx.commit();
   });
   if (!status.ok()) return status.error();
-  if (!found) return MakeError(ErrorKind::kNotFound, "no staff account named " + name);
+  if (!found) {
+    return MakeError(ErrorKind::kNotFound, "no staff account " + name + " in hall " + hall);
+  }
   return version;
+}
+
+Result<bool> HallIsKnown(PgPool& pool, const std::string& hall) {
+  bool known = false;
+  Status status = pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    known = !tx.exec_params(
+                   "SELECT 1 FROM devices WHERE hall = $1 UNION ALL "
+                   "SELECT 1 FROM enroll_codes WHERE hall = $1 LIMIT 1",
+                   hall)
+                 .empty();
+  });
+  if (!status.ok()) return status.error();
+  return known;
 }
 
 Result<std::vector<StaffAccountRow>> ListStaffAccounts(PgPool& pool) {
   std::vector<StaffAccountRow> rows;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec("SELECT name, disabled, version, " + Iso("updated_at") +
-                             " FROM staff_accounts ORDER BY name");
+    pqxx::result r = tx.exec("SELECT hall, name, disabled, version, " + SqlIsoUtc("updated_at") +
+                             ", changed_by FROM staff_accounts ORDER BY hall, name");
     for (const auto& row : r) {
-      rows.push_back({row[0].as<std::string>(), row[1].as<bool>(), row[2].as<int64_t>(),
-                      row[3].as<std::string>()});
+      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(),
+                      row[3].as<int64_t>(), row[4].as<std::string>(), row[5].as<std::string>()});
     }
   });
   if (!status.ok()) return status.error();

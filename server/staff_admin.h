@@ -13,28 +13,38 @@
 
 namespace yimen::server {
 
-// The Argon2id hash (crypto_pwhash_str, interactive limits, as the kiosk uses) of a PIN
-// of 6 to 12 digits. kInvalidArgument for any other PIN. Takes ~0.1 s. Any thread.
+// The Argon2id hash (store/secret_hash.h: the kiosk's rule and cost) of a staff PIN.
+// kInvalidArgument for a PIN the rule refuses. Takes about a second. Any thread.
 Result<std::string> HashStaffPin(const std::string& pin);
 
-// Adds an account or replaces its PIN hash (and enables it again). kInvalidArgument for
-// a name that is not 1..32 characters of UTF-8 without control characters, or a hash
-// that is not Argon2id. Returns the version given to the change.
-Result<int64_t> ProvisionStaffAccount(PgPool& pool, const std::string& name,
-                                      const std::string& pin_hash);
+// Adds the account `name` of hall `hall` (only that hall's kiosks receive it) or
+// replaces its PIN hash (and enables it again); `actor` is the office account that did
+// it. kInvalidArgument for a name or hall that is not 1..32 characters of UTF-8 without
+// control characters, or a hash that is not Argon2id. Returns the version given.
+Result<int64_t> ProvisionStaffAccount(PgPool& pool, const std::string& hall,
+                                      const std::string& name, const std::string& pin_hash,
+                                      const std::string& actor);
 
-// Disables an account: kiosks refuse it after their next sync. kNotFound for an unknown
-// name. Idempotent (disabling again gives a new version all the same). Returns it.
-Result<int64_t> DisableStaffAccount(PgPool& pool, const std::string& name);
+// Disables hall `hall`'s account `name`: its kiosks refuse it after their next sync,
+// and its hash is replaced by one nothing matches. kNotFound for an unknown account.
+// Idempotent (disabling again gives a new version all the same). Returns it.
+Result<int64_t> DisableStaffAccount(PgPool& pool, const std::string& hall,
+                                    const std::string& name, const std::string& actor);
+
+// True when some kiosk is enrolled in `hall` or an enrollment code names it: staff-add
+// warns about a hall nobody knows (a typo would reach no kiosk).
+Result<bool> HallIsKnown(PgPool& pool, const std::string& hall);
 
 struct StaffAccountRow {
+  std::string hall;  // "" for an account from before halls (disabled by migration 6)
   std::string name;
   bool disabled = false;
   int64_t version = 0;
   std::string updated_at;  // ISO-8601 UTC
+  std::string changed_by;  // the office account of the last change
 };
 
-// Every account, by name. No hashes.
+// Every account, by hall and name. No hashes.
 Result<std::vector<StaffAccountRow>> ListStaffAccounts(PgPool& pool);
 
 struct AuditRecord {

@@ -1,5 +1,5 @@
 // The two staff endpoints of ServerCore: GET /v1/staff-accounts (the accounts the office
-// provisioned, by version cursor) and POST /v1/audit (a kiosk's audit rows, stored once
+// provisioned for the requesting kiosk's hall, by version cursor) and POST /v1/audit (a kiosk's audit rows, stored once
 // per kiosk and row id however often they are sent). Both sit behind the same signed
 // device authentication as push and status (service.cpp routes them here).
 #include <algorithm>
@@ -20,7 +20,7 @@ ApiReply Json200(const T& message) {
 
 }  // namespace
 
-ApiReply ServerCore::PullStaffAccounts(const std::string& query) {
+ApiReply ServerCore::PullStaffAccounts(const DeviceIdentity& device, const std::string& query) {
   int64_t after = 0;
   int64_t limit = static_cast<int64_t>(protocol::kMaxStaffPage);
   try {
@@ -34,11 +34,16 @@ ApiReply ServerCore::PullStaffAccounts(const std::string& query) {
   page.cursor = after;
   Status status = m_pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    // Every kiosk gets every account: the office's staff may serve in any hall.
+    // A kiosk gets its own hall's accounts only: another hall's PIN hashes never reach
+    // it, so a stolen kiosk exposes one hall's staff. Accounts from before halls (hall
+    // '') go to every kiosk, but only disabled and without a usable hash (migration 6),
+    // so each kiosk drops the copy it was given then. The cursor stays one sequence:
+    // versions skipped here belong to other halls.
     pqxx::result r = tx.exec_params(
-        "SELECT name, pin_hash, disabled, version FROM staff_accounts WHERE version > $1 "
+        "SELECT name, pin_hash, disabled, version FROM staff_accounts "
+        "WHERE version > $1 AND (hall = $3 OR (hall = '' AND disabled)) "
         "ORDER BY version LIMIT $2",
-        after, limit + 1);
+        after, limit + 1, device.hall);
     for (const auto& row : r) {
       if (static_cast<int64_t>(page.accounts.size()) == limit) {
         page.more = true;

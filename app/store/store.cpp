@@ -23,6 +23,7 @@
 #include "domain/utf8.h"
 #include "store/migrations.h"
 #include "store/sealing.h"
+#include "store/secret_hash.h"
 
 #include <nlohmann/json.hpp>
 
@@ -1126,22 +1127,6 @@ std::string CsvCell(std::string_view text) {
   return quoted;
 }
 
-// The cost of one Argon2id check for a name without an account, so that an unknown
-// name takes as long as a wrong PIN. Made once per process.
-const std::string& DummyPinHash() {
-  static const std::string hash = [] {
-    char out[crypto_pwhash_STRBYTES] = {};
-    unsigned char random[16];
-    randombytes_buf(random, sizeof random);
-    if (crypto_pwhash_str(out, reinterpret_cast<const char*>(random), sizeof random,
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-      return std::string();
-    }
-    return std::string(out);
-  }();
-  return hash;
-}
 
 }  // namespace
 
@@ -1268,22 +1253,14 @@ Result<int64_t> Store::ExportApplicationsCsv(
   return rows;
 }
 
-bool Store::IsValidStaffPin(std::string_view pin) {
-  return pin.size() >= 6 && pin.size() <= 12 &&
-         pin.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 Status Store::AddStaffAccount(std::string_view name, std::string_view pin) {
   const size_t chars = CountCodepoints(name);
   if (chars == 0 || chars > kMaxStaffNameChars || !IsValidUtf8(name)) {
     return InvalidArgument("a staff name must be 1 to 32 characters");
   }
-  if (!IsValidStaffPin(pin)) return InvalidArgument("a staff PIN must be 6 to 12 digits");
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return MakeError(ErrorKind::kUnavailable, "out of memory while hashing the PIN");
-  }
+  if (!secret::IsAcceptableStaffPin(pin)) return InvalidArgument(secret::kStaffPinRule);
+  Result<std::string> hash = secret::Hash(pin);
+  if (!hash.ok()) return hash.error();
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
   Result<sqlite::Statement> upsert = m_db.Prepare(
@@ -1291,7 +1268,7 @@ Status Store::AddStaffAccount(std::string_view name, std::string_view pin) {
       "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
       "ON CONFLICT (name) DO UPDATE SET pin_hash = excluded.pin_hash");
   if (!upsert.ok()) return upsert.error();
-  upsert->BindText(1, name).BindText(2, hash);
+  upsert->BindText(1, name).BindText(2, *hash);
   if (Status s = upsert->Run(); !s.ok()) return s;
   Result<sqlite::Statement> clear = m_db.Prepare("DELETE FROM staff_login_failures WHERE name = ?1");
   if (!clear.ok()) return clear.error();
@@ -1349,10 +1326,12 @@ Result<StaffLoginResult> Store::StaffLogin(std::string_view name, std::string_vi
   account->BindText(1, name);
   Result<bool> account_row = account->Step();
   if (!account_row.ok()) return account_row.error();
-  const std::string hash = *account_row ? account->ColumnText(0) : DummyPinHash();
-  // Argon2id outside any transaction: it takes ~0.1 s and must not hold the write lock.
-  bool accepted = IsValidStaffPin(pin) && !hash.empty() &&
-                  crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+  // A name without an account costs one verification at the staff cost all the same
+  // (kNoSecretHash has those parameters and matches nothing).
+  const std::string hash = *account_row ? account->ColumnText(0) : secret::kNoSecretHash;
+  // Argon2id outside any transaction: it takes about a second and must not hold the
+  // write lock. Any length the pad and keyboard can make is checked (old PINs too).
+  bool accepted = pin.size() <= 4 * secret::kMaxPassphraseChars && secret::Verify(hash, pin);
   accepted = accepted && *account_row;
 
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);

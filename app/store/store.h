@@ -290,11 +290,11 @@ class Store {
       const std::function<std::string(const std::string&)>& service_name,
       const std::string& path);
 
-  // Staff accounts: a name and a PIN of 6 to 12 digits kept as an Argon2id hash
-  // (crypto_pwhash_str). Adding an existing name replaces its PIN and clears its
-  // lockout. Fails kInvalidArgument for an empty or over-long name (1..32 characters)
-  // or a PIN that is not 6-12 digits.
-  static bool IsValidStaffPin(std::string_view pin);
+  // Staff accounts: a name and a PIN (the rule of store/secret_hash.h: 8-20 digits or a
+  // passphrase of 10-64 characters) kept as an Argon2id hash at the staff cost. Adding
+  // an existing name replaces its PIN and clears its lockout. Fails kInvalidArgument for
+  // an empty or over-long name (1..32 characters) or a PIN the rule refuses. Takes
+  // about a second (Argon2id).
   Status AddStaffAccount(std::string_view name, std::string_view pin);
   Result<int64_t> CountStaffAccounts();
 
@@ -305,7 +305,10 @@ class Store {
   // Checks a staff login at wall-clock `now_ms` (Unix ms). Failures are counted per
   // typed name whether or not the account exists, and persisted, so a restart does not
   // reset a lockout and an unknown name answers exactly like a wrong PIN (same outcome,
-  // same Argon2id cost). A success clears the count. Takes ~0.1 s (Argon2id). UI thread.
+  // same Argon2id cost). A success clears the count. Any PIN is checked against the
+  // hash, so an account set before the 8-digit rule still logs in until its PIN is
+  // reset. Takes about a second (Argon2id at the staff cost) on the calling thread,
+  // which today is the UI thread.
   Result<StaffLoginResult> StaffLogin(std::string_view name, std::string_view pin,
                                       int64_t now_ms);
 

@@ -17,6 +17,7 @@
 #include "ime/pinyin_input.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
+#include "store/secret_hash.h"
 #include "store/store.h"
 
 namespace yimen::ui {
@@ -765,7 +766,7 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kPinKey:
       if (intent.value.empty()) {
         if (!m_session.pin.empty()) m_session.pin.pop_back();
-      } else if (m_session.pin.size() < 12) {
+      } else if (m_session.pin.size() < secret::kMaxPinDigits) {
         m_session.pin += intent.value;
       }
       return;

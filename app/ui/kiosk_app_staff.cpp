@@ -14,6 +14,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/utf8.h"
+#include "store/secret_hash.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
 
@@ -133,7 +134,9 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       if (!aux_focus) return false;
       if (focus == "s:pin") {  // typed PIN digits go where the PIN pad's go
         for (char c : intent.value) {
-          if (c >= '0' && c <= '9' && m_session.pin.size() < 12) m_session.pin.push_back(c);
+          if (c >= '0' && c <= '9' && m_session.pin.size() < secret::kMaxPinDigits) {
+            m_session.pin.push_back(c);
+          }
         }
         return true;
       }

@@ -61,7 +61,8 @@ proxy_pid=$!
 for _ in $(seq 1 50); do grep -q "listening on" "$out/proxy.out" 2>/dev/null && break; sleep 0.1; done
 proxy_port=$(sed -n 's/^chaos-proxy: listening on //p' "$out/proxy.out")
 [[ -n "$proxy_port" ]] || { echo "chaos: the proxy did not start" >&2; cat "$out/proxy.log" >&2; exit 1; }
-code=$("$admin" --pg "$pg_url" enroll-code --hall "故障测试大厅")
+bootstrap_admin "$admin" "$out"
+code=$("$admin" --pg "$pg_url" --user "$admin_user" enroll-code --hall "故障测试大厅")
 "$kiosk" --data-dir "$data" --enroll "http://127.0.0.1:$proxy_port" "$code" >"$out/enroll.log"
 kiosk_code=$(sed -n "s/.*kiosk code \(.*\)/\1/p" "$out/enroll.log")
 

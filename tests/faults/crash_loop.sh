@@ -54,7 +54,8 @@ start_server crash_loop "$repo" "$server" "$out"
 url="http://127.0.0.1:$port"
 
 # Enroll the kiosk (its kiosk code becomes the prefix of every application number).
-code=$("$admin" --pg "$pg_url" enroll-code --hall "故障测试大厅")
+bootstrap_admin "$admin" "$out"
+code=$("$admin" --pg "$pg_url" --user "$admin_user" enroll-code --hall "故障测试大厅")
 "$kiosk" --data-dir "$data" --enroll "$url" "$code" >"$out/enroll.log"
 
 # The script: three applications in a row, so a kill lands anywhere in a visit.

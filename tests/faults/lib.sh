@@ -23,3 +23,16 @@ start_server() {
   exit 1
 }
 psql_q() { psql "$pg_url" -Atq -c "$1"; }
+
+# The office account the driver runs yimen-admin as: the first admin of the fresh
+# database (console-user add --bootstrap), its random password in OUT/admin.password
+# (mode 600), exported as YIMEN_ADMIN_PASSWORD_FILE. Sets admin_user.
+# usage: bootstrap_admin ADMIN_BIN OUT
+bootstrap_admin() {
+  local admin=$1 out=$2
+  admin_user=fault-admin
+  (umask 077 && head -c 24 /dev/urandom | base64 >"$out/admin.password")
+  "$admin" --pg "$pg_url" console-user add "$admin_user" --role admin --scope 全市 --bootstrap \
+    <"$out/admin.password" >/dev/null
+  export YIMEN_ADMIN_PASSWORD_FILE=$out/admin.password
+}

@@ -59,8 +59,11 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
   ASSERT_GT(port, 0) << "yimen-server did not start";
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
 
-  CommandResult code =
-      RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "enroll-code", "--hall", "东门社区"});
+  // The office: an admin issues the code, a reviewer sets statuses (their roles).
+  OfficeAdmin office(db.url());
+  ASSERT_TRUE(office.Bootstrap());
+  ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
+  CommandResult code = office.Run({"enroll-code", "--hall", "东门社区"});
   ASSERT_EQ(code.exit_code, 0);
   ASSERT_EQ(Kiosk(kiosk_dir.path(), {"--enroll", url, Trim(code.out)}), 0);
 
@@ -101,16 +104,12 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
   // A reviewer sets two statuses with the admin tool; the kiosk pulls them.
   const std::string first = submitted.front().app_number;
   const std::string last = submitted.back().app_number;
-  EXPECT_EQ(RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "set-status", first, "需补正",
-                        "--reason", "请补交户口簿复印件"})
-                .exit_code,
-            0);
-  EXPECT_EQ(RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "set-status", last, "已受理"})
-                .exit_code,
-            0);
-  EXPECT_EQ(RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "set-status", last, "不予批准"})
-                .exit_code,
-            2)
+  const auto reviewer = [&](std::vector<std::string> args) {
+    return office.RunAs("reviewer-li", OfficeAdmin::kPassword, std::move(args)).exit_code;
+  };
+  EXPECT_EQ(reviewer({"set-status", first, "需补正", "--reason", "请补交户口簿复印件"}), 0);
+  EXPECT_EQ(reviewer({"set-status", last, "已受理"}), 0);
+  EXPECT_EQ(reviewer({"set-status", last, "不予批准"}), 2)
       << "不予批准 without --reason must be refused";
   EXPECT_EQ(Kiosk(kiosk_dir.path(), {"--sync-once"}), 0);
 
@@ -127,7 +126,7 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
   EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);
 
   // The heartbeat told the central office the queue is empty.
-  CommandResult kiosks = RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "kiosks"});
+  CommandResult kiosks = office.Run({"kiosks"});
   EXPECT_EQ(kiosks.exit_code, 0);
   EXPECT_EQ(db.Query("SELECT queue_depth FROM devices"), "0");
   EXPECT_NE(kiosks.out.find("东门社区"), std::string::npos) << kiosks.out;

@@ -38,20 +38,36 @@
 
 namespace yimen::testing {
 
-// Runs argv, waits, returns the exit code and what it printed on stdout. stderr goes
-// to the test's stderr (ctest shows it on failure).
+// Runs argv with `input` on its stdin, waits, returns the exit code and what it printed
+// on stdout (and stderr with `with_stderr`; else stderr goes to the test's stderr,
+// which ctest shows on failure).
 struct CommandResult {
   int exit_code = -1;
   std::string out;
 };
 
-inline CommandResult RunCommand(const std::vector<std::string>& argv) {
+inline CommandResult RunCommand(const std::vector<std::string>& argv,
+                                const std::string& input = "", bool with_stderr = false) {
   CommandResult result;
   int pipe_fds[2];
+  int in_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return result;
+  if (pipe2(in_fds, O_CLOEXEC) != 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return result;
+  }
+  // Small inputs (a password, a PIN) fit in the pipe's buffer: write them all now.
+  if (!input.empty() && write(in_fds[1], input.data(), input.size()) !=
+                            static_cast<ssize_t>(input.size())) {
+    ADD_FAILURE() << "stdin of " << argv[0] << " not written";
+  }
+  close(in_fds[1]);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, in_fds[0], 0);
+  if (with_stderr) posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -60,6 +76,7 @@ inline CommandResult RunCommand(const std::vector<std::string>& argv) {
   const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), ::environ);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  close(in_fds[0]);
   if (rc != 0) {
     close(pipe_fds[0]);
     return result;
@@ -79,6 +96,45 @@ inline std::string Trim(std::string text) {
   }
   return text;
 }
+
+// yimen-admin on one test database, signed in as office accounts. The first admin is
+// made with --bootstrap; Run() signs in with the password on stdin, followed by
+// `more_input` (a PIN, a new account's password).
+class OfficeAdmin {
+ public:
+  static constexpr const char* kPassword = "correct horse battery";
+  explicit OfficeAdmin(std::string pg_url, std::string user = "ops-admin")
+      : m_pg_url(std::move(pg_url)), m_user(std::move(user)) {}
+
+  // Creates m_user as the first admin of an empty database. False if refused.
+  bool Bootstrap() {
+    return RunCommand({YIMEN_ADMIN_BIN, "--pg", m_pg_url, "console-user", "add", m_user,
+                       "--role", "admin", "--scope", "全市", "--bootstrap"},
+                      std::string(kPassword) + "\n")
+               .exit_code == 0;
+  }
+  // Signed in as `user` (default: the bootstrap admin) with `password`.
+  CommandResult RunAs(const std::string& user, const std::string& password,
+                      std::vector<std::string> args, const std::string& more_input = "",
+                      bool with_stderr = false) const {
+    args.insert(args.begin(), {YIMEN_ADMIN_BIN, "--pg", m_pg_url, "--user", user});
+    return RunCommand(args, password + "\n" + more_input, with_stderr);
+  }
+  CommandResult Run(std::vector<std::string> args, const std::string& more_input = "") const {
+    return RunAs(m_user, kPassword, std::move(args), more_input);
+  }
+  // Makes another account (by the admin) with password kPassword.
+  bool AddAccount(const std::string& name, const std::string& role) const {
+    return Run({"console-user", "add", name, "--role", role, "--scope", "东城区"},
+               std::string(kPassword) + "\n")
+               .exit_code == 0;
+  }
+  const std::string& user() const { return m_user; }
+
+ private:
+  std::string m_pg_url;
+  std::string m_user;
+};
 
 // The test run's PostgreSQL cluster. Under ctest the fixture `server.pg_start` has
 // started it in $YIMEN_TEST_PG_DIR; run by hand, the binary starts its own in a temp

@@ -7,7 +7,9 @@
 #include <algorithm>
 
 #include "server/server_test_support.h"
+#include "server/migrations.h"
 #include "server/staff_admin.h"
+#include "store/secret_hash.h"
 #include "sync/client/staff_sync.h"
 
 namespace yimen::testing {
@@ -17,12 +19,16 @@ constexpr int64_t kNow = 1'790'000'000'000;
 
 class StaffSync : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(PgCluster::Get().ok()) << "no PostgreSQL"; }
-  CommandResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {YIMEN_ADMIN_BIN, "--pg", db.url()});
-    return RunCommand(args);
+  void SetUp() override {
+    ASSERT_TRUE(PgCluster::Get().ok()) << "no PostgreSQL";
+    ASSERT_TRUE(office.Bootstrap());
+  }
+  // yimen-admin signed in as the office's admin; `input` follows the password on stdin.
+  CommandResult Admin(std::vector<std::string> args, const std::string& input = "") {
+    return office.Run(std::move(args), input);
   }
   TestDatabase db;
+  OfficeAdmin office{db.url()};
 };
 
 TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
@@ -31,8 +37,8 @@ TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
   TestKiosk kiosk;
   ASSERT_TRUE(kiosk.Enroll(server.core().pool(), {server.url()}));
 
-  ASSERT_EQ(Admin({"staff-add", "wangli", "--pin", "24681357"}).exit_code, 0);
-  ASSERT_EQ(Admin({"staff-add", "zhaomin", "--pin", "13572468"}).exit_code, 0);
+  ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "测试大厅"}, "24681357\n").exit_code, 0);
+  ASSERT_EQ(Admin({"staff-add", "zhaomin", "--hall", "测试大厅"}, "13572468\n").exit_code, 0);
   // The server holds a hash, never the PIN; staff-list shows neither.
   EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts WHERE pin_hash LIKE '$argon2id$%' "
                      "AND strpos(pin_hash, '24681357') = 0"),
@@ -40,8 +46,8 @@ TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
   const CommandResult list = Admin({"staff-list"});
   EXPECT_NE(list.out.find("wangli"), std::string::npos) << list.out;
   EXPECT_EQ(list.out.find("argon2"), std::string::npos) << list.out;
-  // A PIN that is not 6-12 digits is refused before anything is stored.
-  EXPECT_EQ(Admin({"staff-add", "lisi", "--pin", "12ab"}).exit_code, 2);
+  // A PIN the rule refuses is refused before anything is stored.
+  EXPECT_EQ(Admin({"staff-add", "lisi", "--hall", "测试大厅"}, "12ab\n").exit_code, 2);
 
   // Before the sync the kiosk does not know the account.
   EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
@@ -52,8 +58,8 @@ TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
   EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
 
-  ASSERT_EQ(Admin({"staff-disable", "wangli"}).exit_code, 0);
-  EXPECT_EQ(Admin({"staff-disable", "nobody"}).exit_code, 1);  // kNotFound
+  ASSERT_EQ(Admin({"staff-disable", "wangli", "--hall", "测试大厅"}).exit_code, 0);
+  EXPECT_EQ(Admin({"staff-disable", "nobody", "--hall", "测试大厅"}).exit_code, 1);  // kNotFound
   // Until the next sync the kiosk still has the account as it was.
   EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
@@ -65,10 +71,110 @@ TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
   EXPECT_EQ(kiosk.store().StaffLogin("zhaomin", "13572468", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
   // Re-provisioning enables it again with the new PIN.
-  ASSERT_EQ(Admin({"staff-add", "wangli", "--pin", "11223344"}).exit_code, 0);
+  ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "测试大厅"}, "11223344\n").exit_code, 0);
   EXPECT_FALSE(kiosk.SyncOnce().error.has_value());
   EXPECT_EQ(kiosk.store().StaffLogin("wangli", "11223344", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
+}
+
+TEST_F(StaffSync, AKioskReceivesOnlyItsOwnHallsAccounts) {
+  TestServer server(db.url());
+  ASSERT_TRUE(server.ok());
+  TestKiosk east;
+  TestKiosk west;
+  ASSERT_TRUE(east.Enroll(server.core().pool(), {server.url()}, "东门社区"));
+  ASSERT_TRUE(west.Enroll(server.core().pool(), {server.url()}, "西门社区"));
+  ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "东门社区"}, "24681357\n").exit_code, 0);
+  ASSERT_EQ(Admin({"staff-add", "zhaomin", "--hall", "西门社区"}, "13572468\n").exit_code, 0);
+  ASSERT_EQ(Admin({"staff-add", "liuyang", "--hall", "东门社区"}, "97531864\n").exit_code, 0);
+  const std::string wangli_hash = db.Query("SELECT pin_hash FROM staff_accounts WHERE name = 'wangli'");
+
+  // What the west kiosk is sent, asked directly with its own signature.
+  sync::CurlTransport curl(west.options.curl);
+  sync::ApiClient west_api(curl, west.credentials);
+  auto page = west_api.PullStaffAccounts(0, 100);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->accounts.size(), 1u);
+  EXPECT_EQ(page->accounts[0].name, "zhaomin");
+  for (const auto& account : page->accounts) EXPECT_NE(account.pin_hash, wangli_hash);
+
+  sync::CycleReport east_report = east.SyncOnce();
+  sync::CycleReport west_report = west.SyncOnce();
+  EXPECT_FALSE(east_report.error.has_value());
+  EXPECT_FALSE(west_report.error.has_value());
+  EXPECT_EQ(east_report.staff_accounts, 2);
+  EXPECT_EQ(west_report.staff_accounts, 1);
+  EXPECT_EQ(east.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(west.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(east.store().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kRefused);
+
+  // Disabling in one hall reaches that hall only; the same name elsewhere is another account.
+  ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "西门社区"}, "86421357\n").exit_code, 0);
+  ASSERT_EQ(Admin({"staff-disable", "wangli", "--hall", "东门社区"}).exit_code, 0);
+  EXPECT_FALSE(east.SyncOnce().error.has_value());
+  EXPECT_FALSE(west.SyncOnce().error.has_value());
+  EXPECT_EQ(east.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().StaffLogin("wangli", "86421357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  // A disabled account's hash is gone from the server too: nothing left to guess.
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts WHERE disabled AND pin_hash = '" +
+                     std::string(secret::kNoSecretHash) + "'"),
+            1);
+}
+
+// Accounts provisioned before halls went to every kiosk: migration 6 disables them,
+// without their hash, and every kiosk (of any hall) drops the copy it holds.
+TEST(StaffSyncUpgrade, MigrationSixDisablesAccountsFromBeforeHallsOnEveryKiosk) {
+  ASSERT_TRUE(PgCluster::Get().ok()) << "no PostgreSQL";
+  TestDatabase db;
+  const std::string old_hash = *server::HashStaffPin("24681357");
+  {
+    // The database as a v4 server left it, with one account every kiosk received.
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec("CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const server::Migration& step : server::AllMigrations()) {
+      if (step.version > 4) break;
+      tx.exec(step.sql);
+      tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", step.version,
+                     step.name);
+    }
+    tx.exec_params("INSERT INTO staff_accounts (name, pin_hash, version) "
+                   "VALUES ('wangli', $1, nextval('staff_account_versions'))",
+                   old_hash);
+    tx.commit();
+  }
+  TestServer server(db.url());  // migrates to the newest version
+  ASSERT_TRUE(server.ok());
+  TestKiosk kiosk;
+  ASSERT_TRUE(kiosk.Enroll(server.core().pool(), {server.url()}, "东门社区"));
+  // What the kiosk held before the upgrade.
+  ASSERT_TRUE(kiosk.store().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
+  ASSERT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+
+  EXPECT_EQ(db.Query("SELECT disabled::text || ' ' || (pin_hash = '" +
+                     std::string(secret::kNoSecretHash) + "')::text FROM staff_accounts"),
+            "true true");
+  sync::CycleReport report = kiosk.SyncOnce();
+  EXPECT_FALSE(report.error.has_value());
+  EXPECT_EQ(report.staff_accounts, 1);
+  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow + 60'000)->outcome,
+            StaffLoginOutcome::kRefused);
+}
+
+TEST_F(StaffSync, StaffAddEnforcesThePinRule) {
+  for (const char* pin : {"123456", "1234567", "short pw", "123456789012345678901"}) {
+    EXPECT_EQ(Admin({"staff-add", "lisi", "--hall", "测试大厅"}, std::string(pin) + "\n").exit_code, 2)
+        << pin;
+  }
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts"), 0);
+  EXPECT_EQ(Admin({"staff-add", "lisi", "--hall", "测试大厅"}, "12345678\n").exit_code, 0);
+  EXPECT_EQ(Admin({"staff-add", "zhou", "--hall", "测试大厅"}, "东门社区的老周\n").exit_code, 2)
+      << "7 characters is no passphrase";
+  EXPECT_EQ(Admin({"staff-add", "zhou", "--hall", "测试大厅"}, "bright river stone\n").exit_code, 0);
+  // --hall is required.
+  EXPECT_EQ(Admin({"staff-add", "qian"}, "12345678\n").exit_code, 2);
 }
 
 // Passes every request to the real server but, while `lose` is set, throws away the

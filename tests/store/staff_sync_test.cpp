@@ -51,9 +51,9 @@ TEST_F(StaffSyncStoreTest, ServerAccountLogsInAndDisablingRefusesItLikeAnUnknown
 }
 
 TEST_F(StaffSyncStoreTest, ServerAccountReplacesALocalOneOfTheSameName) {
-  ASSERT_TRUE(m_store->AddStaffAccount("wangli", "111111").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("wangli", "11111111").ok());
   ASSERT_TRUE(m_store->ApplyServerStaffAccounts({{"wangli", Argon2idOf("222222"), false, 3}}, 3).ok());
-  EXPECT_EQ(m_store->StaffLogin("wangli", "111111", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(m_store->StaffLogin("wangli", "11111111", kNow)->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(m_store->StaffLogin("wangli", "222222", kNow)->outcome, StaffLoginOutcome::kAccepted);
 }
 

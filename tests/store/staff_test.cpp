@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "store/secret_hash.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
 
@@ -185,25 +186,49 @@ TEST_F(StaffStoreTest, CsvExportKeepsOnlySurnamesAndNoPayload) {
 
 TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
   EXPECT_EQ(*m_store->CountStaffAccounts(), 0);
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "246810").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
   EXPECT_EQ(*m_store->CountStaffAccounts(), 1);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "246810", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  auto wrong = m_store->StaffLogin("王丽", "111111", kNow);
+  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  auto wrong = m_store->StaffLogin("王丽", "11111111", kNow);
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(wrong->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(wrong->failures, 1);
   // An unknown name is refused exactly like a wrong PIN.
-  auto unknown = m_store->StaffLogin("李四", "246810", kNow);
+  auto unknown = m_store->StaffLogin("李四", "24681012", kNow);
   EXPECT_EQ(unknown->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(unknown->failures, 1);
   // The PIN is stored as an Argon2id hash, never as typed.
   auto raw = RawConnection(m_temp.DatabasePath());
   EXPECT_EQ(QueryInt(raw, "SELECT count(*) FROM staff_accounts WHERE pin_hash LIKE '$argon2id$%'"), 1);
-  EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("246810"), std::string::npos);
+  EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("24681012"), std::string::npos);
 
-  EXPECT_EQ(m_store->AddStaffAccount("王丽", "12345").error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(m_store->AddStaffAccount("王丽", "12345678901234").error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(m_store->AddStaffAccount("", "123456").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->AddStaffAccount("", "12345678").error().kind, ErrorKind::kInvalidArgument);
+}
+
+TEST_F(StaffStoreTest, PinsAreEightDigitsOrATenCharacterPassphraseAtTheStaffCost) {
+  for (const char* refused : {"12345", "123456", "1234567", "123456789012345678901", "东门社区王丽老师",
+                              "short one", "tab\tinside"}) {
+    EXPECT_EQ(m_store->AddStaffAccount("王丽", refused).error().kind, ErrorKind::kInvalidArgument)
+        << refused;
+  }
+  EXPECT_EQ(*m_store->CountStaffAccounts(), 0);
+  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "12345678").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("张强", "12345678901234567890").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("赵敏", "东门社区王丽老师你好").ok());
+  EXPECT_EQ(m_store->StaffLogin("赵敏", "东门社区王丽老师你好", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  // The cost is read back from what is stored: at least 256 MiB and 4 passes.
+  auto raw = RawConnection(m_temp.DatabasePath());
+  auto query = raw.Prepare("SELECT pin_hash FROM staff_accounts");
+  ASSERT_TRUE(query.ok());
+  int rows = 0;
+  for (Result<bool> row = query->Step(); row.ok() && *row; row = query->Step()) {
+    const secret::Cost cost = secret::CostOf(query->ColumnText(0));
+    EXPECT_GE(cost.memory_kib, 256u * 1024u);
+    EXPECT_GE(cost.passes, 4u);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3);
 }
 
 // Attempts kStep apart: longer than the longest delay between attempts (five times the
@@ -211,7 +236,7 @@ TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
 constexpr int64_t kStep = 10'000;
 
 TEST_F(StaffStoreTest, TenFailuresLockTheNameAcrossRestartsUntilTheLockoutEnds) {
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "246810").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
   for (int i = 1; i < Store::kStaffMaxFailures; ++i) {
     EXPECT_EQ(m_store->StaffLogin("王丽", "000000", kNow + i * kStep)->failures, i);
   }
@@ -223,14 +248,14 @@ TEST_F(StaffStoreTest, TenFailuresLockTheNameAcrossRestartsUntilTheLockoutEnds) 
   m_store.reset();
   m_store = OpenStore(m_temp.DataDir());
   ASSERT_NE(m_store, nullptr);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "246810", at + 1000)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", at + 1000)->outcome, StaffLoginOutcome::kLocked);
   // Other names are not affected.
-  ASSERT_TRUE(m_store->AddStaffAccount("张强", "135790").ok());
-  EXPECT_EQ(m_store->StaffLogin("张强", "135790", at)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(m_store->AddStaffAccount("张强", "13579024").ok());
+  EXPECT_EQ(m_store->StaffLogin("张强", "13579024", at)->outcome, StaffLoginOutcome::kAccepted);
   // When the lockout has run out the right PIN works again and the count restarts.
   const int64_t later = at + Store::kStaffLockoutMs + 1;
   EXPECT_EQ(m_store->StaffLogin("王丽", "000000", later)->failures, 1);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "246810", later)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", later)->outcome, StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
@@ -245,10 +270,10 @@ TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
 }
 
 TEST_F(StaffStoreTest, ResettingAPinClearsTheLockout) {
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "246810").ok());
+  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
   for (int i = 0; i < Store::kStaffMaxFailures; ++i) (void)m_store->StaffLogin("王丽", "000000", kNow + i * kStep);
   const int64_t at = kNow + Store::kStaffMaxFailures * kStep;
-  ASSERT_EQ(m_store->StaffLogin("王丽", "246810", at)->outcome, StaffLoginOutcome::kLocked);
+  ASSERT_EQ(m_store->StaffLogin("王丽", "24681012", at)->outcome, StaffLoginOutcome::kLocked);
   ASSERT_TRUE(m_store->AddStaffAccount("王丽", "97531100").ok());
   EXPECT_EQ(m_store->StaffLogin("王丽", "97531100", at)->outcome, StaffLoginOutcome::kAccepted);
 }
