@@ -167,6 +167,21 @@ CREATE TABLE kiosk_audit (
 );
 )sql";
 
+// v7: enrollment codes get a public id and a count of wrong secrets (guessing is
+// bounded per code), and wrong guesses per client address become one counter row
+// updated atomically (docs/operations.md "Enrollment codes and guessing"). Codes from
+// before v7 have no id and no longer enroll: issue new ones.
+constexpr const char* kV7EnrollGuessing = R"sql(
+ALTER TABLE enroll_codes ADD COLUMN code_id text UNIQUE;
+ALTER TABLE enroll_codes ADD COLUMN failures int NOT NULL DEFAULT 0;
+DROP TABLE enroll_failures;
+CREATE TABLE enroll_throttle (
+  client       text PRIMARY KEY,           -- the peer address
+  window_start timestamptz NOT NULL,
+  failures     int NOT NULL                -- wrong guesses since window_start
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -175,6 +190,7 @@ const std::vector<Migration>& AllMigrations() {
       {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
       {3, "sealing key ring", kV3KeyRing},
       {4, "provisioned staff accounts, kiosk audit trail", kV4StaffAudit},
+      {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
   };
   return kMigrations;
 }
