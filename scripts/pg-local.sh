@@ -3,7 +3,10 @@
 # no system service, no password, loopback only. PostgreSQL refuses to run as root, so
 # as root the cluster belongs to the `postgres` user (TRAPS.md); as anyone else, to them.
 #
-#   scripts/pg-local.sh start [DIR]   initdb if needed, start on a free port, print the URL
+#   scripts/pg-local.sh start [DIR]   initdb if needed, start, print the URL. A new
+#                                     cluster gets a free port, recorded in DIR/port;
+#                                     the same cluster always starts on that port again,
+#                                     so servers pointed at it find it after a restart
 #   scripts/pg-local.sh stop  [DIR]   stop it (the data stays; rm -rf DIR to forget it)
 #   scripts/pg-local.sh url   [DIR]   print the URL of a running cluster
 #
@@ -80,26 +83,49 @@ logging_collector = off
 EOF
 }
 
+# The port this cluster had before, if it has a recorded one.
+recorded_port() {
+  [[ -f "$data/PG_VERSION" && -f "$port_file" ]] || return 0
+  local port
+  port=$(tr -dc '0-9' <"$port_file")
+  [[ -n "$port" ]] && echo "$port"
+  return 0
+}
+
+# Starts on $1; on success makes the database and prints the URL.
+start_on_port() {
+  local port=$1
+  "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+    -o "-p $port" start >/dev/null 2>&1 || return 1
+  "${as_owner[@]}" "$pg_bin/psql" -h "$sock" -p "$port" -U postgres -d postgres -Atq \
+    -c "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
+    "${as_owner[@]}" "$pg_bin/createdb" -h "$sock" -p "$port" -U postgres "$database"
+  url_for "$port"
+}
+
 start_cluster() {
   prepare_dir
+  local port
+  port=$(recorded_port)
   init_cluster
   if is_running; then
     url_for "$(cat "$port_file")"
     return 0
   fi
-  local attempt port
+  # An existing cluster keeps its port: servers started against it still hold that
+  # URL. If something else took it, say so instead of moving under their feet.
+  if [[ -n "$port" ]]; then
+    port_is_free "$port" ||
+      die "port $port recorded for $dir is in use by another program; stop it, or remove $port_file to pick a new port"
+    start_on_port "$port" || die "could not start PostgreSQL on port $port, see $log"
+    return 0
+  fi
+  local attempt
   for attempt in $(seq 1 20); do
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
     port_is_free "$port" || continue
     echo "$port" >"$port_file"
-    if "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-p $port" start >/dev/null 2>&1; then
-      "${as_owner[@]}" "$pg_bin/psql" -h "$sock" -p "$port" -U postgres -d postgres -Atq \
-        -c "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
-        "${as_owner[@]}" "$pg_bin/createdb" -h "$sock" -p "$port" -U postgres "$database"
-      url_for "$port"
-      return 0
-    fi
+    start_on_port "$port" && return 0
     # Someone took the port between our check and the bind: try another.
     echo "pg-local: start on port $port failed (attempt $attempt), retrying" >&2
   done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test. Three builds:
 #   build/ci    Release with -Werror: the kiosk, the server, UI scripts, integration tests
-#   build/asan  ASan + UBSan: every unit test
+#   build/asan  ASan + UBSan: every unit test, and the server's integration tests
+#               (tests/server: the server core in-process, yimen-server, yimen-admin)
 #   build/fuzz  clang + libFuzzer: each harness for a short run (label "fuzz")
 # Exits non-zero on any failure; ends with one "N passed, N failed" line.
 set -euo pipefail
@@ -56,6 +57,25 @@ run_ctest() {
 echo "== unit tests (asan+ubsan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest build/asan -L unit
+# The server under the sanitizers: tests/server and the fail-over fleet run, the test
+# binaries and every yimen-server / yimen-admin they start built with ASan + UBSan.
+# Children report to files (log_path): a report from any process fails the step, even
+# when its test passed (a leak at a server's exit, an error in a killed child).
+# fleet.smoke is left out: its storms measure timing, which ASan only slows down.
+echo "== server integration tests (asan+ubsan)"
+san_logs="$root/build/asan/sanitizer-logs"
+rm -rf "$san_logs"
+mkdir -p "$san_logs"
+chmod 0777 "$san_logs"
+ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=1:log_path=$san_logs/asan" \
+  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$san_logs/ubsan" \
+  run_ctest build/asan -L integration -E '^fleet\.smoke$'
+if compgen -G "$san_logs/*" >/dev/null; then
+  echo "sanitizer reports from the server integration tests:"
+  cat "$san_logs"/*
+  failed=$((failed + 1))
+fi
+
 echo "== every test, release build (also the UI unit tests the asan build leaves out)"
 run_ctest build/ci
 

@@ -1,10 +1,13 @@
 // Operator actions on the central database (see admin.h).
 #include "server/admin.h"
 
+#include <sodium.h>
+
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "server/enroll_code.h"
 #include "store/sealing.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
@@ -27,24 +30,31 @@ Result<std::string> IssueEnrollCode(PgPool& pool, const std::string& hall, int t
   if (hall.empty()) return MakeError(ErrorKind::kInvalidArgument, "hall name is empty");
   if (ttl_hours < 1) return MakeError(ErrorKind::kInvalidArgument, "ttl must be at least 1 hour");
   if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
-  // 10 characters from 32 unambiguous ones: 50 bits, and guessing is throttled.
-  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  const std::string random = protocol::NewNonce();
-  std::string code;
-  for (int i = 0; i < 10; ++i) {
-    const int byte = std::stoi(random.substr(i * 2, 2), nullptr, 16);
-    code.push_back(kAlphabet[byte % 32]);
+  // A fresh id when one is taken (one in 33 million per live code): a few tries.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string code;
+    for (size_t i = 0; i < kEnrollCodeChars; ++i) {
+      code.push_back(kEnrollCodeAlphabet[randombytes_uniform(kEnrollCodeAlphabet.size())]);
+    }
+    bool inserted = false;
+    Status status = pool.Run([&](pqxx::connection& c) {
+      pqxx::work tx(c);
+      inserted = !tx.exec_params(
+                        "INSERT INTO enroll_codes (code_id, code_hash, hall, expires_at) "
+                        "VALUES ($1, $2, $3, now() + make_interval(hours => $4)) "
+                        "ON CONFLICT DO NOTHING RETURNING 1",
+                        EnrollCodeId(code), protocol::Sha256Hex(code), hall, ttl_hours)
+                      .empty();
+      tx.commit();
+    });
+    if (!status.ok()) return status.error();
+    // Printed in groups: IIIII-SSSS-SSSS-SSSS (id, then the secret).
+    if (inserted) {
+      return code.substr(0, 5) + "-" + code.substr(5, 4) + "-" + code.substr(9, 4) + "-" +
+             code.substr(13);
+    }
   }
-  Status status = pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    tx.exec_params(
-        "INSERT INTO enroll_codes (code_hash, hall, expires_at) "
-        "VALUES ($1, $2, now() + make_interval(hours => $3))",
-        protocol::Sha256Hex(code), hall, ttl_hours);
-    tx.commit();
-  });
-  if (!status.ok()) return status.error();
-  return code.substr(0, 5) + "-" + code.substr(5);
+  return MakeError(ErrorKind::kInternal, "no free enrollment code id after 8 tries");
 }
 
 Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {

@@ -214,6 +214,21 @@ UPDATE staff_accounts SET disabled = true, changed_by = 'migration 6', updated_a
   version = nextval('staff_account_versions');
 )sql";
 
+// v7: enrollment codes get a public id and a count of wrong secrets (guessing is
+// bounded per code), and wrong guesses per client address become one counter row
+// updated atomically (docs/operations.md "Enrollment codes and guessing"). Codes from
+// before v7 have no id and no longer enroll: issue new ones.
+constexpr const char* kV7EnrollGuessing = R"sql(
+ALTER TABLE enroll_codes ADD COLUMN code_id text UNIQUE;
+ALTER TABLE enroll_codes ADD COLUMN failures int NOT NULL DEFAULT 0;
+DROP TABLE enroll_failures;
+CREATE TABLE enroll_throttle (
+  client       text PRIMARY KEY,           -- the peer address
+  window_start timestamptz NOT NULL,
+  failures     int NOT NULL                -- wrong guesses since window_start
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -224,6 +239,7 @@ const std::vector<Migration>& AllMigrations() {
       {4, "provisioned staff accounts, kiosk audit trail", kV4StaffAudit},
       // 5 is the ingest work's (sealed-at-rest storage); the lead numbers at merge.
       {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
+      {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
   };
   return kMigrations;
 }

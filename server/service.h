@@ -51,7 +51,12 @@ struct ServerOptions {
   std::string pg_url;
   PayloadValidator validator;         // optional; shape checks always run
   int64_t max_clock_skew_s = protocol::kMaxClockSkewSeconds;
-  int enroll_failures_allowed = 5;    // per client address within enroll_window_s
+  // Enrollment guessing (docs/operations.md "Enrollment codes and guessing"): wrong
+  // secrets a code takes before it is locked, and wrong guesses per client address
+  // within enroll_window_s before that address gets 429 for wrong guesses (a correct
+  // code always enrolls).
+  int enroll_code_attempts = 5;
+  int enroll_failures_allowed = 5;
   int enroll_window_s = 600;
 };
 

@@ -156,6 +156,15 @@ ALTER TABLE staff_accounts ADD COLUMN server_version INTEGER;
 ALTER TABLE staff_login_failures ADD COLUMN last_failure_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v7: poison items. How often a request holding the item got a server fault (HTTP
+// 500, not "unavailable"), and how often it failed alone while the server answered
+// the rest of the cycle: the sync engine bisects a failing batch on the first count
+// and parks the item on the second (docs/internals/sync.md "Poison items").
+constexpr const char* kV7ServerFaults = R"sql(
+ALTER TABLE outbox ADD COLUMN server_faults INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN lone_faults INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
@@ -163,6 +172,7 @@ constexpr std::array kMigrations = {
     Migration{4, "staff mode", kV4StaffMode},
     Migration{5, "sealed payloads and encrypted attachments", kV5Sealing},
     Migration{6, "server-provisioned staff accounts, login throttle", kV6StaffProvisioning},
+    Migration{7, "server faults per outbox item", kV7ServerFaults},
 };
 
 }  // namespace

@@ -399,6 +399,16 @@ class Store {
   // kConflict when already delivered.
   Status Park(std::string_view uuid, std::string_view reason);
 
+  // Poison items (docs/internals/sync.md "Poison items"). Counts one server fault
+  // (an HTTP 500-class reply that was not "unavailable") against every item of the
+  // request that got it, and returns each item's new count, in `uuids` order. Items
+  // already delivered or unknown are skipped and read as 0. One transaction.
+  Result<std::vector<int>> RecordServerFault(const std::vector<std::string>& uuids,
+                                             std::string_view error_text);
+  // Counts one lone fault: the item failed by itself while the server answered the
+  // rest of the cycle. Returns the new count; kNotFound / kConflict as Park.
+  Result<int> RecordLoneFault(std::string_view uuid, std::string_view error_text);
+
   Result<OutboxHealthReport> OutboxHealth();
 
   // Stores pulled status changes and the new cursor in ONE transaction, so the cursor

@@ -59,6 +59,7 @@ Result<HttpResponse> ApiClient::CallOnce(const std::string& method,
                      {protocol::kHeaderNonce, parts.nonce},
                      {protocol::kHeaderSignature, *signature}};
   auto response = m_transport.Send(request);
+  m_last_status = response.ok() ? response->status : 0;
   if (!response.ok()) return response.error();
   m_retry_after_s = 0;
   if (auto it = response->headers.find("retry-after"); it != response->headers.end()) {

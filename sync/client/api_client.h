@@ -60,6 +60,9 @@ class ApiClient {
 
   // Seconds the server asked us to wait in its last reply (Retry-After), 0 if none.
   int retry_after_s() const { return m_retry_after_s; }
+  // The HTTP status of the last call's reply; 0 when it got none (refused, reset,
+  // timed out). Lets the engine tell a server fault (500) from a server that is down.
+  int last_status() const { return m_last_status; }
   // Server clock minus kiosk clock, learned from replies.
   int64_t clock_offset_s() const { return m_clock_offset_s; }
   // The base URL requests go to now; after a transport failure the next call tries
@@ -79,6 +82,7 @@ class ApiClient {
   DeviceCredentials m_credentials;
   size_t m_url_index = 0;
   int m_retry_after_s = 0;
+  int m_last_status = 0;  // written by CallOnce
   int64_t m_clock_offset_s = 0;
 };
 

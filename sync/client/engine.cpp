@@ -7,6 +7,7 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -31,6 +32,12 @@ constexpr const char* kKeyCatalogBody = "catalog.body";
 constexpr int kStatusPageSize = 500;
 constexpr int kUploadsPerQuery = 16;  // ciphertexts held in memory at once
 constexpr int kAuditBatch = 500;  // audit rows per push (the server takes up to 1,000)
+// Poison items (docs/internals/sync.md "Poison items"): a batch is split after this
+// many server faults on requests holding one of its items...
+constexpr int kBisectAfterFaults = 3;
+// ...and an item is parked after failing alone this many times in cycles where the
+// server answered everything else.
+constexpr int kParkAfterLoneFaults = 3;
 
 using Clock = std::chrono::system_clock;
 
@@ -77,9 +84,79 @@ std::string AppVersion(const SyncOptions& options) {
                                      : options.app_version;
 }
 
+// A server fault: a 500-class reply that says neither "unavailable, come back" (503,
+// or any Retry-After) nor "the server behind me is gone" (502 and 504 from a proxy).
+// Only such a reply may be caused by what was sent; a refused connection, a timeout
+// or a 503 is the network or the server being down, which is normal and parks nothing.
+bool IsServerFault(const ApiClient& api) {
+  const int status = api.last_status();
+  return status >= 500 && status <= 599 && status != 502 && status != 503 && status != 504 &&
+         api.retry_after_s() == 0;
+}
+
+// What the push phase of one cycle learned about poison items.
+struct PushState {
+  std::vector<std::string> suspects;  // failed alone with a server fault this cycle
+  std::string fault;                  // the last such fault, for the park reason
+  bool probed = false;                // ServerWorks asked the server this cycle
+  bool server_works = false;          // ...and it answered a database read
+};
+
+// Whether the server works apart from what we push: one status read (limit 1, the
+// answer is not kept; the status step reads it again) a cycle. A server failing
+// everything is not split item by item, and its faults blame no item.
+bool ServerWorks(Store& store, ApiClient& api, PushState* state) {
+  if (!state->probed) {
+    state->probed = true;
+    auto cursor = store.StatusCursor();
+    state->server_works = cursor.ok() && api.PullStatus(*cursor, 1).ok();
+  }
+  return state->server_works;
+}
+
+bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
+               CycleReport* report, PushState* state);
+
+// Handles a server fault on `sent` (see IsServerFault). Below kBisectAfterFaults the
+// batch just stays due like any failure (returns false: stop pushing). Past it, a
+// batch is split in halves, each pushed at once, so the items that do not fail are
+// delivered; an item that fails alone becomes a suspect and the cycle goes on.
+bool HandleServerFault(Store& store, ApiClient& api, const std::vector<OutboxItem>& sent,
+                       const Error& error, CycleReport* report, PushState* state) {
+  std::vector<std::string> uuids;
+  for (const OutboxItem& item : sent) uuids.push_back(item.uuid);
+  auto counts = store.RecordServerFault(uuids, error.message);
+  const int most = counts.ok() && !counts->empty()
+                       ? *std::max_element(counts->begin(), counts->end())
+                       : 0;
+  if (most < kBisectAfterFaults || !ServerWorks(store, api, state)) return false;
+  if (sent.size() == 1) {
+    state->suspects.push_back(sent[0].uuid);
+    state->fault = error.message;
+    return true;
+  }
+  const auto middle = sent.begin() + static_cast<std::ptrdiff_t>(sent.size() / 2);
+  return PushBatch(store, api, {sent.begin(), middle}, report, state) &&
+         PushBatch(store, api, {middle, sent.end()}, report, state);
+}
+
+// Counts a lone fault against each suspect (found only while the server worked) and
+// parks those that reached kParkAfterLoneFaults.
+void StrikeSuspects(Store& store, const PushState& state, CycleReport* report) {
+  for (const std::string& uuid : state.suspects) {
+    auto lone = store.RecordLoneFault(uuid, state.fault);
+    if (!lone.ok() || *lone < kParkAfterLoneFaults) continue;
+    const std::string reason = "the server failed on this application alone " +
+                               std::to_string(*lone) +
+                               " times while it accepted the others; parked so the queue "
+                               "keeps moving (last reply: " + state.fault + ")";
+    if (store.Park(uuid, reason).ok()) ++report->rejected;
+  }
+}
+
 // Pushes one batch; returns false when the cycle should stop pushing.
 bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
-               CycleReport* report) {
+               CycleReport* report, PushState* state) {
   const auto now = Clock::now();
   protocol::PushRequest request;
   std::vector<OutboxItem> sent;  // `due` minus what could not be encoded
@@ -119,12 +196,16 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
       // The batch as a whole was refused: send items one by one so only the bad one
       // is parked.
       for (const OutboxItem& item : sent) {
-        if (!PushBatch(store, api, {item}, report)) return false;
+        if (!PushBatch(store, api, {item}, report, state)) return false;
       }
       return true;
     }
     if (error.kind == ErrorKind::kRejected && !IsAuthError(error)) {
       if (store.Park(request.items[0].uuid, error.message).ok()) ++report->rejected;
+      return true;
+    }
+    if (error.kind == ErrorKind::kUnavailable && IsServerFault(api) &&
+        HandleServerFault(store, api, sent, error, report, state)) {
       return true;
     }
     // Stays due: the engine's backoff decides when to try again, and a trigger
@@ -330,14 +411,22 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
   const int batch = std::clamp(options.push_batch, 1, static_cast<int>(protocol::kMaxPushBatch));
 
   bool reachable = true;
+  PushState push_state;
   for (int i = 0; i < options.max_batches_per_cycle; ++i) {
-    auto due = store.ListDueOutbox(Clock::now(), batch);
+    // Suspects stay due but are not sent again this cycle: ask for enough to skip them.
+    const int skip = static_cast<int>(push_state.suspects.size());
+    auto due = store.ListDueOutbox(Clock::now(), std::min(batch + skip, 1000));
     if (!due.ok()) {
       report.error = due.error();
       break;
     }
+    std::erase_if(*due, [&](const OutboxItem& item) {
+      return std::find(push_state.suspects.begin(), push_state.suspects.end(), item.uuid) !=
+             push_state.suspects.end();
+    });
+    if (due->size() > static_cast<size_t>(batch)) due->resize(static_cast<size_t>(batch));
     if (due->empty()) break;
-    if (!PushBatch(store, api, *due, &report)) {
+    if (!PushBatch(store, api, *due, &report, &push_state)) {
       reachable = report.error && report.error->kind != ErrorKind::kUnavailable;
       break;
     }
@@ -400,6 +489,16 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
           store.SetSetting(kKeyCatalogVersion, (*update)->version).ok()) {
         report.catalog_updated = true;
       }
+    }
+  }
+
+  if (!push_state.suspects.empty()) {
+    StrikeSuspects(store, push_state, &report);
+    if (!report.error) {
+      report.error = MakeError(ErrorKind::kInternal,
+                               std::to_string(push_state.suspects.size()) +
+                                   " application(s) failed alone on the server: " +
+                                   push_state.fault);
     }
   }
 

@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -259,6 +261,178 @@ TEST_F(Engine, NextServerIsTriedInTheSameCycleWhenTheFirstIsDown) {
   EXPECT_FALSE(report.error.has_value()) << report.error->message;
   EXPECT_EQ(report.created, 2);
   EXPECT_EQ(api.current_url(), "http://b.test") << "stays on the copy that answered";
+}
+
+// ---- poison items (docs/internals/sync.md "Poison items") ----
+
+// Counts how many of `action` the store's audit trail holds.
+int CountAudit(Store& store, const std::string& action) {
+  auto rows = store.RecentAudit(1000);
+  if (!rows.ok()) return -1;
+  return static_cast<int>(std::count_if(rows->begin(), rows->end(),
+                                        [&](const AuditEntry& e) { return e.action == action; }));
+}
+
+// The `parked` figure of the last heartbeat the kiosk sent, -1 if none.
+int64_t LastHeartbeatParked(const ScriptedTransport& transport) {
+  for (auto it = transport.requests.rbegin(); it != transport.requests.rend(); ++it) {
+    if (PathOf(*it) != protocol::kPathHeartbeat) continue;
+    auto beat = protocol::ParseMessage<protocol::Heartbeat>(it->body);
+    return beat.ok() ? beat->parked : -1;
+  }
+  return -1;
+}
+
+TEST_F(Engine, PoisonItemIsFoundByBisectionParkedAndTheRestDeliveredOnce) {
+  const auto submitted = Submit(5);
+  const std::string poison = submitted[2].uuid;  // item 3
+  FakeServer server;
+  std::map<std::string, int> accepted;  // uuid → pushes the server stored it in
+  int faults = 0;
+  // As PostgreSQL failing the whole batch on one bad item: any batch holding item 3
+  // gets HTTP 500 and stores nothing.
+  ScriptedTransport transport([&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (PathOf(request) == protocol::kPathPush) {
+      if (request.body.find(poison) != std::string::npos) {
+        ++faults;
+        return JsonResponse(500, R"({"error":"internal","message":"invalid byte sequence"})");
+      }
+      auto parsed = protocol::ParseMessage<protocol::PushRequest>(request.body);
+      if (parsed.ok()) {
+        for (const protocol::PushItem& item : parsed->items) ++accepted[item.uuid];
+      }
+    }
+    return server(request);
+  });
+  ApiClient api(transport, TestCredentials());
+
+  int cycles = 0;
+  CycleReport report;
+  int64_t rejected = 0;
+  int64_t created = 0;
+  while (cycles < 20) {
+    report = RunSyncCycle(*store, api, options);
+    ++cycles;
+    rejected += report.rejected;
+    created += report.created;
+    EXPECT_EQ(report.duplicates, 0);
+    if (report.pending_after == 0) break;
+  }
+  std::printf("%d cycles, %d faulting pushes, %zu requests until the queue was empty\n", cycles,
+              faults, transport.requests.size());
+  EXPECT_EQ(created, 4);
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(report.parked_after, 1);
+  for (int i : {0, 1, 3, 4}) {
+    EXPECT_EQ(accepted[submitted[i].uuid], 1) << "item " << i + 1 << " stored exactly once";
+    auto stub = store->FindByAppNumber(submitted[i].app_number);
+    ASSERT_TRUE(stub.ok() && stub->has_value());
+    EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);
+  }
+  EXPECT_EQ(accepted.count(poison), 0u);
+  auto parked = store->FindByAppNumber(submitted[2].app_number);
+  ASSERT_TRUE(parked.ok() && parked->has_value());
+  EXPECT_EQ((*parked)->sync_state, SyncState::kParked);
+  ASSERT_TRUE((*parked)->parked_reason.has_value());
+  EXPECT_NE((*parked)->parked_reason->find("alone 3 times"), std::string::npos)
+      << *(*parked)->parked_reason;
+  EXPECT_NE((*parked)->parked_reason->find("HTTP 500"), std::string::npos);
+  EXPECT_EQ(CountAudit(*store, "outbox.park"), 1);
+  EXPECT_EQ(LastHeartbeatParked(transport), 1) << "staff see it as a parked item";
+
+  // Parked once and for all: later cycles send nothing and park nothing more.
+  const int faults_before = faults;
+  for (int i = 0; i < 5; ++i) {
+    report = RunSyncCycle(*store, api, options);
+    EXPECT_FALSE(report.error.has_value()) << report.error->message;
+  }
+  EXPECT_EQ(faults, faults_before);
+  EXPECT_EQ(CountAudit(*store, "outbox.park"), 1);
+
+  // The queue keeps draining: a new submit goes through at once.
+  Submit(1);
+  report = RunSyncCycle(*store, api, options);
+  EXPECT_EQ(report.created, 1);
+}
+
+TEST_F(Engine, ServerThatIsDownForALongTimeParksNothing) {
+  Submit(5);
+  // 503 with Retry-After (the server's "database down"), 503 without, and a proxy's
+  // 502 / 504 for a backend that is gone: the server is down, nothing is poison.
+  struct Down {
+    int status;
+    const char* retry_after;
+  };
+  for (const Down down : {Down{503, "30"}, Down{503, nullptr}, Down{502, nullptr},
+                          Down{504, nullptr}, Down{500, "5"}}) {
+    ScriptedTransport transport([&](const HttpRequest&) -> Result<HttpResponse> {
+      HttpResponse busy = JsonResponse(down.status, R"({"error":"unavailable","message":"x"})");
+      if (down.retry_after != nullptr) busy.headers["retry-after"] = down.retry_after;
+      return busy;
+    });
+    ApiClient api(transport, TestCredentials());
+    for (int cycle = 0; cycle < 30; ++cycle) {
+      CycleReport report = RunSyncCycle(*store, api, options);
+      ASSERT_TRUE(report.error.has_value());
+      EXPECT_EQ(report.error->kind, ErrorKind::kUnavailable);
+      EXPECT_EQ(report.parked_after, 0) << "HTTP " << down.status;
+      EXPECT_EQ(report.pending_after, 5);
+    }
+    EXPECT_EQ(transport.requests.size(), 30u) << "one push a cycle, never split";
+  }
+  EXPECT_EQ(CountAudit(*store, "outbox.park"), 0);
+}
+
+TEST_F(Engine, ConnectionFailuresParkNothing) {
+  Submit(5);
+  ScriptedTransport transport([](const HttpRequest&) -> Result<HttpResponse> {
+    return MakeError(ErrorKind::kUnavailable, "curl error 7: connection refused");
+  });
+  ApiClient api(transport, TestCredentials({"http://a.test", "http://b.test"}));
+  for (int cycle = 0; cycle < 30; ++cycle) {
+    CycleReport report = RunSyncCycle(*store, api, options);
+    EXPECT_EQ(report.parked_after, 0);
+    EXPECT_EQ(report.pending_after, 5);
+  }
+  EXPECT_EQ(CountAudit(*store, "outbox.park"), 0);
+}
+
+TEST_F(Engine, ServerFailingEverythingWith500ParksNothing) {
+  Submit(5);
+  // A broken server (every request 500, the status pull too) is split down to single
+  // items, but with no sign that the server works no item is blamed.
+  ScriptedTransport transport([](const HttpRequest&) -> Result<HttpResponse> {
+    return JsonResponse(500, R"({"error":"internal","message":"broken"})");
+  });
+  ApiClient api(transport, TestCredentials());
+  for (int cycle = 0; cycle < 30; ++cycle) {
+    CycleReport report = RunSyncCycle(*store, api, options);
+    EXPECT_EQ(report.parked_after, 0);
+    EXPECT_EQ(report.pending_after, 5);
+  }
+  EXPECT_EQ(CountAudit(*store, "outbox.park"), 0);
+  // A push and, from the third cycle on, one status probe: never split item by item.
+  EXPECT_EQ(transport.requests.size(), 2u * 30 - 2);
+}
+
+TEST_F(Engine, PassingServerFaultIsRetriedWholeWithoutSplitting) {
+  Submit(4);
+  FakeServer server;
+  int fail_next = 2;  // two 500s, then the server recovers
+  ScriptedTransport transport([&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (PathOf(request) == protocol::kPathPush && fail_next > 0) {
+      --fail_next;
+      return JsonResponse(500, R"({"error":"internal","message":"deadlock"})");
+    }
+    return server(request);
+  });
+  ApiClient api(transport, TestCredentials());
+  for (int cycle = 0; cycle < 3; ++cycle) (void)RunSyncCycle(*store, api, options);
+  EXPECT_EQ(server.pushes, 1) << "the third push carries the whole batch";
+  auto health = store->OutboxHealth();
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->pending, 0);
+  EXPECT_EQ(health->parked, 0);
 }
 
 TEST_F(Engine, StatusPagesAreStoredWithTheirCursor) {

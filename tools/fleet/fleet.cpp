@@ -5,7 +5,10 @@
 // every request is signed, sealed and sent through libcurl exactly as a kiosk does.
 //
 //   yimen-fleet [--kiosks N] [--pushes P] [--connections W] [--storm] [--outage-ms MS]
-//               [--pg-dir DIR] [--server BIN] [--json FILE] [--quick]
+//               [--kill-one] [--pg-dir DIR] [--server BIN] [--json FILE] [--quick]
+//
+// --kill-one: SIGKILL the first server half-way through the steady phase; its kiosks
+// fail over to the second as a kiosk does (the next URL at once, then stay there).
 //
 // Exit 0 only when every push was acknowledged as created, PostgreSQL holds exactly
 // that many applications and every kiosk's heartbeat; speeds are printed, never judged.
@@ -63,6 +66,7 @@ struct Options {
   int connections = 12;  // concurrent client connections, split over the two servers
   bool storm = false;
   int outage_ms = 3000;
+  bool kill_one = false;  // SIGKILL server 0 half-way through the steady phase
   std::string pg_dir;
   std::string server_bin = YIMEN_SERVER_BIN;
   std::string json_path;
@@ -200,10 +204,11 @@ class ServerProcess {
     m_port = std::atoi(line.c_str() + colon + 1);
     return m_port > 0;
   }
-  // SIGTERM and wait: the server finishes its requests in flight and exits.
-  void Stop() {
+  // SIGTERM and wait: the server finishes its requests in flight and exits. With
+  // `signal` = SIGKILL: dies at once, requests in flight and all (a crash, a power cut).
+  void Stop(int signal = SIGTERM) {
     if (m_pid <= 0) return;
-    kill(m_pid, SIGTERM);
+    kill(m_pid, signal);
     int status = 0;
     waitpid(m_pid, &status, 0);
     m_pid = 0;
@@ -230,6 +235,7 @@ struct WorkerTally {
   std::vector<double> latencies_ms;
   std::map<std::string, int> errors;  // error kind name → count
   int64_t created = 0;
+  int64_t failovers = 0;  // pushes that reached the other server after the first failed
   std::vector<double> attempt_at_ms;  // storm: when each attempt started
   std::vector<double> due_at_ms;      // storm: when each attempt was due
 };
@@ -239,6 +245,7 @@ struct PhaseResult {
   int64_t requests = 0;
   int64_t created = 0;
   int64_t errors = 0;
+  int64_t failovers = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::map<std::string, int> error_kinds;
   std::vector<double> attempt_at_ms, due_at_ms;
@@ -257,6 +264,7 @@ PhaseResult Merge(std::vector<WorkerTally>& tallies, double seconds) {
   for (WorkerTally& t : tallies) {
     all.insert(all.end(), t.latencies_ms.begin(), t.latencies_ms.end());
     result.created += t.created;
+    result.failovers += t.failovers;
     for (const auto& [kind, count] : t.errors) {
       result.error_kinds[kind] += count;
       result.errors += count;
@@ -273,8 +281,13 @@ PhaseResult Merge(std::vector<WorkerTally>& tallies, double seconds) {
   return result;
 }
 
+// Acknowledged pushes so far, all phases (the --kill-one watcher reads it).
+std::atomic<int64_t> g_acknowledged{0};
+
 // One push by kiosk k: its pending application, or a new one. Returns true when the
 // server acknowledged it (created, or a duplicate of what an earlier try stored).
+// Like the kiosk's sync cycle, a server that is unavailable sends the push to the
+// kiosk's next URL at once, and the kiosk stays on the one that answered.
 bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTally& tally) {
   if (!kiosk.pending) {
     const int seq = kiosk.next_seq;
@@ -301,6 +314,15 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
   ApiClient client(transport, kiosk.credentials);
   const auto start = Clock::now();
   auto reply = client.Push(request);
+  std::vector<std::string>& urls = kiosk.credentials.server_urls;
+  if (!reply.ok() && reply.error().kind == ErrorKind::kUnavailable && urls.size() > 1) {
+    client.RotateServer();
+    reply = client.Push(request);
+    if (reply.ok()) {
+      std::rotate(urls.begin(), urls.begin() + 1, urls.end());
+      ++tally.failovers;
+    }
+  }
   tally.latencies_ms.push_back(MsSince(start));
   if (!reply.ok()) {
     ++tally.errors[yimen::ErrorKindName(reply.error().kind)];
@@ -319,6 +341,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
   ++kiosk.next_seq;
   kiosk.pending.reset();
   ++tally.created;
+  ++g_acknowledged;
   return true;
 }
 
@@ -365,7 +388,8 @@ void PrintHistograms(const std::vector<int>& due, const std::vector<int>& sent, 
 int Usage() {
   std::fprintf(stderr,
                "usage: yimen-fleet [--kiosks N] [--pushes P] [--connections W] [--storm]\n"
-               "                   [--outage-ms MS] [--pg-dir DIR] [--server BIN] [--json FILE]\n"
+               "                   [--outage-ms MS] [--kill-one] [--pg-dir DIR] [--server BIN]\n"
+               "                   [--json FILE]\n"
                "                   [--quick]\n");
   return 2;
 }
@@ -387,6 +411,8 @@ int main(int argc, char** argv) {
       options.storm = true;
     } else if (arg == "--outage-ms") {
       options.outage_ms = std::atoi(next().c_str());
+    } else if (arg == "--kill-one") {
+      options.kill_one = true;
     } else if (arg == "--pg-dir") {
       options.pg_dir = next();
     } else if (arg == "--server") {
@@ -511,14 +537,37 @@ int main(int argc, char** argv) {
     const double cpu_pg_0 = ClusterCpuSeconds(options.pg_dir);
     const double cpu_self_0 = ProcessCpuSeconds(getpid(), false);
     const auto push_start = Clock::now();
+    const int64_t acknowledged_before = g_acknowledged;
+    const int64_t steady_total = static_cast<int64_t>(n) * options.pushes;
+    std::atomic<bool> steady_done{false};
+    double killed_at_ms = -1;
+    std::thread killer;
+    if (options.kill_one) {
+      // Half-way by acknowledged pushes, not by time: mid-phase on any machine.
+      killer = std::thread([&] {
+        while (!steady_done && g_acknowledged - acknowledged_before < steady_total / 2) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        if (steady_done) return;
+        servers[0].Stop(SIGKILL);
+        killed_at_ms = MsSince(push_start);
+      });
+    }
     auto push_tallies = RunWorkers(w_count, [&](int w, CurlTransport& transport, WorkerTally& tally) {
       for (int round = 0; round < options.pushes; ++round) {
         for (int k = w; k < n; k += w_count) {
           if (kiosks[static_cast<size_t>(k)].credentials.device_id == 0) continue;
-          PushOne(transport, kiosks[static_cast<size_t>(k)], k, tally);
+          // Until acknowledged, as the kiosk's outbox: a failure here is counted (and
+          // fails the run) but the application is not dropped.
+          for (int attempt = 0; attempt < 20; ++attempt) {
+            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, tally)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
         }
       }
     });
+    steady_done = true;
+    if (killer.joinable()) killer.join();
     const PhaseResult push = Merge(push_tallies, MsSince(push_start) / 1000.0);
     const double cpu_servers = ProcessCpuSeconds(servers[0].pid(), false) +
                                ProcessCpuSeconds(servers[1].pid(), false) - cpu_servers_0;
@@ -540,6 +589,16 @@ int main(int argc, char** argv) {
                 static_cast<long long>(push.created), push.seconds, push_rate, push.p50_ms,
                 push.p99_ms, push.max_ms, static_cast<long long>(push.errors));
     for (const auto& [kind, count] : push.error_kinds) std::printf("    error %s: %d\n", kind.c_str(), count);
+    if (options.kill_one) {
+      std::printf("  server 1 of 2 killed (SIGKILL) %.2f s into the phase, after %lld of %lld "
+                  "pushes; %lld pushes failed over to the other server\n",
+                  killed_at_ms / 1000.0, static_cast<long long>(steady_total / 2),
+                  static_cast<long long>(steady_total), static_cast<long long>(push.failovers));
+      report["killed_at_s"] = killed_at_ms / 1000.0;
+      report["failovers"] = push.failovers;
+      // The kill must have happened mid-phase and someone must have failed over.
+      if (killed_at_ms < 0 || push.failovers == 0) correct = false;
+    }
     const double per_push = push.created > 0 ? 1000.0 / static_cast<double>(push.created) : 0;
     const double cpu_total_ms = (cpu_servers + cpu_pg + cpu_self) * per_push;
     std::printf("  CPU per push: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
