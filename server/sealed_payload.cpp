@@ -64,8 +64,9 @@ Result<nlohmann::json> OpenSealedPayload(const SealedApplication& application,
   // name the same ciphertext, or the office could never check what it decrypts.
   if (auto attachments = payload->find("attachments");
       attachments != payload->end() && attachments->is_object()) {
-    for (const auto& [ref, value] : attachments->items()) {
+    for (const auto& [key, value] : attachments->items()) {
       if (!value.is_string()) continue;
+      const std::string& ref = key;  // a structured binding cannot be captured (clang 14)
       const std::string& text_value = value.get_ref<const std::string&>();
       if (text_value.rfind(seal::kSealedPhotoPrefix, 0) != 0) continue;
       const std::string sha =

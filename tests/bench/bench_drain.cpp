@@ -7,7 +7,9 @@
 //
 //   bench_drain [--count N] [--batch B] [--pg-dir DIR] [--quick] [--unsealed]
 //     --unsealed  swap the sealed payloads for plain json-v1 before the drain: the
-//                 figure without sealing, measured under the same load
+//                 figure without sealing, measured under the same load (servers of
+//                 schema 5 and later refuse json-v1, code "unsealed": every item is
+//                 parked, so this only measures the refusal path now)
 //     --count   applications (default 10000; --quick: 500)
 //     --batch   items per push (default: the engine's, 200)
 //     --pg-dir  a pg-local.sh cluster directory (default: a temp one, removed after)

@@ -92,20 +92,8 @@ class HostileInput : public ::testing::Test {
   // Signed as the enrolled kiosk, so the body reaches the endpoint's parser.
   sync::HttpResponse SendSigned(const std::string& method, const std::string& target,
                                 const std::string& body) {
-    protocol::SignedParts parts{method, target.substr(0, target.find('?')),
-                                static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(),
-                                body};
-    auto signature = protocol::SignRequest(parts, keys.secret_key);
-    EXPECT_TRUE(signature.ok());
-    auto r = transport.Send({method, server->url() + target,
-                             {{"Content-Type", "application/json"},
-                              {protocol::kHeaderDevice, std::to_string(device_id)},
-                              {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
-                              {protocol::kHeaderNonce, parts.nonce},
-                              {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
-                             body});
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? *r : sync::HttpResponse{};
+    return SendSignedAs(transport, server->url(), device_id, keys.secret_key, method, target,
+                        body, target.substr(0, target.find('?')));
   }
 
   // A 4xx with {"error": word, "message": reason}; returns the word.

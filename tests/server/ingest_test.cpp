@@ -81,20 +81,8 @@ class Ingest : public ::testing::Test {
   sync::HttpResponse SendSigned(const Peer& peer, const std::string& base_url,
                                 const std::string& method, const std::string& target,
                                 const std::string& body) {
-    protocol::SignedParts parts{method, target,
-                                static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(),
-                                body};
-    auto signature = protocol::SignRequest(parts, peer.keys.secret_key);
-    EXPECT_TRUE(signature.ok());
-    auto r = transport.Send({method, base_url + target,
-                             {{"Content-Type", "application/json"},
-                              {protocol::kHeaderDevice, std::to_string(peer.device_id)},
-                              {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
-                              {protocol::kHeaderNonce, parts.nonce},
-                              {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
-                             body});
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? *r : sync::HttpResponse{};
+    return SendSignedAs(transport, base_url, peer.device_id, peer.keys.secret_key, method,
+                        target, body);
   }
 
   // A push item sealed (sealed-v2) to the ring's active key.
