@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
           sql += (i == start ? "(" : ",(") + std::to_string(i + 1) + "," + tx.quote(r[0]) + "," +
                  tx.quote(r[1]) + "," + tx.quote(r[2]) + "," + r[3] + "," + tx.quote(r[4]) +
                  "," + tx.quote(r[5]) + "," + tx.quote(r[6]) + "," + tx.quote(r[7]) + "," +
-                 tx.quote(r[8]) + "::jsonb," + tx.quote(r[9]) + ",now())";
+                 tx.quote(r[8]) + "," + tx.quote(r[9]) + ",now())";
         }
         tx.exec(sql);
         tx.commit();
