@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/json_limits.h"
+#include "server/application_open.h"
+#include "server/ingest_checks.h"
 #include "server/enroll_code.h"
 #include "store/sealing.h"
 #include "sync/protocol/signing.h"
@@ -91,14 +94,20 @@ Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number
     return MakeError(ErrorKind::kInvalidArgument,
                      std::string(spec->name) + " needs --reason (what the resident must know)");
   }
+  // The same canonical spelling ingest stored (ingest_checks.h), so a look-up can only
+  // ever find the one application that number names.
+  auto canonical = CanonicalAppNumber(app_number);
+  if (!canonical.ok()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "not an application number: " + app_number + " (" +
+                         canonical.error().message + ")");
+  }
   int64_t seq = 0;
   bool found = false;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    pqxx::result app = tx.exec_params(
-        "SELECT id FROM applications "
-        "WHERE replace(upper(app_number), '-', '') = replace(upper($1), '-', '')",
-        app_number);
+    pqxx::result app =
+        tx.exec_params("SELECT id FROM applications WHERE app_number = $1", *canonical);
     if (app.empty()) return;
     found = true;
     const int64_t id = app[0][0].as<int64_t>();
@@ -113,7 +122,7 @@ Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number
     tx.commit();
   });
   if (!status.ok()) return status.error();
-  if (!found) return MakeError(ErrorKind::kNotFound, "no application " + app_number);
+  if (!found) return MakeError(ErrorKind::kNotFound, "no application " + *canonical);
   return seq;
 }
 
@@ -154,7 +163,8 @@ Status RevokeKiosk(PgPool& pool, int64_t device_id) {
 }
 
 Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
-  nlohmann::json catalog = nlohmann::json::parse(catalog_json, nullptr, false);
+  auto parsed = ParseJsonWithin(catalog_json);
+  nlohmann::json catalog = parsed.ok() ? std::move(*parsed) : nlohmann::json();
   if (!catalog.is_object() || !catalog.contains("version") || !catalog["version"].is_string()) {
     return MakeError(ErrorKind::kInvalidArgument, "catalog must be a JSON object with a version");
   }
@@ -182,30 +192,41 @@ Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
 
 Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app_number,
                                             const std::string& attachment_id) {
+  // The photo's key travels inside the sealed application: open it the office way.
+  auto opened = OpenApplication(pool, app_number, nullptr);
+  if (!opened.ok()) return opened.error();
+  std::string reference;
+  if (auto attachments = opened->payload.find("attachments");
+      attachments != opened->payload.end() && attachments->is_object()) {
+    if (auto ref = attachments->find(attachment_id);
+        ref != attachments->end() && ref->is_string()) {
+      reference = ref->get<std::string>();
+    }
+  }
+  seal::Wipe(&opened->sealed.payload);
+  opened->payload = nullptr;
   std::optional<Error> problem;
   std::string ciphertext;
-  std::string reference;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        "SELECT t.complete, coalesce(a.payload -> 'attachments' ->> $2, ''), "
+        "SELECT t.complete, "
         "       (SELECT encode(string_agg(k.data, ''::bytea ORDER BY k.byte_offset), 'hex') "
         "        FROM attachment_chunks k "
         "        WHERE k.application_id = t.application_id AND k.attachment_id = t.attachment_id) "
         "FROM attachments t JOIN applications a ON a.id = t.application_id "
         "WHERE a.app_number = $1 AND t.attachment_id = $2",
-        app_number, attachment_id);
+        opened->row.app_number, attachment_id);
     if (r.empty()) {
-      problem = MakeError(ErrorKind::kNotFound,
-                          "no attachment " + attachment_id + " of application " + app_number);
+      problem = MakeError(ErrorKind::kNotFound, "no attachment " + attachment_id +
+                                                    " of application " + opened->row.app_number);
       return;
     }
     if (!r[0][0].as<bool>()) {
       problem = MakeError(ErrorKind::kUnavailable, "attachment " + attachment_id + " is still uploading");
       return;
     }
-    reference = r[0][1].as<std::string>();
-    const std::string hex = r[0][2].is_null() ? "" : r[0][2].as<std::string>();
+    const std::string hex = r[0][1].is_null() ? "" : r[0][1].as<std::string>();
     ciphertext.resize(hex.size() / 2);
     for (size_t i = 0; i < ciphertext.size(); ++i) {
       ciphertext[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
@@ -219,8 +240,11 @@ Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app
                      "the payload holds no key for attachment " + attachment_id);
   }
   auto key = protocol::Base64Decode(reference.substr(key_at + 5));
+  seal::Wipe(&reference);
   if (!key.ok()) return MakeError(ErrorKind::kRejected, "attachment key is not base64");
-  return seal::DecryptAttachment(ciphertext, *key);
+  auto plain = seal::DecryptAttachment(ciphertext, *key);
+  seal::Wipe(&*key);
+  return plain;
 }
 
 }  // namespace yimen::server

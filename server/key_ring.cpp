@@ -40,36 +40,49 @@ const char* KeyStateName(KeyState state) {
   return "unknown";
 }
 
+std::string EnsureActiveKeyIn(pqxx::work& tx) {
+  tx.exec("LOCK TABLE sealing_keys IN EXCLUSIVE MODE");
+  pqxx::result active = tx.exec("SELECT public_key FROM sealing_keys WHERE state = 'active'");
+  std::string public_key;
+  if (active.empty()) {
+    protocol::SealingKeyPair pair;
+    pqxx::result legacy =
+        tx.exec("SELECT public_key, secret_key FROM server_keys WHERE name = 'sealing'");
+    if (!legacy.empty()) {
+      auto pub = protocol::Base64Decode(legacy[0][0].as<std::string>());
+      auto sec = protocol::Base64Decode(legacy[0][1].as<std::string>());
+      if (pub.ok() && sec.ok()) pair = {*pub, *sec};
+    }
+    if (pair.public_key.size() != 32 || pair.secret_key.size() != 32) {
+      pair = protocol::GenerateSealingKeyPair();
+    }
+    InsertActive(tx, pair);
+    public_key = pair.public_key;
+  } else {
+    auto pub = protocol::Base64Decode(active[0][0].as<std::string>());
+    if (pub.ok()) public_key = std::move(*pub);
+  }
+  // The ring holds every secret now: no second copy of a key that may be retired.
+  tx.exec("DELETE FROM server_keys WHERE name = 'sealing'");
+  return public_key;
+}
+
 Status EnsureKeyRing(PgPool& pool) {
   return pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    tx.exec("LOCK TABLE sealing_keys IN EXCLUSIVE MODE");
-    if (tx.exec("SELECT 1 FROM sealing_keys WHERE state = 'active'").empty()) {
-      protocol::SealingKeyPair pair;
-      pqxx::result legacy =
-          tx.exec("SELECT public_key, secret_key FROM server_keys WHERE name = 'sealing'");
-      if (!legacy.empty()) {
-        auto pub = protocol::Base64Decode(legacy[0][0].as<std::string>());
-        auto sec = protocol::Base64Decode(legacy[0][1].as<std::string>());
-        if (pub.ok() && sec.ok()) pair = {*pub, *sec};
-      }
-      if (pair.public_key.size() != 32 || pair.secret_key.size() != 32) {
-        pair = protocol::GenerateSealingKeyPair();
-      }
-      InsertActive(tx, pair);
-    }
-    // The ring holds every secret now: no second copy of a key that may be retired.
-    tx.exec("DELETE FROM server_keys WHERE name = 'sealing'");
+    (void)EnsureActiveKeyIn(tx);
     tx.commit();
   });
 }
 
-Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool) {
+Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
   std::vector<RingKey> ring;
   std::optional<Error> damaged;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec("SELECT key_id, public_key, coalesce(secret_key, ''), state, " +
+    const std::string secret =
+        secrets == KeySecrets::kWith ? "coalesce(secret_key, '')" : "''";
+    pqxx::result r = tx.exec("SELECT key_id, public_key, " + secret + ", state, " +
                              IsoSql("created_at") +
                              " FROM sealing_keys ORDER BY created_at DESC, key_id");
     ring.clear();

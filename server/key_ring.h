@@ -29,8 +29,16 @@ struct RingKey {
 // fresh pair. Safe when several copies start at once. kUnavailable: database down.
 Status EnsureKeyRing(PgPool& pool);
 
-// Every key, newest first. Thread-safe.
-Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool);
+// Every key, newest first. With KeySecrets::kWithout no secret is read (secret_key
+// stays empty): what ingest and heartbeats use, since they never open anything
+// (docs/internals/sync.md "Ingest stores sealed"). Thread-safe.
+enum class KeySecrets { kWith, kWithout };
+Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets = KeySecrets::kWith);
+
+// EnsureKeyRing's work inside the caller's transaction (the schema migration that
+// seals old plaintext rows needs an active key before EnsureKeyRing can run). Returns
+// the active key's public key (32 raw bytes). Throws what libpqxx throws.
+std::string EnsureActiveKeyIn(pqxx::work& tx);
 
 // The active key. kDataLoss when the ring has none (EnsureKeyRing was never run).
 Result<RingKey> ActiveSealingKey(PgPool& pool);

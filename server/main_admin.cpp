@@ -4,6 +4,7 @@
 // decides which commands it may run (server/office_accounts.h, docs/operations.md).
 //   yimen-admin --pg URL --user NAME list [--limit N]
 //   yimen-admin --pg URL --user NAME set-status APP_NO STATUS [--reason TEXT]
+//   yimen-admin --pg URL --user NAME show APP_NO [--catalog DIR]
 //   yimen-admin --pg URL enroll-code --hall NAME [--ttl-hours N]
 //   yimen-admin --pg URL kiosks
 //   yimen-admin --pg URL revoke DEVICE_ID
@@ -19,15 +20,17 @@
 #include <sodium.h>
 
 #include <cstdio>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "domain/catalog.h"
 #include "server/admin.h"
 #include "server/admin_cli.h"
 #include "server/admin_office_commands.h"
+#include "server/application_open.h"
 #include "server/admin_staff_commands.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
@@ -49,6 +52,8 @@ int Usage() {
                "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
                "  list [--limit N]                 newest applications first\n"
                "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
+               "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
+               "                                   with --catalog re-validate) and print it\n"
                "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
                "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
                "  kiosks                           kiosks, last heartbeat, queue depth\n"
@@ -106,6 +111,39 @@ int Admit(PgPool& pool, const std::string& user, const std::string& command,
   return rc != 0 ? rc : -1;
 }
 
+// Opens one application the office way (server/application_open.h) and prints it; the
+// photo keys inside are not printed (yimen-admin attachment decrypts a photo).
+int ShowApplication(PgPool& pool, const std::string& number, const std::string& catalog_dir) {
+  std::optional<yimen::Catalog> catalog;
+  if (!catalog_dir.empty()) {
+    auto loaded = yimen::LoadCatalog(catalog_dir);
+    if (!loaded.ok()) return Fail(loaded.error());
+    catalog = std::move(*loaded);
+  }
+  auto opened = yimen::server::OpenApplication(pool, number, catalog ? &*catalog : nullptr);
+  if (!opened.ok()) return Fail(opened.error());
+  if (auto attachments = opened->payload.find("attachments");
+      attachments != opened->payload.end() && attachments->is_object()) {
+    for (auto& [ref, value] : attachments->items()) {
+      if (!value.is_string()) continue;
+      const std::string text = value.get<std::string>();
+      const size_t key_at = text.find(";key=");
+      if (key_at != std::string::npos) value = text.substr(0, key_at) + ";key=(not shown)";
+    }
+  }
+  const yimen::server::ApplicationRow& row = opened->row;
+  std::printf("app_number  %s\nuuid        %s\nreceipt     %s\nservice     %s\nhall        %s\n"
+              "device      %lld\nreceived_at %s\nstatus      %s\nrules       %s\n",
+              row.app_number.c_str(), row.uuid.c_str(), row.receipt.c_str(),
+              row.service_code.c_str(), row.hall.c_str(), static_cast<long long>(row.device_id),
+              row.received_at.c_str(), row.status.empty() ? "(none)" : row.status.c_str(),
+              opened->validated ? "passes the catalog's rules"
+                                : "not re-validated (pass --catalog DIR)");
+  std::printf("%s\n",
+              opened->payload.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,6 +189,11 @@ int main(int argc, char** argv) {
     std::printf("%s → %s (change #%lld)\n", args[0].c_str(), args[1].c_str(),
                 static_cast<long long>(*seq));
     return 0;
+  }
+  if (command == "show") {
+    const std::string catalog_dir = TakeFlag(&args, "--catalog", "");
+    if (args.size() != 1) return Usage();
+    return ShowApplication(pool, args[0], catalog_dir);
   }
   if (command == "enroll-code") {
     const std::string hall = TakeFlag(&args, "--hall", "");

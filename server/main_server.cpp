@@ -1,16 +1,15 @@
 // yimen-server: the central intake API. Stateless; run as many copies as needed
 // against one PostgreSQL database.
 //   yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
-//                [--catalog DIR]
+//   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
+//    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <thread>
 
-#include "domain/catalog.h"
 #include "server/http_frontend.h"
-#include "server/payload_validator.h"
 #include "server/service.h"
 #include "version.h"
 
@@ -25,9 +24,9 @@ void OnSignal(int) {
 int Usage() {
   std::fprintf(stderr,
                "usage: yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]\n"
-               "                    [--catalog DIR]\n"
                "  plain HTTP is refused unless HOST is a loopback address\n"
-               "  --catalog: re-validate every pushed application against this catalog\n");
+               "  (--catalog DIR is accepted for old scripts and ignored: the catalog's rules\n"
+               "   run where applications are opened, yimen-admin show NUMBER --catalog DIR)\n");
   return 2;
 }
 
@@ -53,13 +52,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--tls-key") {
       listen.tls_key = next();
     } else if (arg == "--catalog") {
-      auto catalog = yimen::LoadCatalog(next());
-      if (!catalog.ok()) {
-        std::fprintf(stderr, "yimen-server: --catalog: %s\n", catalog.error().message.c_str());
-        return 1;
-      }
-      options.validator = yimen::server::MakeCatalogValidator(
-          std::make_shared<const yimen::Catalog>(std::move(*catalog)));
+      (void)next();
+      std::fprintf(stderr,
+                   "yimen-server: --catalog is ignored: ingest stores applications sealed; "
+                   "re-validate with yimen-admin show NUMBER --catalog DIR\n");
     } else if (arg == "--version") {
       std::printf("yimen-server %s (%s)\n", YIMEN_VERSION, YIMEN_GIT_REV);
       return 0;

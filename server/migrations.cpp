@@ -2,6 +2,16 @@
 // change is a new step. docs/internals/sync.md explains the tables.
 #include "server/migrations.h"
 
+#include <cstdio>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "server/ingest_checks.h"
+#include "server/key_ring.h"
+#include "store/sealing.h"
+#include "sync/protocol/signing.h"
+
 namespace yimen::server {
 namespace {
 
@@ -167,6 +177,91 @@ CREATE TABLE kiosk_audit (
 );
 )sql";
 
+// v5: ingest never opens what it stores (docs/internals/sync.md). Before, the payload
+// column held each application decrypted (jsonb, photo keys included); from now on it
+// holds the envelope exactly as pushed. Rows already there are sealed to the active
+// key in C++ (SealApplicationRows), and app numbers take their canonical spelling
+// (CanonicalAppNumber) so every look-up finds exactly one application.
+constexpr const char* kV5SealedPayloads = R"sql(
+ALTER TABLE applications ADD COLUMN sealed_payload text;
+)sql";
+
+constexpr const char* kV5SealedPayloadsAfter = R"sql(
+ALTER TABLE applications DROP COLUMN payload;
+ALTER TABLE applications RENAME COLUMN sealed_payload TO payload;
+ALTER TABLE applications ALTER COLUMN payload SET NOT NULL;
+)sql";
+
+constexpr int kSealBatchRows = 500;
+
+// Seals every plaintext payload to the active key, kSealBatchRows rows per statement
+// (memory stays bounded on a big table), and canonicalises app numbers. Returns the
+// rows sealed.
+int64_t SealApplicationRows(pqxx::work& tx) {
+  if (tx.exec("SELECT 1 FROM applications LIMIT 1").empty()) return 0;
+  if (!protocol::InitCrypto().ok()) throw std::runtime_error("libsodium failed to initialise");
+  const std::string public_key = EnsureActiveKeyIn(tx);
+  int64_t sealed = 0;
+  int64_t after = -1;
+  while (true) {
+    pqxx::result r = tx.exec_params(
+        "SELECT id, payload::text FROM applications WHERE id > $1 ORDER BY id LIMIT $2", after,
+        kSealBatchRows);
+    if (r.empty()) break;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& row : r) {
+      after = row[0].as<int64_t>();
+      std::string plain = row[1].as<std::string>();
+      auto envelope = seal::SealEnvelope(plain, public_key);
+      seal::Wipe(&plain);
+      if (!envelope.ok()) throw std::runtime_error("sealing: " + envelope.error().message);
+      rows.push_back({{"id", after}, {"sealed", *envelope}});
+    }
+    tx.exec_params(
+        "UPDATE applications a SET sealed_payload = x.sealed, payload_format = 'sealed-v2' "
+        "FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, sealed text) WHERE a.id = x.id",
+        rows.dump());
+    sealed += static_cast<int64_t>(r.size());
+  }
+  // Canonical numbers. One that does not parse, or whose canonical spelling another row
+  // already holds, keeps its text (and stays unique as it was); the log counts them.
+  std::set<std::string> taken;
+  std::vector<std::pair<int64_t, std::string>> numbers;
+  for (const auto& row : tx.exec("SELECT id, app_number FROM applications ORDER BY id")) {
+    taken.insert(row[1].as<std::string>());
+    numbers.emplace_back(row[0].as<int64_t>(), row[1].as<std::string>());
+  }
+  int64_t kept = 0;
+  for (const auto& [id, number] : numbers) {
+    auto canonical = CanonicalAppNumber(number);
+    if (canonical.ok() && *canonical == number) continue;
+    if (!canonical.ok() || taken.count(*canonical)) {
+      ++kept;
+      continue;
+    }
+    tx.exec_params("UPDATE applications SET app_number = $2 WHERE id = $1", id, *canonical);
+    taken.insert(*canonical);
+  }
+  std::fprintf(stderr,
+               "migration 5: sealed %lld stored applications to the active key; %lld app "
+               "numbers kept as they were (not parseable, or their canonical form is taken)\n",
+               static_cast<long long>(sealed), static_cast<long long>(kept));
+  return sealed;
+}
+
+// VACUUM FULL cannot run in a transaction; a failure is reported, not fatal: the
+// migration itself is committed and the operator can run it by hand
+// (docs/operations.md "Upgrading to schema 5").
+void Vacuum(pqxx::connection& c, const char* table) {
+  try {
+    pqxx::nontransaction tx(c);
+    tx.exec(std::string("VACUUM FULL ") + table);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "migration: VACUUM FULL %s failed; run it by hand (%s)\n", table,
+                 e.what());
+  }
+}
+
 
 // v6: office accounts (yimen-admin now, the web console later) and their sign-in
 // trail; staff accounts belong to one hall (a kiosk pulls only its hall's) and record
@@ -237,7 +332,8 @@ const std::vector<Migration>& AllMigrations() {
       {2, "attachments (resumable) and catalog versions", kV2AttachmentsCatalog},
       {3, "sealing key ring", kV3KeyRing},
       {4, "provisioned staff accounts, kiosk audit trail", kV4StaffAudit},
-      // 5 is the ingest work's (sealed-at-rest storage); the lead numbers at merge.
+      {5, "payloads stored sealed as pushed; canonical app numbers", kV5SealedPayloads,
+       SealApplicationRows, kV5SealedPayloadsAfter, "applications"},
       {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
       {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
   };
@@ -270,10 +366,13 @@ Result<int> ApplyMigrations(PgPool& pool) {
           if (step.version <= version) continue;
           pqxx::work tx(c);
           tx.exec(step.sql);
+          const int64_t rewritten = step.rewrite != nullptr ? step.rewrite(tx) : 0;
+          if (step.sql_after != nullptr) tx.exec(step.sql_after);
           tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                          step.version, step.name);
           tx.commit();
           version = step.version;
+          if (rewritten > 0 && step.vacuum_table != nullptr) Vacuum(c, step.vacuum_table);
         }
       }
     } catch (...) {

@@ -15,6 +15,13 @@ struct Migration {
   int version;
   const char* name;
   const char* sql;
+  // Optional: rewrites rows in C++ after `sql`, in the same transaction, then
+  // `sql_after` runs. Returns the number of rows rewritten; when > 0 and
+  // `vacuum_table` is set, ApplyMigrations runs VACUUM FULL on that table after the
+  // commit, so the old row versions (which may hold plaintext) leave the data files.
+  int64_t (*rewrite)(pqxx::work& tx) = nullptr;
+  const char* sql_after = nullptr;
+  const char* vacuum_table = nullptr;
 };
 
 // All steps, in increasing version order (1, 2, 3...; a number is skipped only while

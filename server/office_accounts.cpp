@@ -30,10 +30,11 @@ struct CommandRoles {
   std::string_view command;
   unsigned roles;
 };
-constexpr std::array<CommandRoles, 18> kCommandRoles = {{
+constexpr std::array<CommandRoles, 19> kCommandRoles = {{
     {"list", kAnyRole},
     {"set-status", kCaseWork},
     {"attachment", kCaseWork},
+    {"show", kCaseWork},
     {"kiosks", kOversight},
     {"audit", kOversight},
     {"staff-list", kOversight},

@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <set>
-#include <thread>
 
+#include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
-#include "store/sealing.h"
 #include "sync/protocol/status.h"
 
 namespace yimen::server {
@@ -24,7 +24,6 @@ using nlohmann::json;
 using protocol::PushOutcome;
 
 constexpr int kRetryAfterDbDown = 5;
-constexpr int64_t kMaxAttachmentBytes = 32 * 1024 * 1024;
 constexpr int64_t kNoncePruneEvery = 256;
 
 // ISO-8601 UTC rendering of a timestamptz column, done by PostgreSQL so every server
@@ -48,12 +47,6 @@ bool IsUuid(const std::string& text) {
   return true;
 }
 
-bool IsSha256Hex(const std::string& text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-           return std::isdigit(c) || (c >= 'a' && c <= 'f');
-         });
-}
-
 ApiReply JsonReply(int status, const json& body) {
   ApiReply reply;
   reply.status = status;
@@ -61,86 +54,6 @@ ApiReply JsonReply(int status, const json& body) {
   // the reply itself fail to serialise.
   reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return reply;
-}
-
-// Shape checks every item passes before it may touch the database. Returns the
-// payload as JSON, or a reason for staff.
-// Opens a sealed-v2 envelope with the ring key it names: unknown and retired key ids
-// are refused with a reason the kiosk parks the item under.
-Result<std::string> OpenWithRing(const std::string& text, const std::vector<RingKey>& ring) {
-  auto envelope = seal::ParseEnvelope(text);
-  if (!envelope.ok()) return envelope.error();
-  for (const RingKey& key : ring) {
-    if (key.key_id != envelope->key_id) continue;
-    if (key.state == KeyState::kRetired) {
-      return MakeError(ErrorKind::kRejected,
-                       "sealed to retired key " + key.key_id + ": the server can no longer open it");
-    }
-    return seal::OpenEnvelope(*envelope, key.public_key, key.secret_key);
-  }
-  return MakeError(ErrorKind::kRejected, "sealed to unknown key " + envelope->key_id);
-}
-
-Result<json> OpenPayload(const protocol::PushItem& item, const std::vector<RingKey>& ring) {
-  if (!IsUuid(item.uuid)) return MakeError(ErrorKind::kRejected, "uuid is not a UUID");
-  if (item.app_number.empty() || item.app_number.size() > 64) {
-    return MakeError(ErrorKind::kRejected, "app_number is missing or too long");
-  }
-  if (item.service_code.empty()) return MakeError(ErrorKind::kRejected, "service_code is missing");
-  std::set<std::string> ids;
-  for (const protocol::AttachmentRef& a : item.attachments) {
-    if (a.id.empty() || a.id.size() > 64 || !ids.insert(a.id).second) {
-      return MakeError(ErrorKind::kRejected, "attachment ids must be unique and non-empty");
-    }
-    if (a.size < 0 || a.size > kMaxAttachmentBytes) {
-      return MakeError(ErrorKind::kRejected, "attachment " + a.id + " has a bad size");
-    }
-    if (!IsSha256Hex(a.sha256)) {
-      return MakeError(ErrorKind::kRejected, "attachment " + a.id + " has a bad sha256");
-    }
-  }
-  std::string text;
-  if (item.payload_format == protocol::kPayloadJsonV1) {
-    text = item.payload;
-  } else if (item.payload_format == protocol::kPayloadSealedV1) {
-    // Before the ring: a bare sealed box, always to the (then only, now active) key.
-    auto sealed = protocol::Base64Decode(item.payload);
-    if (!sealed.ok()) return MakeError(ErrorKind::kRejected, "sealed payload is not base64");
-    Result<std::string> opened = MakeError(ErrorKind::kRejected, "no active sealing key");
-    for (const RingKey& key : ring) {
-      if (key.state == KeyState::kActive) opened = protocol::Unseal(*sealed, {key.public_key, key.secret_key});
-    }
-    if (!opened.ok()) return opened.error();
-    text = std::move(*opened);
-  } else if (item.payload_format == protocol::kPayloadSealedV2) {
-    auto opened = OpenWithRing(item.payload, ring);
-    if (!opened.ok()) return opened.error();
-    text = std::move(*opened);
-  } else {
-    return MakeError(ErrorKind::kRejected, "unknown payload_format \"" + item.payload_format + "\"");
-  }
-  json payload = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  seal::Wipe(&text);
-  if (!payload.is_object()) return MakeError(ErrorKind::kRejected, "payload is not a JSON object");
-  // A sealed photo is announced in the push and referenced in the payload: both must
-  // name the same ciphertext, or the server could never check what it decrypts.
-  if (auto attachments = payload.find("attachments");
-      attachments != payload.end() && attachments->is_object()) {
-    for (const auto& [ref, value] : attachments->items()) {
-      if (!value.is_string()) continue;
-      const std::string& text_value = value.get_ref<const std::string&>();
-      if (text_value.rfind(seal::kSealedPhotoPrefix, 0) != 0) continue;
-      const std::string sha = text_value.substr(std::string_view(seal::kSealedPhotoPrefix).size(), 64);
-      const bool announced = std::any_of(
-          item.attachments.begin(), item.attachments.end(),
-          [&](const protocol::AttachmentRef& a) { return a.id == ref && a.sha256 == sha; });
-      if (!announced) {
-        return MakeError(ErrorKind::kRejected,
-                         "sealed attachment " + ref + " is not announced with that sha256");
-      }
-    }
-  }
-  return payload;
 }
 
 // What every push runs, prepared once per connection: parsing and planning these on
@@ -156,6 +69,7 @@ void PreparePushStatements(pqxx::connection& c) {
   c.prepare("push_existing",
             "SELECT uuid::text, receipt, " + iso_received + ", device_id FROM applications "
             "WHERE uuid IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)");
+  c.prepare("device_kiosk_code", "SELECT kiosk_code FROM devices WHERE id = $1");
   c.prepare("push_number_owners",
             "SELECT app_number, uuid::text FROM applications "
             "WHERE app_number IN (SELECT jsonb_array_elements_text($1::jsonb))");
@@ -170,7 +84,7 @@ void PreparePushStatements(pqxx::connection& c) {
       " coalesce(s.submitted_at, ''), now(), s.attachments_total, s.attachments_total = 0 "
       "FROM (SELECT nextval('applications_id_seq') AS id, x.* FROM jsonb_to_recordset($1::jsonb) "
       " AS x(uuid uuid, app_number text, service_code text, catalog_version text, "
-      "      payload_format text, payload jsonb, submitted_at text, attachments_total int)) s "
+      "      payload_format text, payload text, submitted_at text, attachments_total int)) s "
       "ON CONFLICT (uuid) DO NOTHING "
       "RETURNING uuid::text, receipt, " + iso_received);
 }
@@ -188,20 +102,35 @@ ApiReply ErrorReply(int status, const std::string& error, const std::string& mes
 
 ApiReply ReplyForError(const Error& error) {
   switch (error.kind) {
+    case ErrorKind::kInvalidArgument: return ErrorReply(400, "bad_request", error.message);
+    case ErrorKind::kNotFound: return ErrorReply(404, "not_found", error.message);
+    case ErrorKind::kRejected: return ErrorReply(422, "rejected", error.message);
+    default: break;
+  }
+  // A 5xx body names no database text and no payload: a reference to the log line that
+  // holds the detail (its first line only: PostgreSQL's DETAIL quotes row values).
+  unsigned char random[4];
+  randombytes_buf(random, sizeof random);
+  const std::string reference = protocol::HexEncode(
+      std::string_view(reinterpret_cast<const char*>(random), sizeof random));
+  std::string detail = error.message.substr(0, error.message.find('\n'));
+  if (detail.size() > 300) detail.resize(300);
+  std::fprintf(stderr, "yimen-server: error %s (%s): %s\n", reference.c_str(),
+               ErrorKindName(error.kind), detail.c_str());
+  switch (error.kind) {
     case ErrorKind::kUnavailable: {
-      ApiReply reply = ErrorReply(503, "unavailable", error.message);
+      ApiReply reply = ErrorReply(503, "unavailable",
+                                  "the database is unavailable; retry later (ref " + reference + ")");
       reply.retry_after_s = kRetryAfterDbDown;
       return reply;
     }
     case ErrorKind::kConflict: {
-      ApiReply reply = ErrorReply(503, "conflict_retry", error.message);
+      ApiReply reply = ErrorReply(503, "conflict_retry",
+                                  "a concurrent change won; retry (ref " + reference + ")");
       reply.retry_after_s = 1;
       return reply;
     }
-    case ErrorKind::kInvalidArgument: return ErrorReply(400, "bad_request", error.message);
-    case ErrorKind::kNotFound: return ErrorReply(404, "not_found", error.message);
-    case ErrorKind::kRejected: return ErrorReply(422, "rejected", error.message);
-    default: return ErrorReply(500, "internal", error.message);
+    default: return ErrorReply(500, "internal", "internal error (ref " + reference + ")");
   }
 }
 
@@ -376,56 +305,37 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
 }
 
 ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& request) {
-  auto parsed = protocol::ParseRequest<protocol::PushRequest>(request.body);
+  // NUL text is judged per item below (code bad_text), so one bad item does not cost
+  // the kiosk its whole batch.
+  auto parsed =
+      protocol::ParseRequest<protocol::PushRequest>(request.body, protocol::NulText::kCallerChecks);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   std::vector<protocol::PushItem>& items = parsed->items;
   if (items.size() > protocol::kMaxPushBatch) {
     return ErrorReply(413, "batch_too_large",
                       "at most " + std::to_string(protocol::kMaxPushBatch) + " items per push");
   }
+  // Ids and states only: ingest holds no secret and opens nothing (DESIGN decision 9).
+  // Read per push, so a rotation by yimen-admin is seen by every copy at once.
+  auto ring = LoadKeyRing(m_pool, KeySecrets::kWithout);
+  if (!ring.ok()) return ReplyForError(ring.error());
+  std::vector<KnownKey> keys;
+  for (const RingKey& key : *ring) keys.push_back({key.key_id, key.state == KeyState::kRetired});
 
   const size_t n = items.size();
   std::vector<protocol::PushResult> results(n);
-  std::vector<char> decided(n, 0);  // not vector<bool>: written from several threads
-  std::vector<json> payloads(n);
-  json uuids = json::array();
-  // Read per push, so a rotation by yimen-admin is seen by every copy at once.
-  auto ring = LoadKeyRing(m_pool);
-  if (!ring.ok()) return ReplyForError(ring.error());
+  std::vector<bool> decided(n, false);
+  std::vector<std::string> numbers(n);  // canonical, for items that pass the checks
+  auto reject = [&](size_t i, const char* code, std::string reason) {
+    results[i].outcome = PushOutcome::kRejected;
+    results[i].code = code;
+    results[i].reason = std::move(reason);
+    decided[i] = true;
+  };
   for (size_t i = 0; i < n; ++i) {
     items[i].uuid = Lower(items[i].uuid);
     results[i].uuid = items[i].uuid;
-    if (IsUuid(items[i].uuid)) uuids.push_back(items[i].uuid);
   }
-  // Opening a sealed box is an X25519 operation per item, the push's main CPU cost:
-  // a big batch is opened on all cores (each item touches only its own slots).
-  auto open_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      auto payload = OpenPayload(items[i], *ring);
-      if (payload.ok() && m_options.validator) {
-        if (Status valid = m_options.validator(items[i], *payload); !valid.ok()) {
-          payload = valid.error();
-        }
-      }
-      if (!payload.ok()) {
-        results[i].outcome = PushOutcome::kRejected;
-        results[i].reason = payload.error().message;
-        decided[i] = true;
-      } else {
-        payloads[i] = std::move(*payload);
-      }
-    }
-  };
-  const size_t workers =
-      n < 64 ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<std::thread> helpers;
-  const size_t per_worker = (n + workers - 1) / workers;
-  for (size_t w = 1; w < workers; ++w) {
-    const size_t begin = std::min(n, w * per_worker);
-    helpers.emplace_back(open_range, begin, std::min(n, begin + per_worker));
-  }
-  open_range(0, std::min(n, per_worker));
-  for (std::thread& helper : helpers) helper.join();
 
   bool replayed = false;
   Status status = m_pool.Run([&](pqxx::connection& c) {
@@ -437,8 +347,10 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
       replayed = true;
       return;  // the transaction is rolled back
     }
+    const pqxx::result code_row = tx.exec_prepared("device_kiosk_code", device.id);
+    const std::string kiosk_code = code_row.empty() ? "" : code_row[0][0].as<std::string>();
     // Whatever the server already holds is answered from there: a retry after a lost
-    // reply gets the original receipt, even if it would now fail validation.
+    // reply gets the original receipt, even if it would now fail a check.
     std::map<std::string, std::pair<std::string, std::string>> existing;  // uuid → receipt, time
     std::map<std::string, int64_t> existing_device;
     auto load_existing = [&](const json& wanted) {
@@ -448,16 +360,38 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
         existing_device[row[0].as<std::string>()] = row[3].as<int64_t>();
       }
     };
-    load_existing(uuids);
-
-    // App numbers another UUID already holds (a kiosk code collision) are refused.
-    json numbers = json::array();
+    json valid_uuids = json::array();
     for (size_t i = 0; i < n; ++i) {
-      if (!decided[i] && !existing.count(items[i].uuid)) numbers.push_back(items[i].app_number);
+      ItemVerdict verdict = CheckPushItem(items[i], keys, kiosk_code);
+      if (verdict.ok()) {
+        numbers[i] = std::move(verdict.app_number);
+        valid_uuids.push_back(items[i].uuid);
+      } else if (verdict.code != protocol::reject::kBadText &&
+                 verdict.code != protocol::reject::kBadItem) {
+        // A well-formed uuid the server may already hold: answered from there below.
+        valid_uuids.push_back(items[i].uuid);
+        reject(i, verdict.code.c_str(), verdict.reason);
+      } else {
+        reject(i, verdict.code.c_str(), verdict.reason);
+      }
+    }
+    load_existing(valid_uuids);
+    for (size_t i = 0; i < n; ++i) {
+      if (!decided[i] || !existing.count(items[i].uuid)) continue;
+      decided[i] = false;  // stored before: duplicate (or another kiosk's), decided below
+      results[i].code.clear();
+      results[i].reason.clear();
+    }
+
+    // Numbers another application already holds are refused: one number, one
+    // application, compared in the canonical spelling every look-up uses.
+    json wanted_numbers = json::array();
+    for (size_t i = 0; i < n; ++i) {
+      if (!decided[i] && !existing.count(items[i].uuid)) wanted_numbers.push_back(numbers[i]);
     }
     std::map<std::string, std::string> number_owner;
-    if (!numbers.empty()) {
-      pqxx::result r = tx.exec_prepared("push_number_owners", numbers.dump());
+    if (!wanted_numbers.empty()) {
+      pqxx::result r = tx.exec_prepared("push_number_owners", wanted_numbers.dump());
       for (const auto& row : r) number_owner[row[0].as<std::string>()] = row[1].as<std::string>();
     }
 
@@ -468,20 +402,20 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
       if (decided[i] || existing.count(items[i].uuid)) continue;
       const protocol::PushItem& item = items[i];
       if (!batch_uuids.insert(item.uuid).second) continue;  // repeated in this batch
-      auto owner = number_owner.find(item.app_number);
+      auto owner = number_owner.find(numbers[i]);
       if (owner != number_owner.end() && owner->second != item.uuid) {
-        results[i].outcome = PushOutcome::kRejected;
-        results[i].reason = "app_number " + item.app_number + " belongs to another application";
-        decided[i] = true;
+        reject(i, protocol::reject::kNumberTaken,
+               "app_number " + numbers[i] + " belongs to another application");
         continue;
       }
-      number_owner[item.app_number] = item.uuid;
+      number_owner[numbers[i]] = item.uuid;
+      // The payload exactly as received: the sealed envelope, never opened here.
       rows.push_back({{"uuid", item.uuid},
-                      {"app_number", item.app_number},
+                      {"app_number", numbers[i]},
                       {"service_code", item.service_code},
                       {"catalog_version", item.catalog_version},
                       {"payload_format", item.payload_format},
-                      {"payload", payloads[i]},
+                      {"payload", item.payload},
                       {"submitted_at", item.submitted_at},
                       {"attachments_total", item.attachments.size()}});
       for (const protocol::AttachmentRef& a : item.attachments) {
@@ -530,11 +464,10 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
       }
       auto old = existing.find(items[i].uuid);
       if (old == existing.end()) {
-        results[i].outcome = PushOutcome::kRejected;
-        results[i].reason = "not stored (internal)";
+        reject(i, protocol::reject::kInternal, "not stored (internal)");
       } else if (existing_device[items[i].uuid] != device.id) {
-        results[i].outcome = PushOutcome::kRejected;
-        results[i].reason = "uuid belongs to an application from another kiosk";
+        reject(i, protocol::reject::kUuidNotYours,
+               "uuid belongs to an application from another kiosk");
       } else {
         results[i].outcome = PushOutcome::kDuplicate;
         results[i].receipt = old->second.first;
@@ -604,7 +537,7 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
   });
   if (!status.ok()) return ReplyForError(status.error());
   // The reply tells the kiosk which key to seal to from now on and which it must not.
-  auto ring = LoadKeyRing(m_pool);
+  auto ring = LoadKeyRing(m_pool, KeySecrets::kWithout);
   if (!ring.ok()) return ReplyForError(ring.error());
   protocol::HeartbeatReply reply;
   for (const RingKey& key : *ring) {

@@ -1,5 +1,6 @@
 // The server's API as plain functions of a request: routing, device authentication,
-// enrollment, push, status pull, heartbeat, catalog and attachments. No sockets here
+// enrollment, push (which stores applications sealed, as received, and never opens
+// them: server/ingest_checks.h), status pull, heartbeat, catalog and attachments. No sockets here
 // (http_frontend.cpp adapts cpp-httplib), so every rule can be driven from a test,
 // and nothing is kept in memory that another server copy would need: PostgreSQL holds
 // all state, which is what lets several copies serve one database.
@@ -42,14 +43,8 @@ struct ApiReply {
   int64_t device_id = 0;   // the authenticated device, for the access log
 };
 
-// Re-validates a payload with the domain's rules. Returns kRejected with a reason the
-// staff can act on. Runs on request threads: must be thread-safe.
-using PayloadValidator =
-    std::function<Status(const protocol::PushItem& item, const nlohmann::json& payload)>;
-
 struct ServerOptions {
   std::string pg_url;
-  PayloadValidator validator;         // optional; shape checks always run
   int64_t max_clock_skew_s = protocol::kMaxClockSkewSeconds;
   // Enrollment guessing (docs/operations.md "Enrollment codes and guessing"): wrong
   // secrets a code takes before it is locked, and wrong guesses per client address
@@ -109,7 +104,9 @@ class ServerCore {
   PgPool m_pool;
 };
 
-// Reply helpers, shared with the admin paths and tests.
+// Reply helpers, shared with the admin paths and tests. ReplyForError answers 4xx kinds
+// with the error's message; every 5xx gets a generic sentence and a reference, the
+// detail (first line, no row values) going to stderr under that reference.
 ApiReply ErrorReply(int status, const std::string& error, const std::string& message);
 ApiReply ReplyForError(const Error& error);
 

@@ -63,7 +63,8 @@ ApiReply ServerCore::PullStaffAccounts(const DeviceIdentity& device, const std::
 }
 
 ApiReply ServerCore::PushAudit(const DeviceIdentity& device, const ApiRequest& request) {
-  auto parsed = protocol::ParseMessage<protocol::AuditPush>(request.body);
+  // Strict, as documented: unknown fields and NUL text refused with their path.
+  auto parsed = protocol::ParseRequest<protocol::AuditPush>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   const std::vector<protocol::AuditRow>& rows = parsed->rows;
   if (rows.size() > protocol::kMaxAuditBatch) {

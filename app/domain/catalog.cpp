@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/eligibility.h"
+#include "domain/json_limits.h"
 #include "domain/utf8.h"
 
 namespace yimen {
@@ -379,11 +380,15 @@ void LineAndColumn(const std::string& text, size_t bytes_read, size_t* line, siz
 std::optional<json> ParseJson(Checker& checker, const std::string& text) {
   std::vector<ParseFrame> stack;
   std::vector<std::string> duplicates;
-  const json::parser_callback_t track = [&](int /*depth*/, json::parse_event_t event,
+  // Thrown out of the callback when a container opens beyond kMaxJsonDepth, so deep
+  // input is never built (domain/json_limits.h says why).
+  struct TooDeep {};
+  const json::parser_callback_t track = [&](int depth, json::parse_event_t event,
                                             json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start: {
+        if (depth >= kMaxJsonDepth) throw TooDeep{};
         ParseFrame frame;
         frame.path = ChildPath(stack);
         frame.is_array = event == json::parse_event_t::array_start;
@@ -429,6 +434,9 @@ std::optional<json> ParseJson(Checker& checker, const std::string& text) {
                  "invalid JSON: " + reason);
   } catch (const json::exception& e) {
     checker.Fail("", std::string("invalid JSON: ") + e.what());
+  } catch (const TooDeep&) {
+    checker.Fail("", "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) +
+                         " levels");
   }
   return std::nullopt;
 }

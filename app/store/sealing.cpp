@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/json_limits.h"
+
 namespace yimen::seal {
 namespace {
 
@@ -83,8 +85,18 @@ Result<std::string> SealEnvelope(std::string_view plaintext, std::string_view pu
 }
 
 Result<Envelope> ParseEnvelope(std::string_view text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return Rejected("sealed payload is not an envelope (not a JSON object)");
+  // Flat by definition: anything nested is refused while parsing, never built.
+  auto parsed = ParseJsonWithin(text, /*max_depth=*/1);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return Rejected("sealed payload is not an envelope (not a flat JSON object)");
+  }
+  const nlohmann::json& json = *parsed;
+  // Nothing beside the four fields: an envelope must not carry readable data.
+  for (const auto& [key, value] : json.items()) {
+    if (key != "v" && key != "alg" && key != "kid" && key != "box") {
+      return Rejected("envelope has a field it must not have");
+    }
+  }
   Envelope envelope;
   const auto v = json.find("v");
   if (v == json.end() || !v->is_number_integer() || v->get<int>() != kEnvelopeVersion) {

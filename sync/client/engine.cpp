@@ -230,7 +230,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     }
     const protocol::PushResult& result = *it->second;
     if (result.outcome == protocol::PushOutcome::kRejected) {
-      if (store.Park(item.uuid, result.reason).ok()) ++report->rejected;
+      if (store.Park(item.uuid, protocol::RejectionText(result)).ok()) ++report->rejected;
       continue;
     }
     deliveries.push_back({item.uuid, result.receipt, result.server_time});

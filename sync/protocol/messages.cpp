@@ -85,7 +85,7 @@ void from_json(const json& j, PushRequest& v) { j.at("items").get_to(v.items); }
 
 void to_json(json& j, const PushResult& v) {
   j = json{{"uuid", v.uuid}, {"outcome", PushOutcomeName(v.outcome)}, {"receipt", v.receipt},
-           {"server_time", v.server_time}, {"reason", v.reason}};
+           {"server_time", v.server_time}, {"reason", v.reason}, {"code", v.code}};
 }
 void from_json(const json& j, PushResult& v) {
   j.at("uuid").get_to(v.uuid);
@@ -102,6 +102,11 @@ void from_json(const json& j, PushResult& v) {
   v.receipt = j.value("receipt", "");
   v.server_time = j.value("server_time", "");
   v.reason = j.value("reason", "");
+  v.code = j.value("code", "");
+}
+
+std::string RejectionText(const PushResult& result) {
+  return result.code.empty() ? result.reason : result.code + ": " + result.reason;
 }
 
 void to_json(json& j, const PushResponse& v) { j = json{{"results", v.results}}; }
@@ -278,40 +283,21 @@ std::string MalformedText(const char* what) {
 }
 
 Result<json> ParseStrictJson(std::string_view body) {
-  // Depth first, by a scan that never recurses, so a "[[[[..." bomb costs one pass.
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char ch : body) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (ch == '\\') {
-        escaped = true;
-      } else if (ch == '"') {
-        in_string = false;
-      }
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '{' || ch == '[') {
-      if (++depth > kMaxRequestDepth) {
-        return MakeError(ErrorKind::kInvalidArgument,
-                         "malformed message: nested deeper than " +
-                             std::to_string(kMaxRequestDepth) + " levels");
-      }
-    } else if (ch == '}' || ch == ']') {
-      --depth;
-    }
+  auto parsed = ParseJsonWithin(body, kMaxRequestDepth);
+  if (!parsed.ok()) {
+    return MakeError(ErrorKind::kInvalidArgument, "malformed message: " + parsed.error().message);
   }
-  try {
-    json parsed = json::parse(body);
-    if (!parsed.is_object()) {
-      return MakeError(ErrorKind::kInvalidArgument, "malformed message: not a JSON object");
-    }
-    return parsed;
-  } catch (const json::exception& e) {
-    return MakeError(ErrorKind::kInvalidArgument, MalformedText(e.what()));
+  if (!parsed->is_object()) {
+    return MakeError(ErrorKind::kInvalidArgument, "malformed message: not a JSON object");
   }
+  return std::move(*parsed);
+}
+
+Status CheckNoNulText(const json& received) {
+  if (auto path = FindNulText(received)) {
+    return MakeError(ErrorKind::kInvalidArgument, *path + ": text holds U+0000");
+  }
+  return Status::Ok();
 }
 
 Status CheckRoundTrip(const json& received, const json& understood) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/json_limits.h"
 #include "domain/result.h"
 
 namespace yimen::protocol {
@@ -87,13 +88,36 @@ struct PushRequest {
 enum class PushOutcome { kCreated, kDuplicate, kRejected };
 const char* PushOutcomeName(PushOutcome outcome);
 
+// Machine-readable reasons for a rejected item (PushResult::code), beside the sentence
+// for staff. Every one is permanent for that item as sent: the kiosk parks it.
+namespace reject {
+inline constexpr const char* kBadText = "bad_text";            // NUL or invalid UTF-8
+inline constexpr const char* kBadItem = "bad_item";            // uuid, service code, time
+inline constexpr const char* kBadNumber = "bad_number";        // app_number does not parse
+inline constexpr const char* kNumberNotYours = "number_not_yours";  // another kiosk's code
+inline constexpr const char* kNumberTaken = "number_taken";    // held by another application
+inline constexpr const char* kUuidNotYours = "uuid_not_yours"; // another kiosk's uuid
+inline constexpr const char* kUnsealed = "unsealed";           // json-v1: plaintext refused
+inline constexpr const char* kBadEnvelope = "bad_envelope";    // shape, format, box size
+inline constexpr const char* kUnknownKey = "unknown_key";      // key id not in the ring
+inline constexpr const char* kRetiredKey = "retired_key";      // its secret is deleted
+inline constexpr const char* kBadAttachment = "bad_attachment";  // id, size or sha256
+inline constexpr const char* kInternal = "internal";           // not stored; retry later
+}  // namespace reject
+
 struct PushResult {
   std::string uuid;
   PushOutcome outcome = PushOutcome::kRejected;
   std::string receipt;      // empty when rejected
   std::string server_time;  // ISO-8601 UTC, the server's clock
   std::string reason;       // why it was rejected (for staff)
+  std::string code;         // reject::k*, "" unless rejected ("" from old servers)
 };
+
+// What a kiosk records for a rejected item: "code: reason" ("unknown_key: sealed to
+// unknown key 00112233aabbccdd"), or the reason alone from servers that send no code.
+// Pure.
+std::string RejectionText(const PushResult& result);
 
 struct PushResponse {
   std::vector<PushResult> results;
@@ -197,8 +221,12 @@ Status CheckNumbers(const nlohmann::json& value, bool allow_fractions);
 // field of the wrong type; never throws. Pure.
 template <class T>
 Result<T> ParseMessage(std::string_view body) {
+  auto limited = ParseJsonWithin(body);
+  if (!limited.ok()) {
+    return MakeError(ErrorKind::kInvalidArgument, "malformed message: " + limited.error().message);
+  }
   try {
-    nlohmann::json parsed = nlohmann::json::parse(body);
+    nlohmann::json parsed = std::move(*limited);
     if (Status numbers = CheckNumbers(parsed, /*allow_fractions=*/true); !numbers.ok()) {
       return numbers.error();
     }
@@ -209,18 +237,26 @@ Result<T> ParseMessage(std::string_view body) {
 }
 
 // Strict parse for what a peer sends the server: on top of ParseMessage, refuses
-// nesting deeper than kMaxRequestDepth, any field this build does not know (at any
-// level), and any value that does not survive the round trip unchanged (a float where
-// an integer belongs, an integer beyond int64, null for a string). The message names
-// the offending field path, e.g. "items[3].size: expected an integer, got 1.5".
+// nesting deeper than kMaxRequestDepth (while parsing: deeper input is never built),
+// any field this build does not know (at any level), any value that does not survive
+// the round trip unchanged (a float where an integer belongs, an integer beyond int64,
+// null for a string) and, unless the caller checks text itself (Push does, per item),
+// any string holding U+0000. The message names the offending field path, e.g.
+// "items[3].size: expected an integer, got 1.5", "last_error: text holds U+0000".
 // Never throws. Pure.
 Result<nlohmann::json> ParseStrictJson(std::string_view body);
 Status CheckRoundTrip(const nlohmann::json& received, const nlohmann::json& understood);
+Status CheckNoNulText(const nlohmann::json& received);
+
+enum class NulText { kRefuse, kCallerChecks };
 
 template <class T>
-Result<T> ParseRequest(std::string_view body) {
+Result<T> ParseRequest(std::string_view body, NulText nul = NulText::kRefuse) {
   auto received = ParseStrictJson(body);
   if (!received.ok()) return received.error();
+  if (nul == NulText::kRefuse) {
+    if (Status text = CheckNoNulText(*received); !text.ok()) return text.error();
+  }
   if (Status numbers = CheckNumbers(*received, /*allow_fractions=*/false); !numbers.ok()) {
     return numbers.error();
   }

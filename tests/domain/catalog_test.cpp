@@ -618,3 +618,19 @@ TEST_F(ShippedCatalog, AsksTheSelfCheckQuestionsOfEveryCalculator) {
 
 }  // namespace
 }  // namespace yimen
+
+namespace yimen {
+namespace {
+
+// A catalog from the network is outside input: 100,000 levels of nesting are refused
+// while parsing (domain/json_limits.h), never built or walked.
+TEST(CatalogDepth, HundredThousandDeepCatalogIsRefusedWithAReason) {
+  const std::string deep = "{\"version\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto catalog = ParseCatalogFromStrings({{"catalog.json", deep}});
+  ASSERT_FALSE(catalog.ok());
+  EXPECT_NE(catalog.error().message.find("nested deeper than 64 levels"), std::string::npos)
+      << catalog.error().message;
+}
+
+}  // namespace
+}  // namespace yimen

@@ -2,16 +2,18 @@
 // draft per service of the real catalog (every top-level field and one item of every
 // group filled), pushed as json-v1 and sealed-v1, and one of each other message.
 // Run by ctest before the harnesses (fixture fuzz.seeds) and by scripts/fuzz.sh.
-//   yimen_fuzz_seeds OUT_DIR   → OUT_DIR/request/*, OUT_DIR/payload/*
+//   yimen_fuzz_seeds OUT_DIR   → OUT_DIR/request/*, OUT_DIR/payload/*, OUT_DIR/ingest/*
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "domain/app_number.h"
 #include "domain/form.h"
 #include "fuzz/fuzz_support.h"
 #include "sync/protocol/messages.h"
+#include "store/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace {
@@ -58,6 +60,52 @@ ApplicationDraft SampleDraft(const Catalog& catalog, const ServiceSpec& service)
   return draft;
 }
 
+// fuzz_ingest's seeds (its first byte: 0 push body, 1 plaintext to seal as sealed-v2,
+// 2 as sealed-v1): real drafts, nesting 100 and 30,000 deep, NULs in the plaintext and
+// in every text field of a push, a push sealed to the harness's key.
+void WriteIngestSeeds(const std::string& dir, const Catalog& catalog, bool* ok) {
+  auto seed = [&](char mode, const std::string& name, const std::string& body) {
+    *ok = Write(dir + "/" + name, std::string(1, mode) + body) && *ok;
+  };
+  PushRequest push;
+  int n = 0;
+  for (const ServiceSpec& service : catalog.services) {
+    const std::string payload = DraftToJson(SampleDraft(catalog, service)).dump();
+    seed('\1', "sealed_v2_" + service.code, payload);
+    seed('\2', "sealed_v1_" + service.code, payload);
+    PushItem item;
+    item.uuid = "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e" + std::to_string(10 + n % 90);
+    item.app_number = FormatAppNumber(fuzz::kIngestKioskCode, {2026, 11, 23},
+                                      static_cast<uint32_t>(++n));
+    item.service_code = service.code;
+    item.catalog_version = catalog.version;
+    item.payload_format = kPayloadSealedV2;
+    auto sealed = seal::SealEnvelope(payload, fuzz::IngestTestKeys().public_key);
+    if (sealed.ok()) item.payload = *sealed;
+    item.submitted_at = "2026-11-22T23:30:00Z";
+    push.items.push_back(item);
+  }
+  seed('\0', "push_sealed", SerializeMessage(push));
+  for (int depth : {100, 30000}) {
+    const std::string deep = R"({"format":1,"service_code":"dibao","values":{"x":)" +
+                             std::string(static_cast<size_t>(depth), '[') +
+                             std::string(static_cast<size_t>(depth), ']') + "}}";
+    seed('\1', "deep_" + std::to_string(depth), deep);
+  }
+  seed('\1', "nul_in_payload", R"({"format":1,"service_code":"dibao","values":{"name":"a\u0000b"}})");
+  seed('\1', "raw_nul", std::string("{\"a\":\"\0\"}", 9));
+  if (!push.items.empty()) {
+    PushItem nul = push.items.front();
+    nul.app_number += std::string(1, '\0');
+    nul.submitted_at += std::string(1, '\0');
+    seed('\0', "push_nul_fields", SerializeMessage(PushRequest{{nul}}));
+    PushItem plain = push.items.front();
+    plain.payload_format = kPayloadJsonV1;
+    plain.payload = R"({"values":{}})";
+    seed('\0', "push_unsealed", SerializeMessage(PushRequest{{plain}}));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +120,8 @@ int main(int argc, char** argv) {
   mkdir(out.c_str(), 0755);
   mkdir(request_dir.c_str(), 0755);
   mkdir(payload_dir.c_str(), 0755);
+  const std::string ingest_dir = out + "/ingest";
+  mkdir(ingest_dir.c_str(), 0755);
 
   const Catalog& catalog = fuzz::RealCatalog();
   const SealingKeyPair keys = GenerateSealingKeyPair();
@@ -103,6 +153,7 @@ int main(int argc, char** argv) {
     push.items.push_back(item);
   }
   request('\0', "push_all_sealed", SerializeMessage(push));
+  WriteIngestSeeds(ingest_dir, catalog, &ok);
   request('\1', "enroll", SerializeMessage(EnrollRequest{"ABCD-EFGH-JKLM",
                                                          Base64Encode(std::string(32, 'k')),
                                                          "0.1.0", "K7Q2"}));
@@ -111,7 +162,7 @@ int main(int argc, char** argv) {
   request('\3', "push_response",
           SerializeMessage(PushResponse{{{"0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
                                           PushOutcome::kCreated, "R20261123-00000001",
-                                          "2026-11-23T02:30:01Z", ""}}}));
+                                          "2026-11-23T02:30:01Z", "", ""}}}));
   request('\4', "status_page",
           SerializeMessage(StatusPage{{{7, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
                                         "K7Q2-261123-0042-C", "accepted", "", "2026-11-23T03:00:00Z"}},

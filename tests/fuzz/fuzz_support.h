@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <sodium.h>
+
 #include "domain/catalog.h"
 
 namespace yimen::fuzz {
@@ -50,5 +52,28 @@ inline const Catalog& RealCatalog() {
   }();
   return catalog;
 }
+
+// The sealing key pair fuzz_ingest opens with, the same in every process (a fixed
+// seed), so fuzz_seeds can write push bodies sealed to it. Test-only: never deployed.
+struct IngestKeys {
+  std::string public_key;
+  std::string secret_key;
+};
+inline const IngestKeys& IngestTestKeys() {
+  static const IngestKeys keys = [] {
+    if (sodium_init() < 0) std::abort();
+    unsigned char seed[crypto_box_SEEDBYTES];
+    for (size_t i = 0; i < sizeof seed; ++i) seed[i] = static_cast<unsigned char>(i * 7 + 1);
+    unsigned char pk[crypto_box_PUBLICKEYBYTES];
+    unsigned char sk[crypto_box_SECRETKEYBYTES];
+    crypto_box_seed_keypair(pk, sk, seed);
+    return IngestKeys{std::string(reinterpret_cast<char*>(pk), sizeof pk),
+                      std::string(reinterpret_cast<char*>(sk), sizeof sk)};
+  }();
+  return keys;
+}
+
+// The pushing kiosk's code in fuzz_ingest, and a number of its own.
+inline constexpr const char* kIngestKioskCode = "K7Q2";
 
 }  // namespace yimen::fuzz

@@ -14,7 +14,9 @@
 #include <cstdlib>
 #include <random>
 
+#include "server/key_ring.h"
 #include "server/server_test_support.h"
+#include "store/sealing.h"
 #include "sync/client/attachment_upload.h"
 #include "sync/protocol/signing.h"
 
@@ -124,8 +126,12 @@ class Attachments : public ::testing::Test {
                                  const std::string& sha256) {
     auto submitted = kiosk.store().Submit(SampleSyncApplication(1));
     EXPECT_TRUE(submitted.ok());
+    auto active = server::ActiveSealingKey(server->core().pool());
+    EXPECT_TRUE(active.ok());
+    auto sealed = seal::SealEnvelope(R"({"values":{}})", active.ok() ? active->public_key : "");
+    EXPECT_TRUE(sealed.ok());
     protocol::PushItem item{submitted->uuid, submitted->app_number, "dibao", "2026.3",
-                            protocol::kPayloadJsonV1, R"({"values":{}})", "",
+                            protocol::kPayloadSealedV2, sealed.ok() ? *sealed : "", "",
                             {{kAttachment, static_cast<int64_t>(bytes.size()), sha256,
                               "image/jpeg"}}};
     auto response = api.Push({{item}});

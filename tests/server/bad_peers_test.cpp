@@ -6,7 +6,10 @@
 
 #include <ctime>
 
+#include "domain/app_number.h"
+#include "server/key_ring.h"
 #include "server/server_test_support.h"
+#include "store/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {
@@ -17,6 +20,7 @@ using protocol::SignedParts;
 struct Peer {
   int64_t device_id = 0;
   std::string secret_key;
+  std::string kiosk_code;
 };
 
 class BadPeers : public ::testing::Test {
@@ -53,7 +57,8 @@ class BadPeers : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     auto parsed = protocol::ParseMessage<protocol::EnrollResponse>(r.body);
     EXPECT_TRUE(parsed.ok());
-    return {parsed.ok() ? parsed->device_id : 0, keys.secret_key};
+    return {parsed.ok() ? parsed->device_id : 0, keys.secret_key,
+            parsed.ok() ? parsed->kiosk_code : ""};
   }
 
   // A request signed over `signed_parts` but sent as `method target body`, with the
@@ -154,10 +159,14 @@ TEST_F(BadPeers, ReplayedPushIsRefusedOnEitherCopyAndStoresNothingTwice) {
   const Peer peer = Enroll();
   protocol::PushItem item;
   item.uuid = "0d9f6a52-3c1e-4b7a-9e55-6f2a1c3b4d5e";
-  item.app_number = "K7Q2-261123-0001-X";
+  item.app_number = FormatAppNumber(peer.kiosk_code, {2026, 11, 23}, 1);
   item.service_code = "dibao";
-  item.payload_format = protocol::kPayloadJsonV1;
-  item.payload = R"({"service_code":"dibao"})";
+  item.payload_format = protocol::kPayloadSealedV2;
+  auto active = server::ActiveSealingKey(server->core().pool());
+  ASSERT_TRUE(active.ok());
+  auto sealed = seal::SealEnvelope(R"({"service_code":"dibao"})", active->public_key);
+  ASSERT_TRUE(sealed.ok());
+  item.payload = *sealed;
   const SignedParts parts{"POST", protocol::kPathPush, static_cast<int64_t>(std::time(nullptr)),
                           protocol::NewNonce(),
                           protocol::SerializeMessage(protocol::PushRequest{{item}})};

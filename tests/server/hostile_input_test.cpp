@@ -10,9 +10,10 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "domain/app_number.h"
 #include "domain/form.h"
 #include "server/key_ring.h"
-#include "server/payload_validator.h"
+#include "server/application_open.h"
 #include "server/server_test_support.h"
 #include "sync/protocol/signing.h"
 
@@ -81,7 +82,9 @@ class HostileInput : public ::testing::Test {
     auto r = transport.Send({"POST", server->url() + protocol::kPathEnroll, {},
                              protocol::SerializeMessage(enroll)});
     ASSERT_TRUE(r.ok() && r->status == 200);
-    device_id = protocol::ParseMessage<protocol::EnrollResponse>(r->body)->device_id;
+    auto enrolled = protocol::ParseMessage<protocol::EnrollResponse>(r->body);
+    device_id = enrolled->device_id;
+    kiosk_code = enrolled->kiosk_code;
   }
 
   virtual server::ServerOptions Options() { return {}; }
@@ -89,20 +92,8 @@ class HostileInput : public ::testing::Test {
   // Signed as the enrolled kiosk, so the body reaches the endpoint's parser.
   sync::HttpResponse SendSigned(const std::string& method, const std::string& target,
                                 const std::string& body) {
-    protocol::SignedParts parts{method, target.substr(0, target.find('?')),
-                                static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(),
-                                body};
-    auto signature = protocol::SignRequest(parts, keys.secret_key);
-    EXPECT_TRUE(signature.ok());
-    auto r = transport.Send({method, server->url() + target,
-                             {{"Content-Type", "application/json"},
-                              {protocol::kHeaderDevice, std::to_string(device_id)},
-                              {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
-                              {protocol::kHeaderNonce, parts.nonce},
-                              {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
-                             body});
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? *r : sync::HttpResponse{};
+    return SendSignedAs(transport, server->url(), device_id, keys.secret_key, method, target,
+                        body, target.substr(0, target.find('?')));
   }
 
   // A 4xx with {"error": word, "message": reason}; returns the word.
@@ -141,6 +132,7 @@ class HostileInput : public ::testing::Test {
   sync::CurlTransport transport;
   protocol::SigningKeyPair keys;
   int64_t device_id = 0;
+  std::string kiosk_code;
 };
 
 TEST_F(HostileInput, BadBodiesGetAReasonAndChangeNothing) {
@@ -289,19 +281,17 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
 }
 
 
-// The domain's rules run again after unsealing (yimen-server --catalog): a sealed
-// payload from a tampered kiosk is judged by the same code the kiosk's form used.
+// The domain's rules run again where an application is opened (the office path,
+// yimen-admin show --catalog; ingest stores everything sealed unopened): a sealed
+// payload from a tampered kiosk is judged by the same code the kiosk's form used, on
+// the resident's local date (UTC+8).
 class Revalidation : public HostileInput {
  protected:
-  server::ServerOptions Options() override {
-    auto catalog = LoadCatalog(YIMEN_TEST_CATALOG_DIR);
-    EXPECT_TRUE(catalog.ok()) << catalog.error().message;
-    server::ServerOptions options;
-    if (catalog.ok()) {
-      options.validator =
-          server::MakeCatalogValidator(std::make_shared<const Catalog>(std::move(*catalog)));
-    }
-    return options;
+  void SetUp() override {
+    HostileInput::SetUp();
+    auto loaded = LoadCatalog(YIMEN_TEST_CATALOG_DIR);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    catalog = std::make_shared<const Catalog>(std::move(*loaded));
   }
 
   // tests/domain/form_test.cpp's complete 低保 application.
@@ -323,11 +313,10 @@ class Revalidation : public HostileInput {
     return draft;
   }
 
-  protocol::PushItem Sealed(const ApplicationDraft& draft, const std::string& uuid,
-                            const std::string& number) {
+  protocol::PushItem Sealed(const ApplicationDraft& draft, const std::string& uuid, uint32_t seq) {
     protocol::PushItem item;
     item.uuid = uuid;
-    item.app_number = number;
+    item.app_number = FormatAppNumber(kiosk_code, {2026, 11, 23}, seq);
     item.service_code = "dibao";
     item.payload_format = protocol::kPayloadSealedV1;
     auto active = server::ActiveSealingKey(server->core().pool());
@@ -338,33 +327,56 @@ class Revalidation : public HostileInput {
     item.submitted_at = "2026-11-23T02:30:00Z";
     return item;
   }
+
+  std::shared_ptr<const Catalog> catalog;
 };
 
-TEST_F(Revalidation, OnlyPayloadsThatPassTheDomainRulesAreStored) {
+TEST_F(Revalidation, OpeningAppliesTheDomainRulesToWhatIngestStoredSealed) {
   ApplicationDraft bad_id = Dibao();
   bad_id.values["id_number"] = "442000195803110025";  // wrong check digit
   ApplicationDraft other_service = Dibao();
   other_service.service_code = "linshi";
   const protocol::PushRequest push{{
-      Sealed(Dibao(), "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e51", "K7Q2-261123-0001-A"),
-      Sealed(bad_id, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e52", "K7Q2-261123-0002-A"),
-      Sealed(other_service, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e53", "K7Q2-261123-0003-A"),
+      Sealed(Dibao(), "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e51", 1),
+      Sealed(bad_id, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e52", 2),
+      Sealed(other_service, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e53", 3),
   }};
   sync::HttpResponse r = SendSigned("POST", protocol::kPathPush, protocol::SerializeMessage(push));
   ASSERT_EQ(r.status, 200) << r.body;
   auto results = protocol::ParseMessage<protocol::PushResponse>(r.body);
   ASSERT_TRUE(results.ok());
   ASSERT_EQ(results->results.size(), 3u);
-  EXPECT_EQ(results->results[0].outcome, protocol::PushOutcome::kCreated)
-      << results->results[0].reason;
-  EXPECT_EQ(results->results[1].outcome, protocol::PushOutcome::kRejected);
-  EXPECT_NE(results->results[1].reason.find("id_number: validation.id"), std::string::npos)
-      << results->results[1].reason;
-  EXPECT_EQ(results->results[2].outcome, protocol::PushOutcome::kRejected);
-  EXPECT_NE(results->results[2].reason.find("payload is for service \"linshi\""),
+  for (const protocol::PushResult& result : results->results) {
+    EXPECT_EQ(result.outcome, protocol::PushOutcome::kCreated) << result.reason;
+  }
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 3);
+
+  server::PgPool& pool = server->core().pool();
+  auto good = server::OpenApplication(pool, push.items[0].app_number, catalog.get());
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_TRUE(good->validated);
+  auto wrong_id = server::OpenApplication(pool, push.items[1].app_number, catalog.get());
+  ASSERT_FALSE(wrong_id.ok());
+  EXPECT_EQ(wrong_id.error().kind, ErrorKind::kRejected);
+  EXPECT_NE(wrong_id.error().message.find("id_number: validation.id"), std::string::npos)
+      << wrong_id.error().message;
+  auto wrong_service = server::OpenApplication(pool, push.items[2].app_number, catalog.get());
+  ASSERT_FALSE(wrong_service.ok());
+  EXPECT_NE(wrong_service.error().message.find("payload is for service \"linshi\""),
             std::string::npos)
-      << results->results[2].reason;
-  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 1);
+      << wrong_service.error().message;
+  // Without a catalog it opens but is not re-validated.
+  auto unchecked = server::OpenApplication(pool, push.items[1].app_number, nullptr);
+  ASSERT_TRUE(unchecked.ok()) << unchecked.error().message;
+  EXPECT_FALSE(unchecked->validated);
+}
+
+// The resident's local date is China's (UTC+8): 23:30 UTC on the 22nd is the 23rd.
+TEST(ChinaDate, SubmittedAtIsReadInUtcPlusEight) {
+  EXPECT_EQ(*server::ChinaDateOf("2026-11-22T23:30:00Z"), (CivilDate{2026, 11, 23}));
+  EXPECT_EQ(*server::ChinaDateOf("2026-11-22T15:59:59Z"), (CivilDate{2026, 11, 22}));
+  EXPECT_EQ(*server::ChinaDateOf("2026-12-31T16:00:00Z"), (CivilDate{2027, 1, 1}));
+  EXPECT_FALSE(server::ChinaDateOf("2026-11-22").ok());
 }
 
 }  // namespace

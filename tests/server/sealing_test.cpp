@@ -14,6 +14,7 @@
 
 #include "server/key_ring.h"
 #include "server_test_support.h"
+#include "server/application_open.h"
 #include "store/sealing.h"
 
 namespace yimen::testing {
@@ -147,11 +148,14 @@ TEST_F(SealedSync, HundredCanariesLeaveNothingReadableOnTheKioskAndAllArriveRead
     EXPECT_EQ(line.find("金丝雀"), std::string::npos) << "server log: " << line;
   }
 
-  // The server holds the key: every canary is readable there, photos included.
+  // The server stores them sealed (ingest opens nothing) and the office path, which
+  // holds the key, reads every canary, photos included.
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE complete"), 100);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE payload LIKE '%CNRY%'"), 0);
   for (size_t i = 0; i < canaries.size(); ++i) {
-    const std::string payload = db.Query("SELECT payload::text FROM applications WHERE uuid = '" +
-                                         submitted[i].uuid + "'");
+    auto opened = server::OpenApplication(server->core().pool(), submitted[i].app_number, nullptr);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    const std::string payload = opened->payload.dump();
     EXPECT_NE(payload.find(canaries[i].name), std::string::npos) << i;
     EXPECT_NE(payload.find(canaries[i].id), std::string::npos) << i;
     EXPECT_NE(payload.find(canaries[i].text), std::string::npos) << i;
@@ -162,7 +166,9 @@ TEST_F(SealedSync, HundredCanariesLeaveNothingReadableOnTheKioskAndAllArriveRead
   }
 }
 
-TEST_F(SealedSync, AlteredCiphertextIsRefusedWithAReason) {
+// Ingest cannot tell altered ciphertext from good (it holds no secret): it stores it,
+// and opening it in the office path is refused with the reason.
+TEST_F(SealedSync, AlteredCiphertextIsStoredButRefusedWhenOpened) {
   ASSERT_TRUE(kiosk.store().Submit(SampleSyncApplication(1)).ok());
   OutboxItem item = FirstDue();
   auto envelope = nlohmann::json::parse(item.payload);
@@ -170,9 +176,12 @@ TEST_F(SealedSync, AlteredCiphertextIsRefusedWithAReason) {
   box[box.size() / 2] = box[box.size() / 2] == 'A' ? 'B' : 'A';
   envelope["box"] = box;
   protocol::PushResult result = PushRaw(item, envelope.dump());
-  EXPECT_EQ(result.outcome, protocol::PushOutcome::kRejected);
-  EXPECT_NE(result.reason.find("does not open"), std::string::npos) << result.reason;
-  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 0);
+  EXPECT_EQ(result.outcome, protocol::PushOutcome::kCreated) << result.reason;
+  auto opened = server::OpenApplication(server->core().pool(), item.app_number, nullptr);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().kind, ErrorKind::kRejected);
+  EXPECT_NE(opened.error().message.find("does not open"), std::string::npos)
+      << opened.error().message;
 }
 
 TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
@@ -183,6 +192,7 @@ TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
   protocol::PushResult result = PushRaw(item, envelope.dump());
   EXPECT_EQ(result.outcome, protocol::PushOutcome::kRejected);
   EXPECT_EQ(result.reason, "sealed to unknown key 00112233aabbccdd");
+  EXPECT_EQ(result.code, protocol::reject::kUnknownKey);
 
   // A kiosk sealing to a key this server never had: the engine parks it with that reason.
   const std::string stranger = protocol::GenerateSealingKeyPair().public_key;
@@ -193,7 +203,8 @@ TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
   auto stub = kiosk.store().FindByAppNumber(stray->app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->sync_state, SyncState::kParked);
-  EXPECT_EQ((*stub)->parked_reason.value_or(""), "sealed to unknown key " + seal::KeyId(stranger));
+  EXPECT_EQ((*stub)->parked_reason.value_or(""),
+            "unknown_key: sealed to unknown key " + seal::KeyId(stranger));
 }
 
 TEST_F(SealedSync, RotatedKeyStillOpensOldItemsAndKiosksSwitchAtTheNextHeartbeat) {

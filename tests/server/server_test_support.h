@@ -20,9 +20,11 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -34,6 +36,7 @@
 #include "server/http_frontend.h"
 #include "server/service.h"
 #include "sync/client/engine.h"
+#include "sync/protocol/signing.h"
 #include "sync/sync_test_support.h"
 
 namespace yimen::testing {
@@ -482,6 +485,29 @@ class FaultProxy {
   std::thread m_accept;
   std::vector<std::thread> m_workers;  // guarded by m_mutex
 };
+
+// Sends `method base_url+target body` signed as device `device_id` with `secret_key`,
+// as a kiosk (or a hostile one) would; `signed_target` is what the signature covers
+// (default: target). A transport failure is a test failure and an empty reply.
+inline sync::HttpResponse SendSignedAs(sync::Transport& transport, const std::string& base_url,
+                                       int64_t device_id, const std::string& secret_key,
+                                       const std::string& method, const std::string& target,
+                                       const std::string& body,
+                                       std::optional<std::string> signed_target = std::nullopt) {
+  protocol::SignedParts parts{method, signed_target.value_or(target),
+                              static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(), body};
+  auto signature = protocol::SignRequest(parts, secret_key);
+  EXPECT_TRUE(signature.ok());
+  auto r = transport.Send({method, base_url + target,
+                           {{"Content-Type", "application/json"},
+                            {protocol::kHeaderDevice, std::to_string(device_id)},
+                            {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
+                            {protocol::kHeaderNonce, parts.nonce},
+                            {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
+                           body});
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : sync::HttpResponse{};
+}
 
 // A kiosk in a temp directory: its own store, enrolled against a server, with sync
 // options suited to tests (short timeouts: every server here is on loopback).

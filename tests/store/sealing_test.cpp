@@ -91,6 +91,16 @@ TEST(Sealing, RefusesAnAlteredBoxAndAWrongKeyIdWithAReason) {
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.error().kind, ErrorKind::kRejected);
   }
+  // Flat and exact: nothing may travel beside the box, nothing nests (not even deep
+  // input is built: domain/json_limits.h).
+  nlohmann::json extra = nlohmann::json::parse(*text);
+  extra["name"] = "张三";
+  EXPECT_FALSE(seal::ParseEnvelope(extra.dump()).ok());
+  nlohmann::json nested = nlohmann::json::parse(*text);
+  nested["v"] = nlohmann::json::array({1});
+  EXPECT_FALSE(seal::ParseEnvelope(nested.dump()).ok());
+  EXPECT_FALSE(seal::ParseEnvelope(std::string(100000, '[') + std::string(100000, ']')).ok());
+  EXPECT_TRUE(seal::ParseEnvelope(*text).ok());
 }
 
 TEST(Sealing, AttachmentRoundTripsAcrossChunksAndRefusesTampering) {

@@ -42,6 +42,7 @@ std::string Header(const HttpRequest& request, const std::string& name) {
 struct FakeServer {
   std::map<std::string, std::string> receipts;  // uuid → receipt
   std::set<std::string> refuse;
+  std::string refuse_code;  // the code a refusal carries ("" as from old servers)
   std::vector<protocol::StatusChange> changes;
   int page_size = 1000;
   int pushes = 0;
@@ -60,6 +61,7 @@ struct FakeServer {
         if (refuse.count(item.uuid)) {
           result.outcome = protocol::PushOutcome::kRejected;
           result.reason = "form does not validate";
+          result.code = refuse_code;
         } else if (receipts.count(item.uuid)) {
           result.outcome = protocol::PushOutcome::kDuplicate;
           result.receipt = receipts[item.uuid];
@@ -170,6 +172,22 @@ TEST_F(Engine, CycleDeliversEverythingDueAndKeepsTheServerReceipts) {
     nonces.insert(Header(request, protocol::kHeaderNonce));
   }
   EXPECT_EQ(nonces.size(), transport.requests.size());
+}
+
+// A refusal's machine code travels with its reason into the stub staff see.
+TEST_F(Engine, RejectedItemRecordsTheServersCodeWithTheReason) {
+  const auto submitted = Submit(2);
+  FakeServer server;
+  server.refuse.insert(submitted[0].uuid);
+  server.refuse_code = protocol::reject::kNumberNotYours;
+  ScriptedTransport transport(std::ref(server));
+  ApiClient api(transport, TestCredentials());
+  CycleReport report = RunSyncCycle(*store, api, options);
+  EXPECT_EQ(report.rejected, 1);
+  EXPECT_EQ(report.created, 1);
+  auto parked = store->FindByAppNumber(submitted[0].app_number);
+  ASSERT_TRUE(parked.ok() && parked->has_value());
+  EXPECT_EQ((*parked)->parked_reason, "number_not_yours: form does not validate");
 }
 
 TEST_F(Engine, RejectedItemIsParkedAndTheRestKeepsDraining) {

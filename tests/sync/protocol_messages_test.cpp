@@ -29,9 +29,9 @@ TEST(Messages, PushRequestRoundTripsWithAttachments) {
 
 TEST(Messages, PushResultsKeepTheirOutcome) {
   PushResponse response;
-  response.results = {{"u1", PushOutcome::kCreated, "R1", "t", ""},
-                      {"u2", PushOutcome::kDuplicate, "R0", "t0", ""},
-                      {"u3", PushOutcome::kRejected, "", "", "payload is not a JSON object"}};
+  response.results = {{"u1", PushOutcome::kCreated, "R1", "t", "", ""},
+                      {"u2", PushOutcome::kDuplicate, "R0", "t0", "", ""},
+                      {"u3", PushOutcome::kRejected, "", "", "payload is not a JSON object", "unsealed"}};
   auto parsed = ParseMessage<PushResponse>(SerializeMessage(response));
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->results[0].outcome, PushOutcome::kCreated);
@@ -162,6 +162,49 @@ TEST(Statuses, FindByChineseNameOrAsciiCode) {
   EXPECT_FALSE(FindStatus("已受理")->reason_required);
   EXPECT_EQ(FindStatus("已删除"), nullptr);
   EXPECT_EQ(AllStatuses().size(), 6u);
+}
+
+}  // namespace
+}  // namespace yimen::protocol
+
+namespace yimen::protocol {
+namespace {
+
+TEST(StrictRequests, RefuseNulTextNamingTheFieldUnlessTheCallerChecks) {
+  auto beat = ParseRequest<Heartbeat>(R"({"queue_depth":1,"last_error":"disk\u0000full"})");
+  ASSERT_FALSE(beat.ok());
+  EXPECT_EQ(beat.error().message, "last_error: text holds U+0000");
+  auto push = ParseRequest<PushRequest>(
+      R"({"items":[{"uuid":"u","app_number":"a\u0000","service_code":"s","payload_format":"sealed-v2","payload":"{}"}]})");
+  ASSERT_FALSE(push.ok());
+  EXPECT_EQ(push.error().message, "items[0].app_number: text holds U+0000");
+  auto per_item = ParseRequest<PushRequest>(
+      R"({"items":[{"uuid":"u","app_number":"a\u0000","service_code":"s","payload_format":"sealed-v2","payload":"{}"}]})",
+      NulText::kCallerChecks);
+  ASSERT_TRUE(per_item.ok());
+  EXPECT_EQ(per_item->items[0].app_number, std::string("a\0", 2)) << "kept whole, not truncated";
+}
+
+TEST(StrictRequests, HundredThousandDeepBodiesAreRefusedWithoutBuildingThem) {
+  const std::string deep = R"({"items":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto push = ParseRequest<PushRequest>(deep);
+  ASSERT_FALSE(push.ok());
+  EXPECT_EQ(push.error().message, "malformed message: nested deeper than 8 levels");
+  auto reply = ParseMessage<StatusPage>(R"({"changes":)" + std::string(100000, '[') +
+                                        std::string(100000, ']') + "}");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().message, "malformed message: nested deeper than 64 levels");
+}
+
+TEST(Messages, RejectionCodeTravelsAndIsRecordedWithTheReason) {
+  PushResult result{"u", PushOutcome::kRejected, "", "", "sealed to unknown key x",
+                    reject::kUnknownKey};
+  auto back = ParseMessage<PushResponse>(SerializeMessage(PushResponse{{result}}));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->results[0].code, "unknown_key");
+  EXPECT_EQ(RejectionText(back->results[0]), "unknown_key: sealed to unknown key x");
+  result.code.clear();  // an old server
+  EXPECT_EQ(RejectionText(result), "sealed to unknown key x");
 }
 
 }  // namespace
