@@ -152,15 +152,20 @@ TEST_F(Ingest, DeepSealedPayloadsAreStoredUnopenedAndRefusedWhenOpened) {
   EXPECT_EQ(SendSigned(peer, url, "POST", protocol::kPathHeartbeat, R"({"queue_depth":0})").status,
             200);
 
+  OfficeAdmin office(db.url());
+  ASSERT_TRUE(office.Bootstrap());
+  ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
   for (const std::string& number : {number60, number30}) {
     auto opened = server::OpenApplication(pool, number, nullptr);
     ASSERT_FALSE(opened.ok()) << number;
     EXPECT_EQ(opened.error().kind, ErrorKind::kRejected);
     EXPECT_EQ(opened.error().message, "cannot open: the payload is nested deeper than 64 levels");
     // yimen-admin show refuses the same way: an exit code, not a crash.
-    CommandResult show = RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "show", number});
+    CommandResult show = office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"show", number},
+                                      "", /*with_stderr=*/true);
     EXPECT_EQ(show.exit_code, 1) << number;
-    EXPECT_TRUE(show.out.empty());
+    // Signed in, then refused for the depth (not for the sign-in), and nothing printed.
+    EXPECT_NE(show.out.find("nested deeper than 64 levels"), std::string::npos) << show.out;
   }
   EXPECT_TRUE(child.running());
   EXPECT_EQ(child.Stop(), 0) << "yimen-server exits cleanly on SIGTERM after the deep push";
@@ -283,7 +288,11 @@ TEST_F(Ingest, ApplicationNumbersBelongToThePushingKiosk) {
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].code, protocol::reject::kNumberTaken) << again[0].reason;
 
-  CommandResult set = RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "set-status", variant, "已受理"});
+  OfficeAdmin office(db.url());
+  ASSERT_TRUE(office.Bootstrap());
+  ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
+  CommandResult set =
+      office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"set-status", variant, "已受理"});
   EXPECT_EQ(set.exit_code, 0) << set.out;
   EXPECT_EQ(db.Query("SELECT coalesce(status, '') FROM applications WHERE app_number = '" + a_next + "'"),
             "已受理");
@@ -303,7 +312,8 @@ TEST_F(Ingest, ApplicationNumbersBelongToThePushingKiosk) {
   EXPECT_EQ(a_changes[0].uuid, "a0000000-0000-4000-8000-000000000001");
   EXPECT_TRUE(pull(b).empty()) << "B's pull received A's decision";
   // A number that does not parse is refused by set-status, not matched loosely.
-  CommandResult loose = RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "set-status", "K7Q2", "已受理"});
+  CommandResult loose =
+      office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"set-status", "K7Q2", "已受理"});
   EXPECT_EQ(loose.exit_code, 2);
 }
 
