@@ -256,7 +256,7 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
       {"garbage request line", "HELLO\r\n\r\n", 400},
       {"URI over 8 KiB", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n" + host + "\r\n", 414},
       {"header line over 8 KiB",
-       "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(9000, 'b') + "\r\n\r\n", 400},
+       "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(9000, 'b') + "\r\n\r\n", 431},
       {"100 header fields", many_headers + "\r\n", 431},
       {"negative Content-Length",
        "POST /v1/enroll HTTP/1.1\r\n" + host + "Content-Length: -5\r\n\r\nabc", 400},
