@@ -9,6 +9,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// While the breaker is open, how often the prober tries the database.
+constexpr auto kProbeEvery = std::chrono::seconds(1);
+
 // libpq takes connect_timeout in a URL's query or as a key=value word.
 std::string WithConnectTimeout(const std::string& url, int seconds) {
   if (seconds <= 0) return url;
@@ -34,11 +37,11 @@ std::string SessionSettings(const PgLimits& limits) {
 
 PgLimits PgLimits::ForRequests() {
   PgLimits limits;
-  limits.connect_timeout_s = 3;
-  limits.statement_timeout_ms = 5000;
+  limits.connect_timeout_s = 2;  // libpq's smallest
+  limits.statement_timeout_ms = 3000;
   limits.lock_timeout_ms = 2000;
   limits.idle_in_transaction_timeout_ms = 10000;
-  limits.run_deadline_ms = 6000;
+  limits.run_deadline_ms = 4000;
   limits.acquire_wait_ms = 2000;
   limits.max_open = 16;
   return limits;
@@ -55,6 +58,7 @@ PgPool::~PgPool() {
   }
   m_watch_wake.notify_all();
   if (m_watchdog.joinable()) m_watchdog.join();
+  if (m_prober.joinable()) m_prober.join();
 }
 
 void PgPool::SetOnConnect(std::function<void(pqxx::connection&)> hook) {
@@ -74,6 +78,7 @@ void PgPool::SetLimits(const PgLimits& limits) {
   }
   if (limits.run_deadline_ms > 0 && !m_watchdog.joinable()) {
     m_watchdog = std::thread([this] { WatchdogLoop(); });
+    m_prober = std::thread([this] { ProbeLoop(); });
   }
 }
 
@@ -126,24 +131,18 @@ void PgPool::Drop(std::unique_ptr<pqxx::connection> connection) {
 }
 
 Status PgPool::Run(const std::function<void(pqxx::connection&)>& body) {
-  std::unique_lock<std::mutex> probe;
-  if (m_suspect.load()) {
-    probe = std::unique_lock(m_probe, std::try_to_lock);
-    if (!probe.owns_lock()) {
-      return MakeError(ErrorKind::kUnavailable, "database unavailable (another request is probing it)");
-    }
+  if (m_breaker_open.load()) {
+    return MakeError(ErrorKind::kUnavailable, "database unavailable (waiting for it to answer again)");
   }
   bool lost = false;
   Status status = RunLeased(body, &lost);
   if (lost) {
     // Whatever sat idle beside a lost connection is likely lost too (a restart).
-    m_suspect = true;
+    if (m_prober.joinable()) m_breaker_open = true;
     std::lock_guard lock(m_mutex);
     m_open -= m_idle.size();
     m_idle.clear();
     m_released.notify_all();
-  } else if (status.ok() || status.error().kind != ErrorKind::kUnavailable) {
-    m_suspect = false;
   }
   return status;
 }
@@ -237,6 +236,33 @@ bool PgPool::Unwatch(uint64_t token) {
   const bool fired = it->second.fired;
   m_watched.erase(it);
   return fired;
+}
+
+void PgPool::ProbeLoop() {
+  std::unique_lock lock(m_watch_mutex);
+  while (!m_watch_stop) {
+    m_watch_wake.wait_for(lock, kProbeEvery);
+    if (m_watch_stop || !m_breaker_open.load()) continue;
+    lock.unlock();
+    if (Probe()) m_breaker_open = false;
+    lock.lock();
+  }
+}
+
+bool PgPool::Probe() {
+  try {
+    pqxx::connection connection(m_conninfo);  // bounded by connect_timeout
+    const uint64_t token = Watch(connection.sock());  // and the query by the watchdog
+    bool answered = false;
+    try {
+      pqxx::nontransaction tx(connection);
+      answered = tx.exec("SELECT 1").size() == 1;
+    } catch (const std::exception&) {
+    }
+    return !Unwatch(token) && answered;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 void PgPool::WatchdogLoop() {

@@ -56,10 +56,11 @@ class PgPool {
   // another copy) → kConflict, which callers answer with "retry". Under limits (see
   // SetLimits): no free connection within acquire_wait_ms, a connection that cannot
   // be opened within connect_timeout_s, a statement PostgreSQL cancels and a Run past
-  // run_deadline_ms are all kUnavailable. After a failure that says "database down",
-  // one Run at a time tries the database and the others fail at once with
-  // kUnavailable until one succeeds, so a dead database does not hold every worker
-  // for a timeout each. Thread-safe.
+  // run_deadline_ms are all kUnavailable. With a run deadline set, a failure that says
+  // "database down" opens a breaker: every Run fails at once with kUnavailable while a
+  // thread of the pool's own tries to connect once a second, and closes the breaker
+  // when it can, so a dead database holds no worker (and no request) for a timeout
+  // each. Thread-safe.
   Status Run(const std::function<void(pqxx::connection&)>& body);
 
   const std::string& url() const { return m_url; }
@@ -87,6 +88,9 @@ class PgPool {
   bool Unwatch(uint64_t token);
   void GiveUnlessTimedOut(uint64_t token, std::unique_ptr<pqxx::connection> connection);
   void WatchdogLoop();
+  // Once a second while the breaker is open: can a connection be made and used?
+  void ProbeLoop();
+  bool Probe();
 
   std::string m_url;       // as given, for url()
   std::string m_conninfo;  // m_url plus connect_timeout; set with the limits
@@ -98,9 +102,9 @@ class PgPool {
   size_t m_open = 0;                                      // guarded by m_mutex
   std::function<void(pqxx::connection&)> m_on_connect;     // set before use, then read-only
 
-  // Fail fast while the database looks down (see Run).
-  std::atomic<bool> m_suspect{false};
-  std::mutex m_probe;
+  // The breaker (see Run): open while the database looks down; closed by ProbeLoop.
+  std::atomic<bool> m_breaker_open{false};
+  std::thread m_prober;  // started with the watchdog
 
   struct Watched {
     int fd = -1;
@@ -111,7 +115,7 @@ class PgPool {
   std::condition_variable m_watch_wake;
   std::map<uint64_t, Watched> m_watched;  // guarded by m_watch_mutex
   uint64_t m_next_token = 1;              // guarded by m_watch_mutex
-  bool m_watch_stop = false;              // guarded by m_watch_mutex
+  bool m_watch_stop = false;              // guarded by m_watch_mutex; stops the prober too
   std::thread m_watchdog;                 // started by SetLimits when run_deadline_ms > 0
 };
 
