@@ -27,7 +27,7 @@ struct RawReply {
 
 // Writes `request` to the server as it is and reads one reply (to its Content-Length),
 // or until the server closes or is quiet for 3 s. close_write: send FIN after the
-// request (a peer that gives up mid-body); cpp-httplib then writes nothing back, so
+// request (a peer that gives up mid-body); the server then writes nothing back, so
 // only use it where no reply is expected.
 RawReply SendRaw(int port, const std::string& request, bool close_write = false) {
   RawReply reply;
