@@ -267,6 +267,10 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
        "POST /v1/enroll HTTP/1.1\r\n" + host + "Content-Length: 10000000\r\n\r\n{", 413},
       {"push body over its limit",
        "POST /v1/push HTTP/1.1\r\n" + host + "Content-Length: 999999999\r\n\r\n{", 413},
+      {"chunked body over its limit",
+       "POST /v1/enroll HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n10001\r\n" +
+           std::string(0x10001, 'x') + "\r\n0\r\n\r\n",
+       413},
       {"unknown method", "DELETE /v1/push HTTP/1.1\r\n" + host + "\r\n", 0},
       {"invalid UTF-8 in the path", "GET /v1/\xff\xfe/x HTTP/1.1\r\n" + host + "\r\n", 404},
       {"path traversal", "GET /../../etc/passwd HTTP/1.1\r\n" + host + "\r\n", 0},

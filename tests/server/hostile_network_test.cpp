@@ -480,6 +480,34 @@ TEST(HostileNetwork, ConnectionsPastTheCapAreTurnedAwayPolitely) {
   for (size_t i = 20; i < held.size(); ++i) close(held[i]);
 }
 
+// A client that asks before sending its body (Expect: 100-continue) hears "go on"
+// only when its headers pass; a refusal comes instead of the 100, so the body is
+// never sent at all.
+TEST(HostileNetwork, OnlyAdmittedRequestsAreAskedForTheirBody) {
+  ASSERT_TRUE(PgCluster::Get().ok());
+  TestDatabase db;
+  ServerProcess server(db.url(), {});
+  ASSERT_TRUE(server.ok());
+  const int refused = Connect(server.port());
+  const std::string push = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                           "Content-Length: 1000000\r\n\r\n";
+  (void)send(refused, push.data(), push.size(), MSG_NOSIGNAL);
+  std::string raw;
+  EXPECT_EQ(ReadStatus(refused, 3000, &raw), 401) << raw;
+  close(refused);
+  const int admitted = Connect(server.port());
+  const std::string enroll = "POST /v1/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                             "Content-Length: 2\r\n\r\n";
+  (void)send(admitted, enroll.data(), enroll.size(), MSG_NOSIGNAL);
+  raw.clear();
+  EXPECT_EQ(ReadStatus(admitted, 3000, &raw), 100) << raw;
+  (void)send(admitted, "{}", 2, MSG_NOSIGNAL);
+  raw.clear();
+  EXPECT_EQ(ReadStatus(admitted, 3000, &raw), 400) << raw;
+  EXPECT_NE(raw.find("bad_request"), std::string::npos);
+  close(admitted);
+}
+
 // The pids of a cluster's postmaster and every process it started.
 std::vector<pid_t> ClusterPids(const std::string& data_dir) {
   std::ifstream pid_file(data_dir + "/postmaster.pid");
