@@ -80,7 +80,9 @@ ReadFailure ClassifyReadError(const error_code& ec, const FrontendLimits& limits
             "the request line and headers may be at most " +
                 std::to_string(limits.max_header_bytes) + " bytes"};
   }
-  if (ec == http::error::body_limit) return {413, "too_large", "the body is over this endpoint's limit"};
+  if (ec == http::error::body_limit) {
+    return {413, "too_large", "the body is over this endpoint's limit"};
+  }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message) return {};
   // Any other parser error is a malformed request (bad method, target, version, field,
   // Content-Length, chunk...); everything else is the socket's end.
@@ -181,7 +183,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     size_t fields = 0;
     for (const auto& field : head) {
-      if (++fields > Limits().max_header_fields || field.value().size() > Limits().max_field_bytes) {
+      if (++fields > Limits().max_header_fields ||
+          field.value().size() > Limits().max_field_bytes) {
         Refuse(431, "headers_too_large",
                "at most " + std::to_string(Limits().max_header_fields) + " header fields of " +
                    std::to_string(Limits().max_field_bytes) + " bytes each");

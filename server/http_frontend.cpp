@@ -81,7 +81,8 @@ Result<tcp::endpoint> Resolve(const std::string& host, int port) {
     name = name.substr(1, name.size() - 2);
   }
   error_code ec;
-  const net::ip::address address = net::ip::make_address(name == "localhost" ? "127.0.0.1" : name, ec);
+  const net::ip::address address =
+      net::ip::make_address(name == "localhost" ? "127.0.0.1" : name, ec);
   if (!ec) return tcp::endpoint(address, static_cast<unsigned short>(port));
   net::io_context ioc;
   tcp::resolver resolver(ioc);
@@ -149,9 +150,10 @@ struct HttpFrontend::Impl {
         const auto peer = socket.remote_endpoint(peer_ec);
         std::string remote = peer_ec ? std::string("-") : peer.address().to_string();
         auto executor = socket.get_executor();
-        net::post(executor, [s = shared, sock = std::move(socket), r = std::move(remote)]() mutable {
-          ServeConnection(s, std::move(sock), std::move(r));
-        });
+        net::post(executor,
+                  [s = shared, sock = std::move(socket), r = std::move(remote)]() mutable {
+                    ServeConnection(s, std::move(sock), std::move(r));
+                  });
       }
       Accept();
     });

@@ -25,7 +25,7 @@ int Usage() {
                "  plain HTTP is refused unless HOST is a loopback address\n"
                "  --catalog: re-validate every pushed application against this catalog\n"
                "  --max-connections: open connections at once (default: the file limit - 256)\n"
-               "  --workers: threads for PostgreSQL work (default 8; the pool has 16 connections)\n");
+               "  --workers: threads for PostgreSQL work (default 8; 16 pooled connections)\n");
   return 2;
 }
 

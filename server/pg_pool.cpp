@@ -132,7 +132,8 @@ void PgPool::Drop(std::unique_ptr<pqxx::connection> connection) {
 
 Status PgPool::Run(const std::function<void(pqxx::connection&)>& body) {
   if (m_breaker_open.load()) {
-    return MakeError(ErrorKind::kUnavailable, "database unavailable (waiting for it to answer again)");
+    return MakeError(ErrorKind::kUnavailable,
+                     "database unavailable (waiting for it to answer again)");
   }
   bool lost = false;
   Status status = RunLeased(body, &lost);

@@ -274,7 +274,9 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
   if (path == protocol::kPathHealth && request.method == "GET") return Health();
   if (path == protocol::kPathEnroll && request.method == "POST") return Enroll(request);
 
-  if (!NeedsSignature(RouteOf(path))) return ErrorReply(404, "not_found", "no such endpoint: " + path);
+  if (!NeedsSignature(RouteOf(path))) {
+    return ErrorReply(404, "not_found", "no such endpoint: " + path);
+  }
 
   DeviceIdentity device;
   // A push records its nonce in the same transaction as its rows: one commit (one WAL

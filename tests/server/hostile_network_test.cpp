@@ -42,7 +42,8 @@ struct Latencies {
     std::vector<double> sorted = ms;
     std::sort(sorted.begin(), sorted.end());
     auto at = [&](double q) {
-      return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()))];
+      if (sorted.empty()) return 0.0;
+      return sorted[std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()))];
     };
     std::printf("[measured] %s: n=%zu p50=%.1f ms p99=%.1f ms max=%.1f ms\n", what.c_str(),
                 sorted.size(), at(0.5), at(0.99), Max());
@@ -386,7 +387,8 @@ FloodOutcome Flood(int port, const std::string& head, int64_t total,
       chunk = filler(out.sent);
       offset = 0;
     }
-    const ssize_t n = send(fd, chunk.data() + offset, chunk.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n =
+        send(fd, chunk.data() + offset, chunk.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n <= 0) break;
     offset += static_cast<size_t>(n);
     out.sent += n;
@@ -421,7 +423,8 @@ TEST(HostileNetwork, FloodsFromNobodyAreRefusedWithoutBeingRead) {
                   [](int64_t at) {
                     std::string lines;
                     for (int i = 0; i < 64; ++i) {
-                      lines += "X-Flood-" + std::to_string(at + i) + ": " + std::string(1000, 'f') + "\r\n";
+                      lines += "X-Flood-" + std::to_string(at + i) + ": " +
+                               std::string(1000, 'f') + "\r\n";
                     }
                     return lines;
                   });
@@ -441,8 +444,8 @@ TEST(HostileNetwork, FloodsFromNobodyAreRefusedWithoutBeingRead) {
     EXPECT_EQ(out.status, 431) << out.raw.substr(0, 200);
     EXPECT_NE(out.raw.find("headers_too_large"), std::string::npos) << out.raw.substr(0, 200);
   }
-  std::printf("[measured] server VmRSS before %ld kB, peak (VmHWM) after 8 bodies + 4 floods %ld kB\n",
-              rss_before, hwm);
+  std::printf("[measured] server VmRSS before %ld kB, peak (VmHWM) after 8 bodies + 4 floods "
+              "%ld kB\n", rss_before, hwm);
   // Generous: the peak measured is a few MB over the start; reading the floods took
   // the old server to 1.4 GB.
   EXPECT_LT(hwm - rss_before, 64 * 1024);
