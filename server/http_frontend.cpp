@@ -1,24 +1,99 @@
-// cpp-httplib glue: every method and path goes to ServerCore::Handle, which owns the
-// routing; this file only converts requests and replies and writes the access log.
-// Debian builds cpp-httplib as a shared library with OpenSSL; its pkg-config flags
-// (CPPHTTPLIB_OPENSSL_SUPPORT...) must match, so they come from CMake, not from here.
-// Hostile input stops here when it can: body limits per endpoint (checked on
-// Content-Length before a byte of the body is read), a header count limit, and a JSON
-// reason on every refusal, including the ones cpp-httplib makes itself.
+// The listener: binds, sets up TLS, accepts within the connection cap and hands each
+// socket to http_connection.cpp on a strand of its own; Serve runs the I/O threads.
+// Why Beast and not cpp-httplib: cpp-httplib 0.11 gives each connection a thread from
+// a pool of 8 for as long as it is open, so 8 idle keep-alive sockets, slow senders or
+// silent TLS clients stalled every request, and it read whole bodies before any
+// handler could refuse them (docs/architecture.md).
 #include "server/http_frontend.h"
 
-#include <httplib.h>
-
-#include <chrono>
-#include <cstdio>
-#include <ctime>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
-namespace yimen::server {
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
 
-struct HttpFrontend::Impl {
-  std::unique_ptr<httplib::Server> server;
-};
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <openssl/ssl.h>
+
+#include "server/http_connection.h"
+
+namespace yimen::server {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+// Sockets kept back from the connection cap for PostgreSQL, logs and the like.
+constexpr size_t kReservedFiles = 256;
+
+// TLS 1.2: forward secrecy (ECDHE) and AEAD only. TLS 1.3's five suites are all AEAD;
+// the three OpenSSL enables by default are kept.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+// What a connection past the cap gets on plain HTTP before it is closed.
+constexpr char kOverCapReply[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    "Retry-After: 5\r\nConnection: close\r\nContent-Length: 63\r\n\r\n"
+    "{\"error\":\"busy\",\"message\":\"too many connections; retry later\"}\n";
+
+Result<ssl::context> MakeTlsContext(const std::string& cert, const std::string& key) {
+  struct stat st {};
+  if (stat(cert.c_str(), &st) != 0 || stat(key.c_str(), &st) != 0) {
+    return MakeError(ErrorKind::kInvalidArgument, "TLS needs both --tls-cert and --tls-key files");
+  }
+  ssl::context context(ssl::context::tls_server);
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                      ssl::context::no_tlsv1_1 | ssl::context::no_compression);
+  SSL_CTX* native = context.native_handle();
+  error_code ec;
+  context.use_certificate_chain_file(cert, ec);
+  if (!ec) context.use_private_key_file(key, ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(native) != 1 ||
+      SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(native, kTls13Suites) != 1) {
+    return MakeError(ErrorKind::kInvalidArgument, "TLS certificate or key does not load");
+  }
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // An idle TLS connection gives its read and write buffers (~34 KB) back.
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  return context;
+}
+
+Result<tcp::endpoint> Resolve(const std::string& host, int port) {
+  std::string name = host;
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+  }
+  error_code ec;
+  const net::ip::address address =
+      net::ip::make_address(name == "localhost" ? "127.0.0.1" : name, ec);
+  if (!ec) return tcp::endpoint(address, static_cast<unsigned short>(port));
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(name, std::to_string(port), ec);
+  if (ec || results.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "cannot resolve " + host);
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
 
 bool IsLoopbackHost(const std::string& host) {
   if (host == "localhost" || host == "::1" || host == "[::1]") return true;
@@ -35,185 +110,120 @@ bool IsLoopbackHost(const std::string& host) {
   return dots == 3;
 }
 
-namespace {
-
-constexpr size_t kMaxHeaderCount = 64;
-
-// The largest body each endpoint accepts (413 "too_large" beyond it).
-size_t BodyLimit(const std::string& path) {
-  if (path == protocol::kPathPush) return protocol::kMaxPushBodyBytes;
-  if (path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0) {
-    return protocol::kMaxAttachmentChunkBytes;
+size_t RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
-  return protocol::kMaxSmallBodyBytes;
+  return limit.rlim_cur == RLIM_INFINITY ? 1u << 20 : static_cast<size_t>(limit.rlim_cur);
 }
 
-void SetError(httplib::Response& res, int status, const std::string& error,
-              const std::string& message) {
-  res.status = status;
-  res.set_content(nlohmann::json(protocol::ErrorBody{error, message})
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
-}
-
-// A word for the refusals cpp-httplib makes before our handler runs.
-const char* ErrorWord(int status) {
-  switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "too_large";
-    case 414: return "uri_too_long";
-    case 416: return "bad_range";
-    case 431: return "headers_too_large";
-    default: return status >= 500 ? "internal" : "bad_request";
+struct HttpFrontend::Impl {
+  explicit Impl(std::shared_ptr<FrontendShared> s) : shared(std::move(s)) {}
+  // Requests on workers finish; the queued ones and every connection are dropped.
+  ~Impl() {
+    ioc.stop();
+    shared->workers.Shutdown();
   }
-}
 
-std::string NowIso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
+  void Accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted) return;
+      if (ec) {
+        // Out of files or memory for the moment (EMFILE, ENFILE, ENOBUFS): pause
+        // instead of spinning on an accept that fails at once.
+        LogEvery("accept failed: " + ec.message() + "; pausing accepts for 100 ms");
+        pause.expires_after(std::chrono::milliseconds(100));
+        pause.async_wait([this](error_code wait_ec) {
+          if (!wait_ec) Accept();
+        });
+        return;
+      }
+      if (shared->connections.load() >= shared->limits.max_connections) {
+        RefuseOverCap(socket);
+      } else {
+        ++shared->connections;
+        error_code peer_ec;
+        const auto peer = socket.remote_endpoint(peer_ec);
+        std::string remote = peer_ec ? std::string("-") : peer.address().to_string();
+        auto executor = socket.get_executor();
+        net::post(executor,
+                  [s = shared, sock = std::move(socket), r = std::move(remote)]() mutable {
+                    ServeConnection(s, std::move(sock), std::move(r));
+                  });
+      }
+      Accept();
+    });
+  }
 
-}  // namespace
+  // Past the cap: a 503 on plain HTTP (best effort, never waited for), then close.
+  void RefuseOverCap(tcp::socket& socket) {
+    LogEvery("connection cap of " + std::to_string(shared->limits.max_connections) +
+             " reached; refusing new connections");
+    if (!shared->tls) {
+      (void)::send(socket.native_handle(), kOverCapReply, sizeof kOverCapReply - 1,
+                   MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  // At most one such line per second: a flood must not become a log flood.
+  void LogEvery(const std::string& line) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_event_log < std::chrono::seconds(1)) return;
+    last_event_log = now;
+    shared->Log(line);
+  }
+
+  std::shared_ptr<FrontendShared> shared;
+  net::io_context ioc{};
+  tcp::acceptor acceptor{ioc};
+  net::steady_timer pause{ioc};
+  std::chrono::steady_clock::time_point last_event_log{};  // accept handler only
+};
 
 Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(ServerCore& core,
                                                          const ListenOptions& options) {
-  auto impl = std::make_unique<Impl>();
+  FrontendLimits limits = options.limits;
+  const size_t files = RaiseFileLimit();
+  const size_t usable = files > kReservedFiles + 64 ? files - kReservedFiles : 64;
+  limits.max_connections =
+      limits.max_connections == 0 ? usable : std::min(limits.max_connections, usable);
+  limits.io_threads = std::max(limits.io_threads, 1);
+
   const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  std::optional<ssl::context> context;
   if (tls) {
-    struct stat st {};
-    if (stat(options.tls_cert.c_str(), &st) != 0 || stat(options.tls_key.c_str(), &st) != 0) {
-      return MakeError(ErrorKind::kInvalidArgument, "TLS needs both --tls-cert and --tls-key files");
-    }
-    impl->server = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                        options.tls_key.c_str());
-    if (!impl->server->is_valid()) {
-      return MakeError(ErrorKind::kInvalidArgument, "TLS certificate or key does not load");
-    }
-  } else {
-    if (!IsLoopbackHost(options.host)) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "plain HTTP is allowed on loopback only; give --tls-cert and --tls-key");
-    }
-    impl->server = std::make_unique<httplib::Server>();
+    auto made = MakeTlsContext(options.tls_cert, options.tls_key);
+    if (!made.ok()) return made.error();
+    context.emplace(std::move(*made));
+  } else if (!IsLoopbackHost(options.host)) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "plain HTTP is allowed on loopback only; give --tls-cert and --tls-key");
   }
-  httplib::Server& server = *impl->server;
-  // The largest per-endpoint limit; BodyLimit() narrows it per path.
-  server.set_payload_max_length(protocol::kMaxPushBodyBytes);
-  server.set_read_timeout(30, 0);
-  server.set_write_timeout(30, 0);
-  server.set_keep_alive_max_count(1000);
-  // cpp-httplib writes a reply's headers and body separately; with Nagle on, the body
-  // waits for the client's delayed ACK: +40 ms per request (measured with bench_drain).
-  server.set_tcp_nodelay(true);
+  auto endpoint = Resolve(options.host, options.port);
+  if (!endpoint.ok()) return endpoint.error();
 
-  // Before the body is read: a declared length beyond the endpoint's limit is refused
-  // without reading it (and the connection closed, since its body is still on the wire).
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.headers.size() > kMaxHeaderCount) {
-      SetError(res, 431, "headers_too_large",
-               "at most " + std::to_string(kMaxHeaderCount) + " header fields");
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    const size_t limit = BodyLimit(req.path);
-    if (!req.has_header("Content-Length")) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string declared = req.get_header_value("Content-Length");
-    if (declared.empty() || declared.size() > 19 ||
-        declared.find_first_not_of("0123456789") != std::string::npos) {
-      SetError(res, 400, "bad_request", "Content-Length must be a number of bytes");
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (std::stoull(declared) > limit) {
-      SetError(res, 413, "too_large",
-               req.path + " accepts at most " + std::to_string(limit) + " bytes");
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // Refusals cpp-httplib makes itself (unparsable request line, a header line over its
-  // 8 KiB limit, an unregistered method) get the same JSON shape as ours.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) {
-      SetError(res, res.status, ErrorWord(res.status), "refused by the HTTP layer");
-    }
-  });
-  // A throw from a handler is a bug, not the peer's fault: a plain 500 that names no
-  // internals (cpp-httplib's default would put the exception text in a header).
-  auto log = options.log;
-  server.set_exception_handler([log](const httplib::Request& req, httplib::Response& res,
-                                     std::exception_ptr error) {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    SetError(res, 500, "internal", "the server failed; the request changed nothing");
-    const std::string line = NowIso() + " exception in " + req.method + " " + req.path + ": " + what;
-    if (log) {
-      log(line);
-    } else {
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-  });
-
-  auto handler = [&core, log](const httplib::Request& req, httplib::Response& res) {
-    const auto start = std::chrono::steady_clock::now();
-    // A body sent chunked has no Content-Length for the pre-routing check.
-    if (req.body.size() > BodyLimit(req.path)) {
-      SetError(res, 413, "too_large",
-               req.path + " accepts at most " + std::to_string(BodyLimit(req.path)) + " bytes");
-      return;
-    }
-    ApiRequest request;
-    request.method = req.method;
-    request.target = req.target;
-    request.body = req.body;
-    request.remote_addr = req.remote_addr;
-    for (const auto& [name, value] : req.headers) {
-      std::string lower = name;
-      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      request.headers[lower] = value;
-    }
-    ApiReply reply = core.Handle(request);
-    res.status = reply.status;
-    if (reply.status != 204) res.set_content(reply.body, reply.content_type.c_str());
-    if (reply.retry_after_s > 0) res.set_header("Retry-After", std::to_string(reply.retry_after_s));
-    res.set_header(protocol::kHeaderServerTime, std::to_string(std::time(nullptr)));
-    const auto ms = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - start).count();
-    // Method, path without query, status, time, device: never bodies or personal data.
-    char line[512];
-    std::snprintf(line, sizeof line, "%s %s %s %d %.1fms device=%lld", NowIso().c_str(),
-                  req.method.c_str(), req.path.c_str(), reply.status, ms,
-                  static_cast<long long>(reply.device_id));
-    if (log) {
-      log(line);
-    } else {
-      std::fprintf(stderr, "%s\n", line);
-    }
-  };
-  server.Get(".*", handler);
-  server.Post(".*", handler);
-  server.Put(".*", handler);
-
-  int port = options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(options.host);
-    if (port < 0) return MakeError(ErrorKind::kUnavailable, "cannot bind " + options.host);
-  } else if (!server.bind_to_port(options.host, port)) {
-    return MakeError(ErrorKind::kUnavailable,
-                     "cannot bind " + options.host + ":" + std::to_string(port));
+  auto shared = std::make_shared<FrontendShared>(core, limits);
+  shared->log = options.log;
+  if (context) shared->tls.emplace(std::move(*context));
+  auto impl = std::make_unique<Impl>(std::move(shared));
+  error_code ec;
+  impl->acceptor.open(endpoint->protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(*endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorKind::kUnavailable, "cannot bind " + options.host + ":" +
+                                                  std::to_string(options.port) + ": " +
+                                                  ec.message());
   }
+  const int port = impl->acceptor.local_endpoint().port();
   return std::unique_ptr<HttpFrontend>(new HttpFrontend(std::move(impl), port));
 }
 
@@ -222,10 +232,18 @@ HttpFrontend::HttpFrontend(std::unique_ptr<Impl> impl, int port)
 
 HttpFrontend::~HttpFrontend() { Stop(); }
 
-void HttpFrontend::Serve() { m_impl->server->listen_after_bind(); }
+void HttpFrontend::Serve() {
+  m_impl->Accept();
+  std::vector<std::thread> others;
+  for (int i = 1; i < m_impl->shared->limits.io_threads; ++i) {
+    others.emplace_back([this] { m_impl->ioc.run(); });
+  }
+  m_impl->ioc.run();
+  for (std::thread& thread : others) thread.join();
+}
 
 void HttpFrontend::Stop() {
-  if (m_impl && m_impl->server) m_impl->server->stop();
+  if (m_impl) m_impl->ioc.stop();
 }
 
 }  // namespace yimen::server

@@ -1,8 +1,11 @@
 // yimen-server: the central intake API. Stateless; run as many copies as needed
 // against one PostgreSQL database.
 //   yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
+//                [--max-connections N] [--workers N]
 //   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
 //    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -15,19 +18,22 @@
 
 namespace {
 
-yimen::server::HttpFrontend* g_frontend = nullptr;
-
-void OnSignal(int) {
-  if (g_frontend != nullptr) g_frontend->Stop();
-}
-
 int Usage() {
   std::fprintf(stderr,
                "usage: yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]\n"
+               "                    [--max-connections N] [--workers N]\n"
                "  plain HTTP is refused unless HOST is a loopback address\n"
+               "  --max-connections: open connections at once (default: the file limit - 256)\n"
+               "  --workers: threads for PostgreSQL work (default 8; 16 pooled connections)\n"
                "  (--catalog DIR is accepted for old scripts and ignored: the catalog's rules\n"
                "   run where applications are opened, yimen-admin show NUMBER --catalog DIR)\n");
   return 2;
+}
+
+// A positive number, or 0 when `text` is not one.
+int Positive(const std::string& text) {
+  const int value = std::atoi(text.c_str());
+  return value > 0 && text.find_first_not_of("0123456789") == std::string::npos ? value : 0;
 }
 
 }  // namespace
@@ -56,6 +62,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "yimen-server: --catalog is ignored: ingest stores applications sealed; "
                    "re-validate with yimen-admin show NUMBER --catalog DIR\n");
+    } else if (arg == "--max-connections") {
+      const int value = Positive(next());
+      if (value == 0) return Usage();
+      listen.limits.max_connections = static_cast<size_t>(value);
+    } else if (arg == "--workers") {
+      const int value = Positive(next());
+      if (value == 0) return Usage();
+      listen.limits.workers = value;
     } else if (arg == "--version") {
       std::printf("yimen-server %s (%s)\n", YIMEN_VERSION, YIMEN_GIT_REV);
       return 0;
@@ -64,6 +78,14 @@ int main(int argc, char** argv) {
     }
   }
   if (options.pg_url.empty()) return Usage();
+  // SIGTERM and SIGINT are taken by a thread of their own (sigwait), not a handler:
+  // stopping the frontend is not async-signal-safe. Blocked before any thread starts,
+  // so every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto core = yimen::server::ServerCore::Open(options);
   if (!core.ok()) {
@@ -76,13 +98,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "yimen-server: %s\n", frontend.error().message.c_str());
     return 1;
   }
-  g_frontend = frontend->get();
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
+  yimen::server::HttpFrontend* serving = frontend->get();
+  std::thread stopper([serving, stop_signals] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    serving->Stop();
+  });
   // Tests and scripts wait for this line to learn the port (with --listen HOST:0).
   std::printf("listening on %s:%d\n", listen.host.c_str(), (*frontend)->port());
   std::fflush(stdout);
-  (*frontend)->Serve();
-  g_frontend = nullptr;
+  serving->Serve();
+  stopper.join();  // Serve returns only after the stopper's Stop()
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
+#include "server/request_head.h"
 #include "sync/protocol/status.h"
 
 namespace yimen::server {
@@ -107,31 +108,34 @@ ApiReply ReplyForError(const Error& error) {
     case ErrorKind::kRejected: return ErrorReply(422, "rejected", error.message);
     default: break;
   }
-  // A 5xx body names no database text and no payload: a reference to the log line that
-  // holds the detail (its first line only: PostgreSQL's DETAIL quotes row values).
+  // A 5xx body names no database text and no payload: a fixed sentence and a reference
+  // to the log line that holds the detail. Only the first line of a database message
+  // goes there (PostgreSQL's DETAIL and the query may quote row values).
   unsigned char random[4];
   randombytes_buf(random, sizeof random);
   const std::string reference = protocol::HexEncode(
       std::string_view(reinterpret_cast<const char*>(random), sizeof random));
   std::string detail = error.message.substr(0, error.message.find('\n'));
   if (detail.size() > 300) detail.resize(300);
-  std::fprintf(stderr, "yimen-server: error %s (%s): %s\n", reference.c_str(),
-               ErrorKindName(error.kind), detail.c_str());
+  ApiReply reply;
   switch (error.kind) {
-    case ErrorKind::kUnavailable: {
-      ApiReply reply = ErrorReply(503, "unavailable",
-                                  "the database is unavailable; retry later (ref " + reference + ")");
+    case ErrorKind::kUnavailable:
+      reply = ErrorReply(503, "unavailable",
+                         "the database is unavailable; retry later (ref " + reference + ")");
       reply.retry_after_s = kRetryAfterDbDown;
-      return reply;
-    }
-    case ErrorKind::kConflict: {
-      ApiReply reply = ErrorReply(503, "conflict_retry",
-                                  "a concurrent change won; retry (ref " + reference + ")");
+      break;
+    case ErrorKind::kConflict:
+      reply = ErrorReply(503, "conflict_retry",
+                         "a concurrent change got in the way; retry (ref " + reference + ")");
       reply.retry_after_s = 1;
-      return reply;
-    }
-    default: return ErrorReply(500, "internal", "internal error (ref " + reference + ")");
+      break;
+    default:
+      reply = ErrorReply(500, "internal",
+                         "the server failed; the request changed nothing (ref " + reference + ")");
+      break;
   }
+  reply.log_note = "ref " + reference + " " + ErrorKindName(error.kind) + ": " + detail;
+  return reply;
 }
 
 std::string QueryParam(const std::string& query, const std::string& key) {
@@ -160,7 +164,30 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   if (auto active = ActiveSealingKey(core->m_pool); !active.ok()) return active.error();
   // Set after the migrations: PREPARE checks the statements against the tables.
   core->m_pool.SetOnConnect(PreparePushStatements);
+  core->m_pool.SetLimits(options.pg_limits);
   return core;
+}
+
+std::optional<ApiReply> ServerCore::Admit(const ApiRequest& head) {
+  const std::string path = head.target.substr(0, head.target.find('?'));
+  const Route route = RouteOf(path);
+  if (route == Route::kUnknown) return ErrorReply(404, "not_found", "no such endpoint: " + path);
+  if (!MethodAllowed(route, head.method)) {
+    return ErrorReply(405, "method_not_allowed", head.method + " " + path);
+  }
+  if (!NeedsSignature(route)) return std::nullopt;
+  auto headers = ParseSignatureHeaders(head);
+  if (!headers.ok()) return ErrorReply(401, "unsigned", headers.error().message);
+  if (!IsWellFormedSignature(headers->signature)) {
+    return ErrorReply(401, "bad_signature", "signature is not a base64 Ed25519 signature");
+  }
+  if (auto stale = CheckClock(headers->timestamp)) return stale;
+  auto device = LookUpDevice(headers->device_id);
+  if (!device.ok()) return ReplyForError(device.error());
+  const std::string id = std::to_string(headers->device_id);
+  if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
+  if ((*device)->revoked) return ErrorReply(403, "revoked", "device " + id + " was revoked");
+  return std::nullopt;
 }
 
 ApiReply ServerCore::Handle(const ApiRequest& request) {
@@ -172,11 +199,9 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
   if (path == protocol::kPathHealth && request.method == "GET") return Health();
   if (path == protocol::kPathEnroll && request.method == "POST") return Enroll(request);
 
-  const bool known = path == protocol::kPathPush || path == protocol::kPathStatus ||
-                     path == protocol::kPathHeartbeat || path == protocol::kPathCatalog ||
-                     path == protocol::kPathStaffAccounts || path == protocol::kPathAudit ||
-                     path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0;
-  if (!known) return ErrorReply(404, "not_found", "no such endpoint: " + path);
+  if (!NeedsSignature(RouteOf(path))) {
+    return ErrorReply(404, "not_found", "no such endpoint: " + path);
+  }
 
   DeviceIdentity device;
   // A push records its nonce in the same transaction as its rows: one commit (one WAL
@@ -241,60 +266,52 @@ bool ServerCore::RecordNonce(pqxx::work& tx, int64_t device_id, const std::strin
   return fresh;
 }
 
-std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
-                                                 DeviceIdentity* device, bool record_nonce) {
-  const std::string device_text = request.Header(protocol::kHeaderDevice);
-  const std::string timestamp_text = request.Header(protocol::kHeaderTimestamp);
-  const std::string nonce = request.Header(protocol::kHeaderNonce);
-  const std::string signature = request.Header(protocol::kHeaderSignature);
-  if (device_text.empty() || timestamp_text.empty() || nonce.empty() || signature.empty()) {
-    return ErrorReply(401, "unsigned", "request lacks the device signature headers");
-  }
-  int64_t device_id = 0;
-  int64_t timestamp = 0;
-  try {
-    device_id = std::stoll(device_text);
-    timestamp = std::stoll(timestamp_text);
-  } catch (const std::exception&) {
-    return ErrorReply(401, "unsigned", "device id or timestamp is not a number");
-  }
-  if (nonce.size() < 16 || nonce.size() > 64) {
-    return ErrorReply(401, "unsigned", "nonce must be 16 to 64 characters");
-  }
-
-  std::string public_key;
-  std::string hall;
-  bool revoked = false;
-  bool found = false;
+Result<std::optional<ServerCore::DeviceRow>> ServerCore::LookUpDevice(int64_t device_id) {
+  std::optional<DeviceRow> device;
   Status status = m_pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_prepared("device_by_id", device_id);
     if (r.empty()) return;
-    found = true;
-    public_key = r[0][0].as<std::string>();
-    hall = r[0][1].as<std::string>();
-    revoked = r[0][2].as<bool>();
+    device = DeviceRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<bool>()};
   });
-  if (!status.ok()) return ReplyForError(status.error());
-  if (!found) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
-  auto key = protocol::Base64Decode(public_key);
-  protocol::SignedParts parts{request.method, request.target, timestamp, nonce, request.body};
-  if (!key.ok() || !protocol::VerifyRequest(parts, signature, *key)) {
+  if (!status.ok()) return status.error();
+  return device;
+}
+
+std::optional<ApiReply> ServerCore::CheckClock(int64_t timestamp) const {
+  const int64_t now = std::time(nullptr);
+  if (WithinClockSkew(timestamp, now, m_options.max_clock_skew_s)) return std::nullopt;
+  return ErrorReply(401, "stale_timestamp",
+                    "timestamp is " + std::to_string(ClockOffset(timestamp, now)) +
+                        " s away from the server clock; resign with X-Yimen-Server-Time");
+}
+
+std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
+                                                 DeviceIdentity* device, bool record_nonce) {
+  auto headers = ParseSignatureHeaders(request);
+  if (!headers.ok()) return ErrorReply(401, "unsigned", headers.error().message);
+  const int64_t device_id = headers->device_id;
+  const std::string& nonce = headers->nonce;
+  const std::string device_text = std::to_string(device_id);
+
+  auto row = LookUpDevice(device_id);
+  if (!row.ok()) return ReplyForError(row.error());
+  if (!row->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
+  const DeviceRow& known = **row;
+  auto key = protocol::Base64Decode(known.public_key);
+  protocol::SignedParts parts{request.method, request.target, headers->timestamp, nonce,
+                              request.body};
+  if (!key.ok() || !protocol::VerifyRequest(parts, headers->signature, *key)) {
     return ErrorReply(401, "bad_signature", "signature does not match the enrolled key");
   }
-  if (revoked) return ErrorReply(403, "revoked", "device " + device_text + " was revoked");
-  const int64_t now = std::time(nullptr);
-  if (timestamp < now - m_options.max_clock_skew_s || timestamp > now + m_options.max_clock_skew_s) {
-    return ErrorReply(401, "stale_timestamp",
-                      "timestamp is " + std::to_string(timestamp - now) +
-                          " s away from the server clock; resign with X-Yimen-Server-Time");
-  }
+  if (known.revoked) return ErrorReply(403, "revoked", "device " + device_text + " was revoked");
+  if (auto stale = CheckClock(headers->timestamp)) return stale;
   device->id = device_id;
-  device->hall = hall;
+  device->hall = known.hall;
   device->nonce = nonce;
   if (!record_nonce) return std::nullopt;
   bool fresh = false;
-  status = m_pool.Run([&](pqxx::connection& c) {
+  Status status = m_pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     fresh = RecordNonce(tx, device_id, nonce);
     tx.commit();

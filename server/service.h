@@ -1,7 +1,7 @@
 // The server's API as plain functions of a request: routing, device authentication,
 // enrollment, push (which stores applications sealed, as received, and never opens
 // them: server/ingest_checks.h), status pull, heartbeat, catalog and attachments. No sockets here
-// (http_frontend.cpp adapts cpp-httplib), so every rule can be driven from a test,
+// (http_frontend.cpp puts it on Boost.Beast), so every rule can be driven from a test,
 // and nothing is kept in memory that another server copy would need: PostgreSQL holds
 // all state, which is what lets several copies serve one database.
 #pragma once
@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -41,6 +42,9 @@ struct ApiReply {
   std::string content_type = "application/json";
   int retry_after_s = 0;   // sent as Retry-After when > 0
   int64_t device_id = 0;   // the authenticated device, for the access log
+  // Why a 5xx happened (a database error's first line), for the access log only:
+  // never sent, so a peer learns nothing about the database. Set by ReplyForError.
+  std::string log_note;
 };
 
 struct ServerOptions {
@@ -53,6 +57,9 @@ struct ServerOptions {
   int enroll_code_attempts = 5;
   int enroll_failures_allowed = 5;
   int enroll_window_s = 600;
+  // Time limits on PostgreSQL for requests, applied after the migrations (which may
+  // legitimately run long) have run.
+  PgLimits pg_limits = PgLimits::ForRequests();
 };
 
 class ServerCore {
@@ -62,8 +69,18 @@ class ServerCore {
   // kRejected when the schema is newer than this build.
   static Result<std::unique_ptr<ServerCore>> Open(const ServerOptions& options);
 
+  // The header stage: decides from `head` (method, target, headers; its body not read
+  // yet, head.body ignored) whether the body is worth reading. Returns the refusal to
+  // send before reading it — 404/405 for an unknown route or method, 401 "unsigned"
+  // for missing or malformed signature headers, 401 "bad_signature" for a signature
+  // that cannot be one, 401 "stale_timestamp", 401 "unknown_device", 403 "revoked",
+  // 503 + Retry-After when PostgreSQL cannot say — or nullopt to read the body and
+  // call Handle, which checks everything again and the signature over the body.
+  // Never throws. Thread-safe; may block on PostgreSQL (call it off the I/O threads).
+  std::optional<ApiReply> Admit(const ApiRequest& head);
+
   // Answers one request. Never throws; database trouble becomes 503 with
-  // Retry-After. Thread-safe: called from the HTTP thread pool.
+  // Retry-After. Thread-safe: called from the HTTP worker pool.
   ApiReply Handle(const ApiRequest& request);
 
   PgPool& pool() { return m_pool; }
@@ -76,6 +93,17 @@ class ServerCore {
     std::string hall;
     std::string nonce;  // set by Authenticate; recorded by it, or by Push in its own tx
   };
+
+  // A device as PostgreSQL knows it (devices row), for Admit and Authenticate.
+  struct DeviceRow {
+    std::string public_key;  // base64
+    std::string hall;
+    bool revoked = false;
+  };
+  // nullopt inside the Result when there is no such device.
+  Result<std::optional<DeviceRow>> LookUpDevice(int64_t device_id);
+  // 401 "stale_timestamp" when `timestamp` is outside the clock window, else nullopt.
+  std::optional<ApiReply> CheckClock(int64_t timestamp) const;
 
   ApiReply Health();
   ApiReply Enroll(const ApiRequest& request);
@@ -104,9 +132,10 @@ class ServerCore {
   PgPool m_pool;
 };
 
-// Reply helpers, shared with the admin paths and tests. ReplyForError answers 4xx kinds
-// with the error's message; every 5xx gets a generic sentence and a reference, the
-// detail (first line, no row values) going to stderr under that reference.
+// Reply helpers, shared with the admin paths and tests. ReplyForError sends the
+// message of a 4xx kind (the peer's mistake) but only a fixed sentence for
+// kUnavailable, kConflict and kInternal, whose messages carry database text: that
+// goes to ApiReply::log_note instead.
 ApiReply ErrorReply(int status, const std::string& error, const std::string& message);
 ApiReply ReplyForError(const Error& error);
 

@@ -1,6 +1,6 @@
 // Drain benchmark (issue 3): how long a kiosk takes to deliver a queue of N
 // applications into PostgreSQL through the whole path — SQLite outbox, signing,
-// libcurl, cpp-httplib, ServerCore's upsert, receipts back into SQLite — next to a
+// libcurl, the Beast frontend, ServerCore's upsert, receipts back into SQLite — next to a
 // raw batched INSERT of the same rows into the same database. Prints both and the
 // ratio (goal: the whole path at >= 50 % of the raw insert's rate). Prints, never
 // asserts a time.

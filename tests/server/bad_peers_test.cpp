@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <limits>
 
 #include "domain/app_number.h"
 #include "server/key_ring.h"
@@ -195,6 +196,23 @@ TEST_F(BadPeers, StaleTimestampIsRefusedAndTheServerClockIsSent) {
   EXPECT_EQ(Word(r), "stale_timestamp");
   ASSERT_TRUE(r.headers.count("x-yimen-server-time"));
   EXPECT_NEAR(std::stoll(r.headers["x-yimen-server-time"]), std::time(nullptr), 5);
+}
+
+// Signed properly, but dated at the very ends of the int64 range: the skew check once
+// computed timestamp - now and overflowed (UBSan) for -2^63.
+TEST_F(BadPeers, TimestampsAtTheEndsOfTheRangeAreStale) {
+  const Peer peer = Enroll();
+  for (const int64_t timestamp : {std::numeric_limits<int64_t>::min(),
+                                  std::numeric_limits<int64_t>::max()}) {
+    SignedParts parts = Heartbeat();
+    parts.timestamp = timestamp;
+    sync::HttpResponse r = Send(Signed(peer.device_id, parts, peer.secret_key));
+    EXPECT_EQ(r.status, 401) << timestamp;
+    EXPECT_EQ(Word(r), "stale_timestamp") << timestamp;
+  }
+  EXPECT_EQ(db.Query("SELECT coalesce(queue_depth, -1) FROM devices WHERE id = " +
+                     std::to_string(peer.device_id)),
+            "-1");
 }
 
 TEST_F(BadPeers, UnknownDeviceIsRefused) {

@@ -1,7 +1,7 @@
 // Every application arrives exactly once (issue 3, "Must show"): a reply lost after
 // the server committed, two server copies on one database with the kiosk switching
 // between them, and the same batch pushed to both copies at the same moment. Real
-// PostgreSQL, real HTTP (libcurl against cpp-httplib), real kiosk store.
+// PostgreSQL, real HTTP (libcurl against the Beast frontend), real kiosk store.
 #include <gtest/gtest.h>
 
 #include <map>

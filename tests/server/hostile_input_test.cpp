@@ -28,7 +28,7 @@ struct RawReply {
 
 // Writes `request` to the server as it is and reads one reply (to its Content-Length),
 // or until the server closes or is quiet for 3 s. close_write: send FIN after the
-// request (a peer that gives up mid-body); cpp-httplib then writes nothing back, so
+// request (a peer that gives up mid-body); the server then writes nothing back, so
 // only use it where no reply is expected.
 RawReply SendRaw(int port, const std::string& request, bool close_write = false) {
   RawReply reply;
@@ -248,7 +248,7 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
       {"garbage request line", "HELLO\r\n\r\n", 400},
       {"URI over 8 KiB", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n" + host + "\r\n", 414},
       {"header line over 8 KiB",
-       "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(9000, 'b') + "\r\n\r\n", 400},
+       "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(9000, 'b') + "\r\n\r\n", 431},
       {"100 header fields", many_headers + "\r\n", 431},
       {"negative Content-Length",
        "POST /v1/enroll HTTP/1.1\r\n" + host + "Content-Length: -5\r\n\r\nabc", 400},
@@ -259,6 +259,10 @@ TEST_F(HostileInput, BrokenHttpGetsAJsonReason) {
        "POST /v1/enroll HTTP/1.1\r\n" + host + "Content-Length: 10000000\r\n\r\n{", 413},
       {"push body over its limit",
        "POST /v1/push HTTP/1.1\r\n" + host + "Content-Length: 999999999\r\n\r\n{", 413},
+      {"chunked body over its limit",
+       "POST /v1/enroll HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n10001\r\n" +
+           std::string(0x10001, 'x') + "\r\n0\r\n\r\n",
+       413},
       {"unknown method", "DELETE /v1/push HTTP/1.1\r\n" + host + "\r\n", 0},
       {"invalid UTF-8 in the path", "GET /v1/\xff\xfe/x HTTP/1.1\r\n" + host + "\r\n", 404},
       {"path traversal", "GET /../../etc/passwd HTTP/1.1\r\n" + host + "\r\n", 0},

@@ -431,6 +431,11 @@ TEST(ServerErrors, FiveHundredsCarryAReferenceNotTheDetail) {
     EXPECT_EQ(reply.body.find("张三"), std::string::npos) << reply.body;
     EXPECT_EQ(reply.body.find("ERROR"), std::string::npos) << reply.body;
     EXPECT_NE(reply.body.find("(ref "), std::string::npos) << reply.body;
+    // The access log gets the first line under the same reference, never the DETAIL.
+    EXPECT_EQ(reply.log_note.find("张三"), std::string::npos) << reply.log_note;
+    EXPECT_NE(reply.log_note.find("invalid byte sequence"), std::string::npos) << reply.log_note;
+    const size_t ref = reply.body.find("(ref ");
+    EXPECT_NE(reply.log_note.find(reply.body.substr(ref + 5, 8)), std::string::npos);
   }
 }
 

@@ -318,6 +318,7 @@ class ChildProcess {
     return m_exit;
   }
   bool running() const { return m_pid > 0; }
+  pid_t pid() const { return m_pid; }
 
  private:
   pid_t m_pid = 0;

@@ -1,7 +1,7 @@
 // Staff accounts provisioned by the office and the kiosks' audit trail (issue 4 and
 // issue 6), end to end: yimen-admin → PostgreSQL → signed HTTP → the kiosk's store, and
 // back. Also that the server's access log carries no applicant's data. Real PostgreSQL,
-// real HTTP (libcurl against cpp-httplib), real kiosk store, real Argon2id.
+// real HTTP (libcurl against the Beast frontend), real kiosk store, real Argon2id.
 #include <gtest/gtest.h>
 
 #include <algorithm>

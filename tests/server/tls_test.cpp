@@ -5,67 +5,11 @@
 // refuses plain http:// off loopback, and yimen-server refuses plain HTTP off loopback.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "server/server_test_support.h"
+#include "server/test_pki.h"
 
 namespace yimen::testing {
 namespace {
-
-// The files one run shares: a CA, a server certificate it signed for 127.0.0.1, and a
-// certificate for the same name signed by a rogue CA the kiosk does not trust.
-struct Pki {
-  std::string dir;
-  std::string ca_pem, server_pem, server_key, rogue_pem, rogue_key;
-  std::string server_pin, other_pin;  // "sha256//BASE64"
-  bool ok = false;
-};
-
-std::string Shell(const std::string& script) {
-  CommandResult r = RunCommand({"/bin/bash", "-c", "set -euo pipefail; " + script});
-  if (r.exit_code != 0) ADD_FAILURE() << "shell failed (" << r.exit_code << "): " << script;
-  return Trim(r.out);
-}
-
-const Pki& TestPki() {
-  static SyncTempDir temp;
-  static Pki pki = [] {
-    Pki p;
-    p.dir = temp.path();
-    const std::string d = "'" + p.dir + "'";
-    {
-      std::ofstream ext(p.dir + "/ext.cnf");
-      ext << "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n";
-    }
-    // Two CAs, each signing a server certificate for 127.0.0.1 (P-256 keys: fast).
-    for (const std::string who : {"ca", "rogue"}) {
-      Shell("cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
-            "-nodes -keyout " + who + "-root.key -out " + who + "-root.pem -days 2 "
-            "-subj '/CN=Yimen test " + who + "' 2>/dev/null && "
-            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + who +
-            "-server.key -out " + who + "-server.csr -subj '/CN=127.0.0.1' 2>/dev/null && "
-            "openssl x509 -req -in " + who + "-server.csr -CA " + who + "-root.pem -CAkey " +
-            who + "-root.key -CAcreateserial -out " + who + "-server.pem -days 2 "
-            "-extfile ext.cnf 2>/dev/null");
-    }
-    p.ca_pem = p.dir + "/ca-root.pem";
-    p.server_pem = p.dir + "/ca-server.pem";
-    p.server_key = p.dir + "/ca-server.key";
-    p.rogue_pem = p.dir + "/rogue-server.pem";
-    p.rogue_key = p.dir + "/rogue-server.key";
-    // The command docs/operations.md gives operators.
-    auto pin = [&](const std::string& pem) {
-      return "sha256//" + Shell("openssl x509 -in '" + pem + "' -pubkey -noout | "
-                                "openssl pkey -pubin -outform der | "
-                                "openssl dgst -sha256 -binary | base64");
-    };
-    p.server_pin = pin(p.server_pem);
-    p.other_pin = pin(p.dir + "/ca-root.pem");
-    p.ok = p.server_pin.size() == 52 && p.other_pin.size() == 52;
-    return p;
-  }();
-  return pki;
-}
 
 // ServerCore + HttpFrontend serving HTTPS on a loopback port with the given pair.
 class TlsServer {
@@ -259,6 +203,42 @@ TEST_F(Tls, TheServerBinaryServesHttpsAndRefusesPlainHttpOffLoopback) {
   sync::CurlTransport plain_curl;
   auto cleartext = plain_curl.Send({"GET", "http://" + url.substr(8) + "/healthz", {}, ""});
   EXPECT_TRUE(!cleartext.ok() || cleartext->status != 200);
+}
+
+// Only TLS 1.2 with ECDHE and an AEAD cipher, and TLS 1.3 (docs/operations.md "TLS"),
+// checked with openssl s_client as an auditor would. A refusal must come from the
+// server (an alert), not from a client that would not offer the old protocol.
+TEST_F(Tls, OnlyTls12WithEcdheAeadAndTls13AreAccepted) {
+  TlsServer rsa(db.url(), TestPki().rsa_pem, TestPki().rsa_key);
+  ASSERT_TRUE(rsa.ok());
+  const std::string port = rsa.url().substr(rsa.url().rfind(':') + 1);
+  struct Case {
+    std::string args;
+    bool accepted;
+  };
+  const std::vector<Case> cases = {
+      {"-tls1 -cipher DEFAULT@SECLEVEL=0", false},
+      {"-tls1_1 -cipher DEFAULT@SECLEVEL=0", false},
+      {"-tls1_2 -cipher AES128-SHA", false},             // static RSA, CBC
+      {"-tls1_2 -cipher AES128-GCM-SHA256", false},      // static RSA, no forward secrecy
+      {"-tls1_2 -cipher ECDHE-RSA-AES128-SHA256", false},  // ECDHE but CBC
+      {"-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256", true},
+      {"-tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305", true},
+      {"-tls1_3", true},
+  };
+  for (const Case& c : cases) {
+    CommandResult r = RunCommand({"/bin/bash", "-c",
+                                  "openssl s_client -connect 127.0.0.1:" + port + " " + c.args +
+                                      " </dev/null 2>&1"});
+    if (c.accepted) {
+      EXPECT_EQ(r.exit_code, 0) << c.args << "\n" << r.out;
+      EXPECT_EQ(r.out.find("Cipher is (NONE)"), std::string::npos) << c.args;
+    } else {
+      EXPECT_NE(r.exit_code, 0) << c.args << "\n" << r.out;
+      EXPECT_NE(r.out.find("alert"), std::string::npos) << c.args << ": not refused by the server\n"
+                                                        << r.out;
+    }
+  }
 }
 
 }  // namespace
