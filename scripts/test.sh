@@ -55,6 +55,7 @@ run_ctest() {
 }
 
 echo "== unit tests (asan+ubsan)"
+export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest build/asan -L unit
 # The server under the sanitizers: tests/server and the fail-over fleet run, the test
