@@ -155,8 +155,9 @@ TEST_F(EnrollGuessing, ThrottledAddressCannotTellARealCodeIdFromAMadeUpOne) {
 
 TEST_F(EnrollGuessing, AdminCodeHasSixtyBitsOfSecretAndEnrollsARealKiosk) {
   Start({});
-  CommandResult issued =
-      RunCommand({YIMEN_ADMIN_BIN, "--pg", db.url(), "enroll-code", "--hall", "东门社区"});
+  OfficeAdmin office(db.url());
+  ASSERT_TRUE(office.Bootstrap());
+  CommandResult issued = office.Run({"enroll-code", "--hall", "东门社区"});
   ASSERT_EQ(issued.exit_code, 0);
   std::string code = issued.out;
   while (!code.empty() && (code.back() == '\n' || code.back() == ' ')) code.pop_back();
