@@ -5,11 +5,9 @@
 // ratio (goal: the whole path at >= 50 % of the raw insert's rate). Prints, never
 // asserts a time.
 //
-//   bench_drain [--count N] [--batch B] [--pg-dir DIR] [--quick] [--unsealed]
-//     --unsealed  swap the sealed payloads for plain json-v1 before the drain: the
-//                 figure without sealing, measured under the same load (servers of
-//                 schema 5 and later refuse json-v1, code "unsealed": every item is
-//                 parked, so this only measures the refusal path now)
+//   bench_drain [--count N] [--batch B] [--pg-dir DIR] [--quick]
+//     (the --unsealed baseline is gone: servers of schema 5 and later refuse json-v1
+//     payloads, code "unsealed", so there is no unsealed path left to measure)
 //     --count   applications (default 10000; --quick: 500)
 //     --batch   items per push (default: the engine's, 200)
 //     --pg-dir  a pg-local.sh cluster directory (default: a temp one, removed after)
@@ -80,7 +78,6 @@ int main(int argc, char** argv) {
   int count = 10000;
   int batch = 0;
   std::string pg_dir;
-  bool unsealed = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -89,8 +86,6 @@ int main(int argc, char** argv) {
       count = std::atoi(argv[++i]);
     } else if (arg == "--batch" && i + 1 < argc) {
       batch = std::atoi(argv[++i]);
-    } else if (arg == "--unsealed") {
-      unsealed = true;
     } else if (arg == "--pg-dir" && i + 1 < argc) {
       pg_dir = argv[++i];
     } else {
@@ -160,15 +155,6 @@ int main(int argc, char** argv) {
       if (!(*store)->Submit(application).ok()) return 1;
     }
     const double queue_s = Seconds(queue_start);
-    if (unsealed) {
-      // Bench only: a kiosk never stores plaintext (docs/architecture.md).
-      auto raw = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
-      if (!raw.ok()) return 1;
-      auto update = raw->Prepare("UPDATE applications SET payload_format = 'json-v1', payload = ?1");
-      if (!update.ok()) return 1;
-      update->BindBlob(1, Payload(0));
-      if (!update->Run().ok()) return 1;
-    }
 
     // ---- whole path: one --sync-once cycle drains the queue ----
     yimen::sync::SyncOptions sync_options;
@@ -253,7 +239,7 @@ int main(int argc, char** argv) {
     const double path_rate = count / drain_s;
     const double raw_rate = static_cast<double>(rows.size()) / raw_s;
     std::printf("bench_drain: %d applications (~%zu B payload, %s), push batch %d\n", count,
-                Payload(0).size(), unsealed ? "UNSEALED json-v1 baseline" : "sealed-v2",
+                Payload(0).size(), "sealed-v2",
                 sync_options.push_batch);
     std::printf("  queue (Store::Submit, not timed below): %.2f s\n", queue_s);
     std::printf("  whole path (--sync-once: outbox -> HTTP -> server -> PostgreSQL -> receipts): "
