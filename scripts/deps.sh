@@ -19,7 +19,7 @@ packages=(
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  xvfb xauth procps curl openssl
+  xvfb xauth procps curl openssl ccache
   clang libclang-rt-14-dev
 )
 

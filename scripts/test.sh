@@ -12,20 +12,27 @@ root=$(pwd)
 scripts/deps.sh
 
 jobs=$(nproc)
+# ccache, when the machine has it, makes a second run on the same machine cheap; the
+# base dir lets a clone in another folder hit the same cache.
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 export CTEST_OUTPUT_ON_FAILURE=1
 
 echo "== build: release (-Werror)"
-cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON >/dev/null
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build/ci -j"$jobs"
 
 echo "== build: asan+ubsan (unit tests)"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DYIMEN_SANITIZE=ON \
-  -DYIMEN_BUILD_KIOSK=OFF -DYIMEN_BUILD_BENCH=OFF -DYIMEN_WERROR=ON >/dev/null
+  -DYIMEN_BUILD_KIOSK=OFF -DYIMEN_BUILD_BENCH=OFF -DYIMEN_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build/asan -j"$jobs"
 
 # A project of its own (tests/fuzz/CMakeLists.txt): domain + protocol sources only.
 echo "== build: libFuzzer harnesses (clang)"
-cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" >/dev/null
 cmake --build build/fuzz -j"$jobs"
 
 passed=0

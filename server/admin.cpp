@@ -22,10 +22,6 @@ namespace {
 // visible in order and a kiosk's cursor can never skip one still being committed.
 constexpr int64_t kStatusSequenceLockKey = 0x59494d454e02;
 
-std::string Iso(const std::string& column) {
-  return "coalesce(to_char(" + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
-}
 
 }  // namespace
 
@@ -66,7 +62,7 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         "SELECT app_number, uuid::text, receipt, service_code, hall, device_id, " +
-            Iso("received_at") +
+            SqlIsoUtc("received_at") +
             ", coalesce(status, ''), complete FROM applications ORDER BY id DESC LIMIT $1",
         limit);
     for (const auto& row : r) {
@@ -131,7 +127,7 @@ Result<std::vector<KioskRow>> ListKiosks(PgPool& pool) {
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec(
-        "SELECT id, kiosk_code, hall, " + Iso("enrolled_at") + ", " + Iso("last_heartbeat_at") +
+        "SELECT id, kiosk_code, hall, " + SqlIsoUtc("enrolled_at") + ", " + SqlIsoUtc("last_heartbeat_at") +
         ", coalesce(queue_depth, 0), coalesce(parked, 0), coalesce(oldest_pending_age_s, 0), "
         "coalesce(app_version, ''), coalesce(last_error, ''), revoked_at IS NOT NULL "
         "FROM devices ORDER BY id");

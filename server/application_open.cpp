@@ -22,7 +22,7 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         "SELECT id, uuid::text, receipt, service_code, hall, device_id, "
-        " coalesce(to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+        " " + SqlIsoUtc("received_at") + ", "
         " coalesce(status, ''), complete, payload_format, payload, submitted_at "
         "FROM applications WHERE app_number = $1",
         *canonical);

@@ -11,9 +11,6 @@
 namespace yimen::server {
 namespace {
 
-std::string IsoSql(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-}
 
 KeyState ParseState(const std::string& text) {
   if (text == "active") return KeyState::kActive;
@@ -83,7 +80,7 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
     const std::string secret =
         secrets == KeySecrets::kWith ? "coalesce(secret_key, '')" : "''";
     pqxx::result r = tx.exec("SELECT key_id, public_key, " + secret + ", state, " +
-                             IsoSql("created_at") +
+                             SqlIsoUtc("created_at") +
                              " FROM sealing_keys ORDER BY created_at DESC, key_id");
     ring.clear();
     for (const auto& row : r) {

@@ -27,11 +27,6 @@ using protocol::PushOutcome;
 constexpr int kRetryAfterDbDown = 5;
 constexpr int64_t kNoncePruneEvery = 256;
 
-// ISO-8601 UTC rendering of a timestamptz column, done by PostgreSQL so every server
-// copy prints the same thing.
-std::string IsoSql(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-}
 
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -61,7 +56,7 @@ ApiReply JsonReply(int status, const json& body) {
 // every request cost PostgreSQL more CPU than executing them (measured with
 // yimen-fleet; docs/benchmarks.md).
 void PreparePushStatements(pqxx::connection& c) {
-  const std::string iso_received = IsoSql("received_at");
+  const std::string iso_received = SqlIsoUtc("received_at");
   c.prepare("device_by_id",
             "SELECT public_key, hall, revoked_at IS NOT NULL FROM devices WHERE id = $1");
   c.prepare("record_nonce",
@@ -514,7 +509,7 @@ ApiReply ServerCore::PullStatus(const DeviceIdentity& device, const std::string&
     // Only this kiosk's own applications: their uuids are the ones its store knows.
     pqxx::result r = tx.exec_params(
         "SELECT sc.seq, a.uuid::text, a.app_number, sc.status, sc.reason, " +
-            IsoSql("sc.changed_at") +
+            SqlIsoUtc("sc.changed_at") +
             " FROM status_changes sc JOIN applications a ON a.id = sc.application_id "
             "WHERE sc.seq > $1 AND a.device_id = $2 ORDER BY sc.seq LIMIT $3",
         after, device.id, limit + 1);
