@@ -46,6 +46,14 @@ RETURNING failures,
                                   client, static_cast<double>(options.enroll_window_s));
   out->throttled = row[0].as<int>() > options.enroll_failures_allowed;
   out->retry_after_s = std::max(1, row[1].as<int>());
+  // Rows whose window has passed count nothing any more: each wrong guess removes up
+  // to 100 of them, so guesses from many addresses cannot grow the table without bound.
+  tx.exec_params(R"sql(
+DELETE FROM enroll_throttle WHERE ctid IN (
+  SELECT ctid FROM enroll_throttle
+  WHERE client <> $1 AND window_start <= now() - make_interval(secs => $2) LIMIT 100)
+)sql",
+                 client, static_cast<double>(options.enroll_window_s));
 }
 
 // Registers the key for a code that matched and is neither used nor expired.

@@ -133,6 +133,22 @@ TEST_F(EnrollGuessing, ParallelWrongSecretsLockTheirCodeAfterExactlyItsAttempts)
   EXPECT_EQ(Enroll(other), std::make_pair(200, std::string()));
 }
 
+TEST_F(EnrollGuessing, ExpiredAddressRowsArePrunedByLaterGuesses) {
+  Start({});
+  // 150 addresses that guessed long ago, 1 still inside its window.
+  db.Query("INSERT INTO enroll_throttle (client, window_start, failures) "
+          "SELECT '10.9.' || g, now() - interval '2 hours', 3 FROM generate_series(1, 150) g");
+  db.Query("INSERT INTO enroll_throttle (client, window_start, failures) "
+          "VALUES ('10.8.0.1', now(), 2)");
+  const std::string code = Code();
+  EXPECT_EQ(Enroll(MadeUpCode(code, 1)).first, 403);
+  // At most 100 expired rows go per guess: 50 left, then none; the live row stays.
+  EXPECT_EQ(db.Count("SELECT count(*) FROM enroll_throttle WHERE client LIKE '10.9.%'"), 50);
+  EXPECT_EQ(Enroll(MadeUpCode(code, 2)).first, 403);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM enroll_throttle WHERE client LIKE '10.9.%'"), 0);
+  EXPECT_EQ(db.Count("SELECT failures FROM enroll_throttle WHERE client = '10.8.0.1'"), 2);
+}
+
 TEST_F(EnrollGuessing, ThrottledAddressCannotTellARealCodeIdFromAMadeUpOne) {
   server::ServerOptions options;
   options.enroll_failures_allowed = 2;
