@@ -1,7 +1,7 @@
 // Puts ServerCore on the network with Boost.Beast: plain HTTP on loopback only, TLS
 // 1.2/1.3 (OpenSSL, ECDHE + AEAD suites) anywhere else, one access-log line per
-// request with no personal data. Built for a hostile network (DESIGN.md decision 12):
-// a few I/O threads own every socket, so an idle or slow connection costs a socket and
+// request with no personal data. Built for a hostile network (docs/architecture.md,
+// "A hostile network is the normal case"): a few I/O threads own every socket, so an idle or slow connection costs a socket and
 // a few KB, never a thread; the blocking work (PostgreSQL) runs on a bounded worker
 // pool; every read has a deadline; a request is judged from its headers
 // (ServerCore::Admit) before its body is read. Limits: docs/operations.md.

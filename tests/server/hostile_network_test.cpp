@@ -1,5 +1,5 @@
-// A hostile network against the real yimen-server binary (DESIGN.md decision 12): two
-// thousand idle connections and fifty slowloris senders, TLS clients that never say
+// A hostile network against the real yimen-server binary (docs/architecture.md, "A
+// hostile network is the normal case"): two thousand idle connections and fifty slowloris senders, TLS clients that never say
 // hello, 32 MiB bodies and 92 MiB header floods from nobody, a connection cap, and a
 // frozen PostgreSQL. Before the frontend moved to Beast (docs/architecture.md) each of
 // these stalled every request for 5 to 56 s or took the server to 1.4 GB.
