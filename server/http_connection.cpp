@@ -227,7 +227,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     auto self = this->shared_from_this();
     const bool body = m_body_pending;
     const bool posted = m_shared->workers.TryPost([self, body] {
-      std::optional<ApiReply> reply = self->m_shared->core.Admit(self->m_request);
+      std::optional<ApiReply> reply = self->m_shared->core.Admit(&self->m_request);
       if (!reply && !body) reply = self->m_shared->core.Handle(self->m_request);
       net::post(self->m_stream.get_executor(), [self, reply = std::move(reply)]() mutable {
         self->OnAdmitted(std::move(reply));

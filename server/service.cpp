@@ -163,7 +163,9 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   return core;
 }
 
-std::optional<ApiReply> ServerCore::Admit(const ApiRequest& head) {
+std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
+  const ApiRequest& head = *request;
+  request->admitted.reset();
   const std::string path = head.target.substr(0, head.target.find('?'));
   const Route route = RouteOf(path);
   if (route == Route::kUnknown) return ErrorReply(404, "not_found", "no such endpoint: " + path);
@@ -182,6 +184,8 @@ std::optional<ApiReply> ServerCore::Admit(const ApiRequest& head) {
   const std::string id = std::to_string(headers->device_id);
   if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
   if ((*device)->revoked) return ErrorReply(403, "revoked", "device " + id + " was revoked");
+  request->admitted = ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key,
+                                                  (*device)->hall, (*device)->revoked};
   return std::nullopt;
 }
 
@@ -289,10 +293,19 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   const std::string& nonce = headers->nonce;
   const std::string device_text = std::to_string(device_id);
 
-  auto row = LookUpDevice(device_id);
-  if (!row.ok()) return ReplyForError(row.error());
-  if (!row->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
-  const DeviceRow& known = **row;
+  // The row Admit read for this very request when there is one (one query per request,
+  // not two); otherwise (a caller that skipped Admit) read it here.
+  std::optional<DeviceRow> admitted;
+  if (request.admitted && request.admitted->id == device_id) {
+    admitted = DeviceRow{request.admitted->public_key, request.admitted->hall,
+                         request.admitted->revoked};
+  } else {
+    auto row = LookUpDevice(device_id);
+    if (!row.ok()) return ReplyForError(row.error());
+    admitted = std::move(*row);
+  }
+  if (!admitted) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
+  const DeviceRow& known = *admitted;
   auto key = protocol::Base64Decode(known.public_key);
   protocol::SignedParts parts{request.method, request.target, headers->timestamp, nonce,
                               request.body};

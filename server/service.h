@@ -32,6 +32,17 @@ struct ApiRequest {
   std::string remote_addr;  // throttles enrollment guesses
   std::map<std::string, std::string> headers;  // keys lowercased
 
+  // The devices row ServerCore::Admit read for this request, so that Handle (which still
+  // checks the signature over the body against its key) does not read it a second
+  // time. Set only by Admit, never from what the peer sent.
+  struct AdmittedDevice {
+    int64_t id = 0;
+    std::string public_key;  // base64
+    std::string hall;
+    bool revoked = false;
+  };
+  std::optional<AdmittedDevice> admitted;
+
   // The header's value, or "" when absent. Name in any case.
   std::string Header(const std::string& name) const;
 };
@@ -77,7 +88,8 @@ class ServerCore {
   // 503 + Retry-After when PostgreSQL cannot say — or nullopt to read the body and
   // call Handle, which checks everything again and the signature over the body.
   // Never throws. Thread-safe; may block on PostgreSQL (call it off the I/O threads).
-  std::optional<ApiReply> Admit(const ApiRequest& head);
+  // Records the device row it read in head->admitted for Handle.
+  std::optional<ApiReply> Admit(ApiRequest* head);
 
   // Answers one request. Never throws; database trouble becomes 503 with
   // Retry-After. Thread-safe: called from the HTTP worker pool.

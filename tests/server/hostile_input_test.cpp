@@ -135,6 +135,48 @@ class HostileInput : public ::testing::Test {
   std::string kiosk_code;
 };
 
+// Admit reads the device's row from the headers; Handle checks the signature against
+// that same row instead of reading it again (one devices query per request on the sync
+// path). A row recorded for another device id is never used.
+TEST_F(HostileInput, HandleUsesTheDeviceRowAdmitRead) {
+  auto signed_request = [&] {
+    server::ApiRequest request;
+    request.method = "GET";
+    request.target = std::string(protocol::kPathStatus) + "?after=0";
+    protocol::SignedParts parts{request.method, request.target,
+                                static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(), ""};
+    auto signature = protocol::SignRequest(parts, keys.secret_key);
+    EXPECT_TRUE(signature.ok());
+    request.headers = {{"x-yimen-device", std::to_string(device_id)},
+                       {"x-yimen-timestamp", std::to_string(parts.timestamp)},
+                       {"x-yimen-nonce", parts.nonce},
+                       {"x-yimen-signature", signature.ok() ? *signature : ""}};
+    return request;
+  };
+  server::ServerCore& core = server->core();
+
+  server::ApiRequest request = signed_request();
+  EXPECT_FALSE(core.Admit(&request).has_value());
+  ASSERT_TRUE(request.admitted.has_value());
+  EXPECT_EQ(request.admitted->id, device_id);
+  EXPECT_EQ(request.admitted->hall, "东门社区");
+  EXPECT_EQ(core.Handle(request).status, 200);
+
+  // Handle trusts the admitted row: given another key there, the signature fails.
+  server::ApiRequest swapped = signed_request();
+  ASSERT_FALSE(core.Admit(&swapped).has_value());
+  swapped.admitted->public_key =
+      protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key);
+  EXPECT_EQ(core.Handle(swapped).status, 401);
+
+  // A row recorded under another id is ignored: Handle reads this device's own.
+  server::ApiRequest other = signed_request();
+  ASSERT_FALSE(core.Admit(&other).has_value());
+  other.admitted->id = device_id + 1000;
+  other.admitted->public_key = swapped.admitted->public_key;
+  EXPECT_EQ(core.Handle(other).status, 200);
+}
+
 TEST_F(HostileInput, BadBodiesGetAReasonAndChangeNothing) {
   const std::string item = GoodItem();
   std::string many = R"({"items":[)";
