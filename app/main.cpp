@@ -56,9 +56,22 @@ volatile std::sig_atomic_t g_stop = 0;
 
 void OnSignal(int) { g_stop = 1; }
 
+// The assets of an installed binary (/usr/bin/yimen-kiosk) are the installed ones
+// (/usr/share/yimen); a binary anywhere else (a build tree) reads the source tree it
+// was built from, or the installed ones when that tree is gone. --assets overrides.
+std::string DefaultAssetsDir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const bool installed = !ec && exe.parent_path() == YIMEN_INSTALL_BINDIR;
+  if (!installed && std::filesystem::is_directory(YIMEN_ASSETS_DIR "/catalog", ec)) {
+    return YIMEN_ASSETS_DIR;
+  }
+  return YIMEN_INSTALL_DATADIR;
+}
+
 struct Flags {
   std::string data_dir;
-  std::string assets_dir = YIMEN_ASSETS_DIR;
+  std::string assets_dir = DefaultAssetsDir();
   std::string script;
   std::string screenshots;
   bool kiosk = false;
@@ -370,8 +383,9 @@ int main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, &flags)) return 2;
   if (flags.version) {
-    std::printf("yimen-kiosk %s (%s, %s, %s; SQLite %s; ImGui %s)\n", YIMEN_VERSION, YIMEN_GIT_REV,
-                YIMEN_BUILD_TYPE, YIMEN_COMPILER, sqlite3_libversion(), IMGUI_VERSION);
+    std::printf("yimen-kiosk %s (%s, %s, %s; SQLite %s; ImGui %s)\nassets: %s\n", YIMEN_VERSION,
+                YIMEN_GIT_REV, YIMEN_BUILD_TYPE, YIMEN_COMPILER, sqlite3_libversion(),
+                IMGUI_VERSION, flags.assets_dir.c_str());
     return 0;
   }
   if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();

@@ -21,6 +21,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   xvfb xauth procps curl openssl ccache
   clang libclang-rt-14-dev
+  dpkg-dev systemd cage adduser
 )
 
 # npm comes with some builds of nodejs and as its own package in Debian's.

@@ -4,6 +4,8 @@
 #   build/asan  ASan + UBSan: every unit test, and the server's integration tests
 #               (tests/server: the server core in-process, yimen-server, yimen-admin)
 #   build/fuzz  clang + libFuzzer: each harness for a short run (label "fuzz")
+# Then the Debian packages: scripts/package.sh builds them from build/ci and the
+# package.install test installs them on this machine, runs them and purges them.
 # Exits non-zero on any failure; ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,9 @@ fi
 export CTEST_OUTPUT_ON_FAILURE=1
 
 echo "== build: release (-Werror)"
-cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON "${launcher[@]}" >/dev/null
+# Installed under /usr, as the packages are (scripts/package.sh reuses this build).
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON \
+  -DCMAKE_INSTALL_PREFIX=/usr "${launcher[@]}" >/dev/null
 cmake --build build/ci -j"$jobs"
 
 echo "== build: asan+ubsan (unit tests)"
@@ -85,7 +89,16 @@ if compgen -G "$san_logs/*" >/dev/null; then
 fi
 
 echo "== every test, release build (also the UI unit tests the asan build leaves out)"
-run_ctest build/ci
+run_ctest build/ci -LE package
+
+# Installs packages on this machine: alone, after everything else has run.
+echo "== Debian packages: build (scripts/package.sh), install, run, purge"
+if scripts/package.sh build/ci; then
+  run_ctest build/ci -L package
+else
+  echo "scripts/package.sh failed"
+  failed=$((failed + 1))
+fi
 
 echo "== fuzz harnesses, short runs (scripts/fuzz.sh for the long one)"
 run_ctest build/fuzz -L fuzz

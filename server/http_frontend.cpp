@@ -246,4 +246,10 @@ void HttpFrontend::Stop() {
   if (m_impl) m_impl->ioc.stop();
 }
 
+void HttpFrontend::Probe(std::function<void()> alive) {
+  net::post(m_impl->ioc, [shared = m_impl->shared, alive = std::move(alive)] {
+    if (!shared->workers.TryPost(alive)) alive();
+  });
+}
+
 }  // namespace yimen::server

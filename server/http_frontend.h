@@ -64,6 +64,12 @@ class HttpFrontend {
   void Serve();
   // Stops accepting and serving; Serve() returns. Any thread (not a signal handler).
   void Stop();
+  // Liveness for the systemd watchdog (server/systemd_watchdog.h): `alive` runs on a
+  // worker after an I/O thread handed it over, so only while both turn. With the
+  // worker queue full it runs on the I/O thread: overload is answered with 503 busy,
+  // and a worker's database work is bounded (4 s), so a full queue is not a hang.
+  // Never runs once the destructor has returned. Any thread.
+  void Probe(std::function<void()> alive);
 
   struct Impl;
 

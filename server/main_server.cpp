@@ -14,6 +14,7 @@
 
 #include "server/http_frontend.h"
 #include "server/service.h"
+#include "server/systemd_watchdog.h"
 #include "version.h"
 
 namespace {
@@ -99,15 +100,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   yimen::server::HttpFrontend* serving = frontend->get();
-  std::thread stopper([serving, stop_signals] {
+  yimen::server::SystemdWatchdog watchdog(*serving);
+  std::thread stopper([serving, &watchdog, stop_signals] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
+    watchdog.Stopping();
     serving->Stop();
   });
   // Tests and scripts wait for this line to learn the port (with --listen HOST:0).
   std::printf("listening on %s:%d\n", listen.host.c_str(), (*frontend)->port());
   std::fflush(stdout);
+  watchdog.Ready("listening on " + listen.host + ":" + std::to_string((*frontend)->port()));
   serving->Serve();
   stopper.join();  // Serve returns only after the stopper's Stop()
+  watchdog.Stop();
   return 0;
 }

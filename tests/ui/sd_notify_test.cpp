@@ -3,44 +3,16 @@
 #include "platform/sd_notify.h"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "platform/fake_systemd.h"
+
 namespace yimen::platform {
 namespace {
 
-class FakeSystemd {
- public:
-  FakeSystemd() {
-    char dir[] = "/tmp/yimen-sdnotify-XXXXXX";
-    m_dir = mkdtemp(dir);
-    m_path = m_dir + "/notify";
-    m_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", m_path.c_str());
-    EXPECT_EQ(bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~FakeSystemd() {
-    close(m_fd);
-    unlink(m_path.c_str());
-    rmdir(m_dir.c_str());
-  }
-  const std::string& path() const { return m_path; }
-  std::string Receive() {
-    char buf[256];
-    ssize_t n = recv(m_fd, buf, sizeof buf, MSG_DONTWAIT);
-    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-  }
-
- private:
-  std::string m_dir, m_path;
-  int m_fd = -1;
-};
+using yimen::testing::FakeSystemd;
 
 TEST(SystemdNotifier, SendsReadyAndWatchdogToNotifySocket) {
   FakeSystemd systemd;
