@@ -89,7 +89,11 @@ const back = http.createServer(async (request, reply) => {
     const original = stored.get(tag);
     stored.delete(tag);
     carried++;
-    if (!original.equals(body)) altered++;
+    if (!original.equals(body)) {
+      altered++;
+      console.log(`body-keeper: Prism altered the body of ${request.method} ${request.url} ` +
+                  `(${original.length} bytes sent, ${body.length} forwarded)`);
+    }
     body = original;
   }
   forward(upstreamPort, request, headers, body, reply);
