@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -47,6 +48,8 @@
 #include "ui/script_runner.h"
 #include "ui/strings.h"
 #include "ui/theme.h"
+#include "app/kiosk_options.h"
+#include "config/options.h"
 #include "version.h"
 
 namespace {
@@ -69,118 +72,43 @@ std::string DefaultAssetsDir() {
   return YIMEN_INSTALL_DATADIR;
 }
 
-struct Flags {
-  std::string data_dir;
-  std::string assets_dir = DefaultAssetsDir();
-  std::string script;
-  std::string screenshots;
-  bool kiosk = false;
-  bool headless = false;
-  bool landscape = false;
-  bool version = false;
-  bool sync_once = false;    // --sync-once: one sync cycle, no window
-  std::string enroll_url;    // --enroll URL[,URL...] CODE: enroll, no window
-  std::string enroll_code;
-  float screen_inches = 21.5f;
-  int exit_after_ms = -1;
-  int idle_s = 90;
-  int idle_countdown_s = 30;
-  std::string set_staff_pin;  // --set-staff-pin: hash it into the store and exit
-  std::string add_staff;      // --add-staff NAME: create (or reset) a staff account and exit
-  std::string staff_pin;      // --pin PIN for --add-staff; otherwise read from stdin
-  int staff_idle_s = 180;     // --staff-idle-seconds: staff logged out after this idle
-  int64_t staff_throttle_ms = yimen::Store::kStaffThrottleBaseMs;  // --staff-throttle-ms (tests)
-  int staff_session_s = 3600; // --staff-session-seconds: and after this in any case
-  int volume = 80;            // --volume 0..100
-  bool voice = true;          // --no-voice: no voice button at all
-  std::string printer;        // --printer NAME: the CUPS queue for receipts
-  std::string camera;         // --camera /dev/videoN ("none": no camera); default: probe
-  std::string import_dir;     // --import-dir DIR: PNG/JPEG files offered under 导入
-  int photo_max_side = 1600;  // --photo-max-side N: longer side of a stored photo, px
-  int photo_max_kb = 1536;    // --photo-max-kb N: a stored photo's JPEG may not be larger
-  // How to trust the server (docs/operations.md "TLS"). Given with --enroll they are
-  // stored; given later they replace the stored ones for that run.
-  std::string ca_file;                   // --ca-file PEM
-  std::vector<std::string> server_pins;  // --server-pin sha256//BASE64, repeatable
-  int sync_interval_s = 60;   // --sync-interval-seconds: a sync cycle this often when quiet
-  std::string sealing_key_file;  // --provision-sealing-key FILE: store the server's key, exit
-  int retention_days = 7;        // --retention-days: sealed data kept after acknowledgement
-  int stub_retention_days = 180; // --stub-retention-days: masked stubs kept after that
-};
+using Flags = yimen::kiosk::KioskFlags;
+
+std::string DefaultDataDir();
 
 void PrintUsage() {
   std::fprintf(stderr,
-               "usage: yimen-kiosk [--data-dir DIR] [--assets DIR] [--kiosk] [--landscape]\n"
-               "                   [--screen-inches N] [--headless] [--script FILE]\n"
-               "                   [--screenshots DIR] [--exit-after-ms N] [--idle-seconds N]\n"
-               "                   [--idle-countdown N] [--set-staff-pin PIN|-] [--volume 0-100]\n"
-               "                   [--no-voice] [--printer CUPS_QUEUE] [--staff-idle-seconds N]\n"
-               "                   [--staff-throttle-ms MS (delay step after 3 failed staff logins)]\n"
-               "                   [--staff-session-seconds N] [--camera /dev/videoN|none]\n"
-               "                   [--import-dir DIR] [--photo-max-side PX] [--photo-max-kb KB]\n"
-               "                   [--sync-interval-seconds N] [--version]\n"
-               "       yimen-kiosk [--data-dir DIR] --add-staff NAME [--pin PIN]   (else PIN from stdin)\n"
-               "       yimen-kiosk [--data-dir DIR] --enroll URL[,URL...] CODE\n"
-               "                   [--ca-file PEM] [--server-pin sha256//BASE64]...\n"
-               "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n"
-               "       yimen-kiosk [--data-dir DIR] --provision-sealing-key FILE   (base64 server key)\n"
-               "       retention: [--retention-days N (7)] [--stub-retention-days N (180)]\n");
+               "usage: yimen-kiosk [--config FILE] [--print-config] [OPTIONS] [COMMAND]\n"
+               "  --config FILE: read settings from a TOML file (/etc/yimen/kiosk.toml);\n"
+               "  flags override it. --print-config: print the effective settings and exit.\n"
+               "  Each option, with its key in the file (commands: command line only):\n%s",
+               yimen::config::UsageTable(yimen::config::SpecsOf(yimen::kiosk::KioskOptionTable()))
+                   .c_str());
 }
 
-bool ParseFlags(int argc, char** argv, Flags* flags) {
+// Defaults, then --config FILE, then the flags (app/kiosk_options.h). Returns false
+// after saying why on stderr; --print-config prints and sets *print_only.
+bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "yimen-kiosk: %s needs a value\n", name);
-        return nullptr;
-      }
-      return argv[++i];
-    };
-    if (arg == "--version") flags->version = true;
-    else if (arg == "--kiosk") flags->kiosk = true;
-    else if (arg == "--headless") flags->headless = true;
-    else if (arg == "--landscape") flags->landscape = true;
-    else if (arg == "--data-dir") { auto v = value("--data-dir"); if (!v) return false; flags->data_dir = v; }
-    else if (arg == "--assets") { auto v = value("--assets"); if (!v) return false; flags->assets_dir = v; }
-    else if (arg == "--script") { auto v = value("--script"); if (!v) return false; flags->script = v; }
-    else if (arg == "--screenshots") { auto v = value("--screenshots"); if (!v) return false; flags->screenshots = v; }
-    else if (arg == "--screen-inches") { auto v = value("--screen-inches"); if (!v) return false; flags->screen_inches = std::stof(v); }
-    else if (arg == "--exit-after-ms") { auto v = value("--exit-after-ms"); if (!v) return false; flags->exit_after_ms = std::stoi(v); }
-    else if (arg == "--idle-seconds") { auto v = value("--idle-seconds"); if (!v) return false; flags->idle_s = std::max(1, std::stoi(v)); }
-    else if (arg == "--idle-countdown") { auto v = value("--idle-countdown"); if (!v) return false; flags->idle_countdown_s = std::max(1, std::stoi(v)); }
-    else if (arg == "--set-staff-pin") { auto v = value("--set-staff-pin"); if (!v) return false; flags->set_staff_pin = v; }
-    else if (arg == "--volume") { auto v = value("--volume"); if (!v) return false; flags->volume = std::clamp(std::stoi(v), 0, 100); }
-    else if (arg == "--no-voice") flags->voice = false;
-    else if (arg == "--printer") { auto v = value("--printer"); if (!v) return false; flags->printer = v; }
-    else if (arg == "--add-staff") { auto v = value("--add-staff"); if (!v) return false; flags->add_staff = v; }
-    else if (arg == "--pin") { auto v = value("--pin"); if (!v) return false; flags->staff_pin = v; }
-    else if (arg == "--staff-throttle-ms") { auto v = value("--staff-throttle-ms"); if (!v) return false; flags->staff_throttle_ms = std::max<int64_t>(0, std::stoll(v)); }
-    else if (arg == "--staff-idle-seconds") { auto v = value("--staff-idle-seconds"); if (!v) return false; flags->staff_idle_s = std::max(1, std::stoi(v)); }
-    else if (arg == "--staff-session-seconds") { auto v = value("--staff-session-seconds"); if (!v) return false; flags->staff_session_s = std::max(1, std::stoi(v)); }
-    else if (arg == "--camera") { auto v = value("--camera"); if (!v) return false; flags->camera = v; }
-    else if (arg == "--import-dir") { auto v = value("--import-dir"); if (!v) return false; flags->import_dir = v; }
-    else if (arg == "--photo-max-side") { auto v = value("--photo-max-side"); if (!v) return false; flags->photo_max_side = std::clamp(std::stoi(v), 320, 4000); }
-    else if (arg == "--photo-max-kb") { auto v = value("--photo-max-kb"); if (!v) return false; flags->photo_max_kb = std::clamp(std::stoi(v), 64, 16384); }
-    else if (arg == "--sync-once") flags->sync_once = true;
-    else if (arg == "--ca-file") { auto v = value("--ca-file"); if (!v) return false; flags->ca_file = v; }
-    else if (arg == "--server-pin") { auto v = value("--server-pin"); if (!v) return false; flags->server_pins.push_back(v); }
-    else if (arg == "--sync-interval-seconds") { auto v = value("--sync-interval-seconds"); if (!v) return false; flags->sync_interval_s = std::max(1, std::stoi(v)); }
-    else if (arg == "--provision-sealing-key") { auto v = value("--provision-sealing-key"); if (!v) return false; flags->sealing_key_file = v; }
-    else if (arg == "--retention-days") { auto v = value("--retention-days"); if (!v) return false; flags->retention_days = std::max(0, std::stoi(v)); }
-    else if (arg == "--stub-retention-days") { auto v = value("--stub-retention-days"); if (!v) return false; flags->stub_retention_days = std::max(0, std::stoi(v)); }
-    else if (arg == "--enroll") {
-      auto url = value("--enroll"); if (!url) return false;
-      auto code = value("--enroll"); if (!code) return false;
-      flags->enroll_url = url;
-      flags->enroll_code = code;
-    }
-    else if (arg == "--help" || arg == "-h") { PrintUsage(); std::exit(0); }
-    else {
-      std::fprintf(stderr, "yimen-kiosk: unknown flag %s\n", arg.c_str());
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       PrintUsage();
-      return false;
+      std::exit(0);
     }
+  }
+  flags->assets_dir = DefaultAssetsDir();
+  flags->staff_throttle_ms = yimen::Store::kStaffThrottleBaseMs;
+  auto loaded = yimen::config::Load(yimen::kiosk::KioskOptionTable(), argc, argv, flags);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "yimen-kiosk: %s\n", loaded.error().message.c_str());
+    return false;
+  }
+  if (flags->data_dir.empty()) flags->data_dir = DefaultDataDir();
+  *print_only = loaded->print_config;
+  if (loaded->print_config) {
+    const std::string title = "yimen-kiosk: effective configuration" +
+                              (loaded->config_file.empty() ? std::string(" (no --config file)")
+                                                           : " from " + loaded->config_file + " and flags");
+    std::printf("%s", yimen::config::Print(yimen::kiosk::KioskOptionTable(), *flags, title).c_str());
   }
   return true;
 }
@@ -381,14 +309,15 @@ int SyncOnceCommand(const Flags& flags) {
 int main(int argc, char** argv) {
   const auto start = Clock::now();
   Flags flags;
-  if (!ParseFlags(argc, argv, &flags)) return 2;
+  bool print_only = false;
+  if (!LoadFlags(argc, argv, &flags, &print_only)) return 2;
+  if (print_only) return 0;
   if (flags.version) {
     std::printf("yimen-kiosk %s (%s, %s, %s; SQLite %s; ImGui %s)\nassets: %s\n", YIMEN_VERSION,
                 YIMEN_GIT_REV, YIMEN_BUILD_TYPE, YIMEN_COMPILER, sqlite3_libversion(),
                 IMGUI_VERSION, flags.assets_dir.c_str());
     return 0;
   }
-  if (flags.data_dir.empty()) flags.data_dir = DefaultDataDir();
   // Operator commands: no window, no display needed.
   if (flags.kiosk) {
     // A kiosk process holds residents' plaintext while they type: no core file may
@@ -456,7 +385,7 @@ int main(int argc, char** argv) {
   if (!atlas.ok()) return Fail(atlas.error().message + " (install fonts-noto-cjk and fonts-dejavu-core)");
 
   yimen::platform::DisplayFacts facts = (*window)->Facts();
-  float px_per_mm = yimen::ui::PxPerMmFromDiagonal(flags.screen_inches, facts.width_px, facts.height_px);
+  float px_per_mm = yimen::ui::PxPerMmFromDiagonal(static_cast<float>(flags.screen_inches), facts.width_px, facts.height_px);
   yimen::ui::Metrics metrics = yimen::ui::ComputeMetrics(px_per_mm);
 
   // Declared before the app, so they outlive it (its destructor wipes Rime's data).

@@ -13,6 +13,17 @@ root=$(pwd)
 
 scripts/deps.sh
 
+# The API tools (tools/apicheck: @redocly/cli for the lint, Prism for tests/api),
+# pinned by package-lock.json. npm ci runs only when the lock file differs from the
+# one node_modules was installed from, so a second run costs nothing.
+apicheck=tools/apicheck
+lock_sum=$(sha256sum "$apicheck/package-lock.json" | cut -d' ' -f1)
+if [[ "$(cat "$apicheck/node_modules/.yimen-lock" 2>/dev/null || true)" != "$lock_sum" ]]; then
+  echo "== npm ci (tools/apicheck)"
+  (cd "$apicheck" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$apicheck/node_modules/.yimen-lock"
+fi
+
 jobs=$(nproc)
 # ccache, when the machine has it, makes a second run on the same machine cheap; the
 # base dir lets a clone in another folder hit the same cache.
@@ -64,6 +75,15 @@ run_ctest() {
   rm -f "$log"
   return 0
 }
+
+# docs/api/openapi.yaml must pass Redocly's recommended rules (redocly.yaml).
+echo "== API description: redocly lint"
+if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+     "$apicheck/node_modules/.bin/redocly" lint --config redocly.yaml --format=stylish; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 echo "== unit tests (asan+ubsan)"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"

@@ -2,6 +2,7 @@
 // command but `migrate` and `sealing-key` runs as a signed-in office account
 // (--user NAME; the password from YIMEN_ADMIN_PASSWORD_FILE or stdin), and its role
 // decides which commands it may run (server/office_accounts.h, docs/operations.md).
+//   yimen-admin --pg URL | --config /etc/yimen/server.toml (its [database] url) ...
 //   yimen-admin --pg URL --user NAME list [--limit N]
 //   yimen-admin --pg URL --user NAME set-status APP_NO STATUS [--reason TEXT]
 //   yimen-admin --pg URL --user NAME show APP_NO [--catalog DIR]
@@ -35,6 +36,7 @@
 #include "server/key_ring.h"
 #include "server/migrations.h"
 #include "server/office_accounts.h"
+#include "server/server_config.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 
@@ -46,7 +48,9 @@ using yimen::server::cli::TakeFlag;
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: yimen-admin --pg URL [--user NAME] COMMAND\n"
+               "usage: yimen-admin (--pg URL | --config FILE) [--user NAME] COMMAND\n"
+               "  --config FILE: the database from a yimen-server configuration file\n"
+               "  ([database] url, e.g. /etc/yimen/server.toml); --pg wins over it.\n"
                "  --user NAME: the office account to sign in as (every command but migrate\n"
                "  and sealing-key); its password is the first line of the file named by\n"
                "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
@@ -148,7 +152,14 @@ int ShowApplication(PgPool& pool, const std::string& number, const std::string& 
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  const std::string pg_url = TakeFlag(&args, "--pg", "");
+  const std::string config_file = TakeFlag(&args, "--config", "");
+  std::string pg_url = TakeFlag(&args, "--pg", "");
+  // The server's own file names the database; --pg wins over it.
+  if (pg_url.empty() && !config_file.empty()) {
+    auto from_file = yimen::server::DatabaseUrlFromConfig(config_file);
+    if (!from_file.ok()) return Fail(from_file.error());
+    pg_url = *from_file;
+  }
   const std::string user = TakeFlag(&args, "--user", "");
   if (pg_url.empty() || args.empty()) return Usage();
   const std::string command = args[0];

@@ -1,7 +1,9 @@
 // yimen-server: the central intake API. Stateless; run as many copies as needed
 // against one PostgreSQL database.
-//   yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
-//                [--max-connections N] [--workers N]
+//   yimen-server [--config /etc/yimen/server.toml] [--pg URL] [--listen HOST:PORT]
+//                [--tls-cert PEM --tls-key PEM] [--max-connections N] [--workers N]
+//                [--print-config]
+//   Every flag is also a key of the file (server/server_config.h); flags win.
 //   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
 //    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
 #include <pthread.h>
@@ -12,7 +14,9 @@
 #include <string>
 #include <thread>
 
+#include "config/options.h"
 #include "server/http_frontend.h"
+#include "server/server_config.h"
 #include "server/service.h"
 #include "server/systemd_watchdog.h"
 #include "version.h"
@@ -21,64 +25,51 @@ namespace {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]\n"
-               "                    [--max-connections N] [--workers N]\n"
-               "  plain HTTP is refused unless HOST is a loopback address\n"
-               "  --max-connections: open connections at once (default: the file limit - 256)\n"
-               "  --workers: threads for PostgreSQL work (default 8; 16 pooled connections)\n"
-               "  (--catalog DIR is accepted for old scripts and ignored: the catalog's rules\n"
-               "   run where applications are opened, yimen-admin show NUMBER --catalog DIR)\n");
+               "usage: yimen-server [--config FILE] [--print-config] [OPTIONS]\n"
+               "  --config FILE: read settings from a TOML file (/etc/yimen/server.toml);\n"
+               "  flags override it. --print-config: print the effective settings (secrets\n"
+               "  masked) and exit. Each option, with its key in the file:\n%s",
+               yimen::config::UsageTable(
+                   yimen::config::SpecsOf(yimen::server::ServerOptionTable())).c_str());
   return 2;
-}
-
-// A positive number, or 0 when `text` is not one.
-int Positive(const std::string& text) {
-  const int value = std::atoi(text.c_str());
-  return value > 0 && text.find_first_not_of("0123456789") == std::string::npos ? value : 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  yimen::server::ServerOptions options;
-  yimen::server::ListenOptions listen;
-  listen.port = 8443;
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--pg") {
-      options.pg_url = next();
-    } else if (arg == "--listen") {
-      const std::string value = next();
-      const size_t colon = value.rfind(':');
-      if (colon == std::string::npos) return Usage();
-      listen.host = value.substr(0, colon);
-      listen.port = std::atoi(value.c_str() + colon + 1);
-    } else if (arg == "--tls-cert") {
-      listen.tls_cert = next();
-    } else if (arg == "--tls-key") {
-      listen.tls_key = next();
-    } else if (arg == "--catalog") {
-      (void)next();
-      std::fprintf(stderr,
-                   "yimen-server: --catalog is ignored: ingest stores applications sealed; "
-                   "re-validate with yimen-admin show NUMBER --catalog DIR\n");
-    } else if (arg == "--max-connections") {
-      const int value = Positive(next());
-      if (value == 0) return Usage();
-      listen.limits.max_connections = static_cast<size_t>(value);
-    } else if (arg == "--workers") {
-      const int value = Positive(next());
-      if (value == 0) return Usage();
-      listen.limits.workers = value;
-    } else if (arg == "--version") {
-      std::printf("yimen-server %s (%s)\n", YIMEN_VERSION, YIMEN_GIT_REV);
-      return 0;
-    } else {
-      return Usage();
-    }
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return Usage();
   }
-  if (options.pg_url.empty()) return Usage();
+  yimen::server::ServerSettings settings = yimen::server::DefaultServerSettings();
+  auto loaded = yimen::config::Load(yimen::server::ServerOptionTable(), argc, argv, &settings);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "yimen-server: %s\n", loaded.error().message.c_str());
+    return 2;
+  }
+  if (settings.version) {
+    std::printf("yimen-server %s (%s)\n", YIMEN_VERSION, YIMEN_GIT_REV);
+    return 0;
+  }
+  if (loaded->print_config) {
+    std::printf("%s", yimen::config::Print(yimen::server::ServerOptionTable(), settings,
+                                           "yimen-server: effective configuration" +
+                                               (loaded->config_file.empty()
+                                                    ? std::string(" (no --config file)")
+                                                    : " from " + loaded->config_file + " and flags"))
+                          .c_str());
+    return 0;
+  }
+  if (settings.catalog_given) {
+    std::fprintf(stderr,
+                 "yimen-server: --catalog is ignored: ingest stores applications sealed; "
+                 "re-validate with yimen-admin show NUMBER --catalog DIR\n");
+  }
+  if (settings.core.pg_url.empty()) {
+    std::fprintf(stderr, "yimen-server: no database: --pg URL or [database] url in --config FILE\n");
+    return Usage();
+  }
+  const yimen::server::ServerOptions& options = settings.core;
+  const yimen::server::ListenOptions& listen = settings.listen;
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), not a handler:
   // stopping the frontend is not async-signal-safe. Blocked before any thread starts,
   // so every thread inherits the mask.

@@ -1,0 +1,119 @@
+// yimen-server's option table (server_config.h).
+#include "server/server_config.h"
+
+#include <charconv>
+
+namespace yimen::server {
+
+namespace cfg = yimen::config;
+using Opt = cfg::Option<ServerSettings>;
+
+ServerSettings DefaultServerSettings() {
+  ServerSettings settings;
+  settings.listen.host = "127.0.0.1";
+  settings.listen.port = 8443;
+  return settings;
+}
+
+bool ParseListenAddress(const std::string& text, std::string* host, int* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return false;
+  int value = -1;
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end || value < 0 || value > 65535) return false;
+  std::string name = text.substr(0, colon);
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+  }
+  *host = name;
+  *port = value;
+  return true;
+}
+
+namespace {
+
+// --listen HOST:PORT ↔ listen.address: one string that fills two fields.
+Opt ListenAddress() {
+  Opt option;
+  option.spec = {"--listen", "listen.address", cfg::Kind::kText, "HOST:PORT",
+                 "address and port to serve on; plain HTTP only on a loopback address "
+                 "(default 127.0.0.1:8443)"};
+  option.set = [](ServerSettings& s, const cfg::Value& value) -> Status {
+    const std::string& text = std::get<std::string>(value);
+    if (!ParseListenAddress(text, &s.listen.host, &s.listen.port)) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "listen address '" + text + "' is not HOST:PORT (port 0-65535)");
+    }
+    return Status::Ok();
+  };
+  option.get = [](const ServerSettings& s) -> cfg::Value {
+    const bool v6 = s.listen.host.find(':') != std::string::npos;
+    return (v6 ? "[" + s.listen.host + "]" : s.listen.host) + ":" + std::to_string(s.listen.port);
+  };
+  return option;
+}
+
+std::vector<Opt> MakeTable() {
+  std::vector<Opt> table;
+  table.push_back(cfg::Text<ServerSettings>(
+      "--pg", "database.url", "URL",
+      "PostgreSQL connection (URL or key=value); its password is masked by --print-config",
+      [](auto& s) -> auto& { return s.core.pg_url; }, cfg::Secret::kConnection));
+  table.push_back(ListenAddress());
+  table.push_back(cfg::Text<ServerSettings>(
+      "--tls-cert", "listen.tls_cert", "PEM", "TLS certificate chain (with tls_key; needed off loopback)",
+      [](auto& s) -> auto& { return s.listen.tls_cert; }));
+  table.push_back(cfg::Text<ServerSettings>(
+      "--tls-key", "listen.tls_key", "PEM", "TLS private key file (the path is shown, never the key)",
+      [](auto& s) -> auto& { return s.listen.tls_key; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--max-connections", "listen.max_connections", "N",
+      "open connections at once; 0: the file limit minus 256", 0, 10'000'000,
+      [](auto& s) -> auto& { return s.listen.limits.max_connections; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--workers", "listen.workers", "N",
+      "threads for PostgreSQL work (twice as many pooled connections)", 1, 1024,
+      [](auto& s) -> auto& { return s.listen.limits.workers; }));
+  table.push_back(cfg::Command<ServerSettings>(
+      "--catalog", "DIR",
+      "ignored (ingest stores applications sealed; yimen-admin show --catalog DIR re-validates)",
+      1, [](ServerSettings& s, const std::vector<std::string>&) -> Status {
+        s.catalog_given = true;
+        return Status::Ok();
+      }));
+  table.push_back(cfg::Command<ServerSettings>(
+      "--version", "", "print the version and exit", 0,
+      [](ServerSettings& s, const std::vector<std::string>&) -> Status {
+        s.version = true;
+        return Status::Ok();
+      }));
+  return table;
+}
+
+}  // namespace
+
+Result<std::string> DatabaseUrlFromConfig(const std::string& path) {
+  auto assignments = cfg::ReadTomlFile(cfg::SpecsOf(ServerOptionTable()), path);
+  if (!assignments.ok()) return assignments.error();
+  ServerSettings settings = DefaultServerSettings();
+  for (const cfg::Assignment& assignment : *assignments) {
+    if (Status set = ServerOptionTable()[assignment.option].set(settings, assignment.value);
+        !set.ok()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       assignment.origin + ": " + set.error().message);
+    }
+  }
+  if (settings.core.pg_url.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, path + " sets no [database] url");
+  }
+  return settings.core.pg_url;
+}
+
+const std::vector<Opt>& ServerOptionTable() {
+  static const std::vector<Opt> table = MakeTable();
+  return table;
+}
+
+}  // namespace yimen::server
