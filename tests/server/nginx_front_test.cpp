@@ -329,6 +329,31 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   EXPECT_TRUE(kiosk.SyncOnce().error.has_value());
   EXPECT_EQ(kiosk.Pending(), 1);
 
+#ifdef YIMEN_KIOSK_BIN
+  // The real kiosk binary, enrolled through nginx with the CA and pin stored, then
+  // `--sync-once` as the kiosk's timer runs it.
+  {
+    SyncTempDir kiosk_dir;
+    auto binary_code = server::IssueEnrollCode(pool, "东门社区", 1);
+    ASSERT_TRUE(binary_code.ok());
+    CommandResult enroll = RunCommand({YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--enroll",
+                                       front, *binary_code, "--ca-file", TestPki().ca_pem,
+                                       "--server-pin", TestPki().server_pin},
+                                      "", /*with_stderr=*/true);
+    ASSERT_EQ(enroll.exit_code, 0) << enroll.out;
+    {
+      auto store = Store::Open(kiosk_dir.path());
+      ASSERT_TRUE(store.ok()) << store.error().message;
+      for (int i = 0; i < 2; ++i) ASSERT_TRUE((*store)->Submit(SampleSyncApplication(i)).ok());
+    }
+    const int64_t before = db.Count("SELECT count(*) FROM applications");
+    CommandResult sync_once = RunCommand(
+        {YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--sync-once"}, "", true);
+    EXPECT_EQ(sync_once.exit_code, 0) << sync_once.out;
+    EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), before + 2);
+  }
+#endif
+
   // /metrics is not served through nginx.
   auto metrics = transport.Send({"GET", front + "/metrics", {}, ""});
   ASSERT_TRUE(metrics.ok());
