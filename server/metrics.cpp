@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <pqxx/pqxx>
@@ -128,8 +129,12 @@ std::string FormatMetricValue(double value) {
   char buffer[40];
   if (value == std::floor(value) && std::fabs(value) < 1e15) {
     std::snprintf(buffer, sizeof buffer, "%.0f", value);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    return buffer;
+  }
+  // The shortest of 15, 16 or 17 significant digits that reads back as the same value.
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    if (std::strtod(buffer, nullptr) == value) break;
   }
   return buffer;
 }
@@ -172,7 +177,8 @@ void LatencyHistogram::Observe(double seconds) {
   const size_t slot = static_cast<size_t>(
       std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
   m_counts[slot].fetch_add(1, std::memory_order_relaxed);
-  const double us = std::max(seconds, 0.0) * 1e6;
+  // NaN or negative (a clock step) counts as 0 in the sum; casting NaN would be UB.
+  const double us = seconds >= 0 && seconds < 1e6 ? seconds * 1e6 : 0;
   m_sum_us.fetch_add(static_cast<uint64_t>(us + 0.5), std::memory_order_relaxed);
 }
 
