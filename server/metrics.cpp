@@ -92,16 +92,19 @@ void AppendLabels(std::string* out, const MetricLabels& labels, std::string_view
 
 const char* MetricRouteLabel(std::string_view path) { return kRouteLabels[RouteSlot(path)]; }
 
-std::string EscapeLabelValue(std::string_view value) {
+namespace {
+
+// Backslash and newline always; double quotes in label values only.
+std::string Escape(std::string_view text, bool quotes) {
   std::string out;
-  out.reserve(value.size());
-  for (const char ch : value) {
+  out.reserve(text.size());
+  for (const char ch : text) {
     if (ch == '\\') {
       out += "\\\\";
-    } else if (ch == '"') {
-      out += "\\\"";
     } else if (ch == '\n') {
       out += "\\n";
+    } else if (ch == '"' && quotes) {
+      out += "\\\"";
     } else {
       out.push_back(ch);
     }
@@ -109,19 +112,11 @@ std::string EscapeLabelValue(std::string_view value) {
   return out;
 }
 
-std::string EscapeHelp(std::string_view text) {
-  std::string out;
-  for (const char ch : text) {
-    if (ch == '\\') {
-      out += "\\\\";
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(ch);
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string EscapeLabelValue(std::string_view value) { return Escape(value, /*quotes=*/true); }
+
+std::string EscapeHelp(std::string_view text) { return Escape(text, /*quotes=*/false); }
 
 std::string FormatMetricValue(double value) {
   if (std::isnan(value)) return "NaN";

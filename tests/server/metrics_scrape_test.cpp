@@ -25,13 +25,6 @@ namespace {
 constexpr const char* kName = "欧阳燚";
 constexpr const char* kIdNumber = "44200019650312123X";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // "listening on 127.0.0.1:PORT" → PORT.
 int PortOf(const std::string& line) {
   const size_t colon = line.rfind(':');
@@ -213,7 +206,7 @@ TEST_F(MetricsScrape, SeriesFollowTheTrafficAndTheLogHoldsNoPersonalData) {
   EXPECT_EQ(scrape.body.find(kIdNumber), std::string::npos);
 
   EXPECT_EQ(server.Stop(), 0);
-  const std::string log = ReadFile(log_path);
+  const std::string log = ReadFileText(log_path);
   std::printf("server log:\n%s", log.c_str());
   EXPECT_NE(log.find("event=request"), std::string::npos);
   EXPECT_NE(log.find("route=/v1/push status=200"), std::string::npos);

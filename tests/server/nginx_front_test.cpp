@@ -32,13 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kIdleConnections = 2000;
 constexpr const char* kNginx = "/usr/sbin/nginx";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -49,19 +42,6 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
-}
-
-int ConnectLoopback(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 std::string PortOfLine(const std::string& line) { return line.substr(line.rfind(':') + 1); }
@@ -129,7 +109,7 @@ class NginxFront : public ::testing::Test {
   // The shipped site file with this run's ports and certificate, inside a minimal
   // nginx.conf of a temp prefix (no system paths, no daemon).
   std::string WriteConfig(int port, const std::vector<std::string>& upstreams) {
-    std::string site = ReadAll(YIMEN_NGINX_SITE);
+    std::string site = ReadFileText(YIMEN_NGINX_SITE);
     EXPECT_FALSE(site.empty());
     auto replace = [&](const std::string& from, const std::string& to) {
       size_t at = site.find(from);
@@ -203,7 +183,7 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   CommandResult check = RunCommand({kNginx, "-t", "-q", "-p", dir.path(), "-e",
                                     dir.path() + "/error.log", "-c", config},
                                    "", /*with_stderr=*/true);
-  ASSERT_EQ(check.exit_code, 0) << check.out << ReadAll(dir.path() + "/error.log");
+  ASSERT_EQ(check.exit_code, 0) << check.out << ReadFileText(dir.path() + "/error.log");
   ChildProcess nginx({kNginx, "-p", dir.path(), "-e", dir.path() + "/error.log", "-c", config,
                       "-g", "daemon off;"});
   for (int i = 0; i < 100; ++i) {
@@ -245,7 +225,7 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
         char why[256] = "";
         ERR_error_string_n(ERR_get_error(), why, sizeof why);
         ADD_FAILURE() << "connection " << i << ": handshake " << handshake << " status "
-                      << status << " " << why << "\n" << ReadAll(dir.path() + "/error.log");
+                      << status << " " << why << "\n" << ReadFileText(dir.path() + "/error.log");
       }
     }
     held.push_back(c);
