@@ -23,6 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "server/metrics.h"
 #include "server/request_head.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
@@ -45,15 +46,6 @@ constexpr size_t kFirstRead = 1024;        // what an idle connection holds whil
 constexpr size_t kLingerChunk = 16 * 1024;
 constexpr size_t kLingerBytes = 1024 * 1024;
 constexpr int kRetryAfterBusy = 1;
-
-std::string NowIso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -92,7 +84,16 @@ ReadFailure ClassifyReadError(const error_code& ec, const FrontendLimits& limits
   return {};
 }
 
+// The method for the log: a peer chooses it, so only the ones the API knows are named.
+const char* KnownMethod(const std::string& method) {
+  for (const char* known : {"GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH"}) {
+    if (method == known) return known;
+  }
+  return method.empty() ? "-" : "other";
+}
+
 ApiReply Busy() {
+  Metrics().CountBusy();
   ApiReply reply = ErrorReply(503, "busy", "the server is at capacity; retry shortly");
   reply.retry_after_s = kRetryAfterBusy;
   return reply;
@@ -192,6 +193,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       }
       m_request.headers[Lower(field.name_string())] = std::string(field.value());
     }
+    m_request.remote_addr = ClientAddress(m_remote, m_request.Header("x-forwarded-for"),
+                                          m_shared->trusted_proxies);
     const size_t limit = BodyLimit(m_path);
     const auto declared = m_head->content_length();
     if (declared && *declared > limit) {
@@ -227,7 +230,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     auto self = this->shared_from_this();
     const bool body = m_body_pending;
     const bool posted = m_shared->workers.TryPost([self, body] {
-      std::optional<ApiReply> reply = self->m_shared->core.Admit(&self->m_request);
+      std::optional<ApiReply> reply;
+      if (self->m_shared->handler) {
+        reply = self->m_shared->handler(self->m_request);
+      } else {
+        reply = self->m_shared->core.Admit(&self->m_request);
+      }
       if (!reply && !body) reply = self->m_shared->core.Handle(self->m_request);
       net::post(self->m_stream.get_executor(), [self, reply = std::move(reply)]() mutable {
         self->OnAdmitted(std::move(reply));
@@ -339,16 +347,22 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                       });
   }
 
-  // Method, path without query, status, time, device: never bodies or personal data.
+  // Method, route (never the raw path), status, time, device, error code and 5xx
+  // reference: never bodies, queries or personal data. Counted for /metrics too.
   void LogReply(const ApiReply& reply) {
-    const double ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - m_started).count();
-    char line[768];
-    std::snprintf(line, sizeof line, "%s %s %s %d %.1fms device=%lld%s%s", NowIso().c_str(),
-                  m_request.method.empty() ? "-" : m_request.method.c_str(),
-                  m_path.empty() ? "-" : m_path.substr(0, 200).c_str(), reply.status, ms,
-                  static_cast<long long>(reply.device_id),
-                  reply.log_note.empty() ? "" : " note=", reply.log_note.c_str());
+    const double seconds = std::chrono::duration<double>(Clock::now() - m_started).count();
+    if (!m_shared->handler) Metrics().CountRequest(m_path, reply.status, seconds);
+    LogLine line(reply.status >= 500 ? (reply.status == 503 ? LogLevel::kWarn : LogLevel::kError)
+                                     : LogLevel::kInfo,
+                 "request");
+    line.Add("method", KnownMethod(m_request.method))
+        .Add("route", MetricRouteLabel(m_path))
+        .Add("status", int64_t{reply.status})
+        .AddMs("duration_ms", seconds * 1000);
+    if (reply.device_id != 0) line.Add("device", reply.device_id);
+    if (!reply.error_code.empty()) line.Add("error", reply.error_code);
+    if (!reply.ref.empty()) line.Add("ref", reply.ref);
+    if (!reply.log_note.empty()) line.Add("note", reply.log_note);
     m_shared->Log(line);
   }
 
@@ -401,11 +415,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
 }  // namespace
 
-void FrontendShared::Log(const std::string& line) const {
+void FrontendShared::Log(const LogLine& line) const {
   if (log) {
-    log(line);
+    log(line.text());
   } else {
-    std::fprintf(stderr, "%s\n", line.c_str());
+    WriteLog(line);
   }
 }
 

@@ -9,11 +9,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include "server/http_frontend.h"
+#include "server/log.h"
 #include "server/service.h"
 #include "server/worker_pool.h"
 
@@ -28,13 +30,15 @@ struct FrontendShared {
   ServerCore& core;
   FrontendLimits limits;  // max_connections resolved by Bind
   std::function<void(const std::string&)> log;
+  std::function<ApiReply(const ApiRequest&)> handler;  // set: answers instead of core (metrics)
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   std::optional<boost::asio::ssl::context> tls;  // set for HTTPS
   WorkerPool workers;
   std::atomic<size_t> connections{0};      // open sockets, accepted and not yet closed
   std::atomic<uint64_t> body_bytes{0};     // reserved by bodies being read
 
-  // One line to the access log (or stderr).
-  void Log(const std::string& line) const;
+  // One line to the access log (ListenOptions::log, given the logfmt text) or stderr.
+  void Log(const LogLine& line) const;
 };
 
 // Serves one accepted connection until it closes. `remote` is the peer's address

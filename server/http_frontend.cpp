@@ -135,7 +135,9 @@ struct HttpFrontend::Impl {
       if (ec) {
         // Out of files or memory for the moment (EMFILE, ENFILE, ENOBUFS): pause
         // instead of spinning on an accept that fails at once.
-        LogEvery("accept failed: " + ec.message() + "; pausing accepts for 100 ms");
+        LogEvery(LogLine(LogLevel::kError, "accept_failed")
+                     .Add("error", ec.message())
+                     .Add("pause_ms", int64_t{100}));
         pause.expires_after(std::chrono::milliseconds(100));
         pause.async_wait([this](error_code wait_ec) {
           if (!wait_ec) Accept();
@@ -161,8 +163,9 @@ struct HttpFrontend::Impl {
 
   // Past the cap: a 503 on plain HTTP (best effort, never waited for), then close.
   void RefuseOverCap(tcp::socket& socket) {
-    LogEvery("connection cap of " + std::to_string(shared->limits.max_connections) +
-             " reached; refusing new connections");
+    Metrics().CountOverCap();
+    LogEvery(LogLine(LogLevel::kWarn, "connection_cap_reached")
+                 .Add("max_connections", static_cast<int64_t>(shared->limits.max_connections)));
     if (!shared->tls) {
       (void)::send(socket.native_handle(), kOverCapReply, sizeof kOverCapReply - 1,
                    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -173,7 +176,7 @@ struct HttpFrontend::Impl {
   }
 
   // At most one such line per second: a flood must not become a log flood.
-  void LogEvery(const std::string& line) {
+  void LogEvery(const LogLine& line) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_event_log < std::chrono::seconds(1)) return;
     last_event_log = now;
@@ -211,6 +214,8 @@ Result<std::unique_ptr<HttpFrontend>> HttpFrontend::Bind(ServerCore& core,
 
   auto shared = std::make_shared<FrontendShared>(core, limits);
   shared->log = options.log;
+  shared->handler = options.handler;
+  shared->trusted_proxies = options.trusted_proxies;
   if (context) shared->tls.emplace(std::move(*context));
   auto impl = std::make_unique<Impl>(std::move(shared));
   error_code ec;
@@ -231,6 +236,17 @@ HttpFrontend::HttpFrontend(std::unique_ptr<Impl> impl, int port)
     : m_impl(std::move(impl)), m_port(port) {}
 
 HttpFrontend::~HttpFrontend() { Stop(); }
+
+FrontendGauges HttpFrontend::Gauges() const {
+  const FrontendShared& shared = *m_impl->shared;
+  FrontendGauges gauges;
+  gauges.connections = shared.connections.load();
+  gauges.max_connections = shared.limits.max_connections;
+  gauges.queued = shared.workers.queued();
+  gauges.max_queued = static_cast<size_t>(shared.limits.max_queued);
+  gauges.workers = static_cast<size_t>(shared.limits.workers);
+  return gauges;
+}
 
 void HttpFrontend::Serve() {
   m_impl->Accept();

@@ -12,8 +12,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/result.h"
+#include "server/metrics.h"
 #include "server/service.h"
 
 namespace yimen::server {
@@ -44,9 +46,18 @@ struct ListenOptions {
   int port = 8443;         // 0 picks a free port (tests)
   std::string tls_cert;    // PEM files; both empty = plain HTTP, allowed on loopback only
   std::string tls_key;
-  std::function<void(const std::string&)> log;  // one line per request; stderr if empty
+  std::function<void(const std::string&)> log;  // one logfmt line per request; stderr if empty
   FrontendLimits limits;
+  // Peers (exact addresses, e.g. "127.0.0.1" for nginx on this host) whose
+  // X-Forwarded-For names the client: its last address becomes the request's
+  // remote_addr (enrollment throttling). From anyone else the header is ignored.
+  std::vector<std::string> trusted_proxies;
+  // Set: every request is answered by this (on a worker, from its head alone; a body
+  // is never read) instead of by ServerCore, and is not counted in the API's request
+  // metrics. The metrics listener (main_server.cpp) uses it.
+  std::function<ApiReply(const ApiRequest&)> handler;
 };
+
 
 class HttpFrontend {
  public:
@@ -60,6 +71,8 @@ class HttpFrontend {
   ~HttpFrontend();
 
   int port() const { return m_port; }
+  // Open connections and queued requests now. Any thread.
+  FrontendGauges Gauges() const;
   // Serves until Stop() on limits.io_threads threads (this one included). Blocks.
   void Serve();
   // Stops accepting and serving; Serve() returns. Any thread (not a signal handler).

@@ -2,7 +2,7 @@
 // against one PostgreSQL database.
 //   yimen-server [--config /etc/yimen/server.toml] [--pg URL] [--listen HOST:PORT]
 //                [--tls-cert PEM --tls-key PEM] [--max-connections N] [--workers N]
-//                [--print-config]
+//                [--metrics-listen HOST:PORT] [--trusted-proxy ADDR]... [--print-config]
 //   Every flag is also a key of the file (server/server_config.h); flags win.
 //   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
 //    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
@@ -11,12 +11,16 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "config/options.h"
 #include "server/http_frontend.h"
 #include "server/server_config.h"
+#include "server/log.h"
+#include "server/metrics.h"
 #include "server/service.h"
 #include "server/systemd_watchdog.h"
 #include "version.h"
@@ -32,6 +36,11 @@ int Usage() {
                yimen::config::UsageTable(
                    yimen::config::SpecsOf(yimen::server::ServerOptionTable())).c_str());
   return 2;
+}
+
+void LogFatal(const char* event, const std::string& message) {
+  yimen::server::WriteLog(
+      yimen::server::LogLine(yimen::server::LogLevel::kError, event).Add("error", message));
 }
 
 }  // namespace
@@ -81,29 +90,58 @@ int main(int argc, char** argv) {
 
   auto core = yimen::server::ServerCore::Open(options);
   if (!core.ok()) {
-    std::fprintf(stderr, "yimen-server: %s: %s\n", yimen::ErrorKindName(core.error().kind),
-                 core.error().message.c_str());
+    LogFatal("start_failed", std::string(yimen::ErrorKindName(core.error().kind)) + ": " +
+                                 core.error().message);
     return 1;
   }
   auto frontend = yimen::server::HttpFrontend::Bind(**core, listen);
   if (!frontend.ok()) {
-    std::fprintf(stderr, "yimen-server: %s\n", frontend.error().message.c_str());
+    LogFatal("start_failed", frontend.error().message);
     return 1;
   }
   yimen::server::HttpFrontend* serving = frontend->get();
   yimen::server::SystemdWatchdog watchdog(*serving);
-  std::thread stopper([serving, &watchdog, stop_signals] {
+  // The metrics listener: its own socket (the API's peers, nginx included, never
+  // reach it), one worker, and only GET /metrics (docs/operations.md "Metrics and logs").
+  std::unique_ptr<yimen::server::HttpFrontend> metrics;
+  if (settings.metrics_listen) {
+    yimen::server::ListenOptions metrics_options = *settings.metrics_listen;
+    metrics_options.limits.io_threads = 1;
+    metrics_options.limits.workers = 1;
+    metrics_options.limits.max_queued = 8;
+    metrics_options.limits.max_connections = 64;
+    yimen::server::ServerCore* server_core = core->get();
+    metrics_options.handler = [server_core, serving](const yimen::server::ApiRequest& request) {
+      return yimen::server::MetricsEndpoint(request, server_core->pool(), serving->Gauges());
+    };
+    auto bound = yimen::server::HttpFrontend::Bind(**core, metrics_options);
+    if (!bound.ok()) {
+      LogFatal("start_failed", "--metrics-listen: " + bound.error().message);
+      return 1;
+    }
+    metrics = std::move(*bound);
+  }
+  yimen::server::HttpFrontend* metrics_serving = metrics.get();
+  std::thread stopper([serving, metrics_serving, &watchdog, stop_signals] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     watchdog.Stopping();
     serving->Stop();
+    if (metrics_serving != nullptr) metrics_serving->Stop();
   });
+  std::thread metrics_thread;
+  if (metrics_serving != nullptr) metrics_thread = std::thread([metrics_serving] { metrics_serving->Serve(); });
   // Tests and scripts wait for this line to learn the port (with --listen HOST:0).
   std::printf("listening on %s:%d\n", listen.host.c_str(), (*frontend)->port());
+  if (metrics) std::printf("metrics on %s:%d\n", settings.metrics_listen->host.c_str(), metrics->port());
   std::fflush(stdout);
+  yimen::server::WriteLog(yimen::server::LogLine(yimen::server::LogLevel::kInfo, "listening")
+                              .Add("port", int64_t{(*frontend)->port()})
+                              .Add("metrics_port", int64_t{metrics ? metrics->port() : 0}));
   watchdog.Ready("listening on " + listen.host + ":" + std::to_string((*frontend)->port()));
   serving->Serve();
   stopper.join();  // Serve returns only after the stopper's Stop()
+  if (metrics_thread.joinable()) metrics_thread.join();
   watchdog.Stop();
   return 0;
 }

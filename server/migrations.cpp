@@ -2,13 +2,13 @@
 // change is a new step. docs/internals/sync.md explains the tables.
 #include "server/migrations.h"
 
-#include <cstdio>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
+#include "server/log.h"
 #include "store/sealing.h"
 #include "sync/protocol/signing.h"
 
@@ -242,10 +242,11 @@ int64_t SealApplicationRows(pqxx::work& tx) {
     tx.exec_params("UPDATE applications SET app_number = $2 WHERE id = $1", id, *canonical);
     taken.insert(*canonical);
   }
-  std::fprintf(stderr,
-               "migration 5: sealed %lld stored applications to the active key; %lld app "
-               "numbers kept as they were (not parseable, or their canonical form is taken)\n",
-               static_cast<long long>(sealed), static_cast<long long>(kept));
+  // kept: numbers left as they were (not parseable, or their canonical form is taken).
+  WriteLog(LogLine(LogLevel::kInfo, "migration")
+               .Add("version", int64_t{5})
+               .Add("sealed", static_cast<int64_t>(sealed))
+               .Add("numbers_kept", static_cast<int64_t>(kept)));
   return sealed;
 }
 
@@ -257,8 +258,10 @@ void Vacuum(pqxx::connection& c, const char* table) {
     pqxx::nontransaction tx(c);
     tx.exec(std::string("VACUUM FULL ") + table);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "migration: VACUUM FULL %s failed; run it by hand (%s)\n", table,
-                 e.what());
+    WriteLog(LogLine(LogLevel::kWarn, "vacuum_failed")
+                 .Add("table", table)
+                 .Add("error", std::string_view(e.what()).substr(0, 200))
+                 .Add("do", "run VACUUM FULL by hand"));
   }
 }
 

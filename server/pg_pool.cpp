@@ -82,14 +82,30 @@ void PgPool::SetLimits(const PgLimits& limits) {
   }
 }
 
+PgPoolStats PgPool::Stats() {
+  std::lock_guard lock(m_mutex);
+  PgPoolStats stats;
+  stats.idle = m_idle.size();
+  stats.in_use = m_open >= m_idle.size() ? m_open - m_idle.size() : 0;
+  stats.max_open = m_limits.max_open;
+  stats.waits = m_waits;
+  stats.timeouts = m_timeouts;
+  stats.breaker_open = m_breaker_open.load();
+  return stats;
+}
+
 Result<std::unique_ptr<pqxx::connection>> PgPool::Take(bool* fresh) {
   *fresh = false;
   {
     std::unique_lock lock(m_mutex);
     const auto until = Clock::now() + std::chrono::milliseconds(m_limits.acquire_wait_ms);
+    bool waited = false;
     while (m_idle.empty() && m_limits.max_open > 0 && m_open >= m_limits.max_open) {
+      if (!waited) ++m_waits;
+      waited = true;
       if (m_released.wait_until(lock, until) == std::cv_status::timeout && m_idle.empty() &&
           m_open >= m_limits.max_open) {
+        ++m_timeouts;
         return MakeError(ErrorKind::kUnavailable,
                          "all " + std::to_string(m_limits.max_open) +
                              " database connections stayed busy");

@@ -41,6 +41,16 @@ struct PgLimits {
   static PgLimits ForRequests();
 };
 
+// A snapshot of a pool for /metrics (server/metrics.h).
+struct PgPoolStats {
+  size_t in_use = 0;    // handed out to a Run
+  size_t idle = 0;      // open and waiting for a Run
+  size_t max_open = 0;  // PgLimits::max_open (0: no cap)
+  uint64_t waits = 0;     // Runs that waited because max_open were in use
+  uint64_t timeouts = 0;  // of those, the ones that gave up after acquire_wait_ms
+  bool breaker_open = false;
+};
+
 class PgPool {
  public:
   // Does not connect yet; the first Run() does. Any thread.
@@ -64,6 +74,9 @@ class PgPool {
   Status Run(const std::function<void(pqxx::connection&)>& body);
 
   const std::string& url() const { return m_url; }
+
+  // Counts and state at this moment. Thread-safe.
+  PgPoolStats Stats();
 
   // Runs `hook` on every connection this pool opens from now on (the server prepares
   // its per-request statements there) and closes the idle ones opened before, so
@@ -100,6 +113,8 @@ class PgPool {
   std::condition_variable m_released;
   std::vector<std::unique_ptr<pqxx::connection>> m_idle;  // guarded by m_mutex
   size_t m_open = 0;                                      // guarded by m_mutex
+  uint64_t m_waits = 0;                                   // guarded by m_mutex
+  uint64_t m_timeouts = 0;                                // guarded by m_mutex
   std::function<void(pqxx::connection&)> m_on_connect;     // set before use, then read-only
 
   // The breaker (see Run): open while the database looks down; closed by ProbeLoop.

@@ -1,6 +1,10 @@
 // Decisions from a request's head (see request_head.h).
 #include "server/request_head.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -28,6 +32,28 @@ bool ParseInt64(std::string_view text, int64_t* out) {
 }
 
 }  // namespace
+
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies) {
+  if (forwarded_for.empty() ||
+      std::find(trusted_proxies.begin(), trusted_proxies.end(), peer) == trusted_proxies.end()) {
+    return peer;
+  }
+  // The last hop is the one our proxy added (nginx sets the header to the address
+  // it saw); anything before it the client may have made up.
+  const size_t comma = forwarded_for.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? forwarded_for
+                                                          : forwarded_for.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  const std::string candidate(last);
+  unsigned char parsed[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, candidate.c_str(), parsed) == 1 ||
+      inet_pton(AF_INET6, candidate.c_str(), parsed) == 1) {
+    return candidate;
+  }
+  return peer;
+}
 
 Route RouteOf(std::string_view path) {
   if (path == protocol::kPathHealth) return Route::kHealth;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/result.h"
 #include "server/service.h"
@@ -51,6 +52,12 @@ struct SignatureHeaders {
 Result<SignatureHeaders> ParseSignatureHeaders(const ApiRequest& request);
 // True when `signature` is base64 of exactly 64 bytes (an Ed25519 signature). Pure.
 bool IsWellFormedSignature(std::string_view signature);
+
+// The client's address for per-address limits (enrollment guessing): the last
+// address in `forwarded_for` (X-Forwarded-For) when `peer` is one of `trusted_proxies`
+// and that address parses, else `peer`. Pure.
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies);
 
 // timestamp - now, clamped to the int64 range instead of overflowing (a timestamp of
 // -2^63 is as far in the past as a request can be, not undefined behaviour). Pure.

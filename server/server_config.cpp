@@ -55,6 +55,35 @@ Opt ListenAddress() {
   return option;
 }
 
+// --metrics-listen HOST:PORT ↔ metrics.listen: "" = no metrics listener.
+Opt MetricsListen() {
+  Opt option;
+  option.spec = {"--metrics-listen", "metrics.listen", cfg::Kind::kText, "HOST:PORT",
+                 "serve GET /metrics (Prometheus) there, a loopback address only; the API "
+                 "listener never serves it (default: off)"};
+  option.set = [](ServerSettings& s, const cfg::Value& value) -> Status {
+    const std::string& text = std::get<std::string>(value);
+    if (text.empty()) {
+      s.metrics_listen.reset();
+      return Status::Ok();
+    }
+    ListenOptions metrics;
+    if (!ParseListenAddress(text, &metrics.host, &metrics.port)) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "metrics address '" + text + "' is not HOST:PORT (port 0-65535)");
+    }
+    s.metrics_listen = metrics;
+    return Status::Ok();
+  };
+  option.get = [](const ServerSettings& s) -> cfg::Value {
+    if (!s.metrics_listen) return std::string();
+    const std::string& host = s.metrics_listen->host;
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(s.metrics_listen->port);
+  };
+  return option;
+}
+
 std::vector<Opt> MakeTable() {
   std::vector<Opt> table;
   table.push_back(cfg::Text<ServerSettings>(
@@ -76,6 +105,12 @@ std::vector<Opt> MakeTable() {
       "--workers", "listen.workers", "N",
       "threads for PostgreSQL work (twice as many pooled connections)", 1, 1024,
       [](auto& s) -> auto& { return s.listen.limits.workers; }));
+  table.push_back(cfg::TextList<ServerSettings>(
+      "--trusted-proxy", "listen.trusted_proxies", "ADDR",
+      "a proxy's address (nginx: 127.0.0.1) whose X-Forwarded-For is believed for "
+      "per-client limits; repeatable",
+      [](auto& s) -> auto& { return s.listen.trusted_proxies; }));
+  table.push_back(MetricsListen());
   table.push_back(cfg::Command<ServerSettings>(
       "--catalog", "DIR",
       "ignored (ingest stores applications sealed; yimen-admin show --catalog DIR re-validates)",

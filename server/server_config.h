@@ -3,6 +3,7 @@
 // reads the same file for its database. docs/operations.md "Configuration".
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,10 @@ namespace yimen::server {
 
 struct ServerSettings {
   ServerOptions core;     // database.url (--pg)
-  ListenOptions listen;   // [listen]: address (host and port), TLS pair, limits
+  ListenOptions listen;   // [listen]: address (host and port), TLS pair, limits, proxies
+  // [metrics] listen (--metrics-listen): GET /metrics on a loopback socket of its own;
+  // unset = no metrics listener (docs/operations.md "Metrics and logs").
+  std::optional<ListenOptions> metrics_listen;
   bool version = false;   // --version: print and exit
   bool catalog_given = false;  // --catalog DIR: accepted for old scripts and ignored
 };

@@ -15,6 +15,7 @@
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
+#include "server/metrics.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
@@ -93,7 +94,9 @@ std::string ApiRequest::Header(const std::string& name) const {
 }
 
 ApiReply ErrorReply(int status, const std::string& error, const std::string& message) {
-  return JsonReply(status, protocol::ErrorBody{error, message});
+  ApiReply reply = JsonReply(status, protocol::ErrorBody{error, message});
+  reply.error_code = error;
+  return reply;
 }
 
 ApiReply ReplyForError(const Error& error) {
@@ -130,6 +133,7 @@ ApiReply ReplyForError(const Error& error) {
       break;
   }
   reply.log_note = "ref " + reference + " " + ErrorKindName(error.kind) + ": " + detail;
+  reply.ref = reference;
   return reply;
 }
 
@@ -502,6 +506,7 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
   });
   if (!status.ok()) return ReplyForError(status.error());
   if (replayed) return ErrorReply(401, "replayed", "this nonce was already used");
+  Metrics().CountPushResults(results);
   return JsonReply(200, protocol::PushResponse{std::move(results)});
 }
 

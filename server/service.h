@@ -56,6 +56,8 @@ struct ApiReply {
   // Why a 5xx happened (a database error's first line), for the access log only:
   // never sent, so a peer learns nothing about the database. Set by ReplyForError.
   std::string log_note;
+  std::string error_code;  // the body's "error" of an ErrorReply, for the access log
+  std::string ref;         // the 5xx reference the body names, for the access log
 };
 
 struct ServerOptions {

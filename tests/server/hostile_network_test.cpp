@@ -83,18 +83,7 @@ long VmKb(pid_t pid, const std::string& field) {
   return -1;
 }
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  return fd;
-}
+int Connect(int port) { return ConnectLoopback(port); }
 
 // Reads until a reply's status line and blank line are in, or timeout_ms passes, or
 // the server closes. Returns the status (0 if none) and fills *raw.
