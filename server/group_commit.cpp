@@ -54,15 +54,29 @@ Status GroupCommitter::Run(const std::function<void(pqxx::work&)>& work, size_t 
     m_changed.wait(lock, [&] { return me.done; });
     return me.status;
   }
-  m_changed.wait_for(lock, std::chrono::microseconds(m_options.window_us),
-                     [&] { return group->closed; });
+  const auto now = std::chrono::steady_clock::now();
+  const auto busy_deadline =
+      now + std::chrono::microseconds(std::max(m_options.window_us, m_options.linger_us));
+  const auto idle_deadline = now + std::chrono::microseconds(m_options.linger_us);
+  while (!group->closed) {
+    const auto at = std::chrono::steady_clock::now();
+    if (at >= busy_deadline) break;
+    if (m_committing < std::max(1, m_options.max_in_flight)) {
+      if (at >= idle_deadline) break;
+      m_changed.wait_until(lock, idle_deadline);
+    } else {
+      m_changed.wait_until(lock, busy_deadline);
+    }
+  }
   group->closed = true;
   if (m_open == group) m_open.reset();
+  ++m_committing;
   lock.unlock();
 
   Commit(*group);
 
   lock.lock();
+  --m_committing;
   for (Member* member : group->members) member->done = true;
   m_changed.notify_all();
   return me.status;

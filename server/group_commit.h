@@ -2,10 +2,12 @@
 // threads within a short window share one PostgreSQL transaction and one commit
 // (one WAL flush) instead of paying one each. A commit per push was most of what a
 // single-application push cost PostgreSQL (docs/benchmarks.md "Where a push's time
-// goes"). Leader/follower on the caller's threads: the first caller of a window
-// becomes its leader, waits out the window (or until enough items joined), runs every
-// member's work in one transaction on one connection and commits; each caller returns
-// only after the commit that holds its work, so nothing is acknowledged early.
+// goes"). Leader/follower on the caller's threads: the first caller of a group becomes
+// its leader. When fewer than max_in_flight groups are committing, it commits at once
+// (no added latency on a quiet server); otherwise it waits, up to the window, for one
+// of them to finish while later callers join its group. So groups grow with the load
+// by themselves. Each caller returns only after the commit that holds its work, so
+// nothing is acknowledged early.
 #pragma once
 
 #include <condition_variable>
@@ -23,9 +25,15 @@
 namespace yimen::server {
 
 struct GroupCommitOptions {
-  // How long the first member of a group waits for others, in microseconds; 0 turns
-  // group commit off (every Run is its own transaction, as before).
+  // The longest a group's leader waits for a committing group to finish (gathering
+  // members meanwhile), in microseconds; 0 turns group commit off (every Run is its
+  // own transaction, as before).
   int window_us = 2000;
+  // How long a leader waits for company even when nothing is committing (like
+  // PostgreSQL's commit_delay). 0 by default: on a quiet server a push commits at once.
+  int linger_us = 0;
+  // Groups committing at once in this process (each on its own connection).
+  int max_in_flight = 2;
   // A group closes at once when this many items (applications; a heartbeat counts
   // one) have joined, so a big push never waits and a group stays a bounded size.
   size_t max_items = 500;
@@ -74,6 +82,7 @@ class GroupCommitter {
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;  // a group closed or finished
   std::shared_ptr<Group> m_open;      // the group new callers join; guarded by m_mutex
+  int m_committing = 0;               // groups between close and commit; guarded by m_mutex
   GroupCommitCounters m_counters;     // guarded by m_mutex
 };
 

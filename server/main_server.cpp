@@ -2,7 +2,7 @@
 // against one PostgreSQL database.
 //   yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
 //                [--max-connections N] [--workers N]
-//                [--group-commit-us N] [--group-commit-items N]
+//                [--group-commit-us N] [--group-commit-linger-us N] [--group-commit-items N]
 //   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
 //    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
 #include <pthread.h>
@@ -23,12 +23,15 @@ int Usage() {
   std::fprintf(stderr,
                "usage: yimen-server --pg URL [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]\n"
                "                    [--max-connections N] [--workers N]\n"
-               "                    [--group-commit-us N] [--group-commit-items N]\n"
+               "                    [--group-commit-us N] [--group-commit-linger-us N]\n"
+               "                    [--group-commit-items N]\n"
                "  plain HTTP is refused unless HOST is a loopback address\n"
                "  --max-connections: open connections at once (default: the file limit - 256)\n"
                "  --workers: threads for PostgreSQL work (default 8; 16 pooled connections)\n"
-               "  --group-commit-us: how long concurrent pushes and heartbeats wait to share\n"
-               "    one commit (default 2000; 0: a commit each)\n"
+               "  --group-commit-us: how long pushes and heartbeats wait for a commit in flight,\n"
+               "    gathering others to share the next one (default 2000; 0: a commit each)\n"
+               "  --group-commit-linger-us: how long they wait for company when nothing is\n"
+               "    committing (default 0: commit at once)\n"
                "  --group-commit-items: a group commits at once with this many applications\n"
                "    (default 500)\n"
                "  (--catalog DIR is accepted for old scripts and ignored: the catalog's rules\n"
@@ -82,6 +85,12 @@ int main(int argc, char** argv) {
         return Usage();
       }
       options.group_commit.window_us = std::atoi(value.c_str());
+    } else if (arg == "--group-commit-linger-us") {
+      const std::string value = next();
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
+        return Usage();
+      }
+      options.group_commit.linger_us = std::atoi(value.c_str());
     } else if (arg == "--group-commit-items") {
       const int value = Positive(next());
       if (value == 0) return Usage();

@@ -105,6 +105,7 @@ int64_t CommitsForConcurrentPushes(GroupCommit* test, int window_us, int seq,
                                    server::GroupCommitCounters* counters) {
   server::ServerOptions options;
   options.group_commit.window_us = window_us;
+  options.group_commit.linger_us = window_us;
   TestServer server(test->db.url(), 0, options);
   EXPECT_TRUE(server.ok());
   std::vector<sync::DeviceCredentials> credentials;
@@ -132,7 +133,8 @@ int64_t CommitsForConcurrentPushes(GroupCommit* test, int window_us, int seq,
 // fewer write transactions than without one (transaction ids it handed out, the same
 // workload), the server's counter says the pushes shared transactions, and every
 // application is acknowledged once and stored once. The window is 200 ms here, far
-// longer than production's 2 ms, so pushes released together surely meet in it on a
+// longer than production's 2 ms, and the leader lingers that long even with no commit
+// in flight (production does not), so pushes released together surely meet on a
 // loaded machine; the assertion is about counts, not times.
 TEST_F(GroupCommit, ConcurrentPushesFromDifferentKiosksShareCommits) {
   {
@@ -166,6 +168,7 @@ TEST_F(GroupCommit, ConcurrentPushesFromDifferentKiosksShareCommits) {
 TEST_F(GroupCommit, AFailingPushInAGroupFailsAloneAndTheOthersAreStored) {
   server::ServerOptions options;
   options.group_commit.window_us = 200000;  // long, so the pushes surely meet (see above)
+  options.group_commit.linger_us = 200000;
   TestServer server(db.url(), 0, options);
   ASSERT_TRUE(server.ok());
   auto credentials = EnrollKiosks(server.core().pool(), server.url());
@@ -209,7 +212,7 @@ TEST_F(GroupCommit, AFailingPushInAGroupFailsAloneAndTheOthersAreStored) {
             0);
 }
 
-// SIGKILL while a group is open (a 3 s window holds it open; the kill comes once every
+// SIGKILL while a group is open (a 3 s window and linger hold it open; the kill comes once every
 // push has had 1.5 s to arrive): no push was answered, nothing was stored. The kiosks
 // resend the same applications to a restarted server: each is created exactly once;
 // a second resend finds every one a duplicate with the same receipt.
@@ -217,7 +220,7 @@ TEST_F(GroupCommit, ServerKilledWhileAGroupIsOpenLosesNothingAndStoresNothingTwi
   auto start = [&](const std::string& window_us) {
     return std::make_unique<ChildProcess>(std::vector<std::string>{
         YIMEN_SERVER_BIN, "--pg", db.url(), "--listen", "127.0.0.1:0", "--group-commit-us",
-        window_us});
+        window_us, "--group-commit-linger-us", window_us});
   };
   auto first = start("3000000");
   const std::string line = first->FirstLine();
