@@ -83,6 +83,22 @@ logging_collector = off
 EOF
 }
 
+# pg_stat_statements (docs/benchmarks.md "Where a push's time goes") when this
+# PostgreSQL has it: loaded at start, so the view works in any database after
+# CREATE EXTENSION pg_stat_statements. Nothing else changes; a cluster made before
+# this existed gets it at its next start. YIMEN_PG_NO_STATEMENTS=1 leaves it out.
+enable_statement_stats() {
+  [[ -f "$data/postgresql.conf" && -z "${YIMEN_PG_NO_STATEMENTS:-}" ]] || return 0
+  [[ -f "$("$pg_bin/pg_config" --pkglibdir 2>/dev/null || echo /nonexistent)/pg_stat_statements.so" ]] ||
+    [[ -f "${pg_bin%/bin}/lib/pg_stat_statements.so" ]] || return 0
+  grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$data/postgresql.conf" && return 0
+  "${as_owner[@]}" tee -a "$data/postgresql.conf" >/dev/null <<EOF
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
+pg_stat_statements.max = 1000
+EOF
+}
+
 # The port this cluster had before, if it has a recorded one.
 recorded_port() {
   [[ -f "$data/PG_VERSION" && -f "$port_file" ]] || return 0
@@ -108,6 +124,7 @@ start_cluster() {
   local port
   port=$(recorded_port)
   init_cluster
+  enable_statement_stats
   if is_running; then
     url_for "$(cat "$port_file")"
     return 0

@@ -2,6 +2,7 @@
 // against one PostgreSQL database.
 //   yimen-server [--config /etc/yimen/server.toml] [--pg URL] [--listen HOST:PORT]
 //                [--tls-cert PEM --tls-key PEM] [--max-connections N] [--workers N]
+//                [--group-commit-us N] [--group-commit-linger-us N] [--group-commit-items N]
 //                [--metrics-listen HOST:PORT] [--trusted-proxy ADDR]... [--print-config]
 //   Every flag is also a key of the file (server/server_config.h); flags win.
 //   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so

@@ -105,6 +105,19 @@ std::vector<Opt> MakeTable() {
       "--workers", "listen.workers", "N",
       "threads for PostgreSQL work (twice as many pooled connections)", 1, 1024,
       [](auto& s) -> auto& { return s.listen.limits.workers; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--group-commit-us", "ingest.group_commit_us", "N",
+      "how long pushes and heartbeats wait for a commit in flight, gathering others to "
+      "share the next one, in microseconds (0: a commit each)",
+      0, 10'000'000, [](auto& s) -> auto& { return s.core.group_commit.window_us; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--group-commit-linger-us", "ingest.group_commit_linger_us", "N",
+      "how long they wait for company when nothing is committing (0: commit at once)",
+      0, 10'000'000, [](auto& s) -> auto& { return s.core.group_commit.linger_us; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--group-commit-items", "ingest.group_commit_items", "N",
+      "a group commits at once with this many applications", 1, 100'000,
+      [](auto& s) -> auto& { return s.core.group_commit.max_items; }));
   table.push_back(cfg::TextList<ServerSettings>(
       "--trusted-proxy", "listen.trusted_proxies", "ADDR",
       "a proxy's address (nginx: 127.0.0.1) whose X-Forwarded-For is believed for "

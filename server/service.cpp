@@ -59,17 +59,18 @@ ApiReply JsonReply(int status, const json& body) {
 void PreparePushStatements(pqxx::connection& c) {
   const std::string iso_received = SqlIsoUtc("received_at");
   c.prepare("device_by_id",
-            "SELECT public_key, hall, revoked_at IS NOT NULL FROM devices WHERE id = $1");
+            "SELECT public_key, hall, revoked_at IS NOT NULL, kiosk_code FROM devices WHERE id = $1");
   c.prepare("record_nonce",
             "INSERT INTO request_nonces (device_id, nonce) VALUES ($1, $2) "
             "ON CONFLICT DO NOTHING RETURNING 1");
-  c.prepare("push_existing",
-            "SELECT uuid::text, receipt, " + iso_received + ", device_id FROM applications "
-            "WHERE uuid IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)");
-  c.prepare("device_kiosk_code", "SELECT kiosk_code FROM devices WHERE id = $1");
-  c.prepare("push_number_owners",
-            "SELECT app_number, uuid::text FROM applications "
-            "WHERE app_number IN (SELECT jsonb_array_elements_text($1::jsonb))");
+  c.prepare("heartbeat",
+            "UPDATE devices SET last_heartbeat_at = now(), queue_depth = $2, parked = $3, "
+            "oldest_pending_age_s = $4, app_version = $5, free_disk_bytes = $6, "
+            "last_error = $7, catalog_version = $8, sealed_by_key = $9::jsonb WHERE id = $1");
+  // Every unique key is an arbiter (uuid, app_number): a resend and a number another
+  // application holds are both skipped, not errors, so one statement stores a batch
+  // and a failing row cannot abort a group's transaction; StorePushItems asks why
+  // only for the rows it skipped.
   c.prepare(
       "push_insert",
       "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
@@ -82,8 +83,186 @@ void PreparePushStatements(pqxx::connection& c) {
       "FROM (SELECT nextval('applications_id_seq') AS id, x.* FROM jsonb_to_recordset($1::jsonb) "
       " AS x(uuid uuid, app_number text, service_code text, catalog_version text, "
       "      payload_format text, payload text, submitted_at text, attachments_total int)) s "
-      "ON CONFLICT (uuid) DO NOTHING "
+      "ON CONFLICT DO NOTHING "
       "RETURNING uuid::text, receipt, " + iso_received);
+}
+
+// A PostgreSQL array literal of `values` ('{"a","b"}'), each element quoted, for
+// `= ANY($1::uuid[])`: a plain array parameter, which every plan answers from the
+// unique index (docs/benchmarks.md "Where a push's time goes").
+std::string SqlArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// An application as stored: what a duplicate is answered with.
+struct StoredApplication {
+  std::string receipt;
+  std::string received_at;  // ISO-8601 UTC
+  int64_t device_id = 0;
+};
+
+// What one push's transaction found. Written by StorePushItems, read by PushOutcomes
+// once the transaction committed.
+struct PushTally {
+  bool replayed = false;
+  std::map<std::string, StoredApplication> created;   // uuid → row this push inserted
+  std::map<std::string, size_t> created_by;           // uuid → the item that inserted it
+  std::map<std::string, StoredApplication> existing;  // uuid → row stored before this push
+  std::map<std::string, std::string> number_owner;    // app_number → uuid, for skipped rows
+  std::set<size_t> number_repeated;  // items whose number an earlier item of the batch holds
+};
+
+// Stores the items that passed CheckPushItem with one multi-row INSERT ... ON CONFLICT
+// DO NOTHING RETURNING; only when it skipped rows (a resend, another copy's race, a
+// number already taken) or items failed the checks does a second statement ask why.
+void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
+                    const std::vector<protocol::PushItem>& items,
+                    const std::vector<ItemVerdict>& verdicts, PushTally* tally) {
+  json rows = json::array();
+  std::vector<size_t> row_items;          // rows[k] is items[row_items[k]]
+  std::vector<std::string> look_up;       // uuids the server may hold already
+  std::set<std::string> batch_uuids;
+  std::map<std::string, std::string> batch_numbers;  // number → uuid, within this batch
+  for (size_t i = 0; i < items.size(); ++i) {
+    const protocol::PushItem& item = items[i];
+    const ItemVerdict& verdict = verdicts[i];
+    if (!verdict.ok()) {
+      // A well-formed uuid the server may hold: a resend is answered from what is
+      // stored even if it would now fail a check.
+      if (verdict.code != protocol::reject::kBadText && verdict.code != protocol::reject::kBadItem) {
+        look_up.push_back(item.uuid);
+      }
+      continue;
+    }
+    if (!batch_uuids.insert(item.uuid).second) continue;  // repeated in this batch
+    if (!batch_numbers.emplace(verdict.app_number, item.uuid).second) {
+      tally->number_repeated.insert(i);  // one number, one application
+      look_up.push_back(item.uuid);
+      continue;
+    }
+    // The payload exactly as received: the sealed envelope, never opened here.
+    rows.push_back({{"uuid", item.uuid},
+                    {"app_number", verdict.app_number},
+                    {"service_code", item.service_code},
+                    {"catalog_version", item.catalog_version},
+                    {"payload_format", item.payload_format},
+                    {"payload", item.payload},
+                    {"submitted_at", item.submitted_at},
+                    {"attachments_total", item.attachments.size()}});
+    row_items.push_back(i);
+  }
+  if (!rows.empty()) {
+    std::map<std::string, size_t> item_of;
+    for (size_t k = 0; k < row_items.size(); ++k) item_of[items[row_items[k]].uuid] = row_items[k];
+    for (const auto& row : tx.exec_prepared("push_insert", rows.dump(), device_id, hall)) {
+      const std::string uuid = row[0].as<std::string>();
+      tally->created[uuid] = {row[1].as<std::string>(), row[2].as<std::string>(), device_id};
+      tally->created_by[uuid] = item_of[uuid];
+    }
+    json attachment_rows = json::array();
+    std::vector<std::string> skipped_numbers;
+    for (size_t i : row_items) {
+      const protocol::PushItem& item = items[i];
+      if (!tally->created.count(item.uuid)) {
+        look_up.push_back(item.uuid);
+        skipped_numbers.push_back(verdicts[i].app_number);
+        continue;
+      }
+      for (const protocol::AttachmentRef& a : item.attachments) {
+        attachment_rows.push_back({{"uuid", item.uuid}, {"attachment_id", a.id},
+                                   {"size", a.size}, {"sha256", a.sha256}, {"mime", a.mime}});
+      }
+    }
+    if (!attachment_rows.empty()) {
+      tx.exec_params(
+          "INSERT INTO attachments (application_id, attachment_id, size, sha256, mime) "
+          "SELECT a.id, x.attachment_id, x.size, x.sha256, x.mime "
+          "FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, attachment_id text, size bigint, "
+          "     sha256 text, mime text) JOIN applications a ON a.uuid = x.uuid "
+          "ON CONFLICT DO NOTHING",
+          attachment_rows.dump());
+    }
+    if (!skipped_numbers.empty()) {
+      for (const auto& row : tx.exec_params(
+               "SELECT app_number, uuid::text FROM applications WHERE app_number = ANY($1::text[])",
+               SqlArray(skipped_numbers))) {
+        tally->number_owner[row[0].as<std::string>()] = row[1].as<std::string>();
+      }
+    }
+  }
+  if (!look_up.empty()) {
+    for (const auto& row : tx.exec_params(
+             "SELECT uuid::text, receipt, " + SqlIsoUtc("received_at") +
+                 ", device_id FROM applications WHERE uuid = ANY($1::uuid[])",
+             SqlArray(look_up))) {
+      const std::string uuid = row[0].as<std::string>();
+      if (tally->created.count(uuid)) continue;  // inserted just now by an earlier item
+      tally->existing[uuid] = {row[1].as<std::string>(), row[2].as<std::string>(),
+                               row[3].as<int64_t>()};
+    }
+  }
+}
+
+// Each item's answer, from what the committed transaction found. The outcome points
+// (created, duplicate, rejected) are the three assignments below.
+std::vector<protocol::PushResult> PushOutcomes(int64_t device_id,
+                                               const std::vector<protocol::PushItem>& items,
+                                               const std::vector<ItemVerdict>& verdicts,
+                                               const PushTally& tally) {
+  std::vector<protocol::PushResult> results(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    protocol::PushResult& result = results[i];
+    const std::string& uuid = items[i].uuid;
+    result.uuid = uuid;
+    auto reject = [&](const std::string& code, std::string reason) {
+      result.outcome = PushOutcome::kRejected;
+      result.code = code;
+      result.reason = std::move(reason);
+    };
+    auto answer = [&](PushOutcome outcome, const StoredApplication& stored) {
+      result.outcome = outcome;
+      result.receipt = stored.receipt;
+      result.server_time = stored.received_at;
+    };
+    const ItemVerdict& verdict = verdicts[i];
+    if (auto made = tally.created.find(uuid); made != tally.created.end()) {
+      // A uuid repeated inside one batch: the item that was stored is created, the
+      // repeats duplicate it (a repeat that fails the checks is refused as it is).
+      if (tally.created_by.at(uuid) == i) {
+        answer(PushOutcome::kCreated, made->second);
+      } else if (verdict.ok()) {
+        answer(PushOutcome::kDuplicate, made->second);
+      } else {
+        reject(verdict.code, verdict.reason);
+      }
+    } else if (auto old = tally.existing.find(uuid); old != tally.existing.end()) {
+      if (old->second.device_id != device_id) {
+        reject(protocol::reject::kUuidNotYours, "uuid belongs to an application from another kiosk");
+      } else {
+        answer(PushOutcome::kDuplicate, old->second);
+      }
+    } else if (!verdict.ok()) {
+      reject(verdict.code, verdict.reason);
+    } else if (auto owner = tally.number_owner.find(verdict.app_number);
+               tally.number_repeated.count(i) ||
+               (owner != tally.number_owner.end() && owner->second != uuid)) {
+      reject(protocol::reject::kNumberTaken,
+             "app_number " + verdict.app_number + " belongs to another application");
+    } else {
+      reject(protocol::reject::kInternal, "not stored (internal)");
+    }
+  }
+  return results;
 }
 
 }  // namespace
@@ -151,7 +330,7 @@ std::string QueryParam(const std::string& query, const std::string& key) {
 }
 
 ServerCore::ServerCore(const ServerOptions& options)
-    : m_options(options), m_pool(options.pg_url) {}
+    : m_options(options), m_pool(options.pg_url), m_committer(m_pool, options.group_commit) {}
 
 Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& options) {
   if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
@@ -189,7 +368,8 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
   if ((*device)->revoked) return ErrorReply(403, "revoked", "device " + id + " was revoked");
   request->admitted = ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key,
-                                                  (*device)->hall, (*device)->revoked};
+                                                  (*device)->hall, (*device)->revoked,
+                                                  (*device)->kiosk_code};
   return std::nullopt;
 }
 
@@ -275,7 +455,8 @@ Result<std::optional<ServerCore::DeviceRow>> ServerCore::LookUpDevice(int64_t de
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_prepared("device_by_id", device_id);
     if (r.empty()) return;
-    device = DeviceRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<bool>()};
+    device = DeviceRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<bool>(),
+                       r[0][3].as<std::string>()};
   });
   if (!status.ok()) return status.error();
   return device;
@@ -302,7 +483,7 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   std::optional<DeviceRow> admitted;
   if (request.admitted && request.admitted->id == device_id) {
     admitted = DeviceRow{request.admitted->public_key, request.admitted->hall,
-                         request.admitted->revoked};
+                         request.admitted->revoked, request.admitted->kiosk_code};
   } else {
     auto row = LookUpDevice(device_id);
     if (!row.ok()) return ReplyForError(row.error());
@@ -320,6 +501,7 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   if (auto stale = CheckClock(headers->timestamp)) return stale;
   device->id = device_id;
   device->hall = known.hall;
+  device->kiosk_code = known.kiosk_code;
   device->nonce = nonce;
   if (!record_nonce) return std::nullopt;
   bool fresh = false;
@@ -352,160 +534,31 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
   for (const RingKey& key : *ring) keys.push_back({key.key_id, key.state == KeyState::kRetired});
 
   const size_t n = items.size();
-  std::vector<protocol::PushResult> results(n);
-  std::vector<bool> decided(n, false);
-  std::vector<std::string> numbers(n);  // canonical, for items that pass the checks
-  auto reject = [&](size_t i, const char* code, std::string reason) {
-    results[i].outcome = PushOutcome::kRejected;
-    results[i].code = code;
-    results[i].reason = std::move(reason);
-    decided[i] = true;
-  };
+  // The checks need no database and no secret: done once, before any transaction, so
+  // a rerun of the transaction (group_commit.h) repeats only the statements.
+  std::vector<ItemVerdict> verdicts(n);
   for (size_t i = 0; i < n; ++i) {
     items[i].uuid = Lower(items[i].uuid);
-    results[i].uuid = items[i].uuid;
+    verdicts[i] = CheckPushItem(items[i], keys, device.kiosk_code);
   }
-
-  bool replayed = false;
-  Status status = m_pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    // The replay check first, in this transaction: a replay stores nothing, and a push
-    // that rolls back leaves its nonce unused, which is harmless (nothing happened).
-    // Two copies of one request racing on two servers serialize on the nonce's key.
+  PushTally tally;
+  // Everything the transaction decides lands in `tally`, reset first: this may run
+  // twice (a failed group is rerun push by push) and must not remember the first try.
+  auto store = [&](pqxx::work& tx) {
+    tally = PushTally{};
+    // The replay check first, in the same transaction: a replay stores nothing, and a
+    // push that rolls back leaves its nonce unused, which is harmless.
     if (!RecordNonce(tx, device.id, device.nonce)) {
-      replayed = true;
-      return;  // the transaction is rolled back
+      tally.replayed = true;
+      return;
     }
-    const pqxx::result code_row = tx.exec_prepared("device_kiosk_code", device.id);
-    const std::string kiosk_code = code_row.empty() ? "" : code_row[0][0].as<std::string>();
-    // Whatever the server already holds is answered from there: a retry after a lost
-    // reply gets the original receipt, even if it would now fail a check.
-    std::map<std::string, std::pair<std::string, std::string>> existing;  // uuid → receipt, time
-    std::map<std::string, int64_t> existing_device;
-    auto load_existing = [&](const json& wanted) {
-      pqxx::result r = tx.exec_prepared("push_existing", wanted.dump());
-      for (const auto& row : r) {
-        existing[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
-        existing_device[row[0].as<std::string>()] = row[3].as<int64_t>();
-      }
-    };
-    json valid_uuids = json::array();
-    for (size_t i = 0; i < n; ++i) {
-      ItemVerdict verdict = CheckPushItem(items[i], keys, kiosk_code);
-      if (verdict.ok()) {
-        numbers[i] = std::move(verdict.app_number);
-        valid_uuids.push_back(items[i].uuid);
-      } else if (verdict.code != protocol::reject::kBadText &&
-                 verdict.code != protocol::reject::kBadItem) {
-        // A well-formed uuid the server may already hold: answered from there below.
-        valid_uuids.push_back(items[i].uuid);
-        reject(i, verdict.code.c_str(), verdict.reason);
-      } else {
-        reject(i, verdict.code.c_str(), verdict.reason);
-      }
-    }
-    load_existing(valid_uuids);
-    for (size_t i = 0; i < n; ++i) {
-      if (!decided[i] || !existing.count(items[i].uuid)) continue;
-      decided[i] = false;  // stored before: duplicate (or another kiosk's), decided below
-      results[i].code.clear();
-      results[i].reason.clear();
-    }
-
-    // Numbers another application already holds are refused: one number, one
-    // application, compared in the canonical spelling every look-up uses.
-    json wanted_numbers = json::array();
-    for (size_t i = 0; i < n; ++i) {
-      if (!decided[i] && !existing.count(items[i].uuid)) wanted_numbers.push_back(numbers[i]);
-    }
-    std::map<std::string, std::string> number_owner;
-    if (!wanted_numbers.empty()) {
-      pqxx::result r = tx.exec_prepared("push_number_owners", wanted_numbers.dump());
-      for (const auto& row : r) number_owner[row[0].as<std::string>()] = row[1].as<std::string>();
-    }
-
-    json rows = json::array();
-    json attachment_rows = json::array();
-    std::set<std::string> batch_uuids;
-    for (size_t i = 0; i < n; ++i) {
-      if (decided[i] || existing.count(items[i].uuid)) continue;
-      const protocol::PushItem& item = items[i];
-      if (!batch_uuids.insert(item.uuid).second) continue;  // repeated in this batch
-      auto owner = number_owner.find(numbers[i]);
-      if (owner != number_owner.end() && owner->second != item.uuid) {
-        reject(i, protocol::reject::kNumberTaken,
-               "app_number " + numbers[i] + " belongs to another application");
-        continue;
-      }
-      number_owner[numbers[i]] = item.uuid;
-      // The payload exactly as received: the sealed envelope, never opened here.
-      rows.push_back({{"uuid", item.uuid},
-                      {"app_number", numbers[i]},
-                      {"service_code", item.service_code},
-                      {"catalog_version", item.catalog_version},
-                      {"payload_format", item.payload_format},
-                      {"payload", item.payload},
-                      {"submitted_at", item.submitted_at},
-                      {"attachments_total", item.attachments.size()}});
-      for (const protocol::AttachmentRef& a : item.attachments) {
-        attachment_rows.push_back({{"uuid", item.uuid}, {"attachment_id", a.id},
-                                   {"size", a.size}, {"sha256", a.sha256}, {"mime", a.mime}});
-      }
-    }
-
-    std::map<std::string, std::pair<std::string, std::string>> created;
-    if (!rows.empty()) {
-      pqxx::result r = tx.exec_prepared("push_insert", rows.dump(), device.id, device.hall);
-      for (const auto& row : r) {
-        created[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
-      }
-      if (!attachment_rows.empty()) {
-        tx.exec_params(
-            "INSERT INTO attachments (application_id, attachment_id, size, sha256, mime) "
-            "SELECT a.id, x.attachment_id, x.size, x.sha256, x.mime "
-            "FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, attachment_id text, size bigint, "
-            "     sha256 text, mime text) JOIN applications a ON a.uuid = x.uuid "
-            "ON CONFLICT DO NOTHING",
-            attachment_rows.dump());
-      }
-      // Rows another server copy inserted between our look-up and our insert.
-      json raced = json::array();
-      for (const auto& row : rows) {
-        if (!created.count(row["uuid"].get<std::string>())) raced.push_back(row["uuid"]);
-      }
-      if (!raced.empty()) load_existing(raced);
-    }
-    tx.commit();
-
-    for (size_t i = 0; i < n; ++i) {
-      if (decided[i]) continue;
-      auto made = created.find(items[i].uuid);
-      if (made != created.end()) {
-        // A UUID repeated inside one batch: the first is created, the rest duplicate it.
-        const bool first = std::find_if(items.begin(), items.begin() + static_cast<long>(i),
-                                        [&](const protocol::PushItem& other) {
-                                          return other.uuid == items[i].uuid;
-                                        }) == items.begin() + static_cast<long>(i);
-        results[i].outcome = first ? PushOutcome::kCreated : PushOutcome::kDuplicate;
-        results[i].receipt = made->second.first;
-        results[i].server_time = made->second.second;
-        continue;
-      }
-      auto old = existing.find(items[i].uuid);
-      if (old == existing.end()) {
-        reject(i, protocol::reject::kInternal, "not stored (internal)");
-      } else if (existing_device[items[i].uuid] != device.id) {
-        reject(i, protocol::reject::kUuidNotYours,
-               "uuid belongs to an application from another kiosk");
-      } else {
-        results[i].outcome = PushOutcome::kDuplicate;
-        results[i].receipt = old->second.first;
-        results[i].server_time = old->second.second;
-      }
-    }
-  });
+    StorePushItems(tx, device.id, device.hall, items, verdicts, &tally);
+  };
+  Status status = m_committer.Run(store, n);
   if (!status.ok()) return ReplyForError(status.error());
-  if (replayed) return ErrorReply(401, "replayed", "this nonce was already used");
+  if (tally.replayed) return ErrorReply(401, "replayed", "this nonce was already used");
+  // Committed: only now does any item count as created or duplicate.
+  std::vector<protocol::PushResult> results = PushOutcomes(device.id, items, verdicts, tally);
   Metrics().CountPushResults(results);
   return JsonReply(200, protocol::PushResponse{std::move(results)});
 }
@@ -555,16 +608,16 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
   auto parsed = protocol::ParseRequest<protocol::Heartbeat>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   const protocol::Heartbeat& h = *parsed;
-  Status status = m_pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    tx.exec_params(
-        "UPDATE devices SET last_heartbeat_at = now(), queue_depth = $2, parked = $3, "
-        "oldest_pending_age_s = $4, app_version = $5, free_disk_bytes = $6, last_error = $7, "
-        "catalog_version = $8, sealed_by_key = $9::jsonb WHERE id = $1",
-        device.id, h.queue_depth, h.parked, h.oldest_pending_age_s, h.app_version,
-        h.free_disk_bytes, h.last_error, h.catalog_version, json(h.sealed_by_key).dump());
-    tx.commit();
-  });
+  // One UPDATE that shares the commit of whatever pushes and heartbeats arrive with it
+  // (group_commit.h): a heartbeat no longer costs a commit (a WAL flush) of its own.
+  const std::string sealed_by_key = json(h.sealed_by_key).dump();
+  Status status = m_committer.Run(
+      [&](pqxx::work& tx) {
+        tx.exec_prepared("heartbeat", device.id, h.queue_depth, h.parked,
+                         h.oldest_pending_age_s, h.app_version, h.free_disk_bytes,
+                         h.last_error, h.catalog_version, sealed_by_key);
+      },
+      1);
   if (!status.ok()) return ReplyForError(status.error());
   // The reply tells the kiosk which key to seal to from now on and which it must not.
   auto ring = LoadKeyRing(m_pool, KeySecrets::kWithout);

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/result.h"
+#include "server/group_commit.h"
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
@@ -40,6 +41,7 @@ struct ApiRequest {
     std::string public_key;  // base64
     std::string hall;
     bool revoked = false;
+    std::string kiosk_code;  // the prefix of every application number it may push
   };
   std::optional<AdmittedDevice> admitted;
 
@@ -73,6 +75,9 @@ struct ServerOptions {
   // Time limits on PostgreSQL for requests, applied after the migrations (which may
   // legitimately run long) have run.
   PgLimits pg_limits = PgLimits::ForRequests();
+  // Pushes and heartbeats arriving together share one transaction and one commit
+  // (server/group_commit.h); window_us = 0 gives each its own, as before.
+  GroupCommitOptions group_commit;
 };
 
 class ServerCore {
@@ -98,6 +103,8 @@ class ServerCore {
   ApiReply Handle(const ApiRequest& request);
 
   PgPool& pool() { return m_pool; }
+  // How pushes and heartbeats were grouped into commits so far (tests, operators).
+  GroupCommitCounters group_commit_counters() const { return m_committer.counters(); }
 
  private:
   explicit ServerCore(const ServerOptions& options);
@@ -105,6 +112,7 @@ class ServerCore {
   struct DeviceIdentity {
     int64_t id = 0;
     std::string hall;
+    std::string kiosk_code;
     std::string nonce;  // set by Authenticate; recorded by it, or by Push in its own tx
   };
 
@@ -113,6 +121,7 @@ class ServerCore {
     std::string public_key;  // base64
     std::string hall;
     bool revoked = false;
+    std::string kiosk_code;
   };
   // nullopt inside the Result when there is no such device.
   Result<std::optional<DeviceRow>> LookUpDevice(int64_t device_id);
@@ -144,6 +153,7 @@ class ServerCore {
 
   ServerOptions m_options;
   PgPool m_pool;
+  GroupCommitter m_committer;  // pushes and heartbeats commit through it
 };
 
 // Reply helpers, shared with the admin paths and tests. ReplyForError sends the

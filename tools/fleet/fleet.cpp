@@ -4,8 +4,12 @@
 // each simulated kiosk is an Ed25519 key, its enrollment and the real ApiClient, so
 // every request is signed, sealed and sent through libcurl exactly as a kiosk does.
 //
-//   yimen-fleet [--kiosks N] [--pushes P] [--connections W] [--storm] [--outage-ms MS]
-//               [--kill-one] [--pg-dir DIR] [--server BIN] [--json FILE] [--quick]
+//   yimen-fleet [--kiosks N] [--pushes P] [--apps-per-push A] [--connections W] [--storm]
+//               [--outage-ms MS] [--kill-one] [--pg-dir DIR] [--server BIN] [--json FILE]
+//               [--quick] [--server-arg ARG]...
+//
+// --apps-per-push: applications in each push (default 1), as a kiosk with a backlog
+// sends its queue in one signed push; pushes/s and applications/s are reported apart.
 //
 // --kill-one: SIGKILL the first server half-way through the steady phase; its kiosks
 // fail over to the second as a kiosk does (the next URL at once, then stay there).
@@ -62,7 +66,9 @@ namespace protocol = yimen::protocol;
 
 struct Options {
   int kiosks = 1000;
-  int pushes = 5;        // per kiosk, one application per push (a kiosk submits one at a time)
+  int pushes = 5;        // per kiosk
+  int apps_per_push = 1;  // applications in each push (1: a kiosk that submits one at a time)
+  std::vector<std::string> server_args;  // passed to both yimen-server processes
   int connections = 12;  // concurrent client connections, split over the two servers
   bool storm = false;
   int outage_ms = 3000;
@@ -164,6 +170,9 @@ double ClusterCpuSeconds(const std::string& pg_dir) {
   return total;
 }
 
+// Extra arguments for every yimen-server this run starts (--server-arg), set once in main.
+std::vector<std::string> g_server_args;
+
 // One yimen-server child process. Its stdout tells the port; its access log (stderr)
 // goes to a file, as it would in production.
 class ServerProcess {
@@ -180,6 +189,7 @@ class ServerProcess {
                                      0644);
     const std::string listen = "127.0.0.1:" + std::to_string(port);
     std::vector<std::string> argv = {bin, "--pg", pg_url, "--listen", listen};
+    argv.insert(argv.end(), g_server_args.begin(), g_server_args.end());
     std::vector<char*> args;
     for (std::string& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -227,14 +237,15 @@ struct Kiosk {
   int next_seq = 1;
   // The application being delivered: resent unchanged (same uuid) until acknowledged,
   // as the kiosk's outbox does, so a reply lost in an outage cannot make a second row.
-  std::optional<protocol::PushItem> pending;
+  std::vector<protocol::PushItem> pending;
 };
 
 // What one client connection (worker thread) saw. Merged after the phase.
 struct WorkerTally {
   std::vector<double> latencies_ms;
   std::map<std::string, int> errors;  // error kind name → count
-  int64_t created = 0;
+  int64_t created = 0;   // applications acknowledged
+  int64_t acked = 0;     // pushes acknowledged
   int64_t failovers = 0;  // pushes that reached the other server after the first failed
   std::vector<double> attempt_at_ms;  // storm: when each attempt started
   std::vector<double> due_at_ms;      // storm: when each attempt was due
@@ -244,6 +255,7 @@ struct PhaseResult {
   double seconds = 0;
   int64_t requests = 0;
   int64_t created = 0;
+  int64_t acked = 0;
   int64_t errors = 0;
   int64_t failovers = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
@@ -264,6 +276,7 @@ PhaseResult Merge(std::vector<WorkerTally>& tallies, double seconds) {
   for (WorkerTally& t : tallies) {
     all.insert(all.end(), t.latencies_ms.begin(), t.latencies_ms.end());
     result.created += t.created;
+    result.acked += t.acked;
     result.failovers += t.failovers;
     for (const auto& [kind, count] : t.errors) {
       result.error_kinds[kind] += count;
@@ -288,9 +301,10 @@ std::atomic<int64_t> g_acknowledged{0};
 // server acknowledged it (created, or a duplicate of what an earlier try stored).
 // Like the kiosk's sync cycle, a server that is unavailable sends the push to the
 // kiosk's next URL at once, and the kiosk stays on the one that answered.
-bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTally& tally) {
-  if (!kiosk.pending) {
-    const int seq = kiosk.next_seq;
+bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
+             WorkerTally& tally) {
+  while (static_cast<int>(kiosk.pending.size()) < apps) {
+    const int seq = kiosk.next_seq + static_cast<int>(kiosk.pending.size());
     protocol::PushItem item;
     item.uuid = NewUuid();
     item.app_number = yimen::FormatAppNumber(kiosk.credentials.kiosk_code, {2026, 11, 23},
@@ -306,10 +320,10 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
     }
     item.payload = protocol::Base64Encode(*sealed);
     item.submitted_at = "2026-11-23T02:30:00Z";
-    kiosk.pending = std::move(item);
+    kiosk.pending.push_back(std::move(item));
   }
   protocol::PushRequest request;
-  request.items.push_back(*kiosk.pending);
+  request.items = kiosk.pending;
 
   ApiClient client(transport, kiosk.credentials);
   const auto start = Clock::now();
@@ -331,16 +345,20 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, WorkerTall
     }
     return false;
   }
-  if (reply->results.size() != 1 || reply->results[0].outcome == protocol::PushOutcome::kRejected) {
+  const auto rejected = std::find_if(reply->results.begin(), reply->results.end(), [](const auto& r) {
+    return r.outcome == protocol::PushOutcome::kRejected;
+  });
+  if (reply->results.size() != request.items.size() || rejected != reply->results.end()) {
     ++tally.errors["not_created"];
-    if (!reply->results.empty()) {
-      std::fprintf(stderr, "yimen-fleet: push not created: %s\n", reply->results[0].reason.c_str());
+    if (rejected != reply->results.end()) {
+      std::fprintf(stderr, "yimen-fleet: push not created: %s\n", rejected->reason.c_str());
     }
     return false;
   }
-  ++kiosk.next_seq;
-  kiosk.pending.reset();
-  ++tally.created;
+  kiosk.next_seq += static_cast<int>(kiosk.pending.size());
+  tally.created += static_cast<int64_t>(kiosk.pending.size());
+  kiosk.pending.clear();
+  ++tally.acked;
   ++g_acknowledged;
   return true;
 }
@@ -387,10 +405,9 @@ void PrintHistograms(const std::vector<int>& due, const std::vector<int>& sent, 
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: yimen-fleet [--kiosks N] [--pushes P] [--connections W] [--storm]\n"
-               "                   [--outage-ms MS] [--kill-one] [--pg-dir DIR] [--server BIN]\n"
-               "                   [--json FILE]\n"
-               "                   [--quick]\n");
+               "usage: yimen-fleet [--kiosks N] [--pushes P] [--apps-per-push A] [--connections W]\n"
+               "                   [--storm] [--outage-ms MS] [--kill-one] [--pg-dir DIR]\n"
+               "                   [--server BIN] [--server-arg ARG]... [--json FILE] [--quick]\n");
   return 2;
 }
 
@@ -405,6 +422,10 @@ int main(int argc, char** argv) {
       options.kiosks = std::atoi(next().c_str());
     } else if (arg == "--pushes") {
       options.pushes = std::atoi(next().c_str());
+    } else if (arg == "--apps-per-push") {
+      options.apps_per_push = std::atoi(next().c_str());
+    } else if (arg == "--server-arg") {
+      options.server_args.push_back(next());
     } else if (arg == "--connections") {
       options.connections = std::atoi(next().c_str());
     } else if (arg == "--storm") {
@@ -428,7 +449,11 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (options.kiosks < 1 || options.pushes < 1 || options.connections < 2) return Usage();
+  if (options.kiosks < 1 || options.pushes < 1 || options.connections < 2 ||
+      options.apps_per_push < 1 || options.apps_per_push > static_cast<int>(protocol::kMaxPushBatch)) {
+    return Usage();
+  }
+  g_server_args = options.server_args;
   options.connections = std::min(options.connections, options.kiosks);
   if (sodium_init() < 0 || !protocol::InitCrypto().ok()) return 1;
 
@@ -560,7 +585,7 @@ int main(int argc, char** argv) {
           // Until acknowledged, as the kiosk's outbox: a failure here is counted (and
           // fails the run) but the application is not dropped.
           for (int attempt = 0; attempt < 20; ++attempt) {
-            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, tally)) break;
+            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally)) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
           }
         }
@@ -575,19 +600,22 @@ int main(int argc, char** argv) {
     const double cpu_self = ProcessCpuSeconds(getpid(), false) - cpu_self_0;
     int64_t expected_rows = push.created;
 
-    std::printf("yimen-fleet: %d kiosks, %d pushes each (1 sealed application per push), "
+    std::printf("yimen-fleet: %d kiosks, %d pushes each (%d sealed application%s per push), "
                 "%d client connections, 2 yimen-server processes, 1 PostgreSQL\n",
-                n, options.pushes, w_count);
+                n, options.pushes, options.apps_per_push, options.apps_per_push == 1 ? "" : "s",
+                w_count);
     std::printf("  (client, both servers and PostgreSQL share this machine's %u cores)\n",
                 std::thread::hardware_concurrency());
     std::printf("  enroll+heartbeat: %lld kiosks in %.2f s, p50 %.1f ms, p99 %.1f ms, errors %lld\n",
                 static_cast<long long>(enroll.created), enroll.seconds, enroll.p50_ms,
                 enroll.p99_ms, static_cast<long long>(enroll.errors));
-    const double push_rate = static_cast<double>(push.created) / push.seconds;
-    std::printf("  push: %lld acknowledged in %.2f s = %.0f pushes/s, p50 %.1f ms, p99 %.1f ms, "
-                "max %.1f ms, errors %lld\n",
-                static_cast<long long>(push.created), push.seconds, push_rate, push.p50_ms,
-                push.p99_ms, push.max_ms, static_cast<long long>(push.errors));
+    const double push_rate = static_cast<double>(push.acked) / push.seconds;
+    const double app_rate = static_cast<double>(push.created) / push.seconds;
+    std::printf("  push: %lld acknowledged (%lld applications) in %.2f s = %.0f pushes/s, "
+                "%.0f applications/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, errors %lld\n",
+                static_cast<long long>(push.acked), static_cast<long long>(push.created),
+                push.seconds, push_rate, app_rate, push.p50_ms, push.p99_ms, push.max_ms,
+                static_cast<long long>(push.errors));
     for (const auto& [kind, count] : push.error_kinds) std::printf("    error %s: %d\n", kind.c_str(), count);
     if (options.kill_one) {
       std::printf("  server 1 of 2 killed (SIGKILL) %.2f s into the phase, after %lld of %lld "
@@ -599,10 +627,12 @@ int main(int argc, char** argv) {
       // The kill must have happened mid-phase and someone must have failed over.
       if (killed_at_ms < 0 || push.failovers == 0) correct = false;
     }
+    // Per application (with --apps-per-push 1, also per push): what 2,000 applications/s
+    // is measured against.
     const double per_push = push.created > 0 ? 1000.0 / static_cast<double>(push.created) : 0;
     const double cpu_total_ms = (cpu_servers + cpu_pg + cpu_self) * per_push;
-    std::printf("  CPU per push: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
-                "= %.2f ms -> at most %.0f pushes/s on %u cores if nothing else ran\n",
+    std::printf("  CPU per application: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
+                "= %.2f ms -> at most %.0f applications/s on %u cores if nothing else ran\n",
                 cpu_servers * per_push, cpu_pg * per_push, cpu_self * per_push, cpu_total_ms,
                 cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0,
                 std::thread::hardware_concurrency());
@@ -613,17 +643,22 @@ int main(int argc, char** argv) {
         cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0;
     report["kiosks"] = n;
     report["pushes_per_kiosk"] = options.pushes;
+    report["apps_per_push"] = options.apps_per_push;
+    report["applications"] = push.created;
+    report["applications_per_s"] = app_rate;
     report["connections"] = w_count;
     report["enrolled"] = enroll.created;
     report["enroll_errors"] = enroll.errors;
-    report["pushes"] = push.created;
+    report["pushes"] = push.acked;
     report["push_errors"] = push.errors;
     report["pushes_per_s"] = push_rate;
     report["push_p50_ms"] = push.p50_ms;
     report["push_p99_ms"] = push.p99_ms;
     report["push_max_ms"] = push.max_ms;
     if (enroll.created != n || enroll.errors != 0 ||
-        push.created != static_cast<int64_t>(n) * options.pushes || push.errors != 0) {
+        push.acked != static_cast<int64_t>(n) * options.pushes ||
+        push.created != static_cast<int64_t>(n) * options.pushes * options.apps_per_push ||
+        push.errors != 0) {
       correct = false;
     }
 
@@ -667,7 +702,7 @@ int main(int argc, char** argv) {
             }
             tally.due_at_ms.push_back(at_ms);
             tally.attempt_at_ms.push_back(MsSince(outage_start));
-            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, tally)) continue;
+            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally)) continue;
             const int f = ++failures[k];
             // Without jitter every kiosk waits exactly the bound (uniform01 = 1).
             const auto delay = yimen::sync::BackoffDelay(
@@ -680,7 +715,7 @@ int main(int argc, char** argv) {
         restarter.join();
         PhaseResult storm = Merge(storm_tallies, MsSince(outage_start) / 1000.0);
         expected_rows += storm.created;
-        if (storm.created != n) correct = false;
+        if (storm.acked != n) correct = false;
         // Only the attempts after the servers came back matter for load.
         std::vector<double> due_after, sent_after;
         for (double t : storm.due_at_ms) if (t >= back_at_ms) due_after.push_back(t);
