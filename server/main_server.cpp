@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
     metrics_options.limits.max_connections = 64;
     yimen::server::ServerCore* server_core = core->get();
     metrics_options.handler = [server_core, serving](const yimen::server::ApiRequest& request) {
-      return yimen::server::MetricsEndpoint(request, server_core->pool(), serving->Gauges());
+      return yimen::server::MetricsEndpoint(request, server_core->pool(), serving->Gauges(),
+                                            server_core->group_commit_counters());
     };
     auto bound = yimen::server::HttpFrontend::Bind(**core, metrics_options);
     if (!bound.ok()) {

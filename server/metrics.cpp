@@ -416,12 +416,32 @@ void WriteDatabase(Exposition* out, const DatabaseView& view) {
 
 }  // namespace
 
-std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend) {
+// Group commit (server/group_commit.h): members / groups is how many pushes and
+// heartbeats one commit carried on average; fallbacks are groups rerun push by push.
+static void WriteGroupCommit(Exposition* out, const GroupCommitCounters& counters) {
+  out->Family("yimen_group_commit_groups_total",
+              "Transactions that carried a group of pushes and heartbeats.", "counter");
+  out->Sample("yimen_group_commit_groups_total", {}, static_cast<double>(counters.groups));
+  out->Family("yimen_group_commit_members_total",
+              "Pushes and heartbeats that rode in a group's transaction.", "counter");
+  out->Sample("yimen_group_commit_members_total", {}, static_cast<double>(counters.members));
+  out->Family("yimen_group_commit_fallbacks_total",
+              "Groups whose transaction failed and were rerun one member at a time.", "counter");
+  out->Sample("yimen_group_commit_fallbacks_total", {}, static_cast<double>(counters.fallbacks));
+  out->Family("yimen_group_commit_largest_group",
+              "The most members one group transaction has held since start.", "gauge");
+  out->Sample("yimen_group_commit_largest_group", {},
+              static_cast<double>(counters.largest_group));
+}
+
+std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
+                          const GroupCommitCounters& group_commit) {
   Exposition out;
   WriteProcess(&out);
   Metrics().Write(&out);
   WriteFrontend(&out, frontend);
   WritePool(&out, pool);
+  WriteGroupCommit(&out, group_commit);
   DatabaseView view;
   const auto started = std::chrono::steady_clock::now();
   const Status read = pool.Run([&](pqxx::connection& c) { ReadDatabase(c, &view); });
@@ -439,13 +459,14 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend) {
 }
 
 ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool,
-                         const FrontendGauges& frontend) {
+                         const FrontendGauges& frontend,
+                         const GroupCommitCounters& group_commit) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != "/metrics") return ErrorReply(404, "not_found", "this listener serves /metrics only");
   if (request.method != "GET") return ErrorReply(405, "method_not_allowed", "GET /metrics");
   ApiReply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  reply.body = RenderMetrics(pool, frontend);
+  reply.body = RenderMetrics(pool, frontend, group_commit);
   return reply;
 }
 

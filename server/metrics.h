@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/group_commit.h"
 #include "server/service.h"
 #include "sync/protocol/messages.h"
 
@@ -126,12 +127,15 @@ inline constexpr int kMaxKioskSeries = 5000;
 // The whole /metrics body: the counters, the gauges of `frontend`, the pool's state,
 // and what PostgreSQL says now (kiosks' last heartbeats, sealing keys). When the
 // database cannot be read, its families are left out and yimen_scrape_database_ok is 0:
-// the rest still reaches the operator. Any thread; blocks on PostgreSQL (a worker).
-std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend);
+// the rest still reaches the operator. `group_commit`: how pushes and heartbeats shared
+// transactions (server/group_commit.h). Any thread; blocks on PostgreSQL (a worker).
+std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
+                          const GroupCommitCounters& group_commit);
 
 // The metrics listener's answer: GET /metrics gives RenderMetrics as
 // "text/plain; version=0.0.4"; any other path is 404 and another method 405.
 ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool,
-                         const FrontendGauges& frontend);
+                         const FrontendGauges& frontend,
+                         const GroupCommitCounters& group_commit);
 
 }  // namespace yimen::server

@@ -197,6 +197,13 @@ TEST_F(MetricsScrape, SeriesFollowTheTrafficAndTheLogHoldsNoPersonalData) {
   EXPECT_GE(value("yimen_http_open_connections{}"), 0);
   EXPECT_EQ(value("yimen_worker_queue_depth{}"), 0);
   EXPECT_EQ(value("yimen_scrape_database_ok{}"), 1);
+  // Two stored pushes and a heartbeat rode in group transactions (alone, here).
+  EXPECT_GE(value("yimen_group_commit_members_total{}"), 3);
+  EXPECT_GE(value("yimen_group_commit_groups_total{}"), 1);
+  EXPECT_LE(value("yimen_group_commit_groups_total{}"),
+            value("yimen_group_commit_members_total{}"));
+  EXPECT_EQ(value("yimen_group_commit_fallbacks_total{}"), 0);
+  EXPECT_EQ(types["yimen_group_commit_groups"], "counter");
   const double started = value("process_start_time_seconds{}");
   EXPECT_LE(started, static_cast<double>(std::time(nullptr)));
   EXPECT_GT(started, static_cast<double>(std::time(nullptr)) - 600);
