@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -66,6 +67,7 @@ struct Flags {
   bool landscape = false;
   bool version = false;
   bool sync_once = false;    // --sync-once: one sync cycle, no window
+  std::string resend_since;  // --resend-acknowledged-since ISO: after a server restore, exit
   std::string enroll_url;    // --enroll URL[,URL...] CODE: enroll, no window
   std::string enroll_code;
   float screen_inches = 21.5f;
@@ -111,6 +113,8 @@ void PrintUsage() {
                "                   [--ca-file PEM] [--server-pin sha256//BASE64]...\n"
                "       yimen-kiosk [--data-dir DIR] --sync-once   (exit 0: nothing left to send)\n"
                "       yimen-kiosk [--data-dir DIR] --provision-sealing-key FILE   (base64 server key)\n"
+               "       yimen-kiosk [--data-dir DIR] --resend-acknowledged-since YYYY-MM-DDTHH:MM:SSZ\n"
+               "                   (after the server was restored from an older backup)\n"
                "       retention: [--retention-days N (7)] [--stub-retention-days N (180)]\n");
 }
 
@@ -150,6 +154,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     else if (arg == "--photo-max-side") { auto v = value("--photo-max-side"); if (!v) return false; flags->photo_max_side = std::clamp(std::stoi(v), 320, 4000); }
     else if (arg == "--photo-max-kb") { auto v = value("--photo-max-kb"); if (!v) return false; flags->photo_max_kb = std::clamp(std::stoi(v), 64, 16384); }
     else if (arg == "--sync-once") flags->sync_once = true;
+    else if (arg == "--resend-acknowledged-since") { auto v = value("--resend-acknowledged-since"); if (!v) return false; flags->resend_since = v; }
     else if (arg == "--ca-file") { auto v = value("--ca-file"); if (!v) return false; flags->ca_file = v; }
     else if (arg == "--server-pin") { auto v = value("--server-pin"); if (!v) return false; flags->server_pins.push_back(v); }
     else if (arg == "--sync-interval-seconds") { auto v = value("--sync-interval-seconds"); if (!v) return false; flags->sync_interval_s = std::max(1, std::stoi(v)); }
@@ -363,6 +368,33 @@ int SyncOnceCommand(const Flags& flags) {
   return !r.error && r.pending_after == 0 && r.uploads_pending_after == 0 ? 0 : 1;
 }
 
+// --resend-acknowledged-since TIME: the server's database was restored from a backup
+// taken at TIME (UTC), so what it acknowledged after TIME may be gone: every
+// application acknowledged since then whose sealed payload is still held goes back to
+// the outbox (docs/operations.md "Backup and restore"). The next sync sends them; the
+// server answers `duplicate` for those it kept.
+int ResendCommand(const Flags& flags) {
+  std::tm utc{};
+  char zone = 0;
+  if (std::sscanf(flags.resend_since.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &utc.tm_year,
+                  &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &zone) != 7 ||
+      zone != 'Z') {
+    return Fail("--resend-acknowledged-since wants a UTC time like 2026-12-03T02:00:00Z");
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  const std::time_t since = timegm(&utc);
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto report = (*store)->ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
+  if (!report.ok()) return Fail("resend: " + report.error().message);
+  std::printf("resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
+              "%lld acknowledged since then were already purged and cannot be resent\n",
+              static_cast<long long>(report->requeued), static_cast<long long>(report->photos),
+              static_cast<long long>(report->purged));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -386,6 +418,7 @@ int main(int argc, char** argv) {
   if (!flags.sealing_key_file.empty()) return ProvisionSealingKeyCommand(flags);
   if (!flags.enroll_url.empty()) return EnrollCommand(flags);
   if (flags.sync_once) return SyncOnceCommand(flags);
+  if (!flags.resend_since.empty()) return ResendCommand(flags);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
 
