@@ -360,6 +360,11 @@ int SyncOnceCommand(const Flags& flags) {
               static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
               static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
               static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
+  if (r.resent_after_restore > 0) {
+    std::printf("sync: the server's database was restored from a backup: %lld acknowledged "
+                "application(s) queued to be sent again\n",
+                static_cast<long long>(r.resent_after_restore));
+  }
   if (r.uploads_pending_after > 0) {
     std::printf("sync: %lld attachment(s) still to upload\n",
                 static_cast<long long>(r.uploads_pending_after));

@@ -1,6 +1,20 @@
 -- Run once on a Yimen database restored from a backup, BEFORE yimen-server starts on it
 -- (docs/operations.md "Backup and restore"):
 --   psql "$YIMEN_PG" -v ON_ERROR_STOP=1 -f scripts/after-restore.sql
+--
+-- 1. A new database epoch (server migration 8). Kiosks read it in every status page;
+-- seeing it change, each sends again every acknowledged application it still holds
+-- (sealed, for its retention period), since the restored database lacks what was
+-- acknowledged after the backup. The server answers `duplicate` for the rest.
+DO $$
+BEGIN
+  IF to_regclass('database_epoch') IS NOT NULL THEN
+    UPDATE database_epoch SET epoch = gen_random_uuid()::text, since = now();
+  END IF;
+END
+$$;
+
+-- 2. Sequences.
 -- Kiosks remember numbers the lost server handed out after the backup: the status
 -- change they pulled up to (status cursor), the staff-account version, their device id.
 -- A restored sequence would hand those numbers out again, and a kiosk whose cursor is

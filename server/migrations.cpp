@@ -324,6 +324,19 @@ CREATE TABLE enroll_throttle (
 );
 )sql";
 
+// v8: the database epoch, a random id that kiosks see in every status page. Restoring a
+// backup replaces it (scripts/after-restore.sql); a kiosk that sees it change sends
+// again what it still holds, since the restored database may lack what was
+// acknowledged after the backup (docs/operations.md "Backup and restore").
+constexpr const char* kV8DatabaseEpoch = R"sql(
+CREATE TABLE database_epoch (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  epoch     text NOT NULL,
+  since     timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO database_epoch (epoch) VALUES (gen_random_uuid()::text);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -336,6 +349,7 @@ const std::vector<Migration>& AllMigrations() {
        SealApplicationRows, kV5SealedPayloadsAfter, "applications"},
       {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
       {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
+      {8, "database epoch, replaced after a restore", kV8DatabaseEpoch},
   };
   return kMigrations;
 }
