@@ -25,47 +25,25 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-build="" out=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build) build=$(cd "$2" && pwd); shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    *) echo "backup-drill: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$build" ]] || { echo "usage: $0 --build DIR [--out DIR]" >&2; exit 2; }
+# shellcheck source=tests/upgrade/lib.sh
+source "$repo/tests/upgrade/lib.sh"
+parse_build_out backup-drill backup_drill "$@"
 kiosk=$build/app/yimen-kiosk server=$build/server/yimen-server admin=$build/server/yimen-admin
 submitter=$build/tests/faults/yimen-fault-submit
 for bin in "$kiosk" "$server" "$admin" "$submitter"; do
   [[ -x "$bin" ]] || { echo "backup-drill: no $bin" >&2; exit 2; }
 done
 pg_bin=${YIMEN_PG_BIN:-/usr/lib/postgresql/15/bin}
-out=${out:-$build/tests/upgrade/backup_drill}
-rm -rf "$out"
-mkdir -p "$out"
-chmod o+x "$out"
-export SDL_AUDIODRIVER=dummy
 as_pg=()
 [[ $(id -u) -eq 0 ]] && as_pg=(runuser -u postgres --)
 
 server_pid=""
 clusters=()
 cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  stop_yimen_server
   for c in "${clusters[@]}"; do bash "$repo/scripts/pg-local.sh" stop "$c" >/dev/null 2>&1 || true; done
 }
 trap cleanup EXIT
-fail() { echo "backup-drill: FAIL: $*" >&2; echo "(logs in $out)" >&2; exit 1; }
-check() {  # WHAT GOT WANT
-  echo "  $1: $2"
-  [[ "$2" == "$3" ]] || fail "$1 is $2, expected $3"
-}
-# shellcheck source=tests/upgrade/lib.sh
-source "$repo/tests/upgrade/lib.sh"
-# shellcheck source=tests/faults/lib.sh
-source "$repo/tests/faults/lib.sh"  # bootstrap_admin
-source "$repo/tests/upgrade/lib.sh"  # our psql_q (stops on errors)
 
 # Drafts: the fault tests' youdai draft, and the same with a document photo.
 python3 - "$repo/tests/faults/youdai_draft.json" "$repo/tests/upgrade/photo.jpg" "$out/photo.json" <<'PY'
@@ -81,7 +59,7 @@ new_cluster() {  # NAME: a fresh cluster in OUT/NAME; sets pg_url
 }
 destroy_cluster() {  # NAME: the disaster (immediate stop, files gone)
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$out/$1/data" -m immediate -w stop >/dev/null
-  rm -rf "$out/$1"
+  rm -rf "${out:?}/$1"
 }
 enroll() {  # KIOSK
   local code

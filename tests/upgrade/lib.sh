@@ -1,34 +1,46 @@
-# Shared by the upgrade and backup drills (source it). The caller sets pg_url.
-# psql_q SQL: one query, unaligned, stops on error.
+# shellcheck shell=bash
+# Shared by the upgrade test and the backup drill (source it after setting repo).
+# Brings tests/faults/lib.sh (start_yimen_server, bootstrap_admin) and adds:
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"
+
+# psql_q SQL: one query on $pg_url, unaligned; stops on the first error.
 psql_q() { psql "$pg_url" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 
-# start_yimen_server SERVER_BIN PG_URL LOG: one yimen-server on a free loopback port,
-# waiting up to 60 s for /healthz (it runs its migrations first; migration 5 rewrites
-# the applications table). Sets port and server_pid; the caller's trap stops it.
-start_yimen_server() {
-  local bin=$1 url=$2 log=$3
-  server_pid=""
-  for _ in $(seq 1 20); do
-    port=$((30000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    "$bin" --pg "$url" --listen "127.0.0.1:$port" >>"$log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 600); do
-      curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  done
-  echo "yimen-server would not start:" >&2
-  cat "$log" >&2
-  return 1
-}
-
-# stop_yimen_server: SIGTERM and wait.
+# stop_yimen_server: SIGTERM the server start_yimen_server started, and wait.
 stop_yimen_server() {
   [[ -n "${server_pid:-}" ]] || return 0
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
+}
+
+# parse_build_out NAME DEFAULT_OUT_SUBDIR ARGS...: --build DIR [--out DIR] into build
+# and out (out emptied, reachable by the postgres user), SDL without sound.
+parse_build_out() {
+  local name=$1 default_out=$2
+  shift 2
+  build="" out=""
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --build) build=$(cd "$2" && pwd); shift 2 ;;
+      --out) out=$2; shift 2 ;;
+      *) echo "$name: unknown argument $1" >&2; exit 2 ;;
+    esac
+  done
+  [[ -n "$build" ]] || { echo "usage: $0 --build DIR [--out DIR]" >&2; exit 2; }
+  out=${out:-$build/tests/upgrade/$default_out}
+  rm -rf "$out"
+  mkdir -p "$out"
+  chmod o+x "$out"
+  export SDL_AUDIODRIVER=dummy
+  test_name=$name
+}
+
+# fail WHAT: the test's verdict, with where its logs are.
+fail() { echo "$test_name: FAIL: $*" >&2; echo "(logs in $out)" >&2; exit 1; }
+# check WHAT GOT WANT: prints the figure; fails unless it is the expected one.
+check() {
+  echo "  $1: $2"
+  [[ "$2" == "$3" ]] || fail "$1 is $2, expected $3"
 }

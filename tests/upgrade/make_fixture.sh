@@ -67,20 +67,10 @@ src=$(git -C "$repo" show "$prev_full:tests/faults/youdai_draft.json")
 
 # The old server on a throwaway cluster.
 pg_url=$(bash "$repo/scripts/pg-local.sh" start "$work/pg")
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"  # start_yimen_server
 psql_q() { psql "$pg_url" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
-port=""
-for _ in $(seq 1 20); do
-  port=$((30000 + RANDOM % 30000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-  "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break 2
-    sleep 0.1
-  done
-  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
-done
-[[ -n "$server_pid" ]] || { echo "make_fixture: the old server would not start" >&2; cat "$work/server.log" >&2; exit 1; }
+start_yimen_server "$server" "$pg_url" "$work/server.log"
 
 enroll() {  # DATA_DIR
   local code

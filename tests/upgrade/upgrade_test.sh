@@ -31,15 +31,9 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-build="" out=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build) build=$(cd "$2" && pwd); shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    *) echo "upgrade: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$build" ]] || { echo "usage: $0 --build DIR [--out DIR]" >&2; exit 2; }
+# shellcheck source=tests/upgrade/lib.sh
+source "$repo/tests/upgrade/lib.sh"
+parse_build_out upgrade upgrade "$@"
 kiosk=$build/app/yimen-kiosk server=$build/server/yimen-server
 for bin in "$kiosk" "$server"; do [[ -x "$bin" ]] || { echo "upgrade: no $bin" >&2; exit 2; }; done
 fixture=$repo/tests/upgrade/fixture
@@ -47,28 +41,16 @@ fixture=$repo/tests/upgrade/fixture
 source "$fixture/fixture.env"
 # shellcheck source=tests/upgrade/fixture/kiosk-b.env
 source "$fixture/kiosk-b.env"
-out=${out:-$build/tests/upgrade/upgrade}
-rm -rf "$out"
 mkdir -p "$out/a"
-chmod o+x "$out"
-export SDL_AUDIODRIVER=dummy
 
 server_pid=""
 cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  stop_yimen_server
   bash "$repo/scripts/pg-local.sh" stop "$out/pg" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-fail() { echo "upgrade: FAIL: $*" >&2; echo "(logs in $out)" >&2; exit 1; }
-check() {  # WHAT GOT WANT
-  echo "  $1: $2"
-  [[ "$2" == "$3" ]] || fail "$1 is $2, expected $3"
-}
 
 # 1. The old database into a fresh cluster; this build's server upgrades it.
-# shellcheck source=tests/upgrade/lib.sh
-source "$repo/tests/upgrade/lib.sh"
 pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
 pg_restore --no-owner --exit-on-error -d "$pg_url" "$fixture/server.dump"
 check "server schema before" "$(psql_q "SELECT max(version) FROM schema_migrations;")" "$SERVER_SCHEMA_VERSION"
