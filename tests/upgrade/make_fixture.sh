@@ -46,6 +46,7 @@ cleanup() {
   for pid in $recorder_pid $server_pid; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   bash "$repo/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
+  [[ -d "$work/src" ]] && git -C "$repo" worktree remove --force "$work/src" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
