@@ -121,6 +121,10 @@ std::vector<Opt> MakeTable() {
   t.push_back(TextCommand("--provision-sealing-key", "FILE",
                           "store the server's sealing key (yimen-admin sealing-key) and exit",
                           &F::sealing_key_file));
+  t.push_back(TextCommand("--resend-acknowledged-since", "YYYY-MM-DDTHH:MM:SSZ",
+                          "after the server was restored from a backup taken then: send again "
+                          "what it acknowledged since, and exit",
+                          &F::resend_since));
   t.push_back(TextCommand("--set-staff-pin", "PIN|-", "the --kiosk exit PIN (- : from stdin)",
                           &F::set_staff_pin));
   t.push_back(TextCommand("--add-staff", "NAME", "create or reset a staff account and exit",

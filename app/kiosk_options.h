@@ -49,6 +49,7 @@ struct KioskFlags {
   std::vector<std::string> server_pins;  // --server-pin sha256//BASE64, repeatable
   int sync_interval_s = 60;   // --sync-interval-seconds: a sync cycle this often when quiet
   std::string sealing_key_file;  // --provision-sealing-key FILE: store the server's key, exit
+  std::string resend_since;  // --resend-acknowledged-since TIME: after a server restore, exit
   int retention_days = 7;        // --retention-days: sealed data kept after acknowledgement
   int stub_retention_days = 180; // --stub-retention-days: masked stubs kept after that
 };

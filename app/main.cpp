@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -296,12 +297,44 @@ int SyncOnceCommand(const Flags& flags) {
               static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
               static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
               static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
+  if (r.resent_after_restore > 0) {
+    std::printf("sync: the server's database was restored from a backup: %lld acknowledged "
+                "application(s) queued to be sent again\n",
+                static_cast<long long>(r.resent_after_restore));
+  }
   if (r.uploads_pending_after > 0) {
     std::printf("sync: %lld attachment(s) still to upload\n",
                 static_cast<long long>(r.uploads_pending_after));
   }
   if (r.error) std::fprintf(stderr, "sync: %s\n", r.error->message.c_str());
   return !r.error && r.pending_after == 0 && r.uploads_pending_after == 0 ? 0 : 1;
+}
+
+// --resend-acknowledged-since TIME: the server's database was restored from a backup
+// taken at TIME (UTC), so what it acknowledged after TIME may be gone: every
+// application acknowledged since then whose sealed payload is still held goes back to
+// the outbox (docs/operations.md "Backup and restore"). The next sync sends them; the
+// server answers `duplicate` for those it kept.
+int ResendCommand(const Flags& flags) {
+  std::tm utc{};
+  char zone = 0;
+  if (std::sscanf(flags.resend_since.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &utc.tm_year,
+                  &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &zone) != 7 ||
+      zone != 'Z') {
+    return Fail("--resend-acknowledged-since wants a UTC time like 2026-12-03T02:00:00Z");
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  const std::time_t since = timegm(&utc);
+  auto store = yimen::Store::Open(flags.data_dir);
+  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto report = (*store)->ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
+  if (!report.ok()) return Fail("resend: " + report.error().message);
+  std::printf("resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
+              "%lld acknowledged since then were already purged and cannot be resent\n",
+              static_cast<long long>(report->requeued), static_cast<long long>(report->photos),
+              static_cast<long long>(report->purged));
+  return 0;
 }
 
 }  // namespace
@@ -329,6 +362,7 @@ int main(int argc, char** argv) {
   if (!flags.sealing_key_file.empty()) return ProvisionSealingKeyCommand(flags);
   if (!flags.enroll_url.empty()) return EnrollCommand(flags);
   if (flags.sync_once) return SyncOnceCommand(flags);
+  if (!flags.resend_since.empty()) return ResendCommand(flags);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
 

@@ -327,6 +327,35 @@ CREATE TABLE enroll_throttle (
 );
 )sql";
 
+// v8: the database epoch, a random id that kiosks see in every status page. Restoring a
+// backup replaces it (scripts/after-restore.sql, and RefreshDatabaseEpoch when the
+// cluster is another one); a kiosk that sees it change sends again what it still
+// holds, since the restored database may lack what was acknowledged after the backup
+// (docs/operations.md "Backup and restore").
+constexpr const char* kV8DatabaseEpoch = R"sql(
+CREATE TABLE database_epoch (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  epoch     text NOT NULL,
+  since     timestamptz NOT NULL DEFAULT now(),
+  cluster   text            -- RefreshDatabaseEpoch's identity of the database it ran on
+);
+INSERT INTO database_epoch (epoch) VALUES (gen_random_uuid()::text);
+)sql";
+
+// A new epoch when the database is not where it was last time a server started: a
+// dump restored into a fresh cluster or database (another system identifier or
+// database oid) or a cluster that left its WAL timeline (point-in-time recovery, a
+// promoted replica — both can lack the last acknowledgements). Catches a restore
+// whose operator forgot scripts/after-restore.sql; costs kiosks nothing but duplicates
+// when nothing was lost.
+constexpr const char* kRefreshDatabaseEpoch = R"sql(
+UPDATE database_epoch e SET epoch = gen_random_uuid()::text, since = now(), cluster = x.cluster
+FROM (SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' ||
+             (SELECT oid FROM pg_database WHERE datname = current_database())::text || '/' ||
+             substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS cluster) x
+WHERE e.cluster IS DISTINCT FROM x.cluster
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -339,6 +368,7 @@ const std::vector<Migration>& AllMigrations() {
        SealApplicationRows, kV5SealedPayloadsAfter, "applications"},
       {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
       {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
+      {8, "database epoch, replaced after a restore", kV8DatabaseEpoch},
   };
   return kMigrations;
 }
@@ -377,6 +407,9 @@ Result<int> ApplyMigrations(PgPool& pool) {
           version = step.version;
           if (rewritten > 0 && step.vacuum_table != nullptr) Vacuum(c, step.vacuum_table);
         }
+        pqxx::work tx(c);
+        tx.exec(kRefreshDatabaseEpoch);
+        tx.commit();
       }
     } catch (...) {
       pqxx::nontransaction unlock(c);

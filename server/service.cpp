@@ -599,6 +599,8 @@ ApiReply ServerCore::PullStatus(const DeviceIdentity& device, const std::string&
       page.cursor = change.seq;
       page.changes.push_back(std::move(change));
     }
+    pqxx::result epoch = tx.exec("SELECT epoch FROM database_epoch");
+    if (!epoch.empty()) page.epoch = epoch[0][0].as<std::string>();
   });
   if (!status.ok()) return ReplyForError(status.error());
   return JsonReply(200, page);

@@ -453,6 +453,21 @@ class Store {
   Status MarkUploaded(std::string_view uuid, std::string_view attachment_id,
                       std::chrono::system_clock::time_point at);
 
+  // After the server's database was restored from a backup older than some of this
+  // kiosk's acknowledgements (docs/operations.md "Backup and restore"): puts every
+  // application acknowledged at or after `since` whose sealed payload the kiosk still
+  // holds (not purged by retention) back into the outbox, with its photos to upload
+  // again. The server dedupes by uuid, so those it still has come back `duplicate`
+  // with their receipt and the lost ones are stored again; a purged one cannot be
+  // resent and is counted in `purged`. One transaction, one audit row
+  // (`outbox.resend`). Safe to run twice.
+  struct ResendReport {
+    int64_t requeued = 0;  // applications back in the outbox
+    int64_t photos = 0;    // their attachments to upload again
+    int64_t purged = 0;    // acknowledged since `since` but payload already purged
+  };
+  Result<ResendReport> ResendAcknowledgedSince(std::chrono::system_clock::time_point since);
+
   // How many applications the server has not acknowledged yet (pending or parked) are
   // sealed to each key id: what heartbeats report, so the server never retires a key it
   // still needs to open something this kiosk will send. (Acknowledged ones are opened

@@ -27,6 +27,7 @@ constexpr const char* kKeySealingKey = "sync.sealing_public_key";
 constexpr const char* kKeyPendingSecret = "sync.pending_secret_key";
 constexpr const char* kKeyRetiredKeyIds = "seal.retired_key_ids";
 constexpr const char* kKeyLastError = "sync.last_error";
+constexpr const char* kKeyServerEpoch = "sync.server_epoch";
 constexpr const char* kKeyCatalogVersion = "catalog.version";
 constexpr const char* kKeyCatalogBody = "catalog.body";
 constexpr int kStatusPageSize = 500;
@@ -290,6 +291,35 @@ bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
 // Takes the key news of a heartbeat reply: a new current key replaces the stored one
 // (the next submit seals to it), and the retired list is kept so Submit refuses a key
 // the server has retired.
+// The server's database epoch changed since the last status page: the database was
+// restored from a backup and may lack what it acknowledged after that backup, so every
+// acknowledged application this kiosk still holds goes back into the outbox (the
+// server answers `duplicate` for those it kept). The first epoch a kiosk sees is only
+// remembered. The new epoch is stored after the resend: a crash in between resends
+// once more, which costs duplicates, never a loss (docs/operations.md "Backup and
+// restore").
+void FollowServerEpoch(Store& store, const std::string& epoch, CycleReport* report) {
+  if (epoch.empty()) return;
+  auto known = store.GetSetting(kKeyServerEpoch);
+  if (!known.ok()) {
+    if (!report->error) report->error = known.error();
+    return;
+  }
+  if (known->has_value() && **known != epoch) {
+    auto resent = store.ResendAcknowledgedSince(std::chrono::system_clock::time_point{});
+    if (!resent.ok()) {
+      if (!report->error) report->error = resent.error();
+      return;
+    }
+    report->resent_after_restore = resent->requeued;
+  }
+  if (!known->has_value() || **known != epoch) {
+    if (Status s = store.SetSetting(kKeyServerEpoch, epoch); !s.ok() && !report->error) {
+      report->error = s.error();
+    }
+  }
+}
+
 void ApplyKeyNews(Store& store, const protocol::HeartbeatReply& reply) {
   if (!reply.sealing_public_key.empty()) {
     auto raw = protocol::Base64Decode(reply.sealing_public_key);
@@ -462,7 +492,10 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
       }
       report.status_changes += static_cast<int64_t>(changes.size());
       after = page->cursor;
-      if (!page->more) break;
+      if (!page->more) {
+        FollowServerEpoch(store, page->epoch, &report);
+        break;
+      }
     }
   }
 
@@ -677,6 +710,8 @@ void SyncEngine::Run() {
       not_before = now + std::chrono::seconds(report.retry_after_s);
     } else {
       failures = 0;
+      // Queued again after a server restore: send them now, not a quiet interval later.
+      if (report.resent_after_restore > 0) delay = std::chrono::milliseconds(0);
     }
     {
       std::lock_guard lock(m_mutex);

@@ -127,11 +127,13 @@ void from_json(const json& j, StatusChange& v) {
 
 void to_json(json& j, const StatusPage& v) {
   j = json{{"changes", v.changes}, {"cursor", v.cursor}, {"more", v.more}};
+  if (!v.epoch.empty()) j["epoch"] = v.epoch;
 }
 void from_json(const json& j, StatusPage& v) {
   j.at("changes").get_to(v.changes);
   j.at("cursor").get_to(v.cursor);
   v.more = j.value("more", false);
+  v.epoch = j.value("epoch", "");
 }
 
 void to_json(json& j, const Heartbeat& v) {

@@ -136,6 +136,10 @@ struct StatusPage {
   std::vector<StatusChange> changes;
   int64_t cursor = 0;  // pass back as `after` next time
   bool more = false;   // another page is waiting
+  // The server database's epoch (server migration 8): changes when the database is
+  // restored from a backup, telling kiosks to send again what they still hold. Empty
+  // from servers before it.
+  std::string epoch;
 };
 
 struct Heartbeat {

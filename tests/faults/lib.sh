@@ -5,22 +5,31 @@
 start_server() {
   local name=$1 repo=$2 server=$3 out=$4
   pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
+  start_yimen_server "$server" "$pg_url" "$out/server.log" || { echo "$name: see above" >&2; exit 1; }
+}
+
+# start_yimen_server SERVER_BIN PG_URL LOG: one yimen-server on a free loopback port,
+# waiting up to 60 s for /healthz (it runs its migrations first, and migration 5
+# rewrites the applications table). Sets port and server_pid; the caller's trap stops
+# it. Returns 1, having printed the log, when it would not start.
+start_yimen_server() {
+  local bin=$1 url=$2 log=$3
   server_pid=""
   for _ in $(seq 1 20); do
     port=$((30000 + RANDOM % 30000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    "$server" --pg "$pg_url" --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+    "$bin" --pg "$url" --listen "127.0.0.1:$port" >>"$log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 50); do
+    for _ in $(seq 1 600); do
       curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
       kill -0 "$server_pid" 2>/dev/null || break
       sleep 0.1
     done
     kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
   done
-  echo "$name: yimen-server would not start" >&2
-  cat "$out/server.log" >&2
-  exit 1
+  echo "yimen-server would not start:" >&2
+  cat "$log" >&2
+  return 1
 }
 psql_q() { psql "$pg_url" -Atq -c "$1"; }
 

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -337,4 +338,48 @@ TEST(Retention, LeavesNoOldCiphertextInTheFilesAfterThePurge) {
 }
 
 }  // namespace
+// ---- resending after a server restore (docs/operations.md "Backup and restore") ----
+
+TEST(Resend, AcknowledgedSinceTheBackupGoBackToTheOutboxWithTheirPhotos) {
+  TempDir temp;
+  auto store = OpenStore(temp.DataDir());
+  ASSERT_TRUE(store);
+  const system_clock::time_point t0 = system_clock::time_point(std::chrono::hours(24 * 20000));
+  auto old_app = store->Submit(SampleApplication());
+  auto purged_app = store->Submit(SampleApplication());
+  auto photo_app = store->Submit(ApplicationWithPhoto("photo bytes"));
+  auto plain_app = store->Submit(SampleApplication());
+  auto pending_app = store->Submit(SampleApplication());
+  ASSERT_TRUE(old_app.ok() && purged_app.ok() && photo_app.ok() && plain_app.ok() &&
+              pending_app.ok());
+  ASSERT_TRUE(store->MarkDelivered(old_app->uuid, "R-0", "t", t0 - 20 * kDay).ok());
+  ASSERT_TRUE(store->MarkDelivered(purged_app->uuid, "R-1", "t", t0 - 9 * kDay).ok());
+  ASSERT_TRUE(store->PurgeExpired(t0, {7, 180}).ok());  // purges old_app and purged_app
+  ASSERT_TRUE(store->MarkDelivered(photo_app->uuid, "R-2", "t", t0 + kDay).ok());
+  ASSERT_TRUE(store->MarkUploaded(photo_app->uuid, "photo:front", t0 + kDay).ok());
+  ASSERT_TRUE(store->MarkDelivered(plain_app->uuid, "R-3", "t", t0 + kDay).ok());
+
+  // The server was restored from a backup taken 10 days before t0.
+  auto report = store->ResendAcknowledgedSince(t0 - 10 * kDay);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->requeued, 2) << "photo_app and plain_app";
+  EXPECT_EQ(report->photos, 1);
+  EXPECT_EQ(report->purged, 1) << "purged_app was acknowledged after the backup but is gone";
+  report = store->ResendAcknowledgedSince(t0 - 10 * kDay);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->requeued, 0) << "already back in the outbox: a second run changes nothing";
+
+  auto due = store->ListDueOutbox(system_clock::now() + kDay, 100);
+  ASSERT_TRUE(due.ok());
+  std::set<std::string> due_uuids;
+  for (const auto& item : *due) due_uuids.insert(item.uuid);
+  EXPECT_EQ(due_uuids,
+            (std::set<std::string>{photo_app->uuid, plain_app->uuid, pending_app->uuid}));
+  sqlite::Connection raw = RawConnection(temp.DatabasePath());
+  EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM attachments WHERE uploaded_at_ms IS NULL"), 1);
+  EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.resend'"), 2);
+  // The server's new answer replaces the old receipt (a lost row gets a new one).
+  EXPECT_TRUE(store->MarkDelivered(photo_app->uuid, "R-2-again", "t", t0 + 2 * kDay).ok());
+}
+
 }  // namespace yimen

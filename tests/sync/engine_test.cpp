@@ -44,6 +44,7 @@ struct FakeServer {
   std::set<std::string> refuse;
   std::string refuse_code;  // the code a refusal carries ("" as from old servers)
   std::vector<protocol::StatusChange> changes;
+  std::string epoch;  // the database epoch status pages carry ("" as from old servers)
   int page_size = 1000;
   int pushes = 0;
   int heartbeats = 0;
@@ -88,6 +89,7 @@ struct FakeServer {
         page.changes.push_back(c);
         page.cursor = c.seq;
       }
+      page.epoch = epoch;
       return JsonResponse(200, protocol::SerializeMessage(page));
     }
     // Staff steps (staff_sync.cpp): no accounts; every audit row acknowledged.
@@ -172,6 +174,46 @@ TEST_F(Engine, CycleDeliversEverythingDueAndKeepsTheServerReceipts) {
     nonces.insert(Header(request, protocol::kHeaderNonce));
   }
   EXPECT_EQ(nonces.size(), transport.requests.size());
+}
+
+// The server's database is restored from a backup older than some acknowledgements
+// (a new epoch, FakeServer forgets them): the kiosk sends again everything it still
+// holds; the server answers duplicate for what it kept, stores the rest, and the
+// receipts end as the server's. The first epoch seen, and the same one again, resend
+// nothing.
+TEST_F(Engine, NewDatabaseEpochSendsAcknowledgedApplicationsAgain) {
+  const auto first = Submit(3);
+  FakeServer server;
+  server.epoch = "epoch-1";
+  ScriptedTransport transport(std::ref(server));
+  ApiClient api(transport, TestCredentials());
+  CycleReport report = RunSyncCycle(*store, api, options);
+  ASSERT_FALSE(report.error.has_value()) << report.error->message;
+  EXPECT_EQ(report.resent_after_restore, 0) << "the first epoch seen is only remembered";
+  const auto second = Submit(2);
+  report = RunSyncCycle(*store, api, options);
+  EXPECT_EQ(report.created, 2);
+  EXPECT_EQ(report.resent_after_restore, 0) << "same epoch";
+
+  // The restore: the backup had the first three only.
+  for (const SubmittedApplication& s : second) server.receipts.erase(s.uuid);
+  server.epoch = "epoch-2";
+  report = RunSyncCycle(*store, api, options);
+  ASSERT_FALSE(report.error.has_value()) << report.error->message;
+  EXPECT_EQ(report.resent_after_restore, 5);
+  EXPECT_EQ(report.pending_after, 5);
+  report = RunSyncCycle(*store, api, options);
+  EXPECT_EQ(report.duplicates, 3);
+  EXPECT_EQ(report.created, 2);
+  EXPECT_EQ(report.pending_after, 0);
+  EXPECT_EQ(report.resent_after_restore, 0);
+  for (const auto* batch : {&first, &second}) {
+    for (const SubmittedApplication& s : *batch) {
+      auto stub = store->FindByAppNumber(s.app_number);
+      ASSERT_TRUE(stub.ok() && stub->has_value());
+      EXPECT_EQ((*stub)->server_receipt, server.receipts[s.uuid]);
+    }
+  }
 }
 
 // A refusal's machine code travels with its reason into the stub staff see.

@@ -60,6 +60,22 @@ TEST(Messages, SerializationIsStable) {
   EXPECT_EQ(SerializeMessage(ErrorBody{"replayed", "x"}), R"({"error":"replayed","message":"x"})");
 }
 
+// The database epoch (server migration 8) travels in status pages; a page from an
+// older server has none and reads as "" (the kiosk then changes nothing).
+TEST(Messages, StatusPageCarriesTheDatabaseEpochWhenThereIsOne) {
+  StatusPage page;
+  page.cursor = 4;
+  page.epoch = "6f1c2d3e-epoch";
+  auto parsed = ParseMessage<StatusPage>(SerializeMessage(page));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->epoch, "6f1c2d3e-epoch");
+  page.epoch.clear();
+  EXPECT_EQ(SerializeMessage(page).find("epoch"), std::string::npos);
+  auto old = ParseMessage<StatusPage>(R"({"changes":[],"cursor":3,"more":false})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->epoch, "");
+}
+
 TEST(Messages, IsoTimeIsUtcWithSeconds) {
   EXPECT_EQ(IsoTimeUtc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(IsoTimeUtc(1795430999), "2026-11-23T10:49:59Z");
