@@ -34,6 +34,19 @@ bool ParseListenAddress(const std::string& text, std::string* host, int* port) {
 
 namespace {
 
+// HOST:PORT as --print-config shows it (IPv6 in brackets).
+std::string FormatAddress(const ListenOptions& listen) {
+  const bool v6 = listen.host.find(':') != std::string::npos;
+  return (v6 ? "[" + listen.host + "]" : listen.host) + ":" + std::to_string(listen.port);
+}
+
+// `text` into the host and port of `*listen`; `what` names the setting in the error.
+Status ParseAddressInto(const char* what, const std::string& text, ListenOptions* listen) {
+  if (ParseListenAddress(text, &listen->host, &listen->port)) return Status::Ok();
+  return MakeError(ErrorKind::kInvalidArgument,
+                   std::string(what) + " '" + text + "' is not HOST:PORT (port 0-65535)");
+}
+
 // --listen HOST:PORT ↔ listen.address: one string that fills two fields.
 Opt ListenAddress() {
   Opt option;
@@ -41,21 +54,14 @@ Opt ListenAddress() {
                  "address and port to serve on; plain HTTP only on a loopback address "
                  "(default 127.0.0.1:8443)"};
   option.set = [](ServerSettings& s, const cfg::Value& value) -> Status {
-    const std::string& text = std::get<std::string>(value);
-    if (!ParseListenAddress(text, &s.listen.host, &s.listen.port)) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "listen address '" + text + "' is not HOST:PORT (port 0-65535)");
-    }
-    return Status::Ok();
+    return ParseAddressInto("listen address", std::get<std::string>(value), &s.listen);
   };
-  option.get = [](const ServerSettings& s) -> cfg::Value {
-    const bool v6 = s.listen.host.find(':') != std::string::npos;
-    return (v6 ? "[" + s.listen.host + "]" : s.listen.host) + ":" + std::to_string(s.listen.port);
-  };
+  option.get = [](const ServerSettings& s) -> cfg::Value { return FormatAddress(s.listen); };
   return option;
 }
 
-// --metrics-listen HOST:PORT ↔ metrics.listen: "" = no metrics listener.
+// --metrics-listen HOST:PORT ↔ metrics.listen: "" = no metrics listener. Plain HTTP,
+// so HttpFrontend::Bind refuses anything but a loopback address.
 Opt MetricsListen() {
   Opt option;
   option.spec = {"--metrics-listen", "metrics.listen", cfg::Kind::kText, "HOST:PORT",
@@ -63,23 +69,17 @@ Opt MetricsListen() {
                  "listener never serves it (default: off)"};
   option.set = [](ServerSettings& s, const cfg::Value& value) -> Status {
     const std::string& text = std::get<std::string>(value);
-    if (text.empty()) {
-      s.metrics_listen.reset();
-      return Status::Ok();
-    }
+    s.metrics_listen.reset();
+    if (text.empty()) return Status::Ok();
     ListenOptions metrics;
-    if (!ParseListenAddress(text, &metrics.host, &metrics.port)) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "metrics address '" + text + "' is not HOST:PORT (port 0-65535)");
+    if (Status parsed = ParseAddressInto("metrics address", text, &metrics); !parsed.ok()) {
+      return parsed;
     }
     s.metrics_listen = metrics;
     return Status::Ok();
   };
   option.get = [](const ServerSettings& s) -> cfg::Value {
-    if (!s.metrics_listen) return std::string();
-    const std::string& host = s.metrics_listen->host;
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(s.metrics_listen->port);
+    return s.metrics_listen ? FormatAddress(*s.metrics_listen) : std::string();
   };
   return option;
 }

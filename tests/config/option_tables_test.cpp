@@ -63,6 +63,35 @@ TEST(ServerOptions, FlagsAndKeysAreUniqueAndEverySettingPrintsBack) {
   ExpectPrintReadsBack(table, server::DefaultServerSettings(), settings);
 }
 
+// The settings added with the metrics listener, the nginx front and group commit are
+// keys too, and an empty metrics address turns the listener off again.
+TEST(ServerOptions, MetricsProxiesAndGroupCommitAreKeys) {
+  const auto& table = server::ServerOptionTable();
+  auto assignments = ParseToml(SpecsOf(table),
+                               "[listen]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n"
+                               "[ingest]\ngroup_commit_us = 0\ngroup_commit_items = 64\n"
+                               "[metrics]\nlisten = \"127.0.0.1:9464\"\n",
+                               "server.toml");
+  ASSERT_TRUE(assignments.ok()) << assignments.error().message;
+  server::ServerSettings settings = server::DefaultServerSettings();
+  for (const Assignment& a : *assignments) ASSERT_TRUE(table[a.option].set(settings, a.value).ok());
+  EXPECT_EQ(settings.listen.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(settings.core.group_commit.window_us, 0);
+  EXPECT_EQ(settings.core.group_commit.max_items, 64u);
+  ASSERT_TRUE(settings.metrics_listen.has_value());
+  EXPECT_EQ(settings.metrics_listen->host, "127.0.0.1");
+  EXPECT_EQ(settings.metrics_listen->port, 9464);
+  ExpectPrintReadsBack(table, server::DefaultServerSettings(), settings);
+  // A flag wins over the file, and "" switches the metrics listener off.
+  const char* argv[] = {"yimen-server", "--metrics-listen", "", "--group-commit-us", "1500"};
+  auto loaded = Load(table, 5, argv, &settings);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_FALSE(settings.metrics_listen.has_value());
+  EXPECT_EQ(settings.core.group_commit.window_us, 1500);
+  const char* bad[] = {"yimen-server", "--metrics-listen", "9464"};
+  EXPECT_FALSE(Load(table, 3, bad, &settings).ok());
+}
+
 TEST(ServerOptions, ListenAddressIsHostColonPort) {
   std::string host;
   int port = -1;
