@@ -1,6 +1,7 @@
 // Glyphs on demand (docs/design.md decision 7). The atlas starts with the characters the
 // assets and strings use and grows, between frames, when a new one must be shown (a
-// typed name like 欧阳燚). Alpha-only texture; the font files are mapped once, never copied (ImGui 1.86 would copy them per size).
+// typed name like 欧阳燚). Alpha-only texture; the font files are mapped once, never copied
+// (ImGui 1.86 would copy them per size).
 #pragma once
 
 #include <bitset>

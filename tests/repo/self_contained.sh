@@ -8,8 +8,8 @@ root=${1:?usage: self_contained.sh SOURCE_ROOT}
 cd "$root"
 
 # Built from pieces so that this file does not match itself.
-notes='(DESIGN|STYLE|DOMAIN|TRAPS)'
-pattern="${notes}\\.md|${notes} decision|\\.\\./shared/|/work/shared|shared/${notes}"
+notes='(DESIGN|STYLE|DOMAIN|TRAPS)' machine_dir='/work'
+pattern="${notes}\\.md|${notes} decision|\\.\\./shared/|${machine_dir}/shared|shared/${notes}"
 
 # The tracked files when this is a git checkout, else every file (a source tarball).
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
