@@ -1,7 +1,7 @@
 // yimen-kiosk: the composition root. Parses flags, opens the store and the catalog,
 // makes the window and the glyph atlas, and runs the event-driven loop: it sleeps in
 // SDL_WaitEventTimeout and draws only on input, a state change or a script step
-// (DESIGN.md decision 6), so an untouched kiosk costs almost no CPU.
+// (docs/design.md decision 6), so an untouched kiosk costs almost no CPU.
 #include <SDL.h>
 #include <imgui.h>
 #include <sodium.h>

@@ -1,6 +1,7 @@
-// Glyphs on demand (DESIGN.md decision 7). The atlas starts with the characters the
+// Glyphs on demand (docs/design.md decision 7). The atlas starts with the characters the
 // assets and strings use and grows, between frames, when a new one must be shown (a
-// typed name like 欧阳燚). Alpha-only texture; the font files are mapped once, never copied (ImGui 1.86 would copy them per size).
+// typed name like 欧阳燚). Alpha-only texture; the font files are mapped once, never copied
+// (ImGui 1.86 would copy them per size).
 #pragma once
 
 #include <bitset>
@@ -19,7 +20,7 @@ namespace yimen::platform {
 struct FontFiles {
   std::string latin_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::string cjk_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
-  int cjk_face_index = 2;  // Noto Sans CJK SC; face 0 is Japanese (TRAPS.md)
+  int cjk_face_index = 2;  // Noto Sans CJK SC; face 0 is Japanese (docs/design.md traps)
   std::string cjk_bold_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc";
 };
 

@@ -1,5 +1,5 @@
 // Event-driven pointer and text input for ImGui 1.86 (pre input-event API: we set
-// io.MousePos / io.MouseDown directly, TRAPS.md).
+// io.MousePos / io.MouseDown directly, docs/design.md "Known traps").
 #include "platform/input.h"
 
 #include <SDL.h>

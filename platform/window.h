@@ -20,7 +20,7 @@ struct WindowOptions {
   std::string title = "一门 Yimen";
 };
 
-// Physical facts used for sizing in millimetres (DESIGN.md: sizes from mm).
+// Physical facts used for sizing in millimetres (docs/design.md: sizes from mm).
 struct DisplayFacts {
   int width_px = 0;
   int height_px = 0;

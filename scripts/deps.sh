@@ -20,7 +20,7 @@ packages=(
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   xvfb xauth procps curl openssl ccache
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-format-14 clang-tidy-14
   dpkg-dev systemd cage adduser
 )
 

@@ -13,7 +13,7 @@ harnesses=("$@")
 [[ ${#harnesses[@]} -gt 0 ]] || harnesses=(catalog request payload ingest)
 
 scripts/deps.sh
-cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+(cd tests/fuzz && cmake --preset fuzz >/dev/null)  # tests/fuzz/CMakePresets.json
 cmake --build build/fuzz -j"$(nproc)"
 build/fuzz/yimen_fuzz_seeds build/fuzz/seeds >/dev/null
 mkdir -p build/fuzz/crashes

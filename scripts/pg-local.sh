@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster in a directory of ours, for development and tests:
 # no system service, no password, loopback only. PostgreSQL refuses to run as root, so
-# as root the cluster belongs to the `postgres` user (TRAPS.md); as anyone else, to them.
+# as root the cluster belongs to the `postgres` user (docs/design.md "Known traps"); as
+# anyone else, to them.
 #
 #   scripts/pg-local.sh start [DIR]   initdb if needed, start, print the URL. A new
 #                                     cluster gets a free port, recorded in DIR/port;

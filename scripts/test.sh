@@ -4,8 +4,11 @@
 #   build/asan  ASan + UBSan: every unit test, and the server's integration tests
 #               (tests/server: the server core in-process, yimen-server, yimen-admin)
 #   build/fuzz  clang + libFuzzer: each harness for a short run (label "fuzz")
-# Then the Debian packages: scripts/package.sh builds them from build/ci and the
-# package.install test installs them on this machine, runs them and purges them.
+# The builds are CMakePresets.json's "ci" and "asan" and tests/fuzz's "fuzz". The C/C++
+# lines a change touched are held to .clang-format and .clang-tidy
+# (scripts/lint-changed.sh). Then the Debian packages: scripts/package.sh builds them
+# from build/ci and the package.install test installs them on this machine, runs them
+# and purges them.
 # Exits non-zero on any failure; ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +29,8 @@ fi
 
 jobs=$(nproc)
 # ccache, when the machine has it, makes a second run on the same machine cheap; the
-# base dir lets a clone in another folder hit the same cache.
+# base dir lets a clone in another folder hit the same cache. Presets cannot be
+# conditional, so the launcher is given on the command line.
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
@@ -36,18 +40,17 @@ export CTEST_OUTPUT_ON_FAILURE=1
 
 echo "== build: release (-Werror)"
 # Installed under /usr, as the packages are (scripts/package.sh reuses this build).
-cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_WERROR=ON \
-  -DCMAKE_INSTALL_PREFIX=/usr "${launcher[@]}" >/dev/null
-cmake --build build/ci -j"$jobs"
+cmake --preset ci "${launcher[@]}" >/dev/null
+cmake --build --preset ci -j"$jobs"
 
 echo "== build: asan+ubsan (unit tests)"
-cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DYIMEN_SANITIZE=ON \
-  -DYIMEN_BUILD_KIOSK=OFF -DYIMEN_BUILD_BENCH=OFF -DYIMEN_WERROR=ON "${launcher[@]}" >/dev/null
-cmake --build build/asan -j"$jobs"
+cmake --preset asan "${launcher[@]}" >/dev/null
+cmake --build --preset asan -j"$jobs"
 
 # A project of its own (tests/fuzz/CMakeLists.txt): domain + protocol sources only.
+# Its presets (tests/fuzz/CMakePresets.json) are read from the current directory.
 echo "== build: libFuzzer harnesses (clang)"
-cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" >/dev/null
+(cd tests/fuzz && cmake --preset fuzz "${launcher[@]}" >/dev/null)
 cmake --build build/fuzz -j"$jobs"
 
 passed=0
@@ -80,6 +83,20 @@ run_ctest() {
 echo "== API description: redocly lint"
 if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
      "$apicheck/node_modules/.bin/redocly" lint --config redocly.yaml --format=stylish; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+# New and changed C/C++ lines only (the rule for "changed": scripts/lint-changed.sh).
+echo "== C/C++ format of the changed lines (clang-format)"
+if scripts/lint-changed.sh format; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+echo "== clang-tidy on the changed .cpp files (build/ci's compile_commands.json)"
+if scripts/lint-changed.sh tidy build/ci; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))

@@ -526,7 +526,8 @@ ApiReply ServerCore::Push(const DeviceIdentity& device, const ApiRequest& reques
     return ErrorReply(413, "batch_too_large",
                       "at most " + std::to_string(protocol::kMaxPushBatch) + " items per push");
   }
-  // Ids and states only: ingest holds no secret and opens nothing (DESIGN decision 9).
+  // Ids and states only: ingest holds no secret and opens nothing (docs/design.md,
+  // decision 9).
   // Read per push, so a rotation by yimen-admin is seen by every copy at once.
   auto ring = LoadKeyRing(m_pool, KeySecrets::kWithout);
   if (!ring.ok()) return ReplyForError(ring.error());

@@ -1,5 +1,5 @@
 // The service catalog: what a resident can apply for, who qualifies, which materials to
-// bring, the allowance standards, and the form to fill. It is data (DESIGN.md decision 4)
+// bring, the allowance standards, and the form to fill. It is data (docs/design.md decision 4)
 // that the kiosk pulls from the server, so the loader checks every file completely and
 // names the file and field of any problem: a bad catalog must be refused whole, never
 // half-loaded. The JSON format is documented in docs/catalog.md.

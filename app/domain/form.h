@@ -1,7 +1,7 @@
 // The form engine: an application as the resident fills it, and the rules that decide
 // whether it is complete. Pure functions of (catalog, draft, today), so the kiosk checks a
 // step before "next" and the server re-checks the submitted payload with the very same
-// code (DESIGN.md "Arrows point down only").
+// code (docs/design.md "Folders and arrows").
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // Masked forms of a resident's name. The kiosk keeps only a masked name readable
-// (DESIGN.md decision 1); staff exports go one step further and keep only the surname.
+// (docs/design.md decision 1); staff exports go one step further and keep only the surname.
 // Compound surnames (欧阳, 司马…) count as the surname, so 欧阳燚 masks to 欧阳* and
 // not to 欧*燚, which would show a given-name character instead.
 #pragma once

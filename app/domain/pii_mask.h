@@ -1,6 +1,6 @@
 // Masked forms of the personal values a resident types (ID number, phone, bank account,
 // name), for every place one is shown back after entry: the review page, receipts,
-// staff screens, exports. DESIGN.md decision 1 keeps the full values only inside the
+// staff screens, exports. docs/design.md decision 1 keeps the full values only inside the
 // application's payload; everything a passer-by or a printer could see uses these.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Result<T>: what every fallible function across a module boundary returns, instead of
 // throwing. The error kind carries retry meaning, which the sync layer acts on
-// (STYLE.md "Errors"): Unavailable backs off, Rejected parks, DataLoss alarms.
+// (docs/design.md "House habits"): Unavailable backs off, Rejected parks, DataLoss alarms.
 #pragma once
 
 #include <cassert>

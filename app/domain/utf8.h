@@ -1,6 +1,6 @@
 // UTF-8 decoding and encoding without a locale or a library. Validators count characters
 // (not bytes) in residents' names and texts, and the font room builds its glyph sets from
-// the code points that the catalog and strings actually use (DESIGN.md decision 7).
+// the code points that the catalog and strings actually use (docs/design.md decision 7).
 #pragma once
 
 #include <cstddef>

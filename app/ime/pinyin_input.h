@@ -1,6 +1,7 @@
 // On-screen pinyin input through librime with the luna_pinyin_simp schema (the
-// default luna_pinyin gives Traditional characters, TRAPS.md). No ImGui here: the
-// keyboard screen feeds letters in and draws what Candidates() returns.
+// default luna_pinyin gives Traditional characters, docs/design.md "Known traps").
+// No ImGui here: the keyboard screen feeds letters in and draws what Candidates()
+// returns.
 //
 // Privacy: Rime learns from what is typed (its user dictionary). The kiosk serves a
 // different resident every few minutes, so Rime's user directory is private (0700),

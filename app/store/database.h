@@ -1,6 +1,6 @@
 // A small RAII layer over the sqlite3 C API, so the store reads as SQL plus Result<T>
 // and every sqlite return code is converted to a yimen::Error in exactly one place
-// (STYLE.md "Errors": convert at the edge, keep the raw code in the message).
+// (docs/design.md "House habits": convert at the edge, keep the raw code in the message).
 #pragma once
 
 #include <cstdint>

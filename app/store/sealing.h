@@ -1,4 +1,4 @@
-// What makes a stolen kiosk useless to a thief (DESIGN.md decision 1): an application's
+// What makes a stolen kiosk useless to a thief (docs/design.md decision 1): an application's
 // body is sealed to the central server's X25519 key (libsodium sealed box) and each
 // document photo is encrypted with its own random key (secretstream XChaCha20-Poly1305,
 // chunked), that key travelling inside the sealed body. The kiosk can write these but

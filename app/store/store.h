@@ -1,6 +1,6 @@
 // The kiosk's durable memory: one SQLite file, <data-dir>/yimen.db, holding submitted
 // applications, their outbox rows, status pulled from the server, settings and the
-// audit trail. Its promise (DESIGN.md decisions 1-3): once Submit returns OK the
+// audit trail. Its promise (docs/design.md decisions 1-3): once Submit returns OK the
 // application survives a crash and stays in the outbox until the server acknowledged it.
 //
 // Threads: a Store is ONE sqlite connection and must be used by one thread at a time.
@@ -135,7 +135,7 @@ struct OutboxHealthReport {
   std::optional<std::chrono::system_clock::time_point> last_success_at;    // delivered_at
 };
 
-// One status change as numbered by the server (DESIGN.md decision 3).
+// One status change as numbered by the server (docs/design.md decision 3).
 struct StatusChange {
   int64_t server_seq = 0;  // the server's global change number, > 0
   std::string application_uuid;

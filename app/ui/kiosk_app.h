@@ -1,6 +1,6 @@
 // The kiosk's view model: which screen is up, the resident's session (draft, focus,
 // messages) and the intents screens emit. Screens read it and append intents; Frame()
-// applies them after drawing (STYLE.md "Screens are functions of state"). The session
+// applies them after drawing (docs/design.md "House habits"). The session
 // is the only place a resident's plaintext lives, and EndSession() wipes it.
 #pragma once
 

@@ -1,5 +1,5 @@
 // libcurl transport (see curl_transport.h). CURLcode becomes yimen::Error here, at
-// the edge, keeping the raw code in the message (STYLE.md "Errors").
+// the edge, keeping the raw code in the message (docs/design.md "House habits").
 #include "sync/client/curl_transport.h"
 
 #include <curl/curl.h>

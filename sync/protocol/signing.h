@@ -1,5 +1,5 @@
 // Device identity and request signing, shared by the kiosk and the server so that
-// both compute the very same bytes (DESIGN.md decision 5). A request is signed over
+// both compute the very same bytes (docs/design.md decision 5). A request is signed over
 // method, path, timestamp, nonce and the SHA-256 of its body with the device's
 // Ed25519 key; the server checks the signature, the clock window and the nonce.
 #pragma once

@@ -1,4 +1,4 @@
-// The statuses a central reviewer can set (DOMAIN.md "Life of an application"), in
+// The statuses a central reviewer can set (docs/design.md "Statuses"), in
 // one place so the admin CLI, the server and the kiosk's status screen agree on the
 // exact words and on what a resident should do next.
 #pragma once

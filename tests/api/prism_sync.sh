@@ -35,7 +35,8 @@ out=${out:-$build/tests/api/prism_sync}
 
 rm -rf "$out"
 mkdir -p "$out/data"
-chmod o+x "$out"  # PostgreSQL runs as the postgres user (TRAPS.md) and must reach pg/
+# PostgreSQL runs as the postgres user (docs/design.md "Known traps") and must reach pg/.
+chmod o+x "$out"
 data=$out/data
 server_pid="" prism_pid="" keeper_pid=""
 cleanup() {

@@ -21,7 +21,7 @@ import time
 
 PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "chromium_form.html")
 # Without the background-networking flags Chromium keeps dialling out, and this closed
-# network refuses it (TRAPS.md).
+# network refuses it (docs/design.md "Known traps").
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--window-size=1080,1920"]

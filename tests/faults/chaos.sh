@@ -40,7 +40,8 @@ RANDOM=$seed
 
 rm -rf "$out"
 mkdir -p "$out/data"
-chmod o+x "$out"  # PostgreSQL runs as the postgres user (TRAPS.md) and must reach pg/
+# PostgreSQL runs as the postgres user (docs/design.md "Known traps") and must reach pg/.
+chmod o+x "$out"
 data=$out/data journal=$out/acknowledged.journal db=$out/data/yimen.db
 server_pid="" proxy_pid="" kiosk_pid=""
 cleanup() {

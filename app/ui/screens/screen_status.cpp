@@ -1,4 +1,4 @@
-// The resident's status check (DESIGN.md decision 3): the application number from the
+// The resident's status check (docs/design.md decision 3): the application number from the
 // receipt plus the last six characters of the ID number, then the status history with
 // times and what to do next. It reads only the local store, so it works offline and
 // says how fresh its answer is. Also the small helpers the staff screens share.
