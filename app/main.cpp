@@ -33,6 +33,8 @@
 #ifdef YIMEN_HAS_VOICE
 #include "voice/speaker.h"
 #endif
+#include "app/kiosk_options.h"
+#include "config/options.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
 #include "platform/input.h"
@@ -49,8 +51,6 @@
 #include "ui/script_runner.h"
 #include "ui/strings.h"
 #include "ui/theme.h"
-#include "app/kiosk_options.h"
-#include "config/options.h"
 #include "version.h"
 
 namespace {
@@ -78,13 +78,13 @@ using Flags = yimen::kiosk::KioskFlags;
 std::string DefaultDataDir();
 
 void PrintUsage() {
-  std::fprintf(stderr,
-               "usage: yimen-kiosk [--config FILE] [--print-config] [OPTIONS] [COMMAND]\n"
-               "  --config FILE: read settings from a TOML file (/etc/yimen/kiosk.toml);\n"
-               "  flags override it. --print-config: print the effective settings and exit.\n"
-               "  Each option, with its key in the file (commands: command line only):\n%s",
-               yimen::config::UsageTable(yimen::config::SpecsOf(yimen::kiosk::KioskOptionTable()))
-                   .c_str());
+  std::fprintf(
+      stderr,
+      "usage: yimen-kiosk [--config FILE] [--print-config] [OPTIONS] [COMMAND]\n"
+      "  --config FILE: read settings from a TOML file (/etc/yimen/kiosk.toml);\n"
+      "  flags override it. --print-config: print the effective settings and exit.\n"
+      "  Each option, with its key in the file (commands: command line only):\n%s",
+      yimen::config::UsageTable(yimen::config::SpecsOf(yimen::kiosk::KioskOptionTable())).c_str());
 }
 
 // Defaults, then --config FILE, then the flags (app/kiosk_options.h). Returns false
@@ -106,10 +106,12 @@ bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
   if (flags->data_dir.empty()) flags->data_dir = DefaultDataDir();
   *print_only = loaded->print_config;
   if (loaded->print_config) {
-    const std::string title = "yimen-kiosk: effective configuration" +
-                              (loaded->config_file.empty() ? std::string(" (no --config file)")
-                                                           : " from " + loaded->config_file + " and flags");
-    std::printf("%s", yimen::config::Print(yimen::kiosk::KioskOptionTable(), *flags, title).c_str());
+    const std::string title =
+        "yimen-kiosk: effective configuration" +
+        (loaded->config_file.empty() ? std::string(" (no --config file)")
+                                     : " from " + loaded->config_file + " and flags");
+    std::printf("%s",
+                yimen::config::Print(yimen::kiosk::KioskOptionTable(), *flags, title).c_str());
   }
   return true;
 }
@@ -298,9 +300,10 @@ int SyncOnceCommand(const Flags& flags) {
               static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
               static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
   if (r.resent_after_restore > 0) {
-    std::printf("sync: the server's database was restored from a backup: %lld acknowledged "
-                "application(s) queued to be sent again\n",
-                static_cast<long long>(r.resent_after_restore));
+    std::printf(
+        "sync: the server's database was restored from a backup: %lld acknowledged "
+        "application(s) queued to be sent again\n",
+        static_cast<long long>(r.resent_after_restore));
   }
   if (r.uploads_pending_after > 0) {
     std::printf("sync: %lld attachment(s) still to upload\n",
@@ -327,13 +330,15 @@ int ResendCommand(const Flags& flags) {
   utc.tm_mon -= 1;
   const std::time_t since = timegm(&utc);
   auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (!store.ok())
+    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   auto report = (*store)->ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
   if (!report.ok()) return Fail("resend: " + report.error().message);
-  std::printf("resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
-              "%lld acknowledged since then were already purged and cannot be resent\n",
-              static_cast<long long>(report->requeued), static_cast<long long>(report->photos),
-              static_cast<long long>(report->purged));
+  std::printf(
+      "resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
+      "%lld acknowledged since then were already purged and cannot be resent\n",
+      static_cast<long long>(report->requeued), static_cast<long long>(report->photos),
+      static_cast<long long>(report->purged));
   return 0;
 }
 
@@ -419,7 +424,8 @@ int main(int argc, char** argv) {
   if (!atlas.ok()) return Fail(atlas.error().message + " (install fonts-noto-cjk and fonts-dejavu-core)");
 
   yimen::platform::DisplayFacts facts = (*window)->Facts();
-  float px_per_mm = yimen::ui::PxPerMmFromDiagonal(static_cast<float>(flags.screen_inches), facts.width_px, facts.height_px);
+  float px_per_mm = yimen::ui::PxPerMmFromDiagonal(static_cast<float>(flags.screen_inches),
+                                                   facts.width_px, facts.height_px);
   yimen::ui::Metrics metrics = yimen::ui::ComputeMetrics(px_per_mm);
 
   // Declared before the app, so they outlive it (its destructor wipes Rime's data).

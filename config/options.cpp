@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <cstdio>
 #include <sstream>
 
 namespace yimen::config {
@@ -75,8 +75,7 @@ Result<Value> FlagValue(const Spec& spec, const std::string& text) {
       }
       return Value{*value};
     }
-    default:
-      return Value{text};
+    default: return Value{text};
   }
 }
 
@@ -102,9 +101,11 @@ std::string Suggestion(const std::vector<Spec>& specs, const std::string& key) {
   const std::string leaf = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
   for (const Spec& spec : specs) {
     if (spec.key.empty()) continue;
-    const std::string spec_leaf = spec.key.substr(spec.key.rfind('.') == std::string::npos ? 0 : spec.key.rfind('.') + 1);
+    const std::string spec_leaf =
+        spec.key.substr(spec.key.rfind('.') == std::string::npos ? 0 : spec.key.rfind('.') + 1);
     // The right name in the wrong section counts as a near miss too.
-    const size_t distance = std::min(EditDistance(key, spec.key), EditDistance(leaf, spec_leaf) + 1);
+    const size_t distance =
+        std::min(EditDistance(key, spec.key), EditDistance(leaf, spec_leaf) + 1);
     if (distance < best_distance) {
       best_distance = distance;
       best = &spec;
@@ -114,8 +115,7 @@ std::string Suggestion(const std::vector<Spec>& specs, const std::string& key) {
 }
 
 std::string Where(const std::string& name, const toml::source_region& region) {
-  return name + ":" + std::to_string(region.begin.line) + ":" +
-         std::to_string(region.begin.column);
+  return name + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
 }
 
 const char* TypeName(const toml::node& node) {
@@ -148,9 +148,12 @@ Result<Value> TomlValue(const Spec& spec, const toml::node& node, const std::str
     }
     case Kind::kNumber: {
       double value = 0;
-      if (node.is_integer()) value = static_cast<double>(node.as_integer()->get());
-      else if (node.is_floating_point()) value = node.as_floating_point()->get();
-      else return wrong();
+      if (node.is_integer())
+        value = static_cast<double>(node.as_integer()->get());
+      else if (node.is_floating_point())
+        value = node.as_floating_point()->get();
+      else
+        return wrong();
       if (!InRange(spec, value)) return wrong();
       return Value{value};
     }
@@ -166,8 +169,7 @@ Result<Value> TomlValue(const Spec& spec, const toml::node& node, const std::str
       }
       return Value{std::move(items)};
     }
-    case Kind::kCommand:
-      return wrong();
+    case Kind::kCommand: return wrong();
   }
   return wrong();
 }
@@ -245,7 +247,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<Spec>& specs, int argc,
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::optional<std::string> inline_value;  // --flag=value
-    if (const size_t equals = arg.find('='); arg.rfind("--", 0) == 0 && equals != std::string::npos) {
+    if (const size_t equals = arg.find('=');
+        arg.rfind("--", 0) == 0 && equals != std::string::npos) {
       inline_value = arg.substr(equals + 1);
       arg.resize(equals);
     }
@@ -331,8 +334,8 @@ Result<std::vector<Assignment>> ParseToml(const std::vector<Spec>& specs, std::s
     }
     auto value = TomlValue(specs[found->second], node, where);
     if (!value.ok()) return value.error();
-    assignments.push_back({found->second, std::move(*value),
-                           name + ":" + std::to_string(key.source().begin.line)});
+    assignments.push_back(
+        {found->second, std::move(*value), name + ":" + std::to_string(key.source().begin.line)});
     return Status::Ok();
   };
   for (const auto& [key, node] : document) {
@@ -369,7 +372,8 @@ std::string MaskConnectionString(const std::string& text) {
   const size_t scheme = out.find("://");
   if (scheme != std::string::npos) {
     const size_t authority_end = out.find_first_of("/?#", scheme + 3);
-    const size_t at = out.rfind('@', authority_end == std::string::npos ? out.size() : authority_end);
+    const size_t at =
+        out.rfind('@', authority_end == std::string::npos ? out.size() : authority_end);
     if (at != std::string::npos && at > scheme) {
       const size_t colon = out.find(':', scheme + 3);
       if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");

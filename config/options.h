@@ -39,11 +39,11 @@ using Value = std::variant<bool, int64_t, double, std::string, std::vector<std::
 // kCommand. A kSwitch with switch_value false is an "off" flag (--no-voice ↔
 // voice.enabled = false).
 struct Spec {
-  std::string flag;       // "--max-connections"
-  std::string key;        // "listen.max_connections"
+  std::string flag;  // "--max-connections"
+  std::string key;   // "listen.max_connections"
   Kind kind = Kind::kText;
-  std::string metavar;    // "N" in the usage text
-  std::string help;       // one line: what it does, with its unit
+  std::string metavar;  // "N" in the usage text
+  std::string help;     // one line: what it does, with its unit
   Secret secret = Secret::kNone;
   int64_t min = 0, max = 0;  // kInteger and kNumber: the accepted range, inclusive
   bool switch_value = true;  // kSwitch: what giving the flag sets
@@ -60,8 +60,8 @@ struct Assignment {
 
 // What the command line said besides options.
 struct CommandLine {
-  std::string config_file;   // --config FILE; empty: no file is read
-  bool print_config = false;  // --print-config
+  std::string config_file;              // --config FILE; empty: no file is read
+  bool print_config = false;            // --print-config
   std::vector<Assignment> assignments;  // in the order given
 };
 
@@ -138,8 +138,7 @@ Result<Loaded> Load(const std::vector<Option<T>>& table, int argc, const char* c
                      command_line->assignments.end());
   for (const Assignment& assignment : assignments) {
     if (Status set = table[assignment.option].set(*settings, assignment.value); !set.ok()) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       assignment.origin + ": " + set.error().message);
+      return MakeError(ErrorKind::kInvalidArgument, assignment.origin + ": " + set.error().message);
     }
   }
   return Loaded{command_line->print_config, command_line->config_file};
@@ -163,8 +162,8 @@ std::string Print(const std::vector<Option<T>>& table, const T& settings,
 template <class T, class Field>
 Option<T> Text(std::string flag, std::string key, std::string metavar, std::string help,
                Field field, Secret secret = Secret::kNone) {
-  Spec spec{std::move(flag), std::move(key), Kind::kText, std::move(metavar), std::move(help),
-            secret};
+  Spec spec{std::move(flag),    std::move(key),  Kind::kText,
+            std::move(metavar), std::move(help), secret};
   return {std::move(spec),
           [field](T& s, const Value& v) -> Status {
             field(s) = std::get<std::string>(v);
@@ -176,8 +175,7 @@ Option<T> Text(std::string flag, std::string key, std::string metavar, std::stri
 template <class T, class Field>
 Option<T> Integer(std::string flag, std::string key, std::string metavar, std::string help,
                   int64_t min, int64_t max, Field field) {
-  Spec spec{std::move(flag), std::move(key), Kind::kInteger, std::move(metavar),
-            std::move(help)};
+  Spec spec{std::move(flag), std::move(key), Kind::kInteger, std::move(metavar), std::move(help)};
   spec.min = min;
   spec.max = max;
   return {std::move(spec),
@@ -186,9 +184,7 @@ Option<T> Integer(std::string flag, std::string key, std::string metavar, std::s
             field(s) = static_cast<Target>(std::get<int64_t>(v));
             return Status::Ok();
           },
-          [field](const T& s) -> Value {
-            return static_cast<int64_t>(field(s));
-          }};
+          [field](const T& s) -> Value { return static_cast<int64_t>(field(s)); }};
 }
 
 template <class T, class Field>
@@ -224,8 +220,7 @@ Option<T> Switch(std::string flag, std::string key, std::string help, Field fiel
 template <class T, class Field>
 Option<T> TextList(std::string flag, std::string key, std::string metavar, std::string help,
                    Field field) {
-  Spec spec{std::move(flag), std::move(key), Kind::kTextList, std::move(metavar),
-            std::move(help)};
+  Spec spec{std::move(flag), std::move(key), Kind::kTextList, std::move(metavar), std::move(help)};
   return {std::move(spec),
           [field](T& s, const Value& v) -> Status {
             field(s) = std::get<std::vector<std::string>>(v);
@@ -252,7 +247,7 @@ Option<T> Command(std::string flag, std::string metavar, std::string help, int a
 template <class T>
 Option<T> Checked(Option<T> option, std::function<std::string(const Value&)> check) {
   option.set = [inner = std::move(option.set), check = std::move(check)](T& s,
-                                                                          const Value& v) -> Status {
+                                                                         const Value& v) -> Status {
     if (std::string why = check(v); !why.empty()) {
       return MakeError(ErrorKind::kInvalidArgument, why);
     }

@@ -62,7 +62,7 @@ case "$mode" in
     echo "$out"
     if grep -q '^diff --git' <<<"$out"; then
       echo "lint: clang-format would change the lines above; apply with"
-      echo "  git clang-format --binary clang-format-14 $base"
+      echo "  git clang-format --binary clang-format-14 --extensions c,h,cpp,hpp $base"
       exit 1
     fi
     ;;

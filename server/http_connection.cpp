@@ -193,8 +193,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       }
       m_request.headers[Lower(field.name_string())] = std::string(field.value());
     }
-    m_request.remote_addr = ClientAddress(m_remote, m_request.Header("x-forwarded-for"),
-                                          m_shared->trusted_proxies);
+    m_request.remote_addr =
+        ClientAddress(m_remote, m_request.Header("x-forwarded-for"), m_shared->trusted_proxies);
     const size_t limit = BodyLimit(m_path);
     const auto declared = m_head->content_length();
     if (declared && *declared > limit) {

@@ -31,7 +31,7 @@ struct FrontendShared {
   FrontendLimits limits;  // max_connections resolved by Bind
   std::function<void(const std::string&)> log;
   std::function<ApiReply(const ApiRequest&)> handler;  // set: answers instead of core (metrics)
-  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  std::vector<std::string> trusted_proxies;            // peers whose X-Forwarded-For is believed
   std::optional<boost::asio::ssl::context> tls;  // set for HTTPS
   WorkerPool workers;
   std::atomic<size_t> connections{0};      // open sockets, accepted and not yet closed

@@ -58,7 +58,6 @@ struct ListenOptions {
   std::function<ApiReply(const ApiRequest&)> handler;
 };
 
-
 class HttpFrontend {
  public:
   // Raises the file limit (RaiseFileLimit), binds the socket (so the port is known

@@ -19,7 +19,9 @@ class LogLine {
  public:
   LogLine(LogLevel level, std::string_view event);
   LogLine& Add(std::string_view key, std::string_view value);
-  LogLine& Add(std::string_view key, const char* value) { return Add(key, std::string_view(value)); }
+  LogLine& Add(std::string_view key, const char* value) {
+    return Add(key, std::string_view(value));
+  }
   LogLine& Add(std::string_view key, int64_t value);
   // A duration in milliseconds with one decimal.
   LogLine& AddMs(std::string_view key, double ms);

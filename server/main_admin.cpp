@@ -31,8 +31,8 @@
 #include "server/admin.h"
 #include "server/admin_cli.h"
 #include "server/admin_office_commands.h"
-#include "server/application_open.h"
 #include "server/admin_staff_commands.h"
+#include "server/application_open.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
 #include "server/office_accounts.h"
@@ -47,31 +47,32 @@ using yimen::server::cli::Fail;
 using yimen::server::cli::TakeFlag;
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: yimen-admin (--pg URL | --config FILE) [--user NAME] COMMAND\n"
-               "  --config FILE: the database from a yimen-server configuration file\n"
-               "  ([database] url, e.g. /etc/yimen/server.toml); --pg wins over it.\n"
-               "  --user NAME: the office account to sign in as (every command but migrate\n"
-               "  and sealing-key); its password is the first line of the file named by\n"
-               "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
-               "  list [--limit N]                 newest applications first\n"
-               "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
-               "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
-               "                                   with --catalog re-validate) and print it\n"
-               "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
-               "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
-               "  kiosks                           kiosks, last heartbeat, queue depth\n"
-               "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
-               "  publish-catalog FILE             make a catalog version available to kiosks\n"
-               "  migrate                          apply schema migrations and exit\n"
-               "  sealing-key                      the active public sealing key (base64), for\n"
-               "                                   yimen-kiosk --provision-sealing-key\n"
-               "  sealing-keys                     the key ring: id, state, created\n"
-               "  rotate-sealing-key               new active key; the old one still opens\n"
-               "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
-               "                                   kiosk holds undelivered items sealed to it)\n"
-               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
-               yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
+  std::fprintf(
+      stderr,
+      "usage: yimen-admin (--pg URL | --config FILE) [--user NAME] COMMAND\n"
+      "  --config FILE: the database from a yimen-server configuration file\n"
+      "  ([database] url, e.g. /etc/yimen/server.toml); --pg wins over it.\n"
+      "  --user NAME: the office account to sign in as (every command but migrate\n"
+      "  and sealing-key); its password is the first line of the file named by\n"
+      "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
+      "  list [--limit N]                 newest applications first\n"
+      "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
+      "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
+      "                                   with --catalog re-validate) and print it\n"
+      "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
+      "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
+      "  kiosks                           kiosks, last heartbeat, queue depth\n"
+      "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
+      "  publish-catalog FILE             make a catalog version available to kiosks\n"
+      "  migrate                          apply schema migrations and exit\n"
+      "  sealing-key                      the active public sealing key (base64), for\n"
+      "                                   yimen-kiosk --provision-sealing-key\n"
+      "  sealing-keys                     the key ring: id, state, created\n"
+      "  rotate-sealing-key               new active key; the old one still opens\n"
+      "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
+      "                                   kiosk holds undelivered items sealed to it)\n"
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
+      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
   return 2;
 }
 

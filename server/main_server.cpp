@@ -19,9 +19,9 @@
 
 #include "config/options.h"
 #include "server/http_frontend.h"
-#include "server/server_config.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/server_config.h"
 #include "server/service.h"
 #include "server/systemd_watchdog.h"
 #include "version.h"
@@ -34,8 +34,8 @@ int Usage() {
                "  --config FILE: read settings from a TOML file (/etc/yimen/server.toml);\n"
                "  flags override it. --print-config: print the effective settings (secrets\n"
                "  masked) and exit. Each option, with its key in the file:\n%s",
-               yimen::config::UsageTable(
-                   yimen::config::SpecsOf(yimen::server::ServerOptionTable())).c_str());
+               yimen::config::UsageTable(yimen::config::SpecsOf(yimen::server::ServerOptionTable()))
+                   .c_str());
   return 2;
 }
 
@@ -61,12 +61,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (loaded->print_config) {
-    std::printf("%s", yimen::config::Print(yimen::server::ServerOptionTable(), settings,
-                                           "yimen-server: effective configuration" +
-                                               (loaded->config_file.empty()
-                                                    ? std::string(" (no --config file)")
-                                                    : " from " + loaded->config_file + " and flags"))
-                          .c_str());
+    std::printf(
+        "%s", yimen::config::Print(
+                  yimen::server::ServerOptionTable(), settings,
+                  "yimen-server: effective configuration" +
+                      (loaded->config_file.empty() ? std::string(" (no --config file)")
+                                                   : " from " + loaded->config_file + " and flags"))
+                  .c_str());
     return 0;
   }
   if (settings.catalog_given) {
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
                  "re-validate with yimen-admin show NUMBER --catalog DIR\n");
   }
   if (settings.core.pg_url.empty()) {
-    std::fprintf(stderr, "yimen-server: no database: --pg URL or [database] url in --config FILE\n");
+    std::fprintf(stderr,
+                 "yimen-server: no database: --pg URL or [database] url in --config FILE\n");
     return Usage();
   }
   const yimen::server::ServerOptions& options = settings.core;
@@ -91,8 +93,8 @@ int main(int argc, char** argv) {
 
   auto core = yimen::server::ServerCore::Open(options);
   if (!core.ok()) {
-    LogFatal("start_failed", std::string(yimen::ErrorKindName(core.error().kind)) + ": " +
-                                 core.error().message);
+    LogFatal("start_failed",
+             std::string(yimen::ErrorKindName(core.error().kind)) + ": " + core.error().message);
     return 1;
   }
   auto frontend = yimen::server::HttpFrontend::Bind(**core, listen);
@@ -132,10 +134,12 @@ int main(int argc, char** argv) {
     if (metrics_serving != nullptr) metrics_serving->Stop();
   });
   std::thread metrics_thread;
-  if (metrics_serving != nullptr) metrics_thread = std::thread([metrics_serving] { metrics_serving->Serve(); });
+  if (metrics_serving != nullptr)
+    metrics_thread = std::thread([metrics_serving] { metrics_serving->Serve(); });
   // Tests and scripts wait for this line to learn the port (with --listen HOST:0).
   std::printf("listening on %s:%d\n", listen.host.c_str(), (*frontend)->port());
-  if (metrics) std::printf("metrics on %s:%d\n", settings.metrics_listen->host.c_str(), metrics->port());
+  if (metrics)
+    std::printf("metrics on %s:%d\n", settings.metrics_listen->host.c_str(), metrics->port());
   std::fflush(stdout);
   yimen::server::WriteLog(yimen::server::LogLine(yimen::server::LogLevel::kInfo, "listening")
                               .Add("port", int64_t{(*frontend)->port()})

@@ -28,19 +28,26 @@ constexpr int kStatusCodes[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 410
 static_assert(std::size(kStatusCodes) == 19);
 
 constexpr const char* kRejectCodeNames[] = {
-    protocol::reject::kBadText,      protocol::reject::kBadItem,
-    protocol::reject::kBadNumber,    protocol::reject::kNumberNotYours,
-    protocol::reject::kNumberTaken,  protocol::reject::kUuidNotYours,
-    protocol::reject::kUnsealed,     protocol::reject::kBadEnvelope,
-    protocol::reject::kUnknownKey,   protocol::reject::kRetiredKey,
+    protocol::reject::kBadText,       protocol::reject::kBadItem,
+    protocol::reject::kBadNumber,     protocol::reject::kNumberNotYours,
+    protocol::reject::kNumberTaken,   protocol::reject::kUuidNotYours,
+    protocol::reject::kUnsealed,      protocol::reject::kBadEnvelope,
+    protocol::reject::kUnknownKey,    protocol::reject::kRetiredKey,
     protocol::reject::kBadAttachment, protocol::reject::kInternal};
 static_assert(std::size(kRejectCodeNames) == 12);
 
 // Route labels by slot: request_head.h's Route order, then /metrics.
-constexpr const char* kRouteLabels[] = {
-    "/healthz",           "/v1/enroll",  "/v1/push",  "/v1/status",
-    "/v1/heartbeat",      "/v1/catalog", "/v1/staff-accounts", "/v1/audit",
-    "/v1/attachments/{uuid}/{id}", "other", "/metrics"};
+constexpr const char* kRouteLabels[] = {"/healthz",
+                                        "/v1/enroll",
+                                        "/v1/push",
+                                        "/v1/status",
+                                        "/v1/heartbeat",
+                                        "/v1/catalog",
+                                        "/v1/staff-accounts",
+                                        "/v1/audit",
+                                        "/v1/attachments/{uuid}/{id}",
+                                        "other",
+                                        "/metrics"};
 static_assert(std::size(kRouteLabels) == 11);
 static_assert(static_cast<size_t>(Route::kUnknown) == 9);
 
@@ -146,8 +153,8 @@ void Exposition::Sample(std::string_view name, const MetricLabels& labels, doubl
 }
 
 void Exposition::Histogram(std::string_view name, const MetricLabels& labels,
-                           const std::vector<double>& bounds,
-                           const std::vector<uint64_t>& counts, double sum) {
+                           const std::vector<double>& bounds, const std::vector<uint64_t>& counts,
+                           double sum) {
   const std::string bucket = std::string(name) + "_bucket";
   uint64_t cumulative = 0;
   for (size_t i = 0; i <= bounds.size(); ++i) {
@@ -169,8 +176,8 @@ const std::vector<double>& LatencyHistogram::Bounds() {
 
 void LatencyHistogram::Observe(double seconds) {
   const std::vector<double>& bounds = Bounds();
-  const size_t slot = static_cast<size_t>(
-      std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
+  const size_t slot =
+      static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
   m_counts[slot].fetch_add(1, std::memory_order_relaxed);
   // NaN or negative (a clock step) counts as 0 in the sum; casting NaN would be UB.
   const double us = seconds >= 0 && seconds < 1e6 ? seconds * 1e6 : 0;
@@ -218,8 +225,7 @@ void ServerMetrics::Write(Exposition* out) const {
       const uint64_t n = m_requests[r][s].load(std::memory_order_relaxed);
       if (n == 0) continue;  // a series appears with its first request
       out->Sample("yimen_http_requests_total",
-                  {{"route", kRouteLabels[r]}, {"code", StatusLabel(s)}},
-                  static_cast<double>(n));
+                  {{"route", kRouteLabels[r]}, {"code", StatusLabel(s)}}, static_cast<double>(n));
     }
   }
   out->Family("yimen_http_request_duration_seconds",
@@ -282,8 +288,8 @@ void WriteFrontend(Exposition* out, const FrontendGauges& frontend) {
   out->Sample("yimen_http_max_connections", {}, static_cast<double>(frontend.max_connections));
   out->Family("yimen_worker_queue_depth", "Requests waiting for a worker thread.", "gauge");
   out->Sample("yimen_worker_queue_depth", {}, static_cast<double>(frontend.queued));
-  out->Family("yimen_worker_queue_capacity",
-              "Requests that may wait for a worker before 503 busy.", "gauge");
+  out->Family("yimen_worker_queue_capacity", "Requests that may wait for a worker before 503 busy.",
+              "gauge");
   out->Sample("yimen_worker_queue_capacity", {}, static_cast<double>(frontend.max_queued));
   out->Family("yimen_workers", "Worker threads (PostgreSQL work).", "gauge");
   out->Sample("yimen_workers", {}, static_cast<double>(frontend.workers));
@@ -296,8 +302,8 @@ void WritePool(Exposition* out, PgPool& pool) {
   out->Sample("yimen_pg_pool_connections", {{"state", "in_use"}},
               static_cast<double>(stats.in_use));
   out->Sample("yimen_pg_pool_connections", {{"state", "idle"}}, static_cast<double>(stats.idle));
-  out->Family("yimen_pg_pool_max_connections",
-              "The pool's cap on open connections (0: none).", "gauge");
+  out->Family("yimen_pg_pool_max_connections", "The pool's cap on open connections (0: none).",
+              "gauge");
   out->Sample("yimen_pg_pool_max_connections", {}, static_cast<double>(stats.max_open));
   out->Family("yimen_pg_pool_waits_total",
               "Times a request waited for a connection because all were in use.", "counter");
@@ -340,9 +346,8 @@ void ReadDatabase(pqxx::connection& c, DatabaseView* view) {
       "LIMIT $1",
       kMaxKioskSeries);
   for (const auto& row : kiosks) {
-    view->kiosks.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                            row[2].as<double>(), row[3].as<double>(), row[4].as<double>(),
-                            row[5].as<double>()});
+    view->kiosks.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<double>(),
+                            row[3].as<double>(), row[4].as<double>(), row[5].as<double>()});
   }
   const pqxx::row totals = tx.exec1(
       "SELECT count(*) FILTER (WHERE revoked_at IS NULL), "
@@ -430,8 +435,7 @@ static void WriteGroupCommit(Exposition* out, const GroupCommitCounters& counter
   out->Sample("yimen_group_commit_fallbacks_total", {}, static_cast<double>(counters.fallbacks));
   out->Family("yimen_group_commit_largest_group",
               "The most members one group transaction has held since start.", "gauge");
-  out->Sample("yimen_group_commit_largest_group", {},
-              static_cast<double>(counters.largest_group));
+  out->Sample("yimen_group_commit_largest_group", {}, static_cast<double>(counters.largest_group));
 }
 
 std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
@@ -449,8 +453,7 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (read.ok()) WriteDatabase(&out, view);
   out.Family("yimen_scrape_database_ok",
-             "1 when this scrape could read PostgreSQL (kiosk and key series present).",
-             "gauge");
+             "1 when this scrape could read PostgreSQL (kiosk and key series present).", "gauge");
   out.Sample("yimen_scrape_database_ok", {}, read.ok() ? 1 : 0);
   out.Family("yimen_scrape_database_seconds", "Time this scrape spent reading PostgreSQL.",
              "gauge");
@@ -458,8 +461,7 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
   return out.text();
 }
 
-ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool,
-                         const FrontendGauges& frontend,
+ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool, const FrontendGauges& frontend,
                          const GroupCommitCounters& group_commit) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != "/metrics") return ErrorReply(404, "not_found", "this listener serves /metrics only");

@@ -95,8 +95,8 @@ class ServerMetrics {
   uint64_t busy() const { return m_busy.load(); }
 
  private:
-  static constexpr size_t kRoutes = 11;   // request_head.h's routes, kUnknown, /metrics
-  static constexpr size_t kStatuses = 20;  // kStatusCodes, then "other"
+  static constexpr size_t kRoutes = 11;       // request_head.h's routes, kUnknown, /metrics
+  static constexpr size_t kStatuses = 20;     // kStatusCodes, then "other"
   static constexpr size_t kRejectCodes = 13;  // protocol::reject's codes, then "other"
   std::array<std::array<std::atomic<uint64_t>, kStatuses>, kRoutes> m_requests{};
   std::array<LatencyHistogram, kRoutes> m_durations{};
@@ -114,7 +114,7 @@ ServerMetrics& Metrics();
 struct FrontendGauges {
   size_t connections = 0;
   size_t max_connections = 0;
-  size_t queued = 0;       // requests waiting for a worker
+  size_t queued = 0;  // requests waiting for a worker
   size_t max_queued = 0;
   size_t workers = 0;
 };
@@ -134,8 +134,7 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
 
 // The metrics listener's answer: GET /metrics gives RenderMetrics as
 // "text/plain; version=0.0.4"; any other path is 404 and another method 405.
-ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool,
-                         const FrontendGauges& frontend,
+ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool, const FrontendGauges& frontend,
                          const GroupCommitCounters& group_commit);
 
 }  // namespace yimen::server

@@ -43,9 +43,9 @@ struct PgLimits {
 
 // A snapshot of a pool for /metrics (server/metrics.h).
 struct PgPoolStats {
-  size_t in_use = 0;    // handed out to a Run
-  size_t idle = 0;      // open and waiting for a Run
-  size_t max_open = 0;  // PgLimits::max_open (0: no cap)
+  size_t in_use = 0;      // handed out to a Run
+  size_t idle = 0;        // open and waiting for a Run
+  size_t max_open = 0;    // PgLimits::max_open (0: no cap)
   uint64_t waits = 0;     // Runs that waited because max_open were in use
   uint64_t timeouts = 0;  // of those, the ones that gave up after acquire_wait_ms
   bool breaker_open = false;

@@ -42,8 +42,8 @@ std::string ClientAddress(const std::string& peer, std::string_view forwarded_fo
   // The last hop is the one our proxy added (nginx sets the header to the address
   // it saw); anything before it the client may have made up.
   const size_t comma = forwarded_for.rfind(',');
-  std::string_view last = comma == std::string_view::npos ? forwarded_for
-                                                          : forwarded_for.substr(comma + 1);
+  std::string_view last =
+      comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
   while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
   while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
   const std::string candidate(last);

@@ -92,10 +92,12 @@ std::vector<Opt> MakeTable() {
       [](auto& s) -> auto& { return s.core.pg_url; }, cfg::Secret::kConnection));
   table.push_back(ListenAddress());
   table.push_back(cfg::Text<ServerSettings>(
-      "--tls-cert", "listen.tls_cert", "PEM", "TLS certificate chain (with tls_key; needed off loopback)",
+      "--tls-cert", "listen.tls_cert", "PEM",
+      "TLS certificate chain (with tls_key; needed off loopback)",
       [](auto& s) -> auto& { return s.listen.tls_cert; }));
   table.push_back(cfg::Text<ServerSettings>(
-      "--tls-key", "listen.tls_key", "PEM", "TLS private key file (the path is shown, never the key)",
+      "--tls-key", "listen.tls_key", "PEM",
+      "TLS private key file (the path is shown, never the key)",
       [](auto& s) -> auto& { return s.listen.tls_key; }));
   table.push_back(cfg::Integer<ServerSettings>(
       "--max-connections", "listen.max_connections", "N",
@@ -112,8 +114,8 @@ std::vector<Opt> MakeTable() {
       0, 10'000'000, [](auto& s) -> auto& { return s.core.group_commit.window_us; }));
   table.push_back(cfg::Integer<ServerSettings>(
       "--group-commit-linger-us", "ingest.group_commit_linger_us", "N",
-      "how long they wait for company when nothing is committing (0: commit at once)",
-      0, 10'000'000, [](auto& s) -> auto& { return s.core.group_commit.linger_us; }));
+      "how long they wait for company when nothing is committing (0: commit at once)", 0,
+      10'000'000, [](auto& s) -> auto& { return s.core.group_commit.linger_us; }));
   table.push_back(cfg::Integer<ServerSettings>(
       "--group-commit-items", "ingest.group_commit_items", "N",
       "a group commits at once with this many applications", 1, 100'000,
@@ -126,8 +128,8 @@ std::vector<Opt> MakeTable() {
   table.push_back(MetricsListen());
   table.push_back(cfg::Command<ServerSettings>(
       "--catalog", "DIR",
-      "ignored (ingest stores applications sealed; yimen-admin show --catalog DIR re-validates)",
-      1, [](ServerSettings& s, const std::vector<std::string>&) -> Status {
+      "ignored (ingest stores applications sealed; yimen-admin show --catalog DIR re-validates)", 1,
+      [](ServerSettings& s, const std::vector<std::string>&) -> Status {
         s.catalog_given = true;
         return Status::Ok();
       }));
@@ -149,8 +151,7 @@ Result<std::string> DatabaseUrlFromConfig(const std::string& path) {
   for (const cfg::Assignment& assignment : *assignments) {
     if (Status set = ServerOptionTable()[assignment.option].set(settings, assignment.value);
         !set.ok()) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       assignment.origin + ": " + set.error().message);
+      return MakeError(ErrorKind::kInvalidArgument, assignment.origin + ": " + set.error().message);
     }
   }
   if (settings.core.pg_url.empty()) {

@@ -14,12 +14,12 @@
 namespace yimen::server {
 
 struct ServerSettings {
-  ServerOptions core;     // database.url (--pg)
-  ListenOptions listen;   // [listen]: address (host and port), TLS pair, limits, proxies
+  ServerOptions core;    // database.url (--pg)
+  ListenOptions listen;  // [listen]: address (host and port), TLS pair, limits, proxies
   // [metrics] listen (--metrics-listen): GET /metrics on a loopback socket of its own;
   // unset = no metrics listener (docs/operations.md "Metrics and logs").
   std::optional<ListenOptions> metrics_listen;
-  bool version = false;   // --version: print and exit
+  bool version = false;        // --version: print and exit
   bool catalog_given = false;  // --catalog DIR: accepted for old scripts and ignored
 };
 

@@ -14,8 +14,8 @@
 
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
-#include "server/migrations.h"
 #include "server/metrics.h"
+#include "server/migrations.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
@@ -58,8 +58,9 @@ ApiReply JsonReply(int status, const json& body) {
 // yimen-fleet; docs/benchmarks.md).
 void PreparePushStatements(pqxx::connection& c) {
   const std::string iso_received = SqlIsoUtc("received_at");
-  c.prepare("device_by_id",
-            "SELECT public_key, hall, revoked_at IS NOT NULL, kiosk_code FROM devices WHERE id = $1");
+  c.prepare(
+      "device_by_id",
+      "SELECT public_key, hall, revoked_at IS NOT NULL, kiosk_code FROM devices WHERE id = $1");
   c.prepare("record_nonce",
             "INSERT INTO request_nonces (device_id, nonce) VALUES ($1, $2) "
             "ON CONFLICT DO NOTHING RETURNING 1");
@@ -84,7 +85,8 @@ void PreparePushStatements(pqxx::connection& c) {
       " AS x(uuid uuid, app_number text, service_code text, catalog_version text, "
       "      payload_format text, payload text, submitted_at text, attachments_total int)) s "
       "ON CONFLICT DO NOTHING "
-      "RETURNING uuid::text, receipt, " + iso_received);
+      "RETURNING uuid::text, receipt, " +
+          iso_received);
 }
 
 // A PostgreSQL array literal of `values` ('{"a","b"}'), each element quoted, for
@@ -129,8 +131,8 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
                     const std::vector<protocol::PushItem>& items,
                     const std::vector<ItemVerdict>& verdicts, PushTally* tally) {
   json rows = json::array();
-  std::vector<size_t> row_items;          // rows[k] is items[row_items[k]]
-  std::vector<std::string> look_up;       // uuids the server may hold already
+  std::vector<size_t> row_items;     // rows[k] is items[row_items[k]]
+  std::vector<std::string> look_up;  // uuids the server may hold already
   std::set<std::string> batch_uuids;
   std::map<std::string, std::string> batch_numbers;  // number → uuid, within this batch
   for (size_t i = 0; i < items.size(); ++i) {
@@ -139,7 +141,8 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
     if (!verdict.ok()) {
       // A well-formed uuid the server may hold: a resend is answered from what is
       // stored even if it would now fail a check.
-      if (verdict.code != protocol::reject::kBadText && verdict.code != protocol::reject::kBadItem) {
+      if (verdict.code != protocol::reject::kBadText &&
+          verdict.code != protocol::reject::kBadItem) {
         look_up.push_back(item.uuid);
       }
       continue;
@@ -179,8 +182,11 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
         continue;
       }
       for (const protocol::AttachmentRef& a : item.attachments) {
-        attachment_rows.push_back({{"uuid", item.uuid}, {"attachment_id", a.id},
-                                   {"size", a.size}, {"sha256", a.sha256}, {"mime", a.mime}});
+        attachment_rows.push_back({{"uuid", item.uuid},
+                                   {"attachment_id", a.id},
+                                   {"size", a.size},
+                                   {"sha256", a.sha256},
+                                   {"mime", a.mime}});
       }
     }
     if (!attachment_rows.empty()) {
@@ -201,10 +207,10 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
     }
   }
   if (!look_up.empty()) {
-    for (const auto& row : tx.exec_params(
-             "SELECT uuid::text, receipt, " + SqlIsoUtc("received_at") +
-                 ", device_id FROM applications WHERE uuid = ANY($1::uuid[])",
-             SqlArray(look_up))) {
+    for (const auto& row :
+         tx.exec_params("SELECT uuid::text, receipt, " + SqlIsoUtc("received_at") +
+                            ", device_id FROM applications WHERE uuid = ANY($1::uuid[])",
+                        SqlArray(look_up))) {
       const std::string uuid = row[0].as<std::string>();
       if (tally->created.count(uuid)) continue;  // inserted just now by an earlier item
       tally->existing[uuid] = {row[1].as<std::string>(), row[2].as<std::string>(),
@@ -247,7 +253,8 @@ std::vector<protocol::PushResult> PushOutcomes(int64_t device_id,
       }
     } else if (auto old = tally.existing.find(uuid); old != tally.existing.end()) {
       if (old->second.device_id != device_id) {
-        reject(protocol::reject::kUuidNotYours, "uuid belongs to an application from another kiosk");
+        reject(protocol::reject::kUuidNotYours,
+               "uuid belongs to an application from another kiosk");
       } else {
         answer(PushOutcome::kDuplicate, old->second);
       }
@@ -367,9 +374,9 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   const std::string id = std::to_string(headers->device_id);
   if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
   if ((*device)->revoked) return ErrorReply(403, "revoked", "device " + id + " was revoked");
-  request->admitted = ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key,
-                                                  (*device)->hall, (*device)->revoked,
-                                                  (*device)->kiosk_code};
+  request->admitted =
+      ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key, (*device)->hall,
+                                 (*device)->revoked, (*device)->kiosk_code};
   return std::nullopt;
 }
 
@@ -616,9 +623,9 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
   const std::string sealed_by_key = json(h.sealed_by_key).dump();
   Status status = m_committer.Run(
       [&](pqxx::work& tx) {
-        tx.exec_prepared("heartbeat", device.id, h.queue_depth, h.parked,
-                         h.oldest_pending_age_s, h.app_version, h.free_disk_bytes,
-                         h.last_error, h.catalog_version, sealed_by_key);
+        tx.exec_prepared("heartbeat", device.id, h.queue_depth, h.parked, h.oldest_pending_age_s,
+                         h.app_version, h.free_disk_bytes, h.last_error, h.catalog_version,
+                         sealed_by_key);
       },
       1);
   if (!status.ok()) return ReplyForError(status.error());

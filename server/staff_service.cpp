@@ -87,8 +87,11 @@ ApiReply ServerCore::PushAudit(const DeviceIdentity& device, const ApiRequest& r
   // row sent again, or twice in one batch, is not stored twice.
   nlohmann::json batch = nlohmann::json::array();
   for (const protocol::AuditRow& row : rows) {
-    batch.push_back({{"seq", row.seq}, {"at", row.at}, {"actor", row.actor},
-                     {"action", row.action}, {"detail", row.detail}});
+    batch.push_back({{"seq", row.seq},
+                     {"at", row.at},
+                     {"actor", row.actor},
+                     {"action", row.action},
+                     {"detail", row.detail}});
     ack.through = std::max(ack.through, row.seq);
   }
   Status status = m_pool.Run([&](pqxx::connection& c) {

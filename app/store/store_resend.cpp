@@ -43,12 +43,12 @@ Result<Store::ResendReport> Store::ResendAcknowledgedSince(
     report.purged = purged->ColumnInt(0);
   }
   // Photos first: the outbox rows still say "delivered" until the next statement.
-  Result<int64_t> photos = RunCounted(
-      m_db,
-      std::string("UPDATE attachments SET uploaded_at_ms = NULL "
-                  "WHERE uploaded_at_ms IS NOT NULL AND application_uuid IN (") +
-          kResendable + ")",
-      since_ms);
+  Result<int64_t> photos =
+      RunCounted(m_db,
+                 std::string("UPDATE attachments SET uploaded_at_ms = NULL "
+                             "WHERE uploaded_at_ms IS NOT NULL AND application_uuid IN (") +
+                     kResendable + ")",
+                 since_ms);
   if (!photos.ok()) return photos.error();
   report.photos = *photos;
   // The receipt stays until the server answers again (MarkDelivered replaces it).

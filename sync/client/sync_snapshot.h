@@ -28,7 +28,7 @@ struct CycleReport {
   int64_t uploads_pending_after = 0;  // attachments of delivered applications still to send
   int64_t payloads_purged = 0;        // by the retention purge this cycle
   int64_t stubs_deleted = 0;
-  int64_t resent_after_restore = 0;   // acknowledged ones queued again: the server's epoch changed
+  int64_t resent_after_restore = 0;  // acknowledged ones queued again: the server's epoch changed
   std::optional<Error> error;  // the failure that cut the cycle short, if any
   int retry_after_s = 0;       // the server's Retry-After with that failure
 };

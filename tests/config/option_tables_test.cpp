@@ -51,9 +51,19 @@ TEST(ServerOptions, FlagsAndKeysAreUniqueAndEverySettingPrintsBack) {
   const auto& table = server::ServerOptionTable();
   ExpectUniqueFlagsAndKeys(table);
   server::ServerSettings settings = server::DefaultServerSettings();
-  const char* argv[] = {"yimen-server", "--pg", "postgresql://y@db/y", "--listen", "[::1]:9443",
-                        "--workers", "3", "--max-connections", "5000", "--tls-cert", "/c.pem",
-                        "--tls-key", "/k.pem"};
+  const char* argv[] = {"yimen-server",
+                        "--pg",
+                        "postgresql://y@db/y",
+                        "--listen",
+                        "[::1]:9443",
+                        "--workers",
+                        "3",
+                        "--max-connections",
+                        "5000",
+                        "--tls-cert",
+                        "/c.pem",
+                        "--tls-key",
+                        "/k.pem"};
   auto loaded = Load(table, 13, argv, &settings);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(settings.listen.host, "::1");
@@ -117,9 +127,10 @@ TEST(KioskOptions, FlagsAndKeysAreUniqueAndEverySettingPrintsBack) {
   const auto& table = kiosk::KioskOptionTable();
   ExpectUniqueFlagsAndKeys(table);
   kiosk::KioskFlags flags;
-  const char* argv[] = {"yimen-kiosk", "--kiosk", "--no-voice", "--server-pin", "sha256//a",
-                        "--server-pin", "sha256//b", "--screen-inches", "27", "--printer", "hp",
-                        "--enroll", "http://127.0.0.1:1", "CODE"};
+  const char* argv[] = {
+      "yimen-kiosk",  "--kiosk",   "--no-voice",         "--server-pin", "sha256//a",
+      "--server-pin", "sha256//b", "--screen-inches",    "27",           "--printer",
+      "hp",           "--enroll",  "http://127.0.0.1:1", "CODE"};
   auto loaded = Load(table, 14, argv, &flags);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_TRUE(flags.kiosk);

@@ -23,22 +23,28 @@ struct Settings {
 const std::vector<Option<Settings>>& Table() {
   static const std::vector<Option<Settings>> table = [] {
     std::vector<Option<Settings>> t;
-    t.push_back(Text<Settings>("--pg", "database.url", "URL", "db",
-                               [](auto& s) -> auto& { return s.url; }, Secret::kConnection));
-    t.push_back(Text<Settings>("--token", "database.token", "T", "a secret",
-                               [](auto& s) -> auto& { return s.token; }, Secret::kWhole));
-    t.push_back(Text<Settings>("--listen", "listen.address", "HOST:PORT", "where",
-                               [](auto& s) -> auto& { return s.address; }));
-    t.push_back(Integer<Settings>("--workers", "listen.workers", "N", "threads", 1, 64,
-                                  [](auto& s) -> auto& { return s.workers; }));
-    t.push_back(Number<Settings>("--screen-inches", "screen.inches", "N", "size", 5, 120,
-                                 [](auto& s) -> auto& { return s.inches; }));
-    t.push_back(Switch<Settings>("--no-voice", "voice.enabled", "off",
-                                 [](auto& s) -> auto& { return s.voice; }, false));
-    t.push_back(Switch<Settings>("--kiosk", "kiosk", "locked down",
-                                 [](auto& s) -> auto& { return s.kiosk; }));
-    t.push_back(TextList<Settings>("--server-pin", "sync.server_pins", "PIN", "pins",
-                                   [](auto& s) -> auto& { return s.pins; }));
+    t.push_back(Text<Settings>(
+        "--pg", "database.url", "URL", "db", [](auto& s) -> auto& { return s.url; },
+        Secret::kConnection));
+    t.push_back(Text<Settings>(
+        "--token", "database.token", "T", "a secret", [](auto& s) -> auto& { return s.token; },
+        Secret::kWhole));
+    t.push_back(Text<Settings>(
+        "--listen", "listen.address", "HOST:PORT", "where",
+        [](auto& s) -> auto& { return s.address; }));
+    t.push_back(Integer<Settings>(
+        "--workers", "listen.workers", "N", "threads", 1, 64,
+        [](auto& s) -> auto& { return s.workers; }));
+    t.push_back(Number<Settings>(
+        "--screen-inches", "screen.inches", "N", "size", 5, 120,
+        [](auto& s) -> auto& { return s.inches; }));
+    t.push_back(Switch<Settings>(
+        "--no-voice", "voice.enabled", "off", [](auto& s) -> auto& { return s.voice; }, false));
+    t.push_back(Switch<Settings>(
+        "--kiosk", "kiosk", "locked down", [](auto& s) -> auto& { return s.kiosk; }));
+    t.push_back(TextList<Settings>(
+        "--server-pin", "sync.server_pins", "PIN", "pins",
+        [](auto& s) -> auto& { return s.pins; }));
     t.push_back(Command<Settings>("--version", "", "print", 0,
                                   [](Settings& s, const std::vector<std::string>&) -> Status {
                                     s.version = true;
@@ -95,14 +101,17 @@ TEST(ConfigFile, RefusesWrongTypesAndValuesOutOfRange) {
     const char* toml;
     const char* message;
   } cases[] = {
-      {"[listen]\nworkers = \"8\"\n", "test.toml:2:1: listen.workers must be an integer from 1 to 64 (found a string)"},
-      {"[listen]\nworkers = 65\n", "test.toml:2:1: listen.workers must be an integer from 1 to 64 (found an integer)"},
+      {"[listen]\nworkers = \"8\"\n",
+       "test.toml:2:1: listen.workers must be an integer from 1 to 64 (found a string)"},
+      {"[listen]\nworkers = 65\n",
+       "test.toml:2:1: listen.workers must be an integer from 1 to 64 (found an integer)"},
       {"[listen]\nworkers = 2.5\n", "(found a float)"},
       {"kiosk = \"yes\"\n", "test.toml:1:1: kiosk must be true or false (found a string)"},
-      {"[sync]\nserver_pins = \"sha256//x\"\n", "sync.server_pins must be a list of strings (found a string)"},
+      {"[sync]\nserver_pins = \"sha256//x\"\n",
+       "sync.server_pins must be a list of strings (found a string)"},
       {"[sync]\nserver_pins = [\"a\", 1]\n", "must be a list of strings (found an array)"},
       {"[database]\nurl = 5\n", "database.url must be a string (found an integer)"},
-      {"version = true\n", "unknown key version"},  // a command is not a key
+      {"version = true\n", "unknown key version"},                       // a command is not a key
       {"[listen]\naddress = \"a\"\naddress = \"b\"\n", "test.toml:3:"},  // toml++: redefinition
       {"[listen\n", "test.toml:1:"},
   };
@@ -116,14 +125,15 @@ TEST(ConfigFile, RefusesWrongTypesAndValuesOutOfRange) {
 }
 
 TEST(ConfigFile, FlagsOverrideTheFileWhichOverridesTheDefaults) {
-  auto settings = Apply("[listen]\nworkers = 3\naddress = \"0.0.0.0:9000\"\n[screen]\ninches = 32\n"
-                        "[sync]\nserver_pins = [\"file1\", \"file2\"]\n",
-                        {"--workers", "5", "--server-pin", "flag1", "--server-pin=flag2"});
+  auto settings = Apply(
+      "[listen]\nworkers = 3\naddress = \"0.0.0.0:9000\"\n[screen]\ninches = 32\n"
+      "[sync]\nserver_pins = [\"file1\", \"file2\"]\n",
+      {"--workers", "5", "--server-pin", "flag1", "--server-pin=flag2"});
   ASSERT_TRUE(settings.ok()) << settings.error().message;
-  EXPECT_EQ(settings->workers, 5);                 // flag over file
-  EXPECT_EQ(settings->address, "0.0.0.0:9000");    // file over default
-  EXPECT_DOUBLE_EQ(settings->inches, 32.0);        // an integer where a float is wanted
-  EXPECT_EQ(settings->url, "");                    // default kept
+  EXPECT_EQ(settings->workers, 5);               // flag over file
+  EXPECT_EQ(settings->address, "0.0.0.0:9000");  // file over default
+  EXPECT_DOUBLE_EQ(settings->inches, 32.0);      // an integer where a float is wanted
+  EXPECT_EQ(settings->url, "");                  // default kept
   EXPECT_EQ(settings->pins, (std::vector<std::string>{"flag1", "flag2"}));  // replaced, not merged
 }
 
@@ -141,8 +151,9 @@ TEST(CommandLine, RefusesUnknownFlagsMissingValuesAndBadNumbers) {
             std::string::npos);
   EXPECT_NE(Apply("", {"--workers"}).error().message.find("--workers needs a value"),
             std::string::npos);
-  EXPECT_NE(Apply("", {"--workers", "2x"}).error().message.find(
-                "--workers: expected an integer from 1 to 64, got '2x'"),
+  EXPECT_NE(Apply("", {"--workers", "2x"})
+                .error()
+                .message.find("--workers: expected an integer from 1 to 64, got '2x'"),
             std::string::npos);
   EXPECT_NE(Apply("", {"--workers", "0"}).error().message.find("got '0'"), std::string::npos);
   EXPECT_NE(Apply("", {"--screen-inches", "abc"}).error().message.find("--screen-inches"),
@@ -163,8 +174,9 @@ TEST(CommandLine, TakesConfigAndPrintConfig) {
 }
 
 TEST(Masking, HidesPasswordsAndTokensButNotPaths) {
-  EXPECT_EQ(MaskConnectionString("postgresql://yimen:s3cr:et@db.example:5432/yimen?sslmode=require"),
-            "postgresql://yimen:****@db.example:5432/yimen?sslmode=require");
+  EXPECT_EQ(
+      MaskConnectionString("postgresql://yimen:s3cr:et@db.example:5432/yimen?sslmode=require"),
+      "postgresql://yimen:****@db.example:5432/yimen?sslmode=require");
   EXPECT_EQ(MaskConnectionString("postgresql://yimen@db/yimen?password=hunter2&sslmode=require"),
             "postgresql://yimen@db/yimen?password=****&sslmode=require");
   EXPECT_EQ(MaskConnectionString("host=/run/postgresql user=yimen password=hunter2 dbname=y"),
@@ -179,9 +191,9 @@ TEST(Masking, HidesPasswordsAndTokensButNotPaths) {
 }
 
 TEST(PrintConfig, WritesTomlThatReadsBackToTheSameValuesWithSecretsMasked) {
-  auto settings = Apply("", {"--pg", "postgresql://u:pw@h/d", "--token", "abc", "--workers", "4",
-                             "--server-pin", "sha256//\"q\"", "--no-voice", "--screen-inches",
-                             "23.8"});
+  auto settings =
+      Apply("", {"--pg", "postgresql://u:pw@h/d", "--token", "abc", "--workers", "4",
+                 "--server-pin", "sha256//\"q\"", "--no-voice", "--screen-inches", "23.8"});
   ASSERT_TRUE(settings.ok());
   const std::string text = Print(Table(), *settings, "test");
   EXPECT_EQ(text.find("pw@"), std::string::npos) << text;

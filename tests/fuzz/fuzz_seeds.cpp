@@ -163,10 +163,13 @@ int main(int argc, char** argv) {
           SerializeMessage(PushResponse{{{"0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
                                           PushOutcome::kCreated, "R20261123-00000001",
                                           "2026-11-23T02:30:01Z", "", ""}}}));
-  request('\4', "status_page",
-          SerializeMessage(StatusPage{{{7, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
-                                        "K7Q2-261123-0042-C", "accepted", "", "2026-11-23T03:00:00Z"}},
-                                      7, false, "3f2a9c0e5b7d4e61"}));
+  request(
+      '\4', "status_page",
+      SerializeMessage(StatusPage{{{7, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f", "K7Q2-261123-0042-C",
+                                    "accepted", "", "2026-11-23T03:00:00Z"}},
+                                  7,
+                                  false,
+                                  "3f2a9c0e5b7d4e61"}));
   request('\5', "enroll_response",
           SerializeMessage(EnrollResponse{42, "东门社区", "K7Q2", Base64Encode(keys.public_key), 1,
                                                          "0123456789abcdef"}));

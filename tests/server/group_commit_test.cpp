@@ -147,11 +147,12 @@ TEST_F(GroupCommit, ConcurrentPushesFromDifferentKiosksShareCommits) {
   server::GroupCommitCounters grouped_counters;
   const int64_t alone = CommitsForConcurrentPushes(this, 0, 1, &alone_counters);
   const int64_t grouped = CommitsForConcurrentPushes(this, 200000, 2, &grouped_counters);
-  std::printf("%d concurrent pushes: %lld write transactions with group commit off, %lld with it on "
-              "(%llu groups, largest %llu)\n",
-              kKiosks, static_cast<long long>(alone), static_cast<long long>(grouped),
-              static_cast<unsigned long long>(grouped_counters.groups),
-              static_cast<unsigned long long>(grouped_counters.largest_group));
+  std::printf(
+      "%d concurrent pushes: %lld write transactions with group commit off, %lld with it on "
+      "(%llu groups, largest %llu)\n",
+      kKiosks, static_cast<long long>(alone), static_cast<long long>(grouped),
+      static_cast<unsigned long long>(grouped_counters.groups),
+      static_cast<unsigned long long>(grouped_counters.largest_group));
   EXPECT_EQ(grouped_counters.members, static_cast<uint64_t>(kKiosks));
   EXPECT_LT(grouped_counters.groups, static_cast<uint64_t>(kKiosks));
   EXPECT_GT(grouped_counters.largest_group, 1u);
@@ -179,10 +180,13 @@ TEST_F(GroupCommit, AFailingPushInAGroupFailsAloneAndTheOthersAreStored) {
     pqxx::work tx(c);
     tx.exec(
         "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF NEW.app_number = " + tx.quote(poison) + " THEN RAISE EXCEPTION 'poison'; END IF; "
+        "IF NEW.app_number = " +
+        tx.quote(poison) +
+        " THEN RAISE EXCEPTION 'poison'; END IF; "
         "RETURN NEW; END $$");
-    tx.exec("CREATE TRIGGER refuse_poison BEFORE INSERT ON applications "
-            "FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+    tx.exec(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON applications "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
     tx.commit();
   }
   // Kiosk 3's push carries seq 1..3 (seq 2 is the poison); the others 1..3 as well.
@@ -238,9 +242,8 @@ TEST_F(GroupCommit, ServerKilledWhileAGroupIsOpenLosesNothingAndStoresNothingTwi
   first->Stop();
   int unanswered = 0;
   for (const auto& reply : lost) unanswered += reply.ok() ? 0 : 1;
-  std::printf("pushes unanswered when the server died: %d of %d; rows stored: %lld\n",
-              unanswered, kKiosks,
-              static_cast<long long>(db.Count("SELECT count(*) FROM applications")));
+  std::printf("pushes unanswered when the server died: %d of %d; rows stored: %lld\n", unanswered,
+              kKiosks, static_cast<long long>(db.Count("SELECT count(*) FROM applications")));
   EXPECT_EQ(unanswered, kKiosks);
 
   auto second = start("2000");
@@ -253,8 +256,8 @@ TEST_F(GroupCommit, ServerKilledWhileAGroupIsOpenLosesNothingAndStoresNothingTwi
     for (const auto& reply : replies) {
       ASSERT_TRUE(reply.ok()) << reply.error().message;
       for (const auto& result : reply->results) {
-        EXPECT_EQ(result.outcome, pass == 0 ? protocol::PushOutcome::kCreated
-                                            : protocol::PushOutcome::kDuplicate)
+        EXPECT_EQ(result.outcome,
+                  pass == 0 ? protocol::PushOutcome::kCreated : protocol::PushOutcome::kDuplicate)
             << result.code << result.reason;
         if (pass == 0) receipts[result.uuid] = result.receipt;
         if (pass == 1) {

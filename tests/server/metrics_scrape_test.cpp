@@ -34,8 +34,8 @@ int PortOf(const std::string& line) {
 // ops_check.py metrics: sample key (name{labels sorted}) → value.
 std::map<std::string, double> ParseWithPrometheus(const std::string& path,
                                                   std::map<std::string, std::string>* types) {
-  CommandResult parsed = RunCommand(
-      {"/usr/bin/python3", YIMEN_OPS_CHECK, "metrics", path}, "", /*with_stderr=*/true);
+  CommandResult parsed =
+      RunCommand({"/usr/bin/python3", YIMEN_OPS_CHECK, "metrics", path}, "", /*with_stderr=*/true);
   EXPECT_EQ(parsed.exit_code, 0) << parsed.out;
   std::map<std::string, double> samples;
   std::istringstream lines(parsed.out);
@@ -105,10 +105,10 @@ TEST_F(MetricsScrape, SeriesFollowTheTrafficAndTheLogHoldsNoPersonalData) {
   auto code = server::IssueEnrollCode(pool, "东门社区", 1);
   ASSERT_TRUE(code.ok());
   const protocol::SigningKeyPair keys = protocol::GenerateSigningKeyPair();
-  sync::HttpResponse enrolled = Send(
-      "POST", api + protocol::kPathEnroll,
-      protocol::SerializeMessage(protocol::EnrollRequest{
-          *code, protocol::Base64Encode(keys.public_key), "test", "K7Q2"}));
+  sync::HttpResponse enrolled =
+      Send("POST", api + protocol::kPathEnroll,
+           protocol::SerializeMessage(protocol::EnrollRequest{
+               *code, protocol::Base64Encode(keys.public_key), "test", "K7Q2"}));
   ASSERT_EQ(enrolled.status, 200) << enrolled.body;
   const int64_t device = protocol::ParseMessage<protocol::EnrollResponse>(enrolled.body)->device_id;
   auto signed_send = [&](const std::string& method, const std::string& target,
@@ -136,9 +136,9 @@ TEST_F(MetricsScrape, SeriesFollowTheTrafficAndTheLogHoldsNoPersonalData) {
                         std::string(R"({"items":[{"name":")") + kName + "\"" + kIdNumber)
                 .status,
             400);
-  EXPECT_EQ(signed_send("GET", std::string(protocol::kPathStatus) + "?after=x" + kIdNumber, "")
-                .status,
-            400);
+  EXPECT_EQ(
+      signed_send("GET", std::string(protocol::kPathStatus) + "?after=x" + kIdNumber, "").status,
+      400);
   EXPECT_EQ(Send("GET", api + "/v1/residents/" + kIdNumber).status, 404);
 
   protocol::Heartbeat beat;

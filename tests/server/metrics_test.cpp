@@ -65,8 +65,7 @@ TEST(LatencyHistogram, PutsEachObservationInItsBucket) {
 
 TEST(ServerMetrics, RoutesAreNormalisedNeverRaw) {
   EXPECT_STREQ(MetricRouteLabel("/v1/push"), "/v1/push");
-  EXPECT_STREQ(MetricRouteLabel("/v1/attachments/0f0e-uuid/front"),
-               "/v1/attachments/{uuid}/{id}");
+  EXPECT_STREQ(MetricRouteLabel("/v1/attachments/0f0e-uuid/front"), "/v1/attachments/{uuid}/{id}");
   EXPECT_STREQ(MetricRouteLabel("/v1/张三/110105199003071234"), "other");
   EXPECT_STREQ(MetricRouteLabel("/metrics"), "/metrics");
   ServerMetrics metrics;

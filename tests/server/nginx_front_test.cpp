@@ -180,12 +180,12 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   }
   const int port = FreePort();
   const std::string config = WriteConfig(port, api_ports);
-  CommandResult check = RunCommand({kNginx, "-t", "-q", "-p", dir.path(), "-e",
-                                    dir.path() + "/error.log", "-c", config},
-                                   "", /*with_stderr=*/true);
+  CommandResult check = RunCommand(
+      {kNginx, "-t", "-q", "-p", dir.path(), "-e", dir.path() + "/error.log", "-c", config}, "",
+      /*with_stderr=*/true);
   ASSERT_EQ(check.exit_code, 0) << check.out << ReadFileText(dir.path() + "/error.log");
-  ChildProcess nginx({kNginx, "-p", dir.path(), "-e", dir.path() + "/error.log", "-c", config,
-                      "-g", "daemon off;"});
+  ChildProcess nginx({kNginx, "-p", dir.path(), "-e", dir.path() + "/error.log", "-c", config, "-g",
+                      "daemon off;"});
   for (int i = 0; i < 100; ++i) {
     const int fd = ConnectLoopback(port);
     if (fd >= 0) {
@@ -224,15 +224,16 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
       if (refused++ == 0) {
         char why[256] = "";
         ERR_error_string_n(ERR_get_error(), why, sizeof why);
-        ADD_FAILURE() << "connection " << i << ": handshake " << handshake << " status "
-                      << status << " " << why << "\n" << ReadFileText(dir.path() + "/error.log");
+        ADD_FAILURE() << "connection " << i << ": handshake " << handshake << " status " << status
+                      << " " << why << "\n"
+                      << ReadFileText(dir.path() + "/error.log");
       }
     }
     held.push_back(c);
   }
   const double open_s = std::chrono::duration<double>(Clock::now() - opening).count();
-  std::printf("opened %zu TLS connections (handshake + GET /healthz each) in %.1f s\n",
-              held.size(), open_s);
+  std::printf("opened %zu TLS connections (handshake + GET /healthz each) in %.1f s\n", held.size(),
+              open_s);
   ASSERT_EQ(refused, 0);
 
   // While they are held: the copies see nginx's few kept-alive connections, not 2,000.
@@ -262,10 +263,12 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   auto code = server::IssueEnrollCode(pool, "东门社区", 1);
   ASSERT_TRUE(code.ok());
   const protocol::SigningKeyPair keys = protocol::GenerateSigningKeyPair();
-  auto enrolled = transport.Send(
-      {"POST", front + protocol::kPathEnroll, {{"Content-Type", "application/json"}},
-       protocol::SerializeMessage(protocol::EnrollRequest{
-           *code, protocol::Base64Encode(keys.public_key), "test", "K9N1"})});
+  auto enrolled =
+      transport.Send({"POST",
+                      front + protocol::kPathEnroll,
+                      {{"Content-Type", "application/json"}},
+                      protocol::SerializeMessage(protocol::EnrollRequest{
+                          *code, protocol::Base64Encode(keys.public_key), "test", "K9N1"})});
   ASSERT_TRUE(enrolled.ok() && enrolled->status == 200);
   const auto identity = protocol::ParseMessage<protocol::EnrollResponse>(enrolled->body);
   ASSERT_TRUE(identity.ok());
@@ -276,8 +279,8 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
     const std::string body =
         protocol::SerializeMessage(protocol::PushRequest{{Item(pool, identity->kiosk_code, i)}});
     const auto t0 = Clock::now();
-    sync::HttpResponse r = SendSignedAs(transport, front, device, keys.secret_key, "POST",
-                                        protocol::kPathPush, body);
+    sync::HttpResponse r =
+        SendSignedAs(transport, front, device, keys.secret_key, "POST", protocol::kPathPush, body);
     push_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     ASSERT_EQ(r.status, 200) << r.body;
     auto parsed = protocol::ParseMessage<protocol::PushResponse>(r.body);
@@ -287,10 +290,11 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
     created += parsed->results[0].outcome == protocol::PushOutcome::kCreated;
   }
   EXPECT_EQ(created, 200);
-  std::printf("with %d idle kiosk connections held: /healthz p50 %.1f ms p99 %.1f ms; "
-              "signed push p50 %.1f ms p99 %.1f ms (200 each, through nginx)\n",
-              kIdleConnections, Percentile(health_ms, 0.5), Percentile(health_ms, 0.99),
-              Percentile(push_ms, 0.5), Percentile(push_ms, 0.99));
+  std::printf(
+      "with %d idle kiosk connections held: /healthz p50 %.1f ms p99 %.1f ms; "
+      "signed push p50 %.1f ms p99 %.1f ms (200 each, through nginx)\n",
+      kIdleConnections, Percentile(health_ms, 0.5), Percentile(health_ms, 0.99),
+      Percentile(push_ms, 0.5), Percentile(push_ms, 0.99));
 
   // A kiosk syncs through nginx end to end, trusting the CA and pinning the key the
   // kiosks pin today (nginx presents the same key yimen-server would).
@@ -316,10 +320,10 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
     SyncTempDir kiosk_dir;
     auto binary_code = server::IssueEnrollCode(pool, "东门社区", 1);
     ASSERT_TRUE(binary_code.ok());
-    CommandResult enroll = RunCommand({YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--enroll",
-                                       front, *binary_code, "--ca-file", TestPki().ca_pem,
-                                       "--server-pin", TestPki().server_pin},
-                                      "", /*with_stderr=*/true);
+    CommandResult enroll = RunCommand(
+        {YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--enroll", front, *binary_code,
+         "--ca-file", TestPki().ca_pem, "--server-pin", TestPki().server_pin},
+        "", /*with_stderr=*/true);
     ASSERT_EQ(enroll.exit_code, 0) << enroll.out;
     {
       auto store = Store::Open(kiosk_dir.path());
@@ -327,8 +331,8 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
       for (int i = 0; i < 2; ++i) ASSERT_TRUE((*store)->Submit(SampleSyncApplication(i)).ok());
     }
     const int64_t before = db.Count("SELECT count(*) FROM applications");
-    CommandResult sync_once = RunCommand(
-        {YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--sync-once"}, "", true);
+    CommandResult sync_once =
+        RunCommand({YIMEN_KIOSK_BIN, "--data-dir", kiosk_dir.path(), "--sync-once"}, "", true);
     EXPECT_EQ(sync_once.exit_code, 0) << sync_once.out;
     EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), before + 2);
   }
@@ -343,18 +347,25 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   // A kiosk cannot pose as another address: nginx replaces X-Forwarded-For with the
   // address it saw. (Straight to a copy, a loopback peer is the trusted proxy.)
   const std::string bad_enroll = protocol::SerializeMessage(protocol::EnrollRequest{
-      "WRONG-CODE", protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key),
-      "test", ""});
-  auto forged = transport.Send({"POST", front + protocol::kPathEnroll,
-                                {{"X-Forwarded-For", "203.0.113.9"}}, bad_enroll});
+      "WRONG-CODE", protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key), "test",
+      ""});
+  auto forged = transport.Send(
+      {"POST", front + protocol::kPathEnroll, {{"X-Forwarded-For", "203.0.113.9"}}, bad_enroll});
   ASSERT_TRUE(forged.ok());
   EXPECT_GE(forged->status, 400);
-  auto direct = transport.Send({"POST", "http://127.0.0.1:" + api_ports[0] + protocol::kPathEnroll,
-                                {{"X-Forwarded-For", "198.51.100.4"}}, bad_enroll});
+  auto direct = transport.Send({"POST",
+                                "http://127.0.0.1:" + api_ports[0] + protocol::kPathEnroll,
+                                {{"X-Forwarded-For", "198.51.100.4"}},
+                                bad_enroll});
   ASSERT_TRUE(direct.ok());
   EXPECT_EQ(db.Count("SELECT count(*) FROM enroll_throttle WHERE client = '203.0.113.9'"), 0);
-  EXPECT_EQ(db.Count("SELECT coalesce(sum(failures), 0) FROM enroll_throttle WHERE client = '127.0.0.1'"), 1);
-  EXPECT_EQ(db.Count("SELECT coalesce(sum(failures), 0) FROM enroll_throttle WHERE client = '198.51.100.4'"), 1);
+  EXPECT_EQ(
+      db.Count("SELECT coalesce(sum(failures), 0) FROM enroll_throttle WHERE client = '127.0.0.1'"),
+      1);
+  EXPECT_EQ(
+      db.Count(
+          "SELECT coalesce(sum(failures), 0) FROM enroll_throttle WHERE client = '198.51.100.4'"),
+      1);
 
   // The 2,000 were held all along: none was closed, and a sample still answers.
   int closed = 0;

@@ -66,7 +66,7 @@ namespace protocol = yimen::protocol;
 
 struct Options {
   int kiosks = 1000;
-  int pushes = 5;        // per kiosk
+  int pushes = 5;         // per kiosk
   int apps_per_push = 1;  // applications in each push (1: a kiosk that submits one at a time)
   std::vector<std::string> server_args;  // passed to both yimen-server processes
   int connections = 12;  // concurrent client connections, split over the two servers
@@ -244,8 +244,8 @@ struct Kiosk {
 struct WorkerTally {
   std::vector<double> latencies_ms;
   std::map<std::string, int> errors;  // error kind name → count
-  int64_t created = 0;   // applications acknowledged
-  int64_t acked = 0;     // pushes acknowledged
+  int64_t created = 0;                // applications acknowledged
+  int64_t acked = 0;                  // pushes acknowledged
   int64_t failovers = 0;  // pushes that reached the other server after the first failed
   std::vector<double> attempt_at_ms;  // storm: when each attempt started
   std::vector<double> due_at_ms;      // storm: when each attempt was due
@@ -345,9 +345,9 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
     }
     return false;
   }
-  const auto rejected = std::find_if(reply->results.begin(), reply->results.end(), [](const auto& r) {
-    return r.outcome == protocol::PushOutcome::kRejected;
-  });
+  const auto rejected =
+      std::find_if(reply->results.begin(), reply->results.end(),
+                   [](const auto& r) { return r.outcome == protocol::PushOutcome::kRejected; });
   if (reply->results.size() != request.items.size() || rejected != reply->results.end()) {
     ++tally.errors["not_created"];
     if (rejected != reply->results.end()) {
@@ -404,10 +404,11 @@ void PrintHistograms(const std::vector<int>& due, const std::vector<int>& sent, 
 }
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: yimen-fleet [--kiosks N] [--pushes P] [--apps-per-push A] [--connections W]\n"
-               "                   [--storm] [--outage-ms MS] [--kill-one] [--pg-dir DIR]\n"
-               "                   [--server BIN] [--server-arg ARG]... [--json FILE] [--quick]\n");
+  std::fprintf(
+      stderr,
+      "usage: yimen-fleet [--kiosks N] [--pushes P] [--apps-per-push A] [--connections W]\n"
+      "                   [--storm] [--outage-ms MS] [--kill-one] [--pg-dir DIR]\n"
+      "                   [--server BIN] [--server-arg ARG]... [--json FILE] [--quick]\n");
   return 2;
 }
 
@@ -450,7 +451,8 @@ int main(int argc, char** argv) {
     }
   }
   if (options.kiosks < 1 || options.pushes < 1 || options.connections < 2 ||
-      options.apps_per_push < 1 || options.apps_per_push > static_cast<int>(protocol::kMaxPushBatch)) {
+      options.apps_per_push < 1 ||
+      options.apps_per_push > static_cast<int>(protocol::kMaxPushBatch)) {
     return Usage();
   }
   g_server_args = options.server_args;
@@ -585,7 +587,8 @@ int main(int argc, char** argv) {
           // Until acknowledged, as the kiosk's outbox: a failure here is counted (and
           // fails the run) but the application is not dropped.
           for (int attempt = 0; attempt < 20; ++attempt) {
-            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally)) break;
+            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally))
+              break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
           }
         }
@@ -600,10 +603,10 @@ int main(int argc, char** argv) {
     const double cpu_self = ProcessCpuSeconds(getpid(), false) - cpu_self_0;
     int64_t expected_rows = push.created;
 
-    std::printf("yimen-fleet: %d kiosks, %d pushes each (%d sealed application%s per push), "
-                "%d client connections, 2 yimen-server processes, 1 PostgreSQL\n",
-                n, options.pushes, options.apps_per_push, options.apps_per_push == 1 ? "" : "s",
-                w_count);
+    std::printf(
+        "yimen-fleet: %d kiosks, %d pushes each (%d sealed application%s per push), "
+        "%d client connections, 2 yimen-server processes, 1 PostgreSQL\n",
+        n, options.pushes, options.apps_per_push, options.apps_per_push == 1 ? "" : "s", w_count);
     std::printf("  (client, both servers and PostgreSQL share this machine's %u cores)\n",
                 std::thread::hardware_concurrency());
     std::printf("  enroll+heartbeat: %lld kiosks in %.2f s, p50 %.1f ms, p99 %.1f ms, errors %lld\n",
@@ -611,11 +614,12 @@ int main(int argc, char** argv) {
                 enroll.p99_ms, static_cast<long long>(enroll.errors));
     const double push_rate = static_cast<double>(push.acked) / push.seconds;
     const double app_rate = static_cast<double>(push.created) / push.seconds;
-    std::printf("  push: %lld acknowledged (%lld applications) in %.2f s = %.0f pushes/s, "
-                "%.0f applications/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, errors %lld\n",
-                static_cast<long long>(push.acked), static_cast<long long>(push.created),
-                push.seconds, push_rate, app_rate, push.p50_ms, push.p99_ms, push.max_ms,
-                static_cast<long long>(push.errors));
+    std::printf(
+        "  push: %lld acknowledged (%lld applications) in %.2f s = %.0f pushes/s, "
+        "%.0f applications/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, errors %lld\n",
+        static_cast<long long>(push.acked), static_cast<long long>(push.created), push.seconds,
+        push_rate, app_rate, push.p50_ms, push.p99_ms, push.max_ms,
+        static_cast<long long>(push.errors));
     for (const auto& [kind, count] : push.error_kinds) std::printf("    error %s: %d\n", kind.c_str(), count);
     if (options.kill_one) {
       std::printf("  server 1 of 2 killed (SIGKILL) %.2f s into the phase, after %lld of %lld "
@@ -631,11 +635,12 @@ int main(int argc, char** argv) {
     // is measured against.
     const double per_push = push.created > 0 ? 1000.0 / static_cast<double>(push.created) : 0;
     const double cpu_total_ms = (cpu_servers + cpu_pg + cpu_self) * per_push;
-    std::printf("  CPU per application: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
-                "= %.2f ms -> at most %.0f applications/s on %u cores if nothing else ran\n",
-                cpu_servers * per_push, cpu_pg * per_push, cpu_self * per_push, cpu_total_ms,
-                cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0,
-                std::thread::hardware_concurrency());
+    std::printf(
+        "  CPU per application: servers %.2f ms, PostgreSQL %.2f ms, fleet client %.2f ms "
+        "= %.2f ms -> at most %.0f applications/s on %u cores if nothing else ran\n",
+        cpu_servers * per_push, cpu_pg * per_push, cpu_self * per_push, cpu_total_ms,
+        cpu_total_ms > 0 ? 1000.0 * std::thread::hardware_concurrency() / cpu_total_ms : 0,
+        std::thread::hardware_concurrency());
     report["cpu_ms_per_push_servers"] = cpu_servers * per_push;
     report["cpu_ms_per_push_postgres"] = cpu_pg * per_push;
     report["cpu_ms_per_push_client"] = cpu_self * per_push;
@@ -702,7 +707,8 @@ int main(int argc, char** argv) {
             }
             tally.due_at_ms.push_back(at_ms);
             tally.attempt_at_ms.push_back(MsSince(outage_start));
-            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally)) continue;
+            if (PushOne(transport, kiosks[static_cast<size_t>(k)], k, options.apps_per_push, tally))
+              continue;
             const int f = ++failures[k];
             // Without jitter every kiosk waits exactly the bound (uniform01 = 1).
             const auto delay = yimen::sync::BackoffDelay(
