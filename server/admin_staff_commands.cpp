@@ -11,7 +11,7 @@
 #include "domain/result.h"
 #include "server/admin_cli.h"
 #include "server/staff_admin.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 namespace yimen::server {
 

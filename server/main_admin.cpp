@@ -253,7 +253,7 @@ int main(int argc, char** argv) {
     for (const auto& key : *ring) {
       if (command == "sealing-key") {
         if (key.state == yimen::server::KeyState::kActive) {
-          std::printf("%s\n", yimen::protocol::Base64Encode(key.public_key).c_str());
+          std::printf("%s\n", yimen::Base64Encode(key.public_key).c_str());
         }
       } else {
         std::printf("%s %-8s %s\n", key.key_id.c_str(), yimen::server::KeyStateName(key.state),

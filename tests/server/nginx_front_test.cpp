@@ -23,7 +23,7 @@
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
 #include "server/test_pki.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 
 namespace yimen::testing {
 namespace {
@@ -265,7 +265,7 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   auto enrolled = transport.Send(
       {"POST", front + protocol::kPathEnroll, {{"Content-Type", "application/json"}},
        protocol::SerializeMessage(protocol::EnrollRequest{
-           *code, protocol::Base64Encode(keys.public_key), "test", "K9N1"})});
+           *code, Base64Encode(keys.public_key), "test", "K9N1"})});
   ASSERT_TRUE(enrolled.ok() && enrolled->status == 200);
   const auto identity = protocol::ParseMessage<protocol::EnrollResponse>(enrolled->body);
   ASSERT_TRUE(identity.ok());
@@ -343,7 +343,7 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   // A kiosk cannot pose as another address: nginx replaces X-Forwarded-For with the
   // address it saw. (Straight to a copy, a loopback peer is the trusted proxy.)
   const std::string bad_enroll = protocol::SerializeMessage(protocol::EnrollRequest{
-      "WRONG-CODE", protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key),
+      "WRONG-CODE", Base64Encode(protocol::GenerateSigningKeyPair().public_key),
       "test", ""});
   auto forged = transport.Send({"POST", front + protocol::kPathEnroll,
                                 {{"X-Forwarded-For", "203.0.113.9"}}, bad_enroll});
