@@ -292,7 +292,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
   while (static_cast<int>(kiosk.pending.size()) < apps) {
     const int seq = kiosk.next_seq + static_cast<int>(kiosk.pending.size());
     protocol::PushItem item;
-    item.uuid = NewUuidV4();
+    item.uuid = yimen::NewUuidV4();
     item.app_number = yimen::FormatAppNumber(kiosk.credentials.kiosk_code, {2026, 11, 23},
                                              static_cast<uint32_t>(seq));
     item.service_code = "dibao";
@@ -304,7 +304,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
       ++tally.errors["seal"];
       return false;
     }
-    item.payload = Base64Encode(*sealed);
+    item.payload = yimen::Base64Encode(*sealed);
     item.submitted_at = "2026-11-23T02:30:00Z";
     kiosk.pending.push_back(std::move(item));
   }
@@ -513,7 +513,7 @@ int main(int argc, char** argv) {
         const auto secret = protocol::GenerateSigningKeyPair().secret_key;
         protocol::EnrollRequest request;
         request.code = codes[static_cast<size_t>(k)];
-        request.public_key = Base64Encode(secret.substr(32));
+        request.public_key = yimen::Base64Encode(secret.substr(32));
         request.app_version = "fleet";
         const auto start = Clock::now();
         auto enrolled = ApiClient::Enroll(transport, url, request);
@@ -522,7 +522,7 @@ int main(int argc, char** argv) {
           ++tally.errors[yimen::ErrorKindName(enrolled.error().kind)];
           continue;
         }
-        auto sealing = Base64Decode(enrolled->sealing_public_key);
+        auto sealing = yimen::Base64Decode(enrolled->sealing_public_key);
         DeviceCredentials& c = kiosks[static_cast<size_t>(k)].credentials;
         c.server_urls = {url, urls[(w + 1) % 2]};
         c.device_id = enrolled->device_id;
