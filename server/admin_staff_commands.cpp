@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "domain/result.h"
+#include "common/wipe.h"
 #include "server/admin_cli.h"
 #include "server/staff_admin.h"
 #include "common/secret_hash.h"
@@ -35,7 +36,7 @@ int AddStaff(PgPool& pool, std::vector<std::string> args, const OfficeAccount& b
   if (!pin.ok()) return Fail(pin.error());
   Result<std::string> hash = HashStaffPin(*pin);
   const bool digits = pin->find_first_not_of("0123456789") == std::string::npos;
-  sodium_memzero(pin->data(), pin->size());
+  Wipe(&*pin);
   if (!hash.ok()) return Fail(hash.error());
   if (!digits) {
     std::fprintf(stderr,

@@ -29,6 +29,7 @@
 
 #include "domain/catalog.h"
 #include "server/admin.h"
+#include "common/wipe.h"
 #include "server/admin_cli.h"
 #include "server/admin_office_commands.h"
 #include "server/application_open.h"
@@ -89,7 +90,7 @@ int SignIn(PgPool& pool, const std::string& user, const std::string& command,
   if (!password.ok()) return Fail(password.error());
   auto signed_in = yimen::server::SignIn(pool, user, *password, command,
                                          yimen::server::cli::ClientLabel());
-  sodium_memzero(password->data(), password->size());
+  yimen::Wipe(&*password);
   if (!signed_in.ok()) return Fail(signed_in.error());
   *account = *signed_in;
   return 0;

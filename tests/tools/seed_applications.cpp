@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/civil_time.h"
 #include "domain/app_number.h"
 #include "domain/name_mask.h"
 #include "store/database.h"
@@ -79,10 +80,8 @@ int main(int argc, char** argv) {
 
   auto db = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
   if (!db.ok()) return Fail(db.error().message);
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  const int64_t today = ToDays({local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
+  // The kiosk's date rule (common/civil_time.h), so "today" here is staff mode's today.
+  const int64_t today = ToDays(yimen::ChinaDateAt(yimen::UnixSecondsNow()));
 
   std::vector<Row> rows;
   rows.push_back({{2026, 11, 20}, "dibao", "欧阳娜娜", "31002X", "需补正", Row::kDelivered, ""});
