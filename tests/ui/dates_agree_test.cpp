@@ -21,6 +21,7 @@
 #include "sync/protocol/signing.h"
 #include "ui/kiosk_app.h"
 #include "ui/strings.h"
+#include "ui/ui_test_support.h"
 
 namespace yimen::ui {
 namespace {
@@ -45,12 +46,7 @@ class DatesAgree : public ::testing::Test {
     tzset();
     m_dir = fs::temp_directory_path() / ("yimen-dates-test-" + std::to_string(::getpid()));
     fs::remove_all(m_dir);
-    auto catalog = LoadCatalog(std::string(YIMEN_TEST_ASSETS_DIR) + "/catalog");
-    ASSERT_TRUE(catalog.ok()) << catalog.error().message;
-    m_catalog = std::move(catalog).value();
-    auto strings = Strings::Load(std::string(YIMEN_TEST_ASSETS_DIR) + "/strings");
-    ASSERT_TRUE(strings.ok());
-    m_strings = std::move(strings).value();
+    ASSERT_TRUE(LoadKioskAssets(&m_catalog, &m_strings));
     m_keys = protocol::GenerateSealingKeyPair();
     auto store = Store::Open(m_dir.string());
     ASSERT_TRUE(store.ok()) << store.error().message;
