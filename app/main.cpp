@@ -43,7 +43,9 @@
 #include "platform/receipt_pdf.h"
 #include "platform/sd_notify.h"
 #include "platform/window.h"
-#include "store/secret_hash.h"
+#include "common/base64.h"
+#include "common/secret_hash.h"
+#include "common/wipe.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 #include "sync/client/tls_settings.h"
@@ -159,7 +161,7 @@ int Fail(const std::string& what) {
 }
 
 // --set-staff-pin: the PIN that unlocks --kiosk mode (the staff PIN rule of
-// store/secret_hash.h, digits only: the exit screen has a PIN pad), kept as an
+// common/secret_hash.h, digits only: the exit screen has a PIN pad), kept as an
 // Argon2id hash at the staff cost in the store's settings.
 int SetStaffPin(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
@@ -172,7 +174,7 @@ int SetStaffPin(const Flags& flags) {
                 " to " + std::to_string(yimen::secret::kMaxPinDigits) + " digits");
   }
   auto hash = yimen::secret::Hash(pin);
-  sodium_memzero(pin.data(), pin.size());
+  yimen::Wipe(&pin);
   if (!hash.ok()) return Fail(hash.error().message);
   if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
@@ -193,7 +195,7 @@ int AddStaff(const Flags& flags) {
     if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   }
   auto added = (*store)->AddStaffAccount(flags.add_staff, pin);
-  sodium_memzero(pin.data(), pin.size());
+  yimen::Wipe(&pin);
   if (!added.ok()) return Fail(added.error().message);
   std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(), flags.data_dir.c_str());
   return 0;
@@ -262,17 +264,13 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   std::string text;
   if (!in || !std::getline(in, text)) return Fail("cannot read " + flags.sealing_key_file);
   while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  std::string raw(32, '\0');
-  size_t size = 0;
-  if (sodium_init() < 0 ||
-      sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(),
-                        text.size(), nullptr, &size, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      size != 32) {
+  auto raw = yimen::Base64Decode(text);
+  if (sodium_init() < 0 || !raw.ok() || raw->size() != 32) {
     return Fail(flags.sealing_key_file + " does not hold a base64 32-byte public key");
   }
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
-  if (auto s = (*store)->ProvisionSealingKey(raw); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
   auto key = (*store)->CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
                flags.data_dir.c_str(), key.ok() ? key->key_id.c_str() : "?");

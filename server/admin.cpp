@@ -11,7 +11,7 @@
 #include "server/application_open.h"
 #include "server/ingest_checks.h"
 #include "server/enroll_code.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 
@@ -199,7 +199,7 @@ Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app
       reference = ref->get<std::string>();
     }
   }
-  seal::Wipe(&opened->sealed.payload);
+  Wipe(&opened->sealed.payload);
   opened->payload = nullptr;
   std::optional<Error> problem;
   std::string ciphertext;
@@ -235,11 +235,11 @@ Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app
     return MakeError(ErrorKind::kRejected,
                      "the payload holds no key for attachment " + attachment_id);
   }
-  auto key = protocol::Base64Decode(reference.substr(key_at + 5));
-  seal::Wipe(&reference);
+  auto key = Base64Decode(reference.substr(key_at + 5));
+  Wipe(&reference);
   if (!key.ok()) return MakeError(ErrorKind::kRejected, "attachment key is not base64");
   auto plain = seal::DecryptAttachment(ciphertext, *key);
-  seal::Wipe(&*key);
+  Wipe(&*key);
   return plain;
 }
 

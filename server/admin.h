@@ -63,7 +63,7 @@ Status RevokeKiosk(PgPool& pool, int64_t device_id);
 Status PublishCatalog(PgPool& pool, const std::string& catalog_json);
 
 // The plaintext of an uploaded document photo: its chunks joined, decrypted with the
-// key the sealed payload carried (store/sealing.h). kNotFound for an unknown
+// key the sealed payload carried (common/sealing.h). kNotFound for an unknown
 // application or attachment, kUnavailable while the upload is incomplete, kRejected
 // when the bytes do not decrypt (the message says why). For reviewers' tools.
 Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app_number,

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "common/wipe.h"
 #include "server/admin_cli.h"
 
 namespace yimen::server {
@@ -36,7 +37,7 @@ int AddAccount(PgPool& pool, std::vector<std::string> args,
   if (!password.ok()) return cli::Fail(password.error());
   Result<int64_t> id = CreateOfficeAccount(pool, args[0], *role, scope, *password, by,
                                            cli::ClientLabel());
-  sodium_memzero(password->data(), password->size());
+  Wipe(&*password);
   if (!id.ok()) return cli::Fail(id.error());
   std::printf("office account %s (%s, %s) created\n", args[0].c_str(), role_name.c_str(),
               scope.c_str());

@@ -9,9 +9,10 @@
 #include <cstdio>
 
 #include "domain/result.h"
+#include "common/wipe.h"
 #include "server/admin_cli.h"
 #include "server/staff_admin.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 namespace yimen::server {
 
@@ -35,7 +36,7 @@ int AddStaff(PgPool& pool, std::vector<std::string> args, const OfficeAccount& b
   if (!pin.ok()) return Fail(pin.error());
   Result<std::string> hash = HashStaffPin(*pin);
   const bool digits = pin->find_first_not_of("0123456789") == std::string::npos;
-  sodium_memzero(pin->data(), pin->size());
+  Wipe(&*pin);
   if (!hash.ok()) return Fail(hash.error());
   if (!digits) {
     std::fprintf(stderr,

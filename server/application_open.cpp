@@ -5,7 +5,7 @@
 
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 
 namespace yimen::server {
 
@@ -60,10 +60,10 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
   std::vector<OpeningKey> keys;
   for (RingKey& key : *ring) {
     keys.push_back({key.key_id, key.public_key, key.secret_key});
-    seal::Wipe(&key.secret_key);
+    Wipe(&key.secret_key);
   }
   auto payload = OpenSealedPayload(opened.sealed, keys);
-  for (OpeningKey& key : keys) seal::Wipe(&key.secret_key);
+  for (OpeningKey& key : keys) Wipe(&key.secret_key);
   if (!payload.ok()) return payload.error();
   opened.payload = std::move(*payload);
   if (catalog != nullptr) {

@@ -95,7 +95,7 @@ void RegisterDevice(pqxx::work& tx, const protocol::EnrollRequest& request,
 ApiReply ServerCore::Enroll(const ApiRequest& request) {
   auto parsed = protocol::ParseRequest<protocol::EnrollRequest>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
-  auto key = protocol::Base64Decode(parsed->public_key);
+  auto key = Base64Decode(parsed->public_key);
   if (!key.ok() || key->size() != 32) {
     return ErrorReply(400, "bad_request", "public_key must be a base64 Ed25519 key");
   }
@@ -165,7 +165,7 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
   protocol::EnrollResponse& response = out.response;
   auto active = ActiveSealingKey(m_pool);
   if (!active.ok()) return ReplyForError(active.error());
-  response.sealing_public_key = protocol::Base64Encode(active->public_key);
+  response.sealing_public_key = Base64Encode(active->public_key);
   response.sealing_key_id = active->key_id;
   response.server_time = std::time(nullptr);
   ApiReply reply;

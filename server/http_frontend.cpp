@@ -22,6 +22,7 @@
 #include <boost/asio/strand.hpp>
 #include <openssl/ssl.h>
 
+#include "common/loopback.h"
 #include "server/http_connection.h"
 
 namespace yimen::server {
@@ -94,21 +95,6 @@ Result<tcp::endpoint> Resolve(const std::string& host, int port) {
 }
 
 }  // namespace
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  // A dotted 127.x.y.z only: "127.0.0.1.example.org" is a name that may resolve anywhere.
-  if (host.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (const char ch : host) {
-    if (ch == '.') {
-      ++dots;
-    } else if (ch < '0' || ch > '9') {
-      return false;
-    }
-  }
-  return dots == 3;
-}
 
 size_t RaiseFileLimit() {
   rlimit limit{};

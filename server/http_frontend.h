@@ -91,9 +91,6 @@ class HttpFrontend {
   int m_port = 0;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost". Pure.
-bool IsLoopbackHost(const std::string& host);
-
 // Raises this process's RLIMIT_NOFILE soft limit to its hard limit; returns the soft
 // limit now in force. Any thread.
 size_t RaiseFileLimit();

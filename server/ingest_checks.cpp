@@ -9,9 +9,10 @@
 #include <cctype>
 #include <set>
 
+#include "common/uuid.h"
 #include "domain/app_number.h"
 #include "domain/utf8.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -23,15 +24,6 @@ ItemVerdict Refuse(const char* code, std::string reason) {
 
 bool CleanText(std::string_view text) {
   return text.find('\0') == std::string_view::npos && IsValidUtf8(text);
-}
-
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
 }
 
 bool IsSha256Hex(std::string_view text) {
@@ -62,7 +54,7 @@ ItemVerdict CheckEnvelope(const protocol::PushItem& item, const std::vector<Know
   }
   if (item.payload_format == protocol::kPayloadSealedV1) {
     // Before the ring: a bare sealed box with no key id; opened with each ring key.
-    auto box = protocol::Base64Decode(item.payload);
+    auto box = Base64Decode(item.payload);
     if (!box.ok()) return Refuse(protocol::reject::kBadEnvelope, "sealed payload is not base64");
     if (!PlausibleBox(box->size())) {
       return Refuse(protocol::reject::kBadEnvelope, "sealed box has an implausible size");

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -22,8 +22,8 @@ void InsertActive(pqxx::work& tx, const protocol::SealingKeyPair& pair) {
   tx.exec_params(
       "INSERT INTO sealing_keys (key_id, public_key, secret_key, state) "
       "VALUES ($1, $2, $3, 'active')",
-      seal::KeyId(pair.public_key), protocol::Base64Encode(pair.public_key),
-      protocol::Base64Encode(pair.secret_key));
+      seal::KeyId(pair.public_key), Base64Encode(pair.public_key),
+      Base64Encode(pair.secret_key));
 }
 
 }  // namespace
@@ -46,8 +46,8 @@ std::string EnsureActiveKeyIn(pqxx::work& tx) {
     pqxx::result legacy =
         tx.exec("SELECT public_key, secret_key FROM server_keys WHERE name = 'sealing'");
     if (!legacy.empty()) {
-      auto pub = protocol::Base64Decode(legacy[0][0].as<std::string>());
-      auto sec = protocol::Base64Decode(legacy[0][1].as<std::string>());
+      auto pub = Base64Decode(legacy[0][0].as<std::string>());
+      auto sec = Base64Decode(legacy[0][1].as<std::string>());
       if (pub.ok() && sec.ok()) pair = {*pub, *sec};
     }
     if (pair.public_key.size() != 32 || pair.secret_key.size() != 32) {
@@ -56,7 +56,7 @@ std::string EnsureActiveKeyIn(pqxx::work& tx) {
     InsertActive(tx, pair);
     public_key = pair.public_key;
   } else {
-    auto pub = protocol::Base64Decode(active[0][0].as<std::string>());
+    auto pub = Base64Decode(active[0][0].as<std::string>());
     if (pub.ok()) public_key = std::move(*pub);
   }
   // The ring holds every secret now: no second copy of a key that may be retired.
@@ -86,8 +86,8 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
     for (const auto& row : r) {
       RingKey key;
       key.key_id = row[0].as<std::string>();
-      auto pub = protocol::Base64Decode(row[1].as<std::string>());
-      auto sec = protocol::Base64Decode(row[2].as<std::string>());
+      auto pub = Base64Decode(row[1].as<std::string>());
+      auto sec = Base64Decode(row[2].as<std::string>());
       if (!pub.ok() || !sec.ok()) {
         damaged = MakeError(ErrorKind::kDataLoss, "sealing key " + key.key_id + " is not base64");
         return;

@@ -17,7 +17,7 @@ enum class KeyState { kActive, kPrevious, kRetired };
 const char* KeyStateName(KeyState state);  // "active", "previous", "retired"
 
 struct RingKey {
-  std::string key_id;      // store/sealing.h KeyId of the public key
+  std::string key_id;      // common/sealing.h KeyId of the public key
   std::string public_key;  // 32 raw bytes
   std::string secret_key;  // 32 raw bytes; empty once retired
   KeyState state = KeyState::kActive;

@@ -29,6 +29,7 @@
 
 #include "domain/catalog.h"
 #include "server/admin.h"
+#include "common/wipe.h"
 #include "server/admin_cli.h"
 #include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"
@@ -90,7 +91,7 @@ int SignIn(PgPool& pool, const std::string& user, const std::string& command,
   if (!password.ok()) return Fail(password.error());
   auto signed_in = yimen::server::SignIn(pool, user, *password, command,
                                          yimen::server::cli::ClientLabel());
-  sodium_memzero(password->data(), password->size());
+  yimen::Wipe(&*password);
   if (!signed_in.ok()) return Fail(signed_in.error());
   *account = *signed_in;
   return 0;
@@ -254,7 +255,7 @@ int main(int argc, char** argv) {
     for (const auto& key : *ring) {
       if (command == "sealing-key") {
         if (key.state == yimen::server::KeyState::kActive) {
-          std::printf("%s\n", yimen::protocol::Base64Encode(key.public_key).c_str());
+          std::printf("%s\n", yimen::Base64Encode(key.public_key).c_str());
         }
       } else {
         std::printf("%s %-8s %s\n", key.key_id.c_str(), yimen::server::KeyStateName(key.state),

@@ -9,7 +9,7 @@
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/log.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -213,7 +213,7 @@ int64_t SealApplicationRows(pqxx::work& tx) {
       after = row[0].as<int64_t>();
       std::string plain = row[1].as<std::string>();
       auto envelope = seal::SealEnvelope(plain, public_key);
-      seal::Wipe(&plain);
+      Wipe(&plain);
       if (!envelope.ok()) throw std::runtime_error("sealing: " + envelope.error().message);
       rows.push_back({{"id", after}, {"sealed", *envelope}});
     }
@@ -270,7 +270,7 @@ void Vacuum(pqxx::connection& c, const char* table) {
 // trail; staff accounts belong to one hall (a kiosk pulls only its hall's) and record
 // who changed them. Accounts provisioned before v6 went to every kiosk with PINs of 6
 // digits at a lower cost: they are disabled here, their hashes replaced by one that
-// nothing matches (store/secret_hash.h kNoSecretHash), with a new version so every
+// nothing matches (common/secret_hash.h kNoSecretHash), with a new version so every
 // kiosk drops its copy at its next sync; the office re-adds them with --hall.
 constexpr const char* kV6OfficeAccounts = R"sql(
 CREATE TABLE office_accounts (

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "domain/utf8.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 namespace yimen::server {
 namespace {

@@ -117,7 +117,7 @@ Result<SignatureHeaders> ParseSignatureHeaders(const ApiRequest& request) {
 bool IsWellFormedSignature(std::string_view signature) {
   // Base64 of 64 bytes is 88 characters with padding; decode only what could be one.
   if (signature.size() != 88) return false;
-  auto raw = protocol::Base64Decode(signature);
+  auto raw = Base64Decode(signature);
   return raw.ok() && raw->size() == kEd25519SignatureBytes;
 }
 

@@ -3,19 +3,18 @@
 #include "server/sealed_payload.h"
 
 #include <algorithm>
-#include <ctime>
 
+#include "common/civil_time.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/json_limits.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
 namespace {
 
 constexpr size_t kIssuesNamed = 3;
-constexpr int64_t kChinaOffsetSeconds = 8 * 3600;  // UTC+8, no daylight saving
 
 Error CannotOpen(const std::string& why) {
   return MakeError(ErrorKind::kRejected, "cannot open: " + why);
@@ -38,7 +37,7 @@ Result<std::string> Unseal(const SealedApplication& application,
     return CannotOpen("sealed to unknown key " + envelope->key_id);
   }
   if (application.payload_format == protocol::kPayloadSealedV1) {
-    auto box = protocol::Base64Decode(application.payload);
+    auto box = Base64Decode(application.payload);
     if (!box.ok()) return CannotOpen("sealed payload is not base64");
     for (const OpeningKey& key : keys) {
       if (key.secret_key.empty()) continue;
@@ -57,7 +56,7 @@ Result<nlohmann::json> OpenSealedPayload(const SealedApplication& application,
   auto text = Unseal(application, keys);
   if (!text.ok()) return text.error();
   auto payload = ParseJsonWithin(*text);
-  seal::Wipe(&*text);
+  Wipe(&*text);
   if (!payload.ok()) return CannotOpen("the payload is " + payload.error().message);
   if (!payload->is_object()) return CannotOpen("the payload is not a JSON object");
   // A sealed photo is announced in the push and referenced in the payload: both must
@@ -82,28 +81,6 @@ Result<nlohmann::json> OpenSealedPayload(const SealedApplication& application,
   return payload;
 }
 
-Result<CivilDate> ChinaDateOf(std::string_view iso_utc) {
-  if (iso_utc.size() < 16 || iso_utc[10] != 'T' || iso_utc[13] != ':') {
-    return MakeError(ErrorKind::kInvalidArgument, "not an ISO-8601 time");
-  }
-  auto date = ParseIsoDate(iso_utc.substr(0, 10));
-  if (!date.ok()) return date.error();
-  const auto digit = [&](size_t i) { return iso_utc[i] >= '0' && iso_utc[i] <= '9'; };
-  if (!digit(11) || !digit(12) || !digit(14) || !digit(15)) {
-    return MakeError(ErrorKind::kInvalidArgument, "not an ISO-8601 time");
-  }
-  std::tm tm{};
-  tm.tm_year = date->year - 1900;
-  tm.tm_mon = date->month - 1;
-  tm.tm_mday = date->day;
-  tm.tm_hour = (iso_utc[11] - '0') * 10 + (iso_utc[12] - '0');
-  tm.tm_min = (iso_utc[14] - '0') * 10 + (iso_utc[15] - '0');
-  const std::time_t china = timegm(&tm) + kChinaOffsetSeconds;
-  std::tm local{};
-  gmtime_r(&china, &local);
-  return CivilDate{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
 Status ValidateOpenedPayload(const Catalog& catalog, const SealedApplication& application,
                              const nlohmann::json& payload) {
   auto draft = DraftFromJson(payload);
@@ -121,15 +98,8 @@ Status ValidateOpenedPayload(const Catalog& catalog, const SealedApplication& ap
     return MakeError(ErrorKind::kRejected, "no service \"" + application.service_code +
                                                "\" in catalog " + catalog.version);
   }
-  auto submitted_on = ChinaDateOf(application.submitted_at);
-  if (!submitted_on.ok()) {
-    const std::time_t now = std::time(nullptr);
-    char iso[32];
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    submitted_on = ChinaDateOf(iso);
-  }
+  Result<CivilDate> submitted_on = ChinaDateOfIso(application.submitted_at);
+  if (!submitted_on.ok()) submitted_on = ChinaDateAt(UnixSecondsNow());
   const std::vector<FieldIssue> issues =
       ValidateDraft(*service, catalog.region, *draft, *submitted_on);
   if (issues.empty()) return Status::Ok();

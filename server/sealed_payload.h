@@ -45,15 +45,11 @@ Result<nlohmann::json> OpenSealedPayload(const SealedApplication& application,
 
 // The domain's rules on an opened payload (what yimen-server --catalog did at ingest
 // before): it must be a draft (DraftFromJson) for the row's own service_code, a service
-// `catalog` has, and pass ValidateDraft on the resident's local date (China, UTC+8) of
-// submitted_at, else today there. kRejected naming the first problems, e.g.
+// `catalog` has, and pass ValidateDraft on the resident's civil date (common/civil_time.h:
+// China, UTC+8) of submitted_at, else today there. kRejected naming the first problems, e.g.
 //   "application fails the catalog's rules (2026.11.2): id_number: validation.id.checksum".
 // Pure, any thread.
 Status ValidateOpenedPayload(const Catalog& catalog, const SealedApplication& application,
                              const nlohmann::json& payload);
-
-// The civil date in China (UTC+8) of an ISO-8601 UTC time "YYYY-MM-DDTHH:MM[:SS]Z";
-// nullopt-like kInvalidArgument when it is not one. Pure.
-Result<CivilDate> ChinaDateOf(std::string_view iso_utc);
 
 }  // namespace yimen::server

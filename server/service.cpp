@@ -12,6 +12,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/uuid.h"
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/metrics.h"
@@ -33,15 +34,6 @@ std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
-}
-
-bool IsUuid(const std::string& text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
 }
 
 ApiReply JsonReply(int status, const json& body) {
@@ -498,7 +490,7 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   }
   if (!admitted) return ErrorReply(401, "unknown_device", "no enrolled device " + device_text);
   const DeviceRow& known = *admitted;
-  auto key = protocol::Base64Decode(known.public_key);
+  auto key = Base64Decode(known.public_key);
   protocol::SignedParts parts{request.method, request.target, headers->timestamp, nonce,
                               request.body};
   if (!key.ok() || !protocol::VerifyRequest(parts, headers->signature, *key)) {
@@ -635,7 +627,7 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
   protocol::HeartbeatReply reply;
   for (const RingKey& key : *ring) {
     if (key.state == KeyState::kActive) {
-      reply.sealing_public_key = protocol::Base64Encode(key.public_key);
+      reply.sealing_public_key = Base64Encode(key.public_key);
       reply.sealing_key_id = key.key_id;
     } else if (key.state == KeyState::kRetired) {
       reply.retired_key_ids.push_back(key.key_id);

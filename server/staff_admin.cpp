@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "domain/utf8.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 namespace yimen::server {
 namespace {

@@ -13,7 +13,7 @@
 
 namespace yimen::server {
 
-// The Argon2id hash (store/secret_hash.h: the kiosk's rule and cost) of a staff PIN.
+// The Argon2id hash (common/secret_hash.h: the kiosk's rule and cost) of a staff PIN.
 // kInvalidArgument for a PIN the rule refuses. Takes about a second. Any thread.
 Result<std::string> HashStaffPin(const std::string& pin);
 

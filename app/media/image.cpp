@@ -307,23 +307,9 @@ std::string PhotoRef(std::span<const uint8_t> jpeg) {
   return std::string("photo:") + hex;
 }
 
-std::string Base64(std::span<const uint8_t> bytes) {
-  const int variant = sodium_base64_VARIANT_ORIGINAL;
-  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
-  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(), variant);
-  text.resize(std::strlen(text.c_str()));
-  return text;
-}
-
 void Wipe(Pixels* image) {
   Wipe(&image->rgb);
   image->width = image->height = 0;
-}
-
-void Wipe(std::vector<uint8_t>* bytes) {
-  if (!bytes->empty()) sodium_memzero(bytes->data(), bytes->size());
-  bytes->clear();
-  bytes->shrink_to_fit();
 }
 
 }  // namespace yimen::media

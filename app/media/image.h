@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/wipe.h"
 #include "domain/result.h"
 
 namespace yimen::media {
@@ -74,11 +75,10 @@ Result<std::vector<uint8_t>> PrepareImportedPhoto(std::span<const uint8_t> file,
 // The draft's attachment reference for a stored JPEG: "photo:" + 32 hex digits of its
 // BLAKE2b hash (form.h: 8..64 of [0-9a-f-]).
 std::string PhotoRef(std::span<const uint8_t> jpeg);
-// Standard base64 (with padding), as draft.attachments holds photos.
-std::string Base64(std::span<const uint8_t> bytes);
 
-// Zeroes the pixels (sodium_memzero) and empties the image.
+// Zeroes the pixels (sodium_memzero) and empties the image. Bytes and strings: the
+// shared common/wipe.h.
 void Wipe(Pixels* image);
-void Wipe(std::vector<uint8_t>* bytes);
+using yimen::Wipe;
 
 }  // namespace yimen::media

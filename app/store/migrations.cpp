@@ -121,7 +121,7 @@ CREATE INDEX outbox_parked ON outbox (application_uuid)
 )sql";
 
 // v5: sealed payloads (issue 6). Document photos leave the payload for a table of
-// their own, encrypted (store/sealing.h), uploaded after the push and purged with the
+// their own, encrypted (common/sealing.h), uploaded after the push and purged with the
 // payload once the server holds both. seal_key_id names the server key an application
 // is sealed to (heartbeats report counts per key so a key is never retired while a
 // kiosk still holds items sealed to it); purged_at_ms marks a row whose ciphertext the

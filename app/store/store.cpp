@@ -18,12 +18,15 @@
 #include <system_error>
 #include <utility>
 
+#include "common/base64.h"
+#include "common/sealing.h"
+#include "common/secret_hash.h"
+#include "common/uuid.h"
+#include "common/wipe.h"
 #include "domain/app_number.h"
 #include "domain/name_mask.h"
 #include "domain/utf8.h"
 #include "store/migrations.h"
-#include "store/sealing.h"
-#include "store/secret_hash.h"
 
 #include <nlohmann/json.hpp>
 
@@ -96,34 +99,11 @@ Error InvalidArgument(std::string message) {
   return MakeError(ErrorKind::kInvalidArgument, std::move(message));
 }
 
-std::string ToBase64(std::string_view bytes) {
-  const size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), size, reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);
-  return out;
-}
-
-// nullopt when `text` is not base64 (whitespace, as line-wrapped files have, is skipped).
-std::optional<std::string> FromBase64(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  size_t size = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), " \t\r\n", &size, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    seal::Wipe(&out);
-    return std::nullopt;
-  }
-  out.resize(size);
-  return out;
-}
-
 // Overwrites every string inside a JSON value: the parsed draft held the resident's
 // plaintext, and nlohmann would free it unwiped.
 void WipeJson(nlohmann::json* value) {
   if (value->is_string()) {
-    seal::Wipe(&value->get_ref<std::string&>());
+    Wipe(&value->get_ref<std::string&>());
   } else if (value->is_structured()) {
     for (auto& child : *value) WipeJson(&child);
   }
@@ -150,23 +130,24 @@ Result<SealedApplication> SealPayload(const std::string& payload, const SealingK
   if (draft.is_object() && draft.contains("attachments") && draft["attachments"].is_object()) {
     for (auto& [ref, value] : draft["attachments"].items()) {
       if (ref.rfind(kPhotoPrefix, 0) != 0 || !value.is_string()) continue;
-      std::optional<std::string> jpeg = FromBase64(value.get_ref<const std::string&>());
-      if (!jpeg) {
+      Result<std::string> jpeg =
+          Base64Decode(value.get_ref<const std::string&>(), Base64Spaces::kSkip);
+      if (!jpeg.ok()) {
         WipeJson(&draft);
         return InvalidArgument("submit: attachment " + ref + " is not base64");
       }
       seal::EncryptedAttachment encrypted = seal::EncryptAttachment(*jpeg);
-      seal::Wipe(&*jpeg);
+      Wipe(&*jpeg);
       NewAttachmentRow row;
       row.meta.id = ref;
       row.meta.mime = "image/jpeg";
       row.meta.size = static_cast<int64_t>(encrypted.ciphertext.size());
       row.meta.sha256 = encrypted.sha256_hex;
       row.ciphertext = std::move(encrypted.ciphertext);
-      seal::Wipe(&value.get_ref<std::string&>());
+      Wipe(&value.get_ref<std::string&>());
       value = std::string(seal::kSealedPhotoPrefix) + encrypted.sha256_hex + ";key=" +
-              ToBase64(encrypted.key);
-      seal::Wipe(&encrypted.key);
+              Base64Encode(encrypted.key);
+      Wipe(&encrypted.key);
       sealed.attachments.push_back(std::move(row));
     }
   }
@@ -177,7 +158,7 @@ Result<SealedApplication> SealPayload(const std::string& payload, const SealingK
     plaintext = payload;
   }
   Result<std::string> envelope = seal::SealEnvelope(plaintext, key.public_key);
-  seal::Wipe(&plaintext);
+  Wipe(&plaintext);
   if (!envelope.ok()) return envelope.error();
   sealed.envelope = std::move(*envelope);
   return sealed;
@@ -239,23 +220,6 @@ Result<int64_t> ParseIsoUtcMillis(std::string_view text) {
   if (!date.ok() || hour > 23 || minute > 59 || second > 59) return fail();
   const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
   return ((days * 24 + hour) * 60 + minute) * 60'000 + second * 1000 + millis;
-}
-
-// A random (version 4) UUID from libsodium's CSPRNG, lower-case 8-4-4-4-12.
-std::string NewUuidV4() {
-  std::array<unsigned char, 16> bytes;
-  randombytes_buf(bytes.data(), bytes.size());
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string text;
-  text.reserve(36);
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
-    text.push_back(kHex[bytes[i] >> 4]);
-    text.push_back(kHex[bytes[i] & 0x0f]);
-  }
-  return text;
 }
 
 std::string NewKioskCode() {
@@ -1411,8 +1375,8 @@ Result<SealingKeyInfo> Store::CurrentSealingKey() {
     Result<std::optional<std::string>> stored = ReadSetting(setting);
     if (!stored.ok()) return stored.error();
     if (!stored->has_value() || (*stored)->empty()) continue;
-    std::optional<std::string> raw = FromBase64(**stored);
-    if (!raw || raw->size() != 32) {
+    Result<std::string> raw = Base64Decode(**stored, Base64Spaces::kSkip);
+    if (!raw.ok() || raw->size() != 32) {
       return MakeError(ErrorKind::kDataLoss,
                        "store: setting " + std::string(setting) + " is not a 32-byte key");
     }
@@ -1447,7 +1411,7 @@ Status Store::ProvisionSealingKey(std::string_view public_key) {
   if (public_key.size() != 32) {
     return InvalidArgument("a sealing key is 32 bytes, got " + std::to_string(public_key.size()));
   }
-  const std::string encoded = ToBase64(public_key);
+  const std::string encoded = Base64Encode(public_key);
   Result<std::optional<std::string>> stored = ReadSetting(kProvisionedSealingKey);
   if (!stored.ok()) return stored.error();
   if (stored->value_or("") == encoded) return Status::Ok();  // every start provisions again

@@ -34,7 +34,7 @@ struct NewApplication {
                                 // may be empty for services that ask no name
   // The filled form as JSON (domain/form.h DraftToJson). Never stored as given: Submit
   // seals it to the server's key; its "photo:" attachments (base64 JPEG) are encrypted
-  // into the attachments table and replaced by references (store/sealing.h).
+  // into the attachments table and replaced by references (common/sealing.h).
   std::string payload;
   CivilDate created_date;       // kiosk-local date, printed in the app number
   std::string created_at_iso;   // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
@@ -290,7 +290,7 @@ class Store {
       const std::function<std::string(const std::string&)>& service_name,
       const std::string& path);
 
-  // Staff accounts: a name and a PIN (the rule of store/secret_hash.h: 8-20 digits or a
+  // Staff accounts: a name and a PIN (the rule of common/secret_hash.h: 8-20 digits or a
   // passphrase of 10-64 characters) kept as an Argon2id hash at the staff cost. Adding
   // an existing name replaces its PIN and clears its lockout. Fails kInvalidArgument for
   // an empty or over-long name (1..32 characters) or a PIN the rule refuses. Takes

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/civil_time.h"
+#include "common/wipe.h"
 #include "domain/eligibility.h"
 #include "domain/message_keys.h"
 #include "domain/name_mask.h"
@@ -17,33 +19,11 @@
 #include "ime/pinyin_input.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 #include "store/store.h"
 
 namespace yimen::ui {
 namespace {
-
-CivilDate TodayLocal() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return CivilDate{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
-std::string NowUtcIso() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-void Wipe(std::string* s) {
-  if (!s->empty()) sodium_memzero(s->data(), s->size());
-  s->clear();
-  s->shrink_to_fit();
-}
 
 void WipeValues(std::map<std::string, std::string>* values) {
   for (auto& [key, value] : *values) Wipe(&value);
@@ -122,7 +102,7 @@ ViewModel KioskApp::View() const {
   view.voice_language = m_voice_language;
   view.pin_locked = m_now_ms < m_pin_locked_until_ms;
   view.list_page = m_list_page;
-  view.today = TodayLocal();
+  view.today = Today();
   view.has_pinyin = m_deps.pinyin != nullptr;
   view.has_handwriting = m_deps.handwriting != nullptr || static_cast<bool>(m_load_handwriting);
   view.staff = &m_staff;
@@ -473,7 +453,7 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   m_session.errors.clear();
   m_session.banner.clear();
-  std::vector<FieldIssue> issues = ValidateStep(*service, m_deps.catalog->region, m_session.step, m_session.draft, TodayLocal());
+  std::vector<FieldIssue> issues = ValidateStep(*service, m_deps.catalog->region, m_session.step, m_session.draft, Today());
   ViewModel view = View();
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
@@ -868,7 +848,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.banner.clear();
       ViewModel view = View();
       for (const FieldIssue& issue : ValidateEligibilityAnswers(*service, m_deps.catalog->region,
-                                                                m_session.eligibility_answers, TodayLocal())) {
+                                                                m_session.eligibility_answers, Today())) {
         const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
         std::map<std::string, std::string> params = issue.params;
         if (question) params["field"] = view.Text(question->label);
@@ -931,7 +911,9 @@ void KioskApp::Submit() {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   // What was typed under a branch the resident later left is not part of the application.
   DropHiddenValues(*service, &m_session.draft);
-  std::vector<FieldIssue> issues = ValidateDraft(*service, m_deps.catalog->region, m_session.draft, TodayLocal());
+  const int64_t now_s = WallMs() / 1000;
+  const CivilDate today = ChinaDateAt(now_s);
+  std::vector<FieldIssue> issues = ValidateDraft(*service, m_deps.catalog->region, m_session.draft, today);
   if (!issues.empty()) {
     m_session.submitting = false;
     m_session.banner = View().Fmt("form.fix_errors", {{"count", std::to_string(issues.size())}});
@@ -956,8 +938,10 @@ void KioskApp::Submit() {
   std::string applicant = SurnameOnly(name);
   Wipe(&name);
   application.payload = DraftToJson(m_session.draft).dump();
-  application.created_date = TodayLocal();
-  application.created_at_iso = NowUtcIso();
+  // One instant for the validation above, the number's date and submitted_at, so the
+  // server's re-validation (server/sealed_payload.h) reads the same civil date.
+  application.created_date = today;
+  application.created_at_iso = IsoUtc(now_s);
   if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
   auto submitted = m_deps.store->Submit(application);
   Wipe(&application.payload);

@@ -422,6 +422,9 @@ class KioskApp {
   void RefreshImportAvailable();
   bool m_import_available = false;
   int64_t WallMs() const;
+  // The resident's civil date at WallMs() (common/civil_time.h: China, UTC+8), whatever
+  // time zone the machine is set to: the date forms are validated and numbered with.
+  CivilDate Today() const;
   // Whole seconds (at least 1) from now until a wall-clock time, for "wait N seconds".
   std::string WaitSeconds(int64_t until_wall_ms) const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/base64.h"
+#include "common/wipe.h"
 #include "media/camera.h"
 #include "media/image.h"
 #include "ui/kiosk_app.h"
@@ -19,12 +21,6 @@ namespace {
 constexpr size_t kMaxImportFiles = 12;  // a USB stick folder, not a photo library
 constexpr int kThumbSide = 360;         // px, longer side of a slot's thumbnail
 constexpr int kImportThumbSide = 240;
-
-void WipeString(std::string* s) {
-  if (!s->empty()) sodium_memzero(s->data(), s->size());
-  s->clear();
-  s->shrink_to_fit();
-}
 
 bool IsImageName(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
@@ -159,10 +155,10 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       if (!is_photo_field(intent.key)) return true;
       std::string* slot = ValueSlot(intent.key);
       if (auto it = m_session.draft.attachments.find(*slot); it != m_session.draft.attachments.end()) {
-        WipeString(&it->second);
+        Wipe(&it->second);
         m_session.draft.attachments.erase(it);
       }
-      WipeString(slot);
+      Wipe(slot);
       if (auto it = photos.thumbs.find(intent.key); it != photos.thumbs.end()) {
         FreeThumb(&it->second);
         photos.thumbs.erase(it);
@@ -199,16 +195,16 @@ void KioskApp::StorePhoto(std::vector<uint8_t> jpeg) {
   }
   if (!slot->empty() && *slot != ref) {  // 重拍: the old photo goes
     if (auto it = m_session.draft.attachments.find(*slot); it != m_session.draft.attachments.end()) {
-      WipeString(&it->second);
+      Wipe(&it->second);
       m_session.draft.attachments.erase(it);
     }
   }
   std::string& stored = m_session.draft.attachments[ref];
-  WipeString(&stored);
-  stored = media::Base64(jpeg);
+  Wipe(&stored);
+  stored = Base64Encode(jpeg);
   std::fprintf(stderr, "photo: stored %zu bytes for %s\n", jpeg.size(), photos.target.c_str());
   media::Wipe(&jpeg);
-  WipeString(slot);
+  Wipe(slot);
   *slot = ref;
   m_session.errors.erase(photos.target);
   PhotoThumb& old = photos.thumbs[photos.target];

@@ -10,11 +10,13 @@
 #include <ctime>
 #include <filesystem>
 
+#include "common/civil_time.h"
+#include "common/wipe.h"
 #include "domain/app_number.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/utf8.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
 
@@ -25,18 +27,10 @@ using std::chrono::days;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
-void WipeText(std::string* s) {
-  if (!s->empty()) sodium_memzero(s->data(), s->size());
-  s->clear();
-}
-
-year_month_day LocalToday() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return year_month_day{std::chrono::year(local.tm_year + 1900),
-                        std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
-                        std::chrono::day(static_cast<unsigned>(local.tm_mday))};
+year_month_day AsYearMonthDay(const CivilDate& date) {
+  return year_month_day{std::chrono::year(date.year),
+                        std::chrono::month(static_cast<unsigned>(date.month)),
+                        std::chrono::day(static_cast<unsigned>(date.day))};
 }
 
 // "20261101" or "2026-11-01" → "2026-11-01"; "" stays "" (an open end). nullopt when
@@ -62,8 +56,8 @@ std::string IsoDay(year_month_day d) {
 }
 
 // The filter's day range for a preset: today, the last 7 days, this month, last month.
-void ApplyDatePreset(const std::string& preset, ApplicationFilter* filter) {
-  const year_month_day today = LocalToday();
+void ApplyDatePreset(const std::string& preset, const year_month_day& today,
+                     ApplicationFilter* filter) {
   filter->from_day.clear();
   filter->to_day.clear();
   if (preset == "today") {
@@ -105,11 +99,13 @@ std::optional<std::pair<std::string, std::string>> ParseDayRange(const std::stri
 }
 
 void WipeAll(std::map<std::string, std::string>* values) {
-  for (auto& [key, value] : *values) WipeText(&value);
+  for (auto& [key, value] : *values) Wipe(&value);
   values->clear();
 }
 
 }  // namespace
+
+CivilDate KioskApp::Today() const { return ChinaDateAt(WallMs() / 1000); }
 
 int64_t KioskApp::WallMs() const {
   if (m_deps.wall_clock_ms) return m_deps.wall_clock_ms();
@@ -230,7 +226,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         m_staff.message_is_error = false;
       } else if (intent.key == "date") {
         list.date_preset = intent.value;
-        ApplyDatePreset(intent.value, &list.filter);
+        ApplyDatePreset(intent.value, AsYearMonthDay(Today()), &list.filter);
       } else if (intent.key == "sync") {
         list.filter.sync_state.reset();
         if (intent.value == "pending") list.filter.sync_state = SyncState::kPending;
@@ -294,17 +290,17 @@ std::string KioskApp::WaitSeconds(int64_t until_wall_ms) const {
 void KioskApp::StaffLogin() {
   std::string name = m_session.aux_values["s:staff_name"];
   std::string pin = m_session.pin;
-  WipeText(&m_session.pin);
+  Wipe(&m_session.pin);
   // Leading and trailing spaces are never part of a name.
   while (!name.empty() && name.back() == ' ') name.pop_back();
   while (!name.empty() && name.front() == ' ') name.erase(name.begin());
   if (!m_deps.store || name.empty() || pin.empty()) {
     m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_failed");
-    WipeText(&pin);
+    Wipe(&pin);
     return;
   }
   auto result = m_deps.store->StaffLogin(name, pin, WallMs());
-  WipeText(&pin);
+  Wipe(&pin);
   if (!result.ok()) {
     std::fprintf(stderr, "staff login: %s\n", result.error().message.c_str());
     m_session.pin_message = m_deps.strings->Get(m_language, "staff.login_error");
@@ -373,7 +369,7 @@ bool KioskApp::StaffTick() {
 
 void KioskApp::RefreshStaffOverview() {
   if (!m_deps.store) return;
-  const year_month_day today = LocalToday();
+  const year_month_day today = AsYearMonthDay(Today());
   if (auto c = m_deps.store->CountApplicationsByDay(IsoDay(today), IsoDay(today)); c.ok()) {
     m_staff.today = *c;
   }
@@ -469,7 +465,7 @@ void KioskApp::StatusLookup() {
   }
   const std::string number = FormatAppNumber(*parts);
   auto found = m_deps.store->FindForResident(number, tail);
-  WipeText(&tail);
+  Wipe(&tail);
   if (!found.ok()) {
     std::fprintf(stderr, "status lookup: %s\n", found.error().message.c_str());
     return say("status.error");

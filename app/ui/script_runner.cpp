@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/civil_time.h"
+#include "domain/catalog.h"
 #include "ime/handwriting.h"
 #include "platform/input.h"
 
@@ -35,7 +37,7 @@ int64_t Percentile(std::vector<int64_t> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
-// "{today}", "{today+N}", "{today-N}" become the kiosk's local date N days away
+// "{today}", "{today+N}", "{today-N}" become the kiosk's date N days away
 // (YYYY-MM-DD), so scripts can fill date fields whose range is relative to today
 // ("哪天发生的": today-365..today) and still pass next year.
 Result<std::string> ExpandDates(std::string arg, int line_no) {
@@ -57,16 +59,11 @@ Result<std::string> ExpandDates(std::string arg, int line_no) {
       }
       days = std::stoi(offset);
     }
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    local.tm_mday += days;
-    local.tm_hour = 12;  // mktime normalises the day; noon keeps DST shifts off the date
-    std::mktime(&local);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
-    arg.replace(open, close - open + 1, buf);
-    open += std::char_traits<char>::length(buf);
+    // The kiosk's own date rule (KioskApp::Today), so {today} is the day its
+    // validators use whatever the machine's time zone.
+    const std::string date = FormatIsoDate(AddDays(ChinaDateAt(UnixSecondsNow()), days));
+    arg.replace(open, close - open + 1, date);
+    open += date.size();
   }
   return arg;
 }

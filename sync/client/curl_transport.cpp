@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "common/loopback.h"
+
 namespace yimen::sync {
 namespace {
 
@@ -32,21 +34,6 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     (*headers)[name] = first == std::string::npos ? "" : value.substr(first, last - first + 1);
   }
   return size * count;
-}
-
-bool IsLoopbackUrlHost(const std::string& host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  // 127.0.0.0/8 in dotted form: four numbers, the first 127.
-  if (host.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (const char ch : host) {
-    if (ch == '.') {
-      ++dots;
-    } else if (!std::isdigit(static_cast<unsigned char>(ch))) {
-      return false;
-    }
-  }
-  return dots == 3;
 }
 
 // What a TLS refusal means for whoever reads the kiosk's log or the staff screen.
@@ -105,7 +92,7 @@ Status CheckTransportUrl(const std::string& url) {
   }
   std::transform(host.begin(), host.end(), host.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (IsLoopbackUrlHost(host)) return Status::Ok();
+  if (IsLoopbackHost(host)) return Status::Ok();
   return MakeError(ErrorKind::kInvalidArgument,
                    "refusing plain http:// to " + host +
                        ": only loopback may be reached without TLS; use https://");

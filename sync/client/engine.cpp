@@ -11,7 +11,8 @@
 #include <map>
 #include <sstream>
 
-#include "store/sealing.h"
+#include "common/civil_time.h"
+#include "common/sealing.h"
 #include "sync/client/attachment_upload.h"
 #include "sync/protocol/signing.h"
 #include "version.h"
@@ -172,7 +173,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     for (const AttachmentMeta& a : item.attachments) {
       push.attachments.push_back({a.id, a.size, a.sha256, a.mime});
     }
-    push.submitted_at = protocol::IsoTimeUtc(
+    push.submitted_at = IsoUtc(
         std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
             .count());
     // An item that cannot even be serialised (bytes that are not UTF-8) would fail
@@ -322,7 +323,7 @@ void FollowServerEpoch(Store& store, const std::string& epoch, CycleReport* repo
 
 void ApplyKeyNews(Store& store, const protocol::HeartbeatReply& reply) {
   if (!reply.sealing_public_key.empty()) {
-    auto raw = protocol::Base64Decode(reply.sealing_public_key);
+    auto raw = Base64Decode(reply.sealing_public_key);
     if (raw.ok() && raw->size() == 32 &&
         (reply.sealing_key_id.empty() || seal::KeyId(*raw) == reply.sealing_key_id)) {
       Status status;
@@ -353,8 +354,8 @@ Result<std::optional<DeviceCredentials>> LoadCredentials(Store& store) {
   }
   c.device_id = std::atoll(device.c_str());
   c.server_urls = SplitLines(urls);
-  auto secret_raw = protocol::Base64Decode(secret);
-  auto sealing_raw = protocol::Base64Decode(sealing);
+  auto secret_raw = Base64Decode(secret);
+  auto sealing_raw = Base64Decode(sealing);
   if (!secret_raw.ok() || !sealing_raw.ok() || c.device_id <= 0) {
     return MakeError(ErrorKind::kDataLoss, "stored device credentials are damaged; re-enroll");
   }
@@ -371,9 +372,9 @@ Status SaveCredentials(Store& store, const DeviceCredentials& c) {
   for (auto [key, value] : std::vector<std::pair<const char*, std::string>>{
            {kKeyServerUrls, urls},
            {kKeyDeviceId, std::to_string(c.device_id)},
-           {kKeySecretKey, protocol::Base64Encode(c.secret_key)},
+           {kKeySecretKey, Base64Encode(c.secret_key)},
            {kKeyHall, c.hall},
-           {kKeySealingKey, protocol::Base64Encode(c.sealing_public_key)}}) {
+           {kKeySealingKey, Base64Encode(c.sealing_public_key)}}) {
     if (Status s = store.SetSetting(key, value); !s.ok()) return s;
   }
   if (!c.kiosk_code.empty()) return store.SetKioskCode(c.kiosk_code);
@@ -392,11 +393,11 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
   std::string pending = Setting(store, kKeyPendingSecret, &status);
   if (!status.ok()) return status.error();
   std::string secret;
-  if (auto raw = protocol::Base64Decode(pending); raw.ok() && raw->size() == 64) {
+  if (auto raw = Base64Decode(pending); raw.ok() && raw->size() == 64) {
     secret = *raw;
   } else {
     secret = protocol::GenerateSigningKeyPair().secret_key;
-    if (Status s = store.SetSetting(kKeyPendingSecret, protocol::Base64Encode(secret)); !s.ok()) {
+    if (Status s = store.SetSetting(kKeyPendingSecret, Base64Encode(secret)); !s.ok()) {
       return s.error();
     }
   }
@@ -405,7 +406,7 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
 
   protocol::EnrollRequest request;
   request.code = code;
-  request.public_key = protocol::Base64Encode(public_key);
+  request.public_key = Base64Encode(public_key);
   request.app_version = app_version.empty() ? YIMEN_VERSION : app_version;
   if (auto kiosk = store.KioskCode(); kiosk.ok()) request.kiosk_code = *kiosk;
 
@@ -423,7 +424,7 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
   c.secret_key = secret;
   c.hall = response->hall;
   c.kiosk_code = response->kiosk_code;
-  auto sealing = protocol::Base64Decode(response->sealing_public_key);
+  auto sealing = Base64Decode(response->sealing_public_key);
   if (!sealing.ok()) return MakeError(ErrorKind::kRejected, "server sent a malformed sealing key");
   c.sealing_public_key = *sealing;
   if (Status s = SaveCredentials(store, c); !s.ok()) return s.error();

@@ -306,13 +306,4 @@ Status CheckRoundTrip(const json& received, const json& understood) {
   return RoundTripAt(received, understood, "");
 }
 
-std::string IsoTimeUtc(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 }  // namespace yimen::protocol

@@ -40,7 +40,7 @@ inline constexpr int kMaxRequestDepth = 8;
 
 // Payload formats an outbox item may carry. json-v1: the draft JSON as text (over TLS);
 // sealed-v1: base64 of a libsodium sealed box to the server's sealing key;
-// sealed-v2: an envelope naming the key it is sealed to (store/sealing.h), what kiosks
+// sealed-v2: an envelope naming the key it is sealed to (common/sealing.h), what kiosks
 // write since issue 6, so the server's key can rotate.
 inline constexpr const char* kPayloadJsonV1 = "json-v1";
 inline constexpr const char* kPayloadSealedV1 = "sealed-v1";
@@ -59,7 +59,7 @@ struct EnrollResponse {
   std::string kiosk_code;          // unique among enrolled kiosks; use it from now on
   std::string sealing_public_key;  // base64 X25519 key to seal payloads to
   int64_t server_time = 0;         // unix seconds
-  std::string sealing_key_id;      // its key id (store/sealing.h KeyId); "" from old servers
+  std::string sealing_key_id;      // its key id (common/sealing.h KeyId); "" from old servers
 };
 
 struct AttachmentRef {
@@ -281,8 +281,5 @@ template <class T>
 std::string SerializeMessage(const T& message) {
   return nlohmann::json(message).dump();
 }
-
-// Current time as ISO-8601 UTC with seconds ("2026-11-23T10:15:00Z"), and unix seconds.
-std::string IsoTimeUtc(int64_t unix_seconds);
 
 }  // namespace yimen::protocol

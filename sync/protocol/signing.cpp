@@ -6,6 +6,8 @@
 
 #include <mutex>
 
+#include "common/base64.h"
+
 namespace yimen::protocol {
 
 Status InitCrypto() {
@@ -86,29 +88,6 @@ bool VerifyRequest(const SignedParts& parts, std::string_view signature_b64,
              reinterpret_cast<const unsigned char*>(signature->data()),
              reinterpret_cast<const unsigned char*>(message.data()), message.size(),
              reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  const size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);  // drop the terminating NUL libsodium writes
-  return out;
-}
-
-Result<std::string> Base64Decode(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  size_t written = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &written, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != text.data() + text.size()) {
-    return MakeError(ErrorKind::kInvalidArgument, "malformed base64");
-  }
-  out.resize(written);
-  return out;
 }
 
 SealingKeyPair GenerateSealingKeyPair() {

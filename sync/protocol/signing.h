@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/base64.h"  // signatures and keys travel as base64 text
 #include "domain/result.h"
 
 namespace yimen::protocol {
@@ -62,11 +63,6 @@ bool VerifyRequest(const SignedParts& parts, std::string_view signature_b64,
 
 // Lowercase hex SHA-256 of bytes. Pure.
 std::string Sha256Hex(std::string_view bytes);
-
-// Standard base64 (with padding) of raw bytes, and back. Decode fails with
-// kInvalidArgument on malformed input. Pure.
-std::string Base64Encode(std::string_view bytes);
-Result<std::string> Base64Decode(std::string_view text);
 
 // Lowercase hex of raw bytes. Pure.
 std::string HexEncode(std::string_view bytes);

@@ -28,7 +28,7 @@
 #include "server/http_frontend.h"
 #include "server/key_ring.h"
 #include "server/service.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 

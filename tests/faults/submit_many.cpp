@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "common/civil_time.h"
 #include "store/store.h"
 
 namespace {
@@ -24,22 +25,6 @@ namespace {
 int Fail(const std::string& what) {
   std::fprintf(stderr, "yimen-fault-submit: %s\n", what.c_str());
   return 1;
-}
-
-std::string NowIso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-yimen::CivilDate Today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 }  // namespace
@@ -76,8 +61,10 @@ int main(int argc, char** argv) {
     application.catalog_version = "2026.11.2";
     application.masked_name = "张*英";
     application.payload = draft.str();
-    application.created_date = Today();
-    application.created_at_iso = NowIso();
+    // The kiosk's rule (common/civil_time.h): the China date of the submit's instant.
+    const int64_t now = yimen::UnixSecondsNow();
+    application.created_date = yimen::ChinaDateAt(now);
+    application.created_at_iso = yimen::IsoUtc(now);
     application.id_last6 = "010021";
     auto submitted = (*store)->Submit(application);
     if (!submitted.ok()) {

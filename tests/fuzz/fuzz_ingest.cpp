@@ -17,7 +17,7 @@
 #include "fuzz/fuzz_support.h"
 #include "server/ingest_checks.h"
 #include "server/sealed_payload.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
 
@@ -72,7 +72,7 @@ protocol::PushItem SealedItem(std::string_view plaintext, bool bare) {
     auto sealed = protocol::Seal(plaintext, fuzz::IngestTestKeys().public_key);
     if (!sealed.ok()) std::abort();
     item.payload_format = protocol::kPayloadSealedV1;
-    item.payload = protocol::Base64Encode(*sealed);
+    item.payload = Base64Encode(*sealed);
   } else {
     auto sealed = seal::SealEnvelope(plaintext, fuzz::IngestTestKeys().public_key);
     if (!sealed.ok()) std::abort();

@@ -26,7 +26,7 @@ const SealingKeyPair& Keys() {
 void OpenItem(const PushItem& item) {
   std::string text = item.payload;
   if (item.payload_format == kPayloadSealedV1) {
-    auto sealed = Base64Decode(item.payload);
+    auto sealed = yimen::Base64Decode(item.payload);
     if (!sealed.ok()) return;
     auto opened = Unseal(*sealed, Keys());
     if (!opened.ok()) return;
@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: Reply<AttachmentState>(body); break;
     case 7: Reply<CatalogUpdate>(body); break;
     case 8: Reply<ErrorBody>(body); break;
-    case 9: (void)Base64Decode(body); break;
+    case 9: (void)yimen::Base64Decode(body); break;
   }
   return 0;
 }

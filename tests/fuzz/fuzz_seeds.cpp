@@ -13,7 +13,7 @@
 #include "domain/form.h"
 #include "fuzz/fuzz_support.h"
 #include "sync/protocol/messages.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace {

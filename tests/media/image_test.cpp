@@ -265,12 +265,6 @@ TEST(Image, PhotoRefHasTheFormsFormat) {
   EXPECT_NE(ref, PhotoRef(Jpeg(Gradient(9, 8))));
 }
 
-TEST(Image, Base64IsStandardWithPadding) {
-  const std::vector<uint8_t> foo = {'f', 'o', 'o', 'b'};
-  EXPECT_EQ(Base64(foo), "Zm9vYg==");
-  EXPECT_EQ(Base64({}), "");
-}
-
 TEST(Image, WipeZeroesAndEmpties) {
   Pixels p = Gradient(4, 4);
   Wipe(&p);

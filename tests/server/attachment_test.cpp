@@ -16,7 +16,7 @@
 
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/client/attachment_upload.h"
 #include "sync/protocol/signing.h"
 

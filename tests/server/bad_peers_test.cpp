@@ -10,7 +10,7 @@
 #include "domain/app_number.h"
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {
@@ -47,7 +47,7 @@ class BadPeers : public ::testing::Test {
   }
 
   sync::HttpResponse EnrollRaw(const std::string& code, const std::string& public_key) {
-    protocol::EnrollRequest request{code, protocol::Base64Encode(public_key), "test", ""};
+    protocol::EnrollRequest request{code, Base64Encode(public_key), "test", ""};
     return Send({"POST", server->url() + protocol::kPathEnroll,
                  {{"Content-Type", "application/json"}}, protocol::SerializeMessage(request)});
   }

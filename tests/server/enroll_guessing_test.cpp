@@ -34,7 +34,7 @@ class EnrollGuessing : public ::testing::Test {
   // One enrollment request with a fresh key; status and error word.
   std::pair<int, std::string> Enroll(const std::string& code) {
     protocol::EnrollRequest request{
-        code, protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key), "test", ""};
+        code, Base64Encode(protocol::GenerateSigningKeyPair().public_key), "test", ""};
     sync::CurlTransport transport;
     auto response =
         transport.Send({"POST", server->url() + protocol::kPathEnroll,

@@ -55,7 +55,7 @@ class GroupCommit : public ::testing::Test {
     auto sealed = protocol::Seal(R"({"service_code":"dibao","values":{"reason":"group"}})",
                                  kiosk.sealing_public_key);
     EXPECT_TRUE(sealed.ok());
-    item.payload = sealed.ok() ? protocol::Base64Encode(*sealed) : "";
+    item.payload = sealed.ok() ? Base64Encode(*sealed) : "";
     item.submitted_at = "2026-12-03T01:30:00Z";
     return item;
   }

@@ -78,7 +78,7 @@ class HostileInput : public ::testing::Test {
     auto code = server::IssueEnrollCode(server->core().pool(), "东门社区", 1);
     ASSERT_TRUE(code.ok());
     keys = protocol::GenerateSigningKeyPair();
-    protocol::EnrollRequest enroll{*code, protocol::Base64Encode(keys.public_key), "test", ""};
+    protocol::EnrollRequest enroll{*code, Base64Encode(keys.public_key), "test", ""};
     auto r = transport.Send({"POST", server->url() + protocol::kPathEnroll, {},
                              protocol::SerializeMessage(enroll)});
     ASSERT_TRUE(r.ok() && r->status == 200);
@@ -166,7 +166,7 @@ TEST_F(HostileInput, HandleUsesTheDeviceRowAdmitRead) {
   server::ApiRequest swapped = signed_request();
   ASSERT_FALSE(core.Admit(&swapped).has_value());
   swapped.admitted->public_key =
-      protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key);
+      Base64Encode(protocol::GenerateSigningKeyPair().public_key);
   EXPECT_EQ(core.Handle(swapped).status, 401);
 
   // A row recorded under another id is ignored: Handle reads this device's own.
@@ -234,7 +234,7 @@ TEST_F(HostileInput, ItemsThatParseButBreakTheRulesAreRejectedOneByOne) {
   not_json["payload"] = "{\"values\":";
   nlohmann::json sealed_garbage = nlohmann::json::parse(GoodItem("3b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f"));
   sealed_garbage["payload_format"] = protocol::kPayloadSealedV1;
-  sealed_garbage["payload"] = protocol::Base64Encode(std::string(100, 'x'));
+  sealed_garbage["payload"] = Base64Encode(std::string(100, 'x'));
   nlohmann::json bad_uuid = nlohmann::json::parse(GoodItem("'; DROP TABLE applications; --"));
   const nlohmann::json push = {
       {"items", {negative, traversal, not_json, sealed_garbage, bad_uuid}}};
@@ -369,7 +369,7 @@ class Revalidation : public HostileInput {
     EXPECT_TRUE(active.ok());
     auto sealed = protocol::Seal(DraftToJson(draft).dump(), active.ok() ? active->public_key : "");
     EXPECT_TRUE(sealed.ok());
-    item.payload = protocol::Base64Encode(sealed.ok() ? *sealed : "");
+    item.payload = Base64Encode(sealed.ok() ? *sealed : "");
     item.submitted_at = "2026-11-23T02:30:00Z";
     return item;
   }
@@ -415,14 +415,6 @@ TEST_F(Revalidation, OpeningAppliesTheDomainRulesToWhatIngestStoredSealed) {
   auto unchecked = server::OpenApplication(pool, push.items[1].app_number, nullptr);
   ASSERT_TRUE(unchecked.ok()) << unchecked.error().message;
   EXPECT_FALSE(unchecked->validated);
-}
-
-// The resident's local date is China's (UTC+8): 23:30 UTC on the 22nd is the 23rd.
-TEST(ChinaDate, SubmittedAtIsReadInUtcPlusEight) {
-  EXPECT_EQ(*server::ChinaDateOf("2026-11-22T23:30:00Z"), (CivilDate{2026, 11, 23}));
-  EXPECT_EQ(*server::ChinaDateOf("2026-11-22T15:59:59Z"), (CivilDate{2026, 11, 22}));
-  EXPECT_EQ(*server::ChinaDateOf("2026-12-31T16:00:00Z"), (CivilDate{2027, 1, 1}));
-  EXPECT_FALSE(server::ChinaDateOf("2026-11-22").ok());
 }
 
 }  // namespace

@@ -186,7 +186,7 @@ Device Enroll(const std::string& pg_url, const std::string& url, const sync::Cur
   sync::CurlTransport curl(options);
   auto r = curl.Send({"POST", url + protocol::kPathEnroll, {},
                       protocol::SerializeMessage(protocol::EnrollRequest{
-                          code.ok() ? *code : "", protocol::Base64Encode(keys.public_key),
+                          code.ok() ? *code : "", Base64Encode(keys.public_key),
                           "test", ""})});
   EXPECT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.error().message);
   auto parsed = r.ok() ? protocol::ParseMessage<protocol::EnrollResponse>(r->body)

@@ -13,7 +13,7 @@
 #include "server/key_ring.h"
 #include "server/migrations.h"
 #include "server/server_test_support.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {
@@ -64,7 +64,7 @@ class Ingest : public ::testing::Test {
     auto code = server::IssueEnrollCode(pool, "东门社区", 1);
     EXPECT_TRUE(code.ok());
     peer.keys = protocol::GenerateSigningKeyPair();
-    protocol::EnrollRequest enroll{code.ok() ? *code : "", protocol::Base64Encode(peer.keys.public_key),
+    protocol::EnrollRequest enroll{code.ok() ? *code : "", Base64Encode(peer.keys.public_key),
                                    "test", kiosk_code};
     auto r = transport.Send({"POST", base_url + protocol::kPathEnroll, {},
                              protocol::SerializeMessage(enroll)});
@@ -353,7 +353,7 @@ TEST_F(Ingest, BadItemsAreRefusedOneByOneWithACode) {
   cases.push_back({smuggler, protocol::reject::kBadEnvelope});
   protocol::PushItem tiny = Sealed(pool, uuid(8), number(8), Draft("x"));
   envelope = nlohmann::json::parse(tiny.payload);
-  envelope["box"] = protocol::Base64Encode(std::string(20, 'x'));
+  envelope["box"] = Base64Encode(std::string(20, 'x'));
   tiny.payload = envelope.dump();
   cases.push_back({tiny, protocol::reject::kBadEnvelope});
   protocol::PushItem photo = Sealed(pool, uuid(9), number(9), Draft("x"));
@@ -395,7 +395,7 @@ TEST_F(Ingest, BadItemsAreRefusedOneByOneWithACode) {
   auto enroll = transport.Send(
       {"POST", server.url() + protocol::kPathEnroll, {},
        R"({"code":")" + *code + R"(","public_key":")" +
-           protocol::Base64Encode(protocol::GenerateSigningKeyPair().public_key) +
+           Base64Encode(protocol::GenerateSigningKeyPair().public_key) +
            R"(","app_version":"1)" + nul + R"(x"})"});
   ASSERT_TRUE(enroll.ok());
   EXPECT_EQ(enroll->status, 400) << enroll->body;

@@ -11,7 +11,7 @@
 
 #include "server/office_accounts.h"
 #include "server/server_test_support.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 namespace yimen::testing {
 namespace {

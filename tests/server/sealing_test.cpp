@@ -15,7 +15,7 @@
 #include "server/key_ring.h"
 #include "server_test_support.h"
 #include "server/application_open.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 
 namespace yimen::testing {
 namespace {
@@ -54,10 +54,7 @@ Canary MakeCanary(int i) {
   c.id = std::string("CNRYID") + tag;
   c.text = std::string("家里情况说明CNRYTXT") + tag;
   c.photo = std::string("\xFF\xD8\xFF\xE0", 4) + "CNRYJPG" + tag + std::string(3000, '\x7f');
-  std::string b64(sodium_base64_encoded_len(c.photo.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(c.photo.data()),
-                    c.photo.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(b64.size() - 1);
+  const std::string b64 = Base64Encode(c.photo);
   nlohmann::json draft{{"format", 1},
                        {"service_code", "dibao"},
                        {"catalog_version", "2026.3"},
@@ -196,7 +193,7 @@ TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
 
   // A kiosk sealing to a key this server never had: the engine parks it with that reason.
   const std::string stranger = protocol::GenerateSealingKeyPair().public_key;
-  ASSERT_TRUE(kiosk.store().SetSetting("sync.sealing_public_key", protocol::Base64Encode(stranger)).ok());
+  ASSERT_TRUE(kiosk.store().SetSetting("sync.sealing_public_key", Base64Encode(stranger)).ok());
   auto stray = kiosk.store().Submit(SampleSyncApplication(2));
   ASSERT_TRUE(stray.ok());
   kiosk.SyncOnce();
@@ -271,7 +268,7 @@ TEST_F(SealedSync, RetiredKeyIsRefusedByTheServerAndByTheKiosk) {
 
   // Told the old key is retired, a kiosk refuses to seal to it even if it had it again.
   ASSERT_TRUE(kiosk.store()
-                  .SetSetting("sync.sealing_public_key", protocol::Base64Encode(old_key->public_key))
+                  .SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key))
                   .ok());
   auto refused = kiosk.store().Submit(SampleSyncApplication(2));
   ASSERT_FALSE(refused.ok());

@@ -9,7 +9,7 @@
 #include "server/server_test_support.h"
 #include "server/migrations.h"
 #include "server/staff_admin.h"
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 #include "sync/client/staff_sync.h"
 
 namespace yimen::testing {

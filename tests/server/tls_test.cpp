@@ -5,6 +5,7 @@
 // refuses plain http:// off loopback, and yimen-server refuses plain HTTP off loopback.
 #include <gtest/gtest.h>
 
+#include "common/loopback.h"
 #include "server/server_test_support.h"
 #include "server/test_pki.h"
 
@@ -163,10 +164,10 @@ TEST_F(Tls, ServerRefusesPlainHttpOffLoopbackAndABadKeyPair) {
   EXPECT_NE(refused.error().message.find("loopback only"), std::string::npos);
 
   for (const char* host : {"127.0.0.1.nip.io", "127.0.0.1:80", "10.0.0.1", "::", "intake"}) {
-    EXPECT_FALSE(server::IsLoopbackHost(host)) << host;
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
   }
   for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) {
-    EXPECT_TRUE(server::IsLoopbackHost(host)) << host;
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
   }
 
   server::ListenOptions mismatched = plain;

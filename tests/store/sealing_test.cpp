@@ -1,4 +1,4 @@
-// Tests for store/sealing.cpp and the sealed submit path in store.cpp: envelopes open
+// Tests for common/sealing.cpp and the sealed submit path in store.cpp: envelopes open
 // only with the right key and refuse tampering; photos leave the payload encrypted;
 // no plaintext reaches the database file; the retention purge removes ciphertext and
 // then stubs at the right moments (injected clock), never before acknowledgement.
@@ -11,7 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sealing.h"
+#include "common/base64.h"
+#include "common/sealing.h"
 #include "store_test_support.h"
 
 namespace yimen {
@@ -35,14 +36,6 @@ std::string RandomBytes(size_t n) {
   return bytes;
 }
 
-std::string Base64(std::string_view bytes) {
-  const size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), size, reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);
-  return out;
-}
 
 TEST(Sealing, KeyIdIsSixteenHexOfTheKeyAndDiffersBetweenKeys) {
   const std::string a = seal::KeyId(TestServerKeys().public_key);
@@ -161,7 +154,7 @@ TEST(SealedSubmit, EnrolledKeyWinsOverTheProvisionedOne) {
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const std::string enrolled = RandomBytes(32);
-  ASSERT_TRUE(store->SetSetting("sync.sealing_public_key", Base64(enrolled)).ok());
+  ASSERT_TRUE(store->SetSetting("sync.sealing_public_key", Base64Encode(enrolled)).ok());
   auto key = store->CurrentSealingKey();
   ASSERT_TRUE(key.ok());
   EXPECT_TRUE(key->from_enrollment);
@@ -181,7 +174,7 @@ NewApplication ApplicationWithPhoto(const std::string& photo) {
                        {"catalog_version", "2026.3"},
                        {"values", {{"name", "欧阳金凤"}, {"id_number", "11010119900307123X"}}},
                        {"groups", nlohmann::json::object()},
-                       {"attachments", {{"photo:front", Base64(photo)}, {"sig:abc", "1,2\n3,4"}}}};
+                       {"attachments", {{"photo:front", Base64Encode(photo)}, {"sig:abc", "1,2\n3,4"}}}};
   application.payload = draft.dump();
   return application;
 }
@@ -218,14 +211,9 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   uploads = store->ListPendingUploads(10);
   ASSERT_TRUE(uploads.ok());
   ASSERT_EQ(uploads->size(), 1u);
-  std::string key(64, '\0');
-  size_t key_size = 0;
-  const std::string key_b64 = ref.substr(prefix.size());
-  ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), key_b64.data(),
-                              key_b64.size(), nullptr, &key_size, nullptr, sodium_base64_VARIANT_ORIGINAL),
-            0);
-  key.resize(key_size);
-  auto opened = seal::DecryptAttachment((*uploads)[0].ciphertext, key);
+  auto key = Base64Decode(ref.substr(prefix.size()));
+  ASSERT_TRUE(key.ok());
+  auto opened = seal::DecryptAttachment((*uploads)[0].ciphertext, *key);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ(*opened, photo);
   EXPECT_EQ(store->OutboxHealth()->uploads_pending, 1);

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
 

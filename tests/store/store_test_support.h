@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "store/database.h"
-#include "store/sealing.h"
+#include "common/sealing.h"
 #include "store/store.h"
 
 namespace yimen::testing {

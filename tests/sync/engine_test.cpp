@@ -574,7 +574,7 @@ TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {
   ScriptedTransport transport([&](const HttpRequest&) -> Result<HttpResponse> {
     if (++calls == 1) return MakeError(ErrorKind::kUnavailable, "reply lost");
     protocol::EnrollResponse response{12, "东门社区", "K7Q2",
-                                      protocol::Base64Encode(std::string(32, 'k')), 0, ""};
+                                      Base64Encode(std::string(32, 'k')), 0, ""};
     return JsonResponse(200, protocol::SerializeMessage(response));
   });
   auto first = EnrollKiosk(*store, {"http://a.test/"}, "ABCDE-FGHJK", &transport, "test");
@@ -594,7 +594,7 @@ TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {
   EXPECT_EQ((*loaded)->device_id, 12);
   EXPECT_EQ((*loaded)->hall, "东门社区");
   EXPECT_EQ((*loaded)->server_urls, std::vector<std::string>{"http://a.test"});
-  EXPECT_EQ(protocol::Base64Encode((*loaded)->secret_key.substr(32)), a->public_key);
+  EXPECT_EQ(Base64Encode((*loaded)->secret_key.substr(32)), a->public_key);
   auto code = store->KioskCode();
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, "K7Q2");

@@ -76,11 +76,6 @@ TEST(Messages, StatusPageCarriesTheDatabaseEpochWhenThereIsOne) {
   EXPECT_EQ(old->epoch, "");
 }
 
-TEST(Messages, IsoTimeIsUtcWithSeconds) {
-  EXPECT_EQ(IsoTimeUtc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(IsoTimeUtc(1795430999), "2026-11-23T10:49:59Z");
-}
-
 // ---- the server's strict parse of what a peer sends (issue 6, hostile input) ----
 
 std::string GoodPush() {

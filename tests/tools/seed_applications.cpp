@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/civil_time.h"
 #include "domain/app_number.h"
 #include "domain/name_mask.h"
 #include "store/database.h"
@@ -79,10 +80,8 @@ int main(int argc, char** argv) {
 
   auto db = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
   if (!db.ok()) return Fail(db.error().message);
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  const int64_t today = ToDays({local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
+  // The kiosk's date rule (common/civil_time.h), so "today" here is staff mode's today.
+  const int64_t today = ToDays(yimen::ChinaDateAt(yimen::UnixSecondsNow()));
 
   std::vector<Row> rows;
   rows.push_back({{2026, 11, 20}, "dibao", "欧阳娜娜", "31002X", "需补正", Row::kDelivered, ""});
@@ -134,11 +133,14 @@ int main(int argc, char** argv) {
       "ON CONFLICT (day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
   if (!app.ok() || !outbox.ok() || !change.ok() || !seq.ok()) return Fail("prepare failed");
   std::map<std::string, uint32_t> day_seq;
+  std::map<std::string, uint32_t> spread_seq;
   int64_t server_seq = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     const std::string day = yimen::FormatIsoDate(r.date);
-    const uint32_t n = ++day_seq[day];
+    // The spread rows number from 101 on their day, so a search for part of a fixed
+    // row's number ("0001-f") finds the same rows whatever today is.
+    const uint32_t n = i < 3 ? ++day_seq[day] : 100 + ++spread_seq[day];
     const std::string number = yimen::FormatAppNumber(kiosk_code, r.date, n);
     char uuid[64];
     std::snprintf(uuid, sizeof uuid, "00000000-0000-4000-8000-%012zu", i + 1);
@@ -177,9 +179,12 @@ int main(int argc, char** argv) {
     }
     if (i < 3) std::printf("%s %s %s\n", number.c_str(), r.service.c_str(), r.id_tail.c_str());
   }
-  for (const auto& [day, last] : day_seq) {
-    seq->BindText(1, day).BindInt(2, last);
-    if (auto s = seq->Run(); !s.ok()) return Fail(s.error().message);
+  for (const auto* numbered : {&day_seq, &spread_seq}) {
+    const uint32_t base = numbered == &spread_seq ? 100 : 0;
+    for (const auto& [day, last] : *numbered) {
+      seq->BindText(1, day).BindInt(2, base + last);
+      if (auto s = seq->Run(); !s.ok()) return Fail(s.error().message);
+    }
   }
   if (auto s = db->Exec("COMMIT"); !s.ok()) return Fail(s.error().message);
   std::fprintf(stderr, "yimen-seed: %zu applications in %s\n", rows.size(), (*store)->DatabasePath().c_str());

@@ -16,6 +16,7 @@
 #include "media/image.h"
 #include "ui/kiosk_app.h"
 #include "ui/strings.h"
+#include "ui/ui_test_support.h"
 
 namespace yimen::ui {
 namespace {
@@ -50,12 +51,7 @@ class KioskPhoto : public ::testing::Test {
     Write(m_dir / "b-broken.jpg", broken);
     Write(m_dir / "c-noise.jpg", *media::EncodeJpeg(Picture(600, 400, true), 95));
     Write(m_dir / "notes.txt", {'h', 'i'});
-    auto catalog = LoadCatalog(std::string(YIMEN_TEST_ASSETS_DIR) + "/catalog");
-    ASSERT_TRUE(catalog.ok()) << catalog.error().message;
-    m_catalog = std::move(catalog).value();
-    auto strings = Strings::Load(std::string(YIMEN_TEST_ASSETS_DIR) + "/strings");
-    ASSERT_TRUE(strings.ok());
-    m_strings = std::move(strings).value();
+    ASSERT_TRUE(LoadKioskAssets(&m_catalog, &m_strings));
   }
   void TearDown() override { fs::remove_all(m_dir); }
 

@@ -46,6 +46,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "common/uuid.h"
 #include "domain/app_number.h"
 #include "server/admin.h"
 #include "server/pg_pool.h"
@@ -91,21 +92,6 @@ std::string RunShell(const std::string& command) {
   if (pclose(pipe) != 0) return "";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
-}
-
-// A v4 UUID from libsodium's randomness: the kiosk makes its idempotency key the same
-// way (random, not derived from anything personal).
-std::string NewUuid() {
-  unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
-  return text;
 }
 
 // A payload shaped like a 低保 application with four household members (~0.8 KB, as
@@ -306,7 +292,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
   while (static_cast<int>(kiosk.pending.size()) < apps) {
     const int seq = kiosk.next_seq + static_cast<int>(kiosk.pending.size());
     protocol::PushItem item;
-    item.uuid = NewUuid();
+    item.uuid = yimen::NewUuidV4();
     item.app_number = yimen::FormatAppNumber(kiosk.credentials.kiosk_code, {2026, 11, 23},
                                              static_cast<uint32_t>(seq));
     item.service_code = "dibao";
@@ -318,7 +304,7 @@ bool PushOne(CurlTransport& transport, Kiosk& kiosk, int kiosk_index, int apps,
       ++tally.errors["seal"];
       return false;
     }
-    item.payload = protocol::Base64Encode(*sealed);
+    item.payload = yimen::Base64Encode(*sealed);
     item.submitted_at = "2026-11-23T02:30:00Z";
     kiosk.pending.push_back(std::move(item));
   }
@@ -529,7 +515,7 @@ int main(int argc, char** argv) {
         const auto secret = protocol::GenerateSigningKeyPair().secret_key;
         protocol::EnrollRequest request;
         request.code = codes[static_cast<size_t>(k)];
-        request.public_key = protocol::Base64Encode(secret.substr(32));
+        request.public_key = yimen::Base64Encode(secret.substr(32));
         request.app_version = "fleet";
         const auto start = Clock::now();
         auto enrolled = ApiClient::Enroll(transport, url, request);
@@ -538,7 +524,7 @@ int main(int argc, char** argv) {
           ++tally.errors[yimen::ErrorKindName(enrolled.error().kind)];
           continue;
         }
-        auto sealing = protocol::Base64Decode(enrolled->sealing_public_key);
+        auto sealing = yimen::Base64Decode(enrolled->sealing_public_key);
         DeviceCredentials& c = kiosks[static_cast<size_t>(k)].credentials;
         c.server_urls = {url, urls[(w + 1) % 2]};
         c.device_id = enrolled->device_id;

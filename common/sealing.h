@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/wipe.h"  // Wipe: callers wipe what they open
 #include "domain/result.h"
 
 namespace yimen::seal {
@@ -68,8 +69,5 @@ EncryptedAttachment EncryptAttachment(std::string_view plaintext);
 // Decrypts what EncryptAttachment made. kRejected when the key is wrong, a byte was
 // changed, a chunk is missing or the stream was cut before its final chunk. Any thread.
 Result<std::string> DecryptAttachment(std::string_view ciphertext, std::string_view key);
-
-// Overwrites a string's bytes (sodium_memzero) and empties it.
-void Wipe(std::string* text);
 
 }  // namespace yimen::seal

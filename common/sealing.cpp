@@ -1,6 +1,6 @@
 // Envelopes and encrypted attachments (see sealing.h). Every failure to open is
 // kRejected with a sentence for staff: the server parks the item with that reason.
-#include "store/sealing.h"
+#include "common/sealing.h"
 
 #include <sodium.h>
 
@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+#include "common/wipe.h"
 #include "domain/json_limits.h"
 
 namespace yimen::seal {
@@ -21,25 +23,6 @@ const unsigned char* Bytes(std::string_view text) {
 
 unsigned char* Bytes(std::string& text) { return reinterpret_cast<unsigned char*>(text.data()); }
 
-std::string ToBase64(std::string_view bytes) {
-  const size_t size = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), size, Bytes(bytes), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);  // the terminating NUL
-  return out;
-}
-
-Result<std::string> FromBase64(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  size_t size = 0;
-  if (sodium_base642bin(Bytes(out), out.size(), text.data(), text.size(), nullptr, &size, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return Rejected("not base64");
-  }
-  out.resize(size);
-  return out;
-}
-
 bool IsKeyId(const std::string& text) {
   if (text.size() != 16) return false;
   for (char c : text) {
@@ -49,12 +32,6 @@ bool IsKeyId(const std::string& text) {
 }
 
 }  // namespace
-
-void Wipe(std::string* text) {
-  if (!text->empty()) sodium_memzero(text->data(), text->size());
-  text->clear();
-  text->shrink_to_fit();
-}
 
 std::string KeyId(std::string_view public_key) {
   if (public_key.size() != crypto_box_PUBLICKEYBYTES) return "";
@@ -80,7 +57,7 @@ Result<std::string> SealEnvelope(std::string_view plaintext, std::string_view pu
   nlohmann::json envelope{{"v", kEnvelopeVersion},
                           {"alg", kEnvelopeAlgorithm},
                           {"kid", KeyId(public_key)},
-                          {"box", ToBase64(box)}};
+                          {"box", Base64Encode(box)}};
   return envelope.dump();
 }
 
@@ -115,7 +92,7 @@ Result<Envelope> ParseEnvelope(std::string_view text) {
   envelope.key_id = kid->get<std::string>();
   const auto box = json.find("box");
   if (box == json.end() || !box->is_string()) return Rejected("envelope has no box");
-  auto raw = FromBase64(box->get_ref<const std::string&>());
+  auto raw = Base64Decode(box->get_ref<const std::string&>());
   if (!raw.ok() || raw->size() < crypto_box_SEALBYTES) {
     return Rejected("envelope box is not base64 or too short");
   }

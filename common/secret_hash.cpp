@@ -1,5 +1,5 @@
 // Secret rules and Argon2id hashing (secret_hash.h).
-#include "store/secret_hash.h"
+#include "common/secret_hash.h"
 
 #include <sodium.h>
 
