@@ -16,7 +16,8 @@ using std::chrono::sys_seconds;
 using std::chrono::year_month_day;
 
 CivilDate FromYmd(const year_month_day& ymd) {
-  return CivilDate{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+  return CivilDate{static_cast<int>(ymd.year()),
+                   static_cast<int>(static_cast<unsigned>(ymd.month())),
                    static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
@@ -48,8 +49,8 @@ std::string IsoUtc(int64_t unix_seconds) {
 }
 
 Result<CivilDate> ChinaDateOfIso(std::string_view iso_utc) {
-  if (iso_utc.size() < 16 || iso_utc[10] != 'T' || iso_utc[13] != ':' ||
-      !TwoDigits(iso_utc, 11) || !TwoDigits(iso_utc, 14)) {
+  if (iso_utc.size() < 16 || iso_utc[10] != 'T' || iso_utc[13] != ':' || !TwoDigits(iso_utc, 11) ||
+      !TwoDigits(iso_utc, 14)) {
     return MakeError(ErrorKind::kInvalidArgument, "not an ISO-8601 time");
   }
   auto date = ParseIsoDate(iso_utc.substr(0, 10));
@@ -61,8 +62,7 @@ Result<CivilDate> ChinaDateOfIso(std::string_view iso_utc) {
 }
 
 int64_t UnixSecondsNow() {
-  return std::chrono::duration_cast<seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

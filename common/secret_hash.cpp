@@ -12,9 +12,8 @@ namespace yimen::secret {
 namespace {
 
 bool PrintableUtf8(std::string_view text) {
-  return IsValidUtf8(text) && std::none_of(text.begin(), text.end(), [](unsigned char c) {
-           return c < 0x20 || c == 0x7f;
-         });
+  return IsValidUtf8(text) && std::none_of(text.begin(), text.end(),
+                                           [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 bool CharsBetween(std::string_view text, size_t low, size_t high) {
@@ -39,7 +38,8 @@ unsigned long long NumberAfter(std::string_view params, std::string_view key) {
 }  // namespace
 
 bool IsAcceptableStaffPin(std::string_view pin) {
-  const bool digits_only = !pin.empty() && pin.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool digits_only =
+      !pin.empty() && pin.find_first_not_of("0123456789") == std::string_view::npos;
   if (digits_only) return pin.size() >= kMinPinDigits && pin.size() <= kMaxPinDigits;
   return CharsBetween(pin, kMinPassphraseChars, kMaxPassphraseChars);
 }
@@ -69,7 +69,8 @@ Cost CostOf(std::string_view hash) {
   const size_t start = hash.find('$', kPrefix.size());
   if (start == std::string_view::npos) return {};
   const size_t end = hash.find('$', start + 1);
-  const std::string_view params = hash.substr(start + 1, end == std::string_view::npos ? std::string_view::npos : end - start - 1);
+  const std::string_view params = hash.substr(
+      start + 1, end == std::string_view::npos ? std::string_view::npos : end - start - 1);
   return {NumberAfter(params, "m="), NumberAfter(params, "t=")};
 }
 

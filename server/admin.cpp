@@ -7,11 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sealing.h"
 #include "domain/json_limits.h"
 #include "server/application_open.h"
-#include "server/ingest_checks.h"
 #include "server/enroll_code.h"
-#include "common/sealing.h"
+#include "server/ingest_checks.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
 

@@ -8,11 +8,11 @@
 
 #include <cstdio>
 
-#include "domain/result.h"
+#include "common/secret_hash.h"
 #include "common/wipe.h"
+#include "domain/result.h"
 #include "server/admin_cli.h"
 #include "server/staff_admin.h"
-#include "common/secret_hash.h"
 
 namespace yimen::server {
 

@@ -3,9 +3,9 @@
 
 #include <optional>
 
+#include "common/sealing.h"
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
-#include "common/sealing.h"
 
 namespace yimen::server {
 

@@ -9,10 +9,10 @@
 #include <cctype>
 #include <set>
 
+#include "common/sealing.h"
 #include "common/uuid.h"
 #include "domain/app_number.h"
 #include "domain/utf8.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {

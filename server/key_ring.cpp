@@ -22,8 +22,7 @@ void InsertActive(pqxx::work& tx, const protocol::SealingKeyPair& pair) {
   tx.exec_params(
       "INSERT INTO sealing_keys (key_id, public_key, secret_key, state) "
       "VALUES ($1, $2, $3, 'active')",
-      seal::KeyId(pair.public_key), Base64Encode(pair.public_key),
-      Base64Encode(pair.secret_key));
+      seal::KeyId(pair.public_key), Base64Encode(pair.public_key), Base64Encode(pair.secret_key));
 }
 
 }  // namespace

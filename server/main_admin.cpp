@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
+#include "common/wipe.h"
 #include "domain/catalog.h"
 #include "server/admin.h"
-#include "common/wipe.h"
 #include "server/admin_cli.h"
 #include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"

@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sealing.h"
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/log.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -264,7 +264,6 @@ void Vacuum(pqxx::connection& c, const char* table) {
                  .Add("do", "run VACUUM FULL by hand"));
   }
 }
-
 
 // v6: office accounts (yimen-admin now, the web console later) and their sign-in
 // trail; staff accounts belong to one hall (a kiosk pulls only its hall's) and record

@@ -7,8 +7,8 @@
 #include <thread>
 #include <utility>
 
-#include "domain/utf8.h"
 #include "common/secret_hash.h"
+#include "domain/utf8.h"
 
 namespace yimen::server {
 namespace {

@@ -1,8 +1,8 @@
 // Office accounts: the people at the central office who run yimen-admin today and the
 // web console later (docs/architecture.md, "One way to change a status"). Each has a
 // role and a scope, an Argon2id password hash (common/secret_hash.h), and a sign-in
-// record with a growing delay and a lockout like the kiosk's staff login. Every sign-in, accepted or not, is a row of
-// office_auth_log. The roles table is in docs/operations.md and in RoleMayRun.
+// record with a growing delay and a lockout like the kiosk's staff login. Every sign-in, accepted
+// or not, is a row of office_auth_log. The roles table is in docs/operations.md and in RoleMayRun.
 #pragma once
 
 #include <cstdint>

@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "common/civil_time.h"
+#include "common/sealing.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/json_limits.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {

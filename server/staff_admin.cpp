@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-#include "domain/utf8.h"
 #include "common/secret_hash.h"
+#include "domain/utf8.h"
 
 namespace yimen::server {
 namespace {

@@ -145,8 +145,8 @@ Result<SealedApplication> SealPayload(const std::string& payload, const SealingK
       row.meta.sha256 = encrypted.sha256_hex;
       row.ciphertext = std::move(encrypted.ciphertext);
       Wipe(&value.get_ref<std::string&>());
-      value = std::string(seal::kSealedPhotoPrefix) + encrypted.sha256_hex + ";key=" +
-              Base64Encode(encrypted.key);
+      value = std::string(seal::kSealedPhotoPrefix) + encrypted.sha256_hex +
+              ";key=" + Base64Encode(encrypted.key);
       Wipe(&encrypted.key);
       sealed.attachments.push_back(std::move(row));
     }

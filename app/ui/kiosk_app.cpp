@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "common/civil_time.h"
+#include "common/secret_hash.h"
 #include "common/wipe.h"
 #include "domain/eligibility.h"
 #include "domain/message_keys.h"
@@ -19,7 +20,6 @@
 #include "ime/pinyin_input.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
-#include "common/secret_hash.h"
 #include "store/store.h"
 
 namespace yimen::ui {
@@ -453,7 +453,8 @@ void KioskApp::ValidateCurrentStep(bool* ok) {
   const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
   m_session.errors.clear();
   m_session.banner.clear();
-  std::vector<FieldIssue> issues = ValidateStep(*service, m_deps.catalog->region, m_session.step, m_session.draft, Today());
+  std::vector<FieldIssue> issues =
+      ValidateStep(*service, m_deps.catalog->region, m_session.step, m_session.draft, Today());
   ViewModel view = View();
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
@@ -847,8 +848,8 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.errors.clear();
       m_session.banner.clear();
       ViewModel view = View();
-      for (const FieldIssue& issue : ValidateEligibilityAnswers(*service, m_deps.catalog->region,
-                                                                m_session.eligibility_answers, Today())) {
+      for (const FieldIssue& issue : ValidateEligibilityAnswers(
+               *service, m_deps.catalog->region, m_session.eligibility_answers, Today())) {
         const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
         std::map<std::string, std::string> params = issue.params;
         if (question) params["field"] = view.Text(question->label);
@@ -913,7 +914,8 @@ void KioskApp::Submit() {
   DropHiddenValues(*service, &m_session.draft);
   const int64_t now_s = WallMs() / 1000;
   const CivilDate today = ChinaDateAt(now_s);
-  std::vector<FieldIssue> issues = ValidateDraft(*service, m_deps.catalog->region, m_session.draft, today);
+  std::vector<FieldIssue> issues =
+      ValidateDraft(*service, m_deps.catalog->region, m_session.draft, today);
   if (!issues.empty()) {
     m_session.submitting = false;
     m_session.banner = View().Fmt("form.fix_errors", {{"count", std::to_string(issues.size())}});

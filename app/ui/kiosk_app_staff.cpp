@@ -11,12 +11,12 @@
 #include <filesystem>
 
 #include "common/civil_time.h"
+#include "common/secret_hash.h"
 #include "common/wipe.h"
 #include "domain/app_number.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/utf8.h"
-#include "common/secret_hash.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
 

@@ -173,9 +173,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     for (const AttachmentMeta& a : item.attachments) {
       push.attachments.push_back({a.id, a.size, a.sha256, a.mime});
     }
-    push.submitted_at = IsoUtc(
-        std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
-            .count());
+    push.submitted_at =
+        IsoUtc(std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
+                   .count());
     // An item that cannot even be serialised (bytes that are not UTF-8) would fail
     // every batch it is in: park it alone so the rest keeps draining.
     try {

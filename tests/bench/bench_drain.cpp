@@ -24,11 +24,11 @@
 
 #include <pqxx/pqxx>
 
+#include "common/sealing.h"
 #include "server/admin.h"
 #include "server/http_frontend.h"
 #include "server/key_ring.h"
 #include "server/service.h"
-#include "common/sealing.h"
 #include "store/store.h"
 #include "sync/client/engine.h"
 

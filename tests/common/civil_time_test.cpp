@@ -31,7 +31,10 @@ TEST(CivilTime, DoesNotDependOnTheMachinesTimeZone) {
     EXPECT_EQ(ChinaDateAt(kHalfPastMidnightInChina), (CivilDate{2026, 11, 24})) << zone;
     EXPECT_EQ(IsoUtc(kHalfPastMidnightInChina), "2026-11-23T16:30:00Z") << zone;
   }
-  if (old) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
 }
 
@@ -50,8 +53,8 @@ TEST(CivilTime, SubmittedAtIsReadInUtcPlusEight) {
   for (int64_t t : {int64_t{0}, kHalfPastMidnightInChina, int64_t{4102444799}}) {
     EXPECT_EQ(*ChinaDateOfIso(IsoUtc(t)), ChinaDateAt(t)) << t;
   }
-  for (const char* bad : {"2026-11-22", "2026-11-22 23:30:00Z", "2026-11-22T2x:30Z",
-                          "2026-02-30T10:00:00Z", ""}) {
+  for (const char* bad :
+       {"2026-11-22", "2026-11-22 23:30:00Z", "2026-11-22T2x:30Z", "2026-02-30T10:00:00Z", ""}) {
     EXPECT_FALSE(ChinaDateOfIso(bad).ok()) << bad;
   }
 }

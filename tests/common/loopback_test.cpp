@@ -10,8 +10,8 @@ namespace {
 TEST(Loopback, AcceptsLocalhostIpv6LoopbackAndDotted127) {
   // The server's listen hosts ("::1" as server_config parses "::1:8443") and the
   // kiosk's URL hosts (brackets kept, lower-cased by the caller).
-  for (const char* host : {"127.0.0.1", "127.1.2.3", "127.255.255.255", "127.3.2.1", "localhost",
-                           "::1", "[::1]"}) {
+  for (const char* host :
+       {"127.0.0.1", "127.1.2.3", "127.255.255.255", "127.3.2.1", "localhost", "::1", "[::1]"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;
   }
 }

@@ -26,10 +26,10 @@ TEST(Uuid, NewOnesAreRandomVersion4LowerCase) {
 
 TEST(Uuid, CheckAcceptsAnyVersionAndCaseRefusesOtherShapes) {
   EXPECT_TRUE(IsUuid("123e4567-E89B-12d3-a456-426614174000"));
-  for (const char* bad : {"", "123e4567e89b12d3a456426614174000",
-                          "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
-                          "123e4567-e89b-12d3-a456_426614174000", "g23e4567-e89b-12d3-a456-426614174000",
-                          "123e4567-e89b-12d3-a456-42661417400\n"}) {
+  for (const char* bad :
+       {"", "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567-e89b-12d3-a456-4266141740000", "123e4567-e89b-12d3-a456_426614174000",
+        "g23e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456-42661417400\n"}) {
     EXPECT_FALSE(IsUuid(bad)) << bad;
   }
 }

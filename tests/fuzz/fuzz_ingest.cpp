@@ -13,11 +13,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "fuzz/fuzz_support.h"
 #include "server/ingest_checks.h"
 #include "server/sealed_payload.h"
-#include "common/sealing.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
 

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <string>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "domain/form.h"
 #include "fuzz/fuzz_support.h"
 #include "sync/protocol/messages.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace {

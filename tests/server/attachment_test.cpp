@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <random>
 
+#include "common/sealing.h"
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
-#include "common/sealing.h"
 #include "sync/client/attachment_upload.h"
 #include "sync/protocol/signing.h"
 

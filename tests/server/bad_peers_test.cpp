@@ -7,10 +7,10 @@
 #include <ctime>
 #include <limits>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {

@@ -165,8 +165,7 @@ TEST_F(HostileInput, HandleUsesTheDeviceRowAdmitRead) {
   // Handle trusts the admitted row: given another key there, the signature fails.
   server::ApiRequest swapped = signed_request();
   ASSERT_FALSE(core.Admit(&swapped).has_value());
-  swapped.admitted->public_key =
-      Base64Encode(protocol::GenerateSigningKeyPair().public_key);
+  swapped.admitted->public_key = Base64Encode(protocol::GenerateSigningKeyPair().public_key);
   EXPECT_EQ(core.Handle(swapped).status, 401);
 
   // A row recorded under another id is ignored: Handle reads this device's own.

@@ -184,10 +184,11 @@ Device Enroll(const std::string& pg_url, const std::string& url, const sync::Cur
   EXPECT_TRUE(code.ok());
   const protocol::SigningKeyPair keys = protocol::GenerateSigningKeyPair();
   sync::CurlTransport curl(options);
-  auto r = curl.Send({"POST", url + protocol::kPathEnroll, {},
+  auto r = curl.Send({"POST",
+                      url + protocol::kPathEnroll,
+                      {},
                       protocol::SerializeMessage(protocol::EnrollRequest{
-                          code.ok() ? *code : "", Base64Encode(keys.public_key),
-                          "test", ""})});
+                          code.ok() ? *code : "", Base64Encode(keys.public_key), "test", ""})});
   EXPECT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.error().message);
   auto parsed = r.ok() ? protocol::ParseMessage<protocol::EnrollResponse>(r->body)
                        : Result<protocol::EnrollResponse>(r.error());

@@ -8,12 +8,12 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "server/application_open.h"
 #include "server/key_ring.h"
 #include "server/migrations.h"
 #include "server/server_test_support.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {
@@ -392,11 +392,12 @@ TEST_F(Ingest, BadItemsAreRefusedOneByOneWithACode) {
   EXPECT_NE(audit.body.find("rows[0].detail"), std::string::npos) << audit.body;
   auto code = server::IssueEnrollCode(pool, "东门社区", 1);
   ASSERT_TRUE(code.ok());
-  auto enroll = transport.Send(
-      {"POST", server.url() + protocol::kPathEnroll, {},
-       R"({"code":")" + *code + R"(","public_key":")" +
-           Base64Encode(protocol::GenerateSigningKeyPair().public_key) +
-           R"(","app_version":"1)" + nul + R"(x"})"});
+  auto enroll = transport.Send({"POST",
+                                server.url() + protocol::kPathEnroll,
+                                {},
+                                R"({"code":")" + *code + R"(","public_key":")" +
+                                    Base64Encode(protocol::GenerateSigningKeyPair().public_key) +
+                                    R"(","app_version":"1)" + nul + R"(x"})"});
   ASSERT_TRUE(enroll.ok());
   EXPECT_EQ(enroll->status, 400) << enroll->body;
   EXPECT_NE(enroll->body.find("app_version"), std::string::npos) << enroll->body;

@@ -13,10 +13,10 @@
 #include <map>
 #include <sstream>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
-#include "common/sealing.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::testing {
@@ -105,10 +105,9 @@ TEST_F(MetricsScrape, SeriesFollowTheTrafficAndTheLogHoldsNoPersonalData) {
   auto code = server::IssueEnrollCode(pool, "东门社区", 1);
   ASSERT_TRUE(code.ok());
   const protocol::SigningKeyPair keys = protocol::GenerateSigningKeyPair();
-  sync::HttpResponse enrolled = Send(
-      "POST", api + protocol::kPathEnroll,
-      protocol::SerializeMessage(protocol::EnrollRequest{
-          *code, Base64Encode(keys.public_key), "test", "K7Q2"}));
+  sync::HttpResponse enrolled = Send("POST", api + protocol::kPathEnroll,
+                                     protocol::SerializeMessage(protocol::EnrollRequest{
+                                         *code, Base64Encode(keys.public_key), "test", "K7Q2"}));
   ASSERT_EQ(enrolled.status, 200) << enrolled.body;
   const int64_t device = protocol::ParseMessage<protocol::EnrollResponse>(enrolled.body)->device_id;
   auto signed_send = [&](const std::string& method, const std::string& target,

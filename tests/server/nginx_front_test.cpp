@@ -19,11 +19,11 @@
 #include <regex>
 #include <sstream>
 
+#include "common/sealing.h"
 #include "domain/app_number.h"
 #include "server/key_ring.h"
 #include "server/server_test_support.h"
 #include "server/test_pki.h"
-#include "common/sealing.h"
 
 namespace yimen::testing {
 namespace {
@@ -263,10 +263,11 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   auto code = server::IssueEnrollCode(pool, "东门社区", 1);
   ASSERT_TRUE(code.ok());
   const protocol::SigningKeyPair keys = protocol::GenerateSigningKeyPair();
-  auto enrolled = transport.Send(
-      {"POST", front + protocol::kPathEnroll, {{"Content-Type", "application/json"}},
-       protocol::SerializeMessage(protocol::EnrollRequest{
-           *code, Base64Encode(keys.public_key), "test", "K9N1"})});
+  auto enrolled = transport.Send({"POST",
+                                  front + protocol::kPathEnroll,
+                                  {{"Content-Type", "application/json"}},
+                                  protocol::SerializeMessage(protocol::EnrollRequest{
+                                      *code, Base64Encode(keys.public_key), "test", "K9N1"})});
   ASSERT_TRUE(enrolled.ok() && enrolled->status == 200);
   const auto identity = protocol::ParseMessage<protocol::EnrollResponse>(enrolled->body);
   ASSERT_TRUE(identity.ok());
@@ -345,10 +346,9 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
   // A kiosk cannot pose as another address: nginx replaces X-Forwarded-For with the
   // address it saw. (Straight to a copy, a loopback peer is the trusted proxy.)
   const std::string bad_enroll = protocol::SerializeMessage(protocol::EnrollRequest{
-      "WRONG-CODE", Base64Encode(protocol::GenerateSigningKeyPair().public_key),
-      "test", ""});
-  auto forged = transport.Send({"POST", front + protocol::kPathEnroll,
-                                {{"X-Forwarded-For", "203.0.113.9"}}, bad_enroll});
+      "WRONG-CODE", Base64Encode(protocol::GenerateSigningKeyPair().public_key), "test", ""});
+  auto forged = transport.Send(
+      {"POST", front + protocol::kPathEnroll, {{"X-Forwarded-For", "203.0.113.9"}}, bad_enroll});
   ASSERT_TRUE(forged.ok());
   EXPECT_GE(forged->status, 400);
   auto direct = transport.Send({"POST",

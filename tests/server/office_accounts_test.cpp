@@ -9,9 +9,9 @@
 
 #include <chrono>
 
+#include "common/secret_hash.h"
 #include "server/office_accounts.h"
 #include "server/server_test_support.h"
-#include "common/secret_hash.h"
 
 namespace yimen::testing {
 namespace {

@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sealing.h"
+#include "server/application_open.h"
 #include "server/key_ring.h"
 #include "server_test_support.h"
-#include "server/application_open.h"
-#include "common/sealing.h"
 
 namespace yimen::testing {
 namespace {
@@ -267,9 +267,8 @@ TEST_F(SealedSync, RetiredKeyIsRefusedByTheServerAndByTheKiosk) {
   EXPECT_NE(kiosk.store().CurrentSealingKey()->key_id, old_key->key_id);
 
   // Told the old key is retired, a kiosk refuses to seal to it even if it had it again.
-  ASSERT_TRUE(kiosk.store()
-                  .SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key))
-                  .ok());
+  ASSERT_TRUE(
+      kiosk.store().SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key)).ok());
   auto refused = kiosk.store().Submit(SampleSyncApplication(2));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("retired"), std::string::npos);

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "server/server_test_support.h"
-#include "server/migrations.h"
-#include "server/staff_admin.h"
 #include "common/secret_hash.h"
+#include "server/migrations.h"
+#include "server/server_test_support.h"
+#include "server/staff_admin.h"
 #include "sync/client/staff_sync.h"
 
 namespace yimen::testing {

@@ -36,7 +36,6 @@ std::string RandomBytes(size_t n) {
   return bytes;
 }
 
-
 TEST(Sealing, KeyIdIsSixteenHexOfTheKeyAndDiffersBetweenKeys) {
   const std::string a = seal::KeyId(TestServerKeys().public_key);
   EXPECT_EQ(a.size(), 16u);
@@ -169,12 +168,13 @@ TEST(SealedSubmit, EnrolledKeyWinsOverTheProvisionedOne) {
 // A draft with a photo, as KioskApp hands it over (domain/form.h DraftToJson).
 NewApplication ApplicationWithPhoto(const std::string& photo) {
   NewApplication application = SampleApplication();
-  nlohmann::json draft{{"format", 1},
-                       {"service_code", "dibao"},
-                       {"catalog_version", "2026.3"},
-                       {"values", {{"name", "欧阳金凤"}, {"id_number", "11010119900307123X"}}},
-                       {"groups", nlohmann::json::object()},
-                       {"attachments", {{"photo:front", Base64Encode(photo)}, {"sig:abc", "1,2\n3,4"}}}};
+  nlohmann::json draft{
+      {"format", 1},
+      {"service_code", "dibao"},
+      {"catalog_version", "2026.3"},
+      {"values", {{"name", "欧阳金凤"}, {"id_number", "11010119900307123X"}}},
+      {"groups", nlohmann::json::object()},
+      {"attachments", {{"photo:front", Base64Encode(photo)}, {"sig:abc", "1,2\n3,4"}}}};
   application.payload = draft.dump();
   return application;
 }

@@ -15,8 +15,8 @@
 
 #include <sodium.h>
 
-#include "store/database.h"
 #include "common/sealing.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace yimen::testing {

@@ -573,8 +573,8 @@ TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {
   int calls = 0;
   ScriptedTransport transport([&](const HttpRequest&) -> Result<HttpResponse> {
     if (++calls == 1) return MakeError(ErrorKind::kUnavailable, "reply lost");
-    protocol::EnrollResponse response{12, "东门社区", "K7Q2",
-                                      Base64Encode(std::string(32, 'k')), 0, ""};
+    protocol::EnrollResponse response{12, "东门社区", "K7Q2", Base64Encode(std::string(32, 'k')),
+                                      0,  ""};
     return JsonResponse(200, protocol::SerializeMessage(response));
   });
   auto first = EnrollKiosk(*store, {"http://a.test/"}, "ABCDE-FGHJK", &transport, "test");

@@ -56,7 +56,10 @@ class DatesAgree : public ::testing::Test {
   void TearDown() override {
     m_store.reset();
     fs::remove_all(m_dir);
-    if (m_had_tz) setenv("TZ", m_saved_tz.c_str(), 1); else unsetenv("TZ");
+    if (m_had_tz)
+      setenv("TZ", m_saved_tz.c_str(), 1);
+    else
+      unsetenv("TZ");
     tzset();
   }
 
@@ -73,11 +76,16 @@ class DatesAgree : public ::testing::Test {
     app->Apply({Intent::Kind::kOpenService, "gaoling"});
     app->Apply({Intent::Kind::kStartForm, "gaoling"});
     const std::pair<const char*, const char*> values[] = {
-        {"v:name", "李桂兰"},          {"v:id_number", kIdNumber},
-        {"v:phone", "13812345678"},   {"v:hukou", "local"},
-        {"v:filled_by", "self"},      {"v:town", "沙溪镇"},
-        {"v:community", "沙溪社区"},  {"v:address", "沙溪路18号"},
-        {"v:bank_name", "农村商业银行"}, {"v:account_number", "6217000012345678"},
+        {"v:name", "李桂兰"},
+        {"v:id_number", kIdNumber},
+        {"v:phone", "13812345678"},
+        {"v:hukou", "local"},
+        {"v:filled_by", "self"},
+        {"v:town", "沙溪镇"},
+        {"v:community", "沙溪社区"},
+        {"v:address", "沙溪路18号"},
+        {"v:bank_name", "农村商业银行"},
+        {"v:account_number", "6217000012345678"},
         {"v:pledge_signature", "sig:0123456789abcdef"}};
     for (const auto& [key, value] : values) app->Apply({Intent::Kind::kSetValue, key, value});
     app->Apply({Intent::Kind::kToReview});
@@ -88,7 +96,8 @@ class DatesAgree : public ::testing::Test {
   // The application as the sync engine pushes it (engine.cpp: submitted_at is the
   // outbox row's enqueue time in whole seconds) and as the server stores it.
   server::SealedApplication AsTheServerStoresIt() {
-    auto due = m_store->ListDueOutbox(std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
+    auto due = m_store->ListDueOutbox(
+        std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
     EXPECT_TRUE(due.ok() && due->size() == 1);
     server::SealedApplication sealed;
     if (!due.ok() || due->empty()) return sealed;
@@ -97,9 +106,9 @@ class DatesAgree : public ::testing::Test {
     sealed.service_code = item.service_code;
     sealed.payload_format = item.payload_format;
     sealed.payload = item.payload;
-    sealed.submitted_at = IsoUtc(std::chrono::duration_cast<std::chrono::seconds>(
-                                     item.enqueued_at.time_since_epoch())
-                                     .count());
+    sealed.submitted_at =
+        IsoUtc(std::chrono::duration_cast<std::chrono::seconds>(item.enqueued_at.time_since_epoch())
+                   .count());
     return sealed;
   }
 
