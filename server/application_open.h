@@ -34,12 +34,12 @@ class CatalogShelf {
   // The catalog of `version`: from the shelf, else the `catalogs` table. kNotFound
   // "catalog version X is unknown to this server" when neither has it; kUnavailable:
   // database down; kDataLoss: a published body no longer parses.
-  Result<std::shared_ptr<const Catalog>> Find(const std::string& version);
+  Result<std::shared_ptr<const Catalog>> Find(const std::string& version) const;
 
  private:
   PgPool& m_pool;
-  std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<const Catalog>> m_catalogs;
+  mutable std::mutex m_mutex;  // guards m_catalogs (a cache, hence Find is const)
+  mutable std::map<std::string, std::shared_ptr<const Catalog>> m_catalogs;
 };
 
 struct OpenedApplication {
@@ -63,6 +63,6 @@ struct OpenedApplication {
 // rules (the message says why, naming no personal data); kUnavailable: database down.
 // Thread-safe.
 Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::string_view number,
-                                          CatalogShelf* catalogs);
+                                          const CatalogShelf* catalogs);
 
 }  // namespace yimen::server
