@@ -328,7 +328,10 @@ TEST_F(KeyCustody, RotationAfterTheCeremonyWrapsAndOldKeysStillOpen) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM sealing_keys WHERE state = 'retired' AND "
                      "wrapped_secret IS NULL"),
             1);
-  EXPECT_EQ(OpenAll(server.core().pool(), vault), 3);
+  const int64_t sealed_to_old = db.Count(
+      "SELECT count(*) FROM applications WHERE payload::jsonb ->> 'kid' = '" + old_key + "'");
+  EXPECT_EQ(sealed_to_old, 3);  // the cycle that brought the new key pushed first
+  EXPECT_EQ(OpenAll(server.core().pool(), vault), 5 - sealed_to_old);
 }
 
 TEST_F(KeyCustody, PassphraseChangeRewrapsOnlyTheVault) {
