@@ -274,9 +274,9 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
   }
   if (row->locked_out) {
     (void)AuditKeyEvent(m_pool, "locked_out", actor, client, "until " + row->locked_until);
-    return MakeError(ErrorKind::kRejected,
-                     "locked out after " + std::to_string(kMaxPassphraseFailures) +
-                         " wrong passphrases, until " + row->locked_until);
+    return MakeError(ErrorKind::kRejected, "locked out after " +
+                                               std::to_string(kMaxPassphraseFailures) +
+                                               " wrong passphrases, until " + row->locked_until);
   }
   // Argon2id runs outside any transaction: it takes about a second, longer than a
   // request's database deadline.
@@ -301,14 +301,16 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
     pqxx::work tx(c);
     // A lockout that ran out starts a fresh count (as office sign-in does).
     failures = tx.exec_params(
-        "UPDATE key_vault SET "
-        "  failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,"
-        "  last_failed_at = now(),"
-        "  locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
-        "                                 ELSE failed_attempts + 1 END) >= $1 "
-        "                     THEN now() + make_interval(mins => $2) END "
-        "RETURNING failed_attempts",
-        kMaxPassphraseFailures, kPassphraseLockoutMinutes)[0][0].as<int64_t>();
+                     "UPDATE key_vault SET "
+                     "  failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE "
+                     "failed_attempts + 1 END,"
+                     "  last_failed_at = now(),"
+                     "  locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
+                     "                                 ELSE failed_attempts + 1 END) >= $1 "
+                     "                     THEN now() + make_interval(mins => $2) END "
+                     "RETURNING failed_attempts",
+                     kMaxPassphraseFailures, kPassphraseLockoutMinutes)[0][0]
+                   .as<int64_t>();
     InsertAudit(tx, "failed_passphrase", actor, client,
                 "failure " + std::to_string(failures) + " in a row");
     tx.commit();
@@ -338,9 +340,8 @@ Status KeyVault::Unlock(const std::string& passphrase, const std::string& actor,
   secrets->client = client;
   const auto until = std::chrono::system_clock::now() + m_unlock_for;
   (void)AuditKeyEvent(m_pool, "unlock", actor, client, "until " + IsoUtc(until));
-  WriteLog(LogLine(LogLevel::kInfo, "key_vault.unlock")
-               .Add("actor", actor)
-               .Add("until", IsoUtc(until)));
+  WriteLog(
+      LogLine(LogLevel::kInfo, "key_vault.unlock").Add("actor", actor).Add("until", IsoUtc(until)));
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_secrets = std::move(secrets);
@@ -384,8 +385,8 @@ Status KeyVault::ChangePassphrase(const std::string& old_pass, const std::string
     tx.exec_params(
         "UPDATE key_vault SET wrapped_secret = $1, salt = $2, opslimit = $3, memlimit = $4, "
         "passphrase_changed_at = now()",
-        Base64Encode(*wrapped), Base64Encode(params.salt),
-        static_cast<int64_t>(params.opslimit), static_cast<int64_t>(params.memlimit));
+        Base64Encode(*wrapped), Base64Encode(params.salt), static_cast<int64_t>(params.opslimit),
+        static_cast<int64_t>(params.memlimit));
     InsertAudit(tx, "passphrase_change", actor, client, "");
     tx.commit();
   });
@@ -411,8 +412,8 @@ Result<std::vector<OpeningKey>> KeyVault::OpeningKeys() {
         auto secret =
             keywrap::UnwrapSealingSecret(key.wrapped_secret, m_secrets->public_key, vault_secret);
         if (!secret.ok()) {
-          problem = MakeError(ErrorKind::kDataLoss, "sealing key " + key.key_id + ": " +
-                                                        secret.error().message);
+          problem = MakeError(ErrorKind::kDataLoss,
+                              "sealing key " + key.key_id + ": " + secret.error().message);
           break;
         }
         keys.push_back({key.key_id, key.public_key, std::move(*secret)});

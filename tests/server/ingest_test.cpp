@@ -198,7 +198,8 @@ TEST_F(Ingest, NothingDecryptedIsStoredAndTheOfficeOpensWhatWasPushed) {
                      "AND payload LIKE '{\"alg\":%'"),
             5);
   for (const SubmittedApplication& app : submitted) {
-    auto opened = server::OpenApplication(server.core().pool(), server.core().vault(), app.app_number, nullptr);
+    auto opened = server::OpenApplication(server.core().pool(), server.core().vault(),
+                                          app.app_number, nullptr);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     EXPECT_EQ(opened->payload["values"]["name"], kCanary);
   }

@@ -69,8 +69,8 @@ std::set<std::string> Candidates(const std::string& text) {
     }
   }
   static const std::regex kHex("[0-9a-fA-F]{64,}");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kHex);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kHex); it != std::sregex_iterator();
+       ++it) {
     const std::string hex = it->str();
     std::string bytes;
     for (size_t i = 0; i + 1 < hex.size(); i += 2) {
@@ -127,8 +127,9 @@ class KeyCustody : public ::testing::Test {
   }
 
   bool PlaintextColumnExists() {
-    return db.Count("SELECT count(*) FROM information_schema.columns WHERE "
-                    "table_name = 'sealing_keys' AND column_name = 'secret_key'") == 1;
+    return db.Count(
+               "SELECT count(*) FROM information_schema.columns WHERE "
+               "table_name = 'sealing_keys' AND column_name = 'secret_key'") == 1;
   }
 
   // Opens every application through the office path; returns how many opened.
@@ -179,9 +180,9 @@ TEST_F(KeyCustody, CeremonyWrapsThePlaintextRingAndDropsTheColumn) {
   EXPECT_EQ(vault.SetUpPassphrase(kOtherPassphrase, "sup-wang", "test").error().kind,
             ErrorKind::kConflict);
 
-  auto locked = server::OpenApplication(server.core().pool(), vault,
-                                        db.Query("SELECT app_number FROM applications LIMIT 1"),
-                                        nullptr);
+  auto locked =
+      server::OpenApplication(server.core().pool(), vault,
+                              db.Query("SELECT app_number FROM applications LIMIT 1"), nullptr);
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().kind, ErrorKind::kRejected);
   EXPECT_EQ(locked.error().message.rfind("key locked", 0), 0u) << locked.error().message;
@@ -274,9 +275,9 @@ TEST_F(KeyCustody, LockTimeoutAndExitWipeAndAreAudited) {
            std::chrono::steady_clock::now() - unlocked_at < std::chrono::seconds(60)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    std::printf("wiped %.1f s after a 2 s unlock\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - unlocked_at)
-                    .count());
+    std::printf(
+        "wiped %.1f s after a 2 s unlock\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - unlocked_at).count());
     EXPECT_EQ(Audits("timeout"), 1);
     EXPECT_EQ(vault.state(), KeyVault::State::kLocked);
     EXPECT_FALSE(vault.OpeningKeys().ok());
@@ -376,8 +377,8 @@ TEST_F(KeyCustody, RestartIsLockedUntilUnlockedAndIngestNeedsNoKey) {
     TestServer first(db.url());
     ASSERT_TRUE(first.ok());
     ASSERT_TRUE(kiosk.Enroll(first.core().pool(), {first.url()}));
-    const std::string metrics = server::RenderMetrics(first.core().pool(), {}, {},
-                                                      &first.core().vault());
+    const std::string metrics =
+        server::RenderMetrics(first.core().pool(), {}, {}, &first.core().vault());
     EXPECT_NE(metrics.find("yimen_key_custody_state{state=\"unprotected\"} 1"), std::string::npos);
     ASSERT_TRUE(first.core().vault().SetUpPassphrase(kPassphrase, "sup-wang", "t").ok());
     ASSERT_TRUE(first.core().vault().Unlock(kPassphrase, "reviewer-li", "t").ok());
@@ -419,9 +420,8 @@ TEST_F(KeyCustody, DumpAndServerFilesOpenNoApplicationAfterTheCeremony) {
         << "[keys]\nunlock_minutes = 30\n";
   }
   const std::string log_path = etc.path() + "/server.log";
-  ChildProcess child({"/bin/sh", "-c",
-                      std::string("exec \"$0\" --config \"$1\" 2>\"$2\""), YIMEN_SERVER_BIN,
-                      config, log_path});
+  ChildProcess child({"/bin/sh", "-c", std::string("exec \"$0\" --config \"$1\" 2>\"$2\""),
+                      YIMEN_SERVER_BIN, config, log_path});
   const std::string line = child.FirstLine();
   ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
   const std::string url = "http://" + line.substr(std::string("listening on ").size());
@@ -446,8 +446,8 @@ TEST_F(KeyCustody, DumpAndServerFilesOpenNoApplicationAfterTheCeremony) {
   // Positive control: before the ceremony the same search finds the key.
   const std::set<std::string> before = Candidates(PgDump() + server_files());
   const int opened_before = OpenedByAnyCandidate(before, envelopes);
-  std::printf("before the ceremony: %zu candidates, %d of %zu applications opened\n",
-              before.size(), opened_before, envelopes.size());
+  std::printf("before the ceremony: %zu candidates, %d of %zu applications opened\n", before.size(),
+              opened_before, envelopes.size());
   EXPECT_EQ(opened_before, 4) << "the search must be able to find a plaintext key";
 
   // The ceremony, as an operator holds it: yimen-admin as a supervisor.
@@ -455,8 +455,8 @@ TEST_F(KeyCustody, DumpAndServerFilesOpenNoApplicationAfterTheCeremony) {
   ASSERT_TRUE(office.Bootstrap());
   ASSERT_TRUE(office.AddAccount("sup-wang", "supervisor"));
   const std::string twice = std::string(kPassphrase) + "\n" + kPassphrase + "\n";
-  CommandResult ceremony = office.RunAs("sup-wang", OfficeAdmin::kPassword, {"key-ceremony"},
-                                        twice, true);
+  CommandResult ceremony =
+      office.RunAs("sup-wang", OfficeAdmin::kPassword, {"key-ceremony"}, twice, true);
   ASSERT_EQ(ceremony.exit_code, 0) << ceremony.out;
   SubmitAndSync(kiosk, 2);  // pushes after the ceremony too
   const std::vector<seal::Envelope> all_envelopes = StoredEnvelopes(db);
@@ -464,8 +464,8 @@ TEST_F(KeyCustody, DumpAndServerFilesOpenNoApplicationAfterTheCeremony) {
 
   const std::set<std::string> after = Candidates(PgDump() + server_files());
   const int opened_after = OpenedByAnyCandidate(after, all_envelopes);
-  std::printf("after the ceremony: %zu candidates, %d of %zu applications opened\n",
-              after.size(), opened_after, all_envelopes.size());
+  std::printf("after the ceremony: %zu candidates, %d of %zu applications opened\n", after.size(),
+              opened_after, all_envelopes.size());
   EXPECT_EQ(opened_after, 0);
 
   // Yet the office still reads them, with the passphrase.
@@ -503,9 +503,9 @@ TEST_F(KeyCustody, AdminCommandsAskForThePassphrase) {
   CommandResult forbidden = office.RunAs("reviewer-li", pw, {"key-ceremony"}, twice, true);
   EXPECT_NE(forbidden.exit_code, 0);
   EXPECT_NE(forbidden.out.find("forbidden"), std::string::npos) << forbidden.out;
-  CommandResult differ = office.RunAs("sup-wang", pw, {"key-ceremony"},
-                                      std::string(kPassphrase) + "\nsomething else entirely\n",
-                                      true);
+  CommandResult differ =
+      office.RunAs("sup-wang", pw, {"key-ceremony"},
+                   std::string(kPassphrase) + "\nsomething else entirely\n", true);
   EXPECT_NE(differ.exit_code, 0);
   EXPECT_TRUE(PlaintextColumnExists());
   ASSERT_EQ(office.RunAs("sup-wang", pw, {"key-ceremony"}, twice).exit_code, 0);
@@ -529,8 +529,8 @@ TEST_F(KeyCustody, AdminCommandsAskForThePassphrase) {
   EXPECT_EQ(Audits("unlock"), 1);
   EXPECT_EQ(Audits("exit"), 1);
 
-  const std::string change = std::string(kPassphrase) + "\n" + kOtherPassphrase + "\n" +
-                             kOtherPassphrase + "\n";
+  const std::string change =
+      std::string(kPassphrase) + "\n" + kOtherPassphrase + "\n" + kOtherPassphrase + "\n";
   ASSERT_EQ(office.RunAs("sup-wang", pw, {"key-passphrase", "change"}, change).exit_code, 0);
   EXPECT_EQ(office.RunAs("reviewer-li", pw, {"show", number}, std::string(kOtherPassphrase) + "\n")
                 .exit_code,

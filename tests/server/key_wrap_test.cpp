@@ -75,8 +75,7 @@ TEST_F(KeyWrap, ASealingSecretOpensWithItsVaultOnly) {
   std::string altered = *wrapped;
   altered[50] = static_cast<char>(altered[50] ^ 1);
   EXPECT_FALSE(UnwrapSealingSecret(altered, vault.public_key, vault.secret_key).ok());
-  EXPECT_EQ(WrapSealingSecret("short", vault.public_key).error().kind,
-            ErrorKind::kInvalidArgument);
+  EXPECT_EQ(WrapSealingSecret("short", vault.public_key).error().kind, ErrorKind::kInvalidArgument);
   // Two wraps of one secret differ (an ephemeral key each): no equality leaks.
   EXPECT_NE(*WrapSealingSecret(secret, vault.public_key), *wrapped);
 }
