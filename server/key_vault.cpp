@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "common/base64.h"
+#include "common/civil_time.h"
 #include "common/wipe.h"
+#include "domain/utf8.h"
 #include "server/key_ring.h"
 #include "server/key_wrap.h"
 #include "server/log.h"
@@ -61,12 +63,15 @@ void InsertAudit(pqxx::work& tx, const std::string& event, const std::string& ac
 }
 
 std::string IsoUtc(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return yimen::IsoUtc(static_cast<int64_t>(std::chrono::system_clock::to_time_t(at)));
+}
+
+// A new passphrase long enough to be worth Argon2id, or why not.
+Status CheckNewPassphrase(const std::string& passphrase) {
+  if (CountCodepoints(passphrase) >= KeyVault::kMinPassphraseChars) return Status::Ok();
+  return MakeError(ErrorKind::kInvalidArgument, "the passphrase needs at least " +
+                                                    std::to_string(KeyVault::kMinPassphraseChars) +
+                                                    " characters (a few unrelated words are best)");
 }
 
 }  // namespace
@@ -183,11 +188,7 @@ std::string KeyVault::unlocked_until() const {
 
 Status KeyVault::SetUpPassphrase(const std::string& passphrase, const std::string& actor,
                                  const std::string& client) {
-  if (passphrase.size() < kMinPassphraseChars) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "the passphrase needs at least " + std::to_string(kMinPassphraseChars) +
-                         " characters (a few unrelated words are best)");
-  }
+  if (Status ok = CheckNewPassphrase(passphrase); !ok.ok()) return ok;
   keywrap::VaultPair pair = keywrap::NewVaultPair();
   const keywrap::PassphraseParams params = keywrap::NewPassphraseParams();
   auto wrapped = keywrap::WrapVaultSecret(pair.secret_key, passphrase, params);
@@ -368,11 +369,7 @@ void KeyVault::Lock(const std::string& actor, const std::string& why) {
 
 Status KeyVault::ChangePassphrase(const std::string& old_pass, const std::string& new_pass,
                                   const std::string& actor, const std::string& client) {
-  if (new_pass.size() < kMinPassphraseChars) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "the passphrase needs at least " + std::to_string(kMinPassphraseChars) +
-                         " characters (a few unrelated words are best)");
-  }
+  if (Status ok = CheckNewPassphrase(new_pass); !ok.ok()) return ok;
   std::string public_key;
   auto secret = OpenVault(old_pass, actor, client, &public_key, nullptr);
   if (!secret.ok()) return secret.error();
