@@ -6,6 +6,7 @@
 //   bench_queue [--count N] [--runs R] [--pg-dir DIR] [--quick]
 //     --count  applications seeded (default 100000; --quick: 5000)
 //     --runs   timed calls per case (default 200; --quick: 30)
+//     --keep   keep the seeded database (its URL is printed) for EXPLAIN by hand
 //     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a
 //              temp one, removed after)
 #include <unistd.h>
@@ -61,11 +62,14 @@ int main(int argc, char** argv) {
   int64_t count = 100000;
   int runs = 200;
   std::string pg_dir;
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
       count = 5000;
       runs = 30;
+    } else if (arg == "--keep") {
+      keep = true;
     } else if (arg == "--count" && i + 1 < argc) {
       count = std::atoll(argv[++i]);
     } else if (arg == "--runs" && i + 1 < argc) {
@@ -73,7 +77,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--pg-dir" && i + 1 < argc) {
       pg_dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: bench_queue [--count N] [--runs R] [--pg-dir DIR] [--quick]\n");
+      std::fprintf(stderr, "usage: bench_queue [--count N] [--runs R] [--pg-dir DIR] [--keep] [--quick]\n");
       return 2;
     }
   }
@@ -135,7 +139,7 @@ int main(int argc, char** argv) {
     const std::string columns =
         "a.app_number, a.service_code, a.hall, coalesce((SELECT town FROM halls h WHERE h.name = a.hall), ''), "
         "a.received_at, coalesce(a.status, ''), a.status_at, a.due_date, a.notice_until, a.department, a.id";
-    const std::string town_halls = "a.hall IN (SELECT name FROM halls WHERE town = '城关镇')";
+    const std::string town_halls = "a.hall IN ('城关镇大厅1', '城关镇大厅2', '城关镇大厅3')";
     struct Case {
       const char* name;
       yimen::server::OfficeAccount viewer;
@@ -173,12 +177,13 @@ int main(int argc, char** argv) {
       });
       const std::string select = "SELECT " + columns + " FROM applications a WHERE " + c.raw_where + c.raw_keyset +
                                  " ORDER BY a.received_at DESC, a.id DESC LIMIT " + std::to_string(limit + 1);
-      const std::string counted = "SELECT count(*), count(*) FILTER (WHERE a.due_date < '" + today +
-                                  "'::date) FROM applications a WHERE " + c.raw_where;
+      const std::string counted = "SELECT count(*) FROM applications a WHERE " + c.raw_where;
+      const std::string overdue_counted = counted + " AND a.due_date < '" + today + "'::date";
       const Figures base_figures = Time(runs, [&] {
         pqxx::read_transaction tx(raw);
         tx.exec(select);
         tx.exec(counted);
+        tx.exec(overdue_counted);
       });
       std::printf("  %-26s QueryQueue p50 %6.2f ms  p99 %6.2f ms | raw SELECT+count p50 %6.2f ms  p99 %6.2f ms"
                   "  (%zu rows, total %lld)\n",
@@ -186,9 +191,11 @@ int main(int argc, char** argv) {
                   static_cast<long long>(total));
       pqxx::nontransaction tx(raw);
       std::string plan;
-      for (const auto& line : tx.exec("EXPLAIN " + select)) {
-        std::string text = line[0].as<std::string>();
-        if (text.find("Scan") != std::string::npos) plan += "\n      " + text.substr(0, 110);
+      for (const std::string& sql : {select, counted, overdue_counted}) {
+        for (const auto& line : tx.exec("EXPLAIN " + sql)) {
+          std::string text = line[0].as<std::string>();
+          if (text.find("Scan") != std::string::npos) plan += "\n      " + text.substr(0, 110);
+        }
       }
       std::printf("    plan:%s\n", plan.c_str());
     }
@@ -198,12 +205,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_queue: %s\n", e.what());
     exit_code = 1;
   }
-  {
+  if (keep) {
+    std::printf("  kept: %s\n", pg_url.c_str());
+  } else {
     pqxx::connection admin(base + "postgres");
     pqxx::nontransaction tx(admin);
     tx.exec("DROP DATABASE IF EXISTS " + db_name + " WITH (FORCE)");
   }
-  if (own_cluster) {
+  if (own_cluster && !keep) {
     (void)Run(pg_local + " stop '" + pg_dir + "'");
     std::filesystem::remove_all(pg_dir);
   }
