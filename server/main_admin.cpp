@@ -50,30 +50,29 @@ using yimen::server::cli::Fail;
 using yimen::server::cli::TakeFlag;
 
 int Usage() {
-  std::fprintf(
-      stderr,
-      "usage: yimen-admin (--pg URL | --config FILE) [--user NAME] COMMAND\n"
-      "  --config FILE: the database from a yimen-server configuration file\n"
-      "  ([database] url, e.g. /etc/yimen/server.toml); --pg wins over it.\n"
-      "  --user NAME: the office account to sign in as (every command but migrate\n"
-      "  and sealing-key); its password is the first line of the file named by\n"
-      "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
-      "  list [--limit N]                 newest applications first\n"
-      "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
-      "                                   with --catalog re-validate) and print it\n"
-      "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
-      "  kiosks                           kiosks, last heartbeat, queue depth\n"
-      "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
-      "  publish-catalog FILE             make a catalog version available to kiosks\n"
-      "  migrate                          apply schema migrations and exit\n"
-      "  sealing-key                      the active public sealing key (base64), for\n"
-      "                                   yimen-kiosk --provision-sealing-key\n"
-      "  sealing-keys                     the key ring: id, state, created\n"
-      "  rotate-sealing-key               new active key; the old one still opens\n"
-      "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
-      "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
-      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
+  std::fprintf(stderr,
+               "usage: yimen-admin (--pg URL | --config FILE) [--user NAME] COMMAND\n"
+               "  --config FILE: the database from a yimen-server configuration file\n"
+               "  ([database] url, e.g. /etc/yimen/server.toml); --pg wins over it.\n"
+               "  --user NAME: the office account to sign in as (every command but migrate\n"
+               "  and sealing-key); its password is the first line of the file named by\n"
+               "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
+               "  list [--limit N]                 newest applications first\n"
+               "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
+               "                                   with --catalog re-validate) and print it\n"
+               "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
+               "  kiosks                           kiosks, last heartbeat, queue depth\n"
+               "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
+               "  publish-catalog FILE             make a catalog version available to kiosks\n"
+               "  migrate                          apply schema migrations and exit\n"
+               "  sealing-key                      the active public sealing key (base64), for\n"
+               "                                   yimen-kiosk --provision-sealing-key\n"
+               "  sealing-keys                     the key ring: id, state, created\n"
+               "  rotate-sealing-key               new active key; the old one still opens\n"
+               "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
+               "                                   kiosk holds undelivered items sealed to it)\n"
+               "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
+               yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
   std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
   return 2;
 }
