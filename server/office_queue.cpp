@@ -84,6 +84,10 @@ std::string ScopePredicate(pqxx::transaction_base& tx, const OfficeAccount& view
 }
 
 Status CheckQueueFilter(const QueueFilter& filter) {
+  if (filter.statuses.size() > 20 || filter.service_code.size() > 128 || filter.hall.size() > 256 ||
+      filter.town.size() > 256) {
+    return MakeError(ErrorKind::kInvalidArgument, "筛选条件过长");
+  }
   for (const std::string& status : filter.statuses) {
     if (!status.empty() && status != protocol::kStatusDelivered &&
         protocol::FindStatus(status) == nullptr) {
