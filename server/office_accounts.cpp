@@ -30,9 +30,14 @@ struct CommandRoles {
   std::string_view command;
   unsigned roles;
 };
-constexpr std::array<CommandRoles, 23> kCommandRoles = {{
+constexpr std::array<CommandRoles, 28> kCommandRoles = {{
     {"list", kAnyRole},
     {"set-status", kCaseWork},
+    {"comment", kCaseWork},
+    {"queue", kAnyRole},
+    {"hall", kOversight},
+    {"department", kOversight},
+    {"holiday", kOversight},
     {"attachment", kCaseWork},
     {"show", kCaseWork},
     {"kiosks", kOversight},
