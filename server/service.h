@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +56,9 @@ struct ApiReply {
   std::string body;
   std::string content_type = "application/json";
   int retry_after_s = 0;   // sent as Retry-After when > 0
+  // Further response headers (name, value), written as given: the console's
+  // Set-Cookie, Location, Content-Security-Policy, Cache-Control (server/console.h).
+  std::vector<std::pair<std::string, std::string>> headers;
   int64_t device_id = 0;   // the authenticated device, for the access log
   // Why a 5xx happened (a database error's first line), for the access log only:
   // never sent, so a peer learns nothing about the database. Set by ReplyForError.
