@@ -1,0 +1,18 @@
+# Writes OUT: a C++ file defining ConsoleAsset (server/console_view.h) over the files
+# in FILES (;-separated), each as a raw string literal. Run by server/CMakeLists.txt.
+set(body "// Generated from server/console/ by server/console/embed.cmake. Do not edit.\n")
+string(APPEND body "#include <map>\n#include <string>\n#include \"server/console_view.h\"\n")
+string(APPEND body "namespace yimen::server {\nconst std::string* ConsoleAsset(std::string_view name) {\n")
+string(APPEND body "  static const std::map<std::string, std::string, std::less<>> kAssets = {\n")
+foreach(file IN LISTS FILES)
+  get_filename_component(name "${file}" NAME)
+  file(READ "${file}" content)
+  string(FIND "${content}" ")yimen_asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "      {\"${name}\", R\"yimen_asset(${content})yimen_asset\"},\n")
+endforeach()
+string(APPEND body "  };\n  const auto it = kAssets.find(name);\n  return it == kAssets.end() ? nullptr : &it->second;\n}\n}  // namespace yimen::server\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
