@@ -186,10 +186,11 @@ Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
   return Status::Ok();
 }
 
-Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app_number,
+Result<std::string> ReadAttachmentPlaintext(PgPool& pool, KeyVault& vault,
+                                            const std::string& app_number,
                                             const std::string& attachment_id) {
   // The photo's key travels inside the sealed application: open it the office way.
-  auto opened = OpenApplication(pool, app_number, nullptr);
+  auto opened = OpenApplication(pool, vault, app_number, nullptr);
   if (!opened.ok()) return opened.error();
   std::string reference;
   if (auto attachments = opened->payload.find("attachments");

@@ -12,6 +12,8 @@
 
 namespace yimen::server {
 
+class KeyVault;  // server/key_vault.h
+
 // Makes a one-time code for enrolling one kiosk into `hall`, valid for ttl_hours.
 // Returns the code as the operator types it ("K7QMD-4XPDA"); only its hash is stored.
 Result<std::string> IssueEnrollCode(PgPool& pool, const std::string& hall, int ttl_hours);
@@ -65,8 +67,10 @@ Status PublishCatalog(PgPool& pool, const std::string& catalog_json);
 // The plaintext of an uploaded document photo: its chunks joined, decrypted with the
 // key the sealed payload carried (common/sealing.h). kNotFound for an unknown
 // application or attachment, kUnavailable while the upload is incomplete, kRejected
-// when the bytes do not decrypt (the message says why). For reviewers' tools.
-Result<std::string> ReadAttachmentPlaintext(PgPool& pool, const std::string& app_number,
+// when the bytes do not decrypt (the message says why) or `vault` is locked ("key
+// locked"). For reviewers' tools.
+Result<std::string> ReadAttachmentPlaintext(PgPool& pool, KeyVault& vault,
+                                            const std::string& app_number,
                                             const std::string& attachment_id);
 
 }  // namespace yimen::server

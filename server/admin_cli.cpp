@@ -92,7 +92,9 @@ std::string ClientLabel() {
 }
 
 std::string CommandKey(const std::string& command, const std::vector<std::string>& args) {
-  if (command == "console-user" && !args.empty()) return command + " " + args[0];
+  if ((command == "console-user" || command == "key-passphrase") && !args.empty()) {
+    return command + " " + args[0];
+  }
   return command;
 }
 

@@ -1,16 +1,62 @@
 // Opening an application on the office path (see application_open.h).
 #include "server/application_open.h"
 
+#include <map>
 #include <optional>
 
 #include "common/sealing.h"
 #include "server/ingest_checks.h"
-#include "server/key_ring.h"
 
 namespace yimen::server {
 
-Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
-                                          const Catalog* catalog) {
+void CatalogShelf::Add(Catalog catalog) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const std::string version = catalog.version;
+  m_catalogs[version] = std::make_shared<const Catalog>(std::move(catalog));
+}
+
+Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& version) const {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (auto it = m_catalogs.find(version); it != m_catalogs.end()) return it->second;
+  }
+  std::optional<std::string> body;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params("SELECT body::text FROM catalogs WHERE version = $1", version);
+    if (!r.empty()) body = r[0][0].as<std::string>();
+  });
+  if (!status.ok()) return status.error();
+  if (!body) {
+    return MakeError(ErrorKind::kNotFound, "catalog version " + (version.empty() ? "(none)" : version) +
+                                               " is unknown to this server");
+  }
+  // A published body is a catalog directory as one JSON object: {"files": {path: text
+  // or JSON}} with catalog.json and every service file; a bare catalog.json object
+  // (older publishes) parses only when it lists no service files.
+  std::map<std::string, std::string> files;
+  const nlohmann::json parsed = nlohmann::json::parse(*body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("files") && parsed["files"].is_object()) {
+    for (const auto& [path, content] : parsed["files"].items()) {
+      files[path] = content.is_string() ? content.get<std::string>() : content.dump();
+    }
+  } else {
+    files["catalog.json"] = *body;
+  }
+  auto catalog = ParseCatalogFromStrings(files);
+  if (!catalog.ok()) {
+    return MakeError(ErrorKind::kDataLoss, "published catalog " + version +
+                                               " is not a whole catalog: " +
+                                               catalog.error().message.substr(0, 200));
+  }
+  auto shared = std::make_shared<const Catalog>(std::move(*catalog));
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_catalogs[version] = shared;
+  return shared;
+}
+
+Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::string_view number,
+                                          const CatalogShelf* catalogs) {
   auto canonical = CanonicalAppNumber(number);
   if (!canonical.ok()) {
     return MakeError(ErrorKind::kInvalidArgument,
@@ -23,7 +69,8 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
     pqxx::result r = tx.exec_params(
         "SELECT id, uuid::text, receipt, service_code, hall, device_id, "
         " " + SqlIsoUtc("received_at") + ", "
-        " coalesce(status, ''), complete, payload_format, payload, submitted_at "
+        " coalesce(status, ''), complete, payload_format, payload, submitted_at, "
+        " catalog_version "
         "FROM applications WHERE app_number = $1",
         *canonical);
     if (r.empty()) return;
@@ -43,6 +90,7 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
     opened.sealed.payload_format = row[9].as<std::string>();
     opened.sealed.payload = row[10].as<std::string>();
     opened.sealed.submitted_at = row[11].as<std::string>();
+    opened.catalog_version = row[12].as<std::string>();
     pqxx::result a = tx.exec_params(
         "SELECT attachment_id, size, sha256, mime FROM attachments WHERE application_id = $1 "
         "ORDER BY attachment_id",
@@ -55,24 +103,25 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, std::string_view number,
   if (!status.ok()) return status.error();
   if (!found) return MakeError(ErrorKind::kNotFound, "no application " + *canonical);
 
-  auto ring = LoadKeyRing(pool, KeySecrets::kWith);
-  if (!ring.ok()) return ring.error();
-  std::vector<OpeningKey> keys;
-  for (RingKey& key : *ring) {
-    keys.push_back({key.key_id, key.public_key, key.secret_key});
-    Wipe(&key.secret_key);
-  }
-  auto payload = OpenSealedPayload(opened.sealed, keys);
-  for (OpeningKey& key : keys) Wipe(&key.secret_key);
+  auto keys = vault.OpeningKeys();
+  if (!keys.ok()) return keys.error();
+  auto payload = OpenSealedPayload(opened.sealed, *keys);
+  for (OpeningKey& key : *keys) Wipe(&key.secret_key);
   if (!payload.ok()) return payload.error();
   opened.payload = std::move(*payload);
-  if (catalog != nullptr) {
-    if (Status valid = ValidateOpenedPayload(*catalog, opened.sealed, opened.payload);
-        !valid.ok()) {
-      return valid.error();
-    }
-    opened.validated = true;
+  if (catalogs == nullptr) return opened;
+  // The rules of the catalog the kiosk filled it with, not whatever is newest here.
+  auto catalog = catalogs->Find(opened.catalog_version);
+  if (!catalog.ok()) {
+    if (catalog.error().kind == ErrorKind::kUnavailable) return catalog.error();
+    opened.validation_note = catalog.error().message + ": not re-validated";
+    return opened;
   }
+  if (Status valid = ValidateOpenedPayload(**catalog, opened.sealed, opened.payload);
+      !valid.ok()) {
+    return valid.error();
+  }
+  opened.validated = true;
   return opened;
 }
 

@@ -1,11 +1,16 @@
 // The sealing key ring (see key_ring.h). Keys are base64 text in PostgreSQL, like the
 // server_keys table before it; the table lock in EnsureKeyRing and RotateSealingKey
-// keeps two copies (or two operators) from making two active keys at once.
+// keeps two copies (or two operators) from making two active keys at once. After the
+// passphrase ceremony (server/key_vault.h) a secret is stored only wrapped to the vault
+// (wrapped_secret) and the plaintext column secret_key no longer exists; before it,
+// secret_key holds it. Every statement here works in both states.
 #include "server/key_ring.h"
 
 #include <optional>
+#include <stdexcept>
 
 #include "common/sealing.h"
+#include "server/key_wrap.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -18,7 +23,29 @@ KeyState ParseState(const std::string& text) {
   return KeyState::kRetired;
 }
 
+// The vault's public key (raw) once the passphrase ceremony was held, else nullopt
+// (also before migration 9 made the table, as when migration 5 needs a key).
+std::optional<std::string> VaultPublicKeyIn(pqxx::work& tx) {
+  if (tx.exec("SELECT to_regclass('key_vault') IS NULL")[0][0].as<bool>()) return std::nullopt;
+  pqxx::result r = tx.exec("SELECT public_key FROM key_vault");
+  if (r.empty()) return std::nullopt;
+  auto pub = Base64Decode(r[0][0].as<std::string>());
+  if (!pub.ok()) throw std::runtime_error("key_vault.public_key is not base64");
+  return std::move(*pub);
+}
+
+// Inserts `pair` as the active key: wrapped to the vault after the ceremony (no
+// passphrase needed), plaintext before it.
 void InsertActive(pqxx::work& tx, const protocol::SealingKeyPair& pair) {
+  if (std::optional<std::string> vault = VaultPublicKeyIn(tx)) {
+    auto wrapped = keywrap::WrapSealingSecret(pair.secret_key, *vault);
+    if (!wrapped.ok()) throw std::runtime_error(wrapped.error().message);
+    tx.exec_params(
+        "INSERT INTO sealing_keys (key_id, public_key, wrapped_secret, state) "
+        "VALUES ($1, $2, $3, 'active')",
+        seal::KeyId(pair.public_key), Base64Encode(pair.public_key), Base64Encode(*wrapped));
+    return;
+  }
   tx.exec_params(
       "INSERT INTO sealing_keys (key_id, public_key, secret_key, state) "
       "VALUES ($1, $2, $3, 'active')",
@@ -76,25 +103,31 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
   std::optional<Error> damaged;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    const std::string secret =
-        secrets == KeySecrets::kWith ? "coalesce(secret_key, '')" : "''";
+    // to_jsonb(k) names secret_key and wrapped_secret only while they exist, so one
+    // statement reads the ring before migration 9, before the ceremony and after it.
+    const std::string secret = secrets == KeySecrets::kWith
+                                   ? "coalesce(to_jsonb(k) ->> 'secret_key', ''), "
+                                     "coalesce(to_jsonb(k) ->> 'wrapped_secret', '')"
+                                   : "'', ''";
     pqxx::result r = tx.exec("SELECT key_id, public_key, " + secret + ", state, " +
                              SqlIsoUtc("created_at") +
-                             " FROM sealing_keys ORDER BY created_at DESC, key_id");
+                             " FROM sealing_keys k ORDER BY created_at DESC, key_id");
     ring.clear();
     for (const auto& row : r) {
       RingKey key;
       key.key_id = row[0].as<std::string>();
       auto pub = Base64Decode(row[1].as<std::string>());
       auto sec = Base64Decode(row[2].as<std::string>());
-      if (!pub.ok() || !sec.ok()) {
+      auto wrapped = Base64Decode(row[3].as<std::string>());
+      if (!pub.ok() || !sec.ok() || !wrapped.ok()) {
         damaged = MakeError(ErrorKind::kDataLoss, "sealing key " + key.key_id + " is not base64");
         return;
       }
       key.public_key = std::move(*pub);
       key.secret_key = std::move(*sec);
-      key.state = ParseState(row[3].as<std::string>());
-      key.created_at = row[4].as<std::string>();
+      key.wrapped_secret = std::move(*wrapped);
+      key.state = ParseState(row[4].as<std::string>());
+      key.created_at = row[5].as<std::string>();
       ring.push_back(std::move(key));
     }
   });
@@ -104,7 +137,7 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
 }
 
 Result<RingKey> ActiveSealingKey(PgPool& pool) {
-  auto ring = LoadKeyRing(pool);
+  auto ring = LoadKeyRing(pool, KeySecrets::kWithout);
   if (!ring.ok()) return ring.error();
   for (RingKey& key : *ring) {
     if (key.state == KeyState::kActive) return std::move(key);
@@ -158,10 +191,11 @@ Status RetireSealingKey(PgPool& pool, const std::string& key_id) {
                               ": " + names + ". Let them sync (or revoke them) and try again");
       return;
     }
-    tx.exec_params(
-        "UPDATE sealing_keys SET state = 'retired', secret_key = NULL, retired_at = now() "
-        "WHERE key_id = $1",
-        key_id);
+    const bool wrapped = VaultPublicKeyIn(tx).has_value();
+    tx.exec_params(std::string("UPDATE sealing_keys SET state = 'retired', ") +
+                       (wrapped ? "" : "secret_key = NULL, ") +
+                       "wrapped_secret = NULL, retired_at = now() WHERE key_id = $1",
+                   key_id);
     tx.commit();
   });
   if (!status.ok()) return status;

@@ -19,7 +19,10 @@ const char* KeyStateName(KeyState state);  // "active", "previous", "retired"
 struct RingKey {
   std::string key_id;      // common/sealing.h KeyId of the public key
   std::string public_key;  // 32 raw bytes
-  std::string secret_key;  // 32 raw bytes; empty once retired
+  std::string secret_key;      // 32 raw bytes, only before the passphrase ceremony
+                               // (server/key_vault.h); empty after it and once retired
+  std::string wrapped_secret;  // after the ceremony: sealed to the vault (80 raw bytes);
+                               // empty before it and once retired
   KeyState state = KeyState::kActive;
   std::string created_at;  // ISO-8601 UTC
 };
@@ -30,8 +33,9 @@ struct RingKey {
 Status EnsureKeyRing(PgPool& pool);
 
 // Every key, newest first. With KeySecrets::kWithout no secret is read (secret_key
-// stays empty): what ingest and heartbeats use, since they never open anything
-// (docs/internals/sync.md "Ingest stores sealed"). Thread-safe.
+// and wrapped_secret stay empty): what ingest, heartbeats and enrollment use, since
+// they never open anything (docs/internals/sync.md "Ingest stores sealed"). With
+// kWith, only server/key_vault.h's KeyVault reads them (to open). Thread-safe.
 enum class KeySecrets { kWith, kWithout };
 Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets = KeySecrets::kWith);
 
@@ -40,11 +44,14 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets = KeyS
 // the active key's public key (32 raw bytes). Throws what libpqxx throws.
 std::string EnsureActiveKeyIn(pqxx::work& tx);
 
-// The active key. kDataLoss when the ring has none (EnsureKeyRing was never run).
+// The active key, without its secret. kDataLoss when the ring has none (EnsureKeyRing
+// was never run).
 Result<RingKey> ActiveSealingKey(PgPool& pool);
 
 // Makes a fresh active key; the old active one becomes "previous" and keeps opening.
-// Returns the new key (secret included). Kiosks switch at their next heartbeat.
+// After the passphrase ceremony the new secret is wrapped to the vault (no passphrase
+// needed). Returns the new key (without its secret). Kiosks switch at their next
+// heartbeat.
 Result<RingKey> RotateSealingKey(PgPool& pool);
 
 // Deletes the secret of a "previous" key for good. Refuses (kConflict) while any

@@ -10,12 +10,16 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/result.h"
+#include "server/key_wrap.h"
 #include "server/pg_pool.h"
 #include "server/sealed_payload.h"
 
@@ -68,17 +72,42 @@ class KeyVault {
   Result<std::vector<OpeningKey>> OpeningKeys();
 
   static constexpr size_t kMinPassphraseChars = 12;
+  // Like office sign-in (server/office_accounts.h): each wrong passphrase first waits
+  // failures x kPassphraseDelayStepMs; after kMaxPassphraseFailures in a row the vault
+  // refuses every passphrase for kPassphraseLockoutMinutes. The count is in the
+  // key_vault row, so every server copy and yimen-admin share it.
+  static constexpr int kMaxPassphraseFailures = 5;
+  static constexpr int kPassphraseLockoutMinutes = 15;
+  static constexpr int64_t kPassphraseDelayStepMs = 1000;
 
  private:
-  struct Secrets;  // sodium_malloc'd, mlocked
-  void WipeLocked();
+  struct Secrets;  // the vault secret in sodium_malloc'd (guarded, mlocked) memory
+  // Reads the vault row, checks the lockout, runs Argon2id; counts and audits a wrong
+  // passphrase (then sleeps the growing delay). Returns the vault secret (caller wipes).
+  Result<std::string> OpenVault(const std::string& passphrase, const std::string& actor,
+                                const std::string& client, std::string* public_key,
+                                keywrap::PassphraseParams* params);
+  bool ProtectedNow();  // the ceremony was held (true also when the database cannot say)
+  void TimerLoop();     // m_timer: wipes at m_until
+
   PgPool& m_pool;
   const std::chrono::seconds m_unlock_for;
-  mutable std::mutex m_mutex;
-  bool m_protected_seen = false;  // the ceremony happened (never goes back)
-  Secrets* m_secrets = nullptr;   // null when locked
+  mutable std::mutex m_mutex;         // guards everything below
+  std::condition_variable m_wake;     // m_secrets, m_until or m_stop changed
+  bool m_protected_seen = false;      // the ceremony happened (never goes back)
+  std::unique_ptr<Secrets> m_secrets;  // null when locked
   std::chrono::system_clock::time_point m_until{};
-  std::string m_unlocked_by;
+  bool m_stop = false;
+  std::thread m_timer;  // last: starts in the constructor once the rest exists
 };
+
+// "unprotected", "locked", "unlocked" (the /metrics label and yimen-admin key-status).
+const char* KeyVaultStateName(KeyVault::State state);
+
+// One key_audit row (events: "ceremony", "unlock", "lock", "timeout", "exit",
+// "failed_passphrase", "locked_out", "passphrase_change", "rotation", "retire").
+// For the events outside KeyVault (rotation and retirement by yimen-admin).
+Status AuditKeyEvent(PgPool& pool, const std::string& event, const std::string& actor,
+                     const std::string& client, const std::string& detail);
 
 }  // namespace yimen::server

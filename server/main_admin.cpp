@@ -6,6 +6,9 @@
 //   yimen-admin --pg URL --user NAME list [--limit N]
 //   yimen-admin --pg URL --user NAME set-status APP_NO STATUS [--reason TEXT]
 //   yimen-admin --pg URL --user NAME show APP_NO [--catalog DIR]
+//     (show and attachment: after the ceremony the key passphrase is the line of
+//      stdin after the password; the unlock lasts for that command only)
+//   yimen-admin --pg URL --user NAME key-ceremony | key-passphrase change | key-status | unlock
 //   yimen-admin --pg URL enroll-code --hall NAME [--ttl-hours N]
 //   yimen-admin --pg URL kiosks
 //   yimen-admin --pg URL revoke DEVICE_ID
@@ -31,10 +34,12 @@
 #include "domain/catalog.h"
 #include "server/admin.h"
 #include "server/admin_cli.h"
+#include "server/admin_key_commands.h"
 #include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"
 #include "server/application_open.h"
 #include "server/key_ring.h"
+#include "server/key_vault.h"
 #include "server/migrations.h"
 #include "server/office_accounts.h"
 #include "server/server_config.h"
@@ -59,7 +64,8 @@ int Usage() {
       "  list [--limit N]                 newest applications first\n"
       "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
       "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
-      "                                   with --catalog re-validate) and print it\n"
+      "                                   re-validate with the catalog version the kiosk\n"
+      "                                   used: published, or --catalog DIR) and print it\n"
       "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
       "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
       "  kiosks                           kiosks, last heartbeat, queue depth\n"
@@ -72,8 +78,9 @@ int Usage() {
       "  rotate-sealing-key               new active key; the old one still opens\n"
       "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
       "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s",
-      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage);
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s",
+      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
+      yimen::server::kKeyCommandsUsage);
   return 2;
 }
 
@@ -119,14 +126,15 @@ int Admit(PgPool& pool, const std::string& user, const std::string& command,
 
 // Opens one application the office way (server/application_open.h) and prints it; the
 // photo keys inside are not printed (yimen-admin attachment decrypts a photo).
-int ShowApplication(PgPool& pool, const std::string& number, const std::string& catalog_dir) {
-  std::optional<yimen::Catalog> catalog;
+int ShowApplication(PgPool& pool, yimen::server::KeyVault& vault, const std::string& number,
+                    const std::string& catalog_dir) {
+  yimen::server::CatalogShelf shelf(pool);
   if (!catalog_dir.empty()) {
     auto loaded = yimen::LoadCatalog(catalog_dir);
     if (!loaded.ok()) return Fail(loaded.error());
-    catalog = std::move(*loaded);
+    shelf.Add(std::move(*loaded));
   }
-  auto opened = yimen::server::OpenApplication(pool, number, catalog ? &*catalog : nullptr);
+  auto opened = yimen::server::OpenApplication(pool, vault, number, &shelf);
   if (!opened.ok()) return Fail(opened.error());
   if (auto attachments = opened->payload.find("attachments");
       attachments != opened->payload.end() && attachments->is_object()) {
@@ -138,13 +146,16 @@ int ShowApplication(PgPool& pool, const std::string& number, const std::string& 
     }
   }
   const yimen::server::ApplicationRow& row = opened->row;
+  const std::string rules = opened->validated
+                                ? "passes the rules of catalog " + opened->catalog_version
+                                : opened->validation_note;
   std::printf("app_number  %s\nuuid        %s\nreceipt     %s\nservice     %s\nhall        %s\n"
-              "device      %lld\nreceived_at %s\nstatus      %s\nrules       %s\n",
+              "device      %lld\nreceived_at %s\nstatus      %s\ncatalog     %s\nrules       %s\n",
               row.app_number.c_str(), row.uuid.c_str(), row.receipt.c_str(),
               row.service_code.c_str(), row.hall.c_str(), static_cast<long long>(row.device_id),
               row.received_at.c_str(), row.status.empty() ? "(none)" : row.status.c_str(),
-              opened->validated ? "passes the catalog's rules"
-                                : "not re-validated (pass --catalog DIR)");
+              opened->catalog_version.empty() ? "(not recorded)" : opened->catalog_version.c_str(),
+              rules.c_str());
   std::printf("%s\n",
               opened->payload.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;
@@ -178,6 +189,9 @@ int main(int argc, char** argv) {
   }
   std::optional<yimen::server::OfficeAccount> account;
   if (const int rc = Admit(pool, user, command, &args, &account); rc >= 0) return rc;
+  // This process's own key custody: an unlock here (show, attachment) lives and dies
+  // with this command (docs/operations.md "Key custody").
+  yimen::server::KeyVault vault(pool, std::chrono::minutes(10));
 
   if (command == "list") {
     const int limit = std::stoi(TakeFlag(&args, "--limit", "100"));
@@ -206,7 +220,8 @@ int main(int argc, char** argv) {
   if (command == "show") {
     const std::string catalog_dir = TakeFlag(&args, "--catalog", "");
     if (args.size() != 1) return Usage();
-    return ShowApplication(pool, args[0], catalog_dir);
+    if (const int rc = yimen::server::UnlockForCommand(vault, *account); rc != 0) return rc;
+    return ShowApplication(pool, vault, args[0], catalog_dir);
   }
   if (command == "enroll-code") {
     const std::string hall = TakeFlag(&args, "--hall", "");
@@ -246,11 +261,17 @@ int main(int argc, char** argv) {
     if (command == "rotate-sealing-key") {
       auto key = yimen::server::RotateSealingKey(pool);
       if (!key.ok()) return Fail(key.error());
+      (void)yimen::server::AuditKeyEvent(
+          pool, "rotation", account->name, yimen::server::cli::ClientLabel(),
+          "new active key " + key->key_id +
+              (vault.state() == yimen::server::KeyVault::State::kUnprotected
+                   ? " (plaintext: no ceremony yet)"
+                   : " (wrapped to the vault)"));
       std::printf("active sealing key is now %s (kiosks switch at their next heartbeat)\n",
                   key->key_id.c_str());
       return 0;
     }
-    auto ring = yimen::server::LoadKeyRing(pool);
+    auto ring = yimen::server::LoadKeyRing(pool, yimen::server::KeySecrets::kWithout);
     if (!ring.ok()) return Fail(ring.error());
     for (const auto& key : *ring) {
       if (command == "sealing-key") {
@@ -267,12 +288,15 @@ int main(int argc, char** argv) {
   if (command == "retire-sealing-key") {
     if (args.size() != 1) return Usage();
     if (auto s = yimen::server::RetireSealingKey(pool, args[0]); !s.ok()) return Fail(s.error());
+    (void)yimen::server::AuditKeyEvent(pool, "retire", account->name,
+                                       yimen::server::cli::ClientLabel(), "key " + args[0]);
     std::printf("sealing key %s retired: its secret is deleted\n", args[0].c_str());
     return 0;
   }
   if (command == "attachment") {
     if (args.size() != 3) return Usage();
-    auto plain = yimen::server::ReadAttachmentPlaintext(pool, args[0], args[1]);
+    if (const int rc = yimen::server::UnlockForCommand(vault, *account); rc != 0) return rc;
+    auto plain = yimen::server::ReadAttachmentPlaintext(pool, vault, args[0], args[1]);
     if (!plain.ok()) return Fail(plain.error());
     std::ofstream out(args[2], std::ios::binary | std::ios::trunc);
     out.write(plain->data(), static_cast<std::streamsize>(plain->size()));
@@ -298,6 +322,9 @@ int main(int argc, char** argv) {
     return *rc < 0 ? Usage() : *rc;
   }
   if (auto rc = yimen::server::RunOfficeCommand(pool, command, args, *account)) {
+    return *rc < 0 ? Usage() : *rc;
+  }
+  if (auto rc = yimen::server::RunKeyCommand(pool, vault, command, args, *account)) {
     return *rc < 0 ? Usage() : *rc;
   }
   return Usage();

@@ -5,8 +5,9 @@
 //                [--group-commit-us N] [--group-commit-linger-us N] [--group-commit-items N]
 //                [--metrics-listen HOST:PORT] [--trusted-proxy ADDR]... [--print-config]
 //   Every flag is also a key of the file (server/server_config.h); flags win.
-//   (--catalog DIR is accepted and ignored: ingest no longer opens applications, so
-//    the catalog's rules run where they are opened, yimen-admin show --catalog DIR)
+//                [--unlock-minutes N] [--catalog DIR]
+//   (--catalog DIR: the server's own catalog, for re-validating applications where they
+//    are opened; ingest never opens them)
 #include <pthread.h>
 
 #include <csignal>
@@ -70,17 +71,13 @@ int main(int argc, char** argv) {
                   .c_str());
     return 0;
   }
-  if (settings.catalog_given) {
-    std::fprintf(stderr,
-                 "yimen-server: --catalog is ignored: ingest stores applications sealed; "
-                 "re-validate with yimen-admin show NUMBER --catalog DIR\n");
-  }
   if (settings.core.pg_url.empty()) {
     std::fprintf(stderr,
                  "yimen-server: no database: --pg URL or [database] url in --config FILE\n");
     return Usage();
   }
-  const yimen::server::ServerOptions& options = settings.core;
+  yimen::server::ServerOptions options = settings.core;
+  options.unlock_for = std::chrono::minutes(settings.unlock_minutes);
   const yimen::server::ListenOptions& listen = settings.listen;
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), not a handler:
   // stopping the frontend is not async-signal-safe. Blocked before any thread starts,
@@ -116,7 +113,8 @@ int main(int argc, char** argv) {
     yimen::server::ServerCore* server_core = core->get();
     metrics_options.handler = [server_core, serving](const yimen::server::ApiRequest& request) {
       return yimen::server::MetricsEndpoint(request, server_core->pool(), serving->Gauges(),
-                                            server_core->group_commit_counters());
+                                            server_core->group_commit_counters(),
+                                            &server_core->vault());
     };
     auto bound = yimen::server::HttpFrontend::Bind(**core, metrics_options);
     if (!bound.ok()) {

@@ -441,7 +441,7 @@ static void WriteGroupCommit(Exposition* out, const GroupCommitCounters& counter
 }
 
 std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
-                          const GroupCommitCounters& group_commit) {
+                          const GroupCommitCounters& group_commit, KeyVault* vault) {
   Exposition out;
   WriteProcess(&out);
   Metrics().Write(&out);
@@ -460,17 +460,29 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
   out.Family("yimen_scrape_database_seconds", "Time this scrape spent reading PostgreSQL.",
              "gauge");
   out.Sample("yimen_scrape_database_seconds", {}, took);
+  if (vault != nullptr) {
+    const KeyVault::State state = vault->state();
+    out.Family("yimen_key_custody_state",
+               "1 for this copy's key custody state: unprotected (no passphrase ceremony yet: "
+               "the sealing secrets are plaintext in PostgreSQL), locked or unlocked.",
+               "gauge");
+    for (KeyVault::State each : {KeyVault::State::kUnprotected, KeyVault::State::kLocked,
+                                 KeyVault::State::kUnlocked}) {
+      out.Sample("yimen_key_custody_state", {{"state", KeyVaultStateName(each)}},
+                 each == state ? 1 : 0);
+    }
+  }
   return out.text();
 }
 
 ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool, const FrontendGauges& frontend,
-                         const GroupCommitCounters& group_commit) {
+                         const GroupCommitCounters& group_commit, KeyVault* vault) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != "/metrics") return ErrorReply(404, "not_found", "this listener serves /metrics only");
   if (request.method != "GET") return ErrorReply(405, "method_not_allowed", "GET /metrics");
   ApiReply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  reply.body = RenderMetrics(pool, frontend, group_commit);
+  reply.body = RenderMetrics(pool, frontend, group_commit, vault);
   return reply;
 }
 

@@ -21,6 +21,7 @@
 namespace yimen::server {
 
 class PgPool;
+class KeyVault;
 
 // Label names and values of one sample, in the order written.
 using MetricLabels = std::vector<std::pair<std::string_view, std::string>>;
@@ -129,12 +130,13 @@ inline constexpr int kMaxKioskSeries = 5000;
 // database cannot be read, its families are left out and yimen_scrape_database_ok is 0:
 // the rest still reaches the operator. `group_commit`: how pushes and heartbeats shared
 // transactions (server/group_commit.h). Any thread; blocks on PostgreSQL (a worker).
+// `vault` (when given) adds yimen_key_custody_state{state} (server/key_vault.h).
 std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
-                          const GroupCommitCounters& group_commit);
+                          const GroupCommitCounters& group_commit, KeyVault* vault = nullptr);
 
 // The metrics listener's answer: GET /metrics gives RenderMetrics as
 // "text/plain; version=0.0.4"; any other path is 404 and another method 405.
 ApiReply MetricsEndpoint(const ApiRequest& request, PgPool& pool, const FrontendGauges& frontend,
-                         const GroupCommitCounters& group_commit);
+                         const GroupCommitCounters& group_commit, KeyVault* vault = nullptr);
 
 }  // namespace yimen::server

@@ -341,6 +341,42 @@ CREATE TABLE database_epoch (
 INSERT INTO database_epoch (epoch) VALUES (gen_random_uuid()::text);
 )sql";
 
+// v9: key custody (issue 12; server/key_vault.h). The vault row holds the vault's
+// public key and its secret wrapped under the supervisors' passphrase (never stored),
+// with the Argon2id salt and cost, and the failed-passphrase count every server copy
+// shares. Sealing secrets get a wrapped column; the passphrase ceremony fills it and
+// drops secret_key (that is not a step here: a fresh install has no passphrase yet).
+constexpr const char* kV9KeyCustody = R"sql(
+CREATE TABLE key_vault (
+  singleton              boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  public_key             text NOT NULL,     -- X25519, base64
+  wrapped_secret         text NOT NULL,     -- base64: nonce || crypto_secretbox(vault secret)
+  kdf                    text NOT NULL DEFAULT 'argon2id13',
+  salt                   text NOT NULL,     -- base64
+  opslimit               bigint NOT NULL,
+  memlimit               bigint NOT NULL,
+  created_at             timestamptz NOT NULL DEFAULT now(),
+  passphrase_changed_at  timestamptz NOT NULL DEFAULT now(),
+  failed_attempts        int NOT NULL DEFAULT 0,
+  last_failed_at         timestamptz,
+  locked_until           timestamptz
+);
+
+CREATE TABLE key_audit (
+  id      bigserial PRIMARY KEY,
+  at      timestamptz NOT NULL DEFAULT now(),
+  event   text NOT NULL CHECK (event IN ('ceremony', 'unlock', 'lock', 'timeout', 'exit',
+                                         'failed_passphrase', 'locked_out',
+                                         'passphrase_change', 'rotation', 'retire')),
+  actor   text NOT NULL,
+  client  text NOT NULL,
+  detail  text NOT NULL DEFAULT ''
+);
+CREATE INDEX key_audit_at ON key_audit (at);
+
+ALTER TABLE sealing_keys ADD COLUMN wrapped_secret text;
+)sql";
+
 // A new epoch when the database is not where it was last time a server started: a
 // dump restored into a fresh cluster or database (another system identifier or
 // database oid) or a cluster that left its WAL timeline (point-in-time recovery, a
@@ -382,6 +418,7 @@ const std::vector<Migration>& AllMigrations() {
       {6, "office accounts and sign-in log; staff accounts scoped to a hall", kV6OfficeAccounts},
       {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
       {8, "database epoch, replaced after a restore", kV8DatabaseEpoch},
+      {9, "key custody: vault, key audit, wrapped sealing secrets", kV9KeyCustody},
       {11, "office console sessions", kV11ConsoleSessions},
   };
   return kMigrations;

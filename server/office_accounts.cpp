@@ -30,7 +30,7 @@ struct CommandRoles {
   std::string_view command;
   unsigned roles;
 };
-constexpr std::array<CommandRoles, 19> kCommandRoles = {{
+constexpr std::array<CommandRoles, 23> kCommandRoles = {{
     {"list", kAnyRole},
     {"set-status", kCaseWork},
     {"attachment", kCaseWork},
@@ -50,6 +50,12 @@ constexpr std::array<CommandRoles, 19> kCommandRoles = {{
     {"console-user disable", kAdminOnly},
     {"console-user list", kAdminOnly},
     {"sign-in-log", kOversight},
+    // Key custody (server/key_vault.h): supervisors hold the passphrase, with the admin
+    // who runs the system; unlocking is for those who open applications.
+    {"key-ceremony", kOversight},
+    {"key-passphrase change", kOversight},
+    {"key-status", kAnyRole},
+    {"unlock", kCaseWork},
 }};
 
 bool Printable(const std::string& text, size_t max_chars) {

@@ -126,11 +126,18 @@ std::vector<Opt> MakeTable() {
       "per-client limits; repeatable",
       [](auto& s) -> auto& { return s.listen.trusted_proxies; }));
   table.push_back(MetricsListen());
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--unlock-minutes", "keys.unlock_minutes", "N",
+      "how long an unlock keeps the sealing secrets in this server's memory before they "
+      "are wiped (docs/operations.md \"Key custody\")",
+      1, 24 * 60, [](auto& s) -> auto& { return s.unlock_minutes; }));
   table.push_back(cfg::Command<ServerSettings>(
       "--catalog", "DIR",
-      "ignored (ingest stores applications sealed; yimen-admin show --catalog DIR re-validates)", 1,
-      [](ServerSettings& s, const std::vector<std::string>&) -> Status {
+      "the server's own catalog, for re-validating opened applications filled with its "
+      "version (published versions are known without it)", 1,
+      [](ServerSettings& s, const std::vector<std::string>& args) -> Status {
         s.catalog_given = true;
+        s.core.catalog_dir = args.empty() ? std::string() : args[0];
         return Status::Ok();
       }));
   table.push_back(cfg::Command<ServerSettings>(

@@ -20,7 +20,8 @@ struct ServerSettings {
   // unset = no metrics listener (docs/operations.md "Metrics and logs").
   std::optional<ListenOptions> metrics_listen;
   bool version = false;        // --version: print and exit
-  bool catalog_given = false;  // --catalog DIR: accepted for old scripts and ignored
+  bool catalog_given = false;  // --catalog DIR (its path: core.catalog_dir)
+  int unlock_minutes = 60;     // [keys] unlock_minutes: becomes core.unlock_for
 };
 
 // The defaults yimen-server starts from: listen on 127.0.0.1:8443.

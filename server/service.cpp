@@ -15,6 +15,7 @@
 #include "common/uuid.h"
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
+#include "server/log.h"
 #include "server/metrics.h"
 #include "server/migrations.h"
 #include "server/request_head.h"
@@ -329,7 +330,11 @@ std::string QueryParam(const std::string& query, const std::string& key) {
 }
 
 ServerCore::ServerCore(const ServerOptions& options)
-    : m_options(options), m_pool(options.pg_url), m_committer(m_pool, options.group_commit) {}
+    : m_options(options),
+      m_pool(options.pg_url),
+      m_committer(m_pool, options.group_commit),
+      m_catalogs(std::make_unique<CatalogShelf>(m_pool)),
+      m_vault(std::make_unique<KeyVault>(m_pool, options.unlock_for)) {}
 
 Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& options) {
   if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
@@ -339,6 +344,19 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   // Every copy makes sure of an active key; the table lock lets only one make it.
   if (Status ring = EnsureKeyRing(core->m_pool); !ring.ok()) return ring.error();
   if (auto active = ActiveSealingKey(core->m_pool); !active.ok()) return active.error();
+  if (!options.catalog_dir.empty()) {
+    auto catalog = LoadCatalog(options.catalog_dir);
+    if (!catalog.ok()) return catalog.error();
+    core->m_catalogs->Add(std::move(*catalog));
+  }
+  // Before the passphrase ceremony the sealing secrets sit in PostgreSQL in plaintext:
+  // say so at every start until it is held (docs/operations.md "Key custody").
+  if (core->m_vault->state() == KeyVault::State::kUnprotected) {
+    WriteLog(LogLine(LogLevel::kWarn, "key_custody.unprotected")
+                 .Add("risk", "the sealing secret keys are stored in plaintext: a copy of the "
+                              "database opens every application")
+                 .Add("do", "hold the passphrase ceremony: yimen-admin key-ceremony"));
+  }
   // Set after the migrations: PREPARE checks the statements against the tables.
   core->m_pool.SetOnConnect(PreparePushStatements);
   core->m_pool.SetLimits(options.pg_limits);

@@ -20,7 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/result.h"
+#include "server/application_open.h"
 #include "server/group_commit.h"
+#include "server/key_vault.h"
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
@@ -83,6 +85,12 @@ struct ServerOptions {
   // Pushes and heartbeats arriving together share one transaction and one commit
   // (server/group_commit.h); window_us = 0 gives each its own, as before.
   GroupCommitOptions group_commit;
+  // How long an unlock keeps the sealing secrets in this process's memory
+  // (server/key_vault.h; keys.unlock_minutes).
+  std::chrono::seconds unlock_for{std::chrono::minutes(60)};
+  // --catalog DIR: the server's own catalog, on the shelf the office path re-validates
+  // with (besides every published version). "" = published versions only.
+  std::string catalog_dir;
 };
 
 class ServerCore {
@@ -108,6 +116,11 @@ class ServerCore {
   ApiReply Handle(const ApiRequest& request);
 
   PgPool& pool() { return m_pool; }
+  // This process's key custody (server/key_vault.h): the office console unlocks it;
+  // ingest and heartbeats never touch it.
+  KeyVault& vault() { return *m_vault; }
+  // The catalogs by version, for OpenApplication (server/application_open.h).
+  const CatalogShelf& catalogs() const { return *m_catalogs; }
   // How pushes and heartbeats were grouped into commits so far (tests, operators).
   GroupCommitCounters group_commit_counters() const { return m_committer.counters(); }
 
@@ -159,6 +172,10 @@ class ServerCore {
   ServerOptions m_options;
   PgPool m_pool;
   GroupCommitter m_committer;  // pushes and heartbeats commit through it
+  // Declared after m_pool: destroyed first, so the vault's "exit" audit row still has
+  // a pool to write with.
+  std::unique_ptr<CatalogShelf> m_catalogs;
+  std::unique_ptr<KeyVault> m_vault;
 };
 
 // Reply helpers, shared with the admin paths and tests. ReplyForError sends the
