@@ -79,7 +79,7 @@ int HttpStatusOf(ErrorKind kind) {
   }
 }
 
-std::string ShownMessage(const Console::Call& call, const Error& error) {
+std::string ShownMessage(const ConsoleCall& call, const Error& error) {
   switch (error.kind) {
     case ErrorKind::kUnavailable: return call.T("error_unavailable");
     case ErrorKind::kNotFound: return call.T("error_not_found");
@@ -90,7 +90,7 @@ std::string ShownMessage(const Console::Call& call, const Error& error) {
   }
 }
 
-ApiReply ApiError(const Console::Call& call, const Error& error) {
+ApiReply ApiError(const ConsoleCall& call, const Error& error) {
   static const std::map<ErrorKind, const char*> kCodes = {
       {ErrorKind::kInvalidArgument, "invalid"}, {ErrorKind::kNotFound, "not_found"},
       {ErrorKind::kConflict, "conflict"},       {ErrorKind::kRejected, "refused"},
@@ -106,7 +106,7 @@ ApiReply ApiError(const Console::Call& call, const Error& error) {
   return reply;
 }
 
-json Console::Call::Model() const {
+json ConsoleCall::Model() const {
   json model{{"lang", lang},
              {"other_lang", lang == "en" ? "zh" : "en"},
              {"other_lang_name", lang == "en" ? "中文" : "English"},
@@ -130,8 +130,9 @@ Console::Console(PgPool& pool, KeyVault& vault, const CatalogShelf& catalogs,
 
 ApiReply Console::Handle(const ApiRequest& request) {
   const size_t question = request.target.find('?');
-  Call call{request, request.target.substr(0, question),
-            question == std::string::npos ? std::string() : request.target.substr(question + 1)};
+  ConsoleCall call{request};
+  call.path = request.target.substr(0, question);
+  call.query = question == std::string::npos ? std::string() : request.target.substr(question + 1);
   call.params = ParseForm(call.query);
   call.api = StartsWith(call.path, kApiPrefix);
   call.secure = m_options.secure_cookies;
@@ -150,7 +151,7 @@ ApiReply Console::Handle(const ApiRequest& request) {
   return reply;
 }
 
-ApiReply Console::Route(Call& call) {
+ApiReply Console::Route(ConsoleCall& call) {
   const ApiRequest& request = call.request;
   if (call.path == "/console" || call.path == "/console/") return Redirect("/console/queue");
   if (StartsWith(call.path, "/console/static/") && request.method == "GET") {
@@ -223,7 +224,7 @@ ApiReply Console::Route(Call& call) {
   return call.api ? RouteApi(call) : RoutePage(call);
 }
 
-ApiReply Console::RoutePage(Call& call) {
+ApiReply Console::RoutePage(ConsoleCall& call) {
   const std::string& method = call.request.method;
   const std::string& path = call.path;
   if (path == "/console/logout" && method == "POST") {
@@ -253,7 +254,7 @@ ApiReply Console::RoutePage(Call& call) {
   return HtmlReply(404, RenderConsolePage("error.mustache", call.T("error_not_found"), model));
 }
 
-ApiReply Console::RouteApi(Call& call) {
+ApiReply Console::RouteApi(ConsoleCall& call) {
   const std::string& method = call.request.method;
   const std::string path = call.path.substr(std::string(kApiPrefix).size());
   if (path == "session" && method == "GET") {
@@ -304,7 +305,7 @@ Result<OfficeAccount> Console::BoundedSignIn(const std::string& name, const std:
   return account;
 }
 
-ApiReply Console::LoginPage(Call& call, const std::string& error, const std::string& name) {
+ApiReply Console::LoginPage(ConsoleCall& call, const std::string& error, const std::string& name) {
   json model = call.Model();
   const std::string login_csrf = RandomToken();
   model["login_csrf"] = login_csrf;
@@ -320,7 +321,7 @@ ApiReply Console::LoginPage(Call& call, const std::string& error, const std::str
   return reply;
 }
 
-ApiReply Console::Login(Call& call) {
+ApiReply Console::Login(ConsoleCall& call) {
   const std::string name = FormValue(call.form, "name");
   const std::string cookie = CookieValue(call.request.Header("cookie"), kLoginCsrfCookie);
   if (!TokensEqual(FormValue(call.form, "csrf"), cookie)) {
@@ -352,7 +353,7 @@ ApiReply Console::Login(Call& call) {
   return reply;
 }
 
-ApiReply Console::ApiLogin(Call& call) {
+ApiReply Console::ApiLogin(ConsoleCall& call) {
   if (!call.body.is_object()) {
     return JsonOut(415, json{{"error", "invalid"}, {"message", "send application/json"}});
   }
@@ -387,7 +388,7 @@ json Console::KeyState() {
   return json{{"state", name}, {"unlocked_until", m_vault.unlocked_until()}};
 }
 
-Status Console::KeyOperation(Call& call, const std::string& what, const std::string& passphrase,
+Status Console::KeyOperation(ConsoleCall& call, const std::string& what, const std::string& passphrase,
                              const std::string& second) {
   const OfficeAccount& who = call.session->account;
   if (!IsSupervisor(who)) return MakeError(ErrorKind::kRejected, call.T("key_supervisors_only"));
@@ -419,7 +420,7 @@ Status Console::KeyOperation(Call& call, const std::string& what, const std::str
   return MakeError(ErrorKind::kNotFound, "no such key operation");
 }
 
-ApiReply Console::KeyPage(Call& call, const std::string& error) {
+ApiReply Console::KeyPage(ConsoleCall& call, const std::string& error) {
   json model = call.Model();
   model["key"] = KeyState();
   const std::string state = model["key"]["state"];
@@ -431,7 +432,7 @@ ApiReply Console::KeyPage(Call& call, const std::string& error) {
                    RenderConsolePage("key.mustache", call.T("key_title"), model));
 }
 
-ApiReply Console::KeyPost(Call& call, const std::string& what) {
+ApiReply Console::KeyPost(ConsoleCall& call, const std::string& what) {
   const Status done = KeyOperation(call, what, FormValue(call.form, "passphrase"),
                                    FormValue(call.form, what == "change" ? "new_passphrase"
                                                                          : "repeat"));

@@ -24,16 +24,7 @@
 
 namespace yimen::server {
 
-struct ConsoleOptions {
-  SessionLimits session;
-  // False only when the server speaks plain HTTP on loopback (the cookie would never
-  // come back otherwise); set by main_server.cpp from the listen options.
-  bool secure_cookies = true;
-  // Sign-ins that may wait in SignIn (Argon2id plus the growing delay of a refusal) at
-  // once; more get 503 "busy" at once, so a flood of bad logins never holds every
-  // worker. main_server.cpp sets a quarter of the workers, at least 1.
-  int max_signins_in_flight = 2;
-};
+struct ConsoleCall;  // one request as the handlers see it (console_call.h)
 
 class Console {
  public:
@@ -51,36 +42,34 @@ class Console {
   int signins_in_flight() const { return m_signins.load(); }
 
  private:
-  struct Call;  // one request as the handlers see it (console.cpp)
-
-  ApiReply Route(Call& call);
-  ApiReply RoutePage(Call& call);
-  ApiReply RouteApi(Call& call);
-  ApiReply LoginPage(Call& call, const std::string& error, const std::string& name);
-  ApiReply Login(Call& call);
-  ApiReply ApiLogin(Call& call);
+  ApiReply Route(ConsoleCall& call);
+  ApiReply RoutePage(ConsoleCall& call);
+  ApiReply RouteApi(ConsoleCall& call);
+  ApiReply LoginPage(ConsoleCall& call, const std::string& error, const std::string& name);
+  ApiReply Login(ConsoleCall& call);
+  ApiReply ApiLogin(ConsoleCall& call);
   // SignIn bounded by max_signins_in_flight; kUnavailable "busy" beyond it.
   Result<OfficeAccount> BoundedSignIn(const std::string& name, const std::string& password,
                                       const std::string& client);
-  ApiReply KeyPage(Call& call, const std::string& error);
-  ApiReply KeyPost(Call& call, const std::string& what);
+  ApiReply KeyPage(ConsoleCall& call, const std::string& error);
+  ApiReply KeyPost(ConsoleCall& call, const std::string& what);
   nlohmann::json KeyState();
-  Status KeyOperation(Call& call, const std::string& what, const std::string& passphrase,
+  Status KeyOperation(ConsoleCall& call, const std::string& what, const std::string& passphrase,
                       const std::string& repeat);
 
   // console_pages.cpp: the queue, one application, actions, comments, photos.
-  ApiReply QueuePage(Call& call);
-  ApiReply BulkPost(Call& call);
-  ApiReply ApplicationPage(Call& call, const std::string& number, const nlohmann::json& form);
-  ApiReply ActionPost(Call& call, const std::string& number);
-  ApiReply CommentPost(Call& call, const std::string& number);
-  ApiReply Photo(Call& call, const std::string& number, const std::string& attachment_id);
-  ApiReply ApiQueue(Call& call);
-  ApiReply ApiApplication(Call& call, const std::string& number);
-  ApiReply ApiAction(Call& call, const std::string& number);
-  ApiReply ApiComment(Call& call, const std::string& number);
-  ApiReply ApiBulk(Call& call);
-  nlohmann::json ApplicationModel(Call& call, const ApplicationDetail& detail,
+  ApiReply QueuePage(ConsoleCall& call);
+  ApiReply BulkPost(ConsoleCall& call);
+  ApiReply ApplicationPage(ConsoleCall& call, const std::string& number, const nlohmann::json& form);
+  ApiReply ActionPost(ConsoleCall& call, const std::string& number);
+  ApiReply CommentPost(ConsoleCall& call, const std::string& number);
+  ApiReply Photo(ConsoleCall& call, const std::string& number, const std::string& attachment_id);
+  ApiReply ApiQueue(ConsoleCall& call);
+  ApiReply ApiApplication(ConsoleCall& call, const std::string& number);
+  ApiReply ApiAction(ConsoleCall& call, const std::string& number);
+  ApiReply ApiComment(ConsoleCall& call, const std::string& number);
+  ApiReply ApiBulk(ConsoleCall& call);
+  nlohmann::json ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail,
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);
 

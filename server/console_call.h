@@ -14,7 +14,9 @@
 
 namespace yimen::server {
 
-struct Console::Call {
+struct ConsoleCall {
+  explicit ConsoleCall(const ApiRequest& r) : request(r) {}
+
   const ApiRequest& request;
   std::string path;   // without the query
   std::string query;  // after '?', raw
@@ -39,8 +41,8 @@ ApiReply Redirect(const std::string& location);
 int HttpStatusOf(ErrorKind kind);
 // The message to show: the error's own for a client's mistake or a rule (Chinese from
 // the workflow), a fixed sentence for database trouble (whose text is logged instead).
-std::string ShownMessage(const Call& call, const Error& error);
+std::string ShownMessage(const ConsoleCall& call, const Error& error);
 // The API's error body {"error": code, "message": text}.
-ApiReply ApiError(const Call& call, const Error& error);
+ApiReply ApiError(const ConsoleCall& call, const Error& error);
 
 }  // namespace yimen::server

@@ -207,7 +207,7 @@ Result<std::shared_ptr<const Catalog>> Console::CatalogOf(const std::string& ver
   return MakeError(ErrorKind::kNotFound, "catalog version " + version + " is unknown");
 }
 
-ApiReply Console::QueuePage(Call& call) {
+ApiReply Console::QueuePage(ConsoleCall& call) {
   const QueueFilter filter = FilterOf(call.params);
   const std::string cursor = FormValue(call.params, "cursor");
   json model = call.Model();
@@ -284,7 +284,7 @@ ApiReply Console::QueuePage(Call& call) {
                    RenderConsolePage("queue.mustache", call.T("queue_title"), model));
 }
 
-ApiReply Console::BulkPost(Call& call) {
+ApiReply Console::BulkPost(ConsoleCall& call) {
   OfficeActionRequest request = ActionFromForm(call.form, "");
   const std::vector<std::string> selected = FormValues(call.form, "selected");
   const bool all = FormValue(call.form, "scope") == "filtered";
@@ -314,7 +314,7 @@ ApiReply Console::BulkPost(Call& call) {
                   UrlEncode(std::to_string(ok) + " / " + std::to_string(ok + failed)));
 }
 
-json Console::ApplicationModel(Call& call, const ApplicationDetail& detail, json* problem) {
+json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail, json* problem) {
   const std::string& lang = call.lang;
   json model = call.Model();
   const QueueRow& row = detail.row;
@@ -424,7 +424,7 @@ json Console::ApplicationModel(Call& call, const ApplicationDetail& detail, json
   return model;
 }
 
-ApiReply Console::ApplicationPage(Call& call, const std::string& number, const json& form) {
+ApiReply Console::ApplicationPage(ConsoleCall& call, const std::string& number, const json& form) {
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) {
     json model = call.Model();
@@ -448,7 +448,7 @@ ApiReply Console::ApplicationPage(Call& call, const std::string& number, const j
                    RenderConsolePage("application.mustache", detail->row.app_number, model));
 }
 
-ApiReply Console::ActionPost(Call& call, const std::string& number) {
+ApiReply Console::ActionPost(ConsoleCall& call, const std::string& number) {
   OfficeActionRequest request = ActionFromForm(call.form, number);
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) return ApplicationPage(call, number, json::object());
@@ -471,7 +471,7 @@ ApiReply Console::ActionPost(Call& call, const std::string& number) {
   return ApplicationPage(call, number, form);
 }
 
-ApiReply Console::CommentPost(Call& call, const std::string& number) {
+ApiReply Console::CommentPost(ConsoleCall& call, const std::string& number) {
   const std::string text = FormValue(call.form, "text");
   const Status done = AddComment(m_pool, call.session->account, number, text);
   if (done.ok()) return Redirect("/console/app/" + UrlEncode(number) + "?done=1");
@@ -483,7 +483,7 @@ ApiReply Console::CommentPost(Call& call, const std::string& number) {
                               {"comment", text}});
 }
 
-ApiReply Console::Photo(Call& call, const std::string& number, const std::string& attachment_id) {
+ApiReply Console::Photo(ConsoleCall& call, const std::string& number, const std::string& attachment_id) {
   // Scope first: out of scope is the same 404 as a missing number.
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) return ApiError(call, detail.error());
@@ -495,7 +495,7 @@ ApiReply Console::Photo(Call& call, const std::string& number, const std::string
   return reply;
 }
 
-ApiReply Console::ApiQueue(Call& call) {
+ApiReply Console::ApiQueue(ConsoleCall& call) {
   const std::string limit_text = FormValue(call.params, "limit");
   const int limit = limit_text.empty() ? kQueuePageRows : std::atoi(limit_text.c_str());
   auto page = QueryQueue(m_pool, call.session->account, FilterOf(call.params),
@@ -509,7 +509,7 @@ ApiReply Console::ApiQueue(Call& call) {
                            {"overdue", page->overdue}});
 }
 
-ApiReply Console::ApiApplication(Call& call, const std::string& number) {
+ApiReply Console::ApiApplication(ConsoleCall& call, const std::string& number) {
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) return ApiError(call, detail.error());
   json out{{"row", RowJson(detail->row)},
@@ -535,7 +535,7 @@ ApiReply Console::ApiApplication(Call& call, const std::string& number) {
   return JsonOut(200, out);
 }
 
-ApiReply Console::ApiAction(Call& call, const std::string& number) {
+ApiReply Console::ApiAction(ConsoleCall& call, const std::string& number) {
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) return ApiError(call, detail.error());
   auto catalog = CatalogOf(detail->catalog_version);
@@ -548,7 +548,7 @@ ApiReply Console::ApiAction(Call& call, const std::string& number) {
                            {"new_status", done->new_status}});
 }
 
-ApiReply Console::ApiComment(Call& call, const std::string& number) {
+ApiReply Console::ApiComment(ConsoleCall& call, const std::string& number) {
   const Status done = AddComment(m_pool, call.session->account, number, call.body.value("text", ""));
   if (!done.ok()) return ApiError(call, done.error());
   ApiReply reply;
@@ -556,7 +556,7 @@ ApiReply Console::ApiComment(Call& call, const std::string& number) {
   return reply;
 }
 
-ApiReply Console::ApiBulk(Call& call) {
+ApiReply Console::ApiBulk(ConsoleCall& call) {
   auto catalog = CatalogOf("");
   if (!catalog.ok()) return ApiError(call, catalog.error());
   Params filter_params;

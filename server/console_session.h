@@ -25,6 +25,17 @@ struct SessionLimits {
   int absolute_seconds = 12 * 3600;  // console.session_max_seconds
 };
 
+struct ConsoleOptions {
+  SessionLimits session;
+  // False only when the server speaks plain HTTP on loopback (the cookie would never
+  // come back otherwise); set by main_server.cpp from the listen options.
+  bool secure_cookies = true;
+  // Sign-ins that may wait in SignIn (Argon2id plus the growing delay of a refusal) at
+  // once; more get 503 "busy" at once, so a flood of bad logins never holds every
+  // worker. main_server.cpp sets a quarter of the workers, at least 1.
+  int max_signins_in_flight = 2;
+};
+
 struct ConsoleSession {
   OfficeAccount account;
   std::string csrf_token;

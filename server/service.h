@@ -22,6 +22,7 @@
 #include "domain/result.h"
 #include "server/application_open.h"
 #include "server/group_commit.h"
+#include "server/console_session.h"
 #include "server/key_vault.h"
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"
@@ -91,7 +92,11 @@ struct ServerOptions {
   // --catalog DIR: the server's own catalog, on the shelf the office path re-validates
   // with (besides every published version). "" = published versions only.
   std::string catalog_dir;
+  // The office console's sessions and sign-in bound (server/console.h; [console]).
+  ConsoleOptions console;
 };
+
+class Console;
 
 class ServerCore {
  public:
@@ -114,6 +119,8 @@ class ServerCore {
   // Answers one request. Never throws; database trouble becomes 503 with
   // Retry-After. Thread-safe: called from the HTTP worker pool.
   ApiReply Handle(const ApiRequest& request);
+
+  ~ServerCore();
 
   PgPool& pool() { return m_pool; }
   // This process's key custody (server/key_vault.h): the office console unlocks it;
@@ -176,6 +183,7 @@ class ServerCore {
   // a pool to write with.
   std::unique_ptr<CatalogShelf> m_catalogs;
   std::unique_ptr<KeyVault> m_vault;
+  std::unique_ptr<Console> m_console;  // /console and /api/office/v1 (server/console.h)
 };
 
 // Reply helpers, shared with the admin paths and tests. ReplyForError sends the

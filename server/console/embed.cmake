@@ -1,9 +1,10 @@
 # Writes OUT: a C++ file defining ConsoleAsset (server/console_view.h) over the files
-# in FILES (;-separated), each as a raw string literal. Run by server/CMakeLists.txt.
+# in FILES (|-separated), each as a raw string literal. Run by server/CMakeLists.txt.
 set(body "// Generated from server/console/ by server/console/embed.cmake. Do not edit.\n")
 string(APPEND body "#include <map>\n#include <string>\n#include \"server/console_view.h\"\n")
 string(APPEND body "namespace yimen::server {\nconst std::string* ConsoleAsset(std::string_view name) {\n")
 string(APPEND body "  static const std::map<std::string, std::string, std::less<>> kAssets = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(file IN LISTS FILES)
   get_filename_component(name "${file}" NAME)
   file(READ "${file}" content)
