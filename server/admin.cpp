@@ -16,14 +16,6 @@
 #include "sync/protocol/status.h"
 
 namespace yimen::server {
-namespace {
-
-// Status changes take this lock before their sequence number, so numbers become
-// visible in order and a kiosk's cursor can never skip one still being committed.
-constexpr int64_t kStatusSequenceLockKey = 0x59494d454e02;
-
-
-}  // namespace
 
 Result<std::string> IssueEnrollCode(PgPool& pool, const std::string& hall, int ttl_hours) {
   if (hall.empty()) return MakeError(ErrorKind::kInvalidArgument, "hall name is empty");
@@ -74,52 +66,6 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
   });
   if (!status.ok()) return status.error();
   return rows;
-}
-
-Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number,
-                                     const std::string& status_name, const std::string& reason,
-                                     const std::string& actor) {
-  const protocol::StatusSpec* spec = protocol::FindStatus(status_name);
-  if (spec == nullptr) {
-    std::string known;
-    for (const auto& s : protocol::AllStatuses()) known += std::string(" ") + s.name;
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "unknown status \"" + status_name + "\"; one of:" + known);
-  }
-  if (spec->reason_required && reason.empty()) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     std::string(spec->name) + " needs --reason (what the resident must know)");
-  }
-  // The same canonical spelling ingest stored (ingest_checks.h), so a look-up can only
-  // ever find the one application that number names.
-  auto canonical = CanonicalAppNumber(app_number);
-  if (!canonical.ok()) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "not an application number: " + app_number + " (" +
-                         canonical.error().message + ")");
-  }
-  int64_t seq = 0;
-  bool found = false;
-  Status status = pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    pqxx::result app =
-        tx.exec_params("SELECT id FROM applications WHERE app_number = $1", *canonical);
-    if (app.empty()) return;
-    found = true;
-    const int64_t id = app[0][0].as<int64_t>();
-    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kStatusSequenceLockKey) + ")");
-    seq = tx.exec_params(
-                "INSERT INTO status_changes (application_id, status, reason, actor) "
-                "VALUES ($1, $2, $3, $4) RETURNING seq",
-                id, std::string(spec->name), reason, actor)[0][0]
-              .as<int64_t>();
-    tx.exec_params("UPDATE applications SET status = $2, status_at = now() WHERE id = $1", id,
-                   std::string(spec->name));
-    tx.commit();
-  });
-  if (!status.ok()) return status.error();
-  if (!found) return MakeError(ErrorKind::kNotFound, "no application " + *canonical);
-  return seq;
 }
 
 Result<std::vector<KioskRow>> ListKiosks(PgPool& pool) {

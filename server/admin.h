@@ -33,13 +33,8 @@ struct ApplicationRow {
 // Newest first, at most `limit`. Thread-safe.
 Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit);
 
-// Records a status change with the next sequence number. Status is a Chinese name
-// or ASCII code from protocol/status.h. kInvalidArgument for an unknown status or a
-// missing required reason, kNotFound for an unknown application number. Returns the
-// sequence number given to the change.
-Result<int64_t> SetApplicationStatus(PgPool& pool, const std::string& app_number,
-                                     const std::string& status, const std::string& reason,
-                                     const std::string& actor);
+// Status changes go through the office workflow: ApplyOfficeAction in
+// server/office_workflow.h (one way to change a status).
 
 struct KioskRow {
   int64_t device_id = 0;

@@ -4,7 +4,8 @@
 // decides which commands it may run (server/office_accounts.h, docs/operations.md).
 //   yimen-admin --pg URL | --config /etc/yimen/server.toml (its [database] url) ...
 //   yimen-admin --pg URL --user NAME list [--limit N]
-//   yimen-admin --pg URL --user NAME set-status APP_NO STATUS [--reason TEXT]
+//   yimen-admin --pg URL --user NAME set-status APP_NO STATUS|ACTION [--reason TEXT] ...
+//   yimen-admin --pg URL --user NAME queue | comment | hall | department | holiday ...
 //   yimen-admin --pg URL --user NAME show APP_NO [--catalog DIR]
 //     (show and attachment: after the ceremony the key passphrase is the line of
 //      stdin after the password; the unlock lasts for that command only)
@@ -37,6 +38,7 @@
 #include "server/admin_key_commands.h"
 #include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"
+#include "server/admin_workflow_commands.h"
 #include "server/application_open.h"
 #include "server/key_ring.h"
 #include "server/key_vault.h"
@@ -62,11 +64,9 @@ int Usage() {
       "  and sealing-key); its password is the first line of the file named by\n"
       "  YIMEN_ADMIN_PASSWORD_FILE (mode 600), else the first line of stdin.\n"
       "  list [--limit N]                 newest applications first\n"
-      "  set-status APP_NO STATUS [--reason TEXT]   recorded as the signed-in account\n"
       "  show APP_NO [--catalog DIR]      open one application (unseal, check, and\n"
       "                                   re-validate with the catalog version the kiosk\n"
       "                                   used: published, or --catalog DIR) and print it\n"
-      "      STATUS: 已受理 审核中 需补正(reason: materials) 已批准 不予批准(reason) 已办结\n"
       "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
       "  kiosks                           kiosks, last heartbeat, queue depth\n"
       "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
@@ -78,9 +78,9 @@ int Usage() {
       "  rotate-sealing-key               new active key; the old one still opens\n"
       "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
       "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s",
-      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
-      yimen::server::kKeyCommandsUsage);
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s%s",
+      yimen::server::kWorkflowCommandsUsage, yimen::server::kStaffCommandsUsage,
+      yimen::server::kOfficeCommandsUsage, yimen::server::kKeyCommandsUsage);
   return 2;
 }
 
@@ -208,15 +208,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (command == "set-status") {
-    const std::string reason = TakeFlag(&args, "--reason", "");
-    if (args.size() != 2) return Usage();
-    auto seq = yimen::server::SetApplicationStatus(pool, args[0], args[1], reason, account->name);
-    if (!seq.ok()) return Fail(seq.error());
-    std::printf("%s → %s (change #%lld)\n", args[0].c_str(), args[1].c_str(),
-                static_cast<long long>(*seq));
-    return 0;
-  }
   if (command == "show") {
     const std::string catalog_dir = TakeFlag(&args, "--catalog", "");
     if (args.size() != 1) return Usage();
@@ -319,6 +310,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (auto rc = yimen::server::RunStaffCommand(pool, command, args, *account)) {
+    return *rc < 0 ? Usage() : *rc;
+  }
+  if (auto rc = yimen::server::RunWorkflowCommand(pool, command, args, *account)) {
     return *rc < 0 ? Usage() : *rc;
   }
   if (auto rc = yimen::server::RunOfficeCommand(pool, command, args, *account)) {

@@ -377,6 +377,90 @@ CREATE INDEX key_audit_at ON key_audit (at);
 ALTER TABLE sealing_keys ADD COLUMN wrapped_secret text;
 )sql";
 
+// v10: the office workflow (server/office_workflow.h, docs/console.md "Workflow"):
+// halls belong to a township (scope), departments take routed applications, a
+// calendar of holidays and make-up working days gives due dates in working days, and
+// every action leaves an audit row beside the status change kiosks pull. The queue's
+// indexes keep a page fast at 100,000 applications (docs/console.md "Queue").
+constexpr const char* kV10OfficeWorkflow = R"sql(
+CREATE TABLE halls (
+  name        text PRIMARY KEY,
+  town        text NOT NULL CHECK (length(town) BETWEEN 1 AND 128),
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX halls_town ON halls (town);
+
+CREATE TABLE departments (
+  name        text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- A holiday is off even on a weekday; a make-up working day (调休) is worked even on
+-- a weekend. Every other day follows the week.
+CREATE TABLE calendar_days (
+  day   date PRIMARY KEY,
+  kind  text NOT NULL CHECK (kind IN ('holiday', 'workday')),
+  note  text NOT NULL DEFAULT ''
+);
+
+ALTER TABLE applications ADD COLUMN due_date date;          -- the time limit's last day
+ALTER TABLE applications ADD COLUMN clock_days_left int;    -- working days left when 需补正 stopped the clock
+ALTER TABLE applications ADD COLUMN notice_until date;      -- 公示's last day
+ALTER TABLE applications ADD COLUMN department text;        -- routed to (the latest 转办)
+ALTER TABLE applications ADD COLUMN route_due date;
+ALTER TABLE applications ADD COLUMN route_from text;        -- the status 转办 left, restored by the reply
+
+CREATE INDEX applications_queue ON applications (received_at DESC, id DESC);
+CREATE INDEX applications_queue_status ON applications (coalesce(status, ''), received_at DESC, id DESC);
+CREATE INDEX applications_queue_hall ON applications (hall, received_at DESC, id DESC);
+CREATE INDEX applications_queue_service ON applications (service_code, received_at DESC, id DESC);
+CREATE INDEX applications_due ON applications (due_date) WHERE due_date IS NOT NULL;
+
+-- Every application a department was asked to act on, so it keeps seeing it afterwards.
+CREATE TABLE application_routes (
+  id              bigserial PRIMARY KEY,
+  application_id  bigint NOT NULL REFERENCES applications (id),
+  department      text NOT NULL REFERENCES departments (name),
+  due_date        date NOT NULL,
+  routed_by       text NOT NULL,
+  routed_at       timestamptz NOT NULL DEFAULT now(),
+  replied_by      text,
+  replied_at      timestamptz,
+  reply           text
+);
+CREATE INDEX application_routes_department ON application_routes (department, application_id);
+CREATE INDEX application_routes_application ON application_routes (application_id);
+
+-- The audit trail of office actions: who, what, old -> new, why, and the status change
+-- kiosks pull (NULL for none).
+CREATE TABLE office_actions (
+  id              bigserial PRIMARY KEY,
+  application_id  bigint NOT NULL REFERENCES applications (id),
+  seq             bigint REFERENCES status_changes (seq),
+  at              timestamptz NOT NULL DEFAULT now(),
+  actor           text NOT NULL,
+  actor_role      text NOT NULL,
+  action          text NOT NULL,
+  old_status      text NOT NULL,
+  new_status      text NOT NULL,
+  note            text NOT NULL DEFAULT '',
+  details         jsonb NOT NULL DEFAULT '{}',
+  client          text NOT NULL DEFAULT ''
+);
+CREATE INDEX office_actions_application ON office_actions (application_id, id);
+CREATE INDEX office_actions_actor ON office_actions (application_id, action, actor);
+
+CREATE TABLE office_comments (
+  id              bigserial PRIMARY KEY,
+  application_id  bigint NOT NULL REFERENCES applications (id),
+  at              timestamptz NOT NULL DEFAULT now(),
+  author          text NOT NULL,
+  author_role     text NOT NULL,
+  text            text NOT NULL CHECK (length(text) BETWEEN 1 AND 2000)
+);
+CREATE INDEX office_comments_application ON office_comments (application_id, id);
+)sql";
+
 // A new epoch when the database is not where it was last time a server started: a
 // dump restored into a fresh cluster or database (another system identifier or
 // database oid) or a cluster that left its WAL timeline (point-in-time recovery, a
@@ -419,6 +503,8 @@ const std::vector<Migration>& AllMigrations() {
       {7, "enrollment code ids, guesses counted per code and per address", kV7EnrollGuessing},
       {8, "database epoch, replaced after a restore", kV8DatabaseEpoch},
       {9, "key custody: vault, key audit, wrapped sealing secrets", kV9KeyCustody},
+      {10, "office workflow: halls, departments, calendar, due dates, audit, queue indexes",
+       kV10OfficeWorkflow},
       {11, "office console sessions", kV11ConsoleSessions},
   };
   return kMigrations;

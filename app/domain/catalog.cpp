@@ -981,7 +981,7 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
   if (!c.ExpectObject(root, path)) return service;
   c.CheckKeys(root, path,
               {"code", "name", "summary", "who_qualifies", "materials", "time_limit_days",
-               "time_limit_note", "office", "standards", "form", "means_test", "rules",
+               "time_limit_note", "public_notice_days", "office", "standards", "form", "means_test", "rules",
                "eligibility"});
   service.code = c.Id(root, path, "code", true).value_or("");
   if (!service.code.empty() && service.code != expected_code) {
@@ -1008,6 +1008,8 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
   service.time_limit_days =
       static_cast<int>(c.Integer(root, path, "time_limit_days", true, 1, 3650).value_or(0));
   service.time_limit_note = c.Text(root, path, "time_limit_note", false);
+  service.public_notice_days =
+      static_cast<int>(c.Integer(root, path, "public_notice_days", false, 1, 90).value_or(0));
   service.office = c.Text(root, path, "office", true);
   if (const json* list = c.Array(root, path, "standards", true, false)) {
     for (size_t i = 0; i < list->size(); ++i) {

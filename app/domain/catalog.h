@@ -208,6 +208,9 @@ struct ServiceSpec {
   std::vector<Material> materials;
   int time_limit_days = 0;
   LocalizedText time_limit_note;  // optional: working days, extensions
+  // Optional: the 公示 period in calendar days after approval (低保, 特困); 0 = none.
+  // The office console keeps an approval on notice until it ends (docs/console.md).
+  int public_notice_days = 0;
   LocalizedText office;           // who decides
   std::vector<Standard> standards;
   FormSpec form;

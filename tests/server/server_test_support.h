@@ -145,6 +145,10 @@ class OfficeAdmin {
                       std::vector<std::string> args, const std::string& more_input = "",
                       bool with_stderr = false) const {
     args.insert(args.begin(), {YIMEN_ADMIN_BIN, "--pg", m_pg_url, "--user", user});
+    // set-status reads the shipped catalog (time limits, materials) unless told otherwise.
+#ifdef YIMEN_TEST_CATALOG_DIR
+    setenv("YIMEN_CATALOG_DIR", YIMEN_TEST_CATALOG_DIR, 0);
+#endif
     return RunCommand(args, password + "\n" + more_input, with_stderr);
   }
   CommandResult Run(std::vector<std::string> args, const std::string& more_input = "") const {

@@ -159,12 +159,14 @@ void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out) {
                                                               : colors::kPrimary;
     Label(StatusText(view, app.status, app.sync_state), Ctx().title, color);
     if (!key.empty()) Paragraph(view.Tr("status.next." + key), Ctx().body, colors::kText);
-    // The latest reason: the materials to bring (需补正) or why it was refused.
+    // The latest reason: the materials to bring (需补正), why it was refused, or a
+    // note (公示 end date, amount and start month).
     if (!s.lookup_history.empty() && !s.lookup_history.back().reason.empty() &&
         s.lookup_history.back().status == app.status) {
-      Paragraph(view.Fmt(key == "needs_materials" ? "status.bring" : "status.reason",
-                         {{"reason", s.lookup_history.back().reason}}),
-                Ctx().body, colors::kText);
+      const char* format = key == "needs_materials" ? "status.bring"
+                           : key == "refused"       ? "status.reason"
+                                                    : "status.note";
+      Paragraph(view.Fmt(format, {{"reason", s.lookup_history.back().reason}}), Ctx().body, colors::kText);
     }
     Gap(0.5f);
     Paragraph(view.Fmt("status.updated", {{"time", LocalTimeText(app.status_at)}}), Ctx().body, colors::kMuted);

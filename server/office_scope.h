@@ -1,0 +1,34 @@
+// What the queue, the application page and the actions share (internal to
+// office_queue.cpp and office_workflow.cpp): the viewer's scope as SQL, a filter as
+// SQL, and one queue row read the same way everywhere.
+#pragma once
+
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "domain/civil_date.h"
+#include "domain/result.h"
+#include "server/office_queue.h"
+#include "server/office_rules.h"
+
+namespace yimen::server {
+
+// Today's date in China (UTC+8), by the system clock.
+CivilDate TodayInChina();
+
+// A predicate on `applications a` that holds for the rows `viewer` may see
+// (docs/console.md "Roles and scope"). Reads the halls table.
+std::string ScopePredicate(pqxx::transaction_base& tx, const OfficeAccount& viewer);
+
+// kInvalidArgument (message in Chinese) for a filter with a bad date or status. Pure.
+Status CheckQueueFilter(const QueueFilter& filter);
+// A predicate on `applications a` for a checked filter; values quoted by `tx`.
+std::string FilterPredicate(pqxx::transaction_base& tx, const QueueFilter& filter,
+                            const CivilDate& today);
+
+// The select list ReadQueueRow reads, from `applications a`.
+std::string QueueColumns();
+QueueRow ReadQueueRow(const pqxx::row& row, const WorkingCalendar& calendar, const CivilDate& today);
+
+}  // namespace yimen::server
