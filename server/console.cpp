@@ -39,6 +39,14 @@ std::string ContentTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
+// Which refusal SignIn gave (office_accounts.h): its kind is kRejected for all three,
+// so the sentence it starts with tells them apart.
+std::string RefusalCode(const Error& error) {
+  if (error.message.rfind("sign-in refused: locked", 0) == 0) return "locked";
+  if (error.message.rfind("forbidden", 0) == 0) return "forbidden";
+  return "refused";
+}
+
 bool IsSupervisor(const OfficeAccount& account) {
   return account.role == OfficeRole::kSupervisor;
 }
@@ -329,14 +337,9 @@ ApiReply Console::Login(ConsoleCall& call) {
   }
   auto account = BoundedSignIn(name, FormValue(call.form, "password"), call.request.remote_addr);
   if (!account.ok()) {
-    std::string message = call.T("login_refused");
-    if (account.error().kind == ErrorKind::kUnavailable) {
-      message = call.T("login_busy");
-    } else if (account.error().message == "locked") {
-      message = call.T("login_locked");
-    } else if (account.error().message == "forbidden") {
-      message = call.T("login_forbidden");
-    }
+    const std::string message = account.error().kind == ErrorKind::kUnavailable
+                                    ? call.T("login_busy")
+                                    : call.T("login_" + RefusalCode(account.error()));
     ApiReply reply = LoginPage(call, message, name);
     if (account.error().kind == ErrorKind::kUnavailable) {
       reply.status = 503;
@@ -365,8 +368,7 @@ ApiReply Console::ApiLogin(ConsoleCall& call) {
       reply.retry_after_s = 2;
       return reply;
     }
-    const std::string& why = account.error().message;
-    const std::string code = why == "locked" ? "locked" : why == "forbidden" ? "forbidden" : "refused";
+    const std::string code = RefusalCode(account.error());
     return JsonOut(401, json{{"error", code}, {"message", call.T("login_" + code)}});
   }
   auto session = CreateSession(m_pool, *account, m_options.session, call.request.remote_addr);
@@ -396,7 +398,7 @@ Status Console::KeyOperation(ConsoleCall& call, const std::string& what, const s
   if (what == "unlock") {
     Status done = m_vault.Unlock(passphrase, who.name, client);
     if (!done.ok() && done.error().kind == ErrorKind::kRejected) {
-      return MakeError(ErrorKind::kRejected, done.error().message == "locked out"
+      return MakeError(ErrorKind::kRejected, done.error().message.rfind("locked out", 0) == 0
                                                  ? call.T("key_locked_out")
                                                  : call.T("key_wrong_passphrase"));
     }

@@ -63,6 +63,12 @@ std::string QueryOf(const QueueFilter& filter) {
   return out;
 }
 
+// The vault was locked (it may lock between the state check and the opening):
+// KeyVault::OpeningKeys's refusal, kRejected starting "key locked".
+bool IsKeyLocked(const Error& error) {
+  return error.kind == ErrorKind::kRejected && error.message.rfind("key locked", 0) == 0;
+}
+
 json RowJson(const QueueRow& row) {
   return json{{"app_number", row.app_number},   {"service_code", row.service_code},
               {"hall", row.hall},               {"town", row.town},
@@ -353,7 +359,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   }
   auto opened = OpenApplication(m_pool, m_vault, row.app_number, &m_catalogs);
   if (!opened.ok()) {
-    if (opened.error().kind == ErrorKind::kRejected && opened.error().message == "key locked") {
+    if (IsKeyLocked(opened.error())) {
       model["locked"] = true;
     } else {
       model["open_error"] = ShownMessage(call, opened.error());
@@ -434,6 +440,7 @@ ApiReply Console::ApplicationPage(ConsoleCall& call, const std::string& number, 
   }
   json model = ApplicationModel(call, *detail, nullptr);
   model["back"] = UrlEncode("/console/app/" + UrlEncode(detail->row.app_number));
+  model["unlock_back"] = "/console/app/" + UrlEncode(detail->row.app_number);
   model["form"] = form;
   if (form.contains("error")) {
     for (auto& action : model["actions"]) {
@@ -527,8 +534,7 @@ ApiReply Console::ApiApplication(ConsoleCall& call, const std::string& number) {
       out["validated"] = opened->validated;
       out["validation_note"] = opened->validation_note;
       Wipe(&opened->sealed.payload);
-    } else if (opened.error().kind != ErrorKind::kRejected ||
-               opened.error().message != "key locked") {
+    } else if (!IsKeyLocked(opened.error())) {
       out["open_error"] = opened.error().message;
     }
   }
