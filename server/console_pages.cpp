@@ -228,6 +228,7 @@ ApiReply Console::QueuePage(ConsoleCall& call) {
       view["service_name"] = service ? Localized(service->name, call.lang) : row.service_code;
       view["status_shown"] = row.status.empty() ? protocol::kStatusDelivered : row.status;
       view["url"] = "/console/app/" + UrlEncode(row.app_number);
+      view["received_at"] = ChinaTime(row.received_at);
       view["days_left_shown"] = row.due_date.empty() ? std::string("—")
                                                      : std::to_string(row.working_days_left);
       rows.push_back(std::move(view));
@@ -327,11 +328,14 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["app"] = RowJson(row);
   model["app"]["status_shown"] = row.status.empty() ? protocol::kStatusDelivered : row.status;
   model["app"]["url"] = "/console/app/" + UrlEncode(row.app_number);
+  model["app"]["received_at"] = ChinaTime(row.received_at);
   model["app"]["catalog_version"] = detail.catalog_version;
   model["app"]["kiosk_code"] = detail.kiosk_code;
   model["app"]["device_id"] = std::to_string(detail.device_id);
   model["history"] = HistoryJson(detail);
+  for (auto& entry : model["history"]) entry["at"] = ChinaTime(entry["at"]);
   model["comments"] = CommentsJson(detail);
+  for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
   auto catalog = CatalogOf(detail.catalog_version);
   const ServiceSpec* service =
       catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
@@ -444,9 +448,17 @@ ApiReply Console::ApplicationPage(ConsoleCall& call, const std::string& number, 
   model["form"] = form;
   if (form.contains("error")) {
     for (auto& action : model["actions"]) {
-      if (action["action"] == form.value("action", "")) {
-        action["error"] = form["error"];
-        action["open"] = true;
+      if (action["action"] != form.value("action", "")) continue;
+      action["error"] = form["error"];
+      action["open"] = true;
+      // The ticks come back as they were sent.
+      if (action.contains("materials")) {
+        json materials = action["materials"];
+        for (auto& material : materials) {
+          const json& sent = form.value("materials", json::array());
+          material["checked"] = std::find(sent.begin(), sent.end(), material["id"]) != sent.end();
+        }
+        action["materials"] = std::move(materials);
       }
     }
   }

@@ -2,6 +2,8 @@
 #include "server/console_view.h"
 
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
 #include <kainjow/mustache.hpp>
 
@@ -14,7 +16,12 @@ mu::data ToData(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::object: {
       mu::data out{mu::data::type::object};
-      for (auto it = value.begin(); it != value.end(); ++it) out.set(it.key(), ToData(it.value()));
+      // An empty string is left out, so that {{#key}} sections treat it as absent (this
+      // mustache counts "" as true) and {{key}} still renders nothing.
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it->is_string() && it->get_ref<const std::string&>().empty()) continue;
+        out.set(it.key(), ToData(it.value()));
+      }
       return out;
     }
     case nlohmann::json::value_t::array: {
@@ -67,6 +74,23 @@ std::string Decode(std::string_view text) {
 }
 
 }  // namespace
+
+std::string ChinaTime(const std::string& iso_utc) {
+  std::tm parts{};
+  int year = 0;
+  if (std::sscanf(iso_utc.c_str(), "%d-%d-%dT%d:%d:%d", &year, &parts.tm_mon, &parts.tm_mday,
+                  &parts.tm_hour, &parts.tm_min, &parts.tm_sec) != 6) {
+    return iso_utc;
+  }
+  parts.tm_year = year - 1900;
+  parts.tm_mon -= 1;
+  const std::time_t china = timegm(&parts) + 8 * 3600;
+  std::tm shown{};
+  gmtime_r(&china, &shown);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &shown);
+  return text;
+}
 
 std::string ConsoleLang(std::string_view requested) { return requested == "en" ? "en" : "zh"; }
 

@@ -18,6 +18,10 @@ namespace yimen::server {
 // nullptr. Pure.
 const std::string* ConsoleAsset(std::string_view name);
 
+// An ISO-8601 UTC time ("2026-12-03T20:00:22Z") as China's clock shows it
+// ("2026-12-04 04:00"); anything else unchanged. Pure.
+std::string ChinaTime(const std::string& iso_utc);
+
 // The console's languages: "zh" (default) and "en".
 std::string ConsoleLang(std::string_view requested);
 

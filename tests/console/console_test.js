@@ -175,6 +175,8 @@ async function mainPhase(browser) {
   await Promise.all([rev.waitForNavigation(), rev.click('#submit-needs_materials')]);
   const refused = await rev.$('#error-needs_materials');
   check(refused !== null, 'a missing note is refused, shown beside the form');
+  check(await rev.$eval('#form-needs_materials input[name="materials"]', (e) => e.checked),
+        'the ticked material is still ticked');
   await shot(rev, 'action_error');
   await rev.type('#note-needs_materials', '请补交材料');
   await rev.$eval('#form-needs_materials', (f) => { f.closest('details').open = true; });
