@@ -46,7 +46,7 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target yimen-kiosk yimen-seed yimen-server yimen-fleet \
-  bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit >/dev/null
+  bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue >/dev/null
 
 logs=$(mktemp -d /tmp/yimen-bench-XXXXXX)
 chmod 755 "$logs"  # PostgreSQL (user postgres) keeps its cluster in here
@@ -79,6 +79,7 @@ run kiosk "$b/bench_kiosk" "$build_dir/app/yimen-kiosk" "${q[@]}"
 run staff_list "$b/bench_staff_list" "$build_dir/app/yimen-kiosk" "$build_dir/tests/store/yimen-seed" "${q[@]}"
 run submit "$b/bench_submit" "${q[@]}"
 run drain "$b/bench_drain" "${q[@]}"
+run queue "$b/bench_queue" "${q[@]}"
 if [[ $quick -eq 1 ]]; then
   run fleet "$build_dir/tools/fleet/yimen-fleet" --quick --storm --json "$logs/fleet.json"
   run fleet_backlog "$build_dir/tools/fleet/yimen-fleet" --quick --apps-per-push 5 \
@@ -123,6 +124,12 @@ def num(pattern, source, group=1):
     return float(m.group(group)) if m else None
 
 kiosk, staff, submit, drain = text("kiosk"), text("staff_list"), text("submit"), text("drain")
+queue = text("queue")
+queue_seeded = num(r"bench_queue: (\d+) applications", queue)
+queue_p99s = [float(x) for x in re.findall(r"QueryQueue p50 +[\d.]+ ms +p99 +([\d.]+) ms", queue)]
+queue_raw_p99s = [float(x) for x in re.findall(r"raw SELECT\+count p50 +[\d.]+ ms +p99 +([\d.]+) ms", queue)]
+queue_p99 = max(queue_p99s) if queue_p99s else None
+queue_raw_p99 = max(queue_raw_p99s) if queue_raw_p99s else None
 ime, voice = text("ime"), text("voice")
 fleet, chrome = jload("fleet"), jload("chromium")
 backlog, pgbench = jload("fleet_backlog"), text("pgbench")
@@ -195,6 +202,10 @@ r_drain = ratio(drain_rate, raw_pg)
 row("Drain: outbox → server → PostgreSQL", f(drain_rate, "{:.0f}"), "apps/s",
     f"raw batched INSERT {f(raw_pg, '{:.0f}')} rows/s", "≥ 50 % of raw",
     f"{f(None if r_drain is None else 100 * r_drain, '{:.0f}')} % of raw", None if r_drain is None else r_drain >= 0.5)
+row(f"Office queue page p99 at {f(queue_seeded, '{:,.0f}')} (worst of first/deep/filtered/overdue/township)",
+    f(queue_p99, "{:.1f}"), "ms", f"raw SELECT + count p99 {f(queue_raw_p99, '{:.1f}')} ms (same SQL, same connection)",
+    "≤ 50 ms", f"{f(ratio(queue_p99, 50), '{:.2f}')}× goal; {f(ratio(queue_p99, queue_raw_p99), '{:.2f}')}× raw",
+    None if queue_p99 is None else queue_p99 <= 50)
 pps, p99 = fleet.get("pushes_per_s"), fleet.get("push_p99_ms")
 row(f"Fleet: {fleet.get('kiosks', '—')} kiosks, 2 servers, pushes/s (1 application each)", f(pps, "{:.0f}"), "/s",
     f"CPU-bound ceiling {f(fleet.get('cpu_bound_pushes_per_s'), '{:.0f}')}/s", "≥ 2,000/s",

@@ -217,8 +217,9 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
                                              const std::string& client) {
   const ActionSpec* action = FindAction(request.action);
   if (action == nullptr) return Invalid("没有这个操作：" + request.action);
+  // A number that does not parse names nothing: the caller's input is wrong.
   auto number = CanonicalAppNumber(request.app_number);
-  if (!number.ok()) return MakeError(ErrorKind::kNotFound, "没有这件申请：" + request.app_number);
+  if (!number.ok()) return Invalid("不是受理编号：" + request.app_number);
   const CivilDate today = TodayInChina();
   OfficeActionResult result;
   std::optional<Error> refused;
@@ -236,6 +237,11 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
                                                     "）不能" + action->zh);
       return;
     }
+    // Missing fields first: the form is wrong whatever the status.
+    if (Status fields = CheckFields(request, today); !fields.ok()) {
+      refused = fields.error();
+      return;
+    }
     const std::string shown = app->status.empty() ? "已送达" : app->status;
     if (!request.expected_status.empty() && request.expected_status != shown &&
         request.expected_status != app->status) {
@@ -245,10 +251,6 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
     if (!AllowedFrom(*action, app->status)) {
       refused = MakeError(ErrorKind::kConflict,
                           std::string("not allowed from ") + shown + "：" + shown + "的申请不能" + action->zh);
-      return;
-    }
-    if (Status fields = CheckFields(request, today); !fields.ok()) {
-      refused = fields.error();
       return;
     }
     auto effect = Plan(tx, catalog.FindService(app->service_code), actor, request, *app, today);

@@ -117,8 +117,8 @@ PY
   (umask 077 && head -c 24 /dev/urandom | base64 >"$out/reviewer.password")
   "$admin" --pg "$pg_url" --user "$admin_user" console-user add reviewer1 --role reviewer --scope 全市 \
     <"$out/reviewer.password" >/dev/null
-  YIMEN_ADMIN_PASSWORD_FILE=$out/reviewer.password \
-    "$admin" --pg "$pg_url" --user reviewer1 set-status "$number" 审核中 >/dev/null
+  YIMEN_ADMIN_PASSWORD_FILE=$out/reviewer.password YIMEN_CATALOG_DIR=$repo/assets/catalog \
+    "$admin" --pg "$pg_url" --user reviewer1 set-status "$number" 已受理 >/dev/null
   sync_once || second=$?
 fi
 

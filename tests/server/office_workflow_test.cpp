@@ -40,10 +40,12 @@ class OfficeWorkflow : public ::testing::Test {
   }
 
   // Seeds `count` applications, all 已送达, of one service.
-  std::vector<std::string> Seed(int64_t count, const std::string& service = "dibao", int64_t first_id = 1) {
+  // `days` 0: all received now (what arrives while someone pages).
+  std::vector<std::string> Seed(int64_t count, const std::string& service = "dibao", int64_t first_id = 1,
+                                int days = 10) {
     SeedOptions options;
     options.count = count;
-    options.days = 10;
+    options.days = days;
     options.statuses = false;
     options.services = {service};
     options.first_id = first_id;
@@ -227,7 +229,7 @@ TEST_F(OfficeWorkflow, TwoPeopleActingAtOnceOneWinsTheOtherGetsConflict) {
   for (const std::string& n : numbers) {
     Result<server::OfficeActionResult> a = Error{}, b = Error{};
     std::thread one([&] { a = Act(county_reviewer, n, "accept"); });
-    std::thread two([&] { b = Act(second, n, "needs_materials", "户口簿不清楚"); });
+    std::thread two([&] { b = Act(second, n, "accept"); });
     one.join();
     two.join();
     ASSERT_NE(a.ok(), b.ok()) << n << ": exactly one wins";
@@ -236,6 +238,23 @@ TEST_F(OfficeWorkflow, TwoPeopleActingAtOnceOneWinsTheOtherGetsConflict) {
   }
   EXPECT_EQ(db.Count("SELECT count(*) FROM status_changes"), 20);
   EXPECT_EQ(db.Count("SELECT count(*) FROM office_actions"), 20);
+  // Two different actions that exclude each other (转办 and 需补正): the one that
+  // comes second finds the status moved on.
+  ASSERT_TRUE(server::AddDepartment(pool, "医保").ok());
+  for (int i = 1; i < 6; ++i) {
+    OfficeActionRequest route;
+    route.app_number = numbers[i];
+    route.action = "route";
+    route.department = "医保";
+    route.due_date = "2099-01-01";
+    Result<server::OfficeActionResult> routed = Error{}, needs = Error{};
+    std::thread one([&] { routed = server::ApplyOfficeAction(pool, catalog, county_reviewer, route, "t"); });
+    std::thread two([&] { needs = Act(second, numbers[i], "needs_materials", "户口簿不清楚"); });
+    one.join();
+    two.join();
+    ASSERT_NE(routed.ok(), needs.ok()) << "转办 and 需补正 exclude each other";
+    EXPECT_EQ((routed.ok() ? needs : routed).error().kind, ErrorKind::kConflict);
+  }
   // A stale page: the status the actor saw is no longer there.
   OfficeActionRequest stale;
   stale.app_number = numbers[0];
@@ -255,7 +274,7 @@ TEST_F(OfficeWorkflow, KeysetPagesStayCorrectWhileApplicationsArrive) {
   EXPECT_EQ(page->total, 25);
   for (const auto& row : page->rows) seen.push_back(row.app_number);
   // Five arrive between the first and second page (newer: they sort before page one).
-  Seed(5, "dibao", 1000);
+  Seed(5, "dibao", 1000, 0);
   std::string cursor = page->next_cursor;
   while (!cursor.empty()) {
     auto next = server::QueryQueue(pool, county_reviewer, {}, cursor, 10);

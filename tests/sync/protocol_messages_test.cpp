@@ -172,7 +172,9 @@ TEST(Statuses, FindByChineseNameOrAsciiCode) {
   EXPECT_TRUE(FindStatus("不予批准")->reason_required);
   EXPECT_FALSE(FindStatus("已受理")->reason_required);
   EXPECT_EQ(FindStatus("已删除"), nullptr);
-  EXPECT_EQ(AllStatuses().size(), 6u);
+  // The office workflow's: 初审通过, 部门协办中, 公示中 beside the first six.
+  EXPECT_EQ(AllStatuses().size(), 9u);
+  EXPECT_STREQ(FindStatus("public_notice")->name, "公示中");
 }
 
 }  // namespace

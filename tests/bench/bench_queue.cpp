@@ -1,0 +1,211 @@
+// The office queue at 100,000 applications (docs/console.md "Queue", issue 12
+// deliverable 6): QueryQueue's server-side time (SQL, scope, count, working days) for a
+// first page, a deep page, filtered pages and a township's scope, each beside the same
+// SELECT and count sent raw on the same connection, and the plans PostgreSQL chose.
+// Prints figures; never fails on a timing.
+//   bench_queue [--count N] [--runs R] [--pg-dir DIR] [--quick]
+//     --count  applications seeded (default 100000; --quick: 5000)
+//     --runs   timed calls per case (default 200; --quick: 30)
+//     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a
+//              temp one, removed after)
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "common/civil_time.h"
+#include "server/migrations.h"
+#include "server/office_queue.h"
+#include "server/office_seed.h"
+
+namespace {
+
+std::string Run(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    if (pclose(pipe) != 0) return "";
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+struct Figures {
+  double p50 = 0, p99 = 0;
+};
+
+Figures Time(int runs, const std::function<void()>& body) {
+  body();  // warm the connection and the caches once
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    body();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t count = 100000;
+  int runs = 200;
+  std::string pg_dir;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--quick") {
+      count = 5000;
+      runs = 30;
+    } else if (arg == "--count" && i + 1 < argc) {
+      count = std::atoll(argv[++i]);
+    } else if (arg == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--pg-dir" && i + 1 < argc) {
+      pg_dir = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: bench_queue [--count N] [--runs R] [--pg-dir DIR] [--quick]\n");
+      return 2;
+    }
+  }
+  if (pg_dir.empty()) {
+    if (const char* env = std::getenv("YIMEN_TEST_PG_DIR"); env != nullptr && *env) pg_dir = env;
+  }
+  const bool own_cluster = pg_dir.empty();
+  if (own_cluster) {
+    pg_dir = (std::filesystem::temp_directory_path() / ("yimen-bench-queue-" + std::to_string(getpid()))).string();
+    std::filesystem::create_directories(pg_dir);
+  }
+  const std::string pg_local = std::string("bash ") + YIMEN_PG_LOCAL;
+  const std::string cluster_url = Run(pg_local + " start '" + pg_dir + "'");
+  if (cluster_url.empty()) {
+    std::fprintf(stderr, "bench_queue: cannot start PostgreSQL in %s\n", pg_dir.c_str());
+    return 1;
+  }
+  const std::string base = cluster_url.substr(0, cluster_url.rfind('/') + 1);
+  const std::string db_name = "bench_queue_" + std::to_string(getpid());
+  {
+    pqxx::connection admin(base + "postgres");
+    pqxx::nontransaction tx(admin);
+    tx.exec("CREATE DATABASE " + db_name);
+  }
+  const std::string pg_url = base + db_name;
+  int exit_code = 0;
+  try {
+    yimen::server::PgPool pool(pg_url, 1);
+    if (auto version = yimen::server::ApplyMigrations(pool); !version.ok()) {
+      throw std::runtime_error(version.error().message);
+    }
+    yimen::testing::SeedOptions seed;
+    seed.count = count;
+    seed.days = 365;
+    const auto seed_start = std::chrono::steady_clock::now();
+    yimen::testing::SeedApplications(pg_url, seed);
+    const double seed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count();
+
+    yimen::server::OfficeAccount county{1, "bench-county", yimen::server::OfficeRole::kApprover, "东城区"};
+    yimen::server::OfficeAccount town{2, "bench-town", yimen::server::OfficeRole::kReviewer, "城关镇"};
+    const int limit = 50;
+    // The cursor 10,000 rows down (200 pages of 50), found once, untimed.
+    std::string deep_cursor;
+    int64_t deep_rows = 0;
+    for (int page = 0; page < 200; ++page) {
+      auto got = yimen::server::QueryQueue(pool, county, {}, deep_cursor, limit);
+      if (!got.ok() || got->next_cursor.empty()) break;
+      deep_cursor = got->next_cursor;
+      deep_rows += limit;
+    }
+    yimen::server::QueueFilter filtered;
+    filtered.statuses = {"已受理", "需补正"};
+    filtered.town = "城关镇";
+    yimen::server::QueueFilter overdue;
+    overdue.overdue_only = true;
+
+    const std::string today = yimen::FormatIsoDate(yimen::ChinaDateAt(yimen::UnixSecondsNow()));
+    const std::string columns =
+        "a.app_number, a.service_code, a.hall, coalesce((SELECT town FROM halls h WHERE h.name = a.hall), ''), "
+        "a.received_at, coalesce(a.status, ''), a.status_at, a.due_date, a.notice_until, a.department, a.id";
+    const std::string town_halls = "a.hall IN (SELECT name FROM halls WHERE town = '城关镇')";
+    struct Case {
+      const char* name;
+      yimen::server::OfficeAccount viewer;
+      yimen::server::QueueFilter filter;
+      std::string cursor;
+      std::string raw_where;  // the same predicate, sent raw
+      std::string raw_keyset;
+    };
+    std::string deep_keyset;
+    if (!deep_cursor.empty()) {
+      const size_t dot = deep_cursor.find('.');
+      deep_keyset = " AND (a.received_at, a.id) < ('epoch'::timestamptz + " + deep_cursor.substr(0, dot) +
+                    " * interval '1 microsecond', " + deep_cursor.substr(dot + 1) + ")";
+    }
+    const std::vector<Case> cases = {
+        {"first page", county, {}, "", "true", ""},
+        {"deep page (row 10,000)", county, {}, deep_cursor, "true", deep_keyset},
+        {"2 statuses + township", county, filtered, "",
+         "coalesce(a.status, '') IN ('已受理', '需补正') AND " + town_halls, ""},
+        {"overdue only", county, overdue, "", "a.due_date < '" + today + "'::date", ""},
+        {"township reviewer's scope", town, {}, "", town_halls, ""},
+    };
+    std::printf("bench_queue: %lld applications seeded in %.1f s (12 halls, 4 townships, 365 days), "
+                "page of %d, %d runs per case\n",
+                static_cast<long long>(count), seed_s, limit, runs);
+    pqxx::connection raw(pg_url);
+    for (const Case& c : cases) {
+      int64_t total = 0;
+      size_t rows = 0;
+      const Figures ours = Time(runs, [&] {
+        auto page = yimen::server::QueryQueue(pool, c.viewer, c.filter, c.cursor, limit);
+        if (!page.ok()) throw std::runtime_error(page.error().message);
+        total = page->total;
+        rows = page->rows.size();
+      });
+      const std::string select = "SELECT " + columns + " FROM applications a WHERE " + c.raw_where + c.raw_keyset +
+                                 " ORDER BY a.received_at DESC, a.id DESC LIMIT " + std::to_string(limit + 1);
+      const std::string counted = "SELECT count(*), count(*) FILTER (WHERE a.due_date < '" + today +
+                                  "'::date) FROM applications a WHERE " + c.raw_where;
+      const Figures base_figures = Time(runs, [&] {
+        pqxx::read_transaction tx(raw);
+        tx.exec(select);
+        tx.exec(counted);
+      });
+      std::printf("  %-26s QueryQueue p50 %6.2f ms  p99 %6.2f ms | raw SELECT+count p50 %6.2f ms  p99 %6.2f ms"
+                  "  (%zu rows, total %lld)\n",
+                  c.name, ours.p50, ours.p99, base_figures.p50, base_figures.p99, rows,
+                  static_cast<long long>(total));
+      pqxx::nontransaction tx(raw);
+      std::string plan;
+      for (const auto& line : tx.exec("EXPLAIN " + select)) {
+        std::string text = line[0].as<std::string>();
+        if (text.find("Scan") != std::string::npos) plan += "\n      " + text.substr(0, 110);
+      }
+      std::printf("    plan:%s\n", plan.c_str());
+    }
+    std::printf("  goal: p99 <= 50 ms for a queue page at 100,000 (deep page reached %lld rows down)\n",
+                static_cast<long long>(deep_rows));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_queue: %s\n", e.what());
+    exit_code = 1;
+  }
+  {
+    pqxx::connection admin(base + "postgres");
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE IF EXISTS " + db_name + " WITH (FORCE)");
+  }
+  if (own_cluster) {
+    (void)Run(pg_local + " stop '" + pg_dir + "'");
+    std::filesystem::remove_all(pg_dir);
+  }
+  return exit_code;
+}
