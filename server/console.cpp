@@ -47,9 +47,7 @@ std::string RefusalCode(const Error& error) {
   return "refused";
 }
 
-bool IsSupervisor(const OfficeAccount& account) {
-  return account.role == OfficeRole::kSupervisor;
-}
+bool IsSupervisor(const OfficeAccount& account) { return account.role == OfficeRole::kSupervisor; }
 
 }  // namespace
 
@@ -99,10 +97,11 @@ std::string ShownMessage(const ConsoleCall& call, const Error& error) {
 }
 
 ApiReply ApiError(const ConsoleCall& call, const Error& error) {
-  static const std::map<ErrorKind, const char*> kCodes = {
-      {ErrorKind::kInvalidArgument, "invalid"}, {ErrorKind::kNotFound, "not_found"},
-      {ErrorKind::kConflict, "conflict"},       {ErrorKind::kRejected, "refused"},
-      {ErrorKind::kUnavailable, "unavailable"}};
+  static const std::map<ErrorKind, const char*> kCodes = {{ErrorKind::kInvalidArgument, "invalid"},
+                                                          {ErrorKind::kNotFound, "not_found"},
+                                                          {ErrorKind::kConflict, "conflict"},
+                                                          {ErrorKind::kRejected, "refused"},
+                                                          {ErrorKind::kUnavailable, "unavailable"}};
   const auto code = kCodes.find(error.kind);
   ApiReply reply = JsonOut(HttpStatusOf(error.kind),
                            json{{"error", code == kCodes.end() ? "internal" : code->second},
@@ -122,18 +121,22 @@ json ConsoleCall::Model() const {
              {"signed_in", session.has_value()}};
   if (session) {
     model["csrf"] = session->csrf_token;
-    model["account"] = {{"name", session->account.name},
-                        {"role", OfficeRoleName(session->account.role)},
-                        {"role_label", T(std::string("role_") + OfficeRoleName(session->account.role))},
-                        {"scope", session->account.scope},
-                        {"supervisor", IsSupervisor(session->account)}};
+    model["account"] = {
+        {"name", session->account.name},
+        {"role", OfficeRoleName(session->account.role)},
+        {"role_label", T(std::string("role_") + OfficeRoleName(session->account.role))},
+        {"scope", session->account.scope},
+        {"supervisor", IsSupervisor(session->account)}};
   }
   return model;
 }
 
 Console::Console(PgPool& pool, KeyVault& vault, const CatalogShelf& catalogs,
                  std::shared_ptr<const Catalog> catalog, ConsoleOptions options)
-    : m_pool(pool), m_vault(vault), m_catalogs(catalogs), m_catalog(std::move(catalog)),
+    : m_pool(pool),
+      m_vault(vault),
+      m_catalogs(catalogs),
+      m_catalog(std::move(catalog)),
       m_options(options) {}
 
 ApiReply Console::Handle(const ApiRequest& request) {
@@ -164,10 +167,10 @@ ApiReply Console::Route(ConsoleCall& call) {
   if (call.path == "/console" || call.path == "/console/") return Redirect("/console/queue");
   if (StartsWith(call.path, "/console/static/") && request.method == "GET") {
     const std::string name = call.path.substr(std::string("/console/static/").size());
-    const std::string* asset = name.find('/') == std::string::npos &&
-                                       name.find(".mustache") == std::string::npos
-                                   ? ConsoleAsset(name)
-                                   : nullptr;
+    const std::string* asset =
+        name.find('/') == std::string::npos && name.find(".mustache") == std::string::npos
+            ? ConsoleAsset(name)
+            : nullptr;
     if (asset == nullptr) return HtmlReply(404, "not found");
     ApiReply reply = HtmlReply(200, *asset);
     reply.content_type = ContentTypeOf(name);
@@ -178,8 +181,8 @@ ApiReply Console::Route(ConsoleCall& call) {
     std::string back = FormValue(call.params, "back");
     if (!StartsWith(back, kPagePrefix) || StartsWith(back, "//")) back = "/console/queue";
     ApiReply reply = Redirect(back);
-    reply.headers.emplace_back("Set-Cookie", SetCookieValue(kLangCookie, to, call.secure,
-                                                            365 * 24 * 3600, false));
+    reply.headers.emplace_back(
+        "Set-Cookie", SetCookieValue(kLangCookie, to, call.secure, 365 * 24 * 3600, false));
     return reply;
   }
   const bool post = request.method == "POST" || request.method == "DELETE";
@@ -188,7 +191,8 @@ ApiReply Console::Route(ConsoleCall& call) {
     if (type.find("application/json") != std::string::npos) {
       call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       if (call.body.is_discarded() || !call.body.is_object()) {
-        return JsonOut(400, json{{"error", "invalid"}, {"message", "the body is not a JSON object"}});
+        return JsonOut(400,
+                       json{{"error", "invalid"}, {"message", "the body is not a JSON object"}});
       }
     } else {
       call.form = ParseForm(request.body);
@@ -207,19 +211,21 @@ ApiReply Console::Route(ConsoleCall& call) {
   auto session = FindSession(m_pool, token, m_options.session, &expired);
   if (!session.ok()) {
     return call.api ? ApiError(call, session.error())
-                    : HtmlReply(503, RenderConsolePage("error.mustache", call.T("error_unavailable"),
-                                                       call.Model()));
+                    : HtmlReply(503, RenderConsolePage("error.mustache",
+                                                       call.T("error_unavailable"), call.Model()));
   }
   if (!session->has_value()) {
     if (call.api) {
-      return JsonOut(401, json{{"error", expired ? "session_expired" : "signed_out"},
-                               {"message", call.T(expired ? "session_expired" : "please_sign_in")}});
+      return JsonOut(401,
+                     json{{"error", expired ? "session_expired" : "signed_out"},
+                          {"message", call.T(expired ? "session_expired" : "please_sign_in")}});
     }
     return Redirect(std::string("/console/login") + (expired ? "?expired=1" : ""));
   }
   call.session = std::move(**session);
   if (post) {
-    const std::string sent = call.api ? request.Header("x-csrf-token") : FormValue(call.form, "csrf");
+    const std::string sent =
+        call.api ? request.Header("x-csrf-token") : FormValue(call.form, "csrf");
     if (!TokensEqual(sent, call.session->csrf_token)) {
       if (call.api) {
         return JsonOut(403, json{{"error", "csrf"}, {"message", call.T("csrf_refused")}});
@@ -255,7 +261,8 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
     if (tail.empty() && method == "GET") return ApplicationPage(call, number, json::object());
     if (tail == "action" && method == "POST") return ActionPost(call, number);
     if (tail == "comment" && method == "POST") return CommentPost(call, number);
-    if (tail == "photo" && method == "GET") return Photo(call, number, FormValue(call.params, "id"));
+    if (tail == "photo" && method == "GET")
+      return Photo(call, number, FormValue(call.params, "id"));
   }
   json model = call.Model();
   model["message"] = call.T("error_not_found");
@@ -390,8 +397,8 @@ json Console::KeyState() {
   return json{{"state", name}, {"unlocked_until", m_vault.unlocked_until()}};
 }
 
-Status Console::KeyOperation(ConsoleCall& call, const std::string& what, const std::string& passphrase,
-                             const std::string& second) {
+Status Console::KeyOperation(ConsoleCall& call, const std::string& what,
+                             const std::string& passphrase, const std::string& second) {
   const OfficeAccount& who = call.session->account;
   if (!IsSupervisor(who)) return MakeError(ErrorKind::kRejected, call.T("key_supervisors_only"));
   const std::string& client = call.request.remote_addr;
@@ -435,9 +442,9 @@ ApiReply Console::KeyPage(ConsoleCall& call, const std::string& error) {
 }
 
 ApiReply Console::KeyPost(ConsoleCall& call, const std::string& what) {
-  const Status done = KeyOperation(call, what, FormValue(call.form, "passphrase"),
-                                   FormValue(call.form, what == "change" ? "new_passphrase"
-                                                                         : "repeat"));
+  const Status done =
+      KeyOperation(call, what, FormValue(call.form, "passphrase"),
+                   FormValue(call.form, what == "change" ? "new_passphrase" : "repeat"));
   if (!done.ok()) {
     ApiReply reply = KeyPage(call, ShownMessage(call, done.error()));
     reply.status = HttpStatusOf(done.error().kind);

@@ -60,7 +60,8 @@ class Console {
   // console_pages.cpp: the queue, one application, actions, comments, photos.
   ApiReply QueuePage(ConsoleCall& call);
   ApiReply BulkPost(ConsoleCall& call);
-  ApiReply ApplicationPage(ConsoleCall& call, const std::string& number, const nlohmann::json& form);
+  ApiReply ApplicationPage(ConsoleCall& call, const std::string& number,
+                           const nlohmann::json& form);
   ApiReply ActionPost(ConsoleCall& call, const std::string& number);
   ApiReply CommentPost(ConsoleCall& call, const std::string& number);
   ApiReply Photo(ConsoleCall& call, const std::string& number, const std::string& attachment_id);

@@ -18,8 +18,8 @@ struct ConsoleCall {
   explicit ConsoleCall(const ApiRequest& r) : request(r) {}
 
   const ApiRequest& request;
-  std::string path;   // without the query
-  std::string query;  // after '?', raw
+  std::string path;                                // without the query
+  std::string query;                               // after '?', raw
   std::multimap<std::string, std::string> params;  // the query, decoded
   std::multimap<std::string, std::string> form;    // a POSTed form, decoded
   nlohmann::json body = nullptr;                   // a POSTed JSON body (the API)

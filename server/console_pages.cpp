@@ -22,8 +22,9 @@ using Params = std::multimap<std::string, std::string>;
 constexpr int kQueuePageRows = 50;
 constexpr int kBulkMax = 200;
 
-const char* const kActions[] = {"accept", "needs_materials", "preliminary_pass", "approve",
-                                "refuse", "route", "department_reply", "finalize", "close"};
+const char* const kActions[] = {"accept",           "needs_materials", "preliminary_pass",
+                                "approve",          "refuse",          "route",
+                                "department_reply", "finalize",        "close"};
 
 std::string Localized(const LocalizedText& text, const std::string& lang) {
   return lang == "en" ? text.en : text.zh;
@@ -70,12 +71,17 @@ bool IsKeyLocked(const Error& error) {
 }
 
 json RowJson(const QueueRow& row) {
-  return json{{"app_number", row.app_number},   {"service_code", row.service_code},
-              {"hall", row.hall},               {"town", row.town},
-              {"received_at", row.received_at}, {"status", row.status},
-              {"status_at", row.status_at},     {"due_date", row.due_date},
+  return json{{"app_number", row.app_number},
+              {"service_code", row.service_code},
+              {"hall", row.hall},
+              {"town", row.town},
+              {"received_at", row.received_at},
+              {"status", row.status},
+              {"status_at", row.status_at},
+              {"due_date", row.due_date},
               {"working_days_left", row.working_days_left},
-              {"overdue", row.overdue},         {"notice_until", row.notice_until},
+              {"overdue", row.overdue},
+              {"notice_until", row.notice_until},
               {"department", row.department}};
 }
 
@@ -150,18 +156,16 @@ json FieldView(const FieldSpec& field, const std::string& value, const json& att
     case FieldType::kMultiChoice: {
       std::string shown;
       for (const ChoiceOption& option : field.options) {
-        const bool chosen = field.type == FieldType::kChoice
-                                ? option.value == value
-                                : ("," + value + ",").find("," + option.value + ",") !=
-                                      std::string::npos;
+        const bool chosen =
+            field.type == FieldType::kChoice
+                ? option.value == value
+                : ("," + value + ",").find("," + option.value + ",") != std::string::npos;
         if (chosen) shown += (shown.empty() ? "" : "、") + Localized(option.label, lang);
       }
       view["value"] = shown.empty() ? value : shown;
       break;
     }
-    case FieldType::kYesNo:
-      view["value"] = ConsoleText(lang, value == kYes ? "yes" : "no");
-      break;
+    case FieldType::kYesNo: view["value"] = ConsoleText(lang, value == kYes ? "yes" : "no"); break;
     case FieldType::kSignature: {
       const auto it = attachments.find(value);
       if (it != attachments.end() && it->is_string()) {
@@ -170,8 +174,8 @@ json FieldView(const FieldSpec& field, const std::string& value, const json& att
       break;
     }
     case FieldType::kPhoto:
-      view["photo"] = json{{"url", "/console/app/" + UrlEncode(number) + "/photo?id=" +
-                                       UrlEncode(value)}};
+      view["photo"] =
+          json{{"url", "/console/app/" + UrlEncode(number) + "/photo?id=" + UrlEncode(value)}};
       break;
     default: break;
   }
@@ -181,14 +185,14 @@ json FieldView(const FieldSpec& field, const std::string& value, const json& att
 json HistoryJson(const ApplicationDetail& detail) {
   json history = json::array();
   for (const auto& entry : detail.history) {
-    history.push_back(json{{"seq", entry.seq},
-                           {"at", entry.at},
-                           {"actor", entry.actor},
-                           {"old_status", entry.old_status.empty() ? protocol::kStatusDelivered
-                                                                   : entry.old_status},
-                           {"new_status", entry.new_status},
-                           {"note", entry.note},
-                           {"details", entry.details.is_null() ? "" : entry.details.dump()}});
+    history.push_back(json{
+        {"seq", entry.seq},
+        {"at", entry.at},
+        {"actor", entry.actor},
+        {"old_status", entry.old_status.empty() ? protocol::kStatusDelivered : entry.old_status},
+        {"new_status", entry.new_status},
+        {"note", entry.note},
+        {"details", entry.details.is_null() ? "" : entry.details.dump()}});
   }
   return history;
 }
@@ -196,7 +200,8 @@ json HistoryJson(const ApplicationDetail& detail) {
 json CommentsJson(const ApplicationDetail& detail) {
   json comments = json::array();
   for (const auto& comment : detail.comments) {
-    comments.push_back(json{{"at", comment.at}, {"author", comment.author}, {"text", comment.text}});
+    comments.push_back(
+        json{{"at", comment.at}, {"author", comment.author}, {"text", comment.text}});
   }
   return comments;
 }
@@ -229,8 +234,8 @@ ApiReply Console::QueuePage(ConsoleCall& call) {
       view["status_shown"] = row.status.empty() ? protocol::kStatusDelivered : row.status;
       view["url"] = "/console/app/" + UrlEncode(row.app_number);
       view["received_at"] = ChinaTime(row.received_at);
-      view["days_left_shown"] = row.due_date.empty() ? std::string("—")
-                                                     : std::to_string(row.working_days_left);
+      view["days_left_shown"] =
+          row.due_date.empty() ? std::string("—") : std::to_string(row.working_days_left);
       rows.push_back(std::move(view));
     }
     model["rows"] = std::move(rows);
@@ -252,9 +257,8 @@ ApiReply Console::QueuePage(ConsoleCall& call) {
     QueueFilter one = filter;
     one.statuses = {name == protocol::kStatusDelivered ? "" : name};
     auto counted = QueryQueue(m_pool, call.session->account, one, "", 1);
-    const bool checked =
-        std::find(filter.statuses.begin(), filter.statuses.end(), one.statuses[0]) !=
-        filter.statuses.end();
+    const bool checked = std::find(filter.statuses.begin(), filter.statuses.end(),
+                                   one.statuses[0]) != filter.statuses.end();
     statuses.push_back(json{{"name", name},
                             {"checked", checked},
                             {"count", counted.ok() ? std::to_string(counted->total) : "?"}});
@@ -300,9 +304,9 @@ ApiReply Console::BulkPost(ConsoleCall& call) {
   int ok = 0;
   int failed = 0;
   if (catalog.ok() && all) {
-    auto results = ApplyOfficeActionToAll(m_pool, **catalog, call.session->account,
-                                          FilterOf(filter_params), request, kBulkMax,
-                                          call.request.remote_addr);
+    auto results =
+        ApplyOfficeActionToAll(m_pool, **catalog, call.session->account, FilterOf(filter_params),
+                               request, kBulkMax, call.request.remote_addr);
     if (results.ok()) {
       for (const auto& [number, status] : *results) (status.ok() ? ok : failed)++;
     } else {
@@ -317,8 +321,8 @@ ApiReply Console::BulkPost(ConsoleCall& call) {
     }
   }
   const std::string base = FormValue(call.form, "filter");
-  return Redirect("/console/queue?" + base + (base.empty() ? "" : "&") + "bulk=" +
-                  UrlEncode(std::to_string(ok) + " / " + std::to_string(ok + failed)));
+  return Redirect("/console/queue?" + base + (base.empty() ? "" : "&") +
+                  "bulk=" + UrlEncode(std::to_string(ok) + " / " + std::to_string(ok + failed)));
 }
 
 json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail, json* problem) {
@@ -337,8 +341,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["comments"] = CommentsJson(detail);
   for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
   auto catalog = CatalogOf(detail.catalog_version);
-  const ServiceSpec* service =
-      catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
+  const ServiceSpec* service = catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
   model["app"]["service_name"] = service ? Localized(service->name, lang) : row.service_code;
 
   // The actions the viewer may take, each with its form's fields.
@@ -392,19 +395,19 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
           for (const json& item : *list) {
             json cells = json::array();
             for (const FieldSpec& field : step.group->fields) {
-              cells.push_back(FieldView(field, item.value(field.id, ""), attachments,
-                                        row.app_number, lang));
+              cells.push_back(
+                  FieldView(field, item.value(field.id, ""), attachments, row.app_number, lang));
             }
             items.push_back(json{{"cells", std::move(cells)}});
           }
         }
-        view["group"] = json{{"columns", std::move(columns)}, {"items", std::move(items)},
-                             {"none", items.empty()}};
+        view["group"] = json{
+            {"columns", std::move(columns)}, {"items", std::move(items)}, {"none", items.empty()}};
       } else {
         json fields = json::array();
         for (const FieldSpec& field : step.fields) {
-          fields.push_back(FieldView(field, values.value(field.id, ""), attachments,
-                                     row.app_number, lang));
+          fields.push_back(
+              FieldView(field, values.value(field.id, ""), attachments, row.app_number, lang));
         }
         view["fields"] = std::move(fields);
       }
@@ -419,13 +422,13 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
     }
     json standards = json::array();
     for (const Standard& standard : service->standards) {
-      standards.push_back(json{{"region", Localized(standard.region, lang)},
-                               {"amount", FormatYuan(standard.amount_fen)},
-                               {"unit", call.T(std::string("unit_") +
-                                               std::string(StandardUnitName(standard.unit)))},
-                               {"effective", FormatIsoDate(standard.effective)},
-                               {"source", Localized(standard.source, lang)},
-                               {"tier", Localized(standard.tier_label, lang)}});
+      standards.push_back(json{
+          {"region", Localized(standard.region, lang)},
+          {"amount", FormatYuan(standard.amount_fen)},
+          {"unit", call.T(std::string("unit_") + std::string(StandardUnitName(standard.unit)))},
+          {"effective", FormatIsoDate(standard.effective)},
+          {"source", Localized(standard.source, lang)},
+          {"tier", Localized(standard.tier_label, lang)}});
     }
     model["standards"] = std::move(standards);
   }
@@ -502,7 +505,8 @@ ApiReply Console::CommentPost(ConsoleCall& call, const std::string& number) {
                               {"comment", text}});
 }
 
-ApiReply Console::Photo(ConsoleCall& call, const std::string& number, const std::string& attachment_id) {
+ApiReply Console::Photo(ConsoleCall& call, const std::string& number,
+                        const std::string& attachment_id) {
   // Scope first: out of scope is the same 404 as a missing number.
   auto detail = LoadApplicationDetail(m_pool, call.session->account, number);
   if (!detail.ok()) return ApiError(call, detail.error());
@@ -561,13 +565,14 @@ ApiReply Console::ApiAction(ConsoleCall& call, const std::string& number) {
   auto done = ApplyOfficeAction(m_pool, **catalog, call.session->account,
                                 ActionFromJson(call.body, number), call.request.remote_addr);
   if (!done.ok()) return ApiError(call, done.error());
-  return JsonOut(200, json{{"seq", done->seq},
-                           {"old_status", done->old_status},
-                           {"new_status", done->new_status}});
+  return JsonOut(
+      200,
+      json{{"seq", done->seq}, {"old_status", done->old_status}, {"new_status", done->new_status}});
 }
 
 ApiReply Console::ApiComment(ConsoleCall& call, const std::string& number) {
-  const Status done = AddComment(m_pool, call.session->account, number, call.body.value("text", ""));
+  const Status done =
+      AddComment(m_pool, call.session->account, number, call.body.value("text", ""));
   if (!done.ok()) return ApiError(call, done.error());
   ApiReply reply;
   reply.status = 204;
@@ -590,9 +595,9 @@ ApiReply Console::ApiBulk(ConsoleCall& call) {
     }
   }
   const int max = call.body.value("max", kBulkMax);
-  auto results = ApplyOfficeActionToAll(m_pool, **catalog, call.session->account,
-                                        FilterOf(filter_params), ActionFromJson(call.body, ""),
-                                        max, call.request.remote_addr);
+  auto results =
+      ApplyOfficeActionToAll(m_pool, **catalog, call.session->account, FilterOf(filter_params),
+                             ActionFromJson(call.body, ""), max, call.request.remote_addr);
   if (!results.ok()) return ApiError(call, results.error());
   json out = json::array();
   for (const auto& [number, status] : *results) {

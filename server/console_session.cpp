@@ -51,8 +51,8 @@ std::string CookieValue(std::string_view header, std::string_view name) {
   return "";
 }
 
-std::string SetCookieValue(std::string_view name, std::string_view value, bool secure,
-                           int max_age, bool http_only) {
+std::string SetCookieValue(std::string_view name, std::string_view value, bool secure, int max_age,
+                           bool http_only) {
   std::string out = std::string(name) + "=" + std::string(value) + "; Path=/";
   if (max_age >= 0) out += "; Max-Age=" + std::to_string(max_age);
   if (http_only) out += "; HttpOnly";
@@ -98,9 +98,9 @@ Result<std::optional<ConsoleSession>> FindSession(PgPool& pool, const std::strin
         hash, static_cast<double>(limits.idle_seconds),
         static_cast<double>(limits.absolute_seconds));
     if (r.empty()) {
-      was_there = !tx.exec_params("DELETE FROM console_sessions WHERE token_hash = $1 RETURNING 1",
-                                  hash)
-                       .empty();
+      was_there =
+          !tx.exec_params("DELETE FROM console_sessions WHERE token_hash = $1 RETURNING 1", hash)
+               .empty();
       tx.commit();
       return;
     }

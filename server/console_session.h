@@ -73,7 +73,7 @@ std::string CookieValue(std::string_view header, std::string_view name);
 // A Set-Cookie value: Path=/, HttpOnly (unless !http_only), SameSite=Strict, Secure
 // unless `secure` is false (plain HTTP on loopback only), Max-Age when max_age >= 0
 // (0 deletes it). Pure.
-std::string SetCookieValue(std::string_view name, std::string_view value, bool secure,
-                           int max_age, bool http_only = true);
+std::string SetCookieValue(std::string_view name, std::string_view value, bool secure, int max_age,
+                           bool http_only = true);
 
 }  // namespace yimen::server

@@ -63,7 +63,8 @@ std::string Decode(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
       i += 2;
     } else {
@@ -131,7 +132,8 @@ std::multimap<std::string, std::string> ParseForm(std::string_view body) {
   return out;
 }
 
-std::string FormValue(const std::multimap<std::string, std::string>& form, const std::string& name) {
+std::string FormValue(const std::multimap<std::string, std::string>& form,
+                      const std::string& name) {
   const auto it = form.find(name);
   return it == form.end() ? std::string() : it->second;
 }

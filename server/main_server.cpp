@@ -8,9 +8,9 @@
 //                [--unlock-minutes N] [--catalog DIR]
 //   (--catalog DIR: the server's own catalog, for re-validating applications where they
 //    are opened; ingest never opens them)
-#include <algorithm>
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>

@@ -132,9 +132,8 @@ std::vector<Opt> MakeTable() {
       7 * 24 * 3600, [](auto& s) -> auto& { return s.core.console.session.idle_seconds; }));
   table.push_back(cfg::Integer<ServerSettings>(
       "--console-max-seconds", "console.session_max_seconds", "N",
-      "an office console session ends this long after sign-in, however busy (default 43200)",
-      1, 30 * 24 * 3600,
-      [](auto& s) -> auto& { return s.core.console.session.absolute_seconds; }));
+      "an office console session ends this long after sign-in, however busy (default 43200)", 1,
+      30 * 24 * 3600, [](auto& s) -> auto& { return s.core.console.session.absolute_seconds; }));
   table.push_back(cfg::Integer<ServerSettings>(
       "--unlock-minutes", "keys.unlock_minutes", "N",
       "how long an unlock keeps the sealing secrets in this server's memory before they "

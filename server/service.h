@@ -21,8 +21,8 @@
 
 #include "domain/result.h"
 #include "server/application_open.h"
-#include "server/group_commit.h"
 #include "server/console_session.h"
+#include "server/group_commit.h"
 #include "server/key_vault.h"
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"

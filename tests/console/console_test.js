@@ -214,6 +214,28 @@ async function mainPhase(browser) {
   await axe(appr, 'queue (English)');
   await shot(appr, 'queue_en');
 
+  // The other township's reviewer: a bulk 受理 of the ticked row, then the JSON API
+  // (session, queue, a comment with the CSRF header) on the same session.
+  const shiqi = await newPage(browser);
+  await login(shiqi, fx.other_reviewer.name, fx.other_reviewer.password);
+  await shiqi.click(`input[name="selected"][value="${fx.other_number}"]`);
+  await Promise.all([shiqi.waitForNavigation(), shiqi.click('button[name="scope"][value="selected"]')]);
+  check((await text(shiqi)).includes('1 / 1'), 'bulk 受理 on the ticked row: 1 / 1');
+  const api = await shiqi.evaluate(async (n) => {
+    const session = await (await fetch('/api/office/v1/session')).json();
+    const queue = await (await fetch('/api/office/v1/queue?status=' + encodeURIComponent('已受理'))).json();
+    const post = (token) => fetch('/api/office/v1/applications/' + encodeURIComponent(n) + '/comments', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      body: JSON.stringify({ text: '请沙溪镇协助核实住址。' }) });
+    const without = (await post('')).status;
+    const withToken = (await post(session.csrf_token)).status;
+    return { total: queue.total, first: queue.rows[0] && queue.rows[0].app_number, without, withToken };
+  }, fx.other_number);
+  check(api.total === 1 && api.first === fx.other_number, 'API queue: the accepted one, in scope');
+  check(api.without === 403 && api.withToken === 204, 'API comment: 403 without the token, 204 with it');
+  await shiqi.goto(base + '/console/app/' + encodeURIComponent(fx.other_number), { waitUntil: 'load' });
+  check((await text(shiqi)).includes('请沙溪镇协助核实住址'), 'the comment is on the page');
+
   // Sign-out ends the session on the server: the old cookie no longer works.
   const cookie = (await rev.cookies()).find((c) => c.name === 'yimen_console');
   await rev.goto(base + '/console/queue', { waitUntil: 'load' });

@@ -42,23 +42,13 @@ cleanup() {
 trap cleanup EXIT
 pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
 
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"
 # start_server [FLAGS...]: yimen-server on a free loopback port (plain HTTP is allowed
-# there), with the shipped catalog; sets port and server_pid.
+# there) with the shipped catalog; sets port and server_pid.
 start_server() {
-  for _ in $(seq 1 20); do
-    port=$((30000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    "$server" --pg "$pg_url" --listen "127.0.0.1:$port" --catalog "$repo/assets/catalog" "$@" \
-      >>"$out/server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 600); do
-      curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  done
-  echo "console-test: yimen-server would not start" >&2; cat "$out/server.log" >&2; exit 1
+  start_yimen_server "$server" "$pg_url" "$out/server.log" --catalog "$repo/assets/catalog" "$@" ||
+    { echo "console-test: see above" >&2; exit 1; }
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 start_server
