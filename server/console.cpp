@@ -5,8 +5,9 @@
 
 #include <exception>
 
+#include "domain/json_limits.h"
 #include "server/console_call.h"
-#include "server/log.h"
+#include "sync/protocol/messages.h"
 
 namespace yimen::server {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kPagePrefix = "/console/";
+constexpr int kMaxBodyDepth = 8;  // the deepest office API body is 3 (a bulk filter's list)
 constexpr const char* kApiPrefix = "/api/office/v1/";
 constexpr const char* kSecurityPolicy =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -189,11 +191,14 @@ ApiReply Console::Route(ConsoleCall& call) {
   if (post) {
     const std::string type = request.Header("content-type");
     if (type.find("application/json") != std::string::npos) {
-      call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-      if (call.body.is_discarded() || !call.body.is_object()) {
+      // Depth-limited, and no number a field could not hold (messages.h CheckNumbers).
+      auto parsed = ParseJsonWithin(request.body, kMaxBodyDepth);
+      if (!parsed.ok() || !parsed->is_object() ||
+          !protocol::CheckNumbers(*parsed, /*allow_fractions=*/false).ok()) {
         return JsonOut(400,
                        json{{"error", "invalid"}, {"message", "the body is not a JSON object"}});
       }
+      call.body = std::move(*parsed);
     } else {
       call.form = ParseForm(request.body);
     }
@@ -435,6 +440,7 @@ ApiReply Console::KeyPage(ConsoleCall& call, const std::string& error) {
   const std::string state = model["key"]["state"];
   model["key"]["state_label"] = call.T("key_state_" + state);
   model["key"]["is_" + state] = true;
+  model["key"]["until_shown"] = ChinaTime(model["key"]["unlocked_until"]);
   model["error"] = error;
   if (FormValue(call.params, "done") == "1") model["notice"] = call.T("saved");
   return HtmlReply(error.empty() ? 200 : 400,

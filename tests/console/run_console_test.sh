@@ -182,8 +182,8 @@ EOS
     echo "console-test: the kiosk's status look-up does not show the two materials" >&2
     tail -20 "$out/kiosk.log" >&2; status=1; }
   [[ $status == 0 ]] && echo "console-test e2e: kiosk → server → console 需补正 → kiosk status shows 户口簿, 收入证明"
-  [[ -n "$shots" && -f "$out/kiosk_status/status_needs_materials.png" ]] &&
-    cp "$out/kiosk_status/status_needs_materials.png" "$shots/console_kiosk_status.png"
+  kiosk_shot=$(ls "$out"/kiosk_status/*status_needs_materials.png 2>/dev/null | head -n 1)
+  if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
   exit $status
 fi
 echo "console-test: --suite main|e2e" >&2
