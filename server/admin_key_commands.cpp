@@ -32,19 +32,18 @@ int KeyStatus(PgPool& pool, KeyVault& vault, int limit) {
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result v = tx.exec("SELECT " + SqlIsoUtc("created_at") + ", " +
-                             SqlIsoUtc("passphrase_changed_at") +
-                             ", failed_attempts, " + SqlIsoUtc("locked_until") +
-                             ", opslimit, memlimit FROM key_vault");
+                             SqlIsoUtc("passphrase_changed_at") + ", failed_attempts, " +
+                             SqlIsoUtc("locked_until") + ", opslimit, memlimit FROM key_vault");
     if (!v.empty()) {
-      std::printf("ceremony    %s\npassphrase  changed %s\nargon2id    ops %s, mem %lld MiB\n"
-                  "failures    %s in a row%s%s\n",
-                  v[0][0].c_str(), v[0][1].c_str(), v[0][4].c_str(),
-                  v[0][5].as<long long>() / (1024 * 1024), v[0][2].c_str(),
-                  v[0][3].as<std::string>().empty() ? "" : ", locked out until ",
-                  v[0][3].c_str());
+      std::printf(
+          "ceremony    %s\npassphrase  changed %s\nargon2id    ops %s, mem %lld MiB\n"
+          "failures    %s in a row%s%s\n",
+          v[0][0].c_str(), v[0][1].c_str(), v[0][4].c_str(),
+          v[0][5].as<long long>() / (1024 * 1024), v[0][2].c_str(),
+          v[0][3].as<std::string>().empty() ? "" : ", locked out until ", v[0][3].c_str());
     }
-    pqxx::result keys = tx.exec(
-        "SELECT state, count(*) FROM sealing_keys GROUP BY state ORDER BY state");
+    pqxx::result keys =
+        tx.exec("SELECT state, count(*) FROM sealing_keys GROUP BY state ORDER BY state");
     for (const auto& row : keys) {
       std::printf("keys        %s: %s\n", row[0].c_str(), row[1].c_str());
     }
@@ -95,8 +94,9 @@ std::optional<int> RunKeyCommand(PgPool& pool, KeyVault& vault, const std::strin
   if (command == "unlock") {
     if (!args.empty()) return -1;
     if (vault.state() == KeyVault::State::kUnprotected) {
-      return cli::Fail(MakeError(ErrorKind::kInvalidArgument,
-                                 "no passphrase yet: hold the ceremony (yimen-admin key-ceremony)"));
+      return cli::Fail(
+          MakeError(ErrorKind::kInvalidArgument,
+                    "no passphrase yet: hold the ceremony (yimen-admin key-ceremony)"));
     }
     if (const int rc = UnlockForCommand(vault, by); rc != 0) return rc;
     std::printf("passphrase accepted (this process only: the unlock ends with it)\n");

@@ -28,8 +28,9 @@ Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& ver
   });
   if (!status.ok()) return status.error();
   if (!body) {
-    return MakeError(ErrorKind::kNotFound, "catalog version " + (version.empty() ? "(none)" : version) +
-                                               " is unknown to this server");
+    return MakeError(
+        ErrorKind::kNotFound,
+        "catalog version " + (version.empty() ? "(none)" : version) + " is unknown to this server");
   }
   // A published body is a catalog directory as one JSON object: {"files": {path: text
   // or JSON}} with catalog.json and every service file; a bare catalog.json object
@@ -45,9 +46,9 @@ Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& ver
   }
   auto catalog = ParseCatalogFromStrings(files);
   if (!catalog.ok()) {
-    return MakeError(ErrorKind::kDataLoss, "published catalog " + version +
-                                               " is not a whole catalog: " +
-                                               catalog.error().message.substr(0, 200));
+    return MakeError(ErrorKind::kDataLoss,
+                     "published catalog " + version +
+                         " is not a whole catalog: " + catalog.error().message.substr(0, 200));
   }
   auto shared = std::make_shared<const Catalog>(std::move(*catalog));
   std::lock_guard<std::mutex> lock(m_mutex);
@@ -68,10 +69,12 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::st
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         "SELECT id, uuid::text, receipt, service_code, hall, device_id, "
-        " " + SqlIsoUtc("received_at") + ", "
-        " coalesce(status, ''), complete, payload_format, payload, submitted_at, "
-        " catalog_version "
-        "FROM applications WHERE app_number = $1",
+        " " +
+            SqlIsoUtc("received_at") +
+            ", "
+            " coalesce(status, ''), complete, payload_format, payload, submitted_at, "
+            " catalog_version "
+            "FROM applications WHERE app_number = $1",
         *canonical);
     if (r.empty()) return;
     found = true;
@@ -117,8 +120,7 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::st
     opened.validation_note = catalog.error().message + ": not re-validated";
     return opened;
   }
-  if (Status valid = ValidateOpenedPayload(**catalog, opened.sealed, opened.payload);
-      !valid.ok()) {
+  if (Status valid = ValidateOpenedPayload(**catalog, opened.sealed, opened.payload); !valid.ok()) {
     return valid.error();
   }
   opened.validated = true;

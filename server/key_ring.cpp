@@ -109,9 +109,9 @@ Result<std::vector<RingKey>> LoadKeyRing(PgPool& pool, KeySecrets secrets) {
                                    ? "coalesce(to_jsonb(k) ->> 'secret_key', ''), "
                                      "coalesce(to_jsonb(k) ->> 'wrapped_secret', '')"
                                    : "'', ''";
-    pqxx::result r = tx.exec("SELECT key_id, public_key, " + secret + ", state, " +
-                             SqlIsoUtc("created_at") +
-                             " FROM sealing_keys k ORDER BY created_at DESC, key_id");
+    pqxx::result r =
+        tx.exec("SELECT key_id, public_key, " + secret + ", state, " + SqlIsoUtc("created_at") +
+                " FROM sealing_keys k ORDER BY created_at DESC, key_id");
     ring.clear();
     for (const auto& row : r) {
       RingKey key;

@@ -19,8 +19,8 @@ const char* KeyStateName(KeyState state);  // "active", "previous", "retired"
 struct RingKey {
   std::string key_id;      // common/sealing.h KeyId of the public key
   std::string public_key;  // 32 raw bytes
-  std::string secret_key;      // 32 raw bytes, only before the passphrase ceremony
-                               // (server/key_vault.h); empty after it and once retired
+  std::string secret_key;  // 32 raw bytes, only before the passphrase ceremony
+                           // (server/key_vault.h); empty after it and once retired
   std::string wrapped_secret;  // after the ceremony: sealed to the vault (80 raw bytes);
                                // empty before it and once retired
   KeyState state = KeyState::kActive;

@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "common/base64.h"
+#include "common/civil_time.h"
 #include "common/wipe.h"
+#include "domain/utf8.h"
 #include "server/key_ring.h"
 #include "server/key_wrap.h"
 #include "server/log.h"
@@ -61,12 +63,15 @@ void InsertAudit(pqxx::work& tx, const std::string& event, const std::string& ac
 }
 
 std::string IsoUtc(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return yimen::IsoUtc(static_cast<int64_t>(std::chrono::system_clock::to_time_t(at)));
+}
+
+// A new passphrase long enough to be worth Argon2id, or why not.
+Status CheckNewPassphrase(const std::string& passphrase) {
+  if (CountCodepoints(passphrase) >= KeyVault::kMinPassphraseChars) return Status::Ok();
+  return MakeError(ErrorKind::kInvalidArgument, "the passphrase needs at least " +
+                                                    std::to_string(KeyVault::kMinPassphraseChars) +
+                                                    " characters (a few unrelated words are best)");
 }
 
 }  // namespace
@@ -183,11 +188,7 @@ std::string KeyVault::unlocked_until() const {
 
 Status KeyVault::SetUpPassphrase(const std::string& passphrase, const std::string& actor,
                                  const std::string& client) {
-  if (passphrase.size() < kMinPassphraseChars) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "the passphrase needs at least " + std::to_string(kMinPassphraseChars) +
-                         " characters (a few unrelated words are best)");
-  }
+  if (Status ok = CheckNewPassphrase(passphrase); !ok.ok()) return ok;
   keywrap::VaultPair pair = keywrap::NewVaultPair();
   const keywrap::PassphraseParams params = keywrap::NewPassphraseParams();
   auto wrapped = keywrap::WrapVaultSecret(pair.secret_key, passphrase, params);
@@ -274,9 +275,9 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
   }
   if (row->locked_out) {
     (void)AuditKeyEvent(m_pool, "locked_out", actor, client, "until " + row->locked_until);
-    return MakeError(ErrorKind::kRejected,
-                     "locked out after " + std::to_string(kMaxPassphraseFailures) +
-                         " wrong passphrases, until " + row->locked_until);
+    return MakeError(ErrorKind::kRejected, "locked out after " +
+                                               std::to_string(kMaxPassphraseFailures) +
+                                               " wrong passphrases, until " + row->locked_until);
   }
   // Argon2id runs outside any transaction: it takes about a second, longer than a
   // request's database deadline.
@@ -301,14 +302,16 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
     pqxx::work tx(c);
     // A lockout that ran out starts a fresh count (as office sign-in does).
     failures = tx.exec_params(
-        "UPDATE key_vault SET "
-        "  failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,"
-        "  last_failed_at = now(),"
-        "  locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
-        "                                 ELSE failed_attempts + 1 END) >= $1 "
-        "                     THEN now() + make_interval(mins => $2) END "
-        "RETURNING failed_attempts",
-        kMaxPassphraseFailures, kPassphraseLockoutMinutes)[0][0].as<int64_t>();
+                     "UPDATE key_vault SET "
+                     "  failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE "
+                     "failed_attempts + 1 END,"
+                     "  last_failed_at = now(),"
+                     "  locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
+                     "                                 ELSE failed_attempts + 1 END) >= $1 "
+                     "                     THEN now() + make_interval(mins => $2) END "
+                     "RETURNING failed_attempts",
+                     kMaxPassphraseFailures, kPassphraseLockoutMinutes)[0][0]
+                   .as<int64_t>();
     InsertAudit(tx, "failed_passphrase", actor, client,
                 "failure " + std::to_string(failures) + " in a row");
     tx.commit();
@@ -338,9 +341,8 @@ Status KeyVault::Unlock(const std::string& passphrase, const std::string& actor,
   secrets->client = client;
   const auto until = std::chrono::system_clock::now() + m_unlock_for;
   (void)AuditKeyEvent(m_pool, "unlock", actor, client, "until " + IsoUtc(until));
-  WriteLog(LogLine(LogLevel::kInfo, "key_vault.unlock")
-               .Add("actor", actor)
-               .Add("until", IsoUtc(until)));
+  WriteLog(
+      LogLine(LogLevel::kInfo, "key_vault.unlock").Add("actor", actor).Add("until", IsoUtc(until)));
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_secrets = std::move(secrets);
@@ -367,11 +369,7 @@ void KeyVault::Lock(const std::string& actor, const std::string& why) {
 
 Status KeyVault::ChangePassphrase(const std::string& old_pass, const std::string& new_pass,
                                   const std::string& actor, const std::string& client) {
-  if (new_pass.size() < kMinPassphraseChars) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "the passphrase needs at least " + std::to_string(kMinPassphraseChars) +
-                         " characters (a few unrelated words are best)");
-  }
+  if (Status ok = CheckNewPassphrase(new_pass); !ok.ok()) return ok;
   std::string public_key;
   auto secret = OpenVault(old_pass, actor, client, &public_key, nullptr);
   if (!secret.ok()) return secret.error();
@@ -384,8 +382,8 @@ Status KeyVault::ChangePassphrase(const std::string& old_pass, const std::string
     tx.exec_params(
         "UPDATE key_vault SET wrapped_secret = $1, salt = $2, opslimit = $3, memlimit = $4, "
         "passphrase_changed_at = now()",
-        Base64Encode(*wrapped), Base64Encode(params.salt),
-        static_cast<int64_t>(params.opslimit), static_cast<int64_t>(params.memlimit));
+        Base64Encode(*wrapped), Base64Encode(params.salt), static_cast<int64_t>(params.opslimit),
+        static_cast<int64_t>(params.memlimit));
     InsertAudit(tx, "passphrase_change", actor, client, "");
     tx.commit();
   });
@@ -411,8 +409,8 @@ Result<std::vector<OpeningKey>> KeyVault::OpeningKeys() {
         auto secret =
             keywrap::UnwrapSealingSecret(key.wrapped_secret, m_secrets->public_key, vault_secret);
         if (!secret.ok()) {
-          problem = MakeError(ErrorKind::kDataLoss, "sealing key " + key.key_id + ": " +
-                                                        secret.error().message);
+          problem = MakeError(ErrorKind::kDataLoss,
+                              "sealing key " + key.key_id + ": " + secret.error().message);
           break;
         }
         keys.push_back({key.key_id, key.public_key, std::move(*secret)});

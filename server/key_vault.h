@@ -36,7 +36,7 @@ class KeyVault {
     kUnlocked,     // wrapped; secrets in this process's memory until unlocked_until()
   };
   KeyVault(PgPool& pool, std::chrono::seconds unlock_for);  // e.g. 60 min
-  ~KeyVault();                                               // wipes (audited "exit")
+  ~KeyVault();                                              // wipes (audited "exit")
   KeyVault(const KeyVault&) = delete;
   KeyVault& operator=(const KeyVault&) = delete;
 
@@ -57,8 +57,7 @@ class KeyVault {
   // kRejected "locked out" while locked out, kInvalidArgument when kUnprotected.
   // On success the secrets stay in memory for unlock_for (an unlock while unlocked
   // extends it). Audited.
-  Status Unlock(const std::string& passphrase, const std::string& actor,
-                const std::string& client);
+  Status Unlock(const std::string& passphrase, const std::string& actor, const std::string& client);
   // Wipes the secrets. Audited with `why` ("lock", "timeout", "exit") when something
   // was in memory. Never fails (the audit row is best-effort when the database is down).
   void Lock(const std::string& actor, const std::string& why);
@@ -92,9 +91,9 @@ class KeyVault {
 
   PgPool& m_pool;
   const std::chrono::seconds m_unlock_for;
-  mutable std::mutex m_mutex;         // guards everything below
-  std::condition_variable m_wake;     // m_secrets, m_until or m_stop changed
-  bool m_protected_seen = false;      // the ceremony happened (never goes back)
+  mutable std::mutex m_mutex;          // guards everything below
+  std::condition_variable m_wake;      // m_secrets, m_until or m_stop changed
+  bool m_protected_seen = false;       // the ceremony happened (never goes back)
   std::unique_ptr<Secrets> m_secrets;  // null when locked
   std::chrono::system_clock::time_point m_until{};
   bool m_stop = false;

@@ -18,8 +18,8 @@ namespace yimen::server::keywrap {
 // on one core of the reference server (docs/security.md "Key custody").
 inline constexpr uint64_t kOpsLimit = 3;
 inline constexpr uint64_t kMemLimit = 256ull * 1024 * 1024;
-inline constexpr size_t kSaltBytes = 16;   // crypto_pwhash_SALTBYTES
-inline constexpr size_t kKeyBytes = 32;    // X25519 and secretbox keys
+inline constexpr size_t kSaltBytes = 16;  // crypto_pwhash_SALTBYTES
+inline constexpr size_t kKeyBytes = 32;   // X25519 and secretbox keys
 
 struct PassphraseParams {
   std::string salt;  // kSaltBytes raw

@@ -149,13 +149,14 @@ int ShowApplication(PgPool& pool, yimen::server::KeyVault& vault, const std::str
   const std::string rules = opened->validated
                                 ? "passes the rules of catalog " + opened->catalog_version
                                 : opened->validation_note;
-  std::printf("app_number  %s\nuuid        %s\nreceipt     %s\nservice     %s\nhall        %s\n"
-              "device      %lld\nreceived_at %s\nstatus      %s\ncatalog     %s\nrules       %s\n",
-              row.app_number.c_str(), row.uuid.c_str(), row.receipt.c_str(),
-              row.service_code.c_str(), row.hall.c_str(), static_cast<long long>(row.device_id),
-              row.received_at.c_str(), row.status.empty() ? "(none)" : row.status.c_str(),
-              opened->catalog_version.empty() ? "(not recorded)" : opened->catalog_version.c_str(),
-              rules.c_str());
+  std::printf(
+      "app_number  %s\nuuid        %s\nreceipt     %s\nservice     %s\nhall        %s\n"
+      "device      %lld\nreceived_at %s\nstatus      %s\ncatalog     %s\nrules       %s\n",
+      row.app_number.c_str(), row.uuid.c_str(), row.receipt.c_str(), row.service_code.c_str(),
+      row.hall.c_str(), static_cast<long long>(row.device_id), row.received_at.c_str(),
+      row.status.empty() ? "(none)" : row.status.c_str(),
+      opened->catalog_version.empty() ? "(not recorded)" : opened->catalog_version.c_str(),
+      rules.c_str());
   std::printf("%s\n",
               opened->payload.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;

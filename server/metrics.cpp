@@ -466,8 +466,8 @@ std::string RenderMetrics(PgPool& pool, const FrontendGauges& frontend,
                "1 for this copy's key custody state: unprotected (no passphrase ceremony yet: "
                "the sealing secrets are plaintext in PostgreSQL), locked or unlocked.",
                "gauge");
-    for (KeyVault::State each : {KeyVault::State::kUnprotected, KeyVault::State::kLocked,
-                                 KeyVault::State::kUnlocked}) {
+    for (KeyVault::State each :
+         {KeyVault::State::kUnprotected, KeyVault::State::kLocked, KeyVault::State::kUnlocked}) {
       out.Sample("yimen_key_custody_state", {{"state", KeyVaultStateName(each)}},
                  each == state ? 1 : 0);
     }

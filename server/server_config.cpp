@@ -142,8 +142,8 @@ std::vector<Opt> MakeTable() {
   table.push_back(cfg::Command<ServerSettings>(
       "--catalog", "DIR",
       "the server's own catalog, for re-validating opened applications filled with its "
-      "version (published versions are known without it)", 1,
-      [](ServerSettings& s, const std::vector<std::string>& args) -> Status {
+      "version (published versions are known without it)",
+      1, [](ServerSettings& s, const std::vector<std::string>& args) -> Status {
         s.catalog_given = true;
         s.core.catalog_dir = args.empty() ? std::string() : args[0];
         return Status::Ok();

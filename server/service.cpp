@@ -362,8 +362,9 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   // say so at every start until it is held (docs/operations.md "Key custody").
   if (core->m_vault->state() == KeyVault::State::kUnprotected) {
     WriteLog(LogLine(LogLevel::kWarn, "key_custody.unprotected")
-                 .Add("risk", "the sealing secret keys are stored in plaintext: a copy of the "
-                              "database opens every application")
+                 .Add("risk",
+                      "the sealing secret keys are stored in plaintext: a copy of the "
+                      "database opens every application")
                  .Add("do", "hold the passphrase ceremony: yimen-admin key-ceremony"));
   }
   // Set after the migrations: PREPARE checks the statements against the tables.

@@ -370,6 +370,7 @@ class Revalidation : public HostileInput {
     EXPECT_TRUE(sealed.ok());
     item.payload = Base64Encode(sealed.ok() ? *sealed : "");
     item.submitted_at = "2026-11-23T02:30:00Z";
+    item.catalog_version = catalog->version;
     return item;
   }
 
@@ -397,21 +398,34 @@ TEST_F(Revalidation, OpeningAppliesTheDomainRulesToWhatIngestStoredSealed) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 3);
 
   server::PgPool& pool = server->core().pool();
-  auto good = server::OpenApplication(pool, push.items[0].app_number, catalog.get());
+  server::KeyVault& vault = server->core().vault();
+  server::CatalogShelf shelf(pool);
+  // The kiosk's catalog version is unknown here yet: it opens, not re-validated, and
+  // says why.
+  auto unknown = server::OpenApplication(pool, vault, push.items[1].app_number, &shelf);
+  ASSERT_TRUE(unknown.ok()) << unknown.error().message;
+  EXPECT_FALSE(unknown->validated);
+  EXPECT_NE(unknown->validation_note.find("catalog version " + catalog->version +
+                                          " is unknown to this server"),
+            std::string::npos)
+      << unknown->validation_note;
+  shelf.Add(*catalog);
+  auto good = server::OpenApplication(pool, vault, push.items[0].app_number, &shelf);
   ASSERT_TRUE(good.ok()) << good.error().message;
   EXPECT_TRUE(good->validated);
-  auto wrong_id = server::OpenApplication(pool, push.items[1].app_number, catalog.get());
+  EXPECT_EQ(good->catalog_version, catalog->version);
+  auto wrong_id = server::OpenApplication(pool, vault, push.items[1].app_number, &shelf);
   ASSERT_FALSE(wrong_id.ok());
   EXPECT_EQ(wrong_id.error().kind, ErrorKind::kRejected);
   EXPECT_NE(wrong_id.error().message.find("id_number: validation.id"), std::string::npos)
       << wrong_id.error().message;
-  auto wrong_service = server::OpenApplication(pool, push.items[2].app_number, catalog.get());
+  auto wrong_service = server::OpenApplication(pool, vault, push.items[2].app_number, &shelf);
   ASSERT_FALSE(wrong_service.ok());
   EXPECT_NE(wrong_service.error().message.find("payload is for service \"linshi\""),
             std::string::npos)
       << wrong_service.error().message;
   // Without a catalog it opens but is not re-validated.
-  auto unchecked = server::OpenApplication(pool, push.items[1].app_number, nullptr);
+  auto unchecked = server::OpenApplication(pool, vault, push.items[1].app_number, nullptr);
   ASSERT_TRUE(unchecked.ok()) << unchecked.error().message;
   EXPECT_FALSE(unchecked->validated);
 }

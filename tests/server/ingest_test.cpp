@@ -133,6 +133,7 @@ TEST_F(Ingest, DeepSealedPayloadsAreStoredUnopenedAndRefusedWhenOpened) {
   ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
   const std::string url = "http://" + line.substr(std::string("listening on ").size());
   server::PgPool pool(db.url());
+  server::KeyVault vault(pool, std::chrono::minutes(1));
   const Peer peer = Enroll(pool, url, "K7Q2");
   const std::string number60 = FormatAppNumber("K7Q2", {2026, 12, 3}, 1);
   const std::string number30 = FormatAppNumber("K7Q2", {2026, 12, 3}, 2);
@@ -156,7 +157,7 @@ TEST_F(Ingest, DeepSealedPayloadsAreStoredUnopenedAndRefusedWhenOpened) {
   ASSERT_TRUE(office.Bootstrap());
   ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
   for (const std::string& number : {number60, number30}) {
-    auto opened = server::OpenApplication(pool, number, nullptr);
+    auto opened = server::OpenApplication(pool, vault, number, nullptr);
     ASSERT_FALSE(opened.ok()) << number;
     EXPECT_EQ(opened.error().kind, ErrorKind::kRejected);
     EXPECT_EQ(opened.error().message, "cannot open: the payload is nested deeper than 64 levels");
@@ -197,7 +198,8 @@ TEST_F(Ingest, NothingDecryptedIsStoredAndTheOfficeOpensWhatWasPushed) {
                      "AND payload LIKE '{\"alg\":%'"),
             5);
   for (const SubmittedApplication& app : submitted) {
-    auto opened = server::OpenApplication(server.core().pool(), app.app_number, nullptr);
+    auto opened = server::OpenApplication(server.core().pool(), server.core().vault(),
+                                          app.app_number, nullptr);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     EXPECT_EQ(opened->payload["values"]["name"], kCanary);
   }
@@ -242,7 +244,8 @@ TEST_F(Ingest, MigrationFiveSealsOldPlaintextRowsAndCanonicalisesNumbers) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE payload_format = 'sealed-v2'"), 3);
   const std::string second = FormatAppNumber("K7Q2", {2026, 11, 23}, 2);
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE app_number = '" + second + "'"), 1);
-  auto opened = server::OpenApplication(pool, second, nullptr);
+  server::KeyVault vault(pool, std::chrono::minutes(1));
+  auto opened = server::OpenApplication(pool, vault, second, nullptr);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ(opened->payload["values"]["reason"], "old row 2");
 }

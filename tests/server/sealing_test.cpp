@@ -150,14 +150,15 @@ TEST_F(SealedSync, HundredCanariesLeaveNothingReadableOnTheKioskAndAllArriveRead
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE complete"), 100);
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE payload LIKE '%CNRY%'"), 0);
   for (size_t i = 0; i < canaries.size(); ++i) {
-    auto opened = server::OpenApplication(server->core().pool(), submitted[i].app_number, nullptr);
+    auto opened = server::OpenApplication(server->core().pool(), server->core().vault(),
+                                          submitted[i].app_number, nullptr);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     const std::string payload = opened->payload.dump();
     EXPECT_NE(payload.find(canaries[i].name), std::string::npos) << i;
     EXPECT_NE(payload.find(canaries[i].id), std::string::npos) << i;
     EXPECT_NE(payload.find(canaries[i].text), std::string::npos) << i;
-    auto photo = server::ReadAttachmentPlaintext(server->core().pool(), submitted[i].app_number,
-                                                 "photo:front");
+    auto photo = server::ReadAttachmentPlaintext(server->core().pool(), server->core().vault(),
+                                                 submitted[i].app_number, "photo:front");
     ASSERT_TRUE(photo.ok()) << photo.error().message;
     EXPECT_EQ(*photo, canaries[i].photo) << i;
   }
@@ -174,7 +175,8 @@ TEST_F(SealedSync, AlteredCiphertextIsStoredButRefusedWhenOpened) {
   envelope["box"] = box;
   protocol::PushResult result = PushRaw(item, envelope.dump());
   EXPECT_EQ(result.outcome, protocol::PushOutcome::kCreated) << result.reason;
-  auto opened = server::OpenApplication(server->core().pool(), item.app_number, nullptr);
+  auto opened = server::OpenApplication(server->core().pool(), server->core().vault(),
+                                        item.app_number, nullptr);
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, ErrorKind::kRejected);
   EXPECT_NE(opened.error().message.find("does not open"), std::string::npos)

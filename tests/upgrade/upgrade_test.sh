@@ -26,6 +26,10 @@
 #     then holds every application and photo exactly once, the cut photo completed.
 #     The kiosk's server address is rewritten in the copy (the test server listens on
 #     a free port; in a hall the address would not change).
+#  4. key custody on the upgraded database (issue 12): the old release's ring holds its
+#     secret in plaintext; this build's yimen-admin key-ceremony wraps it, drops the
+#     column and rewrites the table, so the old secret is in no table file and in no
+#     pg_dump any more, and show opens an old application with the passphrase only.
 #
 # usage: upgrade_test.sh --build DIR [--out DIR]
 set -euo pipefail
@@ -135,5 +139,33 @@ check "photos differing from the kiosk's ciphertext" "$bad" 0
 # Once more: nothing new.
 "$kiosk" --data-dir "$out/a" --sync-once >>"$out/kiosk.log" 2>&1 || fail "a quiet cycle failed"
 check "server applications after a quiet cycle" "$(psql_q "SELECT count(*) FROM applications;")" "$total"
+# 4. Key custody: the plaintext ring of the old release, wrapped by the ceremony.
+admin=$build/server/yimen-admin
+[[ -x "$admin" ]] || fail "no $admin"
+old_secret=$(psql_q "SELECT secret_key FROM sealing_keys WHERE state = 'active';")
+[[ -n "$old_secret" ]] || fail "the upgraded ring has no plaintext secret to wrap"
+secret_files() {
+  psql_q "CHECKPOINT;" >/dev/null
+  (grep -rlF --binary-files=text "$old_secret" "$out/pg/data/base" 2>/dev/null || true) | wc -l
+}
+[[ $(secret_files) -gt 0 ]] || fail "control: the plaintext secret should be in a table file"
+printf 'upgrade admin pw 1\n' | "$admin" --pg "$pg_url" console-user add ops --role admin \
+  --scope 全市 --bootstrap >>"$out/admin.log" 2>&1 || fail "bootstrap"
+printf 'upgrade admin pw 1\nupgrade supervisor 1\n' | "$admin" --pg "$pg_url" --user ops \
+  console-user add sup --role supervisor --scope 全市 >>"$out/admin.log" 2>&1 || fail "add sup"
+passphrase="升级 drill 柳树 lantern"
+printf 'upgrade supervisor 1\n%s\n%s\n' "$passphrase" "$passphrase" |
+  "$admin" --pg "$pg_url" --user sup key-ceremony >>"$out/admin.log" 2>&1 || fail "key-ceremony"
+check "plaintext key column" "$(psql_q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'sealing_keys' AND column_name = 'secret_key';")" 0
+check "keys wrapped" "$(psql_q "SELECT count(*) FROM sealing_keys WHERE state <> 'retired' AND wrapped_secret IS NULL;")" 0
+check "table files holding the old secret" "$(secret_files)" 0
+check "dumps holding the old secret" "$(pg_dump "$pg_url" | grep -cF "$old_secret" || true)" 0
+number=$(psql_q "SELECT app_number FROM applications ORDER BY id LIMIT 1;")
+printf 'upgrade supervisor 1\n' | "$admin" --pg "$pg_url" --user sup show "$number" \
+  >>"$out/admin.log" 2>&1 && fail "show opened without the passphrase"
+printf 'upgrade supervisor 1\n%s\n' "$passphrase" | "$admin" --pg "$pg_url" --user sup \
+  show "$number" >"$out/show.txt" 2>&1 || fail "show with the passphrase (see $out/show.txt)"
+grep -q '"service_code"' "$out/show.txt" || fail "show printed no application"
+
 echo "upgrade: store v$KIOSK_STORE_VERSION -> v$kiosk_latest, server schema $SERVER_SCHEMA_VERSION -> $latest," \
      "$total applications and $KIOSK_A_PHOTOS photos exactly once (fixture from ${PREV_COMMIT:0:7})"
