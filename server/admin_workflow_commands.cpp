@@ -17,7 +17,8 @@ const char* const kWorkflowCommandsUsage =
     "  set-status APP_NO STATUS|ACTION [--reason TEXT] [--materials ID,ID] [--amount YUAN]\n"
     "             [--start-month YYYY-MM] [--department D] [--due YYYY-MM-DD] [--catalog DIR]\n"
     "                                   one workflow action (docs/console.md \"Workflow\"):\n"
-    "      accept(已受理) needs_materials(需补正: --materials, --reason) preliminary_pass(初审通过)\n"
+    "      accept(已受理) needs_materials(需补正: --materials, --reason) "
+    "preliminary_pass(初审通过)\n"
     "      route(部门协办中: --department --due) department_reply(--reason) approve(已批准:\n"
     "      --amount --start-month) refuse(不予批准: --reason) finalize(公示期满) close(已办结)\n"
     "  comment APP_NO TEXT              a comment between offices\n"
@@ -68,8 +69,8 @@ int SetStatus(PgPool& pool, std::vector<std::string> args, const OfficeAccount& 
   auto done = ApplyOfficeAction(pool, *catalog, by, request, "yimen-admin " + cli::ClientLabel());
   if (!done.ok()) return cli::Fail(done.error());
   std::printf("%s: %s → %s (change #%lld)\n", args[0].c_str(),
-              done->old_status.empty() ? "已送达" : done->old_status.c_str(), done->new_status.c_str(),
-              static_cast<long long>(done->seq));
+              done->old_status.empty() ? "已送达" : done->old_status.c_str(),
+              done->new_status.c_str(), static_cast<long long>(done->seq));
   return 0;
 }
 
@@ -91,8 +92,8 @@ int Queue(PgPool& pool, std::vector<std::string> args, const OfficeAccount& by) 
               static_cast<long long>(page->overdue));
   for (const QueueRow& row : page->rows) {
     std::printf("%-22s %-12s %-10s %-10s %-20s %-10s due %-10s %4d%s\n", row.app_number.c_str(),
-                row.service_code.c_str(), row.hall.c_str(), row.town.c_str(), row.received_at.c_str(),
-                row.status.empty() ? "已送达" : row.status.c_str(),
+                row.service_code.c_str(), row.hall.c_str(), row.town.c_str(),
+                row.received_at.c_str(), row.status.empty() ? "已送达" : row.status.c_str(),
                 row.due_date.empty() ? "-" : row.due_date.c_str(), row.working_days_left,
                 row.overdue ? " OVERDUE" : "");
   }
@@ -120,7 +121,8 @@ int Reference(PgPool& pool, const std::string& command, std::vector<std::string>
   if (command == "holiday" && sub == "set") {
     const std::string note = cli::TakeFlag(&args, "--note", "");
     if (args.size() != 2) return -1;
-    if (Status s = SetCalendarDay(pool, args[0], args[1], note); !s.ok()) return cli::Fail(s.error());
+    if (Status s = SetCalendarDay(pool, args[0], args[1], note); !s.ok())
+      return cli::Fail(s.error());
     std::printf("%s: %s\n", args[0].c_str(), args[1].c_str());
     return 0;
   }

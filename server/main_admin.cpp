@@ -78,9 +78,10 @@ int Usage() {
       "  rotate-sealing-key               new active key; the old one still opens\n"
       "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
       "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s%s",
-      yimen::server::kWorkflowCommandsUsage, yimen::server::kStaffCommandsUsage,
-      yimen::server::kOfficeCommandsUsage, yimen::server::kKeyCommandsUsage);
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s",
+      yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
+      yimen::server::kKeyCommandsUsage);
+  std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
   return 2;
 }
 

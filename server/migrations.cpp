@@ -413,6 +413,7 @@ ALTER TABLE applications ADD COLUMN route_from text;        -- the status 转办
 CREATE INDEX applications_queue ON applications (received_at DESC, id DESC);
 CREATE INDEX applications_queue_status ON applications (coalesce(status, ''), received_at DESC, id DESC);
 CREATE INDEX applications_queue_hall ON applications (hall, received_at DESC, id DESC);
+CREATE INDEX applications_count_hall_status ON applications (hall, coalesce(status, ''));
 CREATE INDEX applications_queue_service ON applications (service_code, received_at DESC, id DESC);
 CREATE INDEX applications_due ON applications (due_date) WHERE due_date IS NOT NULL;
 

@@ -40,12 +40,14 @@ Result<std::vector<HallRow>> ListHalls(PgPool& pool) {
 }
 
 Status AddDepartment(PgPool& pool, const std::string& name) {
-  if (!Usable(name, 64)) return MakeError(ErrorKind::kInvalidArgument, "department: 1..64 characters");
+  if (!Usable(name, 64))
+    return MakeError(ErrorKind::kInvalidArgument, "department: 1..64 characters");
   bool added = false;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    added = !tx.exec_params("INSERT INTO departments (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1",
-                            name)
+    added = !tx.exec_params(
+                   "INSERT INTO departments (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1",
+                   name)
                  .empty();
     tx.commit();
   });
@@ -94,8 +96,10 @@ Result<std::vector<CalendarDayRow>> ListCalendarDays(PgPool& pool) {
   std::vector<CalendarDayRow> rows;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    for (const auto& row : tx.exec("SELECT day::text, kind, note FROM calendar_days ORDER BY day")) {
-      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    for (const auto& row :
+         tx.exec("SELECT day::text, kind, note FROM calendar_days ORDER BY day")) {
+      rows.push_back(
+          {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
     }
   });
   if (!status.ok()) return status.error();

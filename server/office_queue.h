@@ -24,7 +24,7 @@ struct QueueFilter {
 
 struct QueueRow {
   std::string app_number, service_code, hall, town, received_at, status, status_at;
-  std::string due_date;       // "" before 受理 and while the clock is stopped (需补正, decided)
+  std::string due_date;  // "" before 受理 and while the clock is stopped (需补正, decided)
   int working_days_left = 0;  // negative when overdue; 0 when there is no due date
   bool overdue = false;
   std::string notice_until;  // 公示 end date (last day of the notice), "" if none

@@ -20,12 +20,22 @@ const std::vector<ActionSpec>& AllActions() {
   // Admins run the system and act on no application (docs/operations.md "Roles").
   static const std::vector<ActionSpec> kActions = {
       {"accept", "受理", kReviewer, {"", kStNeedsMaterials}, kStAccepted},
-      {"needs_materials", "需补正", kReviewer | kApprover,
-       {"", kStAccepted, kStReviewing, kStPreliminaryPassed}, kStNeedsMaterials},
-      {"route", "转办", kReviewer | kApprover, {kStAccepted, kStReviewing, kStPreliminaryPassed},
+      {"needs_materials",
+       "需补正",
+       kReviewer | kApprover,
+       {"", kStAccepted, kStReviewing, kStPreliminaryPassed},
+       kStNeedsMaterials},
+      {"route",
+       "转办",
+       kReviewer | kApprover,
+       {kStAccepted, kStReviewing, kStPreliminaryPassed},
        kStRouted},
       {"department_reply", "部门办理完毕", kDepartment, {kStRouted}, ""},
-      {"preliminary_pass", "初审通过", kReviewer, {kStAccepted, kStReviewing}, kStPreliminaryPassed},
+      {"preliminary_pass",
+       "初审通过",
+       kReviewer,
+       {kStAccepted, kStReviewing},
+       kStPreliminaryPassed},
       {"approve", "批准", kApprover, {kStPreliminaryPassed}, ""},
       {"refuse", "不予批准", kApprover, {kStPreliminaryPassed, kStPublicNotice}, kStRefused},
       {"finalize", "公示期满", kApprover, {kStPublicNotice}, kStApproved},
@@ -41,7 +51,9 @@ const ActionSpec* FindAction(std::string_view code) {
   return nullptr;
 }
 
-bool RoleMayAct(const ActionSpec& action, OfficeRole role) { return (action.roles & Bit(role)) != 0; }
+bool RoleMayAct(const ActionSpec& action, OfficeRole role) {
+  return (action.roles & Bit(role)) != 0;
+}
 
 bool AllowedFrom(const ActionSpec& action, const std::string& status) {
   return std::find(action.from.begin(), action.from.end(), status) != action.from.end();

@@ -16,7 +16,8 @@ namespace yimen::server {
 
 // The statuses the workflow stores (applications.status; "" = 已送达, none yet).
 inline constexpr const char* kStAccepted = "已受理";
-inline constexpr const char* kStReviewing = "审核中";  // set before the workflow existed; reviewed like 已受理
+inline constexpr const char* kStReviewing =
+    "审核中";  // set before the workflow existed; reviewed like 已受理
 inline constexpr const char* kStNeedsMaterials = "需补正";
 inline constexpr const char* kStPreliminaryPassed = "初审通过";
 inline constexpr const char* kStRouted = "部门协办中";
@@ -26,9 +27,9 @@ inline constexpr const char* kStRefused = "不予批准";
 inline constexpr const char* kStClosed = "已办结";
 
 struct ActionSpec {
-  const char* code;  // "accept"
-  const char* zh;    // "受理", for the console and the audit trail
-  unsigned roles;    // bit per OfficeRole
+  const char* code;               // "accept"
+  const char* zh;                 // "受理", for the console and the audit trail
+  unsigned roles;                 // bit per OfficeRole
   std::vector<std::string> from;  // statuses it may start from
   // Where it leads; "" for department_reply (back to the status before 转办) and
   // approve (已批准, or 公示中 when the service has a notice period).

@@ -29,6 +29,7 @@ std::string FilterPredicate(pqxx::transaction_base& tx, const QueueFilter& filte
 
 // The select list ReadQueueRow reads, from `applications a`.
 std::string QueueColumns();
-QueueRow ReadQueueRow(const pqxx::row& row, const WorkingCalendar& calendar, const CivilDate& today);
+QueueRow ReadQueueRow(const pqxx::row& row, const WorkingCalendar& calendar,
+                      const CivilDate& today);
 
 }  // namespace yimen::server

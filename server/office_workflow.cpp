@@ -19,7 +19,9 @@ namespace {
 constexpr int64_t kStatusSequenceLockKey = 0x59494d454e02;
 constexpr size_t kMaxNoteChars = 2000;
 
-Error Invalid(std::string message) { return MakeError(ErrorKind::kInvalidArgument, std::move(message)); }
+Error Invalid(std::string message) {
+  return MakeError(ErrorKind::kInvalidArgument, std::move(message));
+}
 
 bool ValidMonth(const std::string& month) {
   return month.size() == 7 && month[4] == '-' && ParseIsoDate(month + "-01").ok();
@@ -33,15 +35,16 @@ Status CheckFields(const OfficeActionRequest& request, const CivilDate& today) {
   const std::string& action = request.action;
   if ((action == "needs_materials" || action == "refuse" || action == "department_reply") &&
       request.note.empty()) {
-    return Invalid(action == "refuse" ? "不予批准必须写明理由" :
-                   action == "needs_materials" ? "需补正必须写明说明（告诉申请人要补什么）" :
-                                                 "部门办理意见不能为空");
+    return Invalid(action == "refuse" ? "不予批准必须写明理由"
+                   : action == "needs_materials" ? "需补正必须写明说明（告诉申请人要补什么）"
+                                                 : "部门办理意见不能为空");
   }
   if (action == "needs_materials" && request.materials.empty()) {
     return Invalid("需补正至少要勾选一项材料");
   }
   if (action == "approve") {
-    if (request.amount_yuan <= 0 || request.amount_yuan > 100000000) return Invalid("请填写批准金额（元，大于 0）");
+    if (request.amount_yuan <= 0 || request.amount_yuan > 100000000)
+      return Invalid("请填写批准金额（元，大于 0）");
     if (!ValidMonth(request.start_month)) return Invalid("请填写起始月份，格式 YYYY-MM");
   }
   if (action == "route") {
@@ -91,29 +94,33 @@ std::string Joined(const std::vector<std::string>& parts, const char* separator)
 // and the audit details. Filled by Plan.
 struct Effect {
   std::string new_status;
-  std::string reason;  // what the resident reads at the kiosk
+  std::string reason;             // what the resident reads at the kiosk
   std::vector<std::string> sets;  // "column = value" SQL, values quoted
   nlohmann::json details = nlohmann::json::object();
 };
 
 // Applies the action's own rules to the locked row. Errors as ApplyOfficeAction.
 Result<Effect> Plan(pqxx::work& tx, const ServiceSpec* service, const OfficeAccount& actor,
-                    const OfficeActionRequest& request, const AppState& app, const CivilDate& today) {
+                    const OfficeActionRequest& request, const AppState& app,
+                    const CivilDate& today) {
   Effect effect;
   const std::string& action = request.action;
   effect.details["action"] = action;
   const WorkingCalendar calendar = LoadWorkingCalendar(tx);
   const std::string today_text = FormatIsoDate(today);
   if (action == "accept") {
-    if (service == nullptr) return Invalid("目录中没有事项 " + app.service_code + "，无法计算办理时限");
+    if (service == nullptr)
+      return Invalid("目录中没有事项 " + app.service_code + "，无法计算办理时限");
     // The clock runs from 受理; after 需补正 it resumes with the days it had left
     // (补正期间不计入办理时限).
     int days = service->time_limit_days;
-    if (app.status == kStNeedsMaterials && app.clock_days_left) days = std::max(*app.clock_days_left, 0);
+    if (app.status == kStNeedsMaterials && app.clock_days_left)
+      days = std::max(*app.clock_days_left, 0);
     const CivilDate due = days > 0 ? AddWorkingDays(calendar, today, days) : today;
     effect.new_status = kStAccepted;
     effect.reason = "办理期限至 " + FormatIsoDate(due) + "（按工作日计算）";
-    effect.sets = {"due_date = " + tx.quote(FormatIsoDate(due)) + "::date", "clock_days_left = NULL"};
+    effect.sets = {"due_date = " + tx.quote(FormatIsoDate(due)) + "::date",
+                   "clock_days_left = NULL"};
     effect.details["due_date"] = FormatIsoDate(due);
     effect.details["working_days"] = days;
   } else if (action == "needs_materials") {
@@ -176,8 +183,8 @@ Result<Effect> Plan(pqxx::work& tx, const ServiceSpec* service, const OfficeAcco
       return MakeError(ErrorKind::kRejected, "两人原则：初审通过的人不能审批同一件申请");
     }
     if (action == "approve") {
-      const std::string terms = "金额 " + std::to_string(request.amount_yuan) + " 元，自 " +
-                                request.start_month + " 起";
+      const std::string terms =
+          "金额 " + std::to_string(request.amount_yuan) + " 元，自 " + request.start_month + " 起";
       effect.details["amount_yuan"] = request.amount_yuan;
       effect.details["start_month"] = request.start_month;
       effect.sets = {"due_date = NULL", "clock_days_left = NULL"};
@@ -233,8 +240,9 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
       return;
     }
     if (!RoleMayAct(*action, actor.role)) {
-      refused = MakeError(ErrorKind::kRejected, std::string("您的角色（") + OfficeRoleName(actor.role) +
-                                                    "）不能" + action->zh);
+      refused =
+          MakeError(ErrorKind::kRejected,
+                    std::string("您的角色（") + OfficeRoleName(actor.role) + "）不能" + action->zh);
       return;
     }
     // Missing fields first: the form is wrong whatever the status.
@@ -249,8 +257,8 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
       return;
     }
     if (!AllowedFrom(*action, app->status)) {
-      refused = MakeError(ErrorKind::kConflict,
-                          std::string("not allowed from ") + shown + "：" + shown + "的申请不能" + action->zh);
+      refused = MakeError(ErrorKind::kConflict, std::string("not allowed from ") + shown + "：" +
+                                                    shown + "的申请不能" + action->zh);
       return;
     }
     auto effect = Plan(tx, catalog.FindService(app->service_code), actor, request, *app, today);
@@ -269,9 +277,11 @@ Result<OfficeActionResult> ApplyOfficeAction(PgPool& pool, const Catalog& catalo
                      .as<int64_t>();
     tx.exec_params(
         "INSERT INTO office_actions (application_id, seq, actor, actor_role, action, old_status, "
-        "new_status, note, details, client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)",
+        "new_status, note, details, client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, "
+        "$10)",
         app->id, result.seq, actor.name, std::string(OfficeRoleName(actor.role)), request.action,
-        app->status, effect->new_status, request.note, effect->details.dump(), client.substr(0, 256));
+        app->status, effect->new_status, request.note, effect->details.dump(),
+        client.substr(0, 256));
     tx.commit();
     result.old_status = app->status;
     result.new_status = effect->new_status;
@@ -291,8 +301,9 @@ Status AddComment(PgPool& pool, const OfficeAccount& actor, const std::string& a
   bool found = false;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    pqxx::result r = tx.exec("SELECT a.id FROM applications a WHERE a.app_number = " +
-                             tx.quote(*number) + " AND " + ScopePredicate(tx, actor));
+    pqxx::result r =
+        tx.exec("SELECT a.id FROM applications a WHERE a.app_number = " + tx.quote(*number) +
+                " AND " + ScopePredicate(tx, actor));
     found = !r.empty();
     if (!found) return;
     tx.exec_params(
@@ -345,7 +356,8 @@ Result<ApplicationDetail> LoadApplicationDetail(PgPool& pool, const OfficeAccoun
                                             ", author, text FROM office_comments "
                                             "WHERE application_id = $1 ORDER BY id",
                                         id)) {
-      out.comments.push_back({m[0].as<std::string>(), m[1].as<std::string>(), m[2].as<std::string>()});
+      out.comments.push_back(
+          {m[0].as<std::string>(), m[1].as<std::string>(), m[2].as<std::string>()});
     }
     out.allowed_actions = AllowedActions(viewer.role, out.row.status);
     detail = std::move(out);
@@ -366,10 +378,10 @@ Result<std::vector<std::pair<std::string, Status>>> ApplyOfficeActionToAll(
   Status status = pool.Run([&](pqxx::connection& c) {
     numbers.clear();
     pqxx::read_transaction tx(c);
-    for (const auto& row : tx.exec("SELECT a.app_number FROM applications a WHERE " +
-                                   ScopePredicate(tx, actor) + " AND " +
-                                   FilterPredicate(tx, filter, today) +
-                                   " ORDER BY a.received_at, a.id LIMIT " + std::to_string(max))) {
+    for (const auto& row :
+         tx.exec("SELECT a.app_number FROM applications a WHERE " + ScopePredicate(tx, actor) +
+                 " AND " + FilterPredicate(tx, filter, today) +
+                 " ORDER BY a.received_at, a.id LIMIT " + std::to_string(max))) {
       numbers.push_back(row[0].as<std::string>());
     }
   });

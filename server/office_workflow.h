@@ -21,23 +21,23 @@ namespace yimen::server {
 
 struct OfficeActionRequest {
   std::string app_number;
-  std::string action;                  // "accept"(受理) "needs_materials"(需补正) "preliminary_pass"(初审通过)
-                                       // "approve"(批准) "refuse"(不予批准) "route"(转办)
-                                       // "department_reply"(部门办理完毕, a department's answer)
-                                       // "finalize"(公示期满, the approval becomes final) "close"(办结)
+  std::string action;  // "accept"(受理) "needs_materials"(需补正) "preliminary_pass"(初审通过)
+                       // "approve"(批准) "refuse"(不予批准) "route"(转办)
+                       // "department_reply"(部门办理完毕, a department's answer)
+                       // "finalize"(公示期满, the approval becomes final) "close"(办结)
   std::vector<std::string> materials;  // needs_materials: material ids of the service (catalog)
-  std::string note;                    // free text; required for needs_materials, refuse, department_reply
-  int64_t amount_yuan = 0;             // approve, > 0
-  std::string start_month;             // approve, "YYYY-MM"
-  std::string department;              // route: "医保" "住建" "残联" ... (departments table)
-  std::string due_date;                // route, "YYYY-MM-DD", today or later (China date)
+  std::string note;         // free text; required for needs_materials, refuse, department_reply
+  int64_t amount_yuan = 0;  // approve, > 0
+  std::string start_month;  // approve, "YYYY-MM"
+  std::string department;   // route: "医保" "住建" "残联" ... (departments table)
+  std::string due_date;     // route, "YYYY-MM-DD", today or later (China date)
   // Optional: the status the actor saw. When set and the application has moved on since,
   // kConflict (the page is stale) instead of acting on a state the actor never saw.
   std::string expected_status;
 };
 
 struct OfficeActionResult {
-  int64_t seq = 0;  // the status_changes sequence number kiosks pull
+  int64_t seq = 0;         // the status_changes sequence number kiosks pull
   std::string old_status;  // "" for 已送达
   std::string new_status;
 };

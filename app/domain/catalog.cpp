@@ -981,8 +981,8 @@ ServiceSpec ReadService(Checker& c, const json& root, std::string_view expected_
   if (!c.ExpectObject(root, path)) return service;
   c.CheckKeys(root, path,
               {"code", "name", "summary", "who_qualifies", "materials", "time_limit_days",
-               "time_limit_note", "public_notice_days", "office", "standards", "form", "means_test", "rules",
-               "eligibility"});
+               "time_limit_note", "public_notice_days", "office", "standards", "form", "means_test",
+               "rules", "eligibility"});
   service.code = c.Id(root, path, "code", true).value_or("");
   if (!service.code.empty() && service.code != expected_code) {
     c.Fail("code", Quote(service.code) + " does not match the file name " + c.file());

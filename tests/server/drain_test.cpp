@@ -123,7 +123,8 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
   EXPECT_EQ((*history)[0].status, "需补正");
   // The material's name from the catalog, then the reviewer's note.
   EXPECT_NE((*history)[0].reason.find("户口簿"), std::string::npos) << (*history)[0].reason;
-  EXPECT_NE((*history)[0].reason.find("。请补交户口簿复印件"), std::string::npos) << (*history)[0].reason;
+  EXPECT_NE((*history)[0].reason.find("。请补交户口簿复印件"), std::string::npos)
+      << (*history)[0].reason;
   auto stub = (*store)->FindByAppNumber(last);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->status, "已受理");

@@ -37,11 +37,12 @@ TEST(WorkingDays, HolidaysAreOffAndMakeUpDaysAreWorked) {
 
 TEST(WorkingDays, DaysLeftAndOverdue) {
   WorkingCalendar calendar;
-  calendar.holidays.insert(D(2026, 12, 7));  // the Monday
-  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 3), D(2026, 12, 3)), 0);  // due today
-  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 3), D(2026, 12, 8)), 2);  // Fri, (Mon off), Tue
+  calendar.holidays.insert(D(2026, 12, 7));                                  // the Monday
+  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 3), D(2026, 12, 3)), 0);   // due today
+  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 3), D(2026, 12, 8)), 2);   // Fri, (Mon off), Tue
   EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 8), D(2026, 12, 3)), -2);  // Fri, Tue late
-  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 5), D(2026, 12, 4)), -1);  // a Saturday after a Friday
+  EXPECT_EQ(WorkingDaysLeft(calendar, D(2026, 12, 5), D(2026, 12, 4)),
+            -1);  // a Saturday after a Friday
 }
 
 TEST(Workflow, ActionsGoOnlyFromTheirStatusesAndRoles) {
@@ -53,12 +54,15 @@ TEST(Workflow, ActionsGoOnlyFromTheirStatusesAndRoles) {
   EXPECT_FALSE(RoleMayAct(*approve, OfficeRole::kReviewer));
   EXPECT_TRUE(RoleMayAct(*approve, OfficeRole::kApprover));
   for (const ActionSpec& action : AllActions()) {
-    EXPECT_FALSE(RoleMayAct(action, OfficeRole::kAdmin)) << action.code << ": admins do not work cases";
+    EXPECT_FALSE(RoleMayAct(action, OfficeRole::kAdmin))
+        << action.code << ": admins do not work cases";
   }
-  EXPECT_EQ(AllowedActions(OfficeRole::kDepartment, kStRouted), std::vector<std::string>{"department_reply"});
+  EXPECT_EQ(AllowedActions(OfficeRole::kDepartment, kStRouted),
+            std::vector<std::string>{"department_reply"});
   EXPECT_EQ(AllowedActions(OfficeRole::kReviewer, ""),
             (std::vector<std::string>{"accept", "needs_materials"}));
-  EXPECT_TRUE(AllowedFrom(*FindAction("accept"), kStNeedsMaterials)) << "materials brought: back to review";
+  EXPECT_TRUE(AllowedFrom(*FindAction("accept"), kStNeedsMaterials))
+      << "materials brought: back to review";
   EXPECT_FALSE(AllowedFrom(*FindAction("close"), kStPublicNotice)) << "公示 must end first";
 }
 

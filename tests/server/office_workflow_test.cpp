@@ -9,9 +9,9 @@
 
 #include "server/migrations.h"
 #include "server/office_directory.h"
+#include "server/office_seed.h"
 #include "server/office_workflow.h"
 #include "server/server_test_support.h"
-#include "server/office_seed.h"
 
 namespace yimen::testing {
 namespace {
@@ -41,8 +41,8 @@ class OfficeWorkflow : public ::testing::Test {
 
   // Seeds `count` applications, all 已送达, of one service.
   // `days` 0: all received now (what arrives while someone pages).
-  std::vector<std::string> Seed(int64_t count, const std::string& service = "dibao", int64_t first_id = 1,
-                                int days = 10) {
+  std::vector<std::string> Seed(int64_t count, const std::string& service = "dibao",
+                                int64_t first_id = 1, int days = 10) {
     SeedOptions options;
     options.count = count;
     options.days = days;
@@ -80,7 +80,8 @@ TEST_F(OfficeWorkflow, AReviewerOfAnotherTownshipGetsNotFoundAsForAMissingNumber
   const auto numbers = Seed(40);
   std::string chengguan, other;
   for (const std::string& n : numbers) {
-    (db.Query("SELECT town FROM halls WHERE name = '" + HallOf(n) + "'") == "城关镇" ? chengguan : other) = n;
+    (db.Query("SELECT town FROM halls WHERE name = '" + HallOf(n) + "'") == "城关镇" ? chengguan
+                                                                                     : other) = n;
   }
   ASSERT_FALSE(chengguan.empty());
   ASSERT_FALSE(other.empty());
@@ -94,14 +95,17 @@ TEST_F(OfficeWorkflow, AReviewerOfAnotherTownshipGetsNotFoundAsForAMissingNumber
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(theirs.error().message.substr(0, 12), missing.error().message.substr(0, 12));
-  EXPECT_EQ(server::LoadApplicationDetail(pool, town_reviewer, other).error().kind, ErrorKind::kNotFound);
-  EXPECT_EQ(server::AddComment(pool, town_reviewer, other, "看看").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(server::LoadApplicationDetail(pool, town_reviewer, other).error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_EQ(server::AddComment(pool, town_reviewer, other, "看看").error().kind,
+            ErrorKind::kNotFound);
 
   // The queue counts only the township's halls; a county scope sees them all.
   auto page = server::QueryQueue(pool, town_reviewer, {}, "", 500);
   ASSERT_TRUE(page.ok()) << page.error().message;
-  EXPECT_EQ(page->total, db.Count("SELECT count(*) FROM applications a JOIN halls h ON h.name = a.hall "
-                                  "WHERE h.town = '城关镇'"));
+  EXPECT_EQ(page->total,
+            db.Count("SELECT count(*) FROM applications a JOIN halls h ON h.name = a.hall "
+                     "WHERE h.town = '城关镇'"));
   for (const auto& row : page->rows) EXPECT_EQ(row.town, "城关镇");
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, {}, "", 10)->total, 40);
 
@@ -110,7 +114,8 @@ TEST_F(OfficeWorkflow, AReviewerOfAnotherTownshipGetsNotFoundAsForAMissingNumber
   EXPECT_EQ(Act(town_reviewer, chengguan, "preliminary_pass").error().kind, ErrorKind::kNotFound);
   EXPECT_TRUE(Act(county_reviewer, chengguan, "preliminary_pass").ok());
   // A mistyped township sees nothing rather than everything.
-  EXPECT_EQ(server::QueryQueue(pool, Account("x", OfficeRole::kApprover, "城关"), {}, "", 10)->total, 0);
+  EXPECT_EQ(
+      server::QueryQueue(pool, Account("x", OfficeRole::kApprover, "城关"), {}, "", 10)->total, 0);
 }
 
 TEST_F(OfficeWorkflow, DepartmentsSeeOnlyWhatWasRoutedToThemAndReplyBack) {
@@ -121,7 +126,8 @@ TEST_F(OfficeWorkflow, DepartmentsSeeOnlyWhatWasRoutedToThemAndReplyBack) {
   const OfficeAccount zhujian = Account("zhujian-1", OfficeRole::kDepartment, "住建");
   ASSERT_TRUE(Act(county_reviewer, numbers[0], "accept").ok());
   EXPECT_EQ(server::QueryQueue(pool, yibao, {}, "", 10)->total, 0) << "nothing routed yet";
-  EXPECT_EQ(server::LoadApplicationDetail(pool, yibao, numbers[0]).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(server::LoadApplicationDetail(pool, yibao, numbers[0]).error().kind,
+            ErrorKind::kNotFound);
 
   OfficeActionRequest route;
   route.app_number = numbers[0];
@@ -144,10 +150,12 @@ TEST_F(OfficeWorkflow, DepartmentsSeeOnlyWhatWasRoutedToThemAndReplyBack) {
   ASSERT_EQ(seen->total, 1);
   EXPECT_EQ(seen->rows[0].department, "医保");
   EXPECT_EQ(server::QueryQueue(pool, zhujian, {}, "", 10)->total, 0);
-  EXPECT_EQ(Act(zhujian, numbers[0], "department_reply", "已核").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(Act(zhujian, numbers[0], "department_reply", "已核").error().kind,
+            ErrorKind::kNotFound);
   EXPECT_EQ(Act(yibao, numbers[0], "department_reply").error().kind, ErrorKind::kInvalidArgument)
       << "a reply says something";
-  EXPECT_EQ(Act(yibao, numbers[0], "accept").error().kind, ErrorKind::kRejected) << "departments only reply";
+  EXPECT_EQ(Act(yibao, numbers[0], "accept").error().kind, ErrorKind::kRejected)
+      << "departments only reply";
   ASSERT_TRUE(server::AddComment(pool, yibao, numbers[0], "医保报销记录已核对").ok());
   auto replied = Act(yibao, numbers[0], "department_reply", "医保报销 3200 元属实");
   ASSERT_TRUE(replied.ok()) << replied.error().message;
@@ -180,7 +188,8 @@ TEST_F(OfficeWorkflow, RolesStatusesAndRequiredFieldsAreChecked) {
   const auto numbers = Seed(1);
   const std::string n = numbers[0];
   const OfficeAccount admin = Account("root", OfficeRole::kAdmin, "全市");
-  EXPECT_EQ(Act(admin, n, "accept").error().kind, ErrorKind::kRejected) << "admins do not work cases";
+  EXPECT_EQ(Act(admin, n, "accept").error().kind, ErrorKind::kRejected)
+      << "admins do not work cases";
   EXPECT_EQ(Act(county_reviewer, n, "approve").error().kind, ErrorKind::kRejected);
   auto early = Act(approver, n, "approve");
   EXPECT_EQ(early.error().kind, ErrorKind::kConflict) << "approve from 已送达";
@@ -204,7 +213,8 @@ TEST_F(OfficeWorkflow, RolesStatusesAndRequiredFieldsAreChecked) {
       << "no note";
   ASSERT_TRUE(Act(county_reviewer, n, "accept").ok());
   ASSERT_TRUE(Act(county_reviewer, n, "preliminary_pass").ok());
-  EXPECT_EQ(Act(approver, n, "refuse").error().kind, ErrorKind::kInvalidArgument) << "a refusal says why";
+  EXPECT_EQ(Act(approver, n, "refuse").error().kind, ErrorKind::kInvalidArgument)
+      << "a refusal says why";
   OfficeActionRequest approve;
   approve.app_number = n;
   approve.action = "approve";
@@ -248,7 +258,8 @@ TEST_F(OfficeWorkflow, TwoPeopleActingAtOnceOneWinsTheOtherGetsConflict) {
     route.department = "医保";
     route.due_date = "2099-01-01";
     Result<server::OfficeActionResult> routed = Error{}, needs = Error{};
-    std::thread one([&] { routed = server::ApplyOfficeAction(pool, catalog, county_reviewer, route, "t"); });
+    std::thread one(
+        [&] { routed = server::ApplyOfficeAction(pool, catalog, county_reviewer, route, "t"); });
     std::thread two([&] { needs = Act(second, numbers[i], "needs_materials", "户口簿不清楚"); });
     one.join();
     two.join();
@@ -284,7 +295,8 @@ TEST_F(OfficeWorkflow, KeysetPagesStayCorrectWhileApplicationsArrive) {
     cursor = next->next_cursor;
   }
   EXPECT_EQ(seen.size(), 25u);
-  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), std::set<std::string>(first.begin(), first.end()));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()),
+            std::set<std::string>(first.begin(), first.end()));
   // Newest first.
   EXPECT_EQ(seen.front(), first.back());
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, {}, "not-a-cursor", 10).error().kind,
@@ -295,8 +307,8 @@ TEST_F(OfficeWorkflow, FiltersCountsAndOverdue) {
   const auto numbers = Seed(12);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(Act(county_reviewer, numbers[i], "accept").ok());
   ASSERT_TRUE(Act(county_reviewer, numbers[4], "needs_materials", "缺户口簿").ok());
-  db.Query("UPDATE applications SET due_date = current_date - 3 WHERE app_number IN ('" + numbers[0] +
-           "', '" + numbers[1] + "')");
+  db.Query("UPDATE applications SET due_date = current_date - 3 WHERE app_number IN ('" +
+           numbers[0] + "', '" + numbers[1] + "')");
   server::QueueFilter filter;
   filter.statuses = {"已受理", "需补正"};
   auto both = server::QueryQueue(pool, county_reviewer, filter, "", 50);
@@ -317,7 +329,8 @@ TEST_F(OfficeWorkflow, FiltersCountsAndOverdue) {
   filter.town = "城关镇";
   filter.service_code = "dibao";
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, filter, "", 50)->total,
-            db.Count("SELECT count(*) FROM applications a JOIN halls h ON h.name = a.hall WHERE h.town = '城关镇'"));
+            db.Count("SELECT count(*) FROM applications a JOIN halls h ON h.name = a.hall WHERE "
+                     "h.town = '城关镇'"));
   filter = {};
   filter.received_from = "2000-01-01";
   filter.received_to = "2000-12-31";
@@ -325,20 +338,25 @@ TEST_F(OfficeWorkflow, FiltersCountsAndOverdue) {
   filter.received_to = "2099-12-31";
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, filter, "", 50)->total, 12);
   filter.received_to = "yesterday";
-  EXPECT_EQ(server::QueryQueue(pool, county_reviewer, filter, "", 50).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(server::QueryQueue(pool, county_reviewer, filter, "", 50).error().kind,
+            ErrorKind::kInvalidArgument);
 
   // Bulk: 受理 on every 已送达 row, at most 5 at a time.
   server::QueueFilter waiting;
   waiting.statuses = {""};
   OfficeActionRequest accept;
   accept.action = "accept";
-  auto bulk = server::ApplyOfficeActionToAll(pool, catalog, county_reviewer, waiting, accept, 5, "t");
+  auto bulk =
+      server::ApplyOfficeActionToAll(pool, catalog, county_reviewer, waiting, accept, 5, "t");
   ASSERT_TRUE(bulk.ok()) << bulk.error().message;
   ASSERT_EQ(bulk->size(), 5u);
   for (const auto& [number, outcome] : *bulk) EXPECT_TRUE(outcome.ok()) << number;
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, waiting, "", 50)->total, 2);
-  EXPECT_EQ(server::ApplyOfficeActionToAll(pool, catalog, county_reviewer, waiting, accept, 500, "t").error().kind,
-            ErrorKind::kInvalidArgument);
+  EXPECT_EQ(
+      server::ApplyOfficeActionToAll(pool, catalog, county_reviewer, waiting, accept, 500, "t")
+          .error()
+          .kind,
+      ErrorKind::kInvalidArgument);
 }
 
 TEST_F(OfficeWorkflow, DueDatesCountWorkingDaysOverTheHolidayTable) {
@@ -354,8 +372,10 @@ TEST_F(OfficeWorkflow, DueDatesCountWorkingDaysOverTheHolidayTable) {
   server::WorkingCalendar calendar;
   calendar.holidays.insert(tomorrow);
   calendar.workdays.insert(saturday);
-  const CivilDate expected = server::AddWorkingDays(calendar, today, 15);  // 高龄津贴: 15 working days
-  ASSERT_NE(expected, server::AddWorkingDays({}, today, 15)) << "the calendar must matter to this test";
+  const CivilDate expected =
+      server::AddWorkingDays(calendar, today, 15);  // 高龄津贴: 15 working days
+  ASSERT_NE(expected, server::AddWorkingDays({}, today, 15))
+      << "the calendar must matter to this test";
 
   auto accepted = Act(county_reviewer, numbers[0], "accept");
   ASSERT_TRUE(accepted.ok()) << accepted.error().message;
@@ -383,12 +403,15 @@ TEST_F(OfficeWorkflow, PublicNoticeShowsItsEndAndIsFinalOnlyAfterIt) {
   const std::string until = FormatIsoDate(AddDays(ChinaDateAt(UnixSecondsNow()), 7));
   auto row = server::LoadApplicationDetail(pool, approver, n)->row;
   EXPECT_EQ(row.notice_until, until);
-  EXPECT_EQ(db.Query("SELECT reason FROM status_changes ORDER BY seq DESC LIMIT 1").find("公示至 " + until), 0u);
+  EXPECT_EQ(db.Query("SELECT reason FROM status_changes ORDER BY seq DESC LIMIT 1")
+                .find("公示至 " + until),
+            0u);
   auto early = Act(approver, n, "finalize");
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(Act(approver, n, "close").error().kind, ErrorKind::kConflict) << "not final yet";
-  db.Query("UPDATE applications SET notice_until = current_date - 1 WHERE app_number = '" + n + "'");
+  db.Query("UPDATE applications SET notice_until = current_date - 1 WHERE app_number = '" + n +
+           "'");
   auto final_ = Act(approver, n, "finalize");
   ASSERT_TRUE(final_.ok()) << final_.error().message;
   EXPECT_EQ(final_->new_status, "已批准");
@@ -442,16 +465,28 @@ TEST_F(OfficeWorkflow, YimenAdminSetStatusGoesThroughTheWorkflow) {
     args.insert(args.end(), {"--catalog", YIMEN_TEST_CATALOG_DIR});
     return office.RunAs("reviewer-li", OfficeAdmin::kPassword, args);
   };
-  EXPECT_EQ(as_li({"set-status", numbers[0], "已批准", "--amount", "100", "--start-month", "2027-01"}).exit_code, 1)
+  EXPECT_EQ(
+      as_li({"set-status", numbers[0], "已批准", "--amount", "100", "--start-month", "2027-01"})
+          .exit_code,
+      1)
       << "a reviewer may not approve";
-  EXPECT_EQ(as_li({"set-status", numbers[0], "需补正", "--reason", "x"}).exit_code, 2) << "no materials";
-  EXPECT_EQ(as_li({"set-status", numbers[0], "需补正", "--materials", "hukou", "--reason", "请带户口簿"}).exit_code, 0);
+  EXPECT_EQ(as_li({"set-status", numbers[0], "需补正", "--reason", "x"}).exit_code, 2)
+      << "no materials";
+  EXPECT_EQ(
+      as_li({"set-status", numbers[0], "需补正", "--materials", "hukou", "--reason", "请带户口簿"})
+          .exit_code,
+      0);
   EXPECT_EQ(as_li({"set-status", numbers[0], "accept"}).exit_code, 0);
-  EXPECT_EQ(db.Query("SELECT actor || ' ' || action || ' ' || client FROM office_actions ORDER BY id DESC LIMIT 1")
+  EXPECT_EQ(db.Query("SELECT actor || ' ' || action || ' ' || client FROM office_actions ORDER BY "
+                     "id DESC LIMIT 1")
                 .substr(0, 25),
             std::string("reviewer-li accept yimen-admin").substr(0, 25));
-  EXPECT_EQ(office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"comment", numbers[0], "已电话联系"}).exit_code, 0);
-  CommandResult queue = office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"queue", "--status", "已受理"});
+  EXPECT_EQ(
+      office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"comment", numbers[0], "已电话联系"})
+          .exit_code,
+      0);
+  CommandResult queue =
+      office.RunAs("reviewer-li", OfficeAdmin::kPassword, {"queue", "--status", "已受理"});
   EXPECT_EQ(queue.exit_code, 0);
   EXPECT_NE(queue.out.find("1 matching"), std::string::npos) << queue.out;
 }

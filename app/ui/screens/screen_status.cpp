@@ -166,7 +166,8 @@ void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out) {
       const char* format = key == "needs_materials" ? "status.bring"
                            : key == "refused"       ? "status.reason"
                                                     : "status.note";
-      Paragraph(view.Fmt(format, {{"reason", s.lookup_history.back().reason}}), Ctx().body, colors::kText);
+      Paragraph(view.Fmt(format, {{"reason", s.lookup_history.back().reason}}), Ctx().body,
+                colors::kText);
     }
     Gap(0.5f);
     Paragraph(view.Fmt("status.updated", {{"time", LocalTimeText(app.status_at)}}), Ctx().body, colors::kMuted);
