@@ -164,17 +164,21 @@ bool KeyVault::ProtectedNow() {
 
 KeyVault::State KeyVault::state() {
   std::unique_ptr<Secrets> expired;
+  std::chrono::system_clock::time_point until;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_secrets != nullptr) {
       if (std::chrono::system_clock::now() < m_until) return State::kUnlocked;
       expired = std::move(m_secrets);
+      until = m_until;
     }
   }
   if (expired) {
-    (void)AuditKeyEvent(m_pool, "timeout", expired->actor, expired->client,
-                        "unlocked since " + IsoUtc(m_until - m_unlock_for));
-    WriteLog(LogLine(LogLevel::kInfo, "key_vault.timeout").Add("actor", expired->actor));
+    const std::string actor = expired->actor;
+    const std::string client = expired->client;
+    expired.reset();  // sodium_free zeroes the secret before anything else happens
+    (void)AuditKeyEvent(m_pool, "timeout", actor, client, "unlocked until " + IsoUtc(until));
+    WriteLog(LogLine(LogLevel::kInfo, "key_vault.timeout").Add("actor", actor));
     return State::kLocked;
   }
   return ProtectedNow() ? State::kLocked : State::kUnprotected;
