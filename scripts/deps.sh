@@ -14,7 +14,7 @@ packages=(
   libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
   espeak-ng libespeak-ng-dev librime-data-jyutping rime-essay
-  nodejs python3 python3-prometheus-client python3-yaml nginx prometheus
+  nodejs chromium libkainjow-mustache-dev python3 python3-prometheus-client python3-yaml nginx prometheus
   libjpeg62-turbo-dev libpng-dev libjpeg-turbo-progs
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
   fonts-noto-cjk fonts-dejavu-core

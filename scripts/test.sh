@@ -19,13 +19,17 @@ scripts/deps.sh
 # The API tools (tools/apicheck: @redocly/cli for the lint, Prism for tests/api),
 # pinned by package-lock.json. npm ci runs only when the lock file differs from the
 # one node_modules was installed from, so a second run costs nothing.
+# The console's browser tests (tests/console: puppeteer-core and axe-core) the same way;
+# PUPPETEER_SKIP_DOWNLOAD: they drive Debian's chromium, never a downloaded browser.
 apicheck=tools/apicheck
-lock_sum=$(sha256sum "$apicheck/package-lock.json" | cut -d' ' -f1)
-if [[ "$(cat "$apicheck/node_modules/.yimen-lock" 2>/dev/null || true)" != "$lock_sum" ]]; then
-  echo "== npm ci (tools/apicheck)"
-  (cd "$apicheck" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_sum" >"$apicheck/node_modules/.yimen-lock"
-fi
+for npm_dir in "$apicheck" tests/console; do
+  lock_sum=$(sha256sum "$npm_dir/package-lock.json" | cut -d' ' -f1)
+  if [[ "$(cat "$npm_dir/node_modules/.yimen-lock" 2>/dev/null || true)" != "$lock_sum" ]]; then
+    echo "== npm ci ($npm_dir)"
+    (cd "$npm_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" >"$npm_dir/node_modules/.yimen-lock"
+  fi
+done
 
 jobs=$(nproc)
 # ccache, when the machine has it, makes a second run on the same machine cheap; the

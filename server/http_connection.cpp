@@ -331,6 +331,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       m_response.set(http::field::retry_after, std::to_string(reply.retry_after_s));
     }
     m_response.set(protocol::kHeaderServerTime, std::to_string(std::time(nullptr)));
+    for (const auto& [name, value] : reply.headers) m_response.insert(name, value);
     m_response.keep_alive(!close);
     m_response.prepare_payload();
     LogReply(reply);

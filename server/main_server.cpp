@@ -10,6 +10,7 @@
 //    are opened; ingest never opens them)
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -79,6 +80,12 @@ int main(int argc, char** argv) {
   yimen::server::ServerOptions options = settings.core;
   options.unlock_for = std::chrono::minutes(settings.unlock_minutes);
   const yimen::server::ListenOptions& listen = settings.listen;
+  // Secure cookies always, except where the browser could never send them back: plain
+  // HTTP, which HttpFrontend::Bind allows on loopback only.
+  options.console.secure_cookies = !listen.tls_cert.empty();
+  // A flood of bad sign-ins (each waits its growing delay on a worker) holds at most a
+  // quarter of the workers; the rest keep serving kiosks.
+  options.console.max_signins_in_flight = std::max(1, listen.limits.workers / 4);
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), not a handler:
   // stopping the frontend is not async-signal-safe. Blocked before any thread starts,
   // so every thread inherits the mask.

@@ -46,13 +46,15 @@ constexpr const char* kRouteLabels[] = {"/healthz",
                                         "/v1/staff-accounts",
                                         "/v1/audit",
                                         "/v1/attachments/{uuid}/{id}",
+                                        "/console",
+                                        "/api/office/v1",
                                         "other",
                                         "/metrics"};
-static_assert(std::size(kRouteLabels) == 11);
-static_assert(static_cast<size_t>(Route::kUnknown) == 9);
+static_assert(std::size(kRouteLabels) == 13);
+static_assert(static_cast<size_t>(Route::kUnknown) == 11);
 
 size_t RouteSlot(std::string_view path) {
-  if (path == "/metrics") return 10;
+  if (path == "/metrics") return 12;
   return static_cast<size_t>(RouteOf(path));
 }
 

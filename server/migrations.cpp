@@ -476,6 +476,20 @@ FROM (SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' ||
 WHERE e.cluster IS DISTINCT FROM x.cluster
 )sql";
 
+// v11: the office console's sessions (server/console_session.h). Only a hash of the
+// cookie's token is kept, so a copy of the database signs nobody in.
+constexpr const char* kV11ConsoleSessions = R"sql(
+CREATE TABLE console_sessions (
+  token_hash   text PRIMARY KEY,          -- BLAKE2b-256 of the cookie's token, hex
+  account_id   bigint NOT NULL REFERENCES office_accounts (id),
+  csrf_token   text NOT NULL,             -- every POST of the session carries it
+  created_at   timestamptz NOT NULL DEFAULT now(),  -- the absolute limit runs from here
+  last_seen_at timestamptz NOT NULL DEFAULT now(),  -- the idle limit runs from here
+  client       text NOT NULL DEFAULT ''   -- the address it signed in from
+);
+CREATE INDEX console_sessions_account ON console_sessions (account_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -492,6 +506,7 @@ const std::vector<Migration>& AllMigrations() {
       {9, "key custody: vault, key audit, wrapped sealing secrets", kV9KeyCustody},
       {10, "office workflow: halls, departments, calendar, due dates, audit, queue indexes",
        kV10OfficeWorkflow},
+      {11, "office console sessions", kV11ConsoleSessions},
   };
   return kMigrations;
 }

@@ -65,6 +65,8 @@ Route RouteOf(std::string_view path) {
   if (path == protocol::kPathStaffAccounts) return Route::kStaffAccounts;
   if (path == protocol::kPathAudit) return Route::kAudit;
   if (StartsWith(path, std::string(protocol::kPathAttachments) + "/")) return Route::kAttachment;
+  if (path == "/console" || StartsWith(path, "/console/")) return Route::kConsole;
+  if (StartsWith(path, "/api/office/v1/")) return Route::kOfficeApi;
   return Route::kUnknown;
 }
 
@@ -79,13 +81,16 @@ bool MethodAllowed(Route route, std::string_view method) {
     case Route::kHeartbeat:
     case Route::kAudit: return method == "POST";
     case Route::kAttachment: return method == "GET" || method == "PUT";
+    case Route::kConsole: return method == "GET" || method == "POST";
+    case Route::kOfficeApi: return method == "GET" || method == "POST" || method == "DELETE";
     case Route::kUnknown: return false;
   }
   return false;
 }
 
 bool NeedsSignature(Route route) {
-  return route != Route::kHealth && route != Route::kEnroll && route != Route::kUnknown;
+  return route != Route::kHealth && route != Route::kEnroll && route != Route::kUnknown &&
+         route != Route::kConsole && route != Route::kOfficeApi;
 }
 
 size_t BodyLimit(std::string_view path) {

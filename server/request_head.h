@@ -26,6 +26,8 @@ enum class Route {
   kStaffAccounts,  // GET /v1/staff-accounts
   kAudit,          // POST /v1/audit
   kAttachment,     // GET or PUT /v1/attachments/{uuid}/{id}
+  kConsole,        // GET or POST /console and below: the office console's pages
+  kOfficeApi,      // GET, POST or DELETE /api/office/v1/...: the console's JSON API
   kUnknown,
 };
 
@@ -33,7 +35,8 @@ enum class Route {
 Route RouteOf(std::string_view path);
 // True when `method` is one the route serves. Pure.
 bool MethodAllowed(Route route, std::string_view method);
-// True for every route but /healthz and /v1/enroll. Pure.
+// True for every device route (all but /healthz, /v1/enroll and the console's,
+// which authenticate by session cookie: server/console.h). Pure.
 bool NeedsSignature(Route route);
 
 // The largest body a path accepts (413 "too_large" beyond it). Pure.

@@ -127,6 +127,14 @@ std::vector<Opt> MakeTable() {
       [](auto& s) -> auto& { return s.listen.trusted_proxies; }));
   table.push_back(MetricsListen());
   table.push_back(cfg::Integer<ServerSettings>(
+      "--console-idle-seconds", "console.session_idle_seconds", "N",
+      "an office console session ends after this long without a request (default 1800)", 1,
+      7 * 24 * 3600, [](auto& s) -> auto& { return s.core.console.session.idle_seconds; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--console-max-seconds", "console.session_max_seconds", "N",
+      "an office console session ends this long after sign-in, however busy (default 43200)", 1,
+      30 * 24 * 3600, [](auto& s) -> auto& { return s.core.console.session.absolute_seconds; }));
+  table.push_back(cfg::Integer<ServerSettings>(
       "--unlock-minutes", "keys.unlock_minutes", "N",
       "how long an unlock keeps the sealing secrets in this server's memory before they "
       "are wiped (docs/operations.md \"Key custody\")",

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "common/uuid.h"
+#include "server/console.h"
 #include "server/ingest_checks.h"
 #include "server/key_ring.h"
 #include "server/log.h"
@@ -336,6 +337,8 @@ ServerCore::ServerCore(const ServerOptions& options)
       m_catalogs(std::make_unique<CatalogShelf>(m_pool)),
       m_vault(std::make_unique<KeyVault>(m_pool, options.unlock_for)) {}
 
+ServerCore::~ServerCore() = default;
+
 Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& options) {
   if (Status s = protocol::InitCrypto(); !s.ok()) return s.error();
   std::unique_ptr<ServerCore> core(new ServerCore(options));
@@ -344,11 +347,17 @@ Result<std::unique_ptr<ServerCore>> ServerCore::Open(const ServerOptions& option
   // Every copy makes sure of an active key; the table lock lets only one make it.
   if (Status ring = EnsureKeyRing(core->m_pool); !ring.ok()) return ring.error();
   if (auto active = ActiveSealingKey(core->m_pool); !active.ok()) return active.error();
+  std::shared_ptr<const yimen::Catalog> own_catalog;
   if (!options.catalog_dir.empty()) {
     auto catalog = LoadCatalog(options.catalog_dir);
     if (!catalog.ok()) return catalog.error();
+    const std::string catalog_version = catalog->version;
     core->m_catalogs->Add(std::move(*catalog));
+    auto shelved = core->m_catalogs->Find(catalog_version);
+    if (shelved.ok()) own_catalog = *shelved;
   }
+  core->m_console = std::make_unique<Console>(core->m_pool, *core->m_vault, *core->m_catalogs,
+                                              own_catalog, options.console);
   // Before the passphrase ceremony the sealing secrets sit in PostgreSQL in plaintext:
   // say so at every start until it is held (docs/operations.md "Key custody").
   if (core->m_vault->state() == KeyVault::State::kUnprotected) {
@@ -399,6 +408,9 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
 
   if (path == protocol::kPathHealth && request.method == "GET") return Health();
   if (path == protocol::kPathEnroll && request.method == "POST") return Enroll(request);
+  if (const Route route = RouteOf(path); route == Route::kConsole || route == Route::kOfficeApi) {
+    return m_console->Handle(request);
+  }
 
   if (!NeedsSignature(RouteOf(path))) {
     return ErrorReply(404, "not_found", "no such endpoint: " + path);

@@ -14,11 +14,14 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "domain/result.h"
 #include "server/application_open.h"
+#include "server/console_session.h"
 #include "server/group_commit.h"
 #include "server/key_vault.h"
 #include "server/pg_pool.h"
@@ -56,6 +59,9 @@ struct ApiReply {
   std::string body;
   std::string content_type = "application/json";
   int retry_after_s = 0;   // sent as Retry-After when > 0
+  // Further response headers (name, value), written as given: the console's
+  // Set-Cookie, Location, Content-Security-Policy, Cache-Control (server/console.h).
+  std::vector<std::pair<std::string, std::string>> headers;
   int64_t device_id = 0;   // the authenticated device, for the access log
   // Why a 5xx happened (a database error's first line), for the access log only:
   // never sent, so a peer learns nothing about the database. Set by ReplyForError.
@@ -86,7 +92,11 @@ struct ServerOptions {
   // --catalog DIR: the server's own catalog, on the shelf the office path re-validates
   // with (besides every published version). "" = published versions only.
   std::string catalog_dir;
+  // The office console's sessions and sign-in bound (server/console.h; [console]).
+  ConsoleOptions console;
 };
+
+class Console;
 
 class ServerCore {
  public:
@@ -109,6 +119,8 @@ class ServerCore {
   // Answers one request. Never throws; database trouble becomes 503 with
   // Retry-After. Thread-safe: called from the HTTP worker pool.
   ApiReply Handle(const ApiRequest& request);
+
+  ~ServerCore();
 
   PgPool& pool() { return m_pool; }
   // This process's key custody (server/key_vault.h): the office console unlocks it;
@@ -171,6 +183,7 @@ class ServerCore {
   // a pool to write with.
   std::unique_ptr<CatalogShelf> m_catalogs;
   std::unique_ptr<KeyVault> m_vault;
+  std::unique_ptr<Console> m_console;  // /console and /api/office/v1 (server/console.h)
 };
 
 // Reply helpers, shared with the admin paths and tests. ReplyForError sends the

@@ -8,17 +8,18 @@ start_server() {
   start_yimen_server "$server" "$pg_url" "$out/server.log" || { echo "$name: see above" >&2; exit 1; }
 }
 
-# start_yimen_server SERVER_BIN PG_URL LOG: one yimen-server on a free loopback port,
+# start_yimen_server SERVER_BIN PG_URL LOG [FLAGS...]: one yimen-server on a free loopback port,
 # waiting up to 60 s for /healthz (it runs its migrations first, and migration 5
 # rewrites the applications table). Sets port and server_pid; the caller's trap stops
 # it. Returns 1, having printed the log, when it would not start.
 start_yimen_server() {
   local bin=$1 url=$2 log=$3
+  shift 3
   server_pid=""
   for _ in $(seq 1 20); do
     port=$((30000 + RANDOM % 30000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    "$bin" --pg "$url" --listen "127.0.0.1:$port" >>"$log" 2>&1 &
+    "$bin" --pg "$url" --listen "127.0.0.1:$port" "$@" >>"$log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 600); do
       curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0

@@ -66,6 +66,8 @@ TEST(LatencyHistogram, PutsEachObservationInItsBucket) {
 TEST(ServerMetrics, RoutesAreNormalisedNeverRaw) {
   EXPECT_STREQ(MetricRouteLabel("/v1/push"), "/v1/push");
   EXPECT_STREQ(MetricRouteLabel("/v1/attachments/0f0e-uuid/front"), "/v1/attachments/{uuid}/{id}");
+  EXPECT_STREQ(MetricRouteLabel("/console/app/GBUF-261204-0001-H"), "/console");
+  EXPECT_STREQ(MetricRouteLabel("/api/office/v1/applications/X"), "/api/office/v1");
   EXPECT_STREQ(MetricRouteLabel("/v1/张三/110105199003071234"), "other");
   EXPECT_STREQ(MetricRouteLabel("/metrics"), "/metrics");
   ServerMetrics metrics;

@@ -85,6 +85,18 @@ TEST(Routes, EachEndpointServesItsMethodsOnly) {
   EXPECT_TRUE(NeedsSignature(Route::kStatus));
 }
 
+TEST(Routes, TheConsoleAuthenticatesBySessionNotSignature) {
+  EXPECT_EQ(RouteOf("/console"), Route::kConsole);
+  EXPECT_EQ(RouteOf("/console/app/X"), Route::kConsole);
+  EXPECT_EQ(RouteOf("/consolex"), Route::kUnknown);
+  EXPECT_EQ(RouteOf("/api/office/v1/queue"), Route::kOfficeApi);
+  EXPECT_EQ(RouteOf("/api/office/v2/queue"), Route::kUnknown);
+  EXPECT_FALSE(NeedsSignature(Route::kConsole));
+  EXPECT_FALSE(NeedsSignature(Route::kOfficeApi));
+  EXPECT_FALSE(MethodAllowed(Route::kConsole, "PUT"));
+  EXPECT_TRUE(MethodAllowed(Route::kOfficeApi, "DELETE"));
+}
+
 TEST(BodyLimits, EachEndpointHasItsOwn) {
   EXPECT_EQ(BodyLimit(protocol::kPathPush), protocol::kMaxPushBodyBytes);
   EXPECT_EQ(BodyLimit("/v1/attachments/u/a"), protocol::kMaxAttachmentChunkBytes);

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The office console's browser tests (issue 12 item 5): a throwaway PostgreSQL, the real
+# yimen-server (with the shipped catalog), office accounts and halls made with the real
+# yimen-admin, a kiosk enrolled with the real yimen-kiosk, then console_test.js drives
+# Debian's chromium (puppeteer-core, tests/console/package-lock.json) against it.
+#   main: applications queued by yimen-fault-submit and synced with --sync-once; the
+#         browser runs its "main" phase; the server restarts with a 3 s idle limit and
+#         the browser runs "restart" (the key locked until unlocked, a session timing out).
+#   e2e:  a kiosk UI script submits 低保 with a photo (dibao_photo.script), --sync-once,
+#         the reviewer sets 需补正 with two materials in the browser, --sync-once, and a
+#         generated status-check UI script must show those two materials in Chinese.
+# usage: run_console_test.sh --build DIR --suite main|e2e [--out DIR] [--screenshots DIR]
+set -euo pipefail
+export SDL_AUDIODRIVER=dummy
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+here=$repo/tests/console
+build="" suite="" out="" shots=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --suite) suite=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --screenshots) shots=$2; shift 2 ;;
+    *) echo "console-test: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+build=$(cd "$build" && pwd)
+server=$build/server/yimen-server admin=$build/server/yimen-admin kiosk=$build/app/yimen-kiosk
+submitter=$build/tests/faults/yimen-fault-submit
+[[ -d "$here/node_modules/puppeteer-core" ]] ||
+  { echo "console-test: no node_modules (run: npm ci --prefix tests/console)" >&2; exit 77; }
+[[ -x /usr/bin/chromium ]] || { echo "console-test: no /usr/bin/chromium" >&2; exit 77; }
+out=${out:-$build/tests/console/$suite}
+rm -rf "$out"
+mkdir -p "$out"
+chmod o+x "$out"
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+  bash "$repo/scripts/pg-local.sh" stop "$out/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
+
+# shellcheck source=tests/faults/lib.sh
+source "$repo/tests/faults/lib.sh"
+# start_server [FLAGS...]: yimen-server on a free loopback port (plain HTTP is allowed
+# there) with the shipped catalog; sets port and server_pid.
+start_server() {
+  start_yimen_server "$server" "$pg_url" "$out/server.log" --catalog "$repo/assets/catalog" "$@" ||
+    { echo "console-test: see above" >&2; exit 1; }
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+start_server
+
+# Accounts: the first admin, then a supervisor (whole county), reviewers of two
+# townships, an approver, and an account to lock out. Passwords random, in files.
+secret() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
+admin_pw=$(secret)
+"$admin" --pg "$pg_url" console-user add admin --role admin --scope 中山市 --bootstrap <<<"$admin_pw" >/dev/null
+(umask 077 && echo "$admin_pw" >"$out/admin.password")
+export YIMEN_ADMIN_PASSWORD_FILE=$out/admin.password
+declare -A pw
+add_user() {  # NAME ROLE SCOPE
+  pw[$1]=$(secret)
+  "$admin" --pg "$pg_url" --user admin console-user add "$1" --role "$2" --scope "$3" <<<"${pw[$1]}" >/dev/null
+}
+add_user zhuguan supervisor 中山市
+add_user shaxi_chushen reviewer 沙溪镇
+add_user shiqi_chushen reviewer 石岐街道
+add_user shenpi approver 沙溪镇
+add_user suoding reviewer 沙溪镇
+"$admin" --pg "$pg_url" --user admin hall set 沙溪大厅 --town 沙溪镇 >/dev/null
+"$admin" --pg "$pg_url" --user admin hall set 石岐大厅 --town 石岐街道 >/dev/null
+
+# enroll DIR HALL: a kiosk data directory enrolled at HALL.
+enroll() {
+  local code
+  code=$("$admin" --pg "$pg_url" --user admin enroll-code --hall "$2")
+  "$kiosk" --data-dir "$1" --enroll "http://127.0.0.1:$port" "$code" >>"$out/kiosk.log" 2>&1
+}
+sync_once() { "$kiosk" --data-dir "$1" --sync-once >>"$out/kiosk.log" 2>&1; }
+passphrase="zhongshan-$(secret)"
+fixture() {  # NUMBER SECOND_NUMBER OTHER_NUMBER FULL_NAME
+  python3 - "$out/fixture.json" <<PY
+import json, sys
+pw = dict(line.split(' ', 1) for line in """$(for k in "${!pw[@]}"; do echo "$k ${pw[$k]}"; done)""".splitlines())
+json.dump({
+  "base": "http://127.0.0.1:$port", "screenshots": "$shots" or "$out/screenshots",
+  "supervisor": {"name": "zhuguan", "password": pw["zhuguan"]},
+  "reviewer": {"name": "shaxi_chushen", "password": pw["shaxi_chushen"]},
+  "other_reviewer": {"name": "shiqi_chushen", "password": pw["shiqi_chushen"]},
+  "approver": {"name": "shenpi", "password": pw["shenpi"]},
+  "locked": {"name": "suoding", "password": pw["suoding"]},
+  "passphrase": "$passphrase", "number": "$1", "second_number": "$2", "other_number": "$3",
+  "full_name": "$4", "idle_seconds": 3, "materials": ["hukou", "income_proof"],
+}, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+}
+browser() { (cd "$here" && node console_test.js "$1" "$out/fixture.json") 2>&1 | tee -a "$out/browser.log"; }
+
+if [[ "$suite" == main ]]; then
+  enroll "$out/shaxi" 沙溪大厅
+  enroll "$out/shiqi" 石岐大厅
+  "$submitter" --data-dir "$out/shaxi" --draft "$repo/tests/faults/youdai_draft.json" --count 2 \
+    --journal "$out/shaxi.journal" >/dev/null
+  "$submitter" --data-dir "$out/shiqi" --draft "$repo/tests/faults/youdai_draft.json" --count 1 \
+    --journal "$out/shiqi.journal" >/dev/null
+  sync_once "$out/shaxi"
+  sync_once "$out/shiqi"
+  fixture "$(sed -n 1p "$out/shaxi.journal")" "$(sed -n 2p "$out/shaxi.journal")" \
+    "$(sed -n 1p "$out/shiqi.journal")" 张秀英
+  status=0
+  # A flood of wrong sign-ins (each waits Argon2id and its growing delay on a worker)
+  # holds at most a quarter of the 8 workers: the rest get 503 busy at once, and the
+  # kiosks' API keeps answering meanwhile.
+  pids=()
+  for i in $(seq 1 12); do
+    curl -s -o /dev/null -w "%{http_code}\n" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"flood$i\",\"password\":\"not-the-password\"}" \
+      "http://127.0.0.1:$port/api/office/v1/session" >"$out/flood.$i" &
+    pids+=($!)
+  done
+  sleep 0.3
+  healthz=$(curl -s -o /dev/null -w "%{time_total}" "http://127.0.0.1:$port/healthz")
+  wait "${pids[@]}"
+  busy=$(cat "$out"/flood.* | grep -c '^503$' || true)
+  refused=$(cat "$out"/flood.* | grep -c '^401$' || true)
+  echo "console-test: 12 wrong sign-ins at once: $refused refused (401), $busy busy (503); /healthz meanwhile in ${healthz} s"
+  [[ "$busy" -ge 1 && $((busy + refused)) -eq 12 ]] || { echo "FAIL sign-ins are not bounded" >&2; status=1; }
+  browser main || status=1
+  # A restart: the unlocked secrets were only in the old process's memory.
+  stop_server
+  start_server --console-idle-seconds 3
+  sed -i "s|127.0.0.1:[0-9]*\"|127.0.0.1:$port\"|" "$out/fixture.json"
+  browser restart || status=1
+  unprotected=$(psql "$pg_url" -Atq -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'sealing_keys' AND column_name = 'secret_key'")
+  hashes=$(psql "$pg_url" -Atq -c "SELECT count(*) FROM console_sessions WHERE length(token_hash) = 64")
+  echo "console-test: plaintext key column left: $unprotected; sessions stored as hashes: $hashes"
+  [[ "$unprotected" == 0 ]] || status=1
+  exit $status
+fi
+
+if [[ "$suite" == e2e ]]; then
+  data=$out/kiosk
+  enroll "$data" 沙溪大厅
+  "$build/tests/media/yimen-photo-fixtures" "$out/import" >/dev/null
+  LD_PRELOAD="$build/tests/media/libyimen_fake_v4l2.so" \
+    "$kiosk" --headless --data-dir "$data" --script "$here/dibao_photo.script" \
+    --screenshots "$out/kiosk_shots" --import-dir "$out/import" --camera /dev/video-fake \
+    >>"$out/kiosk.log" 2>&1 || { echo "console-test: the kiosk script failed" >&2; tail -20 "$out/kiosk.log" >&2; exit 1; }
+  number=$(sqlite3 "$data/yimen.db" "SELECT app_number FROM applications LIMIT 1;")
+  sync_once "$data"
+  fixture "$number" "" "" 欧阳燚
+  status=0
+  browser e2e || status=1
+  sync_once "$data"
+  # The resident's status look-up at the kiosk: number + the last six of the ID
+  # (442000196503121236 → 121236).
+  cat >"$out/status.script" <<EOS
+expect 查询办理进度
+tap home:status
+expect 受理编号
+type $number
+tap s:id_tail
+tap key:1
+tap key:2
+tap key:1
+tap key:2
+tap key:3
+tap key:6
+tap status:lookup
+expect 办理进度
+expect 需补正
+expect 户口簿
+expect 收入证明
+screenshot status_needs_materials
+tap status:done
+EOS
+  "$kiosk" --headless --data-dir "$data" --script "$out/status.script" \
+    --screenshots "$out/kiosk_status" >>"$out/kiosk.log" 2>&1 || {
+    echo "console-test: the kiosk's status look-up does not show the two materials" >&2
+    tail -20 "$out/kiosk.log" >&2; status=1; }
+  [[ $status == 0 ]] && echo "console-test e2e: kiosk → server → console 需补正 → kiosk status shows 户口簿, 收入证明"
+  kiosk_shot=$(ls "$out"/kiosk_status/*status_needs_materials.png 2>/dev/null | head -n 1)
+  if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
+  exit $status
+fi
+echo "console-test: --suite main|e2e" >&2
+exit 2
