@@ -401,8 +401,10 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
             items.push_back(json{{"cells", std::move(cells)}});
           }
         }
-        view["group"] = json{
-            {"columns", std::move(columns)}, {"items", std::move(items)}, {"none", items.empty()}};
+        // "none" is read before items is moved from (a braced list runs in order).
+        const bool none = items.empty();
+        view["group"] =
+            json{{"columns", std::move(columns)}, {"items", std::move(items)}, {"none", none}};
       } else {
         json fields = json::array();
         for (const FieldSpec& field : step.fields) {

@@ -295,6 +295,7 @@ async function e2ePhase(browser) {
   check(photoReply.cache === 'no-store' && photoReply.type === 'image/jpeg', 'photo served as image/jpeg, no-store');
   check(!!(await rev.$('svg.signature polyline')), 'the signatures are drawn');
   check(page.includes('欧阳明'), 'the household member is in the table');
+  check(!page.includes('未填写家庭成员'), 'a household with a member is not called empty');
   await axe(rev, 'application (opened)');
   await rev.click('img.photo');
   await shot(rev, 'application_photo_zoomed');
