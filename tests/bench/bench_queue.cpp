@@ -16,48 +16,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "bench/bench_timing.h"
 #include "common/civil_time.h"
 #include "server/migrations.h"
 #include "server/office_queue.h"
 #include "server/office_seed.h"
 
-namespace {
-
-std::string Run(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    if (pclose(pipe) != 0) return "";
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-struct Figures {
-  double p50 = 0, p99 = 0;
-};
-
-Figures Time(int runs, const std::function<void()>& body) {
-  body();  // warm the connection and the caches once
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    body();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
-}
-
-}  // namespace
+using yimen::bench::Figures;
+using yimen::bench::Run;
+using yimen::bench::Time;
 
 int main(int argc, char** argv) {
   int64_t count = 100000;
