@@ -17,13 +17,12 @@
 //     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a
 //              temp one, removed after)
 #include <sodium.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +33,7 @@
 #include "bench/bench_timing.h"
 #include "common/base64.h"
 #include "common/sealing.h"
+#include "domain/dibao_draft.h"
 #include "domain/form.h"
 #include "server/application_open.h"
 #include "server/console_session.h"
@@ -48,7 +48,6 @@
 namespace {
 
 using yimen::bench::Figures;
-using yimen::bench::Run;
 using yimen::bench::Time;
 namespace srv = yimen::server;
 
@@ -68,49 +67,14 @@ std::string Strokes(int seed) {
   return out;
 }
 
-// A whole 低保 application as the kiosk fills it (the real catalog's fields; valid
-// under its rules), numbered so every sealed payload differs.
+// The domain tests' valid 低保 application (tests/domain/dibao_draft.h) with its two
+// signatures drawn, numbered so every sealed payload differs.
 yimen::ApplicationDraft DibaoDraft(const std::string& catalog_version, int i) {
-  yimen::ApplicationDraft draft;
-  draft.service_code = "dibao";
+  yimen::ApplicationDraft draft = yimen::ValidDibaoDraft();
   draft.catalog_version = catalog_version;
-  draft.values = {
-      {"name", "张秀英"},
-      {"id_number", "442000195803110024"},
-      {"phone", "13812345678"},
-      {"hukou", "local"},
-      {"town", "石岐街道"},
-      {"community", "民生社区"},
-      {"address", "民生路" + std::to_string(i % 200 + 1) + "号3栋502房"},
-      {"applicant_income", "800"},
-      {"savings", "3000.50"},
-      {"vehicle", "no"},
-      {"extra_house", "no"},
-      {"reason", "丈夫重病不能上班，孩子在上学，家里只靠我打零工。"},
-      {"bank_name", "农村商业银行"},
-      {"account_number", "6217000012345678901"},
-      {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"},
-      {"check_signature", "sig:fedcba9876543210fedcba9876543210"},
-  };
-  draft.groups["members"] = {
-      {{"name", "王建国"},
-       {"id_number", "442000195505050019"},
-       {"relationship", "spouse"},
-       {"work_status", "unable"},
-       {"monthly_income", "0"},
-       {"disability", "yes"},
-       {"disability_grade", "g1"},
-       {"serious_illness", "yes"}},
-      {{"name", "王小明"},
-       {"id_number", "44200020100101002X"},
-       {"relationship", "child"},
-       {"work_status", "student"},
-       {"monthly_income", "0"},
-       {"disability", "no"},
-       {"serious_illness", "no"}},
-  };
-  draft.attachments["sig:0123456789abcdef0123456789abcdef"] = Strokes(i);
-  draft.attachments["sig:fedcba9876543210fedcba9876543210"] = Strokes(i + 500);
+  draft.values["address"] = "民生路" + std::to_string(i % 200 + 1) + "号3栋502房";
+  draft.attachments[draft.values["pledge_signature"]] = Strokes(i);
+  draft.attachments[draft.values["check_signature"]] = Strokes(i + 500);
   return draft;
 }
 
@@ -163,30 +127,14 @@ int main(int argc, char** argv) {
     }
   }
   if (sodium_init() < 0) return 1;
-  if (pg_dir.empty()) {
-    if (const char* env = std::getenv("YIMEN_TEST_PG_DIR"); env != nullptr && *env) pg_dir = env;
-  }
-  const bool own_cluster = pg_dir.empty();
-  if (own_cluster) {
-    pg_dir = (std::filesystem::temp_directory_path() /
-              ("yimen-bench-console-" + std::to_string(getpid())))
-                 .string();
-    std::filesystem::create_directories(pg_dir);
-  }
-  const std::string pg_local = std::string("bash ") + YIMEN_PG_LOCAL;
-  const std::string cluster_url = Run(pg_local + " start '" + pg_dir + "'");
-  if (cluster_url.empty()) {
-    std::fprintf(stderr, "bench_console: cannot start PostgreSQL in %s\n", pg_dir.c_str());
+  std::optional<yimen::bench::ScratchDatabase> db;
+  try {
+    db.emplace(YIMEN_PG_LOCAL, pg_dir, "bench_console");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_console: %s\n", e.what());
     return 1;
   }
-  const std::string base = cluster_url.substr(0, cluster_url.rfind('/') + 1);
-  const std::string db_name = "bench_console_" + std::to_string(getpid());
-  {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("CREATE DATABASE " + db_name);
-  }
-  const std::string pg_url = base + db_name;
+  const std::string pg_url = db->url();
   int exit_code = 0;
   try {
     srv::ServerOptions options;
@@ -442,14 +390,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_console: %s\n", e.what());
     exit_code = 1;
   }
-  {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + db_name + " WITH (FORCE)");
-  }
-  if (own_cluster) {
-    (void)Run(pg_local + " stop '" + pg_dir + "'");
-    std::filesystem::remove_all(pg_dir);
-  }
+  db->Close();
   return exit_code;
 }

@@ -9,13 +9,11 @@
 //     --keep   keep the seeded database (its URL is printed) for EXPLAIN by hand
 //     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a
 //              temp one, removed after)
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +26,6 @@
 #include "server/office_seed.h"
 
 using yimen::bench::Figures;
-using yimen::bench::Run;
 using yimen::bench::Time;
 
 int main(int argc, char** argv) {
@@ -55,30 +52,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (pg_dir.empty()) {
-    if (const char* env = std::getenv("YIMEN_TEST_PG_DIR"); env != nullptr && *env) pg_dir = env;
-  }
-  const bool own_cluster = pg_dir.empty();
-  if (own_cluster) {
-    pg_dir =
-        (std::filesystem::temp_directory_path() / ("yimen-bench-queue-" + std::to_string(getpid())))
-            .string();
-    std::filesystem::create_directories(pg_dir);
-  }
-  const std::string pg_local = std::string("bash ") + YIMEN_PG_LOCAL;
-  const std::string cluster_url = Run(pg_local + " start '" + pg_dir + "'");
-  if (cluster_url.empty()) {
-    std::fprintf(stderr, "bench_queue: cannot start PostgreSQL in %s\n", pg_dir.c_str());
+  std::optional<yimen::bench::ScratchDatabase> db;
+  try {
+    db.emplace(YIMEN_PG_LOCAL, pg_dir, "bench_queue");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_queue: %s\n", e.what());
     return 1;
   }
-  const std::string base = cluster_url.substr(0, cluster_url.rfind('/') + 1);
-  const std::string db_name = "bench_queue_" + std::to_string(getpid());
-  {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("CREATE DATABASE " + db_name);
-  }
-  const std::string pg_url = base + db_name;
+  const std::string pg_url = db->url();
   int exit_code = 0;
   try {
     yimen::server::PgPool pool(pg_url, 1);
@@ -191,16 +172,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_queue: %s\n", e.what());
     exit_code = 1;
   }
-  if (keep) {
-    std::printf("  kept: %s\n", pg_url.c_str());
-  } else {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + db_name + " WITH (FORCE)");
-  }
-  if (own_cluster && !keep) {
-    (void)Run(pg_local + " stop '" + pg_dir + "'");
-    std::filesystem::remove_all(pg_dir);
-  }
+  if (keep) std::printf("  kept: %s\n", pg_url.c_str());
+  db->Close(keep);
   return exit_code;
 }
