@@ -205,7 +205,8 @@ Result<QueuePage> RunQueue(PgPool& pool, const OfficeAccount& viewer, const Queu
                                      " GROUP BY 1")) {
         page.by_status[row[0].is_null() ? "" : row[0].as<std::string>()] += row[1].as<int64_t>();
       }
-      for (const auto& [name, n] : page.by_status) {
+      for (const auto& [key, n] : page.by_status) {
+        const std::string& name = key;  // a structured binding cannot be captured (clang 14)
         const bool chosen =
             filter.statuses.empty() ||
             std::any_of(filter.statuses.begin(), filter.statuses.end(), [&](const std::string& s) {
