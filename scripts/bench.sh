@@ -46,7 +46,8 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target yimen-kiosk yimen-seed yimen-server yimen-fleet \
-  bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue >/dev/null
+  bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue \
+  bench_console >/dev/null
 
 logs=$(mktemp -d /tmp/yimen-bench-XXXXXX)
 chmod 755 "$logs"  # PostgreSQL (user postgres) keeps its cluster in here
@@ -80,6 +81,7 @@ run staff_list "$b/bench_staff_list" "$build_dir/app/yimen-kiosk" "$build_dir/te
 run submit "$b/bench_submit" "${q[@]}"
 run drain "$b/bench_drain" "${q[@]}"
 run queue "$b/bench_queue" "${q[@]}"
+run console "$b/bench_console" "${q[@]}"
 if [[ $quick -eq 1 ]]; then
   run fleet "$build_dir/tools/fleet/yimen-fleet" --quick --storm --json "$logs/fleet.json"
   run fleet_backlog "$build_dir/tools/fleet/yimen-fleet" --quick --apps-per-push 5 \
@@ -130,6 +132,16 @@ queue_p99s = [float(x) for x in re.findall(r"QueryQueue p50 +[\d.]+ ms +p99 +([\
 queue_raw_p99s = [float(x) for x in re.findall(r"raw SELECT\+count p50 +[\d.]+ ms +p99 +([\d.]+) ms", queue)]
 queue_p99 = max(queue_p99s) if queue_p99s else None
 queue_raw_p99 = max(queue_raw_p99s) if queue_raw_p99s else None
+console = text("console")
+console_seeded = num(r"bench_console: (\d+) applications", console)
+def worst(pattern, source):
+    found = [float(x) for x in re.findall(pattern, source)]
+    return max(found) if found else None
+queue_page_p99 = worst(r"queue: [^|]*?p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+queue_page_raw_p99 = worst(r"raw SELECT\+count p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+app_page_p99 = num(r"application page +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+app_open_p99 = num(r"OpenApplication p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+app_raw_p99 = num(r"raw unseal\+parse +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
 ime, voice = text("ime"), text("voice")
 fleet, chrome = jload("fleet"), jload("chromium")
 backlog, pgbench = jload("fleet_backlog"), text("pgbench")
@@ -206,6 +218,14 @@ row(f"Office queue page p99 at {f(queue_seeded, '{:,.0f}')} (worst of first/deep
     f(queue_p99, "{:.1f}"), "ms", f"raw SELECT + count p99 {f(queue_raw_p99, '{:.1f}')} ms (same SQL, same connection)",
     "≤ 50 ms", f"{f(ratio(queue_p99, 50), '{:.2f}')}× goal; {f(ratio(queue_p99, queue_raw_p99), '{:.2f}')}× raw",
     None if queue_p99 is None else queue_p99 <= 50)
+row(f"Console queue page p99 at {f(console_seeded, '{:,.0f}')} (ServerCore::Handle, HTML + status counts; worst of first/filtered/deep/overdue)",
+    f(queue_page_p99, "{:.1f}"), "ms", f"raw SELECT + count p99 {f(queue_page_raw_p99, '{:.1f}')} ms (same run)",
+    "≤ 50 ms", f"{f(ratio(queue_page_p99, 50), '{:.2f}')}× goal; {f(ratio(queue_page_p99, queue_page_raw_p99), '{:.2f}')}× raw",
+    None if queue_page_p99 is None else queue_page_p99 <= 50)
+row("Console application page p99 (unseal + re-validate + render)", f(app_page_p99, "{:.1f}"), "ms",
+    f"raw crypto_box_seal_open + JSON parse p99 {f(app_raw_p99, '{:.2f}')} ms; OpenApplication p99 {f(app_open_p99, '{:.1f}')} ms",
+    "≤ 30 ms", f"{f(ratio(app_page_p99, 30), '{:.2f}')}× goal",
+    None if app_page_p99 is None else app_page_p99 <= 30)
 pps, p99 = fleet.get("pushes_per_s"), fleet.get("push_p99_ms")
 row(f"Fleet: {fleet.get('kiosks', '—')} kiosks, 2 servers, pushes/s (1 application each)", f(pps, "{:.0f}"), "/s",
     f"CPU-bound ceiling {f(fleet.get('cpu_bound_pushes_per_s'), '{:.0f}')}/s", "≥ 2,000/s",

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct QueuePage {
   std::string next_cursor;  // "" on the last page
   int64_t total = 0;        // rows matching the filter in the viewer's scope
   int64_t overdue = 0;      // of those, how many are overdue
+  std::map<std::string, int64_t> by_status;  // QueryQueueWithStatusCounts only
 };
 
 // Keyset paging (cursor opaque, "" = first page), newest received first; only what the
@@ -44,5 +46,15 @@ struct QueuePage {
 // date, status or cursor (message in Chinese); database errors as PgPool. Any thread.
 Result<QueuePage> QueryQueue(PgPool& pool, const OfficeAccount& viewer, const QueueFilter& filter,
                              const std::string& cursor, int limit);
+
+// QueryQueue and the queue page's status boxes in one transaction: by_status holds how
+// many applications of each status the filter's other conditions match in the
+// viewer's scope (filter.statuses set aside), from one grouped count, and total is
+// their sum over filter.statuses (all of them when empty), so no separate count runs.
+// Keys are stored status names, "" for 已送达 (no status yet); a status nothing has is
+// absent. Errors as QueryQueue. Any thread.
+Result<QueuePage> QueryQueueWithStatusCounts(PgPool& pool, const OfficeAccount& viewer,
+                                             const QueueFilter& filter, const std::string& cursor,
+                                             int limit);
 
 }  // namespace yimen::server

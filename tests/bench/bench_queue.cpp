@@ -9,55 +9,24 @@
 //     --keep   keep the seeded database (its URL is printed) for EXPLAIN by hand
 //     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a
 //              temp one, removed after)
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "bench/bench_timing.h"
 #include "common/civil_time.h"
 #include "server/migrations.h"
 #include "server/office_queue.h"
 #include "server/office_seed.h"
 
-namespace {
-
-std::string Run(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    if (pclose(pipe) != 0) return "";
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-struct Figures {
-  double p50 = 0, p99 = 0;
-};
-
-Figures Time(int runs, const std::function<void()>& body) {
-  body();  // warm the connection and the caches once
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    body();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
-}
-
-}  // namespace
+using yimen::bench::Figures;
+using yimen::bench::Time;
 
 int main(int argc, char** argv) {
   int64_t count = 100000;
@@ -83,30 +52,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (pg_dir.empty()) {
-    if (const char* env = std::getenv("YIMEN_TEST_PG_DIR"); env != nullptr && *env) pg_dir = env;
-  }
-  const bool own_cluster = pg_dir.empty();
-  if (own_cluster) {
-    pg_dir =
-        (std::filesystem::temp_directory_path() / ("yimen-bench-queue-" + std::to_string(getpid())))
-            .string();
-    std::filesystem::create_directories(pg_dir);
-  }
-  const std::string pg_local = std::string("bash ") + YIMEN_PG_LOCAL;
-  const std::string cluster_url = Run(pg_local + " start '" + pg_dir + "'");
-  if (cluster_url.empty()) {
-    std::fprintf(stderr, "bench_queue: cannot start PostgreSQL in %s\n", pg_dir.c_str());
+  std::optional<yimen::bench::ScratchDatabase> db;
+  try {
+    db.emplace(YIMEN_PG_LOCAL, pg_dir, "bench_queue");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_queue: %s\n", e.what());
     return 1;
   }
-  const std::string base = cluster_url.substr(0, cluster_url.rfind('/') + 1);
-  const std::string db_name = "bench_queue_" + std::to_string(getpid());
-  {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("CREATE DATABASE " + db_name);
-  }
-  const std::string pg_url = base + db_name;
+  const std::string pg_url = db->url();
   int exit_code = 0;
   try {
     yimen::server::PgPool pool(pg_url, 1);
@@ -219,16 +172,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_queue: %s\n", e.what());
     exit_code = 1;
   }
-  if (keep) {
-    std::printf("  kept: %s\n", pg_url.c_str());
-  } else {
-    pqxx::connection admin(base + "postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + db_name + " WITH (FORCE)");
-  }
-  if (own_cluster && !keep) {
-    (void)Run(pg_local + " stop '" + pg_dir + "'");
-    std::filesystem::remove_all(pg_dir);
-  }
+  if (keep) std::printf("  kept: %s\n", pg_url.c_str());
+  db->Close(keep);
   return exit_code;
 }

@@ -10,6 +10,7 @@
 
 #include "domain/id_number.h"
 #include "domain/message_keys.h"
+#include "dibao_draft.h"
 
 namespace yimen {
 namespace {
@@ -34,48 +35,6 @@ const ServiceSpec& Dibao() {
   return dibao != nullptr ? *dibao : empty;
 }
 
-ApplicationDraft ValidDibaoDraft() {
-  ApplicationDraft draft;
-  draft.service_code = "dibao";
-  draft.catalog_version = "2024.11.1";
-  draft.values = {
-      {"name", "张秀英"},
-      {"id_number", "442000195803110024"},
-      {"phone", "13812345678"},
-      {"hukou", "local"},
-      {"town", "石岐街道"},
-      {"community", "民生社区"},
-      {"address", "民生路12号3栋502房"},
-      {"applicant_income", "800"},
-      {"savings", "3000.50"},
-      {"vehicle", "no"},
-      {"extra_house", "no"},
-      {"reason", "丈夫重病不能上班，孩子在上学，家里只靠我打零工。"},
-      {"bank_name", "农村商业银行"},
-      {"account_number", "6217000012345678901"},
-      // 低保's two signatures are required (the pad exists): references to strokes.
-      {"pledge_signature", "sig:0123456789abcdef0123456789abcdef"},
-      {"check_signature", "sig:fedcba9876543210fedcba9876543210"},
-  };
-  draft.groups["members"] = {
-      {{"name", "王建国"},
-       {"id_number", "442000195505050019"},
-       {"relationship", "spouse"},
-       {"work_status", "unable"},
-       {"monthly_income", "0"},
-       {"disability", "yes"},
-       {"disability_grade", "g1"},
-       {"serious_illness", "yes"}},
-      {{"name", "王小明"},
-       {"id_number", "44200020100101002X"},
-       {"relationship", "child"},
-       {"work_status", "student"},
-       {"monthly_income", "0"},
-       {"disability", "no"},
-       {"serious_illness", "no"}},
-  };
-  return draft;
-}
 
 FieldSpec Spec(FieldType type, bool required = true) {
   FieldSpec field;

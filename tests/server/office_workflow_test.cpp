@@ -12,6 +12,7 @@
 #include "server/office_seed.h"
 #include "server/office_workflow.h"
 #include "server/server_test_support.h"
+#include "sync/protocol/status.h"
 
 namespace yimen::testing {
 namespace {
@@ -300,6 +301,61 @@ TEST_F(OfficeWorkflow, KeysetPagesStayCorrectWhileApplicationsArrive) {
   // Newest first.
   EXPECT_EQ(seen.front(), first.back());
   EXPECT_EQ(server::QueryQueue(pool, county_reviewer, {}, "not-a-cursor", 10).error().kind,
+            ErrorKind::kInvalidArgument);
+}
+
+// The queue page's status boxes come from one grouped count in the page's own query;
+// each box must equal what the queue counts for that status alone, under the same other
+// filters and scope, and the page's total what QueryQueue counts.
+TEST_F(OfficeWorkflow, StatusCountsInOneQueryMatchEachStatusCountedAlone) {
+  SeedOptions options;
+  options.count = 300;  // a mix of 已送达, 已受理 (some overdue), 需补正, 初审通过, ...
+  SeedApplications(db.url(), options);
+  const OfficeAccount town_reviewer = Account("chen-reviewer", OfficeRole::kReviewer, "城关镇");
+  server::QueueFilter overdue_in_town;
+  overdue_in_town.town = "城关镇";
+  overdue_in_town.overdue_only = true;
+  server::QueueFilter by_service;
+  by_service.service_code = "tekun";
+  by_service.statuses = {"已批准"};  // ignored: every box is counted
+  for (const OfficeAccount& viewer : {county_reviewer, town_reviewer}) {
+    for (const server::QueueFilter& filter : {server::QueueFilter{}, overdue_in_town, by_service}) {
+      auto page = server::QueryQueueWithStatusCounts(pool, viewer, filter, "", 10);
+      ASSERT_TRUE(page.ok()) << page.error().message;
+      const auto* counts = &page->by_status;
+      auto plain = server::QueryQueue(pool, viewer, filter, "", 10);
+      ASSERT_TRUE(plain.ok());
+      EXPECT_EQ(page->total, plain->total) << viewer.name;
+      EXPECT_EQ(page->overdue, plain->overdue) << viewer.name;
+      EXPECT_EQ(page->next_cursor, plain->next_cursor);
+      ASSERT_EQ(page->rows.size(), plain->rows.size());
+      int64_t sum = 0;
+      std::vector<std::string> names{""};
+      for (const auto& spec : protocol::AllStatuses()) names.push_back(spec.name);
+      for (const std::string& name : names) {
+        server::QueueFilter one = filter;
+        one.statuses = {name};
+        auto alone = server::QueryQueue(pool, viewer, one, "", 1);
+        ASSERT_TRUE(alone.ok()) << alone.error().message;
+        const auto it = counts->find(name);
+        EXPECT_EQ(it == counts->end() ? 0 : it->second, alone->total)
+            << viewer.name << " status \"" << name << "\"";
+        sum += alone->total;
+      }
+      server::QueueFilter all = filter;
+      all.statuses.clear();
+      EXPECT_EQ(sum, server::QueryQueue(pool, viewer, all, "", 1)->total) << viewer.name;
+    }
+  }
+  const auto delivered = [&](const OfficeAccount& viewer) {
+    return server::QueryQueueWithStatusCounts(pool, viewer, {}, "", 1)->by_status.at("");
+  };
+  EXPECT_GT(delivered(county_reviewer), 0);
+  EXPECT_LT(delivered(town_reviewer), delivered(county_reviewer))
+      << "a township reviewer counts only the township's halls";
+  server::QueueFilter bad;
+  bad.received_from = "yesterday";
+  EXPECT_EQ(server::QueryQueueWithStatusCounts(pool, county_reviewer, bad, "", 1).error().kind,
             ErrorKind::kInvalidArgument);
 }
 
