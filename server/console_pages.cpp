@@ -22,10 +22,6 @@ using Params = std::multimap<std::string, std::string>;
 constexpr int kQueuePageRows = 50;
 constexpr int kBulkMax = 200;
 
-const char* const kActions[] = {"accept",           "needs_materials", "preliminary_pass",
-                                "approve",          "refuse",          "route",
-                                "department_reply", "finalize",        "close"};
-
 std::string Localized(const LocalizedText& text, const std::string& lang) {
   return lang == "en" ? text.en : text.zh;
 }
