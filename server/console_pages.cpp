@@ -129,7 +129,7 @@ std::string QueryOf(const QueueFilter& filter) {
 // The vault was locked (it may lock between the state check and the opening):
 // KeyVault::OpeningKeys's refusal, kRejected starting "key locked".
 bool IsKeyLocked(const Error& error) {
-  return error.kind == ErrorKind::kRejected && error.message.rfind("key locked", 0) == 0;
+  return error.code == KeyVault::kKeyLockedCode;
 }
 
 json RowJson(const QueueRow& row) {
@@ -399,7 +399,16 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["app"]["kiosk_code"] = detail.kiosk_code;
   model["app"]["device_id"] = std::to_string(detail.device_id);
   model["history"] = HistoryJson(detail);
-  for (auto& entry : model["history"]) entry["at"] = ChinaTime(entry["at"]);
+  for (size_t i = 0; i < detail.history.size(); ++i) {
+    json& entry = model["history"][i];
+    entry["at"] = ChinaTime(entry["at"]);
+    // A 转办 names its department and the date it is due back.
+    const json& details = detail.history[i].details;
+    if (details.is_object() && details.contains("department") && details.contains("due_date")) {
+      entry["route_department"] = details.value("department", "");
+      entry["route_due"] = details.value("due_date", "");
+    }
+  }
   model["comments"] = CommentsJson(detail);
   for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
   auto catalog = CatalogOf(detail.catalog_version);
@@ -464,8 +473,9 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
             items.push_back(json{{"cells", std::move(cells)}});
           }
         }
-        view["group"] = json{
-            {"columns", std::move(columns)}, {"items", std::move(items)}, {"none", items.empty()}};
+        const bool none = items.empty();  // before items is moved from
+        view["group"] =
+            json{{"columns", std::move(columns)}, {"items", std::move(items)}, {"none", none}};
       } else {
         json fields = json::array();
         for (const FieldSpec& field : step.fields) {

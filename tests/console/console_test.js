@@ -298,6 +298,7 @@ async function e2ePhase(browser) {
   check(photoReply.cache === 'no-store' && photoReply.type === 'image/jpeg', 'photo served as image/jpeg, no-store');
   check(!!(await rev.$('svg.signature polyline')), 'the signatures are drawn');
   check(page.includes('欧阳明'), 'the household member is in the table');
+  check(!page.includes('未填写家庭成员'), 'and the table is not called empty');
   // The self-check, recomputed with the kiosk's own rules from the form: 300 + 800
   // yuan for two people is 550 a head, under the 1225 standard.
   const selfCheck = await rev.$eval('#self-check', (e) => ({
@@ -349,7 +350,9 @@ async function flowPhase(browser) {
   });
   check((await rev.$eval('#app-status', (e) => e.textContent)).includes('部门协办中'),
         `转办 to ${fx.department.scope}, due ${due}: 部门协办中`);
-  check((await text(rev)).includes(fx.department.scope), 'the page names the department');
+  const routed = await rev.$eval('ol.history', (e) => e.innerText);
+  check(routed.includes(fx.department.scope) && routed.includes(due),
+        'the history names the department and the date it is due back');
 
   // The department's view: its queue holds only what was routed to it.
   const dept = await newPage(browser);
