@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "common/civil_time.h"
 #include "common/sealing.h"
 #include "server/ingest_checks.h"
 
@@ -55,6 +56,30 @@ Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& ver
   m_catalogs[version] = shared;
   return shared;
 }
+
+namespace {
+
+// The self-check the kiosk offers for this service, on the resident's date of
+// submission (UTC+8), with the catalog the kiosk used.
+void RecheckSelfCheck(const Catalog& catalog, OpenedApplication* opened) {
+  const ServiceSpec* service = catalog.FindService(opened->row.service_code);
+  if (service == nullptr || !service->eligibility) return;
+  auto draft = DraftFromJson(opened->payload);
+  auto day = ChinaDateOfIso(opened->sealed.submitted_at);
+  if (!draft.ok() || !day.ok()) {
+    opened->self_check_note = "the application's answers or date cannot be read";
+    return;
+  }
+  opened->self_check_date = FormatIsoDate(*day);
+  auto cases = RecheckEligibility(*service, catalog.region, *draft, *day);
+  if (!cases.ok()) {
+    opened->self_check_note = "not recomputed: " + cases.error().message;
+    return;
+  }
+  opened->self_check = std::move(*cases);
+}
+
+}  // namespace
 
 Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::string_view number,
                                           const CatalogShelf* catalogs) {
@@ -124,6 +149,7 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::st
     return valid.error();
   }
   opened.validated = true;
+  RecheckSelfCheck(**catalog, &opened);
   return opened;
 }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/catalog.h"
+#include "domain/eligibility.h"
 #include "domain/result.h"
 #include "server/admin.h"
 #include "server/key_vault.h"
@@ -51,13 +52,22 @@ struct OpenedApplication {
   // Why validated is false though a shelf was given, e.g. "catalog version 2026.11.2 is
   // unknown to this server: not re-validated". "" when validated or without a shelf.
   std::string validation_note;
+  // The kiosk's self-check run again on this application (domain RecheckEligibility)
+  // with the same catalog version and the resident's civil date of submission
+  // (self_check_date, "YYYY-MM-DD"). Empty when the service has no self-check, the
+  // catalog version is unknown, or the form's answers do not pass the self-check's own
+  // checks (self_check_note then says why, naming no personal data).
+  std::vector<SelfCheckCase> self_check;
+  std::string self_check_date;
+  std::string self_check_note;
 };
 
 // Opens the application numbered `number` (any spelling CanonicalAppNumber accepts)
 // with the vault's keys. With a shelf, the domain's rules of the catalog version the
 // kiosk used run too, on the resident's civil date (UTC+8) of submission; when that
 // version is unknown the application still opens, validated stays false and
-// validation_note says so. Without a shelf, validated stays false.
+// validation_note says so. Without a shelf, validated stays false and no self-check is
+// recomputed.
 // kInvalidArgument: not an application number; kNotFound: no such application;
 // kRejected: it cannot be opened, the vault is locked ("key locked") or it fails the
 // rules (the message says why, naming no personal data); kUnavailable: database down.

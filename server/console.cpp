@@ -42,10 +42,10 @@ std::string ContentTypeOf(std::string_view name) {
 }
 
 // Which refusal SignIn gave (office_accounts.h): its kind is kRejected for all three,
-// so the sentence it starts with tells them apart.
+// so its code tells them apart.
 std::string RefusalCode(const Error& error) {
-  if (error.message.rfind("sign-in refused: locked", 0) == 0) return "locked";
-  if (error.message.rfind("forbidden", 0) == 0) return "forbidden";
+  if (error.code == kSignInLockedCode) return "locked";
+  if (error.code == kSignInForbiddenCode) return "forbidden";
   return "refused";
 }
 
@@ -410,7 +410,7 @@ Status Console::KeyOperation(ConsoleCall& call, const std::string& what,
   if (what == "unlock") {
     Status done = m_vault.Unlock(passphrase, who.name, client);
     if (!done.ok() && done.error().kind == ErrorKind::kRejected) {
-      return MakeError(ErrorKind::kRejected, done.error().message.rfind("locked out", 0) == 0
+      return MakeError(ErrorKind::kRejected, done.error().code == KeyVault::kPassphraseLockedOutCode
                                                  ? call.T("key_locked_out")
                                                  : call.T("key_wrong_passphrase"));
     }

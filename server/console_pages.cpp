@@ -7,6 +7,7 @@
 
 #include "common/wipe.h"
 #include "domain/civil_date.h"
+#include "domain/eligibility.h"
 #include "domain/form.h"
 #include "server/admin.h"
 #include "server/console.h"
@@ -24,6 +25,67 @@ constexpr int kBulkMax = 200;
 
 std::string Localized(const LocalizedText& text, const std::string& lang) {
   return lang == "en" ? text.en : text.zh;
+}
+
+// An explanation line of the self-check in the kiosk's own words
+// (assets/strings/eligibility.<lang>.json, compiled in), placeholders filled.
+std::string SelfCheckLineText(const ExplanationLine& line, const std::string& lang) {
+  static const json zh = json::parse(*ConsoleAsset("eligibility.zh-CN.json"), nullptr, false);
+  static const json en = json::parse(*ConsoleAsset("eligibility.en.json"), nullptr, false);
+  const json& strings = lang == "en" ? en : zh;
+  std::string text = strings.is_object() ? strings.value(line.key, line.key) : line.key;
+  for (const auto& [name, value] : line.params) {
+    const std::string placeholder = "{" + name + "}";
+    for (size_t at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
+// The recomputed self-check (OpenedApplication::self_check) for the page and the API:
+// each case with the answers it assumes (ids and, for people, the question and option
+// in `lang`), its verdict and its lines (key, params and text).
+json SelfCheckJson(const OpenedApplication& opened, const ServiceSpec* service,
+                   ConsoleCall& call) {
+  const std::string& lang = call.lang;
+  json cases = json::array();
+  for (const SelfCheckCase& one : opened.self_check) {
+    json assumed = json::object();
+    json assumed_shown = json::array();
+    for (const auto& [id, value] : one.assumed) {
+      assumed[id] = value;
+      const FieldSpec* question =
+          service && service->eligibility ? service->eligibility->FindQuestion(id) : nullptr;
+      std::string answer = value;
+      if (question != nullptr) {
+        for (const ChoiceOption& option : question->options) {
+          if (option.value == value) answer = Localized(option.label, lang);
+        }
+        if (question->type == FieldType::kYesNo) answer = call.T("selfcheck_" + value);
+      }
+      assumed_shown.push_back(
+          json{{"question", question ? Localized(question->label, lang) : id}, {"answer", answer}});
+    }
+    json lines = json::array();
+    for (const ExplanationLine& line : one.result.lines) {
+      lines.push_back(json{{"key", line.key},
+                           {"params", line.params},
+                           {"text", SelfCheckLineText(line, lang)}});
+    }
+    const std::string verdict(VerdictName(one.result.verdict));
+    cases.push_back(json{{"verdict", verdict},
+                         {"verdict_text", call.T("selfcheck_verdict_" + verdict)},
+                         {"assumed", std::move(assumed)},
+                         {"assumed_shown", std::move(assumed_shown)},
+                         {"lines", std::move(lines)}});
+  }
+  return json{{"recomputed", !opened.self_check.empty()},
+              {"catalog_version", opened.catalog_version},
+              {"date", opened.self_check_date},
+              {"note", opened.self_check_note},
+              {"cases", std::move(cases)}};
 }
 
 // The queue filter of a query string (pages and API alike).
@@ -63,7 +125,7 @@ std::string QueryOf(const QueueFilter& filter) {
 // The vault was locked (it may lock between the state check and the opening):
 // KeyVault::OpeningKeys's refusal, kRejected starting "key locked".
 bool IsKeyLocked(const Error& error) {
-  return error.kind == ErrorKind::kRejected && error.message.rfind("key locked", 0) == 0;
+  return error.code == KeyVault::kKeyLockedCode;
 }
 
 json RowJson(const QueueRow& row) {
@@ -336,7 +398,16 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["app"]["kiosk_code"] = detail.kiosk_code;
   model["app"]["device_id"] = std::to_string(detail.device_id);
   model["history"] = HistoryJson(detail);
-  for (auto& entry : model["history"]) entry["at"] = ChinaTime(entry["at"]);
+  for (size_t i = 0; i < detail.history.size(); ++i) {
+    json& entry = model["history"][i];
+    entry["at"] = ChinaTime(entry["at"]);
+    // A 转办 names its department and the date it is due back.
+    const json& details = detail.history[i].details;
+    if (details.is_object() && details.contains("department") && details.contains("due_date")) {
+      entry["route_department"] = details.value("department", "");
+      entry["route_due"] = details.value("due_date", "");
+    }
+  }
   model["comments"] = CommentsJson(detail);
   for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
   auto catalog = CatalogOf(detail.catalog_version);
@@ -376,6 +447,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["opened"] = true;
   model["app"]["validated"] = opened->validated;
   model["app"]["validation_note"] = opened->validation_note;
+  model["self_check"] = SelfCheckJson(*opened, service, call);
   const json& payload = opened->payload;
   const json attachments = payload.value("attachments", json::object());
   const json values = payload.value("values", json::object());
@@ -400,8 +472,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
             items.push_back(json{{"cells", std::move(cells)}});
           }
         }
-        // "none" is read before items is moved from (a braced list runs in order).
-        const bool none = items.empty();
+        const bool none = items.empty();  // before items is moved from
         view["group"] =
             json{{"columns", std::move(columns)}, {"items", std::move(items)}, {"none", none}};
       } else {
@@ -550,6 +621,10 @@ ApiReply Console::ApiApplication(ConsoleCall& call, const std::string& number) {
       out["payload"] = opened->payload;
       out["validated"] = opened->validated;
       out["validation_note"] = opened->validation_note;
+      auto catalog = CatalogOf(detail->catalog_version);
+      out["self_check"] = SelfCheckJson(
+          *opened, catalog.ok() ? (*catalog)->FindService(detail->row.service_code) : nullptr,
+          call);
       Wipe(&opened->sealed.payload);
     } else if (!IsKeyLocked(opened.error())) {
       out["open_error"] = opened.error().message;

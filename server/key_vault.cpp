@@ -281,7 +281,8 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
     (void)AuditKeyEvent(m_pool, "locked_out", actor, client, "until " + row->locked_until);
     return MakeError(ErrorKind::kRejected, "locked out after " +
                                                std::to_string(kMaxPassphraseFailures) +
-                                               " wrong passphrases, until " + row->locked_until);
+                                               " wrong passphrases, until " + row->locked_until,
+                     kPassphraseLockedOutCode);
   }
   // Argon2id runs outside any transaction: it takes about a second, longer than a
   // request's database deadline.
@@ -327,7 +328,7 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
                .Add("failures", failures));
   const int64_t steps = std::min<int64_t>(failures, kMaxPassphraseFailures);
   std::this_thread::sleep_for(std::chrono::milliseconds(steps * kPassphraseDelayStepMs));
-  return MakeError(ErrorKind::kRejected, "wrong passphrase");
+  return MakeError(ErrorKind::kRejected, "wrong passphrase", kWrongPassphraseCode);
 }
 
 Status KeyVault::Unlock(const std::string& passphrase, const std::string& actor,
@@ -395,7 +396,7 @@ Status KeyVault::ChangePassphrase(const std::string& old_pass, const std::string
 
 Result<std::vector<OpeningKey>> KeyVault::OpeningKeys() {
   const State now = state();
-  if (now == State::kLocked) return MakeError(ErrorKind::kRejected, kLockedMessage);
+  if (now == State::kLocked) return MakeError(ErrorKind::kRejected, kLockedMessage, kKeyLockedCode);
   auto ring = LoadKeyRing(m_pool, KeySecrets::kWith);
   if (!ring.ok()) return ring.error();
   std::vector<OpeningKey> keys;
@@ -403,7 +404,7 @@ Result<std::vector<OpeningKey>> KeyVault::OpeningKeys() {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (now == State::kUnlocked && m_secrets == nullptr) {
-      problem = MakeError(ErrorKind::kRejected, kLockedMessage);
+      problem = MakeError(ErrorKind::kRejected, kLockedMessage, kKeyLockedCode);
     } else if (now == State::kUnlocked) {
       sodium_mprotect_readonly(m_secrets->secret);
       const std::string_view vault_secret(reinterpret_cast<const char*>(m_secrets->secret),

@@ -53,8 +53,9 @@ class KeyVault {
   // vault locked.
   Status SetUpPassphrase(const std::string& passphrase, const std::string& actor,
                          const std::string& client);
-  // kRejected "wrong passphrase" (audited, throttled with a growing delay and lockout),
-  // kRejected "locked out" while locked out, kInvalidArgument when kUnprotected.
+  // kRejected "wrong passphrase", code kWrongPassphraseCode (audited, throttled with a
+  // growing delay and lockout), kRejected code kPassphraseLockedOutCode while locked
+  // out, kInvalidArgument when kUnprotected.
   // On success the secrets stay in memory for unlock_for (an unlock while unlocked
   // extends it). Audited.
   Status Unlock(const std::string& passphrase, const std::string& actor, const std::string& client);
@@ -65,12 +66,16 @@ class KeyVault {
   // key row changes. Fails as Unlock does for the old one. Audited.
   Status ChangePassphrase(const std::string& old_pass, const std::string& new_pass,
                           const std::string& actor, const std::string& client);
-  // The keys that open, for server/sealed_payload.h. kRejected "key locked" when
-  // locked; when kUnprotected, the plaintext ones (legacy, until the ceremony).
+  // The keys that open, for server/sealed_payload.h. kRejected "key locked", code
+  // kKeyLockedCode, when locked; when kUnprotected, the plaintext ones (legacy, until the ceremony).
   // The caller wipes the secrets it was given.
   Result<std::vector<OpeningKey>> OpeningKeys();
 
   static constexpr size_t kMinPassphraseChars = 12;
+  // Error::code of the vault's refusals, for callers that must tell them apart.
+  static constexpr const char* kKeyLockedCode = "key_locked";
+  static constexpr const char* kWrongPassphraseCode = "wrong_passphrase";
+  static constexpr const char* kPassphraseLockedOutCode = "passphrase_locked_out";
   // Like office sign-in (server/office_accounts.h): each wrong passphrase first waits
   // failures x kPassphraseDelayStepMs; after kMaxPassphraseFailures in a row the vault
   // refuses every passphrase for kPassphraseLockoutMinutes. The count is in the

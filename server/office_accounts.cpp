@@ -155,7 +155,8 @@ Result<OfficeAccount> SignIn(PgPool& pool, const std::string& name, const std::s
     return MakeError(ErrorKind::kRejected,
                      "sign-in refused: locked after " + std::to_string(kOfficeMaxFailures) +
                          " failed sign-ins; try again in " +
-                         std::to_string(kOfficeLockoutMinutes) + " minutes");
+                         std::to_string(kOfficeLockoutMinutes) + " minutes",
+                     kSignInLockedCode);
   }
 
   // 2. One Argon2id verification either way: an unknown name costs what a known one
@@ -190,12 +191,13 @@ Result<OfficeAccount> SignIn(PgPool& pool, const std::string& name, const std::s
   if (!accepted) {
     const int64_t steps = std::min<int64_t>(*failures, kOfficeMaxFailures);
     std::this_thread::sleep_for(std::chrono::milliseconds(steps * kOfficeDelayStepMs));
-    return MakeError(ErrorKind::kRejected, kSignInRefused);
+    return MakeError(ErrorKind::kRejected, kSignInRefused, kSignInRefusedCode);
   }
   if (!allowed) {
     return MakeError(ErrorKind::kRejected,
                      std::string("forbidden: role ") + OfficeRoleName(stored->account.role) +
-                         " may not run " + command + " (docs/operations.md, roles)");
+                         " may not run " + command + " (docs/operations.md, roles)",
+                     kSignInForbiddenCode);
   }
   return stored->account;
 }

@@ -51,12 +51,18 @@ inline constexpr int64_t kOfficeDelayStepMs = 1000;
 // password is wrong, so the answer never tells which.
 inline constexpr const char* kSignInRefused = "sign-in refused: wrong name or password";
 
+// Error::code of SignIn's refusals (all kRejected): wrong name or password, locked out,
+// the role may not run the command.
+inline constexpr const char* kSignInRefusedCode = "sign_in_refused";
+inline constexpr const char* kSignInLockedCode = "sign_in_locked";
+inline constexpr const char* kSignInForbiddenCode = "sign_in_forbidden";
+
 // Signs `name` in with `password` to run `command` and checks the role may run it.
 // Costs one Argon2id verification whether or not the name exists. On refusal sleeps
 // the growing delay before it returns (blocks the calling thread). Errors: kRejected
-// with kSignInRefused (wrong password, unknown name, disabled account), kRejected
-// "locked" while locked out, kRejected "forbidden" when the role may not run the
-// command; database errors as PgPool. Every outcome is logged with `client` (who ran
+// with kSignInRefused and code kSignInRefusedCode (wrong password, unknown name,
+// disabled account), code kSignInLockedCode while locked out, code kSignInForbiddenCode
+// when the role may not run the command; database errors as PgPool. Every outcome is logged with `client` (who ran
 // the tool, for the log). Any thread.
 Result<OfficeAccount> SignIn(PgPool& pool, const std::string& name, const std::string& password,
                              const std::string& command, const std::string& client);

@@ -389,6 +389,90 @@ void Child(const ServiceSpec& service, const Answers& a, const CivilDate& today,
   result->verdict = verdict;
 }
 
+// A top-level form value of `draft`, normalised as the form engine does; "" when absent.
+std::string FormValue(const ServiceSpec& service, const ApplicationDraft& draft,
+                      std::string_view field_id) {
+  const auto it = draft.values.find(std::string(field_id));
+  if (it == draft.values.end()) return "";
+  const FieldSpec* field = service.FindField(field_id);
+  return field == nullptr ? it->second : NormalizeFieldValue(*field, it->second);
+}
+
+// A yes_no answer from whether a condition holds, or "" when the form left it blank.
+std::string YesNo(bool known, bool holds) {
+  if (!known) return "";
+  return std::string(holds ? kYes : kNo);
+}
+
+// 低保-style household questions: size, total monthly income, assets, special members.
+void HouseholdAnswers(const ServiceSpec& service, const ApplicationDraft& draft,
+                      std::map<std::string, std::string>* out) {
+  const std::vector<std::map<std::string, std::string>> none;
+  const auto items = draft.groups.find(service.means_test ? service.means_test->members_group
+                                                          : std::string("members"));
+  const auto& members = items == draft.groups.end() ? none : items->second;
+  (*out)["household_size"] = std::to_string(1 + members.size());
+  if (service.means_test) {
+    const MeansTest& test = *service.means_test;
+    std::optional<int64_t> total = ParseAmountFen(FormValue(service, draft, test.applicant_income_field));
+    const GroupSpec* group = service.FindGroup(test.members_group);
+    const FieldSpec* field = group == nullptr ? nullptr : group->FindField(test.member_income_field);
+    for (const auto& item : members) {
+      const auto value = item.find(test.member_income_field);
+      const std::optional<int64_t> member =
+          value == item.end() || field == nullptr
+              ? std::nullopt
+              : ParseAmountFen(NormalizeFieldValue(*field, value->second));
+      total = total && member ? std::optional<int64_t>(*total + *member) : std::nullopt;
+    }
+    if (total) (*out)["household_income"] = FormatYuan(*total);
+  }
+  const std::string vehicle = FormValue(service, draft, "vehicle");
+  const std::string house = FormValue(service, draft, "extra_house");
+  if (!vehicle.empty()) (*out)["has_car"] = vehicle;
+  if (!house.empty()) (*out)["has_extra_house"] = house;
+  bool special = false;
+  for (const auto& item : members) {
+    for (const char* id : {"disability", "serious_illness"}) {
+      const auto it = item.find(id);
+      special = special || (it != item.end() && it->second == kYes);
+    }
+  }
+  (*out)["special_member"] = std::string(special ? kYes : kNo);
+  const std::string spending = FormValue(service, draft, "big_spending");
+  if (!spending.empty()) (*out)["big_spending"] = spending;
+}
+
+// Every way of answering the visible, unanswered choice and yes_no questions, each
+// added to `answers`; one element (`answers` itself) when none is open.
+std::vector<std::map<std::string, std::string>> OpenCases(
+    const EligibilitySpec& spec, const std::map<std::string, std::string>& answers) {
+  std::vector<std::map<std::string, std::string>> cases{answers};
+  for (const FieldSpec& question : spec.questions) {
+    if (answers.count(question.id) != 0) continue;
+    std::vector<std::string> values;
+    if (question.type == FieldType::kYesNo) values = {std::string(kYes), std::string(kNo)};
+    if (question.type == FieldType::kChoice) {
+      for (const ChoiceOption& option : question.options) values.push_back(option.value);
+    }
+    if (values.empty()) continue;
+    std::vector<std::map<std::string, std::string>> grown;
+    for (const auto& base : cases) {
+      if (!IsQuestionVisible(spec, question, base)) {
+        grown.push_back(base);
+        continue;
+      }
+      for (const std::string& value : values) {
+        grown.push_back(base);
+        grown.back()[question.id] = value;
+      }
+    }
+    cases = std::move(grown);
+    if (cases.size() > kMaxSelfCheckCases) return {};
+  }
+  return cases;
+}
+
 }  // namespace
 
 std::string_view VerdictName(Verdict verdict) {
@@ -527,6 +611,83 @@ Result<EligibilityResult> CheckEligibility(const ServiceSpec& service, const Reg
   }
   Say(&result, elig::kStillApply);
   return result;
+}
+
+}  // namespace yimen
+
+namespace yimen {
+
+std::map<std::string, std::string> SelfCheckAnswersFromDraft(const ServiceSpec& service,
+                                                             const ApplicationDraft& draft) {
+  std::map<std::string, std::string> out;
+  if (!service.eligibility) return out;
+  const std::string& calculator = service.eligibility->calculator;
+  const auto copy = [&](std::string_view question, std::string_view field) {
+    const std::string value = FormValue(service, draft, field);
+    if (!value.empty()) out[std::string(question)] = value;
+  };
+  if (calculator == "dibao" || calculator == "dibao_edge") {
+    HouseholdAnswers(service, draft, &out);
+  } else if (calculator == "tekun") {
+    copy("category", "category");
+    copy("supporter", "supporter");
+    const std::optional<int64_t> income = ParseAmountFen(FormValue(service, draft, "monthly_income"));
+    out["has_income"] = YesNo(income.has_value(), income.value_or(0) > 0);
+  } else if (calculator == "disability_living" || calculator == "disability_care") {
+    out["has_certificate"] = YesNo(true, !FormValue(service, draft, "certificate_number").empty());
+    copy("family_status", "family_status");
+    copy("grade", "disability_grade");
+    copy("kind", "disability_kind");
+  } else if (calculator == "age_tier") {
+    copy("id_number", "id_number");
+    const std::string hukou = FormValue(service, draft, "hukou");
+    out["local_hukou"] = YesNo(!hukou.empty(), hukou == "local");
+  } else if (calculator == "child") {
+    copy("child_id_number", "child_id_number");
+    copy("situation", "situation");
+    copy("living", "living");
+  }
+  // Only the calculator's questions, and never an empty answer.
+  for (auto it = out.begin(); it != out.end();) {
+    const bool keep = !it->second.empty() && service.eligibility->FindQuestion(it->first) != nullptr;
+    it = keep ? std::next(it) : out.erase(it);
+  }
+  return out;
+}
+
+Result<std::vector<SelfCheckCase>> RecheckEligibility(const ServiceSpec& service,
+                                                      const Region& region,
+                                                      const ApplicationDraft& draft,
+                                                      const CivilDate& today) {
+  if (!service.eligibility) {
+    return MakeError(ErrorKind::kNotFound, "service " + service.code + " has no self-check");
+  }
+  const std::map<std::string, std::string> given = SelfCheckAnswersFromDraft(service, draft);
+  const auto cases = OpenCases(*service.eligibility, given);
+  if (cases.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "the application leaves too many self-check questions open");
+  }
+  std::vector<SelfCheckCase> out;
+  for (const auto& answers : cases) {
+    Result<EligibilityResult> result = CheckEligibility(service, region, answers, today);
+    if (!result.ok()) return result.error();
+    SelfCheckCase one;
+    for (const auto& [id, value] : answers) {
+      if (given.count(id) == 0) one.assumed[id] = value;
+    }
+    one.result = std::move(*result);
+    out.push_back(std::move(one));
+  }
+  // Equal outcomes whatever the open answers: one case that assumes nothing.
+  const bool all_equal = std::all_of(out.begin(), out.end(), [&](const SelfCheckCase& c) {
+    return c.result.verdict == out.front().result.verdict && c.result.lines == out.front().result.lines;
+  });
+  if (all_equal && out.size() > 1) {
+    out.resize(1);
+    out.front().assumed.clear();
+  }
+  return out;
 }
 
 }  // namespace yimen

@@ -87,6 +87,35 @@ Result<EligibilityResult> CheckEligibility(const ServiceSpec& service, const Reg
                                            const std::map<std::string, std::string>& answers,
                                            const CivilDate& today);
 
+// The self-check run again on a submitted application, for the office (docs/console.md
+// "Self-check"). The kiosk keeps no self-check answers ("不会保存"), so they are read off
+// the application's own fields, calculator by calculator (household size = 1 + members,
+// household income = applicant's + members' incomes, has_car = vehicle, local_hukou =
+// hukou is local, has_certificate = a certificate number was given, ...). A question the
+// form does not ask (低保's area: urban or rural; 特困's can_work) is answered each way it
+// can be, one case per answer, at most kMaxSelfCheckCases; cases whose results are equal
+// are merged, so a question that does not change the outcome assumes nothing.
+struct SelfCheckCase {
+  std::map<std::string, std::string> assumed;  // question id -> value not on the form
+  EligibilityResult result;
+};
+inline constexpr size_t kMaxSelfCheckCases = 8;
+
+// The self-check's answers that `draft` gives (question id -> value); questions it does
+// not give are absent. Pure, any thread.
+std::map<std::string, std::string> SelfCheckAnswersFromDraft(const ServiceSpec& service,
+                                                             const ApplicationDraft& draft);
+
+// CheckEligibility on SelfCheckAnswersFromDraft's answers, on `today` (the resident's
+// civil date of submission), once per way of answering what the form leaves open.
+// kNotFound: the service has no self-check; kInvalidArgument: the answers the form gives
+// do not pass the self-check's own validation (message: the first issue's key) or too
+// many questions are left open. Never throws. Any thread.
+Result<std::vector<SelfCheckCase>> RecheckEligibility(const ServiceSpec& service,
+                                                      const Region& region,
+                                                      const ApplicationDraft& draft,
+                                                      const CivilDate& today);
+
 // Message keys of explanation lines (assets/strings/eligibility.*.json). Placeholders in
 // the comments.
 namespace elig {

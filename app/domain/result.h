@@ -25,10 +25,17 @@ const char* ErrorKindName(ErrorKind kind);
 struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;  // for logs and staff; residents see a translated sentence
+  // A stable name for one particular refusal ("sign_in_locked"), set where callers must
+  // tell apart errors of the same kind; "" otherwise. Match on it, never on `message`.
+  std::string code;
 };
 
 inline Error MakeError(ErrorKind kind, std::string message) {
-  return Error{kind, std::move(message)};
+  return Error{kind, std::move(message), std::string()};
+}
+
+inline Error MakeError(ErrorKind kind, std::string message, std::string code) {
+  return Error{kind, std::move(message), std::move(code)};
 }
 
 template <class T>

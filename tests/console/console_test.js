@@ -6,8 +6,11 @@
 //                  actions with errors kept, the two-person rule, screenshots
 //   PHASE restart  after a server restart: the key is locked until unlocked; a session
 //                  idle past the (short) limit is sent back to sign in
-//   PHASE e2e      the reviewer opens the kiosk's 低保 application, sees the name and
-//                  the photo, sets 需补正 with two materials
+//   PHASE e2e      the reviewer opens the kiosk's 低保 application, sees the name,
+//                  the photo and the recomputed self-check, sets 需补正 with two materials
+//   PHASE flow     after e2e, the same application: 转办 to a department and its answer
+//                  (another department gets 404), then 批准 → 公示中 with its end date
+//                  and 公示期满 refused before it
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -295,8 +298,25 @@ async function e2ePhase(browser) {
   check(photoReply.cache === 'no-store' && photoReply.type === 'image/jpeg', 'photo served as image/jpeg, no-store');
   check(!!(await rev.$('svg.signature polyline')), 'the signatures are drawn');
   check(page.includes('欧阳明'), 'the household member is in the table');
-  check(!page.includes('未填写家庭成员'), 'a household with a member is not called empty');
+  check(!page.includes('未填写家庭成员'), 'and the table is not called empty');
+  // The self-check, recomputed with the kiosk's own rules from the form: 300 + 800
+  // yuan for two people is 550 a head, under the 1225 standard.
+  const selfCheck = await rev.$eval('#self-check', (e) => ({
+    verdicts: [...e.querySelectorAll('[data-verdict]')].map((v) => v.dataset.verdict),
+    text: e.innerText })).catch(() => null);
+  check(selfCheck && selfCheck.verdicts.join() === 'likely' && selfCheck.text.includes('很可能符合条件'),
+        `the recomputed self-check verdict is shown (${selfCheck ? selfCheck.verdicts.join() : 'none'})`);
+  check(selfCheck && selfCheck.text.includes('平均每人每月550元') && selfCheck.text.includes('同一套规则'),
+        'with the kiosk\'s explanation and the note that it is recomputed with the same rules');
+  const apiSelfCheck = await rev.evaluate(async (n) =>
+    (await (await fetch('/api/office/v1/applications/' + encodeURIComponent(n))).json()).self_check, fx.number);
+  check(apiSelfCheck && apiSelfCheck.recomputed && apiSelfCheck.cases.length === 1 &&
+        apiSelfCheck.cases[0].verdict === 'likely' && apiSelfCheck.catalog_version !== '',
+        'the API\'s application carries the same self-check');
   await axe(rev, 'application (opened)');
+  await rev.$eval('#self-check', (e) => e.scrollIntoView());
+  await shot(rev, 'application_selfcheck');
+  await rev.evaluate(() => window.scrollTo(0, 0));
   await rev.click('img.photo');
   await shot(rev, 'application_photo_zoomed');
   await rev.click('img.photo');
@@ -310,6 +330,92 @@ async function e2ePhase(browser) {
   await shot(rev, 'application_opened');
 }
 
+// The China date (UTC+8) `days` after today, "YYYY-MM-DD".
+function chinaDate(days) {
+  return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+}
+
+// After e2e: the same 低保 application (需补正 at the kiosk) goes on. 转办 to 医保 with
+// a due date; the 医保 user sees it in their queue, answers; a 住建 user gets 404. Then
+// 初审通过 → 批准 puts it on 公示 with its end date, and 公示期满 is refused before it.
+async function flowPhase(browser) {
+  const rev = await newPage(browser);
+  await login(rev, fx.reviewer.name, fx.reviewer.password);
+  await act(rev, 'accept');
+  const due = chinaDate(5);
+  await act(rev, 'route', async (p) => {
+    await p.type('#department', fx.department.scope);
+    await p.$eval('#due_date', (e, d) => { e.value = d; }, due);
+    await p.type('#note-route', '请核实申请人的医保缴费和住院记录。');
+  });
+  check((await rev.$eval('#app-status', (e) => e.textContent)).includes('部门协办中'),
+        `转办 to ${fx.department.scope}, due ${due}: 部门协办中`);
+  const routed = await rev.$eval('ol.history', (e) => e.innerText);
+  check(routed.includes(fx.department.scope) && routed.includes(due),
+        'the history names the department and the date it is due back');
+
+  // The department's view: its queue holds only what was routed to it.
+  const dept = await newPage(browser);
+  await login(dept, fx.department.name, fx.department.password);
+  const deptQueue = await text(dept);
+  check(deptQueue.includes(fx.number), `the ${fx.department.scope} user sees the routed application`);
+  const rows = await dept.$$eval('table tbody tr', (r) => r.length).catch(() => 0);
+  check(rows === 1, `and nothing else (${rows} row(s))`);
+  await axe(dept, 'queue (department)');
+  await shot(dept, 'department_queue');
+  await dept.goto(base + '/console/app/' + encodeURIComponent(fx.number), { waitUntil: 'load' });
+  check((await text(dept)).includes('请核实申请人的医保缴费'), 'the department reads the routing note');
+  await axe(dept, 'application (department)');
+  await act(dept, 'department_reply', async (p) => {
+    await p.type('#note-department_reply', '已核实：医保正常缴费，2026年住院两次。');
+  });
+  const back = await dept.$eval('#app-status', (e) => e.textContent);
+  check(back.includes('已受理'), `部门办理完毕: back to where it was (${back.trim()})`);
+  await dept.evaluate(() => window.scrollTo(0, 0));
+  await shot(dept, 'department_replied');
+
+  // Another department: the same 404 as a missing number, page and API.
+  const other = await newPage(browser);
+  await login(other, fx.other_department.name, fx.other_department.password);
+  check(!(await text(other)).includes(fx.number), `the ${fx.other_department.scope} queue does not list it`);
+  const theirs = await other.goto(base + '/console/app/' + encodeURIComponent(fx.number), { waitUntil: 'load' });
+  check(theirs.status() === 404, `a ${fx.other_department.scope} user gets 404`);
+  const apiTheirs = await other.evaluate(async (n) =>
+    (await fetch('/api/office/v1/applications/' + encodeURIComponent(n))).status, fx.number);
+  check(apiTheirs === 404, 'and 404 from the API');
+  await axe(other, 'error (404)');
+  await shot(other, 'error_404');
+
+  // 初审通过 by the reviewer, 批准 by the approver: 低保 goes on 公示 first.
+  await act(rev, 'preliminary_pass');
+  check((await rev.$eval('#app-status', (e) => e.textContent)).includes('初审通过'), '初审通过');
+  const appr = await newPage(browser);
+  await login(appr, fx.approver.name, fx.approver.password);
+  await act(appr, 'approve', async (p) => {
+    await p.type('#amount', '675');
+    await p.$eval('#start_month', (e, m) => { e.value = m; }, chinaDate(0).slice(0, 7));
+  });
+  const until = chinaDate(fx.notice_days);
+  const status = await appr.$eval('#app-status', (e) => e.textContent);
+  check(status.includes('公示中'), `批准 of 低保: 公示中 (${status.trim()})`);
+  const facts = await appr.$eval('dl.facts', (e) => e.innerText);
+  check(facts.includes('公示截止') && facts.includes(until), `the notice's end date ${until} is shown`);
+  await act(appr, 'finalize');
+  const refusal = await appr.$eval('#error-finalize', (e) => e.textContent).catch(() => '');
+  check(refusal.includes(until) && refusal.includes('期满后才能生效'),
+        `公示期满 before ${until} is refused: ${refusal.trim()}`);
+  check((await appr.$eval('#app-status', (e) => e.textContent)).includes('公示中'), 'still 公示中');
+  await axe(appr, 'application (公示中, refusal)');
+  await shot(appr, 'notice_refused');
+
+  // The queue filtered to 公示中: its results page.
+  await appr.goto(base + '/console/queue?status=' + encodeURIComponent('公示中'), { waitUntil: 'load' });
+  const filtered = await text(appr);
+  check(filtered.includes(fx.number) && filtered.includes(until), 'queue filtered to 公示中 lists it with its end date');
+  await axe(appr, 'queue (filtered to 公示中)');
+  await shot(appr, 'queue_notice');
+}
+
 (async () => {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -321,6 +427,7 @@ async function e2ePhase(browser) {
     if (phase === 'main') await mainPhase(browser);
     else if (phase === 'restart') await restartPhase(browser);
     else if (phase === 'e2e') await e2ePhase(browser);
+    else if (phase === 'flow') await flowPhase(browser);
     else throw new Error('unknown phase ' + phase);
   } catch (e) {
     failures++;

@@ -70,6 +70,10 @@ add_user shaxi_chushen reviewer 沙溪镇
 add_user shiqi_chushen reviewer 石岐街道
 add_user shenpi approver 沙溪镇
 add_user suoding reviewer 沙溪镇
+add_user yibao department 医保
+add_user zhujian department 住建
+"$admin" --pg "$pg_url" --user admin department add 医保 >/dev/null
+"$admin" --pg "$pg_url" --user admin department add 住建 >/dev/null
 "$admin" --pg "$pg_url" --user admin hall set 沙溪大厅 --town 沙溪镇 >/dev/null
 "$admin" --pg "$pg_url" --user admin hall set 石岐大厅 --town 石岐街道 >/dev/null
 
@@ -92,6 +96,9 @@ json.dump({
   "other_reviewer": {"name": "shiqi_chushen", "password": pw["shiqi_chushen"]},
   "approver": {"name": "shenpi", "password": pw["shenpi"]},
   "locked": {"name": "suoding", "password": pw["suoding"]},
+  "department": {"name": "yibao", "scope": "医保", "password": pw["yibao"]},
+  "other_department": {"name": "zhujian", "scope": "住建", "password": pw["zhujian"]},
+  "notice_days": json.load(open("$repo/assets/catalog/services/dibao.json"))["public_notice_days"],
   "passphrase": "$passphrase", "number": "$1", "second_number": "$2", "other_number": "$3",
   "full_name": "$4", "idle_seconds": 3, "materials": ["hukou", "income_proof"],
 }, open(sys.argv[1], "w"), ensure_ascii=False)
@@ -182,6 +189,8 @@ EOS
     echo "console-test: the kiosk's status look-up does not show the two materials" >&2
     tail -20 "$out/kiosk.log" >&2; status=1; }
   [[ $status == 0 ]] && echo "console-test e2e: kiosk → server → console 需补正 → kiosk status shows 户口簿, 收入证明"
+  # The same application on through 转办 and 公示 (console_test.js "flow").
+  browser flow || status=1
   kiosk_shot=$(ls "$out"/kiosk_status/*status_needs_materials.png 2>/dev/null | head -n 1)
   if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
   exit $status

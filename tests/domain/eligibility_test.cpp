@@ -405,5 +405,73 @@ TEST(EligibilityStrings, FillEveryPlaceholderOfEveryLineEmitted) {
   }
 }
 
+// The office re-runs the self-check on the submitted application (RecheckEligibility):
+// the answers come off the form's fields and the verdict is CheckEligibility's own.
+ApplicationDraft DibaoDraft(const std::string& applicant_income,
+                            const std::vector<std::string>& member_incomes) {
+  ApplicationDraft draft;
+  draft.service_code = "dibao";
+  draft.values = {{"applicant_income", applicant_income}, {"vehicle", "no"}, {"extra_house", "no"}};
+  for (const std::string& income : member_incomes) {
+    draft.groups["members"].push_back(
+        {{"monthly_income", income}, {"disability", "no"}, {"serious_illness", "no"}});
+  }
+  return draft;
+}
+
+TEST(RecheckEligibility, ReadsTheHouseholdOffTheFormAndGivesTheKiosksVerdict) {
+  const ApplicationDraft draft = DibaoDraft("1000", {"500", "900"});
+  EXPECT_EQ(SelfCheckAnswersFromDraft(Service("dibao"), draft),
+            (Answers{{"household_size", "3"}, {"household_income", "2400"}, {"has_car", "no"},
+                     {"has_extra_house", "no"}, {"special_member", "no"}}));
+  auto cases = RecheckEligibility(Service("dibao"), RealCatalog().region, draft, kToday);
+  ASSERT_TRUE(cases.ok()) << cases.error().message;
+  // Since 2024 one standard covers town and country: the area the form does not ask
+  // changes nothing, so nothing is assumed.
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_TRUE(cases->front().assumed.empty());
+  const EligibilityResult kiosk = Check("dibao", Household("2400", "3"));
+  EXPECT_EQ(cases->front().result.verdict, kiosk.verdict);
+  EXPECT_EQ(cases->front().result.verdict, Verdict::kLikely);
+  EXPECT_EQ(cases->front().result.lines, kiosk.lines);
+}
+
+TEST(RecheckEligibility, AnswersWhatTheFormLeavesOpenEachWayWhenItMatters) {
+  // In 2023 town and country had their own standards (705 and 490 yuan): a household at
+  // 600 a head is below one and above the other.
+  const CivilDate in_2023{2023, 6, 1};
+  auto cases = RecheckEligibility(Service("dibao"), RealCatalog().region,
+                                  DibaoDraft("1200", {"0"}), in_2023);
+  ASSERT_TRUE(cases.ok()) << cases.error().message;
+  ASSERT_EQ(cases->size(), 2u);
+  for (const SelfCheckCase& one : *cases) {
+    ASSERT_EQ(one.assumed.size(), 1u);
+    Answers answers = Household("1200", "2");
+    answers["area"] = one.assumed.at("area");
+    EXPECT_EQ(one.result.lines, Check("dibao", answers, in_2023).lines) << one.assumed.at("area");
+  }
+  EXPECT_EQ(cases->at(0).assumed.at("area"), "urban");
+  EXPECT_EQ(cases->at(0).result.verdict, Verdict::kLikely);
+  EXPECT_EQ(cases->at(1).assumed.at("area"), "rural");
+  EXPECT_NE(cases->at(1).result.verdict, Verdict::kLikely);
+}
+
+TEST(RecheckEligibility, OtherCalculatorsAndServicesWithoutASelfCheck) {
+  ApplicationDraft gaoling;
+  gaoling.service_code = "gaoling";
+  const std::string id = MakeId({1940, 5, 1}, 7);
+  gaoling.values = {{"id_number", id}, {"hukou", "nonlocal"}};
+  auto cases = RecheckEligibility(Service("gaoling"), RealCatalog().region, gaoling, kToday);
+  ASSERT_TRUE(cases.ok()) << cases.error().message;
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_EQ(cases->front().result.lines, Gaoling(id, "no").lines);
+  ApplicationDraft other;
+  other.service_code = "linshi";
+  EXPECT_EQ(RecheckEligibility(Service("linshi"), RealCatalog().region, other, kToday)
+                .error()
+                .kind,
+            ErrorKind::kNotFound);
+}
+
 }  // namespace
 }  // namespace yimen

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "domain/app_number.h"
+#include "domain/eligibility.h"
 #include "domain/form.h"
 #include "server/key_ring.h"
 #include "server/application_open.h"
@@ -428,6 +429,48 @@ TEST_F(Revalidation, OpeningAppliesTheDomainRulesToWhatIngestStoredSealed) {
   auto unchecked = server::OpenApplication(pool, vault, push.items[1].app_number, nullptr);
   ASSERT_TRUE(unchecked.ok()) << unchecked.error().message;
   EXPECT_FALSE(unchecked->validated);
+}
+
+// The application page's self-check: the kiosk's own calculator (domain
+// RecheckEligibility → CheckEligibility) on the opened payload, with the catalog version
+// the kiosk used and the resident's date. Submitted at 00:30 on 1 January 2024 in China
+// (16:30 UTC the day before): the unified standard of 1225 yuan is in force there, while
+// on the UTC date town and country still had their own (705, 490), which the form does
+// not say, so a UTC date would give two cases.
+TEST_F(Revalidation, OpeningRecomputesTheKiosksSelfCheckOnTheResidentsDate) {
+  ApplicationDraft draft = Dibao();
+  draft.values["applicant_income"] = "1600";  // 800 a head with the spouse's 0
+  protocol::PushItem item = Sealed(draft, "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e61", 7);
+  item.submitted_at = "2023-12-31T16:30:00Z";
+  sync::HttpResponse r = SendSigned("POST", protocol::kPathPush,
+                                    protocol::SerializeMessage(protocol::PushRequest{{item}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  server::PgPool& pool = server->core().pool();
+  server::CatalogShelf shelf(pool);
+  shelf.Add(*catalog);
+  auto opened = server::OpenApplication(pool, server->core().vault(), item.app_number, &shelf);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  ASSERT_TRUE(opened->validated) << opened->validation_note;
+  EXPECT_EQ(opened->self_check_date, "2024-01-01");
+  EXPECT_EQ(opened->self_check_note, "");
+  ASSERT_EQ(opened->self_check.size(), 1u);
+  EXPECT_TRUE(opened->self_check.front().assumed.empty());
+  // What the kiosk's self-check screen computes from the same answers that day.
+  const ServiceSpec* service = catalog->FindService("dibao");
+  ASSERT_NE(service, nullptr);
+  auto kiosk = CheckEligibility(*service, catalog->region,
+                                {{"area", "urban"}, {"household_size", "2"},
+                                 {"household_income", "1600"}, {"has_car", "no"},
+                                 {"has_extra_house", "no"}, {"special_member", "yes"}},
+                                {2024, 1, 1});
+  ASSERT_TRUE(kiosk.ok()) << kiosk.error().message;
+  EXPECT_EQ(opened->self_check.front().result.verdict, kiosk->verdict);
+  EXPECT_EQ(opened->self_check.front().result.verdict, Verdict::kLikely);
+  EXPECT_EQ(opened->self_check.front().result.lines, kiosk->lines);
+  // Without the catalog the kiosk used, nothing is recomputed.
+  auto unchecked = server::OpenApplication(pool, server->core().vault(), item.app_number, nullptr);
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_TRUE(unchecked->self_check.empty());
 }
 
 }  // namespace

@@ -186,6 +186,7 @@ TEST_F(KeyCustody, CeremonyWrapsThePlaintextRingAndDropsTheColumn) {
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().kind, ErrorKind::kRejected);
   EXPECT_EQ(locked.error().message.rfind("key locked", 0), 0u) << locked.error().message;
+  EXPECT_EQ(locked.error().code, KeyVault::kKeyLockedCode);
 
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(vault.Unlock(kPassphrase, "reviewer-li", "test").ok());
@@ -222,6 +223,7 @@ TEST_F(KeyCustody, WrongPassphraseIsRefusedAuditedAndLocksOut) {
     std::printf("wrong passphrase %d refused after %.0f ms\n", i, ms);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().message, "wrong passphrase");
+    EXPECT_EQ(refused.error().code, KeyVault::kWrongPassphraseCode);
     // The growing delay: at least i steps (a lower bound only, so never flaky).
     EXPECT_GE(ms, static_cast<double>(i * KeyVault::kPassphraseDelayStepMs));
   }
@@ -233,6 +235,7 @@ TEST_F(KeyCustody, WrongPassphraseIsRefusedAuditedAndLocksOut) {
   Status out = vault.Unlock(kPassphrase, "sup-wang", "test");
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().message.rfind("locked out", 0), 0u) << out.error().message;
+  EXPECT_EQ(out.error().code, KeyVault::kPassphraseLockedOutCode);
   EXPECT_EQ(Audits("locked_out"), 1);
   EXPECT_EQ(vault.state(), KeyVault::State::kLocked);
   EXPECT_FALSE(vault.OpeningKeys().ok());
@@ -263,6 +266,7 @@ TEST_F(KeyCustody, LockTimeoutAndExitWipeAndAreAudited) {
     auto refused = vault.OpeningKeys();
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().message.rfind("key locked", 0), 0u);
+    EXPECT_EQ(refused.error().code, KeyVault::kKeyLockedCode);
     EXPECT_EQ(Audits("lock"), 1);
     vault.Lock("reviewer-li", "lock");  // nothing in memory: no second row
     EXPECT_EQ(Audits("lock"), 1);

@@ -133,6 +133,27 @@ TEST_F(OfficeAccounts, UnknownNamesLockOutLikeKnownOnes) {
   EXPECT_NE(locked.out.find("locked"), std::string::npos) << locked.out;
 }
 
+// The console tells SignIn's three refusals apart by Error::code, never by the wording
+// of the message (which is for logs and may change).
+TEST_F(OfficeAccounts, SignInRefusalsCarryStableCodes) {
+  ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
+  server::PgPool pool(db.url());
+  auto wrong = server::SignIn(pool, "reviewer-li", "not the password", "list", "test");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, server::kSignInRefusedCode);
+  auto forbidden = server::SignIn(pool, "reviewer-li", OfficeAdmin::kPassword, "console-user add", "test");
+  ASSERT_FALSE(forbidden.ok());
+  EXPECT_EQ(forbidden.error().code, server::kSignInForbiddenCode) << forbidden.error().message;
+  // An unknown name with five recent refusals on record is locked, as after five guesses.
+  db.Query("INSERT INTO office_auth_log (name, outcome, command) SELECT 'ghost', 'refused', "
+           "'list' FROM generate_series(1, " + std::to_string(server::kOfficeMaxFailures) +
+           ") RETURNING 1");
+  auto locked = server::SignIn(pool, "ghost", "guess", "list", "test");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().kind, ErrorKind::kRejected);
+  EXPECT_EQ(locked.error().code, server::kSignInLockedCode) << locked.error().message;
+}
+
 TEST_F(OfficeAccounts, RolesDecideCommandsAndDisabledAccountsAreRefused) {
   ASSERT_TRUE(office.AddAccount("reviewer-li", "reviewer"));
   const auto as_reviewer = [&](std::vector<std::string> args, const std::string& input = "") {
