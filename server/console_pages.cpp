@@ -397,6 +397,8 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["app"]["catalog_version"] = detail.catalog_version;
   model["app"]["kiosk_code"] = detail.kiosk_code;
   model["app"]["device_id"] = std::to_string(detail.device_id);
+  auto catalog = CatalogOf(detail.catalog_version);
+  const ServiceSpec* service = catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
   model["history"] = HistoryJson(detail);
   for (size_t i = 0; i < detail.history.size(); ++i) {
     json& entry = model["history"][i];
@@ -407,11 +409,23 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
       entry["route_department"] = details.value("department", "");
       entry["route_due"] = details.value("due_date", "");
     }
+    // A 需补正 names the materials asked for, in the page's language where the catalog
+    // still has them, else as recorded (Chinese).
+    if (details.is_object() && details.contains("material_names")) {
+      std::vector<std::string> names = details.value("material_names", std::vector<std::string>{});
+      const std::vector<std::string> ids = details.value("materials", std::vector<std::string>{});
+      for (size_t m = 0; service != nullptr && m < ids.size() && m < names.size(); ++m) {
+        for (const Material& material : service->materials) {
+          if (material.id == ids[m]) names[m] = Localized(material.name, lang);
+        }
+      }
+      std::string joined;
+      for (const std::string& name : names) joined += (joined.empty() ? "" : "、") + name;
+      entry["materials"] = joined;
+    }
   }
   model["comments"] = CommentsJson(detail);
   for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
-  auto catalog = CatalogOf(detail.catalog_version);
-  const ServiceSpec* service = catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
   model["app"]["service_name"] = service ? Localized(service->name, lang) : row.service_code;
 
   // The actions the viewer may take, each with its form's fields.

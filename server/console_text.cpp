@@ -126,6 +126,7 @@ constexpr Text kTexts[] = {
     {"selfcheck_yes", "是", "Yes"},
     {"selfcheck_no", "否", "No"},
     {"app_history", "办理记录", "History"},
+    {"history_materials", "需补交的材料", "Materials to bring"},
     {"app_comments", "部门间意见", "Comments between offices"},
     {"app_no_comments", "暂无意见。", "No comments yet."},
     {"app_no_history", "尚未办理。", "Nothing done yet."},

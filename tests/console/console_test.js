@@ -326,6 +326,9 @@ async function e2ePhase(browser) {
     await p.type('#note-needs_materials', '请到大厅补交这两样材料。');
   });
   check((await rev.$eval('#app-status', (e) => e.textContent)).includes('需补正'), '需补正 set with two materials');
+  const asked = await rev.$eval('ol.history', (e) => e.innerText);
+  check(asked.includes('需补交的材料') && asked.includes('户口簿') && asked.includes('收入证明'),
+        'the history names the two materials asked for');
   await rev.evaluate(() => window.scrollTo(0, 0));
   await shot(rev, 'application_opened');
 }
