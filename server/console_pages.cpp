@@ -47,8 +47,7 @@ std::string SelfCheckLineText(const ExplanationLine& line, const std::string& la
 // The recomputed self-check (OpenedApplication::self_check) for the page and the API:
 // each case with the answers it assumes (ids and, for people, the question and option
 // in `lang`), its verdict and its lines (key, params and text).
-json SelfCheckJson(const OpenedApplication& opened, const ServiceSpec* service,
-                   ConsoleCall& call) {
+json SelfCheckJson(const OpenedApplication& opened, const ServiceSpec* service, ConsoleCall& call) {
   const std::string& lang = call.lang;
   json cases = json::array();
   for (const SelfCheckCase& one : opened.self_check) {
@@ -70,9 +69,8 @@ json SelfCheckJson(const OpenedApplication& opened, const ServiceSpec* service,
     }
     json lines = json::array();
     for (const ExplanationLine& line : one.result.lines) {
-      lines.push_back(json{{"key", line.key},
-                           {"params", line.params},
-                           {"text", SelfCheckLineText(line, lang)}});
+      lines.push_back(json{
+          {"key", line.key}, {"params", line.params}, {"text", SelfCheckLineText(line, lang)}});
     }
     const std::string verdict(VerdictName(one.result.verdict));
     cases.push_back(json{{"verdict", verdict},
@@ -124,9 +122,7 @@ std::string QueryOf(const QueueFilter& filter) {
 
 // The vault was locked (it may lock between the state check and the opening):
 // KeyVault::OpeningKeys's refusal, kRejected starting "key locked".
-bool IsKeyLocked(const Error& error) {
-  return error.code == KeyVault::kKeyLockedCode;
-}
+bool IsKeyLocked(const Error& error) { return error.code == KeyVault::kKeyLockedCode; }
 
 json RowJson(const QueueRow& row) {
   return json{{"app_number", row.app_number},

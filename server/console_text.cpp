@@ -113,10 +113,17 @@ constexpr Text kTexts[] = {
     {"app_selfcheck", "自助测算", "Self-check"},
     {"app_income", "家庭月人均收入（元）", "Monthly income per person (yuan)"},
     {"app_standards", "适用标准", "Standards that applied"},
-    {"selfcheck_title", "自测结果（按同一规则重算）", "Self-check result (recomputed with the same rules)"},
+    {"selfcheck_title", "自测结果（按同一规则重算）",
+     "Self-check result (recomputed with the same rules)"},
     {"selfcheck_note",
-     "一体机不保存居民自测时的回答。这里由服务器用申请表中填写的内容，按一体机自测的同一套规则、申请时的目录版本和申请当日（北京时间）重新计算；申请表没问到的问题，按每种可能分别算出。仅供参考，不是审核结论。",
-     "The kiosk does not keep the resident's self-check answers. The server recomputes the check from what the application form says, with the kiosk self-check's own rules, the catalog version the application was filled with and the day it was submitted (China time); a question the form does not ask is answered each possible way. For guidance only, not a decision."},
+     "一体机不保存居民自测时的回答。这里由服务器用申请表中填写的内容，按一体机自测的同一套规则、申"
+     "请时的目录版本和申请当日（北京时间）重新计算；申请表没问到的问题，按每种可能分别算出。仅供参"
+     "考，不是审核结论。",
+     "The kiosk does not keep the resident's self-check answers. The server recomputes the check "
+     "from what the application form says, with the kiosk self-check's own rules, the catalog "
+     "version the application was filled with and the day it was submitted (China time); a "
+     "question the form does not ask is answered each possible way. For guidance only, not a "
+     "decision."},
     {"selfcheck_as_of", "目录版本 / 日期", "Catalog version / date"},
     {"selfcheck_if", "假如", "If"},
     {"selfcheck_not_done", "未能重算自测结果", "The self-check could not be recomputed"},

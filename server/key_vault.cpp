@@ -279,9 +279,9 @@ Result<std::string> KeyVault::OpenVault(const std::string& passphrase, const std
   }
   if (row->locked_out) {
     (void)AuditKeyEvent(m_pool, "locked_out", actor, client, "until " + row->locked_until);
-    return MakeError(ErrorKind::kRejected, "locked out after " +
-                                               std::to_string(kMaxPassphraseFailures) +
-                                               " wrong passphrases, until " + row->locked_until,
+    return MakeError(ErrorKind::kRejected,
+                     "locked out after " + std::to_string(kMaxPassphraseFailures) +
+                         " wrong passphrases, until " + row->locked_until,
                      kPassphraseLockedOutCode);
   }
   // Argon2id runs outside any transaction: it takes about a second, longer than a

@@ -67,8 +67,8 @@ class KeyVault {
   Status ChangePassphrase(const std::string& old_pass, const std::string& new_pass,
                           const std::string& actor, const std::string& client);
   // The keys that open, for server/sealed_payload.h. kRejected "key locked", code
-  // kKeyLockedCode, when locked; when kUnprotected, the plaintext ones (legacy, until the ceremony).
-  // The caller wipes the secrets it was given.
+  // kKeyLockedCode, when locked; when kUnprotected, the plaintext ones (legacy, until the
+  // ceremony). The caller wipes the secrets it was given.
   Result<std::vector<OpeningKey>> OpeningKeys();
 
   static constexpr size_t kMinPassphraseChars = 12;

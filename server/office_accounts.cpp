@@ -154,8 +154,8 @@ Result<OfficeAccount> SignIn(PgPool& pool, const std::string& name, const std::s
     });
     return MakeError(ErrorKind::kRejected,
                      "sign-in refused: locked after " + std::to_string(kOfficeMaxFailures) +
-                         " failed sign-ins; try again in " +
-                         std::to_string(kOfficeLockoutMinutes) + " minutes",
+                         " failed sign-ins; try again in " + std::to_string(kOfficeLockoutMinutes) +
+                         " minutes",
                      kSignInLockedCode);
   }
 

@@ -62,8 +62,8 @@ inline constexpr const char* kSignInForbiddenCode = "sign_in_forbidden";
 // the growing delay before it returns (blocks the calling thread). Errors: kRejected
 // with kSignInRefused and code kSignInRefusedCode (wrong password, unknown name,
 // disabled account), code kSignInLockedCode while locked out, code kSignInForbiddenCode
-// when the role may not run the command; database errors as PgPool. Every outcome is logged with `client` (who ran
-// the tool, for the log). Any thread.
+// when the role may not run the command; database errors as PgPool. Every outcome is logged with
+// `client` (who ran the tool, for the log). Any thread.
 Result<OfficeAccount> SignIn(PgPool& pool, const std::string& name, const std::string& password,
                              const std::string& command, const std::string& client);
 

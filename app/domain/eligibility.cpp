@@ -414,9 +414,11 @@ void HouseholdAnswers(const ServiceSpec& service, const ApplicationDraft& draft,
   (*out)["household_size"] = std::to_string(1 + members.size());
   if (service.means_test) {
     const MeansTest& test = *service.means_test;
-    std::optional<int64_t> total = ParseAmountFen(FormValue(service, draft, test.applicant_income_field));
+    std::optional<int64_t> total =
+        ParseAmountFen(FormValue(service, draft, test.applicant_income_field));
     const GroupSpec* group = service.FindGroup(test.members_group);
-    const FieldSpec* field = group == nullptr ? nullptr : group->FindField(test.member_income_field);
+    const FieldSpec* field =
+        group == nullptr ? nullptr : group->FindField(test.member_income_field);
     for (const auto& item : members) {
       const auto value = item.find(test.member_income_field);
       const std::optional<int64_t> member =
@@ -631,7 +633,8 @@ std::map<std::string, std::string> SelfCheckAnswersFromDraft(const ServiceSpec& 
   } else if (calculator == "tekun") {
     copy("category", "category");
     copy("supporter", "supporter");
-    const std::optional<int64_t> income = ParseAmountFen(FormValue(service, draft, "monthly_income"));
+    const std::optional<int64_t> income =
+        ParseAmountFen(FormValue(service, draft, "monthly_income"));
     out["has_income"] = YesNo(income.has_value(), income.value_or(0) > 0);
   } else if (calculator == "disability_living" || calculator == "disability_care") {
     out["has_certificate"] = YesNo(true, !FormValue(service, draft, "certificate_number").empty());
@@ -649,7 +652,8 @@ std::map<std::string, std::string> SelfCheckAnswersFromDraft(const ServiceSpec& 
   }
   // Only the calculator's questions, and never an empty answer.
   for (auto it = out.begin(); it != out.end();) {
-    const bool keep = !it->second.empty() && service.eligibility->FindQuestion(it->first) != nullptr;
+    const bool keep =
+        !it->second.empty() && service.eligibility->FindQuestion(it->first) != nullptr;
     it = keep ? std::next(it) : out.erase(it);
   }
   return out;
@@ -681,7 +685,8 @@ Result<std::vector<SelfCheckCase>> RecheckEligibility(const ServiceSpec& service
   }
   // Equal outcomes whatever the open answers: one case that assumes nothing.
   const bool all_equal = std::all_of(out.begin(), out.end(), [&](const SelfCheckCase& c) {
-    return c.result.verdict == out.front().result.verdict && c.result.lines == out.front().result.lines;
+    return c.result.verdict == out.front().result.verdict &&
+           c.result.lines == out.front().result.lines;
   });
   if (all_equal && out.size() > 1) {
     out.resize(1);

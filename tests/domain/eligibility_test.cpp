@@ -422,8 +422,11 @@ ApplicationDraft DibaoDraft(const std::string& applicant_income,
 TEST(RecheckEligibility, ReadsTheHouseholdOffTheFormAndGivesTheKiosksVerdict) {
   const ApplicationDraft draft = DibaoDraft("1000", {"500", "900"});
   EXPECT_EQ(SelfCheckAnswersFromDraft(Service("dibao"), draft),
-            (Answers{{"household_size", "3"}, {"household_income", "2400"}, {"has_car", "no"},
-                     {"has_extra_house", "no"}, {"special_member", "no"}}));
+            (Answers{{"household_size", "3"},
+                     {"household_income", "2400"},
+                     {"has_car", "no"},
+                     {"has_extra_house", "no"},
+                     {"special_member", "no"}}));
   auto cases = RecheckEligibility(Service("dibao"), RealCatalog().region, draft, kToday);
   ASSERT_TRUE(cases.ok()) << cases.error().message;
   // Since 2024 one standard covers town and country: the area the form does not ask
@@ -440,8 +443,8 @@ TEST(RecheckEligibility, AnswersWhatTheFormLeavesOpenEachWayWhenItMatters) {
   // In 2023 town and country had their own standards (705 and 490 yuan): a household at
   // 600 a head is below one and above the other.
   const CivilDate in_2023{2023, 6, 1};
-  auto cases = RecheckEligibility(Service("dibao"), RealCatalog().region,
-                                  DibaoDraft("1200", {"0"}), in_2023);
+  auto cases = RecheckEligibility(Service("dibao"), RealCatalog().region, DibaoDraft("1200", {"0"}),
+                                  in_2023);
   ASSERT_TRUE(cases.ok()) << cases.error().message;
   ASSERT_EQ(cases->size(), 2u);
   for (const SelfCheckCase& one : *cases) {
@@ -467,9 +470,7 @@ TEST(RecheckEligibility, OtherCalculatorsAndServicesWithoutASelfCheck) {
   EXPECT_EQ(cases->front().result.lines, Gaoling(id, "no").lines);
   ApplicationDraft other;
   other.service_code = "linshi";
-  EXPECT_EQ(RecheckEligibility(Service("linshi"), RealCatalog().region, other, kToday)
-                .error()
-                .kind,
+  EXPECT_EQ(RecheckEligibility(Service("linshi"), RealCatalog().region, other, kToday).error().kind,
             ErrorKind::kNotFound);
 }
 

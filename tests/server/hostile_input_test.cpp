@@ -13,8 +13,8 @@
 #include "domain/app_number.h"
 #include "domain/eligibility.h"
 #include "domain/form.h"
-#include "server/key_ring.h"
 #include "server/application_open.h"
+#include "server/key_ring.h"
 #include "server/server_test_support.h"
 #include "sync/protocol/signing.h"
 
@@ -459,9 +459,12 @@ TEST_F(Revalidation, OpeningRecomputesTheKiosksSelfCheckOnTheResidentsDate) {
   const ServiceSpec* service = catalog->FindService("dibao");
   ASSERT_NE(service, nullptr);
   auto kiosk = CheckEligibility(*service, catalog->region,
-                                {{"area", "urban"}, {"household_size", "2"},
-                                 {"household_income", "1600"}, {"has_car", "no"},
-                                 {"has_extra_house", "no"}, {"special_member", "yes"}},
+                                {{"area", "urban"},
+                                 {"household_size", "2"},
+                                 {"household_income", "1600"},
+                                 {"has_car", "no"},
+                                 {"has_extra_house", "no"},
+                                 {"special_member", "yes"}},
                                 {2024, 1, 1});
   ASSERT_TRUE(kiosk.ok()) << kiosk.error().message;
   EXPECT_EQ(opened->self_check.front().result.verdict, kiosk->verdict);

@@ -141,13 +141,15 @@ TEST_F(OfficeAccounts, SignInRefusalsCarryStableCodes) {
   auto wrong = server::SignIn(pool, "reviewer-li", "not the password", "list", "test");
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code, server::kSignInRefusedCode);
-  auto forbidden = server::SignIn(pool, "reviewer-li", OfficeAdmin::kPassword, "console-user add", "test");
+  auto forbidden =
+      server::SignIn(pool, "reviewer-li", OfficeAdmin::kPassword, "console-user add", "test");
   ASSERT_FALSE(forbidden.ok());
   EXPECT_EQ(forbidden.error().code, server::kSignInForbiddenCode) << forbidden.error().message;
   // An unknown name with five recent refusals on record is locked, as after five guesses.
-  db.Query("INSERT INTO office_auth_log (name, outcome, command) SELECT 'ghost', 'refused', "
-           "'list' FROM generate_series(1, " + std::to_string(server::kOfficeMaxFailures) +
-           ") RETURNING 1");
+  db.Query(
+      "INSERT INTO office_auth_log (name, outcome, command) SELECT 'ghost', 'refused', "
+      "'list' FROM generate_series(1, " +
+      std::to_string(server::kOfficeMaxFailures) + ") RETURNING 1");
   auto locked = server::SignIn(pool, "ghost", "guess", "list", "test");
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().kind, ErrorKind::kRejected);
