@@ -55,7 +55,7 @@ class Console {
   ApiReply KeyPost(ConsoleCall& call, const std::string& what);
   nlohmann::json KeyState();
   Status KeyOperation(ConsoleCall& call, const std::string& what, const std::string& passphrase,
-                      const std::string& repeat);
+                      const std::string& second);
 
   // console_pages.cpp: the queue, one application, actions, comments, photos.
   ApiReply QueuePage(ConsoleCall& call);

@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
                                  c.raw_keyset + " ORDER BY a.received_at DESC, a.id DESC LIMIT " +
                                  std::to_string(limit + 1);
       const std::string counted = "SELECT count(*) FROM applications a WHERE " + c.raw_where;
-      const std::string overdue_counted = counted + " AND a.due_date < '" + today + "'::date";
+      std::string overdue_counted = counted;
+      overdue_counted.append(" AND a.due_date < '").append(today).append("'::date");
       const Figures base_figures = Time(runs, [&] {
         pqxx::read_transaction tx(raw);
         tx.exec(select);

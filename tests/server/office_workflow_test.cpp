@@ -187,7 +187,7 @@ TEST_F(OfficeWorkflow, OnePersonCannotBothPassTheFirstReviewAndDecide) {
 
 TEST_F(OfficeWorkflow, RolesStatusesAndRequiredFieldsAreChecked) {
   const auto numbers = Seed(1);
-  const std::string n = numbers[0];
+  const std::string& n = numbers[0];
   const OfficeAccount admin = Account("root", OfficeRole::kAdmin, "全市");
   EXPECT_EQ(Act(admin, n, "accept").error().kind, ErrorKind::kRejected)
       << "admins do not work cases";
@@ -450,7 +450,7 @@ TEST_F(OfficeWorkflow, DueDatesCountWorkingDaysOverTheHolidayTable) {
 
 TEST_F(OfficeWorkflow, PublicNoticeShowsItsEndAndIsFinalOnlyAfterIt) {
   const auto numbers = Seed(1, "dibao");
-  const std::string n = numbers[0];
+  const std::string& n = numbers[0];
   ASSERT_TRUE(Act(county_reviewer, n, "accept").ok());
   ASSERT_TRUE(Act(county_reviewer, n, "preliminary_pass").ok());
   auto approved = Act(approver, n, "approve");
