@@ -62,6 +62,16 @@ void RegisterDevice(pqxx::work& tx, const protocol::EnrollRequest& request,
   // Keep the kiosk's own code when nobody else has it, so app numbers it already
   // printed stay unique; otherwise pick a free one.
   std::string kiosk_code = request.kiosk_code;
+  // The same machine enrolled again after its old key was revoked (a new key, the same
+  // hall) takes its code back from the revoked row, so the applications it kept, whose
+  // numbers carry that code, are accepted from it (docs/operations.md "Revoking a
+  // kiosk"). The revoked row keeps a code of its own ("K7Q2~17").
+  if (!kiosk_code.empty()) {
+    tx.exec_params(
+        "UPDATE devices SET kiosk_code = kiosk_code || '~' || id WHERE kiosk_code = $1 AND "
+        "revoked_at IS NOT NULL AND hall = $2",
+        kiosk_code, out->response.hall);
+  }
   for (int attempt = 0; attempt < 64; ++attempt) {
     const bool valid = kiosk_code.size() == 4 &&
                        std::all_of(kiosk_code.begin(), kiosk_code.end(), [](char ch) {

@@ -266,8 +266,25 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   EXPECT_EQ(reply->status, 403);
   EXPECT_EQ(Word(sync::ErrorFromResponse(*reply)), protocol::kErrorDeviceRevoked);
   EXPECT_EQ(db.Count("SELECT count(*) FROM devices"), 1) << "no second device for the old key";
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 0);
   EXPECT_EQ(db.Count("SELECT count(*) FROM enroll_codes WHERE used_at IS NULL"), 1)
       << "the fresh code is not spent";
+
+  // The machine enrolled afresh (a new code, a new key): it keeps its kiosk code and
+  // delivers what it kept, each application once.
+  auto code2 = server::IssueEnrollCode(pool(), "沙溪大厅", 1);
+  ASSERT_TRUE(code2.ok());
+  auto renewed = sync::EnrollKiosk(*kiosk->store, {server->url()}, *code2, &transport, "x");
+  ASSERT_TRUE(renewed.ok()) << renewed.error().message;
+  EXPECT_NE(renewed->device_id, id);
+  EXPECT_EQ(renewed->kiosk_code, kiosk->credentials.kiosk_code);
+  sync::ApiClient renewed_api(transport, *renewed);
+  sync::CycleReport delivered = sync::RunSyncCycle(*kiosk->store, renewed_api, {});
+  EXPECT_FALSE(delivered.error.has_value()) << delivered.error->message;
+  EXPECT_FALSE(delivered.revoked);
+  EXPECT_EQ(delivered.created, 3);
+  EXPECT_EQ(delivered.pending_after, 0);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 3);
 
   // The fleet shows it revoked, last, unflagged, with who and why.
   const FleetKiosk* shown = Find(List(admin), id);
