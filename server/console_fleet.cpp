@@ -2,7 +2,9 @@
 // and flags come from ListFleet, the revocation from RevokeKiosk (office_fleet.h), the
 // same two functions `yimen-admin kiosks` and `revoke` call. Admins and supervisors
 // only; a kiosk outside the viewer's scope answers as one that does not exist.
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "server/console.h"
 #include "server/console_call.h"

@@ -67,7 +67,7 @@ void PreparePushStatements(pqxx::connection& c) {
   // The fleet view's queue history (server/office_fleet.h): one sample per kiosk every
   // kFleetSampleEverySeconds at most, and none older than kFleetSampleKeepSeconds.
   c.prepare("heartbeat_sample",
-            "INSERT INTO kiosk_heartbeats (device_id, queue_depth) SELECT $1, $2 "
+            "INSERT INTO kiosk_heartbeats (device_id, queue_depth) SELECT $1::bigint, $2::bigint "
             "WHERE NOT EXISTS (SELECT 1 FROM kiosk_heartbeats WHERE device_id = $1 "
             "AND at > now() - make_interval(secs => $3))");
   c.prepare("heartbeat_prune",

@@ -41,7 +41,7 @@ class Fleet : public ::testing::Test {
     ASSERT_TRUE(server::SetHall(pool(), "石岐大厅", "石岐街道").ok());
   }
 
-  PgPool& pool() { return server->core().pool(); }
+  server::PgPool& pool() { return server->core().pool(); }
 
   std::unique_ptr<Kiosk> Enroll(const std::string& hall) {
     auto kiosk = std::make_unique<Kiosk>();
