@@ -163,8 +163,14 @@ ApiReply Console::FleetPage(ConsoleCall& call) {
   model["revoked_total"] = revoked;
   model["fleet_rules"] =
       Filled(call.T("fleet_rules"), "minutes", std::to_string(m_options.fleet_silent_minutes));
-  if (const std::string code = FormValue(call.params, "revoked"); !code.empty()) {
-    model["notice"] = Filled(call.T("fleet_revoked_notice"), "kiosk", code);
+  // After a revoke (its redirect): name the kiosk as the table does.
+  if (const auto id = DeviceId(FormValue(call.params, "revoked"))) {
+    for (const FleetKiosk& k : *kiosks) {
+      if (k.device_id == *id && k.revoked) {
+        model["notice"] = Filled(call.T("fleet_revoked_notice"), "kiosk",
+                                 k.kiosk_code + " #" + std::to_string(k.device_id));
+      }
+    }
   }
   return HtmlReply(200, RenderConsolePage("fleet.mustache", call.T("fleet_title"), model));
 }
