@@ -48,8 +48,8 @@ int ListKiosks(PgPool& pool, std::vector<std::string> args, const OfficeAccount&
   auto kiosks = ListFleet(pool, by, options);
   if (!kiosks.ok()) return cli::Fail(kiosks.error());
   std::printf("%-6s %-5s %-16s %-20s %-10s %6s %8s %6s %-14s %-12s %9s %-10s %s\n", "device",
-              "code", "hall", "last_heartbeat", "ago", "queue", "oldest_s", "parked",
-              "app_version", "catalog", "free_mb", "key", "flags");
+              "code", "hall", "last_heartbeat", "ago", "queue", "oldest_s", "parked", "app_version",
+              "catalog", "free_mb", "key", "flags");
   for (const FleetKiosk& k : *kiosks) {
     const std::string free_mb =
         k.free_disk_bytes < 0 ? "-" : std::to_string(k.free_disk_bytes / (1024 * 1024));

@@ -130,8 +130,8 @@ json ConsoleCall::Model() const {
         {"scope", session->account.scope},
         {"supervisor", IsSupervisor(session->account)},
         // The fleet page's nav link (console_fleet.cpp): admins and supervisors.
-        {"may_fleet", IsSupervisor(session->account) ||
-                          session->account.role == OfficeRole::kAdmin}};
+        {"may_fleet",
+         IsSupervisor(session->account) || session->account.role == OfficeRole::kAdmin}};
   }
   return model;
 }

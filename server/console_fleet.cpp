@@ -45,71 +45,83 @@ std::string AgoText(const ConsoleCall& call, int64_t seconds) {
 std::string AgeText(const ConsoleCall& call, int64_t seconds) {
   if (seconds <= 0) return "—";
   if (seconds < 2 * 3600) {
-    return Filled(call.T("fleet_age_minutes"), "n", std::to_string(std::max<int64_t>(1, seconds / 60)));
+    return Filled(call.T("fleet_age_minutes"), "n",
+                  std::to_string(std::max<int64_t>(1, seconds / 60)));
   }
-  if (seconds < 2 * 86400) return Filled(call.T("fleet_age_hours"), "n", std::to_string(seconds / 3600));
+  if (seconds < 2 * 86400) {
+    return Filled(call.T("fleet_age_hours"), "n", std::to_string(seconds / 3600));
+  }
   return Filled(call.T("fleet_age_days"), "n", std::to_string(seconds / 86400));
 }
 
 // One kiosk as the API sends it (docs/api/openapi.yaml FleetKiosk).
 json KioskJson(const FleetKiosk& k) {
-  return json{{"device_id", k.device_id},
-              {"kiosk_code", k.kiosk_code},
-              {"hall", k.hall},
-              {"town", k.town},
-              {"enrolled_at", k.enrolled_at},
-              {"last_heartbeat_at", k.last_heartbeat_at.empty() ? json(nullptr) : json(k.last_heartbeat_at)},
-              {"silent_seconds", k.silent_seconds < 0 ? json(nullptr) : json(k.silent_seconds)},
-              {"queue_depth", k.queue_depth},
-              {"queue_history", k.queue_history},
-              {"oldest_pending_age_s", k.oldest_pending_age_s},
-              {"parked", k.parked},
-              {"app_version", k.app_version},
-              {"catalog_version", k.catalog_version},
-              {"free_disk_bytes", k.free_disk_bytes < 0 ? json(nullptr) : json(k.free_disk_bytes)},
-              {"sealing_key_id", k.sealing_key_id},
-              {"last_error", k.last_error},
-              {"revoked", k.revoked},
-              {"revoked_at", k.revoked_at.empty() ? json(nullptr) : json(k.revoked_at)},
-              {"revoked_by", k.revoked_by},
-              {"revoke_reason", k.revoke_reason},
-              {"flags", {{"silent", k.silent}, {"queue_growing", k.queue_growing}, {"disk_low", k.disk_low}}}};
+  return json{
+      {"device_id", k.device_id},
+      {"kiosk_code", k.kiosk_code},
+      {"hall", k.hall},
+      {"town", k.town},
+      {"enrolled_at", k.enrolled_at},
+      {"last_heartbeat_at",
+       k.last_heartbeat_at.empty() ? json(nullptr) : json(k.last_heartbeat_at)},
+      {"silent_seconds", k.silent_seconds < 0 ? json(nullptr) : json(k.silent_seconds)},
+      {"queue_depth", k.queue_depth},
+      {"queue_history", k.queue_history},
+      {"oldest_pending_age_s", k.oldest_pending_age_s},
+      {"parked", k.parked},
+      {"app_version", k.app_version},
+      {"catalog_version", k.catalog_version},
+      {"free_disk_bytes", k.free_disk_bytes < 0 ? json(nullptr) : json(k.free_disk_bytes)},
+      {"sealing_key_id", k.sealing_key_id},
+      {"last_error", k.last_error},
+      {"revoked", k.revoked},
+      {"revoked_at", k.revoked_at.empty() ? json(nullptr) : json(k.revoked_at)},
+      {"revoked_by", k.revoked_by},
+      {"revoke_reason", k.revoke_reason},
+      {"flags",
+       {{"silent", k.silent}, {"queue_growing", k.queue_growing}, {"disk_low", k.disk_low}}}};
 }
 
 // One kiosk as the page shows it.
 json KioskRowModel(const ConsoleCall& call, const FleetKiosk& k) {
   json flags = json::array();
   if (k.silent) flags.push_back({{"code", "silent"}, {"label", call.T("fleet_flag_silent")}});
-  if (k.queue_growing) flags.push_back({{"code", "growing"}, {"label", call.T("fleet_flag_growing")}});
+  if (k.queue_growing)
+    flags.push_back({{"code", "growing"}, {"label", call.T("fleet_flag_growing")}});
   if (k.disk_low) flags.push_back({{"code", "disk"}, {"label", call.T("fleet_flag_disk")}});
   std::string history;
   if (k.queue_history.size() > 1) {
-    for (const int64_t n : k.queue_history) history += (history.empty() ? "" : "→") + std::to_string(n);
+    for (const int64_t n : k.queue_history)
+      history += (history.empty() ? "" : "→") + std::to_string(n);
     history = call.T("fleet_history") + history;
   }
-  return json{{"device_id", k.device_id},
-              {"kiosk_code", k.kiosk_code},
-              {"hall", k.hall},
-              {"town", k.town},
-              {"last_heartbeat", k.last_heartbeat_at.empty() ? "—" : ChinaTime(k.last_heartbeat_at)},
-              {"ago", AgoText(call, k.silent_seconds)},
-              {"queue_depth", k.queue_depth},
-              {"history", history},
-              {"oldest", AgeText(call, k.oldest_pending_age_s)},
-              {"parked", k.parked},
-              {"app_version", k.app_version.empty() ? "—" : k.app_version},
-              {"catalog_version", k.catalog_version.empty() ? "—" : k.catalog_version},
-              {"free_disk", k.free_disk_bytes < 0 ? std::string("—")
-                                                  : std::to_string(k.free_disk_bytes / (1024 * 1024)) + " MB"},
-              {"disk_low", k.disk_low},
-              {"sealing_key_id", k.sealing_key_id.empty() ? "—" : k.sealing_key_id},
-              {"flags", flags},
-              {"fine", !k.revoked && !k.flagged()},
-              {"revoked", k.revoked},
-              {"revoked_at", k.revoked_at.empty() ? "" : ChinaTime(k.revoked_at)},
-              {"revoked_by", k.revoked_by},
-              {"revoke_reason", k.revoke_reason},
-              {"row_class", k.revoked ? "revoked" : k.flagged() ? "flagged" : ""}};
+  return json{
+      {"device_id", k.device_id},
+      {"kiosk_code", k.kiosk_code},
+      {"hall", k.hall},
+      {"town", k.town},
+      {"last_heartbeat", k.last_heartbeat_at.empty() ? "—" : ChinaTime(k.last_heartbeat_at)},
+      {"ago", AgoText(call, k.silent_seconds)},
+      {"queue_depth", k.queue_depth},
+      {"history", history},
+      {"oldest", AgeText(call, k.oldest_pending_age_s)},
+      {"parked", k.parked},
+      {"app_version", k.app_version.empty() ? "—" : k.app_version},
+      {"catalog_version", k.catalog_version.empty() ? "—" : k.catalog_version},
+      {"free_disk", k.free_disk_bytes < 0
+                        ? std::string("—")
+                        : std::to_string(k.free_disk_bytes / (1024 * 1024)) + " MB"},
+      {"disk_low", k.disk_low},
+      {"sealing_key_id", k.sealing_key_id.empty() ? "—" : k.sealing_key_id},
+      {"flags", flags},
+      {"fine", !k.revoked && !k.flagged()},
+      {"revoked", k.revoked},
+      {"revoked_at", k.revoked_at.empty() ? "" : ChinaTime(k.revoked_at)},
+      {"revoked_by", k.revoked_by},
+      {"revoke_reason", k.revoke_reason},
+      {"row_class", k.revoked     ? "revoked"
+                    : k.flagged() ? "flagged"
+                                  : ""}};
 }
 
 ApiReply NotFoundPage(const ConsoleCall& call) {
@@ -181,9 +193,12 @@ ApiReply Console::FleetRevokePage(ConsoleCall& call, const std::string& device,
   const auto id = DeviceId(device);
   if (!id) return NotFoundPage(call);
   auto kiosks = ListFleet(m_pool, call.session->account, FleetOptionsNow());
-  if (!kiosks.ok()) return HtmlReply(503, RenderConsolePage("error.mustache", call.T("error_unavailable"), call.Model()));
-  const auto it = std::find_if(kiosks->begin(), kiosks->end(),
-                               [&](const FleetKiosk& k) { return k.device_id == *id && !k.revoked; });
+  if (!kiosks.ok())
+    return HtmlReply(
+        503, RenderConsolePage("error.mustache", call.T("error_unavailable"), call.Model()));
+  const auto it = std::find_if(kiosks->begin(), kiosks->end(), [&](const FleetKiosk& k) {
+    return k.device_id == *id && !k.revoked;
+  });
   if (it == kiosks->end()) return NotFoundPage(call);
   json model = call.Model();
   model["kiosk"] = KioskRowModel(call, *it);

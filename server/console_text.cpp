@@ -200,7 +200,8 @@ constexpr Text kTexts[] = {
     {"fleet_flagged", "需关注", "Need attention"},
     {"fleet_revoked_total", "已停用", "Revoked"},
     {"fleet_rules",
-     "超过{minutes}分钟没有心跳的终端、最近一小时待发送数量持续增长的终端、剩余空间不足200MB的终端排在最前面。",
+     "超过{minutes}"
+     "分钟没有心跳的终端、最近一小时待发送数量持续增长的终端、剩余空间不足200MB的终端排在最前面。",
      "Kiosks silent for more than {minutes} minutes, whose queue kept growing over the last "
      "hour, or with less than 200 MB free come first."},
     {"fleet_col_kiosk", "终端", "Kiosk"},

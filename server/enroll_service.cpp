@@ -93,9 +93,10 @@ void RegisterDevice(pqxx::work& tx, const protocol::EnrollRequest& request,
   if (d.empty()) {
     // A revoked kiosk trying to come back with its old key under a fresh code is told
     // so: the key stays refused whatever code it brings.
-    const bool revoked = !tx.exec_params("SELECT 1 FROM devices WHERE public_key = $1 AND "
-                                         "revoked_at IS NOT NULL",
-                                         request.public_key)
+    const bool revoked = !tx.exec_params(
+                                "SELECT 1 FROM devices WHERE public_key = $1 AND "
+                                "revoked_at IS NOT NULL",
+                                request.public_key)
                               .empty();
     out->refusal = revoked ? protocol::kErrorDeviceRevoked : "key_in_use";
     return;

@@ -79,8 +79,7 @@ int Usage() {
       "                                   kiosk holds undelivered items sealed to it)\n"
       "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s%s",
       yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
-      yimen::server::kFleetCommandsUsage,
-      yimen::server::kKeyCommandsUsage);
+      yimen::server::kFleetCommandsUsage, yimen::server::kKeyCommandsUsage);
   std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
   return 2;
 }

@@ -23,7 +23,9 @@ std::string FleetScope(pqxx::transaction_base& tx, const OfficeAccount& viewer) 
   return "d.hall IN (SELECT name FROM halls WHERE town = " + tx.quote(viewer.scope) + ")";
 }
 
-std::string Text(const pqxx::field& field) { return field.is_null() ? "" : field.as<std::string>(); }
+std::string Text(const pqxx::field& field) {
+  return field.is_null() ? "" : field.as<std::string>();
+}
 int64_t Number(const pqxx::field& field, int64_t absent) {
   return field.is_null() ? absent : field.as<int64_t>();
 }
@@ -53,8 +55,8 @@ FleetKiosk ReadKiosk(const pqxx::row& row, const FleetOptions& options) {
   const int64_t enrolled_seconds = row[19].as<int64_t>();
   if (!k.revoked) {
     const int64_t silent_after = int64_t{options.silent_minutes} * 60;
-    k.silent = k.silent_seconds >= 0 ? k.silent_seconds > silent_after
-                                     : enrolled_seconds > silent_after;
+    k.silent =
+        k.silent_seconds >= 0 ? k.silent_seconds > silent_after : enrolled_seconds > silent_after;
     // A negative figure is "could not tell" (statvfs failed), not an empty disk.
     k.disk_low = k.free_disk_bytes >= 0 && k.free_disk_bytes < kFleetLowDiskBytes &&
                  !k.last_heartbeat_at.empty();
@@ -84,8 +86,7 @@ Result<std::vector<FleetKiosk>> ListFleet(PgPool& pool, const OfficeAccount& vie
     const std::string scope = FleetScope(tx, viewer);
     pqxx::result rows = tx.exec(
         "SELECT d.id, d.kiosk_code, d.hall, coalesce(h.town, ''), " + SqlIsoUtc("d.enrolled_at") +
-        ", " +
-        SqlIsoUtc("d.last_heartbeat_at") +
+        ", " + SqlIsoUtc("d.last_heartbeat_at") +
         ", extract(epoch FROM now() - d.last_heartbeat_at)::bigint, d.queue_depth, d.parked, "
         "d.oldest_pending_age_s, d.app_version, d.catalog_version, d.free_disk_bytes, "
         "d.sealing_key_id, nullif(d.last_error, ''), d.revoked_at IS NOT NULL, " +
@@ -104,8 +105,7 @@ Result<std::vector<FleetKiosk>> ListFleet(PgPool& pool, const OfficeAccount& vie
     pqxx::result samples = tx.exec_params(
         "SELECT k.device_id, k.queue_depth FROM kiosk_heartbeats k JOIN devices d "
         "ON d.id = k.device_id WHERE " +
-            scope +
-            " AND k.at > now() - make_interval(mins => $1) ORDER BY k.device_id, k.at",
+            scope + " AND k.at > now() - make_interval(mins => $1) ORDER BY k.device_id, k.at",
         options.growth_window_minutes);
     for (const auto& row : samples) {
       const auto at = index.find(row[0].as<int64_t>());
@@ -138,9 +138,10 @@ Status RevokeKiosk(PgPool& pool, const OfficeAccount& actor, const RevokeRequest
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     // Locked: two people revoking at once give one revocation and one kConflict.
-    pqxx::result row = tx.exec_params("SELECT d.revoked_at IS NOT NULL FROM devices d WHERE d.id = $1 AND " +
-                                          FleetScope(tx, actor) + " FOR UPDATE OF d",
-                                      request.device_id);
+    pqxx::result row =
+        tx.exec_params("SELECT d.revoked_at IS NOT NULL FROM devices d WHERE d.id = $1 AND " +
+                           FleetScope(tx, actor) + " FOR UPDATE OF d",
+                       request.device_id);
     if (row.empty()) {
       outcome = Outcome::kNotFound;
       return;
@@ -160,7 +161,8 @@ Status RevokeKiosk(PgPool& pool, const OfficeAccount& actor, const RevokeRequest
   if (!status.ok()) return status;
   const std::string id = std::to_string(request.device_id);
   if (outcome == Outcome::kNotFound) return MakeError(ErrorKind::kNotFound, "没有终端 " + id);
-  if (outcome == Outcome::kAlready) return MakeError(ErrorKind::kConflict, "终端 " + id + " 已停用");
+  if (outcome == Outcome::kAlready)
+    return MakeError(ErrorKind::kConflict, "终端 " + id + " 已停用");
   return Status::Ok();
 }
 

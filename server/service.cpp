@@ -404,7 +404,8 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   if (!device.ok()) return ReplyForError(device.error());
   const std::string id = std::to_string(headers->device_id);
   if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
-  if ((*device)->revoked) return ErrorReply(403, protocol::kErrorDeviceRevoked, "device " + id + " was revoked");
+  if ((*device)->revoked)
+    return ErrorReply(403, protocol::kErrorDeviceRevoked, "device " + id + " was revoked");
   request->admitted =
       ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key, (*device)->hall,
                                  (*device)->revoked, (*device)->kiosk_code};
@@ -538,8 +539,8 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   if (!key.ok() || !protocol::VerifyRequest(parts, headers->signature, *key)) {
     return ErrorReply(401, "bad_signature", "signature does not match the enrolled key");
   }
-  if (known.revoked) return ErrorReply(403, protocol::kErrorDeviceRevoked,
-                                         "device " + device_text + " was revoked");
+  if (known.revoked)
+    return ErrorReply(403, protocol::kErrorDeviceRevoked, "device " + device_text + " was revoked");
   if (auto stale = CheckClock(headers->timestamp)) return stale;
   device->id = device_id;
   device->hall = known.hall;

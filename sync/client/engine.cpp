@@ -76,9 +76,10 @@ std::unique_ptr<Transport> MakeTransport(const SyncOptions& options) {
 // The server (or a proxy) refused who we are, not what we sent: nothing is parked for
 // it, and the cycle stops asking. By the error word ErrorFromResponse keeps.
 bool IsAuthError(const Error& error) {
-  static constexpr std::string_view kWords[] = {
-      "unsigned", "bad_signature", "stale_timestamp", "unknown_device", "replayed",
-      protocol::kErrorDeviceRevoked, "http_401", "http_403"};
+  static constexpr std::string_view kWords[] = {"unsigned",        "bad_signature",
+                                                "stale_timestamp", "unknown_device",
+                                                "replayed",        protocol::kErrorDeviceRevoked,
+                                                "http_401",        "http_403"};
   return std::find(std::begin(kWords), std::end(kWords), error.code) != std::end(kWords);
 }
 
@@ -459,9 +460,9 @@ protocol::Heartbeat MakeHeartbeat(Store& store, const OutboxHealthReport& health
   beat.parked = health.parked;
   if (health.oldest_pending_at) {
     beat.oldest_pending_age_s = std::max<int64_t>(
-        0, std::chrono::duration_cast<std::chrono::seconds>(Clock::now() -
-                                                            *health.oldest_pending_at)
-               .count());
+        0,
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *health.oldest_pending_at)
+            .count());
   }
   beat.app_version = AppVersion(options);
   beat.free_disk_bytes = FreeDiskBytes(store.DatabasePath());
@@ -472,7 +473,8 @@ protocol::Heartbeat MakeHeartbeat(Store& store, const OutboxHealthReport& health
     for (const auto& [key_id, count] : *sealed) beat.sealed_by_key[key_id] = count;
   }
   // The key the next submit seals to (what the office's fleet view shows).
-  if (auto key = Base64Decode(Setting(store, kKeySealingKey, &status)); key.ok() && key->size() == 32) {
+  if (auto key = Base64Decode(Setting(store, kKeySealingKey, &status));
+      key.ok() && key->size() == 32) {
     beat.sealing_key_id = seal::KeyId(*key);
   }
   return beat;
@@ -781,7 +783,8 @@ void SyncEngine::Run() {
     if (report.revoked) {
       // Revoked: ask again rarely, and let no trigger (a submit) make it sooner.
       failures = 0;
-      delay = std::max<std::chrono::milliseconds>(m_options.revoked_interval, m_options.idle_interval);
+      delay =
+          std::max<std::chrono::milliseconds>(m_options.revoked_interval, m_options.idle_interval);
       not_before = now + delay;
     } else if (report.error) {
       ++failures;

@@ -226,9 +226,9 @@ TEST_F(BadPeers, UnknownDeviceIsRefused) {
 TEST_F(BadPeers, RevokedKioskIsRefused) {
   const Peer peer = Enroll();
   const server::OfficeAccount admin{1, "ops-admin", server::OfficeRole::kAdmin, "全市"};
-  ASSERT_TRUE(server::RevokeKiosk(server->core().pool(), admin,
-                                  {peer.device_id, "lost", "cli", "test"})
-                  .ok());
+  ASSERT_TRUE(
+      server::RevokeKiosk(server->core().pool(), admin, {peer.device_id, "lost", "cli", "test"})
+          .ok());
   sync::HttpResponse r = Send(Signed(peer.device_id, Heartbeat(), peer.secret_key));
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(Word(r), "device_revoked");

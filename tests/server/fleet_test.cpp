@@ -50,7 +50,8 @@ class Fleet : public ::testing::Test {
     kiosk->store = std::move(*opened);
     auto code = server::IssueEnrollCode(pool(), hall, 1);
     EXPECT_TRUE(code.ok());
-    auto enrolled = sync::EnrollKiosk(*kiosk->store, {server->url()}, *code, &transport, "fleet-test");
+    auto enrolled =
+        sync::EnrollKiosk(*kiosk->store, {server->url()}, *code, &transport, "fleet-test");
     EXPECT_TRUE(enrolled.ok()) << enrolled.error().message;
     kiosk->credentials = *enrolled;
     return kiosk;
@@ -211,7 +212,8 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   EXPECT_EQ(server::RevokeKiosk(pool(), admin, {id, "again", "cli", "t"}).error().kind,
             ErrorKind::kConflict);
   EXPECT_EQ(db.Query("SELECT actor || '|' || role || '|' || via || '|' || reason FROM "
-                     "kiosk_revocations WHERE device_id = " + std::to_string(id)),
+                     "kiosk_revocations WHERE device_id = " +
+                     std::to_string(id)),
             "shaxi-zhuguan|supervisor|console|机器被盗");
   const std::string revoked_at =
       db.Query("SELECT revoked_at::text FROM devices WHERE id = " + std::to_string(id));
@@ -222,8 +224,14 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 3u);
   protocol::PushRequest push;
-  push.items.push_back({(*due)[0].uuid, "X", "dibao", "1", protocol::kPayloadSealedV2, "e30=",
-                        "2026-12-03T00:00:00Z", {}});
+  push.items.push_back({(*due)[0].uuid,
+                        "X",
+                        "dibao",
+                        "1",
+                        protocol::kPayloadSealedV2,
+                        "e30=",
+                        "2026-12-03T00:00:00Z",
+                        {}});
   const std::vector<std::pair<std::string, Error>> refusals = {
       {"push", api.Push(push).error()},
       {"heartbeat", api.SendHeartbeat(protocol::Heartbeat{}).error()},
@@ -257,9 +265,10 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   auto code = server::IssueEnrollCode(pool(), "沙溪大厅", 1);
   ASSERT_TRUE(code.ok());
   protocol::EnrollRequest again{
-      *code, Base64Encode(std::string(reinterpret_cast<char*>(public_key), sizeof public_key)),
-      "x", kiosk->credentials.kiosk_code};
-  auto reply = transport.Send({"POST", server->url() + protocol::kPathEnroll,
+      *code, Base64Encode(std::string(reinterpret_cast<char*>(public_key), sizeof public_key)), "x",
+      kiosk->credentials.kiosk_code};
+  auto reply = transport.Send({"POST",
+                               server->url() + protocol::kPathEnroll,
                                {{"Content-Type", "application/json"}},
                                protocol::SerializeMessage(again)});
   ASSERT_TRUE(reply.ok());

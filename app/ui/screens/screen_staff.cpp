@@ -87,8 +87,8 @@ void QueueBlock(const ViewModel& view) {
     Paragraph(view.Tr("staff.queue.not_enrolled"), Ctx().body, colors::kMuted);
   } else if (st.sync->revoked) {
     const int64_t pending = st.health ? st.health->pending : st.sync->pending;
-    Paragraph(view.Fmt("staff.queue.revoked_note", {{"count", std::to_string(pending)}}), Ctx().body,
-              colors::kError);
+    Paragraph(view.Fmt("staff.queue.revoked_note", {{"count", std::to_string(pending)}}),
+              Ctx().body, colors::kError);
   } else {
     Paragraph(view.Tr(st.sync->online ? "staff.queue.online" : "staff.queue.offline"), Ctx().body,
               st.sync->online ? colors::kOk : colors::kError);
