@@ -68,42 +68,6 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
   return rows;
 }
 
-Result<std::vector<KioskRow>> ListKiosks(PgPool& pool) {
-  std::vector<KioskRow> rows;
-  Status status = pool.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec(
-        "SELECT id, kiosk_code, hall, " + SqlIsoUtc("enrolled_at") + ", " + SqlIsoUtc("last_heartbeat_at") +
-        ", coalesce(queue_depth, 0), coalesce(parked, 0), coalesce(oldest_pending_age_s, 0), "
-        "coalesce(app_version, ''), coalesce(last_error, ''), revoked_at IS NOT NULL "
-        "FROM devices ORDER BY id");
-    for (const auto& row : r) {
-      rows.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                      row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<int64_t>(),
-                      row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<std::string>(),
-                      row[9].as<std::string>(), row[10].as<bool>()});
-    }
-  });
-  if (!status.ok()) return status.error();
-  return rows;
-}
-
-Status RevokeKiosk(PgPool& pool, int64_t device_id) {
-  bool found = false;
-  Status status = pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    found = !tx.exec_params(
-                   "UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 "
-                   "RETURNING id",
-                   device_id)
-                 .empty();
-    tx.commit();
-  });
-  if (!status.ok()) return status;
-  if (!found) return MakeError(ErrorKind::kNotFound, "no device " + std::to_string(device_id));
-  return Status::Ok();
-}
-
 Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
   auto parsed = ParseJsonWithin(catalog_json);
   nlohmann::json catalog = parsed.ok() ? std::move(*parsed) : nlohmann::json();

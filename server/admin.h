@@ -36,24 +36,7 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit);
 // Status changes go through the office workflow: ApplyOfficeAction in
 // server/office_workflow.h (one way to change a status).
 
-struct KioskRow {
-  int64_t device_id = 0;
-  std::string kiosk_code;
-  std::string hall;
-  std::string enrolled_at;
-  std::string last_heartbeat_at;  // "" if never
-  int64_t queue_depth = 0;
-  int64_t parked = 0;
-  int64_t oldest_pending_age_s = 0;
-  std::string app_version;
-  std::string last_error;
-  bool revoked = false;
-};
-
-Result<std::vector<KioskRow>> ListKiosks(PgPool& pool);
-
-// Stops a device's requests (403 from then on).
-Status RevokeKiosk(PgPool& pool, int64_t device_id);
+// The kiosks with their heartbeats and flags, and revoking one: server/office_fleet.h.
 
 // Stores a catalog version so kiosks pull it. kInvalidArgument if the JSON has no
 // "version" string; kConflict if that version exists with different content.

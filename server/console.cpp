@@ -128,7 +128,10 @@ json ConsoleCall::Model() const {
         {"role", OfficeRoleName(session->account.role)},
         {"role_label", T(std::string("role_") + OfficeRoleName(session->account.role))},
         {"scope", session->account.scope},
-        {"supervisor", IsSupervisor(session->account)}};
+        {"supervisor", IsSupervisor(session->account)},
+        // The fleet page's nav link (console_fleet.cpp): admins and supervisors.
+        {"may_fleet",
+         IsSupervisor(session->account) || session->account.role == OfficeRole::kAdmin}};
   }
   return model;
 }
@@ -258,6 +261,16 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
   if (StartsWith(path, "/console/key/") && method == "POST") {
     return KeyPost(call, path.substr(std::string("/console/key/").size()));
   }
+  // Fleet (console_fleet.cpp).
+  if (path == "/console/fleet" && method == "GET") return FleetPage(call);
+  if (StartsWith(path, "/console/fleet/")) {
+    const std::string rest = path.substr(std::string("/console/fleet/").size());
+    const size_t slash = rest.find('/');
+    const std::string device = rest.substr(0, slash);
+    const std::string tail = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (tail.empty() && method == "GET") return FleetRevokePage(call, device, "");
+    if (tail == "revoke" && method == "POST") return FleetRevokePost(call, device);
+  }
   if (StartsWith(path, "/console/app/")) {
     const std::string rest = path.substr(std::string("/console/app/").size());
     const size_t slash = rest.find('/');
@@ -297,6 +310,12 @@ ApiReply Console::RouteApi(ConsoleCall& call) {
                                      call.body.value("new_passphrase", ""));
     if (!done.ok()) return ApiError(call, done.error());
     return JsonOut(200, KeyState());
+  }
+  // Fleet (console_fleet.cpp).
+  if (path == "kiosks" && method == "GET") return ApiFleet(call);
+  if (StartsWith(path, "kiosks/") && path.size() > 14 &&
+      path.compare(path.size() - 7, 7, "/revoke") == 0 && method == "POST") {
+    return ApiFleetRevoke(call, path.substr(7, path.size() - 14));
   }
   if (StartsWith(path, "applications/")) {
     const std::string rest = path.substr(std::string("applications/").size());

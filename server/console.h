@@ -18,6 +18,7 @@
 #include "server/application_open.h"
 #include "server/console_session.h"
 #include "server/key_vault.h"
+#include "server/office_fleet.h"
 #include "server/office_workflow.h"
 #include "server/pg_pool.h"
 #include "server/service.h"
@@ -73,6 +74,14 @@ class Console {
   nlohmann::json ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail,
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);
+
+  // console_fleet.cpp: the kiosks (office_fleet.h) and revoking one.
+  FleetOptions FleetOptionsNow() const;
+  ApiReply FleetPage(ConsoleCall& call);
+  ApiReply FleetRevokePage(ConsoleCall& call, const std::string& device, const std::string& error);
+  ApiReply FleetRevokePost(ConsoleCall& call, const std::string& device);
+  ApiReply ApiFleet(ConsoleCall& call);
+  ApiReply ApiFleetRevoke(ConsoleCall& call, const std::string& device);
 
   PgPool& m_pool;
   KeyVault& m_vault;

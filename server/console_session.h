@@ -34,6 +34,9 @@ struct ConsoleOptions {
   // once; more get 503 "busy" at once, so a flood of bad logins never holds every
   // worker. main_server.cpp sets a quarter of the workers, at least 1.
   int max_signins_in_flight = 2;
+  // The fleet page flags a kiosk silent after this long without a heartbeat
+  // (server/office_fleet.h; [console] fleet_silent_minutes).
+  int fleet_silent_minutes = 30;
 };
 
 struct ConsoleSession {

@@ -62,6 +62,16 @@ void RegisterDevice(pqxx::work& tx, const protocol::EnrollRequest& request,
   // Keep the kiosk's own code when nobody else has it, so app numbers it already
   // printed stay unique; otherwise pick a free one.
   std::string kiosk_code = request.kiosk_code;
+  // The same machine enrolled again after its old key was revoked (a new key, the same
+  // hall) takes its code back from the revoked row, so the applications it kept, whose
+  // numbers carry that code, are accepted from it (docs/operations.md "Revoking a
+  // kiosk"). The revoked row keeps a code of its own ("K7Q2~17").
+  if (!kiosk_code.empty()) {
+    tx.exec_params(
+        "UPDATE devices SET kiosk_code = kiosk_code || '~' || id WHERE kiosk_code = $1 AND "
+        "revoked_at IS NOT NULL AND hall = $2",
+        kiosk_code, out->response.hall);
+  }
   for (int attempt = 0; attempt < 64; ++attempt) {
     const bool valid = kiosk_code.size() == 4 &&
                        std::all_of(kiosk_code.begin(), kiosk_code.end(), [](char ch) {
@@ -81,7 +91,14 @@ void RegisterDevice(pqxx::work& tx, const protocol::EnrollRequest& request,
       "ON CONFLICT (public_key) DO NOTHING RETURNING id",
       request.public_key, out->response.hall, kiosk_code, request.app_version);
   if (d.empty()) {
-    out->refusal = "key_in_use";
+    // A revoked kiosk trying to come back with its old key under a fresh code is told
+    // so: the key stays refused whatever code it brings.
+    const bool revoked = !tx.exec_params(
+                                "SELECT 1 FROM devices WHERE public_key = $1 AND "
+                                "revoked_at IS NOT NULL",
+                                request.public_key)
+                              .empty();
+    out->refusal = revoked ? protocol::kErrorDeviceRevoked : "key_in_use";
     return;
   }
   out->response.device_id = d[0][0].as<int64_t>();
@@ -112,7 +129,7 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
       // FOR UPDATE: guesses at one code take turns, so its count is exact.
       r = tx.exec_params(
           "SELECT e.hall, e.expires_at < now(), e.used_at IS NOT NULL, d.id, d.public_key, "
-          "d.kiosk_code, e.code_hash, e.failures FROM enroll_codes e "
+          "d.kiosk_code, e.code_hash, e.failures, d.revoked_at IS NOT NULL FROM enroll_codes e "
           "LEFT JOIN devices d ON d.id = e.used_by WHERE e.code_id = $1 FOR UPDATE OF e",
           code_id);
     }
@@ -129,7 +146,10 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
     } else if (r[0][2].as<bool>()) {
       // The same kiosk retrying after a lost reply gets its enrollment again; anyone
       // else is refused.
-      if (!r[0][3].is_null() && r[0][4].as<std::string>() == parsed->public_key) {
+      if (!r[0][3].is_null() && r[0][4].as<std::string>() == parsed->public_key &&
+          r[0][8].as<bool>()) {
+        out.refusal = protocol::kErrorDeviceRevoked;
+      } else if (!r[0][3].is_null() && r[0][4].as<std::string>() == parsed->public_key) {
         out.response.device_id = r[0][3].as<int64_t>();
         out.response.hall = r[0][0].as<std::string>();
         out.response.kiosk_code = r[0][5].as<std::string>();
@@ -159,6 +179,9 @@ ApiReply ServerCore::Enroll(const ApiRequest& request) {
   }
   if (out.refusal == "code_used") return ErrorReply(403, out.refusal, "this code was already used");
   if (out.refusal == "code_expired") return ErrorReply(403, out.refusal, "this code has expired");
+  if (out.refusal == protocol::kErrorDeviceRevoked) {
+    return ErrorReply(403, out.refusal, "this kiosk's key was revoked; enroll it with a new key");
+  }
   if (out.refusal == "key_in_use") {
     return ErrorReply(409, out.refusal, "this public key is enrolled");
   }

@@ -12,7 +12,7 @@
 //   yimen-admin --pg URL --user NAME key-ceremony | key-passphrase change | key-status | unlock
 //   yimen-admin --pg URL enroll-code --hall NAME [--ttl-hours N]
 //   yimen-admin --pg URL kiosks
-//   yimen-admin --pg URL revoke DEVICE_ID
+//   yimen-admin --pg URL revoke DEVICE_ID --reason TEXT
 //   yimen-admin --pg URL publish-catalog FILE
 //   yimen-admin --pg URL migrate
 //   yimen-admin --pg URL sealing-key | sealing-keys | rotate-sealing-key
@@ -35,6 +35,7 @@
 #include "domain/catalog.h"
 #include "server/admin.h"
 #include "server/admin_cli.h"
+#include "server/admin_fleet_commands.h"
 #include "server/admin_key_commands.h"
 #include "server/admin_office_commands.h"
 #include "server/admin_staff_commands.h"
@@ -68,8 +69,6 @@ int Usage() {
       "                                   re-validate with the catalog version the kiosk\n"
       "                                   used: published, or --catalog DIR) and print it\n"
       "  enroll-code --hall NAME [--ttl-hours N]   one-time kiosk enrollment code\n"
-      "  kiosks                           kiosks, last heartbeat, queue depth\n"
-      "  revoke DEVICE_ID                 refuse a kiosk's requests from now on\n"
       "  publish-catalog FILE             make a catalog version available to kiosks\n"
       "  migrate                          apply schema migrations and exit\n"
       "  sealing-key                      the active public sealing key (base64), for\n"
@@ -78,9 +77,9 @@ int Usage() {
       "  rotate-sealing-key               new active key; the old one still opens\n"
       "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
       "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s",
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s%s",
       yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
-      yimen::server::kKeyCommandsUsage);
+      yimen::server::kFleetCommandsUsage, yimen::server::kKeyCommandsUsage);
   std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
   return 2;
 }
@@ -225,29 +224,6 @@ int main(int argc, char** argv) {
     std::printf("%s\n", code->c_str());
     return 0;
   }
-  if (command == "kiosks") {
-    auto rows = yimen::server::ListKiosks(pool);
-    if (!rows.ok()) return Fail(rows.error());
-    std::printf("%-6s %-5s %-12s %-20s %-6s %-6s %-8s %-10s %s\n", "device", "code", "hall",
-                "last_heartbeat", "queue", "parked", "oldest_s", "version", "last_error");
-    for (const auto& row : *rows) {
-      std::printf("%-6lld %-5s %-12s %-20s %-6lld %-6lld %-8lld %-10s %s%s\n",
-                  static_cast<long long>(row.device_id), row.kiosk_code.c_str(),
-                  row.hall.c_str(),
-                  row.last_heartbeat_at.empty() ? "never" : row.last_heartbeat_at.c_str(),
-                  static_cast<long long>(row.queue_depth), static_cast<long long>(row.parked),
-                  static_cast<long long>(row.oldest_pending_age_s), row.app_version.c_str(),
-                  row.last_error.c_str(), row.revoked ? " [revoked]" : "");
-    }
-    return 0;
-  }
-  if (command == "revoke") {
-    if (args.size() != 1) return Usage();
-    if (auto s = yimen::server::RevokeKiosk(pool, std::stoll(args[0])); !s.ok()) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
   if (command == "sealing-key" || command == "sealing-keys" || command == "rotate-sealing-key") {
     if (!args.empty()) return Usage();
     if (auto s = yimen::server::EnsureKeyRing(pool); !s.ok()) return Fail(s.error());
@@ -315,6 +291,9 @@ int main(int argc, char** argv) {
     return *rc < 0 ? Usage() : *rc;
   }
   if (auto rc = yimen::server::RunWorkflowCommand(pool, command, args, *account)) {
+    return *rc < 0 ? Usage() : *rc;
+  }
+  if (auto rc = yimen::server::RunFleetCommand(pool, command, args, *account)) {
     return *rc < 0 ? Usage() : *rc;
   }
   if (auto rc = yimen::server::RunOfficeCommand(pool, command, args, *account)) {

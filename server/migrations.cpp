@@ -498,6 +498,31 @@ constexpr const char* kV12StatusCounts = R"sql(
 CREATE INDEX applications_count_status ON applications (status, hall);
 )sql";
 
+// v15: the fleet view (server/office_fleet.h, docs/console.md "Fleet"): the key each
+// kiosk seals to now, a short queue history per kiosk (one sample every few minutes,
+// pruned past two hours by the heartbeat itself, so it stays bounded at a few dozen
+// rows a kiosk) for the "growing queue" flag, and who revoked a kiosk, when and why.
+constexpr const char* kV15Fleet = R"sql(
+ALTER TABLE devices ADD COLUMN sealing_key_id text;
+
+CREATE TABLE kiosk_heartbeats (
+  device_id    bigint NOT NULL REFERENCES devices (id),
+  at           timestamptz NOT NULL DEFAULT now(),
+  queue_depth  bigint NOT NULL
+);
+CREATE INDEX kiosk_heartbeats_device_at ON kiosk_heartbeats (device_id, at);
+
+CREATE TABLE kiosk_revocations (
+  device_id   bigint PRIMARY KEY REFERENCES devices (id),
+  at          timestamptz NOT NULL DEFAULT now(),
+  actor       text NOT NULL,
+  role        text NOT NULL,
+  via         text NOT NULL CHECK (via IN ('console', 'api', 'cli')),
+  client      text NOT NULL DEFAULT '',
+  reason      text NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -516,6 +541,7 @@ const std::vector<Migration>& AllMigrations() {
        kV10OfficeWorkflow},
       {11, "office console sessions", kV11ConsoleSessions},
       {12, "queue status counts: index on (status, hall)", kV12StatusCounts},
+      {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
   };
   return kMigrations;
 }

@@ -17,12 +17,22 @@ namespace yimen::server {
 // Today's date in China (UTC+8), by the system clock.
 CivilDate TodayInChina();
 
+// Whether `scope` is county-wide: it names a county-level region (东城区, 某某县, 全市)
+// and no hall's township has that name; anything else is a township (its halls only),
+// so a mistyped scope sees less, never more (docs/console.md "Roles and scope").
+bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope);
+
 // A predicate on `applications a` that holds for the rows `viewer` may see
 // (docs/console.md "Roles and scope"). Reads the halls table.
 std::string ScopePredicate(pqxx::transaction_base& tx, const OfficeAccount& viewer);
 
 // kInvalidArgument (message in Chinese) for a filter with a bad date or status. Pure.
 Status CheckQueueFilter(const QueueFilter& filter);
+// Whether `scope` is county-wide: it names a county-level region (东城区, 某某县, 全市)
+// and no hall's township has that name; anything else is a township (its halls only),
+// so a mistyped scope sees less, never more (docs/console.md "Roles and scope").
+bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope);
+
 // A predicate on `applications a` for a checked filter; values quoted by `tx`.
 std::string FilterPredicate(pqxx::transaction_base& tx, const QueueFilter& filter,
                             const CivilDate& today);

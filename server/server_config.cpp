@@ -135,6 +135,11 @@ std::vector<Opt> MakeTable() {
       "an office console session ends this long after sign-in, however busy (default 43200)", 1,
       30 * 24 * 3600, [](auto& s) -> auto& { return s.core.console.session.absolute_seconds; }));
   table.push_back(cfg::Integer<ServerSettings>(
+      "--fleet-silent-minutes", "console.fleet_silent_minutes", "N",
+      "the console's fleet page flags a kiosk silent after this long without a heartbeat "
+      "(default 30)",
+      1, 7 * 24 * 60, [](auto& s) -> auto& { return s.core.console.fleet_silent_minutes; }));
+  table.push_back(cfg::Integer<ServerSettings>(
       "--unlock-minutes", "keys.unlock_minutes", "N",
       "how long an unlock keeps the sealing secrets in this server's memory before they "
       "are wiped (docs/operations.md \"Key custody\")",

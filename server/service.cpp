@@ -19,6 +19,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/migrations.h"
+#include "server/office_fleet.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
@@ -61,7 +62,17 @@ void PreparePushStatements(pqxx::connection& c) {
   c.prepare("heartbeat",
             "UPDATE devices SET last_heartbeat_at = now(), queue_depth = $2, parked = $3, "
             "oldest_pending_age_s = $4, app_version = $5, free_disk_bytes = $6, "
-            "last_error = $7, catalog_version = $8, sealed_by_key = $9::jsonb WHERE id = $1");
+            "last_error = $7, catalog_version = $8, sealed_by_key = $9::jsonb, "
+            "sealing_key_id = nullif($10, '') WHERE id = $1");
+  // The fleet view's queue history (server/office_fleet.h): one sample per kiosk every
+  // kFleetSampleEverySeconds at most, and none older than kFleetSampleKeepSeconds.
+  c.prepare("heartbeat_sample",
+            "INSERT INTO kiosk_heartbeats (device_id, queue_depth) SELECT $1::bigint, $2::bigint "
+            "WHERE NOT EXISTS (SELECT 1 FROM kiosk_heartbeats WHERE device_id = $1 "
+            "AND at > now() - make_interval(secs => $3))");
+  c.prepare("heartbeat_prune",
+            "DELETE FROM kiosk_heartbeats WHERE device_id = $1 "
+            "AND at < now() - make_interval(secs => $2)");
   // Every unique key is an arbiter (uuid, app_number): a resend and a number another
   // application holds are both skipped, not errors, so one statement stores a batch
   // and a failing row cannot abort a group's transaction; StorePushItems asks why
@@ -393,7 +404,8 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   if (!device.ok()) return ReplyForError(device.error());
   const std::string id = std::to_string(headers->device_id);
   if (!device->has_value()) return ErrorReply(401, "unknown_device", "no enrolled device " + id);
-  if ((*device)->revoked) return ErrorReply(403, "revoked", "device " + id + " was revoked");
+  if ((*device)->revoked)
+    return ErrorReply(403, protocol::kErrorDeviceRevoked, "device " + id + " was revoked");
   request->admitted =
       ApiRequest::AdmittedDevice{headers->device_id, (*device)->public_key, (*device)->hall,
                                  (*device)->revoked, (*device)->kiosk_code};
@@ -527,7 +539,8 @@ std::optional<ApiReply> ServerCore::Authenticate(const ApiRequest& request,
   if (!key.ok() || !protocol::VerifyRequest(parts, headers->signature, *key)) {
     return ErrorReply(401, "bad_signature", "signature does not match the enrolled key");
   }
-  if (known.revoked) return ErrorReply(403, "revoked", "device " + device_text + " was revoked");
+  if (known.revoked)
+    return ErrorReply(403, protocol::kErrorDeviceRevoked, "device " + device_text + " was revoked");
   if (auto stale = CheckClock(headers->timestamp)) return stale;
   device->id = device_id;
   device->hall = known.hall;
@@ -641,6 +654,9 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
   auto parsed = protocol::ParseRequest<protocol::Heartbeat>(request.body);
   if (!parsed.ok()) return ErrorReply(400, "bad_request", parsed.error().message);
   const protocol::Heartbeat& h = *parsed;
+  if (h.sealing_key_id.size() > 64) {
+    return ErrorReply(400, "bad_request", "sealing_key_id is longer than 64 bytes");
+  }
   // One UPDATE that shares the commit of whatever pushes and heartbeats arrive with it
   // (group_commit.h): a heartbeat no longer costs a commit (a WAL flush) of its own.
   const std::string sealed_by_key = json(h.sealed_by_key).dump();
@@ -648,7 +664,9 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
       [&](pqxx::work& tx) {
         tx.exec_prepared("heartbeat", device.id, h.queue_depth, h.parked, h.oldest_pending_age_s,
                          h.app_version, h.free_disk_bytes, h.last_error, h.catalog_version,
-                         sealed_by_key);
+                         sealed_by_key, h.sealing_key_id);
+        tx.exec_prepared("heartbeat_sample", device.id, h.queue_depth, kFleetSampleEverySeconds);
+        tx.exec_prepared("heartbeat_prune", device.id, kFleetSampleKeepSeconds);
       },
       1);
   if (!status.ok()) return ReplyForError(status.error());

@@ -109,7 +109,7 @@ class ServerCore {
   // yet, head.body ignored) whether the body is worth reading. Returns the refusal to
   // send before reading it — 404/405 for an unknown route or method, 401 "unsigned"
   // for missing or malformed signature headers, 401 "bad_signature" for a signature
-  // that cannot be one, 401 "stale_timestamp", 401 "unknown_device", 403 "revoked",
+  // that cannot be one, 401 "stale_timestamp", 401 "unknown_device", 403 "device_revoked",
   // 503 + Retry-After when PostgreSQL cannot say — or nullopt to read the body and
   // call Handle, which checks everything again and the signature over the body.
   // Never throws. Thread-safe; may block on PostgreSQL (call it off the I/O threads).

@@ -110,6 +110,7 @@ ViewModel KioskApp::View() const {
   view.kiosk_mode = m_deps.kiosk_mode;
   view.has_camera = m_deps.camera != nullptr;
   view.has_imports = m_import_available;
+  if (const auto sync = SyncState()) view.kiosk_revoked = sync->revoked;
   return view;
 }
 

@@ -257,6 +257,7 @@ struct ViewModel {
   bool kiosk_mode = false;
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
+  bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {

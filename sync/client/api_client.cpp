@@ -22,7 +22,13 @@ Error ErrorFromResponse(const HttpResponse& response) {
   } else if (response.status == 404) {
     kind = ErrorKind::kNotFound;
   }
-  return MakeError(kind, text);
+  // The server's error word, to branch on (never on the text): "device_revoked", ...;
+  // a 401/403 without one (a proxy's page) still says which it was.
+  std::string code = body.ok() ? body->error : std::string();
+  if (code.empty() && (response.status == 401 || response.status == 403)) {
+    code = "http_" + std::to_string(response.status);
+  }
+  return MakeError(kind, text, std::move(code));
 }
 
 ApiClient::ApiClient(Transport& transport, DeviceCredentials credentials)

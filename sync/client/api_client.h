@@ -88,7 +88,8 @@ class ApiClient {
 
 // Maps a non-2xx reply to an error: 5xx/429/408 and 401 "replayed" → kUnavailable,
 // 409 → kConflict, 404 → kNotFound, other 4xx → kRejected; the server's error word
-// and message are in the text ("HTTP 401 bad_signature: ..."). Pure.
+// and message are in the text ("HTTP 401 bad_signature: ..."), the word alone in
+// Error::code ("device_revoked") for callers to branch on. Pure.
 Error ErrorFromResponse(const HttpResponse& response);
 
 }  // namespace yimen::sync

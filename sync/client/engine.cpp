@@ -29,6 +29,8 @@ constexpr const char* kKeyPendingSecret = "sync.pending_secret_key";
 constexpr const char* kKeyRetiredKeyIds = "seal.retired_key_ids";
 constexpr const char* kKeyLastError = "sync.last_error";
 constexpr const char* kKeyServerEpoch = "sync.server_epoch";
+// The device id the server refused as revoked ("" = none): IsRevokedHere.
+constexpr const char* kKeyRevokedDevice = "sync.revoked_device";
 constexpr const char* kKeyCatalogVersion = "catalog.version";
 constexpr const char* kKeyCatalogBody = "catalog.body";
 constexpr int kStatusPageSize = 500;
@@ -71,9 +73,17 @@ std::unique_ptr<Transport> MakeTransport(const SyncOptions& options) {
   return std::make_unique<CurlTransport>(options.curl);
 }
 
+// The server (or a proxy) refused who we are, not what we sent: nothing is parked for
+// it, and the cycle stops asking. By the error word ErrorFromResponse keeps.
 bool IsAuthError(const Error& error) {
-  return error.message.rfind("HTTP 401", 0) == 0 || error.message.rfind("HTTP 403", 0) == 0;
+  static constexpr std::string_view kWords[] = {"unsigned",        "bad_signature",
+                                                "stale_timestamp", "unknown_device",
+                                                "replayed",        protocol::kErrorDeviceRevoked,
+                                                "http_401",        "http_403"};
+  return std::find(std::begin(kWords), std::end(kWords), error.code) != std::end(kWords);
 }
+
+bool IsRevoked(const Error& error) { return error.code == protocol::kErrorDeviceRevoked; }
 
 int64_t FreeDiskBytes(const std::string& path) {
   struct statvfs st {};
@@ -340,6 +350,11 @@ void ApplyKeyNews(Store& store, const protocol::HeartbeatReply& reply) {
 
 }  // namespace
 
+bool IsRevokedHere(Store& store, int64_t device_id) {
+  Status status;
+  return Setting(store, kKeyRevokedDevice, &status) == std::to_string(device_id) && status.ok();
+}
+
 Result<std::optional<DeviceCredentials>> LoadCredentials(Store& store) {
   Status status;
   DeviceCredentials c;
@@ -436,9 +451,81 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
 
 namespace {
 
+// What the kiosk tells the server about itself (protocol::Heartbeat), from the outbox's
+// health and this cycle's outcome.
+protocol::Heartbeat MakeHeartbeat(Store& store, const OutboxHealthReport& health,
+                                  const CycleReport& report, const SyncOptions& options) {
+  protocol::Heartbeat beat;
+  beat.queue_depth = health.pending;
+  beat.parked = health.parked;
+  if (health.oldest_pending_at) {
+    beat.oldest_pending_age_s = std::max<int64_t>(
+        0,
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *health.oldest_pending_at)
+            .count());
+  }
+  beat.app_version = AppVersion(options);
+  beat.free_disk_bytes = FreeDiskBytes(store.DatabasePath());
+  Status status;
+  beat.last_error = report.error ? report.error->message : Setting(store, kKeyLastError, &status);
+  beat.catalog_version = Setting(store, kKeyCatalogVersion, &status);
+  if (auto sealed = store.CountSealedByKey(); sealed.ok()) {
+    for (const auto& [key_id, count] : *sealed) beat.sealed_by_key[key_id] = count;
+  }
+  // The key the next submit seals to (what the office's fleet view shows).
+  if (auto key = Base64Decode(Setting(store, kKeySealingKey, &status));
+      key.ok() && key->size() == 32) {
+    beat.sealing_key_id = seal::KeyId(*key);
+  }
+  return beat;
+}
+
+// The server refused our key as revoked: remember it (for the next start and for the
+// slow probing), once, with an audit row for staff. The outbox is left as it is.
+void MarkRevoked(Store& store, const ApiClient& api, CycleReport* report) {
+  report->revoked = true;
+  const std::string id = std::to_string(api.credentials().device_id);
+  Status status;
+  if (Setting(store, kKeyRevokedDevice, &status) != id && status.ok() &&
+      store.SetSetting(kKeyRevokedDevice, id).ok()) {
+    (void)store.AppendAudit("system", "sync.revoked", "device " + id);
+  }
+}
+
+// A kiosk the server called revoked asks once (a heartbeat) whether it still is, and
+// sends nothing else: true when the cycle is over (still revoked, or no answer).
+bool StillRevoked(Store& store, ApiClient& api, const SyncOptions& options, CycleReport* report) {
+  auto health = store.OutboxHealth();
+  if (!health.ok()) {
+    report->error = health.error();
+    return true;
+  }
+  report->pending_after = health->pending;
+  report->parked_after = health->parked;
+  report->uploads_pending_after = health->uploads_pending;
+  auto reply = api.SendHeartbeat(MakeHeartbeat(store, *health, *report, options));
+  if (reply.ok()) {
+    // No longer refused (a database restored from before the revocation): carry on.
+    (void)store.SetSetting(kKeyRevokedDevice, "");
+    (void)store.AppendAudit("system", "sync.unrevoked",
+                            "device " + std::to_string(api.credentials().device_id));
+    ApplyKeyNews(store, *reply);
+    return false;
+  }
+  report->error = reply.error();
+  report->retry_after_s = api.retry_after_s();
+  // Unreachable or refused: what the server last said stands.
+  report->revoked = true;
+  return true;
+}
+
 // One cycle against the server api points at now.
 CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOptions& options) {
   CycleReport report;
+  if (IsRevokedHere(store, api.credentials().device_id) &&
+      StillRevoked(store, api, options, &report)) {
+    return report;
+  }
   const int batch = std::clamp(options.push_batch, 1, static_cast<int>(protocol::kMaxPushBatch));
 
   bool reachable = true;
@@ -542,27 +629,16 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
     report.parked_after = health->parked;
     report.uploads_pending_after = health->uploads_pending;
   }
-  if (reachable && health.ok()) {
-    protocol::Heartbeat beat;
-    beat.queue_depth = health->pending;
-    beat.parked = health->parked;
-    if (health->oldest_pending_at) {
-      beat.oldest_pending_age_s = std::max<int64_t>(
-          0, std::chrono::duration_cast<std::chrono::seconds>(Clock::now() -
-                                                              *health->oldest_pending_at)
-                 .count());
-    }
-    beat.app_version = AppVersion(options);
-    beat.free_disk_bytes = FreeDiskBytes(store.DatabasePath());
-    Status status;
-    beat.last_error = report.error ? report.error->message : Setting(store, kKeyLastError, &status);
-    beat.catalog_version = Setting(store, kKeyCatalogVersion, &status);
-    if (auto sealed = store.CountSealedByKey(); sealed.ok()) {
-      for (const auto& [key_id, count] : *sealed) beat.sealed_by_key[key_id] = count;
-    }
-    auto reply = api.SendHeartbeat(beat);
+  if (report.error && IsRevoked(*report.error)) {
+    MarkRevoked(store, api, &report);
+  } else if (reachable && health.ok()) {
+    auto reply = api.SendHeartbeat(MakeHeartbeat(store, *health, report, options));
     report.heartbeat_sent = reply.ok();
     if (reply.ok()) ApplyKeyNews(store, *reply);
+    if (!reply.ok() && IsRevoked(reply.error())) {
+      report.error = reply.error();
+      MarkRevoked(store, api, &report);
+    }
   }
   (void)store.SetSetting(kKeyLastError, report.error ? report.error->message : "");
   // Retention: ciphertext the server has acknowledged goes after the policy's days.
@@ -704,7 +780,13 @@ void SyncEngine::Run() {
 
     const auto now = Clock::now();
     std::chrono::milliseconds delay = m_options.idle_interval;
-    if (report.error) {
+    if (report.revoked) {
+      // Revoked: ask again rarely, and let no trigger (a submit) make it sooner.
+      failures = 0;
+      delay =
+          std::max<std::chrono::milliseconds>(m_options.revoked_interval, m_options.idle_interval);
+      not_before = now + delay;
+    } else if (report.error) {
       ++failures;
       delay = BackoffDelay(m_options.backoff, failures, std::chrono::seconds(report.retry_after_s),
                            RandomUniform01);
@@ -721,6 +803,7 @@ void SyncEngine::Run() {
       s.syncing = false;
       s.enrolled = enrolled;
       s.online = enrolled && (!report.error || report.error->kind != ErrorKind::kUnavailable);
+      s.revoked = enrolled && report.revoked;
       s.pending = report.pending_after;
       s.parked = report.parked_after;
       s.consecutive_failures = failures;

@@ -32,12 +32,19 @@ struct SyncOptions {
   CurlOptions curl;
   std::chrono::seconds idle_interval{60};  // status pull + heartbeat when all is quiet
   std::string app_version;                 // reported in heartbeats; "" = this build's
+  // Once the server said this kiosk is revoked, a cycle only asks again (one heartbeat)
+  // this often, triggers included: a revoked kiosk never hammers the server.
+  std::chrono::seconds revoked_interval{3600};
   RetentionPolicy retention;               // the purge run at the end of every cycle
   // Makes the transport; tests inject canned replies or fault proxies. Default: curl.
   std::function<std::unique_ptr<Transport>(const CurlOptions&)> make_transport;
 };
 
 // ---- device identity, kept in the store's settings ----
+
+// Whether the server refused the enrolled key as revoked (remembered per device id, so
+// enrolling again with a new key clears it). Store-thread only.
+bool IsRevokedHere(Store& store, int64_t device_id);
 
 // nullopt when the kiosk has never enrolled. Store-thread only.
 Result<std::optional<DeviceCredentials>> LoadCredentials(Store& store);

@@ -29,6 +29,9 @@ struct CycleReport {
   int64_t payloads_purged = 0;        // by the retention purge this cycle
   int64_t stubs_deleted = 0;
   int64_t resent_after_restore = 0;  // acknowledged ones queued again: the server's epoch changed
+  // The server refused this kiosk's key as revoked (403 device_revoked): nothing more
+  // is sent this cycle, the outbox stays as it is, and staff are told (SyncSnapshot).
+  bool revoked = false;
   std::optional<Error> error;  // the failure that cut the cycle short, if any
   int retry_after_s = 0;       // the server's Retry-After with that failure
 };
@@ -40,6 +43,10 @@ struct SyncSnapshot {
   bool enrolled = false;
   bool syncing = false;   // a cycle is in progress
   bool online = false;    // the last cycle reached the server
+  // The office revoked this kiosk (docs/operations.md "Revoking a kiosk"): the server
+  // refuses its key, so nothing will be delivered until it is enrolled again; the
+  // outbox is kept. Set from the last cycle (remembered in the store across restarts).
+  bool revoked = false;
   int64_t pending = 0;    // waiting to be sent
   int64_t parked = 0;     // refused by the server; staff must look (Store::ListApplications)
   std::optional<std::chrono::system_clock::time_point> oldest_pending_at;

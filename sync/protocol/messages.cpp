@@ -145,6 +145,7 @@ void to_json(json& j, const Heartbeat& v) {
            {"last_error", v.last_error},
            {"catalog_version", v.catalog_version},
            {"sealed_by_key", v.sealed_by_key}};
+  if (!v.sealing_key_id.empty()) j["sealing_key_id"] = v.sealing_key_id;
 }
 void from_json(const json& j, Heartbeat& v) {
   v.queue_depth = j.value("queue_depth", int64_t{0});
@@ -155,6 +156,7 @@ void from_json(const json& j, Heartbeat& v) {
   v.last_error = j.value("last_error", "");
   v.catalog_version = j.value("catalog_version", "");
   v.sealed_by_key = j.value("sealed_by_key", std::map<std::string, int64_t>{});
+  v.sealing_key_id = j.value("sealing_key_id", "");
 }
 
 void to_json(json& j, const HeartbeatReply& v) {

@@ -153,6 +153,9 @@ struct Heartbeat {
   // Applications the kiosk still holds sealed to each key id (not yet purged): the
   // server refuses to retire a key while any kiosk reports a count for it.
   std::map<std::string, int64_t> sealed_by_key;
+  // The id (common/sealing.h KeyId) of the key the kiosk seals new applications to now,
+  // for the office's fleet view. Optional on the wire: "" from kiosks before issue 13.
+  std::string sealing_key_id;
 };
 
 // The server's answer to a heartbeat: its current sealing key, and the key ids it has
@@ -180,6 +183,11 @@ struct ErrorBody {
   std::string error;  // "bad_signature", "replayed", "stale_timestamp", ...
   std::string message;
 };
+
+// The error word of 403 on every signed endpoint (and on enrollment with the key) once
+// the office has revoked the kiosk (docs/operations.md "Revoking a kiosk"): permanent,
+// nothing the kiosk sends changes it.
+inline constexpr const char* kErrorDeviceRevoked = "device_revoked";
 
 void to_json(nlohmann::json& j, const EnrollRequest& v);
 void from_json(const nlohmann::json& j, EnrollRequest& v);

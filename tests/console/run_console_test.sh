@@ -9,7 +9,9 @@
 #   e2e:  a kiosk UI script submits 低保 with a photo (dibao_photo.script), --sync-once,
 #         the reviewer sets 需补正 with two materials in the browser, --sync-once, and a
 #         generated status-check UI script must show those two materials in Chinese.
-# usage: run_console_test.sh --build DIR --suite main|e2e [--out DIR] [--screenshots DIR]
+#   fleet: two kiosks, one silent (backdated in PostgreSQL); fleet_test.js revokes the
+#         other in the browser; it keeps its outbox and its UI script shows the state.
+# usage: run_console_test.sh --build DIR --suite main|e2e|fleet [--out DIR] [--screenshots DIR]
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -195,5 +197,49 @@ EOS
   if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
   exit $status
 fi
-echo "console-test: --suite main|e2e" >&2
+if [[ "$suite" == fleet ]]; then
+  # Two kiosks report once; the 石岐 one then falls silent (its heartbeat backdated 3
+  # hours in PostgreSQL); the 沙溪 one holds one undelivered application when the
+  # supervisor revokes it in the browser. Afterwards the revoked kiosk syncs (refused,
+  # outbox kept) and its UI script shows the revoked state to residents and staff.
+  enroll "$out/live" 沙溪大厅
+  enroll "$out/silent" 石岐大厅
+  "$kiosk" --data-dir "$out/live" --add-staff wangli --pin 24681357 >>"$out/kiosk.log" 2>&1
+  sync_once "$out/live"
+  sync_once "$out/silent"
+  psql "$pg_url" -Atq -c "UPDATE devices SET last_heartbeat_at = now() - interval '3 hours' WHERE hall = '石岐大厅'"
+  "$submitter" --data-dir "$out/live" --draft "$repo/tests/faults/youdai_draft.json" --count 1 \
+    --journal "$out/live.journal" >/dev/null
+  number=$(sed -n 1p "$out/live.journal")
+  live_id=$(psql "$pg_url" -Atq -c "SELECT id FROM devices WHERE hall = '沙溪大厅'")
+  silent_id=$(psql "$pg_url" -Atq -c "SELECT id FROM devices WHERE hall = '石岐大厅'")
+  key_id=$(psql "$pg_url" -Atq -c "SELECT sealing_key_id FROM devices WHERE id = $live_id")
+  python3 - "$out/fixture.json" <<PY
+import json, sys
+json.dump({"base": "http://127.0.0.1:$port", "screenshots": "$shots" or "$out/screenshots",
+           "supervisor": {"name": "zhuguan", "password": "${pw[zhuguan]}"},
+           "reviewer": {"name": "shaxi_chushen", "password": "${pw[shaxi_chushen]}"},
+           "live_id": $live_id, "silent_id": $silent_id, "key_id": "$key_id"},
+          open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+  status=0
+  (cd "$here" && node fleet_test.js "$out/fixture.json") 2>&1 | tee -a "$out/browser.log" || status=1
+  outbox_before=$(sqlite3 "$out/live/yimen.db" "SELECT count(*) FROM outbox WHERE delivered_at_ms IS NULL")
+  sync_once "$out/live" || true
+  outbox_after=$(sqlite3 "$out/live/yimen.db" "SELECT count(*) FROM outbox WHERE delivered_at_ms IS NULL")
+  on_server=$(psql "$pg_url" -Atq -c "SELECT count(*) FROM applications WHERE app_number = '$number'")
+  revoked_log=$(grep -c 'device_revoked' "$out/server.log" || true)
+  echo "console-test fleet: undelivered on the revoked kiosk before/after its sync: $outbox_before/$outbox_after; on the server: $on_server; device_revoked replies logged: $revoked_log"
+  [[ "$outbox_before" == 1 && "$outbox_after" == 1 && "$on_server" == 0 && "$revoked_log" -ge 1 ]] || {
+    echo "FAIL the revoked kiosk's outbox or the server's refusal" >&2; status=1; }
+  "$kiosk" --headless --data-dir "$out/live" --script "$repo/tests/ui/staff_revoked.script" \
+    --screenshots "$out/kiosk_shots" >>"$out/kiosk.log" 2>&1 || {
+    echo "console-test: the revoked kiosk's UI script failed" >&2; tail -20 "$out/kiosk.log" >&2; status=1; }
+  for name in home_revoked staff_revoked; do
+    kiosk_shot=$(ls "$out"/kiosk_shots/*"$name".png 2>/dev/null | head -n 1)
+    if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_fleet_kiosk_${name%_revoked}.png"; fi
+  done
+  exit $status
+fi
+echo "console-test: --suite main|e2e|fleet" >&2
 exit 2

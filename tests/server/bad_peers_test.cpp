@@ -10,6 +10,7 @@
 #include "common/sealing.h"
 #include "domain/app_number.h"
 #include "server/key_ring.h"
+#include "server/office_fleet.h"
 #include "server/server_test_support.h"
 #include "sync/protocol/signing.h"
 
@@ -224,10 +225,13 @@ TEST_F(BadPeers, UnknownDeviceIsRefused) {
 
 TEST_F(BadPeers, RevokedKioskIsRefused) {
   const Peer peer = Enroll();
-  ASSERT_TRUE(server::RevokeKiosk(server->core().pool(), peer.device_id).ok());
+  const server::OfficeAccount admin{1, "ops-admin", server::OfficeRole::kAdmin, "全市"};
+  ASSERT_TRUE(
+      server::RevokeKiosk(server->core().pool(), admin, {peer.device_id, "lost", "cli", "test"})
+          .ok());
   sync::HttpResponse r = Send(Signed(peer.device_id, Heartbeat(), peer.secret_key));
   EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(Word(r), "revoked");
+  EXPECT_EQ(Word(r), "device_revoked");
 }
 
 TEST_F(BadPeers, UsedEnrollmentCodeIsRefusedToAnotherKey) {

@@ -48,9 +48,13 @@ struct FakeServer {
   int page_size = 1000;
   int pushes = 0;
   int heartbeats = 0;
+  bool revoked = false;  // every signed request gets 403 device_revoked
 
   Result<HttpResponse> operator()(const HttpRequest& request) {
     const std::string path = PathOf(request);
+    if (revoked && path.rfind(protocol::kPathCatalog, 0) != 0) {
+      return JsonResponse(403, R"({"error":"device_revoked","message":"device 7 was revoked"})");
+    }
     if (path == protocol::kPathPush) {
       ++pushes;
       auto parsed = protocol::ParseMessage<protocol::PushRequest>(request.body);
@@ -565,8 +569,82 @@ TEST(ApiClient, ErrorKindsCarryRetryMeaning) {
   // Our own request resent by libcurl after a dead connection: transient.
   EXPECT_EQ(ErrorFromResponse(JsonResponse(401, R"({"error":"replayed"})")).kind,
             ErrorKind::kUnavailable);
-  const Error e = ErrorFromResponse(JsonResponse(403, R"({"error":"revoked","message":"gone"})"));
-  EXPECT_EQ(e.message, "HTTP 403 revoked: gone");
+  const Error e =
+      ErrorFromResponse(JsonResponse(403, R"({"error":"device_revoked","message":"gone"})"));
+  EXPECT_EQ(e.message, "HTTP 403 device_revoked: gone");
+  EXPECT_EQ(e.code, protocol::kErrorDeviceRevoked) << "the word to branch on, not the text";
+  // A proxy's 403 page has no word: still recognisable as an authentication refusal.
+  EXPECT_EQ(ErrorFromResponse(JsonResponse(403, "<html>forbidden</html>")).code, "http_403");
+}
+
+// The office revoked this kiosk: the cycle stops at the first refusal, parks nothing,
+// keeps every outbox row due, reports `revoked`, and remembers it, so the next cycle
+// asks once (a heartbeat) and sends nothing else.
+TEST_F(Engine, RevokedKioskKeepsItsOutboxWholeAndSaysSo) {
+  const auto submitted = Submit(3);
+  FakeServer server;
+  server.revoked = true;
+  ScriptedTransport transport(std::ref(server));
+  ApiClient api(transport, TestCredentials());
+
+  CycleReport report = RunSyncCycle(*store, api, options);
+  EXPECT_TRUE(report.revoked);
+  ASSERT_TRUE(report.error.has_value());
+  EXPECT_EQ(report.error->code, protocol::kErrorDeviceRevoked);
+  EXPECT_EQ(report.rejected, 0);
+  EXPECT_EQ(report.pending_after, 3);
+  EXPECT_EQ(report.parked_after, 0);
+  EXPECT_TRUE(IsRevokedHere(*store, 7));
+  EXPECT_FALSE(IsRevokedHere(*store, 8)) << "enrolled again (new device id): not revoked";
+  for (const SubmittedApplication& s : submitted) {
+    auto stub = store->FindByAppNumber(s.app_number);
+    ASSERT_TRUE(stub.ok() && stub->has_value());
+    EXPECT_EQ((*stub)->sync_state, SyncState::kPending) << s.app_number;
+  }
+  const size_t first_cycle = transport.requests.size();
+  std::printf("figure: requests in the cycle that learnt it is revoked: %zu\n", first_cycle);
+
+  CycleReport again = RunSyncCycle(*store, api, options);
+  EXPECT_TRUE(again.revoked);
+  ASSERT_EQ(transport.requests.size(), first_cycle + 1) << "one probe, nothing pushed";
+  EXPECT_EQ(PathOf(transport.requests.back()), protocol::kPathHeartbeat);
+  auto health = store->OutboxHealth();
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->pending, 3);
+  EXPECT_EQ(health->parked, 0);
+
+  // Offline now: what the server last said stands.
+  ScriptedTransport down([](const HttpRequest&) -> Result<HttpResponse> {
+    return MakeError(ErrorKind::kUnavailable, "connection refused");
+  });
+  ApiClient offline(down, TestCredentials());
+  EXPECT_TRUE(RunSyncCycle(*store, offline, options).revoked);
+}
+
+// The engine's snapshot carries the revoked state to the UI, with the outbox counts.
+TEST_F(Engine, RevokedStateReachesTheSnapshot) {
+  ASSERT_TRUE(SaveCredentials(*store, TestCredentials()).ok());
+  Submit(2);
+  auto server = std::make_shared<FakeServer>();
+  server->revoked = true;
+  options.make_transport = [server](const CurlOptions&) -> std::unique_ptr<Transport> {
+    return std::make_unique<ScriptedTransport>(std::ref(*server));
+  };
+  SyncEngine engine(dir.path(), options);
+  ASSERT_TRUE(engine.Start().ok());
+  for (int i = 0; i < 2000 && engine.CyclesDone() < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(engine.CyclesDone(), 1);
+  const SyncSnapshot snapshot = engine.Snapshot();
+  EXPECT_TRUE(snapshot.revoked);
+  EXPECT_TRUE(snapshot.enrolled);
+  EXPECT_EQ(snapshot.pending, 2);
+  EXPECT_EQ(snapshot.parked, 0);
+  // The next attempt is the slow revoked interval away (an hour by default).
+  ASSERT_TRUE(snapshot.next_attempt_at.has_value());
+  EXPECT_GT(*snapshot.next_attempt_at - std::chrono::system_clock::now(), std::chrono::minutes(30));
+  engine.Stop();
 }
 
 TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {

@@ -197,7 +197,10 @@ void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
     out->push_back({Intent::Kind::kOpenStatusQuery});
   }
   Gap(2);
-  Paragraph(view.Tr("home.offline_note"), Ctx().body, colors::kText);
+  // Revoked: residents are still served (the outbox keeps everything); the note stays
+  // calm and true — what staff must do is on their own screen.
+  Paragraph(view.Tr(view.kiosk_revoked ? "home.revoked_note" : "home.offline_note"), Ctx().body,
+            colors::kText);
   Gap(1);
   Paragraph(view.Tr("home.help"), Ctx().body, colors::kText);
   Gap(3);

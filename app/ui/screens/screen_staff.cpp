@@ -85,6 +85,10 @@ void QueueBlock(const ViewModel& view) {
   }
   if (!st.sync) {
     Paragraph(view.Tr("staff.queue.not_enrolled"), Ctx().body, colors::kMuted);
+  } else if (st.sync->revoked) {
+    const int64_t pending = st.health ? st.health->pending : st.sync->pending;
+    Paragraph(view.Fmt("staff.queue.revoked_note", {{"count", std::to_string(pending)}}),
+              Ctx().body, colors::kError);
   } else {
     Paragraph(view.Tr(st.sync->online ? "staff.queue.online" : "staff.queue.offline"), Ctx().body,
               st.sync->online ? colors::kOk : colors::kError);
@@ -126,6 +130,11 @@ void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   BeginScreen(view, view.Fmt("staff.home_title", {{"name", st.name}}), false, 2, out);
+  if (st.sync && st.sync->revoked) {
+    // First thing staff read: the office stopped this kiosk (docs/staff-mode.md).
+    Label(view.Tr("staff.queue.revoked"), Ctx().title, colors::kError);
+    Gap(0.5f);
+  }
   CountsBlock(view, "staff.today", st.today);
   Gap(0.5f);
   CountsBlock(view, "staff.month", st.month);
