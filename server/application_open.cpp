@@ -6,6 +6,7 @@
 
 #include "common/civil_time.h"
 #include "common/sealing.h"
+#include "domain/catalog_versions.h"
 #include "server/ingest_checks.h"
 
 namespace yimen::server {
@@ -33,19 +34,8 @@ Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& ver
         ErrorKind::kNotFound,
         "catalog version " + (version.empty() ? "(none)" : version) + " is unknown to this server");
   }
-  // A published body is a catalog directory as one JSON object: {"files": {path: text
-  // or JSON}} with catalog.json and every service file; a bare catalog.json object
-  // (older publishes) parses only when it lists no service files.
-  std::map<std::string, std::string> files;
-  const nlohmann::json parsed = nlohmann::json::parse(*body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("files") && parsed["files"].is_object()) {
-    for (const auto& [path, content] : parsed["files"].items()) {
-      files[path] = content.is_string() ? content.get<std::string>() : content.dump();
-    }
-  } else {
-    files["catalog.json"] = *body;
-  }
-  auto catalog = ParseCatalogFromStrings(files);
+  // A published body: {"files": {...}} or a bare catalog.json (domain/catalog_versions.h).
+  auto catalog = ParsePublishedCatalog(*body);
   if (!catalog.ok()) {
     return MakeError(ErrorKind::kDataLoss,
                      "published catalog " + version +
