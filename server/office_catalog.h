@@ -85,7 +85,7 @@ Result<ServedCatalogs> CatalogsServedOn(PgPool& pool, const CivilDate& today);
 Result<Catalog> LoadCatalogVersion(PgPool& pool, const std::string& version);
 Result<nlohmann::json> CatalogVersionBody(PgPool& pool, const std::string& version);
 
-// One difference, as an office reads it: "低保 标准（城镇）: 1225 → 1300 元/人/月, 生效 2027-01-01".
+// One difference, as an office reads it: "最低生活保障（低保） 标准（全市城乡统一）: 1225 → 1300 元/人/月, 生效 2027-01-01".
 struct CatalogChange {
   std::string zh;
   std::string en;

@@ -78,7 +78,7 @@ async function run(browser) {
   const [broken] = await upload(page, fx.broken_file);
   t = await bodyText(page);
   check(broken.status() === 400, `a broken catalog is refused (${broken.status()})`);
-  check(t.includes('services/dibao.json: standards[3].amount_yuan'), 'the refusal names the file and path');
+  check(t.includes('services/dibao.json: standards[4].amount_yuan'), 'the refusal names the file and path');
   await axe(page, 'catalog refused');
   await shot(page, 'refused');
 
@@ -86,7 +86,7 @@ async function run(browser) {
   check(page.url().endsWith('/console/catalog/v/' + fx.changed_version), 'a good upload opens its draft');
   t = await bodyText(page);
   check(t.includes('草稿'), 'the upload is a draft until published');
-  check(t.includes(`最低生活保障 标准（全市城乡统一）: 1300 → 1350 元/人/月, 生效 ${fx.today}`),
+  check(t.includes(`最低生活保障（低保） 标准（全市城乡统一）: 1300 → 1350 元/人/月, 生效 ${fx.today}`),
         'the diff reads 低保 1300 → 1350 with its date');
   await axe(page, 'catalog diff');
   await shot(page, 'diff');
@@ -105,7 +105,7 @@ async function run(browser) {
   await page.type('#amount-dibao-0', '1400');
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#catalog-make-draft')]);
   t = await bodyText(page);
-  check(t.includes('最低生活保障 标准（全市城乡统一）: 1350 → 1400 元/人/月, 生效 2099-01-01'),
+  check(t.includes('最低生活保障（低保） 标准（全市城乡统一）: 1350 → 1400 元/人/月, 生效 2099-01-01'),
         'the form makes a draft whose diff reads 1350 → 1400 from 2099-01-01');
   check(t.includes('生效日期: ' + fx.today + ' → 2099-01-01'), 'the diff names the new effective date');
   await publish(page);

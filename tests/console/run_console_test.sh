@@ -204,12 +204,13 @@ if [[ "$suite" == catalog ]]; then
   data=$out/kiosk
   enroll "$data" 沙溪大厅
   today=$(TZ=Asia/Shanghai date +%F)
-  # catalog_body VERSION EFFECTIVE YUAN [broken]: the shipped catalog as one published body
-  # with a new city-wide 低保 line of YUAN from EFFECTIVE (docs/catalog.md "Publishing").
+  # catalog_body VERSION EFFECTIVE YUAN@DATE...: the shipped catalog as one published body
+  # (docs/catalog.md "Publishing") effective from EFFECTIVE, with a new city-wide 低保
+  # line per YUAN@DATE; BROKEN=1 makes the last one negative.
   catalog_body() {
     python3 - "$repo/assets/catalog" "$@" <<'PY'
 import json, os, sys
-root, version, effective, yuan = sys.argv[1:5]
+root, version, effective = sys.argv[1:4]
 files = {}
 for d, _, names in os.walk(root):
     for n in names:
@@ -218,17 +219,18 @@ for d, _, names in os.walk(root):
             files[os.path.relpath(p, root)] = json.load(open(p, encoding="utf-8"))
 files["catalog.json"].update(version=version, effective_from=effective)
 std = files["services/dibao.json"]["standards"]
-line = dict(std[2], amount_yuan=int(yuan), effective=effective,
-            source={"zh": "市民政局通知（测试）", "en": "City bureau notice (test)"})
-if len(sys.argv) > 5:
-    line["amount_yuan"] = -5
-std.append(line)
+for spec in sys.argv[4:]:
+    yuan, date = spec.split("@")
+    std.append(dict(std[2], amount_yuan=int(yuan), effective=date,
+                    source={"zh": "市民政局通知（测试）", "en": "City bureau notice (test)"}))
+if os.environ.get("BROKEN"):
+    std[-1]["amount_yuan"] = -5
 print(json.dumps({"files": files}, ensure_ascii=False))
 PY
   }
-  catalog_body 2026.12.1 2026-12-01 1300 >"$out/v1300.json"
-  catalog_body 2026.12.2 "$today" 1350 >"$out/v1350.json"
-  catalog_body 2026.12.9 "$today" 1350 broken >"$out/broken.json"
+  catalog_body 2026.12.1 2026-12-01 1300@2026-12-01 >"$out/v1300.json"
+  catalog_body 2026.12.2 "$today" 1300@2026-12-01 "1350@$today" >"$out/v1350.json"
+  BROKEN=1 catalog_body 2026.12.9 "$today" 1300@2026-12-01 "1350@$today" >"$out/broken.json"
   status=0
 
   # 1. Mid-application: the kiosk runs with a sync every second; 2026.12.1 is published
