@@ -340,7 +340,10 @@ Result<nlohmann::json> CatalogVersionBody(PgPool& pool, const std::string& versi
     if (!r.empty()) body = r[0][0].as<std::string>();
   });
   if (!status.ok()) return status.error();
-  if (!body) return MakeError(ErrorKind::kNotFound, "no catalog version " + version);
+  if (!body) {
+    return MakeError(ErrorKind::kNotFound, "catalog version " + (version.empty() ? "(none)" : version) +
+                                               " is unknown to this server");
+  }
   auto parsed = ParseJsonWithin(*body);
   if (!parsed.ok()) return MakeError(ErrorKind::kDataLoss, parsed.error().message);
   return std::move(*parsed);
@@ -350,7 +353,10 @@ Result<Catalog> LoadCatalogVersion(PgPool& pool, const std::string& version) {
   auto body = CatalogVersionBody(pool, version);
   if (!body.ok()) return body.error();
   auto catalog = ParsePublishedCatalog(body->dump());
-  if (!catalog.ok()) return MakeError(ErrorKind::kDataLoss, "catalog " + version + ": " + catalog.error().message);
+  if (!catalog.ok()) {
+    return MakeError(ErrorKind::kDataLoss, "published catalog " + version + " is not a whole catalog: " +
+                                               catalog.error().message.substr(0, 200));
+  }
   return catalog;
 }
 

@@ -81,7 +81,8 @@ struct ServedCatalogs {
 };
 Result<ServedCatalogs> CatalogsServedOn(PgPool& pool, const CivilDate& today);
 
-// One version's body, checked (kNotFound, kDataLoss when it no longer loads).
+// One version (draft or published), checked. kNotFound "catalog version X is unknown to
+// this server"; kDataLoss when it no longer loads. Thread-safe.
 Result<Catalog> LoadCatalogVersion(PgPool& pool, const std::string& version);
 Result<nlohmann::json> CatalogVersionBody(PgPool& pool, const std::string& version);
 
