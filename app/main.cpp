@@ -280,7 +280,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
 
 // The published catalog versions stored in the settings, checked by the loader (a broken
 // one is logged and left out, so the kiosk keeps what it has). Any thread with its store.
-std::vector<std::shared_ptr<const yimen::Catalog>> CheckedCatalogs(const yimen::sync::StoredCatalogs& stored) {
+std::vector<std::shared_ptr<const yimen::Catalog>> CheckedCatalogs(
+    const yimen::sync::StoredCatalogs& stored) {
   std::vector<std::string> refused;
   auto catalogs = yimen::ParseStoredCatalogs(stored.body, stored.upcoming, &refused);
   for (const std::string& why : refused) std::fprintf(stderr, "catalog: refused %s\n", why.c_str());
@@ -294,8 +295,8 @@ void ReportStoredCatalogs(const std::string& data_dir) {
   auto stored = yimen::sync::LoadStoredCatalogs(**store);
   if (!stored.ok()) return;
   for (const auto& catalog : CheckedCatalogs(*stored)) {
-    std::printf("sync: catalog %s stored, used for new applications from %s\n", catalog->version.c_str(),
-                yimen::FormatIsoDate(catalog->EffectiveFrom()).c_str());
+    std::printf("sync: catalog %s stored, used for new applications from %s\n",
+                catalog->version.c_str(), yimen::FormatIsoDate(catalog->EffectiveFrom()).c_str());
   }
 }
 

@@ -259,7 +259,8 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
   if (path == "/console/bulk" && method == "POST") return BulkPost(call);
   if (path == "/console/key" && method == "GET") return KeyPage(call, "");
   // Catalog publishing (console_catalog.cpp).
-  if (path == "/console/catalog" || StartsWith(path, "/console/catalog/")) return CatalogRoute(call);
+  if (path == "/console/catalog" || StartsWith(path, "/console/catalog/"))
+    return CatalogRoute(call);
   if (StartsWith(path, "/console/key/") && method == "POST") {
     return KeyPost(call, path.substr(std::string("/console/key/").size()));
   }

@@ -78,7 +78,8 @@ class Console {
   ApiReply CatalogRoute(ConsoleCall& call);
   ApiReply ApiCatalogRoute(ConsoleCall& call, const std::string& path);
   ApiReply CatalogPage(ConsoleCall& call, const std::string& error, const std::string& uploaded);
-  ApiReply CatalogVersionPage(ConsoleCall& call, const std::string& version, const std::string& error);
+  ApiReply CatalogVersionPage(ConsoleCall& call, const std::string& version,
+                              const std::string& error);
   ApiReply CatalogUploadPost(ConsoleCall& call);
   ApiReply CatalogEditPost(ConsoleCall& call);
   // The published version in force today, else the server's own catalog (null: none).

@@ -21,9 +21,12 @@ using nlohmann::json;
 CivilDate TodayInChina() { return ChinaDateAt(static_cast<int64_t>(std::time(nullptr))); }
 
 json RowJson(const CatalogVersionRow& row) {
-  return json{{"version", row.version},           {"effective_from", row.effective_from},
-              {"state", row.state},               {"uploaded_by", row.uploaded_by},
-              {"published_by", row.published_by}, {"published_at", row.published_at}};
+  return json{{"version", row.version},
+              {"effective_from", row.effective_from},
+              {"state", row.state},
+              {"uploaded_by", row.uploaded_by},
+              {"published_by", row.published_by},
+              {"published_at", row.published_at}};
 }
 
 CatalogActor ActorOf(const ConsoleCall& call) {
@@ -31,10 +34,13 @@ CatalogActor ActorOf(const ConsoleCall& call) {
           "console " + call.request.remote_addr};
 }
 
-bool MayPublish(const ConsoleCall& call) { return RoleMayRun(call.session->account.role, "console catalog"); }
+bool MayPublish(const ConsoleCall& call) {
+  return RoleMayRun(call.session->account.role, "console catalog");
+}
 
 ApiReply Forbidden(ConsoleCall& call) {
-  if (call.api) return JsonOut(403, json{{"error", "refused"}, {"message", call.T("catalog_forbidden")}});
+  if (call.api)
+    return JsonOut(403, json{{"error", "refused"}, {"message", call.T("catalog_forbidden")}});
   json model = call.Model();
   model["message"] = call.T("catalog_forbidden");
   return HtmlReply(403, RenderConsolePage("error.mustache", call.T("catalog_forbidden"), model));
@@ -43,7 +49,8 @@ ApiReply Forbidden(ConsoleCall& call) {
 bool IsVersionWord(const std::string& text) {
   if (text.empty() || text.size() > 32) return false;
   for (char ch : text) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') return false;
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_')
+      return false;
   }
   return true;
 }
@@ -67,7 +74,8 @@ json Console::CatalogChanges(ConsoleCall& call, const Catalog& next, std::string
   const Catalog* from = base.ok() && *base ? base->get() : nullptr;
   json changes = json::array();
   for (const CatalogChange& change : DiffCatalogs(from, next)) {
-    changes.push_back(json{{"text", call.lang == "en" ? change.en : change.zh}, {"zh", change.zh}, {"en", change.en}});
+    changes.push_back(json{
+        {"text", call.lang == "en" ? change.en : change.zh}, {"zh", change.zh}, {"en", change.en}});
   }
   return changes;
 }
@@ -101,7 +109,8 @@ ApiReply Console::CatalogRoute(ConsoleCall& call) {
   return HtmlReply(404, RenderConsolePage("error.mustache", call.T("error_not_found"), model));
 }
 
-ApiReply Console::CatalogPage(ConsoleCall& call, const std::string& error, const std::string& uploaded) {
+ApiReply Console::CatalogPage(ConsoleCall& call, const std::string& error,
+                              const std::string& uploaded) {
   json model = call.Model();
   const CivilDate today = TodayInChina();
   auto served = CatalogsServedOn(m_pool, today);
@@ -143,13 +152,15 @@ ApiReply Console::CatalogPage(ConsoleCall& call, const std::string& error, const
         for (size_t i = 0; i < lines.size(); ++i) {
           const Standard& line = *lines[i];
           std::string label = call.lang == "en" ? line.region.en : line.region.zh;
-          if (!line.tier.empty()) label += " · " + (call.lang == "en" ? line.tier_label.en : line.tier_label.zh);
-          edit["lines"].push_back(json{{"service", call.lang == "en" ? service.name.en : service.name.zh},
-                                       {"code", service.code},
-                                       {"index", i},
-                                       {"line", label},
-                                       {"amount", FormatYuan(line.amount_fen)},
-                                       {"unit", StandardUnitText(line.unit, call.lang != "en")}});
+          if (!line.tier.empty())
+            label += " · " + (call.lang == "en" ? line.tier_label.en : line.tier_label.zh);
+          edit["lines"].push_back(
+              json{{"service", call.lang == "en" ? service.name.en : service.name.zh},
+                   {"code", service.code},
+                   {"index", i},
+                   {"line", label},
+                   {"amount", FormatYuan(line.amount_fen)},
+                   {"unit", StandardUnitText(line.unit, call.lang != "en")}});
         }
       }
       model["edit"] = std::move(edit);
@@ -159,7 +170,8 @@ ApiReply Console::CatalogPage(ConsoleCall& call, const std::string& error, const
                    RenderConsolePage("catalog.mustache", call.T("catalog_title"), model));
 }
 
-ApiReply Console::CatalogVersionPage(ConsoleCall& call, const std::string& version, const std::string& error) {
+ApiReply Console::CatalogVersionPage(ConsoleCall& call, const std::string& version,
+                                     const std::string& error) {
   json model = call.Model();
   auto versions = ListCatalogVersions(m_pool, 1000);
   std::optional<CatalogVersionRow> row;
@@ -168,7 +180,8 @@ ApiReply Console::CatalogVersionPage(ConsoleCall& call, const std::string& versi
       if (r.version == version) row = r;
     }
   }
-  auto catalog = row ? LoadCatalogVersion(m_pool, version) : Result<Catalog>(MakeError(ErrorKind::kNotFound, ""));
+  auto catalog = row ? LoadCatalogVersion(m_pool, version)
+                     : Result<Catalog>(MakeError(ErrorKind::kNotFound, ""));
   if (!row || !catalog.ok()) {
     model["message"] = call.T("error_not_found");
     return HtmlReply(404, RenderConsolePage("error.mustache", call.T("error_not_found"), model));
@@ -206,9 +219,10 @@ ApiReply Console::CatalogEditPost(ConsoleCall& call) {
   auto body = CatalogVersionBody(m_pool, base);
   auto catalog = CatalogOf(base);
   if (!IsVersionWord(version) || !effective.ok() || !body.ok() || !catalog.ok()) {
-    return CatalogPage(call, !IsVersionWord(version) ? "version: " + version
-                             : !effective.ok()       ? "effective: " + effective.error().message
-                                                     : "base: " + base,
+    return CatalogPage(call,
+                       !IsVersionWord(version) ? "version: " + version
+                       : !effective.ok()       ? "effective: " + effective.error().message
+                                               : "base: " + base,
                        "");
   }
   const CivilDate today = TodayInChina();
@@ -225,10 +239,12 @@ ApiReply Console::CatalogEditPost(ConsoleCall& call) {
       continue;
     }
     const std::optional<int64_t> fen = ParseAmountFen(value);
-    if (!fen) return CatalogPage(call, code + " [" + std::to_string(index) + "]: \"" + value + "\"", "");
+    if (!fen)
+      return CatalogPage(call, code + " [" + std::to_string(index) + "]: \"" + value + "\"", "");
     edits.push_back({code, index, *fen});
   }
-  auto edited = EditCatalogStandards(*body, version, *effective, today, FormValue(call.form, "source"), edits);
+  auto edited = EditCatalogStandards(*body, version, *effective, today,
+                                     FormValue(call.form, "source"), edits);
   if (!edited.ok()) return CatalogPage(call, edited.error().message, "");
   auto saved = SaveCatalogDraft(m_pool, *edited, ActorOf(call));
   if (!saved.ok()) {

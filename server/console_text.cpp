@@ -209,14 +209,19 @@ constexpr Text kTexts[] = {
     {"catalog_published_by", "发布人", "Published by"},
     {"catalog_published_at", "发布时间", "Published at"},
     {"catalog_upload", "上传目录文件", "Upload a catalog file"},
-    {"catalog_upload_note", "粘贴完整目录（{\"files\": {...}}，即 catalog.json 和各事项文件）。上传后先检查并显示与当前版本的差异，确认后再发布。",
-     "Paste a whole catalog ({\"files\": {...}}: catalog.json and every service file). It is checked and compared with the version in force before you publish it."},
+    {"catalog_upload_note",
+     "粘贴完整目录（{\"files\": {...}}，即 catalog.json "
+     "和各事项文件）。上传后先检查并显示与当前版本的差异，确认后再发布。",
+     "Paste a whole catalog ({\"files\": {...}}: catalog.json and every service file). It is "
+     "checked and compared with the version in force before you publish it."},
     {"catalog_file", "从文件读入", "Read from a file"},
     {"catalog_json", "目录 JSON", "Catalog JSON"},
     {"catalog_check", "检查并比较", "Check and compare"},
     {"catalog_edit", "调整标准金额", "Change standard amounts"},
-    {"catalog_edit_note", "在当前版本基础上生成新版本：改动的标准从生效日期起执行，原标准保留为历史。",
-     "Makes a new version from the one in force: a changed standard applies from the effective date, the old one stays as history."},
+    {"catalog_edit_note",
+     "在当前版本基础上生成新版本：改动的标准从生效日期起执行，原标准保留为历史。",
+     "Makes a new version from the one in force: a changed standard applies from the effective "
+     "date, the old one stays as history."},
     {"catalog_new_version", "新版本号", "New version"},
     {"catalog_source", "依据文件", "Source document"},
     {"catalog_service", "事项", "Service"},
@@ -228,10 +233,14 @@ constexpr Text kTexts[] = {
     {"catalog_diff", "与正在使用的版本相比", "Compared with the version in force"},
     {"catalog_no_changes", "没有任何变化。", "Nothing changes."},
     {"catalog_publish", "发布此版本", "Publish this version"},
-    {"catalog_publish_note", "发布后，各大厅自助机下次同步时取得此版本，并从生效日期起用于新的申请；已经开始填写的申请仍按原版本办理完。",
-     "Once published, every hall's kiosk pulls it at its next sync and uses it for new applications from the effective date; forms already started finish under their own version."},
+    {"catalog_publish_note",
+     "发布后，各大厅自助机下次同步时取得此版本，并从生效日期起用于新的申请；已经开始填写的申请仍按"
+     "原版本办理完。",
+     "Once published, every hall's kiosk pulls it at its next sync and uses it for new "
+     "applications from the effective date; forms already started finish under their own version."},
     {"catalog_published", "已发布版本 {version}。", "Version {version} is published."},
-    {"catalog_forbidden", "只有主管和管理员可以发布服务目录。", "Only supervisors and admins publish the catalog."},
+    {"catalog_forbidden", "只有主管和管理员可以发布服务目录。",
+     "Only supervisors and admins publish the catalog."},
     {"catalog_back", "返回服务目录", "Back to the catalog"},
     {"key_too_short", "口令至少需要12个字符。", "The passphrase needs at least 12 characters."},
 };

@@ -71,7 +71,8 @@ void Add(std::vector<CatalogChange>* out, std::string zh, std::string en) {
   out->push_back({std::move(zh), std::move(en)});
 }
 
-void DiffStandards(const ServiceSpec* from, const ServiceSpec& to, std::vector<CatalogChange>* out) {
+void DiffStandards(const ServiceSpec* from, const ServiceSpec& to,
+                   std::vector<CatalogChange>* out) {
   for (const Standard& line : to.standards) {
     const Standard* same = nullptr;
     if (from != nullptr) {
@@ -96,14 +97,16 @@ void DiffStandards(const ServiceSpec* from, const ServiceSpec& to, std::vector<C
     for (const Standard& s : to.standards) kept = kept || SameLine(s, line);
     if (kept) continue;
     const std::string date = FormatIsoDate(line.effective);
-    Add(out, LineName(*from, line, true) + ": 删除 " + FormatYuan(line.amount_fen) + " " +
-                 std::string(StandardUnitText(line.unit, true)) + "（" + date + " 起）",
+    Add(out,
+        LineName(*from, line, true) + ": 删除 " + FormatYuan(line.amount_fen) + " " +
+            std::string(StandardUnitText(line.unit, true)) + "（" + date + " 起）",
         LineName(*from, line, false) + ": removed " + FormatYuan(line.amount_fen) + " " +
             std::string(StandardUnitText(line.unit, false)) + " (from " + date + ")");
   }
 }
 
-void DiffMaterials(const ServiceSpec& from, const ServiceSpec& to, std::vector<CatalogChange>* out) {
+void DiffMaterials(const ServiceSpec& from, const ServiceSpec& to,
+                   std::vector<CatalogChange>* out) {
   const std::string zh = to.name.zh + " 材料";
   const std::string en = to.name.en + " materials";
   for (const Material& m : to.materials) {
@@ -116,7 +119,8 @@ void DiffMaterials(const ServiceSpec& from, const ServiceSpec& to, std::vector<C
       continue;
     }
     if (old->name.zh != m.name.zh || old->name.en != m.name.en) {
-      Add(out, zh + ": " + old->name.zh + " → " + m.name.zh, en + ": " + old->name.en + " → " + m.name.en);
+      Add(out, zh + ": " + old->name.zh + " → " + m.name.zh,
+          en + ": " + old->name.en + " → " + m.name.en);
     }
     if (old->required != m.required) {
       Add(out, zh + " " + m.name.zh + (m.required ? ": 改为必交" : ": 改为选交"),
@@ -141,7 +145,9 @@ bool SameTexts(const std::vector<LocalizedText>& a, const std::vector<LocalizedT
   return true;
 }
 
-bool SameText(const LocalizedText& a, const LocalizedText& b) { return a.zh == b.zh && a.en == b.en; }
+bool SameText(const LocalizedText& a, const LocalizedText& b) {
+  return a.zh == b.zh && a.en == b.en;
+}
 
 // The form's shape (steps and field ids): a changed one is named, not itemised.
 std::string FormShape(const FormSpec& form) {
@@ -150,7 +156,8 @@ std::string FormShape(const FormSpec& form) {
     shape += step.id + "(";
     for (const FieldSpec& f : step.fields) shape += f.id + std::string(FieldTypeName(f.type)) + ",";
     if (step.group) {
-      for (const FieldSpec& f : step.group->fields) shape += f.id + std::string(FieldTypeName(f.type)) + ",";
+      for (const FieldSpec& f : step.group->fields)
+        shape += f.id + std::string(FieldTypeName(f.type)) + ",";
     }
     shape += ")";
   }
@@ -159,29 +166,40 @@ std::string FormShape(const FormSpec& form) {
 
 void DiffService(const ServiceSpec& from, const ServiceSpec& to, std::vector<CatalogChange>* out) {
   if (!SameText(from.name, to.name)) {
-    Add(out, "事项名称: " + from.name.zh + " → " + to.name.zh, "Service name: " + from.name.en + " → " + to.name.en);
+    Add(out, "事项名称: " + from.name.zh + " → " + to.name.zh,
+        "Service name: " + from.name.en + " → " + to.name.en);
   }
   const std::string zh = to.name.zh;
   const std::string en = to.name.en;
   if (from.time_limit_days != to.time_limit_days) {
-    Add(out, zh + " 办理时限: " + std::to_string(from.time_limit_days) + " → " + std::to_string(to.time_limit_days) + " 天",
-        en + " time limit: " + std::to_string(from.time_limit_days) + " → " + std::to_string(to.time_limit_days) + " days");
+    Add(out,
+        zh + " 办理时限: " + std::to_string(from.time_limit_days) + " → " +
+            std::to_string(to.time_limit_days) + " 天",
+        en + " time limit: " + std::to_string(from.time_limit_days) + " → " +
+            std::to_string(to.time_limit_days) + " days");
   }
   if (from.public_notice_days != to.public_notice_days) {
-    Add(out, zh + " 公示期: " + std::to_string(from.public_notice_days) + " → " + std::to_string(to.public_notice_days) + " 天",
-        en + " public notice: " + std::to_string(from.public_notice_days) + " → " + std::to_string(to.public_notice_days) + " days");
+    Add(out,
+        zh + " 公示期: " + std::to_string(from.public_notice_days) + " → " +
+            std::to_string(to.public_notice_days) + " 天",
+        en + " public notice: " + std::to_string(from.public_notice_days) + " → " +
+            std::to_string(to.public_notice_days) + " days");
   }
-  const std::pair<const char*, const char*> kTexts[] = {
-      {"简介", "summary"}, {"办理机关", "office"}, {"时限说明", "time limit note"}, {"申请条件", "who qualifies"}};
+  const std::pair<const char*, const char*> kTexts[] = {{"简介", "summary"},
+                                                        {"办理机关", "office"},
+                                                        {"时限说明", "time limit note"},
+                                                        {"申请条件", "who qualifies"}};
   const bool changed[] = {!SameText(from.summary, to.summary), !SameText(from.office, to.office),
                           !SameText(from.time_limit_note, to.time_limit_note),
                           !SameTexts(from.who_qualifies, to.who_qualifies)};
   for (size_t i = 0; i < 4; ++i) {
-    if (changed[i]) Add(out, zh + " " + kTexts[i].first + " 已修改", en + " " + kTexts[i].second + " changed");
+    if (changed[i])
+      Add(out, zh + " " + kTexts[i].first + " 已修改", en + " " + kTexts[i].second + " changed");
   }
   DiffMaterials(from, to, out);
   DiffStandards(&from, to, out);
-  if (FormShape(from.form) != FormShape(to.form)) Add(out, zh + " 表单 已修改", en + " form changed");
+  if (FormShape(from.form) != FormShape(to.form))
+    Add(out, zh + " 表单 已修改", en + " form changed");
   if (from.eligibility.has_value() != to.eligibility.has_value() ||
       (from.eligibility && to.eligibility && from.eligibility->params != to.eligibility->params)) {
     Add(out, zh + " 自测规则 已修改", en + " self-check changed");
@@ -202,11 +220,13 @@ std::string_view StandardUnitText(StandardUnit unit, bool zh) {
 
 Result<CheckedCatalog> CheckCatalogUpload(std::string_view text) {
   if (text.size() > kMaxCatalogUploadBytes) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "the catalog is larger than " + std::to_string(kMaxCatalogUploadBytes) + " bytes");
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "the catalog is larger than " + std::to_string(kMaxCatalogUploadBytes) + " bytes");
   }
   auto parsed = ParseJsonWithin(text);
-  if (!parsed.ok()) return MakeError(ErrorKind::kInvalidArgument, "not JSON: " + parsed.error().message);
+  if (!parsed.ok())
+    return MakeError(ErrorKind::kInvalidArgument, "not JSON: " + parsed.error().message);
   auto files = PublishedCatalogFiles(*parsed);
   if (!files.ok()) return files.error();
   auto catalog = ParseCatalogFromStrings(*files);
@@ -216,7 +236,8 @@ Result<CheckedCatalog> CheckCatalogUpload(std::string_view text) {
   checked.body = json{{"files", json::object()}};
   for (const auto& [path, content] : *files) {
     auto file = ParseJsonWithin(content);  // the loader read it already: it parses
-    if (!file.ok()) return MakeError(ErrorKind::kInvalidArgument, path + ": " + file.error().message);
+    if (!file.ok())
+      return MakeError(ErrorKind::kInvalidArgument, path + ": " + file.error().message);
     checked.body["files"][path] = std::move(*file);
   }
   return checked;
@@ -230,11 +251,13 @@ Result<CatalogVersionRow> SaveCatalogDraft(PgPool& pool, const CheckedCatalog& c
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(
-        std::string("INSERT INTO catalogs (version, body, effective_from, state, uploaded_by, published_at) "
+        std::string("INSERT INTO catalogs (version, body, effective_from, state, uploaded_by, "
+                    "published_at) "
                     "VALUES ($1, $2::jsonb, $3::date, 'draft', $4, NULL) "
                     "ON CONFLICT (version) DO UPDATE SET body = excluded.body, "
                     " effective_from = excluded.effective_from, uploaded_by = excluded.uploaded_by "
-                    " WHERE catalogs.state = 'draft' RETURNING ") + kRowColumns,
+                    " WHERE catalogs.state = 'draft' RETURNING ") +
+            kRowColumns,
         version, checked.body.dump(), FormatIsoDate(checked.catalog.EffectiveFrom()), by.name);
     if (r.empty()) {
       published = true;
@@ -245,7 +268,8 @@ Result<CatalogVersionRow> SaveCatalogDraft(PgPool& pool, const CheckedCatalog& c
     tx.commit();
   });
   if (!status.ok()) return status.error();
-  if (published) return MakeError(ErrorKind::kConflict, "catalog " + version + " is already published");
+  if (published)
+    return MakeError(ErrorKind::kConflict, "catalog " + version + " is already published");
   return *row;
 }
 
@@ -253,7 +277,8 @@ Status PublishCatalogDraft(PgPool& pool, const std::string& version, const Catal
   std::string state;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    pqxx::result r = tx.exec_params("SELECT state FROM catalogs WHERE version = $1 FOR UPDATE", version);
+    pqxx::result r =
+        tx.exec_params("SELECT state FROM catalogs WHERE version = $1 FOR UPDATE", version);
     if (r.empty()) return;
     state = r[0][0].as<std::string>();
     if (state != "draft") return;
@@ -266,7 +291,8 @@ Status PublishCatalogDraft(PgPool& pool, const std::string& version, const Catal
   });
   if (!status.ok()) return status;
   if (state.empty()) return MakeError(ErrorKind::kNotFound, "no catalog draft " + version);
-  if (state != "draft") return MakeError(ErrorKind::kConflict, "catalog " + version + " is already published");
+  if (state != "draft")
+    return MakeError(ErrorKind::kConflict, "catalog " + version + " is already published");
   return Status::Ok();
 }
 
@@ -285,16 +311,20 @@ Status PublishCatalogNow(PgPool& pool, std::string_view text, const CatalogActor
         " WHERE catalogs.state = 'draft' AND catalogs.body = excluded.body RETURNING seq",
         version, checked->body.dump(), FormatIsoDate(checked->catalog.EffectiveFrom()), by.name);
     if (r.empty()) {
-      conflict = !tx.exec_params("SELECT state = 'published' AND body = $2::jsonb FROM catalogs WHERE version = $1",
-                                 version, checked->body.dump())[0][0]
-                      .as<bool>();
+      conflict =
+          !tx.exec_params(
+                 "SELECT state = 'published' AND body = $2::jsonb FROM catalogs WHERE version = $1",
+                 version, checked->body.dump())[0][0]
+               .as<bool>();
       return;
     }
-    Audit(tx, by, "publish", version, "effective " + FormatIsoDate(checked->catalog.EffectiveFrom()));
+    Audit(tx, by, "publish", version,
+          "effective " + FormatIsoDate(checked->catalog.EffectiveFrom()));
     tx.commit();
   });
   if (!status.ok()) return status;
-  if (conflict) return MakeError(ErrorKind::kConflict, "catalog " + version + " exists with other content");
+  if (conflict)
+    return MakeError(ErrorKind::kConflict, "catalog " + version + " exists with other content");
   return Status::Ok();
 }
 
@@ -302,8 +332,9 @@ Result<std::vector<CatalogVersionRow>> ListCatalogVersions(PgPool& pool, int lim
   std::vector<CatalogVersionRow> rows;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    for (const pqxx::row& r :
-         tx.exec_params(std::string("SELECT ") + kRowColumns + " FROM catalogs ORDER BY seq DESC LIMIT $1", limit)) {
+    for (const pqxx::row& r : tx.exec_params(
+             std::string("SELECT ") + kRowColumns + " FROM catalogs ORDER BY seq DESC LIMIT $1",
+             limit)) {
       rows.push_back(RowFrom(r));
     }
   });
@@ -316,15 +347,20 @@ Result<ServedCatalogs> CatalogsServedOn(PgPool& pool, const CivilDate& today) {
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     const std::string day = FormatIsoDate(today);
-    pqxx::result current = tx.exec_params(
-        std::string("SELECT ") + kRowColumns + ", body::text FROM catalogs "
-        "WHERE state = 'published' AND effective_from <= $1::date "
-        "ORDER BY effective_from DESC, seq DESC LIMIT 1", day);
-    if (!current.empty()) served.current = ServedCatalog{RowFrom(current[0]), current[0][7].as<std::string>()};
-    for (const pqxx::row& r : tx.exec_params(
-             std::string("SELECT ") + kRowColumns + ", body::text FROM catalogs "
-             "WHERE state = 'published' AND effective_from > $1::date "
-             "ORDER BY effective_from, seq LIMIT 4", day)) {
+    pqxx::result current =
+        tx.exec_params(std::string("SELECT ") + kRowColumns +
+                           ", body::text FROM catalogs "
+                           "WHERE state = 'published' AND effective_from <= $1::date "
+                           "ORDER BY effective_from DESC, seq DESC LIMIT 1",
+                       day);
+    if (!current.empty())
+      served.current = ServedCatalog{RowFrom(current[0]), current[0][7].as<std::string>()};
+    for (const pqxx::row& r :
+         tx.exec_params(std::string("SELECT ") + kRowColumns +
+                            ", body::text FROM catalogs "
+                            "WHERE state = 'published' AND effective_from > $1::date "
+                            "ORDER BY effective_from, seq LIMIT 4",
+                        day)) {
       served.upcoming.push_back(ServedCatalog{RowFrom(r), r[7].as<std::string>()});
     }
   });
@@ -341,8 +377,9 @@ Result<nlohmann::json> CatalogVersionBody(PgPool& pool, const std::string& versi
   });
   if (!status.ok()) return status.error();
   if (!body) {
-    return MakeError(ErrorKind::kNotFound, "catalog version " + (version.empty() ? "(none)" : version) +
-                                               " is unknown to this server");
+    return MakeError(
+        ErrorKind::kNotFound,
+        "catalog version " + (version.empty() ? "(none)" : version) + " is unknown to this server");
   }
   auto parsed = ParseJsonWithin(*body);
   if (!parsed.ok()) return MakeError(ErrorKind::kDataLoss, parsed.error().message);
@@ -354,8 +391,9 @@ Result<Catalog> LoadCatalogVersion(PgPool& pool, const std::string& version) {
   if (!body.ok()) return body.error();
   auto catalog = ParsePublishedCatalog(body->dump());
   if (!catalog.ok()) {
-    return MakeError(ErrorKind::kDataLoss, "published catalog " + version + " is not a whole catalog: " +
-                                               catalog.error().message.substr(0, 200));
+    return MakeError(ErrorKind::kDataLoss,
+                     "published catalog " + version +
+                         " is not a whole catalog: " + catalog.error().message.substr(0, 200));
   }
   return catalog;
 }
@@ -368,8 +406,11 @@ std::vector<CatalogChange> DiffCatalogs(const Catalog* from, const Catalog& to) 
   }
   const std::string eff_to = FormatIsoDate(to.EffectiveFrom());
   if (from == nullptr || from->EffectiveFrom() != to.EffectiveFrom()) {
-    Add(&out, "生效日期: " + (from ? FormatIsoDate(from->EffectiveFrom()) + " → " : std::string()) + eff_to,
-        "Effective from: " + (from ? FormatIsoDate(from->EffectiveFrom()) + " → " : std::string()) + eff_to);
+    Add(&out,
+        "生效日期: " + (from ? FormatIsoDate(from->EffectiveFrom()) + " → " : std::string()) +
+            eff_to,
+        "Effective from: " + (from ? FormatIsoDate(from->EffectiveFrom()) + " → " : std::string()) +
+            eff_to);
   }
   if (from != nullptr) {
     for (const Town& town : to.region.towns) {

@@ -86,7 +86,8 @@ Result<ServedCatalogs> CatalogsServedOn(PgPool& pool, const CivilDate& today);
 Result<Catalog> LoadCatalogVersion(PgPool& pool, const std::string& version);
 Result<nlohmann::json> CatalogVersionBody(PgPool& pool, const std::string& version);
 
-// One difference, as an office reads it: "最低生活保障（低保） 标准（全市城乡统一）: 1225 → 1300 元/人/月, 生效 2027-01-01".
+// One difference, as an office reads it: "最低生活保障（低保） 标准（全市城乡统一）: 1225 → 1300
+// 元/人/月, 生效 2027-01-01".
 struct CatalogChange {
   std::string zh;
   std::string en;
@@ -100,7 +101,8 @@ std::vector<CatalogChange> DiffCatalogs(const Catalog* from, const Catalog& to);
 // The console's form: a new version made from `base_body` with new figures. For each
 // (service code, line index into StandardsInForce on `today`) a new amount in fen; each
 // changed line gets a new standard entry from `effective` (its history is kept), quoting
-// `source_zh`; `today` becomes its published date. The result is checked like an upload. kInvalidArgument names what is wrong.
+// `source_zh`; `today` becomes its published date. The result is checked like an upload.
+// kInvalidArgument names what is wrong.
 struct StandardEdit {
   std::string service_code;
   size_t line = 0;

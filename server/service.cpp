@@ -676,13 +676,16 @@ ApiReply ServerCore::Catalog(const std::string& query) {
   const bool with_upcoming = QueryParam(query, "upcoming") == "1";
   auto served = CatalogsServedOn(m_pool, ChinaDateAt(static_cast<int64_t>(std::time(nullptr))));
   if (!served.ok()) return ReplyForError(served.error());
-  std::vector<ServedCatalog> upcoming = with_upcoming ? served->upcoming : std::vector<ServedCatalog>{};
+  std::vector<ServedCatalog> upcoming =
+      with_upcoming ? served->upcoming : std::vector<ServedCatalog>{};
   std::optional<ServedCatalog> current = served->current;
   if (!current && !upcoming.empty()) {  // nothing in force yet: the kiosk keeps its own till then
     current = upcoming.front();
     upcoming.erase(upcoming.begin());
   }
-  const std::string newest = !upcoming.empty() ? upcoming.back().row.version : current ? current->row.version : "";
+  const std::string newest = !upcoming.empty() ? upcoming.back().row.version
+                             : current         ? current->row.version
+                                               : "";
   if (!current || newest == after) {
     ApiReply reply;
     reply.status = 204;

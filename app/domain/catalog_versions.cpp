@@ -63,7 +63,8 @@ std::vector<std::shared_ptr<const Catalog>> ParseStoredCatalogs(std::string_view
   if (upcoming.empty()) return out;
   auto list = ParseJsonWithin(upcoming);
   if (!list.ok() || !list->is_array()) {
-    Refuse(refused, "stored upcoming catalogs", list.ok() ? "not a JSON array" : list.error().message);
+    Refuse(refused, "stored upcoming catalogs",
+           list.ok() ? "not a JSON array" : list.error().message);
     return out;
   }
   for (const nlohmann::json& item : *list) {

@@ -74,7 +74,8 @@ std::string ViewModel::ValueOf(const std::string& key) const {
 
 KioskApp::KioskApp(Deps deps) : m_deps(std::move(deps)) {
   // The bundled catalog is not owned: a shared_ptr that deletes nothing.
-  m_catalogs.push_back(std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
+  m_catalogs.push_back(
+      std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
   for (auto& published : m_deps.published_catalogs) m_catalogs.push_back(std::move(published));
   m_deps.published_catalogs.clear();
   m_catalog = ChooseCatalog(m_catalogs, Today());
@@ -944,8 +945,7 @@ void KioskApp::Submit() {
   DropHiddenValues(*service, &m_session.draft);
   const int64_t now_s = WallMs() / 1000;
   const CivilDate today = ChinaDateAt(now_s);
-  std::vector<FieldIssue> issues =
-      ValidateDraft(*service, Cat().region, m_session.draft, today);
+  std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, m_session.draft, today);
   if (!issues.empty()) {
     m_session.submitting = false;
     m_session.banner = View().Fmt("form.fix_errors", {{"count", std::to_string(issues.size())}});

@@ -127,8 +127,9 @@ Result<std::optional<protocol::CatalogUpdate>> ApiClient::FetchCatalog(
     }
   }
   // upcoming=1: also the versions that take effect later (older servers ignore it).
-  auto response = Call("GET", std::string(protocol::kPathCatalog) + "?after=" + safe + "&upcoming=1", "",
-                       "application/json");
+  auto response =
+      Call("GET", std::string(protocol::kPathCatalog) + "?after=" + safe + "&upcoming=1", "",
+           "application/json");
   if (!response.ok()) return response.error();
   if (response->status == 204) return std::optional<protocol::CatalogUpdate>();
   if (response->status != 200) return ErrorFromResponse(*response);

@@ -527,8 +527,8 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
       const protocol::CatalogUpdate& got = **update;
       nlohmann::json upcoming = nlohmann::json::array();
       for (const protocol::UpcomingCatalog& u : got.upcoming) {
-        upcoming.push_back({{"version", u.version}, {"effective_from", u.effective_from},
-                            {"catalog", u.catalog}});
+        upcoming.push_back(
+            {{"version", u.version}, {"effective_from", u.effective_from}, {"catalog", u.catalog}});
       }
       const std::string newest = got.upcoming.empty() ? got.version : got.upcoming.back().version;
       // The token the next pull names is written last: a cut in between pulls again.
@@ -722,7 +722,8 @@ void SyncEngine::Run() {
         }
         report = RunSyncCycle(*store, *api, m_options);
         if (report.catalog_updated && m_options.on_catalog_stored) {
-          if (auto stored = LoadStoredCatalogs(*store); stored.ok()) m_options.on_catalog_stored(*stored);
+          if (auto stored = LoadStoredCatalogs(*store); stored.ok())
+            m_options.on_catalog_stored(*stored);
         }
       } else if (auto health = store->OutboxHealth(); health.ok()) {
         report.pending_after = health->pending;

@@ -186,8 +186,8 @@ void to_json(json& j, const CatalogUpdate& v) {
   if (!v.upcoming.empty()) {
     json upcoming = json::array();
     for (const UpcomingCatalog& u : v.upcoming) {
-      upcoming.push_back(
-          json{{"version", u.version}, {"effective_from", u.effective_from}, {"catalog", u.catalog}});
+      upcoming.push_back(json{
+          {"version", u.version}, {"effective_from", u.effective_from}, {"catalog", u.catalog}});
     }
     j["upcoming"] = std::move(upcoming);
   }

@@ -14,8 +14,8 @@
 namespace yimen {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 using testing_catalog::DibaoRaised;
 
 std::shared_ptr<const Catalog> Parsed(const json& body) {
@@ -29,10 +29,12 @@ TEST(CatalogVersions, APublishedBodyLoadsWithItsEffectiveDateAndNewFigure) {
   ASSERT_TRUE(catalog);
   EXPECT_EQ(catalog->version, "2026.12.1");
   EXPECT_EQ(FormatIsoDate(catalog->EffectiveFrom()), "2027-01-01");
-  const Standard* line = CurrentStandard(*catalog->FindService("dibao"), Area::kAll, CivilDate{2027, 1, 1});
+  const Standard* line =
+      CurrentStandard(*catalog->FindService("dibao"), Area::kAll, CivilDate{2027, 1, 1});
   ASSERT_NE(line, nullptr);
   EXPECT_EQ(line->amount_fen, 130000);
-  EXPECT_EQ(CurrentStandard(*catalog->FindService("dibao"), Area::kAll, CivilDate{2026, 12, 31})->amount_fen,
+  EXPECT_EQ(CurrentStandard(*catalog->FindService("dibao"), Area::kAll, CivilDate{2026, 12, 31})
+                ->amount_fen,
             122500);
 }
 
@@ -56,9 +58,11 @@ TEST(CatalogVersions, ABrokenBodyIsRefusedWithTheFileAndPath) {
 TEST(CatalogVersions, AnInvalidStoredBodyIsLeftOutAndNamed) {
   json broken = DibaoRaised("2026.12.2", "2027-02-01", 1400);
   broken["files"]["catalog.json"]["effective_from"] = "2027-02-30";
-  const json upcoming = json::array({{{"version", "2026.12.2"}, {"effective_from", "2027-02-01"}, {"catalog", broken}}});
+  const json upcoming = json::array(
+      {{{"version", "2026.12.2"}, {"effective_from", "2027-02-01"}, {"catalog", broken}}});
   std::vector<std::string> refused;
-  auto catalogs = ParseStoredCatalogs(DibaoRaised("2026.12.1", "2026-12-01", 1300).dump(), upcoming.dump(), &refused);
+  auto catalogs = ParseStoredCatalogs(DibaoRaised("2026.12.1", "2026-12-01", 1300).dump(),
+                                      upcoming.dump(), &refused);
   ASSERT_EQ(catalogs.size(), 1u);
   EXPECT_EQ(catalogs[0]->version, "2026.12.1");
   ASSERT_EQ(refused.size(), 1u);

@@ -21,14 +21,16 @@ inline nlohmann::json AssetCatalogBody() {
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    body["files"][fs::relative(entry.path(), dir).generic_string()] = nlohmann::json::parse(text.str());
+    body["files"][fs::relative(entry.path(), dir).generic_string()] =
+        nlohmann::json::parse(text.str());
   }
   return body;
 }
 
 // The shipped catalog as version `version`, effective from `effective` (YYYY-MM-DD), with a
 // new city-wide 低保 line of `yuan` from that date.
-inline nlohmann::json DibaoRaised(const std::string& version, const std::string& effective, int yuan) {
+inline nlohmann::json DibaoRaised(const std::string& version, const std::string& effective,
+                                  int yuan) {
   nlohmann::json body = AssetCatalogBody();
   nlohmann::json& root = body["files"]["catalog.json"];
   root["version"] = version;

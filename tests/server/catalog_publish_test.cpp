@@ -17,8 +17,8 @@
 namespace yimen::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 using testing_catalog::DibaoRaised;
 
 const server::CatalogActor kSupervisor{"wang-supervisor", "supervisor", "test"};
@@ -62,7 +62,8 @@ TEST_F(CatalogPublish, ABrokenCatalogIsRefusedWithThePathOfEachProblem) {
   SyncTempDir dir;
   const std::string file = dir.path() + "/broken.json";
   std::ofstream(file) << body.dump();
-  CommandResult cli = admin.RunAs(admin.user(), OfficeAdmin::kPassword, {"publish-catalog", file}, "", true);
+  CommandResult cli =
+      admin.RunAs(admin.user(), OfficeAdmin::kPassword, {"publish-catalog", file}, "", true);
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_THAT(cli.out, HasSubstr("standards[3].amount_yuan"));
   EXPECT_EQ(m_db.Count("SELECT count(*) FROM catalogs"), 0);
@@ -82,7 +83,10 @@ TEST_F(CatalogPublish, TheDiffNamesTheNewStandardWithTheFigureItReplaces) {
   }
   EXPECT_THAT(lines, ::testing::Contains("版本: 2026.11.2 → 2026.12.1"));
   EXPECT_THAT(lines, ::testing::Contains("生效日期: 2026-11-23 → 2027-01-01"));
-  EXPECT_THAT(lines, ::testing::Contains("最低生活保障（低保） 标准（全市城乡统一）: 1225 → 1300 元/人/月, 生效 2027-01-01"));
+  EXPECT_THAT(
+      lines,
+      ::testing::Contains(
+          "最低生活保障（低保） 标准（全市城乡统一）: 1225 → 1300 元/人/月, 生效 2027-01-01"));
   EXPECT_THAT(lines, ::testing::Contains(HasSubstr("办理时限")));
   EXPECT_EQ(lines.size(), 4u);  // nothing else changed
 }
@@ -110,14 +114,17 @@ TEST_F(CatalogPublish, ADraftIsServedToNoKioskUntilPublishedAndIsAudited) {
   ASSERT_TRUE(served.ok());
   EXPECT_FALSE(served->current.has_value());
   ASSERT_TRUE(server::PublishCatalogDraft(pool(), "2026.1.1", kSupervisor).ok());
-  EXPECT_EQ(server::PublishCatalogDraft(pool(), "2026.1.1", kSupervisor).error().kind, ErrorKind::kConflict);
-  EXPECT_EQ(server::SaveCatalogDraft(pool(), *checked, kSupervisor).error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(server::PublishCatalogDraft(pool(), "2026.1.1", kSupervisor).error().kind,
+            ErrorKind::kConflict);
+  EXPECT_EQ(server::SaveCatalogDraft(pool(), *checked, kSupervisor).error().kind,
+            ErrorKind::kConflict);
   served = server::CatalogsServedOn(pool(), CivilDate{2026, 12, 3});
   ASSERT_TRUE(served.ok() && served->current.has_value());
   EXPECT_EQ(served->current->row.version, "2026.1.1");
   EXPECT_EQ(served->current->row.published_by, "wang-supervisor");
-  EXPECT_EQ(m_db.Query("SELECT string_agg(action || ':' || actor, ',' ORDER BY id) FROM catalog_audit"),
-            "upload:wang-supervisor,publish:wang-supervisor");
+  EXPECT_EQ(
+      m_db.Query("SELECT string_agg(action || ':' || actor, ',' ORDER BY id) FROM catalog_audit"),
+      "upload:wang-supervisor,publish:wang-supervisor");
 }
 
 TEST_F(CatalogPublish, KiosksPullTheVersionInForceAndTheUpcomingOneByEffectiveDate) {
@@ -157,14 +164,15 @@ TEST_F(CatalogPublish, KiosksPullTheVersionInForceAndTheUpcomingOneByEffectiveDa
 
   // An older kiosk (no upcoming=1) gets the version in force only, as before.
   sync::CurlTransport transport(kiosk.options.curl);
-  sync::HttpResponse old = SendSignedAs(transport, srv.url(), kiosk.credentials.device_id,
-                                        kiosk.credentials.secret_key, "GET", "/v1/catalog?after=", "");
+  sync::HttpResponse old =
+      SendSignedAs(transport, srv.url(), kiosk.credentials.device_id, kiosk.credentials.secret_key,
+                   "GET", "/v1/catalog?after=", "");
   ASSERT_EQ(old.status, 200);
   json reply = json::parse(old.body);
   EXPECT_EQ(reply["version"], "2026.1.1");
   EXPECT_FALSE(reply.contains("upcoming"));
-  old = SendSignedAs(transport, srv.url(), kiosk.credentials.device_id, kiosk.credentials.secret_key,
-                     "GET", "/v1/catalog?after=2026.1.1", "");
+  old = SendSignedAs(transport, srv.url(), kiosk.credentials.device_id,
+                     kiosk.credentials.secret_key, "GET", "/v1/catalog?after=2026.1.1", "");
   EXPECT_EQ(old.status, 204);
 }
 
@@ -177,7 +185,8 @@ TEST_F(CatalogPublish, AnEnrolledKioskCannotPublishOrUploadACatalog) {
   sync::CurlTransport transport(kiosk.options.curl);
   // A small body, so what refuses it is the lack of an office session, not the size.
   json small = DibaoRaised("6666.6.6", "2026-01-02", 1);
-  const std::string body = json{{"files", {{"catalog.json", small["files"]["catalog.json"]}}}}.dump();
+  const std::string body =
+      json{{"files", {{"catalog.json", small["files"]["catalog.json"]}}}}.dump();
   for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
            {"POST", "/v1/catalog"},
            {"PUT", "/v1/catalog"},

@@ -25,7 +25,8 @@ int64_t ChinaMorningMs(int year, int month, int day) {
   return (days * 86400 + 2 * 3600) * 1000;
 }
 
-std::shared_ptr<const Catalog> Published(const std::string& version, const std::string& effective, int yuan) {
+std::shared_ptr<const Catalog> Published(const std::string& version, const std::string& effective,
+                                         int yuan) {
   auto catalog = ParsePublishedCatalog(DibaoRaised(version, effective, yuan).dump());
   EXPECT_TRUE(catalog.ok()) << (catalog.ok() ? "" : catalog.error().message);
   return std::make_shared<const Catalog>(std::move(*catalog));
@@ -47,7 +48,8 @@ class KioskCatalog : public ::testing::Test {
   }
 
   int64_t DibaoFigureInUse(const KioskApp& app) const {
-    return CurrentStandard(*app.CatalogInUse().FindService("dibao"), Area::kAll, CivilDate{2026, 12, 5})
+    return CurrentStandard(*app.CatalogInUse().FindService("dibao"), Area::kAll,
+                           CivilDate{2026, 12, 5})
         ->amount_fen;
   }
 
@@ -99,7 +101,8 @@ TEST_F(KioskCatalog, ADetailPageOpenKeepsItsFigureUntilTheResidentLeaves) {
 
 TEST_F(KioskCatalog, AnUpcomingVersionWaitsForItsDayThenSwitchesOffline) {
   auto app = App();
-  m_slot.Offer({Published("2026.12.1", "2026-12-01", 1300), Published("2027.1.1", "2027-01-01", 1350)});
+  m_slot.Offer(
+      {Published("2026.12.1", "2026-12-01", 1300), Published("2027.1.1", "2027-01-01", 1350)});
   app->Tick(1000);
   EXPECT_EQ(app->CatalogInUse().version, "2026.12.1");
   m_now_ms = ChinaMorningMs(2026, 12, 31);
