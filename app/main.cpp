@@ -28,6 +28,7 @@
 #include <string>
 
 #include "domain/catalog.h"
+#include "domain/catalog_versions.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
 #ifdef YIMEN_HAS_VOICE
@@ -277,6 +278,28 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   return 0;
 }
 
+// The published catalog versions stored in the settings, checked by the loader (a broken
+// one is logged and left out, so the kiosk keeps what it has). Any thread with its store.
+std::vector<std::shared_ptr<const yimen::Catalog>> CheckedCatalogs(
+    const yimen::sync::StoredCatalogs& stored) {
+  std::vector<std::string> refused;
+  auto catalogs = yimen::ParseStoredCatalogs(stored.body, stored.upcoming, &refused);
+  for (const std::string& why : refused) std::fprintf(stderr, "catalog: refused %s\n", why.c_str());
+  return catalogs;
+}
+
+// After --sync-once stored a newer catalog: which versions the kiosk will use, and when.
+void ReportStoredCatalogs(const std::string& data_dir) {
+  auto store = yimen::Store::Open(data_dir);
+  if (!store.ok()) return;
+  auto stored = yimen::sync::LoadStoredCatalogs(**store);
+  if (!stored.ok()) return;
+  for (const auto& catalog : CheckedCatalogs(*stored)) {
+    std::printf("sync: catalog %s stored, used for new applications from %s\n",
+                catalog->version.c_str(), yimen::FormatIsoDate(catalog->EffectiveFrom()).c_str());
+  }
+}
+
 // --sync-once: one full cycle (push, status pull, catalog, heartbeat). No window.
 // Exit 0 only when the cycle had no error and nothing is left to send.
 int SyncOnceCommand(const Flags& flags) {
@@ -307,6 +330,7 @@ int SyncOnceCommand(const Flags& flags) {
     std::printf("sync: %lld attachment(s) still to upload\n",
                 static_cast<long long>(r.uploads_pending_after));
   }
+  if (r.catalog_updated) ReportStoredCatalogs(flags.data_dir);
   if (r.error) std::fprintf(stderr, "sync: %s\n", r.error->message.c_str());
   return !r.error && r.pending_after == 0 && r.uploads_pending_after == 0 ? 0 : 1;
 }
@@ -388,6 +412,13 @@ int main(int argc, char** argv) {
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   auto catalog = yimen::LoadCatalog(flags.assets_dir + "/catalog");
   if (!catalog.ok()) return Fail("catalog: " + catalog.error().message);
+  // Published versions the sync thread stored earlier; newer ones arrive through the slot
+  // (docs/catalog.md "What kiosks do").
+  std::vector<std::shared_ptr<const yimen::Catalog>> published_catalogs;
+  if (auto stored = yimen::sync::LoadStoredCatalogs(**store); stored.ok()) {
+    published_catalogs = CheckedCatalogs(*stored);
+  }
+  yimen::CatalogSlot catalog_slot;
   auto strings = yimen::ui::Strings::Load(flags.assets_dir + "/strings");
   if (!strings.ok()) return Fail("strings: " + strings.error().message);
 
@@ -444,6 +475,10 @@ int main(int argc, char** argv) {
     // applications another process put in the store (the fault tests' submitter).
     sync_options.idle_interval = std::chrono::seconds(flags.sync_interval_s);
     sync_options.retention = {flags.retention_days, flags.stub_retention_days};
+    // On the sync thread: check, then leave them for the UI thread to take between residents.
+    sync_options.on_catalog_stored = [&catalog_slot](const yimen::sync::StoredCatalogs& stored) {
+      catalog_slot.Offer(CheckedCatalogs(stored));
+    };
     sync_engine = std::make_unique<yimen::sync::SyncEngine>(flags.data_dir, sync_options);
     if (auto started = sync_engine->Start(); !started.ok()) return Fail("sync: " + started.error().message);
   }
@@ -470,6 +505,8 @@ int main(int argc, char** argv) {
   deps.make_texture = [](const yimen::media::Pixels& image) { return yimen::platform::UploadPhotoTexture(image); };
   deps.free_texture = [](ImTextureID texture, int w, int h) { yimen::platform::DeletePhotoTexture(texture, w, h); };
   deps.catalog = &catalog.value();
+  deps.published_catalogs = std::move(published_catalogs);
+  deps.catalog_slot = &catalog_slot;
   deps.strings = &strings.value();
   deps.store = store->get();
   deps.glyphs = atlas->get();

@@ -68,34 +68,6 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
   return rows;
 }
 
-Status PublishCatalog(PgPool& pool, const std::string& catalog_json) {
-  auto parsed = ParseJsonWithin(catalog_json);
-  nlohmann::json catalog = parsed.ok() ? std::move(*parsed) : nlohmann::json();
-  if (!catalog.is_object() || !catalog.contains("version") || !catalog["version"].is_string()) {
-    return MakeError(ErrorKind::kInvalidArgument, "catalog must be a JSON object with a version");
-  }
-  const std::string version = catalog["version"].get<std::string>();
-  bool conflict = false;
-  Status status = pool.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    pqxx::result r = tx.exec_params(
-        "INSERT INTO catalogs (version, body) VALUES ($1, $2::jsonb) "
-        "ON CONFLICT (version) DO NOTHING RETURNING seq",
-        version, catalog.dump());
-    if (r.empty()) {
-      conflict = tx.exec_params("SELECT body = $2::jsonb FROM catalogs WHERE version = $1",
-                                version, catalog.dump())[0][0]
-                     .as<bool>() == false;
-    }
-    tx.commit();
-  });
-  if (!status.ok()) return status;
-  if (conflict) {
-    return MakeError(ErrorKind::kConflict, "catalog " + version + " exists with other content");
-  }
-  return Status::Ok();
-}
-
 Result<std::string> ReadAttachmentPlaintext(PgPool& pool, KeyVault& vault,
                                             const std::string& app_number,
                                             const std::string& attachment_id) {

@@ -38,9 +38,8 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit);
 
 // The kiosks with their heartbeats and flags, and revoking one: server/office_fleet.h.
 
-// Stores a catalog version so kiosks pull it. kInvalidArgument if the JSON has no
-// "version" string; kConflict if that version exists with different content.
-Status PublishCatalog(PgPool& pool, const std::string& catalog_json);
+// Publishing a catalog version: server/office_catalog.h (PublishCatalogNow), shared with
+// the console.
 
 // The plaintext of an uploaded document photo: its chunks joined, decrypted with the
 // key the sealed payload carried (common/sealing.h). kNotFound for an unknown

@@ -7,6 +7,7 @@
 #include "common/civil_time.h"
 #include "common/sealing.h"
 #include "server/ingest_checks.h"
+#include "server/office_catalog.h"
 
 namespace yimen::server {
 
@@ -21,36 +22,9 @@ Result<std::shared_ptr<const Catalog>> CatalogShelf::Find(const std::string& ver
     std::lock_guard<std::mutex> lock(m_mutex);
     if (auto it = m_catalogs.find(version); it != m_catalogs.end()) return it->second;
   }
-  std::optional<std::string> body;
-  Status status = m_pool.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params("SELECT body::text FROM catalogs WHERE version = $1", version);
-    if (!r.empty()) body = r[0][0].as<std::string>();
-  });
-  if (!status.ok()) return status.error();
-  if (!body) {
-    return MakeError(
-        ErrorKind::kNotFound,
-        "catalog version " + (version.empty() ? "(none)" : version) + " is unknown to this server");
-  }
-  // A published body is a catalog directory as one JSON object: {"files": {path: text
-  // or JSON}} with catalog.json and every service file; a bare catalog.json object
-  // (older publishes) parses only when it lists no service files.
-  std::map<std::string, std::string> files;
-  const nlohmann::json parsed = nlohmann::json::parse(*body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("files") && parsed["files"].is_object()) {
-    for (const auto& [path, content] : parsed["files"].items()) {
-      files[path] = content.is_string() ? content.get<std::string>() : content.dump();
-    }
-  } else {
-    files["catalog.json"] = *body;
-  }
-  auto catalog = ParseCatalogFromStrings(files);
-  if (!catalog.ok()) {
-    return MakeError(ErrorKind::kDataLoss,
-                     "published catalog " + version +
-                         " is not a whole catalog: " + catalog.error().message.substr(0, 200));
-  }
+  // A published version (server/office_catalog.h): {"files": {...}} or a bare catalog.json.
+  auto catalog = LoadCatalogVersion(m_pool, version);
+  if (!catalog.ok()) return catalog.error();
   auto shared = std::make_shared<const Catalog>(std::move(*catalog));
   std::lock_guard<std::mutex> lock(m_mutex);
   m_catalogs[version] = shared;

@@ -132,6 +132,7 @@ json ConsoleCall::Model() const {
         // The fleet page's nav link (console_fleet.cpp): admins and supervisors.
         {"may_fleet",
          IsSupervisor(session->account) || session->account.role == OfficeRole::kAdmin}};
+    model["nav_catalog"] = RoleMayRun(session->account.role, "console catalog");
   }
   return model;
 }
@@ -194,10 +195,12 @@ ApiReply Console::Route(ConsoleCall& call) {
   if (post) {
     const std::string type = request.Header("content-type");
     if (type.find("application/json") != std::string::npos) {
-      // Depth-limited, and no number a field could not hold (messages.h CheckNumbers).
-      auto parsed = ParseJsonWithin(request.body, kMaxBodyDepth);
+      // Depth-limited, and no number a field could not hold (messages.h CheckNumbers). A
+      // catalog upload is a whole catalog: the catalog loader checks its numbers.
+      const bool catalog = call.path == std::string(kApiPrefix) + "catalogs";
+      auto parsed = ParseJsonWithin(request.body, catalog ? kMaxJsonDepth : kMaxBodyDepth);
       if (!parsed.ok() || !parsed->is_object() ||
-          !protocol::CheckNumbers(*parsed, /*allow_fractions=*/false).ok()) {
+          (!catalog && !protocol::CheckNumbers(*parsed, /*allow_fractions=*/false).ok())) {
         return JsonOut(400,
                        json{{"error", "invalid"}, {"message", "the body is not a JSON object"}});
       }
@@ -258,6 +261,9 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
   if (path == "/console/queue" && method == "GET") return QueuePage(call);
   if (path == "/console/bulk" && method == "POST") return BulkPost(call);
   if (path == "/console/key" && method == "GET") return KeyPage(call, "");
+  // Catalog publishing (console_catalog.cpp).
+  if (path == "/console/catalog" || StartsWith(path, "/console/catalog/"))
+    return CatalogRoute(call);
   if (StartsWith(path, "/console/key/") && method == "POST") {
     return KeyPost(call, path.substr(std::string("/console/key/").size()));
   }
@@ -305,6 +311,8 @@ ApiReply Console::RouteApi(ConsoleCall& call) {
   if (path == "queue" && method == "GET") return ApiQueue(call);
   if (path == "bulk-actions" && method == "POST") return ApiBulk(call);
   if (path == "key" && method == "GET") return JsonOut(200, KeyState());
+  // Catalog publishing (console_catalog.cpp).
+  if (path == "catalogs" || StartsWith(path, "catalogs/")) return ApiCatalogRoute(call, path);
   if (StartsWith(path, "key/") && method == "POST") {
     const Status done = KeyOperation(call, path.substr(4), call.body.value("passphrase", ""),
                                      call.body.value("new_passphrase", ""));

@@ -82,6 +82,18 @@ class Console {
   ApiReply FleetRevokePost(ConsoleCall& call, const std::string& device);
   ApiReply ApiFleet(ConsoleCall& call);
   ApiReply ApiFleetRevoke(ConsoleCall& call, const std::string& device);
+  // console_catalog.cpp: catalog publishing (docs/console.md "Catalog publishing").
+  ApiReply CatalogRoute(ConsoleCall& call);
+  ApiReply ApiCatalogRoute(ConsoleCall& call, const std::string& path);
+  ApiReply CatalogPage(ConsoleCall& call, const std::string& error, const std::string& uploaded);
+  ApiReply CatalogVersionPage(ConsoleCall& call, const std::string& version,
+                              const std::string& error);
+  ApiReply CatalogUploadPost(ConsoleCall& call);
+  ApiReply CatalogEditPost(ConsoleCall& call);
+  // The published version in force today, else the server's own catalog (null: none).
+  Result<std::shared_ptr<const Catalog>> CatalogInForce(std::string* version);
+  // DiffCatalogs(in force, next) as [{text, zh, en}] in the page's language.
+  nlohmann::json CatalogChanges(ConsoleCall& call, const Catalog& next, std::string* against);
 
   PgPool& m_pool;
   KeyVault& m_vault;

@@ -45,6 +45,7 @@
 #include "server/key_vault.h"
 #include "server/migrations.h"
 #include "server/office_accounts.h"
+#include "server/office_catalog.h"
 #include "server/server_config.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
@@ -284,7 +285,11 @@ int main(int argc, char** argv) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    if (auto s = yimen::server::PublishCatalog(pool, text.str()); !s.ok()) return Fail(s.error());
+    const yimen::server::CatalogActor by{account->name,
+                                         yimen::server::OfficeRoleName(account->role),
+                                         "yimen-admin " + yimen::server::cli::ClientLabel()};
+    if (auto s = yimen::server::PublishCatalogNow(pool, text.str(), by); !s.ok())
+      return Fail(s.error());
     return 0;
   }
   if (auto rc = yimen::server::RunStaffCommand(pool, command, args, *account)) {

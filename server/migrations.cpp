@@ -523,6 +523,35 @@ CREATE TABLE kiosk_revocations (
 );
 )sql";
 
+// v16: catalog publishing (server/office_catalog.h, docs/catalog.md "Publishing"). A
+// version has the China date it takes effect, who published it, and a state: a draft
+// uploaded in the console is validated and diffed but served to no kiosk until it is
+// published. Rows from before keep their publish time as their effective date.
+constexpr const char* kV16CatalogPublish = R"sql(
+ALTER TABLE catalogs ADD COLUMN effective_from date;
+UPDATE catalogs SET effective_from = (published_at AT TIME ZONE 'Asia/Shanghai')::date;
+ALTER TABLE catalogs ALTER COLUMN effective_from SET NOT NULL;
+ALTER TABLE catalogs ADD COLUMN state text NOT NULL DEFAULT 'published'
+  CHECK (state IN ('draft', 'published'));
+ALTER TABLE catalogs ADD COLUMN uploaded_by text NOT NULL DEFAULT '';
+ALTER TABLE catalogs ADD COLUMN published_by text NOT NULL DEFAULT '';
+ALTER TABLE catalogs ALTER COLUMN published_at DROP NOT NULL;
+CREATE INDEX catalogs_served ON catalogs (state, effective_from, seq);
+
+-- Who uploaded and who published which version, and from where.
+CREATE TABLE catalog_audit (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  actor       text NOT NULL,
+  actor_role  text NOT NULL,
+  action      text NOT NULL CHECK (action IN ('upload', 'publish', 'discard')),
+  version     text NOT NULL,
+  client      text NOT NULL DEFAULT '',
+  detail      text NOT NULL DEFAULT ''
+);
+CREATE INDEX catalog_audit_version ON catalog_audit (version, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -542,6 +571,7 @@ const std::vector<Migration>& AllMigrations() {
       {11, "office console sessions", kV11ConsoleSessions},
       {12, "queue status counts: index on (status, hall)", kV12StatusCounts},
       {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
+      {16, "catalog publishing: effective dates, drafts, audit", kV16CatalogPublish},
   };
   return kMigrations;
 }

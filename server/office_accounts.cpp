@@ -30,7 +30,7 @@ struct CommandRoles {
   std::string_view command;
   unsigned roles;
 };
-constexpr std::array<CommandRoles, 29> kCommandRoles = {{
+constexpr std::array<CommandRoles, 30> kCommandRoles = {{
     {"list", kAnyRole},
     {"set-status", kCaseWork},
     {"comment", kCaseWork},
@@ -48,6 +48,8 @@ constexpr std::array<CommandRoles, 29> kCommandRoles = {{
     {"revoke", kOversight},
     {"enroll-code", kAdminOnly},
     {"publish-catalog", kAdminOnly},
+    // The console's catalog page (console_catalog.cpp): upload, compare, publish.
+    {"console catalog", kOversight},
     {"sealing-keys", kAdminOnly},
     {"rotate-sealing-key", kAdminOnly},
     {"retire-sealing-key", kAdminOnly},

@@ -98,6 +98,10 @@ size_t BodyLimit(std::string_view path) {
   if (StartsWith(path, std::string(protocol::kPathAttachments) + "/")) {
     return protocol::kMaxAttachmentChunkBytes;
   }
+  if (path == "/console/catalog/upload" || path == "/console/catalog/edit" ||
+      path == "/api/office/v1/catalogs") {
+    return kMaxCatalogRequestBytes;
+  }
   return protocol::kMaxSmallBodyBytes;
 }
 

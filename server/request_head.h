@@ -42,6 +42,11 @@ bool NeedsSignature(Route route);
 // The largest body a path accepts (413 "too_large" beyond it). Pure.
 size_t BodyLimit(std::string_view path);
 
+// A catalog upload (console form or office API): a whole catalog, URL-encoded Chinese
+// included, is larger than the small-body limit (server/office_catalog.h checks the
+// catalog's own size once decoded).
+inline constexpr size_t kMaxCatalogRequestBytes = 16u * 1024 * 1024;
+
 // The four signature headers, parsed. Nothing here is trusted yet: the signature is
 // only checked against the body by ServerCore::Handle.
 struct SignatureHeaders {

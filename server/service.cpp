@@ -12,6 +12,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/civil_time.h"
 #include "common/uuid.h"
 #include "server/console.h"
 #include "server/ingest_checks.h"
@@ -20,6 +21,7 @@
 #include "server/metrics.h"
 #include "server/migrations.h"
 #include "server/office_fleet.h"
+#include "server/office_catalog.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
@@ -686,22 +688,35 @@ ApiReply ServerCore::Heartbeat(const DeviceIdentity& device, const ApiRequest& r
 }
 
 ApiReply ServerCore::Catalog(const std::string& query) {
+  // The published version in force today (China civil date) and, for kiosks that ask
+  // (upcoming=1), those taking effect later: docs/catalog.md "What kiosks do".
   const std::string after = QueryParam(query, "after");
-  std::optional<protocol::CatalogUpdate> update;
-  Status status = m_pool.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec("SELECT version, body::text FROM catalogs ORDER BY seq DESC LIMIT 1");
-    if (r.empty() || r[0][0].as<std::string>() == after) return;
-    update = protocol::CatalogUpdate{r[0][0].as<std::string>(),
-                                     json::parse(r[0][1].as<std::string>())};
-  });
-  if (!status.ok()) return ReplyForError(status.error());
-  if (!update) {
+  const bool with_upcoming = QueryParam(query, "upcoming") == "1";
+  auto served = CatalogsServedOn(m_pool, ChinaDateAt(static_cast<int64_t>(std::time(nullptr))));
+  if (!served.ok()) return ReplyForError(served.error());
+  std::vector<ServedCatalog> upcoming =
+      with_upcoming ? served->upcoming : std::vector<ServedCatalog>{};
+  std::optional<ServedCatalog> current = served->current;
+  if (!current && !upcoming.empty()) {  // nothing in force yet: the kiosk keeps its own till then
+    current = upcoming.front();
+    upcoming.erase(upcoming.begin());
+  }
+  const std::string newest = !upcoming.empty() ? upcoming.back().row.version
+                             : current         ? current->row.version
+                                               : "";
+  if (!current || newest == after) {
     ApiReply reply;
     reply.status = 204;
     return reply;
   }
-  return JsonReply(200, *update);
+  protocol::CatalogUpdate update;
+  update.version = current->row.version;
+  update.effective_from = current->row.effective_from;
+  update.catalog = json::parse(current->body);
+  for (const ServedCatalog& u : upcoming) {
+    update.upcoming.push_back({u.row.version, u.row.effective_from, json::parse(u.body)});
+  }
+  return JsonReply(200, update);
 }
 
 ApiReply ServerCore::AttachmentState(const DeviceIdentity& device, const std::string& uuid,

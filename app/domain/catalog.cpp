@@ -1131,7 +1131,8 @@ Result<Catalog> ParseCatalogWith(const FileReader& read_file, const std::string&
   Catalog catalog;
   const std::optional<json> root = ParseJson(c, *root_text);
   if (root && c.ExpectObject(*root, "")) {
-    c.CheckKeys(*root, "", {"schema", "version", "published", "region", "services"});
+    c.CheckKeys(*root, "",
+                {"schema", "version", "published", "effective_from", "region", "services"});
     const std::optional<int64_t> schema =
         c.Integer(*root, "", "schema", true, 1, std::numeric_limits<int>::max());
     if (schema && *schema > kCatalogSchema) {
@@ -1145,6 +1146,7 @@ Result<Catalog> ParseCatalogWith(const FileReader& read_file, const std::string&
                                                   "most 32 characters");
     }
     catalog.published = c.Date(*root, "", "published", true).value_or(CivilDate{});
+    catalog.effective_from = c.Date(*root, "", "effective_from", false);
     if (const json* region = c.Member(*root, "", "region", true)) {
       catalog.region = ReadRegion(c, *region, "region");
     }

@@ -242,11 +242,17 @@ struct Catalog {
   int schema = kCatalogSchema;
   std::string version;  // recorded in every application filled against this catalog
   CivilDate published;
+  // The first China civil date a kiosk uses this version for new applications (JSON
+  // "effective_from", optional: absent means from `published`). docs/catalog.md
+  // "Publishing" explains how kiosks choose among the versions they hold.
+  std::optional<CivilDate> effective_from;
   Region region;
   std::vector<ServiceSpec> services;  // in catalog.json's order
 
   // The service with that code, or null.
   const ServiceSpec* FindService(std::string_view code) const;
+  // effective_from, or published when it is absent.
+  CivilDate EffectiveFrom() const { return effective_from.value_or(published); }
 };
 
 // Loads `dir`/catalog.json and every service file it lists, checking everything: JSON

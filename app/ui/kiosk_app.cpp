@@ -72,7 +72,13 @@ std::string ViewModel::ValueOf(const std::string& key) const {
   return "";
 }
 
-KioskApp::KioskApp(Deps deps) : m_deps(deps) {
+KioskApp::KioskApp(Deps deps) : m_deps(std::move(deps)) {
+  // The bundled catalog is not owned: a shared_ptr that deletes nothing.
+  m_catalogs.push_back(
+      std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
+  for (auto& published : m_deps.published_catalogs) m_catalogs.push_back(std::move(published));
+  m_deps.published_catalogs.clear();
+  m_catalog = ChooseCatalog(m_catalogs, Today());
   m_elder_metrics = ComputeMetrics(deps.metrics.px_per_mm, true);
   m_widget_context.glyphs = deps.glyphs;
   m_widget_context.metrics = deps.metrics;
@@ -82,14 +88,14 @@ KioskApp::~KioskApp() { EndSession(); }
 
 std::set<char32_t> KioskApp::InitialCodepoints() const {
   std::set<char32_t> cps;
-  CollectCatalogCodepoints(*m_deps.catalog, &cps);
+  CollectCatalogCodepoints(Cat(), &cps);
   CollectCodepoints(m_deps.strings->AllText(), &cps);
   return cps;
 }
 
 ViewModel KioskApp::View() const {
   ViewModel view;
-  view.catalog = m_deps.catalog;
+  view.catalog = &Cat();
   view.strings = m_deps.strings;
   view.language = m_language;
   view.session = &m_session;
@@ -198,7 +204,7 @@ void KioskApp::SetVoice(SayFn say) {
 
 std::string KioskApp::SpeechText() const {
   ViewModel view = View();
-  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  const ServiceSpec* service = Cat().FindService(m_session.service_code);
   std::string text;
   auto add = [&](const std::string& part) {
     if (part.empty()) return;
@@ -322,8 +328,32 @@ int KioskApp::IdleSecondsLeft() const {
   return left_ms <= 0 ? 0 : static_cast<int>((left_ms + 999) / 1000);
 }
 
+void KioskApp::PickUpCatalog() {
+  if (m_session.catalog || !m_session.service_code.empty()) return;  // mid-application
+  std::optional<std::vector<std::shared_ptr<const Catalog>>> offered;
+  if (m_deps.catalog_slot != nullptr) offered = m_deps.catalog_slot->Take();
+  if (offered) {
+    m_catalogs.resize(1);  // the bundled one stays
+    for (auto& published : *offered) m_catalogs.push_back(std::move(published));
+  }
+  std::shared_ptr<const Catalog> chosen = ChooseCatalog(m_catalogs, Today());
+  if (chosen == m_catalog) return;
+  std::fprintf(stderr, "catalog: new applications now use version %s (effective %s; was %s)\n",
+               chosen->version.c_str(), FormatIsoDate(chosen->EffectiveFrom()).c_str(),
+               m_catalog->version.c_str());
+  m_catalog = std::move(chosen);
+  if (m_deps.glyphs != nullptr) {
+    // Its new words need glyphs before they are drawn: main rebuilds the atlas.
+    std::set<char32_t> cps;
+    CollectCatalogCodepoints(*m_catalog, &cps);
+    m_deps.glyphs->Want(cps);
+  }
+  m_dirty = true;
+}
+
 void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
+  PickUpCatalog();
   if (ScrollAnimating()) m_dirty = true;
   if (StaffTick()) return;
   PhotoTick();
@@ -418,7 +448,7 @@ std::string* KioskApp::ValueSlot(const std::string& key) {
 }
 
 const FieldSpec* KioskApp::FieldForKey(const std::string& key) const {
-  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  const ServiceSpec* service = Cat().FindService(m_session.service_code);
   if (!service) return nullptr;
   if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
   if (key.rfind("g:", 0) == 0) {
@@ -451,11 +481,11 @@ void KioskApp::SetFocusedValue(const std::string& value) {
 }
 
 void KioskApp::ValidateCurrentStep(bool* ok) {
-  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  const ServiceSpec* service = Cat().FindService(m_session.service_code);
   m_session.errors.clear();
   m_session.banner.clear();
   std::vector<FieldIssue> issues =
-      ValidateStep(*service, m_deps.catalog->region, m_session.step, m_session.draft, Today());
+      ValidateStep(*service, Cat().region, m_session.step, m_session.draft, Today());
   ViewModel view = View();
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
@@ -495,7 +525,7 @@ void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
   if (ApplyStaffIntent(intent)) return;
   if (ApplyPhotoIntent(intent)) return;
-  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  const ServiceSpec* service = Cat().FindService(m_session.service_code);
   // Any edit makes a shown self-check result stale.
   if (intent.kind == Intent::Kind::kSetValue || intent.kind == Intent::Kind::kKeyText ||
       intent.kind == Intent::Kind::kKeyBackspace) {
@@ -522,7 +552,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_list_page = 0;
       return;
     case Intent::Kind::kOpenService:
-      if (!m_deps.catalog->FindService(intent.key)) return;
+      if (!Cat().FindService(intent.key)) return;
       m_session.service_code = intent.key;
       m_screen = Screen::kDetail;
       return;
@@ -533,7 +563,8 @@ void KioskApp::Apply(const Intent& intent) {
       WipeValues(&m_session.draft.values);
       m_session.draft = ApplicationDraft{};
       m_session.draft.service_code = m_session.service_code;
-      m_session.draft.catalog_version = m_deps.catalog->version;
+      m_session.catalog = m_catalog;
+      m_session.draft.catalog_version = m_catalog->version;
       m_session.step = 0;
       m_session.focus.clear();
       m_session.errors.clear();
@@ -850,7 +881,7 @@ void KioskApp::Apply(const Intent& intent) {
       m_session.banner.clear();
       ViewModel view = View();
       for (const FieldIssue& issue : ValidateEligibilityAnswers(
-               *service, m_deps.catalog->region, m_session.eligibility_answers, Today())) {
+               *service, Cat().region, m_session.eligibility_answers, Today())) {
         const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
         std::map<std::string, std::string> params = issue.params;
         if (question) params["field"] = view.Text(question->label);
@@ -891,7 +922,7 @@ void KioskApp::Apply(const Intent& intent) {
 
 std::vector<std::string> KioskApp::ReceiptLines(const std::string& service_code,
                                                 const std::string& date_text) const {
-  const ServiceSpec* s = m_deps.catalog->FindService(service_code);
+  const ServiceSpec* s = Cat().FindService(service_code);
   ViewModel view = View();
   std::vector<std::string> lines;
   if (s) {
@@ -910,13 +941,12 @@ std::vector<std::string> KioskApp::ReceiptLines(const std::string& service_code,
 }
 
 void KioskApp::Submit() {
-  const ServiceSpec* service = m_deps.catalog->FindService(m_session.service_code);
+  const ServiceSpec* service = Cat().FindService(m_session.service_code);
   // What was typed under a branch the resident later left is not part of the application.
   DropHiddenValues(*service, &m_session.draft);
   const int64_t now_s = WallMs() / 1000;
   const CivilDate today = ChinaDateAt(now_s);
-  std::vector<FieldIssue> issues =
-      ValidateDraft(*service, m_deps.catalog->region, m_session.draft, today);
+  std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, m_session.draft, today);
   if (!issues.empty()) {
     m_session.submitting = false;
     m_session.banner = View().Fmt("form.fix_errors", {{"count", std::to_string(issues.size())}});

@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "domain/catalog.h"
+#include "domain/catalog_versions.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "media/image.h"
@@ -164,6 +166,9 @@ struct PhotoState {
 // Everything a resident entered during one visit. Wiped by EndSession().
 struct Session {
   std::string service_code;
+  // The catalog version this resident's application is filled against: set when the form
+  // starts, so a version that arrives meanwhile waits for the next resident.
+  std::shared_ptr<const Catalog> catalog;
   ApplicationDraft draft;
   size_t step = 0;
   std::string focus;                            // field key, "" when none
@@ -272,7 +277,13 @@ struct ViewModel {
 class KioskApp {
  public:
   struct Deps {
+    // The bundled catalog (assets/catalog); must outlive the app.
     const Catalog* catalog = nullptr;
+    // Published versions already stored at start, checked (ParseStoredCatalogs), oldest
+    // first; and the slot the sync thread offers newer ones through (nullptr: none).
+    // docs/catalog.md "What kiosks do".
+    std::vector<std::shared_ptr<const Catalog>> published_catalogs;
+    CatalogSlot* catalog_slot = nullptr;
     const Strings* strings = nullptr;
     Store* store = nullptr;
     platform::GlyphAtlas* glyphs = nullptr;
@@ -368,6 +379,13 @@ class KioskApp {
   // Wipes the resident's session (memory zeroed) and returns to the home screen.
   void EndSession();
 
+  // Between two applications (no service open, no form started): takes what the sync
+  // thread offered and switches to the version in force today (ChooseCatalog). Called by
+  // Tick and Frame. UI thread.
+  void PickUpCatalog();
+  // The version new applications use now. UI thread.
+  const Catalog& CatalogInUse() const { return *m_catalog; }
+
   Screen CurrentScreen() const { return m_screen; }
   // The sync engine's state (pending, oldest pending, last success, last error), or
   // nullopt when no engine runs. UI thread.
@@ -430,7 +448,14 @@ class KioskApp {
   std::string WaitSeconds(int64_t until_wall_ms) const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
+  // The resident's catalog: the session's once its form started, else the one in use.
+  const Catalog& Cat() const { return m_session.catalog ? *m_session.catalog : *m_catalog; }
+
   Deps m_deps;
+  // Every version the kiosk holds (the bundled one first) and the one in use for new
+  // applications; written by PickUpCatalog only.
+  std::vector<std::shared_ptr<const Catalog>> m_catalogs;
+  std::shared_ptr<const Catalog> m_catalog;
   Metrics m_elder_metrics;
   bool m_elder = false;
   size_t m_list_page = 0;

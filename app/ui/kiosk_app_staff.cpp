@@ -425,7 +425,7 @@ void KioskApp::ExportStaffCsv() {
   char name[64];
   std::strftime(name, sizeof name, "applications-%Y%m%d-%H%M%S.csv", &local);
   const std::string path = (dir / name).string();
-  const Catalog* catalog = m_deps.catalog;
+  const Catalog* catalog = &Cat();
   auto rows = m_deps.store->ExportApplicationsCsv(
       m_staff.list.filter,
       [catalog](const std::string& code) {

@@ -16,3 +16,12 @@ document.addEventListener('submit', function (event) {
     if (!window.confirm(ask)) event.preventDefault();
   }
 });
+// The catalog page's file picker reads the chosen file into the textarea it names;
+// without script, the JSON is pasted into the textarea.
+document.addEventListener('change', function (event) {
+  var input = event.target;
+  if (!input.dataset || !input.dataset.fills || !input.files || !input.files[0]) return;
+  var reader = new FileReader();
+  reader.onload = function () { document.getElementById(input.dataset.fills).value = reader.result; };
+  reader.readAsText(input.files[0]);
+});

@@ -132,8 +132,10 @@ Result<std::optional<protocol::CatalogUpdate>> ApiClient::FetchCatalog(
       safe.push_back(ch);
     }
   }
-  auto response = Call("GET", std::string(protocol::kPathCatalog) + "?after=" + safe, "",
-                       "application/json");
+  // upcoming=1: also the versions that take effect later (older servers ignore it).
+  auto response =
+      Call("GET", std::string(protocol::kPathCatalog) + "?after=" + safe + "&upcoming=1", "",
+           "application/json");
   if (!response.ok()) return response.error();
   if (response->status == 204) return std::optional<protocol::CatalogUpdate>();
   if (response->status != 200) return ErrorFromResponse(*response);

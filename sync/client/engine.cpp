@@ -33,6 +33,10 @@ constexpr const char* kKeyServerEpoch = "sync.server_epoch";
 constexpr const char* kKeyRevokedDevice = "sync.revoked_device";
 constexpr const char* kKeyCatalogVersion = "catalog.version";
 constexpr const char* kKeyCatalogBody = "catalog.body";
+// The upcoming versions (JSON array) and the newest version held, which is what the next
+// pull names in ?after= (the in-force version when nothing is upcoming).
+constexpr const char* kKeyCatalogUpcoming = "catalog.upcoming";
+constexpr const char* kKeyCatalogNewest = "catalog.newest";
 constexpr int kStatusPageSize = 500;
 constexpr int kUploadsPerQuery = 16;  // ciphertexts held in memory at once
 constexpr int kAuditBatch = 500;  // audit rows per push (the server takes up to 1,000)
@@ -603,11 +607,22 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
 
   if (reachable) {
     Status status;
-    const std::string have = Setting(store, kKeyCatalogVersion, &status);
+    std::string have = Setting(store, kKeyCatalogNewest, &status);
+    if (have.empty()) have = Setting(store, kKeyCatalogVersion, &status);
     auto update = api.FetchCatalog(have);
     if (update.ok() && update->has_value()) {
-      if (store.SetSetting(kKeyCatalogBody, (*update)->catalog.dump()).ok() &&
-          store.SetSetting(kKeyCatalogVersion, (*update)->version).ok()) {
+      const protocol::CatalogUpdate& got = **update;
+      nlohmann::json upcoming = nlohmann::json::array();
+      for (const protocol::UpcomingCatalog& u : got.upcoming) {
+        upcoming.push_back(
+            {{"version", u.version}, {"effective_from", u.effective_from}, {"catalog", u.catalog}});
+      }
+      const std::string newest = got.upcoming.empty() ? got.version : got.upcoming.back().version;
+      // The token the next pull names is written last: a cut in between pulls again.
+      if (store.SetSetting(kKeyCatalogBody, got.catalog.dump()).ok() &&
+          store.SetSetting(kKeyCatalogUpcoming, upcoming.dump()).ok() &&
+          store.SetSetting(kKeyCatalogVersion, got.version).ok() &&
+          store.SetSetting(kKeyCatalogNewest, newest).ok()) {
         report.catalog_updated = true;
       }
     }
@@ -652,6 +667,16 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
 }
 
 }  // namespace
+
+Result<StoredCatalogs> LoadStoredCatalogs(Store& store) {
+  Status status;
+  StoredCatalogs stored;
+  stored.version = Setting(store, kKeyCatalogVersion, &status);
+  stored.body = Setting(store, kKeyCatalogBody, &status);
+  stored.upcoming = Setting(store, kKeyCatalogUpcoming, &status);
+  if (!status.ok()) return status.error();
+  return stored;
+}
 
 CycleReport RunSyncCycle(Store& store, ApiClient& api, const SyncOptions& options) {
   CycleReport total = RunCycleOnCurrentServer(store, api, options);
@@ -772,6 +797,10 @@ void SyncEngine::Run() {
           m_snapshot.syncing = true;
         }
         report = RunSyncCycle(*store, *api, m_options);
+        if (report.catalog_updated && m_options.on_catalog_stored) {
+          if (auto stored = LoadStoredCatalogs(*store); stored.ok())
+            m_options.on_catalog_stored(*stored);
+        }
       } else if (auto health = store->OutboxHealth(); health.ok()) {
         report.pending_after = health->pending;
         report.parked_after = health->parked;

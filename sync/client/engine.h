@@ -25,6 +25,15 @@
 
 namespace yimen::sync {
 
+// The published catalog versions a kiosk keeps in its settings: the newest one in force
+// when it was pulled (body: the server's JSON, "" when none was ever pulled) and those
+// taking effect later (upcoming: a JSON array of {version, effective_from, catalog}).
+struct StoredCatalogs {
+  std::string version;
+  std::string body;
+  std::string upcoming;
+};
+
 struct SyncOptions {
   int push_batch = 500;                 // items per push request (the server allows 500)
   int max_batches_per_cycle = 10'000;   // a cycle drains everything due unless it fails
@@ -38,7 +47,14 @@ struct SyncOptions {
   RetentionPolicy retention;               // the purge run at the end of every cycle
   // Makes the transport; tests inject canned replies or fault proxies. Default: curl.
   std::function<std::unique_ptr<Transport>(const CurlOptions&)> make_transport;
+  // Called on the sync thread after a cycle stored a newer published catalog, with what
+  // is now stored (LoadStoredCatalogs). It must not touch UI state: main validates the
+  // versions and hands them over through a domain/catalog_versions.h CatalogSlot.
+  std::function<void(const StoredCatalogs&)> on_catalog_stored;
 };
+
+// What the last pull stored. Store-thread only.
+Result<StoredCatalogs> LoadStoredCatalogs(Store& store);
 
 // ---- device identity, kept in the store's settings ----
 

@@ -184,10 +184,30 @@ void from_json(const json& j, AttachmentState& v) {
 
 void to_json(json& j, const CatalogUpdate& v) {
   j = json{{"version", v.version}, {"catalog", v.catalog}};
+  if (!v.effective_from.empty()) j["effective_from"] = v.effective_from;
+  if (!v.upcoming.empty()) {
+    json upcoming = json::array();
+    for (const UpcomingCatalog& u : v.upcoming) {
+      upcoming.push_back(json{
+          {"version", u.version}, {"effective_from", u.effective_from}, {"catalog", u.catalog}});
+    }
+    j["upcoming"] = std::move(upcoming);
+  }
 }
 void from_json(const json& j, CatalogUpdate& v) {
   j.at("version").get_to(v.version);
   v.catalog = j.at("catalog");
+  v.effective_from = j.value("effective_from", "");
+  v.upcoming.clear();
+  if (j.contains("upcoming")) {
+    for (const json& u : j.at("upcoming")) {
+      UpcomingCatalog item;
+      u.at("version").get_to(item.version);
+      item.effective_from = u.value("effective_from", "");
+      item.catalog = u.at("catalog");
+      v.upcoming.push_back(std::move(item));
+    }
+  }
 }
 
 void to_json(json& j, const ErrorBody& v) { j = json{{"error", v.error}, {"message", v.message}}; }

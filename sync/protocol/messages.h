@@ -173,9 +173,21 @@ struct AttachmentState {
   std::string sha256;
 };
 
+// A published catalog version that takes effect after today (China civil date).
+struct UpcomingCatalog {
+  std::string version;
+  std::string effective_from;  // "YYYY-MM-DD"
+  nlohmann::json catalog;
+};
+
+// GET /v1/catalog: the newest published version in force, and (when the kiosk asked with
+// upcoming=1) the published versions that take effect later, oldest first, so a hall
+// switches on the day even offline. Older servers send no upcoming and no effective_from.
 struct CatalogUpdate {
   std::string version;
   nlohmann::json catalog;
+  std::string effective_from;             // "" from older servers
+  std::vector<UpcomingCatalog> upcoming;  // empty unless asked for
 };
 
 // Body of every non-2xx reply: a machine word and a sentence for logs and staff.

@@ -84,7 +84,15 @@ hall="接口测试大厅"
 bootstrap_admin "$admin" "$out"
 "$admin" --pg "$pg_url" --user "$admin_user" staff-add wangli --hall "$hall" <<<"24681357" \
   >/dev/null 2>&1
-echo '{"version":"prism-1","services":[]}' >"$out/catalog.json"
+# The shipped catalog as one published body (docs/catalog.md "Publishing"), as prism-1.
+python3 - "$repo/assets/catalog" >"$out/catalog.json" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+files = {os.path.relpath(os.path.join(d, n), root): json.load(open(os.path.join(d, n), encoding="utf-8"))
+         for d, _, names in os.walk(root) for n in names if n.endswith(".json")}
+files["catalog.json"]["version"] = "prism-1"
+print(json.dumps({"files": files}, ensure_ascii=False))
+PY
 "$admin" --pg "$pg_url" --user "$admin_user" publish-catalog "$out/catalog.json"
 
 # Enrollment, through Prism.

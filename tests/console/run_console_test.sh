@@ -6,12 +6,17 @@
 #   main: applications queued by yimen-fault-submit and synced with --sync-once; the
 #         browser runs its "main" phase; the server restarts with a 3 s idle limit and
 #         the browser runs "restart" (the key locked until unlocked, a session timing out).
+#   catalog: a kiosk starts a form, the catalog changes (yimen-admin publish-catalog), the
+#         form is submitted under the old version and the next resident sees the new
+#         低保 figure (catalog_mid_application.script); then catalog_test.js uploads a
+#         broken and a changed catalog, reads the diff and publishes; --sync-once; the
+#         details screen and the self-check show the published figure.
 #   e2e:  a kiosk UI script submits 低保 with a photo (dibao_photo.script), --sync-once,
 #         the reviewer sets 需补正 with two materials in the browser, --sync-once, and a
 #         generated status-check UI script must show those two materials in Chinese.
 #   fleet: two kiosks, one silent (backdated in PostgreSQL); fleet_test.js revokes the
 #         other in the browser; it keeps its outbox and its UI script shows the state.
-# usage: run_console_test.sh --build DIR --suite main|e2e|fleet [--out DIR] [--screenshots DIR]
+# usage: run_console_test.sh --build DIR --suite main|e2e|fleet|catalog [--out DIR] [--screenshots DIR]
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -241,5 +246,108 @@ PY
   done
   exit $status
 fi
-echo "console-test: --suite main|e2e|fleet" >&2
+if [[ "$suite" == catalog ]]; then
+  data=$out/kiosk
+  enroll "$data" 沙溪大厅
+  today=$(TZ=Asia/Shanghai date +%F)
+  # catalog_body VERSION EFFECTIVE YUAN@DATE...: the shipped catalog as one published body
+  # (docs/catalog.md "Publishing") effective from EFFECTIVE, with a new city-wide 低保
+  # line per YUAN@DATE; BROKEN=1 makes the last one negative.
+  catalog_body() {
+    python3 - "$repo/assets/catalog" "$@" <<'PY'
+import json, os, sys
+root, version, effective = sys.argv[1:4]
+files = {}
+for d, _, names in os.walk(root):
+    for n in names:
+        if n.endswith(".json"):
+            p = os.path.join(d, n)
+            files[os.path.relpath(p, root)] = json.load(open(p, encoding="utf-8"))
+files["catalog.json"].update(version=version, effective_from=effective)
+std = files["services/dibao.json"]["standards"]
+for spec in sys.argv[4:]:
+    yuan, date = spec.split("@")
+    std.append(dict(std[2], amount_yuan=int(yuan), effective=date,
+                    source={"zh": "市民政局通知（测试）", "en": "City bureau notice (test)"}))
+if os.environ.get("BROKEN"):
+    std[-1]["amount_yuan"] = -5
+print(json.dumps({"files": files}, ensure_ascii=False))
+PY
+  }
+  catalog_body 2026.12.1 2026-12-01 1300@2026-12-01 >"$out/v1300.json"
+  catalog_body 2026.12.2 "$today" 1300@2026-12-01 "1350@$today" >"$out/v1350.json"
+  BROKEN=1 catalog_body 2026.12.9 "$today" 1300@2026-12-01 "1350@$today" >"$out/broken.json"
+  status=0
+
+  # 1. Mid-application: the kiosk runs with a sync every second; 2026.12.1 is published
+  # once its form has started.
+  "$kiosk" --headless --data-dir "$data" --sync-interval-seconds 1 \
+    --script "$here/catalog_mid_application.script" --screenshots "$out/kiosk_mid" \
+    >>"$out/kiosk.log" 2>&1 &
+  kiosk_pid=$!
+  for _ in $(seq 1 600); do
+    ls "$out"/kiosk_mid/*draft_started.png >/dev/null 2>&1 && break
+    kill -0 "$kiosk_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  "$admin" --pg "$pg_url" --user admin publish-catalog "$out/v1300.json"
+  if ! wait "$kiosk_pid"; then
+    echo "console-test: the mid-application kiosk script failed" >&2; tail -20 "$out/kiosk.log" >&2; status=1
+  fi
+  grep "catalog:" "$out/kiosk.log" || true
+  sync_once "$data"
+  versions=$(psql "$pg_url" -Atq -c "SELECT string_agg(catalog_version, ',' ORDER BY id) FROM applications")
+  echo "console-test catalog: applications recorded catalog versions: $versions"
+  [[ "$versions" == "2026.11.2,2026.12.1" ]] ||
+    { echo "FAIL the form started before the change must record 2026.11.2, the next 2026.12.1" >&2; status=1; }
+
+  # 2. The console: broken upload, changed upload, diff, publish (catalog_test.js).
+  python3 - "$out/fixture.json" <<PY
+import json, sys
+json.dump({"base": "http://127.0.0.1:$port", "screenshots": "$shots" or "$out/screenshots",
+           "supervisor": {"name": "zhuguan", "password": "${pw[zhuguan]}"},
+           "reviewer": {"name": "shaxi_chushen", "password": "${pw[shaxi_chushen]}"},
+           "broken_file": "$out/broken.json", "changed_file": "$out/v1350.json",
+           "changed_version": "2026.12.2", "today": "$today"}, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+  (cd "$here" && node catalog_test.js "$out/fixture.json") 2>&1 | tee -a "$out/browser.log" || status=1
+  audit=$(psql "$pg_url" -Atq -c "SELECT string_agg(action || ':' || version || ':' || actor, ' ' ORDER BY id) FROM catalog_audit")
+  echo "console-test catalog: audit: $audit"
+
+  # 3. The kiosk pulls what the console published and shows it.
+  "$kiosk" --data-dir "$data" --sync-once 2>&1 | tee -a "$out/kiosk.log" | grep "catalog" || true
+  cat >"$out/after_publish.script" <<'EOS'
+tap 我要申请
+tap dibao
+expect 1350
+expect_not 1300
+screenshot dibao_details_published
+tap check_eligibility
+tap e:area=urban
+tap_contains 家里一起生活的有几口人
+type 3
+tap 填好了
+tap_contains 全家每个月的收入
+type 2400
+tap 填好了
+tap e:has_car=no
+tap e:has_extra_house=no
+tap e:special_member=no
+tap eligibility:check
+expect 1350
+screenshot dibao_eligibility_published
+EOS
+  "$kiosk" --headless --data-dir "$data" --script "$out/after_publish.script" \
+    --screenshots "$out/kiosk_after" >>"$out/kiosk.log" 2>&1 ||
+    { echo "FAIL the kiosk does not show the published 1350 after --sync-once" >&2; tail -20 "$out/kiosk.log" >&2; status=1; }
+  if [[ -n "$shots" ]]; then
+    for name in dibao_details_published dibao_eligibility_published; do
+      shot=$(ls "$out"/kiosk_after/*"$name".png 2>/dev/null | head -n 1)
+      [[ -n "$shot" ]] && cp "$shot" "$shots/console_catalog_kiosk_${name#dibao_}.png"
+    done
+  fi
+  [[ $status == 0 ]] && echo "console-test catalog: publish → --sync-once → the kiosk shows 1350; a started form kept its version"
+  exit $status
+fi
+echo "console-test: --suite main|e2e|fleet|catalog" >&2
 exit 2
