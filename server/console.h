@@ -74,6 +74,13 @@ class Console {
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);
 
+  // console_roster.cpp: the subsidy roster (补贴清册), its export and the export log.
+  ApiReply RosterPage(ConsoleCall& call, const std::string& error, int status);
+  ApiReply RosterExportPost(ConsoleCall& call);
+  ApiReply ApiRoster(ConsoleCall& call);
+  ApiReply ApiRosterExport(ConsoleCall& call);
+  ApiReply ApiRosterExports(ConsoleCall& call);
+
   PgPool& m_pool;
   KeyVault& m_vault;
   const CatalogShelf& m_catalogs;

@@ -17,6 +17,13 @@ namespace yimen::server {
 // Today's date in China (UTC+8), by the system clock.
 CivilDate TodayInChina();
 
+// Whether an account's scope is county-wide: it names a county-level region (东城区,
+// 某某县, 全市) that is no hall's township. Anything else is one township. Reads halls.
+bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope);
+// "a.hall IN (...)" for the halls of township `town` (literal names, so the planner sees
+// them), or "false" for a township without halls. Reads halls.
+std::string InTownHalls(pqxx::transaction_base& tx, const std::string& town);
+
 // A predicate on `applications a` that holds for the rows `viewer` may see
 // (docs/console.md "Roles and scope"). Reads the halls table.
 std::string ScopePredicate(pqxx::transaction_base& tx, const OfficeAccount& viewer);
