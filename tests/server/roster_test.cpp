@@ -7,6 +7,8 @@
 // row count and the SHA-256 of the bytes served. Reviewers and a locked key are refused.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "common/sealing.h"
@@ -499,6 +501,43 @@ TEST_F(Roster, ALockedKeyIsRefusedUntilUnlocked) {
       Call("POST", "/api/office/v1/roster/exports", sup, ExportBody("csv").dump());
   EXPECT_EQ(done.status, 200);
   EXPECT_EQ(db.Count("SELECT count(*) FROM roster_exports"), 1);
+}
+
+// yimen-admin roster: the same file as the console's, written for its owner only, audited;
+// a reviewer is refused at sign-in.
+TEST_F(Roster, TheAdminCommandWritesTheSameFileAndAuditsIt) {
+  SeedCases();
+  ASSERT_FALSE(HasFatalFailure());
+  SyncTempDir dir;
+  const std::string out = dir.path() + "/清册.csv";
+  const OfficeAdmin admin(db.url());
+  const CommandResult run =
+      admin.RunAs("sup-wang", kPassword,
+                  {"roster", "--town", "城关镇", "--month", "2026-12", "--services",
+                   "dibao,tekun,dibao_edge", "--out", out},
+                  "", true);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const std::string bytes = ReadFileText(out);
+  struct stat info {};
+  ASSERT_EQ(stat(out.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600U);
+  const Session sup = SignIn("sup-wang");
+  const srv::ApiReply csv =
+      Call("POST", "/api/office/v1/roster/exports", sup, ExportBody("csv").dump());
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(bytes, csv.body) << "the command and the console write the same roster";
+  EXPECT_NE(run.out.find(seal::Sha256Hex(bytes)), std::string::npos) << run.out;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM roster_exports WHERE sha256 = '" + seal::Sha256Hex(bytes) +
+                     "' AND row_count = 7"),
+            2);
+  const CommandResult reviewer =
+      admin.RunAs("rev-li", kPassword,
+                  {"roster", "--town", "城关镇", "--month", "2026-12", "--services", "dibao",
+                   "--out", dir.path() + "/x.csv"},
+                  "", true);
+  EXPECT_NE(reviewer.exit_code, 0);
+  EXPECT_NE(reviewer.out.find("forbidden"), std::string::npos) << reviewer.out;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM roster_exports"), 2);
 }
 
 }  // namespace
