@@ -57,11 +57,14 @@ json TotalsJson(const Roster& roster) {
   return totals;
 }
 
-json ExportLogJson(const std::vector<RosterExportRow>& rows) {
+json ExportLogJson(const std::vector<RosterExportRow>& rows, const Catalog* catalog) {
   json out = json::array();
   for (const RosterExportRow& row : rows) {
     std::string services;
-    for (const std::string& code : row.services) services += (services.empty() ? "" : ",") + code;
+    for (const std::string& code : row.services) {
+      const ServiceSpec* service = catalog ? catalog->FindService(code) : nullptr;
+      services += (services.empty() ? "" : "、") + (service ? service->name.zh : code);
+    }
     out.push_back(json{{"id", row.id},
                        {"at", row.at},
                        {"at_shown", ChinaTime(row.at)},
@@ -182,7 +185,10 @@ ApiReply Console::RosterPage(ConsoleCall& call, const std::string& error, int st
     }
   }
   auto log = ListRosterExports(m_pool, who, kExportLogRows);
-  if (log.ok()) model["exports"] = ExportLogJson(*log);
+  if (log.ok()) {
+    model["exports"] = ExportLogJson(*log, m_catalog.get());
+    model["no_exports"] = log->empty();
+  }
   return HtmlReply(status, RenderConsolePage("roster.mustache", call.T("roster_title"), model));
 }
 
@@ -252,7 +258,7 @@ ApiReply Console::ApiRosterExports(ConsoleCall& call) {
   auto log = ListRosterExports(m_pool, call.session->account,
                                limit.empty() ? kExportLogRows : std::atoi(limit.c_str()));
   if (!log.ok()) return ApiError(call, log.error());
-  return JsonOut(200, json{{"exports", ExportLogJson(*log)}});
+  return JsonOut(200, json{{"exports", ExportLogJson(*log, m_catalog.get())}});
 }
 
 }  // namespace yimen::server

@@ -244,6 +244,8 @@ constexpr Text kTexts[] = {
     {"roster_log_at", "导出时间", "When"},
     {"roster_log_actor", "导出人", "Who"},
     {"roster_log_format", "格式", "Format"},
+    {"roster_log_services", "事项", "Services"},
+    {"roster_no_exports", "还没有导出记录。", "Nothing exported yet."},
     {"roster_log_hash", "文件指纹（SHA-256）", "File fingerprint (SHA-256)"},
 };
 

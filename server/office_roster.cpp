@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "common/sealing.h"
 #include "common/wipe.h"
@@ -19,6 +21,9 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxServices = 20;
+// Threads that open payloads at once, and the fewest rows worth a thread of their own.
+constexpr size_t kMaxOpenThreads = 4;
+constexpr size_t kMinRowsPerThread = 500;
 
 Error Invalid(std::string message) { return MakeError(ErrorKind::kInvalidArgument, std::move(message)); }
 
@@ -166,31 +171,56 @@ Result<Roster> BuildRoster(PgPool& pool, KeyVault& vault, const Catalog* catalog
   });
   if (!status.ok()) return status.error();
 
+  // Opening is the cost (crypto_box_seal_open + a depth-limited parse of each payload,
+  // docs/benchmarks.md): spread it over the cores, each thread filling its own slots.
+  std::vector<std::optional<RosterEntry>> opened(candidates.size());
+  std::vector<std::string> failed(candidates.size());
+  auto open_range = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const Candidate& one = candidates[i];
+      auto payload = OpenSealedPayload(one.sealed, *keys);
+      if (!payload.ok()) {
+        failed[i] = one.sealed.app_number + ": " + payload.error().message;
+        continue;
+      }
+      const json& values = payload->contains("values") ? (*payload)["values"] : json::object();
+      RosterEntry entry;
+      entry.app_number = one.sealed.app_number;
+      entry.service_code = one.sealed.service_code;
+      entry.hall = one.hall;
+      entry.community = Answer(values, "community");
+      entry.name = Answer(values, "name");
+      entry.id_number = Answer(values, "id_number");
+      entry.bank_name = Answer(values, "bank_name");
+      entry.account = Answer(values, "account_number");
+      entry.account_missing = entry.account.empty();
+      if (entry.account_missing) entry.account = kRosterNoAccount;
+      if (entry.bank_name.empty()) entry.bank_name = kRosterNoAccount;
+      entry.amount_fen = one.amount_yuan * 100;
+      entry.start_month = one.start_month;
+      opened[i] = std::move(entry);
+    }
+  };
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxOpenThreads);
+  const size_t per = (candidates.size() + threads - 1) / threads;
+  if (threads <= 1 || candidates.size() < 2 * kMinRowsPerThread) {
+    open_range(0, candidates.size());
+  } else {
+    std::vector<std::thread> workers;
+    for (size_t begin = per; begin < candidates.size(); begin += per) {
+      workers.emplace_back(open_range, begin, std::min(candidates.size(), begin + per));
+    }
+    open_range(0, std::min(candidates.size(), per));
+    for (std::thread& worker : workers) worker.join();
+  }
   Roster roster;
   roster.request = request;
-  for (Candidate& one : candidates) {
-    auto payload = OpenSealedPayload(one.sealed, *keys);
-    if (!payload.ok()) {
-      roster.unopened.push_back(one.sealed.app_number + ": " + payload.error().message);
-      continue;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (opened[i]) {
+      roster.entries.push_back(std::move(*opened[i]));
+    } else {
+      roster.unopened.push_back(std::move(failed[i]));
     }
-    const json values = payload->value("values", json::object());
-    RosterEntry entry;
-    entry.app_number = one.sealed.app_number;
-    entry.service_code = one.sealed.service_code;
-    entry.hall = one.hall;
-    entry.community = Answer(values, "community");
-    entry.name = Answer(values, "name");
-    entry.id_number = Answer(values, "id_number");
-    entry.bank_name = Answer(values, "bank_name");
-    entry.account = Answer(values, "account_number");
-    entry.account_missing = entry.account.empty();
-    if (entry.account_missing) entry.account = kRosterNoAccount;
-    if (entry.bank_name.empty()) entry.bank_name = kRosterNoAccount;
-    entry.amount_fen = one.amount_yuan * 100;
-    entry.start_month = one.start_month;
-    *payload = json();  // the plaintext answers go as soon as the row has what it needs
-    roster.entries.push_back(std::move(entry));
   }
   std::map<std::string, size_t> order;
   for (const std::string& code : request.services) {
