@@ -465,7 +465,8 @@ ApiReply Console::KeyPost(ConsoleCall& call, const std::string& what) {
     return reply;
   }
   const std::string back = FormValue(call.form, "back");
-  if (StartsWith(back, "/console/app/") || StartsWith(back, "/console/roster")) return Redirect(back);
+  if (StartsWith(back, "/console/app/") || StartsWith(back, "/console/roster"))
+    return Redirect(back);
   return Redirect("/console/key?done=1");
 }
 

@@ -35,12 +35,17 @@ json ServiceOptions(const Catalog* catalog, const std::vector<std::string>& chos
 std::string ThisMonth() { return FormatIsoDate(ChinaDateAt(UnixSecondsNow())).substr(0, 7); }
 
 json EntryJson(const RosterEntry& entry) {
-  return json{{"app_number", entry.app_number}, {"service_code", entry.service_code},
-              {"hall", entry.hall},             {"community", entry.community},
-              {"name", entry.name},             {"id_number", entry.id_number},
-              {"bank_name", entry.bank_name},   {"account", entry.account},
+  return json{{"app_number", entry.app_number},
+              {"service_code", entry.service_code},
+              {"hall", entry.hall},
+              {"community", entry.community},
+              {"name", entry.name},
+              {"id_number", entry.id_number},
+              {"bank_name", entry.bank_name},
+              {"account", entry.account},
               {"account_missing", entry.account_missing},
-              {"amount_fen", entry.amount_fen}, {"amount_yuan", FenAsYuan(entry.amount_fen)},
+              {"amount_fen", entry.amount_fen},
+              {"amount_yuan", FenAsYuan(entry.amount_fen)},
               {"start_month", entry.start_month}};
 }
 
@@ -98,9 +103,9 @@ ApiReply FileReply(RosterFile& file, const std::string& format, const std::strin
   reply.status = 200;
   reply.content_type = file.content_type;
   reply.body = std::move(file.bytes);
-  reply.headers.emplace_back("Content-Disposition",
-                             "attachment; filename=\"roster_" + month + "." + format +
-                                 "\"; filename*=UTF-8''" + UrlEncode(file.file_name));
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"roster_" + month + "." +
+                                                        format + "\"; filename*=UTF-8''" +
+                                                        UrlEncode(file.file_name));
   reply.headers.emplace_back("X-Roster-Export-Id", std::to_string(file.export_id));
   reply.headers.emplace_back("X-Roster-SHA256", file.sha256);
   return reply;
@@ -159,17 +164,16 @@ ApiReply Console::RosterPage(ConsoleCall& call, const std::string& error, int st
         }
         rows.push_back(std::move(row));
       }
-      model["preview"] = json{
-          {"rows", std::move(rows)},
-          {"totals", TotalsJson(*roster)},
-          {"people", static_cast<int64_t>(roster->entries.size())},
-          {"amount_yuan", FenAsYuan(roster->amount_fen)},
-          {"accounts_missing", roster->accounts_missing},
-          {"has_missing", roster->accounts_missing > 0},
-          {"unopened", roster->unopened},
-          {"has_unopened", !roster->unopened.empty()},
-          {"truncated", roster->entries.size() > kPreviewRows},
-          {"empty", roster->entries.empty()}};
+      model["preview"] = json{{"rows", std::move(rows)},
+                              {"totals", TotalsJson(*roster)},
+                              {"people", static_cast<int64_t>(roster->entries.size())},
+                              {"amount_yuan", FenAsYuan(roster->amount_fen)},
+                              {"accounts_missing", roster->accounts_missing},
+                              {"has_missing", roster->accounts_missing > 0},
+                              {"unopened", roster->unopened},
+                              {"has_unopened", !roster->unopened.empty()},
+                              {"truncated", roster->entries.size() > kPreviewRows},
+                              {"empty", roster->entries.empty()}};
       std::vector<json> hidden;
       hidden.push_back(json{{"name", "town"}, {"value", request.town}});
       hidden.push_back(json{{"name", "month"}, {"value", request.month}});
@@ -195,8 +199,8 @@ ApiReply Console::RosterPage(ConsoleCall& call, const std::string& error, int st
 ApiReply Console::RosterExportPost(ConsoleCall& call) {
   const std::string format = FormValue(call.form, "format");
   const RosterRequest request = RequestOf(call.form);
-  auto file = ExportRoster(m_pool, m_vault, m_catalog.get(), call.session->account, request,
-                           format, call.request.remote_addr);
+  auto file = ExportRoster(m_pool, m_vault, m_catalog.get(), call.session->account, request, format,
+                           call.request.remote_addr);
   if (!file.ok()) {
     if (file.error().kind == ErrorKind::kRejected && file.error().code.empty()) {
       json model = call.Model();
@@ -247,8 +251,8 @@ ApiReply Console::ApiRosterExport(ConsoleCall& call) {
     }
   }
   const std::string format = call.body.value("format", "");
-  auto file = ExportRoster(m_pool, m_vault, m_catalog.get(), call.session->account, request,
-                           format, call.request.remote_addr);
+  auto file = ExportRoster(m_pool, m_vault, m_catalog.get(), call.session->account, request, format,
+                           call.request.remote_addr);
   if (!file.ok()) return ApiError(call, file.error());
   return FileReply(*file, format, request.month);
 }

@@ -197,7 +197,8 @@ constexpr Text kTexts[] = {
     // Subsidy roster (console_roster.cpp, roster.mustache)
     {"roster_title", "补贴清册", "Subsidy roster"},
     {"roster_intro",
-     "选择镇街、月份和事项，列出该月应发放的全部已批准对象（公示期满生效，起始月份不晚于所选月份），"
+     "选择镇街、月份和事项，列出该月应发放的全部已批准对象（公示期满生效，起始月份不晚于所选月份）"
+     "，"
      "核对后导出 Excel 或 CSV 交银行代发。每次导出都会记录导出人、行数和文件指纹。",
      "Choose a township, a month and services to list everyone approved and due that month "
      "(final after the public notice, starting that month or earlier); check it, then export "

@@ -54,12 +54,9 @@ double DisplayWidth(const std::string& text) {
 
 std::string CellShown(const ExportCell& cell) {
   switch (cell.kind) {
-    case ExportCell::Kind::kInteger:
-      return std::to_string(cell.number);
-    case ExportCell::Kind::kFen:
-      return FenAsYuan(cell.number);
-    case ExportCell::Kind::kText:
-      break;
+    case ExportCell::Kind::kInteger: return std::to_string(cell.number);
+    case ExportCell::Kind::kFen: return FenAsYuan(cell.number);
+    case ExportCell::Kind::kText: break;
   }
   return cell.text;
 }
@@ -107,7 +104,8 @@ class Workbook {
 Status WriteSheet(lxw_workbook* book, const ExportSheet& sheet, size_t index, lxw_format* bold,
                   lxw_format* money) {
   lxw_worksheet* ws = workbook_add_worksheet(book, SheetTabName(sheet.name, index).c_str());
-  if (ws == nullptr) return MakeError(ErrorKind::kInternal, "libxlsxwriter: cannot add a worksheet");
+  if (ws == nullptr)
+    return MakeError(ErrorKind::kInternal, "libxlsxwriter: cannot add a worksheet");
   std::vector<double> widths(sheet.header.size(), 8.0);
   auto widen = [&widths](size_t column, const std::string& shown) {
     if (column >= widths.size()) widths.resize(column + 1, 8.0);
@@ -119,8 +117,8 @@ Status WriteSheet(lxw_workbook* book, const ExportSheet& sheet, size_t index, lx
     if (code != LXW_NO_ERROR) return XlsxError("note", code);
   }
   for (size_t c = 0; c < sheet.header.size(); ++c) {
-    const lxw_error code = worksheet_write_string(ws, row, static_cast<lxw_col_t>(c),
-                                                  sheet.header[c].c_str(), bold);
+    const lxw_error code =
+        worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), sheet.header[c].c_str(), bold);
     if (code != LXW_NO_ERROR) return XlsxError("header", code);
     widen(c, sheet.header[c]);
   }
@@ -133,13 +131,15 @@ Status WriteSheet(lxw_workbook* book, const ExportSheet& sheet, size_t index, lx
       switch (cell.kind) {
         case ExportCell::Kind::kText:
           // An empty string is no cell at all in XLSX; write_string refuses "".
-          if (!cell.text.empty()) code = worksheet_write_string(ws, row, col, cell.text.c_str(), nullptr);
+          if (!cell.text.empty())
+            code = worksheet_write_string(ws, row, col, cell.text.c_str(), nullptr);
           break;
         case ExportCell::Kind::kInteger:
           code = worksheet_write_number(ws, row, col, static_cast<double>(cell.number), nullptr);
           break;
         case ExportCell::Kind::kFen:
-          code = worksheet_write_number(ws, row, col, static_cast<double>(cell.number) / 100.0, money);
+          code =
+              worksheet_write_number(ws, row, col, static_cast<double>(cell.number) / 100.0, money);
           break;
       }
       if (code != LXW_NO_ERROR) return XlsxError("cell", code);
@@ -148,7 +148,8 @@ Status WriteSheet(lxw_workbook* book, const ExportSheet& sheet, size_t index, lx
     ++row;
   }
   for (size_t c = 0; c < widths.size(); ++c) {
-    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), widths[c], nullptr);
+    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), widths[c],
+                         nullptr);
   }
   if (!sheet.header.empty()) {
     worksheet_freeze_panes(ws, static_cast<lxw_row_t>(sheet.notes.size() + 1), 0);
@@ -204,14 +205,16 @@ Result<std::string> WriteXlsx(const std::vector<ExportSheet>& sheets) {
     }
   }
   const int fd = memfd_create("yimen-export", MFD_CLOEXEC);
-  if (fd < 0) return MakeError(ErrorKind::kInternal, std::string("memfd_create: ") + std::strerror(errno));
+  if (fd < 0)
+    return MakeError(ErrorKind::kInternal, std::string("memfd_create: ") + std::strerror(errno));
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
   {
     Workbook book("/proc/self/fd/" + std::to_string(fd));
-    if (book.get() == nullptr) return MakeError(ErrorKind::kInternal, "libxlsxwriter: cannot start a workbook");
+    if (book.get() == nullptr)
+      return MakeError(ErrorKind::kInternal, "libxlsxwriter: cannot start a workbook");
     lxw_format* bold = workbook_add_format(book.get());
     format_set_bold(bold);
     lxw_format* money = workbook_add_format(book.get());
@@ -224,13 +227,17 @@ Result<std::string> WriteXlsx(const std::vector<ExportSheet>& sheets) {
     if (code != LXW_NO_ERROR) return XlsxError("close", code);
   }
   struct stat info {};
-  if (fstat(fd, &info) != 0) return MakeError(ErrorKind::kInternal, std::string("fstat: ") + std::strerror(errno));
+  if (fstat(fd, &info) != 0)
+    return MakeError(ErrorKind::kInternal, std::string("fstat: ") + std::strerror(errno));
   std::string bytes(static_cast<size_t>(info.st_size), '\0');
   size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t got = pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    const ssize_t got =
+        pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return MakeError(ErrorKind::kInternal, std::string("reading the workbook back: ") + std::strerror(errno));
+    if (got <= 0)
+      return MakeError(ErrorKind::kInternal,
+                       std::string("reading the workbook back: ") + std::strerror(errno));
     done += static_cast<size_t>(got);
   }
   return bytes;

@@ -17,7 +17,7 @@ struct ExportCell {
   enum class Kind {
     kText,     // `text`, written as a string (never as a formula, whatever it starts with)
     kInteger,  // `number`, a whole number
-    kFen,      // `number` is money in fen (分), shown as yuan with two decimals: 122500 → 1225.00
+    kFen,  // `number` is money in fen (分), shown as yuan with two decimals: 122500 → 1225.00
   };
   Kind kind = Kind::kText;
   std::string text;
@@ -30,9 +30,9 @@ struct ExportCell {
 
 struct ExportSheet {
   std::string name;  // the worksheet's tab (XLSX); cut to 31 characters, []:*?/\ replaced
-  std::vector<std::string> header;             // column titles, one row, bold in XLSX
-  std::vector<std::vector<ExportCell>> rows;   // the body, in order
-  std::vector<std::string> notes;              // lines above the header (title, totals, warnings)
+  std::vector<std::string> header;            // column titles, one row, bold in XLSX
+  std::vector<std::vector<ExportCell>> rows;  // the body, in order
+  std::vector<std::string> notes;             // lines above the header (title, totals, warnings)
 };
 
 // The bytes of an .xlsx workbook with one worksheet per sheet, in order: the notes (one

@@ -85,7 +85,8 @@ int Usage() {
       "                                   kiosk holds undelivered items sealed to it)\n"
       "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n"
       "  roster --town T --month YYYY-MM --services CODE,CODE --out FILE.xlsx|FILE.csv\n"
-      "         [--catalog DIR]           the subsidy roster (补贴清册), audited; supervisors\n%s%s%s",
+      "         [--catalog DIR]           the subsidy roster (补贴清册), audited; "
+      "supervisors\n%s%s%s",
       yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
       yimen::server::kKeyCommandsUsage);
   std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
@@ -109,7 +110,8 @@ int ExportRosterFile(PgPool& pool, yimen::server::KeyVault& vault, std::vector<s
   }
   const size_t dot = out.rfind('.');
   const std::string format = dot == std::string::npos ? "" : out.substr(dot + 1);
-  if (!args.empty() || request.town.empty() || out.empty() || (format != "xlsx" && format != "csv")) {
+  if (!args.empty() || request.town.empty() || out.empty() ||
+      (format != "xlsx" && format != "csv")) {
     return Usage();
   }
   if (catalog_dir.empty()) {

@@ -41,9 +41,9 @@ bool ParseCursor(const std::string& cursor, int64_t* micros, int64_t* id) {
 
 }  // namespace
 
-// A county-wide scope (office_scope.h) names a county-level region (东城区, 某某县, 全市), and no hall's
-// township has that name; anything else is a township (its halls only, maybe none), so
-// a mistyped scope sees less, never more.
+// A county-wide scope (office_scope.h) names a county-level region (东城区, 某某县, 全市), and no
+// hall's township has that name; anything else is a township (its halls only, maybe none), so a
+// mistyped scope sees less, never more.
 bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope) {
   bool county = std::any_of(std::begin(kCountyWords), std::end(kCountyWords),
                             [&](const char* word) { return scope == word; }) ||

@@ -25,7 +25,9 @@ constexpr size_t kMaxServices = 20;
 constexpr size_t kMaxOpenThreads = 4;
 constexpr size_t kMinRowsPerThread = 500;
 
-Error Invalid(std::string message) { return MakeError(ErrorKind::kInvalidArgument, std::move(message)); }
+Error Invalid(std::string message) {
+  return MakeError(ErrorKind::kInvalidArgument, std::move(message));
+}
 
 bool ValidMonth(const std::string& month) {
   return month.size() == 7 && month[4] == '-' && ParseIsoDate(month + "-01").ok();
@@ -56,10 +58,10 @@ Status CheckRequest(const Catalog* catalog, const RosterRequest& request) {
     if (catalog != nullptr && catalog->FindService(code) == nullptr) {
       return Invalid("目录中没有事项 " + code);
     }
-    const bool plain = !code.empty() && code.size() <= 64 &&
-                       std::all_of(code.begin(), code.end(), [](char ch) {
-                         return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-                       });
+    const bool plain =
+        !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+        });
     if (!plain) return Invalid("事项代码不对：" + code);
     if (std::find(request.services.begin(), request.services.begin() + static_cast<long>(i),
                   code) != request.services.begin() + static_cast<long>(i)) {
@@ -111,7 +113,8 @@ Result<Roster> BuildRoster(PgPool& pool, KeyVault& vault, const Catalog* catalog
   auto keys = vault.OpeningKeys();
   if (!keys.ok()) {
     if (keys.error().code == KeyVault::kKeyLockedCode) {
-      return MakeError(ErrorKind::kRejected, "密钥已锁定：导出补贴清册要读取加密的姓名、身份证号和账号，请先解锁密钥",
+      return MakeError(ErrorKind::kRejected,
+                       "密钥已锁定：导出补贴清册要读取加密的姓名、身份证号和账号，请先解锁密钥",
                        KeyVault::kKeyLockedCode);
     }
     return keys.error();
@@ -143,11 +146,12 @@ Result<Roster> BuildRoster(PgPool& pool, KeyVault& vault, const Catalog* catalog
         "CROSS JOIN LATERAL (SELECT o.action, o.details FROM office_actions o "
         "  WHERE o.application_id = a.id AND o.action IN ('approve', 'refuse') "
         "  ORDER BY o.id DESC LIMIT 1) d "
-        "WHERE a.status IN (" + tx.quote(std::string(kStApproved)) + ", " +
-        tx.quote(std::string(kStClosed)) + ") AND " + InTownHalls(tx, request.town) +
-        " AND a.service_code IN (" + services + ") AND d.action = 'approve' "
-        " AND d.details ->> 'start_month' <= " + tx.quote(request.month) +
-        " ORDER BY a.id";
+        "WHERE a.status IN (" +
+        tx.quote(std::string(kStApproved)) + ", " + tx.quote(std::string(kStClosed)) + ") AND " +
+        InTownHalls(tx, request.town) + " AND a.service_code IN (" + services +
+        ") AND d.action = 'approve' "
+        " AND d.details ->> 'start_month' <= " +
+        tx.quote(request.month) + " ORDER BY a.id";
     for (const auto& row : tx.exec(sql)) {
       Candidate one;
       one.sealed.app_number = row[0].as<std::string>();
@@ -201,7 +205,8 @@ Result<Roster> BuildRoster(PgPool& pool, KeyVault& vault, const Catalog* catalog
       opened[i] = std::move(entry);
     }
   };
-  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxOpenThreads);
+  const size_t threads =
+      std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxOpenThreads);
   const size_t per = (candidates.size() + threads - 1) / threads;
   if (threads <= 1 || candidates.size() < 2 * kMinRowsPerThread) {
     open_range(0, candidates.size());
@@ -271,8 +276,16 @@ std::vector<ExportSheet> RosterSheets(const Roster& roster) {
     people.notes.push_back("注意：" + std::to_string(roster.unopened.size()) +
                            " 件已批准的申请无法打开，未列入本清册，请核查");
   }
-  people.header = {"序号", "事项", "姓名", "身份证号", "金额（元）", "开户银行",
-                   "银行卡号或一卡通账号", "起始月份", "社区（村）", "受理编号"};
+  people.header = {"序号",
+                   "事项",
+                   "姓名",
+                   "身份证号",
+                   "金额（元）",
+                   "开户银行",
+                   "银行卡号或一卡通账号",
+                   "起始月份",
+                   "社区（村）",
+                   "受理编号"};
   people.rows.reserve(roster.entries.size());
   std::map<std::string, std::string> service_names;
   for (const RosterServiceTotal& total : roster.totals) {
@@ -294,7 +307,8 @@ std::vector<ExportSheet> RosterSheets(const Roster& roster) {
     totals.rows.push_back({Cell::Text(total.service_name), Cell::Integer(total.people),
                            Cell::Fen(total.amount_fen), Cell::Integer(total.accounts_missing)});
   }
-  totals.rows.push_back({Cell::Text("合计"), Cell::Integer(static_cast<int64_t>(roster.entries.size())),
+  totals.rows.push_back({Cell::Text("合计"),
+                         Cell::Integer(static_cast<int64_t>(roster.entries.size())),
                          Cell::Fen(roster.amount_fen), Cell::Integer(roster.accounts_missing)});
   return {std::move(people), std::move(totals)};
 }
@@ -358,11 +372,11 @@ Result<std::vector<RosterExportRow>> ListRosterExports(PgPool& pool, const Offic
     pqxx::read_transaction tx(c);
     const std::string scope =
         IsCountyScope(tx, actor.scope) ? "true" : "town = " + tx.quote(actor.scope);
-    for (const auto& row : tx.exec(
-             "SELECT id, " + SqlIsoUtc("at") +
-             ", actor, town, month, format, sha256, array_to_json(services)::text, row_count, "
-             "amount_fen, bytes FROM roster_exports WHERE " + scope +
-             " ORDER BY id DESC LIMIT " + std::to_string(limit))) {
+    for (const auto& row :
+         tx.exec("SELECT id, " + SqlIsoUtc("at") +
+                 ", actor, town, month, format, sha256, array_to_json(services)::text, row_count, "
+                 "amount_fen, bytes FROM roster_exports WHERE " +
+                 scope + " ORDER BY id DESC LIMIT " + std::to_string(limit))) {
       RosterExportRow one;
       one.id = row[0].as<int64_t>();
       one.at = row[1].as<std::string>();

@@ -35,11 +35,11 @@ struct RosterEntry {
   std::string app_number;
   std::string service_code;
   std::string hall;
-  std::string community;    // the form's 社区（村）, "" when not asked
-  std::string name;         // the applicant, from the sealed payload
+  std::string community;  // the form's 社区（村）, "" when not asked
+  std::string name;       // the applicant, from the sealed payload
   std::string id_number;
-  std::string bank_name;    // kRosterNoAccount when missing
-  std::string account;      // bank card or 一卡通 number; kRosterNoAccount when missing
+  std::string bank_name;  // kRosterNoAccount when missing
+  std::string account;    // bank card or 一卡通 number; kRosterNoAccount when missing
   bool account_missing = false;
   int64_t amount_fen = 0;   // the approval's amount (yuan per month) in fen
   std::string start_month;  // the approval's start month
@@ -55,8 +55,8 @@ struct RosterServiceTotal {
 
 struct Roster {
   RosterRequest request;
-  std::vector<RosterEntry> entries;         // by service (request order), community, number
-  std::vector<RosterServiceTotal> totals;   // one per requested service, request order
+  std::vector<RosterEntry> entries;        // by service (request order), community, number
+  std::vector<RosterServiceTotal> totals;  // one per requested service, request order
   int64_t amount_fen = 0;
   int64_t accounts_missing = 0;
   // Approved applications that would belong on the roster but could not be opened

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     else if (arg == "--journal") journal_path = argv[i + 1];
     else if (arg == "--count") count = std::atol(argv[i + 1]);
     else if (arg == "--every-ms") every_ms = std::atol(argv[i + 1]);
-    else if (arg == "--service") service = argv[i + 1];
+    else if (arg == "--service")
+      service = argv[i + 1];
     else return Fail("unknown flag " + arg);
   }
   if (data_dir.empty() || draft_path.empty() || journal_path.empty()) {

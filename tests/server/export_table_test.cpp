@@ -19,8 +19,8 @@ ExportSheet Roster() {
   sheet.header = {"序号", "姓名", "身份证号", "金额（元）", "一卡通账号"};
   sheet.rows.push_back({Cell::Integer(1), Cell::Text("张三"), Cell::Text("110101199003071234"),
                         Cell::Fen(122500), Cell::Text("6217000000000000001")});
-  sheet.rows.push_back({Cell::Integer(2), Cell::Text("李,\"四\"\n五"), Cell::Text("=HYPERLINK(\"x\")"),
-                        Cell::Fen(-5), Cell::Text("")});
+  sheet.rows.push_back({Cell::Integer(2), Cell::Text("李,\"四\"\n五"),
+                        Cell::Text("=HYPERLINK(\"x\")"), Cell::Fen(-5), Cell::Text("")});
   return sheet;
 }
 
@@ -52,7 +52,8 @@ TEST(ExportTable, CsvDefusesEveryFormulaLead) {
   }
   sheet.rows.push_back({Cell::Integer(-3)});  // a number is a number, never prefixed
   const std::string csv = WriteCsv(sheet);
-  EXPECT_EQ(csv.substr(3), "a\r\n'=1+1\r\n'+1\r\n'-1\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n1=1\r\n张=三\r\n-3\r\n");
+  EXPECT_EQ(csv.substr(3),
+            "a\r\n'=1+1\r\n'+1\r\n'-1\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n1=1\r\n张=三\r\n-3\r\n");
 }
 
 TEST(ExportTable, XlsxReadsBackCellByCell) {

@@ -72,9 +72,10 @@ inline std::vector<std::string> SeedRosterApplications(const std::string& url,
       pqxx::result existing = tx.exec_params("SELECT id FROM devices WHERE kiosk_code = $1", code);
       const int64_t device =
           existing.empty()
-              ? tx.exec_params("INSERT INTO devices (public_key, hall, kiosk_code) VALUES ($1, $2, "
-                               "$3) RETURNING id",
-                               "roster-key-" + code, hall, code)[0][0]
+              ? tx.exec_params(
+                      "INSERT INTO devices (public_key, hall, kiosk_code) VALUES ($1, $2, "
+                      "$3) RETURNING id",
+                      "roster-key-" + code, hall, code)[0][0]
                     .as<int64_t>()
               : existing[0][0].as<int64_t>();
       kiosks[person.town] = {device, code};

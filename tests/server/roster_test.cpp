@@ -82,9 +82,9 @@ struct Session {
 // Who is on the roster of 城关镇 for 2026-12 (dibao, tekun, dibao_edge) and who is not.
 struct Case {
   RosterPerson person;
-  int64_t amount_yuan = 0;   // 0: never approved
+  int64_t amount_yuan = 0;  // 0: never approved
   std::string start_month;
-  std::string fate;          // "final", "closed", "notice", "refused", "accepted"
+  std::string fate;  // "final", "closed", "notice", "refused", "accepted"
 };
 
 class Roster : public ::testing::Test {
@@ -187,8 +187,9 @@ class Roster : public ::testing::Test {
         // The 公示 period has run out (as seven days later): the approver makes it final.
         pqxx::connection conn(db.url());
         pqxx::nontransaction tx(conn);
-        tx.exec_params("UPDATE applications SET notice_until = current_date - 2 WHERE app_number = $1",
-                       number);
+        tx.exec_params(
+            "UPDATE applications SET notice_until = current_date - 2 WHERE app_number = $1",
+            number);
         Act(approver, number, "finalize");
       }
       if (c.fate == "closed") Act(reviewer, number, "close");
@@ -217,36 +218,62 @@ class Roster : public ::testing::Test {
   std::vector<std::string> numbers;
   std::vector<Case> cases = {
       {{"dibao", "城关镇", "张三", "110101199003071234", "农村商业银行", "6217000000000000001"},
-       1225, "2026-11", "final"},
+       1225,
+       "2026-11",
+       "final"},
       {{"dibao", "城关镇", "李,\"四\"", "110101199003072345", "建设银行", "6227000000000000002"},
-       980, "2026-12", "final"},
+       980,
+       "2026-12",
+       "final"},
       {{"dibao", "城关镇", "王\n五", "110101199003073456", "惠农一卡通", "6230000000000000003"},
-       700, "2026-10", "closed"},
+       700,
+       "2026-10",
+       "closed"},
       {{"dibao", "城关镇", "=HYPERLINK(\"http://x\",\"点我\")", "110101199003074567", "@银行",
         "+6217000000000000004"},
-       500, "2026-12", "final"},
+       500,
+       "2026-12",
+       "final"},
       {{"dibao", "城关镇", "公示中", "110101199003075678", "农村商业银行", "6217000000000000005"},
-       800, "2026-11", "notice"},
+       800,
+       "2026-11",
+       "notice"},
       {{"dibao", "城关镇", "不批准", "110101199003076789", "农村商业银行", "6217000000000000006"},
-       0, "", "refused"},
+       0,
+       "",
+       "refused"},
       {{"dibao", "东坝镇", "别镇", "110101199003077890", "农村商业银行", "6217000000000000007"},
-       900, "2026-11", "final"},
+       900,
+       "2026-11",
+       "final"},
       {{"dibao", "城关镇", "明年起", "110101199003078901", "农村商业银行", "6217000000000000008"},
-       900, "2027-01", "final"},
+       900,
+       "2027-01",
+       "final"},
       {{"tekun", "城关镇", "特困甲", "110101199003079012", "农村商业银行", "6217000000000000009"},
-       1500, "2026-12", "final"},
-      {{"linshi", "城关镇", "临时救助", "110101199003070123", "农村商业银行", "6217000000000000010"},
-       2000, "2026-12", "final"},
+       1500,
+       "2026-12",
+       "final"},
+      {{"linshi", "城关镇", "临时救助", "110101199003070123", "农村商业银行",
+        "6217000000000000010"},
+       2000,
+       "2026-12",
+       "final"},
       {{"dibao_edge", "城关镇", "边缘户", "110101199003071111", "", ""}, 300, "2026-11", "final"},
       {{"dibao", "城关镇", "只受理", "110101199003072222", "农村商业银行", "6217000000000000012"},
-       0, "", "accepted"},
+       0,
+       "",
+       "accepted"},
       {{"dibao", "城关镇", "-1+1", "110101199003073333", "农村商业银行", "6217000000000000013"},
-       100, "2026-01", "final"},
+       100,
+       "2026-01",
+       "final"},
   };
 };
 
-const char* kQuery = "town=%E5%9F%8E%E5%85%B3%E9%95%87&month=2026-12&service=dibao&service=tekun&"
-                     "service=dibao_edge";
+const char* kQuery =
+    "town=%E5%9F%8E%E5%85%B3%E9%95%87&month=2026-12&service=dibao&service=tekun&"
+    "service=dibao_edge";
 
 json ExportBody(const std::string& format, const std::string& month = "2026-12") {
   return json{{"town", "城关镇"},
@@ -288,11 +315,11 @@ TEST_F(Roster, PreviewHoldsExactlyTheApprovedAndFinalWithTotals) {
   EXPECT_TRUE(got["unopened"].empty());
 
   // A month earlier: those starting 2026-12 drop out.
-  const srv::ApiReply november = Call(
-      "GET",
-      "/api/office/v1/roster?town=%E5%9F%8E%E5%85%B3%E9%95%87&month=2026-11&service=dibao&"
-      "service=tekun&service=dibao_edge",
-      sup);
+  const srv::ApiReply november =
+      Call("GET",
+           "/api/office/v1/roster?town=%E5%9F%8E%E5%85%B3%E9%95%87&month=2026-11&service=dibao&"
+           "service=tekun&service=dibao_edge",
+           sup);
   ASSERT_EQ(november.status, 200);
   EXPECT_EQ(json::parse(november.body)["rows"].size(), Expected("2026-11").size());
   EXPECT_EQ(Expected("2026-11").size(), 4U);
@@ -355,12 +382,12 @@ TEST_F(Roster, XlsxAndCsvHoldEveryRowAndTheAuditHasTheirHash) {
   for (size_t r = 0; r < expected.size(); ++r) {
     const Case& c = cases[expected[r]];
     const size_t at = notes.size() + 1 + r;
-    const json want = json::array(
-        {static_cast<int>(r + 1), catalog.FindService(c.person.service)->name.zh, c.person.name,
-         c.person.id_number, static_cast<int>(c.amount_yuan),
-         c.person.account.empty() ? "未填写" : c.person.bank_name,
-         c.person.account.empty() ? "未填写" : c.person.account, c.start_month,
-         c.person.community, numbers[expected[r]]});
+    const json want =
+        json::array({static_cast<int>(r + 1), catalog.FindService(c.person.service)->name.zh,
+                     c.person.name, c.person.id_number, static_cast<int>(c.amount_yuan),
+                     c.person.account.empty() ? "未填写" : c.person.bank_name,
+                     c.person.account.empty() ? "未填写" : c.person.account, c.start_month,
+                     c.person.community, numbers[expected[r]]});
     EXPECT_EQ(rows[at], want) << "row " << r;
     EXPECT_EQ(sheet["formats"][std::to_string(at) + ",4"], "0.00") << "money shows two decimals";
   }
@@ -380,7 +407,7 @@ TEST_F(Roster, XlsxAndCsvHoldEveryRowAndTheAuditHasTheirHash) {
     const Case& c = cases[expected[r]];
     const auto defused = [](const std::string& text) {
       return !text.empty() && std::string("=+-@").find(text[0]) != std::string::npos ? "'" + text
-                                                                                      : text;
+                                                                                     : text;
     };
     const std::vector<std::string> want = {
         std::to_string(r + 1),
@@ -472,7 +499,8 @@ TEST_F(Roster, ReviewersAndOtherTownsAreRefused) {
   EXPECT_EQ(json::parse(own.body)["rows"][0]["name"], "别镇");
   // Bad choices.
   const Session sup = SignIn("sup-wang");
-  EXPECT_EQ(Call("POST", "/api/office/v1/roster/exports", sup, ExportBody("pdf").dump()).status, 400);
+  EXPECT_EQ(Call("POST", "/api/office/v1/roster/exports", sup, ExportBody("pdf").dump()).status,
+            400);
   EXPECT_EQ(Call("POST", "/api/office/v1/roster/exports", sup, ExportBody("csv", "2026-13").dump())
                 .status,
             400);
@@ -511,11 +539,10 @@ TEST_F(Roster, TheAdminCommandWritesTheSameFileAndAuditsIt) {
   SyncTempDir dir;
   const std::string out = dir.path() + "/清册.csv";
   const OfficeAdmin admin(db.url());
-  const CommandResult run =
-      admin.RunAs("sup-wang", kPassword,
-                  {"roster", "--town", "城关镇", "--month", "2026-12", "--services",
-                   "dibao,tekun,dibao_edge", "--out", out},
-                  "", true);
+  const CommandResult run = admin.RunAs("sup-wang", kPassword,
+                                        {"roster", "--town", "城关镇", "--month", "2026-12",
+                                         "--services", "dibao,tekun,dibao_edge", "--out", out},
+                                        "", true);
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const std::string bytes = ReadFileText(out);
   struct stat info {};
@@ -527,8 +554,8 @@ TEST_F(Roster, TheAdminCommandWritesTheSameFileAndAuditsIt) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(bytes, csv.body) << "the command and the console write the same roster";
   EXPECT_NE(run.out.find(seal::Sha256Hex(bytes)), std::string::npos) << run.out;
-  EXPECT_EQ(db.Count("SELECT count(*) FROM roster_exports WHERE sha256 = '" + seal::Sha256Hex(bytes) +
-                     "' AND row_count = 7"),
+  EXPECT_EQ(db.Count("SELECT count(*) FROM roster_exports WHERE sha256 = '" +
+                     seal::Sha256Hex(bytes) + "' AND row_count = 7"),
             2);
   const CommandResult reviewer =
       admin.RunAs("rev-li", kPassword,

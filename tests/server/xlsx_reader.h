@@ -38,7 +38,8 @@ inline nlohmann::json ReadXlsx(const std::string& bytes) {
   if (pipe == nullptr) return {{"error", "popen failed"}};
   std::array<char, 65536> buffer{};
   size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), got);
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    output.append(buffer.data(), got);
   const int status = pclose(pipe);
   std::string stderr_text;
   {
