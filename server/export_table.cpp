@@ -44,8 +44,8 @@ std::string SheetTabName(const std::string& name, size_t index) {
 // UTF-8 bytes here) takes two.
 double DisplayWidth(const std::string& text) {
   double width = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
     if ((byte & 0xC0) == 0x80) continue;
     width += byte >= 0xE0 ? 2.0 : 1.0;
   }

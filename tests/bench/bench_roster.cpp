@@ -12,11 +12,10 @@
 //     --pg-dir a pg-local.sh cluster directory (default: $YIMEN_TEST_PG_DIR, else a temp one)
 #include <sodium.h>
 
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <string>

@@ -364,9 +364,10 @@ TEST_F(Roster, XlsxAndCsvHoldEveryRowAndTheAuditHasTheirHash) {
   const json& sheet = book["sheets"][0];
   EXPECT_EQ(sheet["name"], "补贴清册");
   const json& rows = sheet["rows"];
+  const std::string title = std::string("城关镇 2026年12月 补贴清册（最低生活保障（低保）、") +
+                            "特困人员救助供养、低保边缘家庭、支出型困难家庭认定）";
   const std::vector<std::string> notes = {
-      "城关镇 2026年12月 补贴清册（最低生活保障（低保）、特困人员救助供养、"
-      "低保边缘家庭、支出型困难家庭认定）",
+      title,
       "最低生活保障（低保）：5 人，3505.00 元",
       "特困人员救助供养：1 人，1500.00 元",
       "低保边缘家庭、支出型困难家庭认定：1 人，300.00 元",
