@@ -22,28 +22,12 @@ bool EndsWith(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The China day `iso_date` starts, as a timestamptz literal expression.
-std::string DayStart(pqxx::transaction_base& tx, const std::string& iso_date) {
-  return "(timezone('UTC', " + tx.quote(iso_date) + "::timestamp - interval '8 hours'))";
-}
-
-// Cursor: "<received_at in microseconds since the epoch>.<id>".
-bool ParseCursor(const std::string& cursor, int64_t* micros, int64_t* id) {
-  const size_t dot = cursor.find('.');
-  if (dot == std::string::npos) return false;
-  const char* begin = cursor.data();
-  const char* end = cursor.data() + cursor.size();
-  auto first = std::from_chars(begin, begin + dot, *micros);
-  auto second = std::from_chars(begin + dot + 1, end, *id);
-  return first.ec == std::errc() && first.ptr == begin + dot && second.ec == std::errc() &&
-         second.ptr == end && *id > 0;
-}
-
 }  // namespace
 
-// A county-wide scope (office_scope.h) names a county-level region (东城区, 某某县, 全市), and no
-// hall's township has that name; anything else is a township (its halls only, maybe none), so a
-// mistyped scope sees less, never more.
+// Declared in office_scope.h (the roster lists a scope's townships with them).
+// A county-wide scope names a county-level region (东城区, 某某县, 全市), and no hall's
+// township has that name; anything else is a township (its halls only, maybe none), so
+// a mistyped scope sees less, never more.
 bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope) {
   bool county = std::any_of(std::begin(kCountyWords), std::end(kCountyWords),
                             [&](const char* word) { return scope == word; }) ||
@@ -64,6 +48,27 @@ std::string InTownHalls(pqxx::transaction_base& tx, const std::string& town) {
   }
   return list.empty() ? "false" : "a.hall IN (" + list + ")";
 }
+
+namespace {
+
+// The China day `iso_date` starts, as a timestamptz literal expression.
+std::string DayStart(pqxx::transaction_base& tx, const std::string& iso_date) {
+  return "(timezone('UTC', " + tx.quote(iso_date) + "::timestamp - interval '8 hours'))";
+}
+
+// Cursor: "<received_at in microseconds since the epoch>.<id>".
+bool ParseCursor(const std::string& cursor, int64_t* micros, int64_t* id) {
+  const size_t dot = cursor.find('.');
+  if (dot == std::string::npos) return false;
+  const char* begin = cursor.data();
+  const char* end = cursor.data() + cursor.size();
+  auto first = std::from_chars(begin, begin + dot, *micros);
+  auto second = std::from_chars(begin + dot + 1, end, *id);
+  return first.ec == std::errc() && first.ptr == begin + dot && second.ec == std::errc() &&
+         second.ptr == end && *id > 0;
+}
+
+}  // namespace
 
 CivilDate TodayInChina() { return ChinaDateAt(UnixSecondsNow()); }
 
