@@ -148,14 +148,20 @@ EncryptedAttachment EncryptAttachment(std::string_view plaintext) {
     if (last) break;
   } while (true);
   sodium_memzero(&state, sizeof state);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, Bytes(out.ciphertext), out.ciphertext.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : digest) {
-    out.sha256_hex.push_back(kHex[b >> 4]);
-    out.sha256_hex.push_back(kHex[b & 0xF]);
-  }
+  out.sha256_hex = Sha256Hex(out.ciphertext);
   return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : digest) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 0xF]);
+  }
+  return hex;
 }
 
 Result<std::string> DecryptAttachment(std::string_view ciphertext, std::string_view key) {

@@ -30,6 +30,10 @@ inline constexpr size_t kAttachmentChunkBytes = 64 * 1024;
 // of the ciphertext + ";key=" + base64 of the stream key instead of the JPEG.
 inline constexpr std::string_view kSealedPhotoPrefix = "sealed-attachment-v1;sha256=";
 
+// SHA-256 of `bytes` as 64 lowercase hex characters (libsodium crypto_hash_sha256): an
+// attachment's ciphertext, an exported file's audit hash. Pure, any thread.
+std::string Sha256Hex(std::string_view bytes);
+
 // The key id of an X25519 public key: the first 8 bytes of BLAKE2b-256 of the key, as
 // 16 lowercase hex characters. "" for a key that is not 32 bytes. Pure, any thread.
 std::string KeyId(std::string_view public_key);

@@ -47,7 +47,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target yimen-kiosk yimen-seed yimen-server yimen-fleet \
   bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue \
-  bench_console >/dev/null
+  bench_console bench_roster >/dev/null
 
 logs=$(mktemp -d /tmp/yimen-bench-XXXXXX)
 chmod 755 "$logs"  # PostgreSQL (user postgres) keeps its cluster in here
@@ -82,6 +82,7 @@ run submit "$b/bench_submit" "${q[@]}"
 run drain "$b/bench_drain" "${q[@]}"
 run queue "$b/bench_queue" "${q[@]}"
 run console "$b/bench_console" "${q[@]}"
+run roster "$b/bench_roster" "${q[@]}"
 if [[ $quick -eq 1 ]]; then
   run fleet "$build_dir/tools/fleet/yimen-fleet" --quick --storm --json "$logs/fleet.json"
   run fleet_backlog "$build_dir/tools/fleet/yimen-fleet" --quick --apps-per-push 5 \
@@ -142,6 +143,11 @@ queue_page_raw_p99 = worst(r"raw SELECT\+count p50 +[\d.]+ ms +p99 +([\d.]+) ms"
 app_page_p99 = num(r"application page +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
 app_open_p99 = num(r"OpenApplication p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
 app_raw_p99 = num(r"raw unseal\+parse +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+roster = text("roster")
+roster_rows = num(r"roster export (\d+) rows", roster)
+roster_xlsx = num(r"roster export \d+ rows: xlsx ([\d.]+) s", roster)
+roster_raw = num(r"raw floor ([\d.]+) s", roster)
+roster_cpu = num(r"ExportRoster xlsx +[\d.]+ s wall +([\d.]+) s CPU", roster)
 ime, voice = text("ime"), text("voice")
 fleet, chrome = jload("fleet"), jload("chromium")
 backlog, pgbench = jload("fleet_backlog"), text("pgbench")
@@ -226,6 +232,10 @@ row("Console application page p99 (unseal + re-validate + render)", f(app_page_p
     f"raw crypto_box_seal_open + JSON parse p99 {f(app_raw_p99, '{:.2f}')} ms; OpenApplication p99 {f(app_open_p99, '{:.1f}')} ms",
     "≤ 30 ms", f"{f(ratio(app_page_p99, 30), '{:.2f}')}× goal",
     None if app_page_p99 is None else app_page_p99 <= 30)
+row(f"Subsidy roster export, {f(roster_rows, '{:,.0f}')} rows (XLSX: query, unseal every row, write, hash, audit)",
+    f(roster_xlsx, "{:.2f}"), "s", f"raw SELECT + crypto_box_seal_open + JSON parse + raw libxlsxwriter write {f(roster_raw, '{:.2f}')} s; "
+    f"export CPU {f(roster_cpu, '{:.2f}')} s", "≤ 5 s", f"{f(ratio(roster_xlsx, 5), '{:.2f}')}× goal; {f(ratio(roster_xlsx, roster_raw), '{:.2f}')}× raw",
+    None if roster_xlsx is None else roster_xlsx <= 5)
 pps, p99 = fleet.get("pushes_per_s"), fleet.get("push_p99_ms")
 row(f"Fleet: {fleet.get('kiosks', '—')} kiosks, 2 servers, pushes/s (1 application each)", f(pps, "{:.0f}"), "/s",
     f"CPU-bound ceiling {f(fleet.get('cpu_bound_pushes_per_s'), '{:.0f}')}/s", "≥ 2,000/s",

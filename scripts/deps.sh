@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsdl2-dev libimgui-dev libstb-dev libfreetype-dev libgl-dev libgl1-mesa-dri
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libqrencode-dev libtomlplusplus-dev
+  libxlsxwriter-dev
   libcurl4-openssl-dev libboost1.81-dev libssl-dev libpqxx-dev libpq-dev
   postgresql-15 postgresql-client-15
   librime-dev librime-bin rime-data-luna-pinyin rime-data-terra-pinyin

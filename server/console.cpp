@@ -133,6 +133,7 @@ json ConsoleCall::Model() const {
         {"may_fleet",
          IsSupervisor(session->account) || session->account.role == OfficeRole::kAdmin}};
     model["nav_catalog"] = RoleMayRun(session->account.role, "console catalog");
+    model["nav_roster"] = RoleMayRun(session->account.role, "roster");
   }
   return model;
 }
@@ -288,6 +289,9 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
     if (tail == "photo" && method == "GET")
       return Photo(call, number, FormValue(call.params, "id"));
   }
+  // Subsidy roster (console_roster.cpp).
+  if (path == "/console/roster" && method == "GET") return RosterPage(call, "", 200);
+  if (path == "/console/roster/export" && method == "POST") return RosterExportPost(call);
   json model = call.Model();
   model["message"] = call.T("error_not_found");
   return HtmlReply(404, RenderConsolePage("error.mustache", call.T("error_not_found"), model));
@@ -338,6 +342,10 @@ ApiReply Console::RouteApi(ConsoleCall& call) {
       return Photo(call, number, FormValue(decoded, "x"));
     }
   }
+  // Subsidy roster (console_roster.cpp).
+  if (path == "roster" && method == "GET") return ApiRoster(call);
+  if (path == "roster/exports" && method == "POST") return ApiRosterExport(call);
+  if (path == "roster/exports" && method == "GET") return ApiRosterExports(call);
   return JsonOut(404, json{{"error", "not_found"}, {"message", "no such endpoint"}});
 }
 
@@ -484,7 +492,8 @@ ApiReply Console::KeyPost(ConsoleCall& call, const std::string& what) {
     return reply;
   }
   const std::string back = FormValue(call.form, "back");
-  if (StartsWith(back, "/console/app/")) return Redirect(back);
+  if (StartsWith(back, "/console/app/") || StartsWith(back, "/console/roster"))
+    return Redirect(back);
   return Redirect("/console/key?done=1");
 }
 

@@ -94,6 +94,12 @@ class Console {
   Result<std::shared_ptr<const Catalog>> CatalogInForce(std::string* version);
   // DiffCatalogs(in force, next) as [{text, zh, en}] in the page's language.
   nlohmann::json CatalogChanges(ConsoleCall& call, const Catalog& next, std::string* against);
+  // console_roster.cpp: the subsidy roster (补贴清册), its export and the export log.
+  ApiReply RosterPage(ConsoleCall& call, const std::string& error, int status);
+  ApiReply RosterExportPost(ConsoleCall& call);
+  ApiReply ApiRoster(ConsoleCall& call);
+  ApiReply ApiRosterExport(ConsoleCall& call);
+  ApiReply ApiRosterExports(ConsoleCall& call);
 
   PgPool& m_pool;
   KeyVault& m_vault;

@@ -22,8 +22,12 @@
 //   yimen-admin --pg URL staff-list | audit [--kiosk DEVICE_ID] [--limit N]
 //   yimen-admin --pg URL console-user add NAME --role ROLE --scope SCOPE [--bootstrap]
 //   yimen-admin --pg URL console-user disable NAME | console-user list | sign-in-log
+//   yimen-admin --pg URL --user NAME roster --town T --month M --services A,B --out FILE
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -46,6 +50,7 @@
 #include "server/migrations.h"
 #include "server/office_accounts.h"
 #include "server/office_catalog.h"
+#include "server/office_roster.h"
 #include "server/server_config.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/status.h"
@@ -78,11 +83,64 @@ int Usage() {
       "  rotate-sealing-key               new active key; the old one still opens\n"
       "  retire-sealing-key KEY_ID        delete an old key's secret (refused while a\n"
       "                                   kiosk holds undelivered items sealed to it)\n"
-      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n%s%s%s%s",
+      "  attachment APP_NO ID OUT_FILE    decrypt an uploaded document photo\n"
+      "  roster --town T --month YYYY-MM --services CODE,CODE --out FILE.xlsx|FILE.csv\n"
+      "         [--catalog DIR]           the subsidy roster (补贴清册), audited; "
+      "supervisors\n%s%s%s%s",
       yimen::server::kStaffCommandsUsage, yimen::server::kOfficeCommandsUsage,
       yimen::server::kFleetCommandsUsage, yimen::server::kKeyCommandsUsage);
   std::fputs(yimen::server::kWorkflowCommandsUsage, stderr);
   return 2;
+}
+
+// yimen-admin roster: the console's export (server/office_roster.h) written to a file only
+// its owner may read. The catalog (service names) as set-status finds it.
+int ExportRosterFile(PgPool& pool, yimen::server::KeyVault& vault, std::vector<std::string> args,
+                     const yimen::server::OfficeAccount& by) {
+  yimen::server::RosterRequest request;
+  request.town = TakeFlag(&args, "--town", "");
+  request.month = TakeFlag(&args, "--month", "");
+  const std::string services = TakeFlag(&args, "--services", "");
+  const std::string out = TakeFlag(&args, "--out", "");
+  std::string catalog_dir = TakeFlag(&args, "--catalog", "");
+  for (size_t at = 0; at <= services.size();) {
+    const size_t comma = std::min(services.find(',', at), services.size());
+    if (comma > at) request.services.push_back(services.substr(at, comma - at));
+    at = comma + 1;
+  }
+  const size_t dot = out.rfind('.');
+  const std::string format = dot == std::string::npos ? "" : out.substr(dot + 1);
+  if (!args.empty() || request.town.empty() || out.empty() ||
+      (format != "xlsx" && format != "csv")) {
+    return Usage();
+  }
+  if (catalog_dir.empty()) {
+    const char* from_env = std::getenv("YIMEN_CATALOG_DIR");
+    catalog_dir = from_env != nullptr && *from_env != '\0' ? from_env : "/usr/share/yimen/catalog";
+  }
+  auto catalog = yimen::LoadCatalog(catalog_dir);
+  if (!catalog.ok()) return Fail(catalog.error());
+  if (const int rc = yimen::server::UnlockForCommand(vault, by); rc != 0) return rc;
+  auto file = yimen::server::ExportRoster(pool, vault, &*catalog, by, request, format,
+                                          "yimen-admin " + yimen::server::cli::ClientLabel());
+  if (!file.ok()) return Fail(file.error());
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool written = fd >= 0;
+  for (size_t done = 0; written && done < file->bytes.size();) {
+    const ssize_t n = ::write(fd, file->bytes.data() + done, file->bytes.size() - done);
+    written = n > 0;
+    if (written) done += static_cast<size_t>(n);
+  }
+  if (fd >= 0 && ::close(fd) != 0) written = false;
+  yimen::Wipe(&file->bytes);
+  if (!written) {
+    std::fprintf(stderr, "yimen-admin: cannot write %s (the export is audited as #%lld)\n",
+                 out.c_str(), static_cast<long long>(file->export_id));
+    return 1;
+  }
+  std::printf("%s: roster export #%lld, sha256 %s\n", out.c_str(),
+              static_cast<long long>(file->export_id), file->sha256.c_str());
+  return 0;
 }
 
 // Signs `user` in for `command` (its password from the file or stdin) into `account`.
@@ -292,6 +350,7 @@ int main(int argc, char** argv) {
       return Fail(s.error());
     return 0;
   }
+  if (command == "roster") return ExportRosterFile(pool, vault, args, *account);
   if (auto rc = yimen::server::RunStaffCommand(pool, command, args, *account)) {
     return *rc < 0 ? Usage() : *rc;
   }

@@ -498,6 +498,28 @@ constexpr const char* kV12StatusCounts = R"sql(
 CREATE INDEX applications_count_status ON applications (status, hall);
 )sql";
 
+// The subsidy roster's exports (server/office_roster.h): who took which township's roster
+// for which month, how many rows, and the SHA-256 of the exact bytes handed out, so a
+// file that turns up later can be matched to its export.
+constexpr const char* kV14Roster = R"sql(
+CREATE TABLE roster_exports (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  actor       text NOT NULL,
+  actor_role  text NOT NULL,
+  town        text NOT NULL,
+  month       text NOT NULL CHECK (month ~ '^[0-9]{4}-[0-9]{2}$'),
+  services    text[] NOT NULL,
+  format      text NOT NULL CHECK (format IN ('xlsx', 'csv')),
+  row_count   int NOT NULL CHECK (row_count >= 0),
+  amount_fen  bigint NOT NULL,
+  sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  bytes       bigint NOT NULL,
+  client      text NOT NULL DEFAULT ''
+);
+CREATE INDEX roster_exports_town ON roster_exports (town, id DESC);
+)sql";
+
 // v15: the fleet view (server/office_fleet.h, docs/console.md "Fleet"): the key each
 // kiosk seals to now, a short queue history per kiosk (one sample every few minutes,
 // pruned past two hours by the heartbeat itself, so it stays bounded at a few dozen
@@ -570,6 +592,7 @@ const std::vector<Migration>& AllMigrations() {
        kV10OfficeWorkflow},
       {11, "office console sessions", kV11ConsoleSessions},
       {12, "queue status counts: index on (status, hall)", kV12StatusCounts},
+      {14, "subsidy roster exports, audited with row count and file hash", kV14Roster},
       {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
       {16, "catalog publishing: effective dates, drafts, audit", kV16CatalogPublish},
   };

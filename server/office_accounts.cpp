@@ -30,7 +30,7 @@ struct CommandRoles {
   std::string_view command;
   unsigned roles;
 };
-constexpr std::array<CommandRoles, 30> kCommandRoles = {{
+constexpr std::array<CommandRoles, 31> kCommandRoles = {{
     {"list", kAnyRole},
     {"set-status", kCaseWork},
     {"comment", kCaseWork},
@@ -66,6 +66,9 @@ constexpr std::array<CommandRoles, 30> kCommandRoles = {{
     // The office console (server/console.h): every role signs in; what each may do
     // there is checked per action (office_workflow.h, key_vault.h).
     {"console", kAnyRole},
+    // The subsidy roster (server/office_roster.h): names, ID numbers and bank accounts
+    // of a whole township, for the bank; the console checks the same entry.
+    {"roster", Bit(OfficeRole::kSupervisor)},
 }};
 
 bool Printable(const std::string& text, size_t max_chars) {

@@ -22,6 +22,21 @@ bool EndsWith(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+}  // namespace
+
+// Declared in office_scope.h (the roster lists a scope's townships with them).
+// A county-wide scope names a county-level region (东城区, 某某县, 全市), and no hall's
+// township has that name; anything else is a township (its halls only, maybe none), so
+// a mistyped scope sees less, never more.
+bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope) {
+  bool county = std::any_of(std::begin(kCountyWords), std::end(kCountyWords),
+                            [&](const char* word) { return scope == word; }) ||
+                std::any_of(std::begin(kCountySuffixes), std::end(kCountySuffixes),
+                            [&](const char* suffix) { return EndsWith(scope, suffix); });
+  if (!county) return false;
+  return tx.exec_params("SELECT 1 FROM halls WHERE town = $1 LIMIT 1", scope).empty();
+}
+
 // "a.hall IN (...)" for the halls of `town`, listed here rather than as a subquery so
 // the planner sees the literal halls (and its statistics and the (hall, status) index
 // serve the count); "false" for a township without halls.
@@ -33,6 +48,8 @@ std::string InTownHalls(pqxx::transaction_base& tx, const std::string& town) {
   }
   return list.empty() ? "false" : "a.hall IN (" + list + ")";
 }
+
+namespace {
 
 // The China day `iso_date` starts, as a timestamptz literal expression.
 std::string DayStart(pqxx::transaction_base& tx, const std::string& iso_date) {
@@ -52,18 +69,6 @@ bool ParseCursor(const std::string& cursor, int64_t* micros, int64_t* id) {
 }
 
 }  // namespace
-
-// A county-wide scope names a county-level region (东城区, 某某县, 全市), and no hall's
-// township has that name; anything else is a township (its halls only, maybe none), so
-// a mistyped scope sees less, never more.
-bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope) {
-  bool county = std::any_of(std::begin(kCountyWords), std::end(kCountyWords),
-                            [&](const char* word) { return scope == word; }) ||
-                std::any_of(std::begin(kCountySuffixes), std::end(kCountySuffixes),
-                            [&](const char* suffix) { return EndsWith(scope, suffix); });
-  if (!county) return false;
-  return tx.exec_params("SELECT 1 FROM halls WHERE town = $1 LIMIT 1", scope).empty();
-}
 
 CivilDate TodayInChina() { return ChinaDateAt(UnixSecondsNow()); }
 

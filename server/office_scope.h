@@ -17,10 +17,12 @@ namespace yimen::server {
 // Today's date in China (UTC+8), by the system clock.
 CivilDate TodayInChina();
 
-// Whether `scope` is county-wide: it names a county-level region (东城区, 某某县, 全市)
-// and no hall's township has that name; anything else is a township (its halls only),
-// so a mistyped scope sees less, never more (docs/console.md "Roles and scope").
+// Whether an account's scope is county-wide: it names a county-level region (东城区,
+// 某某县, 全市) that is no hall's township. Anything else is one township. Reads halls.
 bool IsCountyScope(pqxx::transaction_base& tx, const std::string& scope);
+// "a.hall IN (...)" for the halls of township `town` (literal names, so the planner sees
+// them), or "false" for a township without halls. Reads halls.
+std::string InTownHalls(pqxx::transaction_base& tx, const std::string& town);
 
 // A predicate on `applications a` that holds for the rows `viewer` may see
 // (docs/console.md "Roles and scope"). Reads the halls table.

@@ -16,7 +16,7 @@
 #         generated status-check UI script must show those two materials in Chinese.
 #   fleet: two kiosks, one silent (backdated in PostgreSQL); fleet_test.js revokes the
 #         other in the browser; it keeps its outbox and its UI script shows the state.
-# usage: run_console_test.sh --build DIR --suite main|e2e|fleet|catalog [--out DIR] [--screenshots DIR]
+# usage: run_console_test.sh --build DIR --suite main|e2e|roster|fleet|catalog [--out DIR] [--screenshots DIR]
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -202,6 +202,39 @@ EOS
   if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
   exit $status
 fi
+# The subsidy roster (issue 13): two 低保 applications from the 沙溪 kiosk go through the
+# real workflow with yimen-admin (受理, 初审通过 by the reviewer; 批准 by the approver); the
+# first is made final after its 公示 (its end date moved to the past, as days later), the
+# second stays 公示中. roster_test.js: the supervisor previews 沙溪镇 for this month (one
+# person), downloads XLSX and CSV; a reviewer has no roster.
+if [[ "$suite" == roster ]]; then
+  enroll "$out/shaxi" 沙溪大厅
+  "$submitter" --data-dir "$out/shaxi" --draft "$here/roster_draft.json" --service dibao --count 2 \
+    --journal "$out/shaxi.journal" >/dev/null
+  sync_once "$out/shaxi"
+  first=$(sed -n 1p "$out/shaxi.journal") second=$(sed -n 2p "$out/shaxi.journal")
+  month=$(TZ=Asia/Shanghai date +%Y-%m)
+  as_user() {  # NAME ARGS...: yimen-admin signed in as NAME (password on stdin)
+    local name=$1; shift
+    YIMEN_ADMIN_PASSWORD_FILE='' YIMEN_CATALOG_DIR="$repo/assets/catalog" \
+      "$admin" --pg "$pg_url" --user "$name" "$@" <<<"${pw[$name]}" >>"$out/admin.log"
+  }
+  for n in "$first" "$second"; do
+    as_user shaxi_chushen set-status "$n" accept
+    as_user shaxi_chushen set-status "$n" preliminary_pass
+    as_user shenpi set-status "$n" approve --amount 1225 --start-month "$month"
+  done
+  psql "$pg_url" -Atq -c "UPDATE applications SET notice_until = current_date - 2 WHERE app_number = '$first'"
+  as_user shenpi set-status "$first" finalize
+  fixture "$first" "$second" "" ""
+  status=0
+  (cd "$here" && ROSTER_MONTH=$month CHECK_XLSX="$repo/tests/server/check_xlsx.py" DOWNLOADS="$out/downloads" \
+    node roster_test.js "$out/fixture.json") 2>&1 | tee -a "$out/browser.log" || status=1
+  exports=$(psql "$pg_url" -Atq -c "SELECT count(*) FROM roster_exports WHERE actor = 'zhuguan' AND row_count = 1")
+  echo "console-test roster: $exports audited exports of one row"
+  [[ "$exports" == 2 ]] || { echo "FAIL expected two audited exports" >&2; status=1; }
+  exit $status
+fi
 if [[ "$suite" == fleet ]]; then
   # Two kiosks report once; the 石岐 one then falls silent (its heartbeat backdated 3
   # hours in PostgreSQL); the 沙溪 one holds one undelivered application when the
@@ -349,5 +382,5 @@ EOS
   [[ $status == 0 ]] && echo "console-test catalog: publish → --sync-once → the kiosk shows 1350; a started form kept its version"
   exit $status
 fi
-echo "console-test: --suite main|e2e|fleet|catalog" >&2
+echo "console-test: --suite main|e2e|roster|fleet|catalog" >&2
 exit 2

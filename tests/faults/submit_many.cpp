@@ -5,7 +5,7 @@
 // with PostgreSQL. Test support only: residents submit through the UI.
 //
 // usage: yimen-fault-submit --data-dir DIR --draft FILE --count N [--every-ms MS]
-//                           --journal FILE
+//                           --journal FILE [--service CODE]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -31,6 +31,7 @@ int Fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   std::string data_dir, draft_path, journal_path;
+  std::string service = "youdai";  // the draft's service (--service: the roster's 低保)
   long count = 100, every_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
     else if (arg == "--journal") journal_path = argv[i + 1];
     else if (arg == "--count") count = std::atol(argv[i + 1]);
     else if (arg == "--every-ms") every_ms = std::atol(argv[i + 1]);
+    else if (arg == "--service")
+      service = argv[i + 1];
     else return Fail("unknown flag " + arg);
   }
   if (data_dir.empty() || draft_path.empty() || journal_path.empty()) {
@@ -57,7 +60,7 @@ int main(int argc, char** argv) {
   long acknowledged = 0, refused = 0;
   for (long i = 0; i < count; ++i) {
     yimen::NewApplication application;
-    application.service_code = "youdai";
+    application.service_code = service;
     application.catalog_version = "2026.11.2";
     application.masked_name = "张*英";
     application.payload = draft.str();
