@@ -129,6 +129,8 @@ json ConsoleCall::Model() const {
         {"role_label", T(std::string("role_") + OfficeRoleName(session->account.role))},
         {"scope", session->account.scope},
         {"supervisor", IsSupervisor(session->account)}};
+    // Statistics: every role, each its own scope's figures.
+    model["nav"]["stats"] = true;
   }
   return model;
 }
@@ -255,6 +257,10 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
   if (path == "/console/queue" && method == "GET") return QueuePage(call);
   if (path == "/console/bulk" && method == "POST") return BulkPost(call);
   if (path == "/console/key" && method == "GET") return KeyPage(call, "");
+  // Statistics (console_stats.cpp).
+  if (path == "/console/stats" && method == "GET") return StatsPage(call);
+  if (path == "/console/stats/export.csv" && method == "GET") return StatsExport(call, "csv");
+  if (path == "/console/stats/export.xlsx" && method == "GET") return StatsExport(call, "xlsx");
   if (StartsWith(path, "/console/key/") && method == "POST") {
     return KeyPost(call, path.substr(std::string("/console/key/").size()));
   }
@@ -292,6 +298,8 @@ ApiReply Console::RouteApi(ConsoleCall& call) {
   if (path == "queue" && method == "GET") return ApiQueue(call);
   if (path == "bulk-actions" && method == "POST") return ApiBulk(call);
   if (path == "key" && method == "GET") return JsonOut(200, KeyState());
+  // Statistics (console_stats.cpp).
+  if (path == "stats" && method == "GET") return ApiStats(call);
   if (StartsWith(path, "key/") && method == "POST") {
     const Status done = KeyOperation(call, path.substr(4), call.body.value("passphrase", ""),
                                      call.body.value("new_passphrase", ""));

@@ -25,6 +25,7 @@
 namespace yimen::server {
 
 struct ConsoleCall;  // one request as the handlers see it (console_call.h)
+struct StatsView;    // the statistics as the page shows them (console_stats.cpp)
 
 class Console {
  public:
@@ -73,6 +74,13 @@ class Console {
   nlohmann::json ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail,
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);
+
+  // console_stats.cpp: statistics page, its CSV/XLSX export, its JSON
+  // (docs/console.md "Statistics").
+  Result<StatsView> LoadStats(ConsoleCall& call);
+  ApiReply StatsPage(ConsoleCall& call);
+  ApiReply StatsExport(ConsoleCall& call, const std::string& format);
+  ApiReply ApiStats(ConsoleCall& call);
 
   PgPool& m_pool;
   KeyVault& m_vault;
