@@ -77,7 +77,7 @@ class Console {
 
   // console_stats.cpp: statistics page, its CSV/XLSX export, its JSON
   // (docs/console.md "Statistics").
-  Result<StatsView> LoadStats(ConsoleCall& call);
+  Result<std::unique_ptr<StatsView>> LoadStats(ConsoleCall& call);
   ApiReply StatsPage(ConsoleCall& call);
   ApiReply StatsExport(ConsoleCall& call, const std::string& format);
   ApiReply ApiStats(ConsoleCall& call);

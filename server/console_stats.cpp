@@ -4,6 +4,7 @@
 // (export_table.h), and as JSON.
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "server/console.h"
 #include "server/console_call.h"
@@ -131,21 +132,23 @@ struct ShownRow {
 }  // namespace
 
 // The page's rows, in the page's order, and the period: shared by the page, the
-// exports and the API so the three say the same thing.
+// exports and the API so the three say the same thing. The rows point into `stats`, so
+// a view stays where it was made (LoadStats hands out a unique_ptr).
 struct StatsView {
   OfficeStats stats;
   std::vector<ShownRow> rows;
   std::string scope;
 };
 
-Result<StatsView> Console::LoadStats(ConsoleCall& call) {
+Result<std::unique_ptr<StatsView>> Console::LoadStats(ConsoleCall& call) {
   const CivilDate today = TodayInChina();
   auto period = MakeStatsPeriod(FormValue(call.params, "period"), FormValue(call.params, "from"),
                                 today);
   if (!period.ok()) return period.error();
   auto stats = QueryOfficeStats(m_pool, call.session->account, *period, today);
   if (!stats.ok()) return stats.error();
-  StatsView view;
+  auto made = std::make_unique<StatsView>();
+  StatsView& view = *made;
   view.stats = std::move(*stats);
   const OfficeAccount& account = call.session->account;
   view.scope = account.role == OfficeRole::kSupervisor || account.role == OfficeRole::kAdmin
@@ -175,7 +178,7 @@ Result<StatsView> Console::LoadStats(ConsoleCall& call) {
   }
   view.rows.push_back(
       {Section::kDecision, call.T("stats_by_decision_month"), call.T("stats_total"), nullptr, &s.decisions_total, -1});
-  return view;
+  return made;
 }
 
 namespace {
@@ -265,7 +268,7 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
     return HtmlReply(HttpStatusOf(view.error().kind),
                      RenderConsolePage("stats.mustache", call.T("stats_title"), model));
   }
-  const OfficeStats& s = view->stats;
+  const OfficeStats& s = (*view)->stats;
   const std::string chosen = StatsPeriodKindName(s.period.kind);
   json periods = json::array();
   for (const char* name : {"month", "quarter", "year"}) {
@@ -275,7 +278,7 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
   }
   model["periods"] = std::move(periods);
   model["from"] = FormatIsoDate(s.period.first).substr(0, 7);
-  model["title_line"] = PeriodTitle(call, *view);
+  model["title_line"] = PeriodTitle(call, **view);
   model["headline"] = HeadlineLines(call, s);
   const std::string query = "period=" + chosen + "&from=" + FormatIsoDate(s.period.first).substr(0, 7);
   model["csv_url"] = "/console/stats/export.csv?" + query;
@@ -283,7 +286,7 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
   // The tables, section by section, as the export's rows.
   json sections = json::array();
   json decisions = json::array();
-  for (const ShownRow& row : view->rows) {
+  for (const ShownRow& row : (*view)->rows) {
     if (row.decided != nullptr) {
       decisions.push_back(json{{"key", row.key},
                                {"decided", row.decided->approved + row.decided->refused},
@@ -335,7 +338,7 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
   Series by_received{call.T("stats_col_received"), "#0b4f9c", {}};
   Series by_approved{call.T("stats_col_approved"), "#2e7d32", {}};
   Series by_refused{call.T("stats_col_refused"), "#a50000", {}};
-  for (const ShownRow& row : view->rows) {
+  for (const ShownRow& row : (*view)->rows) {
     if (row.section != Section::kService) continue;
     services.push_back(row.key);
     by_received.values.push_back(row.keyed->counts.received);
@@ -350,8 +353,8 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
 ApiReply Console::StatsExport(ConsoleCall& call, const std::string& format) {
   auto view = LoadStats(call);
   if (!view.ok()) return ApiError(call, view.error());
-  const ExportSheet sheet = StatsSheet(call, *view);
-  const std::string file = "yimen-stats-" + view->stats.period.key;
+  const ExportSheet sheet = StatsSheet(call, **view);
+  const std::string file = "yimen-stats-" + (*view)->stats.period.key;
   ApiReply reply;
   if (format == "csv") {
     reply.body = WriteCsv(sheet);
@@ -370,7 +373,7 @@ ApiReply Console::StatsExport(ConsoleCall& call, const std::string& format) {
 ApiReply Console::ApiStats(ConsoleCall& call) {
   auto view = LoadStats(call);
   if (!view.ok()) return ApiError(call, view.error());
-  const OfficeStats& s = view->stats;
+  const OfficeStats& s = (*view)->stats;
   const auto keyed = [](const StatsKeyed& k) {
     const StatsCounts& n = k.counts;
     json out{{"key", k.key},           {"received", n.received}, {"decided", n.decided()},
@@ -390,7 +393,7 @@ ApiReply Console::ApiStats(ConsoleCall& call) {
            {"from", FormatIsoDate(s.period.first)},
            {"until", FormatIsoDate(s.period.end)},
            {"today", s.today},
-           {"scope", view->scope},
+           {"scope", (*view)->scope},
            {"people_counted_by", "application"},
            {"total", keyed(s.total)}};
   for (const auto& [name, list] :
