@@ -501,15 +501,21 @@ CREATE INDEX applications_count_status ON applications (status, hall);
 // v13: the statistics (server/office_stats.h, docs/console.md "Statistics"). Each
 // application carries its decision beside its status, written by ApplyOfficeAction in
 // the same UPDATE (the latest 批准 or 不予批准: which, when, the amount approved, the
-// due date it was decided against), backfilled here from office_actions; and two
-// covering indexes let one index-only scan count a year of 1,000,000 applications by
-// received date, and one more the decisions by decision date (docs/benchmarks.md
-// "Statistics").
+// due date it was decided against), backfilled here from office_actions; China's
+// civil dates of receipt and decision as stored generated columns; and two covering
+// indexes for the year's two grouped counts, by received and by decision date
+// (docs/benchmarks.md "Statistics"). Adding the generated columns rewrites the table
+// once (about 30 s a million rows here).
 constexpr const char* kV13Stats = R"sql(
 ALTER TABLE applications ADD COLUMN decision text CHECK (decision IN ('approve', 'refuse'));
 ALTER TABLE applications ADD COLUMN decided_at timestamptz;
 ALTER TABLE applications ADD COLUMN decided_due date;     -- the due date the decision ended
 ALTER TABLE applications ADD COLUMN approved_fen bigint;  -- 批准's amount, fen; NULL unless approved
+-- China's civil dates of receipt and decision, kept by PostgreSQL itself: the statistics
+-- group by them without a time-zone conversion per row.
+ALTER TABLE applications
+  ADD COLUMN received_day date GENERATED ALWAYS AS ((received_at AT TIME ZONE 'Asia/Shanghai')::date) STORED,
+  ADD COLUMN decided_day date GENERATED ALWAYS AS ((decided_at AT TIME ZONE 'Asia/Shanghai')::date) STORED;
 
 UPDATE applications a
 SET decision = d.action, decided_at = d.at,
@@ -523,9 +529,9 @@ FROM (SELECT DISTINCT ON (application_id) application_id, id, action, at, detail
 WHERE a.id = d.application_id;
 
 CREATE INDEX applications_stats ON applications (received_at)
-  INCLUDE (hall, service_code, decision, decided_at, decided_due, due_date);
+  INCLUDE (hall, service_code, received_day, decision, decided_day, decided_due, due_date);
 CREATE INDEX applications_stats_decided ON applications (decided_at)
-  INCLUDE (hall, decision, approved_fen) WHERE decided_at IS NOT NULL;
+  INCLUDE (hall, decision, decided_day, approved_fen) WHERE decided_at IS NOT NULL;
 )sql";
 
 }  // namespace

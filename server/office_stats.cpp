@@ -134,10 +134,8 @@ Result<OfficeStats> QueryOfficeStats(PgPool& pool, const OfficeAccount& viewer,
     stats.period = period;
     stats.today = FormatIsoDate(today);
     pqxx::read_transaction tx(c);
-    // Dates and months in China's time by the session's own zone (a cast per row, no
-    // arithmetic), and memory enough that the two grouping sets are hashed in one pass
-    // instead of sorted to disk (docs/benchmarks.md "Statistics").
-    tx.exec("SET LOCAL timezone = 'Asia/Shanghai'");
+    // Memory enough that the two grouping sets are hashed in one pass instead of
+    // sorted to disk (docs/benchmarks.md "Statistics").
     tx.exec("SET LOCAL work_mem = '32MB'");
     const std::string scope = ScopePredicate(tx, viewer);
     const std::string from = DayStartLiteral(period.first);
@@ -159,10 +157,9 @@ Result<OfficeStats> QueryOfficeStats(PgPool& pool, const OfficeAccount& viewer,
         tx.quote(stats.today) +
         "::date), count(*) FILTER (WHERE s.decided_day > s.decided_due) "
         "FROM (SELECT a.hall, a.service_code, a.decision, a.due_date, a.decided_due, "
-        "date_trunc('month', a.received_at) AS m, a.decided_at::date AS decided_day, "
-        "a.decided_at::date - a.received_at::date AS days FROM applications a WHERE " +
-        scope + " AND a.received_at >= " + from +
-        " AND a.received_at < " + until +
+        "date_trunc('month', a.received_day::timestamp) AS m, a.decided_day, "
+        "a.decided_day - a.received_day AS days FROM applications a WHERE " +
+        scope + " AND a.received_at >= " + from + " AND a.received_at < " + until +
         ") s GROUP BY GROUPING SETS ((s.hall, s.service_code, s.m), (s.service_code, s.days))");
     for (const auto& row : received) {
       const std::string service = row[2].as<std::string>();
@@ -195,7 +192,7 @@ Result<OfficeStats> QueryOfficeStats(PgPool& pool, const OfficeAccount& viewer,
     std::map<std::string, StatsDecisions> decisions;
     for (const std::string& month : period.months) decisions[month].month = month;
     for (const auto& row : tx.exec(
-             "SELECT to_char(a.decided_at, 'YYYY-MM'), count(*) FILTER (WHERE a.decision = 'approve'), "
+             "SELECT to_char(date_trunc('month', a.decided_day::timestamp), 'YYYY-MM'), count(*) FILTER (WHERE a.decision = 'approve'), "
              "count(*) FILTER (WHERE a.decision = 'refuse'), coalesce(sum(a.approved_fen), 0) "
              "FROM applications a WHERE " +
              scope + " AND a.decided_at >= " + from + " AND a.decided_at < " + until +

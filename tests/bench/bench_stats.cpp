@@ -76,7 +76,7 @@ SELECT setval('applications_id_seq', $1::bigint);
 )sql";
 
 // The main GROUP BY of QueryOfficeStats (server/office_stats.cpp), its text for 2025
-// county-wide, sent raw with the same two SET LOCALs: the baseline.
+// county-wide, sent raw with the same SET LOCAL work_mem: the baseline.
 std::string RawMainQuery(const std::string& today) {
   return "SELECT GROUPING(s.hall), s.hall, s.service_code, to_char(s.m, 'YYYY-MM'), s.days, "
          "count(*), count(*) FILTER (WHERE s.decision = 'approve'), "
@@ -85,8 +85,8 @@ std::string RawMainQuery(const std::string& today) {
          today +
          "'::date), count(*) FILTER (WHERE s.decided_day > s.decided_due) "
          "FROM (SELECT a.hall, a.service_code, a.decision, a.due_date, a.decided_due, "
-         "date_trunc('month', a.received_at) AS m, a.decided_at::date AS decided_day, "
-         "a.decided_at::date - a.received_at::date AS days FROM applications a WHERE true AND "
+         "date_trunc('month', a.received_day::timestamp) AS m, a.decided_day, "
+         "a.decided_day - a.received_day AS days FROM applications a WHERE true AND "
          "a.received_at >= '2025-01-01 00:00:00+08'::timestamptz AND a.received_at < "
          "'2026-01-01 00:00:00+08'::timestamptz) s "
          "GROUP BY GROUPING SETS ((s.hall, s.service_code, s.m), (s.service_code, s.days))";
@@ -201,7 +201,6 @@ int main(int argc, char** argv) {
     size_t raw_rows = 0;
     const Figures base = Time(runs, [&] {
       pqxx::read_transaction tx(raw);
-      tx.exec("SET LOCAL timezone = 'Asia/Shanghai'");
       tx.exec("SET LOCAL work_mem = '32MB'");
       raw_rows = tx.exec(raw_sql).size();
     });
@@ -252,7 +251,6 @@ int main(int argc, char** argv) {
     }
     {
       pqxx::nontransaction tx(raw);
-      tx.exec("SET timezone = 'Asia/Shanghai'");
       tx.exec("SET work_mem = '32MB'");
       std::printf("  plan of the main GROUP BY:\n");
       for (const auto& row : tx.exec("EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF) " + raw_sql)) {

@@ -359,8 +359,9 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
             "0");
   db.Query("UPDATE applications SET decision = NULL, decided_at = NULL, decided_due = NULL, "
            "approved_fen = NULL");
-  db.Query("ALTER TABLE applications DROP COLUMN decision, DROP COLUMN decided_at, "
-           "DROP COLUMN decided_due, DROP COLUMN approved_fen");
+  db.Query("ALTER TABLE applications DROP COLUMN received_day, DROP COLUMN decided_day, "
+           "DROP COLUMN decision, DROP COLUMN decided_at, DROP COLUMN decided_due, "
+           "DROP COLUMN approved_fen");
   db.Query("DELETE FROM schema_migrations WHERE version = 13");
   auto again = server::ApplyMigrations(pool);
   ASSERT_TRUE(again.ok()) << again.error().message;
