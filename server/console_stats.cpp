@@ -51,6 +51,21 @@ std::string Filled(std::string text, const std::map<std::string, std::string>& v
   return text;
 }
 
+// About how wide `text` is at the legend's 20 px: a Chinese character is a square, a
+// Latin letter about half of one. UTF-8: each lead byte starts a character.
+int TextWidth(const std::string& text) {
+  int width = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      width += 11;
+    } else if (byte >= 0xC0) {
+      width += 20;
+    }
+  }
+  return width;
+}
+
 struct Series {
   std::string name;
   const char* color;
@@ -58,16 +73,16 @@ struct Series {
 };
 
 // A grouped bar chart as inline SVG: one group per category, one bar per series, the
-// value above each bar, a legend. role="img" with its <title>; the page's table beside
+// value above each bar but zero, a legend. role="img" with its <title>; the page's table beside
 // it holds the same numbers for a screen reader.
 std::string BarChartSvg(const std::string& id, const std::string& title,
                         const std::vector<std::string>& categories,
                         const std::vector<Series>& series) {
   constexpr int kWidth = 1000;
-  constexpr int kHeight = 260;
+  constexpr int kHeight = 320;
   constexpr int kLeft = 40;
-  constexpr int kTop = 34;
-  constexpr int kBottom = 40;
+  constexpr int kTop = 48;
+  constexpr int kBottom = 44;
   int64_t top = 1;
   for (const Series& one : series) {
     for (const int64_t value : one.values) top = std::max(top, value);
@@ -82,10 +97,10 @@ std::string BarChartSvg(const std::string& id, const std::string& title,
   // Legend.
   int legend_x = kLeft;
   for (const Series& one : series) {
-    svg += "<rect x=\"" + std::to_string(legend_x) + "\" y=\"6\" width=\"14\" height=\"14\" fill=\"" +
-           one.color + "\"/><text x=\"" + std::to_string(legend_x + 20) +
-           "\" y=\"18\" font-size=\"13\" fill=\"#1a1a1a\">" + XmlEscaped(one.name) + "</text>";
-    legend_x += 40 + static_cast<int>(one.name.size()) * 6;
+    svg += "<rect x=\"" + std::to_string(legend_x) + "\" y=\"6\" width=\"20\" height=\"20\" fill=\"" +
+           one.color + "\"/><text x=\"" + std::to_string(legend_x + 26) +
+           "\" y=\"23\" font-size=\"20\" fill=\"#1a1a1a\">" + XmlEscaped(one.name) + "</text>";
+    legend_x += 44 + TextWidth(one.name);
   }
   const int base = kHeight - kBottom;
   svg += "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + std::to_string(base) + "\" x2=\"" +
@@ -103,16 +118,17 @@ std::string BarChartSvg(const std::string& id, const std::string& title,
                     base - height, bar - 2, height);
       svg += number;
       svg += std::string(series[s].color) + "\"/>";
+      if (value == 0) continue;  // a zero needs no label: the table below has it
       std::snprintf(number, sizeof number,
-                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" ", x +
-                    (bar - 2) / 2, base - height - 3);
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\" text-anchor=\"middle\" ", x +
+                    (bar - 2) / 2, base - height - 4);
       svg += number;
       svg += "fill=\"#1a1a1a\">" + std::to_string(value) + "</text>";
     }
     std::snprintf(number, sizeof number, "<text x=\"%.1f\" y=\"%d\" ", kLeft + group * c + group / 2,
-                  base + 18);
+                  base + 26);
     svg += number;
-    svg += "font-size=\"12\" text-anchor=\"middle\" fill=\"#1a1a1a\">" +
+    svg += "font-size=\"18\" text-anchor=\"middle\" fill=\"#1a1a1a\">" +
            XmlEscaped(categories[c]) + "</text>";
   }
   return svg + "</svg>";

@@ -68,8 +68,10 @@ async function tableRows(page, title) {
 async function download(page, selector, dir, suffix) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const cdp = await page.createCDPSession();
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+  // The page lives in its own browser context: downloads are allowed per context.
+  const cdp = await page.browser().target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', {
+    behavior: 'allow', downloadPath: dir, browserContextId: page.browserContext().id });
   await page.click(selector);
   for (let i = 0; i < 100; i++) {
     const done = fs.readdirSync(dir).filter((f) => f.endsWith(suffix));
@@ -121,12 +123,15 @@ async function run(browser) {
         `XLSX downloads (a zip, ${xlsx ? xlsx.length : 0} bytes)`);
   fs.rmSync(dir, { recursive: true, force: true });
 
-  // The period form: this month, from the keyboard's form.
+  // The period form: this month.
+  const thisMonth = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
   await sup.select('#stats-period', 'month');
+  await sup.$eval('#stats-from', (e, m) => { e.value = m; }, thisMonth);
   await Promise.all([sup.waitForNavigation({ waitUntil: 'load' }), sup.click('#stats-show')]);
   const month = await bodyText(sup);
-  check(/统计 \d{4}-\d{2}/.test(month) && month.includes('本期共收到申请 5 件'),
-        'this month holds the same 5 applications');
+  check(month.includes(`统计 ${thisMonth}`) && month.includes('本期共收到申请 5 件'),
+        `this month (${thisMonth}) holds the same 5 applications`);
+  await shot(sup, 'month');
   await axe(sup, 'statistics (month)');
 
   // A township's reviewer: 石岐街道 only.
