@@ -47,7 +47,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target yimen-kiosk yimen-seed yimen-server yimen-fleet \
   bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue \
-  bench_console >/dev/null
+  bench_console bench_stats >/dev/null
 
 logs=$(mktemp -d /tmp/yimen-bench-XXXXXX)
 chmod 755 "$logs"  # PostgreSQL (user postgres) keeps its cluster in here
@@ -82,6 +82,7 @@ run submit "$b/bench_submit" "${q[@]}"
 run drain "$b/bench_drain" "${q[@]}"
 run queue "$b/bench_queue" "${q[@]}"
 run console "$b/bench_console" "${q[@]}"
+run stats "$b/bench_stats" "${q[@]}"
 if [[ $quick -eq 1 ]]; then
   run fleet "$build_dir/tools/fleet/yimen-fleet" --quick --storm --json "$logs/fleet.json"
   run fleet_backlog "$build_dir/tools/fleet/yimen-fleet" --quick --apps-per-push 5 \
@@ -142,6 +143,11 @@ queue_page_raw_p99 = worst(r"raw SELECT\+count p50 +[\d.]+ ms +p99 +([\d.]+) ms"
 app_page_p99 = num(r"application page +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
 app_open_p99 = num(r"OpenApplication p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
 app_raw_p99 = num(r"raw unseal\+parse +p50 +[\d.]+ ms +p99 +([\d.]+) ms", console)
+stats = text("stats")
+stats_seeded = num(r"bench_stats: (\d+) applications", stats)
+stats_page_p99 = num(r"year page \(county\) +p50 +[\d.]+ ms +p99 +([\d.]+) ms", stats)
+stats_page_p50 = num(r"year page \(county\) +p50 +([\d.]+) ms", stats)
+stats_raw_p99 = num(r"raw GROUP BY p50 +[\d.]+ ms +p99 +([\d.]+) ms", stats)
 ime, voice = text("ime"), text("voice")
 fleet, chrome = jload("fleet"), jload("chromium")
 backlog, pgbench = jload("fleet_backlog"), text("pgbench")
@@ -226,6 +232,11 @@ row("Console application page p99 (unseal + re-validate + render)", f(app_page_p
     f"raw crypto_box_seal_open + JSON parse p99 {f(app_raw_p99, '{:.2f}')} ms; OpenApplication p99 {f(app_open_p99, '{:.1f}')} ms",
     "≤ 30 ms", f"{f(ratio(app_page_p99, 30), '{:.2f}')}× goal",
     None if app_page_p99 is None else app_page_p99 <= 30)
+row(f"Statistics page, a year of {f(stats_seeded, '{:,.0f}')} applications p99 (p50) (ServerCore::Handle, county-wide)",
+    f"{f(stats_page_p99, '{:.0f}')} ({f(stats_page_p50, '{:.0f}')})", "ms",
+    f"raw main GROUP BY p99 {f(stats_raw_p99, '{:.0f}')} ms (same SQL, same run)",
+    "≤ 500 ms", f"{f(ratio(stats_page_p99, 500), '{:.2f}')}× goal; {f(ratio(stats_page_p99, stats_raw_p99), '{:.2f}')}× raw",
+    None if stats_page_p99 is None else stats_page_p99 <= 500)
 pps, p99 = fleet.get("pushes_per_s"), fleet.get("push_p99_ms")
 row(f"Fleet: {fleet.get('kiosks', '—')} kiosks, 2 servers, pushes/s (1 application each)", f(pps, "{:.0f}"), "/s",
     f"CPU-bound ceiling {f(fleet.get('cpu_bound_pushes_per_s'), '{:.0f}')}/s", "≥ 2,000/s",
