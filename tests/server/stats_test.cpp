@@ -9,6 +9,7 @@
 // tests/server/check_xlsx.py.
 #include <gtest/gtest.h>
 
+#include "server/console_client.h"
 #include "server/migrations.h"
 #include "server/office_scope.h"
 #include "server/office_seed.h"
@@ -395,28 +396,12 @@ TEST_F(Stats, ExportsAndJsonThroughTheConsole) {
                                           admin, "test")
                   .ok());
   const auto sign_in = [&](const std::string& name) {
-    server::ApiRequest login;
-    login.method = "POST";
-    login.target = "/api/office/v1/session";
-    login.remote_addr = "127.0.0.1";
-    login.headers["content-type"] = "application/json";
-    login.body = nlohmann::json{{"name", name}, {"password", kPassword}}.dump();
-    const server::ApiReply reply = (*core)->Handle(login);
-    for (const auto& [header, value] : reply.headers) {
-      if (header == "Set-Cookie" && value.rfind(server::kSessionCookie, 0) == 0) {
-        return value.substr(0, value.find(';'));
-      }
-    }
-    ADD_FAILURE() << "sign-in " << name << ": " << reply.status << " " << reply.body;
-    return std::string();
+    std::string cookie = ConsoleSignIn(**core, name, kPassword);
+    EXPECT_FALSE(cookie.empty()) << "sign-in " << name;
+    return cookie;
   };
   const auto get = [&](const std::string& cookie, const std::string& target) {
-    server::ApiRequest request;
-    request.method = "GET";
-    request.target = target;
-    request.remote_addr = "127.0.0.1";
-    request.headers["cookie"] = cookie;
-    return (*core)->Handle(request);
+    return ConsoleGet(**core, cookie, target);
   };
   const std::string county = sign_in("admin");
 
