@@ -92,14 +92,16 @@ std::string BarChartSvg(const std::string& id, const std::string& title,
   const double bar = std::min(40.0, group * 0.8 / std::max<size_t>(series.size(), 1));
   std::string svg = "<svg class=\"chart\" id=\"" + id + "\" role=\"img\" aria-labelledby=\"" + id +
                     "-title\" viewBox=\"0 0 " + std::to_string(kWidth) + " " +
-                    std::to_string(kHeight) + "\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"" +
-                    id + "-title\">" + XmlEscaped(title) + "</title>";
+                    std::to_string(kHeight) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"" + id + "-title\">" +
+                    XmlEscaped(title) + "</title>";
   // Legend.
   int legend_x = kLeft;
   for (const Series& one : series) {
-    svg += "<rect x=\"" + std::to_string(legend_x) + "\" y=\"6\" width=\"20\" height=\"20\" fill=\"" +
-           one.color + "\"/><text x=\"" + std::to_string(legend_x + 26) +
-           "\" y=\"23\" font-size=\"20\" fill=\"#1a1a1a\">" + XmlEscaped(one.name) + "</text>";
+    svg += "<rect x=\"" + std::to_string(legend_x) +
+           "\" y=\"6\" width=\"20\" height=\"20\" fill=\"" + one.color + "\"/><text x=\"" +
+           std::to_string(legend_x + 26) + "\" y=\"23\" font-size=\"20\" fill=\"#1a1a1a\">" +
+           XmlEscaped(one.name) + "</text>";
     legend_x += 44 + TextWidth(one.name);
   }
   const int base = kHeight - kBottom;
@@ -120,16 +122,16 @@ std::string BarChartSvg(const std::string& id, const std::string& title,
       svg += std::string(series[s].color) + "\"/>";
       if (value == 0) continue;  // a zero needs no label: the table below has it
       std::snprintf(number, sizeof number,
-                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\" text-anchor=\"middle\" ", x +
-                    (bar - 2) / 2, base - height - 4);
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\" text-anchor=\"middle\" ",
+                    x + (bar - 2) / 2, base - height - 4);
       svg += number;
       svg += "fill=\"#1a1a1a\">" + std::to_string(value) + "</text>";
     }
-    std::snprintf(number, sizeof number, "<text x=\"%.1f\" y=\"%d\" ", kLeft + group * c + group / 2,
-                  base + 26);
+    std::snprintf(number, sizeof number, "<text x=\"%.1f\" y=\"%d\" ",
+                  kLeft + group * c + group / 2, base + 26);
     svg += number;
-    svg += "font-size=\"18\" text-anchor=\"middle\" fill=\"#1a1a1a\">" +
-           XmlEscaped(categories[c]) + "</text>";
+    svg += "font-size=\"18\" text-anchor=\"middle\" fill=\"#1a1a1a\">" + XmlEscaped(categories[c]) +
+           "</text>";
   }
   return svg + "</svg>";
 }
@@ -158,8 +160,8 @@ struct StatsView {
 
 Result<std::unique_ptr<StatsView>> Console::LoadStats(ConsoleCall& call) {
   const CivilDate today = TodayInChina();
-  auto period = MakeStatsPeriod(FormValue(call.params, "period"), FormValue(call.params, "from"),
-                                today);
+  auto period =
+      MakeStatsPeriod(FormValue(call.params, "period"), FormValue(call.params, "from"), today);
   if (!period.ok()) return period.error();
   auto stats = QueryOfficeStats(m_pool, call.session->account, *period, today);
   if (!stats.ok()) return stats.error();
@@ -172,7 +174,8 @@ Result<std::unique_ptr<StatsView>> Console::LoadStats(ConsoleCall& call) {
                    : account.scope;
   const OfficeStats& s = view.stats;
   for (const StatsKeyed& month : s.months) {
-    view.rows.push_back({Section::kMonth, call.T("stats_by_month"), month.key, &month, nullptr, -1});
+    view.rows.push_back(
+        {Section::kMonth, call.T("stats_by_month"), month.key, &month, nullptr, -1});
   }
   for (const StatsKeyed& town : s.towns) {
     view.rows.push_back({Section::kTown, call.T("stats_by_town"),
@@ -188,12 +191,14 @@ Result<std::unique_ptr<StatsView>> Console::LoadStats(ConsoleCall& call) {
                          spec ? (call.lang == "en" ? spec->name.en : spec->name.zh) : service.key,
                          &service, nullptr, spec ? spec->time_limit_days : -1});
   }
-  view.rows.push_back({Section::kTotal, call.T("stats_total"), call.T("stats_total"), &s.total, nullptr, -1});
-  for (const StatsDecisions& month : s.decisions) {
-    view.rows.push_back({Section::kDecision, call.T("stats_by_decision_month"), month.month, nullptr, &month, -1});
-  }
   view.rows.push_back(
-      {Section::kDecision, call.T("stats_by_decision_month"), call.T("stats_total"), nullptr, &s.decisions_total, -1});
+      {Section::kTotal, call.T("stats_total"), call.T("stats_total"), &s.total, nullptr, -1});
+  for (const StatsDecisions& month : s.decisions) {
+    view.rows.push_back(
+        {Section::kDecision, call.T("stats_by_decision_month"), month.month, nullptr, &month, -1});
+  }
+  view.rows.push_back({Section::kDecision, call.T("stats_by_decision_month"), call.T("stats_total"),
+                       nullptr, &s.decisions_total, -1});
   return made;
 }
 
@@ -296,7 +301,8 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
   model["from"] = FormatIsoDate(s.period.first).substr(0, 7);
   model["title_line"] = PeriodTitle(call, **view);
   model["headline"] = HeadlineLines(call, s);
-  const std::string query = "period=" + chosen + "&from=" + FormatIsoDate(s.period.first).substr(0, 7);
+  const std::string query =
+      "period=" + chosen + "&from=" + FormatIsoDate(s.period.first).substr(0, 7);
   model["csv_url"] = "/console/stats/export.csv?" + query;
   model["xlsx_url"] = "/console/stats/export.xlsx?" + query;
   // The tables, section by section, as the export's rows.
@@ -344,9 +350,8 @@ ApiReply Console::StatsPage(ConsoleCall& call) {
   for (size_t i = 0; i < s.months.size(); ++i) {
     months.push_back(s.months[i].key.substr(5) + (call.lang == "en" ? "" : "月"));
     received.values.push_back(s.months[i].counts.received);
-    decided.values.push_back(i < s.decisions.size()
-                                 ? s.decisions[i].approved + s.decisions[i].refused
-                                 : 0);
+    decided.values.push_back(
+        i < s.decisions.size() ? s.decisions[i].approved + s.decisions[i].refused : 0);
   }
   model["chart_months"] =
       BarChartSvg("chart-months", call.T("stats_chart_months"), months, {received, decided});

@@ -214,7 +214,8 @@ constexpr Text kTexts[] = {
      "{n} decisions made in the period: {a} approved, {r} refused."},
     {"stats_line_money", "本期批准金额合计 {yuan} 元（按批准时核定的金额）。",
      "Amounts approved in the period: {yuan} yuan (as set at approval)."},
-    {"stats_line_days", "本期收到的申请中已办结 {n} 件，办理天数中位数 {median} 天，90% 在 {p90} 天内办结。",
+    {"stats_line_days",
+     "本期收到的申请中已办结 {n} 件，办理天数中位数 {median} 天，90% 在 {p90} 天内办结。",
      "Of the applications received, {n} are decided: median {median} days, 90% within {p90} days."},
     {"stats_line_pending", "尚未办结 {n} 件，其中超期 {overdue} 件；超期办结 {late} 件。",
      "{n} still pending, {overdue} of them overdue; {late} decided late."},
@@ -223,12 +224,14 @@ constexpr Text kTexts[] = {
      "Applicants' details stay sealed: statistics never open them, so people served are counted "
      "by application (one person applying twice counts twice)."},
     {"stats_counting_note",
-     "按月、乡镇、大厅、事项的数字统计本期收到的申请及其现在的状态；“按办结月份”统计本期作出的决定，无论何时收到。办理天数为收件日至决定日的自然日，时限为工作日。",
+     "按月、乡镇、大厅、事项的数字统计本期收到的申请及其现在的状态；“按办结月份”统计本期作出的决定"
+     "，无论何时收到。办理天数为收件日至决定日的自然日，时限为工作日。",
      "By month, township, hall and service: the applications received in the period and their "
      "state now. \"By decision month\": the decisions made in the period, whenever received. "
      "Days are calendar days from receipt to decision; limits are working days."},
     {"stats_chart_months", "每月收件与办结", "Received and decided per month"},
-    {"stats_chart_services", "各事项收件、批准与不予批准", "Received, approved and refused per service"},
+    {"stats_chart_services", "各事项收件、批准与不予批准",
+     "Received, approved and refused per service"},
     {"stats_by_month", "按收件月份", "By month received"},
     {"stats_by_town", "按乡镇（街道）", "By township"},
     {"stats_by_hall", "按大厅", "By hall"},

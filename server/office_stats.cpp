@@ -29,7 +29,6 @@ std::string DayStartLiteral(const CivilDate& date) {
   return "'" + FormatIsoDate(date) + " 00:00:00+08'::timestamptz";
 }
 
-
 StatsKeyed& Slot(std::map<std::string, StatsKeyed>& by, const std::string& key) {
   StatsKeyed& slot = by[key];
   slot.key = key;
@@ -81,8 +80,7 @@ Result<StatsPeriod> MakeStatsPeriod(const std::string& kind, const std::string& 
     const bool ok =
         (from.size() == 4 && ParseNumber(from, &year)) ||
         (from.size() >= 7 && from[4] == '-' && ParseNumber(from.substr(0, 4), &year) &&
-         ParseNumber(from.substr(5, 2), &month) &&
-         (from.size() == 7 || ParseIsoDate(from).ok()));
+         ParseNumber(from.substr(5, 2), &month) && (from.size() == 7 || ParseIsoDate(from).ok()));
     if (!ok || year < 2000 || year > 2999 || month < 1 || month > 12) {
       return MakeError(ErrorKind::kInvalidArgument, "起始日期格式应为 YYYY 或 YYYY-MM：" + from);
     }
@@ -191,12 +189,13 @@ Result<OfficeStats> QueryOfficeStats(PgPool& pool, const OfficeAccount& viewer,
     // The decisions made in the period, whenever received: applications_stats_decided.
     std::map<std::string, StatsDecisions> decisions;
     for (const std::string& month : period.months) decisions[month].month = month;
-    for (const auto& row : tx.exec(
-             "SELECT to_char(date_trunc('month', a.decided_day::timestamp), 'YYYY-MM'), count(*) FILTER (WHERE a.decision = 'approve'), "
-             "count(*) FILTER (WHERE a.decision = 'refuse'), coalesce(sum(a.approved_fen), 0) "
-             "FROM applications a WHERE " +
-             scope + " AND a.decided_at >= " + from + " AND a.decided_at < " + until +
-             " GROUP BY 1")) {
+    for (const auto& row :
+         tx.exec("SELECT to_char(date_trunc('month', a.decided_day::timestamp), 'YYYY-MM'), "
+                 "count(*) FILTER (WHERE a.decision = 'approve'), "
+                 "count(*) FILTER (WHERE a.decision = 'refuse'), coalesce(sum(a.approved_fen), 0) "
+                 "FROM applications a WHERE " +
+                 scope + " AND a.decided_at >= " + from + " AND a.decided_at < " + until +
+                 " GROUP BY 1")) {
       StatsDecisions& month = decisions[row[0].as<std::string>()];
       month.month = row[0].as<std::string>();
       month.approved = row[1].as<int64_t>();

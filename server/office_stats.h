@@ -23,8 +23,8 @@ enum class StatsPeriodKind { kMonth, kQuarter, kYear };
 // A calendar month, quarter or year in China's civil dates.
 struct StatsPeriod {
   StatsPeriodKind kind = StatsPeriodKind::kYear;
-  CivilDate first;  // its first day
-  CivilDate end;    // the day after its last
+  CivilDate first;                  // its first day
+  CivilDate end;                    // the day after its last
   std::vector<std::string> months;  // "YYYY-MM" of each month in it, in order
   std::string key;                  // "2026", "2026-Q3", "2026-07": names files
 };
@@ -74,10 +74,10 @@ struct OfficeStats {
   StatsPeriod period;
   std::string today;  // "YYYY-MM-DD", what "overdue" was measured against
   StatsKeyed total;
-  std::vector<StatsKeyed> months;    // every month of the period, in order (zeros kept)
-  std::vector<StatsKeyed> towns;     // by name; "" = a hall no township claims
-  std::vector<StatsKeyed> halls;     // by name
-  std::vector<StatsKeyed> services;  // by code
+  std::vector<StatsKeyed> months;         // every month of the period, in order (zeros kept)
+  std::vector<StatsKeyed> towns;          // by name; "" = a hall no township claims
+  std::vector<StatsKeyed> halls;          // by name
+  std::vector<StatsKeyed> services;       // by code
   std::vector<StatsDecisions> decisions;  // every month of the period, in order
   StatsDecisions decisions_total;         // month ""
   std::map<std::string, std::string> hall_towns;  // hall → township, for the halls listed

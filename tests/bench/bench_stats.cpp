@@ -210,8 +210,7 @@ int main(int argc, char** argv) {
         {"year page (township)", town, "/console/stats?period=year&from=2025", "城关镇大厅1"},
         {"year JSON (county)", county, "/api/office/v1/stats?period=year&from=2025",
          "\"decisions_total\""},
-        {"quarter page (county)", county, "/console/stats?period=quarter&from=2025-04",
-         "2025-Q2"},
+        {"quarter page (county)", county, "/console/stats?period=quarter&from=2025-04", "2025-Q2"},
         {"year CSV export (county)", county, "/console/stats/export.csv?period=year&from=2025",
          "合计,合计"},
     };

@@ -76,12 +76,15 @@ class Stats : public ::testing::Test {
   void SeedFixture() {
     pqxx::connection c(db.url());
     pqxx::work tx(c);
-    tx.exec("INSERT INTO halls (name, town) VALUES ('城关镇大厅1', '城关镇'), ('东坝镇大厅1', "
-            "'东坝镇')");
+    tx.exec(
+        "INSERT INTO halls (name, town) VALUES ('城关镇大厅1', '城关镇'), ('东坝镇大厅1', "
+        "'东坝镇')");
     const auto device = [&](const std::string& hall, const std::string& code) {
-      return tx.exec_params1("INSERT INTO devices (public_key, hall, kiosk_code) VALUES ($1, $2, "
-                             "$3) RETURNING id",
-                             "key-" + code, hall, code)[0]
+      return tx
+          .exec_params1(
+              "INSERT INTO devices (public_key, hall, kiosk_code) VALUES ($1, $2, "
+              "$3) RETURNING id",
+              "key-" + code, hall, code)[0]
           .as<int64_t>();
     };
     const int64_t a = device("城关镇大厅1", "KA01");
@@ -130,16 +133,17 @@ class Stats : public ::testing::Test {
     };
     for (const Row& r : rows) {
       const std::string id = std::to_string(r.id);
-      tx.exec("INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
-              "service_code, catalog_version, payload_format, payload, submitted_at, received_at, "
-              "status, status_at, due_date, decision, decided_at, decided_due, approved_fen) "
-              "VALUES (" +
-              id + ", gen_random_uuid(), 'S-" + id + "', 'R-" + id + "', " +
-              std::to_string(r.device) + ", " + tx.quote(r.hall) + ", " + tx.quote(r.service) +
-              ", '2026.3', 'sealed-v2', '{}', '', " + time(r.received) + ", " + text(r.status) +
-              ", " + time(r.decided) + ", " + text(r.due) + ", " + text(r.decision) + ", " +
-              time(r.decided) + ", " + text(r.decided_due) + ", " +
-              (r.yuan > 0 ? std::to_string(r.yuan * 100) : "NULL") + ")");
+      tx.exec(
+          "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
+          "service_code, catalog_version, payload_format, payload, submitted_at, received_at, "
+          "status, status_at, due_date, decision, decided_at, decided_due, approved_fen) "
+          "VALUES (" +
+          id + ", gen_random_uuid(), 'S-" + id + "', 'R-" + id + "', " + std::to_string(r.device) +
+          ", " + tx.quote(r.hall) + ", " + tx.quote(r.service) +
+          ", '2026.3', 'sealed-v2', '{}', '', " + time(r.received) + ", " + text(r.status) + ", " +
+          time(r.decided) + ", " + text(r.due) + ", " + text(r.decision) + ", " + time(r.decided) +
+          ", " + text(r.decided_due) + ", " + (r.yuan > 0 ? std::to_string(r.yuan * 100) : "NULL") +
+          ")");
     }
     tx.commit();
   }
@@ -210,7 +214,7 @@ TEST_F(Stats, HandCountedFixtureGivesEveryFigure) {
   const auto* dibao = Find(s.services, "dibao");
   const auto* linshi = Find(s.services, "linshi");
   ASSERT_TRUE(dibao && linshi);
-  EXPECT_EQ(Counts(dibao->counts), "6/4/0/2/0/1");  // #1 #2 #4 #7 #9 #10
+  EXPECT_EQ(Counts(dibao->counts), "6/4/0/2/0/1");   // #1 #2 #4 #7 #9 #10
   EXPECT_EQ(Counts(linshi->counts), "3/0/1/2/1/0");  // #3 #5 #6
   // dibao 4, 10, 16, 31: median 13, p90 at 2.7 = 16 + 0.7 × 15 = 26.5; linshi 2.
   EXPECT_DOUBLE_EQ(server::HistogramPercentile(dibao->days, 0.5), 13.0);
@@ -330,7 +334,8 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
       "SELECT a.app_number, d.action, d.at, CASE WHEN d.action = 'approve' THEN "
       "(d.details->>'amount_yuan')::bigint * 100 END, CASE WHEN d.action IS NOT NULL THEN "
       "(SELECT (x.details->>'due_date')::date FROM office_actions x WHERE x.application_id = "
-      "a.id AND x.action = 'accept' ORDER BY x.id DESC LIMIT 1) END FROM applications a LEFT JOIN LATERAL (SELECT * FROM office_actions o "
+      "a.id AND x.action = 'accept' ORDER BY x.id DESC LIMIT 1) END FROM applications a LEFT JOIN "
+      "LATERAL (SELECT * FROM office_actions o "
       "WHERE o.application_id = a.id AND o.action IN ('approve', 'refuse') ORDER BY o.id DESC "
       "LIMIT 1) d ON true ORDER BY a.id";
   const std::string from_columns =
@@ -342,7 +347,8 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
     std::vector<std::string> out;
     for (const auto& row : tx.exec(sql)) {
       std::string line;
-      for (const auto& field : row) line += (field.is_null() ? "NULL" : field.c_str()) + std::string("|");
+      for (const auto& field : row)
+        line += (field.is_null() ? "NULL" : field.c_str()) + std::string("|");
       out.push_back(line);
     }
     return out;
@@ -358,11 +364,13 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
   EXPECT_EQ(db.Query("SELECT count(*) FROM applications WHERE decision IS NOT NULL AND "
                      "decided_due IS NULL"),
             "0");
-  db.Query("UPDATE applications SET decision = NULL, decided_at = NULL, decided_due = NULL, "
-           "approved_fen = NULL");
-  db.Query("ALTER TABLE applications DROP COLUMN received_day, DROP COLUMN decided_day, "
-           "DROP COLUMN decision, DROP COLUMN decided_at, DROP COLUMN decided_due, "
-           "DROP COLUMN approved_fen");
+  db.Query(
+      "UPDATE applications SET decision = NULL, decided_at = NULL, decided_due = NULL, "
+      "approved_fen = NULL");
+  db.Query(
+      "ALTER TABLE applications DROP COLUMN received_day, DROP COLUMN decided_day, "
+      "DROP COLUMN decision, DROP COLUMN decided_at, DROP COLUMN decided_due, "
+      "DROP COLUMN approved_fen");
   db.Query("DELETE FROM schema_migrations WHERE version = 13");
   auto again = server::ApplyMigrations(pool);
   ASSERT_TRUE(again.ok()) << again.error().message;
@@ -376,7 +384,6 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
   EXPECT_EQ(stats->decisions_total.approved, approved);
   EXPECT_EQ(stats->decisions_total.refused, 3 - approved);
 }
-
 
 // Through the console's own handler: the CSV byte for byte, the XLSX read back by an
 // independent reader, the JSON, the page, and a township's account seeing its own.
@@ -410,21 +417,22 @@ TEST_F(Stats, ExportsAndJsonThroughTheConsole) {
   EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
   bool attachment = false;
   for (const auto& [header, value] : csv.headers) {
-    attachment |= header == "Content-Disposition" &&
-                  value == "attachment; filename=\"yimen-stats-2025.csv\"";
+    attachment |=
+        header == "Content-Disposition" && value == "attachment; filename=\"yimen-stats-2025.csv\"";
   }
   EXPECT_TRUE(attachment);
   const std::string zero_month = ",0,0,0,0,0,0,0,,,,\r\n";
   const std::string no_decisions = ",,0,0,0,,,,,,,0.00\r\n";
   std::string body;
-  for (const char* month : {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11",
-                            "12"}) {
-    const std::map<std::string, std::string> hand{
-        {"01", ",3,2,2,0,1,0,1,,,,\r\n"}, {"02", ",2,2,1,1,0,0,0,,,,\r\n"},
-        {"03", ",2,0,0,0,2,1,0,,,,\r\n"}, {"06", ",1,0,0,0,1,0,0,,,,\r\n"},
-        {"12", ",1,1,1,0,0,0,0,,,,\r\n"}};
-    body += std::string("按收件月份,2025-") + month +
-            (hand.count(month) ? hand.at(month) : zero_month);
+  for (const char* month :
+       {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"}) {
+    const std::map<std::string, std::string> hand{{"01", ",3,2,2,0,1,0,1,,,,\r\n"},
+                                                  {"02", ",2,2,1,1,0,0,0,,,,\r\n"},
+                                                  {"03", ",2,0,0,0,2,1,0,,,,\r\n"},
+                                                  {"06", ",1,0,0,0,1,0,0,,,,\r\n"},
+                                                  {"12", ",1,1,1,0,0,0,0,,,,\r\n"}};
+    body +=
+        std::string("按收件月份,2025-") + month + (hand.count(month) ? hand.at(month) : zero_month);
   }
   body +=
       "按乡镇（街道）,东坝镇,4,1,1,0,3,1,0,,,,\r\n"
@@ -443,14 +451,17 @@ TEST_F(Stats, ExportsAndJsonThroughTheConsole) {
   body += "按办结月份（批准金额）,合计,,5,3,2,,,,,,,2700.00\r\n";
   const std::string expected =
       "\xEF\xBB\xBF"
-      "统计 2025 · 统计范围: 全部 · 截至 " + FormatIsoDate(today) + "\r\n"
+      "统计 2025 · 统计范围: 全部 · 截至 " +
+      FormatIsoDate(today) +
+      "\r\n"
       "本期共收到申请 9 件（按申请件数计）。\r\n"
       "本期共办结审批事项 5 宗，其中批准 3 宗、不予批准 2 宗。\r\n"
       "本期批准金额合计 2700.00 元（按批准时核定的金额）。\r\n"
       "本期收到的申请中已办结 5 件，办理天数中位数 10.0 天，90% 在 25.0 天内办结。\r\n"
       "尚未办结 4 件，其中超期 1 件；超期办结 1 件。\r\n"
       "申请人信息密封保存，统计不拆封，服务人数按申请件数计（同一人多次申请计多次）。\r\n"
-      "按月、乡镇、大厅、事项的数字统计本期收到的申请及其现在的状态；“按办结月份”统计本期作出的决定，"
+      "按月、乡镇、大厅、事项的数字统计本期收到的申请及其现在的状态；“按办结月份”统计本期作出的决定"
+      "，"
       "无论何时收到。办理天数为收件日至决定日的自然日，时限为工作日。\r\n"
       "分组,项目,收件,办结,批准,不予批准,未办结,超期未办,超期办结,办理天数中位数,办理天数P90,"
       "时限（工作日）,批准金额（元）\r\n" +
