@@ -1,14 +1,20 @@
 // The office's statistics (docs/console.md "Statistics"): what a work report quotes, per
 // month, township, hall and service, for a month, a quarter or a year, counted by SQL
 // over the applications themselves in the viewer's scope (the queue's scope,
-// office_scope.h), never from a cache. Two statements, each one index-only scan of a
-// covering index of migration 13: the applications received in the period with their
-// state now, and the decisions made in the period with the amounts approved.
+// office_scope.h). Two grouped statements: the applications received in the period with
+// their state now, and the decisions made in the period with the amounts approved. They
+// read migration 13's aggregates, stats_summary plus the stats_deltas every change to
+// applications appends in its own transaction, so a figure is exact at every instant;
+// QueryOfficeStatsDirect counts the applications themselves (the tests' oracle).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/civil_date.h"
@@ -86,7 +92,37 @@ struct OfficeStats {
 // The statistics of `period` in `viewer`'s scope (docs/console.md "Roles and scope"):
 // nothing out of scope is counted. `today` decides "overdue". Database errors as PgPool.
 // Any thread.
+// Reads the aggregates; a department's scope (routes, not halls) is counted directly.
 Result<OfficeStats> QueryOfficeStats(PgPool& pool, const OfficeAccount& viewer,
                                      const StatsPeriod& period, const CivilDate& today);
+
+// The same figures by GROUP BY over applications (covering indexes of migration 13):
+// what the aggregates must always equal. Any thread.
+Result<OfficeStats> QueryOfficeStatsDirect(PgPool& pool, const OfficeAccount& viewer,
+                                           const StatsPeriod& period, const CivilDate& today);
+
+// Moves every committed delta into stats_summary in one transaction (DELETE … RETURNING
+// folded into an upsert; zero rows dropped) and returns how many deltas moved. One
+// compactor at a time (a transaction advisory lock): 0 at once if another is running.
+// Figures read before, during and after are the same. Any thread.
+Result<int64_t> CompactStats(PgPool& pool);
+
+// Runs CompactStats every `every` on a thread of its own until destroyed; failures
+// are logged and retried at the next turn.
+class StatsCompactor {
+ public:
+  StatsCompactor(PgPool& pool, std::chrono::milliseconds every);
+  ~StatsCompactor();
+  StatsCompactor(const StatsCompactor&) = delete;
+  StatsCompactor& operator=(const StatsCompactor&) = delete;
+
+ private:
+  PgPool& pool_;
+  std::chrono::milliseconds every_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 }  // namespace yimen::server

@@ -6,8 +6,15 @@
 // decision columns agree with the audit trail when written by ApplyOfficeAction and
 // when backfilled by migration 13; and the export and the JSON through the console's
 // own handler (ServerCore::Handle), the CSV byte for byte and the XLSX read back by
-// tests/server/check_xlsx.py.
+// tests/server/check_xlsx.py. The aggregates (stats_summary + stats_deltas) equal the
+// direct GROUP BY over applications after every insert, decision, move, delete and
+// compaction, whatever the order, under concurrent writers and compactors, and a rolled
+// back change leaves no trace.
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
 
 #include "server/console_client.h"
 #include "server/migrations.h"
@@ -49,6 +56,30 @@ const server::StatsKeyed* Find(const std::vector<server::StatsKeyed>& list,
     if (k.key == key) return &k;
   }
   return nullptr;
+}
+
+// Every figure of `stats`, one line each, for a readable diff.
+std::string Dump(const server::OfficeStats& stats) {
+  std::string out = "today " + stats.today + "\n";
+  const auto keyed = [&](const char* what, const server::StatsKeyed& k) {
+    out += std::string(what) + " " + k.key + " " + Counts(k.counts);
+    for (const auto& [days, n] : k.days) out += " " + std::to_string(days) + "d:" + std::to_string(n);
+    out += "\n";
+  };
+  keyed("total", stats.total);
+  for (const auto& k : stats.months) keyed("month", k);
+  for (const auto& k : stats.towns) keyed("town", k);
+  for (const auto& k : stats.halls) keyed("hall", k);
+  for (const auto& k : stats.services) keyed("service", k);
+  for (const auto& d : stats.decisions) {
+    out += "decided " + d.month + " " + std::to_string(d.approved) + "/" +
+           std::to_string(d.refused) + "/" + std::to_string(d.approved_fen) + "\n";
+  }
+  out += "decided total " + std::to_string(stats.decisions_total.approved) + "/" +
+         std::to_string(stats.decisions_total.refused) + "/" +
+         std::to_string(stats.decisions_total.approved_fen) + "\n";
+  for (const auto& [hall, town] : stats.hall_towns) out += "in " + hall + " " + town + "\n";
+  return out;
 }
 
 class Stats : public ::testing::Test {
@@ -152,6 +183,31 @@ class Stats : public ::testing::Test {
     auto period = server::MakeStatsPeriod("year", "2025", today);
     EXPECT_TRUE(period.ok());
     return server::QueryOfficeStats(pool, who, *period, today);
+  }
+
+  // The aggregates' figures equal the direct count's for the viewers and periods that
+  // matter here (the year of `today` and the one before, its quarter and month).
+  void ExpectAggregatesExact(const std::string& when) {
+    const OfficeAccount viewers[] = {supervisor, Account("li", OfficeRole::kReviewer, "城关镇"),
+                                     Account("qian", OfficeRole::kApprover, "东城区")};
+    const std::pair<const char*, std::string> periods[] = {
+        {"year", std::to_string(today.year)},
+        {"year", std::to_string(today.year - 1)},
+        {"quarter", ""},
+        {"month", ""},
+        {"year", "2025"}};
+    for (const OfficeAccount& viewer : viewers) {
+      for (const auto& [kind, from] : periods) {
+        auto period = server::MakeStatsPeriod(kind, from, today);
+        ASSERT_TRUE(period.ok());
+        auto aggregated = server::QueryOfficeStats(pool, viewer, *period, today);
+        auto direct = server::QueryOfficeStatsDirect(pool, viewer, *period, today);
+        ASSERT_TRUE(aggregated.ok()) << aggregated.error().message;
+        ASSERT_TRUE(direct.ok()) << direct.error().message;
+        ASSERT_EQ(Dump(*aggregated), Dump(*direct))
+            << when << ", " << viewer.scope << ", " << kind << " " << from;
+      }
+    }
   }
 
   TestDatabase db;
@@ -368,6 +424,9 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
       "UPDATE applications SET decision = NULL, decided_at = NULL, decided_due = NULL, "
       "approved_fen = NULL");
   db.Query(
+      "DROP FUNCTION stats_record() CASCADE; DROP FUNCTION stats_truncated() CASCADE; "
+      "DROP FUNCTION stats_keys(applications, int); DROP TABLE stats_deltas, stats_summary");
+  db.Query(
       "ALTER TABLE applications DROP COLUMN received_day, DROP COLUMN decided_day, "
       "DROP COLUMN decision, DROP COLUMN decided_at, DROP COLUMN decided_due, "
       "DROP COLUMN approved_fen");
@@ -383,6 +442,172 @@ TEST_F(Stats, DecisionColumnsAgreeWithTheAuditTrailAndTheBackfill) {
   const int64_t approved = service[numbers[2]] == "dibao" ? 1 : 2;
   EXPECT_EQ(stats->decisions_total.approved, approved);
   EXPECT_EQ(stats->decisions_total.refused, 3 - approved);
+}
+
+// Inserts (one by one and in batches), decisions one at a time and many per statement,
+// a move between halls, deletes, and compactions at random points: after each, the
+// aggregates give the direct count's every figure. Without the triggers or with a
+// compaction that lost or doubled a delta, the dumps differ.
+TEST_F(Stats, AggregatesEqualTheDirectCountThroughEveryChange) {
+  ASSERT_NO_THROW(SeedFixture());
+  ExpectAggregatesExact("fixture");
+  ASSERT_TRUE(server::CompactStats(pool).ok());
+  EXPECT_EQ(db.Query("SELECT count(*) FROM stats_deltas"), "0");
+  ExpectAggregatesExact("fixture compacted");
+  SeedOptions options;
+  options.count = 300;
+  options.days = 500;  // this year and the last
+  options.first_id = 100;
+  options.seed = 7;
+  ASSERT_NO_THROW(SeedApplications(db.url(), options));
+  ExpectAggregatesExact("seeded");
+  std::mt19937 random(13);
+  const auto pick = [&] { return std::to_string(100 + random() % 300); };
+  for (int step = 0; step < 40; ++step) {
+    const std::string id = pick();
+    switch (random() % 6) {
+      case 0:
+      case 1:  // a decision, as ApplyOfficeAction writes it
+        db.Query(
+            "UPDATE applications SET decision = 'approve', status = '已批准', decided_at = "
+            "received_at + interval '1 day' * " +
+            std::to_string(random() % 45) + ", decided_due = received_at::date + 20, approved_fen = " +
+            std::to_string((random() % 2000) * 100) + " WHERE id = " + id);
+        break;
+      case 2:
+        db.Query(
+            "UPDATE applications SET decision = 'refuse', decided_at = now(), decided_due = "
+            "coalesce(due_date, current_date), approved_fen = NULL WHERE id = " +
+            id);
+        break;
+      case 3:  // many rows in one statement: accepted with a due date, some already past
+        db.Query("UPDATE applications SET status = '已受理', due_date = current_date + " +
+                 std::to_string(static_cast<int>(random() % 40) - 20) +
+                 " WHERE decision IS NULL AND id % 7 = " + std::to_string(random() % 7));
+        break;
+      case 4:
+        db.Query("UPDATE applications SET hall = (SELECT name FROM halls ORDER BY random() "
+                 "LIMIT 1) WHERE id = " +
+                 id);
+        break;
+      case 5:
+        db.Query("DELETE FROM applications WHERE id = " + id);
+        break;
+    }
+    if (random() % 3 == 0) {
+      ASSERT_TRUE(server::CompactStats(pool).ok());
+    }
+    ExpectAggregatesExact("step " + std::to_string(step));
+  }
+  ASSERT_TRUE(server::CompactStats(pool).ok());
+  ExpectAggregatesExact("compacted at the end");
+  EXPECT_EQ(db.Query("SELECT count(*) FROM stats_summary WHERE n = 0 AND fen = 0"), "0");
+  // A rebuild from nothing gives the same summary the deltas built.
+  const std::string rebuilt =
+      "SELECT count(*) FROM (SELECT k.kind, k.month, k.hall, k.service_code, k.decision, k.due, "
+      "k.days, k.late, sum(k.n) AS n, sum(k.fen) AS fen FROM applications r, LATERAL "
+      "stats_keys(r, 1) k GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 EXCEPT SELECT kind, month, hall, "
+      "service_code, decision, due, days, late, n, fen FROM stats_summary) x";
+  EXPECT_EQ(db.Query(rebuilt), "0");
+  db.Query("TRUNCATE applications CASCADE");
+  EXPECT_EQ(db.Query("SELECT (SELECT count(*) FROM stats_summary) + (SELECT count(*) FROM "
+                     "stats_deltas)"),
+            "0");
+}
+
+// A change rolled back (an insert batch and a decision) leaves no delta and no figure.
+TEST_F(Stats, ARolledBackChangeLeavesNoTrace) {
+  ASSERT_NO_THROW(SeedFixture());
+  ASSERT_TRUE(server::CompactStats(pool).ok());
+  auto period = server::MakeStatsPeriod("year", "2025", today);
+  auto before = server::QueryOfficeStats(pool, supervisor, *period, today);
+  ASSERT_TRUE(before.ok());
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec(
+        "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
+        "service_code, catalog_version, payload_format, payload, submitted_at, received_at) "
+        "SELECT 1000 + i, gen_random_uuid(), 'RB-' || i, 'R-RB-' || i, device_id, hall, "
+        "service_code, catalog_version, payload_format, payload, submitted_at, received_at "
+        "FROM applications, generate_series(1, 3) i WHERE id = 5");
+    tx.exec(
+        "UPDATE applications SET decision = 'approve', decided_at = '2025-03-05 09:00+08', "
+        "approved_fen = 70000 WHERE id = 5");
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM stats_deltas")[0][0].as<int>(), 4);
+    tx.abort();
+  }
+  EXPECT_EQ(db.Query("SELECT count(*) FROM stats_deltas"), "0");
+  auto after = server::QueryOfficeStats(pool, supervisor, *period, today);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(Dump(*after), Dump(*before));
+  ExpectAggregatesExact("after the rollback");
+}
+
+// Writers as the server has them (group-commit batches of inserts in one transaction,
+// decisions one application at a time, a batch rolled back now and then) on their own
+// connections while two compactors loop: the figures equal the direct count after.
+TEST_F(Stats, ConcurrentWritersAndCompactorsStayExact) {
+  SeedOptions options;
+  options.count = 50;
+  options.days = 200;
+  options.seed = 3;
+  ASSERT_NO_THROW(SeedApplications(db.url(), options));
+  std::atomic<bool> writing{true};
+  std::atomic<int64_t> moved{0};
+  std::atomic<int> compactions{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      pqxx::connection c(db.url());
+      std::mt19937 random(static_cast<uint32_t>(w + 1));
+      for (int round = 0; round < 25; ++round) {
+        pqxx::work tx(c);
+        const int64_t first = 10000 + (w * 25 + round) * 8;
+        tx.exec(
+            "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
+            "service_code, catalog_version, payload_format, payload, submitted_at, "
+            "received_at) SELECT " +
+            std::to_string(first) + " + i, gen_random_uuid(), 'C-' || (" +
+            std::to_string(first) +
+            " + i), 'R-C-' || (" + std::to_string(first) +
+            " + i), device_id, hall, service_code, catalog_version, payload_format, payload, "
+            "submitted_at, received_at - interval '1 day' * i FROM applications, "
+            "generate_series(1, 8) i WHERE id = " +
+            std::to_string(1 + random() % 50));
+        if (round % 7 == 3) {
+          tx.abort();
+        } else {
+          tx.commit();
+        }
+        pqxx::work one(c);
+        one.exec("UPDATE applications SET decision = 'approve', decided_at = now(), "
+                 "decided_due = current_date, approved_fen = 10000 WHERE id = " +
+                 std::to_string(1 + random() % 50));
+        one.commit();
+      }
+    });
+  }
+  std::vector<std::thread> compactors;
+  for (int k = 0; k < 2; ++k) {
+    compactors.emplace_back([&] {
+      while (writing) {
+        auto n = server::CompactStats(pool);
+        ASSERT_TRUE(n.ok()) << n.error().message;
+        moved += *n;
+        ++compactions;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  writing = false;
+  for (auto& t : compactors) t.join();
+  std::printf("concurrent: %d compactions moved %lld deltas\n", compactions.load(),
+              static_cast<long long>(moved.load()));
+  EXPECT_GT(moved.load(), 0);
+  ExpectAggregatesExact("after the writers");
+  ASSERT_TRUE(server::CompactStats(pool).ok());
+  ExpectAggregatesExact("compacted after the writers");
 }
 
 // Through the console's own handler: the CSV byte for byte, the XLSX read back by an
