@@ -155,8 +155,8 @@ std::string ReceivedFromApplications(const std::string& scope, const std::string
 std::string AggregateRows(char kind, const std::string& scope, const StatsPeriod& period) {
   const std::string first = "'" + FormatIsoDate(period.first) + "'::date";
   const std::string end = "'" + FormatIsoDate(period.end) + "'::date";
-  const std::string where = "kind = '" + std::string(1, kind) + "' AND month >= " + first +
-                            " AND month < " + end;
+  const std::string where =
+      "kind = '" + std::string(1, kind) + "' AND month >= " + first + " AND month < " + end;
   return "(SELECT * FROM stats_summary WHERE " + where +
          " UNION ALL SELECT * FROM stats_deltas WHERE " + where + ") a WHERE " + scope;
 }
@@ -168,8 +168,7 @@ std::string ReceivedFromAggregates(const std::string& scope, const StatsPeriod& 
          "coalesce(sum(a.n) FILTER (WHERE a.decision = 'approve'), 0)::bigint, "
          "coalesce(sum(a.n) FILTER (WHERE a.decision = 'refuse'), 0)::bigint, "
          "coalesce(sum(a.n) FILTER (WHERE a.decision = '' AND a.due < " +
-         today +
-         "), 0)::bigint, coalesce(sum(a.n) FILTER (WHERE a.late), 0)::bigint FROM " +
+         today + "), 0)::bigint, coalesce(sum(a.n) FILTER (WHERE a.late), 0)::bigint FROM " +
          AggregateRows('r', scope, period) +
          " GROUP BY GROUPING SETS ((a.hall, a.service_code, a.month), "
          "(a.service_code, CASE WHEN a.days >= 0 THEN a.days END)) HAVING sum(a.n) <> 0";
@@ -184,8 +183,7 @@ std::string DecidedFromApplications(const std::string& scope, const std::string&
          "count(*) FILTER (WHERE a.decision = 'approve'), "
          "count(*) FILTER (WHERE a.decision = 'refuse'), coalesce(sum(a.approved_fen), 0) "
          "FROM applications a WHERE " +
-         scope + " AND a.decided_at >= " + from + " AND a.decided_at < " + until +
-         " GROUP BY 1";
+         scope + " AND a.decided_at >= " + from + " AND a.decided_at < " + until + " GROUP BY 1";
 }
 
 std::string DecidedFromAggregates(const std::string& scope, const StatsPeriod& period) {
@@ -205,8 +203,8 @@ Result<OfficeStats> RunStatsQuery(PgPool& pool, const OfficeAccount& viewer,
     stats.period = period;
     stats.today = FormatIsoDate(today);
     // One snapshot for both statements: each figure agrees with the others.
-    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
-        tx(c);
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(
+        c);
     // Memory enough that the two grouping sets are hashed in one pass instead of
     // sorted to disk (docs/benchmarks.md "Statistics").
     tx.exec("SET LOCAL work_mem = '32MB'");
@@ -326,8 +324,8 @@ StatsCompactor::StatsCompactor(PgPool& pool, std::chrono::milliseconds every)
       lock.unlock();
       const Result<int64_t> moved = CompactStats(pool_);
       if (!moved.ok()) {
-        WriteLog(LogLine(LogLevel::kWarn, "stats_compact_failed")
-                     .Add("error", moved.error().message));
+        WriteLog(
+            LogLine(LogLevel::kWarn, "stats_compact_failed").Add("error", moved.error().message));
       }
       lock.lock();
     }

@@ -9,9 +9,12 @@
 // same statement text, received in the year, both grouping sets) sent directly through
 // libpqxx on the same database. Seeded with one INSERT … SELECT over generate_series
 // (12 halls in 4 townships, 6 services, spread evenly over 2025 in China's time; 55 %
-// approved, 10 % refused, the rest pending and mostly overdue), then VACUUM ANALYZE as
-// autovacuum would. Prints figures; never fails on a timing (only when a page does not
-// answer 200).
+// approved, 10 % refused, the rest pending and mostly overdue), its deltas compacted
+// (timed), then VACUUM ANALYZE as autovacuum would. The page reads migration 13's
+// aggregates; QueryOfficeStatsDirect (the GROUP BY over applications) is timed beside
+// it, then decisions one per transaction (timed: the trigger's cost) and the year again
+// with those deltas uncompacted. Prints figures; never fails on a timing (only when a
+// page does not answer 200 or the aggregates differ from the direct count).
 //   bench_stats [--count N] [--runs R] [--pg-dir DIR] [--quick] [--keep]
 //     --count  applications seeded (default 1000000; --quick: 20000)
 //     --runs   timed requests per case (default 30; --quick: 10)
@@ -155,11 +158,26 @@ int main(int argc, char** argv) {
         tx.exec(sql);
         tx.commit();
       }
-      pqxx::nontransaction vacuum(c);
-      vacuum.exec("VACUUM ANALYZE applications");
     }
     const double seed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count();
+    // The seed's one INSERT left its deltas (one per key); fold them as the server's
+    // compactor would, before anything is timed.
+    const auto compact_start = std::chrono::steady_clock::now();
+    const auto deltas = srv::CompactStats(pool);
+    if (!deltas.ok()) throw std::runtime_error(deltas.error().message);
+    const double compact_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - compact_start).count();
+    {
+      pqxx::connection c(pg_url);
+      pqxx::nontransaction vacuum(c);
+      vacuum.exec("VACUUM ANALYZE applications");
+      vacuum.exec("VACUUM ANALYZE stats_summary");
+      vacuum.exec("VACUUM ANALYZE stats_deltas");
+      std::printf("bench_stats: compaction moved %lld deltas in %.2f s; stats_summary %s rows\n",
+                  static_cast<long long>(*deltas), compact_s,
+                  vacuum.exec("SELECT count(*) FROM stats_summary")[0][0].c_str());
+    }
 
     auto admin_id = srv::CreateOfficeAccount(pool, "bench-admin", srv::OfficeRole::kAdmin, "东城区",
                                              kPassword, std::nullopt, "bench");
@@ -238,6 +256,54 @@ int main(int argc, char** argv) {
     if (received != count) {
       std::fprintf(stderr, "bench_stats: counted %lld of %lld\n", static_cast<long long>(received),
                    static_cast<long long>(count));
+      exit_code = 1;
+    }
+    // The same figures counted over applications: the aggregates must equal them.
+    const auto totals = [](const srv::OfficeStats& s) {
+      const srv::StatsCounts& n = s.total.counts;
+      std::string out;
+      for (int64_t v :
+           {n.received, n.approved, n.refused, n.overdue, n.late, s.decisions_total.approved,
+            s.decisions_total.refused, s.decisions_total.approved_fen}) {
+        out += std::to_string(v) + "/";
+      }
+      out += std::to_string(yimen::server::HistogramPercentile(s.total.days, 0.9));
+      return out;
+    };
+    std::string direct_totals;
+    const Figures direct = Time(runs, [&] {
+      auto got = srv::QueryOfficeStatsDirect(pool, supervisor, *period, srv::TodayInChina());
+      if (got.ok()) direct_totals = totals(*got);
+    });
+    Print("QueryOfficeStatsDirect (year, GROUP BY)", direct, base, direct_totals);
+    // Office actions since the last compaction: decisions one application per
+    // transaction (each appends its deltas), then the year again, summary + deltas.
+    const int64_t decide = std::min<int64_t>(count / 10, 2000);
+    const auto decide_start = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < decide; ++i) {
+      pqxx::work tx(raw);
+      tx.exec(
+          "UPDATE applications SET decision = 'approve', decided_at = now(), decided_due = "
+          "due_date, approved_fen = 80000 WHERE id = " +
+          std::to_string(count - i * 3));
+      tx.commit();
+    }
+    const double decide_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - decide_start)
+            .count();
+    std::string aggregated_totals;
+    const Figures pending_deltas = Time(runs, [&] {
+      auto got = srv::QueryOfficeStats(pool, supervisor, *period, srv::TodayInChina());
+      if (got.ok()) aggregated_totals = totals(*got);
+    });
+    auto again = srv::QueryOfficeStatsDirect(pool, supervisor, *period, srv::TodayInChina());
+    Print("QueryOfficeStats, deltas uncompacted", pending_deltas, base,
+          std::to_string(decide) + " decisions at " +
+              std::to_string(decide_ms / static_cast<double>(std::max<int64_t>(decide, 1))) +
+              " ms each");
+    if (!again.ok() || aggregated_totals != totals(*again)) {
+      std::fprintf(stderr, "bench_stats: aggregates %s, direct %s\n", aggregated_totals.c_str(),
+                   again.ok() ? totals(*again).c_str() : again.error().message.c_str());
       exit_code = 1;
     }
     {

@@ -63,7 +63,8 @@ std::string Dump(const server::OfficeStats& stats) {
   std::string out = "today " + stats.today + "\n";
   const auto keyed = [&](const char* what, const server::StatsKeyed& k) {
     out += std::string(what) + " " + k.key + " " + Counts(k.counts);
-    for (const auto& [days, n] : k.days) out += " " + std::to_string(days) + "d:" + std::to_string(n);
+    for (const auto& [days, n] : k.days)
+      out += " " + std::to_string(days) + "d:" + std::to_string(n);
     out += "\n";
   };
   keyed("total", stats.total);
@@ -190,12 +191,11 @@ class Stats : public ::testing::Test {
   void ExpectAggregatesExact(const std::string& when) {
     const OfficeAccount viewers[] = {supervisor, Account("li", OfficeRole::kReviewer, "城关镇"),
                                      Account("qian", OfficeRole::kApprover, "东城区")};
-    const std::pair<const char*, std::string> periods[] = {
-        {"year", std::to_string(today.year)},
-        {"year", std::to_string(today.year - 1)},
-        {"quarter", ""},
-        {"month", ""},
-        {"year", "2025"}};
+    const std::pair<const char*, std::string> periods[] = {{"year", std::to_string(today.year)},
+                                                           {"year", std::to_string(today.year - 1)},
+                                                           {"quarter", ""},
+                                                           {"month", ""},
+                                                           {"year", "2025"}};
     for (const OfficeAccount& viewer : viewers) {
       for (const auto& [kind, from] : periods) {
         auto period = server::MakeStatsPeriod(kind, from, today);
@@ -471,7 +471,8 @@ TEST_F(Stats, AggregatesEqualTheDirectCountThroughEveryChange) {
         db.Query(
             "UPDATE applications SET decision = 'approve', status = '已批准', decided_at = "
             "received_at + interval '1 day' * " +
-            std::to_string(random() % 45) + ", decided_due = received_at::date + 20, approved_fen = " +
+            std::to_string(random() % 45) +
+            ", decided_due = received_at::date + 20, approved_fen = " +
             std::to_string((random() % 2000) * 100) + " WHERE id = " + id);
         break;
       case 2:
@@ -486,13 +487,12 @@ TEST_F(Stats, AggregatesEqualTheDirectCountThroughEveryChange) {
                  " WHERE decision IS NULL AND id % 7 = " + std::to_string(random() % 7));
         break;
       case 4:
-        db.Query("UPDATE applications SET hall = (SELECT name FROM halls ORDER BY random() "
-                 "LIMIT 1) WHERE id = " +
-                 id);
+        db.Query(
+            "UPDATE applications SET hall = (SELECT name FROM halls ORDER BY random() "
+            "LIMIT 1) WHERE id = " +
+            id);
         break;
-      case 5:
-        db.Query("DELETE FROM applications WHERE id = " + id);
-        break;
+      case 5: db.Query("DELETE FROM applications WHERE id = " + id); break;
     }
     if (random() % 3 == 0) {
       ASSERT_TRUE(server::CompactStats(pool).ok());
@@ -568,8 +568,7 @@ TEST_F(Stats, ConcurrentWritersAndCompactorsStayExact) {
             "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
             "service_code, catalog_version, payload_format, payload, submitted_at, "
             "received_at) SELECT " +
-            std::to_string(first) + " + i, gen_random_uuid(), 'C-' || (" +
-            std::to_string(first) +
+            std::to_string(first) + " + i, gen_random_uuid(), 'C-' || (" + std::to_string(first) +
             " + i), 'R-C-' || (" + std::to_string(first) +
             " + i), device_id, hall, service_code, catalog_version, payload_format, payload, "
             "submitted_at, received_at - interval '1 day' * i FROM applications, "
@@ -581,9 +580,10 @@ TEST_F(Stats, ConcurrentWritersAndCompactorsStayExact) {
           tx.commit();
         }
         pqxx::work one(c);
-        one.exec("UPDATE applications SET decision = 'approve', decided_at = now(), "
-                 "decided_due = current_date, approved_fen = 10000 WHERE id = " +
-                 std::to_string(1 + random() % 50));
+        one.exec(
+            "UPDATE applications SET decision = 'approve', decided_at = now(), "
+            "decided_due = current_date, approved_fen = 10000 WHERE id = " +
+            std::to_string(1 + random() % 50));
         one.commit();
       }
     });
