@@ -134,6 +134,8 @@ json ConsoleCall::Model() const {
          IsSupervisor(session->account) || session->account.role == OfficeRole::kAdmin}};
     model["nav_catalog"] = RoleMayRun(session->account.role, "console catalog");
     model["nav_roster"] = RoleMayRun(session->account.role, "roster");
+    // Statistics: every role, each its own scope's figures.
+    model["nav"]["stats"] = true;
   }
   return model;
 }
@@ -262,6 +264,10 @@ ApiReply Console::RoutePage(ConsoleCall& call) {
   if (path == "/console/queue" && method == "GET") return QueuePage(call);
   if (path == "/console/bulk" && method == "POST") return BulkPost(call);
   if (path == "/console/key" && method == "GET") return KeyPage(call, "");
+  // Statistics (console_stats.cpp).
+  if (path == "/console/stats" && method == "GET") return StatsPage(call);
+  if (path == "/console/stats/export.csv" && method == "GET") return StatsExport(call, "csv");
+  if (path == "/console/stats/export.xlsx" && method == "GET") return StatsExport(call, "xlsx");
   // Catalog publishing (console_catalog.cpp).
   if (path == "/console/catalog" || StartsWith(path, "/console/catalog/"))
     return CatalogRoute(call);
@@ -315,6 +321,8 @@ ApiReply Console::RouteApi(ConsoleCall& call) {
   if (path == "queue" && method == "GET") return ApiQueue(call);
   if (path == "bulk-actions" && method == "POST") return ApiBulk(call);
   if (path == "key" && method == "GET") return JsonOut(200, KeyState());
+  // Statistics (console_stats.cpp).
+  if (path == "stats" && method == "GET") return ApiStats(call);
   // Catalog publishing (console_catalog.cpp).
   if (path == "catalogs" || StartsWith(path, "catalogs/")) return ApiCatalogRoute(call, path);
   if (StartsWith(path, "key/") && method == "POST") {

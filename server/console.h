@@ -26,6 +26,7 @@
 namespace yimen::server {
 
 struct ConsoleCall;  // one request as the handlers see it (console_call.h)
+struct StatsView;    // the statistics as the page shows them (console_stats.cpp)
 
 class Console {
  public:
@@ -75,6 +76,12 @@ class Console {
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);
 
+  // console_stats.cpp: statistics page, its CSV/XLSX export, its JSON
+  // (docs/console.md "Statistics").
+  Result<std::unique_ptr<StatsView>> LoadStats(ConsoleCall& call);
+  ApiReply StatsPage(ConsoleCall& call);
+  ApiReply StatsExport(ConsoleCall& call, const std::string& format);
+  ApiReply ApiStats(ConsoleCall& call);
   // console_fleet.cpp: the kiosks (office_fleet.h) and revoking one.
   FleetOptions FleetOptionsNow() const;
   ApiReply FleetPage(ConsoleCall& call);

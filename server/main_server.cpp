@@ -23,6 +23,7 @@
 #include "server/http_frontend.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/office_stats.h"
 #include "server/server_config.h"
 #include "server/service.h"
 #include "server/systemd_watchdog.h"
@@ -107,6 +108,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   yimen::server::HttpFrontend* serving = frontend->get();
+  // Folds the statistics' deltas into their summary (docs/console.md "Statistics").
+  yimen::server::StatsCompactor stats_compactor((*core)->pool(), std::chrono::seconds(60));
   yimen::server::SystemdWatchdog watchdog(*serving);
   // The metrics listener: its own socket (the API's peers, nginx included, never
   // reach it), one worker, and only GET /metrics (docs/operations.md "Metrics and logs").

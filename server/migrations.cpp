@@ -498,6 +498,133 @@ constexpr const char* kV12StatusCounts = R"sql(
 CREATE INDEX applications_count_status ON applications (status, hall);
 )sql";
 
+// v13: the statistics (server/office_stats.h, docs/console.md "Statistics"). Each
+// application carries its decision beside its status, written by ApplyOfficeAction in
+// the same UPDATE (the latest 批准 or 不予批准: which, when, the amount approved, the
+// due date it was decided against), backfilled here from office_actions; China's
+// civil dates of receipt and decision as stored generated columns; and two covering
+// indexes for the year's two grouped counts, by received and by decision date
+// (docs/benchmarks.md "Statistics"). Adding the generated columns rewrites the table
+// once (about 30 s a million rows here).
+constexpr const char* kV13Stats = R"sql(
+ALTER TABLE applications ADD COLUMN decision text CHECK (decision IN ('approve', 'refuse'));
+ALTER TABLE applications ADD COLUMN decided_at timestamptz;
+ALTER TABLE applications ADD COLUMN decided_due date;     -- the due date the decision ended
+ALTER TABLE applications ADD COLUMN approved_fen bigint;  -- 批准's amount, fen; NULL unless approved
+-- China's civil dates of receipt and decision, kept by PostgreSQL itself: the statistics
+-- group by them without a time-zone conversion per row.
+ALTER TABLE applications
+  ADD COLUMN received_day date GENERATED ALWAYS AS ((received_at AT TIME ZONE 'Asia/Shanghai')::date) STORED,
+  ADD COLUMN decided_day date GENERATED ALWAYS AS ((decided_at AT TIME ZONE 'Asia/Shanghai')::date) STORED;
+
+UPDATE applications a
+SET decision = d.action, decided_at = d.at,
+    approved_fen = CASE WHEN d.action = 'approve' THEN (d.details->>'amount_yuan')::bigint * 100 END,
+    decided_due = (SELECT (x.details->>'due_date')::date FROM office_actions x
+                   WHERE x.application_id = d.application_id AND x.action = 'accept' AND x.id < d.id
+                   ORDER BY x.id DESC LIMIT 1)
+FROM (SELECT DISTINCT ON (application_id) application_id, id, action, at, details
+      FROM office_actions WHERE action IN ('approve', 'refuse')
+      ORDER BY application_id, id DESC) d
+WHERE a.id = d.application_id;
+
+CREATE INDEX applications_stats ON applications (received_at)
+  INCLUDE (hall, service_code, received_day, decision, decided_day, decided_due, due_date);
+CREATE INDEX applications_stats_decided ON applications (decided_at)
+  INCLUDE (hall, decision, decided_day, approved_fen) WHERE decided_at IS NOT NULL;
+
+-- The statistics' aggregates (docs/console.md "Statistics"): every change to
+-- applications appends signed counts to stats_deltas in the same transaction (a
+-- statement trigger over its transition tables: -1 for each old row's key, +1 for each
+-- new row's); the compactor (CompactStats) moves them into stats_summary in one
+-- transaction. A figure is summary + deltas, so it is exact at every instant and
+-- rolls back with the change that made it. Kind 'r': applications by month received
+-- (with their state now); kind 'd': decisions by month decided.
+CREATE TABLE stats_deltas (
+  kind         "char" NOT NULL,
+  month        date NOT NULL,     -- first day of the month received ('r') or decided ('d')
+  hall         text NOT NULL,
+  service_code text NOT NULL,     -- '' for 'd'
+  decision     text NOT NULL,     -- 'approve', 'refuse', '' = undecided
+  due          date NOT NULL,     -- undecided: due date ('infinity' if none); else 'infinity'
+  days         int NOT NULL,      -- decided: calendar days received → decided; else -1
+  late         boolean NOT NULL,  -- decided after the due date it had
+  n            bigint NOT NULL,
+  fen          bigint NOT NULL    -- 'd' approvals: the amounts approved
+);
+CREATE TABLE stats_summary (
+  LIKE stats_deltas,
+  PRIMARY KEY (kind, month, hall, service_code, decision, due, days, late)
+);
+
+-- The keys one application row counts under, signed.
+CREATE FUNCTION stats_keys(a applications, sign int)
+RETURNS TABLE (kind "char", month date, hall text, service_code text, decision text,
+               due date, days int, late boolean, n bigint, fen bigint)
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT v.* FROM (VALUES
+    ('r'::"char", date_trunc('month', a.received_day::timestamp)::date, a.hall, a.service_code,
+     coalesce(a.decision, ''),
+     CASE WHEN a.decision IS NULL THEN coalesce(a.due_date, 'infinity') ELSE 'infinity' END,
+     coalesce(a.decided_day - a.received_day, -1),
+     coalesce(a.decision IS NOT NULL AND a.decided_day > a.decided_due, false),
+     sign::bigint, 0::bigint),
+    ('d'::"char", date_trunc('month', a.decided_day::timestamp)::date, a.hall, '',
+     coalesce(a.decision, ''), 'infinity'::date, -1, false, sign::bigint,
+     sign * coalesce(a.approved_fen, 0))) v
+  WHERE v.column1 = 'r' OR a.decided_at IS NOT NULL
+$$;
+
+CREATE FUNCTION stats_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO stats_deltas
+    SELECT k.kind, k.month, k.hall, k.service_code, k.decision, k.due, k.days, k.late,
+           sum(k.n), sum(k.fen)
+    FROM new_rows r, LATERAL stats_keys(r, 1) k
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO stats_deltas
+    SELECT k.kind, k.month, k.hall, k.service_code, k.decision, k.due, k.days, k.late,
+           sum(k.n), sum(k.fen)
+    FROM old_rows r, LATERAL stats_keys(r, -1) k
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  ELSE
+    INSERT INTO stats_deltas
+    SELECT k.kind, k.month, k.hall, k.service_code, k.decision, k.due, k.days, k.late,
+           sum(k.n), sum(k.fen)
+    FROM (SELECT k.* FROM new_rows r, LATERAL stats_keys(r, 1) k
+          UNION ALL
+          SELECT k.* FROM old_rows r, LATERAL stats_keys(r, -1) k) k
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(k.n) <> 0 OR sum(k.fen) <> 0;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER applications_stats_insert AFTER INSERT ON applications
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_record();
+CREATE TRIGGER applications_stats_update AFTER UPDATE ON applications
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION stats_record();
+CREATE TRIGGER applications_stats_delete AFTER DELETE ON applications
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_record();
+
+CREATE FUNCTION stats_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE stats_deltas, stats_summary;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER applications_stats_truncate AFTER TRUNCATE ON applications
+  FOR EACH STATEMENT EXECUTE FUNCTION stats_truncated();
+
+INSERT INTO stats_summary
+SELECT k.kind, k.month, k.hall, k.service_code, k.decision, k.due, k.days, k.late,
+       sum(k.n), sum(k.fen)
+FROM applications r, LATERAL stats_keys(r, 1) k
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+)sql";
+
 // The subsidy roster's exports (server/office_roster.h): who took which township's roster
 // for which month, how many rows, and the SHA-256 of the exact bytes handed out, so a
 // file that turns up later can be matched to its export.
@@ -592,6 +719,7 @@ const std::vector<Migration>& AllMigrations() {
        kV10OfficeWorkflow},
       {11, "office console sessions", kV11ConsoleSessions},
       {12, "queue status counts: index on (status, hall)", kV12StatusCounts},
+      {13, "statistics: each application's decision, covering indexes, aggregates", kV13Stats},
       {14, "subsidy roster exports, audited with row count and file hash", kV14Roster},
       {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
       {16, "catalog publishing: effective dates, drafts, audit", kV16CatalogPublish},

@@ -1,6 +1,6 @@
-// What the queue, the application page and the actions share (internal to
-// office_queue.cpp and office_workflow.cpp): the viewer's scope as SQL, a filter as
-// SQL, and one queue row read the same way everywhere.
+// What the queue, the application page, the actions and the statistics share (internal
+// to office_queue.cpp, office_workflow.cpp, office_stats.cpp and the console): the
+// viewer's scope as SQL, a filter as SQL, and one queue row read the same way everywhere.
 #pragma once
 
 #include <string>

@@ -188,6 +188,11 @@ Result<Effect> Plan(pqxx::work& tx, const ServiceSpec* service, const OfficeAcco
       effect.details["amount_yuan"] = request.amount_yuan;
       effect.details["start_month"] = request.start_month;
       effect.sets = {"due_date = NULL", "clock_days_left = NULL"};
+      // The decision the statistics count (migration 13); decided_due reads the row
+      // before this UPDATE, so it keeps the due date the line above clears.
+      effect.sets.insert(effect.sets.end(),
+                         {"decision = 'approve'", "decided_at = now()", "decided_due = due_date",
+                          "approved_fen = " + std::to_string(request.amount_yuan * 100)});
       if (service != nullptr && service->public_notice_days > 0) {
         const std::string until = FormatIsoDate(AddDays(today, service->public_notice_days));
         effect.new_status = kStPublicNotice;
@@ -201,7 +206,11 @@ Result<Effect> Plan(pqxx::work& tx, const ServiceSpec* service, const OfficeAcco
     } else if (action == "refuse") {
       effect.new_status = kStRefused;
       effect.reason = request.note;
-      effect.sets = {"due_date = NULL", "clock_days_left = NULL", "notice_until = NULL"};
+      effect.sets = {"due_date = NULL",     "clock_days_left = NULL", "notice_until = NULL",
+                     "decision = 'refuse'", "decided_at = now()",     "approved_fen = NULL"};
+      // Refused during 公示 (an objection upheld): the due date went with the 批准.
+      effect.sets.emplace_back(app.status == kStPublicNotice ? "decided_due = decided_due"
+                                                             : "decided_due = due_date");
     } else {
       auto until = ParseIsoDate(app.notice_until);
       if (until.ok() && !(today > *until)) {

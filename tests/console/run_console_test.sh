@@ -14,9 +14,11 @@
 #   e2e:  a kiosk UI script submits 低保 with a photo (dibao_photo.script), --sync-once,
 #         the reviewer sets 需补正 with two materials in the browser, --sync-once, and a
 #         generated status-check UI script must show those two materials in Chinese.
+#   stats: 5 applications in two townships, 2 decided with yimen-admin set-status; the
+#         browser checks the statistics page, its exports and a township's own figures.
 #   fleet: two kiosks, one silent (backdated in PostgreSQL); fleet_test.js revokes the
 #         other in the browser; it keeps its outbox and its UI script shows the state.
-# usage: run_console_test.sh --build DIR --suite main|e2e|roster|fleet|catalog [--out DIR] [--screenshots DIR]
+# usage: run_console_test.sh --build DIR --suite main|e2e|stats|roster|fleet|catalog [--out DIR] [--screenshots DIR]
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -202,6 +204,35 @@ EOS
   if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_kiosk_status.png"; fi
   exit $status
 fi
+if [[ "$suite" == stats ]]; then
+  # Statistics (docs/console.md "Statistics"): 3 applications at 沙溪大厅 and 2 at 石岐大厅
+  # through real kiosks; at 沙溪 one is approved (880 yuan), one refused, one left
+  # 已送达 — by the real yimen-admin set-status as the reviewer and the approver
+  # (the two-person rule holds). The browser checks the figures that makes.
+  enroll "$out/shaxi" 沙溪大厅
+  enroll "$out/shiqi" 石岐大厅
+  "$submitter" --data-dir "$out/shaxi" --draft "$repo/tests/faults/youdai_draft.json" --count 3 \
+    --journal "$out/shaxi.journal" >/dev/null
+  "$submitter" --data-dir "$out/shiqi" --draft "$repo/tests/faults/youdai_draft.json" --count 2 \
+    --journal "$out/shiqi.journal" >/dev/null
+  sync_once "$out/shaxi"
+  sync_once "$out/shiqi"
+  as_user() {  # NAME ARGS...: yimen-admin as that office account
+    local name=$1; shift
+    (umask 077 && echo "${pw[$name]}" >"$out/$name.password")
+    YIMEN_ADMIN_PASSWORD_FILE=$out/$name.password "$admin" --pg "$pg_url" --user "$name" "$@" >/dev/null
+  }
+  first=$(sed -n 1p "$out/shaxi.journal") second=$(sed -n 2p "$out/shaxi.journal")
+  for n in "$first" "$second"; do
+    as_user shaxi_chushen set-status "$n" accept --catalog "$repo/assets/catalog"
+    as_user shaxi_chushen set-status "$n" preliminary_pass --catalog "$repo/assets/catalog"
+  done
+  as_user shenpi set-status "$first" approve --amount 880 --start-month 2027-01 --catalog "$repo/assets/catalog"
+  as_user shenpi set-status "$second" refuse --reason 不符合条件 --catalog "$repo/assets/catalog"
+  fixture "$first" "$second" "$(sed -n 1p "$out/shiqi.journal")" 张秀英
+  (cd "$here" && node stats_test.js "$out/fixture.json") 2>&1 | tee -a "$out/browser.log"
+  exit "${PIPESTATUS[0]}"
+fi
 # The subsidy roster (issue 13): two 低保 applications from the 沙溪 kiosk go through the
 # real workflow with yimen-admin (受理, 初审通过 by the reviewer; 批准 by the approver); the
 # first is made final after its 公示 (its end date moved to the past, as days later), the
@@ -382,5 +413,5 @@ EOS
   [[ $status == 0 ]] && echo "console-test catalog: publish → --sync-once → the kiosk shows 1350; a started form kept its version"
   exit $status
 fi
-echo "console-test: --suite main|e2e|roster|fleet|catalog" >&2
+echo "console-test: --suite main|e2e|stats|roster|fleet|catalog" >&2
 exit 2
