@@ -20,8 +20,8 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/migrations.h"
-#include "server/office_fleet.h"
 #include "server/office_catalog.h"
+#include "server/office_fleet.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
