@@ -9,48 +9,10 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const puppeteer = require('puppeteer-core');
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { harness } = require('./harness');
 
-const fx = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const base = fx.base;
-let failures = 0;
-let checks = 0;
-
-function check(ok, what) {
-  checks++;
-  if (!ok) failures++;
-  console.log((ok ? 'ok   ' : 'FAIL ') + what);
-}
-
-async function axe(page, name) {
-  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  for (const v of found) console.log(`  axe ${name}: ${v.impact} ${v.id} x${v.nodes}`);
-  check(!found.some((v) => v.impact === 'serious' || v.impact === 'critical'),
-        `axe: no serious/critical violations on ${name}`);
-}
-
-async function shot(page, name) {
-  fs.mkdirSync(fx.screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(fx.screenshots, `console_fleet_${name}.png`), fullPage: true });
-}
-
-async function signedIn(browser, who) {
-  const page = await (await browser.createBrowserContext()).newPage();
-  await page.setViewport({ width: 1366, height: 768 });
-  await page.goto(base + '/console/login', { waitUntil: 'load' });
-  await page.type('#name', who.name);
-  await page.type('#password', who.password);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#login-submit')]);
-  return page;
-}
-
-const bodyText = (page) => page.evaluate(() => document.body.innerText);
+const { fx, base, check, axe, shot, signIn, signedIn, bodyText, run: runSuite } =
+  harness('fleet');
 
 async function run(browser) {
   // Case workers have no fleet: no link, and the page refuses.
@@ -123,20 +85,4 @@ async function run(browser) {
   check(again === 409, `API: revoking twice is a conflict (${again})`);
 }
 
-(async () => {
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: (process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : []).concat(['--lang=zh-CN']),
-  });
-  try {
-    await run(browser);
-  } catch (e) {
-    failures++;
-    console.log('FAIL ' + (e.stack || e));
-  } finally {
-    await browser.close();
-  }
-  console.log(`fleet: ${checks - failures}/${checks} checks passed`);
-  process.exit(failures === 0 ? 0 : 1);
-})();
+runSuite(run);

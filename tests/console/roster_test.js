@@ -12,46 +12,15 @@
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const puppeteer = require('puppeteer-core');
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { harness } = require('./harness');
 
-const fx = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const base = fx.base;
+const { fx, base, check, axe, shot, signIn, signedIn, bodyText, run: runSuite } =
+  harness('roster');
+
 const month = process.env.ROSTER_MONTH;
 const downloads = process.env.DOWNLOADS;
 const draft = JSON.parse(fs.readFileSync(path.join(__dirname, 'roster_draft.json'), 'utf8'));
 const name = draft.values.name;
-let failures = 0;
-let checks = 0;
-
-function check(ok, what) {
-  checks++;
-  if (!ok) failures++;
-  console.log((ok ? 'ok   ' : 'FAIL ') + what);
-}
-
-async function axe(page, what) {
-  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.evaluate(axeSource);  // through DevTools: CSP refuses inline tags
-  const found = await page.evaluate(async () =>
-    (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map(
-      (v) => `${v.impact} ${v.id} x${v.nodes.length}`));
-  for (const v of found) console.log(`  axe ${what}: ${v}`);
-  check(!found.some((v) => /^(serious|critical)/.test(v)), `axe: no serious/critical violations on ${what}`);
-}
-
-async function shot(page, what) {
-  fs.mkdirSync(fx.screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(fx.screenshots, `console_roster_${what}.png`), fullPage: true });
-}
-
-async function signIn(page, who) {
-  await page.setViewport({ width: 1366, height: 768 });
-  await page.goto(base + '/console/login', { waitUntil: 'load' });
-  await page.type('#name', who.name);
-  await page.type('#password', who.password);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#login-submit')]);
-}
 
 // Clicks `selector` and waits for the download it starts: its suggested file name and
 // the bytes as saved by the browser.
@@ -133,21 +102,4 @@ async function run(browser) {
   await shot(rev, 'reviewer');
 }
 
-(async () => {
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: (process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : []).concat(
-      ['--disable-dev-shm-usage', '--lang=zh-CN', '--font-render-hinting=none']),
-  });
-  try {
-    await run(browser);
-  } catch (e) {
-    failures++;
-    console.log('FAIL exception: ' + (e && e.stack ? e.stack : e));
-  } finally {
-    await browser.close();
-  }
-  console.log(`console-test roster: ${checks} checks, ${failures} failed`);
-  process.exit(failures === 0 ? 0 : 1);
-})();
+runSuite(run);
