@@ -53,12 +53,7 @@ int main(int argc, char** argv) {
     }
   }
   std::optional<yimen::bench::ScratchDatabase> db;
-  try {
-    db.emplace(YIMEN_PG_LOCAL, pg_dir, "bench_queue");
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_queue: %s\n", e.what());
-    return 1;
-  }
+  if (!yimen::bench::OpenScratch(&db, YIMEN_PG_LOCAL, pg_dir, "bench_queue")) return 1;
   const std::string pg_url = db->url();
   int exit_code = 0;
   try {

@@ -1,7 +1,6 @@
-// What the PostgreSQL benchmarks share (bench_queue.cpp, bench_console.cpp): a shell
-// command's output, a database of their own on a scripts/pg-local.sh cluster, and
-// p50/p99 of a body timed R times after one untimed warm-up call. Benchmarks print;
-// nothing here asserts.
+// What the PostgreSQL benchmarks share (bench_queue, bench_console, bench_stats, bench_roster): a
+// shell command's output, a database of their own on a scripts/pg-local.sh cluster, and p50/p99 of
+// a body timed R times after one untimed warm-up call. Benchmarks print; nothing here asserts.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -97,5 +97,18 @@ class ScratchDatabase {
   std::string m_pg_local, m_pg_dir, m_base, m_name;
   bool m_own_cluster = false;
 };
+
+// Makes `db` a ScratchDatabase named after `bench` (see above); false after printing why
+// not as "<bench>: <reason>" on stderr (the caller exits 1).
+inline bool OpenScratch(std::optional<ScratchDatabase>* db, const std::string& pg_local_script,
+                        const std::string& pg_dir, const std::string& bench) {
+  try {
+    db->emplace(pg_local_script, pg_dir, bench);
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", bench.c_str(), e.what());
+    return false;
+  }
+}
 
 }  // namespace yimen::bench

@@ -157,8 +157,16 @@ int main(int argc, char** argv) {
   request('\1', "enroll", SerializeMessage(EnrollRequest{"ABCD-EFGH-JKLM",
                                                          Base64Encode(std::string(32, 'k')),
                                                          "0.1.0", "K7Q2"}));
-  request('\2', "heartbeat", SerializeMessage(Heartbeat{3, 1, 600, "0.1.0", 1 << 30, "", "2026.3",
-                                                               {{"0123456789abcdef", 3}}}));
+  request('\2', "heartbeat",
+          SerializeMessage(Heartbeat{3,
+                                     1,
+                                     600,
+                                     "0.1.0",
+                                     1 << 30,
+                                     "",
+                                     "2026.3",
+                                     {{"0123456789abcdef", 3}},
+                                     "0123456789abcdef"}));
   request('\3', "push_response",
           SerializeMessage(PushResponse{{{"0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f",
                                           PushOutcome::kCreated, "R20261123-00000001",
@@ -174,7 +182,11 @@ int main(int argc, char** argv) {
           SerializeMessage(EnrollResponse{42, "东门社区", "K7Q2", Base64Encode(keys.public_key), 1,
                                                          "0123456789abcdef"}));
   request('\6', "attachment_state", SerializeMessage(AttachmentState{183'000, 65'536, false, ""}));
-  request('\7', "catalog_update", SerializeMessage(CatalogUpdate{"2026.3", nlohmann::json::object()}));
+  request('\7', "catalog_update",
+          SerializeMessage(CatalogUpdate{"2026.3",
+                                         nlohmann::json::object(),
+                                         "2026-03-01",
+                                         {{"2026.4", "2026-04-01", nlohmann::json::object()}}}));
   request('\10', "error_body", SerializeMessage(ErrorBody{"rejected", "原因"}));
   request('\11', "base64", Base64Encode(keys.public_key));
   if (!ok) {
