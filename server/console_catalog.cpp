@@ -239,8 +239,13 @@ ApiReply Console::CatalogEditPost(ConsoleCall& call) {
       continue;
     }
     const std::optional<int64_t> fen = ParseAmountFen(value);
-    if (!fen)
-      return CatalogPage(call, code + " [" + std::to_string(index) + "]: \"" + value + "\"", "");
+    if (!fen) {
+      std::string where = code;
+      where += " [" + std::to_string(index) + "]: \"";
+      where += value;
+      where += '"';
+      return CatalogPage(call, where, "");
+    }
     edits.push_back({code, index, *fen});
   }
   auto edited = EditCatalogStandards(*body, version, *effective, today,

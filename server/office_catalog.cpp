@@ -85,11 +85,18 @@ void DiffStandards(const ServiceSpec* from, const ServiceSpec& to,
     const std::string date = FormatIsoDate(line.effective);
     const std::string old_zh = before != nullptr ? FormatYuan(before->amount_fen) + " → " : "新增 ";
     const std::string old_en = before != nullptr ? FormatYuan(before->amount_fen) + " → " : "new ";
-    Add(out,
-        LineName(to, line, true) + ": " + old_zh + FormatYuan(line.amount_fen) + " " +
-            std::string(StandardUnitText(line.unit, true)) + ", 生效 " + date,
-        LineName(to, line, false) + ": " + old_en + FormatYuan(line.amount_fen) + " " +
-            std::string(StandardUnitText(line.unit, false)) + ", from " + date);
+    const std::string amount = FormatYuan(line.amount_fen) + " ";
+    std::string zh = LineName(to, line, true);
+    zh += ": " + old_zh;
+    zh += amount;
+    zh += StandardUnitText(line.unit, true);
+    zh += ", 生效 " + date;
+    std::string en = LineName(to, line, false);
+    en += ": " + old_en;
+    en += amount;
+    en += StandardUnitText(line.unit, false);
+    en += ", from " + date;
+    Add(out, zh, en);
   }
   if (from == nullptr) return;
   for (const Standard& line : from->standards) {

@@ -24,6 +24,8 @@ inline constexpr size_t kMaxCatalogUploadBytes = 4u * 1024 * 1024;
 
 // An upload that passed the loader: the catalog and the body to store ({"files": {path:
 // JSON}}, whatever form it came in).
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit noexcept move reaches
+// nlohmann::json's assert_invariant, an assert that never throws.
 struct CheckedCatalog {
   Catalog catalog;
   nlohmann::json body;

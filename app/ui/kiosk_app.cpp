@@ -79,9 +79,9 @@ KioskApp::KioskApp(Deps deps) : m_deps(std::move(deps)) {
   for (auto& published : m_deps.published_catalogs) m_catalogs.push_back(std::move(published));
   m_deps.published_catalogs.clear();
   m_catalog = ChooseCatalog(m_catalogs, Today());
-  m_elder_metrics = ComputeMetrics(deps.metrics.px_per_mm, true);
-  m_widget_context.glyphs = deps.glyphs;
-  m_widget_context.metrics = deps.metrics;
+  m_elder_metrics = ComputeMetrics(m_deps.metrics.px_per_mm, true);
+  m_widget_context.glyphs = m_deps.glyphs;
+  m_widget_context.metrics = m_deps.metrics;
 }
 
 KioskApp::~KioskApp() { EndSession(); }

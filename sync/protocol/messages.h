@@ -174,6 +174,8 @@ struct AttachmentState {
 };
 
 // A published catalog version that takes effect after today (China civil date).
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit noexcept move reaches
+// nlohmann::json's assert_invariant, an assert that never throws.
 struct UpcomingCatalog {
   std::string version;
   std::string effective_from;  // "YYYY-MM-DD"

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "common/base64.h"
 #include "common/sealing.h"
@@ -89,6 +90,11 @@ class Fleet : public ::testing::Test {
                            [&](const FleetKiosk& k) { return k.device_id == id; });
     return it == kiosks.end() ? nullptr : &*it;
   }
+  // From a temporary list: a copy, so nothing points into a vector already destroyed.
+  static std::optional<FleetKiosk> Find(std::vector<FleetKiosk>&& kiosks, int64_t id) {
+    const FleetKiosk* found = Find(kiosks, id);
+    return found ? std::optional<FleetKiosk>(*found) : std::nullopt;
+  }
 
   static std::string Word(const Error& error) { return error.code; }
 
@@ -156,7 +162,7 @@ TEST_F(Fleet, AQueueThatKeepsGrowingOverTheHourIsFlagged) {
     AgeSamples(id, 10);
     ASSERT_TRUE(Beat(*kiosk, depth).ok());
   }
-  const FleetKiosk* growing = Find(List(admin), id);
+  const std::optional<FleetKiosk> growing = Find(List(admin), id);
   EXPECT_EQ(growing->queue_history, (std::vector<int64_t>{1, 3, 6, 9}));
   EXPECT_TRUE(growing->queue_growing);
   EXPECT_TRUE(growing->flagged());
@@ -296,7 +302,7 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 3);
 
   // The fleet shows it revoked, last, unflagged, with who and why.
-  const FleetKiosk* shown = Find(List(admin), id);
+  const std::optional<FleetKiosk> shown = Find(List(admin), id);
   ASSERT_TRUE(shown);
   EXPECT_TRUE(shown->revoked);
   EXPECT_FALSE(shown->flagged());
