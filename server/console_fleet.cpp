@@ -21,11 +21,7 @@ bool MayUseFleet(const ConsoleCall& call) {
 }
 
 std::string Filled(std::string text, const std::string& name, const std::string& value) {
-  const std::string placeholder = "{" + name + "}";
-  if (const size_t at = text.find(placeholder); at != std::string::npos) {
-    text.replace(at, placeholder.size(), value);
-  }
-  return text;
+  return FillPlaceholders(std::move(text), {{name, value}});
 }
 
 // "3分钟前" / "3 min ago" for an age in seconds; "从未" for -1.

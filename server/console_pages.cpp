@@ -33,15 +33,8 @@ std::string SelfCheckLineText(const ExplanationLine& line, const std::string& la
   static const json zh = json::parse(*ConsoleAsset("eligibility.zh-CN.json"), nullptr, false);
   static const json en = json::parse(*ConsoleAsset("eligibility.en.json"), nullptr, false);
   const json& strings = lang == "en" ? en : zh;
-  std::string text = strings.is_object() ? strings.value(line.key, line.key) : line.key;
-  for (const auto& [name, value] : line.params) {
-    const std::string placeholder = "{" + name + "}";
-    for (size_t at = text.find(placeholder); at != std::string::npos;
-         at = text.find(placeholder, at + value.size())) {
-      text.replace(at, placeholder.size(), value);
-    }
-  }
-  return text;
+  return FillPlaceholders(strings.is_object() ? strings.value(line.key, line.key) : line.key,
+                          line.params);
 }
 
 // The recomputed self-check (OpenedApplication::self_check) for the page and the API:

@@ -39,18 +39,6 @@ std::string DaysText(const DaysHistogram& days, double p) {
   return text;
 }
 
-// `text` with each {name} replaced.
-std::string Filled(std::string text, const std::map<std::string, std::string>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string placeholder = "{" + name + "}";
-    for (size_t at = text.find(placeholder); at != std::string::npos;
-         at = text.find(placeholder, at + value.size())) {
-      text.replace(at, placeholder.size(), value);
-    }
-  }
-  return text;
-}
-
 // About how wide `text` is at the legend's 20 px: a Chinese character is a square, a
 // Latin letter about half of one. UTF-8: each lead byte starts a character.
 int TextWidth(const std::string& text) {
@@ -210,18 +198,20 @@ std::vector<std::string> HeadlineLines(const ConsoleCall& call, const OfficeStat
   int64_t timed = 0;
   for (const auto& entry : s.total.days) timed += entry.second;
   return {
-      Filled(call.T("stats_line_received"), {{"n", std::to_string(total.received)}}),
-      Filled(call.T("stats_line_decided"),
-             {{"n", std::to_string(s.decisions_total.approved + s.decisions_total.refused)},
-              {"a", std::to_string(s.decisions_total.approved)},
-              {"r", std::to_string(s.decisions_total.refused)}}),
-      Filled(call.T("stats_line_money"), {{"yuan", FenAsYuan(s.decisions_total.approved_fen)}}),
-      Filled(call.T("stats_line_days"), {{"n", std::to_string(timed)},
-                                         {"median", DaysText(s.total.days, 0.5)},
-                                         {"p90", DaysText(s.total.days, 0.9)}}),
-      Filled(call.T("stats_line_pending"), {{"n", std::to_string(total.pending())},
-                                            {"overdue", std::to_string(total.overdue)},
-                                            {"late", std::to_string(total.late)}}),
+      FillPlaceholders(call.T("stats_line_received"), {{"n", std::to_string(total.received)}}),
+      FillPlaceholders(
+          call.T("stats_line_decided"),
+          {{"n", std::to_string(s.decisions_total.approved + s.decisions_total.refused)},
+           {"a", std::to_string(s.decisions_total.approved)},
+           {"r", std::to_string(s.decisions_total.refused)}}),
+      FillPlaceholders(call.T("stats_line_money"),
+                       {{"yuan", FenAsYuan(s.decisions_total.approved_fen)}}),
+      FillPlaceholders(call.T("stats_line_days"), {{"n", std::to_string(timed)},
+                                                   {"median", DaysText(s.total.days, 0.5)},
+                                                   {"p90", DaysText(s.total.days, 0.9)}}),
+      FillPlaceholders(call.T("stats_line_pending"), {{"n", std::to_string(total.pending())},
+                                                      {"overdue", std::to_string(total.overdue)},
+                                                      {"late", std::to_string(total.late)}}),
       call.T("stats_people_note"),
   };
 }

@@ -112,6 +112,17 @@ std::string RenderConsolePage(const std::string& name, const std::string& title,
   return Render("layout.mustache", model);
 }
 
+std::string FillPlaceholders(std::string text, const std::map<std::string, std::string>& values) {
+  for (const auto& [name, value] : values) {
+    const std::string placeholder = "{" + name + "}";
+    for (size_t at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
 std::multimap<std::string, std::string> ParseForm(std::string_view body) {
   std::multimap<std::string, std::string> out;
   size_t at = 0;

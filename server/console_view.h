@@ -38,6 +38,10 @@ std::string RenderConsolePage(const std::string& name, const std::string& title,
 // A form body or query string (application/x-www-form-urlencoded) as name → values,
 // percent- and plus-decoded; repeated names keep every value in order. Pure.
 std::multimap<std::string, std::string> ParseForm(std::string_view body);
+
+// `text` with every "{name}" replaced by its value (the console's strings, and the
+// kiosk's eligibility sentences shown in the console).
+std::string FillPlaceholders(std::string text, const std::map<std::string, std::string>& values);
 // The first value of `name`, or "". Pure.
 std::string FormValue(const std::multimap<std::string, std::string>& form, const std::string& name);
 // Every value of `name`. Pure.
