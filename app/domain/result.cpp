@@ -8,6 +8,8 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kInvalidArgument: return "invalid_argument";
     case ErrorKind::kNotFound: return "not_found";
     case ErrorKind::kUnavailable: return "unavailable";
+    case ErrorKind::kFull: return "full";
+    case ErrorKind::kNeedsSetup: return "needs_setup";
     case ErrorKind::kRejected: return "rejected";
     case ErrorKind::kConflict: return "conflict";
     case ErrorKind::kDataLoss: return "data_loss";

@@ -1,6 +1,7 @@
 // Result<T>: what every fallible function across a module boundary returns, instead of
 // throwing. The error kind carries retry meaning, which the sync layer acts on
-// (docs/design.md "House habits"): Unavailable backs off, Rejected parks, DataLoss alarms.
+// (docs/design.md "House habits"): Unavailable backs off, Full and NeedsSetup call staff,
+// Rejected parks, DataLoss alarms. Callers branch on the kind (and `code`), never on text.
 #pragma once
 
 #include <cassert>
@@ -14,6 +15,8 @@ enum class ErrorKind {
   kInvalidArgument,  // the caller's input is wrong; fix the input
   kNotFound,         // no such thing
   kUnavailable,      // transient: back off and retry
+  kFull,             // storage is full: retrying soon will not help; free space, tell staff
+  kNeedsSetup,       // the device lacks what it needs (enrolment, a key, a setting); staff set it up
   kRejected,         // permanent refusal: park it, tell staff
   kConflict,         // state changed underneath: re-fetch
   kDataLoss,         // corruption: quarantine, alarm, never overwrite
