@@ -1,5 +1,6 @@
 #include "ime/handwriting.h"
 
+#include <dlfcn.h>
 #include <zinnia.h>
 
 #include <algorithm>
@@ -12,45 +13,107 @@ namespace {
 // zinnia's models were trained on a 300 × 300 canvas.
 constexpr int kCanvas = 300;
 
-zinnia::Recognizer* Rec(void* p) { return static_cast<zinnia::Recognizer*>(p); }
+// libzinnia is opened on first use through its C API, not linked, like librime
+// (pinyin_input.cpp): the kiosk's start does not map it (docs/internals/input.md
+// "Loading on first use").
+struct Zinnia {
+  decltype(&zinnia_recognizer_new) recognizer_new = nullptr;
+  decltype(&zinnia_recognizer_destroy) recognizer_destroy = nullptr;
+  decltype(&zinnia_recognizer_open) recognizer_open = nullptr;
+  decltype(&zinnia_recognizer_classify) recognizer_classify = nullptr;
+  decltype(&zinnia_character_new) character_new = nullptr;
+  decltype(&zinnia_character_destroy) character_destroy = nullptr;
+  decltype(&zinnia_character_set_width) character_set_width = nullptr;
+  decltype(&zinnia_character_set_height) character_set_height = nullptr;
+  decltype(&zinnia_character_add) character_add = nullptr;
+  decltype(&zinnia_result_value) result_value = nullptr;
+  decltype(&zinnia_result_size) result_size = nullptr;
+  decltype(&zinnia_result_destroy) result_destroy = nullptr;
+  std::string error;  // why it could not be loaded; "" when loaded
+};
+
+template <typename Fn>
+void Bind(void* lib, const char* name, Fn* fn, std::string* error) {
+  *fn = reinterpret_cast<Fn>(dlsym(lib, name));
+  if (!*fn && error->empty()) *error = std::string(YIMEN_ZINNIA_LIBRARY) + " has no " + name;
+}
+
+// Any thread (a function-local static).
+const Zinnia& Lib() {
+  static const Zinnia z = [] {
+    Zinnia out;
+    void* lib = dlopen(YIMEN_ZINNIA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* e = dlerror();
+      out.error = e ? e : "dlopen failed";
+      return out;
+    }
+    Bind(lib, "zinnia_recognizer_new", &out.recognizer_new, &out.error);
+    Bind(lib, "zinnia_recognizer_destroy", &out.recognizer_destroy, &out.error);
+    Bind(lib, "zinnia_recognizer_open", &out.recognizer_open, &out.error);
+    Bind(lib, "zinnia_recognizer_classify", &out.recognizer_classify, &out.error);
+    Bind(lib, "zinnia_character_new", &out.character_new, &out.error);
+    Bind(lib, "zinnia_character_destroy", &out.character_destroy, &out.error);
+    Bind(lib, "zinnia_character_set_width", &out.character_set_width, &out.error);
+    Bind(lib, "zinnia_character_set_height", &out.character_set_height, &out.error);
+    Bind(lib, "zinnia_character_add", &out.character_add, &out.error);
+    Bind(lib, "zinnia_result_value", &out.result_value, &out.error);
+    Bind(lib, "zinnia_result_size", &out.result_size, &out.error);
+    Bind(lib, "zinnia_result_destroy", &out.result_destroy, &out.error);
+    return out;
+  }();
+  return z;
+}
+
+zinnia_recognizer_t* Rec(void* p) { return static_cast<zinnia_recognizer_t*>(p); }
 
 }  // namespace
 
 Result<std::unique_ptr<Handwriting>> Handwriting::Open(const std::string& model_path) {
+  const Zinnia& z = Lib();
+  if (!z.error.empty()) {
+    return MakeError(ErrorKind::kUnavailable, "cannot load libzinnia (package libzinnia0): " + z.error);
+  }
   std::unique_ptr<Handwriting> hw(new Handwriting());
-  zinnia::Recognizer* rec = zinnia::Recognizer::create();
+  zinnia_recognizer_t* rec = z.recognizer_new();
   if (!rec) return MakeError(ErrorKind::kInternal, "zinnia would not create a recognizer");
   hw->m_recognizer = rec;
-  if (!rec->open(model_path.c_str())) {
+  if (!z.recognizer_open(rec, model_path.c_str())) {
     return MakeError(ErrorKind::kUnavailable, "cannot open the handwriting model " + model_path +
                                                   " (package tegaki-zinnia-simplified-chinese)");
   }
   return hw;
 }
 
-Handwriting::~Handwriting() { delete Rec(m_recognizer); }
+Handwriting::~Handwriting() {
+  if (m_recognizer) Lib().recognizer_destroy(Rec(m_recognizer));
+}
 
 std::vector<std::string> Handwriting::Recognize(const std::vector<Stroke>& strokes, float width,
                                                 float height, size_t limit) const {
   std::vector<std::string> out;
   if (strokes.empty() || width <= 0 || height <= 0) return out;
-  std::unique_ptr<zinnia::Character> character(zinnia::Character::create());
-  character->set_width(kCanvas);
-  character->set_height(kCanvas);
+  const Zinnia& z = Lib();
+  std::unique_ptr<zinnia_character_t, decltype(z.character_destroy)> character(z.character_new(),
+                                                                              z.character_destroy);
+  if (!character) return out;
+  z.character_set_width(character.get(), kCanvas);
+  z.character_set_height(character.get(), kCanvas);
   size_t id = 0;
   for (const Stroke& stroke : strokes) {
     if (stroke.empty()) continue;
     for (const StrokePoint& p : stroke) {
       int x = static_cast<int>(std::lround(p.x / width * kCanvas));
       int y = static_cast<int>(std::lround(p.y / height * kCanvas));
-      character->add(id, std::clamp(x, 0, kCanvas), std::clamp(y, 0, kCanvas));
+      z.character_add(character.get(), id, std::clamp(x, 0, kCanvas), std::clamp(y, 0, kCanvas));
     }
     ++id;
   }
   if (id == 0) return out;
-  std::unique_ptr<zinnia::Result> result(Rec(m_recognizer)->classify(*character, limit));
+  std::unique_ptr<zinnia_result_t, decltype(z.result_destroy)> result(
+      z.recognizer_classify(Rec(m_recognizer), character.get(), limit), z.result_destroy);
   if (!result) return out;
-  for (size_t i = 0; i < result->size(); ++i) out.emplace_back(result->value(i));
+  for (size_t i = 0; i < z.result_size(result.get()); ++i) out.emplace_back(z.result_value(result.get(), i));
   return out;
 }
 

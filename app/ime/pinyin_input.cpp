@@ -1,10 +1,12 @@
 #include "ime/pinyin_input.h"
 
+#include <dlfcn.h>
 #include <rime_api.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -14,7 +16,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-RimeApi* Api() { return rime_get_api(); }
+// librime is opened on first use, not linked: linking it maps and relocates it and the
+// ~20 libraries it needs (boost, glog, leveldb, yaml-cpp, marisa, OpenCC) at every start
+// of the kiosk, before its first frame (docs/internals/input.md "Loading on first use").
+// Null, with *why, when it cannot be opened. Any thread (a function-local static).
+RimeApi* Api(std::string* why = nullptr) {
+  static std::string error;
+  static RimeApi* const api = []() -> RimeApi* {
+    void* lib = dlopen(YIMEN_RIME_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* e = dlerror();
+      error = e ? e : "dlopen failed";
+      return nullptr;
+    }
+    auto get_api = reinterpret_cast<RimeApi* (*)()>(dlsym(lib, "rime_get_api"));
+    if (!get_api) error = std::string(YIMEN_RIME_LIBRARY) + " has no rime_get_api";
+    return get_api ? get_api() : nullptr;
+  }();
+  if (!api && why) *why = error;
+  return api;
+}
 
 // Rime's setup() starts its logging and may run once per process.
 bool g_setup_done = false;
@@ -29,6 +50,14 @@ std::string PickRuntimeParent(const std::string& wanted) {
 }  // namespace
 
 Result<std::unique_ptr<PinyinInput>> PinyinInput::Open(PinyinOptions options) {
+  auto input = OpenLazily(std::move(options));
+  if (!input.ok()) return input.error();
+  (*input)->m_tried = true;
+  if (Status s = (*input)->Start(); !s.ok()) return s.error();
+  return input;
+}
+
+Result<std::unique_ptr<PinyinInput>> PinyinInput::OpenLazily(PinyinOptions options) {
   std::unique_ptr<PinyinInput> input(new PinyinInput());
   input->m_options = std::move(options);
   if (!fs::exists(input->m_options.shared_data_dir + "/build/luna_pinyin_simp.prism.bin")) {
@@ -42,18 +71,43 @@ Result<std::unique_ptr<PinyinInput>> PinyinInput::Open(PinyinOptions options) {
     return MakeError(ErrorKind::kUnavailable, "cannot make a private directory in " + parent);
   }
   input->m_user_dir = tmpl;  // mkdtemp makes it 0700
-  if (Status s = input->Start(); !s.ok()) return s.error();
   return input;
 }
 
+void PinyinInput::Preload() {
+  if (m_tried || m_loader.joinable()) return;
+  m_tried = true;
+  m_loaded = false;
+  m_loader = std::thread([this] {
+    m_load_status = Start();
+    m_loaded = true;
+  });
+}
+
+void PinyinInput::EnsureLoaded() const {
+  auto* self = const_cast<PinyinInput*>(this);
+  if (m_loader.joinable()) {
+    m_loader.join();
+    if (!m_load_status.ok()) std::fprintf(stderr, "pinyin keyboard off: %s\n", m_load_status.error().message.c_str());
+    return;
+  }
+  if (!m_tried) {
+    self->m_tried = true;
+    if (Status s = self->Start(); !s.ok()) std::fprintf(stderr, "pinyin keyboard off: %s\n", s.error().message.c_str());
+  }
+}
+
 PinyinInput::~PinyinInput() {
+  if (m_loader.joinable()) m_loader.join();
   Stop();
   std::error_code ec;
   if (!m_user_dir.empty()) fs::remove_all(m_user_dir, ec);
 }
 
 Status PinyinInput::Start() {
-  RimeApi* api = Api();
+  std::string why;
+  RimeApi* api = Api(&why);
+  if (!api) return MakeError(ErrorKind::kUnavailable, "cannot load librime (package librime1): " + why);
   RIME_STRUCT(RimeTraits, traits);
   traits.shared_data_dir = m_options.shared_data_dir.c_str();
   traits.user_data_dir = m_user_dir.c_str();
@@ -91,6 +145,7 @@ void PinyinInput::Stop() {
 }
 
 bool PinyinInput::Key(char letter) {
+  EnsureLoaded();
   bool ok = (letter >= 'a' && letter <= 'z') || letter == '\'';
   if (!ok || !m_session) return false;
   Api()->process_key(m_session, letter, 0);
@@ -106,12 +161,14 @@ bool PinyinInput::Backspace() {
 }
 
 bool PinyinInput::Composing() const {
+  EnsureLoaded();
   if (!m_session) return false;
   const char* input = Api()->get_input(m_session);
   return input && *input;
 }
 
 std::string PinyinInput::Preedit() const {
+  EnsureLoaded();
   if (!m_session) return "";
   RIME_STRUCT(RimeContext, ctx);
   std::string out;
@@ -143,6 +200,7 @@ void PinyinInput::Refresh(size_t limit) {
 }
 
 const std::vector<std::string>& PinyinInput::Candidates(size_t limit) {
+  EnsureLoaded();
   if (m_stale || limit > m_fetched_limit) {
     Refresh(limit);
     m_stale = false;
@@ -170,16 +228,22 @@ std::string PinyinInput::Select(size_t index) {
 }
 
 void PinyinInput::Clear() {
+  EnsureLoaded();
   if (m_session) Api()->clear_composition(m_session);
   m_stale = true;
 }
 
 Status PinyinInput::WipeUserData() {
+  if (m_loader.joinable()) m_loader.join();
+  const bool was_tried = m_tried;
   Stop();
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(m_user_dir, ec)) fs::remove_all(entry.path(), ec);
   if (ec) return MakeError(ErrorKind::kInternal, "cannot wipe " + m_user_dir + ": " + ec.message());
-  return Start();
+  // Rime starts again with the empty directory off this thread; never used: stays off.
+  m_tried = false;
+  if (was_tried) Preload();
+  return Status::Ok();
 }
 
 }  // namespace yimen::ime

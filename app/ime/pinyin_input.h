@@ -8,11 +8,19 @@
 // memory-backed where possible (/dev/shm), and WipeUserData() deletes it and restarts
 // Rime at every session end: one resident's words never become the next one's
 // candidates. Rime runs in-process: one PinyinInput per process, UI thread only.
+//
+// Loading: Rime's start (reading its dictionaries, ~10 MB resident) is deferred. OpenLazily()
+// only checks the data and makes the user directory; Preload() starts Rime on a
+// background thread; the first Key() (or any other use) waits for that load to end, or
+// starts Rime itself when nobody preloaded it, so no key is lost. docs/internals/input.md
+// "Loading on first use".
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/result.h"
@@ -33,6 +41,15 @@ class PinyinInput {
   // Starts Rime with a fresh private user directory and opens a session on
   // luna_pinyin_simp. kUnavailable when Rime or its data is missing.
   static Result<std::unique_ptr<PinyinInput>> Open(PinyinOptions options);
+  // The same checks and directory, Rime not started yet (Preload() or the first use
+  // starts it). kUnavailable when its data is missing.
+  static Result<std::unique_ptr<PinyinInput>> OpenLazily(PinyinOptions options);
+  // Starts Rime on a background thread unless it runs or is loading. Returns at once.
+  void Preload();
+  // True while the background load runs.
+  bool Loading() const { return m_loader.joinable() && !m_loaded.load(); }
+  // True once Rime runs (after a load that worked).
+  bool Running() const { return !m_loader.joinable() && m_session != 0; }
   ~PinyinInput();
   PinyinInput(const PinyinInput&) = delete;
   PinyinInput& operator=(const PinyinInput&) = delete;
@@ -53,13 +70,16 @@ class PinyinInput {
   // Drops the composition (the resident tapped another field).
   void Clear();
   // Ends Rime, deletes the user directory with everything Rime learnt, and starts
-  // again with an empty one. Called at every session end.
+  // again with an empty one (in the background: the next use waits for it). Called at
+  // every session end.
   Status WipeUserData();
   // The private directory Rime writes to (tests scan it).
   const std::string& UserDir() const { return m_user_dir; }
 
  private:
   PinyinInput() = default;
+  // Waits for a background load, or starts Rime here when none ran. Every use first.
+  void EnsureLoaded() const;
   Status Start();
   void Stop();
   void Refresh(size_t limit);
@@ -68,6 +88,11 @@ class PinyinInput {
   std::string m_user_dir;
   uintptr_t m_session = 0;
   bool m_started = false;
+  // The background load (Preload): it alone touches Rime until joined.
+  mutable std::thread m_loader;
+  std::atomic<bool> m_loaded{false};
+  Status m_load_status = Status::Ok();
+  bool m_tried = false;  // Start() ran (here or on the loader): do not retry a failed one
   bool m_stale = true;
   size_t m_fetched_limit = 0;              // the limit m_candidates was fetched with
   std::vector<std::string> m_candidates;   // drawable ones

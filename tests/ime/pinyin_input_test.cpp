@@ -117,6 +117,7 @@ TEST(PinyinInput, WipeForgetsWhatTheLastResidentTyped) {
   // Nothing of it is left on disk either.
   input->Clear();
   ASSERT_TRUE(input->WipeUserData().ok());
+  EXPECT_FALSE(input->Composing());  // waits for Rime's restart, which writes its files
   EXPECT_EQ(ReadTree(input->UserDir()).find(rare), std::string::npos);
 }
 
@@ -131,6 +132,53 @@ TEST(PinyinInput, KeepsItsUserDirectoryPrivateAndRemovesIt) {
     EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
   }
   EXPECT_FALSE(fs::exists(dir));
+}
+
+std::unique_ptr<PinyinInput> OpenLazilyOrDie() {
+  auto input = PinyinInput::OpenLazily({});
+  EXPECT_TRUE(input.ok()) << (input.ok() ? "" : input.error().message);
+  return input.ok() ? std::move(*input) : nullptr;
+}
+
+TEST(PinyinInput, OpenLazilyLeavesRimeForLater) {
+  auto input = OpenLazilyOrDie();
+  ASSERT_TRUE(input);
+  EXPECT_FALSE(input->Running());
+  EXPECT_FALSE(input->Loading());
+  EXPECT_TRUE(fs::is_directory(input->UserDir()));
+  // Nobody preloaded it: the first key starts Rime and is not lost.
+  TypeLetters(*input, "ni");
+  EXPECT_TRUE(input->Running());
+  EXPECT_EQ(input->Preedit(), "ni");
+  EXPECT_LT(IndexOf(input->Candidates(10), "你"), 10u);
+}
+
+TEST(PinyinInput, KeysTypedWhileRimeLoadsAreNotLost) {
+  auto input = OpenLazilyOrDie();
+  ASSERT_TRUE(input);
+  input->Preload();  // on its own thread; the keys below come at once, mid-load
+  TypeLetters(*input, "ouyang");
+  EXPECT_FALSE(input->Loading());
+  EXPECT_TRUE(input->Running());
+  EXPECT_EQ(input->Preedit(), "ou yang");
+  const size_t at = IndexOf(input->Candidates(10), "欧阳");
+  ASSERT_LT(at, 10u);
+  EXPECT_EQ(input->Select(at), "欧阳");
+}
+
+TEST(PinyinInput, PreloadedRimeIsReadyAndRestartsAfterAWipe) {
+  auto input = OpenLazilyOrDie();
+  ASSERT_TRUE(input);
+  input->Preload();
+  input->Preload();  // once is enough: a second call changes nothing
+  EXPECT_FALSE(input->Composing());  // waits for the load
+  EXPECT_TRUE(input->Running());
+  TypeLetters(*input, "yinhang");
+  ASSERT_TRUE(input->WipeUserData().ok());  // Rime starts again in the background
+  EXPECT_FALSE(input->Composing());
+  EXPECT_TRUE(input->Running());
+  TypeLetters(*input, "yinhang");
+  EXPECT_LT(IndexOf(input->Candidates(5), "银行"), 5u);
 }
 
 TEST(PinyinInput, SaysWhatIsMissing) {
