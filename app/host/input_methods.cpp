@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <future>
 
 #include "platform/glyph_atlas.h"
 #include "ui/kiosk_app.h"
@@ -15,6 +16,14 @@ double MsSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+// Any thread.
+Result<std::unique_ptr<ime::Handwriting>> OpenHandwriting() {
+  const auto t0 = Clock::now();
+  auto h = ime::Handwriting::Open();
+  if (h.ok()) std::fprintf(stderr, "handwriting: model loaded in %.0f ms\n", MsSince(t0));
+  return h;
+}
+
 }  // namespace
 
 void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
@@ -22,13 +31,14 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
   const auto t0 = Clock::now();
   ime::PinyinOptions options;
   options.can_show = [glyphs](const std::string& text) { return glyphs->CanDrawAll(text); };
-  if (auto p = ime::PinyinInput::Open(options); p.ok()) {
+  if (auto p = ime::PinyinInput::OpenLazily(options); p.ok()) {
     m_pinyin = std::move(*p);
   } else {
     std::fprintf(stderr, "pinyin keyboard off: %s\n", p.error().message.c_str());
   }
   app->SetInputMethods(m_pinyin.get(), nullptr);
-  // The handwriting model (26 MB resident once read) loads when a pad is first used.
+  // The handwriting model (26 MB resident once read): read when a form is first shown
+  // (Prepare), taken when a pad is first used.
   app->SetHandwritingLoader([this]() { return LoadHandwriting(); });
 #ifdef YIMEN_HAS_VOICE
   if (m_flags.voice) {
@@ -58,11 +68,22 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
                m_pinyin ? "on" : "off", MsSince(t0));
 }
 
+void InputMethods::Prepare(ui::Screen screen) {
+  if (screen == ui::Screen::kHome) return;
+  // A resident is here: Rime loads while they choose a service.
+  if (m_pinyin && !m_pinyin->Running()) m_pinyin->Preload();
+  if (screen == ui::Screen::kForm && !m_handwriting_started) {
+    m_handwriting_started = true;
+    m_handwriting_load = std::async(std::launch::async, OpenHandwriting);
+  }
+}
+
 ime::Handwriting* InputMethods::LoadHandwriting() {
-  const auto t0 = Clock::now();
-  if (auto h = ime::Handwriting::Open(); h.ok()) {
+  m_handwriting_started = true;
+  Result<std::unique_ptr<ime::Handwriting>> h =
+      m_handwriting_load.valid() ? m_handwriting_load.get() : OpenHandwriting();
+  if (h.ok()) {
     m_handwriting = std::move(*h);
-    std::fprintf(stderr, "handwriting: model loaded in %.0f ms\n", MsSince(t0));
   } else {
     std::fprintf(stderr, "handwriting off: %s\n", h.error().message.c_str());
   }
@@ -70,6 +91,7 @@ ime::Handwriting* InputMethods::LoadHandwriting() {
 }
 
 void InputMethods::Detach(ui::KioskApp* app) {
+  if (m_handwriting_load.valid()) m_handwriting_load.wait();
   app->SetInputMethods(nullptr, nullptr);
   app->SetHandwritingLoader(nullptr);
   app->SetVoice(nullptr);

@@ -1,9 +1,19 @@
 // The kiosk's Chinese input and voice: Rime's pinyin, zinnia's handwriting and the
-// espeak-ng voice, owned here and handed to KioskApp. Started after the first frame so
-// they never delay it; without them the kiosk still works (numeric pad, choices) and
-// says what is missing. UI thread.
+// espeak-ng voice, owned here and handed to KioskApp. None loads before the first frame
+// and none loads on the UI thread while a resident waits (docs/internals/input.md
+// "Loading on first use"):
+//   - Rime: handed over (not started) after the first frame; it starts on a background
+//     thread once a resident leaves the home screen, well before a keyboard can be up;
+//     a key tapped while it still loads waits for the rest of the load (tens of ms).
+//   - zinnia's model (26 MB): read on a background thread when a form is first shown;
+//     the first stroke waits for the rest of that read.
+//   - the voice: opened on the first 读给我听; its dictionaries load on the speaker's
+//     own thread (docs/internals/voice.md).
+// Without them the kiosk still works (numeric pad, choices) and says what is missing.
+// UI thread.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <string>
 
@@ -19,6 +29,7 @@ class GlyphAtlas;
 }
 namespace yimen::ui {
 class KioskApp;
+enum class Screen;
 }
 
 namespace yimen::host {
@@ -34,6 +45,8 @@ class InputMethods {
   // Gives the app its input methods and voice. After the first frame.
   void Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs);
   bool Attached() const { return m_attached; }
+  // After each frame: starts what the screen the resident reached will soon need.
+  void Prepare(ui::Screen screen);
   // Takes them back from the app (before it is destroyed).
   void Detach(ui::KioskApp* app);
 
@@ -47,6 +60,8 @@ class InputMethods {
   bool m_attached = false;
   std::unique_ptr<ime::PinyinInput> m_pinyin;
   std::unique_ptr<ime::Handwriting> m_handwriting;
+  bool m_handwriting_started = false;
+  std::future<Result<std::unique_ptr<ime::Handwriting>>> m_handwriting_load;  // Prepare() started it
 #ifdef YIMEN_HAS_VOICE
   std::unique_ptr<voice::Speaker> m_speaker;
   bool m_voice_failed = false;
