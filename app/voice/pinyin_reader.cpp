@@ -4,7 +4,6 @@
 // reads digits and punctuation, then 一/不 tone sandhi.
 #include "voice/pinyin_reader.h"
 
-#include <opencc/opencc.h>
 
 #include <cassert>
 #include <chrono>
@@ -13,6 +12,7 @@
 
 #include "domain/utf8.h"
 #include "voice/readings_file.h"
+#include "voice/voice_libraries.h"
 
 namespace yimen::voice {
 namespace {
@@ -325,17 +325,21 @@ PinyinReader::PinyinReader(PinyinDictionary dict, void* opencc, double opencc_lo
     : m_dict(std::move(dict)), m_opencc(opencc), m_opencc_load_ms(opencc_load_ms) {}
 
 PinyinReader::~PinyinReader() {
-  if (m_opencc) opencc_close(static_cast<opencc_t>(m_opencc));
+  if (m_opencc) OpenccLib().close(static_cast<opencc_t>(m_opencc));
 }
 
 Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptions& options) {
   Result<PinyinDictionary> dict = PinyinDictionary::Load(options.dictionaries);
   if (!dict) return dict.error();
   auto start = std::chrono::steady_clock::now();
-  opencc_t cc = opencc_open(options.opencc_config.c_str());
+  const OpenccLibrary& lib = OpenccLib();
+  if (!lib.error.empty()) {
+    return MakeError(ErrorKind::kNotFound, "cannot load OpenCC (package libopencc1.1): " + lib.error);
+  }
+  opencc_t cc = lib.open(options.opencc_config.c_str());
   if (cc == reinterpret_cast<opencc_t>(-1)) {
     return MakeError(ErrorKind::kNotFound, "OpenCC cannot open " + options.opencc_config + ": " +
-                                               opencc_error() + " (package libopencc-data)");
+                                               lib.error_text() + " (package libopencc-data)");
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -411,9 +415,9 @@ std::u32string PinyinReader::ToTraditional(std::string_view utf8,
                                            const std::u32string& simplified) {
   auto cc = static_cast<opencc_t>(m_opencc);
   std::u32string out;
-  if (char* converted = opencc_convert_utf8(cc, utf8.data(), utf8.size())) {
+  if (char* converted = OpenccLib().convert_utf8(cc, utf8.data(), utf8.size())) {
     out = DecodeUtf8(converted);
-    opencc_convert_utf8_free(converted);
+    OpenccLib().convert_utf8_free(converted);
   }
   if (out.size() == simplified.size()) return out;
   // OpenCC changed the length somewhere (a phrase table entry of another length): fall
@@ -423,9 +427,9 @@ std::u32string PinyinReader::ToTraditional(std::string_view utf8,
     if (!IsHan(c)) continue;
     std::string one;
     AppendUtf8(c, &one);
-    if (char* converted = opencc_convert_utf8(cc, one.data(), one.size())) {
+    if (char* converted = OpenccLib().convert_utf8(cc, one.data(), one.size())) {
       std::u32string t = DecodeUtf8(converted);
-      opencc_convert_utf8_free(converted);
+      OpenccLib().convert_utf8_free(converted);
       if (t.size() == 1) c = t[0];
     }
   }

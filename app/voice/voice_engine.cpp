@@ -3,13 +3,12 @@
 // callback per process), so it lives here once, behind a mutex.
 #include "voice/voice_engine.h"
 
-#include <espeak-ng/speak_lib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <mutex>
 
 #include "domain/utf8.h"
+#include "voice/voice_libraries.h"
 
 namespace yimen::voice {
 namespace {
@@ -56,7 +55,13 @@ int OnSynth(short* wav, int count, espeak_EVENT* events) {
 Status InitialiseEspeak(EspeakState& s) {
   if (s.initialised) return Status::Ok();
   if (s.init_failed) return s.init_error;
-  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, kEspeakBufferMs, nullptr,
+  const EspeakLibrary& lib = EspeakLib();
+  if (!lib.error.empty()) {
+    s.init_failed = true;
+    s.init_error = MakeError(ErrorKind::kNotFound, "cannot load espeak-ng (package libespeak-ng1): " + lib.error);
+    return s.init_error;
+  }
+  int rate = lib.Initialize(AUDIO_OUTPUT_SYNCHRONOUS, kEspeakBufferMs, nullptr,
                                espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
   if (rate <= 0) {
     s.init_failed = true;
@@ -64,8 +69,8 @@ Status InitialiseEspeak(EspeakState& s) {
                              "espeak-ng did not start (packages espeak-ng-data, libespeak-ng1)");
     return s.init_error;
   }
-  espeak_SetSynthCallback(&OnSynth);
-  if (espeak_SetVoiceByName("cmn") != EE_OK) {
+  lib.SetSynthCallback(&OnSynth);
+  if (lib.SetVoiceByName("cmn") != EE_OK) {
     s.init_failed = true;
     s.init_error = MakeError(ErrorKind::kNotFound, "espeak-ng has no cmn voice");
     return s.init_error;
@@ -192,8 +197,8 @@ Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const 
   if (!loaded) return loaded;
   EspeakState& s = Espeak();
   std::lock_guard<std::mutex> lock(s.mutex);
-  espeak_SetParameter(espeakRATE, m_options.rate_wpm, 0);
-  espeak_SetParameter(espeakPITCH, m_options.pitch, 0);
+  EspeakLib().SetParameter(espeakRATE, m_options.rate_wpm, 0);
+  EspeakLib().SetParameter(espeakPITCH, m_options.pitch, 0);
   s.sink = &sink;
   s.phonemes_heard = phonemes_heard;
   s.stopped = false;
@@ -201,19 +206,19 @@ Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const 
   for (const PhonemePhrase& phrase : phrases) {
     if (phrase.language != s.voice) {
       bool yue = phrase.language == VoiceLanguage::kCantonese;
-      if (espeak_SetVoiceByName(yue ? "yue" : "cmn") != EE_OK) {
+      if (EspeakLib().SetVoiceByName(yue ? "yue" : "cmn") != EE_OK) {
         status = MakeError(ErrorKind::kNotFound, std::string("espeak-ng has no ") +
                                                      (yue ? "yue" : "cmn") + " voice");
         break;
       }
       s.voice = phrase.language;
-      espeak_SetParameter(espeakRATE, m_options.rate_wpm, 0);
-      espeak_SetParameter(espeakPITCH, m_options.pitch, 0);
+      EspeakLib().SetParameter(espeakRATE, m_options.rate_wpm, 0);
+      EspeakLib().SetParameter(espeakPITCH, m_options.pitch, 0);
     }
     std::string text = phrase.language == VoiceLanguage::kCantonese
                            ? phrase.phonemes
                            : "[[" + phrase.phonemes + "]]";
-    espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
+    espeak_ERROR err = EspeakLib().Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
                                     espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
     if (err != EE_OK) {
       status = MakeError(ErrorKind::kInternal, "espeak_Synth failed: " + std::to_string(err));
