@@ -27,8 +27,10 @@ std::string DefaultAssetsDir() {
 }
 
 std::string DefaultDataDir() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/yimen";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/yimen";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/yimen";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/share/yimen";
   return "/var/lib/yimen";
 }
 

@@ -36,7 +36,8 @@ Result<sync::CurlOptions> TlsOptions(const Flags& flags, Store& store) {
 // server could not be reached.
 int EnrollCommand(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (!store.ok())
+    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   std::vector<std::string> urls;
   std::stringstream list(flags.enroll_url);
   for (std::string url; std::getline(list, url, ',');) {
@@ -62,8 +63,8 @@ int EnrollCommand(const Flags& flags) {
   yimen::sync::CurlTransport transport(*curl);
   auto enrolled = yimen::sync::EnrollKiosk(**store, urls, flags.enroll_code, &transport);
   if (!enrolled.ok()) {
-    Fail(std::string("enrollment failed (") + yimen::ErrorKindName(enrolled.error().kind) + "): " +
-         enrolled.error().message);
+    Fail(std::string("enrollment failed (") + yimen::ErrorKindName(enrolled.error().kind) +
+         "): " + enrolled.error().message);
     return enrolled.error().kind == yimen::ErrorKind::kUnavailable ? 75 : 1;
   }
   std::printf("enrolled: device %lld, hall %s, kiosk code %s\n",
@@ -85,7 +86,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
     return Fail(flags.sealing_key_file + " does not hold a base64 32-byte public key");
   }
   auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (!store.ok())
+    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   if (auto s = (*store)->ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
   auto key = (*store)->CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
@@ -125,7 +127,9 @@ int SyncOnceCommand(const Flags& flags) {
   yimen::sync::SyncOptions options;
   {
     auto store = yimen::Store::Open(flags.data_dir);
-    if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+    if (!store.ok())
+      return Fail("cannot open the data directory " + flags.data_dir + ": " +
+                  store.error().message);
     auto curl = TlsOptions(flags, **store);
     if (!curl.ok()) return Fail(curl.error().message);
     options.curl = *curl;
@@ -134,11 +138,12 @@ int SyncOnceCommand(const Flags& flags) {
   auto report = yimen::sync::RunSyncOnce(flags.data_dir, options);
   if (!report.ok()) return Fail("sync: " + report.error().message);
   const yimen::sync::CycleReport& r = *report;
-  std::printf("sync: created %lld, duplicates %lld, parked %lld, status changes %lld; "
-              "left to send %lld, parked in total %lld\n",
-              static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
-              static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
-              static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
+  std::printf(
+      "sync: created %lld, duplicates %lld, parked %lld, status changes %lld; "
+      "left to send %lld, parked in total %lld\n",
+      static_cast<long long>(r.created), static_cast<long long>(r.duplicates),
+      static_cast<long long>(r.rejected), static_cast<long long>(r.status_changes),
+      static_cast<long long>(r.pending_after), static_cast<long long>(r.parked_after));
   if (r.resent_after_restore > 0) {
     std::printf(
         "sync: the server's database was restored from a backup: %lld acknowledged "
@@ -182,6 +187,5 @@ int ResendCommand(const Flags& flags) {
       static_cast<long long>(report->purged));
   return 0;
 }
-
 
 }  // namespace yimen::host

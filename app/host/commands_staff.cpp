@@ -18,7 +18,8 @@ namespace yimen::host {
 // Argon2id hash at the staff cost in the store's settings.
 int SetStaffPinCommand(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (!store.ok())
+    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   std::string pin = flags.set_staff_pin;
   if (pin == "-" && !std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   const bool digits = pin.find_first_not_of("0123456789") == std::string::npos;
@@ -29,7 +30,8 @@ int SetStaffPinCommand(const Flags& flags) {
   auto hash = yimen::secret::Hash(pin);
   yimen::Wipe(&pin);
   if (!hash.ok()) return Fail(hash.error().message);
-  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok())
+    return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
   return 0;
@@ -41,18 +43,20 @@ int SetStaffPinCommand(const Flags& flags) {
 // login's PIN pad types digits only) comes from --pin or the first line of stdin.
 int AddStaffCommand(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  if (!store.ok())
+    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
   std::string pin = flags.staff_pin;
   if (pin.empty() || pin == "-") {
-    if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (8-20 digits): ", flags.add_staff.c_str());
+    if (isatty(STDIN_FILENO))
+      std::fprintf(stderr, "PIN for %s (8-20 digits): ", flags.add_staff.c_str());
     if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   }
   auto added = (*store)->AddStaffAccount(flags.add_staff, pin);
   yimen::Wipe(&pin);
   if (!added.ok()) return Fail(added.error().message);
-  std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(), flags.data_dir.c_str());
+  std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(),
+               flags.data_dir.c_str());
   return 0;
 }
-
 
 }  // namespace yimen::host

@@ -48,8 +48,8 @@ Status OpenAssets(const Flags& flags, Assets* out, const std::function<double()>
   auto store = Store::Open(flags.data_dir);
   times->store = since_start();
   if (!store.ok()) {
-    return MakeError(store.error().kind,
-                     "cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+    return MakeError(store.error().kind, "cannot open the data directory " + flags.data_dir + ": " +
+                                             store.error().message);
   }
   out->store = std::move(*store);
   auto catalog = LoadCatalog(flags.assets_dir + "/catalog");
@@ -112,8 +112,12 @@ ui::KioskApp::Deps MakeDeps(const Flags& flags, Assets& assets, CatalogSlot* cat
   deps.import_dir = flags.import_dir;
   deps.photo_limits.max_side = flags.photo_max_side;
   deps.photo_limits.max_jpeg_bytes = static_cast<size_t>(flags.photo_max_kb) * 1024;
-  deps.make_texture = [](const media::Pixels& image) { return platform::UploadPhotoTexture(image); };
-  deps.free_texture = [](ImTextureID texture, int w, int h) { platform::DeletePhotoTexture(texture, w, h); };
+  deps.make_texture = [](const media::Pixels& image) {
+    return platform::UploadPhotoTexture(image);
+  };
+  deps.free_texture = [](ImTextureID texture, int w, int h) {
+    platform::DeletePhotoTexture(texture, w, h);
+  };
   deps.catalog = &*assets.catalog;
   deps.published_catalogs = std::move(assets.published_catalogs);
   deps.catalog_slot = catalog_slot;
@@ -180,7 +184,9 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
         "  or under a virtual X server: xvfb-run -a -s \"-screen 0 1080x1920x24\" yimen-kiosk");
   }
   // Start-up phases, reported on the "ready" line so slow starts can be explained.
-  auto since_start = [start]() { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); };
+  auto since_start = [start]() {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
   LoopParts loop;
   Assets assets;
   if (Status opened = OpenAssets(flags, &assets, since_start, &loop.times); !opened.ok()) {
@@ -208,11 +214,12 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   if (!window.ok()) return Fail(window.error().message);
   loop.times.window = since_start();
   auto atlas = platform::GlyphAtlas::Open({});
-  if (!atlas.ok()) return Fail(atlas.error().message + " (install fonts-noto-cjk and fonts-dejavu-core)");
+  if (!atlas.ok())
+    return Fail(atlas.error().message + " (install fonts-noto-cjk and fonts-dejavu-core)");
 
   const platform::DisplayFacts facts = (*window)->Facts();
-  const float px_per_mm =
-      ui::PxPerMmFromDiagonal(static_cast<float>(flags.screen_inches), facts.width_px, facts.height_px);
+  const float px_per_mm = ui::PxPerMmFromDiagonal(static_cast<float>(flags.screen_inches),
+                                                  facts.width_px, facts.height_px);
   const ui::Metrics metrics = ui::ComputeMetrics(px_per_mm);
 
   // Declared before the app, so they outlive it (its destructor wipes Rime's data; it
@@ -221,7 +228,8 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   auto sync_engine = StartSyncEngine(flags, *assets.store, &catalog_slot);
   if (!sync_engine.ok()) return Fail(sync_engine.error().message);
   std::unique_ptr<media::CameraWorker> camera = OpenCamera(flags);
-  ui::KioskApp app(MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics, camera.get(), sync_engine->get()));
+  ui::KioskApp app(MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics, camera.get(),
+                            sync_engine->get()));
   app.SetPrinter([&](const std::string& number, const std::vector<std::string>& lines) {
     return PrintReceipt(flags, *assets.strings, app.CurrentLanguage(), number, lines);
   });

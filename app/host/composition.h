@@ -13,6 +13,7 @@ namespace yimen::host {
 // Runs the kiosk until `*stop`, the staff PIN, --exit-after-ms or a script's end;
 // returns the process's exit code. `start` is when the process started (the "ready"
 // line counts from it).
-int RunKiosk(const Flags& flags, std::chrono::steady_clock::time_point start, volatile std::sig_atomic_t* stop);
+int RunKiosk(const Flags& flags, std::chrono::steady_clock::time_point start,
+             volatile std::sig_atomic_t* stop);
 
 }  // namespace yimen::host

@@ -10,7 +10,9 @@ namespace yimen::host {
 ThreadUsage ReadThreadUsage() {
   struct rusage ru {};
   getrusage(RUSAGE_THREAD, &ru);
-  auto ms = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e3 + static_cast<double>(tv.tv_usec) / 1e3; };
+  auto ms = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) * 1e3 + static_cast<double>(tv.tv_usec) / 1e3;
+  };
   return {ms(ru.ru_utime) + ms(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw};
 }
 
@@ -22,7 +24,8 @@ std::string FrameProfiler::FrameDrawn(int64_t frame_number, int screen) {
   std::string line;
   if (m_started) {
     const double gap =
-        std::chrono::duration<double, std::milli>(m_sources.now() - m_last_frame_end).count() - m_waited_ms;
+        std::chrono::duration<double, std::milli>(m_sources.now() - m_last_frame_end).count() -
+        m_waited_ms;
     if (gap > m_longest_gap_ms || gap > kLogGapMs) {
       const ThreadUsage now = m_sources.usage();
       const ThreadUsage in_gap{now.cpu_ms - m_usage_at_frame_end.cpu_ms,
@@ -35,9 +38,10 @@ std::string FrameProfiler::FrameDrawn(int64_t frame_number, int screen) {
       if (gap > kLogGapMs) {
         char buf[256];
         std::snprintf(buf, sizeof buf,
-                      "frame gap: %.0f ms before frame %lld (screen %d; UI thread CPU %.0f ms, %ld/%ld switches)\n",
-                      gap, static_cast<long long>(frame_number), screen, in_gap.cpu_ms, in_gap.voluntary,
-                      in_gap.involuntary);
+                      "frame gap: %.0f ms before frame %lld (screen %d; UI thread CPU %.0f ms, "
+                      "%ld/%ld switches)\n",
+                      gap, static_cast<long long>(frame_number), screen, in_gap.cpu_ms,
+                      in_gap.voluntary, in_gap.involuntary);
         line = buf;
       }
     }
@@ -53,7 +57,8 @@ std::string FrameProfiler::FrameDrawn(int64_t frame_number, int screen) {
 std::string FrameProfiler::Summary(int64_t frames_drawn) const {
   char buf[384];
   std::snprintf(buf, sizeof buf,
-                "frames: %lld drawn, longest gap between frames %.1f ms (waits for input excluded; UI thread CPU "
+                "frames: %lld drawn, longest gap between frames %.1f ms (waits for input excluded; "
+                "UI thread CPU "
                 "%.1f ms, %ld voluntary / %ld involuntary switches in it), %lld over 100 ms\n",
                 static_cast<long long>(frames_drawn), m_longest_gap_ms, m_longest_gap_usage.cpu_ms,
                 m_longest_gap_usage.voluntary, m_longest_gap_usage.involuntary,

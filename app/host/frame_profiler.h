@@ -15,9 +15,9 @@ namespace yimen::host {
 
 // The calling thread's CPU time and context switches so far (getrusage RUSAGE_THREAD).
 struct ThreadUsage {
-  double cpu_ms = 0;       // user + system
-  long voluntary = 0;      // switches the thread asked for: blocked on a lock or I/O
-  long involuntary = 0;    // switches it did not: a busy machine took the core away
+  double cpu_ms = 0;     // user + system
+  long voluntary = 0;    // switches the thread asked for: blocked on a lock or I/O
+  long involuntary = 0;  // switches it did not: a busy machine took the core away
 };
 ThreadUsage ReadThreadUsage();
 

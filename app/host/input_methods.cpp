@@ -50,7 +50,8 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
         voice::SpeakerOptions voice_options;
         voice_options.volume = m_flags.volume;
         voice_options.voice.reader.readings = m_flags.assets_dir + "/voice/mandarin_readings.txt";
-        voice_options.voice.cantonese_readings = m_flags.assets_dir + "/voice/cantonese_readings.txt";
+        voice_options.voice.cantonese_readings =
+            m_flags.assets_dir + "/voice/cantonese_readings.txt";
         if (auto s = voice::Speaker::Open(voice_options); s.ok()) {
           m_speaker = std::move(*s);
         } else {
@@ -59,8 +60,9 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
           return;
         }
       }
-      m_speaker->Say(text, language == ui::SpokenLanguage::kCantonese ? voice::VoiceLanguage::kCantonese
-                                                                      : voice::VoiceLanguage::kMandarin);
+      m_speaker->Say(text, language == ui::SpokenLanguage::kCantonese
+                               ? voice::VoiceLanguage::kCantonese
+                               : voice::VoiceLanguage::kMandarin);
     });
   }
 #endif

@@ -30,7 +30,7 @@ class GlyphAtlas;
 namespace yimen::ui {
 class KioskApp;
 enum class Screen;
-}
+}  // namespace yimen::ui
 
 namespace yimen::host {
 
@@ -61,7 +61,8 @@ class InputMethods {
   std::unique_ptr<ime::PinyinInput> m_pinyin;
   std::unique_ptr<ime::Handwriting> m_handwriting;
   bool m_handwriting_started = false;
-  std::future<Result<std::unique_ptr<ime::Handwriting>>> m_handwriting_load;  // Prepare() started it
+  std::future<Result<std::unique_ptr<ime::Handwriting>>>
+      m_handwriting_load;  // Prepare() started it
 #ifdef YIMEN_HAS_VOICE
   std::unique_ptr<voice::Speaker> m_speaker;
   bool m_voice_failed = false;

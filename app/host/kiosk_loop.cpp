@@ -78,12 +78,16 @@ int KioskLoop::WaitTimeoutMs(int64_t now_ms) {
   if (m.app->TakeDirty()) m_frames_to_draw = std::max(m_frames_to_draw, 2);
   busy = busy || m_frames_to_draw > 0;
   int timeout_ms = busy ? 0 : m.app->WakeInMs();
-  auto at_most = [&timeout_ms](int limit) { timeout_ms = timeout_ms < 0 ? limit : std::min(timeout_ms, limit); };
-  if (m_runner && !busy && m_runner->WantsFrames()) at_most(static_cast<int>(m_runner->SleepHintMs(now_ms)));
+  auto at_most = [&timeout_ms](int limit) {
+    timeout_ms = timeout_ms < 0 ? limit : std::min(timeout_ms, limit);
+  };
+  if (m_runner && !busy && m_runner->WantsFrames())
+    at_most(static_cast<int>(m_runner->SleepHintMs(now_ms)));
   if (m_systemd.WatchdogIntervalMs() > 0 && m_first_frame_done) {
     at_most(std::max<int>(1, static_cast<int>(m_next_watchdog_ms - now_ms)));
   }
-  if (m.flags->exit_after_ms >= 0) at_most(std::max<int>(0, static_cast<int>(m.flags->exit_after_ms - now_ms)));
+  if (m.flags->exit_after_ms >= 0)
+    at_most(std::max<int>(0, static_cast<int>(m.flags->exit_after_ms - now_ms)));
   return timeout_ms;
 }
 
@@ -103,15 +107,18 @@ void KioskLoop::WaitAndTakeEvents(int timeout_ms) {
     got = SDL_WaitEventTimeout(&event, timeout_ms < 0 ? 60000 : timeout_ms);
   }
   if (timeout_ms != 0) {
-    m_profiler.ExcludeWait(std::chrono::duration<double, std::milli>(Clock::now() - wait_start).count());
+    m_profiler.ExcludeWait(
+        std::chrono::duration<double, std::milli>(Clock::now() - wait_start).count());
   }
   int w = 0, h = 0;
   SDL_GetWindowSize(m.window->Sdl(), &w, &h);
   while (got) {
     if (event.type == SDL_QUIT) {
       // In --kiosk mode only the staff PIN (or SIGTERM from systemd) ends the kiosk.
-      if (m.flags->kiosk) std::fprintf(stderr, "kiosk: window close ignored (staff PIN to exit)\n");
-      else *m.stop = 1;
+      if (m.flags->kiosk)
+        std::fprintf(stderr, "kiosk: window close ignored (staff PIN to exit)\n");
+      else
+        *m.stop = 1;
     }
     if (m_input.HandleEvent(event, w, h)) m_frames_to_draw = std::max(m_frames_to_draw, 3);
     got = SDL_PollEvent(&event);
@@ -120,7 +127,8 @@ void KioskLoop::WaitAndTakeEvents(int timeout_ms) {
 
 bool KioskLoop::FrameDue(int64_t now_ms) {
   if (m.app->TakeDirty()) m_frames_to_draw = std::max(m_frames_to_draw, 2);
-  const bool script_step_due = m_runner && m_runner->WantsFrames() && m_runner->SleepHintMs(now_ms) == 0;
+  const bool script_step_due =
+      m_runner && m_runner->WantsFrames() && m_runner->SleepHintMs(now_ms) == 0;
   return m_frames_to_draw > 0 || m_input.HasPending() || script_step_due || m.atlas->NeedsGrow();
 }
 
@@ -133,33 +141,37 @@ void KioskLoop::ReportFirstFrame() {
   std::fprintf(stderr,
                "ready: first frame in %.0f ms (store %.0f, catalog+strings %.0f, window+GL %.0f, "
                "fonts %.0f, frame %.0f; glyphs %d, atlas %dx%d alpha8; %s, %s)\n",
-               ms, t.store, t.assets - t.store, t.window - t.assets, t.fonts - t.window, ms - t.fonts, st.glyphs,
-               st.tex_width, st.tex_height, m.window->VideoDriver().c_str(), m.window->GlRenderer().c_str());
+               ms, t.store, t.assets - t.store, t.window - t.assets, t.fonts - t.window,
+               ms - t.fonts, st.glyphs, st.tex_width, st.tex_height,
+               m.window->VideoDriver().c_str(), m.window->GlRenderer().c_str());
 }
 
 Status KioskLoop::FitFonts() {
   // 长者模式 switched: the fonts change size, between frames.
   const ui::Metrics& am = m.app->ActiveMetrics();
   const platform::FontSizes wanted{am.body_px, am.title_px, am.display_px};
-  if (wanted.body != m.sizes.body || wanted.title != m.sizes.title || wanted.display != m.sizes.display) {
+  if (wanted.body != m.sizes.body || wanted.title != m.sizes.title ||
+      wanted.display != m.sizes.display) {
     m.sizes = wanted;
     if (auto rebuilt = m.atlas->Build(m.sizes); !rebuilt.ok()) return rebuilt;
-    std::fprintf(stderr, "glyphs: fonts rebuilt at %.0f/%.0f/%.0f px in %.1f ms\n", m.sizes.body, m.sizes.title,
-                 m.sizes.display, m.atlas->Stats().build_ms);
+    std::fprintf(stderr, "glyphs: fonts rebuilt at %.0f/%.0f/%.0f px in %.1f ms\n", m.sizes.body,
+                 m.sizes.title, m.sizes.display, m.atlas->Stats().build_ms);
     m_frames_to_draw = std::max(m_frames_to_draw, 2);
   }
   // Characters seen for the first time this frame: grow the atlas between frames.
   if (m.atlas->NeedsGrow()) {
     if (auto grown = m.atlas->Build(m.sizes); !grown.ok()) return grown;
-    std::fprintf(stderr, "glyphs: atlas grew to %d glyphs (%dx%d) in %.1f ms\n", m.atlas->Stats().glyphs,
-                 m.atlas->Stats().tex_width, m.atlas->Stats().tex_height, m.atlas->Stats().build_ms);
+    std::fprintf(stderr, "glyphs: atlas grew to %d glyphs (%dx%d) in %.1f ms\n",
+                 m.atlas->Stats().glyphs, m.atlas->Stats().tex_width, m.atlas->Stats().tex_height,
+                 m.atlas->Stats().build_ms);
     m_frames_to_draw = std::max(m_frames_to_draw, 1);
   }
   return Status::Ok();
 }
 
 void KioskLoop::AfterFrame() {
-  const std::string gap = m_profiler.FrameDrawn(m_frames_drawn, static_cast<int>(m.app->CurrentScreen()));
+  const std::string gap =
+      m_profiler.FrameDrawn(m_frames_drawn, static_cast<int>(m.app->CurrentScreen()));
   if (!gap.empty()) std::fputs(gap.c_str(), stderr);
   if (m.app->CurrentScreen() == ui::Screen::kReceipt && m.app->CurrentSession().receipt) {
     m_receipt_journal.Shown(m.app->CurrentSession().receipt->app_number);
@@ -176,7 +188,8 @@ int KioskLoop::Run() {
   if (m.flags->kiosk) SDL_DisableScreenSaver();
   while (!*m.stop) {
     const int64_t now_ms = NowMs();
-    if (m_first_frame_done && m.flags->exit_after_ms >= 0 && now_ms >= m.flags->exit_after_ms) break;
+    if (m_first_frame_done && m.flags->exit_after_ms >= 0 && now_ms >= m.flags->exit_after_ms)
+      break;
     if (m.app->ExitRequested() && !(m_runner && m_runner->WantsFrames())) {
       std::fprintf(stderr, "kiosk: staff PIN accepted, exiting\n");
       break;

@@ -21,7 +21,8 @@ void ReceiptJournal::Shown(const std::string& app_number) {
   if (m_fd < 0 || app_number == m_last) return;
   m_last = app_number;
   const std::string line = app_number + "\n";
-  if (::write(m_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(m_fd) != 0) {
+  if (::write(m_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+      ::fsync(m_fd) != 0) {
     std::fprintf(stderr, "receipt journal: write failed\n");
   }
 }

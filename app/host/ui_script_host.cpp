@@ -15,7 +15,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Files under `roots` whose bytes contain `needle`.
-std::vector<std::string> ScanFiles(const std::vector<std::string>& roots, const std::string& needle) {
+std::vector<std::string> ScanFiles(const std::vector<std::string>& roots,
+                                   const std::string& needle) {
   std::vector<std::string> hits;
   for (const std::string& root : roots) {
     std::error_code ec;
@@ -42,7 +43,8 @@ Result<std::vector<ui::ScriptStep>> LoadScript(const std::string& path) {
   return std::move(parsed.value());
 }
 
-std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> steps, UiScriptHostParts parts) {
+std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> steps,
+                                                   UiScriptHostParts parts) {
   auto shared = std::make_shared<UiScriptHostParts>(std::move(parts));
   ui::KioskApp* app = shared->app;
   ui::ScriptHost host;
@@ -57,7 +59,9 @@ std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> s
     if (app->LastSpoken().empty()) return "";
     return app->LastSpokenLanguage() == ui::SpokenLanguage::kCantonese ? "粤语" : "普通话";
   };
-  host.scan = [shared](const std::string& needle) { return ScanFiles(shared->written_dirs(), needle); };
+  host.scan = [shared](const std::string& needle) {
+    return ScanFiles(shared->written_dirs(), needle);
+  };
   host.screenshot = [shared, counter = 0](const std::string& name) mutable -> Status {
     if (shared->screenshots_dir.empty()) return Status::Ok();
     const auto shot_start = Clock::now();
@@ -66,7 +70,8 @@ std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> s
     // Draw the current state once more into the back buffer and read it back.
     shared->draw_frame(false, nullptr);
     Status saved = shared->save_screenshot(shared->screenshots_dir + "/" + prefix + name + ".png");
-    shared->exclude_wait(std::chrono::duration<double, std::milli>(Clock::now() - shot_start).count());
+    shared->exclude_wait(
+        std::chrono::duration<double, std::milli>(Clock::now() - shot_start).count());
     return saved;
   };
   host.bench = [shared](int frames, std::vector<int64_t>* ui_cpu, std::vector<int64_t>* wall) {
@@ -75,7 +80,8 @@ std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> s
       int64_t cpu = 0;
       shared->draw_frame(true, &cpu);
       ui_cpu->push_back(cpu);
-      wall->push_back(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
+      wall->push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
     }
   };
   return std::make_unique<ui::ScriptRunner>(std::move(steps), std::move(host));

@@ -22,7 +22,7 @@ namespace yimen::host {
 Result<std::vector<ui::ScriptStep>> LoadScript(const std::string& path);
 
 struct UiScriptHostParts {
-  std::string script_path;     // relative paths in the script are relative to its folder
+  std::string script_path;      // relative paths in the script are relative to its folder
   std::string screenshots_dir;  // "" = screenshot steps save nothing
   float screen_w = 1080, screen_h = 1920;
   ui::KioskApp* app = nullptr;
@@ -38,6 +38,7 @@ struct UiScriptHostParts {
   std::function<void(double ms)> exclude_wait;
 };
 
-std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> steps, UiScriptHostParts parts);
+std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> steps,
+                                                   UiScriptHostParts parts);
 
 }  // namespace yimen::host

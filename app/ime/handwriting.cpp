@@ -72,7 +72,8 @@ zinnia_recognizer_t* Rec(void* p) { return static_cast<zinnia_recognizer_t*>(p);
 Result<std::unique_ptr<Handwriting>> Handwriting::Open(const std::string& model_path) {
   const Zinnia& z = Lib();
   if (!z.error.empty()) {
-    return MakeError(ErrorKind::kUnavailable, "cannot load libzinnia (package libzinnia0): " + z.error);
+    return MakeError(ErrorKind::kUnavailable,
+                     "cannot load libzinnia (package libzinnia0): " + z.error);
   }
   std::unique_ptr<Handwriting> hw(new Handwriting());
   zinnia_recognizer_t* rec = z.recognizer_new();
@@ -95,7 +96,7 @@ std::vector<std::string> Handwriting::Recognize(const std::vector<Stroke>& strok
   if (strokes.empty() || width <= 0 || height <= 0) return out;
   const Zinnia& z = Lib();
   std::unique_ptr<zinnia_character_t, decltype(z.character_destroy)> character(z.character_new(),
-                                                                              z.character_destroy);
+                                                                               z.character_destroy);
   if (!character) return out;
   z.character_set_width(character.get(), kCanvas);
   z.character_set_height(character.get(), kCanvas);
@@ -113,7 +114,8 @@ std::vector<std::string> Handwriting::Recognize(const std::vector<Stroke>& strok
   std::unique_ptr<zinnia_result_t, decltype(z.result_destroy)> result(
       z.recognizer_classify(Rec(m_recognizer), character.get(), limit), z.result_destroy);
   if (!result) return out;
-  for (size_t i = 0; i < z.result_size(result.get()); ++i) out.emplace_back(z.result_value(result.get(), i));
+  for (size_t i = 0; i < z.result_size(result.get()); ++i)
+    out.emplace_back(z.result_value(result.get(), i));
   return out;
 }
 

@@ -88,12 +88,14 @@ void PinyinInput::EnsureLoaded() const {
   auto* self = const_cast<PinyinInput*>(this);
   if (m_loader.joinable()) {
     m_loader.join();
-    if (!m_load_status.ok()) std::fprintf(stderr, "pinyin keyboard off: %s\n", m_load_status.error().message.c_str());
+    if (!m_load_status.ok())
+      std::fprintf(stderr, "pinyin keyboard off: %s\n", m_load_status.error().message.c_str());
     return;
   }
   if (!m_tried) {
     self->m_tried = true;
-    if (Status s = self->Start(); !s.ok()) std::fprintf(stderr, "pinyin keyboard off: %s\n", s.error().message.c_str());
+    if (Status s = self->Start(); !s.ok())
+      std::fprintf(stderr, "pinyin keyboard off: %s\n", s.error().message.c_str());
   }
 }
 
@@ -107,7 +109,8 @@ PinyinInput::~PinyinInput() {
 Status PinyinInput::Start() {
   std::string why;
   RimeApi* api = Api(&why);
-  if (!api) return MakeError(ErrorKind::kUnavailable, "cannot load librime (package librime1): " + why);
+  if (!api)
+    return MakeError(ErrorKind::kUnavailable, "cannot load librime (package librime1): " + why);
   RIME_STRUCT(RimeTraits, traits);
   traits.shared_data_dir = m_options.shared_data_dir.c_str();
   traits.user_data_dir = m_user_dir.c_str();

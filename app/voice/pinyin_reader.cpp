@@ -4,7 +4,6 @@
 // reads digits and punctuation, then 一/不 tone sandhi.
 #include "voice/pinyin_reader.h"
 
-
 #include <cassert>
 #include <chrono>
 #include <cmath>
@@ -334,7 +333,8 @@ Result<std::unique_ptr<PinyinReader>> PinyinReader::Open(const PinyinReaderOptio
   auto start = std::chrono::steady_clock::now();
   const OpenccLibrary& lib = OpenccLib();
   if (!lib.error.empty()) {
-    return MakeError(ErrorKind::kNotFound, "cannot load OpenCC (package libopencc1.1): " + lib.error);
+    return MakeError(ErrorKind::kNotFound,
+                     "cannot load OpenCC (package libopencc1.1): " + lib.error);
   }
   opencc_t cc = lib.open(options.opencc_config.c_str());
   if (cc == reinterpret_cast<opencc_t>(-1)) {

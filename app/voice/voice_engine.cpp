@@ -58,11 +58,12 @@ Status InitialiseEspeak(EspeakState& s) {
   const EspeakLibrary& lib = EspeakLib();
   if (!lib.error.empty()) {
     s.init_failed = true;
-    s.init_error = MakeError(ErrorKind::kNotFound, "cannot load espeak-ng (package libespeak-ng1): " + lib.error);
+    s.init_error = MakeError(ErrorKind::kNotFound,
+                             "cannot load espeak-ng (package libespeak-ng1): " + lib.error);
     return s.init_error;
   }
   int rate = lib.Initialize(AUDIO_OUTPUT_SYNCHRONOUS, kEspeakBufferMs, nullptr,
-                               espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
+                            espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
   if (rate <= 0) {
     s.init_failed = true;
     s.init_error = MakeError(ErrorKind::kNotFound,
@@ -219,7 +220,7 @@ Status VoiceEngine::Synthesize(const std::vector<PhonemePhrase>& phrases, const 
                            ? phrase.phonemes
                            : "[[" + phrase.phonemes + "]]";
     espeak_ERROR err = EspeakLib().Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
-                                    espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
+                                         espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
     if (err != EE_OK) {
       status = MakeError(ErrorKind::kInternal, "espeak_Synth failed: " + std::to_string(err));
       break;

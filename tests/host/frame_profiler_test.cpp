@@ -27,7 +27,8 @@ TEST(FrameProfiler, FirstFrameOnlyStartsTheCount) {
   thread.Advance(5000);  // start-up before the first frame is not a gap
   EXPECT_EQ(profiler.FrameDrawn(1, 0), "");
   EXPECT_EQ(profiler.Summary(1),
-            "frames: 1 drawn, longest gap between frames 0.0 ms (waits for input excluded; UI thread CPU 0.0 ms, "
+            "frames: 1 drawn, longest gap between frames 0.0 ms (waits for input excluded; UI "
+            "thread CPU 0.0 ms, "
             "0 voluntary / 0 involuntary switches in it), 0 over 100 ms\n");
 }
 
@@ -45,7 +46,8 @@ TEST(FrameProfiler, LogsAndCountsAStallWithItsCpuAndSwitches) {
   EXPECT_EQ(profiler.GapsOver100Ms(), 2);
   EXPECT_DOUBLE_EQ(profiler.LongestGapMs(), 1200);
   EXPECT_EQ(profiler.Summary(4),
-            "frames: 4 drawn, longest gap between frames 1200.0 ms (waits for input excluded; UI thread CPU "
+            "frames: 4 drawn, longest gap between frames 1200.0 ms (waits for input excluded; UI "
+            "thread CPU "
             "13.0 ms, 1 voluntary / 2 involuntary switches in it), 2 over 100 ms\n");
 }
 

@@ -31,7 +31,8 @@ TEST(ReceiptJournal, RecordsEachReceiptOnceAndAtOnce) {
     ReceiptJournal journal(path.c_str());
     journal.Shown("A-0001");
     journal.Shown("A-0001");  // the same receipt screen drawn again
-    EXPECT_EQ(ReadAll(path), "A-0001\n") << "written before the journal closes (a SIGKILL may come next)";
+    EXPECT_EQ(ReadAll(path), "A-0001\n")
+        << "written before the journal closes (a SIGKILL may come next)";
     journal.Shown("A-0002");
   }
   {

@@ -170,7 +170,7 @@ TEST(PinyinInput, PreloadedRimeIsReadyAndRestartsAfterAWipe) {
   auto input = OpenLazilyOrDie();
   ASSERT_TRUE(input);
   input->Preload();
-  input->Preload();  // once is enough: a second call changes nothing
+  input->Preload();                  // once is enough: a second call changes nothing
   EXPECT_FALSE(input->Composing());  // waits for the load
   EXPECT_TRUE(input->Running());
   TypeLetters(*input, "yinhang");
