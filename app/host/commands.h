@@ -26,6 +26,9 @@ using Flags = kiosk::KioskFlags;
 // effective settings and sets *print_only. (commands_flags.cpp)
 bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only);
 
+// Store::Open on the data directory; the error names it.
+Result<std::unique_ptr<Store>> OpenDataDir(const std::string& data_dir);
+
 // "yimen-kiosk: WHAT" on stderr; returns 1.
 int Fail(const std::string& what);
 

@@ -73,6 +73,14 @@ bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
   return true;
 }
 
+Result<std::unique_ptr<Store>> OpenDataDir(const std::string& data_dir) {
+  auto store = Store::Open(data_dir);
+  if (!store.ok()) {
+    return MakeError(store.error().kind, "cannot open the data directory " + data_dir + ": " + store.error().message);
+  }
+  return store;
+}
+
 int Fail(const std::string& what) {
   std::fprintf(stderr, "yimen-kiosk: %s\n", what.c_str());
   return 1;

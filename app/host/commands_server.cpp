@@ -35,9 +35,8 @@ Result<sync::CurlOptions> TlsOptions(const Flags& flags, Store& store) {
 // enrolled, 1 when refused (wrong, used or expired code), 75 (EX_TEMPFAIL) when the
 // server could not be reached.
 int EnrollCommand(const Flags& flags) {
-  auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok())
-    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto store = OpenDataDir(flags.data_dir);
+  if (!store.ok()) return Fail(store.error().message);
   std::vector<std::string> urls;
   std::stringstream list(flags.enroll_url);
   for (std::string url; std::getline(list, url, ',');) {
@@ -85,9 +84,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   if (sodium_init() < 0 || !raw.ok() || raw->size() != 32) {
     return Fail(flags.sealing_key_file + " does not hold a base64 32-byte public key");
   }
-  auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok())
-    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto store = OpenDataDir(flags.data_dir);
+  if (!store.ok()) return Fail(store.error().message);
   if (auto s = (*store)->ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
   auto key = (*store)->CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
@@ -126,10 +124,8 @@ void ReportStoredCatalogs(const std::string& data_dir) {
 int SyncOnceCommand(const Flags& flags) {
   yimen::sync::SyncOptions options;
   {
-    auto store = yimen::Store::Open(flags.data_dir);
-    if (!store.ok())
-      return Fail("cannot open the data directory " + flags.data_dir + ": " +
-                  store.error().message);
+    auto store = OpenDataDir(flags.data_dir);
+    if (!store.ok()) return Fail(store.error().message);
     auto curl = TlsOptions(flags, **store);
     if (!curl.ok()) return Fail(curl.error().message);
     options.curl = *curl;
@@ -175,9 +171,8 @@ int ResendCommand(const Flags& flags) {
   utc.tm_year -= 1900;
   utc.tm_mon -= 1;
   const std::time_t since = timegm(&utc);
-  auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok())
-    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto store = OpenDataDir(flags.data_dir);
+  if (!store.ok()) return Fail(store.error().message);
   auto report = (*store)->ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
   if (!report.ok()) return Fail("resend: " + report.error().message);
   std::printf(

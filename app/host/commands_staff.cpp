@@ -17,9 +17,8 @@ namespace yimen::host {
 // common/secret_hash.h, digits only: the exit screen has a PIN pad), kept as an
 // Argon2id hash at the staff cost in the store's settings.
 int SetStaffPinCommand(const Flags& flags) {
-  auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok())
-    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto store = OpenDataDir(flags.data_dir);
+  if (!store.ok()) return Fail(store.error().message);
   std::string pin = flags.set_staff_pin;
   if (pin == "-" && !std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   const bool digits = pin.find_first_not_of("0123456789") == std::string::npos;
@@ -42,9 +41,8 @@ int SetStaffPinCommand(const Flags& flags) {
 // its lockout. The PIN (8-20 digits, or a passphrase of 10-64 characters, though the
 // login's PIN pad types digits only) comes from --pin or the first line of stdin.
 int AddStaffCommand(const Flags& flags) {
-  auto store = yimen::Store::Open(flags.data_dir);
-  if (!store.ok())
-    return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
+  auto store = OpenDataDir(flags.data_dir);
+  if (!store.ok()) return Fail(store.error().message);
   std::string pin = flags.staff_pin;
   if (pin.empty() || pin == "-") {
     if (isatty(STDIN_FILENO))

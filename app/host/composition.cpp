@@ -45,12 +45,9 @@ struct Assets {
 
 Status OpenAssets(const Flags& flags, Assets* out, const std::function<double()>& since_start,
                   StartupTimes* times) {
-  auto store = Store::Open(flags.data_dir);
+  auto store = OpenDataDir(flags.data_dir);
   times->store = since_start();
-  if (!store.ok()) {
-    return MakeError(store.error().kind, "cannot open the data directory " + flags.data_dir + ": " +
-                                             store.error().message);
-  }
+  if (!store.ok()) return store.error();
   out->store = std::move(*store);
   auto catalog = LoadCatalog(flags.assets_dir + "/catalog");
   if (!catalog.ok()) return MakeError(catalog.error().kind, "catalog: " + catalog.error().message);
