@@ -76,7 +76,8 @@ bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
 Result<std::unique_ptr<Store>> OpenDataDir(const std::string& data_dir) {
   auto store = Store::Open(data_dir);
   if (!store.ok()) {
-    return MakeError(store.error().kind, "cannot open the data directory " + data_dir + ": " + store.error().message);
+    return MakeError(store.error().kind,
+                     "cannot open the data directory " + data_dir + ": " + store.error().message);
   }
   return store;
 }

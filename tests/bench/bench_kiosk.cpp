@@ -174,8 +174,10 @@ int main(int argc, char** argv) {
               runs, Median(start_ms), Median(reported_ms));
   std::printf("  resident memory after first frame: RSS %.1f MB, PSS %.1f MB   goal <= 100 MB\n",
               Median(rss_mb), Median(pss_mb));
-  std::printf("  resident memory idle at the home screen, 1 s after the first frame: RSS %.1f MB, PSS %.1f MB\n",
-              settled.rss_mb, settled.pss_mb);
+  std::printf(
+      "  resident memory idle at the home screen, 1 s after the first frame: "
+      "RSS %.1f MB, PSS %.1f MB\n",
+      settled.rss_mb, settled.pss_mb);
   std::printf("  CPU while idle for %d s: %.2f %% of a core   goal <= 0.5 %%\n", idle_s, idle_pct);
   std::printf("  form screen %s\n", frames_line.c_str());
   if (!grow_ms.empty()) {
