@@ -37,8 +37,8 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
     std::fprintf(stderr, "pinyin keyboard off: %s\n", p.error().message.c_str());
   }
   app->SetInputMethods(m_pinyin.get(), nullptr);
-  // The handwriting model (26 MB resident once read): read when a form is first shown
-  // (Prepare), taken when a pad is first used.
+  // The handwriting model (26 MB resident once read): read when the pad is first shown
+  // (Prepare), taken when it is first used.
   app->SetHandwritingLoader([this]() { return LoadHandwriting(); });
 #ifdef YIMEN_HAS_VOICE
   if (m_flags.voice) {
@@ -70,11 +70,15 @@ void InputMethods::Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs) {
                m_pinyin ? "on" : "off", MsSince(t0));
 }
 
-void InputMethods::Prepare(ui::Screen screen) {
+void InputMethods::Prepare(const ui::KioskApp& app) {
+  const ui::Screen screen = app.CurrentScreen();
   if (screen == ui::Screen::kHome) return;
   // A resident is here: Rime loads while they choose a service.
   if (m_pinyin && !m_pinyin->Running()) m_pinyin->Preload();
-  if (screen == ui::Screen::kForm && !m_handwriting_started) {
+  // The handwriting pad is up (a tap on 手写, or 长者模式's default): the model loads
+  // while the first stroke is drawn.
+  if (screen == ui::Screen::kForm && app.CurrentSession().ime.mode == ui::ImeMode::kHandwriting &&
+      !m_handwriting_started) {
     m_handwriting_started = true;
     m_handwriting_load = std::async(std::launch::async, OpenHandwriting);
   }

@@ -5,8 +5,9 @@
 //   - Rime: handed over (not started) after the first frame; it starts on a background
 //     thread once a resident leaves the home screen, well before a keyboard can be up;
 //     a key tapped while it still loads waits for the rest of the load (tens of ms).
-//   - zinnia's model (26 MB): read on a background thread when a form is first shown;
-//     the first stroke waits for the rest of that read.
+//   - zinnia's model (26 MB): read on a background thread when the handwriting pad is
+//     first shown (not for residents who only type pinyin); the first stroke waits for
+//     the rest of that read.
 //   - the voice: opened on the first 读给我听; its dictionaries load on the speaker's
 //     own thread (docs/internals/voice.md).
 // Without them the kiosk still works (numeric pad, choices) and says what is missing.
@@ -29,7 +30,6 @@ class GlyphAtlas;
 }
 namespace yimen::ui {
 class KioskApp;
-enum class Screen;
 }  // namespace yimen::ui
 
 namespace yimen::host {
@@ -46,7 +46,7 @@ class InputMethods {
   void Attach(ui::KioskApp* app, platform::GlyphAtlas* glyphs);
   bool Attached() const { return m_attached; }
   // After each frame: starts what the screen the resident reached will soon need.
-  void Prepare(ui::Screen screen);
+  void Prepare(const ui::KioskApp& app);
   // Takes them back from the app (before it is destroyed).
   void Detach(ui::KioskApp* app);
 

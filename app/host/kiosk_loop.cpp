@@ -178,7 +178,7 @@ void KioskLoop::AfterFrame() {
   }
   if (!m_first_frame_done) ReportFirstFrame();
   if (!m.input_methods->Attached()) m.input_methods->Attach(m.app, m.atlas);
-  m.input_methods->Prepare(m.app->CurrentScreen());
+  m.input_methods->Prepare(*m.app);
   if (m_frames_to_draw > 0) --m_frames_to_draw;
   if (m.app->TakeDirty()) m_frames_to_draw = std::max(m_frames_to_draw, 2);
 }
