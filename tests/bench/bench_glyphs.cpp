@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   for (char32_t cp = 0x4E00; base.size() < 995; cp += 7) base.insert(cp);
   // Rare name characters, none in the base set; the full set makes the texture grow.
   std::u32string names = U"燚堃䶮犇淼焱垚鑫赟喆昇昊婧翀沄珺琰瑀玥琬璟婕嫣曌彧";
-  for (char32_t cp = 0x9F00; !quick && names.size() < 200; ++cp) {
+  for (char32_t cp = 0x8C00; !quick && names.size() < 400; ++cp) {
     if (!base.count(cp)) names.push_back(cp);
   }
   const std::u32string rebuilt = names.substr(0, quick ? 5 : 20);
