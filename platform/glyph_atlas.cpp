@@ -138,7 +138,8 @@ Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files,
   for (auto& [cjk_raster, latin_raster] : atlas->m_raster) {
     FT_Face a = nullptr, b = nullptr;
     if (FT_New_Memory_Face(lib, static_cast<const FT_Byte*>(atlas->m_cjk.data),
-                           static_cast<FT_Long>(atlas->m_cjk.size), files.cjk_face_index, &a) != 0 ||
+                           static_cast<FT_Long>(atlas->m_cjk.size), files.cjk_face_index,
+                           &a) != 0 ||
         FT_New_Memory_Face(lib, static_cast<const FT_Byte*>(atlas->m_latin.data),
                            static_cast<FT_Long>(atlas->m_latin.size), 0, &b) != 0) {
       if (a) FT_Done_Face(a);
@@ -361,8 +362,8 @@ Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
   int rasterised = 0;
   for (ImFont* font : fonts->Fonts) rasterised += font->Glyphs.Size;
   m_stats.rasterised = rasterised;
-  m_stats.build_ms = std::chrono::duration<double, std::milli>(
-                         std::chrono::steady_clock::now() - start).count();
+  m_stats.build_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return Status::Ok();
 }
 

@@ -37,13 +37,13 @@ struct FontSizes {
 struct AtlasStats {
   int glyphs = 0;        // code points in the atlas (each at every size)
   int tex_width = 0;
-  int tex_height = 0;    // rows of the texture, spare rows included
-  int used_height = 0;   // rows holding glyphs (the rest is room to grow into)
-  double build_ms = 0;   // last Build: a full rebuild or an addition, rasterising + upload
-  int builds = 0;        // full rebuilds (start, 长者模式 sizes)
-  int additions = 0;     // Builds that only added the new glyphs
-  int texture_grows = 0; // times the texture was made taller (by copying)
-  int rasterised = 0;    // glyphs rasterised by the last Build (all sizes)
+  int tex_height = 0;     // rows of the texture, spare rows included
+  int used_height = 0;    // rows holding glyphs (the rest is room to grow into)
+  double build_ms = 0;    // last Build: a full rebuild or an addition, rasterising + upload
+  int builds = 0;         // full rebuilds (start, 长者模式 sizes)
+  int additions = 0;      // Builds that only added the new glyphs
+  int texture_grows = 0;  // times the texture was made taller (by copying)
+  int rasterised = 0;     // glyphs rasterised by the last Build (all sizes)
 };
 
 // Where the atlas's alpha pixels live: a GL texture in the kiosk (the default, made on

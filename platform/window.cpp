@@ -9,8 +9,8 @@
 #define GL_GLEXT_PROTOTYPES 1
 #include <GL/gl.h>
 #include <GL/glext.h>
-#include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -119,7 +119,8 @@ void Window::Swap() {
   }
   glDeleteSync(done);
   m_render_wait_ms +=
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wait_start).count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wait_start)
+          .count();
 }
 
 double Window::TakeRenderWaitMs() { return std::exchange(m_render_wait_ms, 0.0); }

@@ -62,7 +62,7 @@ class Window {
   std::string m_driver;       // set by Create(): "x11", "wayland", "offscreen"...
   std::string m_gl_renderer;  // set by Create(): GL_RENDERER string
   bool m_imgui_gl_ready = false;
-  double m_render_wait_ms = 0;    // Swap()'s waits since TakeRenderWaitMs()
+  double m_render_wait_ms = 0;  // Swap()'s waits since TakeRenderWaitMs()
 };
 
 }  // namespace yimen::platform

@@ -38,7 +38,8 @@ class MemoryTexture final : public AtlasTexture {
     for (int row = 0; row < h; ++row) {
       std::memcpy(&m_pixels[static_cast<size_t>(y + row) * static_cast<size_t>(m_width) +
                             static_cast<size_t>(x)],
-                  pixels + static_cast<size_t>(row) * static_cast<size_t>(w), static_cast<size_t>(w));
+                  pixels + static_cast<size_t>(row) * static_cast<size_t>(w),
+                  static_cast<size_t>(w));
     }
   }
 
@@ -108,12 +109,15 @@ int main(int argc, char** argv) {
   const std::u32string rebuilt = names.substr(0, quick ? 5 : 20);
   const Costs add = Run(base, names, false);
   const Costs full = Run(base, rebuilt, true);
-  std::printf("glyph atlas benchmark (windowless; UI thread CPU per new character, body + title sizes)\n");
-  std::printf("  added into spare rows: %zu characters, median %.2f ms, max %.2f ms "
-              "(texture grew %d times by copying, now %d rows)   goal: no frame > 16 ms\n",
-              add.cpu_ms.size(), Median(add.cpu_ms), *std::max_element(add.cpu_ms.begin(), add.cpu_ms.end()),
-              add.texture_grows, add.tex_height);
-  std::printf("  full rebuild (before): %zu characters, median %.2f ms, max %.2f ms\n", full.cpu_ms.size(),
-              Median(full.cpu_ms), *std::max_element(full.cpu_ms.begin(), full.cpu_ms.end()));
+  std::printf(
+      "glyph atlas benchmark (windowless; UI thread CPU per new character, body + title sizes)\n");
+  std::printf(
+      "  added into spare rows: %zu characters, median %.2f ms, max %.2f ms "
+      "(texture grew %d times by copying, now %d rows)   goal: no frame > 16 ms\n",
+      add.cpu_ms.size(), Median(add.cpu_ms),
+      *std::max_element(add.cpu_ms.begin(), add.cpu_ms.end()), add.texture_grows, add.tex_height);
+  std::printf("  full rebuild (before): %zu characters, median %.2f ms, max %.2f ms\n",
+              full.cpu_ms.size(), Median(full.cpu_ms),
+              *std::max_element(full.cpu_ms.begin(), full.cpu_ms.end()));
   return 0;
 }

@@ -102,10 +102,11 @@ TEST_F(GlyphAtlasGrowth, NewCharactersRasteriseOnlyTheirOwnGlyphs) {
   const ImFont* body = atlas->Body();
   const ImFont* title = atlas->Title();
   const int used = atlas->Stats().used_height;
-  const std::vector<unsigned char> before(tex->pixels.begin(),
-                                          tex->pixels.begin() + static_cast<ptrdiff_t>(used) * tex->width);
+  const std::vector<unsigned char> before(
+      tex->pixels.begin(), tex->pixels.begin() + static_cast<ptrdiff_t>(used) * tex->width);
   std::vector<ImFontGlyph> old_glyphs;
-  for (char32_t cp : std::u32string(U"A王，")) old_glyphs.push_back(*body->FindGlyphNoFallback(static_cast<ImWchar>(cp)));
+  for (char32_t cp : std::u32string(U"A王，"))
+    old_glyphs.push_back(*body->FindGlyphNoFallback(static_cast<ImWchar>(cp)));
 
   atlas->Note("欧阳燚 王堃");
   ASSERT_TRUE(atlas->NeedsGrow());
@@ -119,7 +120,8 @@ TEST_F(GlyphAtlasGrowth, NewCharactersRasteriseOnlyTheirOwnGlyphs) {
   EXPECT_EQ(tex->writes, 8);
   EXPECT_EQ(atlas->Body(), body) << "ImFont pointers stay valid";
   EXPECT_EQ(atlas->Title(), title);
-  EXPECT_TRUE(std::equal(before.begin(), before.end(), tex->pixels.begin())) << "old glyph pixels changed";
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), tex->pixels.begin()))
+      << "old glyph pixels changed";
   int i = 0;
   for (char32_t cp : std::u32string(U"A王，")) {
     const ImFontGlyph* now = body->FindGlyphNoFallback(static_cast<ImWchar>(cp));
@@ -204,12 +206,15 @@ TEST_F(GlyphAtlasGrowth, AFullTextureGrowsByCopying) {
     EXPECT_TRUE(Draw(*tex, atlas->Body(), cp) == old[k]) << "glyph " << k << " moved or changed";
     ++k;
   }
-  for (char32_t cp : many) EXPECT_NE(atlas->Title()->FindGlyphNoFallback(static_cast<ImWchar>(cp)), nullptr);
+  for (char32_t cp : many)
+    EXPECT_NE(atlas->Title()->FindGlyphNoFallback(static_cast<ImWchar>(cp)), nullptr);
   const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
   EXPECT_EQ(fonts->TexHeight, tex->height);
   const auto wx = static_cast<int>(fonts->TexUvWhitePixel.x * static_cast<float>(tex->width));
   const auto wy = static_cast<int>(fonts->TexUvWhitePixel.y * static_cast<float>(tex->height));
-  EXPECT_EQ(tex->pixels[static_cast<size_t>(wy) * static_cast<size_t>(tex->width) + static_cast<size_t>(wx)], 0xFF);
+  EXPECT_EQ(tex->pixels[static_cast<size_t>(wy) * static_cast<size_t>(tex->width) +
+                        static_cast<size_t>(wx)],
+            0xFF);
 }
 
 // New sizes (长者模式) are a full rebuild, as before.
