@@ -452,7 +452,8 @@ Status GlyphAtlas::AddMissing() {
       }
       const float x0 = static_cast<float>(face->glyph->bitmap_left);
       const float y0 = static_cast<float>(-face->glyph->bitmap_top) + font_off_y;
-      const float advance = static_cast<float>((face->glyph->advance.x + 63) / 64);  // FT_CEIL
+      const FT_Pos advance_px = ((face->glyph->advance.x + 63) & -64) / 64;  // FT_CEIL
+      const auto advance = static_cast<float>(advance_px);
       font->AddGlyph(config, static_cast<ImWchar>(cp), x0, y0, x0 + static_cast<float>(w),
                      y0 + static_cast<float>(h), u0, v0, u1, v1, advance);
       ++rasterised;

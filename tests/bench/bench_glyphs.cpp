@@ -4,12 +4,12 @@
 // memory, so GL upload is left out of both (bench_kiosk's atlas-growth row has it in).
 // It prints; it never asserts a time.
 #include <imgui.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <set>
 #include <string>
