@@ -104,6 +104,25 @@ std::vector<unsigned short> RangesOf(const std::bitset<0x10000>& set) {
   return ranges;
 }
 
+// Makes ImGui's atlas `rows` tall, its pixels staying where they are: every V coordinate
+// it keeps (glyphs, the white pixel, the baked lines) is a fraction of the height.
+void SetTexHeight(ImFontAtlas* fonts, int rows) {
+  const double scale = static_cast<double>(fonts->TexHeight) / rows;
+  for (ImFont* font : fonts->Fonts) {
+    for (ImFontGlyph& glyph : font->Glyphs) {
+      glyph.V0 = static_cast<float>(glyph.V0 * scale);
+      glyph.V1 = static_cast<float>(glyph.V1 * scale);
+    }
+  }
+  fonts->TexUvWhitePixel.y = static_cast<float>(fonts->TexUvWhitePixel.y * scale);
+  for (ImVec4& line : fonts->TexUvLines) {
+    line.y = static_cast<float>(line.y * scale);
+    line.w = static_cast<float>(line.w * scale);
+  }
+  fonts->TexHeight = rows;
+  fonts->TexUvScale.y = 1.0f / static_cast<float>(rows);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files,
@@ -315,20 +334,7 @@ Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
     m_texture_id = m_texture->Upload(padded.data(), w, rows);
   }
   fonts->SetTexID(m_texture_id);
-  const double scale = static_cast<double>(h) / rows;
-  for (ImFont* font : fonts->Fonts) {
-    for (ImFontGlyph& glyph : font->Glyphs) {
-      glyph.V0 = static_cast<float>(glyph.V0 * scale);
-      glyph.V1 = static_cast<float>(glyph.V1 * scale);
-    }
-  }
-  fonts->TexUvWhitePixel.y = static_cast<float>(fonts->TexUvWhitePixel.y * scale);
-  for (ImVec4& line : fonts->TexUvLines) {
-    line.y = static_cast<float>(line.y * scale);
-    line.w = static_cast<float>(line.w * scale);
-  }
-  fonts->TexHeight = rows;
-  fonts->TexUvScale.y = 1.0f / static_cast<float>(rows);
+  SetTexHeight(fonts, rows);
   m_pack_x = 0;
   m_pack_y = h;
   m_shelf_h = 0;
@@ -375,20 +381,7 @@ void GlyphAtlas::GrowTexture(int rows) {
   new_rows = (new_rows + 63) / 64 * 64;
   m_texture_id = m_texture->Grow(new_rows);
   fonts->SetTexID(m_texture_id);
-  const double scale = static_cast<double>(old_rows) / new_rows;
-  for (ImFont* font : fonts->Fonts) {
-    for (ImFontGlyph& glyph : font->Glyphs) {
-      glyph.V0 = static_cast<float>(glyph.V0 * scale);
-      glyph.V1 = static_cast<float>(glyph.V1 * scale);
-    }
-  }
-  fonts->TexUvWhitePixel.y = static_cast<float>(fonts->TexUvWhitePixel.y * scale);
-  for (ImVec4& line : fonts->TexUvLines) {
-    line.y = static_cast<float>(line.y * scale);
-    line.w = static_cast<float>(line.w * scale);
-  }
-  fonts->TexHeight = new_rows;
-  fonts->TexUvScale.y = 1.0f / static_cast<float>(new_rows);
+  SetTexHeight(fonts, new_rows);
   m_stats.tex_height = new_rows;
   m_stats.texture_grows += 1;
 }
