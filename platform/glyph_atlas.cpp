@@ -14,12 +14,66 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstddef>
 
 #include "domain/utf8.h"
 
 namespace yimen::platform {
 namespace {
+
+constexpr int kTexWidth = 2048;
+// Rows kept free below the glyphs after a full build: room for ~150 new characters at
+// the body and title sizes before the texture must grow (docs/internals/fonts.md).
+constexpr int kSpareRows = 256;
+// ImGui's FreeType builder settings (imgui_freetype.cpp, 1.86) that the glyphs added
+// later must repeat to look the same: light hinting, outlines only, grey anti-aliasing.
+constexpr FT_Int32 kLoadFlags = FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT;
+
+// The GL texture: GL_R8 with a swizzle so ImGui's RGBA shader reads it as (1,1,1,a).
+class GlAtlasTexture final : public AtlasTexture {
+ public:
+  ~GlAtlasTexture() override {
+    if (m_name) glDeleteTextures(1, &m_name);
+  }
+  void* Upload(const unsigned char* pixels, int width, int height) override {
+    if (m_name == 0) glGenTextures(1, &m_name);
+    glBindTexture(GL_TEXTURE_2D, m_name);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+    glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    m_width = width;
+    m_height = height;
+    return reinterpret_cast<void*>(static_cast<intptr_t>(m_name));
+  }
+  void* Grow(int height) override {
+    // Read the rows back, then respecify the same texture name taller: nothing that
+    // holds the id has to change. A moment's copy of the texture is all the memory.
+    std::vector<unsigned char> pixels(static_cast<size_t>(m_width) * static_cast<size_t>(height));
+    glBindTexture(GL_TEXTURE_2D, m_name);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glGetTexImage(GL_TEXTURE_2D, 0, GL_RED, GL_UNSIGNED_BYTE, pixels.data());
+    return Upload(pixels.data(), m_width, height);
+  }
+  void Write(int x, int y, int w, int h, const unsigned char* pixels) override {
+    glBindTexture(GL_TEXTURE_2D, m_name);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, x, y, w, h, GL_RED, GL_UNSIGNED_BYTE, pixels);
+  }
+
+ private:
+  GLuint m_name = 0;
+  int m_width = 0, m_height = 0;
+};
 
 Result<std::pair<void*, size_t>> MapFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -50,11 +104,32 @@ std::vector<unsigned short> RangesOf(const std::bitset<0x10000>& set) {
   return ranges;
 }
 
+// Makes ImGui's atlas `rows` tall, its pixels staying where they are: every V coordinate
+// it keeps (glyphs, the white pixel, the baked lines) is a fraction of the height.
+void SetTexHeight(ImFontAtlas* fonts, int rows) {
+  const double scale = static_cast<double>(fonts->TexHeight) / rows;
+  for (ImFont* font : fonts->Fonts) {
+    for (ImFontGlyph& glyph : font->Glyphs) {
+      glyph.V0 = static_cast<float>(glyph.V0 * scale);
+      glyph.V1 = static_cast<float>(glyph.V1 * scale);
+    }
+  }
+  fonts->TexUvWhitePixel.y = static_cast<float>(fonts->TexUvWhitePixel.y * scale);
+  for (ImVec4& line : fonts->TexUvLines) {
+    line.y = static_cast<float>(line.y * scale);
+    line.w = static_cast<float>(line.w * scale);
+  }
+  fonts->TexHeight = rows;
+  fonts->TexUvScale.y = 1.0f / static_cast<float>(rows);
+}
+
 }  // namespace
 
-Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files) {
+Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files,
+                                                     std::unique_ptr<AtlasTexture> texture) {
   std::unique_ptr<GlyphAtlas> atlas(new GlyphAtlas());
   atlas->m_files = files;
+  atlas->m_texture = texture ? std::move(texture) : std::make_unique<GlAtlasTexture>();
   auto latin = MapFile(files.latin_path);
   if (!latin.ok()) return latin.error();
   atlas->m_latin = {latin->first, latin->second};
@@ -78,6 +153,22 @@ Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files) {
                                                " in " + files.cjk_path);
   }
   atlas->m_ft_cjk = cjk_face;
+  // The faces new glyphs are rasterised with, one pair per growable size.
+  for (auto& [cjk_raster, latin_raster] : atlas->m_raster) {
+    FT_Face a = nullptr, b = nullptr;
+    if (FT_New_Memory_Face(lib, static_cast<const FT_Byte*>(atlas->m_cjk.data),
+                           static_cast<FT_Long>(atlas->m_cjk.size), files.cjk_face_index,
+                           &a) != 0 ||
+        FT_New_Memory_Face(lib, static_cast<const FT_Byte*>(atlas->m_latin.data),
+                           static_cast<FT_Long>(atlas->m_latin.size), 0, &b) != 0) {
+      if (a) FT_Done_Face(a);
+      return MakeError(ErrorKind::kInternal, "FreeType cannot open the fonts twice");
+    }
+    FT_Select_Charmap(a, FT_ENCODING_UNICODE);
+    FT_Select_Charmap(b, FT_ENCODING_UNICODE);
+    cjk_raster = a;
+    latin_raster = b;
+  }
 
   // Always present: printable ASCII, the replacement mark and common CJK punctuation.
   std::set<char32_t> base;
@@ -97,7 +188,11 @@ void GlyphAtlas::DetachFontData() {
 
 GlyphAtlas::~GlyphAtlas() {
   DetachFontData();
-  if (m_texture) glDeleteTextures(1, &m_texture);
+  m_texture.reset();
+  for (auto& [cjk_raster, latin_raster] : m_raster) {
+    if (cjk_raster) FT_Done_Face(static_cast<FT_Face>(cjk_raster));
+    if (latin_raster) FT_Done_Face(static_cast<FT_Face>(latin_raster));
+  }
   if (m_ft_latin) FT_Done_Face(static_cast<FT_Face>(m_ft_latin));
   if (m_ft_cjk) FT_Done_Face(static_cast<FT_Face>(m_ft_cjk));
   if (m_ft_library) FT_Done_FreeType(static_cast<FT_Library>(m_ft_library));
@@ -174,6 +269,14 @@ void GlyphAtlas::Note(std::string_view text) {
 }
 
 Status GlyphAtlas::Build(const FontSizes& sizes) {
+  if (!m_built || sizes.body != m_sizes.body || sizes.title != m_sizes.title ||
+      sizes.display != m_sizes.display) {
+    return Rebuild(sizes);
+  }
+  return AddMissing();
+}
+
+Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
   auto start = std::chrono::steady_clock::now();
   ImGuiIO& io = ImGui::GetIO();
   ImFontAtlas* fonts = io.Fonts;
@@ -182,7 +285,7 @@ Status GlyphAtlas::Build(const FontSizes& sizes) {
   fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
   fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
   fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
-  fonts->TexDesiredWidth = 2048;
+  fonts->TexDesiredWidth = kTexWidth;
 
   m_ranges = RangesOf(m_wanted);
   std::bitset<0x10000> display_set;
@@ -221,33 +324,140 @@ Status GlyphAtlas::Build(const FontSizes& sizes) {
   int w = 0, h = 0;
   fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
 
-  if (m_texture == 0) glGenTextures(1, &m_texture);
-  glBindTexture(GL_TEXTURE_2D, m_texture);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
-  glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
-  fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_texture)));
-  fonts->ClearTexData();  // the GPU copy is the one that counts
+  // The texture gets spare rows below the glyphs for the ones added later (AddMissing);
+  // ImGui's V coordinates are fractions of the height, so they are rescaled to it.
+  const int rows = h + kSpareRows;
+  {
+    std::vector<unsigned char> padded(static_cast<size_t>(w) * static_cast<size_t>(rows), 0);
+    std::copy(pixels, pixels + static_cast<size_t>(w) * static_cast<size_t>(h), padded.begin());
+    fonts->ClearTexData();  // the GPU copy is the one that counts
+    m_texture_id = m_texture->Upload(padded.data(), w, rows);
+  }
+  fonts->SetTexID(m_texture_id);
+  SetTexHeight(fonts, rows);
+  m_pack_x = 0;
+  m_pack_y = h;
+  m_shelf_h = 0;
+  // New glyphs are rasterised as ImGui's FreeType builder sets each size up: a "real
+  // dimension" request of the integral pixel height.
+  const float raster_px[2] = {sizes.body, sizes.title};
+  for (int i = 0; i < 2; ++i) {
+    for (void* face : {m_raster[i].first, m_raster[i].second}) {
+      FT_Size_RequestRec req{};
+      req.type = FT_SIZE_REQUEST_TYPE_REAL_DIM;
+      req.height = static_cast<FT_Long>(static_cast<uint32_t>(raster_px[i])) * 64;
+      FT_Request_Size(static_cast<FT_Face>(face), &req);
+    }
+  }
   // The font files are only read while building; give their pages back (clean, file
   // backed: the next build or a FaceHas() look-up faults them in again). ~8 MB of
   // Noto CJK otherwise stays resident for nothing.
   madvise(m_latin.data, m_latin.size, MADV_DONTNEED);
   madvise(m_cjk.data, m_cjk.size, MADV_DONTNEED);
 
+  m_built = true;
   m_in_atlas = m_wanted;
   m_grow_pending = false;
   m_sizes = sizes;
   io.FontDefault = m_body;
   m_stats.glyphs = static_cast<int>(m_wanted.count());
   m_stats.tex_width = w;
-  m_stats.tex_height = h;
+  m_stats.tex_height = rows;
+  m_stats.used_height = h;
   m_stats.builds += 1;
+  int rasterised = 0;
+  for (ImFont* font : fonts->Fonts) rasterised += font->Glyphs.Size;
+  m_stats.rasterised = rasterised;
+  m_stats.build_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return Status::Ok();
+}
+
+void GlyphAtlas::GrowTexture(int rows) {
+  ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+  const int old_rows = fonts->TexHeight;
+  // Half as tall again (at least what is asked), in 64-row steps: few copies.
+  int new_rows = std::max(rows, old_rows + old_rows / 2);
+  new_rows = (new_rows + 63) / 64 * 64;
+  m_texture_id = m_texture->Grow(new_rows);
+  fonts->SetTexID(m_texture_id);
+  SetTexHeight(fonts, new_rows);
+  m_stats.tex_height = new_rows;
+  m_stats.texture_grows += 1;
+}
+
+Status GlyphAtlas::AddMissing() {
+  const std::bitset<0x10000> missing = m_wanted & ~m_in_atlas;
+  m_grow_pending = false;
+  if (missing.none()) return Status::Ok();
+  auto start = std::chrono::steady_clock::now();
+  ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+  const int pad = fonts->TexGlyphPadding;
+  int rasterised = 0;
+  std::vector<unsigned char> bitmap;
+  ImFont* const targets[2] = {m_body, m_title};
+  for (int size = 0; size < 2; ++size) {
+    ImFont* font = targets[size];
+    // BuildLookupTable appends a tab glyph (a copy of the space) when the last glyph is
+    // not one; drop it so the new glyphs sit where the builder would have put them.
+    if (!font->Glyphs.empty() && font->Glyphs.back().Codepoint == '\t') font->Glyphs.pop_back();
+    const float font_off_y = std::floor(font->Ascent + 0.5f);  // IM_ROUND, as the builder
+    for (unsigned cp = 1; cp < 0x10000; ++cp) {
+      if (!missing[cp]) continue;
+      // The CJK face first, DejaVu for what it lacks: the merge order of Rebuild.
+      auto cjk = static_cast<FT_Face>(m_raster[size].first);
+      auto latin = static_cast<FT_Face>(m_raster[size].second);
+      FT_Face face = cjk;
+      const ImFontConfig* config = font->ConfigData;
+      FT_UInt index = FT_Get_Char_Index(cjk, cp);
+      if (index == 0) {
+        face = latin;
+        config = font->ConfigData + 1;
+        index = FT_Get_Char_Index(latin, cp);
+      }
+      if (index == 0 || FT_Load_Glyph(face, index, kLoadFlags) != 0 ||
+          FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0) {
+        continue;  // as the builder: no glyph, drawn as the fallback
+      }
+      const FT_Bitmap& ft = face->glyph->bitmap;
+      const int w = static_cast<int>(ft.width), h = static_cast<int>(ft.rows);
+      float u0 = 0, v0 = 0, u1 = 0, v1 = 0;
+      if (w > 0 && h > 0) {
+        if (m_pack_x + w + 2 * pad > fonts->TexWidth) {  // next shelf
+          m_pack_y += m_shelf_h;
+          m_pack_x = 0;
+          m_shelf_h = 0;
+        }
+        if (m_pack_y + h + 2 * pad > fonts->TexHeight) GrowTexture(m_pack_y + h + 2 * pad);
+        const int tx = m_pack_x + pad, ty = m_pack_y + pad;
+        bitmap.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
+        for (int row = 0; row < h; ++row) {
+          const unsigned char* src = ft.buffer + static_cast<ptrdiff_t>(row) * ft.pitch;
+          std::copy(src, src + w, bitmap.begin() + static_cast<ptrdiff_t>(row) * w);
+        }
+        m_texture->Write(tx, ty, w, h, bitmap.data());
+        m_pack_x += w + pad;
+        m_shelf_h = std::max(m_shelf_h, h + pad);
+        u0 = static_cast<float>(tx) / static_cast<float>(fonts->TexWidth);
+        v0 = static_cast<float>(ty) / static_cast<float>(fonts->TexHeight);
+        u1 = static_cast<float>(tx + w) / static_cast<float>(fonts->TexWidth);
+        v1 = static_cast<float>(ty + h) / static_cast<float>(fonts->TexHeight);
+      }
+      const float x0 = static_cast<float>(face->glyph->bitmap_left);
+      const float y0 = static_cast<float>(-face->glyph->bitmap_top) + font_off_y;
+      const FT_Pos advance_px = ((face->glyph->advance.x + 63) & -64) / 64;  // FT_CEIL
+      const auto advance = static_cast<float>(advance_px);
+      font->AddGlyph(config, static_cast<ImWchar>(cp), x0, y0, x0 + static_cast<float>(w),
+                     y0 + static_cast<float>(h), u0, v0, u1, v1, advance);
+      ++rasterised;
+    }
+    font->BuildLookupTable();
+  }
+  m_in_atlas |= missing;
+  m_stats.glyphs = static_cast<int>(m_in_atlas.count());
+  m_stats.used_height = m_pack_y + m_shelf_h;
+  m_stats.additions += 1;
+  m_stats.rasterised = rasterised;
   m_stats.build_ms = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start).count();
   return Status::Ok();

@@ -1,7 +1,9 @@
 // Glyphs on demand (docs/design.md decision 7). The atlas starts with the characters the
 // assets and strings use and grows, between frames, when a new one must be shown (a
-// typed name like 欧阳燚). Alpha-only texture; the font files are mapped once, never copied
-// (ImGui 1.86 would copy them per size).
+// typed name like 欧阳燚): only the new glyphs are rasterised, into spare rows of the
+// texture, which grows by copying when full (docs/internals/fonts.md "Growing").
+// Alpha-only texture; the font files are mapped once, never copied (ImGui 1.86 would copy
+// them per size).
 #pragma once
 
 #include <bitset>
@@ -9,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/result.h"
@@ -34,16 +37,37 @@ struct FontSizes {
 struct AtlasStats {
   int glyphs = 0;        // code points in the atlas (each at every size)
   int tex_width = 0;
-  int tex_height = 0;
-  double build_ms = 0;   // last (re)build, rasterising + upload
-  int builds = 0;
+  int tex_height = 0;     // rows of the texture, spare rows included
+  int used_height = 0;    // rows holding glyphs (the rest is room to grow into)
+  double build_ms = 0;    // last Build: a full rebuild or an addition, rasterising + upload
+  int builds = 0;         // full rebuilds (start, 长者模式 sizes)
+  int additions = 0;      // Builds that only added the new glyphs
+  int texture_grows = 0;  // times the texture was made taller (by copying)
+  int rasterised = 0;     // glyphs rasterised by the last Build (all sizes)
+};
+
+// Where the atlas's alpha pixels live: a GL texture in the kiosk (the default, made on
+// the first Build with the GL context current), plain memory in tests. One byte a pixel.
+class AtlasTexture {
+ public:
+  virtual ~AtlasTexture() = default;
+  // Replaces the whole texture with `pixels` (width x height, rows `width` bytes apart)
+  // and returns the ImTextureID to draw it with.
+  virtual void* Upload(const unsigned char* pixels, int width, int height) = 0;
+  // Makes the texture `height` rows tall, keeping its rows and clearing the new ones;
+  // returns the ImTextureID to draw it with from now on.
+  virtual void* Grow(int height) = 0;
+  // Writes a w x h block (rows w bytes apart) at (x, y).
+  virtual void Write(int x, int y, int w, int h, const unsigned char* pixels) = 0;
 };
 
 class GlyphAtlas {
  public:
   // Maps the font files and checks the CJK face exists. Needs no GL. Fails with
   // kNotFound naming the missing file (install fonts-noto-cjk / fonts-dejavu-core).
-  static Result<std::unique_ptr<GlyphAtlas>> Open(const FontFiles& files);
+  // texture: where the pixels go; nullptr = a GL texture.
+  static Result<std::unique_ptr<GlyphAtlas>> Open(const FontFiles& files,
+                                                  std::unique_ptr<AtlasTexture> texture = nullptr);
   ~GlyphAtlas();
   GlyphAtlas(const GlyphAtlas&) = delete;
   GlyphAtlas& operator=(const GlyphAtlas&) = delete;
@@ -65,10 +89,15 @@ class GlyphAtlas {
   // atlas would use for each character). No GL needed: layout tests use it.
   float MeasureWidth(std::string_view text, float px) const;
 
-  // (Re)builds the ImGui atlas with every wanted code point at the given sizes and
-  // uploads it as an alpha texture. Main thread, between frames, GL context current;
-  // ImFont pointers from before are invalid afterwards.
+  // Brings the ImGui atlas up to every wanted code point at the given sizes. At the sizes
+  // of the last Build it only rasterises the glyphs not yet in it, into spare texture
+  // rows (a taller texture, copied, when they run out), and ImFont pointers stay valid;
+  // at new sizes (or the first time) it is Rebuild. Main thread, between frames, GL
+  // context current.
   Status Build(const FontSizes& sizes);
+  // Rebuilds the whole atlas with ImGui's builder and uploads it. ImFont pointers from
+  // before are invalid afterwards.
+  Status Rebuild(const FontSizes& sizes);
 
   ImFont* Body() const { return m_body; }
   ImFont* Title() const { return m_title; }
@@ -79,6 +108,11 @@ class GlyphAtlas {
  private:
   GlyphAtlas() = default;
   bool FaceHas(char32_t cp) const;
+  // Rasterises the wanted code points not in the atlas into spare rows (see Build).
+  Status AddMissing();
+  // Makes the texture at least `rows` tall, copying what it holds; rescales the V
+  // coordinates ImGui keeps (glyphs, white pixel, baked lines).
+  void GrowTexture(int rows);
   // Takes our mapped font bytes back from ImGui's atlas so it never frees or copies them.
   void DetachFontData();
 
@@ -98,7 +132,15 @@ class GlyphAtlas {
   bool m_grow_pending = false;
   std::vector<unsigned short> m_ranges;  // ImWchar pairs, alive while the atlas is
   std::vector<unsigned short> m_display_ranges;
-  unsigned int m_texture = 0;  // GL texture name, owned
+  std::unique_ptr<AtlasTexture> m_texture;
+  void* m_texture_id = nullptr;  // what ImGui draws with; nullptr before the first Build
+  // FreeType faces at the body and title sizes, as ImGui's builder sets them up:
+  // [0] body, [1] title; .first the CJK face, .second DejaVu (FT_Face each).
+  std::pair<void*, void*> m_raster[2] = {};
+  // Shelf packing of the spare rows: the next glyph goes at (m_pack_x, m_pack_y) on a
+  // shelf m_shelf_h rows tall so far; rows from m_pack_y + m_shelf_h down are free.
+  int m_pack_x = 0, m_pack_y = 0, m_shelf_h = 0;
+  bool m_built = false;
   ImFont* m_body = nullptr;     // set by Build
   ImFont* m_title = nullptr;
   ImFont* m_display = nullptr;

@@ -4,11 +4,17 @@
 #include "platform/window.h"
 
 #include <SDL.h>
+// glFenceSync and friends (OpenGL 3.2 core, in libGL) are declared by glext.h only
+// with prototypes on.
+#define GL_GLEXT_PROTOTYPES 1
 #include <GL/gl.h>
-#include <imgui.h>
+#include <GL/glext.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <utility>
 
 #include "platform/screenshot.h"
 
@@ -96,7 +102,28 @@ void Window::RenderDrawData(float clear_r, float clear_g, float clear_b) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Window::Swap() { SDL_GL_SwapWindow(m_window); }
+void Window::Swap() {
+  SDL_GL_SwapWindow(m_window);
+  // Wait here until the frame is rasterised. A vsynced display blocks in the swap
+  // anyway; an offscreen pbuffer (headless runs) never does, and Mesa's llvmpipe then
+  // queues frame after frame for its rasteriser threads until some later call (a
+  // texture upload, a read-back, teardown) must wait for all of them: a minute and more
+  // of frames rasterised at once while the UI thread sits in the driver
+  // (docs/testing-faults.md "Stalls"). Waiting for each frame bounds that to one frame,
+  // keeps every other GL call (glyph and photo uploads, screenshots) from waiting on the
+  // renderer, and leaves the wait measurable (TakeRenderWaitMs).
+  const auto wait_start = std::chrono::steady_clock::now();
+  GLsync done = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+  constexpr GLuint64 kOneSecondNs = 1'000'000'000;
+  while (glClientWaitSync(done, GL_SYNC_FLUSH_COMMANDS_BIT, kOneSecondNs) == GL_TIMEOUT_EXPIRED) {
+  }
+  glDeleteSync(done);
+  m_render_wait_ms +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wait_start)
+          .count();
+}
+
+double Window::TakeRenderWaitMs() { return std::exchange(m_render_wait_ms, 0.0); }
 
 void Window::Present(float clear_r, float clear_g, float clear_b) {
   RenderDrawData(clear_r, clear_g, clear_b);

@@ -45,7 +45,13 @@ class Window {
   Status SaveScreenshot(const std::string& path) const;
   // Renders the draw data into the back buffer without swapping (for screenshots).
   void RenderDrawData(float clear_r, float clear_g, float clear_b);
+  // Presents the back buffer and returns once the frame is rasterised, so the driver
+  // never queues frames (see window.cpp).
   void Swap();
+  // How long Swap() waited for the renderer since the last call (ms): the frame-gap
+  // profiler leaves it out like waits for input, as it is the renderer's own time (with
+  // Mesa's llvmpipe, its threads rasterising; with a GPU, the vsync), not a UI stall.
+  double TakeRenderWaitMs();
   const std::string& VideoDriver() const { return m_driver; }
   const std::string& GlRenderer() const { return m_gl_renderer; }
 
@@ -56,6 +62,7 @@ class Window {
   std::string m_driver;       // set by Create(): "x11", "wayland", "offscreen"...
   std::string m_gl_renderer;  // set by Create(): GL_RENDERER string
   bool m_imgui_gl_ready = false;
+  double m_render_wait_ms = 0;  // Swap()'s waits since TakeRenderWaitMs()
 };
 
 }  // namespace yimen::platform

@@ -825,6 +825,10 @@ void SyncEngine::Run() {
       // Queued again after a server restore: send them now, not a quiet interval later.
       if (report.resent_after_restore > 0) delay = std::chrono::milliseconds(0);
     }
+    // Read from the store before taking the lock: Snapshot() (the UI thread) waits on
+    // m_mutex, so nothing slower than copying may happen under it.
+    std::optional<Result<OutboxHealthReport>> health;
+    if (store) health = store->OutboxHealth();
     {
       std::lock_guard lock(m_mutex);
       ++m_cycles;
@@ -841,11 +845,7 @@ void SyncEngine::Run() {
       s.next_attempt_at = now + delay;
       s.server_url = api ? api->current_url() : "";
       s.last_cycle = report;
-      if (store) {
-        if (auto health = store->OutboxHealth(); health.ok()) {
-          s.oldest_pending_at = health->oldest_pending_at;
-        }
-      }
+      if (health && health->ok()) s.oldest_pending_at = (*health)->oldest_pending_at;
     }
     m_wake.notify_all();
 

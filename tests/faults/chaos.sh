@@ -7,8 +7,11 @@
 # bursts and blackholes. Then the network recovers and the driver waits for the server
 # to hold every acknowledged application (at most 10 minutes). Checks: lost 0 (every
 # acknowledged number in PostgreSQL), duplicated 0 (no number or uuid twice, nothing
-# the kiosk never committed), the kiosk's outbox empty. Reports the drain time after
-# recovery and the kiosk's longest gap between frames. One summary line "network-chaos:".
+# the kiosk never committed), the kiosk's outbox empty, and no stall: no gap between
+# frames over 100 ms in which the UI thread used under 20 ms of CPU (blocked on a lock,
+# I/O or the network, not working; docs/testing-faults.md "Stalls"). Reports the drain
+# time after recovery and the kiosk's longest gap between frames. One summary line
+# "network-chaos:".
 #
 # usage: chaos.sh --build DIR [--count N] [--chaos-seconds S] [--out DIR] [--seed N]
 #   short mode (ctest faults.chaos): --count 100 --chaos-seconds 30
@@ -122,12 +125,28 @@ duplicated=$(($(uniq -d "$out/server.txt" | wc -l) + $(uniq -d "$out/server_uuid
               $(comm -13 "$out/local_uuid.txt" "$out/server_uuid.txt" | wc -l)))
 server_count=$(wc -l <"$out/server.txt")
 gap_line=$(grep "^frames:" "$out/kiosk.log" || echo "frames: no report")
+# Stalls: the kiosk logs each long gap as it happens ("frame gap: X ms before frame N
+# (screen S; UI thread CPU C ms, V/I switches)") and the longest in its exit report. A gap
+# over stall_gap_ms with under stall_cpu_ms of UI CPU is a stall unless the switches say
+# the machine took the core away (involuntary > voluntary: busy, not blocked). No exit
+# report at all means the UI thread did not get round to SIGTERM within 10 s: a stall too.
+stall_gap_ms=100 stall_cpu_ms=20
+stalls=$({
+  sed -n 's/^frame gap: \([0-9.]*\) ms .*UI thread CPU \([0-9.]*\) ms, \([0-9]*\)\/\([0-9]*\) switches.*/\1 \2 \3 \4/p' "$out/kiosk.log"
+  sed -n 's/^frames: .*longest gap between frames \([0-9.]*\) ms .*UI thread CPU \([0-9.]*\) ms, \([0-9]*\) voluntary \/ \([0-9]*\) involuntary.*/\1 \2 \3 \4/p' "$out/kiosk.log"
+} | awk -v gap="$stall_gap_ms" -v cpu="$stall_cpu_ms" '$1 > gap && $2 < cpu && $4 <= $3 { n++ } END { print n + 0 }')
+[[ $gap_line == "frames: no report" ]] && stalls=$((stalls + 1))
 fates=$(grep "network recovered" "$out/proxy.log" | sed 's/.*requests so far: //' | tail -1)
 # The kiosk's own sync statistics are in its log; the engine's errors are expected here.
 echo "network-chaos: submissions $count, acknowledged $acked, on server $server_count, lost $lost," \
      "duplicated $duplicated, drain after recovery $([[ $drained -eq 1 ]] && echo "$((drain_ms / 1000)).$((drain_ms % 1000 / 100)) s" || echo "NOT within 600 s")," \
-     "chaos ${chaos_s} s (proxy: $fates); kiosk ${kiosk_code:-?} ${gap_line#frames: }" | tee "$out/summary.txt"
-if [[ $lost -ne 0 || $duplicated -ne 0 || $drained -ne 1 || $acked -eq 0 ]]; then
+     "chaos ${chaos_s} s (proxy: $fates); kiosk ${kiosk_code:-?} ${gap_line#frames: };" \
+     "stalls (gaps over $stall_gap_ms ms with under $stall_cpu_ms ms of UI CPU) $stalls" | tee "$out/summary.txt"
+if [[ $stalls -ne 0 ]]; then
+  echo "chaos: the UI thread stalled:" >&2
+  grep "^frame gap:\|^frames:" "$out/kiosk.log" >&2 || true
+fi
+if [[ $lost -ne 0 || $duplicated -ne 0 || $drained -ne 1 || $acked -eq 0 || $stalls -ne 0 ]]; then
   echo "chaos: FAIL (logs in $out)" >&2
   exit 1
 fi
