@@ -170,6 +170,9 @@ Status KioskLoop::FitFonts() {
 }
 
 void KioskLoop::AfterFrame() {
+  // Waiting for the renderer to finish the frame just drawn is drawing, not a stall of
+  // ours (platform/window.cpp Swap; docs/testing-faults.md "Stalls").
+  m_profiler.ExcludeWait(m.window->TakeRenderWaitMs());
   const std::string gap =
       m_profiler.FrameDrawn(m_frames_drawn, static_cast<int>(m.app->CurrentScreen()));
   if (!gap.empty()) std::fputs(gap.c_str(), stderr);
