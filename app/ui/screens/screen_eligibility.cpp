@@ -15,10 +15,9 @@ bool UsesDigits(FieldType type) {
 }
 
 const FieldSpec* FocusedQuestion(const ViewModel& view) {
-  const std::string& key = view.session->focus;
-  const ServiceSpec* service = view.Service();
-  if (key.rfind("e:", 0) != 0 || !service->eligibility) return nullptr;
-  return service->eligibility->FindQuestion(key.substr(2));
+  const FieldAddress& key = view.session->focus;
+  if (key.area != FieldAddress::Area::kQuestion) return nullptr;
+  return view.FieldAt(key);
 }
 
 ImU32 VerdictColor(Verdict verdict) {
@@ -64,7 +63,7 @@ void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
   Gap(0.5f);
   for (const FieldSpec& question : spec.questions) {
-    DrawFormField(view, question, "e:" + question.id, "", out);
+    DrawFormField(view, question, FieldAddress::Question(question.id), FieldAddress{}, out);
   }
   if (s.eligibility_checked) DrawResult(view, *service);
   Gap(2);

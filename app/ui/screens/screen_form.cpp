@@ -23,7 +23,7 @@ std::string FieldLabel(const ViewModel& view, const FieldSpec& field) {
 }
 
 // Choice-like fields: a grid of big buttons, the chosen one highlighted.
-void DrawChoices(const ViewModel& view, const std::string& key, const std::string& label,
+void DrawChoices(const ViewModel& view, const FieldAddress& key, const std::string& label,
                  const std::vector<std::pair<std::string, std::string>>& options,
                  std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
@@ -37,7 +37,7 @@ void DrawChoices(const ViewModel& view, const std::string& key, const std::strin
     bool selected = current == value;
     if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                     selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                    key + "=" + value)) {
+                    key.Id() + "=" + value)) {
       out->push_back({Intent::Kind::kSetValue, key, value});
     }
   }
@@ -45,20 +45,18 @@ void DrawChoices(const ViewModel& view, const std::string& key, const std::strin
   if (err != view.session->errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
 }
 
-void DrawField(const ViewModel& view, const FieldSpec& field, const std::string& key,
-               const std::string& scope_town_key, std::vector<Intent>* out) {
+void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+               const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   const Session& s = *view.session;
   // A field whose condition does not hold is not drawn (and not validated).
   if (field.visible_if) {
     const ServiceSpec* service = view.Service();
     bool visible = true;
-    if (key.rfind("e:", 0) == 0) {
+    if (key.area == FieldAddress::Area::kQuestion) {
       visible = service->eligibility &&
                 IsQuestionVisible(*service->eligibility, field, s.eligibility_answers);
-    } else if (key.rfind("g:", 0) == 0) {
-      const size_t a = key.find(':', 2), b = key.find(':', a + 1);
-      visible = IsFieldVisible(*service, field, s.draft, key.substr(2, a - 2),
-                               std::stoi(key.substr(a + 1, b - a - 1)));
+    } else if (key.area == FieldAddress::Area::kMember) {
+      visible = IsFieldVisible(*service, field, s.draft, key.group, static_cast<int>(key.member));
     } else {
       visible = IsFieldVisible(*service, field, s.draft);
     }
@@ -106,7 +104,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
         const std::string text = (selected ? "✓ " : "") + view.Text(option.label);
         if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                         selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                        key + "=" + option.value)) {
+                        key.Id() + "=" + option.value)) {
           out->push_back({Intent::Kind::kSetValue, key, ToggleChoice(field, current, option.value)});
         }
       }
@@ -124,7 +122,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
                                        : done  ? "form.signature_done"
                                                : "signature.start");
       if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
-                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, key)) {
+                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, key.Id())) {
         out->push_back({Intent::Kind::kFocus, key});
       }
       auto err = s.errors.find(key);
@@ -146,7 +144,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       if (done) {
         const auto thumb = s.photos.thumbs.find(key);
         DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
-                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key,
+                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key.Id(),
                        view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
         if (view.has_camera) {
           buttons.push_back({view.Tr("photo.retake"), "retake", Intent::Kind::kPhotoCamera});
@@ -165,7 +163,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
         const SlotButton& button = buttons[i];
         if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
                         button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
-                        true, "photo:" + button.what + ":" + key)) {
+                        true, "photo:" + button.what + ":" + key.Id())) {
           out->push_back({button.kind, key});
         }
       }
@@ -179,7 +177,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
     default: {
       auto err = s.errors.find(key);
       std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
-      if (Field(key, label, view.ValueOf(key), s.focus == key,
+      if (Field(key.Id(), label, view.ValueOf(key), s.focus == key,
                 err == s.errors.end() ? std::string() : err->second, hint)) {
         out->push_back({Intent::Kind::kFocus, key});
       }
@@ -190,16 +188,11 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
 }
 
 
+// The focused form field (not a self-check question), nullptr when none.
 const FieldSpec* FocusedField(const ViewModel& view) {
-  const std::string& key = view.session->focus;
-  const ServiceSpec* service = view.Service();
-  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
-  if (key.rfind("g:", 0) == 0) {
-    size_t a = key.find(':', 2), b = key.find(':', a + 1);
-    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
-    return group ? group->FindField(key.substr(b + 1)) : nullptr;
-  }
-  return nullptr;
+  const FieldAddress& key = view.session->focus;
+  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember) return nullptr;
+  return view.FieldAt(key);
 }
 
 }  // namespace
@@ -238,8 +231,8 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
   }
 }
 
-void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
-                   const std::string& scope_town_key, std::vector<Intent>* out) {
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                   const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   DrawField(view, field, key, scope_town_key, out);
 }
 
@@ -284,8 +277,8 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
       Label(view.Fmt("form.member_title", {{"title", view.Text(group.item_title)}, {"n", std::to_string(i + 1)}}),
             Ctx().title, colors::kText);
       for (const FieldSpec& field : group.fields) {
-        std::string town_key = field.town_field.empty() ? "" : GroupFieldKey(group.id, i, field.town_field);
-        DrawField(view, field, GroupFieldKey(group.id, i, field.id), town_key, out);
+        const FieldAddress at = FieldAddress::Member(group.id, i, field.id);
+        DrawField(view, field, at, field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
       }
       if (TouchButton(view.Tr("form.remove_member"), ImVec2(0, m.target_min), ButtonStyle::kSecondary, true,
                       "remove:" + std::to_string(i))) {
@@ -293,7 +286,7 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
       }
       Gap(1.5f);
     }
-    auto gerr = s.errors.find("group:" + group.id);
+    auto gerr = s.errors.find(FieldAddress::Group(group.id));
     if (gerr != s.errors.end()) Paragraph(gerr->second, Ctx().body, colors::kError);
     if (static_cast<int>(count) < group.max &&
         TouchButton(view.Tr("form.add_member"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
@@ -301,8 +294,8 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
     }
   } else {
     for (const FieldSpec& field : step.fields) {
-      std::string town_key = field.town_field.empty() ? "" : FieldKey(field.town_field);
-      DrawField(view, field, FieldKey(field.id), town_key, out);
+      const FieldAddress at = FieldAddress::Top(field.id);
+      DrawField(view, field, at, field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
     }
   }
   Gap(2);
@@ -382,20 +375,20 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
         Label(view.Fmt("form.member_title", {{"title", view.Text(step.group->item_title)}, {"n", std::to_string(k + 1)}}));
         for (const FieldSpec& field : step.group->fields) {
           if (!IsFieldVisible(*service, field, s.draft, step.group->id, static_cast<int>(k))) continue;
-          Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(GroupFieldKey(step.group->id, k, field.id))),
+          Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(FieldAddress::Member(step.group->id, k, field.id))),
                     Ctx().body, colors::kText);
         }
       }
     } else {
       for (const FieldSpec& field : step.fields) {
         if (!IsFieldVisible(*service, field, s.draft)) continue;
-        const std::string key = FieldKey(field.id);
+        const FieldAddress key = FieldAddress::Top(field.id);
         const auto thumb = s.photos.thumbs.find(key);
         if (field.type == FieldType::kPhoto && thumb != s.photos.thumbs.end() && !view.ValueOf(key).empty()) {
           // The photo itself, small, so the resident sees which document went where.
           Paragraph(view.Text(field.label) + "：", Ctx().body, colors::kText);
           const float h = 35.0f * m.px_per_mm * (view.elder ? 1.3f : 1.0f);
-          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key,
+          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key.Id(),
                          view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
           continue;
         }

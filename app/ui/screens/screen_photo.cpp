@@ -11,16 +11,9 @@ namespace yimen::ui {
 namespace {
 
 const FieldSpec* TargetField(const ViewModel& view) {
-  const ServiceSpec* service = view.Service();
-  const std::string& key = view.session->photos.target;
-  if (!service) return nullptr;
-  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
-  if (key.rfind("g:", 0) == 0) {
-    const size_t a = key.find(':', 2), b = key.find(':', a + 1);
-    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
-    return group ? group->FindField(key.substr(b + 1)) : nullptr;
-  }
-  return nullptr;
+  const FieldAddress& key = view.session->photos.target;
+  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember) return nullptr;
+  return view.FieldAt(key);
 }
 
 }  // namespace

@@ -102,18 +102,18 @@ void QueueBlock(const ViewModel& view) {
 
 void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Session& s = *view.session;
-  const bool name_focus = s.focus == "s:staff_name";
+  const bool name_focus = s.focus.IsAux("staff_name");
   BeginScreen(view, view.Tr("staff.login_title"), true, name_focus ? TextKeyboardRows() : 0, out);
   Paragraph(view.Tr("staff.login_hint"), Ctx().body, colors::kMuted);
   Gap(0.5f);
-  if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf("s:staff_name"), name_focus, "",
+  if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf(FieldAddress::Aux("staff_name")), name_focus, "",
             view.Tr("form.placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:staff_name"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("staff_name")});
   }
   std::string dots;
   for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
   if (Field("s:pin", view.Tr("staff.pin_label"), dots, !name_focus, s.pin_message, "")) {
-    out->push_back({Intent::Kind::kFocus, "s:pin"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("pin")});
   }
   if (!name_focus) {
     Gap(0.5f);
@@ -217,8 +217,8 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
   const StaffState& st = *view.staff;
   const StaffList& list = st.list;
   const Session& s = *view.session;
-  const bool search_focus = s.focus == "s:search";
-  const bool day_focus = s.focus == "s:from_day" || s.focus == "s:to_day";
+  const bool search_focus = s.focus.IsAux("search");
+  const bool day_focus = s.focus.IsAux("from_day") || s.focus.IsAux("to_day");
   BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : day_focus ? 4 : 2, out);
 
   // Filter bar: one button per filter, showing its current choice.
@@ -244,9 +244,9 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
   float button_w = 26.0f * m.px_per_mm;
   float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
   float row_y = ImGui::GetCursorPosY();
-  if (Field("s:search", view.Tr("staff.search"), view.ValueOf("s:search"), search_focus, "",
+  if (Field("s:search", view.Tr("staff.search"), view.ValueOf(FieldAddress::Aux("search")), search_focus, "",
             view.Tr("staff.search_placeholder"), field_w)) {
-    out->push_back({Intent::Kind::kFocus, "s:search"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("search")});
   }
   float after_y = ImGui::GetCursorPosY();
   float field_h = std::max(m.target_min, Ctx().body->FontSize * 1.8f);
@@ -290,13 +290,13 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
       }
       // Stacked: a field's box starts at the line's left edge under its label.
       const float day_w = (ImGui::GetContentRegionAvail().x - m.gap) / 2;
-      if (Field("s:from_day", view.Tr("staff.date.from"), view.ValueOf("s:from_day"), s.focus == "s:from_day", "",
+      if (Field("s:from_day", view.Tr("staff.date.from"), view.ValueOf(FieldAddress::Aux("from_day")), s.focus.IsAux("from_day"), "",
                 view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, "s:from_day"});
+        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("from_day")});
       }
-      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf("s:to_day"), s.focus == "s:to_day", "",
+      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf(FieldAddress::Aux("to_day")), s.focus.IsAux("to_day"), "",
                 view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, "s:to_day"});
+        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("to_day")});
       }
       Gap(1);
       if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,

@@ -110,20 +110,20 @@ void DrawAlnumKeys(const ViewModel& view, std::vector<Intent>* out) {
 void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
-  const bool number_focus = s.focus == "s:app_number";
-  const bool tail_focus = s.focus == "s:id_tail";
+  const bool number_focus = s.focus.IsAux("app_number");
+  const bool tail_focus = s.focus.IsAux("id_tail");
   BeginScreen(view, view.Tr("status.title"), true, number_focus || tail_focus ? 4 : 0, out);
   Paragraph(view.Tr("status.hint"), Ctx().body, colors::kMuted);
   Gap(1);
-  if (Field("s:app_number", view.Tr("status.number"), view.ValueOf("s:app_number"), number_focus, "",
+  if (Field("s:app_number", view.Tr("status.number"), view.ValueOf(FieldAddress::Aux("app_number")), number_focus, "",
             view.Tr("status.number_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:app_number"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("app_number")});
   }
   Gap(0.5f);
   // The ID digits show as typed (the resident checks them) but are never stored.
-  if (Field("s:id_tail", view.Tr("status.id_tail"), view.ValueOf("s:id_tail"), tail_focus, "",
+  if (Field("s:id_tail", view.Tr("status.id_tail"), view.ValueOf(FieldAddress::Aux("id_tail")), tail_focus, "",
             view.Tr("status.id_tail_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:id_tail"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("id_tail")});
   }
   if (!s.lookup_message.empty()) Paragraph(s.lookup_message, Ctx().body, colors::kError);
   Gap(1);

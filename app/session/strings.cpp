@@ -1,11 +1,11 @@
 // String tables: JSON files merged per language.
-#include "ui/strings.h"
+#include "session/strings.h"
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-namespace yimen::ui {
+namespace yimen::session {
 
 const char* LanguageCode(Language language) {
   return language == Language::kEn ? "en" : "zh-CN";
@@ -104,4 +104,4 @@ std::string SubstituteParams(const std::string& pattern,
   return out;
 }
 
-}  // namespace yimen::ui
+}  // namespace yimen::session
