@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <type_traits>
 
 #include "common/civil_time.h"
 #include "common/wipe.h"
@@ -75,7 +74,9 @@ Language Form::CurrentLanguage() const {
   return m_deps.language ? m_deps.language() : Language::kZhCN;
 }
 
-const FieldSpec* Form::FieldAt(const FieldAddress& field) const { return FindFieldAt(Service(), field); }
+const FieldSpec* Form::FieldAt(const FieldAddress& field) const {
+  return FindFieldAt(Service(), field);
+}
 
 const FieldSpec* FindFieldAt(const ServiceSpec* service, const FieldAddress& field) {
   if (!service) return nullptr;
@@ -89,8 +90,7 @@ const FieldSpec* FindFieldAt(const ServiceSpec* service, const FieldAddress& fie
       return service->eligibility ? service->eligibility->FindQuestion(field.field) : nullptr;
     case FieldAddress::Area::kNone:
     case FieldAddress::Area::kGroup:
-    case FieldAddress::Area::kAux:
-      return nullptr;
+    case FieldAddress::Area::kAux: return nullptr;
   }
   return nullptr;
 }
@@ -107,8 +107,7 @@ std::string* Form::Slot(const FieldAddress& field) {
     case FieldAddress::Area::kQuestion: return &m_state->eligibility_answers[field.field];
     case FieldAddress::Area::kNone:
     case FieldAddress::Area::kGroup:
-    case FieldAddress::Area::kAux:
-      return nullptr;
+    case FieldAddress::Area::kAux: return nullptr;
   }
   return nullptr;
 }
@@ -128,8 +127,7 @@ std::string Form::ValueAt(const FormState& state, const FieldAddress& field) {
     case FieldAddress::Area::kQuestion: return find(state.eligibility_answers, field.field);
     case FieldAddress::Area::kAux: return find(state.aux_values, field.field);
     case FieldAddress::Area::kNone:
-    case FieldAddress::Area::kGroup:
-      return "";
+    case FieldAddress::Area::kGroup: return "";
   }
   return "";
 }
@@ -159,145 +157,223 @@ void Form::ClearTownDependants(const FieldAddress& town) {
 }
 
 FormOutcome Form::Apply(const FormEvent& event, Page page) {
-  namespace ev = form_event;
+  return std::visit([&](const auto& e) { return On(e, page); }, event);
+}
+
+FormOutcome Form::On(const form_event::OpenService& e, Page) {
   FormState& s = *m_state;
   FormOutcome out;
+  if (!Cat().FindService(e.code)) return out;
+  s.service_code = e.code;
+  out.go = Page::kDetail;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::StartForm&, Page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  // A form is filled against the catalog version in use when it starts.
+  WipeValues(&s.draft.attachments);
+  WipeValues(&s.draft.values);
+  s.draft = ApplicationDraft{};
+  s.draft.service_code = s.service_code;
+  s.catalog = m_deps.catalog_in_use();
+  s.draft.catalog_version = s.catalog->version;
+  s.step = 0;
+  s.focus = {};
+  s.errors.clear();
+  s.banner.clear();
+  s.submitting = false;
+  out.go = Page::kForm;
+  out.step_opened = true;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::Focus& e, Page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  s.focus = e.field;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::SetValue& e, Page) {
+  FormState& s = *m_state;
+  m_state->eligibility_checked = false;  // any edit makes a shown self-check result stale
+  FormOutcome out;
+  if (std::string* slot = Slot(e.field)) {
+    yimen::Wipe(slot);
+    *slot = e.value;
+    s.errors.erase(e.field);
+  }
+  ClearTownDependants(e.field);
+  return out;
+}
+
+FormOutcome Form::On(const form_event::TypeText& e, Page) {
+  FormState& s = *m_state;
+  m_state->eligibility_checked = false;  // any edit makes a shown self-check result stale
+  FormOutcome out;
+  std::string* slot = Slot(s.focus);
+  const FieldSpec* field = FieldAt(s.focus);
+  if (!slot || !field) return out;
+  std::string text = e.text;
+  if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
+    *slot = MaskDateInput(*slot + text);
+    s.errors.erase(s.focus);
+    return out;
+  }
+  if (field->type == FieldType::kIdNumber) {
+    for (char& c : text) {
+      if (c == 'x') c = 'X';
+    }
+    if (CountCodepoints(*slot) + CountCodepoints(text) > 18) return out;
+  }
+  if (field->max_length &&
+      static_cast<int>(CountCodepoints(*slot) + CountCodepoints(text)) > *field->max_length) {
+    return out;
+  }
+  slot->append(text);
+  s.errors.erase(s.focus);
+  return out;
+}
+
+FormOutcome Form::On(const form_event::Backspace&, Page) {
+  FormState& s = *m_state;
+  m_state->eligibility_checked = false;  // any edit makes a shown self-check result stale
+  FormOutcome out;
+  std::string* slot = Slot(s.focus);
+  if (!slot || slot->empty()) return out;
+  if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
+    *slot = MaskDateBackspace(*slot);
+    return out;
+  }
+  size_t cut = slot->size() - 1;
+  while (cut > 0 && (static_cast<unsigned char>((*slot)[cut]) & 0xC0) == 0x80) --cut;
+  sodium_memzero(slot->data() + cut, slot->size() - cut);
+  slot->resize(cut);
+  return out;
+}
+
+FormOutcome Form::On(const form_event::Sign& e, Page) {
+  FormOutcome out;
+  Sign(e);
+  return out;
+}
+
+FormOutcome Form::On(const form_event::NextStep&, Page) {
+  FormState& s = *m_state;
   const ServiceSpec* service = Service();
-  std::visit(
-      [&](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, ev::SetValue> || std::is_same_v<E, ev::TypeText> ||
-                      std::is_same_v<E, ev::Backspace>) {
-          s.eligibility_checked = false;  // any edit makes a shown self-check result stale
-        }
-        if constexpr (std::is_same_v<E, ev::OpenService>) {
-          if (!Cat().FindService(e.code)) return;
-          s.service_code = e.code;
-          out.go = Page::kDetail;
-        } else if constexpr (std::is_same_v<E, ev::StartForm>) {
-          // A form is filled against the catalog version in use when it starts.
-          WipeValues(&s.draft.attachments);
-          WipeValues(&s.draft.values);
-          s.draft = ApplicationDraft{};
-          s.draft.service_code = s.service_code;
-          s.catalog = m_deps.catalog_in_use();
-          s.draft.catalog_version = s.catalog->version;
-          s.step = 0;
-          s.focus = {};
-          s.errors.clear();
-          s.banner.clear();
-          s.submitting = false;
-          out.go = Page::kForm;
-          out.step_opened = true;
-        } else if constexpr (std::is_same_v<E, ev::Focus>) {
-          s.focus = e.field;
-        } else if constexpr (std::is_same_v<E, ev::SetValue>) {
-          if (std::string* slot = Slot(e.field)) {
-            yimen::Wipe(slot);
-            *slot = e.value;
-            s.errors.erase(e.field);
-          }
-          ClearTownDependants(e.field);
-        } else if constexpr (std::is_same_v<E, ev::TypeText>) {
-          std::string* slot = Slot(s.focus);
-          const FieldSpec* field = FieldAt(s.focus);
-          if (!slot || !field) return;
-          std::string text = e.text;
-          if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
-            *slot = MaskDateInput(*slot + text);
-            s.errors.erase(s.focus);
-            return;
-          }
-          if (field->type == FieldType::kIdNumber) {
-            for (char& c : text) {
-              if (c == 'x') c = 'X';
-            }
-            if (CountCodepoints(*slot) + CountCodepoints(text) > 18) return;
-          }
-          if (field->max_length &&
-              static_cast<int>(CountCodepoints(*slot) + CountCodepoints(text)) > *field->max_length) {
-            return;
-          }
-          slot->append(text);
-          s.errors.erase(s.focus);
-        } else if constexpr (std::is_same_v<E, ev::Backspace>) {
-          std::string* slot = Slot(s.focus);
-          if (!slot || slot->empty()) return;
-          if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
-            *slot = MaskDateBackspace(*slot);
-            return;
-          }
-          size_t cut = slot->size() - 1;
-          while (cut > 0 && (static_cast<unsigned char>((*slot)[cut]) & 0xC0) == 0x80) --cut;
-          sodium_memzero(slot->data() + cut, slot->size() - cut);
-          slot->resize(cut);
-        } else if constexpr (std::is_same_v<E, ev::Sign>) {
-          Sign(e);
-        } else if constexpr (std::is_same_v<E, ev::NextStep>) {
-          if (!ValidateCurrentStep() || !service) return;
-          if (s.step + 1 < service->form.steps.size()) ++s.step;
-          s.focus = {};
-          out.step_opened = true;  // a USB stick may have been plugged in meanwhile
-        } else if constexpr (std::is_same_v<E, ev::PrevStep>) {
-          s.errors.clear();
-          s.banner.clear();
-          s.focus = {};
-          if (s.step == 0) {
-            out.go = Page::kDetail;
-          } else {
-            --s.step;
-          }
-        } else if constexpr (std::is_same_v<E, ev::ToReview>) {
-          if (!service) return;
-          // Every step must pass; stop at the first one that does not.
-          for (size_t i = 0; i < service->form.steps.size(); ++i) {
-            s.step = i;
-            if (!ValidateCurrentStep()) return;
-          }
-          s.focus = {};
-          s.review_revealed = false;
-          out.go = Page::kReview;
-        } else if constexpr (std::is_same_v<E, ev::EditStep>) {
-          if (!service || e.step >= service->form.steps.size()) return;
-          s.step = e.step;
-          s.banner.clear();
-          s.review_revealed = false;
-          out.go = Page::kForm;
-          out.step_opened = true;
-        } else if constexpr (std::is_same_v<E, ev::ToggleReveal>) {
-          if (page == Page::kReview) s.review_revealed = !s.review_revealed;
-        } else if constexpr (std::is_same_v<E, ev::AddMember>) {
-          const GroupSpec* group = service ? service->FindGroup(e.group) : nullptr;
-          if (!group) return;
-          auto& items = s.draft.groups[group->id];
-          if (static_cast<int>(items.size()) >= group->max) return;
-          items.emplace_back();
-          s.errors.erase(FieldAddress::Group(group->id));
-          s.focus = FieldAddress::Member(group->id, items.size() - 1, group->fields.front().id);
-        } else if constexpr (std::is_same_v<E, ev::RemoveMember>) {
-          auto it = s.draft.groups.find(e.group);
-          if (it == s.draft.groups.end() || e.member >= it->second.size()) return;
-          WipeValues(&it->second[e.member]);
-          it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
-          s.errors.clear();
-          s.focus = {};
-        } else if constexpr (std::is_same_v<E, ev::OpenEligibility>) {
-          if (!service || !service->eligibility) return;
-          s.focus = {};
-          s.errors.clear();
-          s.banner.clear();
-          s.eligibility_checked = false;
-          out.go = Page::kEligibility;
-        } else if constexpr (std::is_same_v<E, ev::CheckEligibility>) {
-          if (!service || !service->eligibility) return;
-          CheckEligibility();
-        } else if constexpr (std::is_same_v<E, ev::Submit>) {
-          if (s.submitting || page != Page::kReview) return;  // no double submit
-          s.submitting = true;
-          out = Submit();
-        }
-      },
-      event);
+  FormOutcome out;
+  if (!ValidateCurrentStep() || !service) return out;
+  if (s.step + 1 < service->form.steps.size()) ++s.step;
+  s.focus = {};
+  out.step_opened = true;  // a USB stick may have been plugged in meanwhile
+  return out;
+}
+
+FormOutcome Form::On(const form_event::PrevStep&, Page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  s.errors.clear();
+  s.banner.clear();
+  s.focus = {};
+  if (s.step == 0) {
+    out.go = Page::kDetail;
+  } else {
+    --s.step;
+  }
+  return out;
+}
+
+FormOutcome Form::On(const form_event::ToReview&, Page) {
+  FormState& s = *m_state;
+  const ServiceSpec* service = Service();
+  FormOutcome out;
+  if (!service) return out;
+  // Every step must pass; stop at the first one that does not.
+  for (size_t i = 0; i < service->form.steps.size(); ++i) {
+    s.step = i;
+    if (!ValidateCurrentStep()) return out;
+  }
+  s.focus = {};
+  s.review_revealed = false;
+  out.go = Page::kReview;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::EditStep& e, Page) {
+  FormState& s = *m_state;
+  const ServiceSpec* service = Service();
+  FormOutcome out;
+  if (!service || e.step >= service->form.steps.size()) return out;
+  s.step = e.step;
+  s.banner.clear();
+  s.review_revealed = false;
+  out.go = Page::kForm;
+  out.step_opened = true;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::ToggleReveal&, Page page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  if (page == Page::kReview) s.review_revealed = !s.review_revealed;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::AddMember& e, Page) {
+  FormState& s = *m_state;
+  const ServiceSpec* service = Service();
+  FormOutcome out;
+  const GroupSpec* group = service ? service->FindGroup(e.group) : nullptr;
+  if (!group) return out;
+  auto& items = s.draft.groups[group->id];
+  if (static_cast<int>(items.size()) >= group->max) return out;
+  items.emplace_back();
+  s.errors.erase(FieldAddress::Group(group->id));
+  s.focus = FieldAddress::Member(group->id, items.size() - 1, group->fields.front().id);
+  return out;
+}
+
+FormOutcome Form::On(const form_event::RemoveMember& e, Page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  auto it = s.draft.groups.find(e.group);
+  if (it == s.draft.groups.end() || e.member >= it->second.size()) return out;
+  WipeValues(&it->second[e.member]);
+  it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
+  s.errors.clear();
+  s.focus = {};
+  return out;
+}
+
+FormOutcome Form::On(const form_event::OpenEligibility&, Page) {
+  FormState& s = *m_state;
+  const ServiceSpec* service = Service();
+  FormOutcome out;
+  if (!service || !service->eligibility) return out;
+  s.focus = {};
+  s.errors.clear();
+  s.banner.clear();
+  s.eligibility_checked = false;
+  out.go = Page::kEligibility;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::CheckEligibility&, Page) {
+  const ServiceSpec* service = Service();
+  FormOutcome out;
+  if (!service || !service->eligibility) return out;
+  CheckEligibility();
+  return out;
+}
+
+FormOutcome Form::On(const form_event::Submit&, Page page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  if (s.submitting || page != Page::kReview) return out;  // no double submit
+  s.submitting = true;
+  out = Submit();
   return out;
 }
 
@@ -354,7 +430,8 @@ void Form::CheckEligibility() {
   }
   s.eligibility_checked = s.errors.empty();
   if (!s.eligibility_checked) {
-    s.banner = m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(s.errors.size())}});
+    s.banner = m_deps.strings->Format(language, "form.fix_errors",
+                                      {{"count", CountText(s.errors.size())}});
   }
 }
 
@@ -378,8 +455,10 @@ bool Form::ValidateCurrentStep() {
         params["field"] = LocalText(language, g->item_title);
       }
     } else {
-      at = FieldAddress::Member(issue.group_id, static_cast<size_t>(issue.group_index), issue.field_id);
-      if (const GroupSpec* g = service->FindGroup(issue.group_id)) field = g->FindField(issue.field_id);
+      at = FieldAddress::Member(issue.group_id, static_cast<size_t>(issue.group_index),
+                                issue.field_id);
+      if (const GroupSpec* g = service->FindGroup(issue.group_id))
+        field = g->FindField(issue.field_id);
     }
     if (field && !params.count("field")) params["field"] = LocalText(language, field->label);
     if (s.errors.count(at)) continue;
@@ -396,7 +475,8 @@ bool Form::ValidateCurrentStep() {
     s.errors[at] = m_deps.strings->Format(language, std::string(issue.message_key), params);
   }
   if (!s.errors.empty()) {
-    s.banner = m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(s.errors.size())}});
+    s.banner = m_deps.strings->Format(language, "form.fix_errors",
+                                      {{"count", CountText(s.errors.size())}});
   }
   return s.errors.empty();
 }
@@ -408,9 +488,11 @@ std::vector<std::string> Form::ReceiptLines(const std::string& service_code,
   const Strings& tr = *m_deps.strings;
   std::vector<std::string> lines;
   if (service) {
-    lines.push_back(tr.Format(language, "receipt.service", {{"service", LocalText(language, service->name)}}));
+    lines.push_back(
+        tr.Format(language, "receipt.service", {{"service", LocalText(language, service->name)}}));
     lines.push_back(tr.Format(language, "receipt.date", {{"date", date_text}}));
-    lines.push_back(tr.Format(language, "receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
+    lines.push_back(
+        tr.Format(language, "receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
     lines.push_back(tr.Get(language, "receipt.bring"));
     for (const Material& material : service->materials) {
       std::string line = "· " + LocalText(language, material.name);
@@ -434,7 +516,8 @@ FormOutcome Form::Submit() {
   std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, s.draft, today);
   if (!issues.empty()) {
     s.submitting = false;
-    s.banner = m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(issues.size())}});
+    s.banner =
+        m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(issues.size())}});
     return out;
   }
   std::string name;
@@ -461,9 +544,9 @@ FormOutcome Form::Submit() {
   application.created_date = today;
   application.created_at_iso = IsoUtc(now_s);
   if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
-  Result<SubmittedApplication> submitted = m_deps.store
-                                       ? m_deps.store->Submit(application)
-                                       : Result<SubmittedApplication>(MakeError(ErrorKind::kNeedsSetup, "no store"));
+  Result<SubmittedApplication> submitted =
+      m_deps.store ? m_deps.store->Submit(application)
+                   : Result<SubmittedApplication>(MakeError(ErrorKind::kNeedsSetup, "no store"));
   yimen::Wipe(&application.payload);
   yimen::Wipe(&application.id_last6);
   yimen::Wipe(&id_number);
@@ -473,9 +556,10 @@ FormOutcome Form::Submit() {
     const SubmitRefusal refusal = ClassifySubmitError(submitted.error());
     // No server key (never enrolled nor provisioned, or the key was retired): nothing
     // can be stored unsealed, so the kiosk says it is not ready yet.
-    s.banner = m_deps.strings->Get(language, refusal == SubmitRefusal::kNeedsSetup ? "error.not_provisioned"
-                                             : refusal == SubmitRefusal::kFull     ? "error.disk_full"
-                                                                                   : "error.submit_failed");
+    s.banner = m_deps.strings->Get(language,
+                                   refusal == SubmitRefusal::kNeedsSetup ? "error.not_provisioned"
+                                   : refusal == SubmitRefusal::kFull     ? "error.disk_full"
+                                                                         : "error.submit_failed");
     std::fprintf(stderr, "submit failed: %s\n", submitted.error().message.c_str());
     out.submit_error = submitted.error();
     return out;

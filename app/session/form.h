@@ -46,10 +46,10 @@ struct FormState {
   std::shared_ptr<const Catalog> catalog;
   ApplicationDraft draft;
   size_t step = 0;
-  FieldAddress focus;                              // none when nothing is focused
-  std::map<FieldAddress, std::string> errors;      // message shown under a field
-  std::string banner;                              // a sentence above the form
-  bool submitting = false;                         // set on the first submit tap
+  FieldAddress focus;                          // none when nothing is focused
+  std::map<FieldAddress, std::string> errors;  // message shown under a field
+  std::string banner;                          // a sentence above the form
+  bool submitting = false;                     // set on the first submit tap
   std::optional<Receipt> receipt;
   // The self-check's answers (question id -> value), kept while the resident goes back
   // and forth to the details; never stored.
@@ -67,16 +67,27 @@ enum class Page : uint8_t { kOther, kDetail, kForm, kReview, kReceipt, kEligibil
 
 // The events a form takes. Each is a tap or a key the resident made.
 namespace form_event {
-struct OpenService { std::string code; };
+struct OpenService {
+  std::string code;
+};
 struct StartForm {};
-struct Focus { FieldAddress field; };
-struct SetValue { FieldAddress field; std::string value; };  // a choice, a toggle
-struct TypeText { std::string text; };                       // into the focused field
-struct Backspace {};                                         // the focused field's last character
+struct Focus {
+  FieldAddress field;
+};
+struct SetValue {
+  FieldAddress field;
+  std::string value;
+};  // a choice, a toggle
+struct TypeText {
+  std::string text;
+};                    // into the focused field
+struct Backspace {};  // the focused field's last character
 // A signature written on the pad (strokes of points on a pad of width × height): its
 // strokes become an attachment and the field's value a "sig:<hash>" reference to it.
 struct Sign {
-  struct Point { float x = 0, y = 0; };
+  struct Point {
+    float x = 0, y = 0;
+  };
   FieldAddress field;
   std::vector<std::vector<Point>> strokes;
   float width = 0, height = 0;
@@ -84,10 +95,17 @@ struct Sign {
 struct NextStep {};
 struct PrevStep {};
 struct ToReview {};
-struct EditStep { size_t step = 0; };
+struct EditStep {
+  size_t step = 0;
+};
 struct ToggleReveal {};
-struct AddMember { std::string group; };
-struct RemoveMember { std::string group; size_t member = 0; };
+struct AddMember {
+  std::string group;
+};
+struct RemoveMember {
+  std::string group;
+  size_t member = 0;
+};
 struct OpenEligibility {};
 struct CheckEligibility {};
 struct Submit {};
@@ -95,8 +113,8 @@ struct Submit {};
 
 using FormEvent =
     std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
-                 form_event::SetValue, form_event::TypeText, form_event::Backspace, form_event::Sign,
-                 form_event::NextStep, form_event::PrevStep, form_event::ToReview,
+                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
+                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
                  form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
                  form_event::RemoveMember, form_event::OpenEligibility,
                  form_event::CheckEligibility, form_event::Submit>;
@@ -107,10 +125,10 @@ SubmitRefusal ClassifySubmitError(const Error& error);
 
 // What an event changed that the caller acts on.
 struct FormOutcome {
-  std::optional<Page> go;              // the page to show now, when it changes
-  bool step_opened = false;            // a form step was (re)opened
-  bool submitted = false;              // Submit committed; FormState::receipt is set
-  std::optional<Error> submit_error;   // Submit: the store refused, nothing committed
+  std::optional<Page> go;             // the page to show now, when it changes
+  bool step_opened = false;           // a form step was (re)opened
+  bool submitted = false;             // Submit committed; FormState::receipt is set
+  std::optional<Error> submit_error;  // Submit: the store refused, nothing committed
 };
 
 // The catalog's field at an address in `service` (a question for kQuestion); nullptr
@@ -158,6 +176,24 @@ class Form {
   void Wipe();
 
  private:
+  // One handler per event (Apply visits the variant).
+  FormOutcome On(const form_event::OpenService& e, Page page);
+  FormOutcome On(const form_event::StartForm& e, Page page);
+  FormOutcome On(const form_event::Focus& e, Page page);
+  FormOutcome On(const form_event::SetValue& e, Page page);
+  FormOutcome On(const form_event::TypeText& e, Page page);
+  FormOutcome On(const form_event::Backspace& e, Page page);
+  FormOutcome On(const form_event::Sign& e, Page page);
+  FormOutcome On(const form_event::NextStep& e, Page page);
+  FormOutcome On(const form_event::PrevStep& e, Page page);
+  FormOutcome On(const form_event::ToReview& e, Page page);
+  FormOutcome On(const form_event::EditStep& e, Page page);
+  FormOutcome On(const form_event::ToggleReveal& e, Page page);
+  FormOutcome On(const form_event::AddMember& e, Page page);
+  FormOutcome On(const form_event::RemoveMember& e, Page page);
+  FormOutcome On(const form_event::OpenEligibility& e, Page page);
+  FormOutcome On(const form_event::CheckEligibility& e, Page page);
+  FormOutcome On(const form_event::Submit& e, Page page);
   FormOutcome Submit();
   bool ValidateCurrentStep();
   void CheckEligibility();

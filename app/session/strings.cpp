@@ -7,9 +7,7 @@
 
 namespace yimen::session {
 
-const char* LanguageCode(Language language) {
-  return language == Language::kEn ? "en" : "zh-CN";
-}
+const char* LanguageCode(Language language) { return language == Language::kEn ? "en" : "zh-CN"; }
 
 Result<Strings> Strings::Load(const std::string& dir) {
   namespace fs = std::filesystem;

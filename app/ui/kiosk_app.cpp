@@ -21,6 +21,7 @@
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
 const std::string& ViewModel::Text(const LocalizedText& text) const {
@@ -37,8 +38,9 @@ std::string ViewModel::ValueOf(const FieldAddress& field) const {
 
 KioskApp::KioskApp(Deps deps)
     : m_deps(std::move(deps)),
-      m_form(&m_session, session::Form::Deps{m_deps.strings, m_deps.store, [this] { return m_catalog; },
-                                             [this] { return m_language; }, [this] { return WallMs(); }}) {
+      m_form(&m_session,
+             session::Form::Deps{m_deps.strings, m_deps.store, [this] { return m_catalog; },
+                                 [this] { return m_language; }, [this] { return WallMs(); }}) {
   // The bundled catalog is not owned: a shared_ptr that deletes nothing.
   m_catalogs.push_back(
       std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
@@ -46,6 +48,7 @@ KioskApp::KioskApp(Deps deps)
   m_deps.published_catalogs.clear();
   m_catalog = ChooseCatalog(m_catalogs, Today());
   m_elder_metrics = ComputeMetrics(m_deps.metrics.px_per_mm, true);
+  for (const ViewEntry& entry : ViewTable()) m_views[entry.screen] = entry.make();
   m_widget_context.glyphs = m_deps.glyphs;
   m_widget_context.metrics = m_deps.metrics;
 }
@@ -80,6 +83,7 @@ ViewModel KioskApp::View() const {
   view.staff = &m_staff;
   view.status_locked = m_now_ms < m_lookup_locked_until_ms;
   view.kiosk_mode = m_deps.kiosk_mode;
+  view.frame = &m_frame;
   view.has_camera = m_deps.camera != nullptr;
   view.has_imports = m_import_available;
   if (const auto sync = SyncState()) view.kiosk_revoked = sync->revoked;
@@ -90,32 +94,6 @@ void KioskApp::SetInputMethods(ime::PinyinInput* pinyin, ime::Handwriting* handw
   m_deps.pinyin = pinyin;
   m_deps.handwriting = handwriting;
   m_dirty = true;
-}
-
-void KioskApp::RecognizeStrokes() {
-  ImeState& ime = m_session.ime;
-  ime.candidates.clear();
-  ime.page = 0;
-  if (ime.strokes.empty() || !Recognizer()) return;
-  std::vector<ime::Stroke> strokes;
-  for (const auto& stroke : ime.strokes) {
-    ime::Stroke out;
-    for (const ImVec2& p : stroke) out.push_back({p.x, p.y});
-    strokes.push_back(std::move(out));
-  }
-  ime.candidates = Recognizer()->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
-  // Characters the font cannot draw are no use to the resident.
-  std::erase_if(ime.candidates, [&](const std::string& c) {
-    return m_deps.glyphs && !m_deps.glyphs->CanDrawAll(c);
-  });
-}
-
-ime::Handwriting* KioskApp::Recognizer() {
-  if (!m_deps.handwriting && m_load_handwriting) {
-    m_deps.handwriting = m_load_handwriting();
-    if (!m_deps.handwriting) m_load_handwriting = nullptr;  // failed: say so once, stop trying
-  }
-  return m_deps.handwriting;
 }
 
 void KioskApp::SetPointerPath(const std::vector<platform::InputLayer::Point>& path) {
@@ -138,25 +116,7 @@ void KioskApp::Frame(WidgetRecorder* recorder) {
   SetWidgetContext(&m_widget_context);
   ViewModel view = View();
   std::vector<Intent> intents;
-  switch (m_screen) {
-    case Screen::kHome: DrawHomeScreen(view, &intents); break;
-    case Screen::kServices: DrawServicesScreen(view, &intents); break;
-    case Screen::kDetail: DrawDetailScreen(view, &intents); break;
-    case Screen::kForm: DrawFormScreen(view, &intents); break;
-    case Screen::kReview: DrawReviewScreen(view, &intents); break;
-    case Screen::kReceipt: DrawReceiptScreen(view, &intents); break;
-    case Screen::kStaffExit: DrawStaffExitScreen(view, &intents); break;
-    case Screen::kEligibility: DrawEligibilityScreen(view, &intents); break;
-    case Screen::kStaffLogin: DrawStaffLoginScreen(view, &intents); break;
-    case Screen::kStaffHome: DrawStaffHomeScreen(view, &intents); break;
-    case Screen::kStaffList: DrawStaffListScreen(view, &intents); break;
-    case Screen::kStaffReceipt: DrawStaffReceiptScreen(view, &intents); break;
-    case Screen::kStaffQueue: DrawStaffQueueScreen(view, &intents); break;
-    case Screen::kStatusQuery: DrawStatusQueryScreen(view, &intents); break;
-    case Screen::kStatusResult: DrawStatusResultScreen(view, &intents); break;
-    case Screen::kPhotoCamera: DrawPhotoCameraScreen(view, &intents); break;
-    case Screen::kPhotoImport: DrawPhotoImportScreen(view, &intents); break;
-  }
+  m_views.at(m_screen)->Draw(view, &intents);
   if (IdleSecondsLeft() >= 0) DrawIdleCountdown(view, &intents);
   SetWidgetContext(nullptr);
   for (const Intent& intent : intents) Apply(intent);
@@ -170,93 +130,12 @@ void KioskApp::SetVoice(SayFn say) {
 
 std::string KioskApp::SpeechText() const {
   ViewModel view = View();
-  const ServiceSpec* service = Cat().FindService(m_session.service_code);
-  std::string text;
-  auto add = [&](const std::string& part) {
-    if (part.empty()) return;
-    if (!text.empty()) text += "。";
-    text += part;
-  };
   if (IdleSecondsLeft() >= 0) {
-    add(view.Tr("idle.question"));
-    add(view.Fmt("idle.countdown", {{"seconds", std::to_string(m_deps.countdown_s)}}));
-    return text;
+    return JoinSpeech(
+        {view.Tr("idle.question"),
+         view.Fmt("idle.countdown", {{"seconds", std::to_string(m_deps.countdown_s)}})});
   }
-  switch (m_screen) {
-    case Screen::kHome:
-      add(view.Tr("home.welcome"));
-      break;
-    case Screen::kServices:
-      add(view.Tr("services.title"));
-      break;
-    case Screen::kDetail:
-      if (service) {
-        add(view.Text(service->name));
-        add(view.Text(service->summary));
-      }
-      break;
-    case Screen::kForm: {
-      if (!service) break;
-      const StepSpec& step = service->form.steps[m_session.step];
-      add(view.Fmt("form.progress", {{"step", std::to_string(m_session.step + 1)},
-                                     {"total", std::to_string(service->form.steps.size())},
-                                     {"title", view.Text(step.title)}}));
-      add(m_session.banner);
-      for (const auto& [key, message] : m_session.errors) add(message);
-      if (m_session.errors.empty() && m_session.banner.empty()) add(view.Text(step.hint));
-      if (const FieldSpec* field = FieldAt(m_session.focus)) {
-        add(view.Text(field->label));
-        add(view.Text(field->hint));
-      }
-      break;
-    }
-    case Screen::kReview:
-      add(view.Tr("review.title"));
-      add(view.Tr("review.hint"));
-      add(m_session.banner);
-      break;
-    case Screen::kReceipt:
-      add(view.Tr("receipt.title"));
-      if (m_session.receipt) {
-        add(view.Tr("receipt.number"));
-        add(m_session.receipt->app_number);
-      }
-      add(view.Tr("receipt.keep"));
-      break;
-    case Screen::kEligibility:
-      if (service) add(view.Text(service->name));
-      add(view.Tr("elig_screen.title"));
-      break;
-    case Screen::kStatusQuery:
-      add(view.Tr("status.title"));
-      add(view.Tr("status.hint"));
-      add(m_session.lookup_message);
-      break;
-    case Screen::kStatusResult:
-      add(view.Tr("status.result_title"));
-      if (m_session.lookup) {
-        add(StatusText(view, m_session.lookup->status, m_session.lookup->sync_state));
-      }
-      break;
-    case Screen::kPhotoCamera:
-      if (const FieldSpec* field = FieldAt(m_session.photos.target)) add(view.Text(field->label));
-      add(view.Tr(m_session.photos.camera_failed ? "photo.camera_failed" : "photo.camera_hint"));
-      add(m_session.photos.message);
-      break;
-    case Screen::kPhotoImport:
-      add(view.Tr("photo.import_title"));
-      add(view.Tr(m_session.photos.imports.empty() ? "photo.import_empty" : "photo.import_hint"));
-      add(m_session.photos.message);
-      break;
-    case Screen::kStaffExit:
-    case Screen::kStaffLogin:
-    case Screen::kStaffHome:
-    case Screen::kStaffList:
-    case Screen::kStaffReceipt:
-    case Screen::kStaffQueue:
-      break;  // staff screens are not read aloud
-  }
-  return text;
+  return m_views.at(m_screen)->Speech(view);
 }
 
 void KioskApp::SpeakIfChanged(bool force) {
@@ -320,7 +199,7 @@ void KioskApp::PickUpCatalog() {
 void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
   PickUpCatalog();
-  if (ScrollAnimating()) m_dirty = true;
+  if (m_frame.Animating()) m_dirty = true;
   if (StaffTick()) return;
   PhotoTick();
   if (!SessionActive()) {
@@ -352,7 +231,7 @@ void KioskApp::Tick(int64_t now_ms) {
 }
 
 int KioskApp::WakeInMs() const {
-  if (ScrollAnimating()) return 16;  // a flick glides at ~60 frames a second
+  if (m_frame.Animating()) return 16;                // a flick glides at ~60 frames a second
   if (m_screen == Screen::kPhotoCamera) return 100;  // the live preview's next frame
   if (!m_staff.name.empty()) {
     int64_t idle_end = m_staff.last_activity_ms + int64_t{m_deps.staff_idle_s} * 1000;
@@ -440,15 +319,20 @@ void KioskApp::ApplyForm(const session::FormEvent& event) {
   session::FormOutcome out = m_form.Apply(event, PageOf(m_screen));
   if (out.go) m_screen = ScreenOf(*out.go, m_screen);
   if (out.step_opened) RefreshImportAvailable();  // a USB stick may have been plugged in meanwhile
-  if (out.submit_error && session::ClassifySubmitError(*out.submit_error) == session::SubmitRefusal::kFull) {
+  if (out.submit_error &&
+      session::ClassifySubmitError(*out.submit_error) == session::SubmitRefusal::kFull) {
     // Staff see it on the overview; the audit row may have to wait for space too.
     m_storage_full_at = std::chrono::system_clock::now();
-    m_storage_audit_pending = !m_deps.store->AppendAudit("system", "storage.full", "submit refused").ok();
+    m_storage_audit_pending =
+        !m_deps.store->AppendAudit("system", "storage.full", "submit refused").ok();
   }
   if (out.submitted) {
     if (m_storage_audit_pending) {
       m_storage_audit_pending =
-          !m_deps.store->AppendAudit("system", "storage.full", "submit refused at " + LocalTimeText(*m_storage_full_at)).ok();
+          !m_deps.store
+               ->AppendAudit("system", "storage.full",
+                             "submit refused at " + LocalTimeText(*m_storage_full_at))
+               .ok();
     }
     if (m_deps.on_submitted) m_deps.on_submitted();  // committed: the sync thread may send it now
   }
@@ -474,7 +358,8 @@ bool KioskApp::ApplyFormIntent(const Intent& intent) {
     case Intent::Kind::kToggleReveal: ApplyForm(ev::ToggleReveal{}); return true;
     case Intent::Kind::kAddMember: ApplyForm(ev::AddMember{intent.key}); return true;
     case Intent::Kind::kRemoveMember:
-      if (intent.index >= 0) ApplyForm(ev::RemoveMember{intent.key, static_cast<size_t>(intent.index)});
+      if (intent.index >= 0)
+        ApplyForm(ev::RemoveMember{intent.key, static_cast<size_t>(intent.index)});
       return true;
     case Intent::Kind::kOpenEligibility: ApplyForm(ev::OpenEligibility{}); return true;
     case Intent::Kind::kCheckEligibility: ApplyForm(ev::CheckEligibility{}); return true;
@@ -488,6 +373,7 @@ void KioskApp::Apply(const Intent& intent) {
   if (ApplyStaffIntent(intent)) return;
   if (ApplyPhotoIntent(intent)) return;
   if (ApplyFormIntent(intent)) return;
+  if (ApplyImeIntent(intent)) return;
   switch (intent.kind) {
     case Intent::Kind::kGoHome:
       if (m_screen == Screen::kStaffExit || m_screen == Screen::kStaffLogin) {
@@ -524,92 +410,7 @@ void KioskApp::Apply(const Intent& intent) {
       ResetIme();
       m_session.focus = {};
       return;
-    case Intent::Kind::kImeLetter: {
-      ImeState& ime = m_session.ime;
-      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin && intent.value.size() == 1) {
-        m_deps.pinyin->Key(intent.value[0]);
-        RefreshPinyin();
-      } else {
-        InsertIntoFocused(intent.value);
-      }
-      return;
-    }
-    case Intent::Kind::kImeBackspace:
-      if (m_session.ime.mode == ImeMode::kPinyin && m_deps.pinyin && m_deps.pinyin->Backspace()) {
-        RefreshPinyin();
-        return;
-      }
-      if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
-        m_session.ime.strokes.pop_back();  // undo the last stroke first
-        RecognizeStrokes();  // re-recognise what is left
-        return;
-      }
-      Apply({Intent::Kind::kKeyBackspace});
-      return;
-    case Intent::Kind::kImeCandidate: {
-      ImeState& ime = m_session.ime;
-      if (intent.index < 0 || static_cast<size_t>(intent.index) >= ime.candidates.size()) return;
-      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin) {
-        InsertIntoFocused(m_deps.pinyin->Select(static_cast<size_t>(intent.index)));
-        RefreshPinyin();
-      } else {
-        InsertIntoFocused(ime.candidates[static_cast<size_t>(intent.index)]);
-        ime.strokes.clear();
-        ime.candidates.clear();
-        ime.page = 0;
-      }
-      return;
-    }
-    case Intent::Kind::kImePage: {
-      ImeState& ime = m_session.ime;
-      if (intent.index > 0) ime.page += 1;
-      else if (ime.page > 0) ime.page -= 1;
-      return;
-    }
-    case Intent::Kind::kImeMode:
-      ResetIme();
-      m_session.ime.mode = static_cast<ImeMode>(std::clamp(intent.index, 0, 2));
-      return;
-    case Intent::Kind::kStrokeDone: {
-      ImeState& ime = m_session.ime;
-      if (intent.points.empty()) return;
-      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-        m_session.signature_strokes[m_session.focus].push_back(intent.points);
-        m_session.signature_pad = intent.area;
-        return;
-      }
-      ime.strokes.push_back(intent.points);
-      ime.pad_size = intent.area;
-      RecognizeStrokes();
-      return;
-    }
-    case Intent::Kind::kPrintReceipt: {
-      if (!m_print) return;
-      if (m_screen == Screen::kStaffReceipt) {
-        // Staff re-print for a resident who lost the paper: the same receipt, from the
-        // stub (nothing personal is on it), each tap one copy.
-        if (m_staff.name.empty() || !m_staff.receipt) return;
-        const ApplicationStub& stub = *m_staff.receipt;
-        m_staff.message = m_print(stub.app_number,
-                                  m_form.ReceiptLines(stub.service_code, LocalTimeText(stub.created_at)));
-        // The resident's wording ("ask staff to print it") makes no sense to staff.
-        if (m_staff.message == m_deps.strings->Get(m_language, "receipt.no_printer")) {
-          m_staff.message = m_deps.strings->Get(m_language, "staff.receipt_saved");
-        }
-        m_staff.message_is_error = false;
-        if (m_deps.store) (void)m_deps.store->AppendAudit("staff:" + m_staff.name, "staff.receipt_print", stub.app_number);
-        return;
-      }
-      if (!m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
-      std::vector<std::string> lines = m_form.ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text);
-      if (!m_session.receipt->applicant.empty()) {  // masked: surname only
-        lines.insert(lines.begin(), View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
-      }
-      m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
-      m_session.receipt->printed = true;
-      if (m_deps.store) (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
-      return;
-    }
+    case Intent::Kind::kPrintReceipt: PrintReceipt(); return;
     case Intent::Kind::kVoice:
       m_voice_on = true;
       SpeakIfChanged(true);  // the button also repeats
@@ -636,25 +437,7 @@ void KioskApp::Apply(const Intent& intent) {
       if (intent.index > 0) ++m_list_page;
       else if (m_list_page > 0) --m_list_page;
       return;
-    case Intent::Kind::kCornerTap: {
-      // Five taps within four seconds open the staff PIN screen.
-      m_corner_taps.push_back(m_now_ms);
-      std::erase_if(m_corner_taps, [&](int64_t t) { return m_now_ms - t > 4000; });
-      if (m_corner_taps.size() >= 5 && m_screen != Screen::kStaffExit &&
-          m_screen != Screen::kStaffLogin && m_staff.name.empty()) {
-        m_corner_taps.clear();
-        m_screen_before_staff = m_screen;
-        Wipe(&m_session.pin);
-        m_session.pin_message.clear();
-        // With staff accounts the gesture opens the staff login; a kiosk that has only
-        // the older exit PIN keeps its exit screen.
-        Result<int64_t> accounts = m_deps.store ? m_deps.store->CountStaffAccounts() : Result<int64_t>(0);
-        bool staff_mode = accounts.ok() && *accounts > 0;
-        m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
-        if (staff_mode) m_session.focus = FieldAddress::Aux("staff_name");
-      }
-      return;
-    }
+    case Intent::Kind::kCornerTap: OnCornerTap(); return;
     case Intent::Kind::kPinKey:
       if (intent.value.empty()) {
         if (!m_session.pin.empty()) m_session.pin.pop_back();
@@ -667,18 +450,7 @@ void KioskApp::Apply(const Intent& intent) {
       return;
     case Intent::Kind::kRedraw:
       return;  // Apply() already marked the app dirty
-    case Intent::Kind::kStillHere:
-      NoteActivity(m_now_ms);
-      return;
-    case Intent::Kind::kStrokesClear:
-      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-        m_session.signature_strokes.erase(m_session.focus);
-        return;
-      }
-      m_session.ime.strokes.clear();
-      m_session.ime.candidates.clear();
-      m_session.ime.page = 0;
-      return;
+    case Intent::Kind::kStillHere: NoteActivity(m_now_ms); return;
     case Intent::Kind::kStaffLogin:
     case Intent::Kind::kStaffLogout:
     case Intent::Kind::kStaffNav:
@@ -697,9 +469,62 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kPhotoDelete:
     case Intent::Kind::kPhotoCancel:
       return;  // ApplyStaffIntent / ApplyPhotoIntent took them (kiosk_app_staff.cpp, kiosk_app_photo.cpp)
-    default:
-      return;  // ApplyFormIntent took them
+    default: return;  // ApplyFormIntent took them
   }
+}
+
+void KioskApp::PrintReceipt() {
+  if (!m_print) return;
+  if (m_screen == Screen::kStaffReceipt) {
+    // Staff re-print for a resident who lost the paper: the same receipt, from the
+    // stub (nothing personal is on it), each tap one copy.
+    if (m_staff.name.empty() || !m_staff.receipt) return;
+    const ApplicationStub& stub = *m_staff.receipt;
+    m_staff.message = m_print(
+        stub.app_number, m_form.ReceiptLines(stub.service_code, LocalTimeText(stub.created_at)));
+    // The resident's wording ("ask staff to print it") makes no sense to staff.
+    if (m_staff.message == m_deps.strings->Get(m_language, "receipt.no_printer")) {
+      m_staff.message = m_deps.strings->Get(m_language, "staff.receipt_saved");
+    }
+    m_staff.message_is_error = false;
+    if (m_deps.store)
+      (void)m_deps.store->AppendAudit("staff:" + m_staff.name, "staff.receipt_print",
+                                      stub.app_number);
+    return;
+  }
+  if (!m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
+  std::vector<std::string> lines =
+      m_form.ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text);
+  if (!m_session.receipt->applicant.empty()) {  // masked: surname only
+    lines.insert(lines.begin(),
+                 View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
+  }
+  m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
+  m_session.receipt->printed = true;
+  if (m_deps.store)
+    (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
+  return;
+}
+
+void KioskApp::OnCornerTap() {
+  // Five taps within four seconds open the staff PIN screen.
+  m_corner_taps.push_back(m_now_ms);
+  std::erase_if(m_corner_taps, [&](int64_t t) { return m_now_ms - t > 4000; });
+  if (m_corner_taps.size() >= 5 && m_screen != Screen::kStaffExit &&
+      m_screen != Screen::kStaffLogin && m_staff.name.empty()) {
+    m_corner_taps.clear();
+    m_screen_before_staff = m_screen;
+    Wipe(&m_session.pin);
+    m_session.pin_message.clear();
+    // With staff accounts the gesture opens the staff login; a kiosk that has only
+    // the older exit PIN keeps its exit screen.
+    Result<int64_t> accounts =
+        m_deps.store ? m_deps.store->CountStaffAccounts() : Result<int64_t>(0);
+    bool staff_mode = accounts.ok() && *accounts > 0;
+    m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
+    if (staff_mode) m_session.focus = FieldAddress::Aux("staff_name");
+  }
+  return;
 }
 
 void KioskApp::CheckPin() {
@@ -724,45 +549,6 @@ void KioskApp::CheckPin() {
   } else {
     m_session.pin_message = m_deps.strings->Get(m_language, "staff.wrong_pin");
   }
-}
-
-void KioskApp::FinishSignature() {
-  auto it = m_session.signature_strokes.find(m_session.focus);
-  if (it == m_session.signature_strokes.end() || it->second.empty()) return;
-  session::form_event::Sign sign;
-  sign.field = m_session.focus;
-  for (const auto& stroke : it->second) {
-    auto& points = sign.strokes.emplace_back();
-    for (const ImVec2& p : stroke) points.push_back({p.x, p.y});
-  }
-  sign.width = m_session.signature_pad.x;
-  sign.height = m_session.signature_pad.y;
-  if (!m_form.Slot(m_session.focus)) return;
-  ApplyForm(sign);
-  m_session.signature_strokes.erase(it);
-}
-
-void KioskApp::ResetIme() {
-  ImeState& ime = m_session.ime;
-  if (m_deps.pinyin) m_deps.pinyin->Clear();
-  for (std::string& c : ime.candidates) Wipe(&c);
-  ime.candidates.clear();
-  Wipe(&ime.preedit);
-  ime.strokes.clear();
-  ime.page = 0;
-  ResetStrokePad();
-}
-
-void KioskApp::RefreshPinyin() {
-  ImeState& ime = m_session.ime;
-  ime.preedit = m_deps.pinyin->Preedit();
-  ime.candidates = m_deps.pinyin->Candidates();
-  ime.page = 0;
-}
-
-void KioskApp::InsertIntoFocused(const std::string& text) {
-  if (text.empty() || m_session.focus.empty()) return;
-  Apply({Intent::Kind::kKeyText, "", text});
 }
 
 void KioskApp::EndSession() {

@@ -116,7 +116,7 @@ struct Intent {
   std::string key;    // service code, group id, staff filter...
   std::string value;  // text for kSetValue / kKeyText
   int index = -1;     // step or member index
-  FieldAddress field;  // the field a focus, value or photo intent is about
+  FieldAddress field;          // the field a focus, value or photo intent is about
   std::vector<ImVec2> points;  // kStrokeDone: the stroke, pad-local
   ImVec2 area;                 // kStrokeDone: the pad's size
 };
@@ -216,7 +216,31 @@ struct StaffState {
 // receipts and exports grow; a hall notices days before the disk is full).
 inline constexpr uint64_t kLowStorageBytes = 200ull * 1024 * 1024;
 
-// Read-only view the screen functions draw from.
+// Drag-to-scroll with inertia (ImGui 1.86 scrolls only with a wheel).
+struct DragScroll {
+  bool dragging = false;
+  float last_y = 0;
+  float velocity = 0;  // pixels per frame, kept after the finger lifts
+};
+
+// The frame every screen is drawn in (BeginScreen / BeginFooter / EndScreen): one
+// full-screen window whose body scrolls. Owned by KioskApp (one body window is shared
+// by every screen, as ImGui's window is), reached through ViewModel::frame.
+struct ScreenFrame {
+  int footer_rows = 0;          // set by BeginScreen for BeginFooter
+  bool body_overflows = false;  // last frame's body was taller than its window
+  std::vector<Intent>* out = nullptr;
+  DragScroll body_drag;
+  DragScroll list_drag;  // the staff list's own scrolling child
+  // True while the body is being dragged or still gliding after a flick: keep drawing.
+  bool Animating() const;
+  // A new screen starts still.
+  void ResetScroll();
+};
+
+class View;
+
+// Read-only view the screens draw from.
 struct ViewModel {
   const Catalog* catalog = nullptr;
   const Strings* strings = nullptr;
@@ -240,6 +264,7 @@ struct ViewModel {
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
   bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
+  ScreenFrame* frame = nullptr;  // the shared screen frame's drawing state
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -250,7 +275,9 @@ struct ViewModel {
   // The value shown in a field (from the draft).
   std::string ValueOf(const FieldAddress& field) const;
   // The service's field (or self-check question) at an address, nullptr when none.
-  const FieldSpec* FieldAt(const FieldAddress& field) const { return session::FindFieldAt(Service(), field); }
+  const FieldSpec* FieldAt(const FieldAddress& field) const {
+    return session::FindFieldAt(Service(), field);
+  }
 };
 
 class KioskApp {
@@ -383,6 +410,12 @@ class KioskApp {
   // Translates a screen's form intent into the session's typed event and follows the
   // page it leads to; false when the intent is not the form's.
   bool ApplyFormIntent(const Intent& intent);
+  // The keyboard and the signature pad (kiosk_app_ime.cpp); false when not theirs.
+  bool ApplyImeIntent(const Intent& intent);
+  // 打印回执: the resident's receipt, or staff's re-print of one.
+  void PrintReceipt();
+  // The hidden staff gesture: five taps in the top-left corner within four seconds.
+  void OnCornerTap();
   void ApplyForm(const session::FormEvent& event);
   // The keyboard follows the focus: a new field starts with an empty composition.
   void ResetIme();
@@ -472,28 +505,17 @@ class KioskApp {
   Screen m_screen = Screen::kHome;
   Session m_session;
   session::Form m_form;  // over m_session's form part
+  // The router's table: one View per Screen (screens/view_table.cpp).
+  std::map<Screen, std::unique_ptr<ui::View>> m_views;
+  // Drawing state of the shared screen frame (scrolling); changed while drawing.
+  mutable ScreenFrame m_frame;
   Language m_language = Language::kZhCN;
   bool m_dirty = true;
   WidgetContext m_widget_context;
 };
 
-// Screen functions: read the view, append intents. Main thread only.
-void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawPhotoImportScreen(const ViewModel& view, std::vector<Intent>* out);
+// Screens are View classes, one per screen (screens/view.h, screens/view_table.cpp).
+// Below: the pieces they share. Main thread only.
 // A photo thumbnail at the cursor, fitted into `box` (aspect kept), recorded under
 // `id` with `label` for scripts. No texture: a framed box with the label. Main thread.
 void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, const std::string& label);
@@ -531,14 +553,9 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
 int SignaturePadRows();
 void DrawSignaturePad(const ViewModel& view, const FieldAddress& key, std::vector<Intent>* out);
 
-// True while the body is being dragged or still gliding after a flick: keep drawing.
-bool ScrollAnimating();
-// A new screen starts still.
-void ResetScrollState();
 // Drag-to-scroll with inertia for the current child window (the staff list), with its
-// own state apart from the body's. Main thread.
-void ListDragScroll(const Metrics& m);
-void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out);
+// own state apart from the body's (ScreenFrame::list_drag). Main thread.
+void ListDragScroll(const ViewModel& view);
 // One field as the form wizard draws it (choice grid, toggles, keypad field, placeholder),
 // or nothing when its visible_if does not hold. Keys as above. Main thread.
 void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
@@ -553,6 +570,6 @@ std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out);
 void BeginFooter(const ViewModel& view);
-void EndScreen();
+void EndScreen(const ViewModel& view);
 
 }  // namespace yimen::ui

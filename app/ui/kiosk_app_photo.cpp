@@ -80,7 +80,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       m_deps.camera->Start();  // opens the device on its own thread
       m_session.focus = {};
       m_screen = Screen::kPhotoCamera;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     case Intent::Kind::kPhotoImport: {
       if (!is_photo_field(intent.field)) return true;
@@ -105,7 +105,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       }
       m_session.focus = {};
       m_screen = Screen::kPhotoImport;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoShutter: {
@@ -125,7 +125,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       m_deps.camera->Stop();
       FreeThumb(&photos.preview);
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoPick: {
@@ -148,7 +148,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       StorePhoto(std::move(jpeg).value());
       CloseImports();
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoDelete: {
@@ -172,7 +172,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       CloseImports();
       photos.message.clear();
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     default:
       return false;

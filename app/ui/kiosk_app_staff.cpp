@@ -149,8 +149,9 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       const size_t max = focus.IsAux("id_tail") ? 6 : 24;
       for (char c : intent.value) {
         char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-        bool ok = focus.IsAux("id_tail") ? ((up >= '0' && up <= '9') || up == 'X')
-                                       : ((up >= '0' && up <= '9') || (up >= 'A' && up <= 'Z') || up == '-');
+        bool ok = focus.IsAux("id_tail")
+                      ? ((up >= '0' && up <= '9') || up == 'X')
+                      : ((up >= '0' && up <= '9') || (up >= 'A' && up <= 'Z') || up == '-');
         if (ok && slot.size() < max) slot.push_back(up);
       }
       if (focus.IsAux("id_tail") || focus.IsAux("app_number")) m_session.lookup_message.clear();
@@ -179,7 +180,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
     case Intent::Kind::kStaffNav:
       if (!staff) return true;
       m_staff.message.clear();
-      ResetScrollState();
+      m_frame.ResetScroll();
       if (intent.key == "home") {
         RefreshStaffOverview();
         m_screen = Screen::kStaffHome;
@@ -210,8 +211,8 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         // A range typed by staff: both ends checked before the list changes, so a typo
         // keeps the current list and says what is wrong.
         std::string message;
-        std::optional<std::pair<std::string, std::string>> range =
-            ParseDayRange(m_session.aux_values["from_day"], m_session.aux_values["to_day"], &message);
+        std::optional<std::pair<std::string, std::string>> range = ParseDayRange(
+            m_session.aux_values["from_day"], m_session.aux_values["to_day"], &message);
         if (!range) {
           m_staff.message = m_deps.strings->Get(m_language, message);
           m_staff.message_is_error = true;
@@ -234,7 +235,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         if (intent.value == "delivered") list.filter.sync_state = SyncState::kDelivered;
       }
       list.picker.clear();
-      ResetScrollState();
+      m_frame.ResetScroll();
       ReloadStaffList();
       StaffAudit("staff.filter", intent.key + "=" + intent.value);
       return true;
@@ -246,7 +247,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       m_staff.list.filter.number_contains = typed;
       ResetIme();
       m_session.focus = {};
-      ResetScrollState();
+      m_frame.ResetScroll();
       ReloadStaffList();
       StaffAudit("staff.search", typed);
       return true;
@@ -318,7 +319,7 @@ void KioskApp::StaffLogin() {
       m_staff.last_activity_ms = m_now_ms;
       StaffAudit("staff.login", "");
       RefreshStaffOverview();
-      ResetScrollState();
+      m_frame.ResetScroll();
       m_screen = Screen::kStaffHome;
       return;
     }
@@ -352,7 +353,7 @@ void KioskApp::StaffLogin() {
 void KioskApp::StaffLogout(const char* why) {
   StaffAudit(why, "");
   m_staff = StaffState{};
-  ResetScrollState();
+  m_frame.ResetScroll();
   EndSession();
 }
 

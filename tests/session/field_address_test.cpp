@@ -38,11 +38,14 @@ TEST(FieldAddress, ASiblingKeepsTheMember) {
 TEST(FieldAddress, AddressesThatDifferAnywhereAreDifferentKeys) {
   // The same text in another area, group or member must not collide (a string key
   // such as "v:name" vs "e:name" was one parse away from doing so).
-  const std::set<FieldAddress> all = {
-      FieldAddress::Top("name"),          FieldAddress::Question("name"),
-      FieldAddress::Aux("name"),          FieldAddress::Member("members", 0, "name"),
-      FieldAddress::Member("members", 1, "name"), FieldAddress::Member("others", 0, "name"),
-      FieldAddress::Group("members"),     FieldAddress{}};
+  const std::set<FieldAddress> all = {FieldAddress::Top("name"),
+                                      FieldAddress::Question("name"),
+                                      FieldAddress::Aux("name"),
+                                      FieldAddress::Member("members", 0, "name"),
+                                      FieldAddress::Member("members", 1, "name"),
+                                      FieldAddress::Member("others", 0, "name"),
+                                      FieldAddress::Group("members"),
+                                      FieldAddress{}};
   EXPECT_EQ(all.size(), 8u);
   std::map<FieldAddress, std::string> errors;
   errors[FieldAddress::Member("members", 1, "name")] = "one";

@@ -90,7 +90,8 @@ class FormVisit : public ::testing::Test {
     Do(form, ev::SetValue{A::Top("community"), "东明社区"});
     Type(form, A::Top("address"), "东明路8号3栋201");
     Do(form, ev::NextStep{});
-    ASSERT_EQ(m_state.step, 1u) << (m_state.errors.empty() ? m_state.banner : m_state.errors.begin()->second);
+    ASSERT_EQ(m_state.step, 1u) << (m_state.errors.empty() ? m_state.banner
+                                                           : m_state.errors.begin()->second);
 
     // Step 2: two members added, the second removed.
     Do(form, ev::AddMember{"members"});
@@ -105,7 +106,8 @@ class FormVisit : public ::testing::Test {
     EXPECT_EQ(Form::ValueAt(m_state, A::Member("members", 0, "name")), "欧阳明");
     EXPECT_EQ(Form::ValueAt(m_state, A::Member("members", 1, "name")), "");
     Do(form, ev::NextStep{});
-    ASSERT_EQ(m_state.step, 2u) << (m_state.errors.empty() ? m_state.banner : m_state.errors.begin()->second);
+    ASSERT_EQ(m_state.step, 2u) << (m_state.errors.empty() ? m_state.banner
+                                                           : m_state.errors.begin()->second);
 
     // Steps 3 to 5: income, the reason, the bank.
     Type(form, A::Top("applicant_income"), "300");
@@ -131,7 +133,8 @@ class FormVisit : public ::testing::Test {
     EXPECT_EQ(Form::ValueAt(m_state, A::Top("pledge_signature")).rfind("sig:", 0), 0u);
     EXPECT_EQ(m_state.draft.attachments.size(), 1u) << "the same strokes make one attachment";
     Do(form, ev::ToReview{});
-    ASSERT_EQ(m_page, Page::kReview) << (m_state.errors.empty() ? m_state.banner : m_state.errors.begin()->second);
+    ASSERT_EQ(m_page, Page::kReview)
+        << (m_state.errors.empty() ? m_state.banner : m_state.errors.begin()->second);
   }
 
   void FillMember(Form& form, size_t i, const std::string& name, const std::string& id) {
@@ -178,7 +181,8 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
   auto stub = store->FindByAppNumber(m_state.receipt->app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->masked_name, "欧阳*");
-  auto due = store->ListDueOutbox(std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
+  auto due = store->ListDueOutbox(
+      std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
   nlohmann::json draft = nlohmann::json::parse(testing::OpenTestPayload((*due)[0].payload));
@@ -228,7 +232,8 @@ TEST_F(FormVisit, AnUnprovisionedKioskRefusesAndKeepsTheInput) {
 
 TEST(SubmitRefusal, BranchesOnTheErrorKind) {
   EXPECT_EQ(ClassifySubmitError(MakeError(ErrorKind::kFull, "disk")), SubmitRefusal::kFull);
-  EXPECT_EQ(ClassifySubmitError(MakeError(ErrorKind::kNeedsSetup, "key")), SubmitRefusal::kNeedsSetup);
+  EXPECT_EQ(ClassifySubmitError(MakeError(ErrorKind::kNeedsSetup, "key")),
+            SubmitRefusal::kNeedsSetup);
   EXPECT_EQ(ClassifySubmitError(MakeError(ErrorKind::kInternal, "boom")), SubmitRefusal::kOther);
   EXPECT_EQ(ClassifySubmitError(MakeError(ErrorKind::kConflict, "busy")), SubmitRefusal::kOther);
 }

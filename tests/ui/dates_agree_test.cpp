@@ -87,7 +87,8 @@ class DatesAgree : public ::testing::Test {
         {"bank_name", "农村商业银行"},
         {"account_number", "6217000012345678"},
         {"pledge_signature", "sig:0123456789abcdef"}};
-    for (const auto& [key, value] : values) app->Apply({Intent::Kind::kSetValue, FieldAddress::Top(key), value});
+    for (const auto& [key, value] : values)
+      app->Apply({Intent::Kind::kSetValue, FieldAddress::Top(key), value});
     app->Apply({Intent::Kind::kToReview});
     if (app->CurrentScreen() == Screen::kReview) app->Apply({Intent::Kind::kSubmit});
     return app;
@@ -151,7 +152,8 @@ TEST_F(DatesAgree, TheDayBeforeKioskAndServerBothRefuse) {
   auto app = FillAndSubmit(kBirthdayHalfPastMidnight - kDay);
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
   ASSERT_EQ(app->CurrentSession().errors.count(FieldAddress::Top("id_number")), 1u);
-  EXPECT_NE(app->CurrentSession().errors.at(FieldAddress::Top("id_number")).find("79周岁"), std::string::npos)
+  EXPECT_NE(app->CurrentSession().errors.at(FieldAddress::Top("id_number")).find("79周岁"),
+            std::string::npos)
       << app->CurrentSession().errors.at(FieldAddress::Top("id_number"));
   Result<int64_t> stored = m_store->CountApplications();
   ASSERT_TRUE(stored.ok());

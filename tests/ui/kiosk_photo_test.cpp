@@ -216,8 +216,9 @@ TEST_F(KioskPhoto, ARequiredPhotoBlocksNextNamingTheMaterial) {
 
 TEST_F(KioskPhoto, OnlyAPhotoFieldOfTheFormTakesAPhoto) {
   auto app = App();
-  for (const FieldAddress& key : {FieldAddress::Aux("nowhere"), FieldAddress::Question("age"), FieldAddress{},
-                                  FieldAddress::Top("no_such_field"), FieldAddress::Top("pledge_signature")}) {
+  for (const FieldAddress& key :
+       {FieldAddress::Aux("nowhere"), FieldAddress::Question("age"), FieldAddress{},
+        FieldAddress::Top("no_such_field"), FieldAddress::Top("pledge_signature")}) {
     app->Apply({Intent::Kind::kPhotoImport, key});
     EXPECT_EQ(app->CurrentScreen(), Screen::kForm) << key.Id();
   }

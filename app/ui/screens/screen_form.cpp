@@ -7,8 +7,27 @@
 
 #include "domain/pii_mask.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class FormView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override;
+};
+
+class ReviewView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    return JoinSpeech({view.Tr("review.title"), view.Tr("review.hint"), view.session->banner});
+  }
+};
+
+}  // namespace
+
 namespace {
 
 bool UsesKeypad(FieldType type) {
@@ -122,7 +141,8 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
                                        : done  ? "form.signature_done"
                                                : "signature.start");
       if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
-                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, key.Id())) {
+                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary,
+                      true, key.Id())) {
         out->push_back({Intent::Kind::kFocus, key});
       }
       auto err = s.errors.find(key);
@@ -162,7 +182,8 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
         if (i) ImGui::SameLine();
         const SlotButton& button = buttons[i];
         if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
-                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
+                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary
+                                                                  : ButtonStyle::kChoice,
                         true, "photo:" + button.what + ":" + key.Id())) {
           out->push_back({button.kind, key});
         }
@@ -187,11 +208,11 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
   Gap(0.5f);
 }
 
-
 // The focused form field (not a self-check question), nullptr when none.
 const FieldSpec* FocusedField(const ViewModel& view) {
   const FieldAddress& key = view.session->focus;
-  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember) return nullptr;
+  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember)
+    return nullptr;
   return view.FieldAt(key);
 }
 
@@ -236,7 +257,30 @@ void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAdd
   DrawField(view, field, key, scope_town_key, out);
 }
 
-void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
+std::string FormView::Speech(const ViewModel& view) const {
+  const ServiceSpec* service = view.Service();
+  if (!service) return {};
+  const Session& s = *view.session;
+  const StepSpec& step = service->form.steps[s.step];
+  std::string text =
+      view.Fmt("form.progress", {{"step", std::to_string(s.step + 1)},
+                                 {"total", std::to_string(service->form.steps.size())},
+                                 {"title", view.Text(step.title)}});
+  AddSpeech(&text, s.banner);
+  // Read in the order of the fields' ids, as they always were.
+  std::vector<std::pair<std::string, std::string>> errors;
+  for (const auto& [at, message] : s.errors) errors.emplace_back(at.Id(), message);
+  std::sort(errors.begin(), errors.end());
+  for (const auto& [id, message] : errors) AddSpeech(&text, message);
+  if (s.errors.empty() && s.banner.empty()) AddSpeech(&text, view.Text(step.hint));
+  if (const FieldSpec* field = view.FieldAt(s.focus)) {
+    AddSpeech(&text, view.Text(field->label));
+    AddSpeech(&text, view.Text(field->hint));
+  }
+  return text;
+}
+
+void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ServiceSpec* service = view.Service();
@@ -278,7 +322,8 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
             Ctx().title, colors::kText);
       for (const FieldSpec& field : group.fields) {
         const FieldAddress at = FieldAddress::Member(group.id, i, field.id);
-        DrawField(view, field, at, field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
+        DrawField(view, field, at,
+                  field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
       }
       if (TouchButton(view.Tr("form.remove_member"), ImVec2(0, m.target_min), ButtonStyle::kSecondary, true,
                       "remove:" + std::to_string(i))) {
@@ -295,7 +340,8 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   } else {
     for (const FieldSpec& field : step.fields) {
       const FieldAddress at = FieldAddress::Top(field.id);
-      DrawField(view, field, at, field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
+      DrawField(view, field, at,
+                field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
     }
   }
   Gap(2);
@@ -313,10 +359,10 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr(last ? "form.to_review" : "form.next"), ImVec2(half, m.button_h))) {
     out->push_back({last ? Intent::Kind::kToReview : Intent::Kind::kNextStep});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
+void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ServiceSpec* service = view.Service();
@@ -375,8 +421,10 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
         Label(view.Fmt("form.member_title", {{"title", view.Text(step.group->item_title)}, {"n", std::to_string(k + 1)}}));
         for (const FieldSpec& field : step.group->fields) {
           if (!IsFieldVisible(*service, field, s.draft, step.group->id, static_cast<int>(k))) continue;
-          Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(FieldAddress::Member(step.group->id, k, field.id))),
-                    Ctx().body, colors::kText);
+          Paragraph(
+              "  " + view.Text(field.label) + "：" +
+                  shown(field, view.ValueOf(FieldAddress::Member(step.group->id, k, field.id))),
+              Ctx().body, colors::kText);
         }
       }
     } else {
@@ -402,7 +450,10 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
                   ButtonStyle::kPrimary, !s.submitting, "submit")) {
     out->push_back({Intent::Kind::kSubmit});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeFormView() { return std::make_unique<FormView>(); }
+std::unique_ptr<View> MakeReviewView() { return std::make_unique<ReviewView>(); }
 
 }  // namespace yimen::ui
