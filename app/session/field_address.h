@@ -3,10 +3,10 @@
 // widget id the UI scripts and the recorder see ("v:name", "g:members:0:name"...).
 #pragma once
 
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 namespace yimen::session {
 
@@ -39,7 +39,11 @@ struct FieldAddress {
   std::string Id() const;
 
   bool operator==(const FieldAddress&) const = default;
-  auto operator<=>(const FieldAddress&) const = default;
+  // An order for map keys: by area, then group, member and field.
+  bool operator<(const FieldAddress& other) const {
+    return std::tie(area, group, member, field) <
+           std::tie(other.area, other.group, other.member, other.field);
+  }
 };
 
 }  // namespace yimen::session

@@ -451,25 +451,7 @@ void KioskApp::Apply(const Intent& intent) {
     case Intent::Kind::kRedraw:
       return;  // Apply() already marked the app dirty
     case Intent::Kind::kStillHere: NoteActivity(m_now_ms); return;
-    case Intent::Kind::kStaffLogin:
-    case Intent::Kind::kStaffLogout:
-    case Intent::Kind::kStaffNav:
-    case Intent::Kind::kStaffPicker:
-    case Intent::Kind::kStaffSetFilter:
-    case Intent::Kind::kStaffSearch:
-    case Intent::Kind::kStaffNeedRows:
-    case Intent::Kind::kStaffShowReceipt:
-    case Intent::Kind::kStaffExport:
-    case Intent::Kind::kOpenStatusQuery:
-    case Intent::Kind::kStatusLookup:
-    case Intent::Kind::kPhotoCamera:
-    case Intent::Kind::kPhotoImport:
-    case Intent::Kind::kPhotoShutter:
-    case Intent::Kind::kPhotoPick:
-    case Intent::Kind::kPhotoDelete:
-    case Intent::Kind::kPhotoCancel:
-      return;  // ApplyStaffIntent / ApplyPhotoIntent took them (kiosk_app_staff.cpp, kiosk_app_photo.cpp)
-    default: return;  // ApplyFormIntent took them
+    default: return;  // the staff, photo, form and keyboard intents were taken above
   }
 }
 
@@ -503,7 +485,6 @@ void KioskApp::PrintReceipt() {
   m_session.receipt->printed = true;
   if (m_deps.store)
     (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
-  return;
 }
 
 void KioskApp::OnCornerTap() {
@@ -524,7 +505,6 @@ void KioskApp::OnCornerTap() {
     m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
     if (staff_mode) m_session.focus = FieldAddress::Aux("staff_name");
   }
-  return;
 }
 
 void KioskApp::CheckPin() {

@@ -54,8 +54,10 @@ TEST_F(ViewSpeech, EachScreenSaysItsOwnText) {
   EXPECT_EQ(text.rfind("第 1 步，共 6 步", 0), 0u) << text;
   // Errors are read in field-id order, as they always were: address before name.
   const auto& errors = app->CurrentSession().errors;
-  ASSERT_TRUE(errors.count(FieldAddress::Top("name")) && errors.count(FieldAddress::Top("address")));
-  EXPECT_LT(text.find(errors.at(FieldAddress::Top("address"))), text.find(errors.at(FieldAddress::Top("name"))));
+  ASSERT_TRUE(errors.count(FieldAddress::Top("name")) &&
+              errors.count(FieldAddress::Top("address")));
+  EXPECT_LT(text.find(errors.at(FieldAddress::Top("address"))),
+            text.find(errors.at(FieldAddress::Top("name"))));
   app->Apply({Intent::Kind::kFocus, FieldAddress::Top("phone")});
   EXPECT_NE(app->SpeechText().find("联系电话"), std::string::npos) << app->SpeechText();
 }
