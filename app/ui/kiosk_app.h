@@ -20,6 +20,8 @@
 #include "domain/form.h"
 #include "media/image.h"
 #include "platform/input.h"
+#include "session/field_address.h"
+#include "session/form.h"
 #include "store/store.h"
 #include "sync/client/sync_snapshot.h"
 #include "ui/strings.h"
@@ -104,12 +106,17 @@ struct Intent {
     kPhotoCancel,       // back to the form, nothing changed
     kToggleReveal,      // review page: show or hide the full ID, phone, name, card values
   };
+  using FieldAddress = session::FieldAddress;
   Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
       : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
+  // kFocus, kSetValue, kPhotoCamera, kPhotoImport, kPhotoDelete: the field's typed address.
+  Intent(Kind kind_in, FieldAddress field_in, std::string value_in = {})
+      : kind(kind_in), value(std::move(value_in)), field(std::move(field_in)) {}
   Kind kind = Kind::kGoHome;
-  std::string key;    // service code, field key...
+  std::string key;    // service code, group id, staff filter...
   std::string value;  // text for kSetValue / kKeyText
   int index = -1;     // step or member index
+  FieldAddress field;          // the field a focus, value or photo intent is about
   std::vector<ImVec2> points;  // kStrokeDone: the stroke, pad-local
   ImVec2 area;                 // kStrokeDone: the pad's size
 };
@@ -127,14 +134,8 @@ struct ImeState {
   ImVec2 pad_size;                          // the pad the strokes were drawn on
 };
 
-struct ReceiptInfo {
-  std::string app_number;
-  std::string service_code;
-  std::string date_text;
-  std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
-  std::string print_message;  // after 打印回执: printing, or why not
-  bool printed = false;
-};
+using ReceiptInfo = session::Receipt;
+using session::FieldAddress;
 
 // A picture on screen: a GL texture made from a downscaled copy (the copy is wiped once
 // uploaded). texture == nullptr when there is no GL (unit tests): drawn as a frame.
@@ -154,8 +155,8 @@ struct ImportFile {
 // The session's document photos. Written by KioskApp (kiosk_app_photo.cpp); the JPEGs
 // themselves are in draft.attachments. Textures are deleted by EndSession().
 struct PhotoState {
-  std::map<std::string, PhotoThumb> thumbs;  // field key → the stored photo's thumbnail
-  std::string target;                         // the field the camera/import screen fills
+  std::map<FieldAddress, PhotoThumb> thumbs;  // the stored photo's thumbnail, by its field
+  FieldAddress target;                        // the field the camera/import screen fills
   std::vector<ImportFile> imports;            // the import screen's files
   PhotoThumb preview;                         // the camera's live picture
   uint64_t preview_seq = 0;                   // the worker's frame it shows
@@ -163,40 +164,21 @@ struct PhotoState {
   bool camera_failed = false;                 // the device gave no picture (says why in the log)
 };
 
-// Everything a resident entered during one visit. Wiped by EndSession().
-struct Session {
-  std::string service_code;
-  // The catalog version this resident's application is filled against: set when the form
-  // starts, so a version that arrives meanwhile waits for the next resident.
-  std::shared_ptr<const Catalog> catalog;
-  ApplicationDraft draft;
-  size_t step = 0;
-  std::string focus;                            // field key, "" when none
-  std::map<std::string, std::string> errors;    // field key → message shown under it
-  std::string banner;                           // a sentence above the form
+// Everything a resident entered during one visit. Wiped by EndSession(). The form part
+// (service, draft, step, focus, errors, self-check answers, aux values, receipt) is the
+// session library's (app/session/form.h); this adds what the screens keep.
+struct Session : session::FormState {
   std::string pin;                              // staff PIN being typed (wiped)
   std::string pin_message;                      // under the PIN pad
-  bool submitting = false;                      // set on the first submit tap
-  std::optional<ReceiptInfo> receipt;
   ImeState ime;
-  // Signatures being written (field key → strokes, pad-local) and the pad's size.
-  std::map<std::string, std::vector<std::vector<ImVec2>>> signature_strokes;
+  // Signatures being written (strokes, pad-local, by field) and the pad's size.
+  std::map<FieldAddress, std::vector<std::vector<ImVec2>>> signature_strokes;
   ImVec2 signature_pad;
-  // The self-check's answers (question id -> value), kept while the resident goes back
-  // and forth to the details; never stored. Set by kSetValue/kKeyText on "e:" keys.
-  std::map<std::string, std::string> eligibility_answers;
-  bool eligibility_checked = false;  // set by kCheckEligibility, cleared by any edit
-  // Fields outside the catalog ("s:<name>": staff name, search, app number, ID tail).
-  std::map<std::string, std::string> aux_values;
   // The status check's answer: the application and its history (masked data only).
   std::optional<ApplicationStub> lookup;
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
   PhotoState photos;
-  // The review page shows ID numbers, phones, names and card numbers masked unless the
-  // resident asked to see them (kToggleReveal). Cleared whenever the review is entered
-  // again, so a page left open shows the masked form to whoever comes next.
-  bool review_revealed = false;
 };
 
 // The staff list: its filter, and a window of rows loaded from the store around what
@@ -234,12 +216,31 @@ struct StaffState {
 // receipts and exports grow; a hall notices days before the disk is full).
 inline constexpr uint64_t kLowStorageBytes = 200ull * 1024 * 1024;
 
-// Field keys: "v:<field>" for a top-level field, "g:<group>:<index>:<field>" in a group,
-// "e:<question>" for a self-check question.
-std::string FieldKey(const std::string& field_id);
-std::string GroupFieldKey(const std::string& group_id, size_t index, const std::string& field_id);
+// Drag-to-scroll with inertia (ImGui 1.86 scrolls only with a wheel).
+struct DragScroll {
+  bool dragging = false;
+  float last_y = 0;
+  float velocity = 0;  // pixels per frame, kept after the finger lifts
+};
 
-// Read-only view the screen functions draw from.
+// The frame every screen is drawn in (BeginScreen / BeginFooter / EndScreen): one
+// full-screen window whose body scrolls. Owned by KioskApp (one body window is shared
+// by every screen, as ImGui's window is), reached through ViewModel::frame.
+struct ScreenFrame {
+  int footer_rows = 0;          // set by BeginScreen for BeginFooter
+  bool body_overflows = false;  // last frame's body was taller than its window
+  std::vector<Intent>* out = nullptr;
+  DragScroll body_drag;
+  DragScroll list_drag;  // the staff list's own scrolling child
+  // True while the body is being dragged or still gliding after a flick: keep drawing.
+  bool Animating() const;
+  // A new screen starts still.
+  void ResetScroll();
+};
+
+class View;
+
+// Read-only view the screens draw from.
 struct ViewModel {
   const Catalog* catalog = nullptr;
   const Strings* strings = nullptr;
@@ -263,6 +264,7 @@ struct ViewModel {
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
   bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
+  ScreenFrame* frame = nullptr;  // the shared screen frame's drawing state
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -271,7 +273,11 @@ struct ViewModel {
   const std::string& Text(const LocalizedText& text) const;
   const ServiceSpec* Service() const;
   // The value shown in a field (from the draft).
-  std::string ValueOf(const std::string& key) const;
+  std::string ValueOf(const FieldAddress& field) const;
+  // The service's field (or self-check question) at an address, nullptr when none.
+  const FieldSpec* FieldAt(const FieldAddress& field) const {
+    return session::FindFieldAt(Service(), field);
+  }
 };
 
 class KioskApp {
@@ -399,11 +405,18 @@ class KioskApp {
 
  private:
   ViewModel View() const;
-  void SetFocusedValue(const std::string& value);
-  void ValidateCurrentStep(bool* ok);
-  void Submit();
-  std::string* ValueSlot(const std::string& key);
-  const FieldSpec* FieldForKey(const std::string& key) const;
+  // The form's field at an address (session::Form::FieldAt).
+  const FieldSpec* FieldAt(const FieldAddress& field) const { return m_form.FieldAt(field); }
+  // Translates a screen's form intent into the session's typed event and follows the
+  // page it leads to; false when the intent is not the form's.
+  bool ApplyFormIntent(const Intent& intent);
+  // The keyboard and the signature pad (kiosk_app_ime.cpp); false when not theirs.
+  bool ApplyImeIntent(const Intent& intent);
+  // 打印回执: the resident's receipt, or staff's re-print of one.
+  void PrintReceipt();
+  // The hidden staff gesture: five taps in the top-left corner within four seconds.
+  void OnCornerTap();
+  void ApplyForm(const session::FormEvent& event);
   // The keyboard follows the focus: a new field starts with an empty composition.
   void ResetIme();
   // 签好了: the focused signature's strokes become an attachment and its value a
@@ -449,7 +462,7 @@ class KioskApp {
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   // The resident's catalog: the session's once its form started, else the one in use.
-  const Catalog& Cat() const { return m_session.catalog ? *m_session.catalog : *m_catalog; }
+  const Catalog& Cat() const { return m_form.Cat(); }
 
   Deps m_deps;
   // Every version the kiosk holds (the bundled one first) and the one in use for new
@@ -475,9 +488,6 @@ class KioskApp {
   // Recognises all strokes on the pad into ime.candidates (drawable ones only).
   void RecognizeStrokes();
   PrintFn m_print;
-  // What a printed receipt says besides its number: service, date, time limit, the
-  // materials to bring.
-  std::vector<std::string> ReceiptLines(const std::string& service_code, const std::string& date_text) const;
   bool m_voice_on = false;
   // 普通话 or 粤语, chosen on the home screen; this resident's only (the idle wipe resets it).
   SpokenLanguage m_voice_language = SpokenLanguage::kMandarin;
@@ -494,28 +504,18 @@ class KioskApp {
   int64_t m_lookup_locked_until_ms = 0;
   Screen m_screen = Screen::kHome;
   Session m_session;
+  session::Form m_form;  // over m_session's form part
+  // The router's table: one View per Screen (screens/view_table.cpp).
+  std::map<Screen, std::unique_ptr<ui::View>> m_views;
+  // Drawing state of the shared screen frame (scrolling); changed while drawing.
+  mutable ScreenFrame m_frame;
   Language m_language = Language::kZhCN;
   bool m_dirty = true;
   WidgetContext m_widget_context;
 };
 
-// Screen functions: read the view, append intents. Main thread only.
-void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out);
-void DrawPhotoImportScreen(const ViewModel& view, std::vector<Intent>* out);
+// Screens are View classes, one per screen (screens/view.h, screens/view_table.cpp).
+// Below: the pieces they share. Main thread only.
 // A photo thumbnail at the cursor, fitted into `box` (aspect kept), recorded under
 // `id` with `label` for scripts. No texture: a framed box with the label. Main thread.
 void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, const std::string& label);
@@ -551,20 +551,15 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
 void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out);
 // The signature pad for a focused signature field: a wide pad, 重签 and 签好了.
 int SignaturePadRows();
-void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector<Intent>* out);
+void DrawSignaturePad(const ViewModel& view, const FieldAddress& key, std::vector<Intent>* out);
 
-// True while the body is being dragged or still gliding after a flick: keep drawing.
-bool ScrollAnimating();
-// A new screen starts still.
-void ResetScrollState();
 // Drag-to-scroll with inertia for the current child window (the staff list), with its
-// own state apart from the body's. Main thread.
-void ListDragScroll(const Metrics& m);
-void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out);
+// own state apart from the body's (ScreenFrame::list_drag). Main thread.
+void ListDragScroll(const ViewModel& view);
 // One field as the form wizard draws it (choice grid, toggles, keypad field, placeholder),
 // or nothing when its visible_if does not hold. Keys as above. Main thread.
-void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
-                   const std::string& scope_town_key, std::vector<Intent>* out);
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                   const FieldAddress& scope_town_key, std::vector<Intent>* out);
 // "城镇（80至89周岁）：每人每月 705 元，2019-01-01 起执行" plus a note for example
 // figures: one standard as residents read it. Main thread.
 std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
@@ -575,6 +570,6 @@ std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out);
 void BeginFooter(const ViewModel& view);
-void EndScreen();
+void EndScreen(const ViewModel& view);
 
 }  // namespace yimen::ui

@@ -67,24 +67,24 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
   PhotoState& photos = m_session.photos;
   // Only a photo field of the current form takes a photo (a stale or made-up key must
   // not put a picture into a text field).
-  auto is_photo_field = [this](const std::string& key) {
-    const FieldSpec* field = FieldForKey(key);
-    return field && field->type == FieldType::kPhoto && ValueSlot(key);
+  auto is_photo_field = [this](const FieldAddress& key) {
+    const FieldSpec* field = FieldAt(key);
+    return field && field->type == FieldType::kPhoto && m_form.Slot(key);
   };
   switch (intent.kind) {
     case Intent::Kind::kPhotoCamera:
-      if (!m_deps.camera || !is_photo_field(intent.key)) return true;
-      photos.target = intent.key;
+      if (!m_deps.camera || !is_photo_field(intent.field)) return true;
+      photos.target = intent.field;
       photos.message.clear();
       photos.preview_seq = 0;
       m_deps.camera->Start();  // opens the device on its own thread
-      m_session.focus.clear();
+      m_session.focus = {};
       m_screen = Screen::kPhotoCamera;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     case Intent::Kind::kPhotoImport: {
-      if (!is_photo_field(intent.key)) return true;
-      photos.target = intent.key;
+      if (!is_photo_field(intent.field)) return true;
+      photos.target = intent.field;
       photos.message.clear();
       CloseImports();
       for (const auto& path : ImportCandidates(m_deps.import_dir)) {
@@ -103,9 +103,9 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
         }
         photos.imports.push_back(std::move(file));
       }
-      m_session.focus.clear();
+      m_session.focus = {};
       m_screen = Screen::kPhotoImport;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoShutter: {
@@ -125,7 +125,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       m_deps.camera->Stop();
       FreeThumb(&photos.preview);
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoPick: {
@@ -148,22 +148,22 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       StorePhoto(std::move(jpeg).value());
       CloseImports();
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     }
     case Intent::Kind::kPhotoDelete: {
-      if (!is_photo_field(intent.key)) return true;
-      std::string* slot = ValueSlot(intent.key);
+      if (!is_photo_field(intent.field)) return true;
+      std::string* slot = m_form.Slot(intent.field);
       if (auto it = m_session.draft.attachments.find(*slot); it != m_session.draft.attachments.end()) {
         Wipe(&it->second);
         m_session.draft.attachments.erase(it);
       }
       Wipe(slot);
-      if (auto it = photos.thumbs.find(intent.key); it != photos.thumbs.end()) {
+      if (auto it = photos.thumbs.find(intent.field); it != photos.thumbs.end()) {
         FreeThumb(&it->second);
         photos.thumbs.erase(it);
       }
-      m_session.errors.erase(intent.key);
+      m_session.errors.erase(intent.field);
       return true;
     }
     case Intent::Kind::kPhotoCancel:
@@ -172,7 +172,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
       CloseImports();
       photos.message.clear();
       m_screen = Screen::kForm;
-      ResetScrollState();
+      m_frame.ResetScroll();
       return true;
     default:
       return false;
@@ -181,7 +181,7 @@ bool KioskApp::ApplyPhotoIntent(const Intent& intent) {
 
 void KioskApp::StorePhoto(std::vector<uint8_t> jpeg) {
   PhotoState& photos = m_session.photos;
-  std::string* slot = ValueSlot(photos.target);
+  std::string* slot = m_form.Slot(photos.target);
   if (!slot) {
     media::Wipe(&jpeg);
     return;
@@ -202,7 +202,7 @@ void KioskApp::StorePhoto(std::vector<uint8_t> jpeg) {
   std::string& stored = m_session.draft.attachments[ref];
   Wipe(&stored);
   stored = Base64Encode(jpeg);
-  std::fprintf(stderr, "photo: stored %zu bytes for %s\n", jpeg.size(), photos.target.c_str());
+  std::fprintf(stderr, "photo: stored %zu bytes for %s\n", jpeg.size(), photos.target.Id().c_str());
   media::Wipe(&jpeg);
   Wipe(slot);
   *slot = ref;

@@ -122,13 +122,13 @@ void KioskApp::StaffAudit(const std::string& action, const std::string& detail) 
 }
 
 bool KioskApp::ApplyStaffIntent(const Intent& intent) {
-  const std::string& focus = m_session.focus;
-  const bool aux_focus = focus.rfind("s:", 0) == 0;
+  const FieldAddress& focus = m_session.focus;
+  const bool aux_focus = focus.area == FieldAddress::Area::kAux;
   const bool staff = !m_staff.name.empty();
   switch (intent.kind) {
     case Intent::Kind::kKeyText: {
       if (!aux_focus) return false;
-      if (focus == "s:pin") {  // typed PIN digits go where the PIN pad's go
+      if (focus.IsAux("pin")) {  // typed PIN digits go where the PIN pad's go
         for (char c : intent.value) {
           if (c >= '0' && c <= '9' && m_session.pin.size() < secret::kMaxPinDigits) {
             m_session.pin.push_back(c);
@@ -136,31 +136,32 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         }
         return true;
       }
-      std::string& slot = m_session.aux_values[focus];
-      if (focus == "s:staff_name") {
+      std::string& slot = m_session.aux_values[focus.field];
+      if (focus.IsAux("staff_name")) {
         if (CountCodepoints(slot) + CountCodepoints(intent.value) <= 32) slot += intent.value;
         return true;
       }
-      if (focus == "s:from_day" || focus == "s:to_day") {  // dashes come by themselves
+      if (focus.IsAux("from_day") || focus.IsAux("to_day")) {  // dashes come by themselves
         slot = MaskDateInput(slot + intent.value);
         m_staff.message.clear();
         return true;
       }
-      const size_t max = focus == "s:id_tail" ? 6 : 24;
+      const size_t max = focus.IsAux("id_tail") ? 6 : 24;
       for (char c : intent.value) {
         char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-        bool ok = focus == "s:id_tail" ? ((up >= '0' && up <= '9') || up == 'X')
-                                       : ((up >= '0' && up <= '9') || (up >= 'A' && up <= 'Z') || up == '-');
+        bool ok = focus.IsAux("id_tail")
+                      ? ((up >= '0' && up <= '9') || up == 'X')
+                      : ((up >= '0' && up <= '9') || (up >= 'A' && up <= 'Z') || up == '-');
         if (ok && slot.size() < max) slot.push_back(up);
       }
-      if (focus == "s:id_tail" || focus == "s:app_number") m_session.lookup_message.clear();
+      if (focus.IsAux("id_tail") || focus.IsAux("app_number")) m_session.lookup_message.clear();
       return true;
     }
     case Intent::Kind::kKeyBackspace: {
       if (!aux_focus) return false;
-      std::string& slot = focus == "s:pin" ? m_session.pin : m_session.aux_values[focus];
+      std::string& slot = focus.IsAux("pin") ? m_session.pin : m_session.aux_values[focus.field];
       if (slot.empty()) return true;
-      if (focus == "s:from_day" || focus == "s:to_day") {
+      if (focus.IsAux("from_day") || focus.IsAux("to_day")) {
         slot = MaskDateBackspace(slot);
         return true;
       }
@@ -179,7 +180,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
     case Intent::Kind::kStaffNav:
       if (!staff) return true;
       m_staff.message.clear();
-      ResetScrollState();
+      m_frame.ResetScroll();
       if (intent.key == "home") {
         RefreshStaffOverview();
         m_screen = Screen::kStaffHome;
@@ -210,8 +211,8 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         // A range typed by staff: both ends checked before the list changes, so a typo
         // keeps the current list and says what is wrong.
         std::string message;
-        std::optional<std::pair<std::string, std::string>> range =
-            ParseDayRange(m_session.aux_values["s:from_day"], m_session.aux_values["s:to_day"], &message);
+        std::optional<std::pair<std::string, std::string>> range = ParseDayRange(
+            m_session.aux_values["from_day"], m_session.aux_values["to_day"], &message);
         if (!range) {
           m_staff.message = m_deps.strings->Get(m_language, message);
           m_staff.message_is_error = true;
@@ -221,7 +222,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         list.filter.from_day = range->first;
         list.filter.to_day = range->second;
         ResetIme();
-        m_session.focus.clear();
+        m_session.focus = {};
         m_staff.message.clear();
         m_staff.message_is_error = false;
       } else if (intent.key == "date") {
@@ -234,19 +235,19 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
         if (intent.value == "delivered") list.filter.sync_state = SyncState::kDelivered;
       }
       list.picker.clear();
-      ResetScrollState();
+      m_frame.ResetScroll();
       ReloadStaffList();
       StaffAudit("staff.filter", intent.key + "=" + intent.value);
       return true;
     }
     case Intent::Kind::kStaffSearch: {
       if (!staff) return true;
-      std::string& typed = m_session.aux_values["s:search"];
+      std::string& typed = m_session.aux_values["search"];
       if (intent.index == 0) typed.clear();
       m_staff.list.filter.number_contains = typed;
       ResetIme();
-      m_session.focus.clear();
-      ResetScrollState();
+      m_session.focus = {};
+      m_frame.ResetScroll();
       ReloadStaffList();
       StaffAudit("staff.search", typed);
       return true;
@@ -271,7 +272,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       m_session.lookup.reset();
       m_session.lookup_history.clear();
       m_session.lookup_message.clear();
-      m_session.focus = "s:app_number";
+      m_session.focus = FieldAddress::Aux("app_number");
       m_screen = Screen::kStatusQuery;
       return true;
     case Intent::Kind::kStatusLookup:
@@ -288,7 +289,7 @@ std::string KioskApp::WaitSeconds(int64_t until_wall_ms) const {
 }
 
 void KioskApp::StaffLogin() {
-  std::string name = m_session.aux_values["s:staff_name"];
+  std::string name = m_session.aux_values["staff_name"];
   std::string pin = m_session.pin;
   Wipe(&m_session.pin);
   // Leading and trailing spaces are never part of a name.
@@ -310,7 +311,7 @@ void KioskApp::StaffLogin() {
     case StaffLoginOutcome::kAccepted: {
       WipeAll(&m_session.aux_values);
       ResetIme();
-      m_session.focus.clear();
+      m_session.focus = {};
       m_session.pin_message.clear();
       m_staff = StaffState{};
       m_staff.name = name;
@@ -318,7 +319,7 @@ void KioskApp::StaffLogin() {
       m_staff.last_activity_ms = m_now_ms;
       StaffAudit("staff.login", "");
       RefreshStaffOverview();
-      ResetScrollState();
+      m_frame.ResetScroll();
       m_screen = Screen::kStaffHome;
       return;
     }
@@ -352,7 +353,7 @@ void KioskApp::StaffLogin() {
 void KioskApp::StaffLogout(const char* why) {
   StaffAudit(why, "");
   m_staff = StaffState{};
-  ResetScrollState();
+  m_frame.ResetScroll();
   EndSession();
 }
 
@@ -450,17 +451,17 @@ void KioskApp::StatusLookup() {
   auto say = [&](const char* key) { s.lookup_message = m_deps.strings->Get(m_language, key); };
   if (m_now_ms < m_lookup_locked_until_ms) return say("status.locked");
   if (!m_deps.store) return;
-  std::string& typed = s.aux_values["s:app_number"];
-  std::string& tail = s.aux_values["s:id_tail"];
+  std::string& typed = s.aux_values["app_number"];
+  std::string& tail = s.aux_values["id_tail"];
   auto parts = ParseAppNumber(typed);
   if (!parts.ok()) {
     // A typo the check character caught: nothing about any application is revealed.
-    s.focus = "s:app_number";
+    s.focus = FieldAddress::Aux("app_number");
     return say(parts.error().message == "validation.app_number.check" ? "status.number_typo"
                                                                       : "status.number_format");
   }
   if (tail.size() != 6) {
-    s.focus = "s:id_tail";
+    s.focus = FieldAddress::Aux("id_tail");
     return say("status.need_tail");
   }
   const std::string number = FormatAppNumber(*parts);
@@ -478,7 +479,7 @@ void KioskApp::StatusLookup() {
       m_lookup_locked_until_ms = m_now_ms + 60'000;
       return say("status.locked");
     }
-    s.focus = "s:id_tail";
+    s.focus = FieldAddress::Aux("id_tail");
     return say("status.not_found");
   }
   m_lookup_failures = 0;
@@ -486,7 +487,7 @@ void KioskApp::StatusLookup() {
   s.lookup_history = std::move((*found)->history);
   s.lookup_message.clear();
   ResetIme();
-  s.focus.clear();
+  s.focus = {};
   (void)m_deps.store->AppendAudit("resident", "status.lookup", number);
   m_screen = Screen::kStatusResult;
 }

@@ -41,12 +41,15 @@ TEST(FrameProfiler, LogsAndCountsAStallWithItsCpuAndSwitches) {
   thread.Advance(1200, 13, 1, 2);  // blocked: little CPU, one voluntary switch
   EXPECT_EQ(profiler.FrameDrawn(3, 4),
             "frame gap: 1200 ms before frame 3 (screen 4; UI thread CPU 13 ms, 1/2 switches)\n");
-  thread.Advance(150, 140);  // over 100 ms, under the logging threshold
-  EXPECT_EQ(profiler.FrameDrawn(4, 4), "");
+  thread.Advance(150, 140);  // over 100 ms: logged too (busy, as its CPU shows)
+  EXPECT_EQ(profiler.FrameDrawn(4, 4),
+            "frame gap: 150 ms before frame 4 (screen 4; UI thread CPU 140 ms, 0/0 switches)\n");
+  thread.Advance(90, 5);  // under 100 ms: neither logged nor counted
+  EXPECT_EQ(profiler.FrameDrawn(5, 4), "");
   EXPECT_EQ(profiler.GapsOver100Ms(), 2);
   EXPECT_DOUBLE_EQ(profiler.LongestGapMs(), 1200);
-  EXPECT_EQ(profiler.Summary(4),
-            "frames: 4 drawn, longest gap between frames 1200.0 ms (waits for input excluded; UI "
+  EXPECT_EQ(profiler.Summary(5),
+            "frames: 5 drawn, longest gap between frames 1200.0 ms (waits for input excluded; UI "
             "thread CPU "
             "13.0 ms, 1 voluntary / 2 involuntary switches in it), 2 over 100 ms\n");
 }

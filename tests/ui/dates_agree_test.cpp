@@ -76,18 +76,19 @@ class DatesAgree : public ::testing::Test {
     app->Apply({Intent::Kind::kOpenService, "gaoling"});
     app->Apply({Intent::Kind::kStartForm, "gaoling"});
     const std::pair<const char*, const char*> values[] = {
-        {"v:name", "李桂兰"},
-        {"v:id_number", kIdNumber},
-        {"v:phone", "13812345678"},
-        {"v:hukou", "local"},
-        {"v:filled_by", "self"},
-        {"v:town", "沙溪镇"},
-        {"v:community", "沙溪社区"},
-        {"v:address", "沙溪路18号"},
-        {"v:bank_name", "农村商业银行"},
-        {"v:account_number", "6217000012345678"},
-        {"v:pledge_signature", "sig:0123456789abcdef"}};
-    for (const auto& [key, value] : values) app->Apply({Intent::Kind::kSetValue, key, value});
+        {"name", "李桂兰"},
+        {"id_number", kIdNumber},
+        {"phone", "13812345678"},
+        {"hukou", "local"},
+        {"filled_by", "self"},
+        {"town", "沙溪镇"},
+        {"community", "沙溪社区"},
+        {"address", "沙溪路18号"},
+        {"bank_name", "农村商业银行"},
+        {"account_number", "6217000012345678"},
+        {"pledge_signature", "sig:0123456789abcdef"}};
+    for (const auto& [key, value] : values)
+      app->Apply({Intent::Kind::kSetValue, FieldAddress::Top(key), value});
     app->Apply({Intent::Kind::kToReview});
     if (app->CurrentScreen() == Screen::kReview) app->Apply({Intent::Kind::kSubmit});
     return app;
@@ -150,9 +151,10 @@ TEST_F(DatesAgree, EightiethBirthdayAtHalfPastMidnightKioskAndServerBothAccept) 
 TEST_F(DatesAgree, TheDayBeforeKioskAndServerBothRefuse) {
   auto app = FillAndSubmit(kBirthdayHalfPastMidnight - kDay);
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
-  ASSERT_EQ(app->CurrentSession().errors.count("v:id_number"), 1u);
-  EXPECT_NE(app->CurrentSession().errors.at("v:id_number").find("79周岁"), std::string::npos)
-      << app->CurrentSession().errors.at("v:id_number");
+  ASSERT_EQ(app->CurrentSession().errors.count(FieldAddress::Top("id_number")), 1u);
+  EXPECT_NE(app->CurrentSession().errors.at(FieldAddress::Top("id_number")).find("79周岁"),
+            std::string::npos)
+      << app->CurrentSession().errors.at(FieldAddress::Top("id_number"));
   Result<int64_t> stored = m_store->CountApplications();
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(*stored, 0);

@@ -87,7 +87,7 @@ class KioskPhoto : public ::testing::Test {
   intptr_t m_next_texture = 0;
 };
 
-const std::string kSlot = "v:photo_id_card";
+const FieldAddress kSlot = FieldAddress::Top("photo_id_card");
 
 TEST_F(KioskPhoto, ImportStoresABase64JpegUnderAPhotoReference) {
   auto app = App();
@@ -216,9 +216,11 @@ TEST_F(KioskPhoto, ARequiredPhotoBlocksNextNamingTheMaterial) {
 
 TEST_F(KioskPhoto, OnlyAPhotoFieldOfTheFormTakesAPhoto) {
   auto app = App();
-  for (const char* key : {"x:nowhere", "v:no_such_field", "v:pledge_signature"}) {
+  for (const FieldAddress& key :
+       {FieldAddress::Aux("nowhere"), FieldAddress::Question("age"), FieldAddress{},
+        FieldAddress::Top("no_such_field"), FieldAddress::Top("pledge_signature")}) {
     app->Apply({Intent::Kind::kPhotoImport, key});
-    EXPECT_EQ(app->CurrentScreen(), Screen::kForm) << key;
+    EXPECT_EQ(app->CurrentScreen(), Screen::kForm) << key.Id();
   }
   EXPECT_FALSE(app->CurrentSession().draft.values.count("no_such_field"));
 }

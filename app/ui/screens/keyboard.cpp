@@ -202,7 +202,7 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
 
 int SignaturePadRows() { return 4; }
 
-void DrawSignaturePad(const ViewModel& view, const std::string& key, std::vector<Intent>* out) {
+void DrawSignaturePad(const ViewModel& view, const FieldAddress& key, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   float w = ImGui::GetContentRegionAvail().x;

@@ -5,8 +5,23 @@
 
 #include "domain/eligibility.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class EligibilityView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const ServiceSpec* service = view.Service();
+    return JoinSpeech(
+        {service ? view.Text(service->name) : std::string(), view.Tr("elig_screen.title")});
+  }
+};
+
+}  // namespace
+
 namespace {
 
 bool UsesDigits(FieldType type) {
@@ -15,10 +30,9 @@ bool UsesDigits(FieldType type) {
 }
 
 const FieldSpec* FocusedQuestion(const ViewModel& view) {
-  const std::string& key = view.session->focus;
-  const ServiceSpec* service = view.Service();
-  if (key.rfind("e:", 0) != 0 || !service->eligibility) return nullptr;
-  return service->eligibility->FindQuestion(key.substr(2));
+  const FieldAddress& key = view.session->focus;
+  if (key.area != FieldAddress::Area::kQuestion) return nullptr;
+  return view.FieldAt(key);
 }
 
 ImU32 VerdictColor(Verdict verdict) {
@@ -51,7 +65,7 @@ void DrawResult(const ViewModel& view, const ServiceSpec& service) {
 
 }  // namespace
 
-void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out) {
+void EligibilityView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ServiceSpec* service = view.Service();
@@ -64,7 +78,7 @@ void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
   Gap(0.5f);
   for (const FieldSpec& question : spec.questions) {
-    DrawFormField(view, question, "e:" + question.id, "", out);
+    DrawFormField(view, question, FieldAddress::Question(question.id), FieldAddress{}, out);
   }
   if (s.eligibility_checked) DrawResult(view, *service);
   Gap(2);
@@ -88,7 +102,7 @@ void DrawEligibilityScreen(const ViewModel& view, std::vector<Intent>* out) {
                   "eligibility:apply")) {
     out->push_back({Intent::Kind::kStartForm, service->code});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
 std::string FormatStandardLine(const ViewModel& view, const Standard& standard) {
@@ -104,5 +118,7 @@ std::string FormatStandardLine(const ViewModel& view, const Standard& standard) 
   if (standard.example) line += view.Tr("standard.example");
   return line;
 }
+
+std::unique_ptr<View> MakeEligibilityView() { return std::make_unique<EligibilityView>(); }
 
 }  // namespace yimen::ui

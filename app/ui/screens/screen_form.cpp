@@ -7,8 +7,27 @@
 
 #include "domain/pii_mask.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class FormView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override;
+};
+
+class ReviewView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    return JoinSpeech({view.Tr("review.title"), view.Tr("review.hint"), view.session->banner});
+  }
+};
+
+}  // namespace
+
 namespace {
 
 bool UsesKeypad(FieldType type) {
@@ -23,7 +42,7 @@ std::string FieldLabel(const ViewModel& view, const FieldSpec& field) {
 }
 
 // Choice-like fields: a grid of big buttons, the chosen one highlighted.
-void DrawChoices(const ViewModel& view, const std::string& key, const std::string& label,
+void DrawChoices(const ViewModel& view, const FieldAddress& key, const std::string& label,
                  const std::vector<std::pair<std::string, std::string>>& options,
                  std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
@@ -37,7 +56,7 @@ void DrawChoices(const ViewModel& view, const std::string& key, const std::strin
     bool selected = current == value;
     if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                     selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                    key + "=" + value)) {
+                    key.Id() + "=" + value)) {
       out->push_back({Intent::Kind::kSetValue, key, value});
     }
   }
@@ -45,20 +64,18 @@ void DrawChoices(const ViewModel& view, const std::string& key, const std::strin
   if (err != view.session->errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
 }
 
-void DrawField(const ViewModel& view, const FieldSpec& field, const std::string& key,
-               const std::string& scope_town_key, std::vector<Intent>* out) {
+void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+               const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   const Session& s = *view.session;
   // A field whose condition does not hold is not drawn (and not validated).
   if (field.visible_if) {
     const ServiceSpec* service = view.Service();
     bool visible = true;
-    if (key.rfind("e:", 0) == 0) {
+    if (key.area == FieldAddress::Area::kQuestion) {
       visible = service->eligibility &&
                 IsQuestionVisible(*service->eligibility, field, s.eligibility_answers);
-    } else if (key.rfind("g:", 0) == 0) {
-      const size_t a = key.find(':', 2), b = key.find(':', a + 1);
-      visible = IsFieldVisible(*service, field, s.draft, key.substr(2, a - 2),
-                               std::stoi(key.substr(a + 1, b - a - 1)));
+    } else if (key.area == FieldAddress::Area::kMember) {
+      visible = IsFieldVisible(*service, field, s.draft, key.group, static_cast<int>(key.member));
     } else {
       visible = IsFieldVisible(*service, field, s.draft);
     }
@@ -106,7 +123,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
         const std::string text = (selected ? "✓ " : "") + view.Text(option.label);
         if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                         selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                        key + "=" + option.value)) {
+                        key.Id() + "=" + option.value)) {
           out->push_back({Intent::Kind::kSetValue, key, ToggleChoice(field, current, option.value)});
         }
       }
@@ -124,7 +141,8 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
                                        : done  ? "form.signature_done"
                                                : "signature.start");
       if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
-                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, key)) {
+                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary,
+                      true, key.Id())) {
         out->push_back({Intent::Kind::kFocus, key});
       }
       auto err = s.errors.find(key);
@@ -146,7 +164,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
       if (done) {
         const auto thumb = s.photos.thumbs.find(key);
         DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
-                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key,
+                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key.Id(),
                        view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
         if (view.has_camera) {
           buttons.push_back({view.Tr("photo.retake"), "retake", Intent::Kind::kPhotoCamera});
@@ -164,8 +182,9 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
         if (i) ImGui::SameLine();
         const SlotButton& button = buttons[i];
         if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
-                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
-                        true, "photo:" + button.what + ":" + key)) {
+                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary
+                                                                  : ButtonStyle::kChoice,
+                        true, "photo:" + button.what + ":" + key.Id())) {
           out->push_back({button.kind, key});
         }
       }
@@ -179,7 +198,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
     default: {
       auto err = s.errors.find(key);
       std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
-      if (Field(key, label, view.ValueOf(key), s.focus == key,
+      if (Field(key.Id(), label, view.ValueOf(key), s.focus == key,
                 err == s.errors.end() ? std::string() : err->second, hint)) {
         out->push_back({Intent::Kind::kFocus, key});
       }
@@ -189,17 +208,12 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const std::string&
   Gap(0.5f);
 }
 
-
+// The focused form field (not a self-check question), nullptr when none.
 const FieldSpec* FocusedField(const ViewModel& view) {
-  const std::string& key = view.session->focus;
-  const ServiceSpec* service = view.Service();
-  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
-  if (key.rfind("g:", 0) == 0) {
-    size_t a = key.find(':', 2), b = key.find(':', a + 1);
-    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
-    return group ? group->FindField(key.substr(b + 1)) : nullptr;
-  }
-  return nullptr;
+  const FieldAddress& key = view.session->focus;
+  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember)
+    return nullptr;
+  return view.FieldAt(key);
 }
 
 }  // namespace
@@ -238,12 +252,35 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
   }
 }
 
-void DrawFormField(const ViewModel& view, const FieldSpec& field, const std::string& key,
-                   const std::string& scope_town_key, std::vector<Intent>* out) {
+void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                   const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   DrawField(view, field, key, scope_town_key, out);
 }
 
-void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
+std::string FormView::Speech(const ViewModel& view) const {
+  const ServiceSpec* service = view.Service();
+  if (!service) return {};
+  const Session& s = *view.session;
+  const StepSpec& step = service->form.steps[s.step];
+  std::string text =
+      view.Fmt("form.progress", {{"step", std::to_string(s.step + 1)},
+                                 {"total", std::to_string(service->form.steps.size())},
+                                 {"title", view.Text(step.title)}});
+  AddSpeech(&text, s.banner);
+  // Read in the order of the fields' ids, as they always were.
+  std::vector<std::pair<std::string, std::string>> errors;
+  for (const auto& [at, message] : s.errors) errors.emplace_back(at.Id(), message);
+  std::sort(errors.begin(), errors.end());
+  for (const auto& [id, message] : errors) AddSpeech(&text, message);
+  if (s.errors.empty() && s.banner.empty()) AddSpeech(&text, view.Text(step.hint));
+  if (const FieldSpec* field = view.FieldAt(s.focus)) {
+    AddSpeech(&text, view.Text(field->label));
+    AddSpeech(&text, view.Text(field->hint));
+  }
+  return text;
+}
+
+void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ServiceSpec* service = view.Service();
@@ -284,8 +321,9 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
       Label(view.Fmt("form.member_title", {{"title", view.Text(group.item_title)}, {"n", std::to_string(i + 1)}}),
             Ctx().title, colors::kText);
       for (const FieldSpec& field : group.fields) {
-        std::string town_key = field.town_field.empty() ? "" : GroupFieldKey(group.id, i, field.town_field);
-        DrawField(view, field, GroupFieldKey(group.id, i, field.id), town_key, out);
+        const FieldAddress at = FieldAddress::Member(group.id, i, field.id);
+        DrawField(view, field, at,
+                  field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
       }
       if (TouchButton(view.Tr("form.remove_member"), ImVec2(0, m.target_min), ButtonStyle::kSecondary, true,
                       "remove:" + std::to_string(i))) {
@@ -293,7 +331,7 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
       }
       Gap(1.5f);
     }
-    auto gerr = s.errors.find("group:" + group.id);
+    auto gerr = s.errors.find(FieldAddress::Group(group.id));
     if (gerr != s.errors.end()) Paragraph(gerr->second, Ctx().body, colors::kError);
     if (static_cast<int>(count) < group.max &&
         TouchButton(view.Tr("form.add_member"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
@@ -301,8 +339,9 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
     }
   } else {
     for (const FieldSpec& field : step.fields) {
-      std::string town_key = field.town_field.empty() ? "" : FieldKey(field.town_field);
-      DrawField(view, field, FieldKey(field.id), town_key, out);
+      const FieldAddress at = FieldAddress::Top(field.id);
+      DrawField(view, field, at,
+                field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
     }
   }
   Gap(2);
@@ -320,10 +359,10 @@ void DrawFormScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr(last ? "form.to_review" : "form.next"), ImVec2(half, m.button_h))) {
     out->push_back({last ? Intent::Kind::kToReview : Intent::Kind::kNextStep});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
+void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ServiceSpec* service = view.Service();
@@ -382,20 +421,22 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
         Label(view.Fmt("form.member_title", {{"title", view.Text(step.group->item_title)}, {"n", std::to_string(k + 1)}}));
         for (const FieldSpec& field : step.group->fields) {
           if (!IsFieldVisible(*service, field, s.draft, step.group->id, static_cast<int>(k))) continue;
-          Paragraph("  " + view.Text(field.label) + "：" + shown(field, view.ValueOf(GroupFieldKey(step.group->id, k, field.id))),
-                    Ctx().body, colors::kText);
+          Paragraph(
+              "  " + view.Text(field.label) + "：" +
+                  shown(field, view.ValueOf(FieldAddress::Member(step.group->id, k, field.id))),
+              Ctx().body, colors::kText);
         }
       }
     } else {
       for (const FieldSpec& field : step.fields) {
         if (!IsFieldVisible(*service, field, s.draft)) continue;
-        const std::string key = FieldKey(field.id);
+        const FieldAddress key = FieldAddress::Top(field.id);
         const auto thumb = s.photos.thumbs.find(key);
         if (field.type == FieldType::kPhoto && thumb != s.photos.thumbs.end() && !view.ValueOf(key).empty()) {
           // The photo itself, small, so the resident sees which document went where.
           Paragraph(view.Text(field.label) + "：", Ctx().body, colors::kText);
           const float h = 35.0f * m.px_per_mm * (view.elder ? 1.3f : 1.0f);
-          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key,
+          DrawPhotoThumb(thumb->second, ImVec2(h * 4 / 3, h), "review:" + key.Id(),
                          view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
           continue;
         }
@@ -409,7 +450,10 @@ void DrawReviewScreen(const ViewModel& view, std::vector<Intent>* out) {
                   ButtonStyle::kPrimary, !s.submitting, "submit")) {
     out->push_back({Intent::Kind::kSubmit});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeFormView() { return std::make_unique<FormView>(); }
+std::unique_ptr<View> MakeReviewView() { return std::make_unique<ReviewView>(); }
 
 }  // namespace yimen::ui

@@ -6,21 +6,20 @@
 #include <cmath>
 
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
 namespace {
-int g_footer_rows = 0;  // set by BeginScreen for BeginFooter
-bool g_body_overflows = false;  // last frame's body was taller than its window
-std::vector<Intent>* g_out = nullptr;
 
-// Drag-to-scroll with inertia for the body (ImGui 1.86 scrolls only with a wheel).
-struct DragScroll {
-  bool dragging = false;
-  float last_y = 0;
-  float velocity = 0;  // pixels per frame, kept after the finger lifts
+class HomeView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override { return view.Tr("home.welcome"); }
 };
-DragScroll g_drag;
-DragScroll g_list_drag;  // the staff list's own scrolling child
+
+}  // namespace
+
+namespace {
 
 // Inside a scrolling child window, before its content. `inner`: only presses inside
 // the window's inner rectangle start a drag (not on its scrollbar).
@@ -57,16 +56,19 @@ void HandleDragScroll(const Metrics& m, DragScroll& drag, bool inner = false) {
 }
 }  // namespace
 
-bool ScrollAnimating() {
-  return g_drag.dragging || g_drag.velocity != 0 || g_list_drag.dragging || g_list_drag.velocity != 0;
+bool ScreenFrame::Animating() const {
+  return body_drag.dragging || body_drag.velocity != 0 || list_drag.dragging ||
+         list_drag.velocity != 0;
 }
 
-void ResetScrollState() {
-  g_drag = DragScroll{};
-  g_list_drag = DragScroll{};
+void ScreenFrame::ResetScroll() {
+  body_drag = DragScroll{};
+  list_drag = DragScroll{};
 }
 
-void ListDragScroll(const Metrics& m) { HandleDragScroll(m, g_list_drag, true); }
+void ListDragScroll(const ViewModel& view) {
+  HandleDragScroll(*view.metrics, view.frame->list_drag, true);
+}
 
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out) {
@@ -124,14 +126,15 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
       ImVec2(m.margin, ImGui::GetCursorScreenPos().y),
       ImVec2(io.DisplaySize.x - m.margin, ImGui::GetCursorScreenPos().y), colors::kBorder, 2.0f);
   Gap(0.5f);
-  g_footer_rows = footer_rows;
-  g_out = out;
+  ScreenFrame& frame = *view.frame;
+  frame.footer_rows = footer_rows;
+  frame.out = out;
   float footer_h = footer_rows > 0 ? footer_rows * (m.button_h + m.gap) + m.gap : 0;
   // A body taller than the screen also gets big 上一页/下一页 buttons above the footer.
-  if (footer_rows > 0 && g_body_overflows) footer_h += m.target_min + m.gap;
+  if (footer_rows > 0 && frame.body_overflows) footer_h += m.target_min + m.gap;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
   ImGui::BeginChild("body", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
-  HandleDragScroll(m, g_drag);
+  HandleDragScroll(m, frame.body_drag);
 }
 
 void BeginFooter(const ViewModel& view) {
@@ -141,24 +144,25 @@ void BeginFooter(const ViewModel& view) {
   float page_h = body->InnerRect.GetHeight() * 0.8f;
   float scroll = body->Scroll.y, scroll_max = body->ScrollMax.y;
   ImGui::EndChild();
-  bool had_row = g_body_overflows;
-  g_body_overflows = overflows;
+  ScreenFrame& frame = *view.frame;
+  bool had_row = frame.body_overflows;
+  frame.body_overflows = overflows;
   if (had_row) {
     float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
     if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.target_min), ButtonStyle::kSecondary,
                     overflows && scroll > 0.5f, "scroll:up")) {
       ImGui::SetScrollY(body, std::max(0.0f, scroll - page_h));
-      ResetScrollState();
+      frame.ResetScroll();
     }
     ImGui::SameLine();
     if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.target_min), ButtonStyle::kSecondary,
                     overflows && scroll < scroll_max - 0.5f, "scroll:down")) {
       ImGui::SetScrollY(body, std::min(scroll_max, scroll + page_h));
-      ResetScrollState();
+      frame.ResetScroll();
     }
-    if (overflows != had_row && g_out) g_out->push_back({Intent::Kind::kRedraw});
-  } else if (overflows && g_out) {
-    g_out->push_back({Intent::Kind::kRedraw});  // the row appears on the next frame
+    if (overflows != had_row && frame.out) frame.out->push_back({Intent::Kind::kRedraw});
+  } else if (overflows && frame.out) {
+    frame.out->push_back({Intent::Kind::kRedraw});  // the row appears on the next frame
   }
   ImGui::PopStyleColor();
   ImGui::GetWindowDrawList()->AddLine(
@@ -169,8 +173,8 @@ void BeginFooter(const ViewModel& view) {
   Gap(0.5f);
 }
 
-void EndScreen() {
-  if (g_footer_rows == 0) {
+void EndScreen(const ViewModel& view) {
+  if (view.frame->footer_rows == 0) {
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }
@@ -179,7 +183,7 @@ void EndScreen() {
   ImGui::PopStyleColor();
 }
 
-void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
+void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   BeginScreen(view, view.Tr("app.title"), false, 0, out);
   Label(view.Tr("app.subtitle"), Ctx().body, colors::kMuted);
@@ -238,7 +242,9 @@ void DrawHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
                   true, "lang:en")) {
     out->push_back({Intent::Kind::kSetLanguage, "", "", static_cast<int>(Language::kEn)});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeHomeView() { return std::make_unique<HomeView>(); }
 
 }  // namespace yimen::ui

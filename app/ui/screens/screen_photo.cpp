@@ -5,22 +5,44 @@
 #include <algorithm>
 
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 #include "ui/widgets/touch.h"
 
 namespace yimen::ui {
 namespace {
 
-const FieldSpec* TargetField(const ViewModel& view) {
-  const ServiceSpec* service = view.Service();
-  const std::string& key = view.session->photos.target;
-  if (!service) return nullptr;
-  if (key.rfind("v:", 0) == 0) return service->FindField(key.substr(2));
-  if (key.rfind("g:", 0) == 0) {
-    const size_t a = key.find(':', 2), b = key.find(':', a + 1);
-    const GroupSpec* group = service->FindGroup(key.substr(2, a - 2));
-    return group ? group->FindField(key.substr(b + 1)) : nullptr;
+class PhotoCameraView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const PhotoState& photos = view.session->photos;
+    const FieldSpec* field = view.FieldAt(photos.target);
+    return JoinSpeech({field ? view.Text(field->label) : std::string(),
+                       view.Tr(photos.camera_failed ? "photo.camera_failed" : "photo.camera_hint"),
+                       photos.message});
   }
-  return nullptr;
+};
+
+class PhotoImportView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const PhotoState& photos = view.session->photos;
+    return JoinSpeech({view.Tr("photo.import_title"),
+                       view.Tr(photos.imports.empty() ? "photo.import_empty" : "photo.import_hint"),
+                       photos.message});
+  }
+};
+
+}  // namespace
+
+namespace {
+
+const FieldSpec* TargetField(const ViewModel& view) {
+  const FieldAddress& key = view.session->photos.target;
+  if (key.area != FieldAddress::Area::kTop && key.area != FieldAddress::Area::kMember)
+    return nullptr;
+  return view.FieldAt(key);
 }
 
 }  // namespace
@@ -49,7 +71,7 @@ void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, 
   RecordRect(id, label, p0, ImVec2(p0.x + box.x, p0.y + box.y));
 }
 
-void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out) {
+void PhotoCameraView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const PhotoState& photos = view.session->photos;
   const FieldSpec* field = TargetField(view);
@@ -75,10 +97,10 @@ void DrawPhotoCameraScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("photo.shutter"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, live, "photo:shutter")) {
     out->push_back({Intent::Kind::kPhotoShutter});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawPhotoImportScreen(const ViewModel& view, std::vector<Intent>* out) {
+void PhotoImportView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const PhotoState& photos = view.session->photos;
   const FieldSpec* field = TargetField(view);
@@ -107,7 +129,10 @@ void DrawPhotoImportScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("photo.cancel"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true, "photo:cancel")) {
     out->push_back({Intent::Kind::kPhotoCancel});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakePhotoCameraView() { return std::make_unique<PhotoCameraView>(); }
+std::unique_ptr<View> MakePhotoImportView() { return std::make_unique<PhotoImportView>(); }
 
 }  // namespace yimen::ui

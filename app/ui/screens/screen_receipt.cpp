@@ -5,8 +5,27 @@
 
 #include "platform/qr_code.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class ReceiptView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const Session& s = *view.session;
+    std::string text = view.Tr("receipt.title");
+    if (s.receipt) {
+      AddSpeech(&text, view.Tr("receipt.number"));
+      AddSpeech(&text, s.receipt->app_number);
+    }
+    AddSpeech(&text, view.Tr("receipt.keep"));
+    return text;
+  }
+};
+
+}  // namespace
 
 void DrawQrCode(const ViewModel& view, const std::string& text, float mm, const std::string& id) {
   const Metrics& m = *view.metrics;
@@ -30,7 +49,7 @@ void DrawQrCode(const ViewModel& view, const std::string& text, float mm, const 
   RecordRect(id, "QR:" + shown, p, ImVec2(p.x + side, p.y + side));
 }
 
-void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
+void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ReceiptInfo& receipt = *s.receipt;
@@ -71,7 +90,9 @@ void DrawReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {
     out->push_back({Intent::Kind::kGoHome});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeReceiptView() { return std::make_unique<ReceiptView>(); }
 
 }  // namespace yimen::ui

@@ -5,10 +5,30 @@
 #include <algorithm>
 
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
 
-void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out) {
+class ServicesView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override { return view.Tr("services.title"); }
+};
+
+class DetailView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const ServiceSpec* service = view.Service();
+    return service ? JoinSpeech({view.Text(service->name), view.Text(service->summary)})
+                   : std::string();
+  }
+};
+
+}  // namespace
+
+void ServicesView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   // A page of services at a time (fewer in 长者模式), with big page buttons: nobody
   // has to discover scrolling.
@@ -46,10 +66,10 @@ void DrawServicesScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("common.back"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kGoHome});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out) {
+void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const ServiceSpec* service = view.Service();
   BeginScreen(view, view.Text(service->name), true, 1, out);
@@ -94,7 +114,10 @@ void DrawDetailScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("detail.start"), ImVec2(half, m.button_h), ButtonStyle::kPrimary)) {
     out->push_back({Intent::Kind::kStartForm, service->code});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeServicesView() { return std::make_unique<ServicesView>(); }
+std::unique_ptr<View> MakeDetailView() { return std::make_unique<DetailView>(); }
 
 }  // namespace yimen::ui

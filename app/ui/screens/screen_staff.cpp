@@ -11,13 +11,44 @@
 
 #include "domain/name_mask.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
 namespace {
 
-// A page jump asked for by the footer's buttons, applied inside the rows' window on the
-// next frame (ImGui 1.86 scrolls a window only from inside it).
-float g_rows_scroll_delta = 0;
+class StaffLoginView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+};
+
+class StaffHomeView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+};
+
+class StaffListView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+
+ private:
+  // A page jump asked for by the footer's buttons, applied inside the rows' window on
+  // the next frame (ImGui 1.86 scrolls a window only from inside it).
+  float m_rows_scroll_delta = 0;
+};
+
+class StaffReceiptView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+};
+
+class StaffQueueView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+};
+
+}  // namespace
+
+namespace {
 
 std::string ServiceName(const ViewModel& view, const std::string& code) {
   const ServiceSpec* service = view.catalog->FindService(code);
@@ -100,20 +131,20 @@ void QueueBlock(const ViewModel& view) {
 
 }  // namespace
 
-void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffLoginView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Session& s = *view.session;
-  const bool name_focus = s.focus == "s:staff_name";
+  const bool name_focus = s.focus.IsAux("staff_name");
   BeginScreen(view, view.Tr("staff.login_title"), true, name_focus ? TextKeyboardRows() : 0, out);
   Paragraph(view.Tr("staff.login_hint"), Ctx().body, colors::kMuted);
   Gap(0.5f);
-  if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf("s:staff_name"), name_focus, "",
-            view.Tr("form.placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:staff_name"});
+  if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf(FieldAddress::Aux("staff_name")),
+            name_focus, "", view.Tr("form.placeholder"))) {
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("staff_name")});
   }
   std::string dots;
   for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
   if (Field("s:pin", view.Tr("staff.pin_label"), dots, !name_focus, s.pin_message, "")) {
-    out->push_back({Intent::Kind::kFocus, "s:pin"});
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("pin")});
   }
   if (!name_focus) {
     Gap(0.5f);
@@ -123,10 +154,10 @@ void DrawStaffLoginScreen(const ViewModel& view, std::vector<Intent>* out) {
     BeginFooter(view);
     DrawTextKeyboard(view, FieldType::kText, out);
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffHomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   BeginScreen(view, view.Fmt("staff.home_title", {{"name", st.name}}), false, 2, out);
@@ -161,7 +192,7 @@ void DrawStaffHomeScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("staff.logout"), ImVec2(half, m.button_h), ButtonStyle::kDanger, true, "staff:logout")) {
     out->push_back({Intent::Kind::kStaffLogout});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
 namespace {
@@ -212,13 +243,13 @@ std::string CurrentChoice(const ViewModel& view, const std::string& picker) {
 
 }  // namespace
 
-void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffListView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   const StaffList& list = st.list;
   const Session& s = *view.session;
-  const bool search_focus = s.focus == "s:search";
-  const bool day_focus = s.focus == "s:from_day" || s.focus == "s:to_day";
+  const bool search_focus = s.focus.IsAux("search");
+  const bool day_focus = s.focus.IsAux("from_day") || s.focus.IsAux("to_day");
   BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : day_focus ? 4 : 2, out);
 
   // Filter bar: one button per filter, showing its current choice.
@@ -244,9 +275,9 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
   float button_w = 26.0f * m.px_per_mm;
   float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
   float row_y = ImGui::GetCursorPosY();
-  if (Field("s:search", view.Tr("staff.search"), view.ValueOf("s:search"), search_focus, "",
-            view.Tr("staff.search_placeholder"), field_w)) {
-    out->push_back({Intent::Kind::kFocus, "s:search"});
+  if (Field("s:search", view.Tr("staff.search"), view.ValueOf(FieldAddress::Aux("search")),
+            search_focus, "", view.Tr("staff.search_placeholder"), field_w)) {
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("search")});
   }
   float after_y = ImGui::GetCursorPosY();
   float field_h = std::max(m.target_min, Ctx().body->FontSize * 1.8f);
@@ -290,13 +321,14 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
       }
       // Stacked: a field's box starts at the line's left edge under its label.
       const float day_w = (ImGui::GetContentRegionAvail().x - m.gap) / 2;
-      if (Field("s:from_day", view.Tr("staff.date.from"), view.ValueOf("s:from_day"), s.focus == "s:from_day", "",
+      if (Field("s:from_day", view.Tr("staff.date.from"),
+                view.ValueOf(FieldAddress::Aux("from_day")), s.focus.IsAux("from_day"), "",
                 view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, "s:from_day"});
+        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("from_day")});
       }
-      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf("s:to_day"), s.focus == "s:to_day", "",
-                view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, "s:to_day"});
+      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf(FieldAddress::Aux("to_day")),
+                s.focus.IsAux("to_day"), "", view.Tr("staff.date.placeholder"), day_w)) {
+        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("to_day")});
       }
       Gap(1);
       if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,
@@ -314,10 +346,11 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m.gap, m.gap * 0.5f));
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
     ImGui::BeginChild("rows", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
-    ListDragScroll(m);
-    if (g_rows_scroll_delta != 0) {
-      ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() + g_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
-      g_rows_scroll_delta = 0;
+    ListDragScroll(view);
+    if (m_rows_scroll_delta != 0) {
+      ImGui::SetScrollY(
+          std::clamp(ImGui::GetScrollY() + m_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
+      m_rows_scroll_delta = 0;
     }
     bool asked = false;
     ImGuiListClipper clipper;
@@ -356,13 +389,13 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
     const float page = 12.0f * (std::max(m.target_min, Ctx().body->FontSize * 2.7f) + m.gap * 0.5f);
     if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
                     list.picker.empty() && list.total > 0, "rows:up")) {
-      g_rows_scroll_delta = -page;
+      m_rows_scroll_delta = -page;
       out->push_back({Intent::Kind::kRedraw});
     }
     ImGui::SameLine();
     if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
                     list.picker.empty() && list.total > 0, "rows:down")) {
-      g_rows_scroll_delta = page;
+      m_rows_scroll_delta = page;
       out->push_back({Intent::Kind::kRedraw});
     }
     if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, list.total > 0,
@@ -374,10 +407,10 @@ void DrawStaffListScreen(const ViewModel& view, std::vector<Intent>* out) {
       out->push_back({Intent::Kind::kStaffNav, "home"});
     }
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   BeginScreen(view, view.Tr("staff.receipt_title"), false, view.can_print ? 2 : 1, out);
@@ -411,10 +444,10 @@ void DrawStaffReceiptScreen(const ViewModel& view, std::vector<Intent>* out) {
                   "staff:back_list")) {
     out->push_back({Intent::Kind::kStaffNav, "list"});
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffQueueView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   BeginScreen(view, view.Tr("staff.queue_title"), false, 1, out);
@@ -441,7 +474,13 @@ void DrawStaffQueueScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, true, "staff:home")) {
     out->push_back({Intent::Kind::kStaffNav, "home"});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeStaffLoginView() { return std::make_unique<StaffLoginView>(); }
+std::unique_ptr<View> MakeStaffHomeView() { return std::make_unique<StaffHomeView>(); }
+std::unique_ptr<View> MakeStaffListView() { return std::make_unique<StaffListView>(); }
+std::unique_ptr<View> MakeStaffReceiptView() { return std::make_unique<StaffReceiptView>(); }
+std::unique_ptr<View> MakeStaffQueueView() { return std::make_unique<StaffQueueView>(); }
 
 }  // namespace yimen::ui

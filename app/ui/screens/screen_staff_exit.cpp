@@ -4,8 +4,17 @@
 #include <imgui.h>
 
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class StaffExitView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+};
+
+}  // namespace
 
 void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled,
                 Intent::Kind ok_intent, std::vector<Intent>* out) {
@@ -36,12 +45,12 @@ void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled
   }
 }
 
-void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StaffExitView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Session& s = *view.session;
   BeginScreen(view, view.Tr("staff.title"), true, 0, out);
   if (!view.has_exit_pin) {
     Paragraph(view.Tr("staff.no_pin"), Ctx().body, colors::kError);
-    EndScreen();
+    EndScreen(view);
     return;
   }
   Paragraph(view.Tr("staff.enter_pin"), Ctx().body, colors::kText);
@@ -52,7 +61,9 @@ void DrawStaffExitScreen(const ViewModel& view, std::vector<Intent>* out) {
   Field("staff:pin", view.Tr("staff.pin"), dots, true, s.pin_message, "");
   Gap(1);
   DrawPinPad(view, view.Tr("staff.confirm"), !view.pin_locked, Intent::Kind::kPinSubmit, out);
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeStaffExitView() { return std::make_unique<StaffExitView>(); }
 
 }  // namespace yimen::ui

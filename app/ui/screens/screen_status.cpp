@@ -10,8 +10,33 @@
 
 #include "sync/protocol/status.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/view.h"
 
 namespace yimen::ui {
+namespace {
+
+class StatusQueryView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    return JoinSpeech(
+        {view.Tr("status.title"), view.Tr("status.hint"), view.session->lookup_message});
+  }
+};
+
+class StatusResultView final : public View {
+ public:
+  void Draw(const ViewModel& view, std::vector<Intent>* out) override;
+  std::string Speech(const ViewModel& view) const override {
+    const Session& s = *view.session;
+    return JoinSpeech(
+        {view.Tr("status.result_title"),
+         s.lookup ? StatusText(view, s.lookup->status, s.lookup->sync_state) : std::string()});
+  }
+};
+
+}  // namespace
+
 namespace {
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z"; false when it does not look like that.
@@ -107,23 +132,23 @@ void DrawAlnumKeys(const ViewModel& view, std::vector<Intent>* out) {
   }
 }
 
-void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StatusQueryView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
-  const bool number_focus = s.focus == "s:app_number";
-  const bool tail_focus = s.focus == "s:id_tail";
+  const bool number_focus = s.focus.IsAux("app_number");
+  const bool tail_focus = s.focus.IsAux("id_tail");
   BeginScreen(view, view.Tr("status.title"), true, number_focus || tail_focus ? 4 : 0, out);
   Paragraph(view.Tr("status.hint"), Ctx().body, colors::kMuted);
   Gap(1);
-  if (Field("s:app_number", view.Tr("status.number"), view.ValueOf("s:app_number"), number_focus, "",
-            view.Tr("status.number_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:app_number"});
+  if (Field("s:app_number", view.Tr("status.number"), view.ValueOf(FieldAddress::Aux("app_number")),
+            number_focus, "", view.Tr("status.number_placeholder"))) {
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("app_number")});
   }
   Gap(0.5f);
   // The ID digits show as typed (the resident checks them) but are never stored.
-  if (Field("s:id_tail", view.Tr("status.id_tail"), view.ValueOf("s:id_tail"), tail_focus, "",
-            view.Tr("status.id_tail_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, "s:id_tail"});
+  if (Field("s:id_tail", view.Tr("status.id_tail"), view.ValueOf(FieldAddress::Aux("id_tail")),
+            tail_focus, "", view.Tr("status.id_tail_placeholder"))) {
+    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("id_tail")});
   }
   if (!s.lookup_message.empty()) Paragraph(s.lookup_message, Ctx().body, colors::kError);
   Gap(1);
@@ -138,10 +163,10 @@ void DrawStatusQueryScreen(const ViewModel& view, std::vector<Intent>* out) {
     if (number_focus) DrawAlnumKeys(view, out);
     else DrawKeypad(view, FieldType::kIdNumber, out);
   }
-  EndScreen();
+  EndScreen(view);
 }
 
-void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out) {
+void StatusResultView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   BeginScreen(view, view.Tr("status.result_title"), true, 1, out);
@@ -185,7 +210,10 @@ void DrawStatusResultScreen(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true, "status:done")) {
     out->push_back({Intent::Kind::kGoHome});
   }
-  EndScreen();
+  EndScreen(view);
 }
+
+std::unique_ptr<View> MakeStatusQueryView() { return std::make_unique<StatusQueryView>(); }
+std::unique_ptr<View> MakeStatusResultView() { return std::make_unique<StatusResultView>(); }
 
 }  // namespace yimen::ui

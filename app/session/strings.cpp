@@ -1,15 +1,13 @@
 // String tables: JSON files merged per language.
-#include "ui/strings.h"
+#include "session/strings.h"
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-namespace yimen::ui {
+namespace yimen::session {
 
-const char* LanguageCode(Language language) {
-  return language == Language::kEn ? "en" : "zh-CN";
-}
+const char* LanguageCode(Language language) { return language == Language::kEn ? "en" : "zh-CN"; }
 
 Result<Strings> Strings::Load(const std::string& dir) {
   namespace fs = std::filesystem;
@@ -104,4 +102,4 @@ std::string SubstituteParams(const std::string& pattern,
   return out;
 }
 
-}  // namespace yimen::ui
+}  // namespace yimen::session

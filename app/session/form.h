@@ -1,0 +1,207 @@
+// The resident's form without a window: which service, the draft, the step, the focus,
+// the errors under the fields, the self-check's answers and the submit that ends in a
+// receipt. Driven by typed events (FormEvent) and typed field addresses
+// (session/field_address.h); no ImGui, no SDL, so tests and the fleet simulator can run
+// a whole visit through it (docs/internals/ui.md). The state is plaintext a resident
+// typed: Wipe() zeroes it, and the UI's EndSession() calls it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/catalog.h"
+#include "domain/civil_date.h"
+#include "domain/form.h"
+#include "domain/result.h"
+#include "session/field_address.h"
+#include "session/strings.h"
+
+namespace yimen {
+class Store;
+}
+
+namespace yimen::session {
+
+// What the resident's receipt shows (screen and paper).
+struct Receipt {
+  std::string app_number;
+  std::string service_code;
+  std::string date_text;
+  std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
+  std::string print_message;  // after 打印回执: printing, or why not
+  bool printed = false;
+};
+
+// Everything a resident entered in the form part of one visit. Wiped by Form::Wipe().
+struct FormState {
+  std::string service_code;
+  // The catalog version this resident's application is filled against: set when the form
+  // starts, so a version that arrives meanwhile waits for the next resident.
+  std::shared_ptr<const Catalog> catalog;
+  ApplicationDraft draft;
+  size_t step = 0;
+  FieldAddress focus;                          // none when nothing is focused
+  std::map<FieldAddress, std::string> errors;  // message shown under a field
+  std::string banner;                          // a sentence above the form
+  bool submitting = false;                     // set on the first submit tap
+  std::optional<Receipt> receipt;
+  // The self-check's answers (question id -> value), kept while the resident goes back
+  // and forth to the details; never stored.
+  std::map<std::string, std::string> eligibility_answers;
+  bool eligibility_checked = false;  // set by CheckEligibility, cleared by any edit
+  // Values outside the catalog, by FieldAddress::Aux name (staff name, search...).
+  std::map<std::string, std::string> aux_values;
+  // The review page shows ID numbers, phones, names and card numbers masked unless the
+  // resident asked to see them. Cleared whenever the review is entered again.
+  bool review_revealed = false;
+};
+
+// The form's pages; kOther is any page that is not the form's (home, staff...).
+enum class Page : uint8_t { kOther, kDetail, kForm, kReview, kReceipt, kEligibility };
+
+// The events a form takes. Each is a tap or a key the resident made.
+namespace form_event {
+struct OpenService {
+  std::string code;
+};
+struct StartForm {};
+struct Focus {
+  FieldAddress field;
+};
+struct SetValue {
+  FieldAddress field;
+  std::string value;
+};  // a choice, a toggle
+struct TypeText {
+  std::string text;
+};                    // into the focused field
+struct Backspace {};  // the focused field's last character
+// A signature written on the pad (strokes of points on a pad of width × height): its
+// strokes become an attachment and the field's value a "sig:<hash>" reference to it.
+struct Sign {
+  struct Point {
+    float x = 0, y = 0;
+  };
+  FieldAddress field;
+  std::vector<std::vector<Point>> strokes;
+  float width = 0, height = 0;
+};
+struct NextStep {};
+struct PrevStep {};
+struct ToReview {};
+struct EditStep {
+  size_t step = 0;
+};
+struct ToggleReveal {};
+struct AddMember {
+  std::string group;
+};
+struct RemoveMember {
+  std::string group;
+  size_t member = 0;
+};
+struct OpenEligibility {};
+struct CheckEligibility {};
+struct Submit {};
+}  // namespace form_event
+
+using FormEvent =
+    std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
+                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
+                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
+                 form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
+                 form_event::RemoveMember, form_event::OpenEligibility,
+                 form_event::CheckEligibility, form_event::Submit>;
+
+// Why the store refused a submit, as the resident is told it.
+enum class SubmitRefusal : uint8_t { kNeedsSetup, kFull, kOther };
+SubmitRefusal ClassifySubmitError(const Error& error);
+
+// What an event changed that the caller acts on.
+struct FormOutcome {
+  std::optional<Page> go;             // the page to show now, when it changes
+  bool step_opened = false;           // a form step was (re)opened
+  bool submitted = false;             // Submit committed; FormState::receipt is set
+  std::optional<Error> submit_error;  // Submit: the store refused, nothing committed
+};
+
+// The catalog's field at an address in `service` (a question for kQuestion); nullptr
+// when there is none or no service.
+const FieldSpec* FindFieldAt(const ServiceSpec* service, const FieldAddress& field);
+
+// The text of a catalog text in a language (English falls back to Chinese).
+const std::string& LocalText(Language language, const LocalizedText& text);
+
+class Form {
+ public:
+  struct Deps {
+    const Strings* strings = nullptr;
+    Store* store = nullptr;  // Submit's; nullptr: submits fail
+    // The version new forms start on (the kiosk's choice between applications).
+    std::function<std::shared_ptr<const Catalog>()> catalog_in_use;
+    std::function<Language()> language;  // unset: Chinese
+    std::function<int64_t()> wall_ms;    // Unix ms; unset: the system clock
+  };
+  Form(FormState* state, Deps deps);
+
+  // Applies one event; `page` is the page on screen (submit and reveal act only on the
+  // review).
+  FormOutcome Apply(const FormEvent& event, Page page);
+
+  // The resident's catalog: the session's once its form started, else the one in use.
+  const Catalog& Cat() const;
+  const ServiceSpec* Service() const;
+  // The catalog's field at an address (a question for kQuestion), nullptr when none.
+  const FieldSpec* FieldAt(const FieldAddress& field) const;
+  // The value's slot in the draft (created as the draft's maps do), nullptr for an
+  // address that holds none (aux values, a member that does not exist).
+  std::string* Slot(const FieldAddress& field);
+  // The value shown at an address ("" when none).
+  static std::string ValueAt(const FormState& state, const FieldAddress& field);
+  // The lines a printed receipt has besides the applicant: service, date, time limit,
+  // materials to bring.
+  std::vector<std::string> ReceiptLines(const std::string& service_code,
+                                        const std::string& date_text) const;
+  // The resident's civil date now (China, UTC+8), whatever the machine's zone.
+  CivilDate Today() const;
+  int64_t WallMs() const;
+  Language CurrentLanguage() const;
+  // Zeroes every value the resident typed (draft, attachments, answers, aux values).
+  void Wipe();
+
+ private:
+  // One handler per event (Apply visits the variant).
+  FormOutcome On(const form_event::OpenService& e, Page page);
+  FormOutcome On(const form_event::StartForm& e, Page page);
+  FormOutcome On(const form_event::Focus& e, Page page);
+  FormOutcome On(const form_event::SetValue& e, Page page);
+  FormOutcome On(const form_event::TypeText& e, Page page);
+  FormOutcome On(const form_event::Backspace& e, Page page);
+  FormOutcome On(const form_event::Sign& e, Page page);
+  FormOutcome On(const form_event::NextStep& e, Page page);
+  FormOutcome On(const form_event::PrevStep& e, Page page);
+  FormOutcome On(const form_event::ToReview& e, Page page);
+  FormOutcome On(const form_event::EditStep& e, Page page);
+  FormOutcome On(const form_event::ToggleReveal& e, Page page);
+  FormOutcome On(const form_event::AddMember& e, Page page);
+  FormOutcome On(const form_event::RemoveMember& e, Page page);
+  FormOutcome On(const form_event::OpenEligibility& e, Page page);
+  FormOutcome On(const form_event::CheckEligibility& e, Page page);
+  FormOutcome On(const form_event::Submit& e, Page page);
+  FormOutcome Submit();
+  bool ValidateCurrentStep();
+  void CheckEligibility();
+  void ClearTownDependants(const FieldAddress& town);
+  void Sign(const form_event::Sign& signature);
+
+  FormState* m_state;
+  Deps m_deps;
+};
+
+}  // namespace yimen::session

@@ -1,0 +1,44 @@
+// The router's table: which View draws which Screen. A new screen adds one row here
+// (and its Screen value and its own file).
+#include <array>
+
+#include "ui/screens/view.h"
+
+namespace yimen::ui {
+
+std::span<const ViewEntry> ViewTable() {
+  static const std::array<ViewEntry, 17> kTable = {{
+      {Screen::kHome, &MakeHomeView},
+      {Screen::kServices, &MakeServicesView},
+      {Screen::kDetail, &MakeDetailView},
+      {Screen::kForm, &MakeFormView},
+      {Screen::kReview, &MakeReviewView},
+      {Screen::kReceipt, &MakeReceiptView},
+      {Screen::kEligibility, &MakeEligibilityView},
+      {Screen::kStaffExit, &MakeStaffExitView},
+      {Screen::kStaffLogin, &MakeStaffLoginView},
+      {Screen::kStaffHome, &MakeStaffHomeView},
+      {Screen::kStaffList, &MakeStaffListView},
+      {Screen::kStaffReceipt, &MakeStaffReceiptView},
+      {Screen::kStaffQueue, &MakeStaffQueueView},
+      {Screen::kStatusQuery, &MakeStatusQueryView},
+      {Screen::kStatusResult, &MakeStatusResultView},
+      {Screen::kPhotoCamera, &MakePhotoCameraView},
+      {Screen::kPhotoImport, &MakePhotoImportView},
+  }};
+  return kTable;
+}
+
+void AddSpeech(std::string* text, const std::string& part) {
+  if (part.empty()) return;
+  if (!text->empty()) *text += "。";
+  *text += part;
+}
+
+std::string JoinSpeech(std::initializer_list<std::string> parts) {
+  std::string text;
+  for (const std::string& part : parts) AddSpeech(&text, part);
+  return text;
+}
+
+}  // namespace yimen::ui
