@@ -100,7 +100,7 @@ bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
     }
   }
   flags->assets_dir = DefaultAssetsDir();
-  flags->staff_throttle_ms = yimen::Store::kStaffThrottleBaseMs;
+  flags->staff_throttle_ms = yimen::StaffRepository::kStaffThrottleBaseMs;
   auto loaded = yimen::config::Load(yimen::kiosk::KioskOptionTable(), argc, argv, flags);
   if (!loaded.ok()) {
     std::fprintf(stderr, "yimen-kiosk: %s\n", loaded.error().message.c_str());
@@ -177,7 +177,7 @@ int SetStaffPin(const Flags& flags) {
   auto hash = yimen::secret::Hash(pin);
   yimen::Wipe(&pin);
   if (!hash.ok()) return Fail(hash.error().message);
-  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->settings().SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
   return 0;
@@ -195,7 +195,7 @@ int AddStaff(const Flags& flags) {
     if (isatty(STDIN_FILENO)) std::fprintf(stderr, "PIN for %s (8-20 digits): ", flags.add_staff.c_str());
     if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   }
-  auto added = (*store)->AddStaffAccount(flags.add_staff, pin);
+  auto added = (*store)->staff().AddStaffAccount(flags.add_staff, pin);
   yimen::Wipe(&pin);
   if (!added.ok()) return Fail(added.error().message);
   std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(), flags.data_dir.c_str());
@@ -271,8 +271,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   }
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
-  if (auto s = (*store)->ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
-  auto key = (*store)->CurrentSealingKey();
+  if (auto s = (*store)->settings().ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
+  auto key = (*store)->settings().CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
                flags.data_dir.c_str(), key.ok() ? key->key_id.c_str() : "?");
   return 0;
@@ -354,7 +354,7 @@ int ResendCommand(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok())
     return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
-  auto report = (*store)->ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
+  auto report = (*store)->applications().ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
   if (!report.ok()) return Fail("resend: " + report.error().message);
   std::printf(
       "resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
@@ -514,9 +514,9 @@ int main(int argc, char** argv) {
   deps.idle_s = flags.idle_s;
   deps.kiosk_mode = flags.kiosk;
   deps.staff_idle_s = flags.staff_idle_s;
-  (*store)->SetStaffThrottleBaseMs(flags.staff_throttle_ms);
+  (*store)->staff().SetStaffThrottleBaseMs(flags.staff_throttle_ms);
   deps.staff_session_s = flags.staff_session_s;
-  if (auto pin = (*store)->GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
+  if (auto pin = (*store)->settings().GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;

@@ -769,7 +769,7 @@ void KioskApp::Apply(const Intent& intent) {
         m_session.pin_message.clear();
         // With staff accounts the gesture opens the staff login; a kiosk that has only
         // the older exit PIN keeps its exit screen.
-        Result<int64_t> accounts = m_deps.store ? m_deps.store->CountStaffAccounts() : Result<int64_t>(0);
+        Result<int64_t> accounts = m_deps.store ? m_deps.store->staff().CountStaffAccounts() : Result<int64_t>(0);
         bool staff_mode = accounts.ok() && *accounts > 0;
         m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
         if (staff_mode) m_session.focus = "s:staff_name";
@@ -976,7 +976,7 @@ void KioskApp::Submit() {
   application.created_date = today;
   application.created_at_iso = IsoUtc(now_s);
   if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
-  auto submitted = m_deps.store->Submit(application);
+  auto submitted = m_deps.store->applications().Submit(application);
   Wipe(&application.payload);
   Wipe(&application.id_last6);
   Wipe(&id_number);
