@@ -102,8 +102,7 @@ Result<int64_t> ParseIsoUtcMillis(std::string_view text) {
   if (text.size() < 20 || !ReadDigits(text, 0, 4, &year) || text[4] != '-' ||
       !ReadDigits(text, 5, 2, &month) || text[7] != '-' || !ReadDigits(text, 8, 2, &day) ||
       text[10] != 'T' || !ReadDigits(text, 11, 2, &hour) || text[13] != ':' ||
-      !ReadDigits(text, 14, 2, &minute) || text[16] != ':' ||
-      !ReadDigits(text, 17, 2, &second)) {
+      !ReadDigits(text, 14, 2, &minute) || text[16] != ':' || !ReadDigits(text, 17, 2, &second)) {
     return fail();
   }
   size_t pos = 19;
@@ -270,7 +269,8 @@ Result<int64_t> ApplicationRepository::CountOutbox(OutboxScope scope) {
   return sqlite::QueryInt(*query);
 }
 
-Result<std::optional<ApplicationStub>> ApplicationRepository::FindByAppNumber(std::string_view app_number) {
+Result<std::optional<ApplicationStub>> ApplicationRepository::FindByAppNumber(
+    std::string_view app_number) {
   Result<sqlite::Statement> query =
       m_db.Prepare(std::string(kStubSelect) + "WHERE a.app_number = ?1");
   if (!query.ok()) return query.error();
@@ -278,11 +278,13 @@ Result<std::optional<ApplicationStub>> ApplicationRepository::FindByAppNumber(st
   return sqlite::MapFirstRow(*query, ReadStub);
 }
 
-Result<std::vector<ApplicationStub>> ApplicationRepository::ListApplications(int64_t offset, int limit) {
+Result<std::vector<ApplicationStub>> ApplicationRepository::ListApplications(int64_t offset,
+                                                                             int limit) {
   return ListApplications(ApplicationFilter{}, offset, limit);
 }
 
-Result<std::vector<OutboxItem>> ApplicationRepository::ListDueOutbox(system_clock::time_point now, int limit) {
+Result<std::vector<OutboxItem>> ApplicationRepository::ListDueOutbox(system_clock::time_point now,
+                                                                     int limit) {
   if (Status ok = CheckLimit(limit); !ok.ok()) return ok.error();
   // Oldest submission first by insertion order (applications.id), not by the enqueue
   // time, which follows the device clock and may jump.
@@ -335,8 +337,8 @@ ORDER BY t.application_uuid, t.attachment_id
 
 // Explains why an UPDATE of an undelivered outbox row changed nothing.
 Error ApplicationRepository::OutboxMiss(std::string_view uuid, std::string_view what) {
-  Result<sqlite::Statement> query =
-      m_db.PrepareCached("SELECT delivered_at_ms IS NOT NULL FROM outbox WHERE application_uuid = ?1");
+  Result<sqlite::Statement> query = m_db.PrepareCached(
+      "SELECT delivered_at_ms IS NOT NULL FROM outbox WHERE application_uuid = ?1");
   if (!query.ok()) return query.error();
   query->BindText(1, uuid);
   Result<bool> row = query->Step();
@@ -345,12 +347,13 @@ Error ApplicationRepository::OutboxMiss(std::string_view uuid, std::string_view 
     return MakeError(ErrorKind::kNotFound,
                      std::string(what) + ": no outbox item " + std::string(uuid));
   }
-  return MakeError(ErrorKind::kConflict,
-                   std::string(what) + ": outbox item " + std::string(uuid) + " was already delivered");
+  return MakeError(ErrorKind::kConflict, std::string(what) + ": outbox item " + std::string(uuid) +
+                                             " was already delivered");
 }
 
 Status ApplicationRepository::MarkDelivered(std::string_view uuid, std::string_view server_receipt,
-                            std::string_view server_time, system_clock::time_point delivered_at) {
+                                            std::string_view server_time,
+                                            system_clock::time_point delivered_at) {
   if (server_receipt.empty()) return InvalidArgument("mark delivered: empty server receipt");
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
@@ -363,8 +366,8 @@ Status ApplicationRepository::MarkDelivered(std::string_view uuid, std::string_v
   return txn->Commit();
 }
 
-Result<std::vector<Status>> ApplicationRepository::MarkDeliveredBatch(const std::vector<Delivery>& deliveries,
-                                                      system_clock::time_point delivered_at) {
+Result<std::vector<Status>> ApplicationRepository::MarkDeliveredBatch(
+    const std::vector<Delivery>& deliveries, system_clock::time_point delivered_at) {
   std::vector<Status> outcomes;
   outcomes.reserve(deliveries.size());
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
@@ -389,9 +392,10 @@ Result<std::vector<Status>> ApplicationRepository::MarkDeliveredBatch(const std:
   return outcomes;
 }
 
-Status ApplicationRepository::MarkDeliveredInTransaction(std::string_view uuid, std::string_view server_receipt,
-                                         std::string_view server_time, int64_t delivered_at_ms,
-                                         bool* changed) {
+Status ApplicationRepository::MarkDeliveredInTransaction(std::string_view uuid,
+                                                         std::string_view server_receipt,
+                                                         std::string_view server_time,
+                                                         int64_t delivered_at_ms, bool* changed) {
   *changed = false;
   {
     Result<sqlite::Statement> current = m_db.PrepareCached(
@@ -402,17 +406,15 @@ Status ApplicationRepository::MarkDeliveredInTransaction(std::string_view uuid, 
     Result<bool> row = current->Step();
     if (!row.ok()) return row.error();
     if (!*row) {
-      return MakeError(ErrorKind::kNotFound,
-                       "mark delivered: no outbox item " + std::string(uuid));
+      return MakeError(ErrorKind::kNotFound, "mark delivered: no outbox item " + std::string(uuid));
     }
     if (current->ColumnOptionalInt(0).has_value()) {
       // A retry whose first reply was lost: the server upserts by uuid and answers
       // with the same receipt, so that is success; another receipt means confusion.
       const std::optional<std::string> receipt = current->ColumnOptionalText(1);
       if (receipt && *receipt == server_receipt) return Status::Ok();
-      return MakeError(ErrorKind::kConflict,
-                       "mark delivered: " + std::string(uuid) +
-                           " was already delivered with another receipt");
+      return MakeError(ErrorKind::kConflict, "mark delivered: " + std::string(uuid) +
+                                                 " was already delivered with another receipt");
     }
   }
 
@@ -431,8 +433,9 @@ Status ApplicationRepository::MarkDeliveredInTransaction(std::string_view uuid, 
   return Status::Ok();
 }
 
-Status ApplicationRepository::RecordAttemptFailure(std::string_view uuid, std::string_view error_text,
-                                   system_clock::time_point next_attempt_at) {
+Status ApplicationRepository::RecordAttemptFailure(std::string_view uuid,
+                                                   std::string_view error_text,
+                                                   system_clock::time_point next_attempt_at) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
   Result<sqlite::Statement> update = m_db.PrepareCached(

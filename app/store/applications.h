@@ -30,13 +30,13 @@ class ApplicationRepository {
   // key (CurrentSealingKey) and its photos encrypted before anything is written: no
   // plaintext reaches the disk. Fails kNeedsSetup (codes kErrorNoSealingKey,
   // kErrorSealingKeyRetired) when the kiosk has neither enrolled nor been provisioned
-  // with a key, or when its key was retired by the server (the UI says 本机尚未完成开通); kInvalidArgument for a photo that is not base64. Returns only after the commit is
-  // durable (WAL, synchronous=FULL): only then may the UI show a receipt. On any error
-  // nothing was stored and no number was consumed. Fails kInvalidArgument for an empty
-  // service code, catalog version or payload, a created_date outside 2000..2099 or a
-  // malformed created_at_iso;
-  // kRejected when the day's sequence is exhausted (999999); kUnavailable when the
-  // disk is full, failing or the file is locked past the busy timeout (retry).
+  // with a key, or when its key was retired by the server (the UI says 本机尚未完成开通);
+  // kInvalidArgument for a photo that is not base64. Returns only after the commit is durable (WAL,
+  // synchronous=FULL): only then may the UI show a receipt. On any error nothing was stored and no
+  // number was consumed. Fails kInvalidArgument for an empty service code, catalog version or
+  // payload, a created_date outside 2000..2099 or a malformed created_at_iso; kRejected when the
+  // day's sequence is exhausted (999999); kUnavailable when the disk is full, failing or the file
+  // is locked past the busy timeout (retry).
   Result<SubmittedApplication> Submit(const NewApplication& application);
 
   Result<int64_t> CountApplications();
@@ -73,8 +73,7 @@ class ApplicationRepository {
   // 0600. Returns the number of rows. Fails kUnavailable when the file cannot be written.
   Result<int64_t> ExportApplicationsCsv(
       const ApplicationFilter& filter,
-      const std::function<std::string(const std::string&)>& service_name,
-      const std::string& path);
+      const std::function<std::string(const std::string&)>& service_name, const std::string& path);
 
   // Outbox items not delivered, not parked and due (next attempt <= now), oldest
   // submission first, at most `limit` (1..1000, else kInvalidArgument).
@@ -89,8 +88,8 @@ class ApplicationRepository {
                        std::string_view server_time,
                        std::chrono::system_clock::time_point delivered_at);
 
-  Result<std::vector<Status>> MarkDeliveredBatch(const std::vector<Delivery>& deliveries,
-                                                 std::chrono::system_clock::time_point delivered_at);
+  Result<std::vector<Status>> MarkDeliveredBatch(
+      const std::vector<Delivery>& deliveries, std::chrono::system_clock::time_point delivered_at);
 
   // Counts one failed attempt and schedules the next. Fails kNotFound for an unknown
   // uuid, kConflict when the item was already delivered.

@@ -57,7 +57,8 @@ Result<FilterSql> BuildFilter(const ApplicationFilter& filter) {
         break;
       case SyncState::kParked:
         conditions.push_back(
-            "(a.server_receipt IS NULL AND o.delivered_at_ms IS NULL AND o.parked_reason IS NOT NULL)");
+            "(a.server_receipt IS NULL AND o.delivered_at_ms IS NULL AND o.parked_reason IS NOT "
+            "NULL)");
         break;
       case SyncState::kPending:
         conditions.push_back(
@@ -94,16 +95,14 @@ std::string CsvCell(std::string_view text) {
   return quoted;
 }
 
-
-
 std::pair<std::string, int64_t> ReadCount(const sqlite::Statement& row) {
   return {row.ColumnText(0), row.ColumnInt(1)};
 }
 
 }  // namespace
 
-Result<std::vector<ApplicationStub>> ApplicationRepository::ListApplications(const ApplicationFilter& filter,
-                                                             int64_t offset, int limit) {
+Result<std::vector<ApplicationStub>> ApplicationRepository::ListApplications(
+    const ApplicationFilter& filter, int64_t offset, int limit) {
   if (offset < 0) return InvalidArgument("offset must not be negative");
   if (Status ok = CheckLimit(limit); !ok.ok()) return ok.error();
   Result<FilterSql> where = BuildFilter(filter);
@@ -130,19 +129,19 @@ Result<int64_t> ApplicationRepository::CountApplications(const ApplicationFilter
 }
 
 Result<ApplicationCounts> ApplicationRepository::CountApplicationsByDay(std::string_view from_day,
-                                                        std::string_view to_day) {
+                                                                        std::string_view to_day) {
   if (!IsIsoDay(from_day) || !IsIsoDay(to_day)) {
     return InvalidArgument("counts: days must look like 2026-11-23");
   }
   ApplicationCounts counts;
   for (const char* column : {"status", "service_code"}) {
-    Result<sqlite::Statement> query = m_db.Prepare(
-        std::string("SELECT ") + column + ", COUNT(*) AS n FROM applications "
-        "WHERE created_date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY n DESC, 1");
+    Result<sqlite::Statement> query =
+        m_db.Prepare(std::string("SELECT ") + column +
+                     ", COUNT(*) AS n FROM applications "
+                     "WHERE created_date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY n DESC, 1");
     if (!query.ok()) return query.error();
     query->BindText(1, from_day).BindText(2, to_day);
-    Result<std::vector<std::pair<std::string, int64_t>>> rows =
-        sqlite::MapRows(*query, ReadCount);
+    Result<std::vector<std::pair<std::string, int64_t>>> rows = sqlite::MapRows(*query, ReadCount);
     if (!rows.ok()) return rows.error();
     (column[1] == 't' ? counts.by_status : counts.by_service) = std::move(*rows);
   }
@@ -152,8 +151,7 @@ Result<ApplicationCounts> ApplicationRepository::CountApplicationsByDay(std::str
 
 Result<int64_t> ApplicationRepository::ExportApplicationsCsv(
     const ApplicationFilter& filter,
-    const std::function<std::string(const std::string&)>& service_name,
-    const std::string& path) {
+    const std::function<std::string(const std::string&)>& service_name, const std::string& path) {
   Result<FilterSql> where = BuildFilter(filter);
   if (!where.ok()) return where.error();
   Result<sqlite::Statement> query =
@@ -171,18 +169,20 @@ Result<int64_t> ApplicationRepository::ExportApplicationsCsv(
     ::close(fd);
     return MakeError(ErrorKind::kUnavailable, "export: cannot write " + part);
   }
-  std::string text = "\xEF\xBB\xBF"
-      "app_number,service_code,service,name,created_at,status,status_at,sync_state,parked_reason\r\n";
+  std::string text =
+      "\xEF\xBB\xBF"
+      "app_number,service_code,service,name,created_at,status,status_at,sync_state,parked_"
+      "reason\r\n";
   int64_t rows = 0;
   bool write_ok = true;
   Status read = sqlite::ForEachRow(*query, [&](const sqlite::Statement& row) {
     const ApplicationStub stub = ReadStub(row);
     const std::string service = service_name ? service_name(stub.service_code) : stub.service_code;
-    text += CsvCell(stub.app_number) + ',' + CsvCell(stub.service_code) + ',' +
-            CsvCell(service) + ',' + CsvCell(SurnameOnly(stub.masked_name)) + ',' +
-            CsvCell(stub.created_at) + ',' + CsvCell(stub.status) + ',' +
-            CsvCell(stub.status_at) + ',' + SyncStateName(stub.sync_state) + ',' +
-            CsvCell(stub.parked_reason.value_or("")) + "\r\n";
+    text += CsvCell(stub.app_number) + ',' + CsvCell(stub.service_code) + ',' + CsvCell(service) +
+            ',' + CsvCell(SurnameOnly(stub.masked_name)) + ',' + CsvCell(stub.created_at) + ',' +
+            CsvCell(stub.status) + ',' + CsvCell(stub.status_at) + ',' +
+            SyncStateName(stub.sync_state) + ',' + CsvCell(stub.parked_reason.value_or("")) +
+            "\r\n";
     ++rows;
     if (text.size() > (1 << 16)) {
       write_ok = write_ok && std::fwrite(text.data(), 1, text.size(), out) == text.size();
@@ -216,7 +216,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> ApplicationRepository::Coun
 }
 
 Result<PurgeReport> ApplicationRepository::PurgeExpired(system_clock::time_point now,
-                                        const RetentionPolicy& policy) {
+                                                        const RetentionPolicy& policy) {
   if (policy.payload_days < 0 || policy.stub_days < 0) {
     return InvalidArgument("retention days must not be negative");
   }
@@ -242,9 +242,10 @@ WHERE o.delivered_at_ms IS NOT NULL AND a.purged_at_ms IS NULL
     if (!drop_attachments.ok()) return drop_attachments.error();
     drop_attachments->BindInt(1, payload_cutoff);
     if (Status s = drop_attachments->Run(); !s.ok()) return s.error();
-    Result<sqlite::Statement> purge = m_db.Prepare(
-        std::string("UPDATE applications SET payload = x'', payload_format = ?2, "
-                    "purged_at_ms = ?3 WHERE uuid IN (") + kExpired + ")");
+    Result<sqlite::Statement> purge =
+        m_db.Prepare(std::string("UPDATE applications SET payload = x'', payload_format = ?2, "
+                                 "purged_at_ms = ?3 WHERE uuid IN (") +
+                     kExpired + ")");
     if (!purge.ok()) return purge.error();
     purge->BindInt(1, payload_cutoff).BindText(2, kPurgedFormat).BindInt(3, now_ms);
     if (Status s = purge->Run(); !s.ok()) return s.error();
@@ -256,9 +257,8 @@ SELECT a.uuid FROM applications a JOIN outbox o ON o.application_uuid = a.uuid
 WHERE a.purged_at_ms IS NOT NULL AND o.delivered_at_ms IS NOT NULL AND o.delivered_at_ms <= ?1
 )sql";
     for (const char* table : {"status_changes", "outbox"}) {
-      Result<sqlite::Statement> drop = m_db.Prepare(std::string("DELETE FROM ") + table +
-                                                    " WHERE application_uuid IN (" + kOldStubs +
-                                                    ")");
+      Result<sqlite::Statement> drop = m_db.Prepare(
+          std::string("DELETE FROM ") + table + " WHERE application_uuid IN (" + kOldStubs + ")");
       if (!drop.ok()) return drop.error();
       drop->BindInt(1, stub_cutoff);
       if (Status s = drop->Run(); !s.ok()) return s.error();
@@ -272,8 +272,8 @@ WHERE a.purged_at_ms IS NOT NULL AND o.delivered_at_ms IS NOT NULL AND o.deliver
     report.stubs_deleted = m_db.Changes();
     if (report.payloads_purged > 0 || report.stubs_deleted > 0) {
       if (Status s = m_staff.InsertAudit("system", "retention.purge",
-                                 std::to_string(report.payloads_purged) + " payloads, " +
-                                     std::to_string(report.stubs_deleted) + " stubs");
+                                         std::to_string(report.payloads_purged) + " payloads, " +
+                                             std::to_string(report.stubs_deleted) + " stubs");
           !s.ok()) {
         return s.error();
       }

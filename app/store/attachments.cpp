@@ -25,7 +25,7 @@ LIMIT ?1
 }
 
 Status AttachmentRepository::MarkUploaded(std::string_view uuid, std::string_view attachment_id,
-                           system_clock::time_point at) {
+                                          system_clock::time_point at) {
   Result<sqlite::Statement> update = m_db.Prepare(
       "UPDATE attachments SET uploaded_at_ms = coalesce(uploaded_at_ms, ?3) "
       "WHERE application_uuid = ?1 AND attachment_id = ?2");

@@ -23,8 +23,8 @@ struct NewApplication {
   // seals it to the server's key; its "photo:" attachments (base64 JPEG) are encrypted
   // into the attachments table and replaced by references (common/sealing.h).
   std::string payload;
-  CivilDate created_date;       // kiosk-local date, printed in the app number
-  std::string created_at_iso;   // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
+  CivilDate created_date;      // kiosk-local date, printed in the app number
+  std::string created_at_iso;  // device time "YYYY-MM-DDTHH:MM:SS[.fff]Z", display only
   // The last 6 characters of the applicant's ID number, for the resident's status
   // look-up. Only a keyed hash of it is stored. Empty: this application cannot be
   // looked up by number + ID (services that ask no ID number).
@@ -83,8 +83,8 @@ struct PendingUpload {
 
 // The server key Submit seals to, and where it came from.
 struct SealingKeyInfo {
-  std::string public_key;  // 32 raw bytes
-  std::string key_id;      // seal::KeyId
+  std::string public_key;        // 32 raw bytes
+  std::string key_id;            // seal::KeyId
   bool from_enrollment = false;  // false: the deployment's provisioning key
 };
 
@@ -115,7 +115,7 @@ struct OutboxItem {
 
 // For the staff screen's "sync" light and for the fleet console.
 struct OutboxHealthReport {
-  int64_t pending = 0;  // not delivered, not parked
+  int64_t pending = 0;          // not delivered, not parked
   int64_t uploads_pending = 0;  // attachments of delivered applications not yet uploaded
   int64_t parked = 0;
   std::optional<std::chrono::system_clock::time_point> oldest_pending_at;  // enqueue time
@@ -138,8 +138,8 @@ struct StatusChange {
 // What a resident sees after entering an application number and the last 6
 // characters of their ID number (LookUpStatus).
 struct StatusLookup {
-  ApplicationStub stub;                // status, as-of time, sync state
-  std::vector<StatusChange> history;   // the server's changes, oldest first
+  ApplicationStub stub;               // status, as-of time, sync state
+  std::vector<StatusChange> history;  // the server's changes, oldest first
 };
 
 struct AuditEntry {
@@ -169,8 +169,8 @@ struct ApplicationCounts {
 
 enum class StaffLoginOutcome {
   kAccepted,
-  kRefused,  // unknown name or wrong PIN: the caller must not say which
-  kLocked,   // too many failures for this name; nothing was checked
+  kRefused,    // unknown name or wrong PIN: the caller must not say which
+  kLocked,     // too many failures for this name; nothing was checked
   kThrottled,  // too soon after the last failure for this name; nothing was checked
 };
 
@@ -188,7 +188,7 @@ struct ServerStaffAccount {
   std::string name;
   std::string pin_hash;  // "$argon2id$..." (crypto_pwhash_str)
   bool disabled = false;
-  int64_t version = 0;   // the server's change number of this row, > 0
+  int64_t version = 0;  // the server's change number of this row, > 0
 };
 
 enum class OutboxScope {
@@ -213,6 +213,7 @@ struct ResendReport {
 // Error::code values the store sets where callers must tell refusals of one kind apart
 // (docs/internals/store.md "Errors"). Both come with ErrorKind::kNeedsSetup.
 inline constexpr const char* kErrorNoSealingKey = "no_sealing_key";  // never enrolled/provisioned
-inline constexpr const char* kErrorSealingKeyRetired = "sealing_key_retired";  // wait for a heartbeat
+inline constexpr const char* kErrorSealingKeyRetired =
+    "sealing_key_retired";  // wait for a heartbeat
 
 }  // namespace yimen

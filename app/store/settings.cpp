@@ -17,11 +17,11 @@ namespace yimen {
 using namespace store_internal;  // NOLINT(google-build-using-namespace): the store's own helpers
 
 Result<std::optional<std::string>> SettingsRepository::Read(std::string_view key) {
-  Result<sqlite::Statement> query =
-      m_db.PrepareCached("SELECT value FROM settings WHERE key = ?1");
+  Result<sqlite::Statement> query = m_db.PrepareCached("SELECT value FROM settings WHERE key = ?1");
   if (!query.ok()) return query.error();
   query->BindText(1, key);
-  return sqlite::MapFirstRow(*query, [](const sqlite::Statement& row) { return row.ColumnText(0); });
+  return sqlite::MapFirstRow(*query,
+                             [](const sqlite::Statement& row) { return row.ColumnText(0); });
 }
 
 Status SettingsRepository::Write(std::string_view key, std::string_view value) {
@@ -58,8 +58,8 @@ Result<std::string> SettingsRepository::KioskCode() {
 
 Status SettingsRepository::SetKioskCode(std::string_view code) {
   if (!IsValidKioskCode(code)) {
-    return InvalidArgument("kiosk code must be 4 characters [A-Z0-9], got \"" +
-                           std::string(code) + "\"");
+    return InvalidArgument("kiosk code must be 4 characters [A-Z0-9], got \"" + std::string(code) +
+                           "\"");
   }
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();

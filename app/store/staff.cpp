@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <system_error>
 #include <map>
+#include <system_error>
 #include <utility>
 
 #include "common/secret_hash.h"
@@ -74,8 +74,8 @@ int64_t AuditBacklog::Count() const {
 // ---- audit -------------------------------------------------------------------------
 
 Status StaffRepository::InsertAuditEntry(const AuditEntry& entry) {
-  Result<sqlite::Statement> insert = m_db.PrepareCached(
-      "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)");
+  Result<sqlite::Statement> insert =
+      m_db.PrepareCached("INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)");
   if (!insert.ok()) return insert.error();
   insert->BindText(1, entry.at)
       .BindText(2, entry.actor)
@@ -134,8 +134,8 @@ Status StaffRepository::AppendAudit(std::string_view actor, std::string_view act
 
 Result<std::vector<AuditEntry>> StaffRepository::RecentAudit(int limit) {
   if (Status ok = CheckLimit(limit); !ok.ok()) return ok.error();
-  Result<sqlite::Statement> query = m_db.Prepare(
-      "SELECT id, at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1");
+  Result<sqlite::Statement> query =
+      m_db.Prepare("SELECT id, at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1");
   if (!query.ok()) return query.error();
   query->BindInt(1, limit);
   return sqlite::MapRows(*query, ReadAuditRow);
@@ -158,7 +158,8 @@ Status StaffRepository::AddStaffAccount(std::string_view name, std::string_view 
   if (!upsert.ok()) return upsert.error();
   upsert->BindText(1, name).BindText(2, *hash);
   if (Status s = upsert->Run(); !s.ok()) return s;
-  Result<sqlite::Statement> clear = m_db.Prepare("DELETE FROM staff_login_failures WHERE name = ?1");
+  Result<sqlite::Statement> clear =
+      m_db.Prepare("DELETE FROM staff_login_failures WHERE name = ?1");
   if (!clear.ok()) return clear.error();
   clear->BindText(1, name);
   if (Status s = clear->Run(); !s.ok()) return s;
@@ -180,7 +181,7 @@ int64_t StaffRepository::StaffThrottleDelayMs(int failures, int64_t base_ms) {
 }
 
 Result<StaffLoginResult> StaffRepository::StaffLogin(std::string_view name, std::string_view pin,
-                                           int64_t now_ms) {
+                                                     int64_t now_ms) {
   StaffLoginResult result;
   // The name's failure count and lockout, whether or not the account exists.
   Result<sqlite::Statement> failures = m_db.Prepare(
@@ -239,8 +240,10 @@ Result<StaffLoginResult> StaffRepository::StaffLogin(std::string_view name, std:
     result.outcome = StaffLoginOutcome::kAccepted;
   } else {
     ++count;
-    if (count >= kStaffMaxFailures) locked_until = now_ms + kStaffLockoutMs;
-    else locked_until = 0;
+    if (count >= kStaffMaxFailures)
+      locked_until = now_ms + kStaffLockoutMs;
+    else
+      locked_until = 0;
     Result<sqlite::Statement> record = m_db.Prepare(
         "INSERT INTO staff_login_failures (name, failures, locked_until_ms, last_failure_ms) "
         "VALUES (?1, ?2, ?3, ?4) "

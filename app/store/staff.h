@@ -72,8 +72,7 @@ class StaffRepository {
   // hash, so an account set before the 8-digit rule still logs in until its PIN is
   // reset. Takes about a second (Argon2id at the staff cost) on the calling thread,
   // which today is the UI thread.
-  Result<StaffLoginResult> StaffLogin(std::string_view name, std::string_view pin,
-                                      int64_t now_ms);
+  Result<StaffLoginResult> StaffLogin(std::string_view name, std::string_view pin, int64_t now_ms);
 
   // From the kStaffThrottleAfter-th consecutive failure of a name on, the next attempt
   // is only checked StaffThrottleDelayMs(failures) after the last failure; an earlier
@@ -117,12 +116,10 @@ class StaffRepository {
   // error is returned) is kept in the backlog with its time and retried by the next
   // AppendAudit or RetryAuditBacklog, so a caller that ignores the Status loses
   // nothing silently: AuditBacklogCount() and OutboxHealthReport::audit_backlog show it.
-  Status AppendAudit(std::string_view actor, std::string_view action,
-                     std::string_view detail);
+  Status AppendAudit(std::string_view actor, std::string_view action, std::string_view detail);
 
   // The latest `limit` audit rows (1..1000), newest first.
   Result<std::vector<AuditEntry>> RecentAudit(int limit);
-
 
   // Writes what the audit backlog holds, oldest first, in one transaction; on failure
   // everything stays kept. OK when there was nothing to write. Any thread's Store of

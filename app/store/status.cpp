@@ -22,12 +22,14 @@ Result<int64_t> StatusRepository::StatusCursor() {
   int64_t cursor = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cursor);
   if (ec != std::errc() || end != text.data() + text.size() || cursor < 0) {
-    return MakeError(ErrorKind::kDataLoss, "store: status cursor is not a number: \"" + text + "\"");
+    return MakeError(ErrorKind::kDataLoss,
+                     "store: status cursor is not a number: \"" + text + "\"");
   }
   return cursor;
 }
 
-Status StatusRepository::ApplyStatusChanges(const std::vector<StatusChange>& changes, int64_t new_cursor) {
+Status StatusRepository::ApplyStatusChanges(const std::vector<StatusChange>& changes,
+                                            int64_t new_cursor) {
   for (const StatusChange& change : changes) {
     if (change.server_seq <= 0 || change.application_uuid.empty() || change.status.empty()) {
       return InvalidArgument("status change " + std::to_string(change.server_seq) +
@@ -95,7 +97,7 @@ Result<std::vector<StatusChange>> StatusRepository::StatusHistory(std::string_vi
 }
 
 Result<std::optional<StatusLookup>> StatusRepository::LookUpStatus(std::string_view app_number,
-                                                        std::string_view id_last6) {
+                                                                   std::string_view id_last6) {
   const std::string tail = NormalizeIdTail(id_last6);
   if (tail.empty()) return InvalidArgument("look-up: the ID tail must be 6 characters of 0-9 or X");
   Result<sqlite::Statement> query =
@@ -124,14 +126,15 @@ Result<std::optional<StatusLookup>> StatusRepository::LookUpStatus(std::string_v
 
 Result<std::string> StatusRepository::LookupHashFor(std::string_view id_last6) {
   const std::string tail = NormalizeIdTail(id_last6);
-  if (tail.empty()) return MakeError(ErrorKind::kInvalidArgument, "id tail: need six characters [0-9Xx]");
+  if (tail.empty())
+    return MakeError(ErrorKind::kInvalidArgument, "id tail: need six characters [0-9Xx]");
   Result<std::string> key_hex = m_settings.LookupKey();
   if (!key_hex.ok()) return key_hex.error();
   return LookupHash(tail, *key_hex);
 }
 
 Result<std::optional<StatusLookup>> StatusRepository::FindForResident(std::string_view app_number,
-                                                           std::string_view id_tail) {
+                                                                      std::string_view id_tail) {
   // LookUpStatus, with a malformed tail answered like a wrong one (nothing learnt).
   Result<std::optional<StatusLookup>> found = LookUpStatus(app_number, id_tail);
   if (!found.ok() && found.error().kind == ErrorKind::kInvalidArgument) {

@@ -68,8 +68,7 @@ class Store {
   AttachmentRepository& attachments() { return m_attachments; }
 
   // staff().AppendAudit, kept here because every room writes audit rows.
-  Status AppendAudit(std::string_view actor, std::string_view action,
-                     std::string_view detail) {
+  Status AppendAudit(std::string_view actor, std::string_view action, std::string_view detail) {
     return m_staff.AppendAudit(actor, action, detail);
   }
 

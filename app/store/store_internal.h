@@ -68,9 +68,9 @@ inline std::string HexOf(const unsigned char* bytes, size_t size) {
 // database gives no shortcut to the 10^6 possible tails of an application.
 inline std::string LookupHash(std::string_view normalized_tail, std::string_view key) {
   unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized_tail.data()),
-                     normalized_tail.size(), reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size());
+  crypto_generichash(
+      out, sizeof out, reinterpret_cast<const unsigned char*>(normalized_tail.data()),
+      normalized_tail.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
   return HexOf(out, sizeof out);
 }
 
@@ -79,8 +79,7 @@ inline Error InvalidArgument(std::string message) {
 }
 
 inline int64_t ToMillis(system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
 inline system_clock::time_point FromMillis(int64_t millis) {
@@ -149,7 +148,6 @@ inline ApplicationStub ReadStub(const sqlite::Statement& row) {
   }
   return stub;
 }
-
 
 // Rows of "SELECT id, at, actor, action, detail FROM audit ...".
 inline AuditEntry ReadAuditRow(const sqlite::Statement& row) {

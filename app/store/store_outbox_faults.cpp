@@ -13,8 +13,8 @@ using Kind = sqlite::Transaction::Kind;
 
 }  // namespace
 
-Result<std::vector<int>> ApplicationRepository::RecordServerFault(const std::vector<std::string>& uuids,
-                                                  std::string_view error_text) {
+Result<std::vector<int>> ApplicationRepository::RecordServerFault(
+    const std::vector<std::string>& uuids, std::string_view error_text) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
   Result<sqlite::Statement> update = m_db.PrepareCached(
@@ -38,7 +38,8 @@ Result<std::vector<int>> ApplicationRepository::RecordServerFault(const std::vec
   return counts;
 }
 
-Result<int> ApplicationRepository::RecordLoneFault(std::string_view uuid, std::string_view error_text) {
+Result<int> ApplicationRepository::RecordLoneFault(std::string_view uuid,
+                                                   std::string_view error_text) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
   Result<sqlite::Statement> update = m_db.Prepare(

@@ -27,7 +27,7 @@ Error Invalid(std::string message) {
 }  // namespace
 
 Status StaffRepository::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& accounts,
-                                       int64_t new_cursor) {
+                                                 int64_t new_cursor) {
   // Check everything before writing anything: one bad row refuses the page.
   for (const ServerStaffAccount& a : accounts) {
     const size_t chars = CountCodepoints(a.name);
@@ -53,8 +53,8 @@ Status StaffRepository::ApplyServerStaffAccounts(const std::vector<ServerStaffAc
   for (const ServerStaffAccount& a : accounts) {
     // A PIN change (or a new account) starts the name's failure count afresh, as a
     // local PIN reset does.
-    Result<sqlite::Statement> old = m_db.PrepareCached(
-        "SELECT pin_hash, server_version FROM staff_accounts WHERE name = ?1");
+    Result<sqlite::Statement> old =
+        m_db.PrepareCached("SELECT pin_hash, server_version FROM staff_accounts WHERE name = ?1");
     if (!old.ok()) return old.error();
     old->BindText(1, a.name);
     Result<bool> had = old->Step();
@@ -77,8 +77,8 @@ Status StaffRepository::ApplyServerStaffAccounts(const std::vector<ServerStaffAc
       clear->BindText(1, a.name);
       if (Status s = clear->Run(); !s.ok()) return s;
     }
-    if (Status s = InsertAudit("system", a.disabled ? "staff.account_disabled" : "staff.account_synced",
-                               a.name);
+    if (Status s = InsertAudit(
+            "system", a.disabled ? "staff.account_disabled" : "staff.account_synced", a.name);
         !s.ok()) {
       return s;
     }
@@ -87,7 +87,9 @@ Status StaffRepository::ApplyServerStaffAccounts(const std::vector<ServerStaffAc
   return txn->Commit();
 }
 
-Result<int64_t> StaffRepository::StaffAccountsCursor() { return m_settings.ReadInt(kStaffCursorKey, 0); }
+Result<int64_t> StaffRepository::StaffAccountsCursor() {
+  return m_settings.ReadInt(kStaffCursorKey, 0);
+}
 
 Result<std::vector<AuditEntry>> StaffRepository::AuditAfter(int64_t after_id, int limit) {
   if (limit < 1 || limit > 1000) return Invalid("limit must be 1..1000, got " + std::to_string(limit));
@@ -98,7 +100,9 @@ Result<std::vector<AuditEntry>> StaffRepository::AuditAfter(int64_t after_id, in
   return sqlite::MapRows(*query, store_internal::ReadAuditRow);
 }
 
-Result<int64_t> StaffRepository::AuditPushedThrough() { return m_settings.ReadInt(kAuditPushedKey, 0); }
+Result<int64_t> StaffRepository::AuditPushedThrough() {
+  return m_settings.ReadInt(kAuditPushedKey, 0);
+}
 
 Status StaffRepository::SetAuditPushedThrough(int64_t id) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);

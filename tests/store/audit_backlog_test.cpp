@@ -47,8 +47,7 @@ TEST(AuditBacklog, AFailedWriteIsKeptCountedAndWrittenByTheNextOne) {
   ASSERT_TRUE(store->AppendAudit("staff", "test.third", "").ok());
   EXPECT_EQ(store->staff().AuditBacklogCount(), 0);
   EXPECT_EQ(store->applications().OutboxHealth()->audit_backlog, 0);
-  EXPECT_EQ(Actions(*store),
-            (std::vector<std::string>{"test.first", "test.second", "test.third"}));
+  EXPECT_EQ(Actions(*store), (std::vector<std::string>{"test.first", "test.second", "test.third"}));
 }
 
 TEST(AuditBacklog, TheSyncThreadsStoreRetriesWhatTheUiStoreCouldNotWrite) {

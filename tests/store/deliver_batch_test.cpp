@@ -18,13 +18,14 @@ TEST(DeliverBatch, RecordsEveryReceiptAndReportsEachItem) {
     apps.push_back(*s);
   }
   const auto now = std::chrono::system_clock::now();
-  ASSERT_TRUE(store->applications().MarkDelivered(apps[3].uuid, "R-4", "2026-11-23T03:00:00Z", now).ok());
+  ASSERT_TRUE(
+      store->applications().MarkDelivered(apps[3].uuid, "R-4", "2026-11-23T03:00:00Z", now).ok());
 
   auto outcomes = store->applications().MarkDeliveredBatch(
       {{apps[0].uuid, "R-1", "2026-11-23T03:00:00Z"},
        {apps[1].uuid, "R-2", "2026-11-23T03:00:00Z"},
        {"00000000-0000-4000-8000-000000000000", "R-9", "2026-11-23T03:00:00Z"},
-       {apps[3].uuid, "R-4", "2026-11-23T03:00:00Z"},     // a duplicate reply: fine
+       {apps[3].uuid, "R-4", "2026-11-23T03:00:00Z"},      // a duplicate reply: fine
        {apps[3].uuid, "R-OTHER", "2026-11-23T03:00:00Z"},  // another receipt: conflict
        {apps[2].uuid, "", ""}},
       now);

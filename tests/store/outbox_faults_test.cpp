@@ -19,10 +19,12 @@ TEST(OutboxFaults, CountPerItemAcrossReopeningAndSkipDeliveredItems) {
       ASSERT_TRUE(s.ok());
       apps.push_back(*s);
     }
-    ASSERT_TRUE(store->applications().MarkDelivered(apps[2].uuid, "R-3", "2026-11-23T03:00:00Z",
-                                     std::chrono::system_clock::now())
+    ASSERT_TRUE(store->applications()
+                    .MarkDelivered(apps[2].uuid, "R-3", "2026-11-23T03:00:00Z",
+                                   std::chrono::system_clock::now())
                     .ok());
-    auto first = store->applications().RecordServerFault({apps[0].uuid, apps[1].uuid}, "HTTP 500 internal");
+    auto first =
+        store->applications().RecordServerFault({apps[0].uuid, apps[1].uuid}, "HTTP 500 internal");
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_EQ(*first, (std::vector<int>{1, 1}));
   }
@@ -36,8 +38,12 @@ TEST(OutboxFaults, CountPerItemAcrossReopeningAndSkipDeliveredItems) {
   ASSERT_TRUE(lone.ok());
   EXPECT_EQ(*lone, 1);
   EXPECT_EQ(*store->applications().RecordLoneFault(apps[0].uuid, "HTTP 500 internal"), 2);
-  EXPECT_EQ(store->applications().RecordLoneFault(apps[2].uuid, "x").error().kind, ErrorKind::kConflict);
-  EXPECT_EQ(store->applications().RecordLoneFault("00000000-0000-4000-8000-000000000000", "x").error().kind,
+  EXPECT_EQ(store->applications().RecordLoneFault(apps[2].uuid, "x").error().kind,
+            ErrorKind::kConflict);
+  EXPECT_EQ(store->applications()
+                .RecordLoneFault("00000000-0000-4000-8000-000000000000", "x")
+                .error()
+                .kind,
             ErrorKind::kNotFound);
 
   // Counting parks nothing: both are still due, and the last error is kept.

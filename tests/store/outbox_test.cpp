@@ -55,14 +55,16 @@ TEST_F(OutboxTest, ListsNewItemsAsDueAtOnceOldestFirst) {
   EXPECT_TRUE(DueUuids(kSubmittedAt - milliseconds(1)).empty());
   EXPECT_EQ(DueUuids(kSubmittedAt), (std::vector<std::string>{a.uuid, b.uuid, c.uuid}));
   EXPECT_EQ(DueUuids(kSubmittedAt, 2), (std::vector<std::string>{a.uuid, b.uuid}));
-  EXPECT_EQ(m_store->applications().ListDueOutbox(kSubmittedAt, 0).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->applications().ListDueOutbox(kSubmittedAt, 0).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(OutboxTest, HoldsBackAFailedItemUntilItsNextAttempt) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
   const auto retry_at = kSubmittedAt + seconds(60);
-  ASSERT_TRUE(m_store->applications().RecordAttemptFailure(a.uuid, "timeout after 10 s", retry_at).ok());
+  ASSERT_TRUE(
+      m_store->applications().RecordAttemptFailure(a.uuid, "timeout after 10 s", retry_at).ok());
 
   EXPECT_EQ(DueUuids(kSubmittedAt + seconds(30)), (std::vector<std::string>{b.uuid}));
   EXPECT_EQ(DueUuids(retry_at), (std::vector<std::string>{a.uuid, b.uuid}));
@@ -100,8 +102,9 @@ TEST_F(OutboxTest, KeepsDrainingTheRestWhenOneIsParked) {
 TEST_F(OutboxTest, StopsListingAnItemOnceDelivered) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
-  ASSERT_TRUE(
-      m_store->applications().MarkDelivered(a.uuid, "SRV-000123", "2026-11-23T02:31:00Z", kSubmittedAt).ok());
+  ASSERT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-000123", "2026-11-23T02:31:00Z", kSubmittedAt)
+                  .ok());
 
   EXPECT_EQ(DueUuids(kSubmittedAt + seconds(3600)), (std::vector<std::string>{b.uuid}));
   std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
@@ -115,13 +118,19 @@ TEST_F(OutboxTest, StopsListingAnItemOnceDelivered) {
 
 TEST_F(OutboxTest, TakesTheSameAcknowledgementTwiceButNotAnother) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->applications().MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:31:00Z", kSubmittedAt).ok());
-  EXPECT_TRUE(m_store->applications().MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:32:00Z", kSubmittedAt).ok());
-  Status other = m_store->applications().MarkDelivered(a.uuid, "SRV-2", "2026-11-23T02:33:00Z", kSubmittedAt);
+  ASSERT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:31:00Z", kSubmittedAt)
+                  .ok());
+  EXPECT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:32:00Z", kSubmittedAt)
+                  .ok());
+  Status other =
+      m_store->applications().MarkDelivered(a.uuid, "SRV-2", "2026-11-23T02:33:00Z", kSubmittedAt);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().kind, ErrorKind::kConflict);
 
-  Status late_failure = m_store->applications().RecordAttemptFailure(a.uuid, "timeout", kSubmittedAt);
+  Status late_failure =
+      m_store->applications().RecordAttemptFailure(a.uuid, "timeout", kSubmittedAt);
   ASSERT_FALSE(late_failure.ok());
   EXPECT_EQ(late_failure.error().kind, ErrorKind::kConflict);
   Status late_park = m_store->applications().Park(a.uuid, "rejected");
@@ -143,8 +152,9 @@ TEST_F(OutboxTest, ReportsUnknownItemsAsNotFound) {
   const std::string unknown = "00000000-0000-4000-8000-000000000000";
   EXPECT_EQ(m_store->applications().MarkDelivered(unknown, "SRV-1", "t", kSubmittedAt).error().kind,
             ErrorKind::kNotFound);
-  EXPECT_EQ(m_store->applications().RecordAttemptFailure(unknown, "timeout", kSubmittedAt).error().kind,
-            ErrorKind::kNotFound);
+  EXPECT_EQ(
+      m_store->applications().RecordAttemptFailure(unknown, "timeout", kSubmittedAt).error().kind,
+      ErrorKind::kNotFound);
   EXPECT_EQ(m_store->applications().Park(unknown, "rejected").error().kind, ErrorKind::kNotFound);
 }
 
@@ -230,7 +240,8 @@ TEST_F(OutboxTest, WritesNeitherChangesNorCursorWhenAStatusBatchFails) {
 
 TEST_F(OutboxTest, NeverLetsAnOlderStatusOverwriteANewerOne) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->status().ApplyStatusChanges({Change(8, a, "approved"), Change(5, a, "under_review")}, 8)
+  ASSERT_TRUE(m_store->status()
+                  .ApplyStatusChanges({Change(8, a, "approved"), Change(5, a, "under_review")}, 8)
                   .ok());
   EXPECT_EQ((*m_store->applications().FindByAppNumber(a.app_number))->status, "approved");
   ASSERT_TRUE(m_store->status().ApplyStatusChanges({Change(6, a, "received")}, 8).ok());

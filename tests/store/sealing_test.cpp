@@ -143,8 +143,9 @@ TEST(SealedSubmit, RefusesAKeyTheServerRetired) {
   TempDir temp;
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->settings().SetSetting("seal.retired_key_ids",
-                                "aaaaaaaaaaaaaaaa\n" + seal::KeyId(TestServerKeys().public_key))
+  ASSERT_TRUE(store->settings()
+                  .SetSetting("seal.retired_key_ids",
+                              "aaaaaaaaaaaaaaaa\n" + seal::KeyId(TestServerKeys().public_key))
                   .ok());
   auto submitted = store->applications().Submit(SampleApplication());
   ASSERT_FALSE(submitted.ok());
@@ -212,7 +213,9 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   auto uploads = store->attachments().ListPendingUploads(10);
   ASSERT_TRUE(uploads.ok());
   EXPECT_TRUE(uploads->empty());
-  ASSERT_TRUE(store->applications().MarkDelivered(item.uuid, "R-1", "2026-11-23T03:00:00Z", system_clock::now()).ok());
+  ASSERT_TRUE(store->applications()
+                  .MarkDelivered(item.uuid, "R-1", "2026-11-23T03:00:00Z", system_clock::now())
+                  .ok());
   uploads = store->attachments().ListPendingUploads(10);
   ASSERT_TRUE(uploads.ok());
   ASSERT_EQ(uploads->size(), 1u);
@@ -222,10 +225,12 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ(*opened, photo);
   EXPECT_EQ(store->applications().OutboxHealth()->uploads_pending, 1);
-  ASSERT_TRUE(store->attachments().MarkUploaded(item.uuid, "photo:front", system_clock::now()).ok());
+  ASSERT_TRUE(
+      store->attachments().MarkUploaded(item.uuid, "photo:front", system_clock::now()).ok());
   EXPECT_EQ(store->applications().OutboxHealth()->uploads_pending, 0);
-  EXPECT_EQ(store->attachments().MarkUploaded(item.uuid, "photo:none", system_clock::now()).error().kind,
-            ErrorKind::kNotFound);
+  EXPECT_EQ(
+      store->attachments().MarkUploaded(item.uuid, "photo:none", system_clock::now()).error().kind,
+      ErrorKind::kNotFound);
 }
 
 TEST(SealedSubmit, RefusesAPhotoThatIsNotBase64AndStoresNothing) {
@@ -280,7 +285,8 @@ TEST(Retention, PurgesCiphertextAfterThePeriodAndStubsLater) {
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->payloads_purged, 1);
   EXPECT_EQ(report->stubs_deleted, 0);
-  ASSERT_TRUE(store->attachments().MarkUploaded(photo_app->uuid, "photo:front", t0 + 8 * kDay).ok());
+  ASSERT_TRUE(
+      store->attachments().MarkUploaded(photo_app->uuid, "photo:front", t0 + 8 * kDay).ok());
   // Uploaded on day 8: its clock starts then, so day 14 is too early and day 16 is not.
   report = store->applications().PurgeExpired(t0 + 14 * kDay, policy);
   EXPECT_EQ(report->payloads_purged, 0);
@@ -346,8 +352,10 @@ TEST(Resend, AcknowledgedSinceTheBackupGoBackToTheOutboxWithTheirPhotos) {
   ASSERT_TRUE(old_app.ok() && purged_app.ok() && photo_app.ok() && plain_app.ok() &&
               pending_app.ok());
   ASSERT_TRUE(store->applications().MarkDelivered(old_app->uuid, "R-0", "t", t0 - 20 * kDay).ok());
-  ASSERT_TRUE(store->applications().MarkDelivered(purged_app->uuid, "R-1", "t", t0 - 9 * kDay).ok());
-  ASSERT_TRUE(store->applications().PurgeExpired(t0, {7, 180}).ok());  // purges old_app and purged_app
+  ASSERT_TRUE(
+      store->applications().MarkDelivered(purged_app->uuid, "R-1", "t", t0 - 9 * kDay).ok());
+  ASSERT_TRUE(
+      store->applications().PurgeExpired(t0, {7, 180}).ok());  // purges old_app and purged_app
   ASSERT_TRUE(store->applications().MarkDelivered(photo_app->uuid, "R-2", "t", t0 + kDay).ok());
   ASSERT_TRUE(store->attachments().MarkUploaded(photo_app->uuid, "photo:front", t0 + kDay).ok());
   ASSERT_TRUE(store->applications().MarkDelivered(plain_app->uuid, "R-3", "t", t0 + kDay).ok());
@@ -372,7 +380,8 @@ TEST(Resend, AcknowledgedSinceTheBackupGoBackToTheOutboxWithTheirPhotos) {
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM attachments WHERE uploaded_at_ms IS NULL"), 1);
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.resend'"), 2);
   // The server's new answer replaces the old receipt (a lost row gets a new one).
-  EXPECT_TRUE(store->applications().MarkDelivered(photo_app->uuid, "R-2-again", "t", t0 + 2 * kDay).ok());
+  EXPECT_TRUE(
+      store->applications().MarkDelivered(photo_app->uuid, "R-2-again", "t", t0 + 2 * kDay).ok());
 }
 
 }  // namespace yimen

@@ -39,7 +39,8 @@ TEST_F(StaffSyncStoreTest, ServerAccountLogsInAndDisablingRefusesItLikeAnUnknown
   const std::string hash = Argon2idOf("24681357");
   ASSERT_TRUE(m_store->staff().ApplyServerStaffAccounts({{"wangli", hash, false, 7}}, 7).ok());
   EXPECT_EQ(*m_store->staff().StaffAccountsCursor(), 7);
-  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
 
   ASSERT_TRUE(m_store->staff().ApplyServerStaffAccounts({{"wangli", hash, true, 9}}, 9).ok());
   auto refused = m_store->staff().StaffLogin("wangli", "24681357", kNow);
@@ -52,9 +53,13 @@ TEST_F(StaffSyncStoreTest, ServerAccountLogsInAndDisablingRefusesItLikeAnUnknown
 
 TEST_F(StaffSyncStoreTest, ServerAccountReplacesALocalOneOfTheSameName) {
   ASSERT_TRUE(m_store->staff().AddStaffAccount("wangli", "11111111").ok());
-  ASSERT_TRUE(m_store->staff().ApplyServerStaffAccounts({{"wangli", Argon2idOf("222222"), false, 3}}, 3).ok());
-  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "11111111", kNow)->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "222222", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(m_store->staff()
+                  .ApplyServerStaffAccounts({{"wangli", Argon2idOf("222222"), false, 3}}, 3)
+                  .ok());
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "11111111", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "222222", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffSyncStoreTest, RefusesWeakHashesAndStaleCursorsWritingNothing) {
@@ -62,8 +67,10 @@ TEST_F(StaffSyncStoreTest, RefusesWeakHashesAndStaleCursorsWritingNothing) {
   // A hash that is not Argon2id (here argon2i) would let a server plant cheap hashes.
   std::string argon2i = hash;
   argon2i.replace(0, 10, "$argon2i$");
-  EXPECT_EQ(m_store->staff().ApplyServerStaffAccounts({{"a", hash, false, 1}, {"b", argon2i, false, 2}}, 2)
-                .error().kind,
+  EXPECT_EQ(m_store->staff()
+                .ApplyServerStaffAccounts({{"a", hash, false, 1}, {"b", argon2i, false, 2}}, 2)
+                .error()
+                .kind,
             ErrorKind::kInvalidArgument);
   EXPECT_EQ(m_store->staff().ApplyServerStaffAccounts({{"", hash, false, 1}}, 1).error().kind,
             ErrorKind::kInvalidArgument);
@@ -76,7 +83,8 @@ TEST_F(StaffSyncStoreTest, RefusesWeakHashesAndStaleCursorsWritingNothing) {
   // A re-pulled older version of a row does not undo a newer one.
   ASSERT_TRUE(m_store->staff().ApplyServerStaffAccounts({{"a", hash, true, 6}}, 6).ok());
   ASSERT_TRUE(m_store->staff().ApplyServerStaffAccounts({{"a", hash, false, 5}}, 6).ok());
-  EXPECT_EQ(m_store->staff().StaffLogin("a", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(m_store->staff().StaffLogin("a", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
 }
 
 TEST_F(StaffSyncStoreTest, AuditRowsAreHandedOutAfterTheAcknowledgedId) {
@@ -94,8 +102,10 @@ TEST_F(StaffSyncStoreTest, AuditRowsAreHandedOutAfterTheAcknowledgedId) {
   EXPECT_EQ((*rest)[0].action, "staff.logout");
   // A stale acknowledgement never moves the cursor back; the settings API cannot either.
   EXPECT_EQ(m_store->staff().SetAuditPushedThrough(1).error().kind, ErrorKind::kConflict);
-  EXPECT_EQ(m_store->settings().SetSetting("audit_pushed_through", "0").error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(m_store->settings().SetSetting("staff_cursor", "0").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->settings().SetSetting("audit_pushed_through", "0").error().kind,
+            ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->settings().SetSetting("staff_cursor", "0").error().kind,
+            ErrorKind::kInvalidArgument);
   EXPECT_EQ(m_store->staff().AuditAfter(0, 0).error().kind, ErrorKind::kInvalidArgument);
 }
 
@@ -111,7 +121,8 @@ TEST_F(StaffSyncStoreTest, FailuresFromTheThirdOnDelayTheNextAttemptByAGrowingTi
   EXPECT_EQ(third->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(third->retry_at_ms, at + StaffRepository::kStaffThrottleBaseMs);
   // Too soon: not checked (even the right PIN), not counted.
-  auto early = m_store->staff().StaffLogin("wangli", "24681357", at + StaffRepository::kStaffThrottleBaseMs - 1);
+  auto early = m_store->staff().StaffLogin("wangli", "24681357",
+                                           at + StaffRepository::kStaffThrottleBaseMs - 1);
   EXPECT_EQ(early->outcome, StaffLoginOutcome::kThrottled);
   EXPECT_EQ(early->failures, 3);
   EXPECT_EQ(early->retry_at_ms, at + StaffRepository::kStaffThrottleBaseMs);
@@ -122,13 +133,16 @@ TEST_F(StaffSyncStoreTest, FailuresFromTheThirdOnDelayTheNextAttemptByAGrowingTi
   EXPECT_EQ(StaffRepository::StaffThrottleDelayMs(2), 0);
   EXPECT_EQ(StaffRepository::StaffThrottleDelayMs(3), 1000);
   EXPECT_EQ(StaffRepository::StaffThrottleDelayMs(9), 5000);
-  EXPECT_EQ(StaffRepository::StaffThrottleDelayMs(StaffRepository::kStaffMaxFailures), 0);  // locked instead
+  EXPECT_EQ(StaffRepository::StaffThrottleDelayMs(StaffRepository::kStaffMaxFailures),
+            0);  // locked instead
   // Unknown names are throttled the same way.
   for (int i = 0; i < 3; ++i) (void)m_store->staff().StaffLogin("nobody", "000000", kNow);
-  EXPECT_EQ(m_store->staff().StaffLogin("nobody", "000000", kNow + 1)->outcome, StaffLoginOutcome::kThrottled);
+  EXPECT_EQ(m_store->staff().StaffLogin("nobody", "000000", kNow + 1)->outcome,
+            StaffLoginOutcome::kThrottled);
   // The right PIN after the delay logs in and clears the count.
   at += 2 * StaffRepository::kStaffThrottleBaseMs;
-  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", at)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", at)->outcome,
+            StaffLoginOutcome::kAccepted);
   EXPECT_EQ(m_store->staff().StaffLogin("wangli", "000000", at)->failures, 1);
 }
 

@@ -95,8 +95,10 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
   EXPECT_EQ(Count(november), 2);
 
   // Sync state: b delivered, c parked, a and d pending.
-  ASSERT_TRUE(m_store->applications().MarkDelivered(b.uuid, "R-1", "2026-11-15T03:00:00Z",
-                                     std::chrono::system_clock::now()).ok());
+  ASSERT_TRUE(
+      m_store->applications()
+          .MarkDelivered(b.uuid, "R-1", "2026-11-15T03:00:00Z", std::chrono::system_clock::now())
+          .ok());
   ASSERT_TRUE(m_store->applications().Park(c.uuid, "service code unknown").ok());
   ApplicationFilter sync;
   sync.sync_state = SyncState::kPending;
@@ -108,7 +110,10 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
   EXPECT_EQ(Count(sync), 1);
 
   // Status as the server reported it.
-  ASSERT_TRUE(m_store->status().ApplyStatusChanges({{1, b.uuid, b.app_number, "需补正", "户口簿", "2026-11-16T01:00:00Z"}}, 1).ok());
+  ASSERT_TRUE(m_store->status()
+                  .ApplyStatusChanges(
+                      {{1, b.uuid, b.app_number, "需补正", "户口簿", "2026-11-16T01:00:00Z"}}, 1)
+                  .ok());
   ApplicationFilter status;
   status.status = "需补正";
   EXPECT_EQ(Numbers(status), (std::vector<std::string>{b.app_number}));
@@ -126,7 +131,8 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
 
   ApplicationFilter bad;
   bad.from_day = "2026-13-01";
-  EXPECT_EQ(m_store->applications().CountApplications(bad).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->applications().CountApplications(bad).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(StaffStoreTest, CountsPerStatusAndServiceForARangeOfDays) {
@@ -135,7 +141,10 @@ TEST_F(StaffStoreTest, CountsPerStatusAndServiceForARangeOfDays) {
   const auto g = Submit("gaoling", {2026, 11, 23});
   Submit("tekun", {2026, 11, 2});
   Submit("tekun", {2026, 10, 31});
-  ASSERT_TRUE(m_store->status().ApplyStatusChanges({{1, g.uuid, g.app_number, "已受理", "", "2026-11-23T05:00:00Z"}}, 1).ok());
+  ASSERT_TRUE(
+      m_store->status()
+          .ApplyStatusChanges({{1, g.uuid, g.app_number, "已受理", "", "2026-11-23T05:00:00Z"}}, 1)
+          .ok());
   auto today = m_store->applications().CountApplicationsByDay("2026-11-23", "2026-11-23");
   ASSERT_TRUE(today.ok());
   EXPECT_EQ(today->total, 3);
@@ -180,15 +189,19 @@ TEST_F(StaffStoreTest, CsvExportKeepsOnlySurnamesAndNoPayload) {
   auto one = m_store->applications().ExportApplicationsCsv(only_gaoling, nullptr, path);
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(*one, 1);
-  EXPECT_EQ(m_store->applications().ExportApplicationsCsv({}, nullptr, m_temp.path() + "/no/such/dir.csv")
-                .error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(m_store->applications()
+                .ExportApplicationsCsv({}, nullptr, m_temp.path() + "/no/such/dir.csv")
+                .error()
+                .kind,
+            ErrorKind::kUnavailable);
 }
 
 TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
   EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 0);
   ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "24681012").ok());
   EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 1);
-  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
   auto wrong = m_store->staff().StaffLogin("王丽", "11111111", kNow);
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(wrong->outcome, StaffLoginOutcome::kRefused);
@@ -202,13 +215,15 @@ TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
   EXPECT_EQ(QueryInt(raw, "SELECT count(*) FROM staff_accounts WHERE pin_hash LIKE '$argon2id$%'"), 1);
   EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("24681012"), std::string::npos);
 
-  EXPECT_EQ(m_store->staff().AddStaffAccount("", "12345678").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->staff().AddStaffAccount("", "12345678").error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(StaffStoreTest, PinsAreEightDigitsOrATenCharacterPassphraseAtTheStaffCost) {
   for (const char* refused : {"12345", "123456", "1234567", "123456789012345678901", "东门社区王丽老师",
                               "short one", "tab\tinside"}) {
-    EXPECT_EQ(m_store->staff().AddStaffAccount("王丽", refused).error().kind, ErrorKind::kInvalidArgument)
+    EXPECT_EQ(m_store->staff().AddStaffAccount("王丽", refused).error().kind,
+              ErrorKind::kInvalidArgument)
         << refused;
   }
   EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 0);
@@ -248,14 +263,17 @@ TEST_F(StaffStoreTest, TenFailuresLockTheNameAcrossRestartsUntilTheLockoutEnds) 
   m_store.reset();
   m_store = OpenStore(m_temp.DataDir());
   ASSERT_NE(m_store, nullptr);
-  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at + 1000)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at + 1000)->outcome,
+            StaffLoginOutcome::kLocked);
   // Other names are not affected.
   ASSERT_TRUE(m_store->staff().AddStaffAccount("张强", "13579024").ok());
-  EXPECT_EQ(m_store->staff().StaffLogin("张强", "13579024", at)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("张强", "13579024", at)->outcome,
+            StaffLoginOutcome::kAccepted);
   // When the lockout has run out the right PIN works again and the count restarts.
   const int64_t later = at + StaffRepository::kStaffLockoutMs + 1;
   EXPECT_EQ(m_store->staff().StaffLogin("王丽", "000000", later)->failures, 1);
-  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", later)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", later)->outcome,
+            StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
@@ -266,16 +284,20 @@ TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
     last = *m_store->staff().StaffLogin("无此人", "123456", at);
   }
   EXPECT_EQ(last.locked_until_ms, at + StaffRepository::kStaffLockoutMs);
-  EXPECT_EQ(m_store->staff().StaffLogin("无此人", "123456", at + kStep)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(m_store->staff().StaffLogin("无此人", "123456", at + kStep)->outcome,
+            StaffLoginOutcome::kLocked);
 }
 
 TEST_F(StaffStoreTest, ResettingAPinClearsTheLockout) {
   ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "24681012").ok());
-  for (int i = 0; i < StaffRepository::kStaffMaxFailures; ++i) (void)m_store->staff().StaffLogin("王丽", "000000", kNow + i * kStep);
+  for (int i = 0; i < StaffRepository::kStaffMaxFailures; ++i)
+    (void)m_store->staff().StaffLogin("王丽", "000000", kNow + i * kStep);
   const int64_t at = kNow + StaffRepository::kStaffMaxFailures * kStep;
-  ASSERT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at)->outcome, StaffLoginOutcome::kLocked);
+  ASSERT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at)->outcome,
+            StaffLoginOutcome::kLocked);
   ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "97531100").ok());
-  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "97531100", at)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "97531100", at)->outcome,
+            StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, ResidentFindsAnApplicationOnlyWithTheRightIdTail) {
@@ -295,7 +317,8 @@ TEST_F(StaffStoreTest, ResidentFindsAnApplicationOnlyWithTheRightIdTail) {
   // and the database holds no readable ID characters.
   TempDir other;
   auto other_store = OpenStore(other.DataDir());
-  EXPECT_NE(*other_store->status().LookupHashFor("31002X"), *m_store->status().LookupHashFor("31002X"));
+  EXPECT_NE(*other_store->status().LookupHashFor("31002X"),
+            *m_store->status().LookupHashFor("31002X"));
   EXPECT_EQ(*m_store->status().LookupHashFor("31002x"), *m_store->status().LookupHashFor("31002X"));
   EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("31002X"), std::string::npos);
   EXPECT_EQ(m_store->status().LookupHashFor("1234").error().kind, ErrorKind::kInvalidArgument);

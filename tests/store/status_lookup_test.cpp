@@ -27,7 +27,8 @@ class LookUpStatusTest : public ::testing::Test {
 TEST_F(LookUpStatusTest, FindsTheApplicationWithTheRightIdTailAndShowsItsHistory) {
   const SubmittedApplication a = SubmitWithId("12001X");
   const SubmittedApplication other = SubmitWithId("345678");
-  ASSERT_TRUE(store->status().ApplyStatusChanges(
+  ASSERT_TRUE(store->status()
+                  .ApplyStatusChanges(
                       {{4, a.uuid, a.app_number, "已受理", "", "2026-11-23T05:00:00Z"},
                        {9, a.uuid, a.app_number, "需补正", "请补交户口簿", "2026-11-24T02:00:00Z"},
                        {10, other.uuid, other.app_number, "已批准", "", "2026-11-24T03:00:00Z"}},

@@ -46,7 +46,8 @@ TEST(Store, KeepsASubmittedApplicationAndItsOutboxRowAcrossAReopen) {
   EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kAll), 1);
   EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kPending), 1);
 
-  Result<std::optional<ApplicationStub>> found = store->applications().FindByAppNumber(submitted.app_number);
+  Result<std::optional<ApplicationStub>> found =
+      store->applications().FindByAppNumber(submitted.app_number);
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   const ApplicationStub& stub = **found;
@@ -225,7 +226,8 @@ TEST(Store, ListsApplicationsNewestFirstInPages) {
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
   std::vector<std::string> numbers;
-  for (int i = 0; i < 5; ++i) numbers.push_back(store->applications().Submit(SampleApplication())->app_number);
+  for (int i = 0; i < 5; ++i)
+    numbers.push_back(store->applications().Submit(SampleApplication())->app_number);
 
   Result<std::vector<ApplicationStub>> first = store->applications().ListApplications(0, 2);
   ASSERT_TRUE(first.ok()) << first.error().message;
@@ -238,14 +240,16 @@ TEST(Store, ListsApplicationsNewestFirstInPages) {
   EXPECT_EQ((*last)[0].app_number, numbers[0]);
 
   EXPECT_EQ(store->applications().ListApplications(0, 0).error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(store->applications().ListApplications(-1, 5).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(store->applications().ListApplications(-1, 5).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST(Store, FindsNothingForAnUnknownAppNumber) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  Result<std::optional<ApplicationStub>> found = store->applications().FindByAppNumber("K7Q2-261123-0001-X");
+  Result<std::optional<ApplicationStub>> found =
+      store->applications().FindByAppNumber("K7Q2-261123-0001-X");
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value());
 }
@@ -301,10 +305,12 @@ TEST(Store, SharesOneFileBetweenTheUiAndTheSyncConnection) {
   Result<std::vector<OutboxItem>> due = sync->applications().ListDueOutbox(kFarFuture, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
-  ASSERT_TRUE(sync->applications().MarkDelivered(submitted->uuid, "R-1", "2026-11-23T02:31:00Z",
-                                  system_clock::now())
-                  .ok());
-  std::optional<ApplicationStub> seen_by_ui = *ui->applications().FindByAppNumber(submitted->app_number);
+  ASSERT_TRUE(
+      sync->applications()
+          .MarkDelivered(submitted->uuid, "R-1", "2026-11-23T02:31:00Z", system_clock::now())
+          .ok());
+  std::optional<ApplicationStub> seen_by_ui =
+      *ui->applications().FindByAppNumber(submitted->app_number);
   ASSERT_TRUE(seen_by_ui.has_value());
   EXPECT_EQ(seen_by_ui->sync_state, SyncState::kDelivered);
   EXPECT_EQ(seen_by_ui->server_receipt, std::optional<std::string>("R-1"));

@@ -112,7 +112,8 @@ TEST_P(SubmitFaults, LoseNothingAcknowledgedAndKeepNothingRefused) {
     // Reopening runs the integrity check; then exactly the acknowledged rows are there.
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(*store->applications().CountApplications(), static_cast<int64_t>(acknowledged.size()));
+    EXPECT_EQ(*store->applications().CountApplications(),
+              static_cast<int64_t>(acknowledged.size()));
     EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kPending),
               static_cast<int64_t>(acknowledged.size()));
     for (const std::string& number : acknowledged) {
