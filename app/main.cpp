@@ -177,7 +177,8 @@ int SetStaffPin(const Flags& flags) {
   auto hash = yimen::secret::Hash(pin);
   yimen::Wipe(&pin);
   if (!hash.ok()) return Fail(hash.error().message);
-  if (auto s = (*store)->settings().SetSetting("staff.exit_pin_hash", *hash); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->settings().SetSetting("staff.exit_pin_hash", *hash); !s.ok())
+    return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
   return 0;
@@ -271,7 +272,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   }
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok()) return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
-  if (auto s = (*store)->settings().ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->settings().ProvisionSealingKey(*raw); !s.ok())
+    return Fail(s.error().message);
   auto key = (*store)->settings().CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
                flags.data_dir.c_str(), key.ok() ? key->key_id.c_str() : "?");
@@ -354,7 +356,8 @@ int ResendCommand(const Flags& flags) {
   auto store = yimen::Store::Open(flags.data_dir);
   if (!store.ok())
     return Fail("cannot open the data directory " + flags.data_dir + ": " + store.error().message);
-  auto report = (*store)->applications().ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
+  auto report = (*store)->applications().ResendAcknowledgedSince(
+      std::chrono::system_clock::from_time_t(since));
   if (!report.ok()) return Fail("resend: " + report.error().message);
   std::printf(
       "resend: %lld acknowledged application(s) and %lld photo(s) queued again; "
@@ -516,7 +519,8 @@ int main(int argc, char** argv) {
   deps.staff_idle_s = flags.staff_idle_s;
   (*store)->staff().SetStaffThrottleBaseMs(flags.staff_throttle_ms);
   deps.staff_session_s = flags.staff_session_s;
-  if (auto pin = (*store)->settings().GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
+  if (auto pin = (*store)->settings().GetSetting("staff.exit_pin_hash");
+      pin.ok() && pin->has_value()) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;

@@ -370,10 +370,12 @@ bool KioskApp::StaffTick() {
 void KioskApp::RefreshStaffOverview() {
   if (!m_deps.store) return;
   const year_month_day today = AsYearMonthDay(Today());
-  if (auto c = m_deps.store->applications().CountApplicationsByDay(IsoDay(today), IsoDay(today)); c.ok()) {
+  if (auto c = m_deps.store->applications().CountApplicationsByDay(IsoDay(today), IsoDay(today));
+      c.ok()) {
     m_staff.today = *c;
   }
-  if (auto c = m_deps.store->applications().CountApplicationsByDay(IsoDay(today.year() / today.month() / 1), IsoDay(today));
+  if (auto c = m_deps.store->applications().CountApplicationsByDay(
+          IsoDay(today.year() / today.month() / 1), IsoDay(today));
       c.ok()) {
     m_staff.month = *c;
   }
@@ -383,7 +385,8 @@ void KioskApp::RefreshStaffOverview() {
   m_staff.sync = SyncState();
   ApplicationFilter parked;
   parked.sync_state = SyncState::kParked;
-  if (auto rows = m_deps.store->applications().ListApplications(parked, 0, 50); rows.ok()) m_staff.parked = *rows;
+  if (auto rows = m_deps.store->applications().ListApplications(parked, 0, 50); rows.ok())
+    m_staff.parked = *rows;
 }
 
 void KioskApp::ReloadStaffList() {

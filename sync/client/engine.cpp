@@ -195,7 +195,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     try {
       (void)nlohmann::json(push).dump();
     } catch (const nlohmann::json::exception& e) {
-      if (store.applications().Park(item.uuid, std::string("cannot encode payload: ") + e.what()).ok()) {
+      if (store.applications()
+              .Park(item.uuid, std::string("cannot encode payload: ") + e.what())
+              .ok()) {
         ++report->rejected;
       }
       continue;
@@ -241,12 +243,14 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
   for (const protocol::PushItem& item : request.items) {
     auto it = by_uuid.find(item.uuid);
     if (it == by_uuid.end()) {
-      (void)store.applications().RecordAttemptFailure(item.uuid, "server reply did not mention this item", now);
+      (void)store.applications().RecordAttemptFailure(
+          item.uuid, "server reply did not mention this item", now);
       continue;
     }
     const protocol::PushResult& result = *it->second;
     if (result.outcome == protocol::PushOutcome::kRejected) {
-      if (store.applications().Park(item.uuid, protocol::RejectionText(result)).ok()) ++report->rejected;
+      if (store.applications().Park(item.uuid, protocol::RejectionText(result)).ok())
+        ++report->rejected;
       continue;
     }
     deliveries.push_back({item.uuid, result.receipt, result.server_time});
@@ -292,8 +296,8 @@ bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
         report->retry_after_s = api.retry_after_s();
         return false;
       }
-      if (Status marked = store.attachments().MarkUploaded(upload.application_uuid, upload.attachment_id,
-                                             Clock::now());
+      if (Status marked = store.attachments().MarkUploaded(upload.application_uuid,
+                                                           upload.attachment_id, Clock::now());
           !marked.ok()) {
         report->error = marked.error();
         return false;
@@ -321,7 +325,8 @@ void FollowServerEpoch(Store& store, const std::string& epoch, CycleReport* repo
     return;
   }
   if (known->has_value() && **known != epoch) {
-    auto resent = store.applications().ResendAcknowledgedSince(std::chrono::system_clock::time_point{});
+    auto resent =
+        store.applications().ResendAcknowledgedSince(std::chrono::system_clock::time_point{});
     if (!resent.ok()) {
       if (!report->error) report->error = resent.error();
       return;
@@ -661,7 +666,8 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
   (void)store.settings().SetSetting(kKeyLastError, report.error ? report.error->message : "");
   // Retention: ciphertext the server has acknowledged goes after the policy's days.
   // Every cycle, reachable or not: the clock runs on without the network.
-  if (auto purged = store.applications().PurgeExpired(Clock::now(), options.retention); purged.ok()) {
+  if (auto purged = store.applications().PurgeExpired(Clock::now(), options.retention);
+      purged.ok()) {
     report.payloads_purged = purged->payloads_purged;
     report.stubs_deleted = purged->stubs_deleted;
   }

@@ -35,7 +35,8 @@ Status PullStaffAccounts(Store& store, ApiClient& api, StaffSyncReport* report) 
       accounts.push_back({e.name, e.pin_hash, e.disabled, e.version});
     }
     if (!accounts.empty() || page->cursor != after) {
-      if (Status s = store.staff().ApplyServerStaffAccounts(accounts, page->cursor); !s.ok()) return s;
+      if (Status s = store.staff().ApplyServerStaffAccounts(accounts, page->cursor); !s.ok())
+        return s;
     }
     report->accounts_applied += static_cast<int64_t>(accounts.size());
     // A server that does not move its cursor forward would loop forever.

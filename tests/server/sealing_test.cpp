@@ -79,7 +79,8 @@ class SealedSync : public ::testing::Test {
 
   // The first undelivered outbox item, as the engine would push it.
   OutboxItem FirstDue() {
-    auto due = kiosk.store().applications().ListDueOutbox(std::chrono::system_clock::now() + std::chrono::hours(1), 1);
+    auto due = kiosk.store().applications().ListDueOutbox(
+        std::chrono::system_clock::now() + std::chrono::hours(1), 1);
     EXPECT_TRUE(due.ok() && due->size() == 1);
     return due.ok() && !due->empty() ? (*due)[0] : OutboxItem{};
   }
@@ -195,7 +196,8 @@ TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
 
   // A kiosk sealing to a key this server never had: the engine parks it with that reason.
   const std::string stranger = protocol::GenerateSealingKeyPair().public_key;
-  ASSERT_TRUE(kiosk.store().settings().SetSetting("sync.sealing_public_key", Base64Encode(stranger)).ok());
+  ASSERT_TRUE(
+      kiosk.store().settings().SetSetting("sync.sealing_public_key", Base64Encode(stranger)).ok());
   auto stray = kiosk.store().applications().Submit(SampleSyncApplication(2));
   ASSERT_TRUE(stray.ok());
   kiosk.SyncOnce();
@@ -233,7 +235,8 @@ TEST_F(SealedSync, RotatedKeyStillOpensOldItemsAndKiosksSwitchAtTheNextHeartbeat
   sync::CycleReport report = kiosk.SyncOnce();
   ASSERT_FALSE(report.error) << report.error->message;
   EXPECT_EQ(report.created, 5) << "sealed to the previous key, still opened";
-  EXPECT_EQ(kiosk.store().settings().CurrentSealingKey()->key_id, second->key_id) << "learnt from the heartbeat";
+  EXPECT_EQ(kiosk.store().settings().CurrentSealingKey()->key_id, second->key_id)
+      << "learnt from the heartbeat";
   ASSERT_TRUE(kiosk.SubmitMany(1).size() == 1);
   EXPECT_EQ(FirstDue().payload.find(second->key_id) != std::string::npos, true);
   EXPECT_EQ(kiosk.SyncOnce().created, 1);
@@ -269,8 +272,10 @@ TEST_F(SealedSync, RetiredKeyIsRefusedByTheServerAndByTheKiosk) {
   EXPECT_NE(kiosk.store().settings().CurrentSealingKey()->key_id, old_key->key_id);
 
   // Told the old key is retired, a kiosk refuses to seal to it even if it had it again.
-  ASSERT_TRUE(
-      kiosk.store().settings().SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key)).ok());
+  ASSERT_TRUE(kiosk.store()
+                  .settings()
+                  .SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key))
+                  .ok());
   auto refused = kiosk.store().applications().Submit(SampleSyncApplication(2));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("retired"), std::string::npos);

@@ -104,18 +104,24 @@ TEST_F(StaffSync, AKioskReceivesOnlyItsOwnHallsAccounts) {
   EXPECT_FALSE(west_report.error.has_value());
   EXPECT_EQ(east_report.staff_accounts, 2);
   EXPECT_EQ(west_report.staff_accounts, 1);
-  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(west.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(east.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(east.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
 
   // Disabling in one hall reaches that hall only; the same name elsewhere is another account.
   ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "西门社区"}, "86421357\n").exit_code, 0);
   ASSERT_EQ(Admin({"staff-disable", "wangli", "--hall", "东门社区"}).exit_code, 0);
   EXPECT_FALSE(east.SyncOnce().error.has_value());
   EXPECT_FALSE(west.SyncOnce().error.has_value());
-  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "86421357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "86421357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
   // A disabled account's hash is gone from the server too: nothing left to guess.
   EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts WHERE disabled AND pin_hash = '" +
                      std::string(secret::kNoSecretHash) + "'"),
@@ -150,8 +156,10 @@ TEST(StaffSyncUpgrade, MigrationSixDisablesAccountsFromBeforeHallsOnEveryKiosk) 
   TestKiosk kiosk;
   ASSERT_TRUE(kiosk.Enroll(server.core().pool(), {server.url()}, "东门社区"));
   // What the kiosk held before the upgrade.
-  ASSERT_TRUE(kiosk.store().staff().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
-  ASSERT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(
+      kiosk.store().staff().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
+  ASSERT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
 
   EXPECT_EQ(db.Query("SELECT disabled::text || ' ' || (pin_hash = '" +
                      std::string(secret::kNoSecretHash) + "')::text FROM staff_accounts"),
@@ -217,7 +225,8 @@ TEST_F(StaffSync, AuditRowsArriveExactlyOnceAcrossLostReplies) {
   Status lost = sync::PushAudit(kiosk.store(), api, 3, &report);
   EXPECT_FALSE(lost.ok());
   EXPECT_EQ(transport.lost, 1);
-  EXPECT_EQ(*kiosk.store().staff().AuditPushedThrough(), 0) << "nothing acknowledged, nothing moved";
+  EXPECT_EQ(*kiosk.store().staff().AuditPushedThrough(), 0)
+      << "nothing acknowledged, nothing moved";
   EXPECT_EQ(db.Count("SELECT count(*) FROM kiosk_audit"), 3) << "the server did store a batch";
   (void)sync::PushAudit(kiosk.store(), api, 3, &report);  // lost again
 

@@ -135,7 +135,8 @@ class Engine : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store = std::move(*opened);
     // Provisioned as a deployment does before enrollment: submits seal to this key.
-    ASSERT_TRUE(store->settings().ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
+    ASSERT_TRUE(
+        store->settings().ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
   }
   std::vector<SubmittedApplication> Submit(int count) {
     std::vector<SubmittedApplication> out;

@@ -69,8 +69,10 @@ TEST_F(StaffSyncClient, PullsPagesAfterTheStoredCursorAndStoresEachWithItsCursor
   EXPECT_EQ(urls[0], "http://a.test/v1/staff-accounts?after=0&limit=500");
   EXPECT_EQ(urls[1], "http://a.test/v1/staff-accounts?after=3&limit=500");
   EXPECT_EQ(*m_store->staff().StaffAccountsCursor(), 8);
-  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", 1)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(m_store->staff().StaffLogin("zhaomin", "24681357", 1)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", 1)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("zhaomin", "24681357", 1)->outcome,
+            StaffLoginOutcome::kRefused);
 }
 
 TEST_F(StaffSyncClient, StopsWhenTheServerCursorDoesNotMove) {
