@@ -8,7 +8,8 @@
 // (settings + keys) and attachments(). A repository is a view of its Store's connection:
 // it lives as long as the Store and belongs to the same thread.
 //
-// Threads: a Store is ONE sqlite connection and must be used by one thread at a time.
+// Threads: a Store is ONE sqlite connection and must be used by one thread at a time
+// (its WAL checkpoints run on a thread and connection of the Store's own, store.cpp).
 // The UI thread and the sync thread each open their own Store on the same data dir;
 // WAL mode lets one write while the other reads, and writers wait up to a busy timeout
 // for each other. Times the sync engine compares (next attempt, delivery) are the
@@ -19,7 +20,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "domain/result.h"
 #include "store/applications.h"
