@@ -3,6 +3,10 @@
 // next audit write or sync tick, from either thread's Store of the same file.
 #include <gtest/gtest.h>
 
+#include <ranges>
+#include <string>
+#include <vector>
+
 #include "store/fault_vfs.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
@@ -20,7 +24,7 @@ std::vector<std::string> Actions(Store& store) {
   EXPECT_TRUE(rows.ok()) << rows.error().message;
   std::vector<std::string> actions;
   if (!rows.ok()) return actions;
-  for (auto it = rows->rbegin(); it != rows->rend(); ++it) actions.push_back(it->action);
+  for (const AuditEntry& entry : std::ranges::reverse_view(*rows)) actions.push_back(entry.action);
   return actions;  // oldest first
 }
 
