@@ -54,7 +54,7 @@ bool LoadFlags(int argc, char** argv, Flags* flags, bool* print_only) {
     }
   }
   flags->assets_dir = DefaultAssetsDir();
-  flags->staff_throttle_ms = yimen::Store::kStaffThrottleBaseMs;
+  flags->staff_throttle_ms = yimen::StaffRepository::kStaffThrottleBaseMs;
   auto loaded = yimen::config::Load(yimen::kiosk::KioskOptionTable(), argc, argv, flags);
   if (!loaded.ok()) {
     std::fprintf(stderr, "yimen-kiosk: %s\n", loaded.error().message.c_str());

@@ -29,7 +29,7 @@ int SetStaffPinCommand(const Flags& flags) {
   auto hash = yimen::secret::Hash(pin);
   yimen::Wipe(&pin);
   if (!hash.ok()) return Fail(hash.error().message);
-  if (auto s = (*store)->SetSetting("staff.exit_pin_hash", *hash); !s.ok())
+  if (auto s = (*store)->settings().SetSetting("staff.exit_pin_hash", *hash); !s.ok())
     return Fail(s.error().message);
   (void)(*store)->AppendAudit("staff", "staff.pin_set", "");
   std::fprintf(stderr, "staff PIN set for %s\n", flags.data_dir.c_str());
@@ -49,7 +49,7 @@ int AddStaffCommand(const Flags& flags) {
       std::fprintf(stderr, "PIN for %s (8-20 digits): ", flags.add_staff.c_str());
     if (!std::getline(std::cin, pin)) return Fail("no PIN on standard input");
   }
-  auto added = (*store)->AddStaffAccount(flags.add_staff, pin);
+  auto added = (*store)->staff().AddStaffAccount(flags.add_staff, pin);
   yimen::Wipe(&pin);
   if (!added.ok()) return Fail(added.error().message);
   std::fprintf(stderr, "staff account \"%s\" set for %s\n", flags.add_staff.c_str(),

@@ -18,12 +18,8 @@
 namespace yimen::media {
 namespace {
 
-Error Unreadable(const std::string& why) {
-  return MakeError(ErrorKind::kInvalidArgument, std::string(kUnreadableTag) + ": " + why);
-}
-Error TooLarge(const std::string& why) {
-  return MakeError(ErrorKind::kInvalidArgument, std::string(kTooLargeTag) + ": " + why);
-}
+Error Unreadable(const std::string& why) { return PhotoError(PhotoProblem::kUnreadable, why); }
+Error TooLarge(const std::string& why) { return PhotoError(PhotoProblem::kTooLarge, why); }
 
 // libjpeg's error manager with a way back: error_exit longjmps to `back`. Only plain C
 // data lives between setjmp and longjmp in the functions below, so no destructor is
@@ -152,8 +148,13 @@ uint8_t Clamp255(int v) { return static_cast<uint8_t>(std::clamp(v, 0, 255)); }
 
 }  // namespace
 
+Error PhotoError(PhotoProblem problem, const std::string& why) {
+  const char* tag = problem == PhotoProblem::kTooLarge ? kTooLargeTag : kUnreadableTag;
+  return MakeError(ErrorKind::kInvalidArgument, std::string(tag) + ": " + why, tag);
+}
+
 PhotoProblem PhotoProblemOf(const Error& error) {
-  if (error.message.rfind(kTooLargeTag, 0) == 0) return PhotoProblem::kTooLarge;
+  if (error.code == kTooLargeTag) return PhotoProblem::kTooLarge;
   return PhotoProblem::kUnreadable;
 }
 

@@ -40,16 +40,20 @@ struct PhotoLimits {
   int64_t max_source_pixels = 50'000'000;     // refuse decompression bombs up front
 };
 
-// The error message of a refused photo starts with one of these words, so callers
-// can tell the resident why (PhotoProblemOf).
+// A refused photo's Error::code is one of these words (its message starts with it too,
+// for logs), so callers can tell the resident why (PhotoProblemOf).
 inline constexpr const char* kUnreadableTag = "unreadable";
 inline constexpr const char* kTooLargeTag = "too_large";
+// kInvalidArgument with the problem's code: what every refusal of a photo returns,
+// here and where the kiosk reads a photo file. `problem` must not be kNone.
+Error PhotoError(PhotoProblem problem, const std::string& why);
+// The problem an error names, by its code; kUnreadable for any other error.
 PhotoProblem PhotoProblemOf(const Error& error);
 
 // Decodes a PNG or JPEG (sniffed from its first bytes). When max_side > 0 a JPEG is
 // decoded at the smallest DCT scale (1/1..1/8) whose longer side is still ≥ max_side,
 // which makes thumbnails of big photos cheap; the result is NOT yet downscaled to
-// max_side. Errors are kInvalidArgument with kUnreadableTag or kTooLargeTag first.
+// max_side. Errors are PhotoError (code kUnreadableTag or kTooLargeTag).
 // Thread-safe (no shared state).
 Result<Pixels> DecodeImage(std::span<const uint8_t> bytes, const PhotoLimits& limits, int max_side = 0);
 

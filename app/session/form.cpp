@@ -40,10 +40,6 @@ std::string CountText(size_t count) { return std::to_string(count); }
 SubmitRefusal ClassifySubmitError(const Error& error) {
   if (error.kind == ErrorKind::kNeedsSetup) return SubmitRefusal::kNeedsSetup;
   if (error.kind == ErrorKind::kFull) return SubmitRefusal::kFull;
-  // Transitional, until the store returns these kinds itself (issue 17 item 4, branch
-  // storerepo): the store's older messages for the same two cases. Delete at merge.
-  if (error.message.rfind("no sealing key", 0) == 0) return SubmitRefusal::kNeedsSetup;
-  if (error.message.find("full") != std::string::npos) return SubmitRefusal::kFull;
   return SubmitRefusal::kOther;
 }
 
@@ -545,7 +541,7 @@ FormOutcome Form::Submit() {
   application.created_at_iso = IsoUtc(now_s);
   if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
   Result<SubmittedApplication> submitted =
-      m_deps.store ? m_deps.store->Submit(application)
+      m_deps.store ? m_deps.store->applications().Submit(application)
                    : Result<SubmittedApplication>(MakeError(ErrorKind::kNeedsSetup, "no store"));
   yimen::Wipe(&application.payload);
   yimen::Wipe(&application.id_last6);

@@ -7,14 +7,17 @@
 
 #include <cassert>
 #include <climits>
+#include <unordered_map>
 
 namespace yimen::sqlite {
 
 ErrorKind KindFromSqliteCode(int code) {
   switch (code & 0xff) {
+    case SQLITE_FULL:
+      // The disk (or the file's size limit) is full: retrying soon will not help.
+      return ErrorKind::kFull;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
@@ -47,6 +50,14 @@ Error ErrorFromSqlite(sqlite3* db, int code, std::string_view what) {
 
 // ---- Connection ----------------------------------------------------------------
 
+// Compiled statements not in use, by their SQL text.
+struct Connection::StatementCache {
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle;
+};
+
+Connection::Connection(sqlite3* db, std::string path)
+    : m_db(db), m_path(std::move(path)), m_cache(std::make_unique<StatementCache>()) {}
+
 Result<Connection> Connection::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -65,13 +76,16 @@ Result<Connection> Connection::Open(const std::string& path, int busy_timeout_ms
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
+    : m_db(std::exchange(other.m_db, nullptr)),
+      m_path(std::move(other.m_path)),
+      m_cache(std::move(other.m_cache)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     Close();
     m_db = std::exchange(other.m_db, nullptr);
     m_path = std::move(other.m_path);
+    m_cache = std::move(other.m_cache);
   }
   return *this;
 }
@@ -79,6 +93,10 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 Connection::~Connection() { Close(); }
 
 void Connection::Close() {
+  if (m_cache) {
+    for (auto& [sql, stmt] : m_cache->idle) sqlite3_finalize(stmt);
+    m_cache->idle.clear();
+  }
   if (m_db != nullptr) {
     // sqlite3_close_v2 defers the close until every statement is finalized; our
     // Statements never outlive their Connection, so this closes now.
@@ -110,6 +128,22 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   return Statement(m_db, stmt);
 }
 
+Result<Statement> Connection::PrepareCached(std::string_view sql) {
+  const std::string key(sql);
+  if (auto it = m_cache->idle.find(key); it != m_cache->idle.end()) {
+    Statement statement(m_db, it->second);
+    m_cache->idle.erase(it);
+    statement.m_cache = m_cache.get();
+    statement.m_cache_key = key;
+    return statement;
+  }
+  Result<Statement> prepared = Prepare(sql);
+  if (!prepared.ok()) return prepared.error();
+  prepared->m_cache = m_cache.get();
+  prepared->m_cache_key = key;
+  return prepared;
+}
+
 int64_t Connection::Changes() const { return sqlite3_changes64(m_db); }
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(m_db) == 0; }
@@ -127,19 +161,36 @@ Error Connection::ErrorFrom(int code, std::string_view what) const {
 Statement::Statement(Statement&& other) noexcept
     : m_db(other.m_db),
       m_stmt(std::exchange(other.m_stmt, nullptr)),
+      m_cache(other.m_cache),
+      m_cache_key(std::move(other.m_cache_key)),
       m_bind_error(other.m_bind_error) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(m_stmt);
+    Release();
     m_db = other.m_db;
     m_stmt = std::exchange(other.m_stmt, nullptr);
+    m_cache = other.m_cache;
+    m_cache_key = std::move(other.m_cache_key);
     m_bind_error = other.m_bind_error;
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (m_stmt == nullptr) return;
+  if (m_cache != nullptr) {
+    // Back into the cache, ready to bind: no row pending, no old values bound.
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    m_cache->idle.emplace(std::move(m_cache_key), m_stmt);
+  } else {
+    sqlite3_finalize(m_stmt);
+  }
+  m_stmt = nullptr;
+}
 
 void Statement::NoteBind(int code) {
   if (code != SQLITE_OK && m_bind_error == SQLITE_OK) {
@@ -206,6 +257,18 @@ Status Statement::Run() {
       return Status::Ok();
     }
   }
+}
+
+void Statement::Reset() {
+  // sqlite3_reset repeats the last step's error code; that step already reported it.
+  (void)sqlite3_reset(m_stmt);
+}
+
+Result<int64_t> QueryInt(Statement& query) {
+  Result<std::optional<int64_t>> value =
+      MapFirstRow(query, [](const Statement& row) { return row.ColumnInt(0); });
+  if (!value.ok()) return value.error();
+  return value->value_or(0);
 }
 
 int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "domain/result.h"
 
@@ -17,7 +20,8 @@ struct sqlite3_stmt;
 namespace yimen::sqlite {
 
 // Maps a sqlite result code (primary or extended) to our error kinds:
-// BUSY/LOCKED/FULL/IOERR/CANTOPEN/READONLY/NOMEM/PROTOCOL -> kUnavailable,
+// FULL -> kFull (free space; retrying will not help),
+// BUSY/LOCKED/IOERR/CANTOPEN/READONLY/NOMEM/PROTOCOL -> kUnavailable,
 // CORRUPT/NOTADB -> kDataLoss, CONSTRAINT -> kConflict, TOOBIG -> kInvalidArgument,
 // everything else -> kInternal. Pure; any thread.
 ErrorKind KindFromSqliteCode(int code);
@@ -46,6 +50,12 @@ class Connection {
   // Compiles one statement. Fails with the converted sqlite error.
   Result<Statement> Prepare(std::string_view sql);
 
+  // Prepare for a statement this connection runs again and again (Submit's inserts,
+  // the outbox updates): the compiled statement is kept and handed out again, bindings
+  // cleared, so the hot paths do not re-parse SQL. The returned Statement gives it back
+  // when destroyed. A statement already handed out and still alive is compiled anew.
+  Result<Statement> PrepareCached(std::string_view sql);
+
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int64_t Changes() const;
 
@@ -64,12 +74,15 @@ class Connection {
   const std::string& path() const { return m_path; }
   sqlite3* handle() const { return m_db; }
 
+  struct StatementCache;  // PrepareCached's idle statements (database.cpp)
+
  private:
-  Connection(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
+  Connection(sqlite3* db, std::string path);
   void Close();
 
   sqlite3* m_db = nullptr;
   std::string m_path;
+  std::unique_ptr<StatementCache> m_cache;  // behind a pointer: stays put when moved
 };
 
 // One prepared statement. Bind* calls remember the first failure and the next Step()
@@ -98,6 +111,9 @@ class Statement {
   // statement can be bound and run again.
   Status Run();
 
+  // Resets the statement (keeping its bindings) so it can run again.
+  void Reset();
+
   // Column readers for the current row. A NULL reads as 0 / "" unless Optional.
   int64_t ColumnInt(int column) const;
   std::optional<int64_t> ColumnOptionalInt(int column) const;
@@ -110,11 +126,54 @@ class Statement {
   Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
   void NoteBind(int code);
   std::string Context() const;
+  void Release();
 
   sqlite3* m_db = nullptr;  // the connection that prepared it, for error messages
   sqlite3_stmt* m_stmt = nullptr;
+  Connection::StatementCache* m_cache = nullptr;  // set: given back instead of finalized
+  std::string m_cache_key;                        // the SQL it is cached under
   int m_bind_error = 0;  // first failing sqlite3_bind_* code; 0 when all binds worked
 };
+
+// The store's one row loop: steps `query` to its end and calls `visit` with the
+// Statement positioned on each row. For rows streamed somewhere else (a CSV file).
+template <class Visit>
+Status ForEachRow(Statement& query, Visit&& visit) {
+  while (true) {
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status::Ok();
+    visit(static_cast<const Statement&>(query));
+  }
+}
+
+// Every row of `query` mapped with `read` (a callable taking the Statement on the row
+// and returning the row's value), in the query's order.
+template <class Read>
+auto MapRows(Statement& query, Read&& read)
+    -> Result<std::vector<std::invoke_result_t<Read&, const Statement&>>> {
+  std::vector<std::invoke_result_t<Read&, const Statement&>> rows;
+  Status done = ForEachRow(query, [&](const Statement& row) { rows.push_back(read(row)); });
+  if (!done.ok()) return done.error();
+  return rows;
+}
+
+// The first row mapped with `read`; nullopt when the query gives none. The statement
+// is reset afterwards, so a cached one is ready again.
+template <class Read>
+auto MapFirstRow(Statement& query, Read&& read)
+    -> Result<std::optional<std::invoke_result_t<Read&, const Statement&>>> {
+  using Row = std::invoke_result_t<Read&, const Statement&>;
+  Result<bool> row = query.Step();
+  if (!row.ok()) return row.error();
+  std::optional<Row> first;
+  if (*row) first = read(static_cast<const Statement&>(query));
+  query.Reset();
+  return first;
+}
+
+// A query that always gives one integer (COUNT(*), a sub-select sum): that integer.
+Result<int64_t> QueryInt(Statement& query);
 
 // A transaction that rolls back unless Commit() succeeded. kWrite takes the write
 // lock up front (BEGIN IMMEDIATE) so that a writer waits in BEGIN, under the busy

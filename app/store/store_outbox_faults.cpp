@@ -1,10 +1,10 @@
 // The store's half of poison-item handling, kept apart from store.cpp: per-item counts
 // of server faults that let the sync engine tell an item that breaks the server from a
 // server that is down (docs/internals/sync.md "Poison items"). Counting never parks:
-// the engine decides, and parks through Store::Park like any refused item.
+// the engine decides, and parks through ApplicationRepository::Park like any refused item.
 #include <string>
 
-#include "store/store.h"
+#include "store/applications.h"
 
 namespace yimen {
 namespace {
@@ -13,11 +13,11 @@ using Kind = sqlite::Transaction::Kind;
 
 }  // namespace
 
-Result<std::vector<int>> Store::RecordServerFault(const std::vector<std::string>& uuids,
-                                                  std::string_view error_text) {
+Result<std::vector<int>> ApplicationRepository::RecordServerFault(
+    const std::vector<std::string>& uuids, std::string_view error_text) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
-  Result<sqlite::Statement> update = m_db.Prepare(
+  Result<sqlite::Statement> update = m_db.PrepareCached(
       "UPDATE outbox SET server_faults = server_faults + 1, last_error = ?2 "
       "WHERE application_uuid = ?1 AND delivered_at_ms IS NULL");
   if (!update.ok()) return update.error();
@@ -26,7 +26,7 @@ Result<std::vector<int>> Store::RecordServerFault(const std::vector<std::string>
   for (const std::string& uuid : uuids) {
     update->BindText(1, uuid).BindText(2, error_text);
     if (Status updated = update->Run(); !updated.ok()) return updated.error();
-    Result<sqlite::Statement> read = m_db.Prepare(
+    Result<sqlite::Statement> read = m_db.PrepareCached(
         "SELECT server_faults FROM outbox WHERE application_uuid = ?1 AND delivered_at_ms IS NULL");
     if (!read.ok()) return read.error();
     read->BindText(1, uuid);
@@ -38,7 +38,8 @@ Result<std::vector<int>> Store::RecordServerFault(const std::vector<std::string>
   return counts;
 }
 
-Result<int> Store::RecordLoneFault(std::string_view uuid, std::string_view error_text) {
+Result<int> ApplicationRepository::RecordLoneFault(std::string_view uuid,
+                                                   std::string_view error_text) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
   Result<sqlite::Statement> update = m_db.Prepare(

@@ -3,7 +3,7 @@
 // an operator's recovery step, not part of the everyday outbox.
 #include <string>
 
-#include "store/store.h"
+#include "store/applications.h"
 
 namespace yimen {
 namespace {
@@ -25,7 +25,7 @@ Result<int64_t> RunCounted(sqlite::Connection& db, const std::string& sql, int64
 
 }  // namespace
 
-Result<Store::ResendReport> Store::ResendAcknowledgedSince(
+Result<ResendReport> ApplicationRepository::ResendAcknowledgedSince(
     std::chrono::system_clock::time_point since) {
   const int64_t since_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(since.time_since_epoch()).count();
@@ -62,14 +62,13 @@ Result<Store::ResendReport> Store::ResendAcknowledgedSince(
   if (!requeued.ok()) return requeued.error();
   report.requeued = *requeued;
 
-  Result<sqlite::Statement> audit = m_db.Prepare(
-      "INSERT INTO audit (at, actor, action, detail) "
-      "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'operator', 'outbox.resend', ?1)");
-  if (!audit.ok()) return audit.error();
-  audit->BindText(1, std::to_string(report.requeued) + " applications, " +
-                         std::to_string(report.photos) + " photos; " +
-                         std::to_string(report.purged) + " already purged");
-  if (Status logged = audit->Run(); !logged.ok()) return logged.error();
+  if (Status logged = m_staff.InsertAudit("operator", "outbox.resend",
+                                          std::to_string(report.requeued) + " applications, " +
+                                              std::to_string(report.photos) + " photos; " +
+                                              std::to_string(report.purged) + " already purged");
+      !logged.ok()) {
+    return logged.error();
+  }
   if (Status committed = txn->Commit(); !committed.ok()) return committed.error();
   return report;
 }

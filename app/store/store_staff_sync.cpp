@@ -7,12 +7,15 @@
 #include <string>
 
 #include "domain/utf8.h"
-#include "store/store.h"
+#include "store/staff.h"
+#include "store/store_internal.h"
 
 namespace yimen {
-namespace {
-
+using store_internal::kAuditPushedKey;
+using store_internal::kStaffCursorKey;
 using Kind = sqlite::Transaction::Kind;
+
+namespace {
 
 constexpr size_t kMaxStaffNameChars = 32;  // as AddStaffAccount
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
@@ -23,8 +26,8 @@ Error Invalid(std::string message) {
 
 }  // namespace
 
-Status Store::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& accounts,
-                                       int64_t new_cursor) {
+Status StaffRepository::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& accounts,
+                                                 int64_t new_cursor) {
   // Check everything before writing anything: one bad row refuses the page.
   for (const ServerStaffAccount& a : accounts) {
     const size_t chars = CountCodepoints(a.name);
@@ -41,7 +44,7 @@ Status Store::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& ac
   }
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
-  Result<int64_t> cursor = ReadIntSetting(kStaffCursorKey, 0);
+  Result<int64_t> cursor = m_settings.ReadInt(kStaffCursorKey, 0);
   if (!cursor.ok()) return cursor.error();
   if (new_cursor < *cursor) {
     return MakeError(ErrorKind::kConflict, "staff accounts: cursor " + std::to_string(new_cursor) +
@@ -50,8 +53,8 @@ Status Store::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& ac
   for (const ServerStaffAccount& a : accounts) {
     // A PIN change (or a new account) starts the name's failure count afresh, as a
     // local PIN reset does.
-    Result<sqlite::Statement> old = m_db.Prepare(
-        "SELECT pin_hash, server_version FROM staff_accounts WHERE name = ?1");
+    Result<sqlite::Statement> old =
+        m_db.PrepareCached("SELECT pin_hash, server_version FROM staff_accounts WHERE name = ?1");
     if (!old.ok()) return old.error();
     old->BindText(1, a.name);
     Result<bool> had = old->Step();
@@ -74,39 +77,43 @@ Status Store::ApplyServerStaffAccounts(const std::vector<ServerStaffAccount>& ac
       clear->BindText(1, a.name);
       if (Status s = clear->Run(); !s.ok()) return s;
     }
-    if (Status s = AppendAudit("system", a.disabled ? "staff.account_disabled" : "staff.account_synced",
-                               a.name);
+    if (Status s = InsertAudit(
+            "system", a.disabled ? "staff.account_disabled" : "staff.account_synced", a.name);
         !s.ok()) {
       return s;
     }
   }
-  if (Status s = WriteSetting(kStaffCursorKey, std::to_string(new_cursor)); !s.ok()) return s;
+  if (Status s = m_settings.Write(kStaffCursorKey, std::to_string(new_cursor)); !s.ok()) return s;
   return txn->Commit();
 }
 
-Result<int64_t> Store::StaffAccountsCursor() { return ReadIntSetting(kStaffCursorKey, 0); }
+Result<int64_t> StaffRepository::StaffAccountsCursor() {
+  return m_settings.ReadInt(kStaffCursorKey, 0);
+}
 
-Result<std::vector<AuditEntry>> Store::AuditAfter(int64_t after_id, int limit) {
+Result<std::vector<AuditEntry>> StaffRepository::AuditAfter(int64_t after_id, int limit) {
   if (limit < 1 || limit > 1000) return Invalid("limit must be 1..1000, got " + std::to_string(limit));
   Result<sqlite::Statement> query = m_db.Prepare(
       "SELECT id, at, actor, action, detail FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2");
   if (!query.ok()) return query.error();
   query->BindInt(1, after_id).BindInt(2, limit);
-  return ReadAuditRows(*query);
+  return sqlite::MapRows(*query, store_internal::ReadAuditRow);
 }
 
-Result<int64_t> Store::AuditPushedThrough() { return ReadIntSetting(kAuditPushedKey, 0); }
+Result<int64_t> StaffRepository::AuditPushedThrough() {
+  return m_settings.ReadInt(kAuditPushedKey, 0);
+}
 
-Status Store::SetAuditPushedThrough(int64_t id) {
+Status StaffRepository::SetAuditPushedThrough(int64_t id) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
   if (!txn.ok()) return txn.error();
-  Result<int64_t> current = ReadIntSetting(kAuditPushedKey, 0);
+  Result<int64_t> current = m_settings.ReadInt(kAuditPushedKey, 0);
   if (!current.ok()) return current.error();
   if (id < *current) {
     return MakeError(ErrorKind::kConflict, "audit: acknowledged id " + std::to_string(id) +
                                                " is below the stored " + std::to_string(*current));
   }
-  if (Status s = WriteSetting(kAuditPushedKey, std::to_string(id)); !s.ok()) return s;
+  if (Status s = m_settings.Write(kAuditPushedKey, std::to_string(id)); !s.ok()) return s;
   return txn->Commit();
 }
 

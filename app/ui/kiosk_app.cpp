@@ -500,7 +500,7 @@ void KioskApp::OnCornerTap() {
     // With staff accounts the gesture opens the staff login; a kiosk that has only
     // the older exit PIN keeps its exit screen.
     Result<int64_t> accounts =
-        m_deps.store ? m_deps.store->CountStaffAccounts() : Result<int64_t>(0);
+        m_deps.store ? m_deps.store->staff().CountStaffAccounts() : Result<int64_t>(0);
     bool staff_mode = accounts.ok() && *accounts > 0;
     m_screen = staff_mode ? Screen::kStaffLogin : Screen::kStaffExit;
     if (staff_mode) m_session.focus = FieldAddress::Aux("staff_name");

@@ -47,16 +47,16 @@ std::vector<std::filesystem::path> ImportCandidates(const std::string& dir) {
 Result<std::vector<uint8_t>> ReadFileBytes(const std::filesystem::path& path, size_t limit) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return MakeError(ErrorKind::kInvalidArgument, std::string(media::kUnreadableTag) + ": " + ec.message());
+  if (ec) return media::PhotoError(media::PhotoProblem::kUnreadable, ec.message());
   if (size > limit) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     std::string(media::kTooLargeTag) + ": file of " + std::to_string(size) + " bytes");
+    return media::PhotoError(media::PhotoProblem::kTooLarge,
+                             "file of " + std::to_string(size) + " bytes");
   }
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes(static_cast<size_t>(size));
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
     media::Wipe(&bytes);
-    return MakeError(ErrorKind::kInvalidArgument, std::string(media::kUnreadableTag) + ": read failed");
+    return media::PhotoError(media::PhotoProblem::kUnreadable, "read failed");
   }
   return bytes;
 }

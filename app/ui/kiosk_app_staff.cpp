@@ -257,7 +257,7 @@ bool KioskApp::ApplyStaffIntent(const Intent& intent) {
       return true;
     case Intent::Kind::kStaffShowReceipt: {
       if (!staff || !m_deps.store) return true;
-      auto found = m_deps.store->FindByAppNumber(intent.value);
+      auto found = m_deps.store->applications().FindByAppNumber(intent.value);
       if (!found.ok() || !found->has_value()) return true;
       m_staff.receipt = **found;
       m_staff.message.clear();
@@ -300,7 +300,7 @@ void KioskApp::StaffLogin() {
     Wipe(&pin);
     return;
   }
-  auto result = m_deps.store->StaffLogin(name, pin, WallMs());
+  auto result = m_deps.store->staff().StaffLogin(name, pin, WallMs());
   Wipe(&pin);
   if (!result.ok()) {
     std::fprintf(stderr, "staff login: %s\n", result.error().message.c_str());
@@ -371,20 +371,23 @@ bool KioskApp::StaffTick() {
 void KioskApp::RefreshStaffOverview() {
   if (!m_deps.store) return;
   const year_month_day today = AsYearMonthDay(Today());
-  if (auto c = m_deps.store->CountApplicationsByDay(IsoDay(today), IsoDay(today)); c.ok()) {
+  if (auto c = m_deps.store->applications().CountApplicationsByDay(IsoDay(today), IsoDay(today));
+      c.ok()) {
     m_staff.today = *c;
   }
-  if (auto c = m_deps.store->CountApplicationsByDay(IsoDay(today.year() / today.month() / 1), IsoDay(today));
+  if (auto c = m_deps.store->applications().CountApplicationsByDay(
+          IsoDay(today.year() / today.month() / 1), IsoDay(today));
       c.ok()) {
     m_staff.month = *c;
   }
-  if (auto h = m_deps.store->OutboxHealth(); h.ok()) m_staff.health = *h;
+  if (auto h = m_deps.store->applications().OutboxHealth(); h.ok()) m_staff.health = *h;
   m_staff.storage_full_at = m_storage_full_at;
   m_staff.storage_free_bytes = m_deps.storage_free ? m_deps.storage_free() : std::nullopt;
   m_staff.sync = SyncState();
   ApplicationFilter parked;
   parked.sync_state = SyncState::kParked;
-  if (auto rows = m_deps.store->ListApplications(parked, 0, 50); rows.ok()) m_staff.parked = *rows;
+  if (auto rows = m_deps.store->applications().ListApplications(parked, 0, 50); rows.ok())
+    m_staff.parked = *rows;
 }
 
 void KioskApp::ReloadStaffList() {
@@ -392,7 +395,7 @@ void KioskApp::ReloadStaffList() {
   StaffList& list = m_staff.list;
   list.rows.clear();
   list.first = 0;
-  auto total = m_deps.store->CountApplications(list.filter);
+  auto total = m_deps.store->applications().CountApplications(list.filter);
   list.total = total.ok() ? *total : 0;
   LoadStaffRows(0);
 }
@@ -403,7 +406,7 @@ void KioskApp::LoadStaffRows(int64_t first_wanted) {
   constexpr int kWindow = 300;
   StaffList& list = m_staff.list;
   int64_t offset = std::max<int64_t>(0, first_wanted - kWindow / 3);
-  auto rows = m_deps.store->ListApplications(list.filter, offset, kWindow);
+  auto rows = m_deps.store->applications().ListApplications(list.filter, offset, kWindow);
   if (!rows.ok()) {
     std::fprintf(stderr, "staff list: %s\n", rows.error().message.c_str());
     return;
@@ -427,7 +430,7 @@ void KioskApp::ExportStaffCsv() {
   std::strftime(name, sizeof name, "applications-%Y%m%d-%H%M%S.csv", &local);
   const std::string path = (dir / name).string();
   const Catalog* catalog = &Cat();
-  auto rows = m_deps.store->ExportApplicationsCsv(
+  auto rows = m_deps.store->applications().ExportApplicationsCsv(
       m_staff.list.filter,
       [catalog](const std::string& code) {
         const ServiceSpec* service = catalog ? catalog->FindService(code) : nullptr;
@@ -465,7 +468,7 @@ void KioskApp::StatusLookup() {
     return say("status.need_tail");
   }
   const std::string number = FormatAppNumber(*parts);
-  auto found = m_deps.store->FindForResident(number, tail);
+  auto found = m_deps.store->status().FindForResident(number, tail);
   Wipe(&tail);
   if (!found.ok()) {
     std::fprintf(stderr, "status lookup: %s\n", found.error().message.c_str());

@@ -50,7 +50,7 @@ constexpr int kParkAfterLoneFaults = 3;
 using Clock = std::chrono::system_clock;
 
 std::string Setting(Store& store, const char* key, Status* status) {
-  auto value = store.GetSetting(key);
+  auto value = store.settings().GetSetting(key);
   if (!value.ok()) {
     *status = value.error();
     return "";
@@ -124,7 +124,7 @@ struct PushState {
 bool ServerWorks(Store& store, ApiClient& api, PushState* state) {
   if (!state->probed) {
     state->probed = true;
-    auto cursor = store.StatusCursor();
+    auto cursor = store.status().StatusCursor();
     state->server_works = cursor.ok() && api.PullStatus(*cursor, 1).ok();
   }
   return state->server_works;
@@ -141,7 +141,7 @@ bool HandleServerFault(Store& store, ApiClient& api, const std::vector<OutboxIte
                        const Error& error, CycleReport* report, PushState* state) {
   std::vector<std::string> uuids;
   for (const OutboxItem& item : sent) uuids.push_back(item.uuid);
-  auto counts = store.RecordServerFault(uuids, error.message);
+  auto counts = store.applications().RecordServerFault(uuids, error.message);
   const int most = counts.ok() && !counts->empty()
                        ? *std::max_element(counts->begin(), counts->end())
                        : 0;
@@ -160,13 +160,13 @@ bool HandleServerFault(Store& store, ApiClient& api, const std::vector<OutboxIte
 // parks those that reached kParkAfterLoneFaults.
 void StrikeSuspects(Store& store, const PushState& state, CycleReport* report) {
   for (const std::string& uuid : state.suspects) {
-    auto lone = store.RecordLoneFault(uuid, state.fault);
+    auto lone = store.applications().RecordLoneFault(uuid, state.fault);
     if (!lone.ok() || *lone < kParkAfterLoneFaults) continue;
     const std::string reason = "the server failed on this application alone " +
                                std::to_string(*lone) +
                                " times while it accepted the others; parked so the queue "
                                "keeps moving (last reply: " + state.fault + ")";
-    if (store.Park(uuid, reason).ok()) ++report->rejected;
+    if (store.applications().Park(uuid, reason).ok()) ++report->rejected;
   }
 }
 
@@ -195,7 +195,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     try {
       (void)nlohmann::json(push).dump();
     } catch (const nlohmann::json::exception& e) {
-      if (store.Park(item.uuid, std::string("cannot encode payload: ") + e.what()).ok()) {
+      if (store.applications()
+              .Park(item.uuid, std::string("cannot encode payload: ") + e.what())
+              .ok()) {
         ++report->rejected;
       }
       continue;
@@ -217,7 +219,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
       return true;
     }
     if (error.kind == ErrorKind::kRejected && !IsAuthError(error)) {
-      if (store.Park(request.items[0].uuid, error.message).ok()) ++report->rejected;
+      if (store.applications().Park(request.items[0].uuid, error.message).ok()) ++report->rejected;
       return true;
     }
     if (error.kind == ErrorKind::kUnavailable && IsServerFault(api) &&
@@ -227,7 +229,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     // Stays due: the engine's backoff decides when to try again, and a trigger
     // (network back, new submit) may try sooner.
     for (const protocol::PushItem& item : request.items) {
-      (void)store.RecordAttemptFailure(item.uuid, error.message, now);
+      (void)store.applications().RecordAttemptFailure(item.uuid, error.message, now);
     }
     report->error = error;
     report->retry_after_s = api.retry_after_s();
@@ -241,19 +243,21 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
   for (const protocol::PushItem& item : request.items) {
     auto it = by_uuid.find(item.uuid);
     if (it == by_uuid.end()) {
-      (void)store.RecordAttemptFailure(item.uuid, "server reply did not mention this item", now);
+      (void)store.applications().RecordAttemptFailure(
+          item.uuid, "server reply did not mention this item", now);
       continue;
     }
     const protocol::PushResult& result = *it->second;
     if (result.outcome == protocol::PushOutcome::kRejected) {
-      if (store.Park(item.uuid, protocol::RejectionText(result)).ok()) ++report->rejected;
+      if (store.applications().Park(item.uuid, protocol::RejectionText(result)).ok())
+        ++report->rejected;
       continue;
     }
     deliveries.push_back({item.uuid, result.receipt, result.server_time});
     outcomes.push_back(result.outcome);
   }
   // Every receipt of the reply in one transaction: one fsync per batch, not per item.
-  auto marked = store.MarkDeliveredBatch(deliveries, now);
+  auto marked = store.applications().MarkDeliveredBatch(deliveries, now);
   if (!marked.ok()) {
     report->error = marked.error();
     return false;
@@ -275,7 +279,7 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
 // each upload resuming where the server's byte count says.
 bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
   for (;;) {
-    auto uploads = store.ListPendingUploads(kUploadsPerQuery);
+    auto uploads = store.attachments().ListPendingUploads(kUploadsPerQuery);
     if (!uploads.ok()) {
       report->error = uploads.error();
       return false;
@@ -292,8 +296,8 @@ bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
         report->retry_after_s = api.retry_after_s();
         return false;
       }
-      if (Status marked = store.MarkUploaded(upload.application_uuid, upload.attachment_id,
-                                             Clock::now());
+      if (Status marked = store.attachments().MarkUploaded(upload.application_uuid,
+                                                           upload.attachment_id, Clock::now());
           !marked.ok()) {
         report->error = marked.error();
         return false;
@@ -315,13 +319,14 @@ bool UploadPending(Store& store, ApiClient& api, CycleReport* report) {
 // restore").
 void FollowServerEpoch(Store& store, const std::string& epoch, CycleReport* report) {
   if (epoch.empty()) return;
-  auto known = store.GetSetting(kKeyServerEpoch);
+  auto known = store.settings().GetSetting(kKeyServerEpoch);
   if (!known.ok()) {
     if (!report->error) report->error = known.error();
     return;
   }
   if (known->has_value() && **known != epoch) {
-    auto resent = store.ResendAcknowledgedSince(std::chrono::system_clock::time_point{});
+    auto resent =
+        store.applications().ResendAcknowledgedSince(std::chrono::system_clock::time_point{});
     if (!resent.ok()) {
       if (!report->error) report->error = resent.error();
       return;
@@ -329,7 +334,7 @@ void FollowServerEpoch(Store& store, const std::string& epoch, CycleReport* repo
     report->resent_after_restore = resent->requeued;
   }
   if (!known->has_value() || **known != epoch) {
-    if (Status s = store.SetSetting(kKeyServerEpoch, epoch); !s.ok() && !report->error) {
+    if (Status s = store.settings().SetSetting(kKeyServerEpoch, epoch); !s.ok() && !report->error) {
       report->error = s.error();
     }
   }
@@ -342,14 +347,14 @@ void ApplyKeyNews(Store& store, const protocol::HeartbeatReply& reply) {
         (reply.sealing_key_id.empty() || seal::KeyId(*raw) == reply.sealing_key_id)) {
       Status status;
       if (Setting(store, kKeySealingKey, &status) != reply.sealing_public_key && status.ok() &&
-          store.SetSetting(kKeySealingKey, reply.sealing_public_key).ok()) {
+          store.settings().SetSetting(kKeySealingKey, reply.sealing_public_key).ok()) {
         (void)store.AppendAudit("system", "seal.key_changed", seal::KeyId(*raw));
       }
     }
   }
   std::string retired;
   for (const std::string& id : reply.retired_key_ids) retired += id + "\n";
-  (void)store.SetSetting(kKeyRetiredKeyIds, retired);
+  (void)store.settings().SetSetting(kKeyRetiredKeyIds, retired);
 }
 
 }  // namespace
@@ -380,7 +385,7 @@ Result<std::optional<DeviceCredentials>> LoadCredentials(Store& store) {
   }
   c.secret_key = std::move(*secret_raw);
   c.sealing_public_key = std::move(*sealing_raw);
-  auto code = store.KioskCode();
+  auto code = store.settings().KioskCode();
   if (code.ok()) c.kiosk_code = *code;
   return std::optional<DeviceCredentials>(std::move(c));
 }
@@ -394,9 +399,9 @@ Status SaveCredentials(Store& store, const DeviceCredentials& c) {
            {kKeySecretKey, Base64Encode(c.secret_key)},
            {kKeyHall, c.hall},
            {kKeySealingKey, Base64Encode(c.sealing_public_key)}}) {
-    if (Status s = store.SetSetting(key, value); !s.ok()) return s;
+    if (Status s = store.settings().SetSetting(key, value); !s.ok()) return s;
   }
-  if (!c.kiosk_code.empty()) return store.SetKioskCode(c.kiosk_code);
+  if (!c.kiosk_code.empty()) return store.settings().SetKioskCode(c.kiosk_code);
   return Status::Ok();
 }
 
@@ -416,7 +421,7 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
     secret = *raw;
   } else {
     secret = protocol::GenerateSigningKeyPair().secret_key;
-    if (Status s = store.SetSetting(kKeyPendingSecret, Base64Encode(secret)); !s.ok()) {
+    if (Status s = store.settings().SetSetting(kKeyPendingSecret, Base64Encode(secret)); !s.ok()) {
       return s.error();
     }
   }
@@ -427,7 +432,7 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
   request.code = code;
   request.public_key = Base64Encode(public_key);
   request.app_version = app_version.empty() ? YIMEN_VERSION : app_version;
-  if (auto kiosk = store.KioskCode(); kiosk.ok()) request.kiosk_code = *kiosk;
+  if (auto kiosk = store.settings().KioskCode(); kiosk.ok()) request.kiosk_code = *kiosk;
 
   std::unique_ptr<Transport> own;
   if (transport == nullptr) {
@@ -447,7 +452,7 @@ Result<DeviceCredentials> EnrollKiosk(Store& store, const std::vector<std::strin
   if (!sealing.ok()) return MakeError(ErrorKind::kRejected, "server sent a malformed sealing key");
   c.sealing_public_key = *sealing;
   if (Status s = SaveCredentials(store, c); !s.ok()) return s.error();
-  (void)store.SetSetting(kKeyPendingSecret, "");
+  (void)store.settings().SetSetting(kKeyPendingSecret, "");
   (void)store.AppendAudit("system", "sync.enroll",
                           "device " + std::to_string(c.device_id) + " hall " + c.hall);
   return c;
@@ -473,7 +478,7 @@ protocol::Heartbeat MakeHeartbeat(Store& store, const OutboxHealthReport& health
   Status status;
   beat.last_error = report.error ? report.error->message : Setting(store, kKeyLastError, &status);
   beat.catalog_version = Setting(store, kKeyCatalogVersion, &status);
-  if (auto sealed = store.CountSealedByKey(); sealed.ok()) {
+  if (auto sealed = store.applications().CountSealedByKey(); sealed.ok()) {
     for (const auto& [key_id, count] : *sealed) beat.sealed_by_key[key_id] = count;
   }
   // The key the next submit seals to (what the office's fleet view shows).
@@ -491,7 +496,7 @@ void MarkRevoked(Store& store, const ApiClient& api, CycleReport* report) {
   const std::string id = std::to_string(api.credentials().device_id);
   Status status;
   if (Setting(store, kKeyRevokedDevice, &status) != id && status.ok() &&
-      store.SetSetting(kKeyRevokedDevice, id).ok()) {
+      store.settings().SetSetting(kKeyRevokedDevice, id).ok()) {
     (void)store.AppendAudit("system", "sync.revoked", "device " + id);
   }
 }
@@ -499,7 +504,7 @@ void MarkRevoked(Store& store, const ApiClient& api, CycleReport* report) {
 // A kiosk the server called revoked asks once (a heartbeat) whether it still is, and
 // sends nothing else: true when the cycle is over (still revoked, or no answer).
 bool StillRevoked(Store& store, ApiClient& api, const SyncOptions& options, CycleReport* report) {
-  auto health = store.OutboxHealth();
+  auto health = store.applications().OutboxHealth();
   if (!health.ok()) {
     report->error = health.error();
     return true;
@@ -510,7 +515,7 @@ bool StillRevoked(Store& store, ApiClient& api, const SyncOptions& options, Cycl
   auto reply = api.SendHeartbeat(MakeHeartbeat(store, *health, *report, options));
   if (reply.ok()) {
     // No longer refused (a database restored from before the revocation): carry on.
-    (void)store.SetSetting(kKeyRevokedDevice, "");
+    (void)store.settings().SetSetting(kKeyRevokedDevice, "");
     (void)store.AppendAudit("system", "sync.unrevoked",
                             "device " + std::to_string(api.credentials().device_id));
     ApplyKeyNews(store, *reply);
@@ -526,6 +531,9 @@ bool StillRevoked(Store& store, ApiClient& api, const SyncOptions& options, Cycl
 // One cycle against the server api points at now.
 CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOptions& options) {
   CycleReport report;
+  // Audit rows a Store of this kiosk could not write (disk full, locked): in now, before
+  // the audit push, or kept and counted for the next tick (StaffRepository::AppendAudit).
+  (void)store.staff().RetryAuditBacklog();
   if (IsRevokedHere(store, api.credentials().device_id) &&
       StillRevoked(store, api, options, &report)) {
     return report;
@@ -537,7 +545,7 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
   for (int i = 0; i < options.max_batches_per_cycle; ++i) {
     // Suspects stay due but are not sent again this cycle: ask for enough to skip them.
     const int skip = static_cast<int>(push_state.suspects.size());
-    auto due = store.ListDueOutbox(Clock::now(), std::min(batch + skip, 1000));
+    auto due = store.applications().ListDueOutbox(Clock::now(), std::min(batch + skip, 1000));
     if (!due.ok()) {
       report.error = due.error();
       break;
@@ -561,7 +569,7 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
   }
 
   if (reachable && !(report.error && IsAuthError(*report.error))) {
-    auto cursor = store.StatusCursor();
+    auto cursor = store.status().StatusCursor();
     if (!cursor.ok()) report.error = cursor.error();
     int64_t after = cursor.ok() ? *cursor : -1;
     while (after >= 0) {
@@ -577,7 +585,7 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
         changes.push_back({c.seq, c.uuid, c.app_number, c.status, c.reason, c.changed_at});
       }
       if (!changes.empty() || page->cursor != after) {
-        if (Status s = store.ApplyStatusChanges(changes, page->cursor); !s.ok()) {
+        if (Status s = store.status().ApplyStatusChanges(changes, page->cursor); !s.ok()) {
           if (!report.error) report.error = s.error();
           break;
         }
@@ -619,10 +627,10 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
       }
       const std::string newest = got.upcoming.empty() ? got.version : got.upcoming.back().version;
       // The token the next pull names is written last: a cut in between pulls again.
-      if (store.SetSetting(kKeyCatalogBody, got.catalog.dump()).ok() &&
-          store.SetSetting(kKeyCatalogUpcoming, upcoming.dump()).ok() &&
-          store.SetSetting(kKeyCatalogVersion, got.version).ok() &&
-          store.SetSetting(kKeyCatalogNewest, newest).ok()) {
+      if (store.settings().SetSetting(kKeyCatalogBody, got.catalog.dump()).ok() &&
+          store.settings().SetSetting(kKeyCatalogUpcoming, upcoming.dump()).ok() &&
+          store.settings().SetSetting(kKeyCatalogVersion, got.version).ok() &&
+          store.settings().SetSetting(kKeyCatalogNewest, newest).ok()) {
         report.catalog_updated = true;
       }
     }
@@ -638,7 +646,7 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
     }
   }
 
-  auto health = store.OutboxHealth();
+  auto health = store.applications().OutboxHealth();
   if (health.ok()) {
     report.pending_after = health->pending;
     report.parked_after = health->parked;
@@ -655,10 +663,11 @@ CycleReport RunCycleOnCurrentServer(Store& store, ApiClient& api, const SyncOpti
       MarkRevoked(store, api, &report);
     }
   }
-  (void)store.SetSetting(kKeyLastError, report.error ? report.error->message : "");
+  (void)store.settings().SetSetting(kKeyLastError, report.error ? report.error->message : "");
   // Retention: ciphertext the server has acknowledged goes after the policy's days.
   // Every cycle, reachable or not: the clock runs on without the network.
-  if (auto purged = store.PurgeExpired(Clock::now(), options.retention); purged.ok()) {
+  if (auto purged = store.applications().PurgeExpired(Clock::now(), options.retention);
+      purged.ok()) {
     report.payloads_purged = purged->payloads_purged;
     report.stubs_deleted = purged->stubs_deleted;
   }
@@ -801,7 +810,7 @@ void SyncEngine::Run() {
           if (auto stored = LoadStoredCatalogs(*store); stored.ok())
             m_options.on_catalog_stored(*stored);
         }
-      } else if (auto health = store->OutboxHealth(); health.ok()) {
+      } else if (auto health = store->applications().OutboxHealth(); health.ok()) {
         report.pending_after = health->pending;
         report.parked_after = health->parked;
       }
@@ -828,7 +837,7 @@ void SyncEngine::Run() {
     // Read from the store before taking the lock: Snapshot() (the UI thread) waits on
     // m_mutex, so nothing slower than copying may happen under it.
     std::optional<Result<OutboxHealthReport>> health;
-    if (store) health = store->OutboxHealth();
+    if (store) health = store->applications().OutboxHealth();
     {
       std::lock_guard lock(m_mutex);
       ++m_cycles;

@@ -23,7 +23,7 @@ Result<protocol::AuditAck> ApiClient::PushAudit(const protocol::AuditPush& push)
 }
 
 Status PullStaffAccounts(Store& store, ApiClient& api, StaffSyncReport* report) {
-  Result<int64_t> cursor = store.StaffAccountsCursor();
+  Result<int64_t> cursor = store.staff().StaffAccountsCursor();
   if (!cursor.ok()) return cursor.error();
   int64_t after = *cursor;
   while (true) {
@@ -35,7 +35,8 @@ Status PullStaffAccounts(Store& store, ApiClient& api, StaffSyncReport* report) 
       accounts.push_back({e.name, e.pin_hash, e.disabled, e.version});
     }
     if (!accounts.empty() || page->cursor != after) {
-      if (Status s = store.ApplyServerStaffAccounts(accounts, page->cursor); !s.ok()) return s;
+      if (Status s = store.staff().ApplyServerStaffAccounts(accounts, page->cursor); !s.ok())
+        return s;
     }
     report->accounts_applied += static_cast<int64_t>(accounts.size());
     // A server that does not move its cursor forward would loop forever.
@@ -47,11 +48,11 @@ Status PullStaffAccounts(Store& store, ApiClient& api, StaffSyncReport* report) 
 
 Status PushAudit(Store& store, ApiClient& api, int batch, StaffSyncReport* report) {
   batch = std::clamp(batch, 1, static_cast<int>(protocol::kMaxAuditBatch));
-  Result<int64_t> through = store.AuditPushedThrough();
+  Result<int64_t> through = store.staff().AuditPushedThrough();
   if (!through.ok()) return through.error();
   int64_t after = *through;
   while (true) {
-    auto rows = store.AuditAfter(after, batch);
+    auto rows = store.staff().AuditAfter(after, batch);
     if (!rows.ok()) return rows.error();
     if (rows->empty()) break;
     protocol::AuditPush push;
@@ -68,7 +69,7 @@ Status PushAudit(Store& store, ApiClient& api, int batch, StaffSyncReport* repor
     if (acked <= after) {
       return MakeError(ErrorKind::kRejected, "audit: the server acknowledged nothing new");
     }
-    if (Status s = store.SetAuditPushedThrough(acked); !s.ok()) return s;
+    if (Status s = store.staff().SetAuditPushedThrough(acked); !s.ok()) return s;
     report->audit_sent += std::count_if(rows->begin(), rows->end(),
                                         [&](const AuditEntry& e) { return e.id <= acked; });
     after = acked;

@@ -13,16 +13,16 @@ constexpr const char* kPinsKey = "sync.tls.pins";
 Status SaveTlsSettings(Store& store, const TlsSettings& settings) {
   auto joined = JoinPins(settings.pins);
   if (!joined.ok()) return joined.error();
-  if (Status s = store.SetSetting(kCaFileKey, settings.ca_file); !s.ok()) return s;
-  return store.SetSetting(kPinsKey, *joined);
+  if (Status s = store.settings().SetSetting(kCaFileKey, settings.ca_file); !s.ok()) return s;
+  return store.settings().SetSetting(kPinsKey, *joined);
 }
 
 Result<TlsSettings> LoadTlsSettings(Store& store) {
   TlsSettings settings;
-  auto ca_file = store.GetSetting(kCaFileKey);
+  auto ca_file = store.settings().GetSetting(kCaFileKey);
   if (!ca_file.ok()) return ca_file.error();
   if (ca_file->has_value()) settings.ca_file = **ca_file;
-  auto pins = store.GetSetting(kPinsKey);
+  auto pins = store.settings().GetSetting(kPinsKey);
   if (!pins.ok()) return pins.error();
   if (pins->has_value()) {
     const std::string& joined = **pins;

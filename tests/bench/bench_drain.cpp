@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
       application.created_date = {2026, 11, 23};
       application.created_at_iso = "2026-11-23T02:30:00Z";
       application.id_last6 = "310021";
-      if (!(*store)->Submit(application).ok()) return 1;
+      if (!(*store)->applications().Submit(application).ok()) return 1;
     }
     const double queue_s = Seconds(queue_start);
 

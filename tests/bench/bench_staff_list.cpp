@@ -76,19 +76,26 @@ int main(int argc, char** argv) {
   parked.sync_state = yimen::SyncState::kParked;
   yimen::ApplicationFilter dibao;
   dibao.service_code = "dibao";
-  time_query("count, no filter", [&] { (void)(*store)->CountApplications(all); });
-  time_query("page of 300 at the top", [&] { (void)(*store)->ListApplications(all, 0, 300); });
-  time_query("page of 300 at the end (OFFSET)", [&] { (void)(*store)->ListApplications(all, rows - 300, 300); });
-  time_query("count, service = dibao", [&] { (void)(*store)->CountApplications(dibao); });
-  time_query("page of 300, service = dibao, middle", [&] { (void)(*store)->ListApplications(dibao, rows / 24, 300); });
-  time_query("count, sync = parked", [&] { (void)(*store)->CountApplications(parked); });
-  time_query("page of 300, sync = parked", [&] { (void)(*store)->ListApplications(parked, 0, 300); });
+  time_query("count, no filter", [&] { (void)(*store)->applications().CountApplications(all); });
+  time_query("page of 300 at the top",
+             [&] { (void)(*store)->applications().ListApplications(all, 0, 300); });
+  time_query("page of 300 at the end (OFFSET)",
+             [&] { (void)(*store)->applications().ListApplications(all, rows - 300, 300); });
+  time_query("count, service = dibao",
+             [&] { (void)(*store)->applications().CountApplications(dibao); });
+  time_query("page of 300, service = dibao, middle",
+             [&] { (void)(*store)->applications().ListApplications(dibao, rows / 24, 300); });
+  time_query("count, sync = parked",
+             [&] { (void)(*store)->applications().CountApplications(parked); });
+  time_query("page of 300, sync = parked",
+             [&] { (void)(*store)->applications().ListApplications(parked, 0, 300); });
   time_query("counts today + this month (overview)", [&] {
-    (void)(*store)->CountApplicationsByDay("2026-11-23", "2026-11-23");
-    (void)(*store)->CountApplicationsByDay("2026-11-01", "2026-11-23");
+    (void)(*store)->applications().CountApplicationsByDay("2026-11-23", "2026-11-23");
+    (void)(*store)->applications().CountApplicationsByDay("2026-11-01", "2026-11-23");
   });
   auto e0 = Clock::now();
-  auto exported = (*store)->ExportApplicationsCsv(all, nullptr, data + "/export.csv");
+  auto exported =
+      (*store)->applications().ExportApplicationsCsv(all, nullptr, data + "/export.csv");
   std::printf("  %-42s %.0f ms (%lld rows)\n", "CSV export, all", Ms(e0),
               static_cast<long long>(exported.ok() ? *exported : -1));
   store->reset();

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     if (sodium_init() < 0) return 1;
     crypto_box_keypair(server_pk, server_sk);
     sodium_memzero(server_sk, sizeof server_sk);
-    if (auto provisioned = (*store)->ProvisionSealingKey(
+    if (auto provisioned = (*store)->settings().ProvisionSealingKey(
             std::string_view(reinterpret_cast<const char*>(server_pk), sizeof server_pk));
         !provisioned.ok()) {
       std::fprintf(stderr, "bench_submit: %s\n", provisioned.error().message.c_str());
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
       application.created_at_iso = "2026-11-23T02:30:00Z";
       application.id_last6 = "310021";
       const auto start = Clock::now();
-      auto submitted = (*store)->Submit(application);
+      auto submitted = (*store)->applications().Submit(application);
       submit_ms.push_back(MsSince(start));
       if (!submitted.ok()) {
         std::fprintf(stderr, "bench_submit: Submit: %s\n", submitted.error().message.c_str());

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     application.created_date = yimen::ChinaDateAt(now);
     application.created_at_iso = yimen::IsoUtc(now);
     application.id_last6 = "010021";
-    auto submitted = (*store)->Submit(application);
+    auto submitted = (*store)->applications().Submit(application);
     if (!submitted.ok()) {
       // The kiosk's own connection may hold the write lock longer than the busy
       // timeout: a refused submit shows no receipt, so it is simply not counted.

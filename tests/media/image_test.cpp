@@ -274,3 +274,23 @@ TEST(Image, WipeZeroesAndEmpties) {
 
 }  // namespace
 }  // namespace yimen::media
+
+namespace yimen::media {
+namespace {
+
+// Callers branch on Error::code, never on the words of the message (issue 17).
+TEST(PhotoProblem, IsReadFromTheCodeNotFromTheMessage) {
+  EXPECT_EQ(PhotoProblemOf(PhotoError(PhotoProblem::kTooLarge, "file of 99 bytes")),
+            PhotoProblem::kTooLarge);
+  EXPECT_EQ(PhotoError(PhotoProblem::kTooLarge, "x").code, kTooLargeTag);
+  EXPECT_EQ(PhotoError(PhotoProblem::kUnreadable, "x").code, kUnreadableTag);
+  // A message that merely starts with the word is not a size problem...
+  EXPECT_EQ(PhotoProblemOf(MakeError(ErrorKind::kInvalidArgument, "too_large: said a proxy")),
+            PhotoProblem::kUnreadable);
+  // ...and the code decides whatever the message says.
+  EXPECT_EQ(PhotoProblemOf(MakeError(ErrorKind::kInvalidArgument, "over the limit", kTooLargeTag)),
+            PhotoProblem::kTooLarge);
+}
+
+}  // namespace
+}  // namespace yimen::media

@@ -124,7 +124,7 @@ class Attachments : public ::testing::Test {
   // Pushes one application that declares one attachment; returns its uuid.
   std::string PushWithAttachment(sync::ApiClient& api, const std::string& bytes,
                                  const std::string& sha256) {
-    auto submitted = kiosk.store().Submit(SampleSyncApplication(1));
+    auto submitted = kiosk.store().applications().Submit(SampleSyncApplication(1));
     EXPECT_TRUE(submitted.ok());
     auto active = server::ActiveSealingKey(server->core().pool());
     EXPECT_TRUE(active.ok());

@@ -74,7 +74,7 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
     auto store = Store::Open(kiosk_dir.path());
     ASSERT_TRUE(store.ok());
     for (int i = 0; i < count; ++i) {
-      auto s = (*store)->Submit(SampleSyncApplication(i));
+      auto s = (*store)->applications().Submit(SampleSyncApplication(i));
       ASSERT_TRUE(s.ok()) << s.error().message;
       submitted.push_back(*s);
     }
@@ -117,7 +117,7 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
 
   auto store = Store::Open(kiosk_dir.path());
   ASSERT_TRUE(store.ok());
-  auto history = (*store)->StatusHistory(first);
+  auto history = (*store)->status().StatusHistory(first);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ((*history)[0].status, "需补正");
@@ -125,7 +125,7 @@ TEST(Drain, QueuedWhileServerDownThenDeliveredOnceAndStatusComesBack) {
   EXPECT_NE((*history)[0].reason.find("户口簿"), std::string::npos) << (*history)[0].reason;
   EXPECT_NE((*history)[0].reason.find("。请补交户口簿复印件"), std::string::npos)
       << (*history)[0].reason;
-  auto stub = (*store)->FindByAppNumber(last);
+  auto stub = (*store)->applications().FindByAppNumber(last);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->status, "已受理");
   EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);

@@ -16,7 +16,7 @@ namespace {
 // uuid → receipt the kiosk holds for every delivered application.
 std::map<std::string, std::string> KioskReceipts(Store& store) {
   std::map<std::string, std::string> receipts;
-  auto rows = store.ListApplications(0, 1000);
+  auto rows = store.applications().ListApplications(0, 1000);
   EXPECT_TRUE(rows.ok());
   for (const ApplicationStub& stub : *rows) {
     if (stub.server_receipt) receipts[stub.uuid] = *stub.server_receipt;
@@ -128,7 +128,7 @@ TEST_F(ExactlyOnce, TheSameBatchPushedToBothCopiesAtOnceIsStoredOnce) {
   TestKiosk kiosk;
   ASSERT_TRUE(kiosk.Enroll(a.core().pool(), {a.url()}));
   (void)kiosk.SubmitMany(120);
-  auto due = kiosk.store().ListDueOutbox(std::chrono::system_clock::now(), 500);
+  auto due = kiosk.store().applications().ListDueOutbox(std::chrono::system_clock::now(), 500);
   ASSERT_TRUE(due.ok());
   protocol::PushRequest request;
   for (const OutboxItem& item : *due) {

@@ -208,7 +208,8 @@ TEST_F(Fleet, ATownshipSupervisorSeesOnlyItsHallsAndOthersSeeNone) {
 TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
   auto kiosk = Enroll("沙溪大厅");
   const int64_t id = kiosk->credentials.device_id;
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(kiosk->store->Submit(SampleSyncApplication(i)).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(kiosk->store->applications().Submit(SampleSyncApplication(i)).ok());
   ASSERT_TRUE(Beat(*kiosk, 3).ok());
 
   EXPECT_EQ(server::RevokeKiosk(pool(), shaxi, {id, "  ", "console", "t"}).error().kind,
@@ -226,7 +227,7 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
 
   // Every endpoint the kiosk signs for: push, heartbeat, status, staff accounts, audit.
   sync::ApiClient api(transport, kiosk->credentials);
-  auto due = kiosk->store->ListDueOutbox(std::chrono::system_clock::now(), 10);
+  auto due = kiosk->store->applications().ListDueOutbox(std::chrono::system_clock::now(), 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 3u);
   protocol::PushRequest push;

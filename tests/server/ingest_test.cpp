@@ -183,7 +183,7 @@ TEST_F(Ingest, NothingDecryptedIsStoredAndTheOfficeOpensWhatWasPushed) {
   for (int i = 0; i < 5; ++i) {
     NewApplication application = SampleSyncApplication(i);
     application.payload = Draft("kiosk " + std::to_string(i));
-    auto made = kiosk.store().Submit(application);
+    auto made = kiosk.store().applications().Submit(application);
     ASSERT_TRUE(made.ok()) << made.error().message;
     submitted.push_back(*made);
   }

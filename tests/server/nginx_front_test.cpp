@@ -327,7 +327,8 @@ TEST_F(NginxFront, HoldsTwoThousandIdleKioskConnectionsAndStillServes) {
     {
       auto store = Store::Open(kiosk_dir.path());
       ASSERT_TRUE(store.ok()) << store.error().message;
-      for (int i = 0; i < 2; ++i) ASSERT_TRUE((*store)->Submit(SampleSyncApplication(i)).ok());
+      for (int i = 0; i < 2; ++i)
+        ASSERT_TRUE((*store)->applications().Submit(SampleSyncApplication(i)).ok());
     }
     const int64_t before = db.Count("SELECT count(*) FROM applications");
     CommandResult sync_once =

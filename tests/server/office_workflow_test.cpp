@@ -494,7 +494,7 @@ TEST_F(OfficeWorkflow, TheKioskPullsNeedsMaterialsWithTheMaterialNames) {
   auto done = server::ApplyOfficeAction(pool, catalog, county_reviewer, needs, "t");
   ASSERT_TRUE(done.ok()) << done.error().message;
   kiosk.SyncOnce();
-  auto history = kiosk.store().StatusHistory(number);
+  auto history = kiosk.store().status().StatusHistory(number);
   ASSERT_TRUE(history.ok()) << history.error().message;
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ(history->back().status, "需补正");

@@ -69,13 +69,13 @@ TEST(PoisonItem, IsParkedWhileTheRestIsStoredOnceAndTheServerSeesTheParkedCount)
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications"), 4);
   EXPECT_EQ(db.Count("SELECT count(*) FROM applications WHERE uuid = '" + poison + "'"), 0);
   for (int i : {0, 1, 3, 4}) {
-    auto stored = kiosk.store().FindByAppNumber(submitted[i].app_number);
+    auto stored = kiosk.store().applications().FindByAppNumber(submitted[i].app_number);
     ASSERT_TRUE(stored.ok() && stored->has_value());
     ASSERT_TRUE((*stored)->server_receipt.has_value());
     EXPECT_EQ(db.Query("SELECT receipt FROM applications WHERE uuid = '" + submitted[i].uuid + "'"),
               *(*stored)->server_receipt);
   }
-  auto parked = kiosk.store().FindByAppNumber(submitted[2].app_number);
+  auto parked = kiosk.store().applications().FindByAppNumber(submitted[2].app_number);
   ASSERT_TRUE(parked.ok() && parked->has_value());
   EXPECT_EQ((*parked)->sync_state, SyncState::kParked);
   EXPECT_NE((*parked)->parked_reason.value_or("").find("HTTP 500"), std::string::npos);

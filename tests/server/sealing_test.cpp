@@ -79,7 +79,8 @@ class SealedSync : public ::testing::Test {
 
   // The first undelivered outbox item, as the engine would push it.
   OutboxItem FirstDue() {
-    auto due = kiosk.store().ListDueOutbox(std::chrono::system_clock::now() + std::chrono::hours(1), 1);
+    auto due = kiosk.store().applications().ListDueOutbox(
+        std::chrono::system_clock::now() + std::chrono::hours(1), 1);
     EXPECT_TRUE(due.ok() && due->size() == 1);
     return due.ok() && !due->empty() ? (*due)[0] : OutboxItem{};
   }
@@ -104,7 +105,7 @@ TEST_F(SealedSync, HundredCanariesLeaveNothingReadableOnTheKioskAndAllArriveRead
   std::vector<SubmittedApplication> submitted;
   for (int i = 0; i < 100; ++i) {
     canaries.push_back(MakeCanary(i));
-    auto s = kiosk.store().Submit(canaries.back().application);
+    auto s = kiosk.store().applications().Submit(canaries.back().application);
     ASSERT_TRUE(s.ok()) << s.error().message;
     submitted.push_back(*s);
   }
@@ -167,7 +168,7 @@ TEST_F(SealedSync, HundredCanariesLeaveNothingReadableOnTheKioskAndAllArriveRead
 // Ingest cannot tell altered ciphertext from good (it holds no secret): it stores it,
 // and opening it in the office path is refused with the reason.
 TEST_F(SealedSync, AlteredCiphertextIsStoredButRefusedWhenOpened) {
-  ASSERT_TRUE(kiosk.store().Submit(SampleSyncApplication(1)).ok());
+  ASSERT_TRUE(kiosk.store().applications().Submit(SampleSyncApplication(1)).ok());
   OutboxItem item = FirstDue();
   auto envelope = nlohmann::json::parse(item.payload);
   std::string box = envelope["box"];
@@ -184,7 +185,7 @@ TEST_F(SealedSync, AlteredCiphertextIsStoredButRefusedWhenOpened) {
 }
 
 TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
-  ASSERT_TRUE(kiosk.store().Submit(SampleSyncApplication(1)).ok());
+  ASSERT_TRUE(kiosk.store().applications().Submit(SampleSyncApplication(1)).ok());
   OutboxItem item = FirstDue();
   auto envelope = nlohmann::json::parse(item.payload);
   envelope["kid"] = "00112233aabbccdd";
@@ -195,11 +196,12 @@ TEST_F(SealedSync, UnknownKeyIdIsRefusedAndTheItemParkedWithTheReason) {
 
   // A kiosk sealing to a key this server never had: the engine parks it with that reason.
   const std::string stranger = protocol::GenerateSealingKeyPair().public_key;
-  ASSERT_TRUE(kiosk.store().SetSetting("sync.sealing_public_key", Base64Encode(stranger)).ok());
-  auto stray = kiosk.store().Submit(SampleSyncApplication(2));
+  ASSERT_TRUE(
+      kiosk.store().settings().SetSetting("sync.sealing_public_key", Base64Encode(stranger)).ok());
+  auto stray = kiosk.store().applications().Submit(SampleSyncApplication(2));
   ASSERT_TRUE(stray.ok());
   kiosk.SyncOnce();
-  auto stub = kiosk.store().FindByAppNumber(stray->app_number);
+  auto stub = kiosk.store().applications().FindByAppNumber(stray->app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->sync_state, SyncState::kParked);
   EXPECT_EQ((*stub)->parked_reason.value_or(""),
@@ -211,7 +213,7 @@ TEST_F(SealedSync, RotatedKeyStillOpensOldItemsAndKiosksSwitchAtTheNextHeartbeat
   ASSERT_TRUE(first.ok());
   auto before = kiosk.SubmitMany(5);  // sealed to the first key, not sent yet
   ASSERT_EQ(before.size(), 5u);
-  EXPECT_EQ(kiosk.store().CurrentSealingKey()->key_id, first->key_id);
+  EXPECT_EQ(kiosk.store().settings().CurrentSealingKey()->key_id, first->key_id);
 
   auto second = server::RotateSealingKey(server->core().pool());
   ASSERT_TRUE(second.ok()) << second.error().message;
@@ -233,7 +235,8 @@ TEST_F(SealedSync, RotatedKeyStillOpensOldItemsAndKiosksSwitchAtTheNextHeartbeat
   sync::CycleReport report = kiosk.SyncOnce();
   ASSERT_FALSE(report.error) << report.error->message;
   EXPECT_EQ(report.created, 5) << "sealed to the previous key, still opened";
-  EXPECT_EQ(kiosk.store().CurrentSealingKey()->key_id, second->key_id) << "learnt from the heartbeat";
+  EXPECT_EQ(kiosk.store().settings().CurrentSealingKey()->key_id, second->key_id)
+      << "learnt from the heartbeat";
   ASSERT_TRUE(kiosk.SubmitMany(1).size() == 1);
   EXPECT_EQ(FirstDue().payload.find(second->key_id) != std::string::npos, true);
   EXPECT_EQ(kiosk.SyncOnce().created, 1);
@@ -250,7 +253,7 @@ TEST_F(SealedSync, RotatedKeyStillOpensOldItemsAndKiosksSwitchAtTheNextHeartbeat
 TEST_F(SealedSync, RetiredKeyIsRefusedByTheServerAndByTheKiosk) {
   auto old_key = server::ActiveSealingKey(server->core().pool());
   ASSERT_TRUE(old_key.ok());
-  ASSERT_TRUE(kiosk.store().Submit(SampleSyncApplication(1)).ok());
+  ASSERT_TRUE(kiosk.store().applications().Submit(SampleSyncApplication(1)).ok());
   OutboxItem item = FirstDue();  // sealed to the old key, never reported
   ASSERT_TRUE(server::RotateSealingKey(server->core().pool()).ok());
   ASSERT_TRUE(server::RetireSealingKey(server->core().pool(), old_key->key_id).ok());
@@ -262,16 +265,18 @@ TEST_F(SealedSync, RetiredKeyIsRefusedByTheServerAndByTheKiosk) {
 
   // The kiosk's own cycle parks it with the same reason and learns the new key.
   kiosk.SyncOnce();
-  auto stub = kiosk.store().FindByAppNumber(item.app_number);
+  auto stub = kiosk.store().applications().FindByAppNumber(item.app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->sync_state, SyncState::kParked);
   EXPECT_NE((*stub)->parked_reason.value_or("").find("retired key"), std::string::npos);
-  EXPECT_NE(kiosk.store().CurrentSealingKey()->key_id, old_key->key_id);
+  EXPECT_NE(kiosk.store().settings().CurrentSealingKey()->key_id, old_key->key_id);
 
   // Told the old key is retired, a kiosk refuses to seal to it even if it had it again.
-  ASSERT_TRUE(
-      kiosk.store().SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key)).ok());
-  auto refused = kiosk.store().Submit(SampleSyncApplication(2));
+  ASSERT_TRUE(kiosk.store()
+                  .settings()
+                  .SetSetting("sync.sealing_public_key", Base64Encode(old_key->public_key))
+                  .ok());
+  auto refused = kiosk.store().applications().Submit(SampleSyncApplication(2));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("retired"), std::string::npos);
 }

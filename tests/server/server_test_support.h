@@ -580,7 +580,7 @@ class TestKiosk {
   std::vector<SubmittedApplication> SubmitMany(int count) {
     std::vector<SubmittedApplication> out;
     for (int i = 0; i < count; ++i) {
-      auto submitted = m_store->Submit(SampleSyncApplication(i));
+      auto submitted = m_store->applications().Submit(SampleSyncApplication(i));
       if (!submitted.ok()) {
         ADD_FAILURE() << submitted.error().message;
         break;
@@ -601,7 +601,7 @@ class TestKiosk {
   }
 
   int64_t Pending() {
-    auto health = m_store->OutboxHealth();
+    auto health = m_store->applications().OutboxHealth();
     return health.ok() ? health->pending : -1;
   }
 

@@ -50,30 +50,30 @@ TEST_F(StaffSync, ProvisionedAccountLogsInAfterSyncAndIsRefusedOnceDisabled) {
   EXPECT_EQ(Admin({"staff-add", "lisi", "--hall", "测试大厅"}, "12ab\n").exit_code, 2);
 
   // Before the sync the kiosk does not know the account.
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kRefused);
   sync::CycleReport first = kiosk.SyncOnce();
   EXPECT_FALSE(first.error.has_value()) << first.error->message;
   EXPECT_EQ(first.staff_accounts, 2);
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
 
   ASSERT_EQ(Admin({"staff-disable", "wangli", "--hall", "测试大厅"}).exit_code, 0);
   EXPECT_EQ(Admin({"staff-disable", "nobody", "--hall", "测试大厅"}).exit_code, 1);  // kNotFound
   // Until the next sync the kiosk still has the account as it was.
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
   sync::CycleReport second = kiosk.SyncOnce();
   EXPECT_FALSE(second.error.has_value()) << second.error->message;
   EXPECT_EQ(second.staff_accounts, 1);  // only the change since the cursor
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
             StaffLoginOutcome::kRefused);
-  EXPECT_EQ(kiosk.store().StaffLogin("zhaomin", "13572468", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
   // Re-provisioning enables it again with the new PIN.
   ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "测试大厅"}, "11223344\n").exit_code, 0);
   EXPECT_FALSE(kiosk.SyncOnce().error.has_value());
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "11223344", kNow)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "11223344", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
 }
 
@@ -104,18 +104,24 @@ TEST_F(StaffSync, AKioskReceivesOnlyItsOwnHallsAccounts) {
   EXPECT_FALSE(west_report.error.has_value());
   EXPECT_EQ(east_report.staff_accounts, 2);
   EXPECT_EQ(west_report.staff_accounts, 1);
-  EXPECT_EQ(east.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(west.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(west.store().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(east.store().StaffLogin("zhaomin", "13572468", kNow)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(east.store().staff().StaffLogin("zhaomin", "13572468", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
 
   // Disabling in one hall reaches that hall only; the same name elsewhere is another account.
   ASSERT_EQ(Admin({"staff-add", "wangli", "--hall", "西门社区"}, "86421357\n").exit_code, 0);
   ASSERT_EQ(Admin({"staff-disable", "wangli", "--hall", "东门社区"}).exit_code, 0);
   EXPECT_FALSE(east.SyncOnce().error.has_value());
   EXPECT_FALSE(west.SyncOnce().error.has_value());
-  EXPECT_EQ(east.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(west.store().StaffLogin("wangli", "86421357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(east.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kRefused);
+  EXPECT_EQ(west.store().staff().StaffLogin("wangli", "86421357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
   // A disabled account's hash is gone from the server too: nothing left to guess.
   EXPECT_EQ(db.Count("SELECT count(*) FROM staff_accounts WHERE disabled AND pin_hash = '" +
                      std::string(secret::kNoSecretHash) + "'"),
@@ -150,8 +156,10 @@ TEST(StaffSyncUpgrade, MigrationSixDisablesAccountsFromBeforeHallsOnEveryKiosk) 
   TestKiosk kiosk;
   ASSERT_TRUE(kiosk.Enroll(server.core().pool(), {server.url()}, "东门社区"));
   // What the kiosk held before the upgrade.
-  ASSERT_TRUE(kiosk.store().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
-  ASSERT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(
+      kiosk.store().staff().ApplyServerStaffAccounts({{"wangli", old_hash, false, 1}}, 1).ok());
+  ASSERT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
 
   EXPECT_EQ(db.Query("SELECT disabled::text || ' ' || (pin_hash = '" +
                      std::string(secret::kNoSecretHash) + "')::text FROM staff_accounts"),
@@ -159,7 +167,7 @@ TEST(StaffSyncUpgrade, MigrationSixDisablesAccountsFromBeforeHallsOnEveryKiosk) 
   sync::CycleReport report = kiosk.SyncOnce();
   EXPECT_FALSE(report.error.has_value());
   EXPECT_EQ(report.staff_accounts, 1);
-  EXPECT_EQ(kiosk.store().StaffLogin("wangli", "24681357", kNow + 60'000)->outcome,
+  EXPECT_EQ(kiosk.store().staff().StaffLogin("wangli", "24681357", kNow + 60'000)->outcome,
             StaffLoginOutcome::kRefused);
 }
 
@@ -205,7 +213,7 @@ TEST_F(StaffSync, AuditRowsArriveExactlyOnceAcrossLostReplies) {
   for (int i = 0; i < 7; ++i) {
     ASSERT_TRUE(kiosk.store().AppendAudit("staff:wangli", "staff.view_list", "n=" + std::to_string(i)).ok());
   }
-  auto all = kiosk.store().AuditAfter(0, 1000);
+  auto all = kiosk.store().staff().AuditAfter(0, 1000);
   ASSERT_TRUE(all.ok());
   const int64_t rows = static_cast<int64_t>(all->size());  // enrollment may have added some
 
@@ -217,7 +225,8 @@ TEST_F(StaffSync, AuditRowsArriveExactlyOnceAcrossLostReplies) {
   Status lost = sync::PushAudit(kiosk.store(), api, 3, &report);
   EXPECT_FALSE(lost.ok());
   EXPECT_EQ(transport.lost, 1);
-  EXPECT_EQ(*kiosk.store().AuditPushedThrough(), 0) << "nothing acknowledged, nothing moved";
+  EXPECT_EQ(*kiosk.store().staff().AuditPushedThrough(), 0)
+      << "nothing acknowledged, nothing moved";
   EXPECT_EQ(db.Count("SELECT count(*) FROM kiosk_audit"), 3) << "the server did store a batch";
   (void)sync::PushAudit(kiosk.store(), api, 3, &report);  // lost again
 
@@ -226,7 +235,7 @@ TEST_F(StaffSync, AuditRowsArriveExactlyOnceAcrossLostReplies) {
   Status healed = sync::PushAudit(kiosk.store(), api, 3, &report);
   ASSERT_TRUE(healed.ok()) << healed.error().message;
   EXPECT_EQ(report.audit_sent, rows);
-  EXPECT_EQ(*kiosk.store().AuditPushedThrough(), all->back().id);
+  EXPECT_EQ(*kiosk.store().staff().AuditPushedThrough(), all->back().id);
   EXPECT_EQ(db.Count("SELECT count(*) FROM kiosk_audit"), rows);
   EXPECT_EQ(db.Count("SELECT count(DISTINCT kiosk_seq) FROM kiosk_audit"), rows);
   // Nothing left: another push sends nothing.
@@ -280,7 +289,7 @@ TEST_F(StaffSync, ServerLogHoldsNoApplicantData) {
   application.masked_name = "欧阳*";
   application.payload =
       R"({"service_code":"dibao","values":{"name":"欧阳燚","id_number":"44200019650312123X","phone":"13812345678"}})";
-  ASSERT_TRUE(kiosk.store().Submit(application).ok());
+  ASSERT_TRUE(kiosk.store().applications().Submit(application).ok());
   sync::CycleReport report = kiosk.SyncOnce();
   EXPECT_FALSE(report.error.has_value()) << report.error->message;
   EXPECT_EQ(report.created, 1);

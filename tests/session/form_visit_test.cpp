@@ -162,7 +162,7 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
 
   // 确认提交 only counts on the review page.
   EXPECT_FALSE(form->Apply(ev::Submit{}, Page::kForm).submitted);
-  EXPECT_EQ(*store->CountApplications(), 0);
+  EXPECT_EQ(*store->applications().CountApplications(), 0);
 
   FormOutcome out = Do(*form, ev::Submit{});
   ASSERT_TRUE(out.submitted) << m_state.banner;
@@ -176,12 +176,12 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
 
   // A second tap on the receipt page stores nothing more.
   EXPECT_FALSE(Do(*form, ev::Submit{}).submitted);
-  EXPECT_EQ(*store->CountApplications(), 1);
+  EXPECT_EQ(*store->applications().CountApplications(), 1);
 
-  auto stub = store->FindByAppNumber(m_state.receipt->app_number);
+  auto stub = store->applications().FindByAppNumber(m_state.receipt->app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->masked_name, "欧阳*");
-  auto due = store->ListDueOutbox(
+  auto due = store->applications().ListDueOutbox(
       std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
@@ -227,7 +227,7 @@ TEST_F(FormVisit, AnUnprovisionedKioskRefusesAndKeepsTheInput) {
   EXPECT_EQ(m_page, Page::kReview);
   EXPECT_FALSE(m_state.submitting) << "a retry must be possible";
   EXPECT_EQ(Form::ValueAt(m_state, A::Top("name")), "欧阳燚");
-  EXPECT_EQ(*(*store)->CountApplications(), 0);
+  EXPECT_EQ(*(*store)->applications().CountApplications(), 0);
 }
 
 TEST(SubmitRefusal, BranchesOnTheErrorKind) {

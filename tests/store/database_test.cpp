@@ -16,7 +16,7 @@ using testing::TempDir;
 
 TEST(SqliteErrors, MapToKindsThatSayWhetherToRetry) {
   EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_BUSY), ErrorKind::kUnavailable);
-  EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_FULL), ErrorKind::kUnavailable);
+  EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_FULL), ErrorKind::kFull);
   EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_IOERR_FSYNC), ErrorKind::kUnavailable);
   EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_CORRUPT), ErrorKind::kDataLoss);
   EXPECT_EQ(sqlite::KindFromSqliteCode(SQLITE_NOTADB), ErrorKind::kDataLoss);

@@ -24,7 +24,7 @@ TEST(StoreIntegrity, RefusesACorruptedFileAndLeavesItsBytesAlone) {
     for (int i = 0; i < 8; ++i) {
       NewApplication application = SampleApplication();
       application.payload = std::string(100, static_cast<char>('a' + i));
-      ASSERT_TRUE(store->Submit(application).ok());
+      ASSERT_TRUE(store->applications().Submit(application).ok());
     }
   }
   int64_t page_size = 0;
@@ -65,7 +65,7 @@ TEST(StoreIntegrity, DoesNotCheckpointAPendingWalIntoADamagedFile) {
   {
     std::unique_ptr<Store> store = OpenStore(original.DataDir());
     ASSERT_NE(store, nullptr);
-    for (int i = 0; i < 8; ++i) ASSERT_TRUE(store->Submit(SampleApplication()).ok());
+    for (int i = 0; i < 8; ++i) ASSERT_TRUE(store->applications().Submit(SampleApplication()).ok());
   }
   int64_t page_size = 0;
   int64_t page = 0;
@@ -80,7 +80,7 @@ TEST(StoreIntegrity, DoesNotCheckpointAPendingWalIntoADamagedFile) {
     // as a power cut would leave them.
     std::unique_ptr<Store> store = OpenStore(original.DataDir());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->SetSetting("hall_name", "东区").ok());
+    ASSERT_TRUE(store->settings().SetSetting("hall_name", "东区").ok());
     const std::string wal = ReadFileBytes(original.DatabasePath() + "-wal");
     ASSERT_FALSE(wal.empty());
     WriteFileBytes(copy.DatabasePath() + "-wal", wal);

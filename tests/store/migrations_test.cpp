@@ -58,9 +58,10 @@ TEST(StoreMigrations, UpgradesAVersionOneDatabaseKeepingItsRows) {
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), Store::LatestSchemaVersion());
-  EXPECT_EQ(*store->KioskCode(), "K7Q2");  // kept, not made anew
+  EXPECT_EQ(*store->settings().KioskCode(), "K7Q2");  // kept, not made anew
 
-  std::optional<ApplicationStub> stub = *store->FindByAppNumber("K7Q2-261118-0001-8");
+  std::optional<ApplicationStub> stub =
+      *store->applications().FindByAppNumber("K7Q2-261118-0001-8");
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->masked_name, "李*华");
   EXPECT_EQ(stub->sync_state, SyncState::kPending);
@@ -68,15 +69,17 @@ TEST(StoreMigrations, UpgradesAVersionOneDatabaseKeepingItsRows) {
 
   // v2 makes the queued item due from when it was queued.
   const auto enqueued = system_clock::time_point(std::chrono::milliseconds(kEnqueuedMs));
-  EXPECT_TRUE(store->ListDueOutbox(enqueued - std::chrono::milliseconds(1), 10)->empty());
-  Result<std::vector<OutboxItem>> due = store->ListDueOutbox(enqueued, 10);
+  EXPECT_TRUE(
+      store->applications().ListDueOutbox(enqueued - std::chrono::milliseconds(1), 10)->empty());
+  Result<std::vector<OutboxItem>> due = store->applications().ListDueOutbox(enqueued, 10);
   ASSERT_TRUE(due.ok()) << due.error().message;
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].payload, "{}");
   EXPECT_EQ((*due)[0].enqueued_at, enqueued);
 
   // The day's counter carried over too.
-  Result<SubmittedApplication> next = store->Submit(SampleApplication(CivilDate{2026, 11, 18}));
+  Result<SubmittedApplication> next =
+      store->applications().Submit(SampleApplication(CivilDate{2026, 11, 18}));
   ASSERT_TRUE(next.ok()) << next.error().message;
   EXPECT_EQ(next->seq, 2u);
 }
@@ -86,7 +89,7 @@ TEST(StoreMigrations, RefusesADatabaseFromANewerBuildAndLeavesItUntouched) {
   {
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Submit(SampleApplication()).ok());
+    ASSERT_TRUE(store->applications().Submit(SampleApplication()).ok());
   }
   {
     sqlite::Connection raw = RawConnection(temp.DatabasePath());

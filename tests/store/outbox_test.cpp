@@ -29,13 +29,13 @@ class OutboxTest : public ::testing::Test {
   }
 
   SubmittedApplication Submit() {
-    Result<SubmittedApplication> submitted = m_store->Submit(SampleApplication());
+    Result<SubmittedApplication> submitted = m_store->applications().Submit(SampleApplication());
     EXPECT_TRUE(submitted.ok()) << submitted.error().message;
     return submitted.ok() ? *submitted : SubmittedApplication{};
   }
 
   std::vector<std::string> DueUuids(system_clock::time_point now, int limit = 100) {
-    Result<std::vector<OutboxItem>> due = m_store->ListDueOutbox(now, limit);
+    Result<std::vector<OutboxItem>> due = m_store->applications().ListDueOutbox(now, limit);
     EXPECT_TRUE(due.ok()) << due.error().message;
     std::vector<std::string> uuids;
     if (due.ok()) {
@@ -55,22 +55,24 @@ TEST_F(OutboxTest, ListsNewItemsAsDueAtOnceOldestFirst) {
   EXPECT_TRUE(DueUuids(kSubmittedAt - milliseconds(1)).empty());
   EXPECT_EQ(DueUuids(kSubmittedAt), (std::vector<std::string>{a.uuid, b.uuid, c.uuid}));
   EXPECT_EQ(DueUuids(kSubmittedAt, 2), (std::vector<std::string>{a.uuid, b.uuid}));
-  EXPECT_EQ(m_store->ListDueOutbox(kSubmittedAt, 0).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->applications().ListDueOutbox(kSubmittedAt, 0).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(OutboxTest, HoldsBackAFailedItemUntilItsNextAttempt) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
   const auto retry_at = kSubmittedAt + seconds(60);
-  ASSERT_TRUE(m_store->RecordAttemptFailure(a.uuid, "timeout after 10 s", retry_at).ok());
+  ASSERT_TRUE(
+      m_store->applications().RecordAttemptFailure(a.uuid, "timeout after 10 s", retry_at).ok());
 
   EXPECT_EQ(DueUuids(kSubmittedAt + seconds(30)), (std::vector<std::string>{b.uuid}));
   EXPECT_EQ(DueUuids(retry_at), (std::vector<std::string>{a.uuid, b.uuid}));
-  Result<std::vector<OutboxItem>> due = m_store->ListDueOutbox(retry_at, 1);
+  Result<std::vector<OutboxItem>> due = m_store->applications().ListDueOutbox(retry_at, 1);
   ASSERT_TRUE(due.ok());
   EXPECT_EQ((*due)[0].attempts, 1);
 
-  std::optional<ApplicationStub> stub = *m_store->FindByAppNumber(a.app_number);
+  std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->attempts, 1);
   EXPECT_EQ(stub->last_error, std::optional<std::string>("timeout after 10 s"));
@@ -81,17 +83,17 @@ TEST_F(OutboxTest, KeepsDrainingTheRestWhenOneIsParked) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
   const SubmittedApplication c = Submit();
-  ASSERT_TRUE(m_store->Park(a.uuid, "rejected: unknown service").ok());
+  ASSERT_TRUE(m_store->applications().Park(a.uuid, "rejected: unknown service").ok());
 
   EXPECT_EQ(DueUuids(kSubmittedAt), (std::vector<std::string>{b.uuid, c.uuid}));
-  EXPECT_EQ(*m_store->CountOutbox(OutboxScope::kPending), 2);
-  EXPECT_EQ(*m_store->CountOutbox(OutboxScope::kAll), 3);
-  std::optional<ApplicationStub> stub = *m_store->FindByAppNumber(a.app_number);
+  EXPECT_EQ(*m_store->applications().CountOutbox(OutboxScope::kPending), 2);
+  EXPECT_EQ(*m_store->applications().CountOutbox(OutboxScope::kAll), 3);
+  std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->sync_state, SyncState::kParked);
   EXPECT_EQ(stub->parked_reason, std::optional<std::string>("rejected: unknown service"));
 
-  Result<std::vector<AuditEntry>> audit = m_store->RecentAudit(1);
+  Result<std::vector<AuditEntry>> audit = m_store->staff().RecentAudit(1);
   ASSERT_TRUE(audit.ok());
   EXPECT_EQ((*audit)[0].action, "outbox.park");
   EXPECT_EQ((*audit)[0].detail, a.app_number);
@@ -100,40 +102,47 @@ TEST_F(OutboxTest, KeepsDrainingTheRestWhenOneIsParked) {
 TEST_F(OutboxTest, StopsListingAnItemOnceDelivered) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
-  ASSERT_TRUE(
-      m_store->MarkDelivered(a.uuid, "SRV-000123", "2026-11-23T02:31:00Z", kSubmittedAt).ok());
+  ASSERT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-000123", "2026-11-23T02:31:00Z", kSubmittedAt)
+                  .ok());
 
   EXPECT_EQ(DueUuids(kSubmittedAt + seconds(3600)), (std::vector<std::string>{b.uuid}));
-  std::optional<ApplicationStub> stub = *m_store->FindByAppNumber(a.app_number);
+  std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->sync_state, SyncState::kDelivered);
   EXPECT_EQ(stub->server_receipt, std::optional<std::string>("SRV-000123"));
   // Delivered rows stay (as the record of delivery) but are no longer pending.
-  EXPECT_EQ(*m_store->CountOutbox(OutboxScope::kAll), 2);
-  EXPECT_EQ(*m_store->CountOutbox(OutboxScope::kPending), 1);
+  EXPECT_EQ(*m_store->applications().CountOutbox(OutboxScope::kAll), 2);
+  EXPECT_EQ(*m_store->applications().CountOutbox(OutboxScope::kPending), 1);
 }
 
 TEST_F(OutboxTest, TakesTheSameAcknowledgementTwiceButNotAnother) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:31:00Z", kSubmittedAt).ok());
-  EXPECT_TRUE(m_store->MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:32:00Z", kSubmittedAt).ok());
-  Status other = m_store->MarkDelivered(a.uuid, "SRV-2", "2026-11-23T02:33:00Z", kSubmittedAt);
+  ASSERT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:31:00Z", kSubmittedAt)
+                  .ok());
+  EXPECT_TRUE(m_store->applications()
+                  .MarkDelivered(a.uuid, "SRV-1", "2026-11-23T02:32:00Z", kSubmittedAt)
+                  .ok());
+  Status other =
+      m_store->applications().MarkDelivered(a.uuid, "SRV-2", "2026-11-23T02:33:00Z", kSubmittedAt);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().kind, ErrorKind::kConflict);
 
-  Status late_failure = m_store->RecordAttemptFailure(a.uuid, "timeout", kSubmittedAt);
+  Status late_failure =
+      m_store->applications().RecordAttemptFailure(a.uuid, "timeout", kSubmittedAt);
   ASSERT_FALSE(late_failure.ok());
   EXPECT_EQ(late_failure.error().kind, ErrorKind::kConflict);
-  Status late_park = m_store->Park(a.uuid, "rejected");
+  Status late_park = m_store->applications().Park(a.uuid, "rejected");
   ASSERT_FALSE(late_park.ok());
   EXPECT_EQ(late_park.error().kind, ErrorKind::kConflict);
 }
 
 TEST_F(OutboxTest, ParksAnItemTheServerRefusedWithoutAReason) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->Park(a.uuid, "").ok());
+  ASSERT_TRUE(m_store->applications().Park(a.uuid, "").ok());
   EXPECT_TRUE(DueUuids(kSubmittedAt).empty());
-  std::optional<ApplicationStub> stub = *m_store->FindByAppNumber(a.app_number);
+  std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->sync_state, SyncState::kParked);
   EXPECT_EQ(stub->parked_reason, std::optional<std::string>("(no reason given)"));
@@ -141,27 +150,28 @@ TEST_F(OutboxTest, ParksAnItemTheServerRefusedWithoutAReason) {
 
 TEST_F(OutboxTest, ReportsUnknownItemsAsNotFound) {
   const std::string unknown = "00000000-0000-4000-8000-000000000000";
-  EXPECT_EQ(m_store->MarkDelivered(unknown, "SRV-1", "t", kSubmittedAt).error().kind,
+  EXPECT_EQ(m_store->applications().MarkDelivered(unknown, "SRV-1", "t", kSubmittedAt).error().kind,
             ErrorKind::kNotFound);
-  EXPECT_EQ(m_store->RecordAttemptFailure(unknown, "timeout", kSubmittedAt).error().kind,
-            ErrorKind::kNotFound);
-  EXPECT_EQ(m_store->Park(unknown, "rejected").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(
+      m_store->applications().RecordAttemptFailure(unknown, "timeout", kSubmittedAt).error().kind,
+      ErrorKind::kNotFound);
+  EXPECT_EQ(m_store->applications().Park(unknown, "rejected").error().kind, ErrorKind::kNotFound);
 }
 
 TEST_F(OutboxTest, RefusesToDeleteAnItemTheServerHasNotAcknowledged) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
-  ASSERT_TRUE(m_store->MarkDelivered(b.uuid, "SRV-2", "t", kSubmittedAt).ok());
+  ASSERT_TRUE(m_store->applications().MarkDelivered(b.uuid, "SRV-2", "t", kSubmittedAt).ok());
   sqlite::Connection raw = RawConnection(m_temp.DatabasePath());
   Status deleted = raw.Exec("DELETE FROM outbox WHERE application_uuid = '" + a.uuid + "'");
   ASSERT_FALSE(deleted.ok());
   EXPECT_EQ(deleted.error().kind, ErrorKind::kConflict) << deleted.error().message;
   EXPECT_TRUE(raw.Exec("DELETE FROM outbox WHERE application_uuid = '" + b.uuid + "'").ok());
-  EXPECT_EQ(*m_store->CountOutbox(OutboxScope::kAll), 1);
+  EXPECT_EQ(*m_store->applications().CountOutbox(OutboxScope::kAll), 1);
 }
 
 TEST_F(OutboxTest, ReportsItsHealth) {
-  Result<OutboxHealthReport> empty = m_store->OutboxHealth();
+  Result<OutboxHealthReport> empty = m_store->applications().OutboxHealth();
   ASSERT_TRUE(empty.ok()) << empty.error().message;
   EXPECT_EQ(empty->pending, 0);
   EXPECT_FALSE(empty->oldest_pending_at.has_value());
@@ -170,11 +180,11 @@ TEST_F(OutboxTest, ReportsItsHealth) {
   const SubmittedApplication a = Submit();
   const SubmittedApplication b = Submit();
   Submit();
-  ASSERT_TRUE(m_store->Park(a.uuid, "rejected").ok());
+  ASSERT_TRUE(m_store->applications().Park(a.uuid, "rejected").ok());
   const auto delivered_at = kSubmittedAt + seconds(90);
-  ASSERT_TRUE(m_store->MarkDelivered(b.uuid, "SRV-2", "t", delivered_at).ok());
+  ASSERT_TRUE(m_store->applications().MarkDelivered(b.uuid, "SRV-2", "t", delivered_at).ok());
 
-  Result<OutboxHealthReport> health = m_store->OutboxHealth();
+  Result<OutboxHealthReport> health = m_store->applications().OutboxHealth();
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->pending, 1);
   EXPECT_EQ(health->parked, 1);
@@ -194,18 +204,18 @@ StatusChange Change(int64_t seq, const SubmittedApplication& application, std::s
 
 TEST_F(OutboxTest, StoresStatusChangesTogetherWithTheirCursor) {
   const SubmittedApplication a = Submit();
-  EXPECT_EQ(*m_store->StatusCursor(), 0);
-  Status applied = m_store->ApplyStatusChanges(
+  EXPECT_EQ(*m_store->status().StatusCursor(), 0);
+  Status applied = m_store->status().ApplyStatusChanges(
       {Change(4, a, "received"), Change(7, a, "under_review")}, 9);
   ASSERT_TRUE(applied.ok()) << applied.error().message;
 
-  EXPECT_EQ(*m_store->StatusCursor(), 9);
-  Result<std::vector<StatusChange>> history = m_store->StatusHistory(a.app_number);
+  EXPECT_EQ(*m_store->status().StatusCursor(), 9);
+  Result<std::vector<StatusChange>> history = m_store->status().StatusHistory(a.app_number);
   ASSERT_TRUE(history.ok()) << history.error().message;
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].status, "received");
   EXPECT_EQ((*history)[1].status, "under_review");
-  std::optional<ApplicationStub> stub = *m_store->FindByAppNumber(a.app_number);
+  std::optional<ApplicationStub> stub = *m_store->applications().FindByAppNumber(a.app_number);
   ASSERT_TRUE(stub.has_value());
   EXPECT_EQ(stub->status, "under_review");
   EXPECT_EQ(stub->status_at, "2026-11-27T09:00:00Z");
@@ -220,41 +230,42 @@ TEST_F(OutboxTest, WritesNeitherChangesNorCursorWhenAStatusBatchFails) {
                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
                     .ok());
   }
-  Status applied = m_store->ApplyStatusChanges({Change(4, a, "approved")}, 4);
+  Status applied = m_store->status().ApplyStatusChanges({Change(4, a, "approved")}, 4);
   ASSERT_FALSE(applied.ok());
 
-  EXPECT_EQ(*m_store->StatusCursor(), 0);
-  EXPECT_TRUE(m_store->StatusHistory(a.app_number)->empty());
-  EXPECT_EQ((*m_store->FindByAppNumber(a.app_number))->status, "submitted");
+  EXPECT_EQ(*m_store->status().StatusCursor(), 0);
+  EXPECT_TRUE(m_store->status().StatusHistory(a.app_number)->empty());
+  EXPECT_EQ((*m_store->applications().FindByAppNumber(a.app_number))->status, "submitted");
 }
 
 TEST_F(OutboxTest, NeverLetsAnOlderStatusOverwriteANewerOne) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->ApplyStatusChanges({Change(8, a, "approved"), Change(5, a, "under_review")}, 8)
+  ASSERT_TRUE(m_store->status()
+                  .ApplyStatusChanges({Change(8, a, "approved"), Change(5, a, "under_review")}, 8)
                   .ok());
-  EXPECT_EQ((*m_store->FindByAppNumber(a.app_number))->status, "approved");
-  ASSERT_TRUE(m_store->ApplyStatusChanges({Change(6, a, "received")}, 8).ok());
-  EXPECT_EQ((*m_store->FindByAppNumber(a.app_number))->status, "approved");
-  EXPECT_EQ(m_store->StatusHistory(a.app_number)->size(), 3u);
+  EXPECT_EQ((*m_store->applications().FindByAppNumber(a.app_number))->status, "approved");
+  ASSERT_TRUE(m_store->status().ApplyStatusChanges({Change(6, a, "received")}, 8).ok());
+  EXPECT_EQ((*m_store->applications().FindByAppNumber(a.app_number))->status, "approved");
+  EXPECT_EQ(m_store->status().StatusHistory(a.app_number)->size(), 3u);
 }
 
 TEST_F(OutboxTest, SkipsStatusChangesItAlreadyHas) {
   const SubmittedApplication a = Submit();
   const std::vector<StatusChange> page = {Change(1, a, "received"), Change(2, a, "approved")};
-  ASSERT_TRUE(m_store->ApplyStatusChanges(page, 2).ok());
-  ASSERT_TRUE(m_store->ApplyStatusChanges(page, 2).ok());
-  EXPECT_EQ(m_store->StatusHistory(a.app_number)->size(), 2u);
+  ASSERT_TRUE(m_store->status().ApplyStatusChanges(page, 2).ok());
+  ASSERT_TRUE(m_store->status().ApplyStatusChanges(page, 2).ok());
+  EXPECT_EQ(m_store->status().StatusHistory(a.app_number)->size(), 2u);
 }
 
 TEST_F(OutboxTest, RefusesToMoveTheStatusCursorBack) {
   const SubmittedApplication a = Submit();
-  ASSERT_TRUE(m_store->ApplyStatusChanges({Change(5, a, "received")}, 5).ok());
-  Status back = m_store->ApplyStatusChanges({Change(3, a, "approved")}, 3);
+  ASSERT_TRUE(m_store->status().ApplyStatusChanges({Change(5, a, "received")}, 5).ok());
+  Status back = m_store->status().ApplyStatusChanges({Change(3, a, "approved")}, 3);
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().kind, ErrorKind::kConflict);
-  EXPECT_EQ(*m_store->StatusCursor(), 5);
-  EXPECT_EQ(m_store->StatusHistory(a.app_number)->size(), 1u);
-  Status setting = m_store->SetSetting("status_cursor", "0");
+  EXPECT_EQ(*m_store->status().StatusCursor(), 5);
+  EXPECT_EQ(m_store->status().StatusHistory(a.app_number)->size(), 1u);
+  Status setting = m_store->settings().SetSetting("status_cursor", "0");
   ASSERT_FALSE(setting.ok());
   EXPECT_EQ(setting.error().kind, ErrorKind::kInvalidArgument);
 }
@@ -263,18 +274,18 @@ TEST_F(OutboxTest, KeepsStatusChangesForApplicationsItDoesNotHold) {
   SubmittedApplication stranger;
   stranger.uuid = "11111111-1111-4111-8111-111111111111";
   stranger.app_number = "K7Q2-250101-0001-Q";
-  ASSERT_TRUE(m_store->ApplyStatusChanges({Change(1, stranger, "approved")}, 1).ok());
-  EXPECT_EQ(m_store->StatusHistory(stranger.app_number)->size(), 1u);
-  EXPECT_EQ(*m_store->StatusCursor(), 1);
+  ASSERT_TRUE(m_store->status().ApplyStatusChanges({Change(1, stranger, "approved")}, 1).ok());
+  EXPECT_EQ(m_store->status().StatusHistory(stranger.app_number)->size(), 1u);
+  EXPECT_EQ(*m_store->status().StatusCursor(), 1);
 }
 
 TEST_F(OutboxTest, RefusesAStatusChangeWithoutSeqOrStatus) {
   const SubmittedApplication a = Submit();
-  EXPECT_EQ(m_store->ApplyStatusChanges({Change(0, a, "received")}, 1).error().kind,
+  EXPECT_EQ(m_store->status().ApplyStatusChanges({Change(0, a, "received")}, 1).error().kind,
             ErrorKind::kInvalidArgument);
-  EXPECT_EQ(m_store->ApplyStatusChanges({Change(1, a, "")}, 1).error().kind,
+  EXPECT_EQ(m_store->status().ApplyStatusChanges({Change(1, a, "")}, 1).error().kind,
             ErrorKind::kInvalidArgument);
-  EXPECT_EQ(*m_store->StatusCursor(), 0);
+  EXPECT_EQ(*m_store->status().StatusCursor(), 0);
 }
 
 }  // namespace

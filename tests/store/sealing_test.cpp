@@ -129,22 +129,28 @@ TEST(SealedSubmit, RefusesToStoreWithoutAKey) {
   TempDir temp;
   Result<std::unique_ptr<Store>> store = Store::Open(temp.DataDir());  // not provisioned
   ASSERT_TRUE(store.ok());
-  auto submitted = (*store)->Submit(SampleApplication());
+  auto submitted = (*store)->applications().Submit(SampleApplication());
   ASSERT_FALSE(submitted.ok());
-  EXPECT_EQ(submitted.error().kind, ErrorKind::kRejected);
+  // kNeedsSetup (staff must enrol or provision), not kRejected: nothing is wrong with the
+  // application. The message keeps its words for logs; callers match the code.
+  EXPECT_EQ(submitted.error().kind, ErrorKind::kNeedsSetup);
+  EXPECT_EQ(submitted.error().code, kErrorNoSealingKey);
   EXPECT_EQ(submitted.error().message.rfind("no sealing key", 0), 0u);
-  EXPECT_EQ(*(*store)->CountApplications(), 0);
+  EXPECT_EQ(*(*store)->applications().CountApplications(), 0);
 }
 
 TEST(SealedSubmit, RefusesAKeyTheServerRetired) {
   TempDir temp;
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->SetSetting("seal.retired_key_ids",
-                                "aaaaaaaaaaaaaaaa\n" + seal::KeyId(TestServerKeys().public_key))
+  ASSERT_TRUE(store->settings()
+                  .SetSetting("seal.retired_key_ids",
+                              "aaaaaaaaaaaaaaaa\n" + seal::KeyId(TestServerKeys().public_key))
                   .ok());
-  auto submitted = store->Submit(SampleApplication());
+  auto submitted = store->applications().Submit(SampleApplication());
   ASSERT_FALSE(submitted.ok());
+  EXPECT_EQ(submitted.error().kind, ErrorKind::kNeedsSetup);
+  EXPECT_EQ(submitted.error().code, kErrorSealingKeyRetired);
   EXPECT_NE(submitted.error().message.find("retired"), std::string::npos);
 }
 
@@ -153,13 +159,13 @@ TEST(SealedSubmit, EnrolledKeyWinsOverTheProvisionedOne) {
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const std::string enrolled = RandomBytes(32);
-  ASSERT_TRUE(store->SetSetting("sync.sealing_public_key", Base64Encode(enrolled)).ok());
-  auto key = store->CurrentSealingKey();
+  ASSERT_TRUE(store->settings().SetSetting("sync.sealing_public_key", Base64Encode(enrolled)).ok());
+  auto key = store->settings().CurrentSealingKey();
   ASSERT_TRUE(key.ok());
   EXPECT_TRUE(key->from_enrollment);
   EXPECT_EQ(key->key_id, seal::KeyId(enrolled));
-  ASSERT_TRUE(store->Submit(SampleApplication()).ok());
-  auto counts = store->CountSealedByKey();
+  ASSERT_TRUE(store->applications().Submit(SampleApplication()).ok());
+  auto counts = store->applications().CountSealedByKey();
   ASSERT_TRUE(counts.ok());
   ASSERT_EQ(counts->size(), 1u);
   EXPECT_EQ((*counts)[0], std::make_pair(seal::KeyId(enrolled), int64_t{1}));
@@ -184,10 +190,10 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const std::string photo = "\xFF\xD8\xFF\xE0" + RandomBytes(200'000) + "\xFF\xD9";
-  auto submitted = store->Submit(ApplicationWithPhoto(photo));
+  auto submitted = store->applications().Submit(ApplicationWithPhoto(photo));
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
 
-  auto due = store->ListDueOutbox(kFarFuture, 10);
+  auto due = store->applications().ListDueOutbox(kFarFuture, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
   const OutboxItem& item = (*due)[0];
@@ -204,11 +210,13 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   ASSERT_EQ(ref.rfind(prefix, 0), 0u) << ref;
 
   // Not uploadable before the push is acknowledged; then the ciphertext opens with the key.
-  auto uploads = store->ListPendingUploads(10);
+  auto uploads = store->attachments().ListPendingUploads(10);
   ASSERT_TRUE(uploads.ok());
   EXPECT_TRUE(uploads->empty());
-  ASSERT_TRUE(store->MarkDelivered(item.uuid, "R-1", "2026-11-23T03:00:00Z", system_clock::now()).ok());
-  uploads = store->ListPendingUploads(10);
+  ASSERT_TRUE(store->applications()
+                  .MarkDelivered(item.uuid, "R-1", "2026-11-23T03:00:00Z", system_clock::now())
+                  .ok());
+  uploads = store->attachments().ListPendingUploads(10);
   ASSERT_TRUE(uploads.ok());
   ASSERT_EQ(uploads->size(), 1u);
   auto key = Base64Decode(ref.substr(prefix.size()));
@@ -216,11 +224,13 @@ TEST(SealedSubmit, PhotosLeaveThePayloadEncryptedAndTheSealedDraftCarriesTheirKe
   auto opened = seal::DecryptAttachment((*uploads)[0].ciphertext, *key);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ(*opened, photo);
-  EXPECT_EQ(store->OutboxHealth()->uploads_pending, 1);
-  ASSERT_TRUE(store->MarkUploaded(item.uuid, "photo:front", system_clock::now()).ok());
-  EXPECT_EQ(store->OutboxHealth()->uploads_pending, 0);
-  EXPECT_EQ(store->MarkUploaded(item.uuid, "photo:none", system_clock::now()).error().kind,
-            ErrorKind::kNotFound);
+  EXPECT_EQ(store->applications().OutboxHealth()->uploads_pending, 1);
+  ASSERT_TRUE(
+      store->attachments().MarkUploaded(item.uuid, "photo:front", system_clock::now()).ok());
+  EXPECT_EQ(store->applications().OutboxHealth()->uploads_pending, 0);
+  EXPECT_EQ(
+      store->attachments().MarkUploaded(item.uuid, "photo:none", system_clock::now()).error().kind,
+      ErrorKind::kNotFound);
 }
 
 TEST(SealedSubmit, RefusesAPhotoThatIsNotBase64AndStoresNothing) {
@@ -231,10 +241,10 @@ TEST(SealedSubmit, RefusesAPhotoThatIsNotBase64AndStoresNothing) {
   nlohmann::json draft = nlohmann::json::parse(application.payload);
   draft["attachments"]["photo:front"] = "***not base64***";
   application.payload = draft.dump();
-  auto submitted = store->Submit(application);
+  auto submitted = store->applications().Submit(application);
   ASSERT_FALSE(submitted.ok());
   EXPECT_EQ(submitted.error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(*store->CountApplications(), 0);
+  EXPECT_EQ(*store->applications().CountApplications(), 0);
 }
 
 TEST(SealedSubmit, NoPlaintextReachesTheDatabaseFiles) {
@@ -242,8 +252,8 @@ TEST(SealedSubmit, NoPlaintextReachesTheDatabaseFiles) {
   {
     auto store = OpenStore(temp.DataDir());
     ASSERT_TRUE(store);
-    ASSERT_TRUE(store->Submit(ApplicationWithPhoto("CANARYPHOTOBYTES-7d1f")).ok());
-    ASSERT_TRUE(store->Submit(ApplicationWithPhoto("CANARYPHOTOBYTES-7d1f")).ok());
+    ASSERT_TRUE(store->applications().Submit(ApplicationWithPhoto("CANARYPHOTOBYTES-7d1f")).ok());
+    ASSERT_TRUE(store->applications().Submit(ApplicationWithPhoto("CANARYPHOTOBYTES-7d1f")).ok());
   }
   for (const auto& entry : std::filesystem::directory_iterator(temp.DataDir())) {
     const std::string bytes = ReadFileBytes(entry.path().string());
@@ -262,24 +272,25 @@ TEST(Retention, PurgesCiphertextAfterThePeriodAndStubsLater) {
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const system_clock::time_point t0 = system_clock::time_point(std::chrono::hours(24 * 20000));
-  auto photo_app = store->Submit(ApplicationWithPhoto("photo bytes"));
-  auto plain_app = store->Submit(SampleApplication());
-  auto pending_app = store->Submit(SampleApplication());
+  auto photo_app = store->applications().Submit(ApplicationWithPhoto("photo bytes"));
+  auto plain_app = store->applications().Submit(SampleApplication());
+  auto pending_app = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(photo_app.ok() && plain_app.ok() && pending_app.ok());
-  ASSERT_TRUE(store->MarkDelivered(photo_app->uuid, "R-1", "t", t0).ok());
-  ASSERT_TRUE(store->MarkDelivered(plain_app->uuid, "R-2", "t", t0).ok());
+  ASSERT_TRUE(store->applications().MarkDelivered(photo_app->uuid, "R-1", "t", t0).ok());
+  ASSERT_TRUE(store->applications().MarkDelivered(plain_app->uuid, "R-2", "t", t0).ok());
   const RetentionPolicy policy{7, 180};
 
   // Day 8: the plain one goes; the photo one waits for its upload; the pending one stays.
-  auto report = store->PurgeExpired(t0 + 8 * kDay, policy);
+  auto report = store->applications().PurgeExpired(t0 + 8 * kDay, policy);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->payloads_purged, 1);
   EXPECT_EQ(report->stubs_deleted, 0);
-  ASSERT_TRUE(store->MarkUploaded(photo_app->uuid, "photo:front", t0 + 8 * kDay).ok());
+  ASSERT_TRUE(
+      store->attachments().MarkUploaded(photo_app->uuid, "photo:front", t0 + 8 * kDay).ok());
   // Uploaded on day 8: its clock starts then, so day 14 is too early and day 16 is not.
-  report = store->PurgeExpired(t0 + 14 * kDay, policy);
+  report = store->applications().PurgeExpired(t0 + 14 * kDay, policy);
   EXPECT_EQ(report->payloads_purged, 0);
-  report = store->PurgeExpired(t0 + 16 * kDay, policy);
+  report = store->applications().PurgeExpired(t0 + 16 * kDay, policy);
   EXPECT_EQ(report->payloads_purged, 1);
 
   sqlite::Connection raw = RawConnection(temp.DatabasePath());
@@ -287,22 +298,22 @@ TEST(Retention, PurgesCiphertextAfterThePeriodAndStubsLater) {
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM applications WHERE length(payload) > 0"), 1);
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM applications WHERE payload_format = 'purged'"), 2);
   // The stubs still answer status look-ups.
-  auto stub = store->FindByAppNumber(plain_app->app_number);
+  auto stub = store->applications().FindByAppNumber(plain_app->app_number);
   ASSERT_TRUE(stub.ok() && stub->has_value());
   EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);
-  EXPECT_TRUE(store->CountSealedByKey()->size() == 1);  // only the pending one
+  EXPECT_TRUE(store->applications().CountSealedByKey()->size() == 1);  // only the pending one
 
   // Day 181: stubs go, with their outbox rows; the undelivered one is never touched.
-  report = store->PurgeExpired(t0 + 181 * kDay, policy);
+  report = store->applications().PurgeExpired(t0 + 181 * kDay, policy);
   EXPECT_EQ(report->stubs_deleted, 2);
-  EXPECT_EQ(*store->CountApplications(), 1);
-  EXPECT_EQ(*store->CountOutbox(OutboxScope::kPending), 1);
-  EXPECT_FALSE(store->FindByAppNumber(plain_app->app_number)->has_value());
-  report = store->PurgeExpired(t0 + 10000 * kDay, policy);
+  EXPECT_EQ(*store->applications().CountApplications(), 1);
+  EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kPending), 1);
+  EXPECT_FALSE(store->applications().FindByAppNumber(plain_app->app_number)->has_value());
+  report = store->applications().PurgeExpired(t0 + 10000 * kDay, policy);
   EXPECT_EQ(report->payloads_purged, 0);
   EXPECT_EQ(report->stubs_deleted, 0);
-  EXPECT_TRUE(store->FindByAppNumber(pending_app->app_number)->has_value());
-  EXPECT_EQ(store->PurgeExpired(t0, RetentionPolicy{-1, 1}).error().kind,
+  EXPECT_TRUE(store->applications().FindByAppNumber(pending_app->app_number)->has_value());
+  EXPECT_EQ(store->applications().PurgeExpired(t0, RetentionPolicy{-1, 1}).error().kind,
             ErrorKind::kInvalidArgument);
 }
 
@@ -311,14 +322,14 @@ TEST(Retention, LeavesNoOldCiphertextInTheFilesAfterThePurge) {
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const system_clock::time_point t0 = system_clock::time_point(std::chrono::hours(24 * 20000));
-  auto app = store->Submit(ApplicationWithPhoto("photo bytes"));
+  auto app = store->applications().Submit(ApplicationWithPhoto("photo bytes"));
   ASSERT_TRUE(app.ok());
-  auto due = store->ListDueOutbox(kFarFuture, 1);
+  auto due = store->applications().ListDueOutbox(kFarFuture, 1);
   ASSERT_TRUE(due.ok() && due->size() == 1);
   const std::string envelope_box = (*due)[0].payload.substr((*due)[0].payload.find("\"box\":\"") + 7, 40);
-  ASSERT_TRUE(store->MarkDelivered(app->uuid, "R-1", "t", t0).ok());
-  ASSERT_TRUE(store->MarkUploaded(app->uuid, "photo:front", t0).ok());
-  ASSERT_TRUE(store->PurgeExpired(t0 + 8 * kDay, RetentionPolicy{7, 180}).ok());
+  ASSERT_TRUE(store->applications().MarkDelivered(app->uuid, "R-1", "t", t0).ok());
+  ASSERT_TRUE(store->attachments().MarkUploaded(app->uuid, "photo:front", t0).ok());
+  ASSERT_TRUE(store->applications().PurgeExpired(t0 + 8 * kDay, RetentionPolicy{7, 180}).ok());
   for (const auto& entry : std::filesystem::directory_iterator(temp.DataDir())) {
     EXPECT_EQ(ReadFileBytes(entry.path().string()).find(envelope_box), std::string::npos)
         << entry.path();
@@ -333,31 +344,33 @@ TEST(Resend, AcknowledgedSinceTheBackupGoBackToTheOutboxWithTheirPhotos) {
   auto store = OpenStore(temp.DataDir());
   ASSERT_TRUE(store);
   const system_clock::time_point t0 = system_clock::time_point(std::chrono::hours(24 * 20000));
-  auto old_app = store->Submit(SampleApplication());
-  auto purged_app = store->Submit(SampleApplication());
-  auto photo_app = store->Submit(ApplicationWithPhoto("photo bytes"));
-  auto plain_app = store->Submit(SampleApplication());
-  auto pending_app = store->Submit(SampleApplication());
+  auto old_app = store->applications().Submit(SampleApplication());
+  auto purged_app = store->applications().Submit(SampleApplication());
+  auto photo_app = store->applications().Submit(ApplicationWithPhoto("photo bytes"));
+  auto plain_app = store->applications().Submit(SampleApplication());
+  auto pending_app = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(old_app.ok() && purged_app.ok() && photo_app.ok() && plain_app.ok() &&
               pending_app.ok());
-  ASSERT_TRUE(store->MarkDelivered(old_app->uuid, "R-0", "t", t0 - 20 * kDay).ok());
-  ASSERT_TRUE(store->MarkDelivered(purged_app->uuid, "R-1", "t", t0 - 9 * kDay).ok());
-  ASSERT_TRUE(store->PurgeExpired(t0, {7, 180}).ok());  // purges old_app and purged_app
-  ASSERT_TRUE(store->MarkDelivered(photo_app->uuid, "R-2", "t", t0 + kDay).ok());
-  ASSERT_TRUE(store->MarkUploaded(photo_app->uuid, "photo:front", t0 + kDay).ok());
-  ASSERT_TRUE(store->MarkDelivered(plain_app->uuid, "R-3", "t", t0 + kDay).ok());
+  ASSERT_TRUE(store->applications().MarkDelivered(old_app->uuid, "R-0", "t", t0 - 20 * kDay).ok());
+  ASSERT_TRUE(
+      store->applications().MarkDelivered(purged_app->uuid, "R-1", "t", t0 - 9 * kDay).ok());
+  ASSERT_TRUE(
+      store->applications().PurgeExpired(t0, {7, 180}).ok());  // purges old_app and purged_app
+  ASSERT_TRUE(store->applications().MarkDelivered(photo_app->uuid, "R-2", "t", t0 + kDay).ok());
+  ASSERT_TRUE(store->attachments().MarkUploaded(photo_app->uuid, "photo:front", t0 + kDay).ok());
+  ASSERT_TRUE(store->applications().MarkDelivered(plain_app->uuid, "R-3", "t", t0 + kDay).ok());
 
   // The server was restored from a backup taken 10 days before t0.
-  auto report = store->ResendAcknowledgedSince(t0 - 10 * kDay);
+  auto report = store->applications().ResendAcknowledgedSince(t0 - 10 * kDay);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->requeued, 2) << "photo_app and plain_app";
   EXPECT_EQ(report->photos, 1);
   EXPECT_EQ(report->purged, 1) << "purged_app was acknowledged after the backup but is gone";
-  report = store->ResendAcknowledgedSince(t0 - 10 * kDay);
+  report = store->applications().ResendAcknowledgedSince(t0 - 10 * kDay);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->requeued, 0) << "already back in the outbox: a second run changes nothing";
 
-  auto due = store->ListDueOutbox(system_clock::now() + kDay, 100);
+  auto due = store->applications().ListDueOutbox(system_clock::now() + kDay, 100);
   ASSERT_TRUE(due.ok());
   std::set<std::string> due_uuids;
   for (const auto& item : *due) due_uuids.insert(item.uuid);
@@ -367,7 +380,8 @@ TEST(Resend, AcknowledgedSinceTheBackupGoBackToTheOutboxWithTheirPhotos) {
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM attachments WHERE uploaded_at_ms IS NULL"), 1);
   EXPECT_EQ(QueryInt(raw, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.resend'"), 2);
   // The server's new answer replaces the old receipt (a lost row gets a new one).
-  EXPECT_TRUE(store->MarkDelivered(photo_app->uuid, "R-2-again", "t", t0 + 2 * kDay).ok());
+  EXPECT_TRUE(
+      store->applications().MarkDelivered(photo_app->uuid, "R-2-again", "t", t0 + 2 * kDay).ok());
 }
 
 }  // namespace yimen

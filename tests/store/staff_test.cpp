@@ -36,14 +36,14 @@ class StaffStoreTest : public ::testing::Test {
     application.service_code = service;
     application.masked_name = masked_name;
     if (!id_number.empty()) application.id_last6 = id_number.substr(id_number.size() - 6);
-    Result<SubmittedApplication> submitted = m_store->Submit(application);
+    Result<SubmittedApplication> submitted = m_store->applications().Submit(application);
     EXPECT_TRUE(submitted.ok()) << submitted.error().message;
     return submitted.ok() ? *submitted : SubmittedApplication{};
   }
 
   std::vector<std::string> Numbers(const ApplicationFilter& filter, int64_t offset = 0,
                                    int limit = 100) {
-    auto list = m_store->ListApplications(filter, offset, limit);
+    auto list = m_store->applications().ListApplications(filter, offset, limit);
     EXPECT_TRUE(list.ok()) << list.error().message;
     std::vector<std::string> out;
     if (list.ok()) {
@@ -53,7 +53,7 @@ class StaffStoreTest : public ::testing::Test {
   }
 
   int64_t Count(const ApplicationFilter& filter) {
-    auto n = m_store->CountApplications(filter);
+    auto n = m_store->applications().CountApplications(filter);
     EXPECT_TRUE(n.ok()) << n.error().message;
     return n.ok() ? *n : -1;
   }
@@ -73,9 +73,9 @@ TEST_F(StaffStoreTest, PagesNewestFirstWithoutGapsOrRepeats) {
   EXPECT_EQ(paged, submitted);
   EXPECT_EQ(Count({}), 25);
   EXPECT_TRUE(Numbers({}, 25, 10).empty());
-  EXPECT_EQ(m_store->ListApplications(ApplicationFilter{}, -1, 10).error().kind,
+  EXPECT_EQ(m_store->applications().ListApplications(ApplicationFilter{}, -1, 10).error().kind,
             ErrorKind::kInvalidArgument);
-  EXPECT_EQ(m_store->ListApplications(ApplicationFilter{}, 0, 1001).error().kind,
+  EXPECT_EQ(m_store->applications().ListApplications(ApplicationFilter{}, 0, 1001).error().kind,
             ErrorKind::kInvalidArgument);
 }
 
@@ -95,9 +95,11 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
   EXPECT_EQ(Count(november), 2);
 
   // Sync state: b delivered, c parked, a and d pending.
-  ASSERT_TRUE(m_store->MarkDelivered(b.uuid, "R-1", "2026-11-15T03:00:00Z",
-                                     std::chrono::system_clock::now()).ok());
-  ASSERT_TRUE(m_store->Park(c.uuid, "service code unknown").ok());
+  ASSERT_TRUE(
+      m_store->applications()
+          .MarkDelivered(b.uuid, "R-1", "2026-11-15T03:00:00Z", std::chrono::system_clock::now())
+          .ok());
+  ASSERT_TRUE(m_store->applications().Park(c.uuid, "service code unknown").ok());
   ApplicationFilter sync;
   sync.sync_state = SyncState::kPending;
   EXPECT_EQ(Numbers(sync), (std::vector<std::string>{d.app_number, a.app_number}));
@@ -108,7 +110,10 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
   EXPECT_EQ(Count(sync), 1);
 
   // Status as the server reported it.
-  ASSERT_TRUE(m_store->ApplyStatusChanges({{1, b.uuid, b.app_number, "需补正", "户口簿", "2026-11-16T01:00:00Z"}}, 1).ok());
+  ASSERT_TRUE(m_store->status()
+                  .ApplyStatusChanges(
+                      {{1, b.uuid, b.app_number, "需补正", "户口簿", "2026-11-16T01:00:00Z"}}, 1)
+                  .ok());
   ApplicationFilter status;
   status.status = "需补正";
   EXPECT_EQ(Numbers(status), (std::vector<std::string>{b.app_number}));
@@ -126,7 +131,8 @@ TEST_F(StaffStoreTest, FiltersByServiceDateStatusSyncStateAndNumber) {
 
   ApplicationFilter bad;
   bad.from_day = "2026-13-01";
-  EXPECT_EQ(m_store->CountApplications(bad).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->applications().CountApplications(bad).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(StaffStoreTest, CountsPerStatusAndServiceForARangeOfDays) {
@@ -135,18 +141,21 @@ TEST_F(StaffStoreTest, CountsPerStatusAndServiceForARangeOfDays) {
   const auto g = Submit("gaoling", {2026, 11, 23});
   Submit("tekun", {2026, 11, 2});
   Submit("tekun", {2026, 10, 31});
-  ASSERT_TRUE(m_store->ApplyStatusChanges({{1, g.uuid, g.app_number, "已受理", "", "2026-11-23T05:00:00Z"}}, 1).ok());
-  auto today = m_store->CountApplicationsByDay("2026-11-23", "2026-11-23");
+  ASSERT_TRUE(
+      m_store->status()
+          .ApplyStatusChanges({{1, g.uuid, g.app_number, "已受理", "", "2026-11-23T05:00:00Z"}}, 1)
+          .ok());
+  auto today = m_store->applications().CountApplicationsByDay("2026-11-23", "2026-11-23");
   ASSERT_TRUE(today.ok());
   EXPECT_EQ(today->total, 3);
   using Counts = std::vector<std::pair<std::string, int64_t>>;
   EXPECT_EQ(today->by_service, (Counts{{"dibao", 2}, {"gaoling", 1}}));
   EXPECT_EQ(today->by_status, (Counts{{"submitted", 2}, {"已受理", 1}}));
-  auto month = m_store->CountApplicationsByDay("2026-11-01", "2026-11-30");
+  auto month = m_store->applications().CountApplicationsByDay("2026-11-01", "2026-11-30");
   ASSERT_TRUE(month.ok());
   EXPECT_EQ(month->total, 4);
   EXPECT_EQ(month->by_service, (Counts{{"dibao", 2}, {"gaoling", 1}, {"tekun", 1}}));
-  EXPECT_FALSE(m_store->CountApplicationsByDay("2026-11", "2026-11-30").ok());
+  EXPECT_FALSE(m_store->applications().CountApplicationsByDay("2026-11", "2026-11-30").ok());
 }
 
 TEST_F(StaffStoreTest, CsvExportKeepsOnlySurnamesAndNoPayload) {
@@ -155,7 +164,7 @@ TEST_F(StaffStoreTest, CsvExportKeepsOnlySurnamesAndNoPayload) {
   // A name stored unmasked by some bug still leaves only its surname.
   Submit("dibao", {2026, 11, 23}, "李小明");
   const std::string path = m_temp.path() + "/export.csv";
-  auto rows = m_store->ExportApplicationsCsv(
+  auto rows = m_store->applications().ExportApplicationsCsv(
       {}, [](const std::string& code) { return code == "dibao" ? "最低生活保障" : code; }, path);
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   EXPECT_EQ(*rows, 3);
@@ -177,24 +186,28 @@ TEST_F(StaffStoreTest, CsvExportKeepsOnlySurnamesAndNoPayload) {
 
   ApplicationFilter only_gaoling;
   only_gaoling.service_code = "gaoling";
-  auto one = m_store->ExportApplicationsCsv(only_gaoling, nullptr, path);
+  auto one = m_store->applications().ExportApplicationsCsv(only_gaoling, nullptr, path);
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(*one, 1);
-  EXPECT_EQ(m_store->ExportApplicationsCsv({}, nullptr, m_temp.path() + "/no/such/dir.csv")
-                .error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(m_store->applications()
+                .ExportApplicationsCsv({}, nullptr, m_temp.path() + "/no/such/dir.csv")
+                .error()
+                .kind,
+            ErrorKind::kUnavailable);
 }
 
 TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
-  EXPECT_EQ(*m_store->CountStaffAccounts(), 0);
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
-  EXPECT_EQ(*m_store->CountStaffAccounts(), 1);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", kNow)->outcome, StaffLoginOutcome::kAccepted);
-  auto wrong = m_store->StaffLogin("王丽", "11111111", kNow);
+  EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 0);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "24681012").ok());
+  EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 1);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", kNow)->outcome,
+            StaffLoginOutcome::kAccepted);
+  auto wrong = m_store->staff().StaffLogin("王丽", "11111111", kNow);
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(wrong->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(wrong->failures, 1);
   // An unknown name is refused exactly like a wrong PIN.
-  auto unknown = m_store->StaffLogin("李四", "24681012", kNow);
+  auto unknown = m_store->staff().StaffLogin("李四", "24681012", kNow);
   EXPECT_EQ(unknown->outcome, StaffLoginOutcome::kRefused);
   EXPECT_EQ(unknown->failures, 1);
   // The PIN is stored as an Argon2id hash, never as typed.
@@ -202,20 +215,22 @@ TEST_F(StaffStoreTest, StaffLoginAcceptsTheRightPinOnly) {
   EXPECT_EQ(QueryInt(raw, "SELECT count(*) FROM staff_accounts WHERE pin_hash LIKE '$argon2id$%'"), 1);
   EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("24681012"), std::string::npos);
 
-  EXPECT_EQ(m_store->AddStaffAccount("", "12345678").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->staff().AddStaffAccount("", "12345678").error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST_F(StaffStoreTest, PinsAreEightDigitsOrATenCharacterPassphraseAtTheStaffCost) {
   for (const char* refused : {"12345", "123456", "1234567", "123456789012345678901", "东门社区王丽老师",
                               "short one", "tab\tinside"}) {
-    EXPECT_EQ(m_store->AddStaffAccount("王丽", refused).error().kind, ErrorKind::kInvalidArgument)
+    EXPECT_EQ(m_store->staff().AddStaffAccount("王丽", refused).error().kind,
+              ErrorKind::kInvalidArgument)
         << refused;
   }
-  EXPECT_EQ(*m_store->CountStaffAccounts(), 0);
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "12345678").ok());
-  ASSERT_TRUE(m_store->AddStaffAccount("张强", "12345678901234567890").ok());
-  ASSERT_TRUE(m_store->AddStaffAccount("赵敏", "东门社区王丽老师你好").ok());
-  EXPECT_EQ(m_store->StaffLogin("赵敏", "东门社区王丽老师你好", kNow)->outcome,
+  EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 0);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "12345678").ok());
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("张强", "12345678901234567890").ok());
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("赵敏", "东门社区王丽老师你好").ok());
+  EXPECT_EQ(m_store->staff().StaffLogin("赵敏", "东门社区王丽老师你好", kNow)->outcome,
             StaffLoginOutcome::kAccepted);
   // The cost is read back from what is stored: at least 256 MiB and 4 passes.
   auto raw = RawConnection(m_temp.DatabasePath());
@@ -236,69 +251,77 @@ TEST_F(StaffStoreTest, PinsAreEightDigitsOrATenCharacterPassphraseAtTheStaffCost
 constexpr int64_t kStep = 10'000;
 
 TEST_F(StaffStoreTest, TenFailuresLockTheNameAcrossRestartsUntilTheLockoutEnds) {
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
-  for (int i = 1; i < Store::kStaffMaxFailures; ++i) {
-    EXPECT_EQ(m_store->StaffLogin("王丽", "000000", kNow + i * kStep)->failures, i);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "24681012").ok());
+  for (int i = 1; i < StaffRepository::kStaffMaxFailures; ++i) {
+    EXPECT_EQ(m_store->staff().StaffLogin("王丽", "000000", kNow + i * kStep)->failures, i);
   }
-  const int64_t at = kNow + Store::kStaffMaxFailures * kStep;
-  auto tenth = m_store->StaffLogin("王丽", "000000", at);
+  const int64_t at = kNow + StaffRepository::kStaffMaxFailures * kStep;
+  auto tenth = m_store->staff().StaffLogin("王丽", "000000", at);
   EXPECT_EQ(tenth->outcome, StaffLoginOutcome::kRefused);
-  EXPECT_EQ(tenth->locked_until_ms, at + Store::kStaffLockoutMs);
+  EXPECT_EQ(tenth->locked_until_ms, at + StaffRepository::kStaffLockoutMs);
   // Locked: even the right PIN is not checked, and a restart does not unlock.
   m_store.reset();
   m_store = OpenStore(m_temp.DataDir());
   ASSERT_NE(m_store, nullptr);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", at + 1000)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at + 1000)->outcome,
+            StaffLoginOutcome::kLocked);
   // Other names are not affected.
-  ASSERT_TRUE(m_store->AddStaffAccount("张强", "13579024").ok());
-  EXPECT_EQ(m_store->StaffLogin("张强", "13579024", at)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("张强", "13579024").ok());
+  EXPECT_EQ(m_store->staff().StaffLogin("张强", "13579024", at)->outcome,
+            StaffLoginOutcome::kAccepted);
   // When the lockout has run out the right PIN works again and the count restarts.
-  const int64_t later = at + Store::kStaffLockoutMs + 1;
-  EXPECT_EQ(m_store->StaffLogin("王丽", "000000", later)->failures, 1);
-  EXPECT_EQ(m_store->StaffLogin("王丽", "24681012", later)->outcome, StaffLoginOutcome::kAccepted);
+  const int64_t later = at + StaffRepository::kStaffLockoutMs + 1;
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "000000", later)->failures, 1);
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "24681012", later)->outcome,
+            StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, UnknownNamesLockLikeRealOnes) {
   StaffLoginResult last;
   int64_t at = kNow;
-  for (int i = 0; i < Store::kStaffMaxFailures; ++i) {
+  for (int i = 0; i < StaffRepository::kStaffMaxFailures; ++i) {
     at = kNow + i * kStep;
-    last = *m_store->StaffLogin("无此人", "123456", at);
+    last = *m_store->staff().StaffLogin("无此人", "123456", at);
   }
-  EXPECT_EQ(last.locked_until_ms, at + Store::kStaffLockoutMs);
-  EXPECT_EQ(m_store->StaffLogin("无此人", "123456", at + kStep)->outcome, StaffLoginOutcome::kLocked);
+  EXPECT_EQ(last.locked_until_ms, at + StaffRepository::kStaffLockoutMs);
+  EXPECT_EQ(m_store->staff().StaffLogin("无此人", "123456", at + kStep)->outcome,
+            StaffLoginOutcome::kLocked);
 }
 
 TEST_F(StaffStoreTest, ResettingAPinClearsTheLockout) {
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "24681012").ok());
-  for (int i = 0; i < Store::kStaffMaxFailures; ++i) (void)m_store->StaffLogin("王丽", "000000", kNow + i * kStep);
-  const int64_t at = kNow + Store::kStaffMaxFailures * kStep;
-  ASSERT_EQ(m_store->StaffLogin("王丽", "24681012", at)->outcome, StaffLoginOutcome::kLocked);
-  ASSERT_TRUE(m_store->AddStaffAccount("王丽", "97531100").ok());
-  EXPECT_EQ(m_store->StaffLogin("王丽", "97531100", at)->outcome, StaffLoginOutcome::kAccepted);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "24681012").ok());
+  for (int i = 0; i < StaffRepository::kStaffMaxFailures; ++i)
+    (void)m_store->staff().StaffLogin("王丽", "000000", kNow + i * kStep);
+  const int64_t at = kNow + StaffRepository::kStaffMaxFailures * kStep;
+  ASSERT_EQ(m_store->staff().StaffLogin("王丽", "24681012", at)->outcome,
+            StaffLoginOutcome::kLocked);
+  ASSERT_TRUE(m_store->staff().AddStaffAccount("王丽", "97531100").ok());
+  EXPECT_EQ(m_store->staff().StaffLogin("王丽", "97531100", at)->outcome,
+            StaffLoginOutcome::kAccepted);
 }
 
 TEST_F(StaffStoreTest, ResidentFindsAnApplicationOnlyWithTheRightIdTail) {
   const auto a = Submit("dibao", {2026, 11, 23}, "张*明", "11010519491231002X");
   const auto no_id = Submit("tekun", {2026, 11, 23});
-  auto found = m_store->FindForResident(a.app_number, "31002X");
+  auto found = m_store->status().FindForResident(a.app_number, "31002X");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->stub.uuid, a.uuid);
   // x and X are the same check character.
-  EXPECT_TRUE(m_store->FindForResident(a.app_number, "31002x")->has_value());
-  EXPECT_FALSE(m_store->FindForResident(a.app_number, "310020")->has_value());
-  EXPECT_FALSE(m_store->FindForResident(a.app_number, "1002X")->has_value());
-  EXPECT_FALSE(m_store->FindForResident("K7Q2-261123-9999-Z", "31002X")->has_value());
-  EXPECT_FALSE(m_store->FindForResident(no_id.app_number, "000000")->has_value());
+  EXPECT_TRUE(m_store->status().FindForResident(a.app_number, "31002x")->has_value());
+  EXPECT_FALSE(m_store->status().FindForResident(a.app_number, "310020")->has_value());
+  EXPECT_FALSE(m_store->status().FindForResident(a.app_number, "1002X")->has_value());
+  EXPECT_FALSE(m_store->status().FindForResident("K7Q2-261123-9999-Z", "31002X")->has_value());
+  EXPECT_FALSE(m_store->status().FindForResident(no_id.app_number, "000000")->has_value());
   // The tag is keyed: the same tail on another kiosk (another key) gives another tag,
   // and the database holds no readable ID characters.
   TempDir other;
   auto other_store = OpenStore(other.DataDir());
-  EXPECT_NE(*other_store->LookupHashFor("31002X"), *m_store->LookupHashFor("31002X"));
-  EXPECT_EQ(*m_store->LookupHashFor("31002x"), *m_store->LookupHashFor("31002X"));
+  EXPECT_NE(*other_store->status().LookupHashFor("31002X"),
+            *m_store->status().LookupHashFor("31002X"));
+  EXPECT_EQ(*m_store->status().LookupHashFor("31002x"), *m_store->status().LookupHashFor("31002X"));
   EXPECT_EQ(ReadFileBytes(m_temp.DatabasePath()).find("31002X"), std::string::npos);
-  EXPECT_EQ(m_store->LookupHashFor("1234").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(m_store->status().LookupHashFor("1234").error().kind, ErrorKind::kInvalidArgument);
 }
 
 }  // namespace

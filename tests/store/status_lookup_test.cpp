@@ -15,7 +15,7 @@ class LookUpStatusTest : public ::testing::Test {
   SubmittedApplication SubmitWithId(const std::string& tail) {
     NewApplication application = SampleApplication();
     application.id_last6 = tail;
-    auto submitted = store->Submit(application);
+    auto submitted = store->applications().Submit(application);
     EXPECT_TRUE(submitted.ok()) << submitted.error().message;
     return *submitted;
   }
@@ -27,14 +27,15 @@ class LookUpStatusTest : public ::testing::Test {
 TEST_F(LookUpStatusTest, FindsTheApplicationWithTheRightIdTailAndShowsItsHistory) {
   const SubmittedApplication a = SubmitWithId("12001X");
   const SubmittedApplication other = SubmitWithId("345678");
-  ASSERT_TRUE(store->ApplyStatusChanges(
+  ASSERT_TRUE(store->status()
+                  .ApplyStatusChanges(
                       {{4, a.uuid, a.app_number, "已受理", "", "2026-11-23T05:00:00Z"},
                        {9, a.uuid, a.app_number, "需补正", "请补交户口簿", "2026-11-24T02:00:00Z"},
                        {10, other.uuid, other.app_number, "已批准", "", "2026-11-24T03:00:00Z"}},
                       10)
                   .ok());
 
-  auto found = store->LookUpStatus(a.app_number, "12001x");  // lower-case x is the same
+  auto found = store->status().LookUpStatus(a.app_number, "12001x");  // lower-case x is the same
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->stub.app_number, a.app_number);
@@ -47,9 +48,9 @@ TEST_F(LookUpStatusTest, FindsTheApplicationWithTheRightIdTailAndShowsItsHistory
 
 TEST_F(LookUpStatusTest, AWrongTailAndAnUnknownNumberLookTheSame) {
   const SubmittedApplication a = SubmitWithId("120011");
-  auto wrong_tail = store->LookUpStatus(a.app_number, "120012");
-  auto someone_elses = store->LookUpStatus(a.app_number, "345678");
-  auto unknown = store->LookUpStatus("ZZZZ-261123-0999-X", "120011");
+  auto wrong_tail = store->status().LookUpStatus(a.app_number, "120012");
+  auto someone_elses = store->status().LookUpStatus(a.app_number, "345678");
+  auto unknown = store->status().LookUpStatus("ZZZZ-261123-0999-X", "120011");
   ASSERT_TRUE(wrong_tail.ok() && someone_elses.ok() && unknown.ok());
   EXPECT_FALSE(wrong_tail->has_value());
   EXPECT_FALSE(someone_elses->has_value());
@@ -58,7 +59,7 @@ TEST_F(LookUpStatusTest, AWrongTailAndAnUnknownNumberLookTheSame) {
 
 TEST_F(LookUpStatusTest, WorksBeforeAnyStatusArrived) {
   const SubmittedApplication a = SubmitWithId("000000");
-  auto found = store->LookUpStatus(a.app_number, "000000");
+  auto found = store->status().LookUpStatus(a.app_number, "000000");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->stub.status, "submitted");
   EXPECT_EQ((*found)->stub.sync_state, SyncState::kPending);
@@ -66,9 +67,9 @@ TEST_F(LookUpStatusTest, WorksBeforeAnyStatusArrived) {
 }
 
 TEST_F(LookUpStatusTest, AnApplicationWithoutAnIdTailCannotBeLookedUp) {
-  auto plain = store->Submit(SampleApplication());
+  auto plain = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(plain.ok());
-  auto found = store->LookUpStatus(plain->app_number, "000000");
+  auto found = store->status().LookUpStatus(plain->app_number, "000000");
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value());
 }
@@ -84,13 +85,13 @@ TEST_F(LookUpStatusTest, TheIdTailIsStoredOnlyAsAKeyedHash) {
   EXPECT_EQ(stored.size(), 32u);
   EXPECT_EQ(stored.find("987654"), std::string::npos);
   // The key is the store's own setting: other rooms may not overwrite it.
-  EXPECT_FALSE(store->SetSetting("lookup_key", std::string(64, '0')).ok());
+  EXPECT_FALSE(store->settings().SetSetting("lookup_key", std::string(64, '0')).ok());
   // Another kiosk (another key) gets another hash for the same tail.
   TempDir other_dir;
   auto other = OpenStore(other_dir.path());
   NewApplication application = SampleApplication();
   application.id_last6 = "987654";
-  auto b = other->Submit(application);
+  auto b = other->applications().Submit(application);
   ASSERT_TRUE(b.ok());
   sqlite::Connection other_raw = RawConnection(other->DatabasePath());
   auto other_query = other_raw.Prepare("SELECT lookup_hash FROM applications");
@@ -102,13 +103,13 @@ TEST_F(LookUpStatusTest, TheIdTailIsStoredOnlyAsAKeyedHash) {
 TEST_F(LookUpStatusTest, MalformedTailsAreRefused) {
   const SubmittedApplication a = SubmitWithId("120011");
   for (const char* bad : {"", "12345", "1234567", "12a456", "１２００１１"}) {
-    auto found = store->LookUpStatus(a.app_number, bad);
+    auto found = store->status().LookUpStatus(a.app_number, bad);
     ASSERT_FALSE(found.ok()) << bad;
     EXPECT_EQ(found.error().kind, ErrorKind::kInvalidArgument);
   }
   NewApplication application = SampleApplication();
   application.id_last6 = "12a456";
-  auto refused = store->Submit(application);
+  auto refused = store->applications().Submit(application);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidArgument);
 }

@@ -36,17 +36,18 @@ TEST(Store, KeepsASubmittedApplicationAndItsOutboxRowAcrossAReopen) {
   {
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
-    Result<SubmittedApplication> result = store->Submit(SampleApplication());
+    Result<SubmittedApplication> result = store->applications().Submit(SampleApplication());
     ASSERT_TRUE(result.ok()) << result.error().message;
     submitted = *result;
   }
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*store->CountApplications(), 1);
-  EXPECT_EQ(*store->CountOutbox(OutboxScope::kAll), 1);
-  EXPECT_EQ(*store->CountOutbox(OutboxScope::kPending), 1);
+  EXPECT_EQ(*store->applications().CountApplications(), 1);
+  EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kAll), 1);
+  EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kPending), 1);
 
-  Result<std::optional<ApplicationStub>> found = store->FindByAppNumber(submitted.app_number);
+  Result<std::optional<ApplicationStub>> found =
+      store->applications().FindByAppNumber(submitted.app_number);
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   const ApplicationStub& stub = **found;
@@ -59,7 +60,7 @@ TEST(Store, KeepsASubmittedApplicationAndItsOutboxRowAcrossAReopen) {
   EXPECT_EQ(stub.sync_state, SyncState::kPending);
   EXPECT_FALSE(stub.server_receipt.has_value());
 
-  Result<std::vector<OutboxItem>> due = store->ListDueOutbox(kFarFuture, 10);
+  Result<std::vector<OutboxItem>> due = store->applications().ListDueOutbox(kFarFuture, 10);
   ASSERT_TRUE(due.ok()) << due.error().message;
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].uuid, submitted.uuid);
@@ -75,7 +76,7 @@ TEST(Store, NeverRepeatsAnAppNumberAcrossRestarts) {
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
     for (int i = 0; i < 3; ++i) {
-      Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+      Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication());
       ASSERT_TRUE(submitted.ok()) << submitted.error().message;
       numbers.insert(submitted->app_number);
       seqs.push_back(submitted->seq);
@@ -94,7 +95,7 @@ TEST(Store, StartsEachDayAtOneAndContinuesADayTheClockWasSetBackTo) {
   std::set<std::string> numbers;
   std::vector<uint32_t> seqs;
   for (const CivilDate& date : {monday, monday, tuesday, monday}) {
-    Result<SubmittedApplication> submitted = store->Submit(SampleApplication(date));
+    Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication(date));
     ASSERT_TRUE(submitted.ok()) << submitted.error().message;
     numbers.insert(submitted->app_number);
     seqs.push_back(submitted->seq);
@@ -107,8 +108,8 @@ TEST(Store, PrintsTheKioskCodeAndDateInTheAppNumber) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->SetKioskCode("K7Q2").ok());
-  Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+  ASSERT_TRUE(store->settings().SetKioskCode("K7Q2").ok());
+  Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
   EXPECT_EQ(submitted->app_number, FormatAppNumber("K7Q2", CivilDate{2026, 11, 23}, 1));
   Result<AppNumberParts> parts = ParseAppNumber(submitted->app_number);
@@ -123,7 +124,7 @@ TEST(Store, MakesAReadableKioskCodeOnceAndKeepsIt) {
   {
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
-    Result<std::string> code = store->KioskCode();
+    Result<std::string> code = store->settings().KioskCode();
     ASSERT_TRUE(code.ok()) << code.error().message;
     first = *code;
   }
@@ -131,24 +132,24 @@ TEST(Store, MakesAReadableKioskCodeOnceAndKeepsIt) {
   EXPECT_EQ(first.find_first_of("0O1IL"), std::string::npos) << first;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*store->KioskCode(), first);
+  EXPECT_EQ(*store->settings().KioskCode(), first);
 }
 
 TEST(Store, TakesTheEnrolledKioskCodeAndRefusesMalformedOnes) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  EXPECT_TRUE(store->SetKioskCode("AB12").ok());
-  EXPECT_EQ(*store->KioskCode(), "AB12");
+  EXPECT_TRUE(store->settings().SetKioskCode("AB12").ok());
+  EXPECT_EQ(*store->settings().KioskCode(), "AB12");
   for (const char* bad : {"ab12", "AB1", "AB123", "AB-2", ""}) {
-    Status set = store->SetKioskCode(bad);
+    Status set = store->settings().SetKioskCode(bad);
     ASSERT_FALSE(set.ok()) << bad;
     EXPECT_EQ(set.error().kind, ErrorKind::kInvalidArgument);
   }
-  Status sneaky = store->SetSetting("kiosk_code", "ZZZZ");
+  Status sneaky = store->settings().SetSetting("kiosk_code", "ZZZZ");
   ASSERT_FALSE(sneaky.ok());
   EXPECT_EQ(sneaky.error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(*store->KioskCode(), "AB12");
+  EXPECT_EQ(*store->settings().KioskCode(), "AB12");
 }
 
 TEST(Store, RefusesAnIncompleteApplicationAndStoresNothing) {
@@ -163,12 +164,12 @@ TEST(Store, RefusesAnIncompleteApplicationAndStoresNothing) {
   bad[4].created_at_iso = "2026-11-23 02:30:00";
   bad[5].created_at_iso = "2026-11-23T02:30:00+08:00";
   for (const NewApplication& application : bad) {
-    Result<SubmittedApplication> submitted = store->Submit(application);
+    Result<SubmittedApplication> submitted = store->applications().Submit(application);
     ASSERT_FALSE(submitted.ok());
     EXPECT_EQ(submitted.error().kind, ErrorKind::kInvalidArgument) << submitted.error().message;
   }
-  EXPECT_EQ(*store->CountApplications(), 0);
-  EXPECT_EQ(*store->CountOutbox(OutboxScope::kAll), 0);
+  EXPECT_EQ(*store->applications().CountApplications(), 0);
+  EXPECT_EQ(*store->applications().CountOutbox(OutboxScope::kAll), 0);
 }
 
 TEST(Store, AcceptsAnApplicationForAServiceThatAsksNoName) {
@@ -177,9 +178,9 @@ TEST(Store, AcceptsAnApplicationForAServiceThatAsksNoName) {
   ASSERT_NE(store, nullptr);
   NewApplication application = SampleApplication();
   application.masked_name.clear();
-  Result<SubmittedApplication> submitted = store->Submit(application);
+  Result<SubmittedApplication> submitted = store->applications().Submit(application);
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
-  EXPECT_EQ((*store->FindByAppNumber(submitted->app_number))->masked_name, "");
+  EXPECT_EQ((*store->applications().FindByAppNumber(submitted->app_number))->masked_name, "");
 }
 
 TEST(Store, AcceptsFractionalSecondsInTheDeviceTime) {
@@ -188,8 +189,8 @@ TEST(Store, AcceptsFractionalSecondsInTheDeviceTime) {
   ASSERT_NE(store, nullptr);
   NewApplication application = SampleApplication();
   application.created_at_iso = "2026-11-23T02:30:00.250Z";
-  ASSERT_TRUE(store->Submit(application).ok());
-  Result<OutboxHealthReport> health = store->OutboxHealth();
+  ASSERT_TRUE(store->applications().Submit(application).ok());
+  Result<OutboxHealthReport> health = store->applications().OutboxHealth();
   ASSERT_TRUE(health.ok());
   ASSERT_TRUE(health->oldest_pending_at.has_value());
   // 2026-11-23 is day 20780 of the Unix epoch.
@@ -206,7 +207,7 @@ TEST(Store, GivesEachApplicationARandomVersion4Uuid) {
   ASSERT_NE(store, nullptr);
   std::set<std::string> uuids;
   for (int i = 0; i < 5; ++i) {
-    Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+    Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication());
     ASSERT_TRUE(submitted.ok());
     const std::string& uuid = submitted->uuid;
     ASSERT_EQ(uuid.size(), 36u) << uuid;
@@ -225,27 +226,30 @@ TEST(Store, ListsApplicationsNewestFirstInPages) {
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
   std::vector<std::string> numbers;
-  for (int i = 0; i < 5; ++i) numbers.push_back(store->Submit(SampleApplication())->app_number);
+  for (int i = 0; i < 5; ++i)
+    numbers.push_back(store->applications().Submit(SampleApplication())->app_number);
 
-  Result<std::vector<ApplicationStub>> first = store->ListApplications(0, 2);
+  Result<std::vector<ApplicationStub>> first = store->applications().ListApplications(0, 2);
   ASSERT_TRUE(first.ok()) << first.error().message;
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ((*first)[0].app_number, numbers[4]);
   EXPECT_EQ((*first)[1].app_number, numbers[3]);
-  Result<std::vector<ApplicationStub>> last = store->ListApplications(4, 2);
+  Result<std::vector<ApplicationStub>> last = store->applications().ListApplications(4, 2);
   ASSERT_TRUE(last.ok());
   ASSERT_EQ(last->size(), 1u);
   EXPECT_EQ((*last)[0].app_number, numbers[0]);
 
-  EXPECT_EQ(store->ListApplications(0, 0).error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(store->ListApplications(-1, 5).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(store->applications().ListApplications(0, 0).error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(store->applications().ListApplications(-1, 5).error().kind,
+            ErrorKind::kInvalidArgument);
 }
 
 TEST(Store, FindsNothingForAnUnknownAppNumber) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  Result<std::optional<ApplicationStub>> found = store->FindByAppNumber("K7Q2-261123-0001-X");
+  Result<std::optional<ApplicationStub>> found =
+      store->applications().FindByAppNumber("K7Q2-261123-0001-X");
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value());
 }
@@ -255,27 +259,27 @@ TEST(Store, RemembersSettingsAcrossAReopen) {
   {
     std::unique_ptr<Store> store = OpenStore(temp.DataDir());
     ASSERT_NE(store, nullptr);
-    EXPECT_FALSE(store->GetSetting("hall_name")->has_value());
-    ASSERT_TRUE(store->SetSetting("hall_name", "东区社区服务大厅").ok());
-    ASSERT_TRUE(store->SetSetting("hall_name", "西区社区服务大厅").ok());
+    EXPECT_FALSE(store->settings().GetSetting("hall_name")->has_value());
+    ASSERT_TRUE(store->settings().SetSetting("hall_name", "东区社区服务大厅").ok());
+    ASSERT_TRUE(store->settings().SetSetting("hall_name", "西区社区服务大厅").ok());
   }
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  Result<std::optional<std::string>> value = store->GetSetting("hall_name");
+  Result<std::optional<std::string>> value = store->settings().GetSetting("hall_name");
   ASSERT_TRUE(value.ok());
   EXPECT_EQ(*value, std::optional<std::string>("西区社区服务大厅"));
-  EXPECT_EQ(store->SetSetting("", "x").error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(store->settings().SetSetting("", "x").error().kind, ErrorKind::kInvalidArgument);
 }
 
 TEST(Store, AuditsSubmissionsWithoutPersonalData) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());
   ASSERT_NE(store, nullptr);
-  Result<SubmittedApplication> submitted = store->Submit(SampleApplication());
+  Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(submitted.ok());
   ASSERT_TRUE(store->AppendAudit("staff:王芳", "staff.login", "").ok());
 
-  Result<std::vector<AuditEntry>> audit = store->RecentAudit(10);
+  Result<std::vector<AuditEntry>> audit = store->staff().RecentAudit(10);
   ASSERT_TRUE(audit.ok()) << audit.error().message;
   ASSERT_EQ(audit->size(), 2u);
   EXPECT_EQ((*audit)[0].action, "staff.login");
@@ -294,17 +298,19 @@ TEST(Store, SharesOneFileBetweenTheUiAndTheSyncConnection) {
   std::unique_ptr<Store> sync = OpenStore(temp.DataDir());
   ASSERT_NE(ui, nullptr);
   ASSERT_NE(sync, nullptr);
-  EXPECT_EQ(*ui->KioskCode(), *sync->KioskCode());
+  EXPECT_EQ(*ui->settings().KioskCode(), *sync->settings().KioskCode());
 
-  Result<SubmittedApplication> submitted = ui->Submit(SampleApplication());
+  Result<SubmittedApplication> submitted = ui->applications().Submit(SampleApplication());
   ASSERT_TRUE(submitted.ok());
-  Result<std::vector<OutboxItem>> due = sync->ListDueOutbox(kFarFuture, 10);
+  Result<std::vector<OutboxItem>> due = sync->applications().ListDueOutbox(kFarFuture, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
-  ASSERT_TRUE(sync->MarkDelivered(submitted->uuid, "R-1", "2026-11-23T02:31:00Z",
-                                  system_clock::now())
-                  .ok());
-  std::optional<ApplicationStub> seen_by_ui = *ui->FindByAppNumber(submitted->app_number);
+  ASSERT_TRUE(
+      sync->applications()
+          .MarkDelivered(submitted->uuid, "R-1", "2026-11-23T02:31:00Z", system_clock::now())
+          .ok());
+  std::optional<ApplicationStub> seen_by_ui =
+      *ui->applications().FindByAppNumber(submitted->app_number);
   ASSERT_TRUE(seen_by_ui.has_value());
   EXPECT_EQ(seen_by_ui->sync_state, SyncState::kDelivered);
   EXPECT_EQ(seen_by_ui->server_receipt, std::optional<std::string>("R-1"));

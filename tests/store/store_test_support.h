@@ -103,7 +103,7 @@ inline std::unique_ptr<Store> OpenStore(const std::string& data_dir) {
     ADD_FAILURE() << "Store::Open(" << data_dir << "): " << store.error().message;
     return nullptr;
   }
-  if (Status s = (*store)->ProvisionSealingKey(TestServerKeys().public_key); !s.ok()) {
+  if (Status s = (*store)->settings().ProvisionSealingKey(TestServerKeys().public_key); !s.ok()) {
     ADD_FAILURE() << "ProvisionSealingKey: " << s.error().message;
     return nullptr;
   }

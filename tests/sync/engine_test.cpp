@@ -135,12 +135,13 @@ class Engine : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store = std::move(*opened);
     // Provisioned as a deployment does before enrollment: submits seal to this key.
-    ASSERT_TRUE(store->ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
+    ASSERT_TRUE(
+        store->settings().ProvisionSealingKey(protocol::GenerateSealingKeyPair().public_key).ok());
   }
   std::vector<SubmittedApplication> Submit(int count) {
     std::vector<SubmittedApplication> out;
     for (int i = 0; i < count; ++i) {
-      auto s = store->Submit(testing::SampleSyncApplication(i));
+      auto s = store->applications().Submit(testing::SampleSyncApplication(i));
       EXPECT_TRUE(s.ok());
       if (s.ok()) out.push_back(*s);
     }
@@ -165,7 +166,7 @@ TEST_F(Engine, CycleDeliversEverythingDueAndKeepsTheServerReceipts) {
   EXPECT_EQ(server.pushes, 3) << "5 items in batches of 2";
   EXPECT_TRUE(report.heartbeat_sent);
   for (const SubmittedApplication& s : submitted) {
-    auto stub = store->FindByAppNumber(s.app_number);
+    auto stub = store->applications().FindByAppNumber(s.app_number);
     ASSERT_TRUE(stub.ok() && stub->has_value());
     EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);
     EXPECT_EQ((*stub)->server_receipt, server.receipts[s.uuid]);
@@ -213,7 +214,7 @@ TEST_F(Engine, NewDatabaseEpochSendsAcknowledgedApplicationsAgain) {
   EXPECT_EQ(report.resent_after_restore, 0);
   for (const auto* batch : {&first, &second}) {
     for (const SubmittedApplication& s : *batch) {
-      auto stub = store->FindByAppNumber(s.app_number);
+      auto stub = store->applications().FindByAppNumber(s.app_number);
       ASSERT_TRUE(stub.ok() && stub->has_value());
       EXPECT_EQ((*stub)->server_receipt, server.receipts[s.uuid]);
     }
@@ -231,7 +232,7 @@ TEST_F(Engine, RejectedItemRecordsTheServersCodeWithTheReason) {
   CycleReport report = RunSyncCycle(*store, api, options);
   EXPECT_EQ(report.rejected, 1);
   EXPECT_EQ(report.created, 1);
-  auto parked = store->FindByAppNumber(submitted[0].app_number);
+  auto parked = store->applications().FindByAppNumber(submitted[0].app_number);
   ASSERT_TRUE(parked.ok() && parked->has_value());
   EXPECT_EQ((*parked)->parked_reason, "number_not_yours: form does not validate");
 }
@@ -249,7 +250,7 @@ TEST_F(Engine, RejectedItemIsParkedAndTheRestKeepsDraining) {
   EXPECT_EQ(report.rejected, 1);
   EXPECT_EQ(report.pending_after, 0);
   EXPECT_EQ(report.parked_after, 1);
-  auto parked = store->FindByAppNumber(submitted[1].app_number);
+  auto parked = store->applications().FindByAppNumber(submitted[1].app_number);
   ASSERT_TRUE(parked.ok() && parked->has_value());
   EXPECT_EQ((*parked)->sync_state, SyncState::kParked);
   EXPECT_EQ((*parked)->parked_reason, "form does not validate");
@@ -290,7 +291,7 @@ TEST_F(Engine, UnreachableServerLeavesEverythingQueued) {
   EXPECT_EQ(report.pending_after, 3);
   EXPECT_FALSE(report.heartbeat_sent);
   EXPECT_EQ(transport.requests.size(), 1u) << "no status pull or heartbeat to a dead server";
-  auto due = store->ListDueOutbox(std::chrono::system_clock::now(), 10);
+  auto due = store->applications().ListDueOutbox(std::chrono::system_clock::now(), 10);
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(due->size(), 3u) << "still due: the engine's backoff decides when to retry";
   EXPECT_EQ((*due)[0].attempts, 1);
@@ -331,7 +332,7 @@ TEST_F(Engine, NextServerIsTriedInTheSameCycleWhenTheFirstIsDown) {
 
 // Counts how many of `action` the store's audit trail holds.
 int CountAudit(Store& store, const std::string& action) {
-  auto rows = store.RecentAudit(1000);
+  auto rows = store.staff().RecentAudit(1000);
   if (!rows.ok()) return -1;
   return static_cast<int>(std::count_if(rows->begin(), rows->end(),
                                         [&](const AuditEntry& e) { return e.action == action; }));
@@ -389,12 +390,12 @@ TEST_F(Engine, PoisonItemIsFoundByBisectionParkedAndTheRestDeliveredOnce) {
   EXPECT_EQ(report.parked_after, 1);
   for (int i : {0, 1, 3, 4}) {
     EXPECT_EQ(accepted[submitted[i].uuid], 1) << "item " << i + 1 << " stored exactly once";
-    auto stub = store->FindByAppNumber(submitted[i].app_number);
+    auto stub = store->applications().FindByAppNumber(submitted[i].app_number);
     ASSERT_TRUE(stub.ok() && stub->has_value());
     EXPECT_EQ((*stub)->sync_state, SyncState::kDelivered);
   }
   EXPECT_EQ(accepted.count(poison), 0u);
-  auto parked = store->FindByAppNumber(submitted[2].app_number);
+  auto parked = store->applications().FindByAppNumber(submitted[2].app_number);
   ASSERT_TRUE(parked.ok() && parked->has_value());
   EXPECT_EQ((*parked)->sync_state, SyncState::kParked);
   ASSERT_TRUE((*parked)->parked_reason.has_value());
@@ -493,7 +494,7 @@ TEST_F(Engine, PassingServerFaultIsRetriedWholeWithoutSplitting) {
   ApiClient api(transport, TestCredentials());
   for (int cycle = 0; cycle < 3; ++cycle) (void)RunSyncCycle(*store, api, options);
   EXPECT_EQ(server.pushes, 1) << "the third push carries the whole batch";
-  auto health = store->OutboxHealth();
+  auto health = store->applications().OutboxHealth();
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->pending, 0);
   EXPECT_EQ(health->parked, 0);
@@ -513,10 +514,10 @@ TEST_F(Engine, StatusPagesAreStoredWithTheirCursor) {
 
   CycleReport report = RunSyncCycle(*store, api, options);
   EXPECT_EQ(report.status_changes, 5);
-  auto cursor = store->StatusCursor();
+  auto cursor = store->status().StatusCursor();
   ASSERT_TRUE(cursor.ok());
   EXPECT_EQ(*cursor, 50);
-  auto history = store->StatusHistory(submitted[1].app_number);
+  auto history = store->status().StatusHistory(submitted[1].app_number);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ(history->back().status, "需补正");
@@ -597,7 +598,7 @@ TEST_F(Engine, RevokedKioskKeepsItsOutboxWholeAndSaysSo) {
   EXPECT_TRUE(IsRevokedHere(*store, 7));
   EXPECT_FALSE(IsRevokedHere(*store, 8)) << "enrolled again (new device id): not revoked";
   for (const SubmittedApplication& s : submitted) {
-    auto stub = store->FindByAppNumber(s.app_number);
+    auto stub = store->applications().FindByAppNumber(s.app_number);
     ASSERT_TRUE(stub.ok() && stub->has_value());
     EXPECT_EQ((*stub)->sync_state, SyncState::kPending) << s.app_number;
   }
@@ -608,7 +609,7 @@ TEST_F(Engine, RevokedKioskKeepsItsOutboxWholeAndSaysSo) {
   EXPECT_TRUE(again.revoked);
   ASSERT_EQ(transport.requests.size(), first_cycle + 1) << "one probe, nothing pushed";
   EXPECT_EQ(PathOf(transport.requests.back()), protocol::kPathHeartbeat);
-  auto health = store->OutboxHealth();
+  auto health = store->applications().OutboxHealth();
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->pending, 3);
   EXPECT_EQ(health->parked, 0);
@@ -673,7 +674,7 @@ TEST_F(Engine, EnrollmentRetryAfterALostReplySendsTheSameKey) {
   EXPECT_EQ((*loaded)->hall, "东门社区");
   EXPECT_EQ((*loaded)->server_urls, std::vector<std::string>{"http://a.test"});
   EXPECT_EQ(Base64Encode((*loaded)->secret_key.substr(32)), a->public_key);
-  auto code = store->KioskCode();
+  auto code = store->settings().KioskCode();
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, "K7Q2");
 }

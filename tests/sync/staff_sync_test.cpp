@@ -68,9 +68,11 @@ TEST_F(StaffSyncClient, PullsPagesAfterTheStoredCursorAndStoresEachWithItsCursor
   ASSERT_EQ(urls.size(), 2u);
   EXPECT_EQ(urls[0], "http://a.test/v1/staff-accounts?after=0&limit=500");
   EXPECT_EQ(urls[1], "http://a.test/v1/staff-accounts?after=3&limit=500");
-  EXPECT_EQ(*m_store->StaffAccountsCursor(), 8);
-  EXPECT_EQ(m_store->StaffLogin("wangli", "24681357", 1)->outcome, StaffLoginOutcome::kAccepted);
-  EXPECT_EQ(m_store->StaffLogin("zhaomin", "24681357", 1)->outcome, StaffLoginOutcome::kRefused);
+  EXPECT_EQ(*m_store->staff().StaffAccountsCursor(), 8);
+  EXPECT_EQ(m_store->staff().StaffLogin("wangli", "24681357", 1)->outcome,
+            StaffLoginOutcome::kAccepted);
+  EXPECT_EQ(m_store->staff().StaffLogin("zhaomin", "24681357", 1)->outcome,
+            StaffLoginOutcome::kRefused);
 }
 
 TEST_F(StaffSyncClient, StopsWhenTheServerCursorDoesNotMove) {
@@ -97,13 +99,13 @@ TEST_F(StaffSyncClient, AWeakHashFromTheServerIsRefusedAndTheCursorStays) {
   ApiClient api(transport, Credentials());
   StaffSyncReport report;
   EXPECT_EQ(PullStaffAccounts(*m_store, api, &report).error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(*m_store->StaffAccountsCursor(), 0);
-  EXPECT_EQ(*m_store->CountStaffAccounts(), 0);
+  EXPECT_EQ(*m_store->staff().StaffAccountsCursor(), 0);
+  EXPECT_EQ(*m_store->staff().CountStaffAccounts(), 0);
 }
 
 TEST_F(StaffSyncClient, PushesAuditInBatchesAndMovesOnlyToWhatWasSentAndAcknowledged) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(m_store->AppendAudit("system", "test.row", "").ok());
-  auto all = m_store->AuditAfter(0, 100);
+  auto all = m_store->staff().AuditAfter(0, 100);
   ASSERT_TRUE(all.ok());
   std::vector<size_t> batch_sizes;
   ScriptedTransport transport([&](const HttpRequest& request) -> Result<HttpResponse> {
@@ -121,7 +123,7 @@ TEST_F(StaffSyncClient, PushesAuditInBatchesAndMovesOnlyToWhatWasSentAndAcknowle
   EXPECT_EQ(batch_sizes.size(), (n + 1) / 2);
   EXPECT_EQ(batch_sizes.front(), 2u);
   EXPECT_EQ(report.audit_sent, static_cast<int64_t>(n));
-  EXPECT_EQ(*m_store->AuditPushedThrough(), all->back().id) << "never past what was sent";
+  EXPECT_EQ(*m_store->staff().AuditPushedThrough(), all->back().id) << "never past what was sent";
 }
 
 TEST_F(StaffSyncClient, AnAcknowledgementOfNothingStopsThePush) {
@@ -132,7 +134,7 @@ TEST_F(StaffSyncClient, AnAcknowledgementOfNothingStopsThePush) {
   ApiClient api(transport, Credentials());
   StaffSyncReport report;
   EXPECT_EQ(PushAudit(*m_store, api, 100, &report).error().kind, ErrorKind::kRejected);
-  EXPECT_EQ(*m_store->AuditPushedThrough(), 0);
+  EXPECT_EQ(*m_store->staff().AuditPushedThrough(), 0);
   EXPECT_EQ(transport.requests.size(), 1u);
 }
 
@@ -146,7 +148,7 @@ TEST_F(StaffSyncClient, AServerWithoutTheEndpointsIsNotAFailureAndNothingMoves) 
   EXPECT_TRUE(PullStaffAccounts(*m_store, api, &report).ok());
   EXPECT_TRUE(PushAudit(*m_store, api, 100, &report).ok());
   EXPECT_EQ(transport.requests.size(), 2u);
-  EXPECT_EQ(*m_store->AuditPushedThrough(), 0);
+  EXPECT_EQ(*m_store->staff().AuditPushedThrough(), 0);
   EXPECT_EQ(report.audit_sent, 0);
 }
 

@@ -65,18 +65,20 @@ int main(int argc, char** argv) {
   }
   auto store = yimen::Store::Open(data_dir);
   if (!store.ok()) return Fail(store.error().message);
-  if (auto s = (*store)->SetKioskCode(kiosk_code); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->settings().SetKioskCode(kiosk_code); !s.ok())
+    return Fail(s.error().message);
   // 1000 ID tails, tagged with this kiosk's key once each.
   std::vector<std::string> tags(1000);
   for (int t = 0; t < 1000; ++t) {
     char tail[8];
     std::snprintf(tail, sizeof tail, "%06d", t);
-    auto tag = (*store)->LookupHashFor(tail);
+    auto tag = (*store)->status().LookupHashFor(tail);
     if (!tag.ok()) return Fail(tag.error().message);
     tags[static_cast<size_t>(t)] = *tag;
   }
   std::map<std::string, std::string> fixed_tags;
-  for (const char* tail : {"31002X", "123456", "654321"}) fixed_tags[tail] = *(*store)->LookupHashFor(tail);
+  for (const char* tail : {"31002X", "123456", "654321"})
+    fixed_tags[tail] = *(*store)->status().LookupHashFor(tail);
 
   auto db = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
   if (!db.ok()) return Fail(db.error().message);

@@ -51,7 +51,7 @@ class DatesAgree : public ::testing::Test {
     auto store = Store::Open(m_dir.string());
     ASSERT_TRUE(store.ok()) << store.error().message;
     m_store = std::move(store).value();
-    ASSERT_TRUE(m_store->ProvisionSealingKey(m_keys.public_key).ok());
+    ASSERT_TRUE(m_store->settings().ProvisionSealingKey(m_keys.public_key).ok());
   }
   void TearDown() override {
     m_store.reset();
@@ -97,7 +97,7 @@ class DatesAgree : public ::testing::Test {
   // The application as the sync engine pushes it (engine.cpp: submitted_at is the
   // outbox row's enqueue time in whole seconds) and as the server stores it.
   server::SealedApplication AsTheServerStoresIt() {
-    auto due = m_store->ListDueOutbox(
+    auto due = m_store->applications().ListDueOutbox(
         std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);
     EXPECT_TRUE(due.ok() && due->size() == 1);
     server::SealedApplication sealed;
@@ -155,7 +155,7 @@ TEST_F(DatesAgree, TheDayBeforeKioskAndServerBothRefuse) {
   EXPECT_NE(app->CurrentSession().errors.at(FieldAddress::Top("id_number")).find("79周岁"),
             std::string::npos)
       << app->CurrentSession().errors.at(FieldAddress::Top("id_number"));
-  Result<int64_t> stored = m_store->CountApplications();
+  Result<int64_t> stored = m_store->applications().CountApplications();
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(*stored, 0);
 

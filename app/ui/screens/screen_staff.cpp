@@ -102,6 +102,11 @@ void QueueBlock(const ViewModel& view) {
                    : view.Tr("staff.queue.never"));
     Paragraph(view.Fmt("staff.queue.parked", {{"count", std::to_string(h.parked)}}), Ctx().body,
               h.parked > 0 ? colors::kError : colors::kText);
+    // Audit rows the store could not write yet (kept and retried: docs/internals/store.md).
+    if (h.audit_backlog > 0) {
+      Paragraph(view.Fmt("staff.queue.audit_backlog", {{"count", std::to_string(h.audit_backlog)}}),
+                Ctx().body, colors::kError);
+    }
   }
   // Storage: a refused submit is an alarm; low space a warning before it comes to that.
   if (st.storage_full_at) {
