@@ -86,7 +86,8 @@ int ProvisionSealingKeyCommand(const Flags& flags) {
   }
   auto store = OpenDataDir(flags.data_dir);
   if (!store.ok()) return Fail(store.error().message);
-  if (auto s = (*store)->settings().ProvisionSealingKey(*raw); !s.ok()) return Fail(s.error().message);
+  if (auto s = (*store)->settings().ProvisionSealingKey(*raw); !s.ok())
+    return Fail(s.error().message);
   auto key = (*store)->settings().CurrentSealingKey();
   std::fprintf(stderr, "sealing key provisioned for %s (now sealing to key %s)\n",
                flags.data_dir.c_str(), key.ok() ? key->key_id.c_str() : "?");
@@ -173,7 +174,8 @@ int ResendCommand(const Flags& flags) {
   const std::time_t since = timegm(&utc);
   auto store = OpenDataDir(flags.data_dir);
   if (!store.ok()) return Fail(store.error().message);
-  auto report = (*store)->applications().ResendAcknowledgedSince(std::chrono::system_clock::from_time_t(since));
+  auto report = (*store)->applications().ResendAcknowledgedSince(
+      std::chrono::system_clock::from_time_t(since));
   if (!report.ok()) return Fail("resend: " + report.error().message);
   std::printf(
       "resend: %lld acknowledged application(s) and %lld photo(s) queued again; "

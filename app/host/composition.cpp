@@ -127,7 +127,8 @@ ui::KioskApp::Deps MakeDeps(const Flags& flags, Assets& assets, CatalogSlot* cat
   deps.staff_idle_s = flags.staff_idle_s;
   assets.store->staff().SetStaffThrottleBaseMs(flags.staff_throttle_ms);
   deps.staff_session_s = flags.staff_session_s;
-  if (auto pin = assets.store->settings().GetSetting("staff.exit_pin_hash"); pin.ok() && pin->has_value()) {
+  if (auto pin = assets.store->settings().GetSetting("staff.exit_pin_hash");
+      pin.ok() && pin->has_value()) {
     deps.exit_pin_hash = **pin;
   }
   deps.countdown_s = flags.idle_countdown_s;
