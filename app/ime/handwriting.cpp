@@ -1,11 +1,12 @@
 #include "ime/handwriting.h"
 
-#include <dlfcn.h>
 #include <zinnia.h>
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+
+#include "common/shared_library.h"
 
 namespace yimen::ime {
 namespace {
@@ -32,34 +33,27 @@ struct Zinnia {
   std::string error;  // why it could not be loaded; "" when loaded
 };
 
-template <typename Fn>
-void Bind(void* lib, const char* name, Fn* fn, std::string* error) {
-  *fn = reinterpret_cast<Fn>(dlsym(lib, name));
-  if (!*fn && error->empty()) *error = std::string(YIMEN_ZINNIA_LIBRARY) + " has no " + name;
-}
+using shared_library::Bind;
 
 // Any thread (a function-local static).
 const Zinnia& Lib() {
   static const Zinnia z = [] {
     Zinnia out;
-    void* lib = dlopen(YIMEN_ZINNIA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-      const char* e = dlerror();
-      out.error = e ? e : "dlopen failed";
-      return out;
-    }
-    Bind(lib, "zinnia_recognizer_new", &out.recognizer_new, &out.error);
-    Bind(lib, "zinnia_recognizer_destroy", &out.recognizer_destroy, &out.error);
-    Bind(lib, "zinnia_recognizer_open", &out.recognizer_open, &out.error);
-    Bind(lib, "zinnia_recognizer_classify", &out.recognizer_classify, &out.error);
-    Bind(lib, "zinnia_character_new", &out.character_new, &out.error);
-    Bind(lib, "zinnia_character_destroy", &out.character_destroy, &out.error);
-    Bind(lib, "zinnia_character_set_width", &out.character_set_width, &out.error);
-    Bind(lib, "zinnia_character_set_height", &out.character_set_height, &out.error);
-    Bind(lib, "zinnia_character_add", &out.character_add, &out.error);
-    Bind(lib, "zinnia_result_value", &out.result_value, &out.error);
-    Bind(lib, "zinnia_result_size", &out.result_size, &out.error);
-    Bind(lib, "zinnia_result_destroy", &out.result_destroy, &out.error);
+    constexpr const char* kSoname = YIMEN_ZINNIA_LIBRARY;
+    void* lib = shared_library::Open(kSoname, &out.error);
+    if (!lib) return out;
+    Bind(lib, kSoname, "zinnia_recognizer_new", &out.recognizer_new, &out.error);
+    Bind(lib, kSoname, "zinnia_recognizer_destroy", &out.recognizer_destroy, &out.error);
+    Bind(lib, kSoname, "zinnia_recognizer_open", &out.recognizer_open, &out.error);
+    Bind(lib, kSoname, "zinnia_recognizer_classify", &out.recognizer_classify, &out.error);
+    Bind(lib, kSoname, "zinnia_character_new", &out.character_new, &out.error);
+    Bind(lib, kSoname, "zinnia_character_destroy", &out.character_destroy, &out.error);
+    Bind(lib, kSoname, "zinnia_character_set_width", &out.character_set_width, &out.error);
+    Bind(lib, kSoname, "zinnia_character_set_height", &out.character_set_height, &out.error);
+    Bind(lib, kSoname, "zinnia_character_add", &out.character_add, &out.error);
+    Bind(lib, kSoname, "zinnia_result_value", &out.result_value, &out.error);
+    Bind(lib, kSoname, "zinnia_result_size", &out.result_size, &out.error);
+    Bind(lib, kSoname, "zinnia_result_destroy", &out.result_destroy, &out.error);
     return out;
   }();
   return z;

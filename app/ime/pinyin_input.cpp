@@ -1,6 +1,5 @@
 #include "ime/pinyin_input.h"
 
-#include <dlfcn.h>
 #include <rime_api.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+
+#include "common/shared_library.h"
 
 namespace yimen::ime {
 namespace {
@@ -23,14 +24,10 @@ namespace fs = std::filesystem;
 RimeApi* Api(std::string* why = nullptr) {
   static std::string error;
   static RimeApi* const api = []() -> RimeApi* {
-    void* lib = dlopen(YIMEN_RIME_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-      const char* e = dlerror();
-      error = e ? e : "dlopen failed";
-      return nullptr;
-    }
-    auto get_api = reinterpret_cast<RimeApi* (*)()>(dlsym(lib, "rime_get_api"));
-    if (!get_api) error = std::string(YIMEN_RIME_LIBRARY) + " has no rime_get_api";
+    void* lib = shared_library::Open(YIMEN_RIME_LIBRARY, &error);
+    if (!lib) return nullptr;
+    RimeApi* (*get_api)() = nullptr;
+    shared_library::Bind(lib, YIMEN_RIME_LIBRARY, "rime_get_api", &get_api, &error);
     return get_api ? get_api() : nullptr;
   }();
   if (!api && why) *why = error;

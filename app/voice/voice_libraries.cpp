@@ -1,33 +1,16 @@
 #include "voice/voice_libraries.h"
 
-#include <dlfcn.h>
+#include "common/shared_library.h"
 
 namespace yimen::voice {
-namespace {
-
-// dlopen(soname); *error says why when it fails.
-void* OpenLibrary(const char* soname, std::string* error) {
-  void* lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char* e = dlerror();
-    *error = e ? e : std::string("cannot open ") + soname;
-  }
-  return lib;
-}
-
-template <typename Fn>
-void Bind(void* lib, const char* soname, const char* name, Fn* fn, std::string* error) {
-  *fn = reinterpret_cast<Fn>(dlsym(lib, name));
-  if (!*fn && error->empty()) *error = std::string(soname) + " has no " + name;
-}
-
-}  // namespace
+using shared_library::Bind;
+using shared_library::Open;
 
 const EspeakLibrary& EspeakLib() {
   static const EspeakLibrary lib = [] {
     EspeakLibrary out;
     constexpr const char* kSoname = YIMEN_ESPEAK_LIBRARY;
-    void* handle = OpenLibrary(kSoname, &out.error);
+    void* handle = Open(kSoname, &out.error);
     if (!handle) return out;
     Bind(handle, kSoname, "espeak_Initialize", &out.Initialize, &out.error);
     Bind(handle, kSoname, "espeak_SetSynthCallback", &out.SetSynthCallback, &out.error);
@@ -43,7 +26,7 @@ const OpenccLibrary& OpenccLib() {
   static const OpenccLibrary lib = [] {
     OpenccLibrary out;
     constexpr const char* kSoname = YIMEN_OPENCC_LIBRARY;
-    void* handle = OpenLibrary(kSoname, &out.error);
+    void* handle = Open(kSoname, &out.error);
     if (!handle) return out;
     Bind(handle, kSoname, "opencc_open", &out.open, &out.error);
     Bind(handle, kSoname, "opencc_close", &out.close, &out.error);
