@@ -39,8 +39,9 @@ int LuhnSum(std::string_view text) {
   return sum % kRadix;
 }
 
+// The key is both the message (translated for the resident) and the code callers match.
 Error AppNumberError(std::string_view key) {
-  return MakeError(ErrorKind::kInvalidArgument, std::string(key));
+  return MakeError(ErrorKind::kInvalidArgument, std::string(key), std::string(key));
 }
 
 // Reads a digit-only part, mapping the letters residents confuse with digits.

@@ -53,7 +53,7 @@ std::string FormatAppNumber(const AppNumberParts& parts);
 
 // Parses what a resident typed. Tolerates lower case, spaces, missing dashes, and in the
 // digit-only parts O for 0 and I/L for 1; with dashes, the sequence may drop its leading
-// zeros ("K7Q2-261123-42-B"). Fails with kInvalidArgument whose message is a key:
+// zeros ("K7Q2-261123-42-B"). Fails with kInvalidArgument whose message and code are a key:
 // "validation.app_number.format" when the shape is wrong (lengths, characters, no such
 // date, sequence 0), "validation.app_number.check" when the check character does not
 // match (a typo). Any thread.

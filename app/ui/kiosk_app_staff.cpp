@@ -16,6 +16,7 @@
 #include "domain/app_number.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
+#include "domain/message_keys.h"
 #include "domain/utf8.h"
 #include "store/store.h"
 #include "ui/kiosk_app.h"
@@ -460,8 +461,8 @@ void KioskApp::StatusLookup() {
   if (!parts.ok()) {
     // A typo the check character caught: nothing about any application is revealed.
     s.focus = FieldAddress::Aux("app_number");
-    return say(parts.error().message == "validation.app_number.check" ? "status.number_typo"
-                                                                      : "status.number_format");
+    return say(parts.error().code == msg::kAppNumberCheck ? "status.number_typo"
+                                                          : "status.number_format");
   }
   if (tail.size() != 6) {
     s.focus = FieldAddress::Aux("id_tail");

@@ -11,8 +11,11 @@ namespace {
 
 constexpr CivilDate kDay{2026, 11, 23};
 
+// The refusal's code, which callers match; its message is the same key (translated).
 std::string KeyOf(const Result<AppNumberParts>& result) {
-  return result.ok() ? std::string("ok") : result.error().message;
+  if (result.ok()) return "ok";
+  EXPECT_EQ(result.error().message, result.error().code);
+  return result.error().code;
 }
 
 TEST(AppNumber, FormatsKioskDateSequenceAndCheckCharacter) {
