@@ -1,0 +1,96 @@
+// Document photos without a window (issue 4 item 5): the camera and import screens'
+// events, the live preview, and storing a photo as the draft's "photo:<hash>" → base64
+// JPEG. Photos are personal data: they live only in memory (no temp files) and every
+// buffer is wiped after use. Pictures on screen are opaque Thumb handles made and freed
+// through Deps (the UI makes GL textures of them; tests count them).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "media/image.h"
+#include "session/form.h"
+#include "session/strings.h"
+#include "session/visit.h"
+
+namespace yimen::media {
+class CameraWorker;
+}
+
+namespace yimen::session {
+
+enum class PhotoPage : uint8_t { kCamera, kImport, kForm };
+
+namespace photo_event {
+struct Camera {  // 拍照 / 重拍: opens the camera for a photo field
+  FieldAddress field;
+};
+struct Import {  // 导入: opens the import screen for a photo field
+  FieldAddress field;
+};
+struct Shutter {};  // the camera screen's 拍照
+struct Pick {       // the import screen's file
+  size_t index = 0;
+};
+struct Delete {  // 删除
+  FieldAddress field;
+};
+struct Cancel {};  // back to the form, nothing changed
+}  // namespace photo_event
+
+using PhotoEvent = std::variant<photo_event::Camera, photo_event::Import, photo_event::Shutter,
+                                photo_event::Pick, photo_event::Delete, photo_event::Cancel>;
+
+struct PhotoOutcome {
+  std::optional<PhotoPage> go;  // the page to show now (the scroll starts at the top)
+};
+
+class Photos {
+ public:
+  struct Deps {
+    Form* form = nullptr;
+    const Strings* strings = nullptr;
+    std::function<Language()> language;        // unset: Chinese
+    media::CameraWorker* camera = nullptr;     // nullptr: no 拍照
+    std::string import_dir;                    // "": no 导入
+    media::PhotoLimits limits;
+    // A picture for the screen from pixels (returns its handle, 0: none) and its
+    // release. Unset: thumbnails have sizes but no handle (drawn as frames).
+    std::function<uint64_t(const media::Pixels&)> make_thumb;
+    std::function<void(uint64_t handle, int width, int height)> free_thumb;
+  };
+  Photos(VisitState* visit, Deps deps);
+
+  // `page` is the photo page on screen (nullopt: another page).
+  PhotoOutcome Apply(const PhotoEvent& event, std::optional<PhotoPage> page);
+  // The camera screen's live preview: true when a new frame or a failure is to be drawn.
+  bool Tick();
+  // Whether the import folder holds an image now.
+  bool ImportAvailable() const;
+  // Frees every thumbnail, stops the camera, forgets the import list (visit end).
+  void Release();
+
+ private:
+  PhotoOutcome On(const photo_event::Camera& e, std::optional<PhotoPage> page);
+  PhotoOutcome On(const photo_event::Import& e, std::optional<PhotoPage> page);
+  PhotoOutcome On(const photo_event::Shutter& e, std::optional<PhotoPage> page);
+  PhotoOutcome On(const photo_event::Pick& e, std::optional<PhotoPage> page);
+  PhotoOutcome On(const photo_event::Delete& e, std::optional<PhotoPage> page);
+  PhotoOutcome On(const photo_event::Cancel& e, std::optional<PhotoPage> page);
+  bool IsPhotoField(const FieldAddress& field) const;
+  // Stores a JPEG as the target field's photo (attachment, reference, thumbnail).
+  void Store(std::vector<uint8_t> jpeg);
+  void ShowProblem(const Error& error);
+  Thumb MakeThumb(const media::Pixels& image, int max_side);
+  void FreeThumb(Thumb* thumb);
+  void CloseImports();
+
+  VisitState* m_visit;
+  Deps m_deps;
+};
+
+}  // namespace yimen::session
