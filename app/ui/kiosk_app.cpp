@@ -40,7 +40,12 @@ KioskApp::KioskApp(Deps deps)
     : m_deps(std::move(deps)),
       m_form(&m_session,
              session::Form::Deps{m_deps.strings, m_deps.store, [this] { return m_catalog; },
-                                 [this] { return m_language; }, [this] { return WallMs(); }}) {
+                                 [this] { return m_language; }, [this] { return WallMs(); }}),
+      m_staff_mode(&m_staff, &m_session, StaffDeps()),
+      m_status(&m_session, session::StatusLookup::Deps{m_deps.strings, m_deps.store,
+                                                       [this] { return m_language; },
+                                                       [this] { return m_now_ms; }}),
+      m_photos(&m_session, PhotoDeps()) {
   // The bundled catalog is not owned: a shared_ptr that deletes nothing.
   m_catalogs.push_back(
       std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
@@ -54,6 +59,63 @@ KioskApp::KioskApp(Deps deps)
 }
 
 KioskApp::~KioskApp() { EndSession(); }
+
+session::Staff::Deps KioskApp::StaffDeps() {
+  session::Staff::Deps deps;
+  deps.strings = m_deps.strings;
+  deps.store = m_deps.store;
+  deps.language = [this] { return m_language; };
+  deps.wall_ms = [this] { return WallMs(); };
+  deps.now_ms = [this] { return m_now_ms; };
+  deps.catalog = [this] { return &Cat(); };
+  deps.storage_free = m_deps.storage_free;
+  deps.sync_snapshot = [this] { return SyncState(); };
+  deps.storage_full_at = [this] { return m_storage_full_at; };
+  deps.idle_s = m_deps.staff_idle_s;
+  deps.session_s = m_deps.staff_session_s;
+  return deps;
+}
+
+session::Photos::Deps KioskApp::PhotoDeps() {
+  session::Photos::Deps deps;
+  deps.form = &m_form;
+  deps.strings = m_deps.strings;
+  deps.language = [this] { return m_language; };
+  deps.camera = m_deps.camera;
+  deps.import_dir = m_deps.import_dir;
+  deps.limits = m_deps.photo_limits;
+  // The handle is the texture's ImTextureID (TextureOf turns it back).
+  if (m_deps.make_texture) {
+    deps.make_thumb = [this](const media::Pixels& pixels) {
+      return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m_deps.make_texture(pixels)));
+    };
+  }
+  if (m_deps.free_texture) {
+    deps.free_thumb = [this](uint64_t handle, int width, int height) {
+      m_deps.free_texture(reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(handle)), width,
+                          height);
+    };
+  }
+  return deps;
+}
+
+std::vector<std::vector<ImVec2>> ToImVec(const std::vector<session::Stroke>& strokes) {
+  std::vector<std::vector<ImVec2>> out;
+  out.reserve(strokes.size());
+  for (const session::Stroke& stroke : strokes) {
+    auto& points = out.emplace_back();
+    points.reserve(stroke.size());
+    for (const session::Point& p : stroke) points.emplace_back(p.x, p.y);
+  }
+  return out;
+}
+
+session::Stroke ToStroke(const std::vector<ImVec2>& points) {
+  session::Stroke stroke;
+  stroke.reserve(points.size());
+  for (const ImVec2& p : points) stroke.push_back({p.x, p.y});
+  return stroke;
+}
 
 std::set<char32_t> KioskApp::InitialCodepoints() const {
   std::set<char32_t> cps;
@@ -81,7 +143,7 @@ ViewModel KioskApp::View() const {
   view.has_pinyin = m_deps.pinyin != nullptr;
   view.has_handwriting = m_deps.handwriting != nullptr || static_cast<bool>(m_load_handwriting);
   view.staff = &m_staff;
-  view.status_locked = m_now_ms < m_lookup_locked_until_ms;
+  view.status_locked = m_status.Locked();
   view.kiosk_mode = m_deps.kiosk_mode;
   view.frame = &m_frame;
   view.has_camera = m_deps.camera != nullptr;
@@ -200,7 +262,11 @@ void KioskApp::Tick(int64_t now_ms) {
   m_now_ms = std::max(m_now_ms, now_ms);
   PickUpCatalog();
   if (m_frame.Animating()) m_dirty = true;
-  if (StaffTick()) return;
+  if (session::StaffOutcome out; m_staff_mode.Tick(&out)) {
+    FollowStaff(out);
+    m_last_activity_ms = m_now_ms;  // the resident countdown starts afresh afterwards
+    return;
+  }
   PhotoTick();
   if (!SessionActive()) {
     m_last_activity_ms = m_now_ms;
@@ -270,7 +336,7 @@ void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out
   Gap(1);
   if (TouchButton(view.Tr("idle.continue"), ImVec2(inner_w, m.button_h), ButtonStyle::kPrimary, true,
                   "idle:continue")) {
-    out->push_back({Intent::Kind::kStillHere});
+    out->push_back(intent::StillHere{});
   }
   ImGui::EndGroup();
   ImGui::End();
@@ -281,11 +347,11 @@ void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out
 void KioskApp::OnText(const platform::TextEvent& event) {
   if (m_session.focus.empty()) return;
   if (event.is_key) {
-    if (event.key == platform::EditKey::kBackspace) Apply({Intent::Kind::kKeyBackspace});
-    else Apply({Intent::Kind::kKeyDone});
+    if (event.key == platform::EditKey::kBackspace) Apply(session::form_event::Backspace{});
+    else Apply(intent::KeyDone{});
     return;
   }
-  Apply({Intent::Kind::kKeyText, "", event.text});
+  Apply(session::form_event::TypeText{event.text});
 }
 
 namespace {
@@ -338,122 +404,112 @@ void KioskApp::ApplyForm(const session::FormEvent& event) {
   }
 }
 
-bool KioskApp::ApplyFormIntent(const Intent& intent) {
+void KioskApp::On(const session::FormEvent& event) {
   namespace ev = session::form_event;
-  switch (intent.kind) {
-    case Intent::Kind::kOpenService: ApplyForm(ev::OpenService{intent.key}); return true;
-    case Intent::Kind::kStartForm:
-      ReleasePhotos();  // the last form's photos go with it
-      ApplyForm(ev::StartForm{});
-      return true;
-    case Intent::Kind::kSetValue: ApplyForm(ev::SetValue{intent.field, intent.value}); return true;
-    case Intent::Kind::kKeyText: ApplyForm(ev::TypeText{intent.value}); return true;
-    case Intent::Kind::kKeyBackspace: ApplyForm(ev::Backspace{}); return true;
-    case Intent::Kind::kNextStep: ApplyForm(ev::NextStep{}); return true;
-    case Intent::Kind::kPrevStep: ApplyForm(ev::PrevStep{}); return true;
-    case Intent::Kind::kToReview: ApplyForm(ev::ToReview{}); return true;
-    case Intent::Kind::kEditStep:
-      if (intent.index >= 0) ApplyForm(ev::EditStep{static_cast<size_t>(intent.index)});
-      return true;
-    case Intent::Kind::kToggleReveal: ApplyForm(ev::ToggleReveal{}); return true;
-    case Intent::Kind::kAddMember: ApplyForm(ev::AddMember{intent.key}); return true;
-    case Intent::Kind::kRemoveMember:
-      if (intent.index >= 0)
-        ApplyForm(ev::RemoveMember{intent.key, static_cast<size_t>(intent.index)});
-      return true;
-    case Intent::Kind::kOpenEligibility: ApplyForm(ev::OpenEligibility{}); return true;
-    case Intent::Kind::kCheckEligibility: ApplyForm(ev::CheckEligibility{}); return true;
-    case Intent::Kind::kSubmit: ApplyForm(ev::Submit{}); return true;
-    default: return false;
+  if (const auto* typed = std::get_if<ev::TypeText>(&event)) {
+    // Staff name, PIN, search, dates, the status check's number: not the form's.
+    session::AuxTyped what = session::AuxTyped::kNone;
+    if (session::TypeIntoAux(&m_session, typed->text, &what)) {
+      if (what == session::AuxTyped::kDates) m_staff.message.clear();
+      if (what == session::AuxTyped::kLookup) m_session.lookup_message.clear();
+      return;
+    }
+  } else if (std::holds_alternative<ev::Backspace>(event)) {
+    if (session::BackspaceAux(&m_session)) return;
+  } else if (const auto* focus = std::get_if<ev::Focus>(&event)) {
+    if (m_session.focus != focus->field) {
+      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+        FinishSignature();  // moving on keeps what was signed
+      }
+      ResetIme();
+    }
+  } else if (std::holds_alternative<ev::StartForm>(event)) {
+    ReleasePhotos();  // the last form's photos go with it
   }
+  ApplyForm(event);
 }
 
 void KioskApp::Apply(const Intent& intent) {
   m_dirty = true;
-  if (ApplyStaffIntent(intent)) return;
-  if (ApplyPhotoIntent(intent)) return;
-  if (ApplyFormIntent(intent)) return;
-  if (ApplyImeIntent(intent)) return;
-  switch (intent.kind) {
-    case Intent::Kind::kGoHome:
-      if (m_screen == Screen::kStaffExit || m_screen == Screen::kStaffLogin) {
-        // Leaving the PIN screen returns to where the gesture was made.
-        Wipe(&m_session.pin);
-        m_session.pin_message.clear();
-        if (auto it = m_session.aux_values.find("staff_name"); it != m_session.aux_values.end()) {
-          Wipe(&it->second);
-        }
-        ResetIme();
-        m_session.focus = {};
-        m_screen = m_screen_before_staff;
-        return;
-      }
-      EndSession();
-      return;
-    case Intent::Kind::kOpenServices:
-      m_screen = Screen::kServices;
-      m_list_page = 0;
-      return;
-    case Intent::Kind::kFocus:
-      if (m_session.focus != intent.field) {
-        if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-          FinishSignature();  // moving on keeps what was signed
-        }
-        ResetIme();
-      }
-      ApplyForm(session::form_event::Focus{intent.field});
-      return;
-    case Intent::Kind::kKeyDone:
-      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-        FinishSignature();
-      }
-      ResetIme();
-      m_session.focus = {};
-      return;
-    case Intent::Kind::kPrintReceipt: PrintReceipt(); return;
-    case Intent::Kind::kVoice:
-      m_voice_on = true;
-      SpeakIfChanged(true);  // the button also repeats
-      return;
-    case Intent::Kind::kSetVoiceLanguage:
-      m_voice_language = intent.index == static_cast<int>(SpokenLanguage::kCantonese)
-                             ? SpokenLanguage::kCantonese
-                             : SpokenLanguage::kMandarin;
-      m_voice_on = true;     // choosing a voice is asking to hear it
-      SpeakIfChanged(true);  // this screen again, in the chosen language
-      return;
-    case Intent::Kind::kToggleElder:
-      m_elder = !m_elder;
-      if (m_elder) m_voice_on = true;  // 长者模式 speaks
-      // Elderly residents more often write than spell pinyin, and the pad's target is
-      // larger than a letter key: open text fields on handwriting.
-      if (m_elder && (m_deps.handwriting || m_load_handwriting)) m_session.ime.mode = ImeMode::kHandwriting;
-      m_list_page = 0;
-      return;
-    case Intent::Kind::kSetLanguage:
-      m_language = intent.index == static_cast<int>(Language::kEn) ? Language::kEn : Language::kZhCN;
-      return;
-    case Intent::Kind::kPage:
-      if (intent.index > 0) ++m_list_page;
-      else if (m_list_page > 0) --m_list_page;
-      return;
-    case Intent::Kind::kCornerTap: OnCornerTap(); return;
-    case Intent::Kind::kPinKey:
-      if (intent.value.empty()) {
-        if (!m_session.pin.empty()) m_session.pin.pop_back();
-      } else if (m_session.pin.size() < secret::kMaxPinDigits) {
-        m_session.pin += intent.value;
-      }
-      return;
-    case Intent::Kind::kPinSubmit:
-      CheckPin();
-      return;
-    case Intent::Kind::kRedraw:
-      return;  // Apply() already marked the app dirty
-    case Intent::Kind::kStillHere: NoteActivity(m_now_ms); return;
-    default: return;  // the staff, photo, form and keyboard intents were taken above
+  std::visit([this](const auto& e) { On(e); }, intent);
+}
+
+void KioskApp::On(const intent::GoHome& /*e*/) {
+  if (m_screen == Screen::kStaffExit || m_screen == Screen::kStaffLogin) {
+    // Leaving the PIN screen returns to where the gesture was made.
+    Wipe(&m_session.pin);
+    m_session.pin_message.clear();
+    if (auto it = m_session.aux_values.find("staff_name"); it != m_session.aux_values.end()) {
+      Wipe(&it->second);
+    }
+    ResetIme();
+    m_session.focus = {};
+    m_screen = m_screen_before_staff;
+    return;
+  }
+  EndSession();
+}
+
+void KioskApp::On(const intent::OpenServices& /*e*/) {
+  m_screen = Screen::kServices;
+  m_list_page = 0;
+}
+
+void KioskApp::On(const intent::ServicesPage& e) {
+  if (e.delta > 0) ++m_list_page;
+  else if (m_list_page > 0) --m_list_page;
+}
+
+void KioskApp::On(const intent::Redraw& /*e*/) {}  // Apply() already marked the app dirty
+
+void KioskApp::On(const intent::KeyDone& /*e*/) {
+  if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+    FinishSignature();
+  }
+  ResetIme();
+  m_session.focus = {};
+}
+
+void KioskApp::On(const intent::StillHere& /*e*/) { NoteActivity(m_now_ms); }
+
+void KioskApp::On(const intent::ToggleElder& /*e*/) {
+  m_elder = !m_elder;
+  if (m_elder) m_voice_on = true;  // 长者模式 speaks
+  // Elderly residents more often write than spell pinyin, and the pad's target is
+  // larger than a letter key: open text fields on handwriting.
+  if (m_elder && (m_deps.handwriting || m_load_handwriting)) m_session.ime.mode = ImeMode::kHandwriting;
+  m_list_page = 0;
+}
+
+void KioskApp::On(const intent::SetLanguage& e) {
+  m_language = e.language == Language::kEn ? Language::kEn : Language::kZhCN;
+}
+
+void KioskApp::On(const intent::CornerTap& /*e*/) { OnCornerTap(); }
+
+void KioskApp::On(const intent::PinKey& e) {
+  if (e.digit.empty()) {
+    if (!m_session.pin.empty()) m_session.pin.pop_back();
+  } else if (m_session.pin.size() < secret::kMaxPinDigits) {
+    m_session.pin += e.digit;
   }
 }
+
+void KioskApp::On(const intent::PinSubmit& /*e*/) { CheckPin(); }
+
+void KioskApp::On(const intent::Voice& /*e*/) {
+  m_voice_on = true;
+  SpeakIfChanged(true);  // the button also repeats
+}
+
+void KioskApp::On(const intent::SetVoiceLanguage& e) {
+  m_voice_language = e.language == SpokenLanguage::kCantonese ? SpokenLanguage::kCantonese
+                                                              : SpokenLanguage::kMandarin;
+  m_voice_on = true;     // choosing a voice is asking to hear it
+  SpeakIfChanged(true);  // this screen again, in the chosen language
+}
+
+void KioskApp::On(const intent::PrintReceipt& /*e*/) { PrintReceipt(); }
 
 void KioskApp::PrintReceipt() {
   if (!m_print) return;

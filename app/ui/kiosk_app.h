@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "domain/catalog.h"
@@ -22,6 +23,10 @@
 #include "platform/input.h"
 #include "session/field_address.h"
 #include "session/form.h"
+#include "session/photos.h"
+#include "session/staff.h"
+#include "session/status.h"
+#include "session/visit.h"
 #include "store/store.h"
 #include "sync/client/sync_snapshot.h"
 #include "ui/strings.h"
@@ -58,163 +63,84 @@ enum class Screen {
   kPhotoCamera, kPhotoImport,
 };
 
-struct Intent {
-  enum class Kind {
-    kGoHome, kOpenServices, kOpenService, kStartForm, kFocus, kSetValue, kKeyText,
-    kKeyBackspace, kKeyDone, kNextStep, kPrevStep, kToReview, kEditStep, kAddMember,
-    kRemoveMember, kSubmit,
-    // On-screen keyboard for text fields (app/ui/screens/keyboard.cpp).
-    kImeLetter,      // value: one letter a-z for pinyin, or text to insert (digits mode)
-    kImeBackspace,   // the composition's last letter, else the field's last character
-    kImeCandidate,   // index: candidate to commit
-    kImePage,        // index: +1 next page, -1 previous page
-    kImeMode,        // index: ImeMode
-    kStrokeDone,     // points: a handwriting stroke, pad-local
-    kStrokesClear,   // start the character again
-    kStillHere,      // "还需要更多时间" on the idle countdown
-    kToggleElder,    // 长者模式 on/off
-    kSetLanguage,    // index: Language
-    kPage,           // index: +1 / -1, the services list's page
-    kRedraw,         // the layout changed after drawing: draw once more
-    kCornerTap,      // the hidden staff gesture: 5 taps in the top-left corner
-    kPinKey,         // value: a digit; "" = delete
-    kPinSubmit,      // check the staff PIN
-    kVoice,          // the 朗读 button: voice on, and say this screen again
-    kSetVoiceLanguage,  // index: SpokenLanguage; voice on, and say this screen in it
-    kPrintReceipt,   // 打印回执
-    kOpenEligibility,   // the service's self-check (key: service code)
-    kCheckEligibility,  // validate the answers and show the result
-    // Staff mode.
-    kStaffLogin,        // check the typed name ("s:staff_name") and PIN (Session::pin)
-    kStaffLogout,
-    kStaffNav,          // key: "home", "list", "queue", "exit_kiosk"
-    kStaffPicker,       // key: the filter to choose ("status", "service", "date", "sync"), "" closes
-    kStaffSetFilter,    // key: filter, value: choice ("" = all)
-    kStaffSearch,       // apply the search field ("s:search"); index 0 clears it
-    kStaffNeedRows,     // index: first row the list wants drawn but has not loaded
-    kStaffShowReceipt,  // value: app number
-    kStaffExport,       // CSV of the current list
-    // The resident's status check.
-    kOpenStatusQuery,
-    kStatusLookup,      // check "s:app_number" with "s:id_tail"
-    // Document photos (kiosk_app_photo.cpp).
-    kPhotoCamera,       // key: the photo field; opens the camera screen (拍照 / 重拍)
-    kPhotoImport,       // key: the photo field; opens the import screen (导入)
-    kPhotoShutter,      // the camera screen's 拍照
-    kPhotoPick,         // index: the import screen's file
-    kPhotoDelete,       // key: the photo field (删除)
-    kPhotoCancel,       // back to the form, nothing changed
-    kToggleReveal,      // review page: show or hide the full ID, phone, name, card values
-  };
-  using FieldAddress = session::FieldAddress;
-  Intent(Kind kind_in, std::string key_in = {}, std::string value_in = {}, int index_in = -1)
-      : kind(kind_in), key(std::move(key_in)), value(std::move(value_in)), index(index_in) {}
-  // kFocus, kSetValue, kPhotoCamera, kPhotoImport, kPhotoDelete: the field's typed address.
-  Intent(Kind kind_in, FieldAddress field_in, std::string value_in = {})
-      : kind(kind_in), value(std::move(value_in)), field(std::move(field_in)) {}
-  Kind kind = Kind::kGoHome;
-  std::string key;    // service code, group id, staff filter...
-  std::string value;  // text for kSetValue / kKeyText
-  int index = -1;     // step or member index
-  FieldAddress field;          // the field a focus, value or photo intent is about
-  std::vector<ImVec2> points;  // kStrokeDone: the stroke, pad-local
-  ImVec2 area;                 // kStrokeDone: the pad's size
+// What a tap (or key) asks for, typed: one small struct per kind, the form's, staff
+// mode's, the status check's and the photos' events straight from app/session, and the
+// app-wide ones below. KioskApp::Apply visits it (one handler per struct).
+namespace intent {
+struct GoHome {};
+struct OpenServices {};
+struct ServicesPage {  // the services list: +1 next page, -1 previous
+  int delta = 1;
 };
-
-enum class ImeMode { kPinyin = 0, kHandwriting = 1, kDigits = 2 };
-
-// The on-screen keyboard's state for the focused field. Part of the session: it
-// holds what the resident is typing, so EndSession() wipes it with the rest.
-struct ImeState {
-  ImeMode mode = ImeMode::kPinyin;
-  std::string preedit;                      // pinyin being composed, e.g. "ou yang"
-  std::vector<std::string> candidates;      // pinyin or handwriting candidates
-  size_t page = 0;                          // first candidate shown = page × per page
-  std::vector<std::vector<ImVec2>> strokes; // handwriting, pad-local
-  ImVec2 pad_size;                          // the pad the strokes were drawn on
+struct Redraw {};     // the layout changed after drawing: draw once more
+struct KeyDone {};    // 填好了: the keyboard closes (a signature is kept)
+struct StillHere {};  // "还需要更多时间" on the idle countdown
+struct ToggleElder {};
+struct SetLanguage {
+  Language language = Language::kZhCN;
 };
+struct CornerTap {};  // the hidden staff gesture: 5 taps in the top-left corner
+struct PinKey {       // a digit of the staff PIN; "" deletes the last
+  std::string digit;
+};
+struct PinSubmit {};  // check the exit PIN
+struct Voice {};      // the 朗读 button: voice on, and say this screen again
+struct SetVoiceLanguage {  // voice on, and say this screen in it
+  SpokenLanguage language = SpokenLanguage::kMandarin;
+};
+struct PrintReceipt {};
+// The on-screen keyboard for text fields (app/ui/screens/keyboard.cpp).
+struct ImeLetter {  // one letter a-z for pinyin, or text to insert (digits mode)
+  std::string text;
+};
+struct ImeBackspace {};  // the composition's last letter, else the field's last character
+struct ImeCandidate {    // the candidate to commit
+  size_t index = 0;
+};
+struct ImePage {  // +1 next page, -1 previous page
+  int delta = 1;
+};
+struct SetImeMode {
+  session::ImeMode mode = session::ImeMode::kPinyin;
+};
+struct StrokeDone {  // a handwriting or signature stroke, pad-local
+  session::Stroke points;
+  session::Point area;  // the pad's size
+};
+struct StrokesClear {};  // start the character (or signature) again
+}  // namespace intent
 
+using ImeIntent = std::variant<intent::ImeLetter, intent::ImeBackspace, intent::ImeCandidate,
+                               intent::ImePage, intent::SetImeMode, intent::StrokeDone,
+                               intent::StrokesClear>;
+using Intent =
+    std::variant<intent::GoHome, intent::OpenServices, intent::ServicesPage, intent::Redraw,
+                 intent::KeyDone, intent::StillHere, intent::ToggleElder, intent::SetLanguage,
+                 intent::CornerTap, intent::PinKey, intent::PinSubmit, intent::Voice,
+                 intent::SetVoiceLanguage, intent::PrintReceipt, ImeIntent, session::FormEvent,
+                 session::StaffEvent, session::StatusEvent, session::PhotoEvent>;
+
+// The visit's state lives in app/session (session/visit.h); these are its names here.
+using ImeMode = session::ImeMode;
+using ImeState = session::ImeState;
 using ReceiptInfo = session::Receipt;
 using session::FieldAddress;
+using PhotoThumb = session::Thumb;
+using ImportFile = session::ImportFile;
+using PhotoState = session::PhotoState;
+using Session = session::VisitState;
+using StaffList = session::StaffList;
+using StaffState = session::StaffState;
+using session::kLowStorageBytes;
+using session::StaffFilter;
 
-// A picture on screen: a GL texture made from a downscaled copy (the copy is wiped once
-// uploaded). texture == nullptr when there is no GL (unit tests): drawn as a frame.
-struct PhotoThumb {
-  ImTextureID texture = nullptr;
-  int width = 0;
-  int height = 0;
-};
-
-// One file offered on the import screen.
-struct ImportFile {
-  std::string path;
-  std::string name;       // file name as shown
-  PhotoThumb thumb;       // empty when it did not decode
-};
-
-// The session's document photos. Written by KioskApp (kiosk_app_photo.cpp); the JPEGs
-// themselves are in draft.attachments. Textures are deleted by EndSession().
-struct PhotoState {
-  std::map<FieldAddress, PhotoThumb> thumbs;  // the stored photo's thumbnail, by its field
-  FieldAddress target;                        // the field the camera/import screen fills
-  std::vector<ImportFile> imports;            // the import screen's files
-  PhotoThumb preview;                         // the camera's live picture
-  uint64_t preview_seq = 0;                   // the worker's frame it shows
-  std::string message;                        // on the camera/import screen (照片太大…)
-  bool camera_failed = false;                 // the device gave no picture (says why in the log)
-};
-
-// Everything a resident entered during one visit. Wiped by EndSession(). The form part
-// (service, draft, step, focus, errors, self-check answers, aux values, receipt) is the
-// session library's (app/session/form.h); this adds what the screens keep.
-struct Session : session::FormState {
-  std::string pin;                              // staff PIN being typed (wiped)
-  std::string pin_message;                      // under the PIN pad
-  ImeState ime;
-  // Signatures being written (strokes, pad-local, by field) and the pad's size.
-  std::map<FieldAddress, std::vector<std::vector<ImVec2>>> signature_strokes;
-  ImVec2 signature_pad;
-  // The status check's answer: the application and its history (masked data only).
-  std::optional<ApplicationStub> lookup;
-  std::vector<StatusChange> lookup_history;
-  std::string lookup_message;  // under the status-check form
-  PhotoState photos;
-};
-
-// The staff list: its filter, and a window of rows loaded from the store around what
-// is on screen (SQL paging; only visible rows are drawn). Written by KioskApp.
-struct StaffList {
-  ApplicationFilter filter;
-  std::string date_preset;   // "", "today", "7d", "month", "last_month"
-  std::string picker;        // the filter whose choices are open, "" = the rows
-  int64_t total = 0;         // rows matching the filter
-  int64_t first = 0;         // index of rows[0] in the filtered list
-  std::vector<ApplicationStub> rows;
-  int64_t fetches = 0;       // page loads so far (for the benchmark's note)
-};
-
-// A logged-in member of staff and what their screens show. Empty name: nobody.
-struct StaffState {
-  std::string name;
-  int64_t login_ms = 0;           // the loop's clock
-  int64_t last_activity_ms = 0;
-  std::string message;            // e.g. where the CSV went
-  bool message_is_error = false;
-  ApplicationCounts today, month;
-  std::optional<OutboxHealthReport> health;
-  std::optional<sync::SyncSnapshot> sync;  // nullopt: not enrolled
-  std::vector<ApplicationStub> parked;      // newest first, at most 50
-  std::optional<ApplicationStub> receipt;   // re-shown receipt
-  StaffList list;
-  // Storage: when a submit was last refused because the disk was full (since the
-  // kiosk started), and the free space now; both refreshed with the overview.
-  std::optional<std::chrono::system_clock::time_point> storage_full_at;
-  std::optional<uint64_t> storage_free_bytes;
-};
-
-// Below this much free space staff mode warns (a submit needs a few KB, but the WAL,
-// receipts and exports grow; a hall notices days before the disk is full).
-inline constexpr uint64_t kLowStorageBytes = 200ull * 1024 * 1024;
+// A thumbnail's texture: the handle is the ImTextureID the app's make_texture gave.
+inline ImTextureID TextureOf(const PhotoThumb& thumb) {
+  return reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(thumb.handle));
+}
+// Pad strokes as ImGui draws them, and a drawn stroke as the session keeps it.
+std::vector<std::vector<ImVec2>> ToImVec(const std::vector<session::Stroke>& strokes);
+session::Stroke ToStroke(const std::vector<ImVec2>& points);
 
 // Drag-to-scroll with inertia (ImGui 1.86 scrolls only with a wheel).
 struct DragScroll {
@@ -405,13 +331,35 @@ class KioskApp {
 
  private:
   ViewModel View() const;
+  // The session classes' dependencies (kiosk_app.cpp).
+  session::Staff::Deps StaffDeps();
+  session::Photos::Deps PhotoDeps();
   // The form's field at an address (session::Form::FieldAt).
   const FieldSpec* FieldAt(const FieldAddress& field) const { return m_form.FieldAt(field); }
-  // Translates a screen's form intent into the session's typed event and follows the
-  // page it leads to; false when the intent is not the form's.
-  bool ApplyFormIntent(const Intent& intent);
-  // The keyboard and the signature pad (kiosk_app_ime.cpp); false when not theirs.
-  bool ApplyImeIntent(const Intent& intent);
+  // One handler per intent (Apply visits the Intent). The form's, staff mode's, the
+  // status check's and the photos' events go to their app/session class and the
+  // outcome's page is followed; the keyboard's are in kiosk_app_ime.cpp.
+  void On(const intent::GoHome& e);
+  void On(const intent::OpenServices& e);
+  void On(const intent::ServicesPage& e);
+  void On(const intent::Redraw& e);
+  void On(const intent::KeyDone& e);
+  void On(const intent::StillHere& e);
+  void On(const intent::ToggleElder& e);
+  void On(const intent::SetLanguage& e);
+  void On(const intent::CornerTap& e);
+  void On(const intent::PinKey& e);
+  void On(const intent::PinSubmit& e);
+  void On(const intent::Voice& e);
+  void On(const intent::SetVoiceLanguage& e);
+  void On(const intent::PrintReceipt& e);
+  void On(const ImeIntent& e) { ApplyImeIntent(e); }
+  void On(const session::FormEvent& e);
+  void On(const session::StaffEvent& e);    // kiosk_app_staff.cpp
+  void On(const session::StatusEvent& e);   // kiosk_app_staff.cpp
+  void On(const session::PhotoEvent& e);    // kiosk_app_photo.cpp
+  // The keyboard and the signature pad (kiosk_app_ime.cpp).
+  void ApplyImeIntent(const ImeIntent& intent);
   // 打印回执: the resident's receipt, or staff's re-print of one.
   void PrintReceipt();
   // The hidden staff gesture: five taps in the top-left corner within four seconds.
@@ -427,27 +375,11 @@ class KioskApp {
 
   bool SessionActive() const;
   void CheckPin();
-  // Staff mode and the status check (kiosk_app_staff.cpp).
-  bool ApplyStaffIntent(const Intent& intent);
-  void StaffLogin();
-  void StaffLogout(const char* why);
-  void StaffAudit(const std::string& action, const std::string& detail);
-  void RefreshStaffOverview();
-  void ReloadStaffList();
-  void LoadStaffRows(int64_t first_wanted);
-  void ExportStaffCsv();
-  void StatusLookup();
-  bool StaffTick();
+  // Staff mode (kiosk_app_staff.cpp): follows what a staff event or the staff timeout did.
+  void FollowStaff(const session::StaffOutcome& out);
   // Document photos (kiosk_app_photo.cpp).
-  bool ApplyPhotoIntent(const Intent& intent);
   // The camera screen's live preview: a new frame becomes the preview texture.
   void PhotoTick();
-  // Stores a JPEG as the target field's photo (attachment, reference, thumbnail).
-  void StorePhoto(std::vector<uint8_t> jpeg);
-  void ShowPhotoProblem(const Error& error);
-  PhotoThumb MakeThumb(const media::Pixels& image, int max_side);
-  void FreeThumb(PhotoThumb* thumb);
-  void CloseImports();
   // Deletes every texture, stops the camera, forgets the import list (session end).
   void ReleasePhotos();
   // Whether the import folder holds an image now (checked when a form step opens).
@@ -457,8 +389,6 @@ class KioskApp {
   // The resident's civil date at WallMs() (common/civil_time.h: China, UTC+8), whatever
   // time zone the machine is set to: the date forms are validated and numbered with.
   CivilDate Today() const;
-  // Whole seconds (at least 1) from now until a wall-clock time, for "wait N seconds".
-  std::string WaitSeconds(int64_t until_wall_ms) const;
   void DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out);
 
   // The resident's catalog: the session's once its form started, else the one in use.
@@ -499,12 +429,14 @@ class KioskApp {
   int m_pin_failures = 0;
   int64_t m_pin_locked_until_ms = 0;
   StaffState m_staff;
-  // Wrong status checks in a row, kept across sessions (a walk-away does not reset them).
-  int m_lookup_failures = 0;
-  int64_t m_lookup_locked_until_ms = 0;
   Screen m_screen = Screen::kHome;
   Session m_session;
   session::Form m_form;  // over m_session's form part
+  session::Staff m_staff_mode;  // over m_staff and m_session
+  // Over m_session; keeps the wrong checks in a row across visits (a walk-away does not
+  // reset them).
+  session::StatusLookup m_status;
+  session::Photos m_photos;  // over m_session's photos; thumbnails are textures here
   // The router's table: one View per Screen (screens/view_table.cpp).
   std::map<Screen, std::unique_ptr<ui::View>> m_views;
   // Drawing state of the shared screen frame (scrolling); changed while drawing.
@@ -523,7 +455,7 @@ void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, 
 // Shared pieces of the staff and status screens.
 // The 3×4 PIN pad (pin:0-9, pin:delete, pin:ok); the PIN shows only as dots elsewhere.
 void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled,
-                Intent::Kind ok_intent, std::vector<Intent>* out);
+                const Intent& ok_intent, std::vector<Intent>* out);
 // The numeric keypad of the form (digits, X for ID numbers, 删除, 填好了).
 void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out);
 // Digits and A-Z in four rows (application numbers), with 删除 and 填好了.

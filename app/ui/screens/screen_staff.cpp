@@ -31,6 +31,14 @@ class StaffListView final : public View {
   void Draw(const ViewModel& view, std::vector<Intent>* out) override;
 
  private:
+  // The parts of the list screen, top to bottom.
+  static void DrawFilterBar(const ViewModel& view, std::vector<Intent>* out);
+  static void DrawSearch(const ViewModel& view, std::vector<Intent>* out);
+  static void DrawPicker(const ViewModel& view, std::vector<Intent>* out);
+  static void DrawCustomRange(const ViewModel& view, std::vector<Intent>* out);
+  void DrawRows(const ViewModel& view, std::vector<Intent>* out);
+  void DrawFooter(const ViewModel& view, std::vector<Intent>* out);
+
   // A page jump asked for by the footer's buttons, applied inside the rows' window on
   // the next frame (ImGui 1.86 scrolls a window only from inside it).
   float m_rows_scroll_delta = 0;
@@ -144,16 +152,16 @@ void StaffLoginView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Gap(0.5f);
   if (Field("s:staff_name", view.Tr("staff.name"), view.ValueOf(FieldAddress::Aux("staff_name")),
             name_focus, "", view.Tr("form.placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("staff_name")});
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("staff_name")});
   }
   std::string dots;
   for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
   if (Field("s:pin", view.Tr("staff.pin_label"), dots, !name_focus, s.pin_message, "")) {
-    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("pin")});
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("pin")});
   }
   if (!name_focus) {
     Gap(0.5f);
-    DrawPinPad(view, view.Tr("staff.login"), true, Intent::Kind::kStaffLogin, out);
+    DrawPinPad(view, view.Tr("staff.login"), true, session::staff_event::Login{}, out);
   }
   if (name_focus) {
     BeginFooter(view);
@@ -182,20 +190,20 @@ void StaffHomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("staff.open_list"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, true, "staff:list")) {
-    out->push_back({Intent::Kind::kStaffNav, "list"});
+    out->push_back(session::staff_event::Open{session::StaffPage::kList});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("staff.open_queue"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
                   "staff:queue")) {
-    out->push_back({Intent::Kind::kStaffNav, "queue"});
+    out->push_back(session::staff_event::Open{session::StaffPage::kQueue});
   }
   if (TouchButton(view.Tr("staff.exit_kiosk"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
                   "staff:exit_kiosk")) {
-    out->push_back({Intent::Kind::kStaffNav, "exit_kiosk"});
+    out->push_back(session::staff_event::ExitKiosk{});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("staff.logout"), ImVec2(half, m.button_h), ButtonStyle::kDanger, true, "staff:logout")) {
-    out->push_back({Intent::Kind::kStaffLogout});
+    out->push_back(session::staff_event::Logout{});
   }
   EndScreen(view);
 }
@@ -207,212 +215,256 @@ struct Choice {
   std::string label;
 };
 
-std::vector<Choice> PickerChoices(const ViewModel& view, const std::string& picker) {
+std::vector<Choice> PickerChoices(const ViewModel& view, StaffFilter picker) {
   std::vector<Choice> choices = {{"", view.Tr("staff.filter.all")}};
-  if (picker == "status") {
-    choices.push_back({"submitted", view.Tr("staff.status.submitted")});
-    for (const char* code : {"accepted", "reviewing", "needs_materials", "approved", "refused", "closed"}) {
-      // The store keeps the server's Chinese status words.
-      const std::string name = view.Tr(std::string("status.") + code);
-      std::string stored;
-      for (const char* zh : {"已受理", "审核中", "需补正", "已批准", "不予批准", "已办结"}) {
-        if (StatusCode(zh) == code) stored = zh;
+  switch (picker) {
+    case StaffFilter::kStatus:
+      choices.push_back({"submitted", view.Tr("staff.status.submitted")});
+      for (const char* code : {"accepted", "reviewing", "needs_materials", "approved", "refused", "closed"}) {
+        // The store keeps the server's Chinese status words.
+        const std::string name = view.Tr(std::string("status.") + code);
+        std::string stored;
+        for (const char* zh : {"已受理", "审核中", "需补正", "已批准", "不予批准", "已办结"}) {
+          if (StatusCode(zh) == code) stored = zh;
+        }
+        choices.push_back({stored, name});
       }
-      choices.push_back({stored, name});
-    }
-  } else if (picker == "service") {
-    for (const ServiceSpec& service : view.catalog->services) {
-      choices.push_back({service.code, view.Text(service.name)});
-    }
-  } else if (picker == "date") {
-    for (const char* preset : {"today", "7d", "month", "last_month"}) {
-      choices.push_back({preset, view.Tr(std::string("staff.date.") + preset)});
-    }
-  } else if (picker == "sync") {
-    for (const char* state : {"pending", "parked", "delivered"}) {
-      choices.push_back({state, view.Tr(std::string("staff.sync.") + state)});
-    }
+      break;
+    case StaffFilter::kService:
+      for (const ServiceSpec& service : view.catalog->services) {
+        choices.push_back({service.code, view.Text(service.name)});
+      }
+      break;
+    case StaffFilter::kDate:
+      for (const char* preset : {"today", "7d", "month", "last_month"}) {
+        choices.push_back({preset, view.Tr(std::string("staff.date.") + preset)});
+      }
+      break;
+    case StaffFilter::kSync:
+      for (const char* state : {"pending", "parked", "delivered"}) {
+        choices.push_back({state, view.Tr(std::string("staff.sync.") + state)});
+      }
+      break;
+    case StaffFilter::kNone: break;
   }
   return choices;
 }
 
-std::string CurrentChoice(const ViewModel& view, const std::string& picker) {
+std::string CurrentChoice(const ViewModel& view, StaffFilter picker) {
   const StaffList& list = view.staff->list;
-  std::string value;
-  if (picker == "status") value = list.filter.status;
-  if (picker == "service") value = list.filter.service_code;
-  if (picker == "date") value = list.date_preset;
-  if (picker == "sync" && list.filter.sync_state) value = SyncStateName(*list.filter.sync_state);
-  return value;
+  switch (picker) {
+    case StaffFilter::kStatus: return list.filter.status;
+    case StaffFilter::kService: return list.filter.service_code;
+    case StaffFilter::kDate: return list.date_preset;
+    case StaffFilter::kSync:
+      return list.filter.sync_state ? SyncStateName(*list.filter.sync_state) : std::string();
+    case StaffFilter::kNone: return {};
+  }
+  return {};
 }
+
+// The height of one row of the list (and of the footer's page jump, 12 rows).
+float RowHeight(const Metrics& m) { return std::max(m.target_min, Ctx().body->FontSize * 2.7f); }
 
 }  // namespace
 
 void StaffListView::Draw(const ViewModel& view, std::vector<Intent>* out) {
-  const Metrics& m = *view.metrics;
   const StaffState& st = *view.staff;
   const StaffList& list = st.list;
   const Session& s = *view.session;
   const bool search_focus = s.focus.IsAux("search");
   const bool day_focus = s.focus.IsAux("from_day") || s.focus.IsAux("to_day");
   BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : day_focus ? 4 : 2, out);
-
-  // Filter bar: one button per filter, showing its current choice.
-  const char* pickers[4] = {"status", "service", "date", "sync"};
-  float quarter = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
-  for (int i = 0; i < 4; ++i) {
-    if (i) ImGui::SameLine();
-    const std::string picker = pickers[i];
-    std::string current = CurrentChoice(view, picker);
-    std::string shown = view.Tr("staff.filter.all");
-    for (const Choice& c : PickerChoices(view, picker)) {
-      if (c.value == current) shown = c.label;
-    }
-    if (picker == "date" && current == "custom") shown = view.Tr("staff.date.custom_short");
-    bool open = list.picker == picker;
-    if (TouchButton(view.Tr("staff.filter." + picker) + shown, ImVec2(quarter, m.target_min),
-                    open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                    "filter:" + picker)) {
-      out->push_back({Intent::Kind::kStaffPicker, open ? "" : picker});
-    }
-  }
-  // Search by (part of) the application number.
-  float button_w = 26.0f * m.px_per_mm;
-  float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
-  float row_y = ImGui::GetCursorPosY();
-  if (Field("s:search", view.Tr("staff.search"), view.ValueOf(FieldAddress::Aux("search")),
-            search_focus, "", view.Tr("staff.search_placeholder"), field_w)) {
-    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("search")});
-  }
-  float after_y = ImGui::GetCursorPosY();
-  float field_h = std::max(m.target_min, Ctx().body->FontSize * 1.8f);
-  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + field_w + m.gap, after_y - field_h - m.gap));
-  if (TouchButton(view.Tr("staff.search_go"), ImVec2(button_w, field_h), ButtonStyle::kPrimary, true, "search:go")) {
-    out->push_back({Intent::Kind::kStaffSearch, "", "", 1});
-  }
-  ImGui::SameLine();
-  if (TouchButton(view.Tr("staff.search_clear"), ImVec2(button_w, field_h), ButtonStyle::kSecondary, true,
-                  "search:clear")) {
-    out->push_back({Intent::Kind::kStaffSearch, "", "", 0});
-  }
-  ImGui::SetCursorPosY(std::max(after_y, row_y));
+  DrawFilterBar(view, out);
+  DrawSearch(view, out);
   Label(view.Fmt("staff.list_total", {{"count", std::to_string(list.total)}}), Ctx().body, colors::kPrimary);
   if (!st.message.empty()) {
     Paragraph(st.message, Ctx().body, st.message_is_error ? colors::kError : colors::kOk);
   }
-
-  if (!list.picker.empty()) {
-    // The open filter's choices instead of the rows.
-    std::vector<Choice> choices = PickerChoices(view, list.picker);
-    std::string current = CurrentChoice(view, list.picker);
-    float third = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
-    for (size_t i = 0; i < choices.size(); ++i) {
-      if (i % 3) ImGui::SameLine();
-      if (TouchButton(choices[i].label, ImVec2(third, m.target_min * 1.2f),
-                      choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                      "pick:" + list.picker + "=" + choices[i].value)) {
-        out->push_back({Intent::Kind::kStaffSetFilter, list.picker, choices[i].value});
-      }
-    }
-    if (list.picker == "date") {
-      // Any range: two dates typed on the keypad (dashes come by themselves), either
-      // end may stay empty.
-      Gap(1);
-      Label(view.Tr("staff.date.custom"), Ctx().body, colors::kText);
-      if (list.date_preset == "custom") {
-        Paragraph(view.Fmt("staff.date.current", {{"from", list.filter.from_day.empty() ? "…" : list.filter.from_day},
-                                                  {"to", list.filter.to_day.empty() ? "…" : list.filter.to_day}}),
-                  Ctx().body, colors::kPrimary);
-      }
-      // Stacked: a field's box starts at the line's left edge under its label.
-      const float day_w = (ImGui::GetContentRegionAvail().x - m.gap) / 2;
-      if (Field("s:from_day", view.Tr("staff.date.from"),
-                view.ValueOf(FieldAddress::Aux("from_day")), s.focus.IsAux("from_day"), "",
-                view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("from_day")});
-      }
-      if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf(FieldAddress::Aux("to_day")),
-                s.focus.IsAux("to_day"), "", view.Tr("staff.date.placeholder"), day_w)) {
-        out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("to_day")});
-      }
-      Gap(1);
-      if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,
-                      "date:apply")) {
-        out->push_back({Intent::Kind::kStaffSetFilter, "date", "custom"});
-      }
-    }
+  if (list.picker != StaffFilter::kNone) {
+    DrawPicker(view, out);  // the open filter's choices instead of the rows
   } else if (list.total == 0) {
     Paragraph(view.Tr("staff.list_empty"), Ctx().body, colors::kMuted);
   } else {
-    // The rows: their own scrolling window; only the rows in view are drawn, and rows
-    // not loaded yet ask for their page.
-    const float row_h = std::max(m.target_min, Ctx().body->FontSize * 2.7f);
-    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, 7.0f * m.px_per_mm);
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m.gap, m.gap * 0.5f));
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
-    ImGui::BeginChild("rows", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
-    ListDragScroll(view);
-    if (m_rows_scroll_delta != 0) {
-      ImGui::SetScrollY(
-          std::clamp(ImGui::GetScrollY() + m_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
-      m_rows_scroll_delta = 0;
-    }
-    bool asked = false;
-    ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(list.total), row_h + m.gap * 0.5f);
-    while (clipper.Step()) {
-      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-        int64_t at = i - list.first;
-        if (at < 0 || at >= static_cast<int64_t>(list.rows.size())) {
-          if (!asked) out->push_back({Intent::Kind::kStaffNeedRows, "", "", i});
-          asked = true;
-          ListRow("row:" + std::to_string(i), "…", "", ImVec2(0, row_h));
-          continue;
-        }
-        const ApplicationStub& row = list.rows[static_cast<size_t>(at)];
-        std::string line1 = row.app_number + "  " + ServiceName(view, row.service_code);
-        std::string line2 = SurnameOnly(row.masked_name) + " · " + LocalTimeText(row.created_at) + " · " +
-                            StaffStatus(view, row.status, row.sync_state) + " · " + SyncName(view, row.sync_state);
-        if (ListRow("row:" + row.app_number, line1, line2, ImVec2(0, row_h),
-                    row.sync_state == SyncState::kParked ? colors::kError : colors::kText)) {
-          out->push_back({Intent::Kind::kStaffShowReceipt, "", row.app_number});
-        }
-      }
-    }
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
-    ImGui::PopStyleVar(2);
+    DrawRows(view, out);
   }
-
   BeginFooter(view);
   if (search_focus) {
     DrawAlnumKeys(view, out);
   } else if (day_focus) {
     DrawKeypad(view, FieldType::kDate, out);
   } else {
-    float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
-    const float page = 12.0f * (std::max(m.target_min, Ctx().body->FontSize * 2.7f) + m.gap * 0.5f);
-    if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
-                    list.picker.empty() && list.total > 0, "rows:up")) {
-      m_rows_scroll_delta = -page;
-      out->push_back({Intent::Kind::kRedraw});
-    }
-    ImGui::SameLine();
-    if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
-                    list.picker.empty() && list.total > 0, "rows:down")) {
-      m_rows_scroll_delta = page;
-      out->push_back({Intent::Kind::kRedraw});
-    }
-    if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, list.total > 0,
-                    "staff:export")) {
-      out->push_back({Intent::Kind::kStaffExport});
-    }
-    ImGui::SameLine();
-    if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true, "staff:home")) {
-      out->push_back({Intent::Kind::kStaffNav, "home"});
-    }
+    DrawFooter(view, out);
   }
   EndScreen(view);
+}
+
+// One button per filter, showing its current choice.
+void StaffListView::DrawFilterBar(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffList& list = view.staff->list;
+  float quarter = (ImGui::GetContentRegionAvail().x - m.gap * 3) / 4;
+  bool first = true;
+  for (StaffFilter picker : session::kStaffFilters) {
+    if (!first) ImGui::SameLine();
+    first = false;
+    const std::string name = session::FilterName(picker);
+    std::string current = CurrentChoice(view, picker);
+    std::string shown = view.Tr("staff.filter.all");
+    for (const Choice& c : PickerChoices(view, picker)) {
+      if (c.value == current) shown = c.label;
+    }
+    if (picker == StaffFilter::kDate && current == "custom") shown = view.Tr("staff.date.custom_short");
+    bool open = list.picker == picker;
+    if (TouchButton(view.Tr("staff.filter." + name) + shown, ImVec2(quarter, m.target_min),
+                    open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    "filter:" + name)) {
+      out->push_back(session::staff_event::OpenPicker{open ? StaffFilter::kNone : picker});
+    }
+  }
+}
+
+// Search by (part of) the application number.
+void StaffListView::DrawSearch(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  float button_w = 26.0f * m.px_per_mm;
+  float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
+  float row_y = ImGui::GetCursorPosY();
+  if (Field("s:search", view.Tr("staff.search"), view.ValueOf(FieldAddress::Aux("search")),
+            view.session->focus.IsAux("search"), "", view.Tr("staff.search_placeholder"), field_w)) {
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("search")});
+  }
+  float after_y = ImGui::GetCursorPosY();
+  float field_h = std::max(m.target_min, Ctx().body->FontSize * 1.8f);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + field_w + m.gap, after_y - field_h - m.gap));
+  if (TouchButton(view.Tr("staff.search_go"), ImVec2(button_w, field_h), ButtonStyle::kPrimary, true, "search:go")) {
+    out->push_back(session::staff_event::Search{false});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.search_clear"), ImVec2(button_w, field_h), ButtonStyle::kSecondary, true,
+                  "search:clear")) {
+    out->push_back(session::staff_event::Search{true});
+  }
+  ImGui::SetCursorPosY(std::max(after_y, row_y));
+}
+
+// The open filter's choices, and for dates a typed range.
+void StaffListView::DrawPicker(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffList& list = view.staff->list;
+  const std::string name = session::FilterName(list.picker);
+  std::vector<Choice> choices = PickerChoices(view, list.picker);
+  std::string current = CurrentChoice(view, list.picker);
+  float third = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i % 3) ImGui::SameLine();
+    if (TouchButton(choices[i].label, ImVec2(third, m.target_min * 1.2f),
+                    choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    "pick:" + name + "=" + choices[i].value)) {
+      out->push_back(session::staff_event::SetFilter{list.picker, choices[i].value});
+    }
+  }
+  if (list.picker == StaffFilter::kDate) DrawCustomRange(view, out);
+}
+
+// Any range: two dates typed on the keypad (dashes come by themselves), either end may
+// stay empty.
+void StaffListView::DrawCustomRange(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffList& list = view.staff->list;
+  const Session& s = *view.session;
+  Gap(1);
+  Label(view.Tr("staff.date.custom"), Ctx().body, colors::kText);
+  if (list.date_preset == "custom") {
+    Paragraph(view.Fmt("staff.date.current", {{"from", list.filter.from_day.empty() ? "…" : list.filter.from_day},
+                                              {"to", list.filter.to_day.empty() ? "…" : list.filter.to_day}}),
+              Ctx().body, colors::kPrimary);
+  }
+  // Stacked: a field's box starts at the line's left edge under its label.
+  const float day_w = (ImGui::GetContentRegionAvail().x - m.gap) / 2;
+  if (Field("s:from_day", view.Tr("staff.date.from"), view.ValueOf(FieldAddress::Aux("from_day")),
+            s.focus.IsAux("from_day"), "", view.Tr("staff.date.placeholder"), day_w)) {
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("from_day")});
+  }
+  if (Field("s:to_day", view.Tr("staff.date.to"), view.ValueOf(FieldAddress::Aux("to_day")),
+            s.focus.IsAux("to_day"), "", view.Tr("staff.date.placeholder"), day_w)) {
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("to_day")});
+  }
+  Gap(1);
+  if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,
+                  "date:apply")) {
+    out->push_back(session::staff_event::SetFilter{StaffFilter::kDate, "custom"});
+  }
+}
+
+// The rows: their own scrolling window; only the rows in view are drawn, and rows not
+// loaded yet ask for their page.
+void StaffListView::DrawRows(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffList& list = view.staff->list;
+  const float row_h = RowHeight(m);
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, 7.0f * m.px_per_mm);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m.gap, m.gap * 0.5f));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+  ImGui::BeginChild("rows", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
+  ListDragScroll(view);
+  if (m_rows_scroll_delta != 0) {
+    ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() + m_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
+    m_rows_scroll_delta = 0;
+  }
+  bool asked = false;
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(list.total), row_h + m.gap * 0.5f);
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      int64_t at = i - list.first;
+      if (at < 0 || at >= static_cast<int64_t>(list.rows.size())) {
+        if (!asked) out->push_back(session::staff_event::NeedRows{i});
+        asked = true;
+        ListRow("row:" + std::to_string(i), "…", "", ImVec2(0, row_h));
+        continue;
+      }
+      const ApplicationStub& row = list.rows[static_cast<size_t>(at)];
+      std::string line1 = row.app_number + "  " + ServiceName(view, row.service_code);
+      std::string line2 = SurnameOnly(row.masked_name) + " · " + LocalTimeText(row.created_at) + " · " +
+                          StaffStatus(view, row.status, row.sync_state) + " · " + SyncName(view, row.sync_state);
+      if (ListRow("row:" + row.app_number, line1, line2, ImVec2(0, row_h),
+                  row.sync_state == SyncState::kParked ? colors::kError : colors::kText)) {
+        out->push_back(session::staff_event::ShowReceipt{row.app_number});
+      }
+    }
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar(2);
+}
+
+// Page jumps (applied inside the rows' window next frame), export, back.
+void StaffListView::DrawFooter(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const StaffList& list = view.staff->list;
+  const bool rows_shown = list.picker == StaffFilter::kNone && list.total > 0;
+  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
+  const float page = 12.0f * (RowHeight(m) + m.gap * 0.5f);
+  if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, rows_shown,
+                  "rows:up")) {
+    m_rows_scroll_delta = -page;
+    out->push_back(intent::Redraw{});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, rows_shown,
+                  "rows:down")) {
+    m_rows_scroll_delta = page;
+    out->push_back(intent::Redraw{});
+  }
+  if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, list.total > 0,
+                  "staff:export")) {
+    out->push_back(session::staff_event::Export{});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true, "staff:home")) {
+    out->push_back(session::staff_event::Open{session::StaffPage::kHome});
+  }
 }
 
 void StaffReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
@@ -443,11 +495,11 @@ void StaffReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   if (view.can_print && TouchButton(view.Tr("staff.receipt_print"), ImVec2(0, m.button_h), ButtonStyle::kSecondary,
                                     st.receipt.has_value(), "staff:print")) {
-    out->push_back({Intent::Kind::kPrintReceipt});
+    out->push_back(intent::PrintReceipt{});
   }
   if (TouchButton(view.Tr("staff.back_to_list"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true,
                   "staff:back_list")) {
-    out->push_back({Intent::Kind::kStaffNav, "list"});
+    out->push_back(session::staff_event::Open{session::StaffPage::kList});
   }
   EndScreen(view);
 }
@@ -473,11 +525,11 @@ void StaffQueueView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("staff.refresh"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
                   "staff:refresh")) {
-    out->push_back({Intent::Kind::kStaffNav, "queue"});
+    out->push_back(session::staff_event::Open{session::StaffPage::kQueue});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, true, "staff:home")) {
-    out->push_back({Intent::Kind::kStaffNav, "home"});
+    out->push_back(session::staff_event::Open{session::StaffPage::kHome});
   }
   EndScreen(view);
 }
