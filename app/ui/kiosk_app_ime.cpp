@@ -15,80 +15,66 @@
 
 namespace yimen::ui {
 
-bool KioskApp::ApplyImeIntent(const Intent& intent) {
-  switch (intent.kind) {
-    case Intent::Kind::kImeLetter: {
-      ImeState& ime = m_session.ime;
-      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin && intent.value.size() == 1) {
-        m_deps.pinyin->Key(intent.value[0]);
-        RefreshPinyin();
-      } else {
-        InsertIntoFocused(intent.value);
-      }
-      return true;
+void KioskApp::ApplyImeIntent(const ImeIntent& intent) {
+  if (const auto* letter = std::get_if<intent::ImeLetter>(&intent)) {
+    ImeState& ime = m_session.ime;
+    if (ime.mode == ImeMode::kPinyin && m_deps.pinyin && letter->text.size() == 1) {
+      m_deps.pinyin->Key(letter->text[0]);
+      RefreshPinyin();
+    } else {
+      InsertIntoFocused(letter->text);
     }
-    case Intent::Kind::kImeBackspace:
-      if (m_session.ime.mode == ImeMode::kPinyin && m_deps.pinyin && m_deps.pinyin->Backspace()) {
-        RefreshPinyin();
-        return true;
-      }
-      if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
-        m_session.ime.strokes.pop_back();  // undo the last stroke first
-        RecognizeStrokes();                // re-recognise what is left
-        return true;
-      }
-      Apply({Intent::Kind::kKeyBackspace});
-      return true;
-    case Intent::Kind::kImeCandidate: {
-      ImeState& ime = m_session.ime;
-      if (intent.index < 0 || static_cast<size_t>(intent.index) >= ime.candidates.size())
-        return true;
-      if (ime.mode == ImeMode::kPinyin && m_deps.pinyin) {
-        InsertIntoFocused(m_deps.pinyin->Select(static_cast<size_t>(intent.index)));
-        RefreshPinyin();
-      } else {
-        InsertIntoFocused(ime.candidates[static_cast<size_t>(intent.index)]);
-        ime.strokes.clear();
-        ime.candidates.clear();
-        ime.page = 0;
-      }
-      return true;
+  } else if (std::holds_alternative<intent::ImeBackspace>(intent)) {
+    if (m_session.ime.mode == ImeMode::kPinyin && m_deps.pinyin && m_deps.pinyin->Backspace()) {
+      RefreshPinyin();
+      return;
     }
-    case Intent::Kind::kImePage: {
-      ImeState& ime = m_session.ime;
-      if (intent.index > 0)
-        ime.page += 1;
-      else if (ime.page > 0)
-        ime.page -= 1;
-      return true;
+    if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
+      m_session.ime.strokes.pop_back();  // undo the last stroke first
+      RecognizeStrokes();                // re-recognise what is left
+      return;
     }
-    case Intent::Kind::kImeMode:
-      ResetIme();
-      m_session.ime.mode = static_cast<ImeMode>(std::clamp(intent.index, 0, 2));
-      return true;
-    case Intent::Kind::kStrokeDone: {
-      ImeState& ime = m_session.ime;
-      if (intent.points.empty()) return true;
-      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-        m_session.signature_strokes[m_session.focus].push_back(intent.points);
-        m_session.signature_pad = intent.area;
-        return true;
-      }
-      ime.strokes.push_back(intent.points);
-      ime.pad_size = intent.area;
-      RecognizeStrokes();
-      return true;
+    Apply(session::form_event::Backspace{});
+  } else if (const auto* candidate = std::get_if<intent::ImeCandidate>(&intent)) {
+    ImeState& ime = m_session.ime;
+    if (candidate->index >= ime.candidates.size()) return;
+    if (ime.mode == ImeMode::kPinyin && m_deps.pinyin) {
+      InsertIntoFocused(m_deps.pinyin->Select(candidate->index));
+      RefreshPinyin();
+    } else {
+      InsertIntoFocused(ime.candidates[candidate->index]);
+      ime.strokes.clear();
+      ime.candidates.clear();
+      ime.page = 0;
     }
-    case Intent::Kind::kStrokesClear:
-      if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-        m_session.signature_strokes.erase(m_session.focus);
-        return true;
-      }
-      m_session.ime.strokes.clear();
-      m_session.ime.candidates.clear();
-      m_session.ime.page = 0;
-      return true;
-    default: return false;
+  } else if (const auto* page = std::get_if<intent::ImePage>(&intent)) {
+    ImeState& ime = m_session.ime;
+    if (page->delta > 0)
+      ime.page += 1;
+    else if (ime.page > 0)
+      ime.page -= 1;
+  } else if (const auto* mode = std::get_if<intent::SetImeMode>(&intent)) {
+    ResetIme();
+    m_session.ime.mode = mode->mode;
+  } else if (const auto* stroke = std::get_if<intent::StrokeDone>(&intent)) {
+    ImeState& ime = m_session.ime;
+    if (stroke->points.empty()) return;
+    if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+      m_session.signature_strokes[m_session.focus].push_back(stroke->points);
+      m_session.signature_pad = stroke->area;
+      return;
+    }
+    ime.strokes.push_back(stroke->points);
+    ime.pad_size = stroke->area;
+    RecognizeStrokes();
+  } else if (std::holds_alternative<intent::StrokesClear>(intent)) {
+    if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+      m_session.signature_strokes.erase(m_session.focus);
+      return;
+    }
+    m_session.ime.strokes.clear();
+    m_session.ime.candidates.clear();
+    m_session.ime.page = 0;
   }
 }
 
@@ -100,7 +86,7 @@ void KioskApp::RecognizeStrokes() {
   std::vector<ime::Stroke> strokes;
   for (const auto& stroke : ime.strokes) {
     ime::Stroke out;
-    for (const ImVec2& p : stroke) out.push_back({p.x, p.y});
+    for (const session::Point& p : stroke) out.push_back({p.x, p.y});
     strokes.push_back(std::move(out));
   }
   ime.candidates = Recognizer()->Recognize(strokes, ime.pad_size.x, ime.pad_size.y, 12);
@@ -125,7 +111,7 @@ void KioskApp::FinishSignature() {
   sign.field = m_session.focus;
   for (const auto& stroke : it->second) {
     auto& points = sign.strokes.emplace_back();
-    for (const ImVec2& p : stroke) points.push_back({p.x, p.y});
+    for (const session::Point& p : stroke) points.push_back({p.x, p.y});
   }
   sign.width = m_session.signature_pad.x;
   sign.height = m_session.signature_pad.y;
@@ -154,7 +140,7 @@ void KioskApp::RefreshPinyin() {
 
 void KioskApp::InsertIntoFocused(const std::string& text) {
   if (text.empty() || m_session.focus.empty()) return;
-  Apply({Intent::Kind::kKeyText, "", text});
+  Apply(session::form_event::TypeText{text});
 }
 
 }  // namespace yimen::ui

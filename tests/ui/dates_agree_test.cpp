@@ -73,8 +73,8 @@ class DatesAgree : public ::testing::Test {
     deps.metrics = ComputeMetrics(4.0f);
     deps.wall_clock_ms = [unix_seconds] { return unix_seconds * 1000; };
     auto app = std::make_unique<KioskApp>(deps);
-    app->Apply({Intent::Kind::kOpenService, "gaoling"});
-    app->Apply({Intent::Kind::kStartForm, "gaoling"});
+    app->Apply(session::form_event::OpenService{"gaoling"});
+    app->Apply(session::form_event::StartForm{});
     const std::pair<const char*, const char*> values[] = {
         {"name", "李桂兰"},
         {"id_number", kIdNumber},
@@ -88,9 +88,9 @@ class DatesAgree : public ::testing::Test {
         {"account_number", "6217000012345678"},
         {"pledge_signature", "sig:0123456789abcdef"}};
     for (const auto& [key, value] : values)
-      app->Apply({Intent::Kind::kSetValue, FieldAddress::Top(key), value});
-    app->Apply({Intent::Kind::kToReview});
-    if (app->CurrentScreen() == Screen::kReview) app->Apply({Intent::Kind::kSubmit});
+      app->Apply(session::form_event::SetValue{FieldAddress::Top(key), value});
+    app->Apply(session::form_event::ToReview{});
+    if (app->CurrentScreen() == Screen::kReview) app->Apply(session::form_event::Submit{});
     return app;
   }
 

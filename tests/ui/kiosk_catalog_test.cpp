@@ -68,8 +68,8 @@ TEST_F(KioskCatalog, AStoredPublishedVersionIsUsedFromTheStart) {
 TEST_F(KioskCatalog, AnOfferIsTakenBetweenResidentsAndADraftKeepsItsVersion) {
   auto app = App();
   EXPECT_EQ(app->CatalogInUse().version, m_catalog.version);
-  app->Apply({Intent::Kind::kOpenService, "dibao"});
-  app->Apply({Intent::Kind::kStartForm, "dibao"});
+  app->Apply(session::form_event::OpenService{"dibao"});
+  app->Apply(session::form_event::StartForm{});
   ASSERT_EQ(app->CurrentSession().draft.catalog_version, m_catalog.version);
 
   m_slot.Offer({Published("2026.12.1", "2026-12-01", 1300)});
@@ -83,18 +83,18 @@ TEST_F(KioskCatalog, AnOfferIsTakenBetweenResidentsAndADraftKeepsItsVersion) {
   app->Tick(2000);
   EXPECT_EQ(app->CatalogInUse().version, "2026.12.1");
   EXPECT_EQ(DibaoFigureInUse(*app), 130000);
-  app->Apply({Intent::Kind::kOpenService, "dibao"});
-  app->Apply({Intent::Kind::kStartForm, "dibao"});
+  app->Apply(session::form_event::OpenService{"dibao"});
+  app->Apply(session::form_event::StartForm{});
   EXPECT_EQ(app->CurrentSession().draft.catalog_version, "2026.12.1");
 }
 
 TEST_F(KioskCatalog, ADetailPageOpenKeepsItsFigureUntilTheResidentLeaves) {
   auto app = App();
-  app->Apply({Intent::Kind::kOpenService, "dibao"});
+  app->Apply(session::form_event::OpenService{"dibao"});
   m_slot.Offer({Published("2026.12.1", "2026-12-01", 1300)});
   app->Tick(1000);
   EXPECT_EQ(app->CatalogInUse().version, m_catalog.version);
-  app->Apply({Intent::Kind::kGoHome});
+  app->Apply(intent::GoHome{});
   app->Tick(2000);
   EXPECT_EQ(app->CatalogInUse().version, "2026.12.1");
 }

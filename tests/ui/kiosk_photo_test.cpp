@@ -73,10 +73,10 @@ class KioskPhoto : public ::testing::Test {
     };
     deps.free_texture = [this](ImTextureID, int, int) { --m_live_textures; };
     auto app = std::make_unique<KioskApp>(deps);
-    app->Apply({Intent::Kind::kOpenService, "gaoling"});
-    app->Apply({Intent::Kind::kStartForm, "gaoling"});
+    app->Apply(session::form_event::OpenService{"gaoling"});
+    app->Apply(session::form_event::StartForm{});
     const ServiceSpec* service = m_catalog.FindService("gaoling");
-    app->Apply({Intent::Kind::kEditStep, "", "", static_cast<int>(service->form.steps.size() - 1)});
+    app->Apply(session::form_event::EditStep{service->form.steps.size() - 1});
     return app;
   }
 
@@ -91,14 +91,14 @@ const FieldAddress kSlot = FieldAddress::Top("photo_id_card");
 
 TEST_F(KioskPhoto, ImportStoresABase64JpegUnderAPhotoReference) {
   auto app = App();
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
+  app->Apply(session::photo_event::Import{kSlot});
   ASSERT_EQ(app->CurrentScreen(), Screen::kPhotoImport);
   const PhotoState& photos = app->CurrentSession().photos;
   ASSERT_EQ(photos.imports.size(), 3u);  // the .txt is not offered
   EXPECT_EQ(photos.imports[0].name, "a-big.jpg");
   EXPECT_GT(photos.imports[0].thumb.width, 0);
   EXPECT_EQ(photos.imports[1].thumb.width, 0);  // broken: listed, no thumbnail
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 0});
+  app->Apply(session::photo_event::Pick{0});
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
   const ApplicationDraft& draft = app->CurrentSession().draft;
   const std::string ref = draft.values.at("photo_id_card");
@@ -125,38 +125,38 @@ TEST_F(KioskPhoto, ImportStoresABase64JpegUnderAPhotoReference) {
 
 TEST_F(KioskPhoto, ABrokenFileSaysSoInChineseAndStoresNothing) {
   auto app = App();
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 1});
+  app->Apply(session::photo_event::Import{kSlot});
+  app->Apply(session::photo_event::Pick{1});
   EXPECT_EQ(app->CurrentScreen(), Screen::kPhotoImport);
   EXPECT_EQ(app->CurrentSession().photos.message, "无法读取这张图片，请换一张");
   EXPECT_TRUE(app->CurrentSession().draft.attachments.empty());
   EXPECT_NE(app->SpeechText().find("无法读取这张图片"), std::string::npos);
-  app->Apply({Intent::Kind::kPhotoCancel});
+  app->Apply(session::photo_event::Cancel{});
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
   EXPECT_EQ(m_live_textures, 0);
 }
 
 TEST_F(KioskPhoto, APhotoTooLargeAfterReencodingIsRefused) {
   auto app = App(20 * 1024);
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 2});
+  app->Apply(session::photo_event::Import{kSlot});
+  app->Apply(session::photo_event::Pick{2});
   EXPECT_EQ(app->CurrentSession().photos.message, "照片太大，请换一张");
   EXPECT_TRUE(app->CurrentSession().draft.attachments.empty());
 }
 
 TEST_F(KioskPhoto, ReimportReplacesAndDeleteRemovesThePhoto) {
   auto app = App();
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 0});
+  app->Apply(session::photo_event::Import{kSlot});
+  app->Apply(session::photo_event::Pick{0});
   const std::string first = app->CurrentSession().draft.values.at("photo_id_card");
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 2});  // the noise picture fits the default limit
+  app->Apply(session::photo_event::Import{kSlot});
+  app->Apply(session::photo_event::Pick{2});  // the noise picture fits the default limit
   const std::string second = app->CurrentSession().draft.values.at("photo_id_card");
   EXPECT_NE(first, second);
   EXPECT_EQ(app->CurrentSession().draft.attachments.size(), 1u);
   EXPECT_EQ(app->CurrentSession().draft.attachments.count(second), 1u);
   EXPECT_EQ(m_live_textures, 1);
-  app->Apply({Intent::Kind::kPhotoDelete, kSlot});
+  app->Apply(session::photo_event::Delete{kSlot});
   EXPECT_TRUE(app->CurrentSession().draft.values.at("photo_id_card").empty());
   EXPECT_TRUE(app->CurrentSession().draft.attachments.empty());
   EXPECT_EQ(m_live_textures, 0);
@@ -164,17 +164,17 @@ TEST_F(KioskPhoto, ReimportReplacesAndDeleteRemovesThePhoto) {
 
 TEST_F(KioskPhoto, WithoutACameraTakePhotoDoesNothing) {
   auto app = App();
-  app->Apply({Intent::Kind::kPhotoCamera, kSlot});
+  app->Apply(session::photo_event::Camera{kSlot});
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
 }
 
 TEST_F(KioskPhoto, ACameraWithNoPictureSaysSoAndSessionEndStopsIt) {
   media::CameraWorker camera("/dev/video-does-not-exist");
   auto app = App(media::PhotoLimits{}.max_jpeg_bytes, &camera);
-  app->Apply({Intent::Kind::kPhotoCamera, kSlot});
+  app->Apply(session::photo_event::Camera{kSlot});
   ASSERT_EQ(app->CurrentScreen(), Screen::kPhotoCamera);
   EXPECT_TRUE(camera.Running());
-  app->Apply({Intent::Kind::kPhotoShutter});
+  app->Apply(session::photo_event::Shutter{});
   EXPECT_EQ(app->CurrentScreen(), Screen::kPhotoCamera);
   EXPECT_EQ(app->CurrentSession().photos.message, "相机还没有画面，请稍等一下再拍");
   // Wait (bounded) for the worker's failed open; not a timing assertion.
@@ -201,16 +201,16 @@ TEST_F(KioskPhoto, ARequiredPhotoBlocksNextNamingTheMaterial) {
     }
   }
   auto app = App();
-  app->Apply({Intent::Kind::kToReview});
+  app->Apply(session::form_event::ToReview{});
   EXPECT_NE(app->CurrentScreen(), Screen::kReview);
-  app->Apply({Intent::Kind::kEditStep, "", "", 2});
-  app->Apply({Intent::Kind::kNextStep});
+  app->Apply(session::form_event::EditStep{2});
+  app->Apply(session::form_event::NextStep{});
   ASSERT_EQ(app->CurrentSession().errors.count(kSlot), 1u);
   EXPECT_EQ(app->CurrentSession().errors.at(kSlot), "请给居民身份证拍照或导入照片。");
-  app->Apply({Intent::Kind::kPhotoImport, kSlot});
-  app->Apply({Intent::Kind::kPhotoPick, "", "", 0});
+  app->Apply(session::photo_event::Import{kSlot});
+  app->Apply(session::photo_event::Pick{0});
   EXPECT_EQ(app->CurrentSession().errors.count(kSlot), 0u);
-  app->Apply({Intent::Kind::kNextStep});
+  app->Apply(session::form_event::NextStep{});
   EXPECT_EQ(app->CurrentSession().errors.count(kSlot), 0u);
 }
 
@@ -219,7 +219,7 @@ TEST_F(KioskPhoto, OnlyAPhotoFieldOfTheFormTakesAPhoto) {
   for (const FieldAddress& key :
        {FieldAddress::Aux("nowhere"), FieldAddress::Question("age"), FieldAddress{},
         FieldAddress::Top("no_such_field"), FieldAddress::Top("pledge_signature")}) {
-    app->Apply({Intent::Kind::kPhotoImport, key});
+    app->Apply(session::photo_event::Import{key});
     EXPECT_EQ(app->CurrentScreen(), Screen::kForm) << key.Id();
   }
   EXPECT_FALSE(app->CurrentSession().draft.values.count("no_such_field"));

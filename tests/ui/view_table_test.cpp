@@ -44,12 +44,12 @@ class ViewSpeech : public ::testing::Test {
 TEST_F(ViewSpeech, EachScreenSaysItsOwnText) {
   auto app = App();
   EXPECT_EQ(app->SpeechText(), m_strings.Get(Language::kZhCN, "home.welcome"));
-  app->Apply({Intent::Kind::kOpenServices});
+  app->Apply(intent::OpenServices{});
   EXPECT_EQ(app->SpeechText(), m_strings.Get(Language::kZhCN, "services.title"));
-  app->Apply({Intent::Kind::kOpenService, "dibao"});
+  app->Apply(session::form_event::OpenService{"dibao"});
   EXPECT_EQ(app->SpeechText().rfind("最低生活保障", 0), 0u) << app->SpeechText();
-  app->Apply({Intent::Kind::kStartForm});
-  app->Apply({Intent::Kind::kNextStep});  // an empty first step: errors
+  app->Apply(session::form_event::StartForm{});
+  app->Apply(session::form_event::NextStep{});  // an empty first step: errors
   const std::string text = app->SpeechText();
   EXPECT_EQ(text.rfind("第 1 步，共 6 步", 0), 0u) << text;
   // Errors are read in field-id order, as they always were: address before name.
@@ -58,7 +58,7 @@ TEST_F(ViewSpeech, EachScreenSaysItsOwnText) {
               errors.count(FieldAddress::Top("address")));
   EXPECT_LT(text.find(errors.at(FieldAddress::Top("address"))),
             text.find(errors.at(FieldAddress::Top("name"))));
-  app->Apply({Intent::Kind::kFocus, FieldAddress::Top("phone")});
+  app->Apply(session::form_event::Focus{FieldAddress::Top("phone")});
   EXPECT_NE(app->SpeechText().find("联系电话"), std::string::npos) << app->SpeechText();
 }
 

@@ -56,17 +56,17 @@ void CandidateBar(const ViewModel& view, float key_w, std::vector<Intent>* out) 
     }
     if (TouchButton(ime.candidates[index], ImVec2(cand_w, m.button_h), ButtonStyle::kChoice, true,
                     "cand:" + std::to_string(index))) {
-      out->push_back({Intent::Kind::kImeCandidate, "", "", static_cast<int>(index)});
+      out->push_back(intent::ImeCandidate{index});
     }
   }
   ImGui::SameLine();
   if (TouchButton("◀", ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary, page > 0, "cand:prev")) {
-    out->push_back({Intent::Kind::kImePage, "", "", -1});
+    out->push_back(intent::ImePage{-1});
   }
   ImGui::SameLine();
   if (TouchButton("▶", ImVec2(nav_w, m.button_h), ButtonStyle::kSecondary, page + 1 < pages,
                   "cand:next")) {
-    out->push_back({Intent::Kind::kImePage, "", "", 1});
+    out->push_back(intent::ImePage{1});
   }
 }
 
@@ -82,7 +82,7 @@ void LetterRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
       if (i) ImGui::SameLine();
       std::string letter(1, row[i]);
       if (TouchButton(letter, ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true, "key:" + letter)) {
-        out->push_back({Intent::Kind::kImeLetter, "", letter});
+        out->push_back(intent::ImeLetter{letter});
       }
     }
     if (r == 2) {
@@ -90,7 +90,7 @@ void LetterRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
       float w = ImGui::GetContentRegionAvail().x;
       if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, true,
                       "key:delete")) {
-        out->push_back({Intent::Kind::kImeBackspace});
+        out->push_back(intent::ImeBackspace{});
       }
     }
   }
@@ -103,22 +103,19 @@ void HandwritingArea(const ViewModel& view, float key_w, std::vector<Intent>* ou
   float avail = ImGui::GetContentRegionAvail().x;
   float pad_w = std::min(avail - 3 * key_w - m.gap, pad_h * 1.6f);
   std::vector<ImVec2> finished;
-  if (StrokePad("pad", ImVec2(pad_w, pad_h), ime.strokes, &finished)) {
-    Intent intent(Intent::Kind::kStrokeDone);
-    intent.points = std::move(finished);
-    intent.area = ImVec2(pad_w, pad_h);
-    out->push_back(std::move(intent));
+  if (StrokePad("pad", ImVec2(pad_w, pad_h), ToImVec(ime.strokes), &finished)) {
+    out->push_back(intent::StrokeDone{ToStroke(finished), {pad_w, pad_h}});
   }
   ImGui::SameLine();
   ImGui::BeginGroup();
   float side_w = ImGui::GetContentRegionAvail().x;
   if (TouchButton(view.Tr("keyboard.rewrite"), ImVec2(side_w, m.button_h), ButtonStyle::kSecondary,
                   !ime.strokes.empty(), "key:rewrite")) {
-    out->push_back({Intent::Kind::kStrokesClear});
+    out->push_back(intent::StrokesClear{});
   }
   if (TouchButton(view.Tr("keypad.delete"), ImVec2(side_w, m.button_h), ButtonStyle::kSecondary, true,
                   "key:delete")) {
-    out->push_back({Intent::Kind::kImeBackspace});
+    out->push_back(intent::ImeBackspace{});
   }
   ImGui::Dummy(ImVec2(side_w, m.button_h));
   ImGui::EndGroup();
@@ -134,7 +131,7 @@ void DigitRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
       if (i) ImGui::SameLine();
       if (TouchButton(row[i], ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true,
                       std::string("key:") + row[i])) {
-        out->push_back({Intent::Kind::kImeLetter, "", row[i]});
+        out->push_back(intent::ImeLetter{row[i]});
       }
     }
   }
@@ -143,7 +140,7 @@ void DigitRows(const ViewModel& view, float key_w, std::vector<Intent>* out) {
   ImGui::SameLine();
   if (TouchButton(view.Tr("keypad.delete"), ImVec2(key_w * 3 + m.gap * 2, m.button_h),
                   ButtonStyle::kSecondary, true, "key:delete")) {
-    out->push_back({Intent::Kind::kImeBackspace});
+    out->push_back(intent::ImeBackspace{});
   }
 }
 
@@ -190,13 +187,13 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
     if (TouchButton(view.Tr(b.key), ImVec2(mode_w, m.button_h),
                     mode == b.mode ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                     std::string("mode:") + b.key)) {
-      out->push_back({Intent::Kind::kImeMode, "", "", static_cast<int>(b.mode)});
+      out->push_back(intent::SetImeMode{b.mode});
     }
   }
   if (!first) ImGui::SameLine();
   if (TouchButton(view.Tr("keypad.done"), ImVec2(ImGui::GetContentRegionAvail().x, m.button_h),
                   ButtonStyle::kPrimary, true, "key:done")) {
-    out->push_back({Intent::Kind::kKeyDone});
+    out->push_back(intent::KeyDone{});
   }
 }
 
@@ -207,25 +204,22 @@ void DrawSignaturePad(const ViewModel& view, const FieldAddress& key, std::vecto
   const Session& s = *view.session;
   float w = ImGui::GetContentRegionAvail().x;
   float pad_h = 3 * m.button_h + 2 * m.gap;
-  static const std::vector<std::vector<ImVec2>> kNone;
   auto it = s.signature_strokes.find(key);
-  const auto& strokes = it == s.signature_strokes.end() ? kNone : it->second;
+  const std::vector<std::vector<ImVec2>> strokes =
+      it == s.signature_strokes.end() ? std::vector<std::vector<ImVec2>>{} : ToImVec(it->second);
   std::vector<ImVec2> finished;
   if (StrokePad("sigpad", ImVec2(w, pad_h), strokes, &finished)) {
-    Intent intent(Intent::Kind::kStrokeDone);
-    intent.points = std::move(finished);
-    intent.area = ImVec2(w, pad_h);
-    out->push_back(std::move(intent));
+    out->push_back(intent::StrokeDone{ToStroke(finished), {w, pad_h}});
   }
   float half = (w - m.gap) * 0.5f;
   if (TouchButton(view.Tr("signature.clear"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
                   !strokes.empty(), "sig:clear")) {
-    out->push_back({Intent::Kind::kStrokesClear});
+    out->push_back(intent::StrokesClear{});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("signature.done"), ImVec2(half, m.button_h), ButtonStyle::kPrimary,
                   !strokes.empty(), "sig:done")) {
-    out->push_back({Intent::Kind::kKeyDone});
+    out->push_back(intent::KeyDone{});
   }
 }
 

@@ -87,20 +87,20 @@ void EligibilityView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (pad) DrawKeypad(view, focused->type, out);
   const float third = (ImGui::GetContentRegionAvail().x - 2 * m.gap) / 3;
   if (TouchButton(view.Tr("common.back"), ImVec2(third, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back({Intent::Kind::kOpenService, service->code});
+    out->push_back(session::form_event::OpenService{service->code});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("elig_screen.check"), ImVec2(third, m.button_h),
                   s.eligibility_checked ? ButtonStyle::kSecondary : ButtonStyle::kPrimary, true,
                   "eligibility:check")) {
-    out->push_back({Intent::Kind::kCheckEligibility});
+    out->push_back(session::form_event::CheckEligibility{});
   }
   ImGui::SameLine();
   // Never gated on the verdict: staff decide, not this screen.
   if (TouchButton(view.Tr("detail.start"), ImVec2(third, m.button_h),
                   s.eligibility_checked ? ButtonStyle::kPrimary : ButtonStyle::kSecondary, true,
                   "eligibility:apply")) {
-    out->push_back({Intent::Kind::kStartForm, service->code});
+    out->push_back(session::form_event::StartForm{});
   }
   EndScreen(view);
 }

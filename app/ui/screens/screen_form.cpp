@@ -57,7 +57,7 @@ void DrawChoices(const ViewModel& view, const FieldAddress& key, const std::stri
     if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                     selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                     key.Id() + "=" + value)) {
-      out->push_back({Intent::Kind::kSetValue, key, value});
+      out->push_back(session::form_event::SetValue{key, value});
     }
   }
   auto err = view.session->errors.find(key);
@@ -124,7 +124,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
         if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                         selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                         key.Id() + "=" + option.value)) {
-          out->push_back({Intent::Kind::kSetValue, key, ToggleChoice(field, current, option.value)});
+          out->push_back(session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
         }
       }
       auto err = s.errors.find(key);
@@ -143,7 +143,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
       if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
                       done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary,
                       true, key.Id())) {
-        out->push_back({Intent::Kind::kFocus, key});
+        out->push_back(session::form_event::Focus{key});
       }
       auto err = s.errors.find(key);
       if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
@@ -158,7 +158,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
       const float w = ImGui::GetContentRegionAvail().x;
       struct SlotButton {
         std::string label, what;
-        Intent::Kind kind;
+        Intent intent;
       };
       std::vector<SlotButton> buttons;
       if (done) {
@@ -167,14 +167,14 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
                        ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key.Id(),
                        view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
         if (view.has_camera) {
-          buttons.push_back({view.Tr("photo.retake"), "retake", Intent::Kind::kPhotoCamera});
+          buttons.push_back({view.Tr("photo.retake"), "retake", session::photo_event::Camera{key}});
         } else if (view.has_imports) {
-          buttons.push_back({view.Tr("photo.reimport"), "reimport", Intent::Kind::kPhotoImport});
+          buttons.push_back({view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
         }
-        buttons.push_back({view.Tr("photo.delete"), "delete", Intent::Kind::kPhotoDelete});
+        buttons.push_back({view.Tr("photo.delete"), "delete", session::photo_event::Delete{key}});
       } else {
-        if (view.has_camera) buttons.push_back({view.Tr("photo.take"), "take", Intent::Kind::kPhotoCamera});
-        if (view.has_imports) buttons.push_back({view.Tr("photo.import"), "import", Intent::Kind::kPhotoImport});
+        if (view.has_camera) buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
+        if (view.has_imports) buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
       }
       const float n = static_cast<float>(buttons.size());
       const float bw = buttons.empty() ? 0 : (w - m.gap * (n - 1)) / n;
@@ -182,10 +182,9 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
         if (i) ImGui::SameLine();
         const SlotButton& button = buttons[i];
         if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
-                        button.kind == Intent::Kind::kPhotoDelete ? ButtonStyle::kSecondary
-                                                                  : ButtonStyle::kChoice,
+                        button.what == "delete" ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
                         true, "photo:" + button.what + ":" + key.Id())) {
-          out->push_back({button.kind, key});
+          out->push_back(button.intent);
         }
       }
       if (!done) {
@@ -200,7 +199,7 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
       std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
       if (Field(key.Id(), label, view.ValueOf(key), s.focus == key,
                 err == s.errors.end() ? std::string() : err->second, hint)) {
-        out->push_back({Intent::Kind::kFocus, key});
+        out->push_back(session::form_event::Focus{key});
       }
       break;
     }
@@ -229,7 +228,7 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
       std::string key = r < 3 ? rows[r][c] : (c == 0 ? extra : c == 1 ? "0" : "");
       if (r == 3 && c == 2) {
         if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, true, "key:delete")) {
-          out->push_back({Intent::Kind::kKeyBackspace});
+          out->push_back(session::form_event::Backspace{});
         }
         continue;
       }
@@ -238,13 +237,13 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
         continue;
       }
       if (TouchButton(key, ImVec2(w, m.button_h), ButtonStyle::kChoice, true, "key:" + key)) {
-        out->push_back({Intent::Kind::kKeyText, "", key});
+        out->push_back(session::form_event::TypeText{key});
       }
     }
     ImGui::SameLine();
     if (r == 0) {
       if (TouchButton(view.Tr("keypad.done"), ImVec2(w, m.button_h), ButtonStyle::kPrimary, true, "key:done")) {
-        out->push_back({Intent::Kind::kKeyDone});
+        out->push_back(intent::KeyDone{});
       }
     } else {
       ImGui::Dummy(ImVec2(w, m.button_h));
@@ -327,7 +326,7 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
       }
       if (TouchButton(view.Tr("form.remove_member"), ImVec2(0, m.target_min), ButtonStyle::kSecondary, true,
                       "remove:" + std::to_string(i))) {
-        out->push_back({Intent::Kind::kRemoveMember, group.id, "", static_cast<int>(i)});
+        out->push_back(session::form_event::RemoveMember{group.id, i});
       }
       Gap(1.5f);
     }
@@ -335,7 +334,7 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     if (gerr != s.errors.end()) Paragraph(gerr->second, Ctx().body, colors::kError);
     if (static_cast<int>(count) < group.max &&
         TouchButton(view.Tr("form.add_member"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
-      out->push_back({Intent::Kind::kAddMember, group.id});
+      out->push_back(session::form_event::AddMember{group.id});
     }
   } else {
     for (const FieldSpec& field : step.fields) {
@@ -352,12 +351,12 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (signature) DrawSignaturePad(view, s.focus, out);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("form.prev"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back({Intent::Kind::kPrevStep});
+    out->push_back(session::form_event::PrevStep{});
   }
   ImGui::SameLine();
   bool last = s.step + 1 == service->form.steps.size();
   if (TouchButton(view.Tr(last ? "form.to_review" : "form.next"), ImVec2(half, m.button_h))) {
-    out->push_back({last ? Intent::Kind::kToReview : Intent::Kind::kNextStep});
+    out->push_back(last ? Intent(session::form_event::ToReview{}) : Intent(session::form_event::NextStep{}));
   }
   EndScreen(view);
 }
@@ -376,7 +375,7 @@ void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (!s.review_revealed) Paragraph(view.Tr("review.masked_note"), Ctx().body, colors::kMuted);
   if (TouchButton(view.Tr(s.review_revealed ? "review.conceal" : "review.reveal"),
                   ImVec2(0, m.target_min), ButtonStyle::kSecondary, true, "review:reveal")) {
-    out->push_back({Intent::Kind::kToggleReveal});
+    out->push_back(session::form_event::ToggleReveal{});
   }
   auto shown = [&](const FieldSpec& field, const std::string& raw) -> std::string {
     if (raw.empty()) return view.Tr("review.empty");
@@ -410,7 +409,7 @@ void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - edit_w, y));
     if (TouchButton(view.Tr("review.edit"), ImVec2(edit_w, m.target_min), ButtonStyle::kSecondary, true,
                     "edit:" + step.id)) {
-      out->push_back({Intent::Kind::kEditStep, "", "", static_cast<int>(i)});
+      out->push_back(session::form_event::EditStep{i});
     }
     ImGui::SetCursorPosY(std::max(after, ImGui::GetCursorPosY()));
     if (step.group) {
@@ -448,7 +447,7 @@ void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   if (TouchButton(s.submitting ? view.Tr("review.submitting") : view.Tr("review.submit"), ImVec2(0, m.button_h),
                   ButtonStyle::kPrimary, !s.submitting, "submit")) {
-    out->push_back({Intent::Kind::kSubmit});
+    out->push_back(session::form_event::Submit{});
   }
   EndScreen(view);
 }

@@ -88,7 +88,7 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
     ImVec2 corner = ImGui::GetWindowPos();
     float size = 20.0f * m.px_per_mm;
     if (HiddenTarget("staff:corner", corner, ImVec2(corner.x + size, corner.y + size))) {
-      out->push_back({Intent::Kind::kCornerTap});
+      out->push_back(intent::CornerTap{});
     }
   }
   // Header: title on the left; 长者模式 and "home" on the right, on every screen.
@@ -106,19 +106,19 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
     // Off by default; one tap turns it on and reads this screen; later taps repeat.
     if (TouchButton(view.Tr(view.voice_on ? "voice.repeat" : "voice.on"), ImVec2(button_w, m.target_min),
                     view.voice_on ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true, "voice")) {
-      out->push_back({Intent::Kind::kVoice});
+      out->push_back(intent::Voice{});
     }
     ImGui::SameLine();
   }
   if (TouchButton(view.Tr(view.elder ? "elder.off" : "elder.on"), ImVec2(button_w, m.target_min),
                   view.elder ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true,
                   "elder:toggle")) {
-    out->push_back({Intent::Kind::kToggleElder});
+    out->push_back(intent::ToggleElder{});
   }
   if (home_button) {
     ImGui::SameLine();
     if (TouchButton(view.Tr("common.home"), ImVec2(button_w, m.target_min), ButtonStyle::kSecondary)) {
-      out->push_back({Intent::Kind::kGoHome});
+      out->push_back(intent::GoHome{});
     }
   }
   ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));
@@ -160,9 +160,9 @@ void BeginFooter(const ViewModel& view) {
       ImGui::SetScrollY(body, std::min(scroll_max, scroll + page_h));
       frame.ResetScroll();
     }
-    if (overflows != had_row && frame.out) frame.out->push_back({Intent::Kind::kRedraw});
+    if (overflows != had_row && frame.out) frame.out->push_back(intent::Redraw{});
   } else if (overflows && frame.out) {
-    frame.out->push_back({Intent::Kind::kRedraw});  // the row appears on the next frame
+    frame.out->push_back(intent::Redraw{});  // the row appears on the next frame
   }
   ImGui::PopStyleColor();
   ImGui::GetWindowDrawList()->AddLine(
@@ -191,14 +191,14 @@ void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Paragraph(view.Tr("home.welcome"), Ctx().title, colors::kText);
   Gap(3);
   if (TouchButton(view.Tr("home.apply"), ImVec2(0, m.button_h * 1.6f), ButtonStyle::kPrimary)) {
-    out->push_back({Intent::Kind::kOpenServices});
+    out->push_back(intent::OpenServices{});
   }
   Gap(0.5f);
   Paragraph(view.Tr("home.apply_hint"), Ctx().body, colors::kMuted);
   Gap(2);
   if (TouchButton(view.Tr("home.status"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
                   "home:status")) {
-    out->push_back({Intent::Kind::kOpenStatusQuery});
+    out->push_back(session::status_event::Open{});
   }
   Gap(2);
   // Revoked: residents are still served (the outbox keeps everything); the note stays
@@ -225,7 +225,7 @@ void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
       bool chosen = view.voice_on && view.voice_language == c.language;
       if (TouchButton(c.label, ImVec2(half, m.target_min),
                       chosen ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true, c.id)) {
-        out->push_back({Intent::Kind::kSetVoiceLanguage, "", "", static_cast<int>(c.language)});
+        out->push_back(intent::SetVoiceLanguage{c.language});
       }
     }
     Gap(1);
@@ -234,13 +234,13 @@ void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (TouchButton("中文", ImVec2(half, m.target_min),
                   view.language == Language::kZhCN ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
                   true, "lang:zh")) {
-    out->push_back({Intent::Kind::kSetLanguage, "", "", static_cast<int>(Language::kZhCN)});
+    out->push_back(intent::SetLanguage{Language::kZhCN});
   }
   ImGui::SameLine();
   if (TouchButton("English", ImVec2(half, m.target_min),
                   view.language == Language::kEn ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
                   true, "lang:en")) {
-    out->push_back({Intent::Kind::kSetLanguage, "", "", static_cast<int>(Language::kEn)});
+    out->push_back(intent::SetLanguage{Language::kEn});
   }
   EndScreen(view);
 }

@@ -59,8 +59,8 @@ void DrawPhotoThumb(const PhotoThumb& thumb, ImVec2 box, const std::string& id, 
   const ImVec2 a(p0.x + (box.x - size.x) * 0.5f, p0.y + (box.y - size.y) * 0.5f);
   const ImVec2 b(a.x + size.x, a.y + size.y);
   draw->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), colors::kSecondary);
-  if (thumb.texture) {
-    draw->AddImage(thumb.texture, a, b);
+  if (thumb.handle) {
+    draw->AddImage(TextureOf(thumb), a, b);
   } else {
     const ImVec2 text = ImGui::CalcTextSize(label.c_str());
     draw->AddText(ImVec2(p0.x + (box.x - text.x) * 0.5f, p0.y + (box.y - text.y) * 0.5f), colors::kMuted,
@@ -91,11 +91,11 @@ void PhotoCameraView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   const float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("photo.cancel"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true, "photo:cancel")) {
-    out->push_back({Intent::Kind::kPhotoCancel});
+    out->push_back(session::photo_event::Cancel{});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("photo.shutter"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, live, "photo:shutter")) {
-    out->push_back({Intent::Kind::kPhotoShutter});
+    out->push_back(session::photo_event::Shutter{});
   }
   EndScreen(view);
 }
@@ -120,14 +120,14 @@ void PhotoImportView::Draw(const ViewModel& view, std::vector<Intent>* out) {
                    file.thumb.width ? file.name : view.Tr("photo.unreadable_tile"));
     if (TouchButton(file.name, ImVec2(w, m.target_min * 1.2f), ButtonStyle::kChoice, true,
                     "import:" + std::to_string(i))) {
-      out->push_back({Intent::Kind::kPhotoPick, "", "", static_cast<int>(i)});
+      out->push_back(session::photo_event::Pick{i});
     }
     ImGui::EndGroup();
   }
   Gap(1);
   BeginFooter(view);
   if (TouchButton(view.Tr("photo.cancel"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true, "photo:cancel")) {
-    out->push_back({Intent::Kind::kPhotoCancel});
+    out->push_back(session::photo_event::Cancel{});
   }
   EndScreen(view);
 }

@@ -85,10 +85,10 @@ void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (view.can_print &&
       TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"), ImVec2(0, m.button_h),
                   ButtonStyle::kSecondary, !receipt.printed, "receipt:print")) {
-    out->push_back({Intent::Kind::kPrintReceipt});
+    out->push_back(intent::PrintReceipt{});
   }
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {
-    out->push_back({Intent::Kind::kGoHome});
+    out->push_back(intent::GoHome{});
   }
   EndScreen(view);
 }

@@ -45,7 +45,7 @@ void ServicesView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     const ServiceSpec& service = services[i];
     if (TouchButton(view.Text(service.name), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
                     service.code)) {
-      out->push_back({Intent::Kind::kOpenService, service.code});
+      out->push_back(session::form_event::OpenService{service.code});
     }
     Paragraph(view.Text(service.summary), Ctx().body, colors::kMuted);
     Gap(1);
@@ -55,16 +55,16 @@ void ServicesView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
     if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
                     page > 0, "page:prev")) {
-      out->push_back({Intent::Kind::kPage, "", "", -1});
+      out->push_back(intent::ServicesPage{-1});
     }
     ImGui::SameLine();
     if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
                     page + 1 < pages, "page:next")) {
-      out->push_back({Intent::Kind::kPage, "", "", 1});
+      out->push_back(intent::ServicesPage{1});
     }
   }
   if (TouchButton(view.Tr("common.back"), ImVec2(0, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back({Intent::Kind::kGoHome});
+    out->push_back(intent::GoHome{});
   }
   EndScreen(view);
 }
@@ -79,7 +79,7 @@ void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     Gap(0.5f);
     if (TouchButton(view.Tr("detail.check_eligibility"), ImVec2(0, m.button_h), ButtonStyle::kSecondary, true,
                     "check_eligibility")) {
-      out->push_back({Intent::Kind::kOpenEligibility, service->code});
+      out->push_back(session::form_event::OpenEligibility{});
     }
   }
   Gap(1);
@@ -108,11 +108,11 @@ void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginFooter(view);
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   if (TouchButton(view.Tr("common.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back({Intent::Kind::kOpenServices});
+    out->push_back(intent::OpenServices{});
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("detail.start"), ImVec2(half, m.button_h), ButtonStyle::kPrimary)) {
-    out->push_back({Intent::Kind::kStartForm, service->code});
+    out->push_back(session::form_event::StartForm{});
   }
   EndScreen(view);
 }

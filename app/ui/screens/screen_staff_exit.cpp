@@ -17,7 +17,7 @@ class StaffExitView final : public View {
 }  // namespace
 
 void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled,
-                Intent::Kind ok_intent, std::vector<Intent>* out) {
+                const Intent& ok_intent, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   float w = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
@@ -27,20 +27,20 @@ void DrawPinPad(const ViewModel& view, const std::string& ok_label, bool enabled
     if (i == 9) {
       if (TouchButton(view.Tr("keypad.delete"), ImVec2(w, m.button_h), ButtonStyle::kSecondary, enabled,
                       "pin:delete")) {
-        out->push_back({Intent::Kind::kPinKey, "", ""});
+        out->push_back(intent::PinKey{""});
       }
       continue;
     }
     if (i == 11) {
       if (TouchButton(ok_label, ImVec2(w, m.button_h), ButtonStyle::kPrimary, enabled && !s.pin.empty(),
                       "pin:ok")) {
-        out->push_back({ok_intent});
+        out->push_back(ok_intent);
       }
       continue;
     }
     if (TouchButton(keys[i], ImVec2(w, m.button_h), ButtonStyle::kChoice, enabled,
                     std::string("pin:") + keys[i])) {
-      out->push_back({Intent::Kind::kPinKey, "", keys[i]});
+      out->push_back(intent::PinKey{keys[i]});
     }
   }
 }
@@ -60,7 +60,7 @@ void StaffExitView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
   Field("staff:pin", view.Tr("staff.pin"), dots, true, s.pin_message, "");
   Gap(1);
-  DrawPinPad(view, view.Tr("staff.confirm"), !view.pin_locked, Intent::Kind::kPinSubmit, out);
+  DrawPinPad(view, view.Tr("staff.confirm"), !view.pin_locked, intent::PinSubmit{}, out);
   EndScreen(view);
 }
 

@@ -114,7 +114,7 @@ void DrawAlnumKeys(const ViewModel& view, std::vector<Intent>* out) {
       if (i) ImGui::SameLine();
       std::string key(1, keys[i]);
       if (TouchButton(key, ImVec2(w, m.button_h), ButtonStyle::kChoice, true, "key:" + key)) {
-        out->push_back({Intent::Kind::kKeyText, "", key});
+        out->push_back(session::form_event::TypeText{key});
       }
     }
     if (r == 3) {
@@ -122,11 +122,11 @@ void DrawAlnumKeys(const ViewModel& view, std::vector<Intent>* out) {
       ImGui::SameLine();
       if (TouchButton(view.Tr("keypad.delete"), ImVec2(wide, m.button_h), ButtonStyle::kSecondary, true,
                       "key:delete")) {
-        out->push_back({Intent::Kind::kKeyBackspace});
+        out->push_back(session::form_event::Backspace{});
       }
       ImGui::SameLine();
       if (TouchButton(view.Tr("keypad.done"), ImVec2(wide, m.button_h), ButtonStyle::kPrimary, true, "key:done")) {
-        out->push_back({Intent::Kind::kKeyDone});
+        out->push_back(intent::KeyDone{});
       }
     }
   }
@@ -142,19 +142,19 @@ void StatusQueryView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Gap(1);
   if (Field("s:app_number", view.Tr("status.number"), view.ValueOf(FieldAddress::Aux("app_number")),
             number_focus, "", view.Tr("status.number_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("app_number")});
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("app_number")});
   }
   Gap(0.5f);
   // The ID digits show as typed (the resident checks them) but are never stored.
   if (Field("s:id_tail", view.Tr("status.id_tail"), view.ValueOf(FieldAddress::Aux("id_tail")),
             tail_focus, "", view.Tr("status.id_tail_placeholder"))) {
-    out->push_back({Intent::Kind::kFocus, FieldAddress::Aux("id_tail")});
+    out->push_back(session::form_event::Focus{FieldAddress::Aux("id_tail")});
   }
   if (!s.lookup_message.empty()) Paragraph(s.lookup_message, Ctx().body, colors::kError);
   Gap(1);
   if (TouchButton(view.Tr("status.lookup"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, !view.status_locked,
                   "status:lookup")) {
-    out->push_back({Intent::Kind::kStatusLookup});
+    out->push_back(session::status_event::Lookup{});
   }
   Gap(1);
   Paragraph(view.Tr("status.privacy"), Ctx().body, colors::kMuted);
@@ -208,7 +208,7 @@ void StatusResultView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   }
   BeginFooter(view);
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true, "status:done")) {
-    out->push_back({Intent::Kind::kGoHome});
+    out->push_back(intent::GoHome{});
   }
   EndScreen(view);
 }
