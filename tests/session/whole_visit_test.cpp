@@ -1,0 +1,199 @@
+// A whole day at the kiosk through app/session, no window (issue 17 item 1): a resident
+// submits 低保 into a real Store in a temp dir; a second resident looks its status up
+// by the receipt's number and ID tail (a wrong tail first); a member of staff logs in
+// with a real Argon2id PIN (a wrong PIN first), filters and searches the list, re-shows
+// the receipt, exports the list and logs out. Every step goes through the typed events
+// KioskApp routes (session::Form, StatusLookup, Staff) and the aux typing its keyboard
+// uses (TypeIntoAux).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dibao_visit.h"
+#include "domain/app_number.h"
+#include "session/staff.h"
+#include "session/status.h"
+#include "store/store_test_support.h"
+
+namespace yimen::session {
+namespace {
+
+constexpr char kStaffName[] = "王丽";
+constexpr char kStaffPin[] = "24681357";  // the 8-digit rule
+
+class WholeVisit : public FormVisit {
+ protected:
+  // Focuses an aux field and types into it as the kiosk's keyboard does.
+  void TypeAux(Form& form, const char* name, const std::string& text) {
+    form.Apply(ev::Focus{A::Aux(name)}, Page::kOther);
+    AuxTyped what = AuxTyped::kNone;
+    ASSERT_TRUE(TypeIntoAux(&m_state, text, &what));
+  }
+
+  std::unique_ptr<StatusLookup> MakeLookup(Store* store) {
+    StatusLookup::Deps deps;
+    deps.strings = &m_strings;
+    deps.store = store;
+    deps.now_ms = [this] { return m_loop_ms; };
+    return std::make_unique<StatusLookup>(&m_state, deps);
+  }
+
+  std::unique_ptr<Staff> MakeStaff(Store* store) {
+    Staff::Deps deps;
+    deps.strings = &m_strings;
+    deps.store = store;
+    deps.wall_ms = [this] { return kNowMs + m_loop_ms; };  // the retry delay runs on it
+    deps.now_ms = [this] { return m_loop_ms; };
+    deps.catalog = [this] { return m_catalog.get(); };
+    return std::make_unique<Staff>(&m_staff, &m_state, deps);
+  }
+
+  // Applies a staff event on the staff page shown, and follows the page it names.
+  StaffOutcome Do(Staff& staff, const StaffEvent& event) {
+    StaffOutcome out = staff.Apply(event, m_staff_page);
+    if (out.go) m_staff_page = *out.go;
+    return out;
+  }
+
+  StaffState m_staff;
+  std::optional<StaffPage> m_staff_page;
+  int64_t m_loop_ms = 1000;
+};
+
+TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
+  testing::TempDir temp;
+  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->staff().AddStaffAccount(kStaffName, kStaffPin).ok());
+
+  // The resident: a whole 低保 form, submitted.
+  std::unique_ptr<Form> form = MakeForm(store.get());
+  FillDibao(*form);
+  ASSERT_TRUE(FormVisit::Do(*form, ev::Submit{}).submitted) << m_state.banner;
+  const std::string number = m_state.receipt->app_number;
+  ASSERT_FALSE(number.empty());
+  form->Wipe();
+  m_state = VisitState{};  // the next person at the kiosk
+
+  // The status look-up: a wrong ID tail reads as not found, the right one shows it.
+  std::unique_ptr<StatusLookup> lookup = MakeLookup(store.get());
+  StatusOutcome status = lookup->Apply(status_event::Open{}, std::nullopt);
+  ASSERT_EQ(status.go, StatusPage::kQuery);
+  EXPECT_TRUE(m_state.focus.IsAux("app_number"));
+  TypeAux(*form, "app_number", number);
+  TypeAux(*form, "id_tail", "999999");
+  status = lookup->Apply(status_event::Lookup{}, StatusPage::kQuery);
+  EXPECT_FALSE(status.go.has_value());
+  EXPECT_FALSE(m_state.lookup.has_value());
+  EXPECT_EQ(m_state.lookup_message, m_strings.Get(Language::kZhCN, "status.not_found"));
+  TypeAux(*form, "id_tail", "121236");  // the applicant's 442000196503121236
+  status = lookup->Apply(status_event::Lookup{}, StatusPage::kQuery);
+  ASSERT_EQ(status.go, StatusPage::kResult) << m_state.lookup_message;
+  ASSERT_TRUE(m_state.lookup.has_value());
+  EXPECT_EQ(m_state.lookup->app_number, number);
+  EXPECT_EQ(m_state.lookup->masked_name, "欧阳*");
+  EXPECT_EQ(m_state.lookup->service_code, "dibao");
+  EXPECT_EQ(m_state.aux_values["id_tail"], "") << "the ID digits are wiped once used";
+  m_state = VisitState{};
+
+  // Staff: a wrong PIN is refused, the right one logs in.
+  std::unique_ptr<Staff> staff = MakeStaff(store.get());
+  m_staff_page = StaffPage::kLogin;
+  TypeAux(*form, "staff_name", kStaffName);
+  TypeAux(*form, "pin", "13579024");
+  EXPECT_FALSE(Do(*staff, staff_event::Login{}).go.has_value());
+  EXPECT_FALSE(staff->LoggedIn());
+  EXPECT_FALSE(m_state.pin_message.empty());
+  EXPECT_TRUE(m_state.pin.empty()) << "a PIN typed is wiped after each try";
+  m_loop_ms += 5000;
+  TypeAux(*form, "pin", kStaffPin);
+  StaffOutcome login = Do(*staff, staff_event::Login{});
+  ASSERT_TRUE(login.go.has_value()) << m_state.pin_message;
+  EXPECT_EQ(m_staff_page, StaffPage::kHome);
+  EXPECT_EQ(m_staff.name, kStaffName);
+  EXPECT_TRUE(m_state.aux_values.empty()) << "the typed name is wiped at login";
+  EXPECT_EQ(m_staff.today.total, 1);
+
+  // The list, a filter that hides it, one that shows it, a search, the receipt.
+  Do(*staff, staff_event::Open{StaffPage::kList});
+  EXPECT_EQ(m_staff_page, StaffPage::kList);
+  EXPECT_EQ(m_staff.list.total, 1);
+  Do(*staff, staff_event::OpenPicker{StaffFilter::kService});
+  EXPECT_EQ(m_staff.list.picker, StaffFilter::kService);
+  Do(*staff, staff_event::SetFilter{StaffFilter::kService, "gaoling"});
+  EXPECT_EQ(m_staff.list.picker, StaffFilter::kNone);
+  EXPECT_EQ(m_staff.list.total, 0);
+  Do(*staff, staff_event::SetFilter{StaffFilter::kService, "dibao"});
+  ASSERT_EQ(m_staff.list.total, 1);
+  TypeAux(*form, "search", number.substr(number.size() - 4));
+  Do(*staff, staff_event::Search{});
+  ASSERT_EQ(m_staff.list.rows.size(), 1u);
+  EXPECT_EQ(m_staff.list.rows[0].app_number, number);
+  Do(*staff, staff_event::ShowReceipt{number});
+  EXPECT_EQ(m_staff_page, StaffPage::kReceipt);
+  ASSERT_TRUE(m_staff.receipt.has_value());
+  EXPECT_EQ(m_staff.receipt->service_code, "dibao");
+  // Back to the list keeps its filter and rows.
+  Do(*staff, staff_event::Open{StaffPage::kList});
+  EXPECT_EQ(m_staff.list.filter.service_code, "dibao");
+  EXPECT_EQ(m_staff.list.total, 1);
+
+  // The export writes the filtered list beside the database.
+  Do(*staff, staff_event::Export{});
+  EXPECT_FALSE(m_staff.message_is_error) << m_staff.message;
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(temp.DataDir()) / "exports"));
+
+  StaffOutcome out = Do(*staff, staff_event::Logout{});
+  EXPECT_TRUE(out.logged_out);
+  EXPECT_FALSE(staff->LoggedIn());
+}
+
+TEST_F(WholeVisit, StaffAreLoggedOutWhenIdle) {
+  testing::TempDir temp;
+  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->staff().AddStaffAccount(kStaffName, kStaffPin).ok());
+  std::unique_ptr<Form> form = MakeForm(store.get());
+  std::unique_ptr<Staff> staff = MakeStaff(store.get());
+  m_staff_page = StaffPage::kLogin;
+  TypeAux(*form, "staff_name", kStaffName);
+  TypeAux(*form, "pin", kStaffPin);
+  ASSERT_TRUE(Do(*staff, staff_event::Login{}).go.has_value()) << m_state.pin_message;
+  StaffOutcome out;
+  m_loop_ms += 179'000;
+  EXPECT_TRUE(staff->Tick(&out));
+  EXPECT_FALSE(out.logged_out);
+  m_loop_ms += 1'000;  // 180 s without a touch
+  EXPECT_TRUE(staff->Tick(&out));
+  EXPECT_TRUE(out.logged_out);
+  EXPECT_FALSE(staff->LoggedIn());
+  EXPECT_FALSE(staff->Tick(&out));
+}
+
+TEST_F(WholeVisit, FiveMissedLookUpsLockTheCheck) {
+  testing::TempDir temp;
+  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  std::unique_ptr<Form> form = MakeForm(store.get());
+  std::unique_ptr<StatusLookup> lookup = MakeLookup(store.get());
+  lookup->Apply(status_event::Open{}, std::nullopt);
+  // A well-formed number nobody has: five misses, then the check waits a minute.
+  const std::string nobody = FormatAppNumber("K7Q2", CivilDate{2026, 11, 23}, 9999);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(lookup->Locked()) << i;
+    m_state.aux_values["app_number"].clear();
+    TypeAux(*form, "app_number", nobody);
+    TypeAux(*form, "id_tail", "123456");
+    lookup->Apply(status_event::Lookup{}, StatusPage::kQuery);
+  }
+  EXPECT_TRUE(lookup->Locked());
+  EXPECT_EQ(m_state.lookup_message, m_strings.Get(Language::kZhCN, "status.locked"));
+  m_loop_ms += 60'000;
+  EXPECT_FALSE(lookup->Locked());
+}
+
+}  // namespace
+}  // namespace yimen::session
