@@ -20,7 +20,8 @@ constexpr int kImportThumbSide = 240;
 
 bool IsImageName(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png";
 }
 
@@ -123,8 +124,8 @@ PhotoOutcome Photos::On(const photo_event::Shutter& /*e*/, std::optional<PhotoPa
   PhotoState& photos = m_visit->photos;
   Result<media::Pixels> still = m_deps.camera->TakeStill();
   if (!still.ok()) {
-    photos.message = m_deps.strings->Get(
-        m_deps.language ? m_deps.language() : Language::kZhCN, "photo.no_frame");
+    photos.message = m_deps.strings->Get(m_deps.language ? m_deps.language() : Language::kZhCN,
+                                         "photo.no_frame");
     return {};
   }
   Result<std::vector<uint8_t>> jpeg = media::EncodeForStorage(*still, m_deps.limits);
@@ -196,7 +197,8 @@ void Photos::Store(std::vector<uint8_t> jpeg) {
     thumb = MakeThumb(*back, kThumbSide);
     media::Wipe(&back.value());
   }
-  if (!slot->empty() && *slot != ref) DropAttachment(&m_visit->draft, *slot);  // 重拍: the old photo goes
+  if (!slot->empty() && *slot != ref)
+    DropAttachment(&m_visit->draft, *slot);  // 重拍: the old photo goes
   std::string& stored = m_visit->draft.attachments[ref];
   Wipe(&stored);
   stored = Base64Encode(jpeg);
@@ -231,7 +233,8 @@ Thumb Photos::MakeThumb(const media::Pixels& image, int max_side) {
 }
 
 void Photos::FreeThumb(Thumb* thumb) {
-  if (thumb->handle && m_deps.free_thumb) m_deps.free_thumb(thumb->handle, thumb->width, thumb->height);
+  if (thumb->handle && m_deps.free_thumb)
+    m_deps.free_thumb(thumb->handle, thumb->width, thumb->height);
   *thumb = Thumb{};
 }
 

@@ -54,9 +54,9 @@ class Photos {
   struct Deps {
     Form* form = nullptr;
     const Strings* strings = nullptr;
-    std::function<Language()> language;        // unset: Chinese
-    media::CameraWorker* camera = nullptr;     // nullptr: no 拍照
-    std::string import_dir;                    // "": no 导入
+    std::function<Language()> language;     // unset: Chinese
+    media::CameraWorker* camera = nullptr;  // nullptr: no 拍照
+    std::string import_dir;                 // "": no 导入
     media::PhotoLimits limits;
     // A picture for the screen from pixels (returns its handle, 0: none) and its
     // release. Unset: thumbnails have sizes but no handle (drawn as frames).

@@ -30,8 +30,10 @@ year_month_day AsYearMonthDay(const CivilDate& date) {
 std::optional<std::string> ParseTypedDay(const std::string& typed) {
   std::string digits;
   for (char c : typed) {
-    if (c >= '0' && c <= '9') digits += c;
-    else if (c != '-' && c != '/' && c != '.' && c != ' ') return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c != '-' && c != '/' && c != '.' && c != ' ')
+      return std::nullopt;
   }
   if (digits.empty()) return std::string();
   if (digits.size() != 8) return std::nullopt;
@@ -206,8 +208,8 @@ void Staff::RefusedLogin(const StaffLoginResult& result) {
     case StaffLoginOutcome::kThrottled:
       // Refused before any check: the same words for a known and an unknown name.
       (void)m_deps.store->AppendAudit("system", "staff.login_throttled", failures);
-      m_visit->pin_message = m_deps.strings->Format(
-          CurrentLanguage(), "staff.login_wait", {{"seconds", WaitSeconds(result.retry_at_ms)}});
+      m_visit->pin_message = m_deps.strings->Format(CurrentLanguage(), "staff.login_wait",
+                                                    {{"seconds", WaitSeconds(result.retry_at_ms)}});
       return;
     case StaffLoginOutcome::kLocked:
       (void)m_deps.store->AppendAudit("system", "staff.login_locked_out", "");
@@ -256,9 +258,7 @@ StaffOutcome Staff::On(const staff_event::Open& e, std::optional<StaffPage> page
       RefreshOverview();
       Audit("staff.view_queue", "");
       return out;
-    case StaffPage::kHome:
-      RefreshOverview();
-      return out;
+    case StaffPage::kHome: RefreshOverview(); return out;
     case StaffPage::kLogin:
     case StaffPage::kReceipt: out.go.reset(); return out;  // not opened from a button
   }
@@ -432,8 +432,8 @@ StaffOutcome Staff::On(const staff_event::Export& /*e*/, std::optional<StaffPage
     m_state->message_is_error = true;
     return {};
   }
-  m_state->message = m_deps.strings->Format(
-      CurrentLanguage(), "staff.export_done", {{"count", std::to_string(*rows)}, {"path", path}});
+  m_state->message = m_deps.strings->Format(CurrentLanguage(), "staff.export_done",
+                                            {{"count", std::to_string(*rows)}, {"path", path}});
   m_state->message_is_error = false;
   Audit("staff.export_csv", "rows=" + std::to_string(*rows) + " file=" + name);
   return {};

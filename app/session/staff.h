@@ -32,10 +32,10 @@ inline constexpr StaffFilter kStaffFilters[] = {StaffFilter::kStatus, StaffFilte
 // is on screen (SQL paging; only visible rows are drawn).
 struct StaffList {
   ApplicationFilter filter;
-  std::string date_preset;                 // "", "today", "7d", "month", "last_month", "custom"
-  StaffFilter picker = StaffFilter::kNone; // the filter whose choices are open
-  int64_t total = 0;                       // rows matching the filter
-  int64_t first = 0;                       // index of rows[0] in the filtered list
+  std::string date_preset;                  // "", "today", "7d", "month", "last_month", "custom"
+  StaffFilter picker = StaffFilter::kNone;  // the filter whose choices are open
+  int64_t total = 0;                        // rows matching the filter
+  int64_t first = 0;                        // index of rows[0] in the filtered list
   std::vector<ApplicationStub> rows;
   int64_t fetches = 0;  // page loads so far (for the benchmark's note)
 };
@@ -111,10 +111,10 @@ class Staff {
   struct Deps {
     const Strings* strings = nullptr;
     Store* store = nullptr;
-    std::function<Language()> language;      // unset: Chinese
-    std::function<int64_t()> wall_ms;        // Unix ms (lockouts are persisted in it)
-    std::function<int64_t()> now_ms;         // the loop's clock (timeouts)
-    std::function<const Catalog*()> catalog; // service names in the export
+    std::function<Language()> language;       // unset: Chinese
+    std::function<int64_t()> wall_ms;         // Unix ms (lockouts are persisted in it)
+    std::function<int64_t()> now_ms;          // the loop's clock (timeouts)
+    std::function<const Catalog*()> catalog;  // service names in the export
     // Optional: free bytes of the data directory, the sync engine's state, when a
     // submit was last refused for a full disk.
     std::function<std::optional<uint64_t>()> storage_free;

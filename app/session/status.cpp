@@ -11,7 +11,8 @@
 
 namespace yimen::session {
 
-StatusLookup::StatusLookup(VisitState* visit, Deps deps) : m_visit(visit), m_deps(std::move(deps)) {}
+StatusLookup::StatusLookup(VisitState* visit, Deps deps)
+    : m_visit(visit), m_deps(std::move(deps)) {}
 
 StatusOutcome StatusLookup::Apply(const StatusEvent& event, std::optional<StatusPage> page) {
   return std::visit([&](const auto& e) { return On(e, page); }, event);
@@ -24,7 +25,8 @@ void StatusLookup::Say(const char* key) {
   m_visit->lookup_message = m_deps.strings->Get(language, key);
 }
 
-StatusOutcome StatusLookup::On(const status_event::Open& /*e*/, std::optional<StatusPage> /*page*/) {
+StatusOutcome StatusLookup::On(const status_event::Open& /*e*/,
+                               std::optional<StatusPage> /*page*/) {
   m_visit->lookup.reset();
   m_visit->lookup_history.clear();
   m_visit->lookup_message.clear();

@@ -35,7 +35,8 @@ bool TypeIntoAux(VisitState* visit, const std::string& text, AuxTyped* typed) {
   if (focus.area != FieldAddress::Area::kAux) return false;
   if (focus.IsAux("pin")) {  // typed PIN digits go where the PIN pad's go
     for (char c : text) {
-      if (c >= '0' && c <= '9' && visit->pin.size() < secret::kMaxPinDigits) visit->pin.push_back(c);
+      if (c >= '0' && c <= '9' && visit->pin.size() < secret::kMaxPinDigits)
+        visit->pin.push_back(c);
     }
     return true;
   }

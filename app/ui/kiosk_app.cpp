@@ -347,8 +347,10 @@ void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out
 void KioskApp::OnText(const platform::TextEvent& event) {
   if (m_session.focus.empty()) return;
   if (event.is_key) {
-    if (event.key == platform::EditKey::kBackspace) Apply(session::form_event::Backspace{});
-    else Apply(intent::KeyDone{});
+    if (event.key == platform::EditKey::kBackspace)
+      Apply(session::form_event::Backspace{});
+    else
+      Apply(intent::KeyDone{});
     return;
   }
   Apply(session::form_event::TypeText{event.text});
@@ -456,8 +458,10 @@ void KioskApp::On(const intent::OpenServices& /*e*/) {
 }
 
 void KioskApp::On(const intent::ServicesPage& e) {
-  if (e.delta > 0) ++m_list_page;
-  else if (m_list_page > 0) --m_list_page;
+  if (e.delta > 0)
+    ++m_list_page;
+  else if (m_list_page > 0)
+    --m_list_page;
 }
 
 void KioskApp::On(const intent::Redraw& /*e*/) {}  // Apply() already marked the app dirty
@@ -477,7 +481,8 @@ void KioskApp::On(const intent::ToggleElder& /*e*/) {
   if (m_elder) m_voice_on = true;  // 长者模式 speaks
   // Elderly residents more often write than spell pinyin, and the pad's target is
   // larger than a letter key: open text fields on handwriting.
-  if (m_elder && (m_deps.handwriting || m_load_handwriting)) m_session.ime.mode = ImeMode::kHandwriting;
+  if (m_elder && (m_deps.handwriting || m_load_handwriting))
+    m_session.ime.mode = ImeMode::kHandwriting;
   m_list_page = 0;
 }
 

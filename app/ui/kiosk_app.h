@@ -83,8 +83,8 @@ struct CornerTap {};  // the hidden staff gesture: 5 taps in the top-left corner
 struct PinKey {       // a digit of the staff PIN; "" deletes the last
   std::string digit;
 };
-struct PinSubmit {};  // check the exit PIN
-struct Voice {};      // the 朗读 button: voice on, and say this screen again
+struct PinSubmit {};       // check the exit PIN
+struct Voice {};           // the 朗读 button: voice on, and say this screen again
 struct SetVoiceLanguage {  // voice on, and say this screen in it
   SpokenLanguage language = SpokenLanguage::kMandarin;
 };
@@ -110,9 +110,9 @@ struct StrokeDone {  // a handwriting or signature stroke, pad-local
 struct StrokesClear {};  // start the character (or signature) again
 }  // namespace intent
 
-using ImeIntent = std::variant<intent::ImeLetter, intent::ImeBackspace, intent::ImeCandidate,
-                               intent::ImePage, intent::SetImeMode, intent::StrokeDone,
-                               intent::StrokesClear>;
+using ImeIntent =
+    std::variant<intent::ImeLetter, intent::ImeBackspace, intent::ImeCandidate, intent::ImePage,
+                 intent::SetImeMode, intent::StrokeDone, intent::StrokesClear>;
 using Intent =
     std::variant<intent::GoHome, intent::OpenServices, intent::ServicesPage, intent::Redraw,
                  intent::KeyDone, intent::StillHere, intent::ToggleElder, intent::SetLanguage,
@@ -355,9 +355,9 @@ class KioskApp {
   void On(const intent::PrintReceipt& e);
   void On(const ImeIntent& e) { ApplyImeIntent(e); }
   void On(const session::FormEvent& e);
-  void On(const session::StaffEvent& e);    // kiosk_app_staff.cpp
-  void On(const session::StatusEvent& e);   // kiosk_app_staff.cpp
-  void On(const session::PhotoEvent& e);    // kiosk_app_photo.cpp
+  void On(const session::StaffEvent& e);   // kiosk_app_staff.cpp
+  void On(const session::StatusEvent& e);  // kiosk_app_staff.cpp
+  void On(const session::PhotoEvent& e);   // kiosk_app_photo.cpp
   // The keyboard and the signature pad (kiosk_app_ime.cpp).
   void ApplyImeIntent(const ImeIntent& intent);
   // 打印回执: the resident's receipt, or staff's re-print of one.

@@ -68,7 +68,8 @@ void KioskApp::On(const session::StatusEvent& event) {
   session::StatusOutcome out = m_status.Apply(event, StatusPageOf(m_screen));
   if (out.reset_keyboard) ResetIme();
   if (out.go) {
-    m_screen = *out.go == session::StatusPage::kQuery ? Screen::kStatusQuery : Screen::kStatusResult;
+    m_screen =
+        *out.go == session::StatusPage::kQuery ? Screen::kStatusQuery : Screen::kStatusResult;
   }
 }
 

@@ -124,7 +124,8 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
         if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                         selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                         key.Id() + "=" + option.value)) {
-          out->push_back(session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
+          out->push_back(
+              session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
         }
       }
       auto err = s.errors.find(key);
@@ -169,12 +170,15 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
         if (view.has_camera) {
           buttons.push_back({view.Tr("photo.retake"), "retake", session::photo_event::Camera{key}});
         } else if (view.has_imports) {
-          buttons.push_back({view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
+          buttons.push_back(
+              {view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
         }
         buttons.push_back({view.Tr("photo.delete"), "delete", session::photo_event::Delete{key}});
       } else {
-        if (view.has_camera) buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
-        if (view.has_imports) buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
+        if (view.has_camera)
+          buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
+        if (view.has_imports)
+          buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
       }
       const float n = static_cast<float>(buttons.size());
       const float bw = buttons.empty() ? 0 : (w - m.gap * (n - 1)) / n;
@@ -356,7 +360,8 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   ImGui::SameLine();
   bool last = s.step + 1 == service->form.steps.size();
   if (TouchButton(view.Tr(last ? "form.to_review" : "form.next"), ImVec2(half, m.button_h))) {
-    out->push_back(last ? Intent(session::form_event::ToReview{}) : Intent(session::form_event::NextStep{}));
+    out->push_back(last ? Intent(session::form_event::ToReview{})
+                        : Intent(session::form_event::NextStep{}));
   }
   EndScreen(view);
 }

@@ -220,7 +220,8 @@ std::vector<Choice> PickerChoices(const ViewModel& view, StaffFilter picker) {
   switch (picker) {
     case StaffFilter::kStatus:
       choices.push_back({"submitted", view.Tr("staff.status.submitted")});
-      for (const char* code : {"accepted", "reviewing", "needs_materials", "approved", "refused", "closed"}) {
+      for (const char* code :
+           {"accepted", "reviewing", "needs_materials", "approved", "refused", "closed"}) {
         // The store keeps the server's Chinese status words.
         const std::string name = view.Tr(std::string("status.") + code);
         std::string stored;
@@ -277,7 +278,8 @@ void StaffListView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginScreen(view, view.Tr("staff.list_title"), false, search_focus ? AlnumKeyRows() : day_focus ? 4 : 2, out);
   DrawFilterBar(view, out);
   DrawSearch(view, out);
-  Label(view.Fmt("staff.list_total", {{"count", std::to_string(list.total)}}), Ctx().body, colors::kPrimary);
+  Label(view.Fmt("staff.list_total", {{"count", std::to_string(list.total)}}), Ctx().body,
+        colors::kPrimary);
   if (!st.message.empty()) {
     Paragraph(st.message, Ctx().body, st.message_is_error ? colors::kError : colors::kOk);
   }
@@ -314,11 +316,12 @@ void StaffListView::DrawFilterBar(const ViewModel& view, std::vector<Intent>* ou
     for (const Choice& c : PickerChoices(view, picker)) {
       if (c.value == current) shown = c.label;
     }
-    if (picker == StaffFilter::kDate && current == "custom") shown = view.Tr("staff.date.custom_short");
+    if (picker == StaffFilter::kDate && current == "custom")
+      shown = view.Tr("staff.date.custom_short");
     bool open = list.picker == picker;
     if (TouchButton(view.Tr("staff.filter." + name) + shown, ImVec2(quarter, m.target_min),
-                    open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                    "filter:" + name)) {
+                    open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
+                    true, "filter:" + name)) {
       out->push_back(session::staff_event::OpenPicker{open ? StaffFilter::kNone : picker});
     }
   }
@@ -331,7 +334,8 @@ void StaffListView::DrawSearch(const ViewModel& view, std::vector<Intent>* out) 
   float field_w = ImGui::GetContentRegionAvail().x - 2 * (button_w + m.gap);
   float row_y = ImGui::GetCursorPosY();
   if (Field("s:search", view.Tr("staff.search"), view.ValueOf(FieldAddress::Aux("search")),
-            view.session->focus.IsAux("search"), "", view.Tr("staff.search_placeholder"), field_w)) {
+            view.session->focus.IsAux("search"), "", view.Tr("staff.search_placeholder"),
+            field_w)) {
     out->push_back(session::form_event::Focus{FieldAddress::Aux("search")});
   }
   float after_y = ImGui::GetCursorPosY();
@@ -358,9 +362,10 @@ void StaffListView::DrawPicker(const ViewModel& view, std::vector<Intent>* out) 
   float third = (ImGui::GetContentRegionAvail().x - m.gap * 2) / 3;
   for (size_t i = 0; i < choices.size(); ++i) {
     if (i % 3) ImGui::SameLine();
-    if (TouchButton(choices[i].label, ImVec2(third, m.target_min * 1.2f),
-                    choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                    "pick:" + name + "=" + choices[i].value)) {
+    if (TouchButton(
+            choices[i].label, ImVec2(third, m.target_min * 1.2f),
+            choices[i].value == current ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+            "pick:" + name + "=" + choices[i].value)) {
       out->push_back(session::staff_event::SetFilter{list.picker, choices[i].value});
     }
   }
@@ -376,8 +381,9 @@ void StaffListView::DrawCustomRange(const ViewModel& view, std::vector<Intent>* 
   Gap(1);
   Label(view.Tr("staff.date.custom"), Ctx().body, colors::kText);
   if (list.date_preset == "custom") {
-    Paragraph(view.Fmt("staff.date.current", {{"from", list.filter.from_day.empty() ? "…" : list.filter.from_day},
-                                              {"to", list.filter.to_day.empty() ? "…" : list.filter.to_day}}),
+    Paragraph(view.Fmt("staff.date.current",
+                       {{"from", list.filter.from_day.empty() ? "…" : list.filter.from_day},
+                        {"to", list.filter.to_day.empty() ? "…" : list.filter.to_day}}),
               Ctx().body, colors::kPrimary);
   }
   // Stacked: a field's box starts at the line's left edge under its label.
@@ -391,8 +397,8 @@ void StaffListView::DrawCustomRange(const ViewModel& view, std::vector<Intent>* 
     out->push_back(session::form_event::Focus{FieldAddress::Aux("to_day")});
   }
   Gap(1);
-  if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary, true,
-                  "date:apply")) {
+  if (TouchButton(view.Tr("staff.date.apply"), ImVec2(day_w, m.target_min), ButtonStyle::kPrimary,
+                  true, "date:apply")) {
     out->push_back(session::staff_event::SetFilter{StaffFilter::kDate, "custom"});
   }
 }
@@ -409,7 +415,8 @@ void StaffListView::DrawRows(const ViewModel& view, std::vector<Intent>* out) {
   ImGui::BeginChild("rows", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
   ListDragScroll(view);
   if (m_rows_scroll_delta != 0) {
-    ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() + m_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
+    ImGui::SetScrollY(
+        std::clamp(ImGui::GetScrollY() + m_rows_scroll_delta, 0.0f, ImGui::GetScrollMaxY()));
     m_rows_scroll_delta = 0;
   }
   bool asked = false;
@@ -426,8 +433,9 @@ void StaffListView::DrawRows(const ViewModel& view, std::vector<Intent>* out) {
       }
       const ApplicationStub& row = list.rows[static_cast<size_t>(at)];
       std::string line1 = row.app_number + "  " + ServiceName(view, row.service_code);
-      std::string line2 = SurnameOnly(row.masked_name) + " · " + LocalTimeText(row.created_at) + " · " +
-                          StaffStatus(view, row.status, row.sync_state) + " · " + SyncName(view, row.sync_state);
+      std::string line2 = SurnameOnly(row.masked_name) + " · " + LocalTimeText(row.created_at) +
+                          " · " + StaffStatus(view, row.status, row.sync_state) + " · " +
+                          SyncName(view, row.sync_state);
       if (ListRow("row:" + row.app_number, line1, line2, ImVec2(0, row_h),
                   row.sync_state == SyncState::kParked ? colors::kError : colors::kText)) {
         out->push_back(session::staff_event::ShowReceipt{row.app_number});
@@ -446,23 +454,24 @@ void StaffListView::DrawFooter(const ViewModel& view, std::vector<Intent>* out) 
   const bool rows_shown = list.picker == StaffFilter::kNone && list.total > 0;
   float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
   const float page = 12.0f * (RowHeight(m) + m.gap * 0.5f);
-  if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, rows_shown,
-                  "rows:up")) {
+  if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                  rows_shown, "rows:up")) {
     m_rows_scroll_delta = -page;
     out->push_back(intent::Redraw{});
   }
   ImGui::SameLine();
-  if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, rows_shown,
-                  "rows:down")) {
+  if (TouchButton(view.Tr("common.next_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
+                  rows_shown, "rows:down")) {
     m_rows_scroll_delta = page;
     out->push_back(intent::Redraw{});
   }
-  if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary, list.total > 0,
-                  "staff:export")) {
+  if (TouchButton(view.Tr("staff.export"), ImVec2(half, m.button_h), ButtonStyle::kPrimary,
+                  list.total > 0, "staff:export")) {
     out->push_back(session::staff_event::Export{});
   }
   ImGui::SameLine();
-  if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true, "staff:home")) {
+  if (TouchButton(view.Tr("staff.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary, true,
+                  "staff:home")) {
     out->push_back(session::staff_event::Open{session::StaffPage::kHome});
   }
 }
