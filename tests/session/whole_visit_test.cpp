@@ -26,6 +26,14 @@ constexpr char kStaffPin[] = "24681357";  // the 8-digit rule
 
 class WholeVisit : public FormVisit {
  protected:
+  // A store in a temp dir with one staff account (Argon2id: about a second).
+  void SetUp() override {
+    FormVisit::SetUp();
+    m_store = testing::OpenStore(m_temp.DataDir());
+    ASSERT_NE(m_store, nullptr);
+    ASSERT_TRUE(m_store->staff().AddStaffAccount(kStaffName, kStaffPin).ok());
+  }
+
   // Focuses an aux field and types into it as the kiosk's keyboard does.
   void TypeAux(Form& form, const char* name, const std::string& text) {
     form.Apply(ev::Focus{A::Aux(name)}, Page::kOther);
@@ -58,19 +66,17 @@ class WholeVisit : public FormVisit {
     return out;
   }
 
+  testing::TempDir m_temp;
+  std::unique_ptr<Store> m_store;
   StaffState m_staff;
   std::optional<StaffPage> m_staff_page;
   int64_t m_loop_ms = 1000;
 };
 
 TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
-  testing::TempDir temp;
-  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
-  ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->staff().AddStaffAccount(kStaffName, kStaffPin).ok());
 
   // The resident: a whole 低保 form, submitted.
-  std::unique_ptr<Form> form = MakeForm(store.get());
+  std::unique_ptr<Form> form = MakeForm(m_store.get());
   FillDibao(*form);
   ASSERT_TRUE(FormVisit::Do(*form, ev::Submit{}).submitted) << m_state.banner;
   const std::string number = m_state.receipt->app_number;
@@ -79,7 +85,7 @@ TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
   m_state = VisitState{};  // the next person at the kiosk
 
   // The status look-up: a wrong ID tail reads as not found, the right one shows it.
-  std::unique_ptr<StatusLookup> lookup = MakeLookup(store.get());
+  std::unique_ptr<StatusLookup> lookup = MakeLookup(m_store.get());
   StatusOutcome status = lookup->Apply(status_event::Open{}, std::nullopt);
   ASSERT_EQ(status.go, StatusPage::kQuery);
   EXPECT_TRUE(m_state.focus.IsAux("app_number"));
@@ -100,7 +106,7 @@ TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
   m_state = VisitState{};
 
   // Staff: a wrong PIN is refused, the right one logs in.
-  std::unique_ptr<Staff> staff = MakeStaff(store.get());
+  std::unique_ptr<Staff> staff = MakeStaff(m_store.get());
   m_staff_page = StaffPage::kLogin;
   TypeAux(*form, "staff_name", kStaffName);
   TypeAux(*form, "pin", "13579024");
@@ -144,7 +150,7 @@ TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
   // The export writes the filtered list beside the database.
   Do(*staff, staff_event::Export{});
   EXPECT_FALSE(m_staff.message_is_error) << m_staff.message;
-  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(temp.DataDir()) / "exports"));
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(m_temp.DataDir()) / "exports"));
 
   StaffOutcome out = Do(*staff, staff_event::Logout{});
   EXPECT_TRUE(out.logged_out);
@@ -152,12 +158,8 @@ TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
 }
 
 TEST_F(WholeVisit, StaffAreLoggedOutWhenIdle) {
-  testing::TempDir temp;
-  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
-  ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->staff().AddStaffAccount(kStaffName, kStaffPin).ok());
-  std::unique_ptr<Form> form = MakeForm(store.get());
-  std::unique_ptr<Staff> staff = MakeStaff(store.get());
+  std::unique_ptr<Form> form = MakeForm(m_store.get());
+  std::unique_ptr<Staff> staff = MakeStaff(m_store.get());
   m_staff_page = StaffPage::kLogin;
   TypeAux(*form, "staff_name", kStaffName);
   TypeAux(*form, "pin", kStaffPin);
@@ -174,11 +176,8 @@ TEST_F(WholeVisit, StaffAreLoggedOutWhenIdle) {
 }
 
 TEST_F(WholeVisit, FiveMissedLookUpsLockTheCheck) {
-  testing::TempDir temp;
-  std::unique_ptr<Store> store = testing::OpenStore(temp.DataDir());
-  ASSERT_NE(store, nullptr);
-  std::unique_ptr<Form> form = MakeForm(store.get());
-  std::unique_ptr<StatusLookup> lookup = MakeLookup(store.get());
+  std::unique_ptr<Form> form = MakeForm(m_store.get());
+  std::unique_ptr<StatusLookup> lookup = MakeLookup(m_store.get());
   lookup->Apply(status_event::Open{}, std::nullopt);
   // A well-formed number nobody has: five misses, then the check waits a minute.
   const std::string nobody = FormatAppNumber("K7Q2", CivilDate{2026, 11, 23}, 9999);
