@@ -74,7 +74,6 @@ class WholeVisit : public FormVisit {
 };
 
 TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
-
   // The resident: a whole 低保 form, submitted.
   std::unique_ptr<Form> form = MakeForm(m_store.get());
   FillDibao(*form);
