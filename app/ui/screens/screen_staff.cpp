@@ -319,7 +319,9 @@ void StaffListView::DrawFilterBar(const ViewModel& view, std::vector<Intent>* ou
     if (picker == StaffFilter::kDate && current == "custom")
       shown = view.Tr("staff.date.custom_short");
     bool open = list.picker == picker;
-    if (TouchButton(view.Tr("staff.filter." + name) + shown, ImVec2(quarter, m.target_min),
+    std::string label = view.Tr("staff.filter." + name);
+    label += shown;
+    if (TouchButton(label, ImVec2(quarter, m.target_min),
                     open || !current.empty() ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice,
                     true, "filter:" + name)) {
       out->push_back(session::staff_event::OpenPicker{open ? StaffFilter::kNone : picker});
