@@ -26,7 +26,7 @@ class SessionPhotos : public FormVisit {
     media::Pixels image;
     image.width = 400;
     image.height = 300;
-    image.rgb.assign(static_cast<size_t>(image.width * image.height * 3), 0x80);
+    image.rgb.assign(size_t{400} * 300 * 3, 0x80);
     Result<std::vector<uint8_t>> jpeg = media::EncodeForStorage(image, media::PhotoLimits{});
     ASSERT_TRUE(jpeg.ok()) << jpeg.error().message;
     Write("a-card.jpg", std::string(jpeg->begin(), jpeg->end()));
