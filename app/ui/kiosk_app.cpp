@@ -73,6 +73,7 @@ ViewModel KioskApp::View() const {
   view.has_exit_pin = !m_deps.exit_pin_hash.empty();
   view.voice_available = static_cast<bool>(m_say);
   view.can_print = static_cast<bool>(m_print);
+  view.has_printer = m_has_printer;
   view.voice_on = m_voice_on;
   view.voice_language = m_voice_language;
   view.pin_locked = m_now_ms < m_pin_locked_until_ms;
@@ -130,6 +131,10 @@ void KioskApp::SetVoice(SayFn say) {
 
 std::string KioskApp::SpeechText() const {
   ViewModel view = View();
+  if (m_session.leave != session::LeaveTo::kNone) {  // "要放弃这份申请吗？" is up
+    return JoinSpeech({view.Tr("leave.question"), view.Tr("leave.detail"), view.Tr("leave.keep"),
+                       view.Tr("leave.discard")});
+  }
   if (IdleSecondsLeft() >= 0) {
     return JoinSpeech(
         {view.Tr("idle.question"),
@@ -335,17 +340,22 @@ void KioskApp::ApplyForm(const session::FormEvent& event) {
                .ok();
     }
     if (m_deps.on_submitted) m_deps.on_submitted();  // committed: the sync thread may send it now
+    // No printer: the receipt is saved at once (staff print it at the counter).
+    if (!m_has_printer) PrintReceipt();
   }
+  if (out.discarded) {
+    ReleasePhotos();  // the discarded draft's photos and signature strokes go with it
+    m_session.signature_strokes.clear();
+  }
+  if (out.leave_home) EndSession();
 }
 
 bool KioskApp::ApplyFormIntent(const Intent& intent) {
   namespace ev = session::form_event;
   switch (intent.kind) {
     case Intent::Kind::kOpenService: ApplyForm(ev::OpenService{intent.key}); return true;
-    case Intent::Kind::kStartForm:
-      ReleasePhotos();  // the last form's photos go with it
-      ApplyForm(ev::StartForm{});
-      return true;
+    case Intent::Kind::kStartForm: ApplyForm(ev::StartForm{}); return true;
+    case Intent::Kind::kLeaveAnswer: ApplyForm(ev::AnswerLeave{intent.index == 1}); return true;
     case Intent::Kind::kSetValue: ApplyForm(ev::SetValue{intent.field, intent.value}); return true;
     case Intent::Kind::kKeyText: ApplyForm(ev::TypeText{intent.value}); return true;
     case Intent::Kind::kKeyBackspace: ApplyForm(ev::Backspace{}); return true;
@@ -388,7 +398,8 @@ void KioskApp::Apply(const Intent& intent) {
         m_screen = m_screen_before_staff;
         return;
       }
-      EndSession();
+      // A started draft is not lost by a tap: the form asks first (or ends the session).
+      ApplyForm(session::form_event::Leave{session::LeaveTo::kHome, {}});
       return;
     case Intent::Kind::kOpenServices:
       m_screen = Screen::kServices;
@@ -482,7 +493,9 @@ void KioskApp::PrintReceipt() {
                  View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
   }
   m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
-  m_session.receipt->printed = true;
+  // Only a printer that took it makes the button "回执已打印"; a failure can be retried.
+  m_session.receipt->printed =
+      m_session.receipt->print_message == m_deps.strings->Get(m_language, "receipt.printing");
   if (m_deps.store)
     (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
 }
