@@ -58,8 +58,8 @@ struct FormState {
   // A note under one field that is not an error: text cut at its limit ("最多 300 个字…").
   FieldAddress notice_at;
   std::string notice;
-  // "要放弃这份申请吗？" is up: where the resident goes on 放弃 (docs/internals/ui.md
-  // "Drafts"); other_service is the service chosen from the list for kOtherService.
+  // "要放弃这份申请吗？" is up: where the resident goes on 放弃 (docs/internals/drafts.md);
+  // other_service is the service chosen from the list for kOtherService.
   LeaveTo leave = LeaveTo::kNone;
   std::string other_service;
   bool submitting = false;                     // set on the first submit tap

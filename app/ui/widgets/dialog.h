@@ -1,6 +1,6 @@
 // A question over the whole screen with two answers: the big default one (keeps what the
 // resident has) and a smaller one (the step that cannot be undone). Used for
-// "要放弃这份申请吗？" (docs/internals/ui.md "Drafts"). Main thread, between BeginScreen and
+// "要放弃这份申请吗？" (docs/internals/drafts.md). Main thread, between BeginScreen and
 // EndScreen's End (it opens its own window on top).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Fields for free text (docs/internals/ui.md "Limits"): a box that shows the whole value
+// Fields for free text (docs/internals/drafts.md "Limits"): a box that shows the whole value
 // and the whole hint wrapped on as many lines as they need, and under any field the
 // counter near its limit and a note when typed text was cut at the limit.
 #pragma once
