@@ -159,6 +159,8 @@ inline constexpr std::string_view kChildUnsupported = "eligibility.child.unsuppo
 inline constexpr std::string_view kChildOther = "eligibility.child.other";
 }  // namespace elig
 
+// A table aligned by hand.
+// clang-format off
 inline constexpr std::string_view kAllEligibilityKeys[] = {
     elig::kStillApply,        elig::kNoStandard,        elig::kStandard,
     elig::kPerCapita,         elig::kIncomeBelow,       elig::kIncomeAtOrNear,
@@ -173,5 +175,6 @@ inline constexpr std::string_view kAllEligibilityKeys[] = {
     elig::kChildOrphan,       elig::kChildUnsupported,  elig::kChildOther,
     elig::kIncomeEqual,       elig::kAgeApplyFrom,      elig::kAgeOverLimit,
 };
+// clang-format on
 
 }  // namespace yimen

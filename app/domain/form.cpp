@@ -483,10 +483,9 @@ void AgeRuleIssues(const ServiceSpec& service, const ApplicationDraft& draft,
     if (rule.kind == CrossFieldRule::Kind::kMinAge) {
       params["date"] = FormatIsoDate(BirthdayAt(id->birth_date, rule.years));
     }
-    FieldIssue issue = Issue(*field, rule.kind == CrossFieldRule::Kind::kMinAge
-                                         ? msg::kRuleMinAge
-                                         : msg::kRuleAgeBelow,
-                             std::move(params));
+    FieldIssue issue = Issue(
+        *field, rule.kind == CrossFieldRule::Kind::kMinAge ? msg::kRuleMinAge : msg::kRuleAgeBelow,
+        std::move(params));
     issue.step_id = StepOfField(service, rule.id_field);
     // With a condition answered on a later step, the issue goes there, under the answer
     // that brought the rule in: the resident sees it at once, where either can be changed.

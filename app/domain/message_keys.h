@@ -61,6 +61,8 @@ inline constexpr std::string_view kDraftHiddenField = "validation.draft.hidden_f
 inline constexpr std::string_view kAppNumberFormat = "validation.app_number.format";
 inline constexpr std::string_view kAppNumberCheck = "validation.app_number.check";
 
+// A table aligned by hand.
+// clang-format off
 inline constexpr std::array kAllValidationKeys = {
     kRequired,     kTextTooLong,  kTextChars,     kNameChars,     kNameLength,
     kNameDot,      kIdLength,     kIdChars,       kIdCheckDigit,  kIdBirthDate,
@@ -73,5 +75,6 @@ inline constexpr std::array kAllValidationKeys = {
     kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
     kRequiredChoice, kRequiredSignature,
 };
+// clang-format on
 
 }  // namespace yimen::msg

@@ -313,9 +313,9 @@ FormOutcome Form::On(const form_event::TypeText& e, Page) {
     const size_t fits = *limit > have ? *limit - have : 0;
     text = FirstCodepoints(text, fits);
     s.notice_at = s.focus;
-    s.notice = m_deps.strings->Format(CurrentLanguage(), "form.limit_cut",
-                                      {{"max", std::to_string(*limit)},
-                                       {"dropped", std::to_string(adding - fits)}});
+    s.notice = m_deps.strings->Format(
+        CurrentLanguage(), "form.limit_cut",
+        {{"max", std::to_string(*limit)}, {"dropped", std::to_string(adding - fits)}});
   }
   slot->append(text);
   yimen::Wipe(&text);

@@ -139,14 +139,12 @@ struct AnswerLeave {
 };
 }  // namespace form_event
 
-using FormEvent =
-    std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
-                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
-                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
-                 form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
-                 form_event::RemoveMember, form_event::OpenEligibility,
-                 form_event::CheckEligibility, form_event::Submit, form_event::Leave,
-                 form_event::AnswerLeave>;
+using FormEvent = std::variant<
+    form_event::OpenService, form_event::StartForm, form_event::Focus, form_event::SetValue,
+    form_event::TypeText, form_event::Backspace, form_event::Sign, form_event::NextStep,
+    form_event::PrevStep, form_event::ToReview, form_event::EditStep, form_event::ToggleReveal,
+    form_event::AddMember, form_event::RemoveMember, form_event::OpenEligibility,
+    form_event::CheckEligibility, form_event::Submit, form_event::Leave, form_event::AnswerLeave>;
 
 // Why the store refused a submit, as the resident is told it.
 enum class SubmitRefusal : uint8_t { kNeedsSetup, kFull, kOther };

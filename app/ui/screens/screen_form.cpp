@@ -97,7 +97,8 @@ void DrawChoiceField(const ViewModel& view, const FieldSpec& field, const FieldA
       options = {{std::string(kYes), view.Tr("form.yes")}, {std::string(kNo), view.Tr("form.no")}};
       break;
     case FieldType::kTown:
-      for (const Town& town : view.catalog->region.towns) options.emplace_back(town.name.zh, view.Text(town.name));
+      for (const Town& town : view.catalog->region.towns)
+        options.emplace_back(town.name.zh, view.Text(town.name));
       break;
     case FieldType::kCommunity: {
       const Town* town = view.catalog->region.FindTown(view.ValueOf(scope_town_key));
@@ -170,8 +171,10 @@ std::vector<SlotButton> PhotoButtons(const ViewModel& view, bool done) {
     buttons.push_back({view.Tr("photo.delete"), "delete", Intent::Kind::kPhotoDelete});
     return buttons;
   }
-  if (view.has_camera) buttons.push_back({view.Tr("photo.take"), "take", Intent::Kind::kPhotoCamera});
-  if (view.has_imports) buttons.push_back({view.Tr("photo.import"), "import", Intent::Kind::kPhotoImport});
+  if (view.has_camera)
+    buttons.push_back({view.Tr("photo.take"), "take", Intent::Kind::kPhotoCamera});
+  if (view.has_imports)
+    buttons.push_back({view.Tr("photo.import"), "import", Intent::Kind::kPhotoImport});
   return buttons;
 }
 
@@ -204,7 +207,8 @@ void DrawPhotoField(const ViewModel& view, const FieldSpec& field, const FieldAd
     }
   }
   if (!done) {
-    Paragraph(view.Tr(buttons.empty() ? "photo.unavailable" : "photo.optional"), Ctx().body, colors::kMuted);
+    Paragraph(view.Tr(buttons.empty() ? "photo.unavailable" : "photo.optional"), Ctx().body,
+              colors::kMuted);
   }
   DrawError(view, key);
 }
@@ -221,7 +225,8 @@ std::string CounterText(const ViewModel& view, const FieldSpec& field, const std
   if (limit <= 0 || field.type == FieldType::kDigits) return {};
   const int count = static_cast<int>(CountCodepoints(value));
   if (!IsFreeText(field) && count * 5 < limit * 4) return {};
-  return view.Fmt("form.counter", {{"count", std::to_string(count)}, {"max", std::to_string(limit)}});
+  return view.Fmt("form.counter",
+                  {{"count", std::to_string(count)}, {"max", std::to_string(limit)}});
 }
 
 // A typed field: one line, or several for free text; the counter and a note when text
@@ -250,7 +255,9 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
     case FieldType::kChoice:
     case FieldType::kYesNo:
     case FieldType::kTown:
-    case FieldType::kCommunity: DrawChoiceField(view, field, key, scope_town_key, label, out); break;
+    case FieldType::kCommunity:
+      DrawChoiceField(view, field, key, scope_town_key, label, out);
+      break;
     case FieldType::kMultiChoice: DrawMultiChoice(view, field, key, label, out); break;
     case FieldType::kSignature: DrawSignatureField(view, key, label, out); break;
     case FieldType::kPhoto: DrawPhotoField(view, field, key, label, out); break;

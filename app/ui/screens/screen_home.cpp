@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "ui/kiosk_app.h"
-#include "ui/text_layout.h"
 #include "ui/screens/view.h"
+#include "ui/text_layout.h"
 #include "ui/widgets/dialog.h"
 
 namespace yimen::ui {

@@ -67,9 +67,10 @@ void DrawReceiptService(const ViewModel& view, const ServiceSpec& service,
     Paragraph(line);
   }
   if (!materials.signed_here.empty()) {
-    Paragraph(view.Fmt("receipt.signed_here",
-                       {{"papers", session::SignedPapers(view.language, *view.strings, materials)}}),
-              Ctx().body, colors::kMuted);
+    Paragraph(
+        view.Fmt("receipt.signed_here",
+                 {{"papers", session::SignedPapers(view.language, *view.strings, materials)}}),
+        Ctx().body, colors::kMuted);
   }
 }
 
@@ -103,9 +104,9 @@ void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     Paragraph(receipt.print_message, Ctx().body, receipt.printed ? colors::kOk : colors::kError);
   }
   BeginFooter(view);
-  if (print_button &&
-      TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"), ImVec2(0, m.button_h),
-                  ButtonStyle::kSecondary, !receipt.printed, "receipt:print")) {
+  if (print_button && TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"),
+                                  ImVec2(0, m.button_h), ButtonStyle::kSecondary, !receipt.printed,
+                                  "receipt:print")) {
     out->push_back({Intent::Kind::kPrintReceipt});
   }
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {

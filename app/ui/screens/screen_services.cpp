@@ -78,7 +78,8 @@ void DrawDetailButtons(const ViewModel& view, const ServiceSpec& service,
   const Metrics& m = *view.metrics;
   const float third = (ImGui::GetContentRegionAvail().x - 2 * m.gap) / 3;
   const bool draft = session::HasDraftFor(*view.session, service.code);
-  if (TouchButton(view.Tr("common.back"), ImVec2(draft ? third : third * 1.5f + m.gap * 0.5f, m.button_h),
+  if (TouchButton(view.Tr("common.back"),
+                  ImVec2(draft ? third : third * 1.5f + m.gap * 0.5f, m.button_h),
                   ButtonStyle::kSecondary)) {
     out->push_back({Intent::Kind::kOpenServices});
   }
@@ -89,8 +90,8 @@ void DrawDetailButtons(const ViewModel& view, const ServiceSpec& service,
       out->push_back({Intent::Kind::kStartForm, service.code});
     }
     ImGui::SameLine();
-    if (TouchButton(view.Tr("detail.resume"), ImVec2(third, m.button_h), ButtonStyle::kPrimary, true,
-                    "detail:resume")) {
+    if (TouchButton(view.Tr("detail.resume"), ImVec2(third, m.button_h), ButtonStyle::kPrimary,
+                    true, "detail:resume")) {
       out->push_back({Intent::Kind::kEditStep, "", "", static_cast<int>(view.session->step)});
     }
     return;
@@ -106,7 +107,8 @@ void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const ServiceSpec* service = view.Service();
   BeginScreen(view, view.Text(service->name), true, 1, out);
-  if (session::HasDraftFor(*view.session, service->code)) Paragraph(view.Tr("detail.draft_note"), Ctx().body, colors::kPrimary);
+  if (session::HasDraftFor(*view.session, service->code))
+    Paragraph(view.Tr("detail.draft_note"), Ctx().body, colors::kPrimary);
   Label(view.Tr("detail.summary"), Ctx().title, colors::kPrimary);
   Paragraph(view.Text(service->summary));
   if (service->eligibility) {

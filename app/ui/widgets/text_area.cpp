@@ -19,8 +19,8 @@ void FieldNotes(std::string_view counter, std::string_view notice) {
     const float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, counter.data(),
                                         counter.data() + counter.size())
                         .x;
-    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(),
-                                  ImGui::GetWindowContentRegionMax().x - w));
+    ImGui::SetCursorPosX(
+        std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
     Label(counter, font, colors::kMuted);
   }
   if (!notice.empty()) Paragraph(notice, Ctx().body, colors::kFocus);
@@ -46,9 +46,9 @@ bool TextArea(std::string_view id, std::string_view label, std::string_view valu
   const float text_w = width - 2 * m.gap - 6;
   std::vector<std::string> lines = BreakLines(shown, text_w, measure);
   if (lines.empty()) lines.emplace_back();
-  const float h = std::max(static_cast<float>(std::max<size_t>(lines.size(), 3)) * line_h,
-                           m.target_min) +
-                  m.gap;
+  const float h =
+      std::max(static_cast<float>(std::max<size_t>(lines.size(), 3)) * line_h, m.target_min) +
+      m.gap;
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect rect(pos, ImVec2(pos.x + width, pos.y + h));
   ImGui::ItemSize(rect);
@@ -56,7 +56,8 @@ bool TextArea(std::string_view id, std::string_view label, std::string_view valu
   RecordWidget(id, std::string(label) + "：" + std::string(value), WidgetKind::kField, rect.Min,
                rect.Max);
   // The hint is drawn whole inside the empty box: recorded, so a script can see it is.
-  if (value.empty()) RecordWidget(std::string(id) + ":hint", placeholder, WidgetKind::kText, rect.Min, rect.Max);
+  if (value.empty())
+    RecordWidget(std::string(id) + ":hint", placeholder, WidgetKind::kText, rect.Min, rect.Max);
   bool pressed = false;
   if (added) {
     bool hovered = false, held = false;
@@ -65,7 +66,8 @@ bool TextArea(std::string_view id, std::string_view label, std::string_view valu
     const float rounding = 1.5f * m.px_per_mm;
     draw->AddRectFilled(rect.Min, rect.Max, error.empty() ? colors::kPanel : colors::kErrorBg,
                         rounding);
-    const ImU32 border = focused ? colors::kFocus : (!error.empty() ? colors::kError : colors::kBorder);
+    const ImU32 border =
+        focused ? colors::kFocus : (!error.empty() ? colors::kError : colors::kBorder);
     draw->AddRect(rect.Min, rect.Max, border, rounding, 0, focused ? 0.9f * m.px_per_mm : 2.0f);
     float y = rect.Min.y + m.gap * 0.5f + (line_h - px) * 0.5f;
     const float x = rect.Min.x + m.gap;
@@ -75,8 +77,8 @@ bool TextArea(std::string_view id, std::string_view label, std::string_view valu
       y += line_h;
     }
     if (focused) {
-      const float caret_y = value.empty() ? rect.Min.y + m.gap * 0.5f + (line_h - px) * 0.5f
-                                          : y - line_h;
+      const float caret_y =
+          value.empty() ? rect.Min.y + m.gap * 0.5f + (line_h - px) * 0.5f : y - line_h;
       const float caret_x = x + (value.empty() ? 0 : measure(lines.back()));
       draw->AddRectFilled(ImVec2(caret_x + 2, caret_y), ImVec2(caret_x + 5, caret_y + px),
                           colors::kFocus);
