@@ -313,8 +313,9 @@ FormOutcome Form::On(const form_event::TypeText& e, Page) {
     const size_t fits = *limit > have ? *limit - have : 0;
     text = FirstCodepoints(text, fits);
     s.notice_at = s.focus;
+    const bool id = field->type == FieldType::kIdNumber;  // digits: "位", not "字"
     s.notice = m_deps.strings->Format(
-        CurrentLanguage(), "form.limit_cut",
+        CurrentLanguage(), id ? "form.limit_cut_id" : "form.limit_cut",
         {{"max", std::to_string(*limit)}, {"dropped", std::to_string(adding - fits)}});
   }
   slot->append(text);

@@ -833,6 +833,7 @@ TEST(Form, KeepsPhotosOptionalUntilTheCameraExistsAndAsksDibaoForSignatures) {
   EXPECT_EQ(issues[0].field_id, "pledge_signature");
 }
 
+
 }  // namespace
 }  // namespace yimen
 
@@ -857,9 +858,6 @@ TEST(Form, KeepsSignatureStrokesWithTheDraftThroughJson) {
   EXPECT_NE(refused.error().message.find("attachments"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace yimen
-
 TEST(Form, AsksToChooseAndToSignWhereNothingWasChosenOrSigned) {
   FieldSpec choice = ThreeOptions();
   choice.type = FieldType::kChoice;
@@ -882,3 +880,6 @@ TEST(Form, PapersSignedOnTheKioskAreNotMaterialsToBring) {
   const ServiceSpec& youdai = Service("youdai");
   for (const Material& material : youdai.materials) EXPECT_FALSE(SignedOnKiosk(youdai, material));
 }
+
+}  // namespace
+}  // namespace yimen

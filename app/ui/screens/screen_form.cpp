@@ -225,7 +225,7 @@ std::string CounterText(const ViewModel& view, const FieldSpec& field, const std
   if (limit <= 0 || field.type == FieldType::kDigits) return {};
   const int count = static_cast<int>(CountCodepoints(value));
   if (!IsFreeText(field) && count * 5 < limit * 4) return {};
-  return view.Fmt("form.counter",
+  return view.Fmt(field.type == FieldType::kIdNumber ? "form.counter_id" : "form.counter",
                   {{"count", std::to_string(count)}, {"max", std::to_string(limit)}});
 }
 
