@@ -22,6 +22,7 @@
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
 #include "ui/screens/view.h"
+#include "ui/widgets/dialog.h"
 
 namespace yimen::ui {
 const std::string& ViewModel::Text(const LocalizedText& text) const {
@@ -254,13 +255,7 @@ int KioskApp::WakeInMs() const {
 void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
-  ImGui::SetNextWindowFocus();
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
-  ImGui::Begin("idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                    ImGuiWindowFlags_NoSavedSettings);
+  BeginOverlay("idle");
   float panel_w = io.DisplaySize.x - 2 * m.margin;
   float panel_h = m.title_px * 1.7f + m.body_px * 1.7f + m.button_h + 5 * m.gap;
   ImVec2 p0(m.margin, (io.DisplaySize.y - panel_h) * 0.4f);
@@ -278,9 +273,7 @@ void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out
     out->push_back({Intent::Kind::kStillHere});
   }
   ImGui::EndGroup();
-  ImGui::End();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  EndOverlay();
 }
 
 void KioskApp::OnText(const platform::TextEvent& event) {
