@@ -244,18 +244,11 @@ FormOutcome Form::On(const form_event::StartForm&, Page) {
     s.leave = LeaveTo::kRestart;
     return out;
   }
+  DiscardDraft();  // whatever an empty earlier form held
   // A form is filled against the catalog version in use when it starts.
-  WipeDraft(&s.draft);
-  s.draft = ApplicationDraft{};
   s.draft.service_code = s.service_code;
   s.catalog = m_deps.catalog_in_use();
   s.draft.catalog_version = s.catalog->version;
-  s.step = 0;
-  s.focus = {};
-  s.errors.clear();
-  ClearBanner(&s);
-  ClearNotice(&s);
-  s.submitting = false;
   out.go = Page::kForm;
   out.step_opened = true;
   out.discarded = true;  // whatever the last form left (photos) goes

@@ -7,18 +7,28 @@
 
 namespace yimen::ui {
 
-ConfirmAnswer ConfirmDialog(const ConfirmText& text) {
-  const Metrics& m = Ctx().metrics;
+void BeginOverlay(const char* name) {
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::SetNextWindowFocus();
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  ImGui::Begin(
-      "confirm", nullptr,
-      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin(name, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings);
+}
+
+void EndOverlay() {
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+ConfirmAnswer ConfirmDialog(const ConfirmText& text) {
+  const Metrics& m = Ctx().metrics;
+  ImGuiIO& io = ImGui::GetIO();
+  BeginOverlay("confirm");
   const float panel_w = io.DisplaySize.x - 2 * m.margin;
   const float inner_w = panel_w - m.gap * 4;
   // The panel is drawn behind its content once the content's height is known.
@@ -50,9 +60,7 @@ ConfirmAnswer ConfirmDialog(const ConfirmText& text) {
   draw->ChannelsSetCurrent(0);
   draw->AddRectFilled(p0, ImVec2(p0.x + panel_w, bottom), colors::kPanel, 3.0f * m.px_per_mm);
   draw->ChannelsMerge();
-  ImGui::End();
-  ImGui::PopStyleVar(2);
-  ImGui::PopStyleColor();
+  EndOverlay();
   return answer;
 }
 

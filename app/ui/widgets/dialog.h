@@ -20,4 +20,9 @@ enum class ConfirmAnswer { kNone, kKeep, kDiscard };
 // Draws the question (ids "confirm:keep", "confirm:discard") and returns the tap.
 ConfirmAnswer ConfirmDialog(const ConfirmText& text);
 
+// A window over the whole screen, dimmed, that takes every touch (the confirm dialog, the
+// idle countdown); draw its panel between the two. `name`: the ImGui window's.
+void BeginOverlay(const char* name);
+void EndOverlay();
+
 }  // namespace yimen::ui
