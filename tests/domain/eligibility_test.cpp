@@ -316,9 +316,9 @@ TEST(Eligibility, ChildAllowanceNeedsAChildUnderEighteen) {
 // --- every result -----------------------------------------------------------------------
 
 TEST(Eligibility, EndsBySayingTheResidentMayStillApply) {
-  for (const EligibilityResult& result :
-       {Check("dibao", Household("99999", "1")), Check("tekun", Tekun("none", "able", "yes", "yes")),
-        Check("canji_shenghuo", {{"has_certificate", "no"}})}) {
+  for (const EligibilityResult& result : {Check("dibao", Household("99999", "1")),
+                                          Check("tekun", Tekun("none", "able", "yes", "yes")),
+                                          Check("canji_shenghuo", {{"has_certificate", "no"}})}) {
     ASSERT_FALSE(result.lines.empty());
     EXPECT_EQ(result.lines.back().key, elig::kStillApply);
   }

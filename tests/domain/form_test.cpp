@@ -833,7 +833,6 @@ TEST(Form, KeepsPhotosOptionalUntilTheCameraExistsAndAsksDibaoForSignatures) {
   EXPECT_EQ(issues[0].field_id, "pledge_signature");
 }
 
-
 }  // namespace
 }  // namespace yimen
 
