@@ -126,14 +126,6 @@ void Say(EligibilityResult* result, std::string_view key,
 
 std::string Date(const CivilDate& date) { return FormatIsoDate(date); }
 
-// The day a person born on `birth` turns `years` (29 February: 1 March in common years,
-// as AgeInYears counts).
-CivilDate BirthdayAt(const CivilDate& birth, int years) {
-  CivilDate day{birth.year + years, birth.month, birth.day};
-  if (!IsValidCivilDate(day)) day = CivilDate{day.year, 3, 1};
-  return day;
-}
-
 Area AreaOf(const std::string& value) {
   if (value == "urban") return Area::kUrban;
   if (value == "rural") return Area::kRural;
@@ -581,6 +573,34 @@ std::vector<FieldIssue> ValidateEligibilityAnswers(const ServiceSpec& service,
   return issues;
 }
 
+namespace {
+
+// A declared age rule of the form (without a condition) on an ID number the self-check
+// also asks for, broken by the answer: the closing line names the rule and its day
+// instead of kStillApply. The form refuses with the same date (validation.rule.min_age).
+bool FormAgeRuleRefuses(const ServiceSpec& service, const Answers& a, const CivilDate& today,
+                        EligibilityResult* result) {
+  for (const CrossFieldRule& rule : service.rules) {
+    if (rule.when || rule.kind == CrossFieldRule::Kind::kApplicantNotMember) continue;
+    const Result<IdNumber> id = ParseIdNumber(a.Get(rule.id_field), today);
+    if (!id.ok()) continue;  // not asked, or not answered
+    const int age = AgeInYears(id->birth_date, today);
+    if (rule.kind == CrossFieldRule::Kind::kMinAge && age < rule.years) {
+      Say(result, elig::kAgeApplyFrom,
+          {{"years", std::to_string(rule.years)},
+           {"date", Date(BirthdayAt(id->birth_date, rule.years))}});
+      return true;
+    }
+    if (rule.kind == CrossFieldRule::Kind::kAgeBelow && age >= rule.years) {
+      Say(result, elig::kAgeOverLimit, {{"years", std::to_string(rule.years)}});
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<EligibilityResult> CheckEligibility(const ServiceSpec& service, const Region& region,
                                            const std::map<std::string, std::string>& answers,
                                            const CivilDate& today) {
@@ -611,7 +631,9 @@ Result<EligibilityResult> CheckEligibility(const ServiceSpec& service, const Reg
   } else {
     return MakeError(ErrorKind::kNotFound, "unknown calculator " + calculator);
   }
-  Say(&result, elig::kStillApply);
+  // The last line: the form's own age rule refuses these answers, so "you can still
+  // apply" would be untrue; it says from which day the kiosk takes the application.
+  if (!FormAgeRuleRefuses(service, a, today, &result)) Say(&result, elig::kStillApply);
   return result;
 }
 

@@ -39,7 +39,8 @@ struct ExplanationLine {
 
 struct EligibilityResult {
   Verdict verdict = Verdict::kMaybe;
-  std::vector<ExplanationLine> lines;  // in reading order; the last is always kStillApply
+  std::vector<ExplanationLine> lines;  // in reading order; the last is kStillApply, or
+                                       // kAgeApplyFrom / kAgeOverLimit when the form will refuse
   // The standard the answers were compared with (its amount, unit, tier and effective
   // date are shown beside the verdict); absent when none is in force or none applies.
   std::optional<Standard> standard;
@@ -148,6 +149,9 @@ inline constexpr std::string_view kCareNotSevere = "eligibility.disability.not_s
 inline constexpr std::string_view kAgeReached = "eligibility.age.reached";  // {age} {min_age}
 inline constexpr std::string_view kAgeTooYoung = "eligibility.age.too_young";  // {age} {min_age} {date}
 inline constexpr std::string_view kAgeNotLocal = "eligibility.age.not_local";
+// In place of kStillApply when the form's age rule will refuse the application.
+inline constexpr std::string_view kAgeApplyFrom = "eligibility.age.apply_from";  // {years} {date}
+inline constexpr std::string_view kAgeOverLimit = "eligibility.age.over_limit";  // {years}
 inline constexpr std::string_view kChildAdult = "eligibility.child.adult";  // {age}
 inline constexpr std::string_view kChildUnder18 = "eligibility.child.under_18";  // {age}
 inline constexpr std::string_view kChildOrphan = "eligibility.child.orphan";
@@ -155,6 +159,8 @@ inline constexpr std::string_view kChildUnsupported = "eligibility.child.unsuppo
 inline constexpr std::string_view kChildOther = "eligibility.child.other";
 }  // namespace elig
 
+// A table aligned by hand.
+// clang-format off
 inline constexpr std::string_view kAllEligibilityKeys[] = {
     elig::kStillApply,        elig::kNoStandard,        elig::kStandard,
     elig::kPerCapita,         elig::kIncomeBelow,       elig::kIncomeAtOrNear,
@@ -167,7 +173,8 @@ inline constexpr std::string_view kAllEligibilityKeys[] = {
     elig::kCareNotSevere,     elig::kAgeReached,        elig::kAgeTooYoung,
     elig::kAgeNotLocal,       elig::kChildAdult,        elig::kChildUnder18,
     elig::kChildOrphan,       elig::kChildUnsupported,  elig::kChildOther,
-    elig::kIncomeEqual,
+    elig::kIncomeEqual,       elig::kAgeApplyFrom,      elig::kAgeOverLimit,
 };
+// clang-format on
 
 }  // namespace yimen

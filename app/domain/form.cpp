@@ -477,10 +477,15 @@ void AgeRuleIssues(const ServiceSpec& service, const ApplicationDraft& draft,
     const bool broken = rule.kind == CrossFieldRule::Kind::kMinAge ? age < rule.years
                                                                    : age >= rule.years;
     if (!broken) continue;
-    FieldIssue issue = Issue(*field, rule.kind == CrossFieldRule::Kind::kMinAge
-                                         ? msg::kRuleMinAge
-                                         : msg::kRuleAgeBelow,
-                             {{"years", std::to_string(rule.years)}, {"age", std::to_string(age)}});
+    std::map<std::string, std::string> params = {{"years", std::to_string(rule.years)},
+                                                 {"age", std::to_string(age)}};
+    // The day the rule is met, as the self-check gives it (eligibility "apply_from").
+    if (rule.kind == CrossFieldRule::Kind::kMinAge) {
+      params["date"] = FormatIsoDate(BirthdayAt(id->birth_date, rule.years));
+    }
+    FieldIssue issue = Issue(
+        *field, rule.kind == CrossFieldRule::Kind::kMinAge ? msg::kRuleMinAge : msg::kRuleAgeBelow,
+        std::move(params));
     issue.step_id = StepOfField(service, rule.id_field);
     // With a condition answered on a later step, the issue goes there, under the answer
     // that brought the rule in: the resident sees it at once, where either can be changed.
@@ -784,12 +789,39 @@ std::string MaskDateBackspace(std::string_view masked) {
   return MaskDateInput(digits);
 }
 
+CivilDate BirthdayAt(const CivilDate& birth, int years) {
+  CivilDate day{birth.year + years, birth.month, birth.day};
+  if (!IsValidCivilDate(day)) day = CivilDate{day.year, 3, 1};
+  return day;
+}
+
+bool SignedOnKiosk(const ServiceSpec& service, const Material& material) {
+  // The catalog names the papers by these ids (docs/catalog.md); a service whose form has
+  // the matching signature field takes the signature on the kiosk, which is required.
+  static constexpr std::pair<std::string_view, std::string_view> kSignedBy[] = {
+      {"honesty_pledge", "pledge_signature"}, {"check_authorization", "check_signature"}};
+  for (const auto& [paper, signature] : kSignedBy) {
+    if (material.id != paper) continue;
+    const FieldSpec* field = service.FindField(signature);
+    return field != nullptr && field->type == FieldType::kSignature && field->required;
+  }
+  return false;
+}
+
 std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
                                       const FieldContext& ctx) {
   const std::string normalized = NormalizeFieldValue(field, value);
   if (normalized.empty()) {
-    if (field.required) return {Issue(field, msg::kRequired)};
-    return {};
+    if (!field.required) return {};
+    switch (field.type) {  // "请选择…" for choices, "请签名…" for signatures
+      case FieldType::kChoice:
+      case FieldType::kYesNo:
+      case FieldType::kMultiChoice:
+      case FieldType::kTown:
+      case FieldType::kCommunity: return {Issue(field, msg::kRequiredChoice)};
+      case FieldType::kSignature: return {Issue(field, msg::kRequiredSignature)};
+      default: return {Issue(field, msg::kRequired)};
+    }
   }
   if (std::optional<FieldIssue> issue = CheckValue(field, normalized, ctx)) return {*issue};
   return {};

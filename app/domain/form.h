@@ -131,6 +131,15 @@ bool IsQuestionVisible(const EligibilitySpec& spec, const FieldSpec& question,
 // so nothing the resident typed under a branch they later left is submitted. Any thread.
 void DropHiddenValues(const ServiceSpec& service, ApplicationDraft* draft);
 
+// The day a person born on `birth` turns `years` (29 February: 1 March in common years,
+// as AgeInYears counts): the date the self-check and the form's age rule both give.
+CivilDate BirthdayAt(const CivilDate& birth, int years);
+
+// Whether a material is a paper the kiosk has the resident sign (the 承诺书 by the
+// `pledge_signature` field, the 家庭经济状况核对授权书 by `check_signature`): it is signed
+// before submit, so the receipt does not list it among the papers to bring. Any thread.
+bool SignedOnKiosk(const ServiceSpec& service, const Material& material);
+
 // The option values of a multi_choice value, in stored order (empty parts skipped).
 std::vector<std::string> SplitChoices(std::string_view value);
 // `current` with `option` added or, when present, removed; normalised (option order).

@@ -4,7 +4,7 @@
 //
 // Placeholders: {field} is filled by whoever renders the message, from the label of the
 // issue's field (or the item title of its group) in the display language. Every other
-// placeholder ({min}, {max}, {max_length}, {min_length}, {years}, {age}) comes from
+// placeholder ({min}, {max}, {max_length}, {min_length}, {years}, {age}, {date}) comes from
 // FieldIssue::params; date bounds come as "YYYY-MM-DD".
 #pragma once
 
@@ -14,6 +14,8 @@
 namespace yimen::msg {
 
 inline constexpr std::string_view kRequired = "validation.required";
+inline constexpr std::string_view kRequiredChoice = "validation.required_choice";
+inline constexpr std::string_view kRequiredSignature = "validation.required_signature";
 inline constexpr std::string_view kTextTooLong = "validation.text.too_long";  // {max_length}
 inline constexpr std::string_view kTextChars = "validation.text.chars";
 inline constexpr std::string_view kNameChars = "validation.name.chars";
@@ -52,13 +54,15 @@ inline constexpr std::string_view kMultiChoiceMin = "validation.multi_choice.min
 inline constexpr std::string_view kMultiChoiceMax = "validation.multi_choice.max";  // {max}
 inline constexpr std::string_view kSignature = "validation.signature";
 inline constexpr std::string_view kPhoto = "validation.photo";
-inline constexpr std::string_view kRuleMinAge = "validation.rule.min_age";      // {years} {age}
+inline constexpr std::string_view kRuleMinAge = "validation.rule.min_age";  // {years} {age} {date}
 inline constexpr std::string_view kRuleAgeBelow = "validation.rule.age_below";  // {years} {age}
 inline constexpr std::string_view kRuleApplicantInMembers = "validation.rule.applicant_in_members";
 inline constexpr std::string_view kDraftHiddenField = "validation.draft.hidden_field";
 inline constexpr std::string_view kAppNumberFormat = "validation.app_number.format";
 inline constexpr std::string_view kAppNumberCheck = "validation.app_number.check";
 
+// A table aligned by hand.
+// clang-format off
 inline constexpr std::array kAllValidationKeys = {
     kRequired,     kTextTooLong,  kTextChars,     kNameChars,     kNameLength,
     kNameDot,      kIdLength,     kIdChars,       kIdCheckDigit,  kIdBirthDate,
@@ -69,6 +73,8 @@ inline constexpr std::array kAllValidationKeys = {
     kAppNumberFormat, kAppNumberCheck, kDate,        kDateMin,       kDateMax,
     kDateRange,    kMultiChoice, kMultiChoiceMin, kMultiChoiceMax, kSignature,
     kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
+    kRequiredChoice, kRequiredSignature,
 };
+// clang-format on
 
 }  // namespace yimen::msg

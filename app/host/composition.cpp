@@ -228,9 +228,11 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   std::unique_ptr<media::CameraWorker> camera = OpenCamera(flags);
   ui::KioskApp app(MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics, camera.get(),
                             sync_engine->get()));
-  app.SetPrinter([&](const std::string& number, const std::vector<std::string>& lines) {
-    return PrintReceipt(flags, *assets.strings, app.CurrentLanguage(), number, lines);
-  });
+  app.SetPrinter(
+      [&](const std::string& number, const std::vector<std::string>& lines) {
+        return PrintReceipt(flags, *assets.strings, app.CurrentLanguage(), number, lines);
+      },
+      !flags.printer.empty());
   // Every character the catalog and the strings use, before the first frame.
   (*atlas)->Want(app.InitialCodepoints());
   const platform::FontSizes sizes{metrics.body_px, metrics.title_px, metrics.display_px};

@@ -35,12 +35,55 @@ void WipeDraft(ApplicationDraft* draft) {
 
 std::string CountText(size_t count) { return std::to_string(count); }
 
+void ClearBanner(FormState* s) {
+  s->banner.clear();
+  s->banner_counts_errors = false;
+}
+
+void ClearNotice(FormState* s) {
+  s->notice_at = {};
+  yimen::Wipe(&s->notice);
+}
+
+bool AnyValue(const std::map<std::string, std::string>& values) {
+  return std::any_of(values.begin(), values.end(),
+                     [](const auto& value) { return !value.second.empty(); });
+}
+
+// The first `count` code points of UTF-8 `text`.
+std::string FirstCodepoints(const std::string& text, size_t count) {
+  size_t end = 0;
+  for (size_t taken = 0; end < text.size() && taken < count; ++taken) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  }
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 SubmitRefusal ClassifySubmitError(const Error& error) {
   if (error.kind == ErrorKind::kNeedsSetup) return SubmitRefusal::kNeedsSetup;
   if (error.kind == ErrorKind::kFull) return SubmitRefusal::kFull;
   return SubmitRefusal::kOther;
+}
+
+std::string SignedPapers(Language language, const Strings& strings,
+                         const ReceiptMaterials& materials) {
+  std::string papers;
+  for (const Material* material : materials.signed_here) {
+    if (!papers.empty()) papers += strings.Get(language, "form.list_separator");
+    papers += LocalText(language, material->name);
+  }
+  return papers;
+}
+
+ReceiptMaterials MaterialsForReceipt(const ServiceSpec& service) {
+  ReceiptMaterials out;
+  for (const Material& material : service.materials) {
+    (SignedOnKiosk(service, material) ? out.signed_here : out.bring).push_back(&material);
+  }
+  return out;
 }
 
 const std::string& LocalText(Language language, const LocalizedText& text) {
@@ -128,6 +171,30 @@ std::string Form::ValueAt(const FormState& state, const FieldAddress& field) {
   return "";
 }
 
+bool HasDraftFor(const FormState& state, const std::string& service_code) {
+  return state.draft.service_code == service_code && HasDraft(state);
+}
+
+bool HasDraft(const FormState& s) {
+  if (!s.catalog) return false;
+  if (AnyValue(s.draft.values) || !s.draft.attachments.empty()) return true;
+  return std::any_of(s.draft.groups.begin(), s.draft.groups.end(),
+                     [](const auto& group) { return !group.second.empty(); });
+}
+
+void Form::DiscardDraft() {
+  FormState& s = *m_state;
+  WipeDraft(&s.draft);
+  s.draft = ApplicationDraft{};
+  s.catalog.reset();  // the next form starts on the version in use then
+  s.step = 0;
+  s.focus = {};
+  s.errors.clear();
+  ClearBanner(&s);
+  ClearNotice(&s);
+  s.submitting = false;
+}
+
 void Form::Wipe() {
   WipeDraft(&m_state->draft);
   WipeValues(&m_state->eligibility_answers);
@@ -160,6 +227,11 @@ FormOutcome Form::On(const form_event::OpenService& e, Page) {
   FormState& s = *m_state;
   FormOutcome out;
   if (!Cat().FindService(e.code)) return out;
+  if (e.code != s.service_code && HasDraft()) {  // the draft is another service's
+    s.leave = LeaveTo::kOtherService;
+    s.other_service = e.code;
+    return out;
+  }
   s.service_code = e.code;
   out.go = Page::kDetail;
   return out;
@@ -168,26 +240,25 @@ FormOutcome Form::On(const form_event::OpenService& e, Page) {
 FormOutcome Form::On(const form_event::StartForm&, Page) {
   FormState& s = *m_state;
   FormOutcome out;
+  if (HasDraft()) {  // 重新填写 would lose what is there: ask first
+    s.leave = LeaveTo::kRestart;
+    return out;
+  }
+  DiscardDraft();  // whatever an empty earlier form held
   // A form is filled against the catalog version in use when it starts.
-  WipeValues(&s.draft.attachments);
-  WipeValues(&s.draft.values);
-  s.draft = ApplicationDraft{};
   s.draft.service_code = s.service_code;
   s.catalog = m_deps.catalog_in_use();
   s.draft.catalog_version = s.catalog->version;
-  s.step = 0;
-  s.focus = {};
-  s.errors.clear();
-  s.banner.clear();
-  s.submitting = false;
   out.go = Page::kForm;
   out.step_opened = true;
+  out.discarded = true;  // whatever the last form left (photos) goes
   return out;
 }
 
 FormOutcome Form::On(const form_event::Focus& e, Page) {
   FormState& s = *m_state;
   FormOutcome out;
+  if (s.focus != e.field) ClearNotice(&s);
   s.focus = e.field;
   return out;
 }
@@ -200,6 +271,7 @@ FormOutcome Form::On(const form_event::SetValue& e, Page) {
     yimen::Wipe(slot);
     *slot = e.value;
     s.errors.erase(e.field);
+    RefreshBanner();
   }
   ClearTownDependants(e.field);
   return out;
@@ -212,24 +284,37 @@ FormOutcome Form::On(const form_event::TypeText& e, Page) {
   std::string* slot = Slot(s.focus);
   const FieldSpec* field = FieldAt(s.focus);
   if (!slot || !field) return out;
+  ClearNotice(&s);
   std::string text = e.text;
   if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
     *slot = MaskDateInput(*slot + text);
     s.errors.erase(s.focus);
+    RefreshBanner();
     return out;
   }
+  std::optional<size_t> limit;
+  if (field->max_length) limit = static_cast<size_t>(*field->max_length);
   if (field->type == FieldType::kIdNumber) {
     for (char& c : text) {
       if (c == 'x') c = 'X';
     }
-    if (CountCodepoints(*slot) + CountCodepoints(text) > 18) return out;
+    limit = 18;
   }
-  if (field->max_length &&
-      static_cast<int>(CountCodepoints(*slot) + CountCodepoints(text)) > *field->max_length) {
-    return out;
+  const size_t have = CountCodepoints(*slot), adding = CountCodepoints(text);
+  if (limit && have + adding > *limit) {
+    // Nothing typed is lost: what fits goes in, and the resident is told what did not.
+    const size_t fits = *limit > have ? *limit - have : 0;
+    text = FirstCodepoints(text, fits);
+    s.notice_at = s.focus;
+    const bool id = field->type == FieldType::kIdNumber;  // digits: "位", not "字"
+    s.notice = m_deps.strings->Format(
+        CurrentLanguage(), id ? "form.limit_cut_id" : "form.limit_cut",
+        {{"max", std::to_string(*limit)}, {"dropped", std::to_string(adding - fits)}});
   }
   slot->append(text);
+  yimen::Wipe(&text);
   s.errors.erase(s.focus);
+  RefreshBanner();
   return out;
 }
 
@@ -239,6 +324,7 @@ FormOutcome Form::On(const form_event::Backspace&, Page) {
   FormOutcome out;
   std::string* slot = Slot(s.focus);
   if (!slot || slot->empty()) return out;
+  ClearNotice(&s);
   if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
     *slot = MaskDateBackspace(*slot);
     return out;
@@ -271,9 +357,11 @@ FormOutcome Form::On(const form_event::PrevStep&, Page) {
   FormState& s = *m_state;
   FormOutcome out;
   s.errors.clear();
-  s.banner.clear();
+  ClearBanner(&s);
+  ClearNotice(&s);
   s.focus = {};
   if (s.step == 0) {
+    // The details page offers 继续填写: the draft stays until the resident discards it.
     out.go = Page::kDetail;
   } else {
     --s.step;
@@ -303,7 +391,7 @@ FormOutcome Form::On(const form_event::EditStep& e, Page) {
   FormOutcome out;
   if (!service || e.step >= service->form.steps.size()) return out;
   s.step = e.step;
-  s.banner.clear();
+  ClearBanner(&s);
   s.review_revealed = false;
   out.go = Page::kForm;
   out.step_opened = true;
@@ -327,6 +415,7 @@ FormOutcome Form::On(const form_event::AddMember& e, Page) {
   if (static_cast<int>(items.size()) >= group->max) return out;
   items.emplace_back();
   s.errors.erase(FieldAddress::Group(group->id));
+  RefreshBanner();
   s.focus = FieldAddress::Member(group->id, items.size() - 1, group->fields.front().id);
   return out;
 }
@@ -338,8 +427,11 @@ FormOutcome Form::On(const form_event::RemoveMember& e, Page) {
   if (it == s.draft.groups.end() || e.member >= it->second.size()) return out;
   WipeValues(&it->second[e.member]);
   it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
-  s.errors.clear();
   s.focus = {};
+  ClearNotice(&s);
+  // Messages already shown follow the members that are left (a deleted member's go,
+  // the later ones move up): the step is checked again, as 下一步 would.
+  if (!s.errors.empty() || s.banner_counts_errors) ValidateCurrentStep();
   return out;
 }
 
@@ -350,7 +442,7 @@ FormOutcome Form::On(const form_event::OpenEligibility&, Page) {
   if (!service || !service->eligibility) return out;
   s.focus = {};
   s.errors.clear();
-  s.banner.clear();
+  ClearBanner(&s);
   s.eligibility_checked = false;
   out.go = Page::kEligibility;
   return out;
@@ -370,6 +462,37 @@ FormOutcome Form::On(const form_event::Submit&, Page page) {
   if (s.submitting || page != Page::kReview) return out;  // no double submit
   s.submitting = true;
   out = Submit();
+  return out;
+}
+
+FormOutcome Form::On(const form_event::Leave& e, Page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  if (HasDraft()) {
+    s.leave = e.to;
+    s.other_service = e.service;
+    return out;
+  }
+  if (e.to == LeaveTo::kHome) out.leave_home = true;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::AnswerLeave& e, Page page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  const LeaveTo to = s.leave;
+  const std::string other = std::move(s.other_service);
+  s.leave = LeaveTo::kNone;
+  s.other_service.clear();
+  if (to == LeaveTo::kNone || !e.discard) return out;  // 继续填写: nothing changes
+  DiscardDraft();
+  switch (to) {
+    case LeaveTo::kHome: out.leave_home = true; break;
+    case LeaveTo::kRestart: out = On(form_event::StartForm{}, page); break;
+    case LeaveTo::kOtherService: out = On(form_event::OpenService{other}, page); break;
+    case LeaveTo::kNone: break;
+  }
+  out.discarded = true;
   return out;
 }
 
@@ -407,6 +530,7 @@ void Form::Sign(const form_event::Sign& signature) {
   m_state->draft.attachments[ref] = std::move(text);
   *slot = ref;
   m_state->errors.erase(signature.field);
+  RefreshBanner();
 }
 
 void Form::CheckEligibility() {
@@ -415,7 +539,7 @@ void Form::CheckEligibility() {
   const Language language = CurrentLanguage();
   s.focus = {};
   s.errors.clear();
-  s.banner.clear();
+  ClearBanner(&s);
   for (const FieldIssue& issue :
        ValidateEligibilityAnswers(*service, Cat().region, s.eligibility_answers, Today())) {
     const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
@@ -425,10 +549,22 @@ void Form::CheckEligibility() {
                      m_deps.strings->Format(language, issue.message_key, params));
   }
   s.eligibility_checked = s.errors.empty();
-  if (!s.eligibility_checked) {
-    s.banner = m_deps.strings->Format(language, "form.fix_errors",
-                                      {{"count", CountText(s.errors.size())}});
+  CountErrors();
+}
+
+void Form::CountErrors() {
+  FormState& s = *m_state;
+  if (s.errors.empty()) {
+    ClearBanner(&s);
+    return;
   }
+  s.banner = m_deps.strings->Format(CurrentLanguage(), "form.fix_errors",
+                                    {{"count", CountText(s.errors.size())}});
+  s.banner_counts_errors = true;
+}
+
+void Form::RefreshBanner() {
+  if (m_state->banner_counts_errors) CountErrors();
 }
 
 bool Form::ValidateCurrentStep() {
@@ -436,7 +572,7 @@ bool Form::ValidateCurrentStep() {
   const ServiceSpec* service = Service();
   const Language language = CurrentLanguage();
   s.errors.clear();
-  s.banner.clear();
+  ClearBanner(&s);
   std::vector<FieldIssue> issues = ValidateStep(*service, Cat().region, s.step, s.draft, Today());
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
@@ -470,10 +606,7 @@ bool Form::ValidateCurrentStep() {
     }
     s.errors[at] = m_deps.strings->Format(language, std::string(issue.message_key), params);
   }
-  if (!s.errors.empty()) {
-    s.banner = m_deps.strings->Format(language, "form.fix_errors",
-                                      {{"count", CountText(s.errors.size())}});
-  }
+  CountErrors();
   return s.errors.empty();
 }
 
@@ -489,11 +622,16 @@ std::vector<std::string> Form::ReceiptLines(const std::string& service_code,
     lines.push_back(tr.Format(language, "receipt.date", {{"date", date_text}}));
     lines.push_back(
         tr.Format(language, "receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
-    lines.push_back(tr.Get(language, "receipt.bring"));
-    for (const Material& material : service->materials) {
-      std::string line = "· " + LocalText(language, material.name);
-      if (!material.required) line += tr.Get(language, "detail.material_optional");
+    const ReceiptMaterials materials = MaterialsForReceipt(*service);
+    if (!materials.bring.empty()) lines.push_back(tr.Get(language, "receipt.bring"));
+    for (const Material* material : materials.bring) {
+      std::string line = "· " + LocalText(language, material->name);
+      if (!material->required) line += tr.Get(language, "detail.material_optional");
       lines.push_back(line);
+    }
+    if (!materials.signed_here.empty()) {
+      lines.push_back(tr.Format(language, "receipt.signed_here",
+                                {{"papers", SignedPapers(language, tr, materials)}}));
     }
   }
   lines.push_back(tr.Get(language, "receipt.keep"));
@@ -512,6 +650,7 @@ FormOutcome Form::Submit() {
   std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, s.draft, today);
   if (!issues.empty()) {
     s.submitting = false;
+    s.banner_counts_errors = false;  // counts the whole draft's, not this page's
     s.banner =
         m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(issues.size())}});
     return out;

@@ -35,8 +35,12 @@ struct Receipt {
   std::string date_text;
   std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
   std::string print_message;  // after 打印回执: printing, or why not
-  bool printed = false;
+  bool printed = false;       // the printer took it (a failure leaves 打印回执 to try again)
 };
+
+// Where a resident was going when the kiosk asked "要放弃这份申请吗？" (the draft would be
+// lost there). kNone: no question is up.
+enum class LeaveTo : uint8_t { kNone, kHome, kRestart, kOtherService };
 
 // Everything a resident entered in the form part of one visit. Wiped by Form::Wipe().
 struct FormState {
@@ -49,6 +53,15 @@ struct FormState {
   FieldAddress focus;                          // none when nothing is focused
   std::map<FieldAddress, std::string> errors;  // message shown under a field
   std::string banner;                          // a sentence above the form
+  // The banner counts the errors ("有 N 处需要修改"): it follows them as they are fixed.
+  bool banner_counts_errors = false;
+  // A note under one field that is not an error: text cut at its limit ("最多 300 个字…").
+  FieldAddress notice_at;
+  std::string notice;
+  // "要放弃这份申请吗？" is up: where the resident goes on 放弃 (docs/internals/drafts.md);
+  // other_service is the service chosen from the list for kOtherService.
+  LeaveTo leave = LeaveTo::kNone;
+  std::string other_service;
   bool submitting = false;                     // set on the first submit tap
   std::optional<Receipt> receipt;
   // The self-check's answers (question id -> value), kept while the resident goes back
@@ -61,6 +74,12 @@ struct FormState {
   // resident asked to see them. Cleared whenever the review is entered again.
   bool review_revealed = false;
 };
+
+// A form was started and holds something the resident entered (a value, a member, a
+// signature, a photo): leaving would lose it, so the kiosk asks first.
+bool HasDraft(const FormState& state);
+// The same, for a draft of this service (the details page offers 继续填写).
+bool HasDraftFor(const FormState& state, const std::string& service_code);
 
 // The form's pages; kOther is any page that is not the form's (home, staff...).
 enum class Page : uint8_t { kOther, kDetail, kForm, kReview, kReceipt, kEligibility };
@@ -109,15 +128,23 @@ struct RemoveMember {
 struct OpenEligibility {};
 struct CheckEligibility {};
 struct Submit {};
+// A tap that would lose a started draft (回到首页, 重新填写, another service): asks first.
+struct Leave {
+  LeaveTo to = LeaveTo::kHome;
+  std::string service;  // kOtherService: the service chosen
+};
+// The answer to "要放弃这份申请吗？": 放弃 (discard) or 继续填写.
+struct AnswerLeave {
+  bool discard = false;
+};
 }  // namespace form_event
 
-using FormEvent =
-    std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
-                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
-                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
-                 form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
-                 form_event::RemoveMember, form_event::OpenEligibility,
-                 form_event::CheckEligibility, form_event::Submit>;
+using FormEvent = std::variant<
+    form_event::OpenService, form_event::StartForm, form_event::Focus, form_event::SetValue,
+    form_event::TypeText, form_event::Backspace, form_event::Sign, form_event::NextStep,
+    form_event::PrevStep, form_event::ToReview, form_event::EditStep, form_event::ToggleReveal,
+    form_event::AddMember, form_event::RemoveMember, form_event::OpenEligibility,
+    form_event::CheckEligibility, form_event::Submit, form_event::Leave, form_event::AnswerLeave>;
 
 // Why the store refused a submit, as the resident is told it.
 enum class SubmitRefusal : uint8_t { kNeedsSetup, kFull, kOther };
@@ -129,11 +156,24 @@ struct FormOutcome {
   bool step_opened = false;           // a form step was (re)opened
   bool submitted = false;             // Submit committed; FormState::receipt is set
   std::optional<Error> submit_error;  // Submit: the store refused, nothing committed
+  bool discarded = false;             // the draft was wiped: drop photos and strokes too
+  bool leave_home = false;            // the resident chose to leave: end the session
 };
 
 // The catalog's field at an address in `service` (a question for kQuestion); nullptr
 // when there is none or no service.
 const FieldSpec* FindFieldAt(const ServiceSpec* service, const FieldAddress& field);
+
+// The receipt's materials: those to bring to the counter, and the papers signed on the
+// kiosk (承诺书, 核对授权书: SignedOnKiosk), which it names once as already signed.
+struct ReceiptMaterials {
+  std::vector<const Material*> bring;
+  std::vector<const Material*> signed_here;
+};
+ReceiptMaterials MaterialsForReceipt(const ServiceSpec& service);
+// "承诺书、家庭经济状况核对授权书": the signed papers' names in a language.
+std::string SignedPapers(Language language, const Strings& strings,
+                         const ReceiptMaterials& materials);
 
 // The text of a catalog text in a language (English falls back to Chinese).
 const std::string& LocalText(Language language, const LocalizedText& text);
@@ -174,6 +214,7 @@ class Form {
   Language CurrentLanguage() const;
   // Zeroes every value the resident typed (draft, attachments, answers, aux values).
   void Wipe();
+  bool HasDraft() const { return session::HasDraft(*m_state); }
 
  private:
   // One handler per event (Apply visits the variant).
@@ -194,8 +235,16 @@ class Form {
   FormOutcome On(const form_event::OpenEligibility& e, Page page);
   FormOutcome On(const form_event::CheckEligibility& e, Page page);
   FormOutcome On(const form_event::Submit& e, Page page);
+  FormOutcome On(const form_event::Leave& e, Page page);
+  FormOutcome On(const form_event::AnswerLeave& e, Page page);
   FormOutcome Submit();
   bool ValidateCurrentStep();
+  // Sets the banner to the count of errors (or clears it when none are left).
+  void CountErrors();
+  // After an edit removed or changed errors: a counting banner follows them.
+  void RefreshBanner();
+  // Wipes the draft and what hangs on it (errors, step, focus); the service stays.
+  void DiscardDraft();
   void CheckEligibility();
   void ClearTownDependants(const FieldAddress& town);
   void Sign(const form_event::Sign& signature);

@@ -22,6 +22,7 @@
 #include "platform/glyph_atlas.h"
 #include "store/store.h"
 #include "ui/screens/view.h"
+#include "ui/widgets/dialog.h"
 
 namespace yimen::ui {
 const std::string& ViewModel::Text(const LocalizedText& text) const {
@@ -135,6 +136,7 @@ ViewModel KioskApp::View() const {
   view.has_exit_pin = !m_deps.exit_pin_hash.empty();
   view.voice_available = static_cast<bool>(m_say);
   view.can_print = static_cast<bool>(m_print);
+  view.has_printer = m_has_printer;
   view.voice_on = m_voice_on;
   view.voice_language = m_voice_language;
   view.pin_locked = m_now_ms < m_pin_locked_until_ms;
@@ -192,6 +194,10 @@ void KioskApp::SetVoice(SayFn say) {
 
 std::string KioskApp::SpeechText() const {
   ViewModel view = View();
+  if (m_session.leave != session::LeaveTo::kNone) {  // "要放弃这份申请吗？" is up
+    return JoinSpeech({view.Tr("leave.question"), view.Tr("leave.detail"), view.Tr("leave.keep"),
+                       view.Tr("leave.discard")});
+  }
   if (IdleSecondsLeft() >= 0) {
     return JoinSpeech(
         {view.Tr("idle.question"),
@@ -315,13 +321,7 @@ int KioskApp::WakeInMs() const {
 void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
-  ImGui::SetNextWindowFocus();
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
-  ImGui::Begin("idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                    ImGuiWindowFlags_NoSavedSettings);
+  BeginOverlay("idle");
   float panel_w = io.DisplaySize.x - 2 * m.margin;
   float panel_h = m.title_px * 1.7f + m.body_px * 1.7f + m.button_h + 5 * m.gap;
   ImVec2 p0(m.margin, (io.DisplaySize.y - panel_h) * 0.4f);
@@ -339,9 +339,7 @@ void KioskApp::DrawIdleCountdown(const ViewModel& view, std::vector<Intent>* out
     out->push_back(intent::StillHere{});
   }
   ImGui::EndGroup();
-  ImGui::End();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  EndOverlay();
 }
 
 void KioskApp::OnText(const platform::TextEvent& event) {
@@ -403,7 +401,14 @@ void KioskApp::ApplyForm(const session::FormEvent& event) {
                .ok();
     }
     if (m_deps.on_submitted) m_deps.on_submitted();  // committed: the sync thread may send it now
+    // No printer: the receipt is saved at once (staff print it at the counter).
+    if (!m_has_printer) PrintReceipt();
   }
+  if (out.discarded) {
+    ReleasePhotos();  // the discarded draft's photos and signature strokes go with it
+    m_session.signature_strokes.clear();
+  }
+  if (out.leave_home) EndSession();
 }
 
 void KioskApp::On(const session::FormEvent& event) {
@@ -425,8 +430,6 @@ void KioskApp::On(const session::FormEvent& event) {
       }
       ResetIme();
     }
-  } else if (std::holds_alternative<ev::StartForm>(event)) {
-    ReleasePhotos();  // the last form's photos go with it
   }
   ApplyForm(event);
 }
@@ -449,7 +452,8 @@ void KioskApp::On(const intent::GoHome& /*e*/) {
     m_screen = m_screen_before_staff;
     return;
   }
-  EndSession();
+  // A started draft is not lost by a tap: the form asks first (or ends the session).
+  ApplyForm(session::form_event::Leave{session::LeaveTo::kHome, {}});
 }
 
 void KioskApp::On(const intent::OpenServices& /*e*/) {
@@ -543,7 +547,9 @@ void KioskApp::PrintReceipt() {
                  View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
   }
   m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
-  m_session.receipt->printed = true;
+  // Only a printer that took it makes the button "回执已打印"; a failure can be retried.
+  m_session.receipt->printed =
+      m_session.receipt->print_message == m_deps.strings->Get(m_language, "receipt.printing");
   if (m_deps.store)
     (void)m_deps.store->AppendAudit("resident", "receipt.print", m_session.receipt->app_number);
 }

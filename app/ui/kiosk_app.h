@@ -179,6 +179,7 @@ struct ViewModel {
   bool has_exit_pin = false;
   bool voice_available = false;
   bool can_print = false;
+  bool has_printer = false;  // a printer is configured (else receipts are only saved)
   bool voice_on = false;
   SpokenLanguage voice_language = SpokenLanguage::kMandarin;
   bool pin_locked = false;
@@ -289,7 +290,11 @@ class KioskApp {
   // the resident. Set by main (platform/receipt_pdf). nullptr: no print button.
   using PrintFn = std::function<std::string(const std::string& app_number,
                                             const std::vector<std::string>& lines)>;
-  void SetPrinter(PrintFn print) { m_print = std::move(print); }
+  // has_printer: a printer is configured (without one the receipt screen says so).
+  void SetPrinter(PrintFn print, bool has_printer = true) {
+    m_print = std::move(print);
+    m_has_printer = has_printer;
+  }
   // What the screen reads out now (title, instructions, focused field, errors).
   std::string SpeechText() const;
   // The last text handed to the voice (tests).
@@ -418,6 +423,7 @@ class KioskApp {
   // Recognises all strokes on the pad into ime.candidates (drawable ones only).
   void RecognizeStrokes();
   PrintFn m_print;
+  bool m_has_printer = false;
   bool m_voice_on = false;
   // 普通话 or 粤语, chosen on the home screen; this resident's only (the idle wipe resets it).
   SpokenLanguage m_voice_language = SpokenLanguage::kMandarin;
@@ -501,7 +507,9 @@ std::string FormatStandardLine(const ViewModel& view, const Standard& standard);
 // Returns false if the body is not visible (then skip drawing it).
 void BeginScreen(const ViewModel& view, const std::string& title, bool home_button,
                  int footer_rows, std::vector<Intent>* out);
-void BeginFooter(const ViewModel& view);
+// scroll_row: false on a screen with its own pager (the services list), so one pair of
+// 上一页/下一页 shows, not two; its body still scrolls by dragging.
+void BeginFooter(const ViewModel& view, bool scroll_row = true);
 void EndScreen(const ViewModel& view);
 
 }  // namespace yimen::ui

@@ -236,6 +236,9 @@ TEST(Eligibility, OldAgeAllowanceStartsOnTheEightiethBirthday) {
   EXPECT_EQ(line.params.at("age"), "79");
   EXPECT_EQ(line.params.at("min_age"), "80");
   EXPECT_EQ(line.params.at("date"), "2026-11-24");
+  // The same day as the form's refusal (form_test NeedsEightyYearsFromTheId...).
+  EXPECT_EQ(young.lines.back().key, elig::kAgeApplyFrom);
+  EXPECT_EQ(young.lines.back().params.at("date"), "2026-11-24");
   EXPECT_EQ(young.standard->min_age, 80) << "shows what the first tier pays";
   // Eighty today.
   const EligibilityResult eighty = Gaoling(MakeId({1946, 11, 23}, 1));
@@ -312,15 +315,26 @@ TEST(Eligibility, ChildAllowanceNeedsAChildUnderEighteen) {
 
 // --- every result -----------------------------------------------------------------------
 
-TEST(Eligibility, AlwaysEndsBySayingTheResidentMayStillApply) {
-  for (const EligibilityResult& result :
-       {Check("dibao", Household("99999", "1")), Check("tekun", Tekun("none", "able", "yes", "yes")),
-        Check("canji_shenghuo", {{"has_certificate", "no"}}),
-        Gaoling(MakeId({1990, 1, 1}, 7)),
-        Check("ertong", {{"child_id_number", MakeId({2000, 1, 1}, 8)}, {"situation", "other"}})}) {
+TEST(Eligibility, EndsBySayingTheResidentMayStillApply) {
+  for (const EligibilityResult& result : {Check("dibao", Household("99999", "1")),
+                                          Check("tekun", Tekun("none", "able", "yes", "yes")),
+                                          Check("canji_shenghuo", {{"has_certificate", "no"}})}) {
     ASSERT_FALSE(result.lines.empty());
     EXPECT_EQ(result.lines.back().key, elig::kStillApply);
   }
+}
+
+TEST(Eligibility, EndsWithTheFormsAgeRuleWhenItWillRefuse) {
+  // The form refuses these (the catalog's age rules), so "you may still apply" would be
+  // untrue: the last line says from which day, or that the kiosk cannot take it.
+  const EligibilityResult young = Gaoling(MakeId({1990, 1, 1}, 7));
+  EXPECT_EQ(young.lines.back().key, elig::kAgeApplyFrom);
+  EXPECT_EQ(young.lines.back().params.at("date"), "2070-01-01");
+  EXPECT_EQ(young.lines.back().params.at("years"), "80");
+  const EligibilityResult adult =
+      Check("ertong", {{"child_id_number", MakeId({2000, 1, 1}, 8)}, {"situation", "other"}});
+  EXPECT_EQ(adult.lines.back().key, elig::kAgeOverLimit);
+  EXPECT_EQ(adult.lines.back().params.at("years"), "18");
 }
 
 TEST(Eligibility, RefusesAnswersThatDoNotValidateAndServicesWithoutACheck) {
@@ -338,7 +352,7 @@ TEST(Eligibility, RefusesAnswersThatDoNotValidateAndServicesWithoutACheck) {
   ASSERT_EQ(issues.size(), 2u);
   EXPECT_EQ(issues[0].field_id, "id_number");
   EXPECT_EQ(issues[0].message_key, "validation.id.check_digit");
-  EXPECT_EQ(issues[1].message_key, "validation.required");
+  EXPECT_EQ(issues[1].message_key, "validation.required_choice");
   const Result<EligibilityResult> none =
       CheckEligibility(Service("linshi"), RealCatalog().region, {}, kToday);
   ASSERT_FALSE(none.ok());

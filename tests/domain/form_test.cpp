@@ -491,7 +491,7 @@ TEST(Form, ChecksMultiChoicesAndHowManyArePicked) {
   EXPECT_EQ(Check(field, "a"), "ok");
   EXPECT_EQ(Check(field, "a,c"), "ok");
   EXPECT_EQ(Check(field, "a,x"), "validation.multi_choice");
-  EXPECT_EQ(Check(field, ""), "validation.required");
+  EXPECT_EQ(Check(field, ""), "validation.required_choice");
   field.min = 2;
   EXPECT_EQ(Check(field, "b"), "validation.multi_choice.min");
   field.min.reset();
@@ -557,7 +557,7 @@ TEST(Form, DoesNotValidateHiddenFieldsButDoesValidateShownOnes) {
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].field_id, "disability_grade");
   EXPECT_EQ(issues[0].group_index, 0);
-  EXPECT_EQ(issues[0].message_key, "validation.required");
+  EXPECT_EQ(issues[0].message_key, "validation.required_choice");
 }
 
 TEST(Form, HidesAFieldWhoseControllerIsHidden) {
@@ -634,6 +634,8 @@ TEST(Form, NeedsEightyYearsFromTheIdForTheOldAgeAllowance) {
   EXPECT_EQ(issues[0].message_key, "validation.rule.min_age");
   EXPECT_EQ(issues[0].params.at("years"), "80");
   EXPECT_EQ(issues[0].params.at("age"), "79");
+  // The day the self-check gives too (eligibility_test OldAgeAllowanceStarts...).
+  EXPECT_EQ(issues[0].params.at("date"), "2026-11-24");
   // Eighty today.
   EXPECT_THAT(Keys(ValidateDraft(gaoling, RealCatalog().region,
                                  GaolingDraft(MakeId({1946, 11, 23}, 11)), kToday)),
@@ -853,6 +855,29 @@ TEST(Form, KeepsSignatureStrokesWithTheDraftThroughJson) {
   Result<ApplicationDraft> refused = DraftFromJson(bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("attachments"), std::string::npos);
+}
+
+TEST(Form, AsksToChooseAndToSignWhereNothingWasChosenOrSigned) {
+  FieldSpec choice = ThreeOptions();
+  choice.type = FieldType::kChoice;
+  EXPECT_EQ(Check(choice, ""), "validation.required_choice");
+  FieldSpec signature;
+  signature.id = "pledge_signature";
+  signature.type = FieldType::kSignature;
+  signature.required = true;
+  EXPECT_EQ(Check(signature, ""), "validation.required_signature");
+}
+
+TEST(Form, PapersSignedOnTheKioskAreNotMaterialsToBring) {
+  const ServiceSpec& dibao = Dibao();
+  std::vector<std::string> signed_here;
+  for (const Material& material : dibao.materials) {
+    if (SignedOnKiosk(dibao, material)) signed_here.push_back(material.id);
+  }
+  EXPECT_THAT(signed_here, testing::UnorderedElementsAre("honesty_pledge", "check_authorization"));
+  // A service whose form has no 核对授权书 signature still lists nothing it does not sign.
+  const ServiceSpec& youdai = Service("youdai");
+  for (const Material& material : youdai.materials) EXPECT_FALSE(SignedOnKiosk(youdai, material));
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ std::string RunCommand(const std::string& command) {
 ReceiptDoc SampleReceipt(std::vector<std::string> lines) {
   ReceiptDoc doc;
   doc.title = "申请回执";
-  doc.number_label = "申请编号";
+  doc.number_label = "受理编号";
   doc.app_number = "BPAD-261123-0001-J";
   doc.qr_text = "YIMEN:BPAD-261123-0001-J";
   doc.lines = std::move(lines);

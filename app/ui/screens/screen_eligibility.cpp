@@ -96,11 +96,17 @@ void EligibilityView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     out->push_back(session::form_event::CheckEligibility{});
   }
   ImGui::SameLine();
-  // Never gated on the verdict: staff decide, not this screen.
-  if (TouchButton(view.Tr("detail.start"), ImVec2(third, m.button_h),
+  // Never gated on the verdict: staff decide, not this screen. A draft of this service
+  // (the resident checked after starting) is continued, not started again.
+  const bool draft = session::HasDraftFor(s, service->code);
+  if (TouchButton(view.Tr(draft ? "detail.resume" : "detail.start"), ImVec2(third, m.button_h),
                   s.eligibility_checked ? ButtonStyle::kPrimary : ButtonStyle::kSecondary, true,
                   "eligibility:apply")) {
-    out->push_back(session::form_event::StartForm{});
+    if (draft) {
+      out->push_back(session::form_event::EditStep{s.step});
+    } else {
+      out->push_back(session::form_event::StartForm{});
+    }
   }
   EndScreen(view);
 }

@@ -6,8 +6,10 @@
 #include <algorithm>
 
 #include "domain/pii_mask.h"
+#include "domain/utf8.h"
 #include "ui/kiosk_app.h"
 #include "ui/screens/view.h"
+#include "ui/widgets/text_area.h"
 
 namespace yimen::ui {
 namespace {
@@ -41,6 +43,12 @@ std::string FieldLabel(const ViewModel& view, const FieldSpec& field) {
   return label;
 }
 
+// The message under a field, when it has one.
+void DrawError(const ViewModel& view, const FieldAddress& key) {
+  auto err = view.session->errors.find(key);
+  if (err != view.session->errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
+}
+
 // Choice-like fields: a grid of big buttons, the chosen one highlighted.
 void DrawChoices(const ViewModel& view, const FieldAddress& key, const std::string& label,
                  const std::vector<std::pair<std::string, std::string>>& options,
@@ -60,153 +68,200 @@ void DrawChoices(const ViewModel& view, const FieldAddress& key, const std::stri
       out->push_back(session::form_event::SetValue{key, value});
     }
   }
-  auto err = view.session->errors.find(key);
-  if (err != view.session->errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
+  DrawError(view, key);
+}
+
+// A field whose condition does not hold is not drawn (and not validated).
+bool FieldShown(const ViewModel& view, const FieldSpec& field, const FieldAddress& key) {
+  if (!field.visible_if) return true;
+  const ServiceSpec* service = view.Service();
+  const Session& s = *view.session;
+  if (key.area == FieldAddress::Area::kQuestion) {
+    return service->eligibility &&
+           IsQuestionVisible(*service->eligibility, field, s.eligibility_answers);
+  }
+  if (key.area == FieldAddress::Area::kMember) {
+    return IsFieldVisible(*service, field, s.draft, key.group, static_cast<int>(key.member));
+  }
+  return IsFieldVisible(*service, field, s.draft);
+}
+
+// kChoice, kYesNo, kTown, kCommunity: the options as buttons (a community once a town is
+// chosen).
+void DrawChoiceField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                     const FieldAddress& scope_town_key, const std::string& label,
+                     std::vector<Intent>* out) {
+  std::vector<std::pair<std::string, std::string>> options;
+  switch (field.type) {
+    case FieldType::kYesNo:
+      options = {{std::string(kYes), view.Tr("form.yes")}, {std::string(kNo), view.Tr("form.no")}};
+      break;
+    case FieldType::kTown:
+      for (const Town& town : view.catalog->region.towns)
+        options.emplace_back(town.name.zh, view.Text(town.name));
+      break;
+    case FieldType::kCommunity: {
+      const Town* town = view.catalog->region.FindTown(view.ValueOf(scope_town_key));
+      if (!town) return;  // shown once a town is chosen
+      for (const LocalizedText& c : town->communities) options.emplace_back(c.zh, view.Text(c));
+      break;
+    }
+    default:
+      for (const ChoiceOption& o : field.options) options.emplace_back(o.value, view.Text(o.label));
+      break;
+  }
+  DrawChoices(view, key, label, options, out);
+}
+
+// Toggle buttons: each tap adds or removes one option.
+void DrawMultiChoice(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                     const std::string& label, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  Label(label, Ctx().body, colors::kText);
+  const std::string current = view.ValueOf(key);
+  const std::vector<std::string> chosen = SplitChoices(current);
+  const int per_row = field.options.size() <= 2 ? 2 : 3;
+  const float w = (ImGui::GetContentRegionAvail().x - m.gap * (per_row - 1)) / per_row;
+  for (size_t i = 0; i < field.options.size(); ++i) {
+    if (i % per_row != 0) ImGui::SameLine();
+    const ChoiceOption& option = field.options[i];
+    const bool selected = std::find(chosen.begin(), chosen.end(), option.value) != chosen.end();
+    const std::string text = (selected ? "✓ " : "") + view.Text(option.label);
+    if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
+                    selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    key.Id() + "=" + option.value)) {
+      out->push_back(session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
+    }
+  }
+  DrawError(view, key);
+}
+
+// Tapping opens the signature pad in the footer (DrawSignaturePad).
+void DrawSignatureField(const ViewModel& view, const FieldAddress& key, const std::string& label,
+                        std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  Label(label, Ctx().body, colors::kText);
+  const bool done = !view.ValueOf(key).empty();
+  const bool writing = view.session->focus == key;
+  const std::string text = view.Tr(writing ? "signature.writing"
+                                   : done  ? "form.signature_done"
+                                           : "signature.start");
+  if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
+                  done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary, true,
+                  key.Id())) {
+    out->push_back(session::form_event::Focus{key});
+  }
+  DrawError(view, key);
+}
+
+struct SlotButton {
+  std::string label, what;
+  Intent intent;
+  bool secondary = false;  // 删除: drawn quieter
+};
+
+// A photo slot's buttons: 拍照 / 导入 until a photo is stored, then 重拍 (or 换一张) and 删除.
+std::vector<SlotButton> PhotoButtons(const ViewModel& view, const FieldAddress& key, bool done) {
+  std::vector<SlotButton> buttons;
+  if (done) {
+    if (view.has_camera) {
+      buttons.push_back({view.Tr("photo.retake"), "retake", session::photo_event::Camera{key}});
+    } else if (view.has_imports) {
+      buttons.push_back({view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
+    }
+    buttons.push_back({view.Tr("photo.delete"), "delete", session::photo_event::Delete{key}, true});
+    return buttons;
+  }
+  if (view.has_camera)
+    buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
+  if (view.has_imports)
+    buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
+  return buttons;
+}
+
+// A material slot: its thumbnail once stored, and its buttons. Photos stay optional: the
+// counter takes originals too.
+void DrawPhotoField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                    const std::string& label, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  Label(label, Ctx().body, colors::kText);
+  const bool done = !view.ValueOf(key).empty();
+  const float w = ImGui::GetContentRegionAvail().x;
+  if (done) {
+    const auto thumb = s.photos.thumbs.find(key);
+    DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
+                   ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key.Id(),
+                   view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
+  }
+  const std::vector<SlotButton> buttons = PhotoButtons(view, key, done);
+  const float n = static_cast<float>(buttons.size());
+  const float bw = buttons.empty() ? 0 : (w - m.gap * (n - 1)) / n;
+  for (size_t i = 0; i < buttons.size(); ++i) {
+    if (i) ImGui::SameLine();
+    const SlotButton& button = buttons[i];
+    if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
+                    button.secondary ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
+                    true, "photo:" + button.what + ":" + key.Id())) {
+      out->push_back(button.intent);
+    }
+  }
+  if (!done) {
+    Paragraph(view.Tr(buttons.empty() ? "photo.unavailable" : "photo.optional"), Ctx().body,
+              colors::kMuted);
+  }
+  DrawError(view, key);
+}
+
+// Free text (a reason, a description): a box of several lines showing all of it.
+bool IsFreeText(const FieldSpec& field) {
+  return field.type == FieldType::kText && field.max_length && *field.max_length >= 100;
+}
+
+// "已写 280 个字，最多 300 个字" for free text always and for other fields near their
+// limit (four fifths of it), "" otherwise.
+std::string CounterText(const ViewModel& view, const FieldSpec& field, const std::string& value) {
+  const int limit = field.type == FieldType::kIdNumber ? 18 : field.max_length.value_or(0);
+  if (limit <= 0 || field.type == FieldType::kDigits) return {};
+  const int count = static_cast<int>(CountCodepoints(value));
+  if (!IsFreeText(field) && count * 5 < limit * 4) return {};
+  return view.Fmt(field.type == FieldType::kIdNumber ? "form.counter_id" : "form.counter",
+                  {{"count", std::to_string(count)}, {"max", std::to_string(limit)}});
+}
+
+// A typed field: one line, or several for free text; the counter and a note when text
+// was cut at the limit.
+void DrawTextField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+                   const std::string& label, std::vector<Intent>* out) {
+  const Session& s = *view.session;
+  auto err = s.errors.find(key);
+  const std::string error = err == s.errors.end() ? std::string() : err->second;
+  const std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
+  const std::string value = view.ValueOf(key);
+  const std::string counter = CounterText(view, field, value);
+  const std::string notice = s.notice_at == key ? s.notice : std::string();
+  const bool tapped =
+      IsFreeText(field)
+          ? TextArea(key.Id(), label, value, s.focus == key, error, hint, counter, notice)
+          : Field(key.Id(), label, value, s.focus == key, error, hint, 0, counter, notice);
+  if (tapped) out->push_back(session::form_event::Focus{key});
 }
 
 void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
                const FieldAddress& scope_town_key, std::vector<Intent>* out) {
-  const Session& s = *view.session;
-  // A field whose condition does not hold is not drawn (and not validated).
-  if (field.visible_if) {
-    const ServiceSpec* service = view.Service();
-    bool visible = true;
-    if (key.area == FieldAddress::Area::kQuestion) {
-      visible = service->eligibility &&
-                IsQuestionVisible(*service->eligibility, field, s.eligibility_answers);
-    } else if (key.area == FieldAddress::Area::kMember) {
-      visible = IsFieldVisible(*service, field, s.draft, key.group, static_cast<int>(key.member));
-    } else {
-      visible = IsFieldVisible(*service, field, s.draft);
-    }
-    if (!visible) return;
-  }
-  std::string label = FieldLabel(view, field);
+  if (!FieldShown(view, field, key)) return;
+  const std::string label = FieldLabel(view, field);
   switch (field.type) {
-    case FieldType::kChoice: {
-      std::vector<std::pair<std::string, std::string>> options;
-      for (const ChoiceOption& o : field.options) options.emplace_back(o.value, view.Text(o.label));
-      DrawChoices(view, key, label, options, out);
-      break;
-    }
+    case FieldType::kChoice:
     case FieldType::kYesNo:
-      DrawChoices(view, key, label,
-                  {{std::string(kYes), view.Tr("form.yes")}, {std::string(kNo), view.Tr("form.no")}},
-                  out);
+    case FieldType::kTown:
+    case FieldType::kCommunity:
+      DrawChoiceField(view, field, key, scope_town_key, label, out);
       break;
-    case FieldType::kTown: {
-      std::vector<std::pair<std::string, std::string>> options;
-      for (const Town& town : view.catalog->region.towns) options.emplace_back(town.name.zh, view.Text(town.name));
-      DrawChoices(view, key, label, options, out);
-      break;
-    }
-    case FieldType::kCommunity: {
-      const Town* town = view.catalog->region.FindTown(view.ValueOf(scope_town_key));
-      if (!town) break;  // shown once a town is chosen
-      std::vector<std::pair<std::string, std::string>> options;
-      for (const LocalizedText& c : town->communities) options.emplace_back(c.zh, view.Text(c));
-      DrawChoices(view, key, label, options, out);
-      break;
-    }
-    case FieldType::kMultiChoice: {
-      // Toggle buttons: each tap adds or removes one option.
-      const Metrics& m = *view.metrics;
-      Label(label, Ctx().body, colors::kText);
-      const std::string current = view.ValueOf(key);
-      const std::vector<std::string> chosen = SplitChoices(current);
-      const int per_row = field.options.size() <= 2 ? 2 : 3;
-      const float w = (ImGui::GetContentRegionAvail().x - m.gap * (per_row - 1)) / per_row;
-      for (size_t i = 0; i < field.options.size(); ++i) {
-        if (i % per_row != 0) ImGui::SameLine();
-        const ChoiceOption& option = field.options[i];
-        const bool selected = std::find(chosen.begin(), chosen.end(), option.value) != chosen.end();
-        const std::string text = (selected ? "✓ " : "") + view.Text(option.label);
-        if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
-                        selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
-                        key.Id() + "=" + option.value)) {
-          out->push_back(
-              session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
-        }
-      }
-      auto err = s.errors.find(key);
-      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
-      break;
-    }
-    case FieldType::kSignature: {
-      // Tapping opens the signature pad in the footer (DrawSignaturePad).
-      const Metrics& m = *view.metrics;
-      Label(label, Ctx().body, colors::kText);
-      const bool done = !view.ValueOf(key).empty();
-      const bool writing = s.focus == key;
-      const std::string text = view.Tr(writing ? "signature.writing"
-                                       : done  ? "form.signature_done"
-                                               : "signature.start");
-      if (TouchButton(text, ImVec2(0, m.target_min * 1.2f),
-                      done || writing ? ButtonStyle::kChoiceSelected : ButtonStyle::kSecondary,
-                      true, key.Id())) {
-        out->push_back(session::form_event::Focus{key});
-      }
-      auto err = s.errors.find(key);
-      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
-      break;
-    }
-    case FieldType::kPhoto: {
-      // A material slot: 拍照 / 导入 until a photo is stored, then its thumbnail with
-      // 重拍 (or 换一张) and 删除. Photos stay optional: the counter takes originals too.
-      const Metrics& m = *view.metrics;
-      Label(label, Ctx().body, colors::kText);
-      const bool done = !view.ValueOf(key).empty();
-      const float w = ImGui::GetContentRegionAvail().x;
-      struct SlotButton {
-        std::string label, what;
-        Intent intent;
-      };
-      std::vector<SlotButton> buttons;
-      if (done) {
-        const auto thumb = s.photos.thumbs.find(key);
-        DrawPhotoThumb(thumb == s.photos.thumbs.end() ? PhotoThumb{} : thumb->second,
-                       ImVec2(w * 0.6f, w * 0.6f * 0.75f), "photo:thumb:" + key.Id(),
-                       view.Fmt("photo.thumb", {{"label", view.Text(field.label)}}));
-        if (view.has_camera) {
-          buttons.push_back({view.Tr("photo.retake"), "retake", session::photo_event::Camera{key}});
-        } else if (view.has_imports) {
-          buttons.push_back(
-              {view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
-        }
-        buttons.push_back({view.Tr("photo.delete"), "delete", session::photo_event::Delete{key}});
-      } else {
-        if (view.has_camera)
-          buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
-        if (view.has_imports)
-          buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
-      }
-      const float n = static_cast<float>(buttons.size());
-      const float bw = buttons.empty() ? 0 : (w - m.gap * (n - 1)) / n;
-      for (size_t i = 0; i < buttons.size(); ++i) {
-        if (i) ImGui::SameLine();
-        const SlotButton& button = buttons[i];
-        if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
-                        button.what == "delete" ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
-                        true, "photo:" + button.what + ":" + key.Id())) {
-          out->push_back(button.intent);
-        }
-      }
-      if (!done) {
-        Paragraph(view.Tr(buttons.empty() ? "photo.unavailable" : "photo.optional"), Ctx().body, colors::kMuted);
-      }
-      auto err = s.errors.find(key);
-      if (err != s.errors.end()) Paragraph(err->second, Ctx().body, colors::kError);
-      break;
-    }
-    default: {
-      auto err = s.errors.find(key);
-      std::string hint = field.hint.empty() ? view.Tr("form.placeholder") : view.Text(field.hint);
-      if (Field(key.Id(), label, view.ValueOf(key), s.focus == key,
-                err == s.errors.end() ? std::string() : err->second, hint)) {
-        out->push_back(session::form_event::Focus{key});
-      }
-      break;
-    }
+    case FieldType::kMultiChoice: DrawMultiChoice(view, field, key, label, out); break;
+    case FieldType::kSignature: DrawSignatureField(view, key, label, out); break;
+    case FieldType::kPhoto: DrawPhotoField(view, field, key, label, out); break;
+    default: DrawTextField(view, field, key, label, out); break;
   }
   Gap(0.5f);
 }
@@ -276,6 +331,7 @@ std::string FormView::Speech(const ViewModel& view) const {
   std::sort(errors.begin(), errors.end());
   for (const auto& [id, message] : errors) AddSpeech(&text, message);
   if (s.errors.empty() && s.banner.empty()) AddSpeech(&text, view.Text(step.hint));
+  AddSpeech(&text, s.notice);  // text cut at a limit
   if (const FieldSpec* field = view.FieldAt(s.focus)) {
     AddSpeech(&text, view.Text(field->label));
     AddSpeech(&text, view.Text(field->hint));

@@ -7,6 +7,8 @@
 
 #include "ui/kiosk_app.h"
 #include "ui/screens/view.h"
+#include "ui/text_layout.h"
+#include "ui/widgets/dialog.h"
 
 namespace yimen::ui {
 namespace {
@@ -54,6 +56,25 @@ void HandleDragScroll(const Metrics& m, DragScroll& drag, bool inner = false) {
     drag.velocity = 0;
   }
 }
+// The title with a hard break before a bracketed part ("（低保）") that the line breaker
+// would otherwise cut (in 长者模式 "最低生活保障（低" / "保）"); unchanged when it fits or
+// the breaker does not cut inside brackets.
+std::string KeepBracketsTogether(const std::string& title, float width, ImFont* font) {
+  const size_t open = title.find("（");
+  const size_t close = open == std::string::npos ? open : title.find("）", open);
+  if (close == std::string::npos) return title;
+  auto measure = [&](std::string_view s) {
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, s.data(), s.data() + s.size()).x;
+  };
+  const std::vector<std::string> lines = BreakLines(title, width, measure);
+  size_t at = 0;  // where each line ends in the title (breaks drop no characters here)
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    at += lines[i].size();
+    if (at > open && at <= close) return title.substr(0, open) + "\n" + title.substr(open);
+  }
+  return title;
+}
+
 }  // namespace
 
 bool ScreenFrame::Animating() const {
@@ -97,8 +118,8 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   float right_w = button_w * static_cast<float>(right_buttons) + m.gap * static_cast<float>(right_buttons - 1);
   float start_y = ImGui::GetCursorPosY();
   ImGui::PushTextWrapPos(0);
-  Paragraph(title, Ctx().title, colors::kText,
-            ImGui::GetContentRegionAvail().x - right_w - m.gap);
+  const float title_w = ImGui::GetContentRegionAvail().x - right_w - m.gap;
+  Paragraph(KeepBracketsTogether(title, title_w, Ctx().title), Ctx().title, colors::kText, title_w);
   ImGui::PopTextWrapPos();
   float after_y = ImGui::GetCursorPosY();
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - right_w, start_y));
@@ -137,10 +158,10 @@ void BeginScreen(const ViewModel& view, const std::string& title, bool home_butt
   HandleDragScroll(m, frame.body_drag);
 }
 
-void BeginFooter(const ViewModel& view) {
+void BeginFooter(const ViewModel& view, bool scroll_row) {
   const Metrics& m = *view.metrics;
   ImGuiWindow* body = ImGui::GetCurrentWindow();
-  bool overflows = body->ScrollMax.y > 0.5f;
+  bool overflows = scroll_row && body->ScrollMax.y > 0.5f;
   float page_h = body->InnerRect.GetHeight() * 0.8f;
   float scroll = body->Scroll.y, scroll_max = body->ScrollMax.y;
   ImGui::EndChild();
@@ -181,6 +202,16 @@ void EndScreen(const ViewModel& view) {
   ImGui::End();
   ImGui::PopStyleVar(3);
   ImGui::PopStyleColor();
+  // "要放弃这份申请吗？" over whichever screen asked it (a started draft and a tap that
+  // would lose it: 回到首页, 重新填写, another service).
+  if (view.session->leave != session::LeaveTo::kNone && view.frame->out) {
+    const ConfirmAnswer answer = ConfirmDialog({view.Tr("leave.question"), view.Tr("leave.detail"),
+                                                view.Tr("leave.keep"), view.Tr("leave.discard")});
+    if (answer != ConfirmAnswer::kNone) {
+      view.frame->out->push_back(
+          session::form_event::AnswerLeave{answer == ConfirmAnswer::kDiscard});
+    }
+  }
 }
 
 void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {

@@ -21,6 +21,7 @@ class ReceiptView final : public View {
       AddSpeech(&text, s.receipt->app_number);
     }
     AddSpeech(&text, view.Tr("receipt.keep"));
+    if (!view.has_printer) AddSpeech(&text, view.Tr("receipt.no_printer"));
     return text;
   }
 };
@@ -49,12 +50,40 @@ void DrawQrCode(const ViewModel& view, const std::string& text, float mm, const 
   RecordRect(id, "QR:" + shown, p, ImVec2(p.x + side, p.y + side));
 }
 
+namespace {
+
+// Service, date, time limit, the materials to bring, and the papers signed here.
+void DrawReceiptService(const ViewModel& view, const ServiceSpec& service,
+                        const ReceiptInfo& receipt) {
+  Paragraph(view.Fmt("receipt.service", {{"service", view.Text(service.name)}}));
+  Paragraph(view.Fmt("receipt.date", {{"date", receipt.date_text}}));
+  Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service.time_limit_days)}}));
+  Gap(1);
+  const session::ReceiptMaterials materials = session::MaterialsForReceipt(service);
+  if (!materials.bring.empty()) Paragraph(view.Tr("receipt.bring"), Ctx().body, colors::kText);
+  for (const Material* material : materials.bring) {
+    std::string line = "· " + view.Text(material->name);
+    if (!material->required) line += view.Tr("detail.material_optional");
+    Paragraph(line);
+  }
+  if (!materials.signed_here.empty()) {
+    Paragraph(
+        view.Fmt("receipt.signed_here",
+                 {{"papers", session::SignedPapers(view.language, *view.strings, materials)}}),
+        Ctx().body, colors::kMuted);
+  }
+}
+
+}  // namespace
+
 void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   const ReceiptInfo& receipt = *s.receipt;
   const ServiceSpec* service = view.catalog->FindService(receipt.service_code);
-  BeginScreen(view, view.Tr("receipt.title"), false, view.can_print ? 2 : 1, out);
+  // Without a printer there is no print button: the screen says so and what to do.
+  const bool print_button = view.can_print && view.has_printer;
+  BeginScreen(view, view.Tr("receipt.title"), false, print_button ? 2 : 1, out);
   Paragraph(view.Tr("receipt.saved"), Ctx().body, colors::kOk);
   Gap(1);
   Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
@@ -63,28 +92,21 @@ void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   // QR code with a quiet zone of 4 modules, about 40 mm wide.
   DrawQrCode(view, "YIMEN:" + receipt.app_number, 40.0f, "receipt:qr");
   Paragraph(view.Tr("receipt.keep"), Ctx().body, colors::kText);
+  if (!view.has_printer) {
+    Gap(0.5f);
+    Paragraph(view.Tr("receipt.no_printer"), Ctx().title, colors::kPrimary);
+  }
   Gap(1);
   if (!receipt.applicant.empty()) Paragraph(view.Fmt("receipt.applicant", {{"name", receipt.applicant}}));
-  if (service) {
-    Paragraph(view.Fmt("receipt.service", {{"service", view.Text(service->name)}}));
-    Paragraph(view.Fmt("receipt.date", {{"date", receipt.date_text}}));
-    Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
+  if (service) DrawReceiptService(view, *service, receipt);
+  if (print_button && !receipt.print_message.empty()) {
     Gap(1);
-    Paragraph(view.Tr("receipt.bring"), Ctx().body, colors::kText);
-    for (const Material& material : service->materials) {
-      std::string line = "· " + view.Text(material.name);
-      if (!material.required) line += view.Tr("detail.material_optional");
-      Paragraph(line);
-    }
-  }
-  if (!receipt.print_message.empty()) {
-    Gap(1);
-    Paragraph(receipt.print_message, Ctx().body, colors::kOk);
+    Paragraph(receipt.print_message, Ctx().body, receipt.printed ? colors::kOk : colors::kError);
   }
   BeginFooter(view);
-  if (view.can_print &&
-      TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"), ImVec2(0, m.button_h),
-                  ButtonStyle::kSecondary, !receipt.printed, "receipt:print")) {
+  if (print_button && TouchButton(view.Tr(receipt.printed ? "receipt.printed" : "receipt.print"),
+                                  ImVec2(0, m.button_h), ButtonStyle::kSecondary, !receipt.printed,
+                                  "receipt:print")) {
     out->push_back(intent::PrintReceipt{});
   }
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {

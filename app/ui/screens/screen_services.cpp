@@ -50,7 +50,7 @@ void ServicesView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     Paragraph(view.Text(service.summary), Ctx().body, colors::kMuted);
     Gap(1);
   }
-  BeginFooter(view);
+  BeginFooter(view, /*scroll_row=*/pages <= 1);  // one pager: this screen's own
   if (pages > 1) {
     float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
     if (TouchButton(view.Tr("common.prev_page"), ImVec2(half, m.button_h), ButtonStyle::kSecondary,
@@ -69,10 +69,46 @@ void ServicesView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   EndScreen(view);
 }
 
+namespace {
+
+// 返回 and 开始申请; with a draft of this service (the resident came back from step 1 or
+// from 修改 on the review page), 继续填写 big and 重新填写 (which asks first) beside it.
+void DrawDetailButtons(const ViewModel& view, const ServiceSpec& service,
+                       std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const float third = (ImGui::GetContentRegionAvail().x - 2 * m.gap) / 3;
+  const bool draft = session::HasDraftFor(*view.session, service.code);
+  if (TouchButton(view.Tr("common.back"),
+                  ImVec2(draft ? third : third * 1.5f + m.gap * 0.5f, m.button_h),
+                  ButtonStyle::kSecondary)) {
+    out->push_back(intent::OpenServices{});
+  }
+  ImGui::SameLine();
+  if (draft) {
+    if (TouchButton(view.Tr("detail.restart"), ImVec2(third, m.button_h), ButtonStyle::kSecondary,
+                    true, "detail:restart")) {
+      out->push_back(session::form_event::StartForm{});
+    }
+    ImGui::SameLine();
+    if (TouchButton(view.Tr("detail.resume"), ImVec2(third, m.button_h), ButtonStyle::kPrimary,
+                    true, "detail:resume")) {
+      out->push_back(session::form_event::EditStep{view.session->step});
+    }
+    return;
+  }
+  if (TouchButton(view.Tr("detail.start"), ImVec2(0, m.button_h), ButtonStyle::kPrimary)) {
+    out->push_back(session::form_event::StartForm{});
+  }
+}
+
+}  // namespace
+
 void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const ServiceSpec* service = view.Service();
   BeginScreen(view, view.Text(service->name), true, 1, out);
+  if (session::HasDraftFor(*view.session, service->code))
+    Paragraph(view.Tr("detail.draft_note"), Ctx().body, colors::kPrimary);
   Label(view.Tr("detail.summary"), Ctx().title, colors::kPrimary);
   Paragraph(view.Text(service->summary));
   if (service->eligibility) {
@@ -106,14 +142,7 @@ void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (!service->time_limit_note.empty()) Paragraph(view.Text(service->time_limit_note), Ctx().body, colors::kMuted);
   Paragraph(view.Fmt("detail.office", {{"office", view.Text(service->office)}}));
   BeginFooter(view);
-  float half = (ImGui::GetContentRegionAvail().x - m.gap) * 0.5f;
-  if (TouchButton(view.Tr("common.back"), ImVec2(half, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back(intent::OpenServices{});
-  }
-  ImGui::SameLine();
-  if (TouchButton(view.Tr("detail.start"), ImVec2(half, m.button_h), ButtonStyle::kPrimary)) {
-    out->push_back(session::form_event::StartForm{});
-  }
+  DrawDetailButtons(view, *service, out);
   EndScreen(view);
 }
 

@@ -9,6 +9,7 @@
 
 #include "platform/glyph_atlas.h"
 #include "ui/text_layout.h"
+#include "ui/widgets/text_area.h"
 
 namespace yimen::ui {
 namespace {
@@ -161,7 +162,8 @@ void Paragraph(std::string_view text, ImFont* font, ImU32 color, float width) {
 }
 
 bool Field(std::string_view id, std::string_view label, std::string_view value, bool focused,
-           std::string_view error, std::string_view placeholder, float width) {
+           std::string_view error, std::string_view placeholder, float width,
+           std::string_view counter, std::string_view notice) {
   WidgetContext& ctx = Ctx();
   Label(label, ctx.body, colors::kText);
   NoteGlyphs(value);
@@ -210,6 +212,7 @@ bool Field(std::string_view id, std::string_view label, std::string_view value, 
                           colors::kFocus);
     }
   }
+  FieldNotes(counter, notice);
   if (!error.empty()) {
     Paragraph(error, ctx.body, colors::kError);
   }
@@ -332,6 +335,14 @@ void Gap(float n) { ImGui::Dummy(ImVec2(1, Ctx().metrics.gap * n)); }
 
 void RecordRect(std::string_view id, std::string_view label, ImVec2 min, ImVec2 max) {
   Record(id, label, WidgetKind::kText, ImRect(min, max), true);
+}
+
+void NoteText(std::string_view text) { NoteGlyphs(text); }
+
+void RecordWidget(std::string_view id, std::string_view label, WidgetKind kind, ImVec2 min,
+                  ImVec2 max) {
+  NoteGlyphs(label);
+  Record(id, label, kind, ImRect(min, max), true);
 }
 
 }  // namespace yimen::ui

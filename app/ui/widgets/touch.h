@@ -79,8 +79,11 @@ void Paragraph(std::string_view text, ImFont* font = nullptr, ImU32 color = colo
 // An app-owned input field (ImGui's InputText loses focus when on-screen keys are
 // tapped): a box showing `value` with a caret when focused, the label above and an
 // error below. Returns true when tapped (the caller moves the focus here).
+// `counter` and `notice` ("" for none) go between the box and the error (FieldNotes,
+// widgets/text_area.h): how much of the limit is used, and text cut at the limit.
 bool Field(std::string_view id, std::string_view label, std::string_view value, bool focused,
-           std::string_view error, std::string_view placeholder, float width = 0);
+           std::string_view error, std::string_view placeholder, float width = 0,
+           std::string_view counter = {}, std::string_view notice = {});
 
 // One row of a dense list (the staff list): a full-width target with two left-aligned
 // single lines, no wrapping (a line too long is cut). Recorded as a button under `id`
@@ -106,5 +109,11 @@ void ResetStrokePad();
 
 // Records a free-standing rectangle drawn by a screen (e.g. a QR code) under `id`.
 void RecordRect(std::string_view id, std::string_view label, ImVec2 min, ImVec2 max);
+// Records a widget drawn by another widget file (widgets/text_area.cpp), as the ones here
+// are: scripts find it, and a scroll request for its id is served.
+// Notes text a widget draws without Label/Paragraph, for the glyph atlas.
+void NoteText(std::string_view text);
+void RecordWidget(std::string_view id, std::string_view label, WidgetKind kind, ImVec2 min,
+                  ImVec2 max);
 
 }  // namespace yimen::ui
