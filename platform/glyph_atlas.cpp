@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <unordered_map>
 
 #include "domain/utf8.h"
 
@@ -123,7 +124,53 @@ void SetTexHeight(ImFontAtlas* fonts, int rows) {
   fonts->TexUvScale.y = 1.0f / static_cast<float>(rows);
 }
 
+// The stand-ins handed out so far: real code points by stand-in, and the reverse.
+struct StandIns {
+  std::vector<char32_t> real;  // real[stand_in - kFirstStandIn]
+  std::unordered_map<char32_t, char32_t> by_real;
+};
+
+StandIns& Table() {
+  static StandIns table;
+  return table;
+}
+
+bool IsStandIn(char32_t cp) {
+  return cp >= kFirstStandIn && cp < kFirstStandIn + Table().real.size();
+}
+
 }  // namespace
+
+char32_t StandInFor(char32_t cp) {
+  if (cp < 0x10000) return cp;
+  StandIns& t = Table();
+  if (auto it = t.by_real.find(cp); it != t.by_real.end()) return it->second;
+  if (kFirstStandIn + t.real.size() > kLastStandIn) return 0xFFFD;
+  const char32_t stand_in = kFirstStandIn + static_cast<char32_t>(t.real.size());
+  t.real.push_back(cp);
+  t.by_real.emplace(cp, stand_in);
+  return stand_in;
+}
+
+char32_t RealCodepointOf(char32_t stand_in) {
+  return IsStandIn(stand_in) ? Table().real[stand_in - kFirstStandIn] : 0;
+}
+
+std::string DisplayText(std::string_view text) {
+  // Fast path: no four-byte sequence, nothing above U+FFFF.
+  bool wide = false;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xF8) == 0xF0) {
+      wide = true;
+      break;
+    }
+  }
+  if (!wide) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t cp : DecodeUtf8(text)) AppendUtf8(StandInFor(cp), &out);
+  return out;
+}
 
 Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files,
                                                      std::unique_ptr<AtlasTexture> texture) {
@@ -174,6 +221,10 @@ Result<std::unique_ptr<GlyphAtlas>> GlyphAtlas::Open(const FontFiles& files,
   std::set<char32_t> base;
   for (char32_t cp = 0x20; cp < 0x7F; ++cp) base.insert(cp);
   for (char32_t cp : std::u32string(U"　，。、：；！？（）《》“”‘’…—·￥¥×✓")) base.insert(cp);
+  // U+FFFD (DejaVu has it) becomes ImGui's fallback glyph: a glyph of its own, so a
+  // character the atlas lacks can be told from a typed "?" (the UI-script runner's
+  // tofu check, docs/ui-scripts.md).
+  base.insert(U'\uFFFD');
   atlas->Want(base);
   return atlas;
 }
@@ -201,13 +252,14 @@ GlyphAtlas::~GlyphAtlas() {
 }
 
 bool GlyphAtlas::FaceHas(char32_t cp) const {
+  if (char32_t real = RealCodepointOf(cp)) cp = real;
   return FT_Get_Char_Index(static_cast<FT_Face>(m_ft_latin), cp) != 0 ||
          FT_Get_Char_Index(static_cast<FT_Face>(m_ft_cjk), cp) != 0;
 }
 
 bool GlyphAtlas::CanDraw(char32_t cp) const {
-  if (cp >= 0x10000 || cp == 0) return false;
   if (cp < 0x20) return false;
+  if (cp >= 0x10000) return FaceHas(cp);  // drawn as its stand-in
   if (m_in_atlas[cp] || m_wanted[cp]) return !m_undrawable[cp];
   return FaceHas(cp);
 }
@@ -239,7 +291,12 @@ bool GlyphAtlas::CanDrawAll(std::string_view text) const {
 
 void GlyphAtlas::Want(const std::set<char32_t>& codepoints) {
   for (char32_t cp : codepoints) {
-    if (cp < 0x20 || cp >= 0x10000) continue;
+    if (cp >= 0x10000) {
+      if (!FaceHas(cp)) continue;
+      cp = StandInFor(cp);
+      if (cp == 0xFFFD) continue;  // no stand-in left
+    }
+    if (cp < 0x20) continue;
     if (m_wanted[cp] || m_undrawable[cp]) continue;
     if (!FaceHas(cp)) {
       m_undrawable[cp] = true;
@@ -262,7 +319,6 @@ void GlyphAtlas::Note(std::string_view text) {
   if (ascii) return;
   for (char32_t cp : DecodeUtf8(text)) {
     if (cp < 0x10000 && (m_in_atlas[cp] || m_undrawable[cp])) continue;
-    if (cp >= 0x10000) continue;
     std::set<char32_t> one{cp};
     Want(one);
   }
@@ -287,7 +343,11 @@ Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
   fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
   fonts->TexDesiredWidth = kTexWidth;
 
-  m_ranges = RangesOf(m_wanted);
+  // Stand-ins have no glyph under their own code point: AddMissing rasterises them from
+  // the real one after the build.
+  std::bitset<0x10000> stand_ins;
+  for (char32_t cp = kFirstStandIn; IsStandIn(cp); ++cp) stand_ins[cp] = true;
+  m_ranges = RangesOf(m_wanted & ~stand_ins);
   std::bitset<0x10000> display_set;
   for (unsigned cp = 0x20; cp < 0x7F; ++cp) display_set[cp] = m_wanted[cp];
   m_display_ranges = RangesOf(display_set);
@@ -356,7 +416,7 @@ Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
   madvise(m_cjk.data, m_cjk.size, MADV_DONTNEED);
 
   m_built = true;
-  m_in_atlas = m_wanted;
+  m_in_atlas = m_wanted & ~stand_ins;
   m_grow_pending = false;
   m_sizes = sizes;
   io.FontDefault = m_body;
@@ -370,6 +430,12 @@ Status GlyphAtlas::Rebuild(const FontSizes& sizes) {
   m_stats.rasterised = rasterised;
   m_stats.build_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if ((m_wanted & stand_ins).any()) {
+    const AtlasStats full = m_stats;
+    if (Status added = AddMissing(); !added.ok()) return added;
+    m_stats.builds = full.builds;
+    m_stats.additions = full.additions;
+  }
   return Status::Ok();
 }
 
@@ -409,11 +475,12 @@ Status GlyphAtlas::AddMissing() {
       auto latin = static_cast<FT_Face>(m_raster[size].second);
       FT_Face face = cjk;
       const ImFontConfig* config = font->ConfigData;
-      FT_UInt index = FT_Get_Char_Index(cjk, cp);
+      const char32_t real = IsStandIn(cp) ? RealCodepointOf(cp) : cp;  // 𠮷 for its stand-in
+      FT_UInt index = FT_Get_Char_Index(cjk, real);
       if (index == 0) {
         face = latin;
         config = font->ConfigData + 1;
-        index = FT_Get_Char_Index(latin, cp);
+        index = FT_Get_Char_Index(latin, real);
       }
       if (index == 0 || FT_Load_Glyph(face, index, kLoadFlags) != 0 ||
           FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0) {

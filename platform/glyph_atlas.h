@@ -20,6 +20,23 @@ struct ImFont;
 
 namespace yimen::platform {
 
+// Characters above U+FFFF (CJK extension B and later: 𠮷 U+20BB7) cannot reach Debian's
+// ImGui 1.86 as themselves (16-bit ImWchar: it decodes them to U+FFFD). Each one drawn
+// gets a stand-in from the BMP private-use area (U+E000..U+F8FF, first come, first
+// served, for the life of the process); the atlas rasterises the stand-in's glyph from
+// the real code point. Only what is drawn is converted: values, the store and the
+// receipt keep the real characters (docs/internals/fonts.md "Beyond U+FFFF"). UI thread.
+inline constexpr char32_t kFirstStandIn = 0xE000;
+inline constexpr char32_t kLastStandIn = 0xF8FF;
+// The stand-in for `cp` (made on first use); `cp` itself for BMP code points; U+FFFD when
+// the private-use area is used up (6,400 distinct characters).
+char32_t StandInFor(char32_t cp);
+// The real code point behind a stand-in; 0 for anything else.
+char32_t RealCodepointOf(char32_t stand_in);
+// `text` as ImGui must be given it: characters above U+FFFF replaced by their stand-ins.
+// Returns `text` unchanged (one copy) when it has none.
+std::string DisplayText(std::string_view text);
+
 struct FontFiles {
   std::string latin_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::string cjk_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
@@ -72,8 +89,8 @@ class GlyphAtlas {
   GlyphAtlas(const GlyphAtlas&) = delete;
   GlyphAtlas& operator=(const GlyphAtlas&) = delete;
 
-  // Adds code points to the wanted set (no rebuild). Code points no font can draw, or
-  // above U+FFFF (ImGui 1.86 has 16-bit ImWchar), are remembered as undrawable.
+  // Adds code points to the wanted set (no rebuild). Code points no font can draw are
+  // remembered as undrawable; those above U+FFFF are wanted as their stand-ins.
   void Want(const std::set<char32_t>& codepoints);
 
   // Notes every character of `text`; cheap (a bit test per character), so the text
@@ -81,7 +98,7 @@ class GlyphAtlas {
   void Note(std::string_view text);
   bool NeedsGrow() const { return m_grow_pending; }
 
-  // True when some font file has a glyph for `cp` and ImGui can draw it.
+  // True when some font file has a glyph for `cp` (above U+FFFF: drawn as its stand-in).
   bool CanDraw(char32_t cp) const;
   // True when every character of `text` can be drawn.
   bool CanDrawAll(std::string_view text) const;

@@ -11,7 +11,7 @@ packages=(
   libxlsxwriter-dev
   libcurl4-openssl-dev libboost1.81-dev libssl-dev libpqxx-dev libpq-dev
   postgresql-15 postgresql-client-15
-  librime-dev librime-bin rime-data-luna-pinyin rime-data-terra-pinyin
+  librime-dev librime-bin rime-data-luna-pinyin rime-data-terra-pinyin rime-data-stroke
   libopencc-dev libopencc-data
   libzinnia-dev tegaki-zinnia-simplified-chinese
   espeak-ng libespeak-ng-dev librime-data-jyutping rime-essay

@@ -10,6 +10,7 @@
 
 #include "domain/id_number.h"
 #include "domain/message_keys.h"
+#include "domain/name_chars.h"
 #include "domain/utf8.h"
 
 namespace yimen {
@@ -124,6 +125,7 @@ FieldIssue Issue(const FieldSpec& field, std::string_view key,
 
 std::optional<FieldIssue> CheckText(const FieldSpec& field, std::string_view value) {
   if (!IsValidUtf8(value)) return Issue(field, msg::kTextChars);
+  if (name_chars::FindUndrawable(DecodeUtf8(value))) return Issue(field, msg::kTextUndrawable);
   for (const char32_t cp : DecodeUtf8(value)) {
     const bool control = cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
     if (control && cp != U'\n' && cp != U'\t') return Issue(field, msg::kTextChars);
@@ -137,6 +139,9 @@ std::optional<FieldIssue> CheckText(const FieldSpec& field, std::string_view val
 std::optional<FieldIssue> CheckChineseName(const FieldSpec& field, std::string_view value) {
   if (!IsValidUtf8(value)) return Issue(field, msg::kNameChars);
   const std::u32string name = DecodeUtf8(value);
+  if (name_chars::FindUndrawable(name)) return Issue(field, msg::kTextUndrawable);
+  if (auto dot = name_chars::FindDotLookAlike(name))
+    return Issue(field, msg::kNameDotLookAlike, {{"char", EncodeUtf8(std::u32string(1, *dot))}});
   int han = 0;
   for (const char32_t cp : name) {
     if (IsHan(cp)) {

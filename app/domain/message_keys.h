@@ -21,6 +21,10 @@ inline constexpr std::string_view kTextChars = "validation.text.chars";
 inline constexpr std::string_view kNameChars = "validation.name.chars";
 inline constexpr std::string_view kNameLength = "validation.name.length";  // {min} {max}
 inline constexpr std::string_view kNameDot = "validation.name.dot";
+// A look-alike of "·" (丶 ． • ・ -) in a name ({char}: the one found; domain/name_chars.h).
+inline constexpr std::string_view kNameDotLookAlike = "validation.name.dot_look_alike";
+// A character no font of the kiosk draws (emoji) in any text (not echoed: it cannot be drawn).
+inline constexpr std::string_view kTextUndrawable = "validation.text.undrawable";
 inline constexpr std::string_view kIdLength = "validation.id.length";
 inline constexpr std::string_view kIdChars = "validation.id.chars";
 inline constexpr std::string_view kIdCheckDigit = "validation.id.check_digit";
@@ -74,6 +78,7 @@ inline constexpr std::array kAllValidationKeys = {
     kDateRange,    kMultiChoice, kMultiChoiceMin, kMultiChoiceMax, kSignature,
     kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
     kRequiredChoice, kRequiredSignature,
+    kNameDotLookAlike, kTextUndrawable,
 };
 // clang-format on
 

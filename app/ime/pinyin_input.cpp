@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 
 #include "common/shared_library.h"
+#include "domain/utf8.h"
 
 namespace yimen::ime {
 namespace {
@@ -129,6 +131,24 @@ Status PinyinInput::Start() {
   if (!api->select_schema(session, "luna_pinyin_simp")) {
     return MakeError(ErrorKind::kUnavailable, "Rime has no luna_pinyin_simp schema");
   }
+  // The same schema without its simplifier: the characters the simplifier folds into
+  // another (昇 into 升) are still standard name characters (Candidates()).
+  m_raw = api->create_session();
+  if (m_raw && api->select_schema(m_raw, "luna_pinyin_simp")) {
+    api->set_option(m_raw, "zh_simp", False);
+  } else if (m_raw) {
+    api->destroy_session(m_raw);
+    m_raw = 0;
+  }
+  m_raw_in_step = true;
+  // The 生僻字 path: Rime's five-stroke schema, prebuilt by Debian (rime-data-stroke).
+  if (fs::exists(m_options.shared_data_dir + "/build/stroke.table.bin")) {
+    m_stroke = api->create_session();
+    if (m_stroke && !api->select_schema(m_stroke, "stroke")) {
+      api->destroy_session(m_stroke);
+      m_stroke = 0;
+    }
+  }
   m_stale = true;
   return Status::Ok();
 }
@@ -136,43 +156,62 @@ Status PinyinInput::Start() {
 void PinyinInput::Stop() {
   if (!m_started) return;
   RimeApi* api = Api();
-  if (m_session) api->destroy_session(m_session);
-  m_session = 0;
+  for (uintptr_t* session : {&m_session, &m_raw, &m_stroke}) {
+    if (*session) api->destroy_session(*session);
+    *session = 0;
+  }
   api->finalize();
   m_started = false;
   m_candidates.clear();
   m_rime_index.clear();
 }
 
+bool PinyinInput::HasStroke() const {
+  EnsureLoaded();
+  return m_stroke != 0;
+}
+
+void PinyinInput::SetScheme(Scheme scheme) {
+  Clear();
+  m_scheme = scheme;
+  m_stale = true;
+}
+
 bool PinyinInput::Key(char letter) {
   EnsureLoaded();
-  bool ok = (letter >= 'a' && letter <= 'z') || letter == '\'';
-  if (!ok || !m_session) return false;
-  Api()->process_key(m_session, letter, 0);
+  bool ok = m_scheme == Scheme::kStroke
+                ? std::string_view("hspnz").find(letter) != std::string_view::npos
+                : (letter >= 'a' && letter <= 'z') || letter == '\'';
+  if (!ok || !Active()) return false;
+  Api()->process_key(Active(), letter, 0);
+  if (m_scheme == Scheme::kPinyin && m_raw && m_raw_in_step) Api()->process_key(m_raw, letter, 0);
   m_stale = true;
   return true;
 }
 
 bool PinyinInput::Backspace() {
   if (!Composing()) return false;
-  Api()->process_key(m_session, 0xff08 /* XK_BackSpace */, 0);
+  constexpr int kBackSpace = 0xff08;  // XK_BackSpace
+  Api()->process_key(Active(), kBackSpace, 0);
+  if (m_scheme == Scheme::kPinyin && m_raw && m_raw_in_step)
+    Api()->process_key(m_raw, kBackSpace, 0);
   m_stale = true;
   return true;
 }
 
 bool PinyinInput::Composing() const {
   EnsureLoaded();
-  if (!m_session) return false;
-  const char* input = Api()->get_input(m_session);
+  if (!Active()) return false;
+  const char* input = Api()->get_input(Active());
   return input && *input;
 }
 
 std::string PinyinInput::Preedit() const {
   EnsureLoaded();
-  if (!m_session) return "";
+  if (!Active()) return "";
   RIME_STRUCT(RimeContext, ctx);
   std::string out;
-  if (Api()->get_context(m_session, &ctx)) {
+  if (Api()->get_context(Active(), &ctx)) {
     if (ctx.composition.preedit) out = ctx.composition.preedit;
     Api()->free_context(&ctx);
   }
@@ -183,18 +222,45 @@ void PinyinInput::Refresh(size_t limit) {
   m_fetched_limit = limit;
   m_candidates.clear();
   m_rime_index.clear();
-  if (!m_session || !Composing()) return;
+  if (!Active() || !Composing()) return;
   RimeCandidateListIterator it = {};
-  if (!Api()->candidate_list_begin(m_session, &it)) return;
+  if (!Api()->candidate_list_begin(Active(), &it)) return;
   size_t index = 0;
-  while (Api()->candidate_list_next(&it) && m_candidates.size() < limit) {
+  bool exhausted = true;
+  while (Api()->candidate_list_next(&it)) {
+    if (m_candidates.size() >= limit) {
+      exhausted = false;
+      break;
+    }
     std::string text = it.candidate.text ? it.candidate.text : "";
     if (!text.empty() && (!m_options.can_show || m_options.can_show(text))) {
       m_candidates.push_back(std::move(text));
       m_rime_index.push_back(index);
     }
     ++index;
-    if (index > 400) break;  // rare-character tails are never worth paging through
+  }
+  Api()->candidate_list_end(&it);
+  if (exhausted && m_scheme == Scheme::kPinyin && m_raw && m_raw_in_step) {
+    std::vector<std::string> seen = m_candidates;
+    std::sort(seen.begin(), seen.end());
+    AppendRawTail(limit, &seen);
+  }
+}
+
+void PinyinInput::AppendRawTail(size_t limit, std::vector<std::string>* seen_sorted) {
+  RimeCandidateListIterator it = {};
+  if (!Api()->candidate_list_begin(m_raw, &it)) return;
+  size_t index = 0;
+  while (Api()->candidate_list_next(&it) && m_candidates.size() < limit) {
+    std::string text = it.candidate.text ? it.candidate.text : "";
+    const bool one_char = !text.empty() && CountCodepoints(text) == 1;
+    if (one_char && !std::binary_search(seen_sorted->begin(), seen_sorted->end(), text) &&
+        (!m_options.can_show || m_options.can_show(text))) {
+      seen_sorted->insert(std::lower_bound(seen_sorted->begin(), seen_sorted->end(), text), text);
+      m_candidates.push_back(std::move(text));
+      m_rime_index.push_back(index | kRawTail);
+    }
+    ++index;
   }
   Api()->candidate_list_end(&it);
 }
@@ -216,20 +282,39 @@ const std::vector<std::string>& PinyinInput::Candidates(size_t limit) {
 std::string PinyinInput::Select(size_t index) {
   Candidates(std::max(index + 1, m_fetched_limit));
   if (index >= m_rime_index.size()) return "";
-  Api()->select_candidate(m_session, m_rime_index[index]);
   m_stale = true;
+  if ((m_rime_index[index] & kRawTail) != 0) {
+    // A character only the unsimplified list has: commit it as it is, both sessions end.
+    std::string text = m_candidates[index];
+    Clear();
+    return text;
+  }
+  Api()->select_candidate(Active(), m_rime_index[index]);
   std::string committed;
   RIME_STRUCT(RimeCommit, commit);
-  if (Api()->get_commit(m_session, &commit)) {
+  if (Api()->get_commit(Active(), &commit)) {
     if (commit.text) committed = commit.text;
     Api()->free_commit(&commit);
+  }
+  if (m_scheme == Scheme::kPinyin && m_raw) {
+    // A phrase's first word picked: the rest is still composing, but the unsimplified
+    // session cannot follow (it never picked): it sits out until the composition ends.
+    if (Composing()) {
+      m_raw_in_step = false;
+    } else {
+      Api()->clear_composition(m_raw);
+      m_raw_in_step = true;
+    }
   }
   return committed;
 }
 
 void PinyinInput::Clear() {
   EnsureLoaded();
-  if (m_session) Api()->clear_composition(m_session);
+  for (uintptr_t session : {m_session, m_raw, m_stroke}) {
+    if (session) Api()->clear_composition(session);
+  }
+  m_raw_in_step = true;
   m_stale = true;
 }
 

@@ -1,5 +1,6 @@
 // On-screen pinyin input through librime with the luna_pinyin_simp schema (the
-// default luna_pinyin gives Traditional characters, docs/design.md "Known traps").
+// default luna_pinyin gives Traditional characters, docs/design.md "Known traps"), and
+// the 生僻字 path: Rime's stroke schema (横竖撇点折 as h s p n z), on a session of its own.
 // No ImGui here: the keyboard screen feeds letters in and draws what Candidates()
 // returns.
 //
@@ -36,6 +37,9 @@ struct PinyinOptions {
   std::function<bool(const std::string&)> can_show;
 };
 
+// What the letters mean: pinyin, or the five strokes of Rime's `stroke` schema.
+enum class Scheme { kPinyin, kStroke };
+
 class PinyinInput {
  public:
   // Starts Rime with a fresh private user directory and opens a session on
@@ -54,6 +58,12 @@ class PinyinInput {
   PinyinInput(const PinyinInput&) = delete;
   PinyinInput& operator=(const PinyinInput&) = delete;
 
+  // Pinyin or strokes from now on; drops any composition. Stroke keys are h (横),
+  // s (竖), p (撇), n (点/捺), z (折).
+  void SetScheme(Scheme scheme);
+  Scheme CurrentScheme() const { return m_scheme; }
+  // True when Rime's stroke data is there (package rime-data-stroke).
+  bool HasStroke() const;
   // A letter a-z or the syllable separator '\''. Returns false for anything else.
   bool Key(char letter);
   // Deletes the last letter of the composition. False when there is none.
@@ -61,8 +71,11 @@ class PinyinInput {
   // The composition as Rime segments it ("ou yang"); "" when not composing.
   std::string Preedit() const;
   bool Composing() const;
-  // The drawable candidates, best first (at most `limit`: 32 is eight pages of the
-  // keyboard's four). Cached until the next key or a larger limit.
+  // The drawable candidates, best first, at most `limit` (no other cap: the keyboard
+  // asks for a page more than it shows, so every candidate is reachable). For pinyin,
+  // after the whole simplified list come the single characters that only the
+  // unsimplified list has (昇 sheng: the simplifier turns it into 升, but it is a
+  // standard name character). Cached until the next key or a larger limit.
   const std::vector<std::string>& Candidates(size_t limit = 32);
   // Chooses candidate `index` of Candidates(). Returns the text to commit ("" while
   // Rime still composes the rest, e.g. after picking the first word of a phrase).
@@ -83,10 +96,18 @@ class PinyinInput {
   Status Start();
   void Stop();
   void Refresh(size_t limit);
+  // The session the keys go to (pinyin or stroke).
+  uintptr_t Active() const { return m_scheme == Scheme::kStroke ? m_stroke : m_session; }
+  // Appends the unsimplified session's single characters not listed yet.
+  void AppendRawTail(size_t limit, std::vector<std::string>* seen_sorted);
 
   PinyinOptions m_options;
   std::string m_user_dir;
-  uintptr_t m_session = 0;
+  uintptr_t m_session = 0;    // luna_pinyin_simp
+  uintptr_t m_raw = 0;        // luna_pinyin_simp with zh_simp off: same keys, no simplifier
+  uintptr_t m_stroke = 0;     // stroke
+  bool m_raw_in_step = true;  // m_raw holds the same letters as m_session
+  Scheme m_scheme = Scheme::kPinyin;
   bool m_started = false;
   // The background load (Preload): it alone touches Rime until joined.
   mutable std::thread m_loader;
@@ -96,7 +117,8 @@ class PinyinInput {
   bool m_stale = true;
   size_t m_fetched_limit = 0;              // the limit m_candidates was fetched with
   std::vector<std::string> m_candidates;   // drawable ones
-  std::vector<size_t> m_rime_index;        // their index in Rime's full list
+  std::vector<size_t> m_rime_index;        // their index in Rime's full list (kRawTail: m_raw's)
+  static constexpr size_t kRawTail = size_t{1} << 62;
 };
 
 }  // namespace yimen::ime

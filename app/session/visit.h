@@ -24,7 +24,7 @@ struct Point {
 };
 using Stroke = std::vector<Point>;
 
-enum class ImeMode : uint8_t { kPinyin = 0, kHandwriting = 1, kDigits = 2 };
+enum class ImeMode : uint8_t { kPinyin = 0, kHandwriting = 1, kDigits = 2, kStroke = 3 };
 
 // The on-screen keyboard's state for the focused field.
 struct ImeState {
@@ -32,6 +32,7 @@ struct ImeState {
   std::string preedit;                  // pinyin being composed, e.g. "ou yang"
   std::vector<std::string> candidates;  // pinyin or handwriting candidates
   size_t page = 0;                      // first candidate shown = page × per page
+  bool more = false;                    // the 更多 grid (every candidate, large) is open
   std::vector<Stroke> strokes;          // handwriting, pad-local
   Point pad_size;                       // the pad the strokes were drawn on
 };

@@ -421,6 +421,7 @@ void KioskApp::On(const session::FormEvent& event) {
       if (what == session::AuxTyped::kLookup) m_session.lookup_message.clear();
       return;
     }
+    if (RefuseUndrawable(typed->text)) return;  // said under the field, nothing typed
   } else if (std::holds_alternative<ev::Backspace>(event)) {
     if (session::BackspaceAux(&m_session)) return;
   } else if (const auto* focus = std::get_if<ev::Focus>(&event)) {

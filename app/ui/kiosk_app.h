@@ -100,6 +100,9 @@ struct ImeCandidate {    // the candidate to commit
 struct ImePage {  // +1 next page, -1 previous page
   int delta = 1;
 };
+struct ImeMore {  // the 更多 grid: open (every candidate, large) or closed
+  bool open = true;
+};
 struct SetImeMode {
   session::ImeMode mode = session::ImeMode::kPinyin;
 };
@@ -112,7 +115,7 @@ struct StrokesClear {};  // start the character (or signature) again
 
 using ImeIntent =
     std::variant<intent::ImeLetter, intent::ImeBackspace, intent::ImeCandidate, intent::ImePage,
-                 intent::SetImeMode, intent::StrokeDone, intent::StrokesClear>;
+                 intent::ImeMore, intent::SetImeMode, intent::StrokeDone, intent::StrokesClear>;
 using Intent =
     std::variant<intent::GoHome, intent::OpenServices, intent::ServicesPage, intent::Redraw,
                  intent::KeyDone, intent::StillHere, intent::ToggleElder, intent::SetLanguage,
@@ -372,6 +375,11 @@ class KioskApp {
   void ApplyForm(const session::FormEvent& event);
   // The keyboard follows the focus: a new field starts with an empty composition.
   void ResetIme();
+  // Typed text with a character no font draws (emoji): not inserted, the field says why
+  // (kiosk_app_ime.cpp). True when refused.
+  bool RefuseUndrawable(const std::string& text);
+  // Rime's candidates for the page on screen and the next (kiosk_app_ime.cpp).
+  void FetchCandidates();
   // 签好了: the focused signature's strokes become an attachment and its value a
   // "sig:<hash>" reference to it.
   void FinishSignature();

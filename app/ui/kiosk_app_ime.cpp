@@ -8,37 +8,48 @@
 #include <cstdio>
 
 #include "common/wipe.h"
+#include "domain/message_keys.h"
+#include "domain/name_chars.h"
+#include "domain/utf8.h"
 #include "ime/handwriting.h"
 #include "ime/pinyin_input.h"
 #include "platform/glyph_atlas.h"
 #include "ui/kiosk_app.h"
+#include "ui/screens/keyboard_layout.h"
 
 namespace yimen::ui {
 
 void KioskApp::ApplyImeIntent(const ImeIntent& intent) {
+  ImeState& ime = m_session.ime;
+  const bool rime = ime.mode == ImeMode::kPinyin || ime.mode == ImeMode::kStroke;
+  // Rime's scheme follows the keyboard's mode, whatever happened in between (a session
+  // end resets the mode to pinyin but not the engine).
+  if (m_deps.pinyin) {
+    const auto scheme = ime.mode == ImeMode::kStroke ? ime::Scheme::kStroke : ime::Scheme::kPinyin;
+    if (m_deps.pinyin->CurrentScheme() != scheme) m_deps.pinyin->SetScheme(scheme);
+  }
   if (const auto* letter = std::get_if<intent::ImeLetter>(&intent)) {
-    ImeState& ime = m_session.ime;
-    if (ime.mode == ImeMode::kPinyin && m_deps.pinyin && letter->text.size() == 1) {
+    if (rime && m_deps.pinyin && letter->text.size() == 1) {
       m_deps.pinyin->Key(letter->text[0]);
       RefreshPinyin();
     } else {
       InsertIntoFocused(letter->text);
     }
   } else if (std::holds_alternative<intent::ImeBackspace>(intent)) {
-    if (m_session.ime.mode == ImeMode::kPinyin && m_deps.pinyin && m_deps.pinyin->Backspace()) {
+    if (rime && m_deps.pinyin && m_deps.pinyin->Backspace()) {
       RefreshPinyin();
       return;
     }
-    if (m_session.ime.mode == ImeMode::kHandwriting && !m_session.ime.strokes.empty()) {
-      m_session.ime.strokes.pop_back();  // undo the last stroke first
-      RecognizeStrokes();                // re-recognise what is left
+    if (ime.mode == ImeMode::kHandwriting && !ime.strokes.empty()) {
+      ime.strokes.pop_back();  // undo the last stroke first
+      RecognizeStrokes();      // re-recognise what is left
       return;
     }
     Apply(session::form_event::Backspace{});
   } else if (const auto* candidate = std::get_if<intent::ImeCandidate>(&intent)) {
-    ImeState& ime = m_session.ime;
     if (candidate->index >= ime.candidates.size()) return;
-    if (ime.mode == ImeMode::kPinyin && m_deps.pinyin) {
+    ime.more = false;  // the grid closes on a pick: the keys are needed next
+    if (rime && m_deps.pinyin) {
       InsertIntoFocused(m_deps.pinyin->Select(candidate->index));
       RefreshPinyin();
     } else {
@@ -48,16 +59,25 @@ void KioskApp::ApplyImeIntent(const ImeIntent& intent) {
       ime.page = 0;
     }
   } else if (const auto* page = std::get_if<intent::ImePage>(&intent)) {
-    ImeState& ime = m_session.ime;
     if (page->delta > 0)
       ime.page += 1;
     else if (ime.page > 0)
       ime.page -= 1;
+    FetchCandidates();
+  } else if (const auto* more = std::get_if<intent::ImeMore>(&intent)) {
+    // Keep the first candidate on screen in view when the page size changes.
+    const size_t first = ime.page * (ime.more ? kMorePerPage : kCandidatesPerPage);
+    ime.more = more->open;
+    ime.page = first / (ime.more ? kMorePerPage : kCandidatesPerPage);
+    FetchCandidates();
   } else if (const auto* mode = std::get_if<intent::SetImeMode>(&intent)) {
     ResetIme();
-    m_session.ime.mode = mode->mode;
+    ime.mode = mode->mode;
+    if (m_deps.pinyin) {
+      m_deps.pinyin->SetScheme(mode->mode == ImeMode::kStroke ? ime::Scheme::kStroke
+                                                              : ime::Scheme::kPinyin);
+    }
   } else if (const auto* stroke = std::get_if<intent::StrokeDone>(&intent)) {
-    ImeState& ime = m_session.ime;
     if (stroke->points.empty()) return;
     if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
       m_session.signature_strokes[m_session.focus].push_back(stroke->points);
@@ -72,9 +92,14 @@ void KioskApp::ApplyImeIntent(const ImeIntent& intent) {
       m_session.signature_strokes.erase(m_session.focus);
       return;
     }
-    m_session.ime.strokes.clear();
-    m_session.ime.candidates.clear();
-    m_session.ime.page = 0;
+    if (ime.mode == ImeMode::kStroke && m_deps.pinyin) {  // 重写 the strokes
+      m_deps.pinyin->Clear();
+      RefreshPinyin();
+      return;
+    }
+    ime.strokes.clear();
+    ime.candidates.clear();
+    ime.page = 0;
   }
 }
 
@@ -128,14 +153,37 @@ void KioskApp::ResetIme() {
   Wipe(&ime.preedit);
   ime.strokes.clear();
   ime.page = 0;
+  ime.more = false;
   ResetStrokePad();
 }
 
 void KioskApp::RefreshPinyin() {
   ImeState& ime = m_session.ime;
   ime.preedit = m_deps.pinyin->Preedit();
-  ime.candidates = m_deps.pinyin->Candidates();
   ime.page = 0;
+  FetchCandidates();
+}
+
+void KioskApp::FetchCandidates() {
+  ImeState& ime = m_session.ime;
+  const bool rime = ime.mode == ImeMode::kPinyin || ime.mode == ImeMode::kStroke;
+  if (!rime || !m_deps.pinyin) return;
+  // The page shown and the next one: ▶ is offered exactly when there is more. No cap:
+  // 燚 is the 106th candidate of "yi" (issue 18; docs/internals/input.md).
+  const size_t per_page = ime.more ? kMorePerPage : kCandidatesPerPage;
+  for (std::string& c : ime.candidates) Wipe(&c);
+  ime.candidates = m_deps.pinyin->Candidates((ime.page + 2) * per_page);
+}
+
+bool KioskApp::RefuseUndrawable(const std::string& text) {
+  // The same rule the form's check applies (domain/name_chars.h), and the fonts: what
+  // the kiosk accepts it must be able to show back (issue 18).
+  const bool drawable = !name_chars::FindUndrawable(DecodeUtf8(text)) &&
+                        (!m_deps.glyphs || m_deps.glyphs->CanDrawAll(text));
+  if (drawable || m_session.focus.empty()) return false;
+  m_session.errors[m_session.focus] =
+      m_deps.strings->Get(m_language, std::string(msg::kTextUndrawable));
+  return true;
 }
 
 void KioskApp::InsertIntoFocused(const std::string& text) {

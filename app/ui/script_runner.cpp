@@ -2,6 +2,8 @@
 // and a settle frame; expectations retry for a few frames so state changes can land.
 #include "ui/script_runner.h"
 
+#include <imgui.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -66,6 +68,34 @@ Result<std::string> ExpandDates(std::string arg, int line_no) {
     open += date.size();
   }
   return arg;
+}
+
+// How many quads of the last frame drew a font's fallback glyph: U+FFFD in our atlas
+// (platform/glyph_atlas.cpp), which ImGui draws for every character the atlas lacks
+// and for every character above U+FFFF given to it as itself (16-bit ImWchar). Its
+// quad's first vertex carries the glyph's top-left texel, which no other glyph shares.
+int FallbackQuadsDrawn() {
+  const ImDrawData* data = ImGui::GetDrawData();
+  if (!data || !data->Valid) return 0;
+  std::vector<ImVec2> corners;
+  for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) {
+    const ImFontGlyph* g = font->FallbackGlyph;
+    if (g && g->Visible) corners.emplace_back(g->U0, g->V0);
+  }
+  int quads = 0;
+  for (int i = 0; i < data->CmdListsCount; ++i) {
+    for (const ImDrawVert& v : data->CmdLists[i]->VtxBuffer) {
+      for (const ImVec2& c : corners) quads += v.uv.x == c.x && v.uv.y == c.y ? 1 : 0;
+    }
+  }
+  return quads;
+}
+
+// Changes whenever the atlas gained glyphs (or was rebuilt) since the frame was drawn.
+int AtlasGeneration() {
+  int glyphs = 0;
+  for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) glyphs += font->Glyphs.Size;
+  return glyphs * 31 + ImGui::GetIO().Fonts->Fonts.Size;
 }
 
 }  // namespace
@@ -207,6 +237,17 @@ Status ScriptRunner::Tick(int64_t now_ms) {
     m_tries = 0;
     m_wait_until = 0;
   };
+  // Tofu check: no frame may show the fallback glyph ("?"/□ where a character should
+  // be), except the one frame before the atlas grows to hold a new character.
+  if (ImGui::GetCurrentContext()) {
+    const int generation = AtlasGeneration();
+    const int tofu = generation == m_atlas_generation ? FallbackQuadsDrawn() : 0;
+    m_atlas_generation = generation;
+    if (tofu > 0) {
+      return fail("the last frame drew " + std::to_string(tofu) +
+                  " character(s) as the fallback glyph (tofu): the atlas cannot draw them");
+    }
+  }
   using Op = ScriptStep::Op;
   switch (step.op) {
     case Op::kTap:

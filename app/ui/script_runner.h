@@ -74,6 +74,7 @@ class ScriptRunner {
   int m_phase = 0;          // per-step progress (tap: 0 press, 1 release, 2 settle)
   int m_tries = 0;          // frames spent on the current step
   int64_t m_wait_until = 0;
+  int m_atlas_generation = -1;  // the glyph atlas's state at the last Tick (tofu check)
 };
 
 }  // namespace yimen::ui

@@ -4,6 +4,7 @@
 #include "ui/text_layout.h"
 
 #include "domain/utf8.h"
+#include "platform/glyph_atlas.h"
 
 namespace yimen::ui {
 namespace {
@@ -116,5 +117,7 @@ std::vector<std::string> BreakLines(std::string_view text, float max_width,
   }
   return lines;
 }
+
+std::string DisplayText(std::string_view text) { return platform::DisplayText(text); }
 
 }  // namespace yimen::ui

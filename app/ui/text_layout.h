@@ -16,6 +16,12 @@ namespace yimen::ui {
 std::vector<std::string> BreakLines(std::string_view text, float max_width,
                                     const std::function<float(std::string_view)>& measure);
 
+// `text` as it must reach ImGui: characters above U+FFFF (𠮷) as the private-use
+// stand-ins the glyph atlas draws them with (platform/glyph_atlas.h, docs/internals/
+// fonts.md "Beyond U+FFFF"). Every widget that draws text converts through this; what
+// is recorded for scripts and stored stays the real text. UI thread.
+std::string DisplayText(std::string_view text);
+
 // True for characters that may not begin a line (closing punctuation).
 bool IsNoLineStart(char32_t cp);
 // True for characters that may not end a line (opening punctuation).

@@ -181,6 +181,60 @@ TEST(PinyinInput, PreloadedRimeIsReadyAndRestartsAfterAWipe) {
   EXPECT_LT(IndexOf(input->Candidates(5), "银行"), 5u);
 }
 
+// Issue 18: the keyboard stopped at 32 candidates (eight pages), so 燚 (yi), 䶮 (yan)
+// and 昇 (sheng) were never offered. Every candidate is reachable now.
+TEST(PinyinInput, RareNameCharactersAreReachableBeyondThirtyTwo) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  struct Case {
+    const char* pinyin;
+    const char* character;
+  };
+  for (const Case& c : {Case{"yi", "燚"}, Case{"yan", "䶮"}, Case{"sheng", "昇"}}) {
+    input->Clear();
+    TypeLetters(*input, c.pinyin);
+    // The keyboard asks for one page (and one more) at a time; far enough, it is there.
+    const auto& all = input->Candidates(100000);
+    const size_t at = IndexOf(all, c.character);
+    ASSERT_LT(at, all.size()) << c.character << " is not among " << all.size() << " for "
+                              << c.pinyin;
+    std::printf("%s: %s is candidate %zu of %zu\n", c.pinyin, c.character, at, all.size());
+    EXPECT_EQ(input->Select(at), c.character);
+    EXPECT_FALSE(input->Composing());
+  }
+  // 昇 comes after the whole simplified list (which has 升 first), once.
+  TypeLetters(*input, "sheng");
+  const auto& sheng = input->Candidates(100000);
+  EXPECT_LT(IndexOf(sheng, "升"), IndexOf(sheng, "昇"));
+  EXPECT_EQ(std::count(sheng.begin(), sheng.end(), "昇"), 1);
+}
+
+// The 生僻字 path: Rime's stroke schema finds what pinyin and handwriting miss.
+TEST(PinyinInput, StrokesFindRareNameCharacters) {
+  auto input = OpenOrDie();
+  ASSERT_TRUE(input);
+  ASSERT_TRUE(input->HasStroke()) << "package rime-data-stroke";
+  input->SetScheme(Scheme::kStroke);
+  EXPECT_FALSE(input->Key('a'));  // only 横竖撇点折
+  struct Case {
+    const char* strokes;
+    const char* character;
+  };
+  // 燚: 点撇撇点 four times (火); 堃: 点横折撇点横折撇横竖横; 䶮: 横撇折点撇横横撇点.
+  for (const Case& c :
+       {Case{"nppnnppnnppnnppn", "燚"}, Case{"nhzpnhzphsh", "堃"}, Case{"hpznphhpn", "䶮"}}) {
+    input->Clear();
+    TypeLetters(*input, c.strokes);
+    const auto& candidates = input->Candidates(24);
+    const size_t at = IndexOf(candidates, c.character);
+    ASSERT_LT(at, candidates.size()) << c.character << " for " << c.strokes;
+    EXPECT_EQ(input->Select(at), c.character);
+  }
+  input->SetScheme(Scheme::kPinyin);
+  TypeLetters(*input, "ni");
+  EXPECT_LT(IndexOf(input->Candidates(10), "你"), 10u);
+}
+
 TEST(PinyinInput, SaysWhatIsMissing) {
   PinyinOptions options;
   options.shared_data_dir = "/nonexistent/rime";

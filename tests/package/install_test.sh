@@ -57,7 +57,7 @@ expect_depends() {
 # Linked libraries (dpkg-shlibdeps) and what the kiosk opens by path at run time.
 expect_depends "${debs[1]}" yimen-common adduser libc6 libsdl2-2.0-0 libsqlite3-0 libsodium23 libcurl4 \
   librime1 libzinnia0 libespeak-ng1 libopencc1.1 libfreetype6 libqrencode4 libpangocairo-1.0-0 \
-  fonts-noto-cjk fonts-dejavu-core rime-data-luna-pinyin rime-data-terra-pinyin rime-essay \
+  fonts-noto-cjk fonts-dejavu-core rime-data-luna-pinyin rime-data-terra-pinyin rime-data-stroke rime-essay \
   tegaki-zinnia-simplified-chinese espeak-ng-data libopencc-data libegl1 libgl1-mesa-dri
 expect_depends "${debs[2]}" yimen-common libc6 libpqxx-6.4 libsodium23 libssl3 'libstdc\+\+6'
 expect_depends "${debs[0]}" adduser

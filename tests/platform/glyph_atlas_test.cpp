@@ -218,6 +218,55 @@ TEST_F(GlyphAtlasGrowth, AFullTextureGrowsByCopying) {
 }
 
 // New sizes (长者模式) are a full rebuild, as before.
+// 𠮷 (U+20BB7, CJK extension B) cannot reach ImGui 1.86 as itself (16-bit ImWchar): it
+// is drawn through a private-use stand-in whose glyph is rasterised from the real code
+// point (docs/internals/fonts.md "Beyond U+FFFF"), also after a full rebuild.
+TEST_F(GlyphAtlasGrowth, CharactersBeyondTheBmpAreDrawnThroughAStandIn) {
+  Open();
+  atlas->Want({U'吉'});
+  ASSERT_TRUE(atlas->Build(sizes).ok());
+  EXPECT_TRUE(atlas->CanDraw(U'\U00020BB7'));
+  EXPECT_TRUE(atlas->CanDrawAll("王𠮷"));
+  // DejaVu has a few old emoticons (U+1F600); newer emoji no font here draws (the
+  // domain refuses every emoji anyway: domain/name_chars.h).
+  EXPECT_FALSE(atlas->CanDraw(U'\U0001F9A0'));
+
+  atlas->Note("王𠮷");
+  ASSERT_TRUE(atlas->NeedsGrow());
+  ASSERT_TRUE(atlas->Build(sizes).ok());
+  const char32_t stand_in = StandInFor(U'\U00020BB7');
+  EXPECT_GE(stand_in, kFirstStandIn);
+  EXPECT_LE(stand_in, kLastStandIn);
+  EXPECT_EQ(StandInFor(U'\U00020BB7'), stand_in) << "one stand-in per character";
+  EXPECT_EQ(RealCodepointOf(stand_in), U'\U00020BB7');
+  EXPECT_EQ(RealCodepointOf(U'王'), 0u);
+  std::string expected = "王";
+  expected += static_cast<char>(0xE0 | (stand_in >> 12));
+  expected += static_cast<char>(0x80 | ((stand_in >> 6) & 0x3F));
+  expected += static_cast<char>(0x80 | (stand_in & 0x3F));
+  EXPECT_EQ(DisplayText("王𠮷"), expected);
+  EXPECT_EQ(DisplayText("王吉"), "王吉");
+
+  // A real glyph: ink, and not 吉's (土 over 口, not 士 over 口).
+  for (const ImFont* font : {atlas->Body(), atlas->Title()}) {
+    const Drawn jixiang = Draw(*tex, font, stand_in);
+    const Drawn ji = Draw(*tex, font, U'吉');
+    EXPECT_GT(std::count_if(jixiang.pixels.begin(), jixiang.pixels.end(),
+                            [](unsigned char a) { return a > 128; }),
+              20);
+    EXPECT_NE(jixiang.pixels, ji.pixels);
+    EXPECT_EQ(jixiang.advance, ji.advance);
+  }
+  // ImGui draws what it lacks as U+FFFD, a glyph of its own (the UI-script tofu check).
+  ASSERT_NE(atlas->Body()->FallbackGlyph, nullptr);
+  EXPECT_EQ(atlas->Body()->FallbackGlyph->Codepoint, 0xFFFD);
+
+  // 长者模式's sizes rebuild everything: the stand-in is drawn again.
+  ASSERT_TRUE(atlas->Build({44, 64, 88}).ok());
+  EXPECT_NE(atlas->Body()->FindGlyphNoFallback(static_cast<ImWchar>(stand_in)), nullptr);
+  EXPECT_NE(atlas->Title()->FindGlyphNoFallback(static_cast<ImWchar>(stand_in)), nullptr);
+}
+
 TEST_F(GlyphAtlasGrowth, NewSizesRebuild) {
   Open();
   ASSERT_TRUE(atlas->Build(sizes).ok());

@@ -110,7 +110,7 @@ bool TouchButton(std::string_view label, ImVec2 size, ButtonStyle style, bool en
   auto measure = [&](std::string_view s) {
     return font->CalcTextSizeA(font_px, FLT_MAX, 0, s.data(), s.data() + s.size()).x;
   };
-  std::vector<std::string> lines = BreakLines(label, max_w, measure);
+  std::vector<std::string> lines = BreakLines(DisplayText(label), max_w, measure);
   float total_h = static_cast<float>(lines.size()) * font_px * 1.15f;
   float y = rect.Min.y + offset.y + (size.y - total_h) * 0.5f;
   for (const std::string& line : lines) {
@@ -127,14 +127,15 @@ void Label(std::string_view text, ImFont* font, ImU32 color) {
   if (!font) font = Ctx().body;
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   ImVec2 pos = window->DC.CursorPos;
-  ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(),
-                                    text.data() + text.size());
+  const std::string drawn = DisplayText(text);
+  ImVec2 size =
+      font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, drawn.data(), drawn.data() + drawn.size());
   ImRect rect(pos, ImVec2(pos.x + size.x, pos.y + font->FontSize * 1.2f));
   ImGui::ItemSize(rect);
   Record(text, text, WidgetKind::kText, rect, true);
   if (!ImGui::ItemAdd(rect, 0)) return;
-  window->DrawList->AddText(font, font->FontSize, pos, color, text.data(),
-                            text.data() + text.size());
+  window->DrawList->AddText(font, font->FontSize, pos, color, drawn.data(),
+                            drawn.data() + drawn.size());
 }
 
 void Paragraph(std::string_view text, ImFont* font, ImU32 color, float width) {
@@ -146,7 +147,7 @@ void Paragraph(std::string_view text, ImFont* font, ImU32 color, float width) {
   auto measure = [&](std::string_view s) {
     return font->CalcTextSizeA(px, FLT_MAX, 0, s.data(), s.data() + s.size()).x;
   };
-  std::vector<std::string> lines = BreakLines(text, width, measure);
+  std::vector<std::string> lines = BreakLines(DisplayText(text), width, measure);
   float line_h = px * 1.35f;
   ImVec2 pos = window->DC.CursorPos;
   ImRect rect(pos, ImVec2(pos.x + width, pos.y + line_h * static_cast<float>(lines.size())));
@@ -194,7 +195,8 @@ bool Field(std::string_view id, std::string_view label, std::string_view value, 
     float text_x = rect.Min.x + ctx.metrics.gap;
     // Keep the end of long values (what is being typed) in view.
     float avail = width - 2 * ctx.metrics.gap;
-    std::string_view visible = value.empty() ? std::string_view(shown) : value;
+    const std::string drawn_value = DisplayText(value);
+    std::string_view visible = value.empty() ? std::string_view(shown) : drawn_value;
     while (!visible.empty() &&
            font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, visible.data(),
                                visible.data() + visible.size()).x > avail) {
@@ -325,9 +327,11 @@ bool ListRow(std::string_view id, std::string_view line1, std::string_view line2
   float y = rect.Min.y + (size.y - 2 * line_h) * 0.5f;
   ImVec4 clip(rect.Min.x + ctx.metrics.gap, rect.Min.y, rect.Max.x - ctx.metrics.gap, rect.Max.y);
   float x = rect.Min.x + ctx.metrics.gap;
-  draw->AddText(font, px, ImVec2(x, y), accent, line1.data(), line1.data() + line1.size(), 0, &clip);
-  draw->AddText(font, px, ImVec2(x, y + line_h), colors::kMuted, line2.data(), line2.data() + line2.size(), 0,
+  const std::string drawn1 = DisplayText(line1), drawn2 = DisplayText(line2);
+  draw->AddText(font, px, ImVec2(x, y), accent, drawn1.data(), drawn1.data() + drawn1.size(), 0,
                 &clip);
+  draw->AddText(font, px, ImVec2(x, y + line_h), colors::kMuted, drawn2.data(),
+                drawn2.data() + drawn2.size(), 0, &clip);
   return pressed;
 }
 
