@@ -361,13 +361,22 @@ class KioskApp {
   void On(const intent::Voice& e);
   void On(const intent::SetVoiceLanguage& e);
   void On(const intent::PrintReceipt& e);
-  void On(const ImeIntent& e) { ApplyImeIntent(e); }
+  void On(const ImeIntent& e);  // kiosk_app_ime.cpp: Rime's scheme, then OnIme
   void On(const session::FormEvent& e);
   void On(const session::StaffEvent& e);   // kiosk_app_staff.cpp
   void On(const session::StatusEvent& e);  // kiosk_app_staff.cpp
   void On(const session::PhotoEvent& e);   // kiosk_app_photo.cpp
-  // The keyboard and the signature pad (kiosk_app_ime.cpp).
-  void ApplyImeIntent(const ImeIntent& intent);
+  // The keyboard and the signature pad (kiosk_app_ime.cpp), one per ImeIntent.
+  void OnIme(const intent::ImeLetter& e);
+  void OnIme(const intent::ImeBackspace& e);
+  void OnIme(const intent::ImeCandidate& e);
+  void OnIme(const intent::ImePage& e);
+  void OnIme(const intent::ImeMore& e);
+  void OnIme(const intent::SetImeMode& e);
+  void OnIme(const intent::StrokeDone& e);
+  void OnIme(const intent::StrokesClear& e);
+  // Pinyin and 生僻字 strokes both go through Rime.
+  bool RimeMode() const;
   // 打印回执: the resident's receipt, or staff's re-print of one.
   void PrintReceipt();
   // The hidden staff gesture: five taps in the top-left corner within four seconds.
