@@ -21,6 +21,7 @@
 #include "domain/form.h"
 #include "media/image.h"
 #include "platform/input.h"
+#include "session/assist.h"
 #include "session/field_address.h"
 #include "session/form.h"
 #include "session/photos.h"
@@ -54,13 +55,31 @@ namespace yimen::ui {
 enum class SpokenLanguage : uint8_t { kMandarin, kCantonese };
 
 enum class Screen {
-  kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit,
+  kHome,
+  kServices,
+  kDetail,
+  kForm,
+  kReview,
+  kReceipt,
+  kEligibility,
+  kStaffExit,
   // Staff mode (screens/screen_staff.cpp): behind the hidden gesture and a staff login.
-  kStaffLogin, kStaffHome, kStaffList, kStaffReceipt, kStaffQueue,
+  kStaffLogin,
+  kStaffHome,
+  kStaffList,
+  kStaffReceipt,
+  kStaffQueue,
   // The resident's status check (screens/screen_status.cpp).
-  kStatusQuery, kStatusResult,
+  kStatusQuery,
+  kStatusResult,
   // A document photo for one slot of the form (screens/screen_photo.cpp).
-  kPhotoCamera, kPhotoImport,
+  kPhotoCamera,
+  kPhotoImport,
+  // A name the rules refuse, entered by staff (screens/screen_assist.cpp, session/assist.h):
+  // the resident's help screen, staff's document check and staff's entry screen.
+  kAssistHelp,
+  kAssistConfirm,
+  kAssistEntry,
 };
 
 // What a tap (or key) asks for, typed: one small struct per kind, the form's, staff
@@ -121,7 +140,8 @@ using Intent =
                  intent::KeyDone, intent::StillHere, intent::ToggleElder, intent::SetLanguage,
                  intent::CornerTap, intent::PinKey, intent::PinSubmit, intent::Voice,
                  intent::SetVoiceLanguage, intent::PrintReceipt, ImeIntent, session::FormEvent,
-                 session::StaffEvent, session::StatusEvent, session::PhotoEvent>;
+                 session::StaffEvent, session::StatusEvent, session::PhotoEvent,
+                 session::AssistEvent>;
 
 // The visit's state lives in app/session (session/visit.h); these are its names here.
 using ImeMode = session::ImeMode;
@@ -194,6 +214,9 @@ struct ViewModel {
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
   bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
+  // The focused name field was unlocked by staff (session/assist.h): the keyboard's letter
+  // rows type upper-case letters, with space, "·" and "-".
+  bool latin_keys = false;
   ScreenFrame* frame = nullptr;  // the shared screen frame's drawing state
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
@@ -366,6 +389,7 @@ class KioskApp {
   void On(const session::StaffEvent& e);   // kiosk_app_staff.cpp
   void On(const session::StatusEvent& e);  // kiosk_app_staff.cpp
   void On(const session::PhotoEvent& e);   // kiosk_app_photo.cpp
+  void On(const session::AssistEvent& e);  // kiosk_app_staff.cpp
   // The keyboard and the signature pad (kiosk_app_ime.cpp), one per ImeIntent.
   void OnIme(const intent::ImeLetter& e);
   void OnIme(const intent::ImeBackspace& e);
@@ -375,8 +399,10 @@ class KioskApp {
   void OnIme(const intent::SetImeMode& e);
   void OnIme(const intent::StrokeDone& e);
   void OnIme(const intent::StrokesClear& e);
-  // Pinyin and 生僻字 strokes both go through Rime.
+  // Pinyin and 生僻字 strokes both go through Rime (not on staff's letter keys).
   bool RimeMode() const;
+  // Staff's entry screen with the unlocked name focused (session/assist.h): letters.
+  bool LatinEntry() const;
   // 打印回执: the resident's receipt, or staff's re-print of one.
   void PrintReceipt();
   // The hidden staff gesture: five taps in the top-left corner within four seconds.
@@ -460,6 +486,7 @@ class KioskApp {
   // reset them).
   session::StatusLookup m_status;
   session::Photos m_photos;  // over m_session's photos; thumbnails are textures here
+  session::Assist m_assist;  // a refused name entered by staff: over m_session, m_staff_mode
   // The router's table: one View per Screen (screens/view_table.cpp).
   std::map<Screen, std::unique_ptr<ui::View>> m_views;
   // Drawing state of the shared screen frame (scrolling); changed while drawing.

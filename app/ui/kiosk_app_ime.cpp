@@ -20,7 +20,14 @@
 namespace yimen::ui {
 
 bool KioskApp::RimeMode() const {
+  if (LatinEntry()) return false;
   return m_session.ime.mode == ImeMode::kPinyin || m_session.ime.mode == ImeMode::kStroke;
+}
+
+// A name staff unlocked takes the letters themselves (upper case, as the permit prints
+// them): nothing is composed, so the pinyin rows type letters there.
+bool KioskApp::LatinEntry() const {
+  return m_screen == Screen::kAssistEntry && session::AssistUnlocked(m_session, m_session.focus);
 }
 
 void KioskApp::On(const ImeIntent& e) {
@@ -35,9 +42,12 @@ void KioskApp::On(const ImeIntent& e) {
 }
 
 void KioskApp::OnIme(const intent::ImeLetter& e) {
+  const bool letter = e.text.size() == 1 && e.text[0] >= 'a' && e.text[0] <= 'z';
   if (RimeMode() && m_deps.pinyin && e.text.size() == 1) {
     m_deps.pinyin->Key(e.text[0]);
     RefreshPinyin();
+  } else if (LatinEntry() && letter) {
+    InsertIntoFocused(std::string(1, static_cast<char>(e.text[0] - 'a' + 'A')));
   } else {
     InsertIntoFocused(e.text);
   }
