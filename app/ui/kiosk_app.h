@@ -54,33 +54,20 @@ namespace yimen::ui {
 // yue voice). The screen's text stays written Chinese either way.
 enum class SpokenLanguage : uint8_t { kMandarin, kCantonese };
 
+// clang-format off
 enum class Screen {
-  kHome,
-  kServices,
-  kDetail,
-  kForm,
-  kReview,
-  kReceipt,
-  kEligibility,
-  kStaffExit,
+  kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit,
   // Staff mode (screens/screen_staff.cpp): behind the hidden gesture and a staff login.
-  kStaffLogin,
-  kStaffHome,
-  kStaffList,
-  kStaffReceipt,
-  kStaffQueue,
+  kStaffLogin, kStaffHome, kStaffList, kStaffReceipt, kStaffQueue,
   // The resident's status check (screens/screen_status.cpp).
-  kStatusQuery,
-  kStatusResult,
+  kStatusQuery, kStatusResult,
   // A document photo for one slot of the form (screens/screen_photo.cpp).
-  kPhotoCamera,
-  kPhotoImport,
+  kPhotoCamera, kPhotoImport,
   // A name the rules refuse, entered by staff (screens/screen_assist.cpp, session/assist.h):
   // the resident's help screen, staff's document check and staff's entry screen.
-  kAssistHelp,
-  kAssistConfirm,
-  kAssistEntry,
+  kAssistHelp, kAssistConfirm, kAssistEntry,
 };
+// clang-format on
 
 // What a tap (or key) asks for, typed: one small struct per kind, the form's, staff
 // mode's, the status check's and the photos' events straight from app/session, and the
