@@ -713,7 +713,10 @@ Result<AssistedField> AssistedFromJson(const nlohmann::json& item, const std::st
                it.value().get<int64_t>() < 1000) {
       mark.index = it.value().get<int>();
     } else {
-      return DraftError(path + "." + key, "unknown key or wrong type");
+      std::string where = path;
+      where += ".";
+      where += key;
+      return DraftError(where, "unknown key or wrong type");
     }
   }
   if (mark.group.empty() != (mark.index < 0))
