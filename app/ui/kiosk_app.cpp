@@ -427,8 +427,12 @@ void KioskApp::On(const session::FormEvent& event) {
     if (RefuseUndrawable(typed->text)) return;  // said under the field, nothing typed
   } else if (std::holds_alternative<ev::Backspace>(event)) {
     if (session::BackspaceAux(&m_session)) return;
+  } else if (std::holds_alternative<ev::NextStep>(event) ||
+             std::holds_alternative<ev::ToReview>(event)) {
+    KeepNameLetters();
   } else if (const auto* focus = std::get_if<ev::Focus>(&event)) {
     if (m_session.focus != focus->field) {
+      KeepNameLetters();
       if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
         FinishSignature();  // moving on keeps what was signed
       }
@@ -478,6 +482,7 @@ void KioskApp::On(const intent::KeyDone& /*e*/) {
   if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
     FinishSignature();
   }
+  KeepNameLetters();
   ResetIme();
   m_session.focus = {};
 }

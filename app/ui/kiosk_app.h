@@ -390,6 +390,10 @@ class KioskApp {
   bool RimeMode() const;
   // Staff's entry screen with the unlocked name focused (session/assist.h): letters.
   bool LatinEntry() const;
+  // Letters still being spelled in a name field when the resident moves on (填好了, another
+  // field, 下一步) go into the field as typed, not dropped: a name in Latin letters then
+  // meets the name check, whose message offers 请工作人员帮助 (kiosk_app_ime.cpp).
+  void KeepNameLetters();
   // 打印回执: the resident's receipt, or staff's re-print of one.
   void PrintReceipt();
   // The hidden staff gesture: five taps in the top-left corner within four seconds.

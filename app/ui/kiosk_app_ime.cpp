@@ -30,6 +30,21 @@ bool KioskApp::LatinEntry() const {
   return m_screen == Screen::kAssistEntry && session::AssistUnlocked(m_session, m_session.focus);
 }
 
+void KioskApp::KeepNameLetters() {
+  if (!RimeMode() || m_session.ime.mode != ImeMode::kPinyin || !m_deps.pinyin) return;
+  const FieldSpec* f = FieldAt(m_session.focus);
+  if (f == nullptr || f->type != FieldType::kChineseName || !m_deps.pinyin->Composing()) return;
+  std::string letters;  // Rime's preedit spaces the syllables ("s mi th"): letters only
+  for (const char c : m_deps.pinyin->Preedit()) {
+    if (c >= 'a' && c <= 'z') letters += c;
+  }
+  m_deps.pinyin->Clear();
+  Wipe(&m_session.ime.preedit);
+  for (std::string& c : m_session.ime.candidates) Wipe(&c);
+  m_session.ime.candidates.clear();
+  InsertIntoFocused(letters);
+}
+
 void KioskApp::On(const ImeIntent& e) {
   // Rime's scheme follows the keyboard's mode, whatever happened in between (a session
   // end resets the mode to pinyin but not the engine).
