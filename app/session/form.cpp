@@ -192,11 +192,14 @@ void Form::DiscardDraft() {
   s.errors.clear();
   ClearBanner(&s);
   ClearNotice(&s);
+  s.from_card.clear();
   s.submitting = false;
 }
 
 void Form::Wipe() {
   WipeDraft(&m_state->draft);
+  yimen::Wipe(&m_state->banner);  // may hold what a card said (CardRead)
+  m_state->from_card.clear();
   WipeValues(&m_state->eligibility_answers);
   WipeValues(&m_state->aux_values);
 }
@@ -271,6 +274,7 @@ FormOutcome Form::On(const form_event::SetValue& e, Page) {
     yimen::Wipe(slot);
     *slot = e.value;
     s.errors.erase(e.field);
+    s.from_card.erase(e.field);
     RefreshBanner();
   }
   ClearTownDependants(e.field);
@@ -314,6 +318,7 @@ FormOutcome Form::On(const form_event::TypeText& e, Page) {
   slot->append(text);
   yimen::Wipe(&text);
   s.errors.erase(s.focus);
+  s.from_card.erase(s.focus);
   RefreshBanner();
   return out;
 }
@@ -325,6 +330,7 @@ FormOutcome Form::On(const form_event::Backspace&, Page) {
   std::string* slot = Slot(s.focus);
   if (!slot || slot->empty()) return out;
   ClearNotice(&s);
+  s.from_card.erase(s.focus);
   if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
     *slot = MaskDateBackspace(*slot);
     return out;
@@ -427,6 +433,10 @@ FormOutcome Form::On(const form_event::RemoveMember& e, Page) {
   if (it == s.draft.groups.end() || e.member >= it->second.size()) return out;
   WipeValues(&it->second[e.member]);
   it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
+  // The members behind it move up; their marks are dropped rather than moved.
+  std::erase_if(s.from_card, [&e](const FieldAddress& a) {
+    return a.area == FieldAddress::Area::kMember && a.group == e.group && a.member >= e.member;
+  });
   s.focus = {};
   ClearNotice(&s);
   // Messages already shown follow the members that are left (a deleted member's go,
@@ -711,6 +721,155 @@ FormOutcome Form::Submit() {
   s.submitting = false;
   out.go = Page::kReceipt;
   out.submitted = true;
+  return out;
+}
+
+}  // namespace yimen::session
+
+namespace yimen::session {
+namespace {
+
+// A name field and its ID-number field on one step: `<p>name` and `<p>id_number`
+// (name/id_number for the applicant and a member, partner_name/partner_id_number...).
+struct CardPair {
+  std::string prefix;
+};
+
+std::vector<CardPair> CardPairs(const std::vector<FieldSpec>& fields) {
+  std::vector<CardPair> pairs;
+  for (const FieldSpec& f : fields) {
+    if (f.type != FieldType::kChineseName || f.id.size() < 4 ||
+        f.id.compare(f.id.size() - 4, 4, "name") != 0) {
+      continue;
+    }
+    const std::string prefix = f.id.substr(0, f.id.size() - 4);
+    const bool has_number = std::any_of(fields.begin(), fields.end(), [&](const FieldSpec& g) {
+      return g.type == FieldType::kIdNumber && g.id == prefix + "id_number";
+    });
+    if (has_number) pairs.push_back({prefix});
+  }
+  return pairs;
+}
+
+// "1958-02-14" from the card's "19580214" (as it came when it is not eight digits).
+std::string CardDate(const std::string& yyyymmdd) {
+  if (yyyymmdd.size() != 8) return yyyymmdd;
+  return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
+}
+
+}  // namespace
+
+FormOutcome Form::On(const form_event::CardRead& e, Page page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  const ServiceSpec* service = Service();
+  const Language lang = CurrentLanguage();
+  const Strings& strings = *m_deps.strings;
+  if (page != Page::kForm || !service || s.step >= service->form.steps.size()) return out;
+  const StepSpec& step = service->form.steps[s.step];
+  // Where the card goes: a member of this step's group, or a pair of fields on it.
+  std::vector<FieldAddress> targets;  // name, then ID number
+  FieldAddress address_field;
+  if (step.group) {
+    const GroupSpec& group = *step.group;
+    if (CardPairs(group.fields).empty() || CardPairs(group.fields).front().prefix != "") {
+      out.card_said = strings.Get(lang, "idcard.not_here");
+      s.banner = out.card_said;
+      return out;
+    }
+    auto& items = s.draft.groups[group.id];
+    std::optional<size_t> member;
+    if (s.focus.area == FieldAddress::Area::kMember && s.focus.group == group.id &&
+        s.focus.member < items.size()) {
+      member = s.focus.member;
+    }
+    for (size_t i = 0; !member && i < items.size(); ++i) {
+      if (items[i]["name"].empty() && items[i]["id_number"].empty()) member = i;
+    }
+    if (!member) {
+      if (static_cast<int>(items.size()) >= group.max) {
+        out.card_said = strings.Get(lang, "idcard.no_room");
+        s.banner = out.card_said;
+        return out;
+      }
+      items.emplace_back();
+      s.errors.erase(FieldAddress::Group(group.id));
+      member = items.size() - 1;
+    }
+    targets = {FieldAddress::Member(group.id, *member, "name"),
+               FieldAddress::Member(group.id, *member, "id_number")};
+  } else {
+    const std::vector<CardPair> pairs = CardPairs(step.fields);
+    if (pairs.empty()) {
+      out.card_said = strings.Get(lang, "idcard.not_here");
+      s.banner = out.card_said;
+      return out;
+    }
+    // The pair the resident is on, else the applicant's, else the first.
+    const CardPair* chosen = nullptr;
+    for (const CardPair& pair : pairs) {
+      if (s.focus.area == FieldAddress::Area::kTop &&
+          (s.focus.field == pair.prefix + "name" || s.focus.field == pair.prefix + "id_number")) {
+        chosen = &pair;
+      }
+    }
+    for (const CardPair& pair : pairs) {
+      if (!chosen && pair.prefix.empty()) chosen = &pair;
+    }
+    if (!chosen) chosen = &pairs.front();
+    targets = {FieldAddress::Top(chosen->prefix + "name"),
+               FieldAddress::Top(chosen->prefix + "id_number")};
+    // The applicant's street address, when the step asks for it and it is still empty.
+    if (chosen->prefix.empty()) {
+      const FieldAddress address = FieldAddress::Top("address");
+      const FieldSpec* spec = FieldAt(address);
+      if (spec && spec->type == FieldType::kText && ValueAt(s, address).empty() &&
+          !e.text.address.empty()) {
+        address_field = address;
+      }
+    }
+  }
+  auto fill = [&](const FieldAddress& at, const std::string& value) {
+    std::string* slot = Slot(at);
+    if (!slot) return;
+    yimen::Wipe(slot);
+    *slot = value;
+    if (const FieldSpec* spec = FieldAt(at); spec && spec->max_length) {
+      *slot = FirstCodepoints(*slot, static_cast<size_t>(*spec->max_length));
+    }
+    s.errors.erase(at);
+    s.from_card.insert(at);
+  };
+  fill(targets[0], e.text.name);
+  fill(targets[1], e.text.id_number);
+  std::string labels = LocalText(lang, FieldAt(targets[0])->label) + "、" +
+                       LocalText(lang, FieldAt(targets[1])->label);
+  if (!address_field.empty()) {
+    fill(address_field, e.text.address);
+    labels += "、" + LocalText(lang, FieldAt(address_field)->label);
+  }
+  s.focus = {};
+  ClearNotice(&s);
+  // What the card says beyond the form's fields: sex, nation, birth date.
+  std::string details;
+  if (!idcard::SexName(e.text.sex_code).empty())
+    details += std::string(idcard::SexName(e.text.sex_code));
+  if (!idcard::NationName(e.text.nation_code).empty()) {
+    details += (details.empty() ? "" : "，") + std::string(idcard::NationName(e.text.nation_code)) +
+               strings.Get(lang, "idcard.nation_suffix");
+  }
+  if (!e.text.birth.empty()) {
+    details += (details.empty() ? "" : "，") +
+               strings.Format(lang, "idcard.born", {{"date", CardDate(e.text.birth)}});
+  }
+  std::string said = strings.Format(lang, "idcard.filled", {{"fields", labels}});
+  if (!e.photo_read) said += strings.Get(lang, "idcard.photo_not_read");
+  yimen::Wipe(&s.banner);
+  s.banner = said;
+  if (!details.empty()) s.banner += "（" + details + "）";
+  s.banner_counts_errors = false;
+  yimen::Wipe(&details);
+  out.card_said = said;
   return out;
 }
 

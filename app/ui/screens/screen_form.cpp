@@ -130,7 +130,8 @@ void DrawMultiChoice(const ViewModel& view, const FieldSpec& field, const FieldA
     if (TouchButton(text, ImVec2(w, m.target_min * 1.2f),
                     selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
                     key.Id() + "=" + option.value)) {
-      out->push_back(session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
+      out->push_back(
+          session::form_event::SetValue{key, ToggleChoice(field, current, option.value)});
     }
   }
   DrawError(view, key);
@@ -201,8 +202,8 @@ void DrawPhotoField(const ViewModel& view, const FieldSpec& field, const FieldAd
     if (i) ImGui::SameLine();
     const SlotButton& button = buttons[i];
     if (TouchButton(button.label, ImVec2(bw, m.target_min * 1.2f),
-                    button.secondary ? ButtonStyle::kSecondary : ButtonStyle::kChoice,
-                    true, "photo:" + button.what + ":" + key.Id())) {
+                    button.secondary ? ButtonStyle::kSecondary : ButtonStyle::kChoice, true,
+                    "photo:" + button.what + ":" + key.Id())) {
       out->push_back(button.intent);
     }
   }
