@@ -185,13 +185,18 @@ Result<CardText> SamSimulator::LoadCardFile(const std::string& path) {
   CardText text;
   std::string line;
   int number = 0;
+  auto refuse = [&path, &number](const std::string& why) {
+    std::string message = path;
+    message += ":" + std::to_string(number) + ": ";
+    message += why;
+    return MakeError(ErrorKind::kInvalidArgument, message);
+  };
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line[0] == '#') continue;
     const size_t eq = line.find('=');
     if (eq == std::string::npos) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       path + ":" + std::to_string(number) + ": expected key = value");
+      return refuse("expected key = value");
     }
     auto trim = [](std::string s) {
       while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
@@ -211,8 +216,7 @@ Result<CardText> SamSimulator::LoadCardFile(const std::string& path) {
                         : key == "valid_until" ? &text.valid_until
                                                : nullptr;
     if (slot == nullptr) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       path + ":" + std::to_string(number) + ": unknown key " + key);
+      return refuse("unknown key " + key);
     }
     *slot = std::move(value);
   }

@@ -15,8 +15,8 @@ extern "C" {
 
 #define YIMEN_IDR_ABI_VERSION 1
 
-/* Must return YIMEN_IDR_ABI_VERSION. */
-typedef int (*yimen_idr_abi_version_fn)(void);
+/* Must return YIMEN_IDR_ABI_VERSION. (void): this header is C too. */
+typedef int (*yimen_idr_abi_version_fn)(void);  // NOLINT(modernize-redundant-void-arg)
 /* Opens the reader named by `device` (the --id-reader value, "" when none was given:
  * the SDK's own choice, e.g. the first USB reader). NULL when it cannot. */
 typedef void* (*yimen_idr_open_fn)(const char* device);

@@ -193,12 +193,13 @@ void Form::DiscardDraft() {
   ClearBanner(&s);
   ClearNotice(&s);
   s.from_card.clear();
+  yimen::Wipe(&s.card_note);
   s.submitting = false;
 }
 
 void Form::Wipe() {
   WipeDraft(&m_state->draft);
-  yimen::Wipe(&m_state->banner);  // may hold what a card said (CardRead)
+  yimen::Wipe(&m_state->card_note);  // what a card said (CardRead)
   m_state->from_card.clear();
   WipeValues(&m_state->eligibility_answers);
   WipeValues(&m_state->aux_values);
@@ -759,6 +760,14 @@ std::string CardDate(const std::string& yyyymmdd) {
 
 }  // namespace
 
+bool StepTakesCard(const StepSpec& step) {
+  if (step.group) {
+    const std::vector<CardPair> pairs = CardPairs(step.group->fields);
+    return !pairs.empty() && pairs.front().prefix.empty();
+  }
+  return !CardPairs(step.fields).empty();
+}
+
 FormOutcome Form::On(const form_event::CardRead& e, Page page) {
   FormState& s = *m_state;
   FormOutcome out;
@@ -772,9 +781,10 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
   FieldAddress address_field;
   if (step.group) {
     const GroupSpec& group = *step.group;
-    if (CardPairs(group.fields).empty() || CardPairs(group.fields).front().prefix != "") {
+    if (!StepTakesCard(step)) {
       out.card_said = strings.Get(lang, "idcard.not_here");
-      s.banner = out.card_said;
+      s.card_note = out.card_said;
+      s.card_note_step = s.step;
       return out;
     }
     auto& items = s.draft.groups[group.id];
@@ -789,7 +799,8 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
     if (!member) {
       if (static_cast<int>(items.size()) >= group.max) {
         out.card_said = strings.Get(lang, "idcard.no_room");
-        s.banner = out.card_said;
+        s.card_note = out.card_said;
+        s.card_note_step = s.step;
         return out;
       }
       items.emplace_back();
@@ -802,7 +813,8 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
     const std::vector<CardPair> pairs = CardPairs(step.fields);
     if (pairs.empty()) {
       out.card_said = strings.Get(lang, "idcard.not_here");
-      s.banner = out.card_said;
+      s.card_note = out.card_said;
+      s.card_note_step = s.step;
       return out;
     }
     // The pair the resident is on, else the applicant's, else the first.
@@ -864,11 +876,12 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
   }
   std::string said = strings.Format(lang, "idcard.filled", {{"fields", labels}});
   if (!e.photo_read) said += strings.Get(lang, "idcard.photo_not_read");
-  yimen::Wipe(&s.banner);
-  s.banner = said;
-  if (!details.empty()) s.banner += "（" + details + "）";
-  s.banner_counts_errors = false;
+  yimen::Wipe(&s.card_note);
+  s.card_note = said;
+  if (!details.empty()) s.card_note += "（" + details + "）";
+  s.card_note_step = s.step;
   yimen::Wipe(&details);
+  RefreshBanner();  // the errors the card's values fixed
   out.card_said = said;
   return out;
 }

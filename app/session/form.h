@@ -77,6 +77,10 @@ struct FormState {
   bool review_revealed = false;
   // Fields filled from the ID card and not edited since (the form marks them "读自身份证").
   std::set<FieldAddress> from_card;
+  // What the last card read did, shown on the step it was read on (card_note_step) in
+  // the reader's box: "已从身份证读取：…（女，汉族，… 出生）". Personal data: wiped.
+  std::string card_note;
+  size_t card_note_step = 0;
 };
 
 // A form was started and holds something the resident entered (a value, a member, a
@@ -174,6 +178,10 @@ struct FormOutcome {
   // CardRead: what the voice says about it ("已从身份证读取…" or why nothing was filled).
   std::string card_said;
 };
+
+// The step has a name and an ID-number field a card can fill (`<p>name` and
+// `<p>id_number`, or a group whose items have them): the form shows the reader's prompt.
+bool StepTakesCard(const StepSpec& step);
 
 // The catalog's field at an address in `service` (a question for kQuestion); nullptr
 // when there is none or no service.

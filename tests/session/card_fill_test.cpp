@@ -34,7 +34,8 @@ TEST_F(FormVisit, ACardFillsTheApplicantAndSaysSo) {
   EXPECT_EQ(m_state.from_card.count(A::Top("name")), 1u);
   EXPECT_EQ(m_state.from_card.count(A::Top("id_number")), 1u);
   EXPECT_EQ(out.card_said, "已从身份证读取：姓名、身份证号、详细地址。请核对。照片未读取。");
-  EXPECT_NE(m_state.banner.find("女，汉族，1965-03-12 出生"), std::string::npos) << m_state.banner;
+  EXPECT_NE(m_state.card_note.find("女，汉族，1965-03-12 出生"), std::string::npos)
+      << m_state.card_note;
   // An edit takes the mark away; the number still passes the step's checks.
   Type(*form, A::Top("name"), "");
   Do(*form, ev::Backspace{});
@@ -44,7 +45,7 @@ TEST_F(FormVisit, ACardFillsTheApplicantAndSaysSo) {
   out = Do(*form, ev::CardRead{Card("欧阳娜娜", "442000196503121236"), true});
   EXPECT_EQ(out.card_said.find("照片"), std::string::npos);
   form->Wipe();
-  EXPECT_TRUE(m_state.banner.empty());
+  EXPECT_TRUE(m_state.card_note.empty());
   EXPECT_TRUE(m_state.from_card.empty());
   EXPECT_EQ(Form::ValueAt(m_state, A::Top("name")), "");
 }
