@@ -120,8 +120,13 @@ void SamSimulator::Send(std::vector<uint8_t> frame) {
   size_t at = 0;
   size_t piece = 1;
   while (at < frame.size() && !m_stop) {
-    const size_t want =
-        faults.split_answers ? std::min(piece, frame.size() - at) : frame.size() - at;
+    size_t want = faults.split_answers ? std::min(piece, frame.size() - at) : frame.size() - at;
+    if (faults.line_baud > 0) {
+      // The bytes arrive no sooner than the line carries them: ten bits a byte on 8N1.
+      want = std::min<size_t>(want, 64);
+      ::usleep(static_cast<useconds_t>(static_cast<long long>(want) * 10 * 1'000'000LL /
+                                       faults.line_baud));
+    }
     const ssize_t n = ::write(m_master, frame.data() + at, want);
     if (n > 0) {
       at += static_cast<size_t>(n);

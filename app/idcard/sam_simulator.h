@@ -26,6 +26,7 @@ struct SimFaults {
   int silent_next = 0;                 // the next N commands get no answer at all
   bool lift_during_read = false;       // the next read fails with 0x41 and the card is gone
   int answer_delay_ms = 0;             // the reader's own thinking time before each answer
+  int line_baud = 0;                   // > 0: answers no faster than this line (a pty has no rate)
   bool corrupt_requests_seen = false;  // (out) a request arrived with a bad checksum
 };
 

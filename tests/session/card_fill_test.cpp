@@ -36,11 +36,15 @@ TEST_F(FormVisit, ACardFillsTheApplicantAndSaysSo) {
   EXPECT_EQ(out.card_said, "已从身份证读取：姓名、身份证号、详细地址。请核对。照片未读取。");
   EXPECT_NE(m_state.card_note.find("女，汉族，1965-03-12 出生"), std::string::npos)
       << m_state.card_note;
-  // An edit takes the mark away; the number still passes the step's checks.
-  Type(*form, A::Top("name"), "");
-  Do(*form, ev::Backspace{});
+  // An edit takes the mark away: a character typed, or one deleted.
+  Type(*form, A::Top("name"), "华");
+  EXPECT_EQ(Form::ValueAt(m_state, A::Top("name")), "欧阳娜娜华");
   EXPECT_EQ(m_state.from_card.count(A::Top("name")), 0u);
   EXPECT_EQ(m_state.from_card.count(A::Top("id_number")), 1u);
+  Do(*form, ev::Focus{A::Top("id_number")});
+  Do(*form, ev::Backspace{});
+  EXPECT_EQ(m_state.from_card.count(A::Top("id_number")), 0u);
+  EXPECT_EQ(m_state.from_card.count(A::Top("address")), 1u);
   // With the photo decoded, nothing is said about it.
   out = Do(*form, ev::CardRead{Card("欧阳娜娜", "442000196503121236"), true});
   EXPECT_EQ(out.card_said.find("照片"), std::string::npos);
