@@ -854,31 +854,37 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
   };
   fill(targets[0], e.text.name);
   fill(targets[1], e.text.id_number);
-  std::string labels = LocalText(lang, FieldAt(targets[0])->label) + "、" +
+  const std::string sep = lang == Language::kEn ? ", " : "、";
+  std::string labels = LocalText(lang, FieldAt(targets[0])->label) + sep +
                        LocalText(lang, FieldAt(targets[1])->label);
   if (!address_field.empty()) {
     fill(address_field, e.text.address);
-    labels += "、" + LocalText(lang, FieldAt(address_field)->label);
+    labels += sep + LocalText(lang, FieldAt(address_field)->label);
   }
   s.focus = {};
   ClearNotice(&s);
   // What the card says beyond the form's fields: sex, nation, birth date.
+  // As the card prints them (男, 汉), in either language.
+  const std::string comma = lang == Language::kEn ? ", " : "，";
   std::string details;
   if (!idcard::SexName(e.text.sex_code).empty())
     details += std::string(idcard::SexName(e.text.sex_code));
   if (!idcard::NationName(e.text.nation_code).empty()) {
-    details += (details.empty() ? "" : "，") + std::string(idcard::NationName(e.text.nation_code)) +
+    details += (details.empty() ? "" : comma) +
+               std::string(idcard::NationName(e.text.nation_code)) +
                strings.Get(lang, "idcard.nation_suffix");
   }
   if (!e.text.birth.empty()) {
-    details += (details.empty() ? "" : "，") +
+    details += (details.empty() ? "" : comma) +
                strings.Format(lang, "idcard.born", {{"date", CardDate(e.text.birth)}});
   }
   std::string said = strings.Format(lang, "idcard.filled", {{"fields", labels}});
   if (!e.photo_read) said += strings.Get(lang, "idcard.photo_not_read");
   yimen::Wipe(&s.card_note);
   s.card_note = said;
-  if (!details.empty()) s.card_note += "（" + details + "）";
+  if (!details.empty()) {
+    s.card_note += lang == Language::kEn ? " (" + details + ")" : "（" + details + "）";
+  }
   s.card_note_step = s.step;
   yimen::Wipe(&details);
   RefreshBanner();  // the errors the card's values fixed

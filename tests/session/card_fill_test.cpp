@@ -122,5 +122,22 @@ TEST_F(FormVisit, APartnerPairTakesTheCardWhenTheResidentIsOnIt) {
   EXPECT_EQ(Form::ValueAt(m_state, A::Top("partner_id_number")), "442000199007084564");
 }
 
+TEST_F(FormVisit, InEnglishTheSentenceIsEnglish) {
+  Language language = Language::kEn;
+  Form::Deps deps;
+  deps.strings = &m_strings;
+  deps.catalog_in_use = [this] { return m_catalog; };
+  deps.language = [&language] { return language; };
+  Form english(&m_state, deps);
+  Do(english, ev::OpenService{"dibao"});
+  Do(english, ev::StartForm{});
+  FormOutcome out = Do(english, ev::CardRead{Card("欧阳娜娜", "442000196503121236"), false});
+  EXPECT_EQ(out.card_said,
+            "Read from your ID card: Name, ID card number, Street address. Please check. Photo "
+            "not read.");
+  EXPECT_NE(m_state.card_note.find(" (女, 汉, born 1965-03-12)"), std::string::npos)
+      << m_state.card_note;
+}
+
 }  // namespace
 }  // namespace yimen::session
