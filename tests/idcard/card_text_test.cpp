@@ -81,7 +81,7 @@ TEST(CardText, NationTableIsGb3304) {
   EXPECT_EQ(NationName("1"), "");
   EXPECT_EQ(NationName("x1"), "");
   for (int n = 1; n <= 56; ++n) {
-    char code[3];
+    char code[12];
     std::snprintf(code, sizeof code, "%02d", n);
     EXPECT_FALSE(NationName(code).empty()) << code;
   }
