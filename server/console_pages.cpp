@@ -37,6 +37,22 @@ std::string SelfCheckLineText(const ExplanationLine& line, const std::string& la
                           line.params);
 }
 
+// The name fields hall staff entered for the resident (ApplicationDraft::assisted, checked
+// by the re-validation): the field's label (with the member's number) and the staff account.
+json AssistedJson(const ServiceSpec& service, const ApplicationDraft& draft,
+                  const std::string& lang) {
+  json list = json::array();
+  for (const AssistedField& mark : draft.assisted) {
+    const GroupSpec* group = mark.group.empty() ? nullptr : service.FindGroup(mark.group);
+    const FieldSpec* field =
+        group != nullptr ? group->FindField(mark.field) : service.FindField(mark.field);
+    std::string label = field != nullptr ? Localized(field->label, lang) : mark.field;
+    if (group != nullptr) label += " (" + std::to_string(mark.index + 1) + ")";
+    list.push_back(json{{"field", label}, {"staff", mark.staff}});
+  }
+  return list;
+}
+
 // The recomputed self-check (OpenedApplication::self_check) for the page and the API:
 // each case with the answers it assumes (ids and, for people, the question and option
 // in `lang`), its verdict and its lines (key, params and text).
@@ -491,6 +507,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
     // The means test as the resident's self-check saw it, against the standard in
     // force where and when they applied.
     auto draft = DraftFromJson(payload);
+    if (draft.ok()) model["assisted"] = AssistedJson(*service, *draft, lang);
     if (draft.ok() && service->means_test) {
       auto income = PerCapitaMonthlyIncomeFen(*service, *draft);
       if (income.ok()) model["income"] = FormatYuan(*income);

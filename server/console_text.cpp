@@ -102,6 +102,8 @@ constexpr Text kTexts[] = {
     {"app_notice", "公示截止", "Notice ends"},
     {"app_validated", "按申请时的目录规则复核：通过",
      "Re-checked against the catalog it was filled with: passed"},
+    {"app_assisted", "由大厅工作人员核对证件后代为填写（字母姓名）：",
+     "Entered by hall staff after checking the ID document (a name in letters):"},
     {"app_locked", "申请内容已加密，密钥当前处于锁定状态。",
      "The application is sealed and the key is locked."},
     {"app_unlock_prompt", "请输入密钥口令解锁后查看。", "Enter the key passphrase to unlock it."},

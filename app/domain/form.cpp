@@ -58,6 +58,27 @@ std::string NormalizeName(std::string_view text) {
   return out;
 }
 
+bool IsLatinUpper(char32_t cp) { return cp >= U'A' && cp <= U'Z'; }
+bool IsAssistedSeparator(char32_t cp) { return cp == U' ' || cp == kMiddleDot || cp == U'-'; }
+
+// Staff copy the name as the permit prints it; a hardware keyboard's lower case or a
+// doubled space does not make another name, so both are folded here.
+std::string NormalizeAssistedName(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char32_t cp : DecodeUtf8(text)) {
+    if (cp == U'\u3000' || (cp < 0x80 && IsAsciiSpace(static_cast<char>(cp)))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    if (cp >= U'a' && cp <= U'z') cp = cp - U'a' + U'A';
+    AppendUtf8(IsLookAlikeDot(cp) ? kMiddleDot : cp, &out);
+  }
+  return out;
+}
+
 // "1950-3-8", "1950/03/08", "1950.3.8", "1950年3月8日" and "19500308" all become
 // "1950-03-08"; anything else is returned as it was (without spaces) for the validator to
 // refuse.
@@ -158,6 +179,26 @@ std::optional<FieldIssue> CheckChineseName(const FieldSpec& field, std::string_v
   if (han < kNameMinHan || han > kNameMaxHan) {
     return Issue(field, msg::kNameLength,
                  {{"min", std::to_string(kNameMinHan)}, {"max", std::to_string(kNameMaxHan)}});
+  }
+  return std::nullopt;
+}
+
+// A name staff entered from a permit: letters A-Z, a single separator between two letters.
+std::optional<FieldIssue> CheckAssistedName(const FieldSpec& field, std::string_view value) {
+  if (!IsValidUtf8(value)) return Issue(field, msg::kNameAssistedChars);
+  const std::u32string name = DecodeUtf8(value);
+  if (name_chars::FindUndrawable(name)) return Issue(field, msg::kTextUndrawable);
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (IsLatinUpper(name[i])) continue;
+    const bool between =
+        i > 0 && i + 1 < name.size() && IsLatinUpper(name[i - 1]) && IsLatinUpper(name[i + 1]);
+    if (!between || !IsAssistedSeparator(name[i])) return Issue(field, msg::kNameAssistedChars);
+  }
+  if (name.size() < static_cast<size_t>(kAssistedNameMin) ||
+      name.size() > static_cast<size_t>(kAssistedNameMax)) {
+    return Issue(
+        field, msg::kNameAssistedLength,
+        {{"min", std::to_string(kAssistedNameMin)}, {"max", std::to_string(kAssistedNameMax)}});
   }
   return std::nullopt;
 }
@@ -286,7 +327,7 @@ std::optional<FieldIssue> CheckValue(const FieldSpec& field, std::string_view va
     case FieldType::kText:
       return CheckText(field, value);
     case FieldType::kChineseName:
-      return CheckChineseName(field, value);
+      return ctx.assisted ? CheckAssistedName(field, value) : CheckChineseName(field, value);
     case FieldType::kIdNumber: {
       const Result<IdNumber> id = ParseIdNumber(value, ctx.today);
       if (!id.ok()) return Issue(field, id.error().message);
@@ -416,7 +457,7 @@ const std::map<std::string, std::string>& EmptyItem() {
 }
 
 // Checks every visible field of one scope (the top level, or one group item).
-void CheckFields(const std::vector<FieldSpec>& fields,
+void CheckFields(const std::vector<FieldSpec>& fields, const ApplicationDraft& draft,
                  const std::map<std::string, std::string>& values, const Region& region,
                  const CivilDate& today, const FieldIssue& where,
                  const std::function<bool(const FieldSpec&)>& visible,
@@ -426,6 +467,7 @@ void CheckFields(const std::vector<FieldSpec>& fields,
     FieldContext ctx;
     ctx.today = today;
     ctx.region = &region;
+    ctx.assisted = FindAssisted(draft, where.group_id, where.group_index, field.id) != nullptr;
     if (field.type == FieldType::kCommunity) {
       ctx.town = NormalizeFieldValue(field, ValueOf(values, field.town_field));
     }
@@ -586,9 +628,9 @@ std::vector<FieldIssue> FieldIssuesOfStep(const ServiceSpec& service, const Regi
   const StepSpec& step = service.form.steps[step_index];
   FieldIssue where;
   where.step_id = step.id;
-  CheckFields(step.fields, draft.values, region, today, where,
-              [&](const FieldSpec& field) { return IsFieldVisible(service, field, draft); },
-              &issues);
+  CheckFields(
+      step.fields, draft, draft.values, region, today, where,
+      [&](const FieldSpec& field) { return IsFieldVisible(service, field, draft); }, &issues);
   if (step.group) {
     where.group_id = step.group->id;
     const auto items = draft.groups.find(step.group->id);
@@ -596,11 +638,12 @@ std::vector<FieldIssue> FieldIssuesOfStep(const ServiceSpec& service, const Regi
       for (size_t i = 0; i < items->second.size(); ++i) {
         where.group_index = static_cast<int>(i);
         const int index = static_cast<int>(i);
-        CheckFields(step.group->fields, items->second[i], region, today, where,
-                    [&](const FieldSpec& field) {
-                      return IsFieldVisible(service, field, draft, step.group->id, index);
-                    },
-                    &issues);
+        CheckFields(
+            step.group->fields, draft, items->second[i], region, today, where,
+            [&](const FieldSpec& field) {
+              return IsFieldVisible(service, field, draft, step.group->id, index);
+            },
+            &issues);
       }
     }
   }
@@ -639,10 +682,96 @@ Result<std::map<std::string, std::string>> ReadValues(const nlohmann::json& obje
   return values;
 }
 
+nlohmann::json AssistedToJson(const std::vector<AssistedField>& marks) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const AssistedField& mark : marks) {
+    nlohmann::json item{{"field", mark.field}, {"staff", mark.staff}};
+    if (!mark.group.empty()) {
+      item["group"] = mark.group;
+      item["index"] = mark.index;
+    }
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+// One {"field", "staff"[, "group", "index"]} of "assisted_fields". Shape only: whether the
+// field can carry a mark is ValidateDraft's question (AssistedMarkIssues).
+Result<AssistedField> AssistedFromJson(const nlohmann::json& item, const std::string& path) {
+  if (!item.is_object()) return DraftError(path, "expected an object");
+  AssistedField mark;
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    const std::string& key = it.key();
+    const bool text = it.value().is_string();
+    if (key == "field" && text) {
+      mark.field = it.value().get<std::string>();
+    } else if (key == "staff" && text) {
+      mark.staff = it.value().get<std::string>();
+    } else if (key == "group" && text) {
+      mark.group = it.value().get<std::string>();
+    } else if (key == "index" && it.value().is_number_integer() && it.value().get<int64_t>() >= 0 &&
+               it.value().get<int64_t>() < 1000) {
+      mark.index = it.value().get<int>();
+    } else {
+      std::string where = path;
+      where += ".";
+      where += key;
+      return DraftError(where, "unknown key or wrong type");
+    }
+  }
+  if (mark.group.empty() != (mark.index < 0))
+    return DraftError(path, "group and index go together");
+  return mark;
+}
+
+Result<std::vector<AssistedField>> AssistedFromJson(const nlohmann::json& list) {
+  if (!list.is_array()) return DraftError("assisted_fields", "expected an array");
+  std::vector<AssistedField> marks;
+  for (size_t i = 0; i < list.size(); ++i) {
+    Result<AssistedField> mark =
+        AssistedFromJson(list[i], "assisted_fields[" + std::to_string(i) + "]");
+    if (!mark.ok()) return mark.error();
+    marks.push_back(std::move(mark).value());
+  }
+  return marks;
+}
+
+// A mark counts only on a chinese_name field that holds a value, names its staff and
+// is the only mark there: anything else is refused rather than ignored, so a kiosk
+// cannot hide a mark where it would not be checked.
+void AssistedMarkIssues(const ServiceSpec& service, const ApplicationDraft& draft,
+                        std::vector<FieldIssue>* issues) {
+  for (const AssistedField& mark : draft.assisted) {
+    const FieldSpec* field = nullptr;
+    const std::map<std::string, std::string>* values = &draft.values;
+    if (mark.group.empty()) {
+      field = service.FindField(mark.field);
+    } else if (const GroupSpec* group = service.FindGroup(mark.group)) {
+      field = group->FindField(mark.field);
+      const auto items = draft.groups.find(mark.group);
+      const bool has =
+          items != draft.groups.end() && static_cast<size_t>(mark.index) < items->second.size();
+      values = has ? &items->second[static_cast<size_t>(mark.index)] : nullptr;
+    }
+    const bool usable = field != nullptr && field->type == FieldType::kChineseName &&
+                        values != nullptr && !ValueOf(*values, mark.field).empty() &&
+                        !mark.staff.empty() &&
+                        FindAssisted(draft, mark.group, mark.index, mark.field) == &mark;
+    if (usable) continue;
+    FieldIssue issue;
+    issue.field_id = mark.field;
+    issue.group_id = mark.group;
+    issue.group_index = mark.index;
+    issue.message_key = std::string(msg::kDraftAssisted);
+    issues->push_back(std::move(issue));
+  }
+}
+
 }  // namespace
 
-std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value) {
+std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value, bool assisted) {
   const std::string_view trimmed = Trim(value);
+  if (assisted && field.type == FieldType::kChineseName) return NormalizeAssistedName(trimmed);
   switch (field.type) {
     case FieldType::kIdNumber: {
       std::string id = WithoutSpaces(trimmed);
@@ -675,15 +804,18 @@ std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value) 
 void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft) {
   assert(draft != nullptr && "NormalizeDraft needs a draft");
   for (auto& [id, value] : draft->values) {
-    if (const FieldSpec* field = service.FindField(id)) value = NormalizeFieldValue(*field, value);
+    if (const FieldSpec* field = service.FindField(id)) {
+      value = NormalizeFieldValue(*field, value, FindAssisted(*draft, "", -1, id) != nullptr);
+    }
   }
   for (auto& [group_id, items] : draft->groups) {
     const GroupSpec* group = service.FindGroup(group_id);
     if (group == nullptr) continue;
-    for (auto& item : items) {
-      for (auto& [id, value] : item) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (auto& [id, value] : items[i]) {
         if (const FieldSpec* field = group->FindField(id)) {
-          value = NormalizeFieldValue(*field, value);
+          const bool assisted = FindAssisted(*draft, group_id, static_cast<int>(i), id) != nullptr;
+          value = NormalizeFieldValue(*field, value, assisted);
         }
       }
     }
@@ -744,8 +876,29 @@ void DropHiddenValues(const ServiceSpec& service, ApplicationDraft* draft) {
     std::fill(it->second.begin(), it->second.end(), '\0');
     values.erase(it);
   };
-  for (const std::string& id : hidden_top) erase(draft->values, id);
-  for (const auto& [group_id, index, id] : hidden_items) erase(draft->groups[group_id][index], id);
+  const auto unmark = [&](const std::string& group, int index, const std::string& id) {
+    std::erase_if(draft->assisted, [&](const AssistedField& mark) {
+      return mark.group == group && mark.index == index && mark.field == id;
+    });
+  };
+  for (const std::string& id : hidden_top) {
+    erase(draft->values, id);
+    unmark("", -1, id);
+  }
+  for (const auto& [group_id, index, id] : hidden_items) {
+    erase(draft->groups[group_id][index], id);
+    unmark(group_id, static_cast<int>(index), id);
+  }
+}
+
+const AssistedField* FindAssisted(const ApplicationDraft& draft, std::string_view group, int index,
+                                  std::string_view field) {
+  for (const AssistedField& mark : draft.assisted) {
+    if (mark.field == field && mark.group == group && (group.empty() || mark.index == index)) {
+      return &mark;
+    }
+  }
+  return nullptr;
 }
 
 std::vector<std::string> SplitChoices(std::string_view value) {
@@ -815,7 +968,7 @@ bool SignedOnKiosk(const ServiceSpec& service, const Material& material) {
 
 std::vector<FieldIssue> ValidateField(const FieldSpec& field, std::string_view value,
                                       const FieldContext& ctx) {
-  const std::string normalized = NormalizeFieldValue(field, value);
+  const std::string normalized = NormalizeFieldValue(field, value, ctx.assisted);
   if (normalized.empty()) {
     if (!field.required) return {};
     switch (field.type) {  // "请选择…" for choices, "请签名…" for signatures
@@ -874,6 +1027,7 @@ std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& 
     issue.message_key = std::string(msg::kDraftHiddenField);
     issues.push_back(std::move(issue));
   };
+  AssistedMarkIssues(service, draft, &issues);
   for (const auto& [id, value] : draft.values) {
     const FieldSpec* field = service.FindField(id);
     if (field == nullptr) {
@@ -910,19 +1064,22 @@ nlohmann::json DraftToJson(const ApplicationDraft& draft) {
     for (const auto& item : items) list.push_back(item);
     groups[group_id] = std::move(list);
   }
-  return nlohmann::json{{"format", kDraftFormat},
-                        {"service_code", draft.service_code},
-                        {"catalog_version", draft.catalog_version},
-                        {"values", draft.values},
-                        {"groups", std::move(groups)},
-                        {"attachments", draft.attachments}};
+  nlohmann::json json{{"format", kDraftFormat},
+                      {"service_code", draft.service_code},
+                      {"catalog_version", draft.catalog_version},
+                      {"values", draft.values},
+                      {"groups", std::move(groups)},
+                      {"attachments", draft.attachments}};
+  if (!draft.assisted.empty()) json["assisted_fields"] = AssistedToJson(draft.assisted);
+  return json;
 }
 
 Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
   if (!json.is_object()) return DraftError("(root)", "expected an object");
   for (auto it = json.begin(); it != json.end(); ++it) {
-    static constexpr std::string_view kKeys[] = {"format", "service_code", "catalog_version",
-                                                 "values", "groups", "attachments"};
+    static constexpr std::string_view kKeys[] = {
+        "format", "service_code", "catalog_version", "values",
+        "groups", "attachments",  "assisted_fields"};
     if (std::find(std::begin(kKeys), std::end(kKeys), it.key()) == std::end(kKeys)) {
       return DraftError(it.key(), "unknown key");
     }
@@ -972,6 +1129,11 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
         return DraftError("attachments." + ref, "not a sig: or photo: reference");
       }
     }
+  }
+  if (const auto marks = json.find("assisted_fields"); marks != json.end()) {
+    Result<std::vector<AssistedField>> read = AssistedFromJson(*marks);
+    if (!read.ok()) return read.error();
+    draft.assisted = std::move(read).value();
   }
   return draft;
 }

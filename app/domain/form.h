@@ -19,6 +19,18 @@
 
 namespace yimen {
 
+// A name field that hall staff entered for the resident after checking their ID document
+// (docs/internals/drafts.md "Staff-assisted names"): only such a field takes a name in
+// Latin letters (AssistedNameRule below), and only because the payload marks it.
+struct AssistedField {
+  std::string group;  // empty for a field outside any group
+  int index = -1;     // the group item; -1 outside a group
+  std::string field;  // the field id
+  std::string staff;  // the staff account that unlocked and entered it
+
+  bool operator==(const AssistedField&) const = default;
+};
+
 // What the resident has entered so far. Values are kept as entered (after
 // NormalizeFieldValue); nothing is parsed until validation. A missing key is an empty
 // answer.
@@ -32,9 +44,19 @@ struct ApplicationDraft {
   // stroke a line, "x,y" points on 0..1000), a photo as base64 JPEG. Stored with the
   // application (in its payload).
   std::map<std::string, std::string> attachments;
+  // Name fields staff entered (and unlocked for Latin letters), in the order unlocked.
+  std::vector<AssistedField> assisted;
 
   bool operator==(const ApplicationDraft&) const = default;
 };
+
+// The staff mark on a field of the draft, nullptr when there is none. Any thread.
+const AssistedField* FindAssisted(const ApplicationDraft& draft, std::string_view group, int index,
+                                  std::string_view field);
+// The limits of a staff-entered name: A-Z (upper case, as the permit prints it), one
+// space, "·" or "-" between letters, 2..60 characters.
+inline constexpr int kAssistedNameMin = 2;
+inline constexpr int kAssistedNameMax = 60;
 
 // One problem for the resident to fix. The UI places it by step, field and group item and
 // shows the sentence for `message_key` (assets/strings/validation.*.json, keys listed in
@@ -56,6 +78,7 @@ struct FieldContext {
   CivilDate today;                 // ID numbers: a birth date may not be after it
   const Region* region = nullptr;  // town and community fields: the catalog's region
   std::string town;                // community fields: the value of their town field
+  bool assisted = false;           // chinese_name: staff entered it (FindAssisted)
 };
 
 // The value as it should be stored: surrounding whitespace removed for every type; ID
@@ -63,7 +86,9 @@ struct FieldContext {
 // dots (•, ・, ‧, ．...) turned into the middle dot U+00B7; phones, amounts, numbers and
 // digit strings without spaces. The UI stores what this returns; validation applies it
 // first, so a value and its normalised form always validate alike. Any thread.
-std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value);
+// A staff-assisted name (`assisted`) keeps single spaces between its parts and is upper-cased.
+std::string NormalizeFieldValue(const FieldSpec& field, std::string_view value,
+                                bool assisted = false);
 
 // Applies NormalizeFieldValue to every value of a field the service knows. Any thread.
 void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft);
@@ -74,7 +99,8 @@ void NormalizeDraft(const ServiceSpec& service, ApplicationDraft* draft);
 //   text          valid UTF-8, no control characters except line breaks and tabs,
 //                 at most max_length characters
 //   chinese_name  Han characters and the middle dot only; dot neither first, last nor
-//                 doubled; 2..20 Han characters
+//                 doubled; 2..20 Han characters. With ctx.assisted instead: A-Z with one
+//                 space, "·" or "-" between letters, 2..60 characters (emoji refused)
 //   id_number     ParseIdNumber (id_number.h) against ctx.today
 //   phone         mobile 1[3-9] + 9 digits, or landline 0 + 2..3 digit area code, an
 //                 optional "-", and a 7..8 digit number not starting with 0 or 1
@@ -109,8 +135,10 @@ std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& r
 // Checks the whole draft as the server does before accepting it: every step, then values
 // for fields or groups the service does not have ("validation.draft.unknown_field") and
 // values of hidden fields, which DropHiddenValues removes before submit
-// ("validation.draft.hidden_field"). A draft for another service gives the single issue
-// "validation.draft.service". No issues means the application is complete. Any thread.
+// ("validation.draft.hidden_field"), and staff marks that point at no chinese_name field
+// with a value, or name no staff ("validation.draft.assisted"). A draft for another service gives
+// the single issue "validation.draft.service". No issues means the application is complete. Any
+// thread.
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
                                       const ApplicationDraft& draft, const CivilDate& today);
 
@@ -161,7 +189,10 @@ inline constexpr std::string_view kPhotoRefPrefix = "photo:";
 
 // The payload the store seals and the server re-validates:
 //   {"format": 1, "service_code": "...", "catalog_version": "...",
-//    "values": {"id": "value", ...}, "groups": {"members": [{"id": "value"}, ...]}}
+//    "values": {"id": "value", ...}, "groups": {"members": [{"id": "value"}, ...]},
+//    "assisted_fields": [{"field": "name", "staff": "王芳"},
+//                        {"group": "members", "index": 0, "field": "name", "staff": ...}]}
+// ("assisted_fields" only when staff entered a name; "attachments" as above).
 nlohmann::json DraftToJson(const ApplicationDraft& draft);
 
 // Reads DraftToJson's output back. Fails with kInvalidArgument naming the offending path

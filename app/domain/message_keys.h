@@ -25,6 +25,11 @@ inline constexpr std::string_view kNameDot = "validation.name.dot";
 inline constexpr std::string_view kNameDotLookAlike = "validation.name.dot_look_alike";
 // A character no font of the kiosk draws (emoji) in any text (not echoed: it cannot be drawn).
 inline constexpr std::string_view kTextUndrawable = "validation.text.undrawable";
+// A staff-entered name (ApplicationDraft::assisted): letters A-Z with single separators;
+// its length ({min} {max}); a staff mark on a field that cannot carry one.
+inline constexpr std::string_view kNameAssistedChars = "validation.name.assisted_chars";
+inline constexpr std::string_view kNameAssistedLength = "validation.name.assisted_length";
+inline constexpr std::string_view kDraftAssisted = "validation.draft.assisted";
 inline constexpr std::string_view kIdLength = "validation.id.length";
 inline constexpr std::string_view kIdChars = "validation.id.chars";
 inline constexpr std::string_view kIdCheckDigit = "validation.id.check_digit";
@@ -78,7 +83,8 @@ inline constexpr std::array kAllValidationKeys = {
     kDateRange,    kMultiChoice, kMultiChoiceMin, kMultiChoiceMax, kSignature,
     kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
     kRequiredChoice, kRequiredSignature,
-    kNameDotLookAlike, kTextUndrawable,
+    kNameDotLookAlike, kTextUndrawable, kNameAssistedChars, kNameAssistedLength,
+    kDraftAssisted,
 };
 // clang-format on
 

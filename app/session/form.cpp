@@ -31,6 +31,17 @@ void WipeDraft(ApplicationDraft* draft) {
     for (auto& item : items) WipeValues(&item);
   }
   draft->groups.clear();
+  draft->assisted.clear();  // the staff unlock is per draft (docs/internals/drafts.md)
+}
+
+// A deleted member's staff marks go with it; later members' marks move up with them.
+void ShiftMarks(std::vector<AssistedField>* marks, const std::string& group, size_t removed) {
+  const int index = static_cast<int>(removed);
+  std::erase_if(*marks,
+                [&](const AssistedField& m) { return m.group == group && m.index == index; });
+  for (AssistedField& mark : *marks) {
+    if (mark.group == group && mark.index > index) --mark.index;
+  }
 }
 
 std::string CountText(size_t count) { return std::to_string(count); }
@@ -175,6 +186,19 @@ bool HasDraftFor(const FormState& state, const std::string& service_code) {
   return state.draft.service_code == service_code && HasDraft(state);
 }
 
+const AssistedField* AssistMarkAt(const FormState& state, const FieldAddress& field) {
+  if (field.area == FieldAddress::Area::kTop) return FindAssisted(state.draft, "", -1, field.field);
+  if (field.area != FieldAddress::Area::kMember) return nullptr;
+  return FindAssisted(state.draft, field.group, static_cast<int>(field.member), field.field);
+}
+
+void DropAssistMark(FormState* state, const FieldAddress& field) {
+  const AssistedField* mark = AssistMarkAt(*state, field);
+  if (mark == nullptr) return;
+  state->draft.assisted.erase(state->draft.assisted.begin() +
+                              (mark - state->draft.assisted.data()));
+}
+
 bool HasDraft(const FormState& s) {
   if (!s.catalog) return false;
   if (AnyValue(s.draft.values) || !s.draft.attachments.empty()) return true;
@@ -186,6 +210,7 @@ void Form::DiscardDraft() {
   FormState& s = *m_state;
   WipeDraft(&s.draft);
   s.draft = ApplicationDraft{};
+  s.assist_offered.clear();
   s.catalog.reset();  // the next form starts on the version in use then
   s.step = 0;
   s.focus = {};
@@ -282,13 +307,14 @@ FormOutcome Form::On(const form_event::SetValue& e, Page) {
   return out;
 }
 
-FormOutcome Form::On(const form_event::TypeText& e, Page) {
+FormOutcome Form::On(const form_event::TypeText& e, Page page) {
   FormState& s = *m_state;
   m_state->eligibility_checked = false;  // any edit makes a shown self-check result stale
   FormOutcome out;
   std::string* slot = Slot(s.focus);
   const FieldSpec* field = FieldAt(s.focus);
   if (!slot || !field) return out;
+  if (page == Page::kForm) DropAssistMark(&s, s.focus);  // staff's entry screen is not kForm
   ClearNotice(&s);
   std::string text = e.text;
   if (field->type == FieldType::kDate) {  // digits only; the dashes come by themselves
@@ -324,12 +350,13 @@ FormOutcome Form::On(const form_event::TypeText& e, Page) {
   return out;
 }
 
-FormOutcome Form::On(const form_event::Backspace&, Page) {
+FormOutcome Form::On(const form_event::Backspace&, Page page) {
   FormState& s = *m_state;
   m_state->eligibility_checked = false;  // any edit makes a shown self-check result stale
   FormOutcome out;
   std::string* slot = Slot(s.focus);
   if (!slot || slot->empty()) return out;
+  if (page == Page::kForm) DropAssistMark(&s, s.focus);
   ClearNotice(&s);
   s.from_card.erase(s.focus);
   if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
@@ -434,6 +461,7 @@ FormOutcome Form::On(const form_event::RemoveMember& e, Page) {
   if (it == s.draft.groups.end() || e.member >= it->second.size()) return out;
   WipeValues(&it->second[e.member]);
   it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
+  ShiftMarks(&s.draft.assisted, e.group, e.member);
   // The members behind it move up; their marks are dropped rather than moved.
   std::erase_if(s.from_card, [&e](const FieldAddress& a) {
     return a.area == FieldAddress::Area::kMember && a.group == e.group && a.member >= e.member;
@@ -583,6 +611,7 @@ bool Form::ValidateCurrentStep() {
   const ServiceSpec* service = Service();
   const Language language = CurrentLanguage();
   s.errors.clear();
+  s.assist_offered.clear();
   ClearBanner(&s);
   std::vector<FieldIssue> issues = ValidateStep(*service, Cat().region, s.step, s.draft, Today());
   for (const FieldIssue& issue : issues) {
@@ -616,6 +645,8 @@ bool Form::ValidateCurrentStep() {
       continue;
     }
     s.errors[at] = m_deps.strings->Format(language, std::string(issue.message_key), params);
+    // Letters or another script where Han is expected: staff can enter the name.
+    if (issue.message_key == msg::kNameChars) s.assist_offered.insert(at);
   }
   CountErrors();
   return s.errors.empty();
@@ -851,6 +882,8 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
     }
     s.errors.erase(at);
     s.from_card.insert(at);
+    // A name read from the card is no longer one staff entered in letters.
+    DropAssistMark(&s, at);
   };
   fill(targets[0], e.text.name);
   fill(targets[1], e.text.id_number);

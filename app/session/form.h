@@ -54,6 +54,9 @@ struct FormState {
   size_t step = 0;
   FieldAddress focus;                          // none when nothing is focused
   std::map<FieldAddress, std::string> errors;  // message shown under a field
+  // Name fields whose error is "not Han" (validation.name.chars): they offer 请工作人员帮助
+  // while that error shows (session/assist.h).
+  std::set<FieldAddress> assist_offered;
   std::string banner;                          // a sentence above the form
   // The banner counts the errors ("有 N 处需要修改"): it follows them as they are fixed.
   bool banner_counts_errors = false;
@@ -186,6 +189,12 @@ bool StepTakesCard(const StepSpec& step);
 // The catalog's field at an address in `service` (a question for kQuestion); nullptr
 // when there is none or no service.
 const FieldSpec* FindFieldAt(const ServiceSpec* service, const FieldAddress& field);
+
+// The draft's staff mark on a name field (session/assist.h), nullptr when there is none.
+const AssistedField* AssistMarkAt(const FormState& state, const FieldAddress& field);
+// Removes it. A resident's own edit of that name on the form does this: staff no longer
+// vouch for it, and the name rule applies again.
+void DropAssistMark(FormState* state, const FieldAddress& field);
 
 // The receipt's materials: those to bring to the counter, and the papers signed on the
 // kiosk (承诺书, 核对授权书: SignedOnKiosk), which it names once as already signed.

@@ -140,10 +140,21 @@ std::string Staff::WaitSeconds(int64_t until_wall_ms) const {
 }
 
 void Staff::Audit(const std::string& action, const std::string& detail) {
-  if (!m_deps.store || m_state->name.empty()) return;
-  if (Status s = m_deps.store->AppendAudit("staff:" + m_state->name, action, detail); !s.ok()) {
-    std::fprintf(stderr, "audit: %s\n", s.error().message.c_str());
-  }
+  (void)AuditAction(action, detail);
+}
+
+Status Staff::AuditAction(const std::string& action, const std::string& detail) {
+  if (!m_deps.store) return MakeError(ErrorKind::kInternal, "audit: no store");
+  if (m_state->name.empty()) return MakeError(ErrorKind::kInvalidArgument, "audit: no staff");
+  Status s = m_deps.store->AppendAudit("staff:" + m_state->name, action, detail);
+  if (!s.ok()) std::fprintf(stderr, "audit: %s\n", s.error().message.c_str());
+  return s;
+}
+
+void Staff::HandBack() {
+  if (!LoggedIn()) return;
+  Audit("staff.logout", "assist");
+  *m_state = StaffState{};
 }
 
 StaffOutcome Staff::On(const staff_event::Login& /*e*/, std::optional<StaffPage> page) {

@@ -130,6 +130,13 @@ class Staff {
   // The loop's clock: logs out an idle or too-long session. True while staff are in.
   bool Tick(StaffOutcome* out);
   bool LoggedIn() const { return !m_state->name.empty(); }
+  const std::string& Name() const { return m_state->name; }
+  // An audit row as the signed-in member of staff. A row the store could not write waits
+  // in its backlog (shown on the overview) and the error is returned for the screen.
+  Status AuditAction(const std::string& action, const std::string& detail);
+  // Staff hand the kiosk back to the resident (after entering a name for them,
+  // session/assist.h): the staff session ends, audited, but the visit goes on.
+  void HandBack();
   // The resident's civil date at wall_ms (China, UTC+8).
   CivilDate Today() const;
 

@@ -63,6 +63,14 @@ struct PhotoState {
   bool camera_failed = false;            // the device gave no picture (says why in the log)
 };
 
+// A resident's request for staff help with a name (session/assist.h).
+struct AssistState {
+  FieldAddress field;     // the name field; none: no request
+  std::string saved;      // its value before staff unlocked it (back on 取消)
+  bool unlocked = false;  // staff confirmed the document: the field takes letters
+  std::string message;    // on staff's entry screen: a refused name, an audit failure
+};
+
 // Everything entered during one visit: the form part (session/form.h) and the rest.
 struct VisitState : FormState {
   std::string pin;          // staff PIN being typed (wiped)
@@ -76,6 +84,7 @@ struct VisitState : FormState {
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
   PhotoState photos;
+  AssistState assist;
 };
 
 // What typing into an aux field (staff name, PIN, search, dates, application number,

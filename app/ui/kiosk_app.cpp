@@ -46,7 +46,8 @@ KioskApp::KioskApp(Deps deps)
       m_status(&m_session, session::StatusLookup::Deps{m_deps.strings, m_deps.store,
                                                        [this] { return m_language; },
                                                        [this] { return m_now_ms; }}),
-      m_photos(&m_session, PhotoDeps()) {
+      m_photos(&m_session, PhotoDeps()),
+      m_assist(&m_session, session::Assist::Deps{m_deps.strings, &m_form, &m_staff_mode}) {
   // The bundled catalog is not owned: a shared_ptr that deletes nothing.
   m_catalogs.push_back(
       std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
@@ -143,6 +144,8 @@ ViewModel KioskApp::View() const {
   view.list_page = m_list_page;
   view.today = Today();
   view.has_pinyin = m_deps.pinyin != nullptr;
+  view.latin_keys =
+      m_screen == Screen::kAssistEntry && session::AssistUnlocked(m_session, m_session.focus);
   view.has_handwriting = m_deps.handwriting != nullptr || static_cast<bool>(m_load_handwriting);
   view.staff = &m_staff;
   view.status_locked = m_status.Locked();

@@ -23,6 +23,7 @@
 #include "idcard/poller.h"
 #include "media/image.h"
 #include "platform/input.h"
+#include "session/assist.h"
 #include "session/field_address.h"
 #include "session/form.h"
 #include "session/photos.h"
@@ -55,6 +56,7 @@ namespace yimen::ui {
 // yue voice). The screen's text stays written Chinese either way.
 enum class SpokenLanguage : uint8_t { kMandarin, kCantonese };
 
+// clang-format off
 enum class Screen {
   kHome, kServices, kDetail, kForm, kReview, kReceipt, kEligibility, kStaffExit,
   // Staff mode (screens/screen_staff.cpp): behind the hidden gesture and a staff login.
@@ -63,7 +65,11 @@ enum class Screen {
   kStatusQuery, kStatusResult,
   // A document photo for one slot of the form (screens/screen_photo.cpp).
   kPhotoCamera, kPhotoImport,
+  // A name the rules refuse, entered by staff (screens/screen_assist.cpp, session/assist.h):
+  // the resident's help screen, staff's document check and staff's entry screen.
+  kAssistHelp, kAssistConfirm, kAssistEntry,
 };
+// clang-format on
 
 // What a tap (or key) asks for, typed: one small struct per kind, the form's, staff
 // mode's, the status check's and the photos' events straight from app/session, and the
@@ -123,7 +129,8 @@ using Intent =
                  intent::KeyDone, intent::StillHere, intent::ToggleElder, intent::SetLanguage,
                  intent::CornerTap, intent::PinKey, intent::PinSubmit, intent::Voice,
                  intent::SetVoiceLanguage, intent::PrintReceipt, ImeIntent, session::FormEvent,
-                 session::StaffEvent, session::StatusEvent, session::PhotoEvent>;
+                 session::StaffEvent, session::StatusEvent, session::PhotoEvent,
+                 session::AssistEvent>;
 
 // The visit's state lives in app/session (session/visit.h); these are its names here.
 using ImeMode = session::ImeMode;
@@ -196,6 +203,9 @@ struct ViewModel {
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
   bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
+  // The focused name field was unlocked by staff (session/assist.h): the keyboard's letter
+  // rows type upper-case letters, with space, "·" and "-".
+  bool latin_keys = false;
   // The ID-card reader's state (staff mode), nullopt when none is configured; on the form,
   // a configured reader shows "请把身份证放在读卡器上".
   std::optional<idcard::ReaderStatus> id_reader;
@@ -375,13 +385,25 @@ class KioskApp {
   void On(const intent::Voice& e);
   void On(const intent::SetVoiceLanguage& e);
   void On(const intent::PrintReceipt& e);
-  void On(const ImeIntent& e) { ApplyImeIntent(e); }
+  void On(const ImeIntent& e);  // kiosk_app_ime.cpp: Rime's scheme, then OnIme
   void On(const session::FormEvent& e);
   void On(const session::StaffEvent& e);   // kiosk_app_staff.cpp
   void On(const session::StatusEvent& e);  // kiosk_app_staff.cpp
   void On(const session::PhotoEvent& e);   // kiosk_app_photo.cpp
-  // The keyboard and the signature pad (kiosk_app_ime.cpp).
-  void ApplyImeIntent(const ImeIntent& intent);
+  void On(const session::AssistEvent& e);  // kiosk_app_staff.cpp
+  // The keyboard and the signature pad (kiosk_app_ime.cpp), one per ImeIntent.
+  void OnIme(const intent::ImeLetter& e);
+  void OnIme(const intent::ImeBackspace& e);
+  void OnIme(const intent::ImeCandidate& e);
+  void OnIme(const intent::ImePage& e);
+  void OnIme(const intent::ImeMore& e);
+  void OnIme(const intent::SetImeMode& e);
+  void OnIme(const intent::StrokeDone& e);
+  void OnIme(const intent::StrokesClear& e);
+  // Pinyin and 生僻字 strokes both go through Rime (not on staff's letter keys).
+  bool RimeMode() const;
+  // Staff's entry screen with the unlocked name focused (session/assist.h): letters.
+  bool LatinEntry() const;
   // 打印回执: the resident's receipt, or staff's re-print of one.
   void PrintReceipt();
   // The hidden staff gesture: five taps in the top-left corner within four seconds.
@@ -468,6 +490,7 @@ class KioskApp {
   // reset them).
   session::StatusLookup m_status;
   session::Photos m_photos;  // over m_session's photos; thumbnails are textures here
+  session::Assist m_assist;  // a refused name entered by staff: over m_session, m_staff_mode
   // The router's table: one View per Screen (screens/view_table.cpp).
   std::map<Screen, std::unique_ptr<ui::View>> m_views;
   // Drawing state of the shared screen frame (scrolling); changed while drawing.

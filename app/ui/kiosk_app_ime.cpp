@@ -19,88 +19,123 @@
 
 namespace yimen::ui {
 
-void KioskApp::ApplyImeIntent(const ImeIntent& intent) {
-  ImeState& ime = m_session.ime;
-  const bool rime = ime.mode == ImeMode::kPinyin || ime.mode == ImeMode::kStroke;
+bool KioskApp::RimeMode() const {
+  if (LatinEntry()) return false;
+  return m_session.ime.mode == ImeMode::kPinyin || m_session.ime.mode == ImeMode::kStroke;
+}
+
+// A name staff unlocked takes the letters themselves (upper case, as the permit prints
+// them): nothing is composed, so the pinyin rows type letters there.
+bool KioskApp::LatinEntry() const {
+  return m_screen == Screen::kAssistEntry && session::AssistUnlocked(m_session, m_session.focus);
+}
+
+void KioskApp::On(const ImeIntent& e) {
   // Rime's scheme follows the keyboard's mode, whatever happened in between (a session
   // end resets the mode to pinyin but not the engine).
   if (m_deps.pinyin) {
-    const auto scheme = ime.mode == ImeMode::kStroke ? ime::Scheme::kStroke : ime::Scheme::kPinyin;
+    const auto scheme =
+        m_session.ime.mode == ImeMode::kStroke ? ime::Scheme::kStroke : ime::Scheme::kPinyin;
     if (m_deps.pinyin->CurrentScheme() != scheme) m_deps.pinyin->SetScheme(scheme);
   }
-  if (const auto* letter = std::get_if<intent::ImeLetter>(&intent)) {
-    if (rime && m_deps.pinyin && letter->text.size() == 1) {
-      m_deps.pinyin->Key(letter->text[0]);
-      RefreshPinyin();
-    } else {
-      InsertIntoFocused(letter->text);
-    }
-  } else if (std::holds_alternative<intent::ImeBackspace>(intent)) {
-    if (rime && m_deps.pinyin && m_deps.pinyin->Backspace()) {
-      RefreshPinyin();
-      return;
-    }
-    if (ime.mode == ImeMode::kHandwriting && !ime.strokes.empty()) {
-      ime.strokes.pop_back();  // undo the last stroke first
-      RecognizeStrokes();      // re-recognise what is left
-      return;
-    }
-    Apply(session::form_event::Backspace{});
-  } else if (const auto* candidate = std::get_if<intent::ImeCandidate>(&intent)) {
-    if (candidate->index >= ime.candidates.size()) return;
-    ime.more = false;  // the grid closes on a pick: the keys are needed next
-    if (rime && m_deps.pinyin) {
-      InsertIntoFocused(m_deps.pinyin->Select(candidate->index));
-      RefreshPinyin();
-    } else {
-      InsertIntoFocused(ime.candidates[candidate->index]);
-      ime.strokes.clear();
-      ime.candidates.clear();
-      ime.page = 0;
-    }
-  } else if (const auto* page = std::get_if<intent::ImePage>(&intent)) {
-    if (page->delta > 0)
-      ime.page += 1;
-    else if (ime.page > 0)
-      ime.page -= 1;
-    FetchCandidates();
-  } else if (const auto* more = std::get_if<intent::ImeMore>(&intent)) {
-    // Keep the first candidate on screen in view when the page size changes.
-    const size_t first = ime.page * (ime.more ? kMorePerPage : kCandidatesPerPage);
-    ime.more = more->open;
-    ime.page = first / (ime.more ? kMorePerPage : kCandidatesPerPage);
-    FetchCandidates();
-  } else if (const auto* mode = std::get_if<intent::SetImeMode>(&intent)) {
-    ResetIme();
-    ime.mode = mode->mode;
-    if (m_deps.pinyin) {
-      m_deps.pinyin->SetScheme(mode->mode == ImeMode::kStroke ? ime::Scheme::kStroke
-                                                              : ime::Scheme::kPinyin);
-    }
-  } else if (const auto* stroke = std::get_if<intent::StrokeDone>(&intent)) {
-    if (stroke->points.empty()) return;
-    if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-      m_session.signature_strokes[m_session.focus].push_back(stroke->points);
-      m_session.signature_pad = stroke->area;
-      return;
-    }
-    ime.strokes.push_back(stroke->points);
-    ime.pad_size = stroke->area;
-    RecognizeStrokes();
-  } else if (std::holds_alternative<intent::StrokesClear>(intent)) {
-    if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
-      m_session.signature_strokes.erase(m_session.focus);
-      return;
-    }
-    if (ime.mode == ImeMode::kStroke && m_deps.pinyin) {  // 重写 the strokes
-      m_deps.pinyin->Clear();
-      RefreshPinyin();
-      return;
-    }
+  std::visit([this](const auto& x) { OnIme(x); }, e);
+}
+
+void KioskApp::OnIme(const intent::ImeLetter& e) {
+  const bool letter = e.text.size() == 1 && e.text[0] >= 'a' && e.text[0] <= 'z';
+  if (RimeMode() && m_deps.pinyin && e.text.size() == 1) {
+    m_deps.pinyin->Key(e.text[0]);
+    RefreshPinyin();
+  } else if (LatinEntry() && letter) {
+    InsertIntoFocused(std::string(1, static_cast<char>(e.text[0] - 'a' + 'A')));
+  } else {
+    InsertIntoFocused(e.text);
+  }
+}
+
+void KioskApp::OnIme(const intent::ImeBackspace& /*e*/) {
+  ImeState& ime = m_session.ime;
+  if (RimeMode() && m_deps.pinyin && m_deps.pinyin->Backspace()) {
+    RefreshPinyin();
+    return;
+  }
+  if (ime.mode == ImeMode::kHandwriting && !ime.strokes.empty()) {
+    ime.strokes.pop_back();  // undo the last stroke first
+    RecognizeStrokes();      // re-recognise what is left
+    return;
+  }
+  Apply(session::form_event::Backspace{});
+}
+
+void KioskApp::OnIme(const intent::ImeCandidate& e) {
+  ImeState& ime = m_session.ime;
+  if (e.index >= ime.candidates.size()) return;
+  ime.more = false;  // the grid closes on a pick: the keys are needed next
+  if (RimeMode() && m_deps.pinyin) {
+    InsertIntoFocused(m_deps.pinyin->Select(e.index));
+    RefreshPinyin();
+  } else {
+    InsertIntoFocused(ime.candidates[e.index]);
     ime.strokes.clear();
     ime.candidates.clear();
     ime.page = 0;
   }
+}
+
+void KioskApp::OnIme(const intent::ImePage& e) {
+  ImeState& ime = m_session.ime;
+  if (e.delta > 0)
+    ime.page += 1;
+  else if (ime.page > 0)
+    ime.page -= 1;
+  FetchCandidates();
+}
+
+void KioskApp::OnIme(const intent::ImeMore& e) {
+  ImeState& ime = m_session.ime;
+  // Keep the first candidate on screen in view when the page size changes.
+  const size_t first = ime.page * (ime.more ? kMorePerPage : kCandidatesPerPage);
+  ime.more = e.open;
+  ime.page = first / (ime.more ? kMorePerPage : kCandidatesPerPage);
+  FetchCandidates();
+}
+
+void KioskApp::OnIme(const intent::SetImeMode& e) {
+  ResetIme();
+  m_session.ime.mode = e.mode;
+  if (m_deps.pinyin) {
+    m_deps.pinyin->SetScheme(e.mode == ImeMode::kStroke ? ime::Scheme::kStroke
+                                                        : ime::Scheme::kPinyin);
+  }
+}
+
+void KioskApp::OnIme(const intent::StrokeDone& e) {
+  ImeState& ime = m_session.ime;
+  if (e.points.empty()) return;
+  if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+    m_session.signature_strokes[m_session.focus].push_back(e.points);
+    m_session.signature_pad = e.area;
+    return;
+  }
+  ime.strokes.push_back(e.points);
+  ime.pad_size = e.area;
+  RecognizeStrokes();
+}
+
+void KioskApp::OnIme(const intent::StrokesClear& /*e*/) {
+  ImeState& ime = m_session.ime;
+  if (const FieldSpec* f = FieldAt(m_session.focus); f && f->type == FieldType::kSignature) {
+    m_session.signature_strokes.erase(m_session.focus);
+    return;
+  }
+  if (ime.mode == ImeMode::kStroke && m_deps.pinyin) {  // 重写 the strokes
+    m_deps.pinyin->Clear();
+    RefreshPinyin();
+    return;
+  }
+  ime.strokes.clear();
+  ime.candidates.clear();
+  ime.page = 0;
 }
 
 void KioskApp::RecognizeStrokes() {
@@ -166,8 +201,7 @@ void KioskApp::RefreshPinyin() {
 
 void KioskApp::FetchCandidates() {
   ImeState& ime = m_session.ime;
-  const bool rime = ime.mode == ImeMode::kPinyin || ime.mode == ImeMode::kStroke;
-  if (!rime || !m_deps.pinyin) return;
+  if (!RimeMode() || !m_deps.pinyin) return;
   // The page shown and the next one: ▶ is offered exactly when there is more. No cap:
   // 燚 is the 106th candidate of "yi" (issue 18; docs/internals/input.md).
   const size_t per_page = ime.more ? kMorePerPage : kCandidatesPerPage;

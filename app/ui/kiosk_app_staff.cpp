@@ -32,6 +32,26 @@ Screen ScreenOf(session::StaffPage page) {
   return Screen::kStaffHome;
 }
 
+std::optional<session::AssistPage> AssistPageOf(Screen screen) {
+  switch (screen) {
+    case Screen::kForm: return session::AssistPage::kForm;
+    case Screen::kAssistHelp: return session::AssistPage::kHelp;
+    case Screen::kAssistConfirm: return session::AssistPage::kConfirm;
+    case Screen::kAssistEntry: return session::AssistPage::kEntry;
+    default: return std::nullopt;
+  }
+}
+
+Screen AssistScreenOf(session::AssistPage page) {
+  switch (page) {
+    case session::AssistPage::kForm: return Screen::kForm;
+    case session::AssistPage::kHelp: return Screen::kAssistHelp;
+    case session::AssistPage::kConfirm: return Screen::kAssistConfirm;
+    case session::AssistPage::kEntry: return Screen::kAssistEntry;
+  }
+  return Screen::kForm;
+}
+
 std::optional<session::StatusPage> StatusPageOf(Screen screen) {
   if (screen == Screen::kStatusQuery) return session::StatusPage::kQuery;
   if (screen == Screen::kStatusResult) return session::StatusPage::kResult;
@@ -50,7 +70,21 @@ int64_t KioskApp::WallMs() const {
 }
 
 void KioskApp::On(const session::StaffEvent& event) {
+  const bool login = m_screen == Screen::kStaffLogin;
   FollowStaff(m_staff_mode.Apply(event, StaffPageOf(m_screen)));
+  // Signed in from the help screen: straight to the resident's name, not the overview.
+  if (login && m_staff_mode.LoggedIn()) {
+    if (auto page = m_assist.AfterLogin()) m_screen = AssistScreenOf(*page);
+  }
+}
+
+void KioskApp::On(const session::AssistEvent& event) {
+  const session::AssistOutcome out = m_assist.Apply(event, AssistPageOf(m_screen));
+  if (out.reset_keyboard) ResetIme();
+  if (out.go) {
+    m_screen = AssistScreenOf(*out.go);
+    m_frame.ResetScroll();
+  }
 }
 
 void KioskApp::FollowStaff(const session::StaffOutcome& out) {

@@ -81,10 +81,11 @@ while IFS= read -r text; do
     fi
   done
 done < <(sed -n 's/^# receipt-lacks: //p' "$script")
-# "# receipt-has: TEXT": every saved receipt PDF's text layer holds TEXT.
+# "# receipt-has: TEXT": every saved receipt PDF's text layer holds TEXT (and there is one).
 while IFS= read -r text; do
+  compgen -G "$out/data/receipts/*.pdf" >/dev/null ||
+    { echo "FAIL: no saved receipt PDF to hold \"$text\"" >&2; exit 1; }
   for pdf in "$out"/data/receipts/*.pdf; do
-    [[ -e "$pdf" ]] || continue
     receipt_text "$pdf" | grep -qF -- "${text// /}" ||
       { echo "FAIL: the text of receipt $pdf lacks \"$text\"" >&2; exit 1; }
   done

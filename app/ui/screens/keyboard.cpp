@@ -246,6 +246,44 @@ void LetterRows(const ViewModel& view, float key_w, bool name, std::vector<Inten
   }
 }
 
+// A name staff unlocked (session/assist.h): the letter rows type upper-case letters and
+// keep their ids (key:a…z, so scripts tap them as pinyin), and a fourth row gives what a
+// permit puts between names: space, "·" and "-". No candidates: nothing is composed.
+void LatinKeys(const ViewModel& view, float key_w, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  static const char* kRows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  for (int r = 0; r < 3; ++r) {
+    const std::string_view row = kRows[r];
+    const float indent = r == 0 ? 0 : (key_w + m.gap) * 0.5f;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + indent);
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) ImGui::SameLine();
+      const std::string letter(1, row[i]);
+      const std::string cap(1, static_cast<char>(row[i] - 'a' + 'A'));
+      if (TouchButton(cap, ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true,
+                      "key:" + letter)) {
+        out->push_back(intent::ImeLetter{letter});
+      }
+    }
+  }
+  const float wide = key_w * 4 + m.gap * 3;
+  if (TouchButton(view.Tr("keyboard.space"), ImVec2(wide, m.button_h), ButtonStyle::kChoice, true,
+                  "key:space")) {
+    out->push_back(intent::ImeLetter{" "});
+  }
+  ImGui::SameLine();
+  DotKey(ImVec2(key_w, m.button_h), out);
+  ImGui::SameLine();
+  if (TouchButton("-", ImVec2(key_w, m.button_h), ButtonStyle::kChoice, true, "key:dash")) {
+    out->push_back(intent::ImeLetter{"-"});
+  }
+  ImGui::SameLine();
+  if (TouchButton(view.Tr("keypad.delete"), ImVec2(ImGui::GetContentRegionAvail().x, m.button_h),
+                  ButtonStyle::kSecondary, true, "key:delete")) {
+    out->push_back(intent::ImeBackspace{});
+  }
+}
+
 void HandwritingArea(const ViewModel& view, float key_w, bool name, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const ImeState& ime = view.session->ime;
@@ -316,6 +354,10 @@ void DrawTextKeyboard(const ViewModel& view, FieldType type, std::vector<Intent>
   if (mode == ImeMode::kDigits && type == FieldType::kChineseName) mode = ImeMode::kPinyin;
 
   const bool name = type == FieldType::kChineseName;
+  if (name && view.latin_keys) {
+    LatinKeys(view, key_w, out);  // staff's entry screen has its own buttons below
+    return;
+  }
   if (mode == ImeMode::kStroke && !view.has_pinyin) mode = ImeMode::kHandwriting;
   if (ime.more) {
     MoreGrid(view, key_w, out);

@@ -230,6 +230,25 @@ std::string CounterText(const ViewModel& view, const FieldSpec& field, const std
                   {{"count", std::to_string(count)}, {"max", std::to_string(limit)}});
 }
 
+// Under a name refused as not Han (letters, another script): 请工作人员帮助, a main-size
+// button, so the resident has a way forward (session/assist.h). Under a name staff
+// entered: who entered it.
+void DrawAssistButton(const ViewModel& view, const FieldAddress& key, std::vector<Intent>* out) {
+  const Session& s = *view.session;
+  if (s.errors.count(key) && s.assist_offered.count(key)) {
+    const Metrics& m = *view.metrics;
+    if (TouchButton(view.Tr("assist.button"), ImVec2(ImGui::GetContentRegionAvail().x, m.button_h),
+                    ButtonStyle::kPrimary, true, "assist:" + key.Id())) {
+      out->push_back(session::assist_event::Ask{key});
+    }
+    return;
+  }
+  const AssistedField* mark = session::AssistMarkAt(s, key);
+  if (mark != nullptr && !s.errors.count(key)) {
+    Paragraph(view.Fmt("form.assisted_by", {{"staff", mark->staff}}), Ctx().body, colors::kMuted);
+  }
+}
+
 // A typed field: one line, or several for free text; the counter and a note when text
 // was cut at the limit.
 void DrawTextField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
@@ -246,6 +265,7 @@ void DrawTextField(const ViewModel& view, const FieldSpec& field, const FieldAdd
           ? TextArea(key.Id(), label, value, s.focus == key, error, hint, counter, notice)
           : Field(key.Id(), label, value, s.focus == key, error, hint, 0, counter, notice);
   if (tapped) out->push_back(session::form_event::Focus{key});
+  DrawAssistButton(view, key, out);
 }
 
 void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
