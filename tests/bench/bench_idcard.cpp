@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -85,9 +86,7 @@ Percentiles DirectReads(int runs, bool faults) {
   return Of(ms);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const int direct_runs = quick ? 20 : 200;
   const int placements = quick ? 8 : 200;
@@ -190,4 +189,15 @@ int main(int argc, char** argv) {
       "ms p99=%.0f ms max=%.0f ms\n",
       options.interval_ms, placements, filled.p50, filled.p99, filled.max);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {  // std::bad_alloc, std::system_error from a thread
+    std::fprintf(stderr, "bench_idcard: %s\n", e.what());
+    return 1;
+  }
 }
