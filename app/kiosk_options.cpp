@@ -81,6 +81,18 @@ std::vector<Opt> MakeTable() {
       "the document camera (empty: the first that captures)",
       [](auto& f) -> auto& { return f.camera; }));
   t.push_back(Text<F>(
+      "--id-reader", "devices.id_reader", "/dev/ttyUSB0",
+      "the ID-card reader's serial device, or the vendor library's device (empty: none)",
+      [](auto& f) -> auto& { return f.id_reader; }));
+  t.push_back(Text<F>(
+      "--id-reader-lib", "devices.id_reader_lib", "LIB.so",
+      "a vendor library for the ID-card reader (docs/devices.md; empty: the SAM protocol)",
+      [](auto& f) -> auto& { return f.id_reader_lib; }));
+  t.push_back(Text<F>(
+      "--wlt-decoder-lib", "devices.wlt_decoder_lib", "LIB.so",
+      "the licensed decoder of the ID card's photo (empty: the photo is not read)",
+      [](auto& f) -> auto& { return f.wlt_decoder_lib; }));
+  t.push_back(Text<F>(
       "--import-dir", "devices.import_dir", "DIR",
       "PNG/JPEG files offered under 导入 (a scanner's drop folder)",
       [](auto& f) -> auto& { return f.import_dir; }));

@@ -41,6 +41,12 @@ struct KioskFlags {
   std::string printer;               // --printer NAME: the CUPS queue for receipts
   std::string camera;                // --camera /dev/videoN ("none": no camera); default: probe
   std::string import_dir;            // --import-dir DIR: PNG/JPEG files offered under 导入
+  // The ID-card reader (docs/devices.md): the SAM reader's serial device, or the device
+  // string handed to a vendor library; "" = none. --id-reader-lib: the vendor library
+  // (vendor_abi.h); --wlt-decoder-lib: the licensed photo decoder.
+  std::string id_reader;
+  std::string id_reader_lib;
+  std::string wlt_decoder_lib;
   int photo_max_side = 1600;         // --photo-max-side N: longer side of a stored photo, px
   int photo_max_kb = 1536;           // --photo-max-kb N: a stored photo's JPEG may not be larger
   // How to trust the server (docs/operations.md "TLS"). Given with --enroll they are

@@ -4,13 +4,13 @@
 # on its corpus in build/fuzz/corpus/NAME (kept between runs, so coverage accumulates)
 # and prints executions and crashes per harness. Crashing inputs land in
 # build/fuzz/crashes/; exits non-zero if there is any.
-#   scripts/fuzz.sh [SECONDS] [HARNESS...]     HARNESS: catalog request payload ingest
+#   scripts/fuzz.sh [SECONDS] [HARNESS...]     HARNESS: catalog request payload ingest sam
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 harnesses=("$@")
-[[ ${#harnesses[@]} -gt 0 ]] || harnesses=(catalog request payload ingest)
+[[ ${#harnesses[@]} -gt 0 ]] || harnesses=(catalog request payload ingest sam)
 
 scripts/deps.sh
 (cd tests/fuzz && cmake --preset fuzz >/dev/null)  # tests/fuzz/CMakePresets.json
@@ -18,7 +18,7 @@ cmake --build build/fuzz -j"$(nproc)"
 build/fuzz/yimen_fuzz_seeds build/fuzz/seeds >/dev/null
 mkdir -p build/fuzz/crashes
 
-declare -A max_len=([catalog]=262144 [request]=65536 [payload]=16384 [ingest]=131072)
+declare -A max_len=([catalog]=262144 [request]=65536 [payload]=16384 [ingest]=131072 [sam]=8192)
 status=0
 summary=()
 for name in "${harnesses[@]}"; do

@@ -1,5 +1,6 @@
 #include "host/composition.h"
 
+#include <SDL.h>
 #include <imgui.h>
 #include <sys/statvfs.h>
 
@@ -12,11 +13,16 @@
 #include <utility>
 #include <vector>
 
+#include "common/wipe.h"
 #include "domain/catalog.h"
 #include "domain/catalog_versions.h"
 #include "host/input_methods.h"
 #include "host/kiosk_loop.h"
 #include "host/ui_script_host.h"
+#include "idcard/poller.h"
+#include "idcard/sam_simulator.h"
+#include "idcard/serial_reader.h"
+#include "idcard/vendor_reader.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
 #include "platform/photo_texture.h"
@@ -101,10 +107,85 @@ std::unique_ptr<media::CameraWorker> OpenCamera(const Flags& flags) {
   return std::make_unique<media::CameraWorker>(path);
 }
 
+// The ID-card reader (docs/devices.md): none without --id-reader or --id-reader-lib; a
+// vendor library when one is given, else the SAM protocol on the serial device.
+// "simulated" (UI scripts only) puts a simulated reader on a pty and reads it through the
+// real serial code. The poller opens the device on its own thread and keeps retrying, so
+// an absent or broken reader never stops the kiosk.
+struct IdReader {
+  std::unique_ptr<idcard::SamSimulator> sim;
+  std::unique_ptr<idcard::IdCardPoller> poller;
+  std::unique_ptr<idcard::WltDecoder> decoder;
+};
+
+Status StartIdReader(const Flags& flags, IdReader* out) {
+  if (!flags.wlt_decoder_lib.empty()) {
+    auto decoder = idcard::WltDecoder::Load(flags.wlt_decoder_lib);
+    // The photo is optional: without its decoder the kiosk says 照片未读取 and goes on.
+    if (!decoder.ok()) {
+      std::fprintf(stderr, "id reader: %s\n", decoder.error().message.c_str());
+    } else {
+      out->decoder = std::move(*decoder);
+    }
+  }
+  if (flags.id_reader.empty() && flags.id_reader_lib.empty()) return Status::Ok();
+  std::string device = flags.id_reader;
+  if (device == "simulated") {
+    if (flags.script.empty()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "--id-reader simulated is for UI scripts (--script) only");
+    }
+    auto sim = idcard::SamSimulator::Start();
+    if (!sim.ok()) return sim.error();
+    out->sim = std::move(*sim);
+    device = out->sim->DevicePath();
+  }
+  idcard::IdCardPoller::Factory make;
+  if (!flags.id_reader_lib.empty()) {
+    make = [lib = flags.id_reader_lib, device]() -> Result<std::unique_ptr<idcard::IdCardReader>> {
+      auto reader = idcard::VendorReader::Load(lib, device);
+      if (!reader.ok()) return reader.error();
+      return std::unique_ptr<idcard::IdCardReader>(std::move(*reader));
+    };
+  } else {
+    make = [device]() -> Result<std::unique_ptr<idcard::IdCardReader>> {
+      return std::unique_ptr<idcard::IdCardReader>(std::make_unique<idcard::SerialReader>(device));
+    };
+  }
+  // A read wakes the loop at once (SDL_PushEvent is safe from any thread).
+  auto wake = []() {
+    SDL_Event event{};
+    event.type = SDL_USEREVENT;
+    SDL_PushEvent(&event);
+  };
+  out->poller = std::make_unique<idcard::IdCardPoller>(std::move(make), idcard::PollerOptions{},
+                                                       std::move(wake));
+  std::fprintf(stderr, "id reader: %s%s\n",
+               flags.id_reader_lib.empty() ? "SAM serial " : "vendor library, device ",
+               device.c_str());
+  return Status::Ok();
+}
+
 ui::KioskApp::Deps MakeDeps(const Flags& flags, Assets& assets, CatalogSlot* catalog_slot,
                             platform::GlyphAtlas* atlas, const ui::Metrics& metrics,
-                            media::CameraWorker* camera, sync::SyncEngine* sync_engine) {
+                            media::CameraWorker* camera, sync::SyncEngine* sync_engine,
+                            IdReader* id_reader) {
   ui::KioskApp::Deps deps;
+  if (idcard::IdCardPoller* poller = id_reader->poller.get()) {
+    deps.take_card = [poller](idcard::CardRead* out) { return poller->TakeCard(out); };
+    deps.discard_card = [poller]() { poller->Discard(); };
+    deps.id_reader_status = [poller]() { return poller->Status(); };
+  }
+  if (idcard::WltDecoder* decoder = id_reader->decoder.get()) {
+    // The picture is not kept yet (docs/devices.md "The photo"): decoding tells the
+    // resident the photo was read, and its pixels are wiped at once.
+    deps.decode_photo = [decoder](const std::vector<uint8_t>& wlt) {
+      auto rgb = decoder->Decode(wlt);
+      if (!rgb.ok()) return false;
+      yimen::Wipe(&rgb.value());
+      return true;
+    };
+  }
   deps.camera = camera;
   deps.import_dir = flags.import_dir;
   deps.photo_limits.max_side = flags.photo_max_side;
@@ -226,8 +307,12 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   auto sync_engine = StartSyncEngine(flags, *assets.store, &catalog_slot);
   if (!sync_engine.ok()) return Fail(sync_engine.error().message);
   std::unique_ptr<media::CameraWorker> camera = OpenCamera(flags);
+  IdReader id_reader;  // outlives the app, which takes cards from its poller
+  if (Status started = StartIdReader(flags, &id_reader); !started.ok()) {
+    return Fail(started.error().message);
+  }
   ui::KioskApp app(MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics, camera.get(),
-                            sync_engine->get()));
+                            sync_engine->get(), &id_reader));
   app.SetPrinter(
       [&](const std::string& number, const std::vector<std::string>& lines) {
         return PrintReceipt(flags, *assets.strings, app.CurrentLanguage(), number, lines);
@@ -247,9 +332,12 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   loop.sizes = sizes;
   loop.app = &app;
   loop.input_methods = &input_methods;
+  loop.id_sim = id_reader.sim.get();
+  if (id_reader.poller) id_reader.poller->Start();
   const int exit_code = KioskLoop(std::move(loop)).Run();
 
   app.EndSession();  // wipes the resident's in-memory data
+  if (id_reader.poller) id_reader.poller->Stop();  // joins its thread, wipes a read not taken
   input_methods.Detach(&app);
   sync_engine->reset();  // finishes the request in flight (bounded by curl's timeouts)
   atlas->reset();        // its GL texture goes before the GL context

@@ -42,6 +42,7 @@ KioskLoop::KioskLoop(LoopParts parts)
   host.draw_frame = [this](bool present, int64_t* ui_cpu_us) { DrawFrame(present, ui_cpu_us); };
   host.save_screenshot = [this](const std::string& path) { return m.window->SaveScreenshot(path); };
   host.exclude_wait = [this](double ms) { m_profiler.ExcludeWait(ms); };
+  host.id_sim = m.id_sim;
   m_runner = MakeScriptRunner(std::move(m.script_steps), std::move(host));
 }
 

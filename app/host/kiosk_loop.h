@@ -25,6 +25,9 @@ class Window;
 namespace yimen::ui {
 class KioskApp;
 }
+namespace yimen::idcard {
+class SamSimulator;
+}
 
 namespace yimen::host {
 
@@ -46,6 +49,8 @@ struct LoopParts {
   ui::KioskApp* app = nullptr;
   InputMethods* input_methods = nullptr;
   std::vector<ui::ScriptStep> script_steps;  // empty: no script
+  // The simulated ID-card reader (--id-reader simulated), for a script's `card` steps.
+  idcard::SamSimulator* id_sim = nullptr;
 };
 
 class KioskLoop {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "idcard/sam_simulator.h"
 #include "ui/kiosk_app.h"
 
 namespace yimen::host {
@@ -84,6 +85,17 @@ std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> s
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
     }
   };
+  if (idcard::SamSimulator* sim = shared->id_sim) {
+    host.card_place = [sim](const std::string& path) -> Status {
+      auto card = idcard::SamSimulator::LoadCardFile(path);
+      if (!card.ok()) return card.error();
+      sim->PlaceCard(*card);
+      idcard::Wipe(&card.value());
+      return Status::Ok();
+    };
+    host.card_lift = [sim]() { sim->LiftCard(); };
+    host.cards_read = [sim]() { return sim->ReadCount(); };
+  }
   return std::make_unique<ui::ScriptRunner>(std::move(steps), std::move(host));
 }
 

@@ -15,6 +15,9 @@
 namespace yimen::ui {
 class KioskApp;
 }
+namespace yimen::idcard {
+class SamSimulator;
+}
 
 namespace yimen::host {
 
@@ -36,6 +39,9 @@ struct UiScriptHostParts {
   std::function<Status(const std::string& path)> save_screenshot;
   // Time spent on test work (PNG encoding), left out of the frame-gap figures.
   std::function<void(double ms)> exclude_wait;
+  // The simulated ID-card reader the kiosk reads (--id-reader simulated); nullptr: a
+  // script's `card` steps fail.
+  idcard::SamSimulator* id_sim = nullptr;
 };
 
 std::unique_ptr<ui::ScriptRunner> MakeScriptRunner(std::vector<ui::ScriptStep> steps,

@@ -217,11 +217,15 @@ void Form::DiscardDraft() {
   s.errors.clear();
   ClearBanner(&s);
   ClearNotice(&s);
+  s.from_card.clear();
+  yimen::Wipe(&s.card_note);
   s.submitting = false;
 }
 
 void Form::Wipe() {
   WipeDraft(&m_state->draft);
+  yimen::Wipe(&m_state->card_note);  // what a card said (CardRead)
+  m_state->from_card.clear();
   WipeValues(&m_state->eligibility_answers);
   WipeValues(&m_state->aux_values);
 }
@@ -296,6 +300,7 @@ FormOutcome Form::On(const form_event::SetValue& e, Page) {
     yimen::Wipe(slot);
     *slot = e.value;
     s.errors.erase(e.field);
+    s.from_card.erase(e.field);
     RefreshBanner();
   }
   ClearTownDependants(e.field);
@@ -340,6 +345,7 @@ FormOutcome Form::On(const form_event::TypeText& e, Page page) {
   slot->append(text);
   yimen::Wipe(&text);
   s.errors.erase(s.focus);
+  s.from_card.erase(s.focus);
   RefreshBanner();
   return out;
 }
@@ -352,6 +358,7 @@ FormOutcome Form::On(const form_event::Backspace&, Page page) {
   if (!slot || slot->empty()) return out;
   if (page == Page::kForm) DropAssistMark(&s, s.focus);
   ClearNotice(&s);
+  s.from_card.erase(s.focus);
   if (const FieldSpec* field = FieldAt(s.focus); field && field->type == FieldType::kDate) {
     *slot = MaskDateBackspace(*slot);
     return out;
@@ -455,6 +462,10 @@ FormOutcome Form::On(const form_event::RemoveMember& e, Page) {
   WipeValues(&it->second[e.member]);
   it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(e.member));
   ShiftMarks(&s.draft.assisted, e.group, e.member);
+  // The members behind it move up; their marks are dropped rather than moved.
+  std::erase_if(s.from_card, [&e](const FieldAddress& a) {
+    return a.area == FieldAddress::Area::kMember && a.group == e.group && a.member >= e.member;
+  });
   s.focus = {};
   ClearNotice(&s);
   // Messages already shown follow the members that are left (a deleted member's go,
@@ -742,6 +753,175 @@ FormOutcome Form::Submit() {
   s.submitting = false;
   out.go = Page::kReceipt;
   out.submitted = true;
+  return out;
+}
+
+}  // namespace yimen::session
+
+namespace yimen::session {
+namespace {
+
+// A name field and its ID-number field on one step: `<p>name` and `<p>id_number`
+// (name/id_number for the applicant and a member, partner_name/partner_id_number...).
+struct CardPair {
+  std::string prefix;
+};
+
+std::vector<CardPair> CardPairs(const std::vector<FieldSpec>& fields) {
+  std::vector<CardPair> pairs;
+  for (const FieldSpec& f : fields) {
+    if (f.type != FieldType::kChineseName || f.id.size() < 4 ||
+        f.id.compare(f.id.size() - 4, 4, "name") != 0) {
+      continue;
+    }
+    const std::string prefix = f.id.substr(0, f.id.size() - 4);
+    const bool has_number = std::any_of(fields.begin(), fields.end(), [&](const FieldSpec& g) {
+      return g.type == FieldType::kIdNumber && g.id == prefix + "id_number";
+    });
+    if (has_number) pairs.push_back({prefix});
+  }
+  return pairs;
+}
+
+// "1958-02-14" from the card's "19580214" (as it came when it is not eight digits).
+std::string CardDate(const std::string& yyyymmdd) {
+  if (yyyymmdd.size() != 8) return yyyymmdd;
+  return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
+}
+
+}  // namespace
+
+bool StepTakesCard(const StepSpec& step) {
+  if (step.group) {
+    const std::vector<CardPair> pairs = CardPairs(step.group->fields);
+    return !pairs.empty() && pairs.front().prefix.empty();
+  }
+  return !CardPairs(step.fields).empty();
+}
+
+FormOutcome Form::On(const form_event::CardRead& e, Page page) {
+  FormState& s = *m_state;
+  FormOutcome out;
+  const ServiceSpec* service = Service();
+  const Language lang = CurrentLanguage();
+  const Strings& strings = *m_deps.strings;
+  if (page != Page::kForm || !service || s.step >= service->form.steps.size()) return out;
+  const StepSpec& step = service->form.steps[s.step];
+  // Where the card goes: a member of this step's group, or a pair of fields on it.
+  std::vector<FieldAddress> targets;  // name, then ID number
+  FieldAddress address_field;
+  if (step.group) {
+    const GroupSpec& group = *step.group;
+    if (!StepTakesCard(step)) {
+      out.card_said = strings.Get(lang, "idcard.not_here");
+      s.card_note = out.card_said;
+      s.card_note_step = s.step;
+      return out;
+    }
+    auto& items = s.draft.groups[group.id];
+    std::optional<size_t> member;
+    if (s.focus.area == FieldAddress::Area::kMember && s.focus.group == group.id &&
+        s.focus.member < items.size()) {
+      member = s.focus.member;
+    }
+    for (size_t i = 0; !member && i < items.size(); ++i) {
+      if (items[i]["name"].empty() && items[i]["id_number"].empty()) member = i;
+    }
+    if (!member) {
+      if (static_cast<int>(items.size()) >= group.max) {
+        out.card_said = strings.Get(lang, "idcard.no_room");
+        s.card_note = out.card_said;
+        s.card_note_step = s.step;
+        return out;
+      }
+      items.emplace_back();
+      s.errors.erase(FieldAddress::Group(group.id));
+      member = items.size() - 1;
+    }
+    targets = {FieldAddress::Member(group.id, *member, "name"),
+               FieldAddress::Member(group.id, *member, "id_number")};
+  } else {
+    const std::vector<CardPair> pairs = CardPairs(step.fields);
+    if (pairs.empty()) {
+      out.card_said = strings.Get(lang, "idcard.not_here");
+      s.card_note = out.card_said;
+      s.card_note_step = s.step;
+      return out;
+    }
+    // The pair the resident is on, else the applicant's, else the first.
+    const CardPair* chosen = nullptr;
+    for (const CardPair& pair : pairs) {
+      if (s.focus.area == FieldAddress::Area::kTop &&
+          (s.focus.field == pair.prefix + "name" || s.focus.field == pair.prefix + "id_number")) {
+        chosen = &pair;
+      }
+    }
+    for (const CardPair& pair : pairs) {
+      if (!chosen && pair.prefix.empty()) chosen = &pair;
+    }
+    if (!chosen) chosen = &pairs.front();
+    targets = {FieldAddress::Top(chosen->prefix + "name"),
+               FieldAddress::Top(chosen->prefix + "id_number")};
+    // The applicant's street address, when the step asks for it and it is still empty.
+    if (chosen->prefix.empty()) {
+      const FieldAddress address = FieldAddress::Top("address");
+      const FieldSpec* spec = FieldAt(address);
+      if (spec && spec->type == FieldType::kText && ValueAt(s, address).empty() &&
+          !e.text.address.empty()) {
+        address_field = address;
+      }
+    }
+  }
+  auto fill = [&](const FieldAddress& at, const std::string& value) {
+    std::string* slot = Slot(at);
+    if (!slot) return;
+    yimen::Wipe(slot);
+    *slot = value;
+    if (const FieldSpec* spec = FieldAt(at); spec && spec->max_length) {
+      *slot = FirstCodepoints(*slot, static_cast<size_t>(*spec->max_length));
+    }
+    s.errors.erase(at);
+    s.from_card.insert(at);
+    // A name read from the card is no longer one staff entered in letters.
+    DropAssistMark(&s, at);
+  };
+  fill(targets[0], e.text.name);
+  fill(targets[1], e.text.id_number);
+  const std::string sep = lang == Language::kEn ? ", " : "、";
+  std::string labels = LocalText(lang, FieldAt(targets[0])->label) + sep +
+                       LocalText(lang, FieldAt(targets[1])->label);
+  if (!address_field.empty()) {
+    fill(address_field, e.text.address);
+    labels += sep + LocalText(lang, FieldAt(address_field)->label);
+  }
+  s.focus = {};
+  ClearNotice(&s);
+  // What the card says beyond the form's fields: sex, nation, birth date.
+  // As the card prints them (男, 汉), in either language.
+  const std::string comma = lang == Language::kEn ? ", " : "，";
+  std::string details;
+  if (!idcard::SexName(e.text.sex_code).empty())
+    details += std::string(idcard::SexName(e.text.sex_code));
+  if (!idcard::NationName(e.text.nation_code).empty()) {
+    details += (details.empty() ? "" : comma) +
+               std::string(idcard::NationName(e.text.nation_code)) +
+               strings.Get(lang, "idcard.nation_suffix");
+  }
+  if (!e.text.birth.empty()) {
+    details += (details.empty() ? "" : comma) +
+               strings.Format(lang, "idcard.born", {{"date", CardDate(e.text.birth)}});
+  }
+  std::string said = strings.Format(lang, "idcard.filled", {{"fields", labels}});
+  if (!e.photo_read) said += strings.Get(lang, "idcard.photo_not_read");
+  yimen::Wipe(&s.card_note);
+  s.card_note = said;
+  if (!details.empty()) {
+    s.card_note += lang == Language::kEn ? " (" + details + ")" : "（" + details + "）";
+  }
+  s.card_note_step = s.step;
+  yimen::Wipe(&details);
+  RefreshBanner();  // the errors the card's values fixed
+  out.card_said = said;
   return out;
 }
 

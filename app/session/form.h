@@ -20,6 +20,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/result.h"
+#include "idcard/card_text.h"
 #include "session/field_address.h"
 #include "session/strings.h"
 
@@ -77,6 +78,12 @@ struct FormState {
   // The review page shows ID numbers, phones, names and card numbers masked unless the
   // resident asked to see them. Cleared whenever the review is entered again.
   bool review_revealed = false;
+  // Fields filled from the ID card and not edited since (the form marks them "读自身份证").
+  std::set<FieldAddress> from_card;
+  // What the last card read did, shown on the step it was read on (card_note_step) in
+  // the reader's box: "已从身份证读取：…（女，汉族，… 出生）". Personal data: wiped.
+  std::string card_note;
+  size_t card_note_step = 0;
 };
 
 // A form was started and holds something the resident entered (a value, a member, a
@@ -141,14 +148,23 @@ struct Leave {
 struct AnswerLeave {
   bool discard = false;
 };
+// The ID-card reader read a card (app/idcard): its name and number go into the pair of
+// fields the resident is on (the applicant's, a member's, a partner's...). `photo_read`:
+// a licensed WLT decoder turned the card's photo into a picture. The caller wipes `text`.
+struct CardRead {
+  idcard::CardText text;
+  bool photo_read = false;
+};
 }  // namespace form_event
 
-using FormEvent = std::variant<
-    form_event::OpenService, form_event::StartForm, form_event::Focus, form_event::SetValue,
-    form_event::TypeText, form_event::Backspace, form_event::Sign, form_event::NextStep,
-    form_event::PrevStep, form_event::ToReview, form_event::EditStep, form_event::ToggleReveal,
-    form_event::AddMember, form_event::RemoveMember, form_event::OpenEligibility,
-    form_event::CheckEligibility, form_event::Submit, form_event::Leave, form_event::AnswerLeave>;
+using FormEvent =
+    std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
+                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
+                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
+                 form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
+                 form_event::RemoveMember, form_event::OpenEligibility,
+                 form_event::CheckEligibility, form_event::Submit, form_event::Leave,
+                 form_event::AnswerLeave, form_event::CardRead>;
 
 // Why the store refused a submit, as the resident is told it.
 enum class SubmitRefusal : uint8_t { kNeedsSetup, kFull, kOther };
@@ -162,7 +178,13 @@ struct FormOutcome {
   std::optional<Error> submit_error;  // Submit: the store refused, nothing committed
   bool discarded = false;             // the draft was wiped: drop photos and strokes too
   bool leave_home = false;            // the resident chose to leave: end the session
+  // CardRead: what the voice says about it ("已从身份证读取…" or why nothing was filled).
+  std::string card_said;
 };
+
+// The step has a name and an ID-number field a card can fill (`<p>name` and
+// `<p>id_number`, or a group whose items have them): the form shows the reader's prompt.
+bool StepTakesCard(const StepSpec& step);
 
 // The catalog's field at an address in `service` (a question for kQuestion); nullptr
 // when there is none or no service.
@@ -247,6 +269,7 @@ class Form {
   FormOutcome On(const form_event::Submit& e, Page page);
   FormOutcome On(const form_event::Leave& e, Page page);
   FormOutcome On(const form_event::AnswerLeave& e, Page page);
+  FormOutcome On(const form_event::CardRead& e, Page page);
   FormOutcome Submit();
   bool ValidateCurrentStep();
   // Sets the banner to the count of errors (or clears it when none are left).

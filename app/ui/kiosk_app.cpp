@@ -154,6 +154,7 @@ ViewModel KioskApp::View() const {
   view.has_camera = m_deps.camera != nullptr;
   view.has_imports = m_import_available;
   if (const auto sync = SyncState()) view.kiosk_revoked = sync->revoked;
+  if (m_deps.id_reader_status) view.id_reader = m_deps.id_reader_status();
   return view;
 }
 
@@ -277,6 +278,7 @@ void KioskApp::Tick(int64_t now_ms) {
     return;
   }
   PhotoTick();
+  TakeIdCard();
   if (!SessionActive()) {
     m_last_activity_ms = m_now_ms;
     m_shown_seconds_left = -1;
@@ -607,6 +609,33 @@ void KioskApp::CheckPin() {
   }
 }
 
+void KioskApp::TakeIdCard() {
+  if (!m_deps.take_card) return;
+  idcard::CardRead read;
+  if (!m_deps.take_card(&read)) return;
+  m_dirty = true;
+  // Off the form (or with "要放弃这份申请吗？" up) a card fills nothing: it is dropped, and
+  // read again when laid on the reader once more.
+  if (m_screen != Screen::kForm || m_session.leave != session::LeaveTo::kNone) {
+    idcard::Wipe(&read);
+    return;
+  }
+  session::form_event::CardRead event;
+  event.photo_read = m_deps.decode_photo && m_deps.decode_photo(read.wlt_photo);
+  event.text = std::move(read.text);
+  idcard::Wipe(&read);
+  ResetIme();  // the focus moves off whatever was being typed
+  const session::FormOutcome out = m_form.Apply(event, PageOf(m_screen));
+  idcard::Wipe(&event.text);
+  NoteActivity(m_now_ms);  // a card laid down is the resident still being here
+  // Said whether or not the resident turned the voice on: it is the answer to laying the
+  // card down, and it names fields, never their values.
+  if (out.card_said.empty()) return;
+  m_last_spoken = out.card_said;
+  m_last_spoken_language = m_voice_language;
+  if (m_say) m_say(out.card_said, m_voice_language);
+}
+
 void KioskApp::EndSession() {
   ReleasePhotos();  // stops the camera, zeroes and deletes the photos' textures
   ResetIme();
@@ -616,7 +645,8 @@ void KioskApp::EndSession() {
       std::fprintf(stderr, "pinyin: %s\n", s.error().message.c_str());
     }
   }
-  m_form.Wipe();  // draft, attachments, self-check answers, aux values
+  m_form.Wipe();  // draft, attachments, self-check answers, aux values, what a card said
+  if (m_deps.discard_card) m_deps.discard_card();  // a card read not yet taken
   Wipe(&m_session.pin);
   m_session = Session{};
   m_screen = Screen::kHome;

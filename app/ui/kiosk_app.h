@@ -19,6 +19,8 @@
 #include "domain/catalog_versions.h"
 #include "domain/civil_date.h"
 #include "domain/form.h"
+#include "idcard/card_text.h"
+#include "idcard/poller.h"
 #include "media/image.h"
 #include "platform/input.h"
 #include "session/assist.h"
@@ -204,6 +206,9 @@ struct ViewModel {
   // The focused name field was unlocked by staff (session/assist.h): the keyboard's letter
   // rows type upper-case letters, with space, "·" and "-".
   bool latin_keys = false;
+  // The ID-card reader's state (staff mode), nullopt when none is configured; on the form,
+  // a configured reader shows "请把身份证放在读卡器上".
+  std::optional<idcard::ReaderStatus> id_reader;
   ScreenFrame* frame = nullptr;  // the shared screen frame's drawing state
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
@@ -269,6 +274,15 @@ class KioskApp {
     media::PhotoLimits photo_limits;
     std::function<ImTextureID(const media::Pixels&)> make_texture;
     std::function<void(ImTextureID, int width, int height)> free_texture;
+    // The ID-card reader (app/idcard, docs/devices.md), all optional: without them the
+    // forms work as before. take_card moves the newest read not yet taken into *out
+    // (false: none); discard_card wipes one not taken (session end); id_reader_status is
+    // staff mode's; decode_photo runs the licensed WLT decoder when one is configured
+    // (unset: the photo is not read, and the resident is told so).
+    std::function<bool(idcard::CardRead* out)> take_card;
+    std::function<void()> discard_card;
+    std::function<idcard::ReaderStatus()> id_reader_status;
+    std::function<bool(const std::vector<uint8_t>& wlt)> decode_photo;
   };
   explicit KioskApp(Deps deps);
   ~KioskApp();
@@ -419,6 +433,9 @@ class KioskApp {
   // Document photos (kiosk_app_photo.cpp).
   // The camera screen's live preview: a new frame becomes the preview texture.
   void PhotoTick();
+  // A card the reader read: fills the form step on screen (else it is wiped unused) and
+  // the voice says what was filled. Called by Tick. UI thread.
+  void TakeIdCard();
   // Deletes every texture, stops the camera, forgets the import list (session end).
   void ReleasePhotos();
   // Whether the import folder holds an image now (checked when a form step opens).

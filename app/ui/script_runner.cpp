@@ -138,7 +138,13 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "expect_spoken") step.op = ScriptStep::Op::kExpectSpoken;
     else if (cmd == "expect_voice") step.op = ScriptStep::Op::kExpectVoice;
     else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
-    else if (cmd == "keys") {
+    else if (cmd == "card") {
+      step.op = ScriptStep::Op::kCard;
+      if (arg != "lift" && arg.rfind("place ", 0) != 0) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "line " + std::to_string(line_no) + ": \"card\" needs place FILE or lift");
+      }
+    } else if (cmd == "keys") {
       // Shorthand: one tap per on-screen key, "keys ouyang" = tap key:o, tap key:u, ...
       if (arg.empty()) {
         return MakeError(ErrorKind::kInvalidArgument,
@@ -221,6 +227,7 @@ int64_t ScriptRunner::SleepHintMs(int64_t now_ms) const {
   if (Done()) return -1;
   const ScriptStep& step = m_steps[m_index];
   if (step.op == ScriptStep::Op::kWaitMs && m_wait_until > now_ms) return m_wait_until - now_ms;
+  if (step.op == ScriptStep::Op::kCard && m_phase == 1) return 10;  // the reader's thread reads
   return 0;
 }
 
@@ -452,6 +459,36 @@ Status ScriptRunner::Tick(int64_t now_ms) {
                    static_cast<long long>(Percentile(wall, 0.99)));
       std::fflush(stdout);
       next();
+      return Status::Ok();
+    }
+    case Op::kCard: {
+      if (!m_host.card_place || !m_host.card_lift || !m_host.cards_read) {
+        return fail("no simulated ID-card reader (start the kiosk with --id-reader simulated)");
+      }
+      if (step.arg == "lift") {
+        m_host.card_lift();
+        next();
+        return Status::Ok();
+      }
+      // Lay the card down, then wait (up to 5 s, several polls) until the reader has read
+      // it; the next steps see what the kiosk made of it.
+      if (m_phase == 0) {
+        std::string path = Trim(step.arg.substr(6));
+        if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty()) {
+          path = m_host.base_dir + "/" + path;
+        }
+        m_cards_read_before = m_host.cards_read();
+        Status placed = m_host.card_place(path);
+        if (!placed.ok()) return fail(placed.error().message);
+        m_wait_until = now_ms + 5000;
+        m_phase = 1;
+        return Status::Ok();
+      }
+      if (m_host.cards_read() > m_cards_read_before) {
+        next();
+        return Status::Ok();
+      }
+      if (now_ms >= m_wait_until) return fail("the kiosk did not read the card within 5 s");
       return Status::Ok();
     }
     case Op::kLog:

@@ -19,9 +19,25 @@ namespace yimen::ui {
 
 struct ScriptStep {
   enum class Op {
-    kTap, kTapContains, kType, kKey, kExpect, kExpectNot, kScreenshot, kWaitMs, kFrames,
-    kBenchFrames, kLog, kDraw, kExpectClean, kSwipe, kExpectInView, kExpectExit, kExpectSpoken,
-    kExpectVoice
+    kTap,
+    kTapContains,
+    kType,
+    kKey,
+    kExpect,
+    kExpectNot,
+    kScreenshot,
+    kWaitMs,
+    kFrames,
+    kBenchFrames,
+    kLog,
+    kDraw,
+    kExpectClean,
+    kSwipe,
+    kExpectInView,
+    kExpectExit,
+    kExpectSpoken,
+    kExpectVoice,
+    kCard
   };
   Op op = Op::kLog;
   std::string arg;
@@ -47,6 +63,12 @@ struct ScriptHost {
   // (UI build only) and wall microseconds (whole frame).
   std::function<void(int frames, std::vector<int64_t>* ui_cpu_us,
                      std::vector<int64_t>* frame_wall_us)> bench;
+  // The simulated ID-card reader (`card place FILE`, `card lift`): lay a card (a card
+  // file, app/idcard/sam_simulator.h) on it, take it away, and how many reads it
+  // answered. Unset: `card` steps fail.
+  std::function<Status(const std::string& card_file)> card_place;
+  std::function<void()> card_lift;
+  std::function<int()> cards_read;
 };
 
 class ScriptRunner {
@@ -75,6 +97,7 @@ class ScriptRunner {
   int m_tries = 0;          // frames spent on the current step
   int64_t m_wait_until = 0;
   int m_atlas_generation = -1;  // the glyph atlas's state at the last Tick (tofu check)
+  int m_cards_read_before = 0;  // `card place`: the reader's reads when the card went down
 };
 
 }  // namespace yimen::ui

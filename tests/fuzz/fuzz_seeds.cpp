@@ -13,6 +13,8 @@
 #include "domain/app_number.h"
 #include "domain/form.h"
 #include "fuzz/fuzz_support.h"
+#include "idcard/card_text.h"
+#include "idcard/sam_protocol.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
 
@@ -189,6 +191,41 @@ int main(int argc, char** argv) {
                                          {{"2026.4", "2026-04-01", nlohmann::json::object()}}}));
   request('\10', "error_body", SerializeMessage(ErrorBody{"rejected", "原因"}));
   request('\11', "base64", Base64Encode(keys.public_key));
+  // The reader's answers to a whole read (fuzz_sam.cpp: byte 0 picks the piece size).
+  const std::string sam_dir = out + "/sam";
+  mkdir(sam_dir.c_str(), 0755);
+  {
+    idcard::CardText card;
+    card.name = "欧阳娜娜";
+    card.sex_code = "2";
+    card.nation_code = "01";
+    card.birth = "19580214";
+    card.address = "广东省广州市天河区民生路12号3栋502房";
+    card.id_number = "440106195802140022";
+    card.authority = "广州市公安局天河分局";
+    card.valid_from = "20180301";
+    card.valid_until = "长期";
+    const std::vector<uint8_t> photo(idcard::kPhotoBytes, 0x57);
+    const uint8_t zeros[8] = {};
+    std::vector<uint8_t> whole;
+    for (const auto& frame :
+         {idcard::EncodeResponse(idcard::sw3::kFindOk, {zeros, 4}),
+          idcard::EncodeResponse(idcard::sw3::kOk, {zeros, 8}),
+          idcard::EncodeResponse(idcard::sw3::kOk, idcard::EncodeBaseMessage(card, photo)),
+          idcard::EncodeResponse(idcard::sw3::kNoCard)}) {
+      whole.insert(whole.end(), frame.begin(), frame.end());
+    }
+    ok = Write(sam_dir + "/read",
+               std::string(1, '\x07') + std::string(whole.begin(), whole.end())) &&
+         ok;
+    ok = Write(
+             sam_dir + "/text", std::string(1, '\x00') +
+                                    [&] {
+                                      const auto t = idcard::EncodeCardText(card);
+                                      return std::string(t.begin(), t.end());
+                                    }()) &&
+         ok;
+  }
   if (!ok) {
     std::fprintf(stderr, "yimen_fuzz_seeds: cannot write under %s\n", out.c_str());
     return 1;

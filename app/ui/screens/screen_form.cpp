@@ -271,7 +271,9 @@ void DrawTextField(const ViewModel& view, const FieldSpec& field, const FieldAdd
 void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
                const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   if (!FieldShown(view, field, key)) return;
-  const std::string label = FieldLabel(view, field);
+  std::string label = FieldLabel(view, field);
+  // Filled from the ID card and not edited since: the resident knows where it came from.
+  if (view.session->from_card.count(key) != 0) label += "（" + view.Tr("idcard.mark") + "）";
   switch (field.type) {
     case FieldType::kChoice:
     case FieldType::kYesNo:
@@ -285,6 +287,45 @@ void DrawField(const ViewModel& view, const FieldSpec& field, const FieldAddress
     default: DrawTextField(view, field, key, label, out); break;
   }
   Gap(0.5f);
+}
+
+// "请把身份证放在读卡器上" beside a drawing of a card on a reader, on a step a card can
+// fill when a reader is configured; below it, what the last card read did.
+void DrawCardPrompt(const ViewModel& view) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float mm = m.px_per_mm;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float pic_w = 34 * mm, pic_h = 26 * mm;
+  const float height = pic_h + 8 * mm;
+  draw->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + height), colors::kPanel, 2 * mm);
+  // The reader: a dark slab; the card lying on it: pale blue, a photo box and lines of text.
+  const ImVec2 r0(p0.x + 2 * mm, p0.y + 8 * mm);
+  draw->AddRectFilled(r0, ImVec2(r0.x + pic_w, r0.y + 16 * mm), 0xFF4A4A4A, 2 * mm);
+  const ImVec2 c0(r0.x + 4 * mm, p0.y + 2 * mm);
+  const ImVec2 c1(c0.x + 26 * mm, c0.y + 16.5f * mm);
+  draw->AddRectFilled(c0, c1, 0xFFF5E6D2, 1.5f * mm);  // #D2E6F5
+  draw->AddRect(c0, c1, 0xFF8C6A3C, 1.5f * mm, 0, 0.4f * mm);
+  draw->AddRectFilled(ImVec2(c1.x - 8 * mm, c0.y + 3 * mm), ImVec2(c1.x - 2 * mm, c0.y + 11 * mm),
+                      0xFFB4A08C);
+  for (int line = 0; line < 4; ++line) {
+    const float y = c0.y + (3.5f + 2.8f * static_cast<float>(line)) * mm;
+    draw->AddLine(ImVec2(c0.x + 2 * mm, y), ImVec2(c1.x - 10 * mm, y), 0xFF8C6A3C, 0.5f * mm);
+  }
+  RecordRect("idcard:picture", view.Tr("idcard.prompt"), p0,
+             ImVec2(p0.x + pic_w + 4 * mm, p0.y + height));
+  const float text_x = p0.x + pic_w + 6 * mm;
+  const float text_w = p0.x + width - 2 * mm - text_x;
+  ImGui::SetCursorScreenPos(ImVec2(text_x, p0.y + 3 * mm));
+  Paragraph(view.Tr("idcard.prompt"), Ctx().title, colors::kPrimary, text_w);
+  ImGui::SetCursorScreenPos(ImVec2(text_x, ImGui::GetCursorScreenPos().y));
+  Paragraph(view.Tr("idcard.prompt_hint"), Ctx().body, colors::kMuted, text_w);
+  ImGui::SetCursorScreenPos(
+      ImVec2(p0.x, std::max(ImGui::GetCursorScreenPos().y, p0.y + height) + m.gap * 0.5f));
+  if (!s.card_note.empty() && s.card_note_step == s.step)
+    Paragraph(s.card_note, Ctx().body, colors::kOk);
 }
 
 // The focused form field (not a self-check question), nullptr when none.
@@ -391,6 +432,15 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (!step.hint.empty()) Paragraph(view.Text(step.hint), Ctx().body, colors::kMuted);
   if (!s.banner.empty()) Paragraph(s.banner, Ctx().body, colors::kError);
   Gap(0.5f);
+  // Only a reader that answers is offered: an absent or failing one stays out of the
+  // resident's way (the fields are typed as always) and staff mode says what is wrong.
+  if (view.id_reader &&
+      (view.id_reader->state == idcard::ReaderState::kReady ||
+       view.id_reader->state == idcard::ReaderState::kCardOn) &&
+      session::StepTakesCard(step)) {
+    DrawCardPrompt(view);
+    Gap(0.5f);
+  }
 
   if (step.group) {
     const GroupSpec& group = *step.group;

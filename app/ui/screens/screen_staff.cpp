@@ -142,6 +142,30 @@ void QueueBlock(const ViewModel& view) {
   }
 }
 
+// The ID-card reader (docs/devices.md "What staff see"): its state, why it fails, counts.
+void ReaderBlock(const ViewModel& view) {
+  if (!view.id_reader) return;
+  const idcard::ReaderStatus& r = *view.id_reader;
+  std::string state;
+  switch (r.state) {
+    case idcard::ReaderState::kOff: state = view.Tr("idcard.state.off"); break;
+    case idcard::ReaderState::kStarting: state = view.Tr("idcard.state.starting"); break;
+    case idcard::ReaderState::kReady: state = view.Tr("idcard.state.ready"); break;
+    case idcard::ReaderState::kCardOn: state = view.Tr("idcard.state.card_on"); break;
+    case idcard::ReaderState::kFailing:
+      state = view.Fmt("idcard.state.failing", {{"error", r.last_error}});
+      break;
+  }
+  const bool failing = r.state == idcard::ReaderState::kFailing;
+  Paragraph(view.Fmt("staff.id_reader", {{"state", state}}), Ctx().body,
+            failing ? colors::kError : colors::kText);
+  if (!r.description.empty()) Paragraph(r.description, Ctx().body, colors::kMuted);
+  Paragraph(view.Fmt("staff.id_reader_counts", {{"reads", std::to_string(r.reads)},
+                                                {"failures", std::to_string(r.failures)},
+                                                {"lifted", std::to_string(r.lifted_mid_read)}}),
+            Ctx().body, colors::kMuted);
+}
+
 }  // namespace
 
 void StaffLoginView::Draw(const ViewModel& view, std::vector<Intent>* out) {
@@ -185,6 +209,8 @@ void StaffHomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Gap(1);
   Label(view.Tr("staff.queue_title"), Ctx().title, colors::kText);
   QueueBlock(view);
+  Gap(1);
+  ReaderBlock(view);
   Gap(1);
   Paragraph(view.Fmt("staff.session_note", {}), Ctx().body, colors::kMuted);
   BeginFooter(view);
