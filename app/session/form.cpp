@@ -789,6 +789,22 @@ std::string CardDate(const std::string& yyyymmdd) {
   return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
 }
 
+// What the card says beyond the form's fields, as the card prints it (男, 汉): sex,
+// nation, birth date, in either language.
+std::string CardDetails(const idcard::CardText& text, Language lang, const Strings& strings) {
+  const std::string comma = lang == Language::kEn ? ", " : "，";
+  std::string details(idcard::SexName(text.sex_code));
+  if (!idcard::NationName(text.nation_code).empty()) {
+    details += (details.empty() ? "" : comma) + std::string(idcard::NationName(text.nation_code)) +
+               strings.Get(lang, "idcard.nation_suffix");
+  }
+  if (!text.birth.empty()) {
+    details += (details.empty() ? "" : comma) +
+               strings.Format(lang, "idcard.born", {{"date", CardDate(text.birth)}});
+  }
+  return details;
+}
+
 }  // namespace
 
 bool StepTakesCard(const StepSpec& step) {
@@ -797,6 +813,84 @@ bool StepTakesCard(const StepSpec& step) {
     return !pairs.empty() && pairs.front().prefix.empty();
   }
   return !CardPairs(step.fields).empty();
+}
+
+std::vector<FieldAddress> Form::CardMember(const StepSpec& step, const char** refusal) {
+  FormState& s = *m_state;
+  const GroupSpec& group = *step.group;
+  if (!StepTakesCard(step)) {
+    *refusal = "idcard.not_here";
+    return {};
+  }
+  // The member the resident is on, else the first empty one, else a new one.
+  auto& items = s.draft.groups[group.id];
+  std::optional<size_t> member;
+  if (s.focus.area == FieldAddress::Area::kMember && s.focus.group == group.id &&
+      s.focus.member < items.size()) {
+    member = s.focus.member;
+  }
+  for (size_t i = 0; !member && i < items.size(); ++i) {
+    if (items[i]["name"].empty() && items[i]["id_number"].empty()) member = i;
+  }
+  if (!member) {
+    if (static_cast<int>(items.size()) >= group.max) {
+      *refusal = "idcard.no_room";
+      return {};
+    }
+    items.emplace_back();
+    s.errors.erase(FieldAddress::Group(group.id));
+    member = items.size() - 1;
+  }
+  return {FieldAddress::Member(group.id, *member, "name"),
+          FieldAddress::Member(group.id, *member, "id_number")};
+}
+
+std::vector<FieldAddress> Form::CardPairOnStep(const StepSpec& step, const idcard::CardText& text,
+                                               FieldAddress* address_field, const char** refusal) {
+  const FormState& s = *m_state;
+  const std::vector<CardPair> pairs = CardPairs(step.fields);
+  if (pairs.empty()) {
+    *refusal = "idcard.not_here";
+    return {};
+  }
+  // The pair the resident is on, else the applicant's, else the first.
+  const CardPair* chosen = nullptr;
+  for (const CardPair& pair : pairs) {
+    if (s.focus.area == FieldAddress::Area::kTop &&
+        (s.focus.field == pair.prefix + "name" || s.focus.field == pair.prefix + "id_number")) {
+      chosen = &pair;
+    }
+  }
+  for (const CardPair& pair : pairs) {
+    if (!chosen && pair.prefix.empty()) chosen = &pair;
+  }
+  if (!chosen) chosen = &pairs.front();
+  // The applicant's street address, when the step asks for it and it is still empty.
+  if (chosen->prefix.empty()) {
+    const FieldAddress address = FieldAddress::Top("address");
+    const FieldSpec* spec = FieldAt(address);
+    if (spec && spec->type == FieldType::kText && ValueAt(s, address).empty() &&
+        !text.address.empty()) {
+      *address_field = address;
+    }
+  }
+  return {FieldAddress::Top(chosen->prefix + "name"),
+          FieldAddress::Top(chosen->prefix + "id_number")};
+}
+
+void Form::FillFromCard(const FieldAddress& at, const std::string& value) {
+  FormState& s = *m_state;
+  std::string* slot = Slot(at);
+  if (!slot) return;
+  yimen::Wipe(slot);
+  *slot = value;
+  if (const FieldSpec* spec = FieldAt(at); spec && spec->max_length) {
+    *slot = FirstCodepoints(*slot, static_cast<size_t>(*spec->max_length));
+  }
+  s.errors.erase(at);
+  s.from_card.insert(at);
+  // A name read from the card is no longer one staff entered in letters.
+  DropAssistMark(&s, at);
 }
 
 FormOutcome Form::On(const form_event::CardRead& e, Page page) {
@@ -808,109 +902,29 @@ FormOutcome Form::On(const form_event::CardRead& e, Page page) {
   if (page != Page::kForm || !service || s.step >= service->form.steps.size()) return out;
   const StepSpec& step = service->form.steps[s.step];
   // Where the card goes: a member of this step's group, or a pair of fields on it.
-  std::vector<FieldAddress> targets;  // name, then ID number
+  const char* refusal = "idcard.not_here";
   FieldAddress address_field;
-  if (step.group) {
-    const GroupSpec& group = *step.group;
-    if (!StepTakesCard(step)) {
-      out.card_said = strings.Get(lang, "idcard.not_here");
-      s.card_note = out.card_said;
-      s.card_note_step = s.step;
-      return out;
-    }
-    auto& items = s.draft.groups[group.id];
-    std::optional<size_t> member;
-    if (s.focus.area == FieldAddress::Area::kMember && s.focus.group == group.id &&
-        s.focus.member < items.size()) {
-      member = s.focus.member;
-    }
-    for (size_t i = 0; !member && i < items.size(); ++i) {
-      if (items[i]["name"].empty() && items[i]["id_number"].empty()) member = i;
-    }
-    if (!member) {
-      if (static_cast<int>(items.size()) >= group.max) {
-        out.card_said = strings.Get(lang, "idcard.no_room");
-        s.card_note = out.card_said;
-        s.card_note_step = s.step;
-        return out;
-      }
-      items.emplace_back();
-      s.errors.erase(FieldAddress::Group(group.id));
-      member = items.size() - 1;
-    }
-    targets = {FieldAddress::Member(group.id, *member, "name"),
-               FieldAddress::Member(group.id, *member, "id_number")};
-  } else {
-    const std::vector<CardPair> pairs = CardPairs(step.fields);
-    if (pairs.empty()) {
-      out.card_said = strings.Get(lang, "idcard.not_here");
-      s.card_note = out.card_said;
-      s.card_note_step = s.step;
-      return out;
-    }
-    // The pair the resident is on, else the applicant's, else the first.
-    const CardPair* chosen = nullptr;
-    for (const CardPair& pair : pairs) {
-      if (s.focus.area == FieldAddress::Area::kTop &&
-          (s.focus.field == pair.prefix + "name" || s.focus.field == pair.prefix + "id_number")) {
-        chosen = &pair;
-      }
-    }
-    for (const CardPair& pair : pairs) {
-      if (!chosen && pair.prefix.empty()) chosen = &pair;
-    }
-    if (!chosen) chosen = &pairs.front();
-    targets = {FieldAddress::Top(chosen->prefix + "name"),
-               FieldAddress::Top(chosen->prefix + "id_number")};
-    // The applicant's street address, when the step asks for it and it is still empty.
-    if (chosen->prefix.empty()) {
-      const FieldAddress address = FieldAddress::Top("address");
-      const FieldSpec* spec = FieldAt(address);
-      if (spec && spec->type == FieldType::kText && ValueAt(s, address).empty() &&
-          !e.text.address.empty()) {
-        address_field = address;
-      }
-    }
+  const std::vector<FieldAddress> targets =
+      step.group ? CardMember(step, &refusal)
+                 : CardPairOnStep(step, e.text, &address_field, &refusal);
+  if (targets.size() != 2) {
+    out.card_said = strings.Get(lang, refusal);
+    s.card_note = out.card_said;
+    s.card_note_step = s.step;
+    return out;
   }
-  auto fill = [&](const FieldAddress& at, const std::string& value) {
-    std::string* slot = Slot(at);
-    if (!slot) return;
-    yimen::Wipe(slot);
-    *slot = value;
-    if (const FieldSpec* spec = FieldAt(at); spec && spec->max_length) {
-      *slot = FirstCodepoints(*slot, static_cast<size_t>(*spec->max_length));
-    }
-    s.errors.erase(at);
-    s.from_card.insert(at);
-    // A name read from the card is no longer one staff entered in letters.
-    DropAssistMark(&s, at);
-  };
-  fill(targets[0], e.text.name);
-  fill(targets[1], e.text.id_number);
+  FillFromCard(targets[0], e.text.name);
+  FillFromCard(targets[1], e.text.id_number);
   const std::string sep = lang == Language::kEn ? ", " : "、";
   std::string labels = LocalText(lang, FieldAt(targets[0])->label) + sep +
                        LocalText(lang, FieldAt(targets[1])->label);
   if (!address_field.empty()) {
-    fill(address_field, e.text.address);
+    FillFromCard(address_field, e.text.address);
     labels += sep + LocalText(lang, FieldAt(address_field)->label);
   }
   s.focus = {};
   ClearNotice(&s);
-  // What the card says beyond the form's fields: sex, nation, birth date.
-  // As the card prints them (男, 汉), in either language.
-  const std::string comma = lang == Language::kEn ? ", " : "，";
-  std::string details;
-  if (!idcard::SexName(e.text.sex_code).empty())
-    details += std::string(idcard::SexName(e.text.sex_code));
-  if (!idcard::NationName(e.text.nation_code).empty()) {
-    details += (details.empty() ? "" : comma) +
-               std::string(idcard::NationName(e.text.nation_code)) +
-               strings.Get(lang, "idcard.nation_suffix");
-  }
-  if (!e.text.birth.empty()) {
-    details += (details.empty() ? "" : comma) +
-               strings.Format(lang, "idcard.born", {{"date", CardDate(e.text.birth)}});
-  }
+  std::string details = CardDetails(e.text, lang, strings);
   std::string said = strings.Format(lang, "idcard.filled", {{"fields", labels}});
   if (!e.photo_read) said += strings.Get(lang, "idcard.photo_not_read");
   yimen::Wipe(&s.card_note);

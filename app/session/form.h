@@ -270,6 +270,14 @@ class Form {
   FormOutcome On(const form_event::Leave& e, Page page);
   FormOutcome On(const form_event::AnswerLeave& e, Page page);
   FormOutcome On(const form_event::CardRead& e, Page page);
+  // Where a card read goes (the name, then the ID number): a member of the step's group
+  // (the focused one, else an empty one, else a new one), or the pair of fields the
+  // resident is on. Empty, with the message key in *refusal, when it cannot go anywhere.
+  std::vector<FieldAddress> CardMember(const StepSpec& step, const char** refusal);
+  std::vector<FieldAddress> CardPairOnStep(const StepSpec& step, const idcard::CardText& text,
+                                           FieldAddress* address_field, const char** refusal);
+  // One value from the card into its field, marked 读自身份证.
+  void FillFromCard(const FieldAddress& at, const std::string& value);
   FormOutcome Submit();
   bool ValidateCurrentStep();
   // Sets the banner to the count of errors (or clears it when none are left).
