@@ -268,11 +268,20 @@ TEST_F(HostileInput, AttachmentPathsAndChunksAreChecked) {
     sync::HttpResponse r = SendSigned(method, target, method == "PUT" ? "abc" : "");
     ExpectRefused(r.status, r.body, method + " " + target);
   }
-  // An oversized chunk is refused on its declared length alone.
-  sync::HttpResponse big = SendSigned(
-      "PUT", base + uuid + "/id_card?offset=0",
-      std::string(protocol::kMaxAttachmentChunkBytes + 1, 'x'));
-  EXPECT_EQ(ExpectRefused(big.status, big.body, "oversized chunk"), "too_large");
+  // An oversized chunk is refused on its declared length alone: the server answers 413
+  // too_large without reading the body and closes. A client still pushing the 4 MiB body
+  // can find the connection cut before it reads that answer (curl error 55, seen in CI):
+  // that is a refusal too. Either way nothing is stored and the server keeps serving.
+  const std::string big_target = base + uuid + "/id_card?offset=0";
+  auto big = TrySendSignedAs(transport, server->url(), device_id, keys.secret_key, "PUT",
+                             big_target, std::string(protocol::kMaxAttachmentChunkBytes + 1, 'x'),
+                             big_target.substr(0, big_target.find('?')));
+  if (big.ok()) {
+    EXPECT_EQ(ExpectRefused(big->status, big->body, "oversized chunk"), "too_large");
+  } else {
+    EXPECT_NE(big.error().message.find("curl error 55"), std::string::npos)
+        << "oversized chunk: " << big.error().message;
+  }
   ExpectStillServing();
 }
 

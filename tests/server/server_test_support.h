@@ -517,23 +517,32 @@ class FaultProxy {
 
 // Sends `method base_url+target body` signed as device `device_id` with `secret_key`,
 // as a kiosk (or a hostile one) would; `signed_target` is what the signature covers
-// (default: target). A transport failure is a test failure and an empty reply.
-inline sync::HttpResponse SendSignedAs(sync::Transport& transport, const std::string& base_url,
-                                       int64_t device_id, const std::string& secret_key,
-                                       const std::string& method, const std::string& target,
-                                       const std::string& body,
-                                       std::optional<std::string> signed_target = std::nullopt) {
+// (default: target). The transport's result as it is (TrySendSignedAs), or a transport
+// failure as a test failure and an empty reply (SendSignedAs).
+inline Result<sync::HttpResponse> TrySendSignedAs(
+    sync::Transport& transport, const std::string& base_url, int64_t device_id,
+    const std::string& secret_key, const std::string& method, const std::string& target,
+    const std::string& body, const std::optional<std::string>& signed_target = std::nullopt) {
   protocol::SignedParts parts{method, signed_target.value_or(target),
                               static_cast<int64_t>(std::time(nullptr)), protocol::NewNonce(), body};
   auto signature = protocol::SignRequest(parts, secret_key);
   EXPECT_TRUE(signature.ok());
-  auto r = transport.Send({method, base_url + target,
-                           {{"Content-Type", "application/json"},
-                            {protocol::kHeaderDevice, std::to_string(device_id)},
-                            {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
-                            {protocol::kHeaderNonce, parts.nonce},
-                            {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
-                           body});
+  return transport.Send({method,
+                         base_url + target,
+                         {{"Content-Type", "application/json"},
+                          {protocol::kHeaderDevice, std::to_string(device_id)},
+                          {protocol::kHeaderTimestamp, std::to_string(parts.timestamp)},
+                          {protocol::kHeaderNonce, parts.nonce},
+                          {protocol::kHeaderSignature, signature.ok() ? *signature : ""}},
+                         body});
+}
+
+inline sync::HttpResponse SendSignedAs(
+    sync::Transport& transport, const std::string& base_url, int64_t device_id,
+    const std::string& secret_key, const std::string& method, const std::string& target,
+    const std::string& body, const std::optional<std::string>& signed_target = std::nullopt) {
+  auto r = TrySendSignedAs(transport, base_url, device_id, secret_key, method, target, body,
+                           signed_target);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   return r.ok() ? *r : sync::HttpResponse{};
 }
