@@ -186,6 +186,10 @@ std::string MaskDateBackspace(std::string_view masked);
 // Prefixes of the attachment references stored in signature and photo fields.
 inline constexpr std::string_view kSignatureRefPrefix = "sig:";
 inline constexpr std::string_view kPhotoRefPrefix = "photo:";
+// `value` is "<prefix>" + 8..64 of [0-9a-f-]: the key under which the store keeps the
+// strokes or the image. The domain only checks the shape; the store checks that the key
+// exists. Pure.
+bool IsAttachmentRef(std::string_view value, std::string_view prefix);
 
 // The payload the store seals and the server re-validates:
 //   {"format": 1, "service_code": "...", "catalog_version": "...",
