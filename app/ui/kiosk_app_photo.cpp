@@ -10,6 +10,7 @@ namespace {
 std::optional<session::PhotoPage> PhotoPageOf(Screen screen) {
   if (screen == Screen::kPhotoCamera) return session::PhotoPage::kCamera;
   if (screen == Screen::kPhotoImport) return session::PhotoPage::kImport;
+  if (screen == Screen::kPhotoPhone) return session::PhotoPage::kPhone;
   if (screen == Screen::kForm) return session::PhotoPage::kForm;
   return std::nullopt;
 }
@@ -18,6 +19,7 @@ Screen ScreenOf(session::PhotoPage page) {
   switch (page) {
     case session::PhotoPage::kCamera: return Screen::kPhotoCamera;
     case session::PhotoPage::kImport: return Screen::kPhotoImport;
+    case session::PhotoPage::kPhone: return Screen::kPhotoPhone;
     case session::PhotoPage::kForm: return Screen::kForm;
   }
   return Screen::kForm;
@@ -36,6 +38,7 @@ void KioskApp::ReleasePhotos() { m_photos.Release(); }
 
 void KioskApp::PhotoTick() {
   if (m_screen == Screen::kPhotoCamera && m_photos.Tick()) m_dirty = true;
+  if (m_screen == Screen::kPhotoPhone && m_photos.PhoneTick()) m_dirty = true;
 }
 
 void KioskApp::RefreshImportAvailable() {
