@@ -16,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Debian's python3, where python3-nacl is (a pyenv or venv python3 earlier on PATH lacks it).
 py=/usr/bin/python3
 [[ -x $py ]] || py=python3
+command -v zbarimg >/dev/null && "$py" -c 'import nacl' 2>/dev/null ||
+  { echo "SKIP: needs zbarimg (zbar-tools) and PyNaCl (python3-nacl): scripts/deps.sh" >&2; exit 77; }
 rm -rf "$out"
 mkdir -p "$out/data" "$out/screenshots" "$out/pictures"
 setting() { sed -n "s/^# $1: *\([^ ]*\).*/\1/p" "$script" | head -n 1; }
@@ -52,7 +54,7 @@ PY
 done
 
 "$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" \
-  --camera none "$@" 2> >(tee "$out/kiosk.log" >&2) &
+  --camera none --import-dir "$out/pictures" "$@" 2> >(tee "$out/kiosk.log" >&2) &
 kiosk_pid=$!
 pids+=("$kiosk_pid")
 
@@ -67,7 +69,13 @@ if [[ $mode == standin ]] && grep -q 'phone_qr' "$script"; then
   if [[ -n "${shot:-}" ]]; then
     url=$(zbarimg -q --raw "$shot" | head -n 1)
     echo "phone: scanned $url"
-    "$py" "$here/phone_standin.py" send "$url" "$out"/pictures/p*.jpg
+    files=("$out"/pictures/p*.jpg)
+    # "# phone-garbage: yes": a file that is no picture goes first (the kiosk refuses it).
+    if [[ $(setting phone-garbage) == yes ]]; then
+      head -c 3000 /dev/urandom > "$out/garbage.bin"
+      files=("$out/garbage.bin" "${files[@]}")
+    fi
+    "$py" "$here/phone_standin.py" send "$url" "${files[@]}"
   fi
 fi
 status=0

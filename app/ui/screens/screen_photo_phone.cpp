@@ -68,10 +68,11 @@ void PhotoPhoneView::DrawLink(const ViewModel& view, std::vector<Intent>* out) {
                        link.state == PhoneLinkState::kOffline || link.state == PhoneLinkState::kOff;
   Paragraph(view.Tr(StateKey(link.state)), Ctx().title, problem ? colors::kError : colors::kText);
   if (link.state == PhoneLinkState::kOpen && !link.url.empty()) {
-    // Big enough for an old phone's camera from arm's length; centred.
+    // Half the screen's width, centred: an old phone's camera reads it from arm's length
+    // (a 50-module code at 1080 px: ~9 px a module).
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float mm = std::min(60.0f, avail / m.px_per_mm * 0.8f);
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (avail - mm * m.px_per_mm) * 0.5f));
+    const float mm = avail * 0.5f / m.px_per_mm;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail * 0.25f);
     DrawQrCode(view, link.url, mm, "phone:qr");
     Paragraph(view.Tr("photo.phone_limits"), Ctx().body, colors::kMuted);
     Label(view.Fmt("photo.phone_countdown",
@@ -81,8 +82,10 @@ void PhotoPhoneView::DrawLink(const ViewModel& view, std::vector<Intent>* out) {
   }
   if (const char* renew = RenewKey(link.state)) {
     Gap(0.5f);
-    if (TouchButton(view.Tr(renew), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true,
-                    "phone:renew")) {
+    // With photos to tap, those are the main thing to do: the new link is secondary.
+    const bool files = !view.session->photos.phone_files.empty();
+    if (TouchButton(view.Tr(renew), ImVec2(0, m.button_h),
+                    files ? ButtonStyle::kSecondary : ButtonStyle::kPrimary, true, "phone:renew")) {
       out->push_back(session::photo_event::PhoneRenew{});
     }
   }
