@@ -1091,9 +1091,8 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
   }
 
   ApplicationDraft draft;
-  for (const auto& [key, target] :
-       {std::pair{"service_code", &draft.service_code},
-        std::pair{"catalog_version", &draft.catalog_version}}) {
+  for (const auto& [key, target] : {std::pair{"service_code", &draft.service_code},
+                                    std::pair{"catalog_version", &draft.catalog_version}}) {
     const auto it = json.find(key);
     if (it == json.end() || !it->is_string()) return DraftError(key, "expected a string");
     *target = it->get_ref<const std::string&>();
@@ -1106,7 +1105,8 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
   draft.values = std::move(top).value();
 
   const auto groups = json.find("groups");
-  if (groups == json.end() || !groups->is_object()) return DraftError("groups", "expected an object");
+  if (groups == json.end() || !groups->is_object())
+    return DraftError("groups", "expected an object");
   for (auto it = groups->begin(); it != groups->end(); ++it) {
     const std::string path = "groups." + it.key();
     if (!it.value().is_array()) return DraftError(path, "expected an array");

@@ -370,7 +370,7 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
 
   app.EndSession();  // wipes the resident's in-memory data
   if (id_reader.poller) id_reader.poller->Stop();  // joins its thread, wipes a read not taken
-  if (phone_worker) phone_worker->Stop();  // spends an open link, wipes its key and photos
+  if (phone_worker) phone_worker->Stop();          // spends an open link, wipes its key and photos
   input_methods.Detach(&app);
   sync_engine->reset();  // finishes the request in flight (bounded by curl's timeouts)
   atlas->reset();        // its GL texture goes before the GL context

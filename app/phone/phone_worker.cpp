@@ -185,8 +185,8 @@ void PhoneWorker::CreateLink(uint64_t generation, int max_files) {
 void PhoneWorker::FailPoll(const Error& error) {
   ++m_failures;
   std::fprintf(stderr, "phone: poll failed (%d): %s\n", m_failures, error.message.c_str());
-  const auto wait = std::min(m_options.max_backoff,
-                             m_options.poll_interval * (1 << std::min(m_failures, 6)));
+  const auto wait =
+      std::min(m_options.max_backoff, m_options.poll_interval * (1 << std::min(m_failures, 6)));
   m_next_poll = Clock::now() + wait;
   Publish(m_link_generation, [](session::PhoneLinkStatus* s) { s->retrying = true; });
 }

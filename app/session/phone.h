@@ -22,13 +22,13 @@ enum class PhoneLinkState : uint8_t {
 
 struct PhoneLinkStatus {
   PhoneLinkState state = PhoneLinkState::kIdle;
-  std::string url;              // what the QR code carries ("" until kOpen)
-  int64_t expires_at_ms = 0;    // steady clock (PhoneLinkPort::NowMs), 0 until kOpen
+  std::string url;            // what the QR code carries ("" until kOpen)
+  int64_t expires_at_ms = 0;  // steady clock (PhoneLinkPort::NowMs), 0 until kOpen
   int max_files = 0;
-  int received = 0;             // files the server took for this link
-  int refused = 0;              // relayed files that did not open (tampered, wrong key)
-  bool retrying = false;        // the last poll failed; the worker is backing off
-  uint64_t generation = 0;      // counts links asked for, so a stale answer is told apart
+  int received = 0;         // files the server took for this link
+  int refused = 0;          // relayed files that did not open (tampered, wrong key)
+  bool retrying = false;    // the last poll failed; the worker is backing off
+  uint64_t generation = 0;  // counts links asked for, so a stale answer is told apart
 };
 
 class PhoneLinkPort {

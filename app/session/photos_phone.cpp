@@ -40,7 +40,8 @@ PhotoOutcome Photos::On(const photo_event::PhonePick& e, std::optional<PhotoPage
   PhoneFile file = std::move(photos.phone_files[e.index]);
   photos.phone_files.erase(photos.phone_files.begin() + static_cast<std::ptrdiff_t>(e.index));
   FreeThumb(&file.thumb);
-  Result<std::vector<uint8_t>> jpeg = media::PhotoError(media::PhotoProblem::kTooLarge, "phone file");
+  Result<std::vector<uint8_t>> jpeg =
+      media::PhotoError(media::PhotoProblem::kTooLarge, "phone file");
   if (file.bytes.size() <= m_deps.limits.max_file_bytes)
     jpeg = media::PrepareImportedPhoto(file.bytes, m_deps.limits);
   Wipe(&file.bytes);

@@ -143,12 +143,12 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
       step.op = ScriptStep::Op::kWaitFor;
       const size_t cut = arg.find_last_of(' ');
       if (cut == std::string::npos || cut == 0 ||
-          arg.find_first_not_of("0123456789", cut + 1) != std::string::npos || cut + 1 == arg.size()) {
+          arg.find_first_not_of("0123456789", cut + 1) != std::string::npos ||
+          cut + 1 == arg.size()) {
         return MakeError(ErrorKind::kInvalidArgument,
                          "line " + std::to_string(line_no) + ": \"wait_for\" needs TEXT SECONDS");
       }
-    }
-    else if (cmd == "card") {
+    } else if (cmd == "card") {
       step.op = ScriptStep::Op::kCard;
       if (arg != "lift" && arg.rfind("place ", 0) != 0) {
         return MakeError(ErrorKind::kInvalidArgument,
@@ -382,7 +382,8 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       }
       if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
       if (now_ms >= m_wait_until) {
-        return fail("waited " + step.arg.substr(cut + 1) + " s to see \"" + step.arg.substr(0, cut) + "\"");
+        return fail("waited " + step.arg.substr(cut + 1) + " s to see \"" +
+                    step.arg.substr(0, cut) + "\"");
       }
       return Status::Ok();
     }

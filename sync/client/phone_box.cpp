@@ -54,9 +54,9 @@ Result<std::vector<uint8_t>> PhoneKey::Open(std::string_view sealed_base64,
     return MakeError(ErrorKind::kInvalidArgument, "sealed photo of a wrong size");
   }
   std::vector<uint8_t> plain(sealed->size() - crypto_box_SEALBYTES);
-  const int opened = crypto_box_seal_open(
-      plain.data(), reinterpret_cast<const uint8_t*>(sealed->data()), sealed->size(), m_public,
-      m_secret);
+  const int opened =
+      crypto_box_seal_open(plain.data(), reinterpret_cast<const uint8_t*>(sealed->data()),
+                           sealed->size(), m_public, m_secret);
   Wipe(&sealed.value());  // ciphertext, but no reason to keep it
   if (opened != 0) {
     Wipe(&plain);

@@ -30,9 +30,7 @@ std::string Seal(const std::string& plain, const uint8_t* public_key) {
   return Base64Encode(sealed);
 }
 
-std::string PublicKeyOf(const sync::PhoneKey& key) {
-  return *Base64Decode(key.PublicKeyBase64());
-}
+std::string PublicKeyOf(const sync::PhoneKey& key) { return *Base64Decode(key.PublicKeyBase64()); }
 
 TEST(PhoneKey, OpensWhatWasSealedToIt) {
   ASSERT_GE(sodium_init(), 0);
@@ -40,8 +38,8 @@ TEST(PhoneKey, OpensWhatWasSealedToIt) {
   ASSERT_TRUE(key.ok());
   const std::string pk = PublicKeyOf(**key);
   ASSERT_EQ(pk.size(), 32u);
-  auto plain = (*key)->Open(Seal("a JPEG's bytes", reinterpret_cast<const uint8_t*>(pk.data())),
-                            1 << 20);
+  auto plain =
+      (*key)->Open(Seal("a JPEG's bytes", reinterpret_cast<const uint8_t*>(pk.data())), 1 << 20);
   ASSERT_TRUE(plain.ok()) << plain.error().message;
   EXPECT_EQ(std::string(plain->begin(), plain->end()), "a JPEG's bytes");
 }
@@ -67,9 +65,8 @@ TEST(PhoneKey, RefusesABoxSealedToAnotherKey) {
   auto mine = sync::PhoneKey::Make();
   auto other = sync::PhoneKey::Make();
   const std::string other_pk = PublicKeyOf(**other);
-  auto opened =
-      (*mine)->Open(Seal("for the other kiosk", reinterpret_cast<const uint8_t*>(other_pk.data())),
-                    1 << 20);
+  auto opened = (*mine)->Open(
+      Seal("for the other kiosk", reinterpret_cast<const uint8_t*>(other_pk.data())), 1 << 20);
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, ErrorKind::kRejected);
 }
@@ -110,16 +107,19 @@ class FakeServer : public sync::Transport {
       auto asked = protocol::ParseMessage<protocol::PhoneLinkRequest>(request.body);
       if (!asked.ok()) return Reply(400, R"({"error":"bad_request","message":""})");
       public_key = *Base64Decode(asked->public_key);
-      protocol::PhoneLink link{kLinkId, "https://phone.example/m/TOKEN", expires_in_s, "", asked->max_files};
+      protocol::PhoneLink link{kLinkId, "https://phone.example/m/TOKEN", expires_in_s, "",
+                               asked->max_files};
       return Reply(201, protocol::SerializeMessage(link));
     }
-    if (request.method == "GET" && path.rfind(std::string(protocol::kPathPhoneLinks) + "/" + kLinkId, 0) == 0) {
+    if (request.method == "GET" &&
+        path.rfind(std::string(protocol::kPathPhoneLinks) + "/" + kLinkId, 0) == 0) {
       const int after = std::stoi(path.substr(path.find("after=") + 6));
       protocol::PhoneFiles files;
       files.state = state;
       files.received = static_cast<int>(sealed.size());
       for (size_t i = 0; i < sealed.size(); ++i) {
-        if (static_cast<int>(i) + 1 > after) files.files.push_back({static_cast<int>(i) + 1, sealed[i]});
+        if (static_cast<int>(i) + 1 > after)
+          files.files.push_back({static_cast<int>(i) + 1, sealed[i]});
       }
       return Reply(200, protocol::SerializeMessage(files));
     }
@@ -232,7 +232,8 @@ bool IsOpen(const PhoneLinkStatus& s) { return s.state == PhoneLinkState::kOpen;
 
 TEST_F(PhoneWorkerTest, OpensALinkBringsThePhotosOpenedAndSpendsItOnClose) {
   m_worker->Open(4);
-  EXPECT_EQ(m_worker->Take(&m_files).state, PhoneLinkState::kAsking) << "at once, before the network";
+  EXPECT_EQ(m_worker->Take(&m_files).state, PhoneLinkState::kAsking)
+      << "at once, before the network";
   const PhoneLinkStatus open = TakeUntil(IsOpen);
   EXPECT_EQ(open.url, "https://phone.example/m/TOKEN");
   EXPECT_EQ(open.max_files, 4);
@@ -270,10 +271,12 @@ TEST_F(PhoneWorkerTest, TamperedAndForeignFilesAreCountedNotHandedOver) {
   std::string theirs(32, '\0'), their_secret(32, '\0');
   crypto_box_keypair(reinterpret_cast<uint8_t*>(theirs.data()),
                      reinterpret_cast<uint8_t*>(their_secret.data()));
-  m_server.UploadRaw(Seal("sealed to another key", reinterpret_cast<const uint8_t*>(theirs.data())));
+  m_server.UploadRaw(
+      Seal("sealed to another key", reinterpret_cast<const uint8_t*>(theirs.data())));
   std::string tampered;
   m_server.With([&] {
-    tampered = *Base64Decode(Seal("tampered", reinterpret_cast<const uint8_t*>(m_server.public_key.data())));
+    tampered = *Base64Decode(
+        Seal("tampered", reinterpret_cast<const uint8_t*>(m_server.public_key.data())));
   });
   tampered.back() = static_cast<char>(tampered.back() ^ 0x80);
   m_server.UploadRaw(Base64Encode(tampered));
@@ -313,7 +316,8 @@ TEST_F(PhoneWorkerTest, ALinkPastItsTimeIsExpiredEvenWhenTheServerIsGone) {
   TakeUntil(IsOpen);
   m_server.With([this] { m_server.offline = true; });
   // Polls fail (retrying), then the grace after the link's time runs out.
-  TakeUntil([](const PhoneLinkStatus& s) { return s.retrying || s.state == PhoneLinkState::kExpired; });
+  TakeUntil(
+      [](const PhoneLinkStatus& s) { return s.retrying || s.state == PhoneLinkState::kExpired; });
 }
 
 TEST_F(PhoneWorkerTest, DoneWithAllFilesBringsThemThenSpends) {

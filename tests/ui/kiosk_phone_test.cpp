@@ -35,14 +35,16 @@ class Server : public sync::Transport {
     sync::HttpResponse response;
     response.status = 200;
     if (request.method == "POST") {
-      public_key = *Base64Decode(protocol::ParseMessage<protocol::PhoneLinkRequest>(request.body)->public_key);
+      public_key = *Base64Decode(
+          protocol::ParseMessage<protocol::PhoneLinkRequest>(request.body)->public_key);
       response.status = 201;
       response.body = protocol::SerializeMessage(protocol::PhoneLink{
           "0a0b0c0d-0000-4000-8000-000000000001", "https://phone.example/m/T", 600, "", 4});
     } else if (request.method == "GET") {
       protocol::PhoneFiles files;
       files.state = state;
-      for (size_t i = 0; i < sealed.size(); ++i) files.files.push_back({static_cast<int>(i) + 1, sealed[i]});
+      for (size_t i = 0; i < sealed.size(); ++i)
+        files.files.push_back({static_cast<int>(i) + 1, sealed[i]});
       files.received = static_cast<int>(sealed.size());
       response.body = protocol::SerializeMessage(files);
     } else {
@@ -89,7 +91,9 @@ class KioskPhone : public ::testing::Test {
     phone::PhoneWorkerOptions options;
     options.poll_interval = std::chrono::milliseconds(20);
     m_worker = std::make_unique<phone::PhoneWorker>(
-        [this]() -> std::unique_ptr<sync::Transport> { return std::make_unique<Forward>(&m_server); },
+        [this]() -> std::unique_ptr<sync::Transport> {
+          return std::make_unique<Forward>(&m_server);
+        },
         credentials, options, nullptr);
     m_worker->Start();
   }
@@ -109,7 +113,8 @@ class KioskPhone : public ::testing::Test {
     auto app = std::make_unique<KioskApp>(deps);
     app->Apply(session::form_event::OpenService{"gaoling"});
     app->Apply(session::form_event::StartForm{});
-    app->Apply(session::form_event::EditStep{m_catalog.FindService("gaoling")->form.steps.size() - 1});
+    app->Apply(
+        session::form_event::EditStep{m_catalog.FindService("gaoling")->form.steps.size() - 1});
     return app;
   }
 
@@ -156,7 +161,8 @@ TEST_F(KioskPhone, ThePageSpeaksItsStatesAndTheVisitsEndWipesTheKeyAndThePhotos)
 
   m_server.Upload(Jpeg());
   m_server.Upload(Jpeg());
-  ASSERT_TRUE(TickUntil(app.get(), [&] { return Says(app.get(), "已收到 2 张，点一张放进这一栏"); }));
+  ASSERT_TRUE(
+      TickUntil(app.get(), [&] { return Says(app.get(), "已收到 2 张，点一张放进这一栏"); }));
   EXPECT_EQ(m_live_textures, 2) << "one tile each";
   app->Apply(session::photo_event::PhonePick{0});
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);

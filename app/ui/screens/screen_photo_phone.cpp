@@ -36,7 +36,8 @@ const char* StateKey(PhoneLinkState state) {
 
 // The states a new link helps with: 重新生成 (expired, done) or 再试一次 (offline).
 const char* RenewKey(PhoneLinkState state) {
-  if (state == PhoneLinkState::kExpired || state == PhoneLinkState::kDone) return "photo.phone_renew";
+  if (state == PhoneLinkState::kExpired || state == PhoneLinkState::kDone)
+    return "photo.phone_renew";
   if (state == PhoneLinkState::kOffline) return "photo.phone_retry";
   return nullptr;
 }
@@ -47,9 +48,10 @@ class PhotoPhoneView final : public View {
   std::string Speech(const ViewModel& view) const override {
     const PhotoState& photos = view.session->photos;
     const PhoneLinkState state = photos.phone.state;
-    return JoinSpeech({view.Tr(StateKey(state)),
-                       state == PhoneLinkState::kOpen ? view.Tr("photo.phone_limits") : std::string(),
-                       photos.phone_files.empty() ? std::string() : ReceivedText(view), photos.message});
+    return JoinSpeech(
+        {view.Tr(StateKey(state)),
+         state == PhoneLinkState::kOpen ? view.Tr("photo.phone_limits") : std::string(),
+         photos.phone_files.empty() ? std::string() : ReceivedText(view), photos.message});
   }
 
  private:
@@ -124,9 +126,10 @@ void PhotoPhoneView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const PhotoState& photos = view.session->photos;
   const FieldAddress& key = photos.target;
-  const FieldSpec* field = (key.area == FieldAddress::Area::kTop || key.area == FieldAddress::Area::kMember)
-                               ? view.FieldAt(key)
-                               : nullptr;
+  const FieldSpec* field =
+      (key.area == FieldAddress::Area::kTop || key.area == FieldAddress::Area::kMember)
+          ? view.FieldAt(key)
+          : nullptr;
   BeginScreen(view, view.Tr("photo.phone_title"), true, 1, out);
   if (field) Label(view.Text(field->label), Ctx().body, colors::kPrimary);
   DrawLink(view, out);
