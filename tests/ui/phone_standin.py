@@ -8,16 +8,17 @@
                                      file to it (crypto_box_seal, PyNaCl) and uploads it,
                                      then says 完成
 
-The kiosk side is the real one (its worker, key, polling, opening); only the server and
-the phone are stand-ins until the real server's page is driven (docs/ui-scripts.md
-"Photos from a phone"). The phone's half of the protocol here is this file's own:
-GET /m/TOKEN with Accept: application/json gives {"public_key", "max_files"}; POST
-/m/TOKEN/files takes the raw sealed bytes; POST /m/TOKEN/done.
+The kiosk side is the real one (its worker, key, polling, opening). The phone does what
+yimen-server's page (server/mobile/phone.js) does, without a browser: reads the key from
+the page's data-key, POSTs each sealed photo as application/octet-stream to
+/m/TOKEN/files, then POSTs /m/TOKEN/done; so `send` works against the real server too
+(run_phone_script.sh with YIMEN_PHONE_REAL). The stand-in server answers the same way.
 Env: PHONE_LINK_SECONDS (600), PHONE_UPLOAD_OFF=1 (POST /v1/phone-links → 404).
 """
 import base64
 import json
 import os
+import re
 import secrets
 import sys
 import threading
@@ -98,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.reply(201, {"seq": len(link["files"])})
                 if len(parts) == 4 and parts[3] == "done":
                     link["done"] = True
-                    return self.reply(204)
+                    return self.reply(200, {"ok": True})
         return self.reply(503, {"error": "standin", "message": "not here"})
 
     def do_GET(self):
@@ -117,7 +118,14 @@ class Handler(BaseHTTPRequestHandler):
                 link = self.by_token(path.split("/")[2])
                 if not link or link_state(link) != "open":
                     return self.reply(410, {"error": "gone", "message": ""})
-                return self.reply(200, {"public_key": link["key"], "max_files": link["max_files"]})
+                page = ('<main class="page" id="app" data-key="%s" data-max="%d"></main>'
+                        % (link["key"], link["max_files"])).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+                return None
         return self.reply(503, {"error": "standin", "message": "not here"})
 
     def do_DELETE(self):
@@ -137,16 +145,18 @@ def serve(port_file):
 
 
 def send(url, files):
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    page = json.load(urllib.request.urlopen(request, timeout=10))
-    box = SealedBox(PublicKey(base64.b64decode(page["public_key"])))
+    html = urllib.request.urlopen(url, timeout=10).read().decode()
+    key = re.search(r'data-key="([A-Za-z0-9+/=]+)"', html).group(1)
+    box = SealedBox(PublicKey(base64.b64decode(key)))
     for path in files:
         with open(path, "rb") as f:
             sealed = box.encrypt(f.read())
         post = urllib.request.Request(url + "/files", data=sealed, method="POST",
                                       headers={"Content-Type": "application/octet-stream"})
         print("phone: sent", path, urllib.request.urlopen(post, timeout=30).status, flush=True)
-    urllib.request.urlopen(urllib.request.Request(url + "/done", data=b"", method="POST"), timeout=10)
+    done = urllib.request.Request(url + "/done", data=b"{}", method="POST",
+                                  headers={"Content-Type": "application/json"})
+    print("phone: done", urllib.request.urlopen(done, timeout=10).status, flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@
 # a screenshot named *-phone_qr.png it decodes the QR code in it with zbarimg and sends
 # the script's "# phone-send:" pictures sealed to the key behind that link.
 # usage: run_phone_script.sh KIOSK SCRIPT OUT_DIR [KIOSK FLAGS...]
+# YIMEN_PHONE_REAL=BUILD_DIR: the real server instead of the stand-in — a throwaway
+# PostgreSQL (scripts/pg-local.sh), yimen-server with --phone-url, the kiosk enrolled
+# with a code from yimen-admin; the phone (phone_standin.py send) then talks to the real
+# page's endpoints.
 # Script lines read here: "# phone-send: N" (pictures to send, default 2),
 # "# phone-server: standin|none|off" (none: nothing listens — the kiosk is offline; off:
 # the server has no phone upload), "# phone-link-seconds: N" (the links' lifetime).
@@ -29,14 +33,37 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # The server. Enrolment needs one even for "none"; it is stopped before the kiosk starts.
-PHONE_LINK_SECONDS=$seconds PHONE_UPLOAD_OFF=$([[ $mode == off ]] && echo 1 || echo 0) \
-  "$py" "$here/phone_standin.py" serve "$out/port" 2>"$out/server.log" &
-server=$!
-pids+=("$server")
-for _ in $(seq 100); do [[ -s "$out/port" ]] && break; sleep 0.1; done
-port=$(cat "$out/port")
-"$kiosk" --data-dir "$out/data" --enroll "http://127.0.0.1:$port" ONE-TIME-CODE
-if [[ $mode == none ]]; then kill "$server"; wait "$server" 2>/dev/null || true; fi
+real=${YIMEN_PHONE_REAL:-}
+if [[ -n $real ]]; then
+  real=$(cd "$real" && pwd)
+  repo=$(cd "$here/../.." && pwd)
+  pg_url=$(bash "$repo/scripts/pg-local.sh" start "$out/pg")
+  cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    [[ -n "${server_pid:-}" ]] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+    bash "$repo/scripts/pg-local.sh" stop "$out/pg" >/dev/null 2>&1 || true
+  }
+  # shellcheck source=tests/faults/lib.sh
+  source "$repo/tests/faults/lib.sh"
+  # The links' public base is a placeholder (the port is picked at start): the phone
+  # opens the link's path on the server's real address, as tests/phone does.
+  phone_flags=(--phone-url https://phone.invalid)
+  [[ $mode == off ]] && phone_flags=()
+  start_yimen_server "$real/server/yimen-server" "$pg_url" "$out/server.log" "${phone_flags[@]}"
+  bootstrap_admin "$real/server/yimen-admin" "$out"
+  code=$("$real/server/yimen-admin" --pg "$pg_url" --user "$admin_user" enroll-code --hall 测试大厅)
+  "$kiosk" --data-dir "$out/data" --enroll "http://127.0.0.1:$port" "$code"
+  if [[ $mode == none ]]; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi
+else
+  PHONE_LINK_SECONDS=$seconds PHONE_UPLOAD_OFF=$([[ $mode == off ]] && echo 1 || echo 0) \
+    "$py" "$here/phone_standin.py" serve "$out/port" 2>"$out/server.log" &
+  server=$!
+  pids+=("$server")
+  for _ in $(seq 100); do [[ -s "$out/port" ]] && break; sleep 0.1; done
+  port=$(cat "$out/port")
+  "$kiosk" --data-dir "$out/data" --enroll "http://127.0.0.1:$port" ONE-TIME-CODE
+  if [[ $mode == none ]]; then kill "$server"; wait "$server" 2>/dev/null || true; fi
+fi
 
 # The phone's pictures: two document-like JPEGs of 2000×1500 (cjpeg, libjpeg-turbo-progs).
 for i in $(seq "$send"); do
@@ -69,6 +96,7 @@ if [[ $mode == standin ]] && grep -q 'phone_qr' "$script"; then
   if [[ -n "${shot:-}" ]]; then
     url=$(zbarimg -q --raw "$shot" | head -n 1)
     echo "phone: scanned $url"
+    url="http://127.0.0.1:$port/m/${url##*/m/}"  # the link's path on the server's address
     files=("$out"/pictures/p*.jpg)
     # "# phone-garbage: yes": a file that is no picture goes first (the kiosk refuses it).
     if [[ $(setting phone-garbage) == yes ]]; then
