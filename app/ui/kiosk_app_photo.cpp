@@ -38,7 +38,13 @@ void KioskApp::ReleasePhotos() { m_photos.Release(); }
 
 void KioskApp::PhotoTick() {
   if (m_screen == Screen::kPhotoCamera && m_photos.Tick()) m_dirty = true;
-  if (m_screen == Screen::kPhotoPhone && m_photos.PhoneTick()) m_dirty = true;
+  if (m_screen == Screen::kPhotoPhone) {
+    const size_t before = m_session.photos.phone_files.size();
+    if (m_photos.PhoneTick()) m_dirty = true;
+    // A photo arriving is the resident at work on their phone: the idle countdown (which
+    // would wipe the visit after 90 s without a touch) starts afresh.
+    if (m_session.photos.phone_files.size() > before) NoteActivity(m_now_ms);
+  }
 }
 
 void KioskApp::RefreshImportAvailable() {

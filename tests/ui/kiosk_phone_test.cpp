@@ -210,6 +210,21 @@ TEST_F(KioskPhone, OfflineAndExpiredAreSaidPlainly) {
   EXPECT_EQ(app->CurrentScreen(), Screen::kForm);
 }
 
+TEST_F(KioskPhone, APhotoArrivingCountsAsTheResidentStillHere) {
+  auto app = App();  // the idle countdown starts after 90 s without a touch
+  app->Tick(m_now);
+  app->NoteActivity(m_now);
+  app->Apply(session::photo_event::Phone{kSlot});
+  ASSERT_TRUE(TickUntil(app.get(), [&] { return Says(app.get(), "用手机扫这个码"); }));
+  m_now = 85'000;  // the resident has been busy on the phone for 84 s
+  app->Tick(m_now);
+  EXPECT_EQ(app->IdleSecondsLeft(), -1);
+  m_server.Upload(Jpeg());
+  ASSERT_TRUE(TickUntil(app.get(), [&] { return !app->CurrentSession().photos.phone_files.empty(); }));
+  app->Tick(m_now + 15'000);  // 99 s after the last touch, 15 s after the photo came
+  EXPECT_EQ(app->IdleSecondsLeft(), -1) << "no countdown: the photo was the resident at work";
+}
+
 TEST_F(KioskPhone, WithoutAServerTheSlotHasNoPhoneButton) {
   KioskApp::Deps deps;
   deps.catalog = &m_catalog;
