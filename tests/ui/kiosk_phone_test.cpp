@@ -220,7 +220,8 @@ TEST_F(KioskPhone, APhotoArrivingCountsAsTheResidentStillHere) {
   app->Tick(m_now);
   EXPECT_EQ(app->IdleSecondsLeft(), -1);
   m_server.Upload(Jpeg());
-  ASSERT_TRUE(TickUntil(app.get(), [&] { return !app->CurrentSession().photos.phone_files.empty(); }));
+  ASSERT_TRUE(
+      TickUntil(app.get(), [&] { return !app->CurrentSession().photos.phone_files.empty(); }));
   app->Tick(m_now + 15'000);  // 99 s after the last touch, 15 s after the photo came
   EXPECT_EQ(app->IdleSecondsLeft(), -1) << "no countdown: the photo was the resident at work";
 }
