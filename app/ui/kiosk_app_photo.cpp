@@ -2,6 +2,9 @@
 // typed events to session::Photos (app/session/photos.h: storing a photo as the draft's
 // "photo:<hash>" → base64 JPEG, the thumbnails' handles) and follows the page each
 // outcome names. The handles are GL textures made through Deps::make_texture.
+#include <chrono>
+#include <cstdio>
+
 #include "ui/kiosk_app.h"
 
 namespace yimen::ui {
@@ -43,7 +46,14 @@ void KioskApp::PhotoTick() {
     if (m_photos.PhoneTick()) m_dirty = true;
     // A photo arriving is the resident at work on their phone: the idle countdown (which
     // would wipe the visit after 90 s without a touch) starts afresh.
-    if (m_session.photos.phone_files.size() > before) NoteActivity(m_now_ms);
+    if (m_session.photos.phone_files.size() > before) {
+      NoteActivity(m_now_ms);
+      // The wall clock, so a test can set it against the phone's send times.
+      const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch());
+      std::fprintf(stderr, "phone: %zu photo(s) on the page, unix_ms=%lld\n",
+                   m_session.photos.phone_files.size(), static_cast<long long>(wall.count()));
+    }
   }
 }
 

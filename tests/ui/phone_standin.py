@@ -153,7 +153,8 @@ def send(url, files):
             sealed = box.encrypt(f.read())
         post = urllib.request.Request(url + "/files", data=sealed, method="POST",
                                       headers={"Content-Type": "application/octet-stream"})
-        print("phone: sent", path, urllib.request.urlopen(post, timeout=30).status, flush=True)
+        status = urllib.request.urlopen(post, timeout=30).status
+        print("phone: sent %s %d (%d bytes sealed) unix_ms=%d" % (path, status, len(sealed), time.time() * 1000), flush=True)
     done = urllib.request.Request(url + "/done", data=b"{}", method="POST",
                                   headers={"Content-Type": "application/json"})
     print("phone: done", urllib.request.urlopen(done, timeout=10).status, flush=True)
