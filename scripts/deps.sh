@@ -18,6 +18,7 @@ packages=(
   nodejs chromium libkainjow-mustache-dev python3 python3-prometheus-client python3-yaml nginx prometheus
   libjpeg62-turbo-dev libpng-dev libjpeg-turbo-progs
   libcairo2-dev libpango1.0-dev cups-client poppler-utils
+  zbar-tools python3-nacl
   fonts-noto-cjk fonts-dejavu-core
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   xvfb xauth procps curl openssl ccache

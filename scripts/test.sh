@@ -19,10 +19,11 @@ scripts/deps.sh
 # The API tools (tools/apicheck: @redocly/cli for the lint, Prism for tests/api),
 # pinned by package-lock.json. npm ci runs only when the lock file differs from the
 # one node_modules was installed from, so a second run costs nothing.
-# The console's browser tests (tests/console: puppeteer-core and axe-core) the same way;
+# The console's and the phone page's browser tests (tests/console, tests/phone:
+# puppeteer-core and axe-core) the same way;
 # PUPPETEER_SKIP_DOWNLOAD: they drive Debian's chromium, never a downloaded browser.
 apicheck=tools/apicheck
-for npm_dir in "$apicheck" tests/console; do
+for npm_dir in "$apicheck" tests/console tests/phone; do
   lock_sum=$(sha256sum "$npm_dir/package-lock.json" | cut -d' ' -f1)
   if [[ "$(cat "$npm_dir/node_modules/.yimen-lock" 2>/dev/null || true)" != "$lock_sum" ]]; then
     echo "== npm ci ($npm_dir)"

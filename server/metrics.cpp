@@ -48,13 +48,15 @@ constexpr const char* kRouteLabels[] = {"/healthz",
                                         "/v1/attachments/{uuid}/{id}",
                                         "/console",
                                         "/api/office/v1",
+                                        "/v1/phone-links",
+                                        "/m",
                                         "other",
                                         "/metrics"};
-static_assert(std::size(kRouteLabels) == 13);
-static_assert(static_cast<size_t>(Route::kUnknown) == 11);
+static_assert(std::size(kRouteLabels) == 15);
+static_assert(static_cast<size_t>(Route::kUnknown) == 13);
 
 size_t RouteSlot(std::string_view path) {
-  if (path == "/metrics") return 12;
+  if (path == "/metrics") return 14;
   return static_cast<size_t>(RouteOf(path));
 }
 

@@ -96,7 +96,7 @@ class ServerMetrics {
   uint64_t busy() const { return m_busy.load(); }
 
  private:
-  static constexpr size_t kRoutes = 13;       // request_head.h's routes, kUnknown, /metrics
+  static constexpr size_t kRoutes = 15;       // request_head.h's routes, kUnknown, /metrics
   static constexpr size_t kStatuses = 20;     // kStatusCodes, then "other"
   static constexpr size_t kRejectCodes = 13;  // protocol::reject's codes, then "other"
   std::array<std::array<std::atomic<uint64_t>, kStatuses>, kRoutes> m_requests{};

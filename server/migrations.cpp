@@ -701,6 +701,41 @@ CREATE TABLE catalog_audit (
 CREATE INDEX catalog_audit_version ON catalog_audit (version, id);
 )sql";
 
+// v17: photos from a resident's phone (server/phone_service.cpp, docs/devices.md "Photos
+// from a phone"). A link keeps the BLAKE2b-256 of its token, never the token, so a
+// copy of the database cannot upload; its files are ciphertext sealed in the browser
+// to the kiosk's one-time key. Spending deletes the files; links expired for
+// kPhoneSweepGraceSeconds go with their files (ON DELETE CASCADE), swept whenever a
+// kiosk makes a new link.
+constexpr const char* kV17PhoneLinks = R"sql(
+CREATE TABLE phone_links (
+  link_id        uuid PRIMARY KEY,
+  token_hash     bytea NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+  device_id      bigint NOT NULL REFERENCES devices (id),
+  kiosk_key      bytea NOT NULL CHECK (length(kiosk_key) = 32),
+  max_files      int NOT NULL CHECK (max_files BETWEEN 1 AND 16),
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  expires_at     timestamptz NOT NULL,
+  phone_done_at  timestamptz,
+  spent_at       timestamptz
+);
+CREATE INDEX phone_links_expiry ON phone_links (expires_at);
+CREATE TABLE phone_files (
+  link_id      uuid NOT NULL REFERENCES phone_links (link_id) ON DELETE CASCADE,
+  seq          int NOT NULL CHECK (seq >= 1),
+  sealed       bytea NOT NULL,
+  received_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (link_id, seq)
+);
+-- Uploads and wrong tokens per client address in a window, like enroll_throttle.
+CREATE TABLE phone_throttle (
+  client        text PRIMARY KEY,
+  window_start  timestamptz NOT NULL,
+  uploads       int NOT NULL DEFAULT 0,
+  failures      int NOT NULL DEFAULT 0
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -723,6 +758,7 @@ const std::vector<Migration>& AllMigrations() {
       {14, "subsidy roster exports, audited with row count and file hash", kV14Roster},
       {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
       {16, "catalog publishing: effective dates, drafts, audit", kV16CatalogPublish},
+      {17, "photos from a phone: one-time links, sealed files, per-address limits", kV17PhoneLinks},
   };
   return kMigrations;
 }

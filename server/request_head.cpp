@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "sync/protocol/messages.h"
+#include "sync/protocol/phone_messages.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/staff_messages.h"
 
@@ -67,6 +68,11 @@ Route RouteOf(std::string_view path) {
   if (StartsWith(path, std::string(protocol::kPathAttachments) + "/")) return Route::kAttachment;
   if (path == "/console" || StartsWith(path, "/console/")) return Route::kConsole;
   if (StartsWith(path, "/api/office/v1/")) return Route::kOfficeApi;
+  if (path == protocol::kPathPhoneLinks ||
+      StartsWith(path, std::string(protocol::kPathPhoneLinks) + "/")) {
+    return Route::kPhoneLinks;
+  }
+  if (StartsWith(path, std::string(protocol::kPathPhonePage) + "/")) return Route::kPhonePage;
   return Route::kUnknown;
 }
 
@@ -82,7 +88,9 @@ bool MethodAllowed(Route route, std::string_view method) {
     case Route::kAudit: return method == "POST";
     case Route::kAttachment: return method == "GET" || method == "PUT";
     case Route::kConsole: return method == "GET" || method == "POST";
-    case Route::kOfficeApi: return method == "GET" || method == "POST" || method == "DELETE";
+    case Route::kOfficeApi:
+    case Route::kPhoneLinks: return method == "GET" || method == "POST" || method == "DELETE";
+    case Route::kPhonePage: return method == "GET" || method == "POST";
     case Route::kUnknown: return false;
   }
   return false;
@@ -90,7 +98,7 @@ bool MethodAllowed(Route route, std::string_view method) {
 
 bool NeedsSignature(Route route) {
   return route != Route::kHealth && route != Route::kEnroll && route != Route::kUnknown &&
-         route != Route::kConsole && route != Route::kOfficeApi;
+         route != Route::kConsole && route != Route::kOfficeApi && route != Route::kPhonePage;
 }
 
 size_t BodyLimit(std::string_view path) {
@@ -101,6 +109,12 @@ size_t BodyLimit(std::string_view path) {
   if (path == "/console/catalog/upload" || path == "/console/catalog/edit" ||
       path == "/api/office/v1/catalogs") {
     return kMaxCatalogRequestBytes;
+  }
+  // One sealed photo from a phone (/m/{token}/files): the only unauthenticated route
+  // that takes more than a small body; the token is checked once it is read.
+  if (StartsWith(path, std::string(protocol::kPathPhonePage) + "/") && path.size() > 6 &&
+      path.substr(path.size() - 6) == "/files") {
+    return protocol::kPhoneMaxSealedBytes;
   }
   return protocol::kMaxSmallBodyBytes;
 }

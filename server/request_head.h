@@ -28,6 +28,8 @@ enum class Route {
   kAttachment,     // GET or PUT /v1/attachments/{uuid}/{id}
   kConsole,        // GET or POST /console and below: the office console's pages
   kOfficeApi,      // GET, POST or DELETE /api/office/v1/...: the console's JSON API
+  kPhoneLinks,     // POST /v1/phone-links, GET or DELETE /v1/phone-links/{id} (signed)
+  kPhonePage,      // GET /m/{token}, /m/static/..., POST /m/{token}/files|done (the token)
   kUnknown,
 };
 
@@ -35,8 +37,9 @@ enum class Route {
 Route RouteOf(std::string_view path);
 // True when `method` is one the route serves. Pure.
 bool MethodAllowed(Route route, std::string_view method);
-// True for every device route (all but /healthz, /v1/enroll and the console's,
-// which authenticate by session cookie: server/console.h). Pure.
+// True for every device route (all but /healthz, /v1/enroll, the console's, which
+// authenticate by session cookie: server/console.h, and the phone's page, whose
+// token is its key: server/phone_service.cpp). Pure.
 bool NeedsSignature(Route route);
 
 // The largest body a path accepts (413 "too_large" beyond it). Pure.

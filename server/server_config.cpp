@@ -144,6 +144,20 @@ std::vector<Opt> MakeTable() {
       "how long an unlock keeps the sealing secrets in this server's memory before they "
       "are wiped (docs/operations.md \"Key custody\")",
       1, 24 * 60, [](auto& s) -> auto& { return s.unlock_minutes; }));
+  table.push_back(cfg::Text<ServerSettings>(
+      "--phone-url", "phone.public_url", "URL",
+      "the public base URL phones reach this server at (https://...); links are "
+      "URL/m/TOKEN. Unset: photos from a phone are off (docs/devices.md)",
+      [](auto& s) -> auto& { return s.core.phone.public_url; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--phone-uploads-per-address", "phone.uploads_per_address", "N",
+      "phone uploads one client address may make in 10 minutes (default 60)", 1, 1'000'000,
+      [](auto& s) -> auto& { return s.core.phone.uploads_allowed; }));
+  table.push_back(cfg::Integer<ServerSettings>(
+      "--phone-wrong-tokens-per-address", "phone.wrong_tokens_per_address", "N",
+      "wrong phone-link tokens one client address may try in 10 minutes before 429 "
+      "(default 10)",
+      1, 1'000'000, [](auto& s) -> auto& { return s.core.phone.failures_allowed; }));
   table.push_back(cfg::Command<ServerSettings>(
       "--catalog", "DIR",
       "the server's own catalog, for re-validating opened applications filled with its "

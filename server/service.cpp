@@ -22,6 +22,7 @@
 #include "server/migrations.h"
 #include "server/office_catalog.h"
 #include "server/office_fleet.h"
+#include "server/phone_page.h"
 #include "server/request_head.h"
 #include "sync/protocol/status.h"
 
@@ -395,6 +396,7 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   if (!MethodAllowed(route, head.method)) {
     return ErrorReply(405, "method_not_allowed", head.method + " " + path);
   }
+  if (route == Route::kPhonePage) return AdmitPhoneRequest(head, path);
   if (!NeedsSignature(route)) return std::nullopt;
   auto headers = ParseSignatureHeaders(head);
   if (!headers.ok()) return ErrorReply(401, "unsigned", headers.error().message);
@@ -426,6 +428,7 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
     return m_console->Handle(request);
   }
 
+  if (RouteOf(path) == Route::kPhonePage) return PhonePage(request, path);
   if (!NeedsSignature(RouteOf(path))) {
     return ErrorReply(404, "not_found", "no such endpoint: " + path);
   }
@@ -449,6 +452,8 @@ ApiReply ServerCore::Handle(const ApiRequest& request) {
     reply = PullStaffAccounts(device, query);
   } else if (path == protocol::kPathAudit && request.method == "POST") {
     reply = PushAudit(device, request);
+  } else if (RouteOf(path) == Route::kPhoneLinks) {
+    reply = PhoneLinks(device, request, path, query);
   } else if (path.rfind(std::string(protocol::kPathAttachments) + "/", 0) == 0) {
     // /v1/attachments/{uuid}/{attachment_id}
     const std::string rest = path.substr(std::string(protocol::kPathAttachments).size() + 1);

@@ -70,6 +70,21 @@ struct ApiReply {
   std::string ref;         // the 5xx reference the body names, for the access log
 };
 
+// Photos from a resident's phone (server/phone_service.cpp; docs/devices.md "Photos
+// from a phone"; [phone] in the configuration).
+struct PhoneOptions {
+  // The public base the phone reaches this server at ("https://yimen.example.cn"): the
+  // links' URLs are <public_url>/m/<token>. "" = phone upload is off, and POST
+  // /v1/phone-links answers 404 "phone_upload_off".
+  std::string public_url;
+  // Per client address within window_s: uploads taken (phones behind one carrier NAT
+  // share an address, so this is generous), and wrong tokens before that address gets
+  // 429 for wrong tokens (a right token is always served, like enrollment codes).
+  int uploads_allowed = 60;
+  int failures_allowed = 10;
+  int window_s = 600;
+};
+
 struct ServerOptions {
   std::string pg_url;
   int64_t max_clock_skew_s = protocol::kMaxClockSkewSeconds;
@@ -94,6 +109,7 @@ struct ServerOptions {
   std::string catalog_dir;
   // The office console's sessions and sign-in bound (server/console.h; [console]).
   ConsoleOptions console;
+  PhoneOptions phone;
 };
 
 class Console;
@@ -175,6 +191,18 @@ class ServerCore {
   // Staff accounts by version cursor, and the kiosk's audit rows (staff_service.cpp).
   ApiReply PullStaffAccounts(const DeviceIdentity& device, const std::string& query);
   ApiReply PushAudit(const DeviceIdentity& device, const ApiRequest& request);
+  // Photos from a phone (phone_service.cpp): the kiosk's signed calls on
+  // /v1/phone-links, and the phone's unsigned ones on /m/{token}.
+  ApiReply PhoneLinks(const DeviceIdentity& device, const ApiRequest& request,
+                      const std::string& path, const std::string& query);
+  ApiReply CreatePhoneLink(const DeviceIdentity& device, const ApiRequest& request);
+  ApiReply PhoneLinkFiles(const DeviceIdentity& device, const std::string& link_id,
+                          const std::string& query);
+  ApiReply SpendPhoneLink(const DeviceIdentity& device, const std::string& link_id);
+  ApiReply PhonePage(const ApiRequest& request, const std::string& path);
+  ApiReply PhoneUpload(const ApiRequest& request, const std::string& token);
+  ApiReply PhoneDone(const ApiRequest& request, const std::string& token);
+  ApiReply PhoneLanding(const ApiRequest& request, const std::string& token);
 
   ServerOptions m_options;
   PgPool m_pool;

@@ -24,11 +24,13 @@
 #include "idcard/serial_reader.h"
 #include "idcard/vendor_reader.h"
 #include "media/camera.h"
+#include "phone/phone_worker.h"
 #include "platform/glyph_atlas.h"
 #include "platform/photo_texture.h"
 #include "platform/receipt_pdf.h"
 #include "platform/window.h"
 #include "store/store.h"
+#include "sync/client/curl_transport.h"
 #include "sync/client/engine.h"
 #include "ui/kiosk_app.h"
 #include "ui/strings.h"
@@ -91,6 +93,32 @@ Result<std::unique_ptr<sync::SyncEngine>> StartSyncEngine(const Flags& flags, St
     return MakeError(started.error().kind, "sync: " + started.error().message);
   }
   return engine;
+}
+
+// Photos from a resident's phone (docs/devices.md "Photos from a phone"): only on an
+// enrolled kiosk, since the server gives the link to a signed request. The worker has
+// its own thread and transport; connecting is bounded shorter than the sync engine's,
+// because a resident stands waiting for the QR code. Null when not enrolled.
+std::unique_ptr<phone::PhoneWorker> StartPhoneWorker(const Flags& flags, Store& store) {
+  auto credentials = sync::LoadCredentials(store);
+  if (!credentials.ok() || !credentials->has_value()) return nullptr;
+  auto curl = TlsOptions(flags, store);
+  if (!curl.ok()) {
+    std::fprintf(stderr, "phone: %s\n", curl.error().message.c_str());
+    return nullptr;
+  }
+  sync::CurlOptions options = *curl;
+  options.connect_timeout_ms = 5'000;
+  auto wake = []() {  // a photo or a new state wakes the loop (SDL_PushEvent: any thread)
+    SDL_Event event{};
+    event.type = SDL_USEREVENT;
+    SDL_PushEvent(&event);
+  };
+  auto worker = std::make_unique<phone::PhoneWorker>(
+      [options]() { return std::make_unique<sync::CurlTransport>(options); },
+      std::move(**credentials), phone::PhoneWorkerOptions{}, std::move(wake));
+  worker->Start();
+  return worker;
 }
 
 // The document camera: --camera PATH, else the first /dev/video* that captures. It is
@@ -311,8 +339,12 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
   if (Status started = StartIdReader(flags, &id_reader); !started.ok()) {
     return Fail(started.error().message);
   }
-  ui::KioskApp app(MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics, camera.get(),
-                            sync_engine->get(), &id_reader));
+  // Outlives the app, which closes its link (and wipes its key) when a visit ends.
+  std::unique_ptr<phone::PhoneWorker> phone_worker = StartPhoneWorker(flags, *assets.store);
+  ui::KioskApp::Deps deps = MakeDeps(flags, assets, &catalog_slot, atlas->get(), metrics,
+                                     camera.get(), sync_engine->get(), &id_reader);
+  deps.phone = phone_worker.get();
+  ui::KioskApp app(std::move(deps));
   app.SetPrinter(
       [&](const std::string& number, const std::vector<std::string>& lines) {
         return PrintReceipt(flags, *assets.strings, app.CurrentLanguage(), number, lines);
@@ -338,6 +370,7 @@ int RunKiosk(const Flags& flags, Clock::time_point start, volatile std::sig_atom
 
   app.EndSession();  // wipes the resident's in-memory data
   if (id_reader.poller) id_reader.poller->Stop();  // joins its thread, wipes a read not taken
+  if (phone_worker) phone_worker->Stop();          // spends an open link, wipes its key and photos
   input_methods.Detach(&app);
   sync_engine->reset();  // finishes the request in flight (bounded by curl's timeouts)
   atlas->reset();        // its GL texture goes before the GL context

@@ -174,9 +174,14 @@ PhotoOutcome Photos::On(const photo_event::Delete& e, std::optional<PhotoPage> /
   return {};
 }
 
-PhotoOutcome Photos::On(const photo_event::Cancel& /*e*/, std::optional<PhotoPage> /*page*/) {
+PhotoOutcome Photos::On(const photo_event::Cancel& /*e*/, std::optional<PhotoPage> page) {
   PhotoState& photos = m_visit->photos;
   if (m_deps.camera) m_deps.camera->Stop();
+  // Leaving the phone page spends its link; the photos that came stay for other slots.
+  if (m_deps.phone && page == PhotoPage::kPhone) {
+    m_deps.phone->Close();
+    photos.phone = PhoneLinkStatus{};
+  }
   FreeThumb(&photos.preview);
   CloseImports();
   photos.message.clear();
@@ -213,13 +218,14 @@ void Photos::Store(std::vector<uint8_t> jpeg) {
   photos.message.clear();
 }
 
-void Photos::ShowProblem(const Error& error) {
+void Photos::ShowProblem(const Error& error, bool from_phone) {
   // The log says what failed (no picture data); the resident reads a plain sentence.
   std::fprintf(stderr, "photo: refused: %s\n", error.message.c_str());
-  m_visit->photos.message = m_deps.strings->Get(
-      m_deps.language ? m_deps.language() : Language::kZhCN,
-      media::PhotoProblemOf(error) == media::PhotoProblem::kTooLarge ? "photo.too_large"
-                                                                     : "photo.unreadable");
+  const bool too_large = media::PhotoProblemOf(error) == media::PhotoProblem::kTooLarge;
+  const char* key = from_phone ? (too_large ? "photo.phone_too_large" : "photo.phone_unreadable")
+                               : (too_large ? "photo.too_large" : "photo.unreadable");
+  m_visit->photos.message =
+      m_deps.strings->Get(m_deps.language ? m_deps.language() : Language::kZhCN, key);
 }
 
 Thumb Photos::MakeThumb(const media::Pixels& image, int max_side) {
@@ -249,6 +255,8 @@ void Photos::Release() {
   FreeThumb(&photos.preview);
   CloseImports();
   for (auto& [key, thumb] : photos.thumbs) FreeThumb(&thumb);
+  if (m_deps.phone) m_deps.phone->Close();  // spends the link, wipes its key
+  ReleasePhoneFiles();
   photos = PhotoState{};
 }
 

@@ -14,6 +14,7 @@
 
 #include "session/field_address.h"
 #include "session/form.h"
+#include "session/phone.h"
 #include "store/store.h"
 
 namespace yimen::session {
@@ -52,6 +53,13 @@ struct ImportFile {
   Thumb thumb;       // empty when it did not decode
 };
 
+// A photo that came from the resident's phone and is not in a slot yet: the bytes as the
+// phone sent them (opened, not yet checked), wiped when placed, refused or at visit end.
+struct PhoneFile {
+  std::vector<uint8_t> bytes;
+  Thumb thumb;  // empty when it did not decode
+};
+
 // The visit's document photos; the JPEGs themselves are in draft.attachments.
 struct PhotoState {
   std::map<FieldAddress, Thumb> thumbs;  // the stored photo's thumbnail, by its field
@@ -61,6 +69,12 @@ struct PhotoState {
   uint64_t preview_seq = 0;              // the worker's frame it shows
   std::string message;                   // on the camera/import screen (照片太大…)
   bool camera_failed = false;            // the device gave no picture (says why in the log)
+  // The phone page (docs/devices.md "Photos from a phone"): the link as last read, the
+  // seconds it has left, and the photos received and not placed, offered to every photo
+  // slot of this visit.
+  PhoneLinkStatus phone;
+  int phone_seconds_left = 0;
+  std::vector<PhoneFile> phone_files;
 };
 
 // A resident's request for staff help with a name (session/assist.h).

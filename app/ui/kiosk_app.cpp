@@ -85,6 +85,7 @@ session::Photos::Deps KioskApp::PhotoDeps() {
   deps.language = [this] { return m_language; };
   deps.camera = m_deps.camera;
   deps.import_dir = m_deps.import_dir;
+  deps.phone = m_deps.phone;
   deps.limits = m_deps.photo_limits;
   // The handle is the texture's ImTextureID (TextureOf turns it back).
   if (m_deps.make_texture) {
@@ -153,6 +154,7 @@ ViewModel KioskApp::View() const {
   view.frame = &m_frame;
   view.has_camera = m_deps.camera != nullptr;
   view.has_imports = m_import_available;
+  view.has_phone = m_photos.HasPhone();
   if (const auto sync = SyncState()) view.kiosk_revoked = sync->revoked;
   if (m_deps.id_reader_status) view.id_reader = m_deps.id_reader_status();
   return view;
@@ -310,6 +312,8 @@ void KioskApp::Tick(int64_t now_ms) {
 int KioskApp::WakeInMs() const {
   if (m_frame.Animating()) return 16;                // a flick glides at ~60 frames a second
   if (m_screen == Screen::kPhotoCamera) return 100;  // the live preview's next frame
+  // The phone page's countdown and arrivals (the worker also wakes the loop on news).
+  if (m_screen == Screen::kPhotoPhone) return 250;
   if (!m_staff.name.empty()) {
     int64_t idle_end = m_staff.last_activity_ms + int64_t{m_deps.staff_idle_s} * 1000;
     int64_t hard_end = m_staff.login_ms + int64_t{m_deps.staff_session_s} * 1000;

@@ -65,6 +65,8 @@ enum class Screen {
   kStatusQuery, kStatusResult,
   // A document photo for one slot of the form (screens/screen_photo.cpp).
   kPhotoCamera, kPhotoImport,
+  // Photos from the resident's phone for that slot (screens/screen_photo_phone.cpp).
+  kPhotoPhone,
   // A name the rules refuse, entered by staff (screens/screen_assist.cpp, session/assist.h):
   // the resident's help screen, staff's document check and staff's entry screen.
   kAssistHelp, kAssistConfirm, kAssistEntry,
@@ -202,6 +204,7 @@ struct ViewModel {
   bool kiosk_mode = false;
   bool has_camera = false;   // 拍照 offered (a camera device was given or found)
   bool has_imports = false;  // 导入 offered (the import folder holds images)
+  bool has_phone = false;    // 用手机传 offered (the kiosk has a server: Deps::phone)
   bool kiosk_revoked = false;  // the server refused this kiosk's key (SyncSnapshot::revoked)
   // The focused name field was unlocked by staff (session/assist.h): the keyboard's letter
   // rows type upper-case letters, with space, "·" and "-".
@@ -274,6 +277,9 @@ class KioskApp {
     media::PhotoLimits photo_limits;
     std::function<ImTextureID(const media::Pixels&)> make_texture;
     std::function<void(ImTextureID, int width, int height)> free_texture;
+    // Photos from the resident's phone (app/phone/phone_worker.h on an enrolled kiosk;
+    // docs/devices.md). nullptr: no 用手机传. Must outlive the app.
+    session::PhoneLinkPort* phone = nullptr;
     // The ID-card reader (app/idcard, docs/devices.md), all optional: without them the
     // forms work as before. take_card moves the newest read not yet taken into *out
     // (false: none); discard_card wipes one not taken (session end); id_reader_status is

@@ -138,7 +138,17 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "expect_spoken") step.op = ScriptStep::Op::kExpectSpoken;
     else if (cmd == "expect_voice") step.op = ScriptStep::Op::kExpectVoice;
     else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
-    else if (cmd == "card") {
+    else if (cmd == "wait_for") {
+      // "wait_for TEXT SECONDS": something outside the kiosk (a phone) must act first.
+      step.op = ScriptStep::Op::kWaitFor;
+      const size_t cut = arg.find_last_of(' ');
+      if (cut == std::string::npos || cut == 0 ||
+          arg.find_first_not_of("0123456789", cut + 1) != std::string::npos ||
+          cut + 1 == arg.size()) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "line " + std::to_string(line_no) + ": \"wait_for\" needs TEXT SECONDS");
+      }
+    } else if (cmd == "card") {
       step.op = ScriptStep::Op::kCard;
       if (arg != "lift" && arg.rfind("place ", 0) != 0) {
         return MakeError(ErrorKind::kInvalidArgument,
@@ -356,6 +366,24 @@ Status ScriptRunner::Tick(int64_t now_ms) {
       if (++m_tries > kExpectFrames) {
         return fail(may_scroll ? "expected to see \"" + step.arg + "\""
                                : "\"" + step.arg + "\" is not in view");
+      }
+      return Status::Ok();
+    }
+    case Op::kWaitFor: {
+      // Like expect, but for up to SECONDS of wall time, not 30 frames: the loop keeps
+      // drawing while it waits (the kiosk wakes on the worker's news as it would anyway).
+      const size_t cut = step.arg.find_last_of(' ');
+      if (m_wait_until == 0) m_wait_until = now_ms + std::stoll(step.arg.substr(cut + 1)) * 1000;
+      bool hidden = false;
+      const RecordedWidget* w = Find(step.arg.substr(0, cut), true, &hidden, false);
+      if (w && !hidden) {
+        next();
+        return Status::Ok();
+      }
+      if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
+      if (now_ms >= m_wait_until) {
+        return fail("waited " + step.arg.substr(cut + 1) + " s to see \"" +
+                    step.arg.substr(0, cut) + "\"");
       }
       return Status::Ok();
     }

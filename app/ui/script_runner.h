@@ -37,7 +37,8 @@ struct ScriptStep {
     kExpectExit,
     kExpectSpoken,
     kExpectVoice,
-    kCard
+    kCard,
+    kWaitFor
   };
   Op op = Op::kLog;
   std::string arg;

@@ -12,6 +12,7 @@
 #include "domain/result.h"
 #include "sync/client/transport.h"
 #include "sync/protocol/messages.h"
+#include "sync/protocol/phone_messages.h"
 #include "sync/protocol/staff_messages.h"
 
 namespace yimen::sync {
@@ -51,6 +52,14 @@ class ApiClient {
   // (defined in staff_sync.cpp). Errors as for PullStatus / Push.
   Result<protocol::StaffAccountsPage> PullStaffAccounts(int64_t after, int limit);
   Result<protocol::AuditAck> PushAudit(const protocol::AuditPush& push);
+
+  // Photos from a resident's phone (phone_link.cpp, docs/devices.md "Photos from a
+  // phone"): a one-time upload link for a public key, the sealed files that arrived after
+  // seq `after`, and spending the link. kNotFound with Error::code "phone_upload_off" when
+  // the server has no phone upload configured; other errors as for PullStatus.
+  Result<protocol::PhoneLink> CreatePhoneLink(const protocol::PhoneLinkRequest& request);
+  Result<protocol::PhoneFiles> GetPhoneFiles(const std::string& link_id, int after);
+  Status SpendPhoneLink(const std::string& link_id);
 
   // Unsigned: possession of the one-time code is the proof. Errors: kRejected for a
   // wrong, used or expired code (message has the server's word), kUnavailable when

@@ -7,7 +7,8 @@
 //
 //   kiosk (signed, like every /v1 call)           phone (the token is the only key)
 //   POST   /v1/phone-links        → PhoneLink     GET  /m/{token}        the page (410 when spent)
-//   GET    /v1/phone-links/{id}?after=N           GET  /m/static/{file}  its script, style, libsodium
+//   GET    /v1/phone-links/{id}?after=N           GET  /m/static/{file}  its script, style,
+//   libsodium
 //                                 → PhoneFiles    POST /m/{token}/files  one sealed photo
 //   DELETE /v1/phone-links/{id}   spends it       POST /m/{token}/done   the resident's 完成
 #pragma once
@@ -38,14 +39,14 @@ inline constexpr size_t kPhoneSealOverhead = 48;
 // POST /v1/phone-links: the kiosk's one-time X25519 public key for this link
 // (crypto_box_keypair; its secret never leaves the kiosk's memory).
 struct PhoneLinkRequest {
-  std::string public_key;  // base64 (standard, padded) of 32 bytes
+  std::string public_key;              // base64 (standard, padded) of 32 bytes
   int max_files = kPhoneLinkMaxFiles;  // 1..kPhoneLinkMaxFiles
 };
 
 // 201 to POST /v1/phone-links.
 struct PhoneLink {
-  std::string link_id;     // a UUID, the kiosk's handle; never in the phone's URL
-  std::string url;         // what the QR code carries: <public base>/m/<token>
+  std::string link_id;  // a UUID, the kiosk's handle; never in the phone's URL
+  std::string url;      // what the QR code carries: <public base>/m/<token>
   int64_t expires_in_s = 0;
   std::string expires_at;  // ISO-8601 UTC
   int max_files = 0;
@@ -63,7 +64,7 @@ struct PhoneFiles {
   // "expired", "spent" (the kiosk spent it).
   std::string state;
   std::vector<PhoneFile> files;
-  int received = 0;        // files the link took so far
+  int received = 0;  // files the link took so far
   int64_t expires_in_s = 0;
 };
 

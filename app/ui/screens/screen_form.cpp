@@ -169,6 +169,8 @@ std::vector<SlotButton> PhotoButtons(const ViewModel& view, const FieldAddress& 
       buttons.push_back({view.Tr("photo.retake"), "retake", session::photo_event::Camera{key}});
     } else if (view.has_imports) {
       buttons.push_back({view.Tr("photo.reimport"), "reimport", session::photo_event::Import{key}});
+    } else if (view.has_phone) {
+      buttons.push_back({view.Tr("photo.phone"), "phone", session::photo_event::Phone{key}});
     }
     buttons.push_back({view.Tr("photo.delete"), "delete", session::photo_event::Delete{key}, true});
     return buttons;
@@ -177,6 +179,8 @@ std::vector<SlotButton> PhotoButtons(const ViewModel& view, const FieldAddress& 
     buttons.push_back({view.Tr("photo.take"), "take", session::photo_event::Camera{key}});
   if (view.has_imports)
     buttons.push_back({view.Tr("photo.import"), "import", session::photo_event::Import{key}});
+  if (view.has_phone)
+    buttons.push_back({view.Tr("photo.phone"), "phone", session::photo_event::Phone{key}});
   return buttons;
 }
 

@@ -57,6 +57,7 @@ std::unique_ptr<View> MakeStatusQueryView();
 std::unique_ptr<View> MakeStatusResultView();
 std::unique_ptr<View> MakePhotoCameraView();
 std::unique_ptr<View> MakePhotoImportView();
+std::unique_ptr<View> MakePhotoPhoneView();
 std::unique_ptr<View> MakeAssistHelpView();
 std::unique_ptr<View> MakeAssistConfirmView();
 std::unique_ptr<View> MakeAssistEntryView();

@@ -7,7 +7,7 @@
 namespace yimen::ui {
 
 std::span<const ViewEntry> ViewTable() {
-  static const std::array<ViewEntry, 20> kTable = {{
+  static const std::array<ViewEntry, 21> kTable = {{
       {Screen::kHome, &MakeHomeView},
       {Screen::kServices, &MakeServicesView},
       {Screen::kDetail, &MakeDetailView},
@@ -25,6 +25,7 @@ std::span<const ViewEntry> ViewTable() {
       {Screen::kStatusResult, &MakeStatusResultView},
       {Screen::kPhotoCamera, &MakePhotoCameraView},
       {Screen::kPhotoImport, &MakePhotoImportView},
+      {Screen::kPhotoPhone, &MakePhotoPhoneView},
       {Screen::kAssistHelp, &MakeAssistHelpView},
       {Screen::kAssistConfirm, &MakeAssistConfirmView},
       {Screen::kAssistEntry, &MakeAssistEntryView},
