@@ -8,8 +8,9 @@
 // measures (prints, never asserts) the same upload on DevTools' "Slow 4G" against a
 // plain upload of the two original files on the same emulated link.
 //
-// The lead's kiosk-to-phone end-to-end test can reuse uploadPhotos() and tapDone():
-// they only need a page opened at a link's /m/<token>.
+// Another test (the kiosk-to-phone end-to-end one) can require this file and reuse
+// phonePage(), sodiumReady(), uploadPhotos() and tapDone(): they only need a browser
+// and a link's /m/<token> opened on the server; run as a script it does all of the above.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +18,8 @@ const { execFileSync, spawn } = require('child_process');
 const puppeteer = require('puppeteer-core');
 
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const fx = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// The fixture run_phone_test.sh wrote (only when run as a script).
+const fx = require.main === module ? JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) : {};
 // DevTools' "Slow 4G" preset (puppeteer's PredefinedNetworkConditions, the same figures
 // as chromium's devtools-frontend): bytes per second and milliseconds.
 const SLOW_4G = {
@@ -247,7 +249,7 @@ async function measure(browser) {
   await page.close();
 }
 
-(async () => {
+async function main() {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -265,4 +267,7 @@ async function measure(browser) {
   }
   console.log(`phone-test: ${checks} checks, ${failures} failed`);
   process.exit(failures === 0 ? 0 : 1);
-})();
+}
+
+module.exports = { PHONE, SLOW_4G, phonePage, sodiumReady, uploadPhotos, tapDone };
+if (require.main === module) main();

@@ -248,7 +248,11 @@ TEST_F(PhoneLink, RefusesOversizeMistypedTinyAndOneFileTooMany) {
   Upload(link, big);
   // ... one byte more is not.
   const std::string too_big(protocol::kPhoneMaxSealedBytes + 1, 'x');
-  EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", too_big).status, 413);
+  sync::HttpResponse refused = AsPhone("POST", "/m/" + link.token + "/files", too_big);
+  EXPECT_EQ(refused.status, 413);
+  // Refused by the frontend from the head, and still with the page's headers.
+  EXPECT_EQ(refused.headers["referrer-policy"], "no-referrer");
+  EXPECT_EQ(refused.headers["cache-control"], "no-store");
   EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", Sealed(link, "x"), "image/jpeg").status,
             415);
   EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", std::string(48, 'x')).status, 400);
