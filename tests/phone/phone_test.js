@@ -180,6 +180,44 @@ async function functional(browser) {
   await page.close();
 }
 
+// The network lost mid-visit: the photo's row says so in Chinese with 重试, and 重试
+// sends it once the network is back; a link spent meanwhile shows the expired text.
+async function lostNetwork(browser) {
+  const link = makeLink(1);
+  const page = await phonePage(browser);
+  await page.goto(fx.base + link.path, { waitUntil: 'load' });
+  await sodiumReady(page);
+  const client = await page.createCDPSession();
+  await client.send('Network.enable');
+  const offline = (yes) => client.send('Network.emulateNetworkConditions', {
+    offline: yes, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await offline(true);
+  await (await page.$('#pick')).uploadFile(fx.photos[0]);
+  await page.waitForSelector('#files li.failed button', { timeout: 30000 });
+  const said = await page.$eval('#files li.failed', (e) => e.textContent);
+  check(said.includes('网络断了') && said.includes('重试'), `offline: ${said}`);
+  check((await page.$eval('#left', (e) => e.textContent)).includes('请点“重试”'),
+        'offline: the count line asks for 重试, not for 完成');
+  await page.tap('#done');
+  check((await page.$eval('#message', (e) => e.textContent)).includes('请先点“重试”'),
+        'offline: 完成 waits for the unsent photo');
+  check(await page.$eval('#finished', (e) => e.hidden), 'offline: not finished');
+  await shot(page, 'offline');
+  await offline(false);
+  await page.tap('#files li.failed button');
+  await page.waitForSelector('#files li.ok', { timeout: 60000 });
+  check((await page.$eval('#left', (e) => e.textContent)).includes('够了'),
+        '重试 sent it once the network was back, and the link is full');
+  execFileSync(fx.tool, ['spend', fx.state, link.link_id]);
+  await page.tap('#done');
+  await page.waitForSelector('#gone:not([hidden])', { timeout: 30000 });
+  check((await page.$eval('#gone', (e) => e.textContent))
+    .includes('这个链接已经用过或过期了，请在一体机上重新扫码'), 'a link spent meanwhile: the expired text');
+  page.problems = page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p));
+  check(page.problems.length === 0, `no other script errors (${page.problems.join(' | ')})`);
+  await page.close();
+}
+
 // Slow 4G: the page's upload of the two photos, and a plain upload of the originals.
 async function measure(browser) {
   const link = makeLink(4);
@@ -258,6 +296,7 @@ async function main() {
   });
   try {
     await functional(browser);
+    await lostNetwork(browser);
     if (!process.env.YIMEN_PHONE_SKIP_MEASURE) await measure(browser);
   } catch (e) {
     failures++;
