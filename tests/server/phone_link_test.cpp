@@ -333,6 +333,29 @@ TEST_F(PhoneLinks, WrongTokensAreThrottledPerAddressButTheRightOneStillWorks) {
   Upload(link, CanaryJpeg());
 }
 
+// Only the head of a 4 MiB upload is sent: a wrong token is answered without waiting
+// for the body, so guesses cannot make the server read photos.
+TEST_F(PhoneLink, AWrongTokenIsRefusedBeforeTheBodyIsRead) {
+  const Link link = MakeLink();
+  std::string guess = link.token;
+  guess[5] = guess[5] == 'x' ? 'y' : 'x';
+  const int fd = ConnectLoopback(server->port());
+  ASSERT_GE(fd, 0);
+  const std::string head = "POST /m/" + guess +
+                           "/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Type: application/octet-stream\r\nContent-Length: " +
+                           std::to_string(protocol::kPhoneMaxSealedBytes) + "\r\n\r\n";
+  ASSERT_EQ(send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  pollfd ready{fd, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 5000), 1) << "no answer before the body";
+  char buffer[512] = {};
+  const ssize_t n = recv(fd, buffer, sizeof buffer - 1, 0);
+  close(fd);
+  ASSERT_GT(n, 12);
+  EXPECT_EQ(std::string(buffer, 12), "HTTP/1.1 410");
+  EXPECT_NE(std::string(buffer, n).find("Referrer-Policy: no-referrer"), std::string::npos);
+}
+
 TEST_F(PhoneLinks, UploadsPerAddressAreBounded) {
   server::PhoneOptions phone = On();
   phone.uploads_allowed = 2;
