@@ -9,6 +9,8 @@
 #   YIMEN_DATA_DIR   the kiosk's data   (default ~/.local/share/yimen)
 #   YIMEN_PG_DIR     the database       (default .cache/pg)
 #   YIMEN_PORT       the server's port  (default 8443)
+#   YIMEN_PHONE_URL  the base phones reach the server at, for 用手机传照片 (default: this
+#                    machine's loopback, so a browser here can play the phone)
 #   YIMEN_BUILD_DIR  the build to use   (default build/release)
 #   YIMEN_ADMIN_PASSWORD_FILE  local-admin's password (default .cache/yimen-admin.password)
 set -euo pipefail
@@ -40,7 +42,8 @@ echo "run.sh: PostgreSQL at $pg_url" >&2
 
 # 2. The server on loopback (plain HTTP is allowed there only), stopped on exit.
 server_log=$(mktemp -t yimen-server.XXXXXX.log)
-"$bin/server/yimen-server" --pg "$pg_url" --listen "127.0.0.1:$port" >/dev/null 2>"$server_log" &
+"$bin/server/yimen-server" --pg "$pg_url" --listen "127.0.0.1:$port" \
+  --phone-url "${YIMEN_PHONE_URL:-http://127.0.0.1:$port}" >/dev/null 2>"$server_log" &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
 server_url="http://127.0.0.1:$port"

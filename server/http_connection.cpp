@@ -24,6 +24,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "server/metrics.h"
+#include "server/phone_page.h"
 #include "server/request_head.h"
 #include "sync/protocol/messages.h"
 #include "sync/protocol/signing.h"
@@ -319,6 +320,13 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void Reply(ApiReply reply, bool close) {
     m_request.body = std::string();  // nothing of the request outlives its answer
+    // The phone's page: refusals made here (413, 503, a bad method) carry its headers
+    // too, no-referrer above all, since its path holds the token.
+    if (RouteOf(m_path) == Route::kPhonePage &&
+        std::none_of(reply.headers.begin(), reply.headers.end(),
+                     [](const auto& h) { return h.first == "Referrer-Policy"; })) {
+      AddPhoneHeaders(&reply, false);
+    }
     ReleaseBody();
     m_response = {};
     m_response.version(11);

@@ -318,6 +318,40 @@ ApiReply ServerCore::PhoneLanding(const ApiRequest& request, const std::string& 
                          link.max_files, link.expires_in_s);
 }
 
+std::optional<ApiReply> ServerCore::AdmitPhoneUpload(const ApiRequest& head,
+                                                     const std::string& path) {
+  std::string token;
+  std::string action;
+  if (head.method != "POST") return std::nullopt;
+  if (!SplitPhonePath(path, &token, &action)) {
+    if (path.size() < 6 || path.substr(path.size() - 6) != "/files") return std::nullopt;
+    token = std::string(43, '~');  // no token's shape: a wrong guess all the same
+  } else if (action != "files") {
+    return std::nullopt;
+  }
+  TokenVerdict verdict;
+  Status status = m_pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    verdict = CheckToken(tx, token, head, m_options.phone);
+    tx.commit();
+  });
+  if (!status.ok()) {
+    ApiReply reply = ReplyForError(status.error());
+    AddPhoneHeaders(&reply, false);
+    return reply;
+  }
+  if (verdict.throttled_s > 0) {
+    ApiReply reply = PhoneJsonReply(429, "throttled", "too many requests from this address; wait");
+    reply.retry_after_s = verdict.throttled_s;
+    return reply;
+  }
+  if (!verdict.link) return PhoneJsonReply(410, "gone", "this link is used up or expired");
+  if (verdict.link->received >= verdict.link->max_files) {
+    return PhoneJsonReply(409, "no_files_left", "this link takes no more files");
+  }
+  return std::nullopt;  // read the photo; PhoneUpload checks everything again
+}
+
 ApiReply ServerCore::PhoneUpload(const ApiRequest& request, const std::string& token) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (auto refused = AdmitPhoneRequest(request, path)) return *refused;

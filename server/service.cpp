@@ -396,7 +396,10 @@ std::optional<ApiReply> ServerCore::Admit(ApiRequest* request) {
   if (!MethodAllowed(route, head.method)) {
     return ErrorReply(405, "method_not_allowed", head.method + " " + path);
   }
-  if (route == Route::kPhonePage) return AdmitPhoneRequest(head, path);
+  if (route == Route::kPhonePage) {
+    if (auto refused = AdmitPhoneRequest(head, path)) return refused;
+    return AdmitPhoneUpload(head, path);
+  }
   if (!NeedsSignature(route)) return std::nullopt;
   auto headers = ParseSignatureHeaders(head);
   if (!headers.ok()) return ErrorReply(401, "unsigned", headers.error().message);

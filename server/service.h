@@ -203,6 +203,9 @@ class ServerCore {
   ApiReply PhoneUpload(const ApiRequest& request, const std::string& token);
   ApiReply PhoneDone(const ApiRequest& request, const std::string& token);
   ApiReply PhoneLanding(const ApiRequest& request, const std::string& token);
+  // The header stage of POST /m/{token}/files: an unknown, used-up or full link, or a
+  // throttled address, is refused before the photo's body is read.
+  std::optional<ApiReply> AdmitPhoneUpload(const ApiRequest& head, const std::string& path);
 
   ServerOptions m_options;
   PgPool m_pool;

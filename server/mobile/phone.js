@@ -26,6 +26,7 @@
   var busy = false;    // an item is being processed or sent
   var accepted = 0;    // items taken but not yet sent (they count against remaining)
   var counter = 0;
+  var unsent = 0;      // items that failed and wait for 重试
   var ended = false;   // done, or the link is gone
 
   function setText(el, text) { el.textContent = text; }
@@ -39,6 +40,8 @@
     var free = remaining - accepted;
     if (free > 0) {
       setText(left, '还可以传 ' + free + ' 张照片');
+    } else if (unsent > 0) {
+      setText(left, '还有照片没传好，请点“重试”');
     } else {
       setText(left, '照片已经够了，请点“完成”');
     }
@@ -200,6 +203,8 @@
     button.className = 'big-button small';
     setText(button, '重试');
     button.onclick = function () {
+      unsent -= 1;
+      showLeft();
       item.li.removeChild(button);
       item.li.className = 'file';
       queue.unshift(item);
@@ -212,6 +217,8 @@
     item.li.className = 'file failed';
     progress(item, 0, text);
     if (canRetry) {
+      unsent += 1;
+      showLeft();
       retryButton(item);
     } else {
       accepted -= 1;
@@ -337,6 +344,10 @@
   doneButton.onclick = function () {
     if (busy || queue.length) {
       say('还有照片在上传，请等它们传好再点“完成”。');
+      return;
+    }
+    if (unsent > 0) {
+      say('有照片还没传好，请先点“重试”。');
       return;
     }
     doneButton.disabled = true;

@@ -225,11 +225,7 @@ int MakeJpeg(const std::string& path, int width, int height, unsigned seed, int 
   return out ? 0 : Fail("cannot write " + path);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (!protocol::InitCrypto().ok()) return Fail("libsodium");
-  const std::vector<std::string> args(argv + 1, argv + argc);
+int Run(const std::vector<std::string>& args) {
   const std::string verb = args.empty() ? "" : args[0];
   if (verb == "make-jpeg" && args.size() == 6) {
     return MakeJpeg(args[1], std::stoi(args[2]), std::stoi(args[3]),
@@ -251,4 +247,15 @@ int main(int argc, char** argv) {
                "       receive STATE LINK_ID SECRET COUNT [TIMEOUT_S] | spend STATE LINK_ID |\n"
                "       make-jpeg OUT WIDTH HEIGHT SEED QUALITY\n");
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!protocol::InitCrypto().ok()) return Fail("libsodium");
+  try {
+    return Run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {  // a number that is not one, a reply that is not JSON
+    return Fail(e.what());
+  }
 }

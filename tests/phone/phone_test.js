@@ -8,8 +8,9 @@
 // measures (prints, never asserts) the same upload on DevTools' "Slow 4G" against a
 // plain upload of the two original files on the same emulated link.
 //
-// The lead's kiosk-to-phone end-to-end test can reuse uploadPhotos() and tapDone():
-// they only need a page opened at a link's /m/<token>.
+// Another test (the kiosk-to-phone end-to-end one) can require this file and reuse
+// phonePage(), sodiumReady(), uploadPhotos() and tapDone(): they only need a browser
+// and a link's /m/<token> opened on the server; run as a script it does all of the above.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +18,8 @@ const { execFileSync, spawn } = require('child_process');
 const puppeteer = require('puppeteer-core');
 
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const fx = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// The fixture run_phone_test.sh wrote (only when run as a script).
+const fx = require.main === module ? JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) : {};
 // DevTools' "Slow 4G" preset (puppeteer's PredefinedNetworkConditions, the same figures
 // as chromium's devtools-frontend): bytes per second and milliseconds.
 const SLOW_4G = {
@@ -178,6 +180,44 @@ async function functional(browser) {
   await page.close();
 }
 
+// The network lost mid-visit: the photo's row says so in Chinese with 重试, and 重试
+// sends it once the network is back; a link spent meanwhile shows the expired text.
+async function lostNetwork(browser) {
+  const link = makeLink(1);
+  const page = await phonePage(browser);
+  await page.goto(fx.base + link.path, { waitUntil: 'load' });
+  await sodiumReady(page);
+  const client = await page.createCDPSession();
+  await client.send('Network.enable');
+  const offline = (yes) => client.send('Network.emulateNetworkConditions', {
+    offline: yes, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await offline(true);
+  await (await page.$('#pick')).uploadFile(fx.photos[0]);
+  await page.waitForSelector('#files li.failed button', { timeout: 30000 });
+  const said = await page.$eval('#files li.failed', (e) => e.textContent);
+  check(said.includes('网络断了') && said.includes('重试'), `offline: ${said}`);
+  check((await page.$eval('#left', (e) => e.textContent)).includes('请点“重试”'),
+        'offline: the count line asks for 重试, not for 完成');
+  await page.tap('#done');
+  check((await page.$eval('#message', (e) => e.textContent)).includes('请先点“重试”'),
+        'offline: 完成 waits for the unsent photo');
+  check(await page.$eval('#finished', (e) => e.hidden), 'offline: not finished');
+  await shot(page, 'offline');
+  await offline(false);
+  await page.tap('#files li.failed button');
+  await page.waitForSelector('#files li.ok', { timeout: 60000 });
+  check((await page.$eval('#left', (e) => e.textContent)).includes('够了'),
+        '重试 sent it once the network was back, and the link is full');
+  execFileSync(fx.tool, ['spend', fx.state, link.link_id]);
+  await page.tap('#done');
+  await page.waitForSelector('#gone:not([hidden])', { timeout: 30000 });
+  check((await page.$eval('#gone', (e) => e.textContent))
+    .includes('这个链接已经用过或过期了，请在一体机上重新扫码'), 'a link spent meanwhile: the expired text');
+  page.problems = page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p));
+  check(page.problems.length === 0, `no other script errors (${page.problems.join(' | ')})`);
+  await page.close();
+}
+
 // Slow 4G: the page's upload of the two photos, and a plain upload of the originals.
 async function measure(browser) {
   const link = makeLink(4);
@@ -247,7 +287,7 @@ async function measure(browser) {
   await page.close();
 }
 
-(async () => {
+async function main() {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -256,6 +296,7 @@ async function measure(browser) {
   });
   try {
     await functional(browser);
+    await lostNetwork(browser);
     if (!process.env.YIMEN_PHONE_SKIP_MEASURE) await measure(browser);
   } catch (e) {
     failures++;
@@ -265,4 +306,7 @@ async function measure(browser) {
   }
   console.log(`phone-test: ${checks} checks, ${failures} failed`);
   process.exit(failures === 0 ? 0 : 1);
-})();
+}
+
+module.exports = { PHONE, SLOW_4G, phonePage, sodiumReady, uploadPhotos, tapDone };
+if (require.main === module) main();

@@ -248,7 +248,11 @@ TEST_F(PhoneLink, RefusesOversizeMistypedTinyAndOneFileTooMany) {
   Upload(link, big);
   // ... one byte more is not.
   const std::string too_big(protocol::kPhoneMaxSealedBytes + 1, 'x');
-  EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", too_big).status, 413);
+  sync::HttpResponse refused = AsPhone("POST", "/m/" + link.token + "/files", too_big);
+  EXPECT_EQ(refused.status, 413);
+  // Refused by the frontend from the head, and still with the page's headers.
+  EXPECT_EQ(refused.headers["referrer-policy"], "no-referrer");
+  EXPECT_EQ(refused.headers["cache-control"], "no-store");
   EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", Sealed(link, "x"), "image/jpeg").status,
             415);
   EXPECT_EQ(AsPhone("POST", "/m/" + link.token + "/files", std::string(48, 'x')).status, 400);
@@ -327,6 +331,29 @@ TEST_F(PhoneLinks, WrongTokensAreThrottledPerAddressButTheRightOneStillWorks) {
   EXPECT_EQ(AsPhone("POST", "/m/" + guess + "/files", Sealed(link, "photo bytes")).status, 429);
   EXPECT_EQ(AsPhone("GET", "/m/" + link.token).status, 200);
   Upload(link, CanaryJpeg());
+}
+
+// Only the head of a 4 MiB upload is sent: a wrong token is answered without waiting
+// for the body, so guesses cannot make the server read photos.
+TEST_F(PhoneLink, AWrongTokenIsRefusedBeforeTheBodyIsRead) {
+  const Link link = MakeLink();
+  std::string guess = link.token;
+  guess[5] = guess[5] == 'x' ? 'y' : 'x';
+  const int fd = ConnectLoopback(server->port());
+  ASSERT_GE(fd, 0);
+  const std::string head = "POST /m/" + guess +
+                           "/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Type: application/octet-stream\r\nContent-Length: " +
+                           std::to_string(protocol::kPhoneMaxSealedBytes) + "\r\n\r\n";
+  ASSERT_EQ(send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  pollfd ready{fd, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 5000), 1) << "no answer before the body";
+  char buffer[512] = {};
+  const ssize_t n = recv(fd, buffer, sizeof buffer - 1, 0);
+  close(fd);
+  ASSERT_GT(n, 12);
+  EXPECT_EQ(std::string(buffer, 12), "HTTP/1.1 410");
+  EXPECT_NE(std::string(buffer, n).find("Referrer-Policy: no-referrer"), std::string::npos);
 }
 
 TEST_F(PhoneLinks, UploadsPerAddressAreBounded) {

@@ -7,7 +7,9 @@
 
 #include <limits>
 
+#include "server/phone_page.h"
 #include "sync/protocol/messages.h"
+#include "sync/protocol/phone_messages.h"
 #include "sync/protocol/signing.h"
 
 namespace yimen::server {
@@ -95,6 +97,41 @@ TEST(Routes, TheConsoleAuthenticatesBySessionNotSignature) {
   EXPECT_FALSE(NeedsSignature(Route::kOfficeApi));
   EXPECT_FALSE(MethodAllowed(Route::kConsole, "PUT"));
   EXPECT_TRUE(MethodAllowed(Route::kOfficeApi, "DELETE"));
+}
+
+TEST(Routes, ThePhonesPageTakesNoSignatureButTheKiosksLinksDo) {
+  EXPECT_EQ(RouteOf("/v1/phone-links"), Route::kPhoneLinks);
+  EXPECT_EQ(RouteOf("/v1/phone-links/0b6f4c9e-2f0e-4a39-9d57-5f1c0f6f1a11"), Route::kPhoneLinks);
+  EXPECT_EQ(RouteOf("/v1/phone-linksx"), Route::kUnknown);
+  EXPECT_EQ(RouteOf("/m/abc/files"), Route::kPhonePage);
+  EXPECT_EQ(RouteOf("/m"), Route::kUnknown);
+  EXPECT_TRUE(NeedsSignature(Route::kPhoneLinks));
+  EXPECT_FALSE(NeedsSignature(Route::kPhonePage));
+  EXPECT_TRUE(MethodAllowed(Route::kPhoneLinks, "DELETE"));
+  EXPECT_FALSE(MethodAllowed(Route::kPhonePage, "DELETE"));
+}
+
+TEST(BodyLimits, OnlyThePhonesFileUploadTakesAPhoto) {
+  const std::string token(43, 'A');
+  EXPECT_EQ(BodyLimit("/m/" + token + "/files"), protocol::kPhoneMaxSealedBytes);
+  EXPECT_EQ(BodyLimit("/m/" + token + "/done"), protocol::kMaxSmallBodyBytes);
+  EXPECT_EQ(BodyLimit("/m/" + token), protocol::kMaxSmallBodyBytes);
+  EXPECT_EQ(BodyLimit("/v1/phone-links"), protocol::kMaxSmallBodyBytes);
+}
+
+TEST(PhonePaths, OnlyAWellFormedTokenAndAKnownActionSplit) {
+  const std::string token(43, 'b');
+  std::string got;
+  std::string action;
+  EXPECT_TRUE(SplitPhonePath("/m/" + token, &got, &action));
+  EXPECT_EQ(got, token);
+  EXPECT_EQ(action, "");
+  EXPECT_TRUE(SplitPhonePath("/m/" + token + "/files", &got, &action));
+  EXPECT_EQ(action, "files");
+  EXPECT_FALSE(SplitPhonePath("/m/" + token + "/other", &got, &action));
+  EXPECT_FALSE(SplitPhonePath("/m/" + token.substr(1), &got, &action));
+  EXPECT_FALSE(SplitPhonePath("/m/" + std::string(42, 'b') + "=", &got, &action));
+  EXPECT_FALSE(SplitPhonePath("/m/static/x/phone.js", &got, &action));
 }
 
 TEST(BodyLimits, EachEndpointHasItsOwn) {
