@@ -221,7 +221,20 @@ void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Gap(3);
   Paragraph(view.Tr("home.welcome"), Ctx().title, colors::kText);
   Gap(3);
-  if (TouchButton(view.Tr("home.apply"), ImVec2(0, m.button_h * 1.6f), ButtonStyle::kPrimary)) {
+  // The main path asks about the person (screens/screen_finder.cpp); the list by name
+  // stays right under it for whoever knows what they want.
+  if (view.catalog->finder && TouchButton(view.Tr("home.finder"), ImVec2(0, m.button_h * 1.6f),
+                                          ButtonStyle::kPrimary, true, "home:finder")) {
+    out->push_back(session::finder_event::Open{});
+  }
+  if (view.catalog->finder) {
+    Gap(0.5f);
+    Paragraph(view.Tr("home.finder_hint"), Ctx().body, colors::kMuted);
+    Gap(1.5f);
+  }
+  if (TouchButton(view.Tr("home.apply"),
+                  ImVec2(0, m.button_h * (view.catalog->finder ? 1.0f : 1.6f)),
+                  view.catalog->finder ? ButtonStyle::kSecondary : ButtonStyle::kPrimary)) {
     out->push_back(intent::OpenServices{});
   }
   Gap(0.5f);

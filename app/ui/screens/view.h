@@ -60,5 +60,6 @@ std::unique_ptr<View> MakePhotoImportView();
 std::unique_ptr<View> MakeAssistHelpView();
 std::unique_ptr<View> MakeAssistConfirmView();
 std::unique_ptr<View> MakeAssistEntryView();
+std::unique_ptr<View> MakeFinderView();
 
 }  // namespace yimen::ui
