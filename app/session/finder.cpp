@@ -93,6 +93,8 @@ FinderOutcome Finder::On(const finder_event::Back& /*e*/) {
   if (m_state->page == FinderPage::kQuestion && m_state->question > 0) {
     return AskFrom(m_state->question - 1);
   }
+  // Back on the tiles the questions start again: an ID number's age is asked again too.
+  m_state->answers.exact_age.reset();
   m_state->page = FinderPage::kSituations;
   return Go(m_state->page);
 }
@@ -115,6 +117,7 @@ FinderOutcome Finder::On(const finder_event::IdNumber& e) {
   if (current == nullptr || current->id != kFinderAgeQuestion) return {};
   const CivilDate today = m_deps.today();
   Result<IdNumber> id = ParseIdNumber(e.id_number, today);
+  m_state->id_refused = !id.ok();
   if (!id.ok()) return {};
   // The age question drops out of the list once the age is known: what was the next
   // question now has this one's index.

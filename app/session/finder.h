@@ -22,8 +22,9 @@ enum class FinderPage : uint8_t { kSituations, kQuestion, kResults };
 struct FinderState {
   FinderAnswers answers;
   FinderPage page = FinderPage::kSituations;
-  size_t question = 0;  // on kQuestion: which of FinderQuestionsFor(...) is asked
-  bool chosen = false;  // a suggestion was opened: 返回 on its details comes back here
+  size_t question = 0;      // on kQuestion: which of FinderQuestionsFor(...) is asked
+  bool chosen = false;      // a suggestion was opened: 返回 on its details comes back here
+  bool id_refused = false;  // the ID number typed on the age question is not a valid one
 };
 
 namespace finder_event {

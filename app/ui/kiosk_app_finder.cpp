@@ -8,6 +8,13 @@ namespace yimen::ui {
 
 void KioskApp::On(const session::FinderEvent& e) {
   const session::FinderOutcome out = m_finder.Apply(e);
+  if (std::holds_alternative<session::finder_event::IdNumber>(e) && out.go) {
+    // Only the age is kept: the typed number goes at once.
+    if (auto it = m_session.aux_values.find("finder_id"); it != m_session.aux_values.end()) {
+      Wipe(&it->second);
+    }
+    m_session.focus = {};
+  }
   if (!out.open_service.empty()) {
     ApplyForm(session::form_event::OpenService{out.open_service});
     return;

@@ -203,7 +203,7 @@ TEST(FinderRules, TheWhySaysTheAge) {
 
 TEST(FinderRules, OnlyTheQuestionsTheSituationsNeedAreAsked) {
   const FinderSpec& finder = *RealCatalog().finder;
-  auto ids = [&](FinderAnswers answers) {
+  auto ids = [&](const FinderAnswers& answers) {
     std::vector<std::string> out;
     for (const FinderQuestion* q : FinderQuestionsFor(finder, answers)) out.push_back(q->id);
     return out;

@@ -24,6 +24,7 @@ class FinderView final : public View {
   void DrawSituations(const ViewModel& view, const FinderSpec& spec, std::vector<Intent>* out);
   void DrawQuestion(const ViewModel& view, const FinderQuestion& question,
                     std::vector<Intent>* out);
+  void DrawIdNumber(const ViewModel& view, std::vector<Intent>* out);
   void DrawResults(const ViewModel& view, std::vector<Intent>* out);
 };
 
@@ -162,9 +163,25 @@ void FinderView::DrawQuestion(const ViewModel& view, const FinderQuestion& quest
     }
     Gap(0.5f);
   }
-  if (question.id == kFinderAgeQuestion && view.id_reader) {
-    Gap(0.5f);
-    Paragraph(view.Tr("finder.card_hint"), Ctx().body, colors::kMuted);
+  if (question.id == kFinderAgeQuestion) DrawIdNumber(view, out);
+}
+
+// The age from an ID number: laid on the reader (when there is one), or typed here on the
+// number pad (the footer shows it while the field is focused).
+void FinderView::DrawIdNumber(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const FieldAddress field = FieldAddress::Aux("finder_id");
+  Gap(0.5f);
+  if (view.id_reader) Paragraph(view.Tr("finder.card_hint"), Ctx().body, colors::kMuted);
+  const std::string value = view.ValueOf(field);
+  const std::string error = view.session->finder.id_refused ? view.Tr("finder.id_refused") : "";
+  if (Field("finder:id", view.Tr("finder.id_label"), value, view.session->focus == field, error,
+            view.Tr("finder.id_placeholder"))) {
+    out->push_back(session::form_event::Focus{field});
+  }
+  if (TouchButton(view.Tr("finder.id_use"), ImVec2(0, m.button_h), ButtonStyle::kSecondary,
+                  !value.empty(), "finder:id_use")) {
+    out->push_back(session::finder_event::IdNumber{value});
   }
 }
 
@@ -196,7 +213,8 @@ void FinderView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   std::string title = view.Tr("finder.title");
   if (state.page == session::FinderPage::kResults) title = view.Tr("finder.results_title");
   if (question != nullptr) title = view.Text(question->text);
-  BeginScreen(view, title, true, 1, out);
+  const bool typing = question != nullptr && view.session->focus.IsAux("finder_id");
+  BeginScreen(view, title, true, typing ? 5 : 1, out);
   if (question != nullptr) {
     DrawQuestion(view, *question, out);
   } else if (state.page == session::FinderPage::kResults) {
@@ -205,6 +223,7 @@ void FinderView::Draw(const ViewModel& view, std::vector<Intent>* out) {
     DrawSituations(view, *spec, out);
   }
   BeginFooter(view);
+  if (typing) DrawKeypad(view, FieldType::kIdNumber, out);
   if (state.page == session::FinderPage::kSituations) {
     FinderFooter(view, view.Tr("finder.next"), !state.answers.situations.empty(),
                  Intent{session::finder_event::Next{}}, true, out);
