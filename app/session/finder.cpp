@@ -82,6 +82,7 @@ FinderOutcome Finder::On(const finder_event::Answer& e) {
                                  [&](const FinderOption& o) { return o.value == e.value; });
   if (!known) return {};
   m_state->answers.answers[e.question] = e.value;
+  m_state->id_refused = false;  // answered by a band: the refused number no longer matters
   return AskFrom(m_state->question + 1);
 }
 

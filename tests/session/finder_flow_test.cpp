@@ -66,8 +66,10 @@ TEST_F(FinderFlow, AnIdNumberAnswersTheAgeQuestion) {
   finder.Apply(finder_event::Toggle{"elderly"});
   finder.Apply(finder_event::Next{});
   EXPECT_FALSE(finder.Apply(finder_event::IdNumber{"44200019500618002"}).go) << "17 digits";
+  EXPECT_TRUE(state.id_refused);
   EXPECT_EQ(finder.Apply(finder_event::IdNumber{"44200019500618002X"}).go, FinderPage::kQuestion);
   EXPECT_EQ(state.answers.exact_age, 76);
+  EXPECT_FALSE(state.id_refused);
   EXPECT_EQ(Asked(), "hukou");
   finder.Apply(finder_event::Answer{"hukou", "other"});
   finder.Apply(finder_event::Answer{"income", "enough"});
