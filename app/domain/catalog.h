@@ -238,6 +238,58 @@ struct Region {
   const Town* FindTown(std::string_view zh) const;
 };
 
+// The service finder (JSON "finder" in catalog.json, docs/catalog.md "The finder"): the
+// home screen asks about the person — situations as pictorial tiles, then a few plain
+// questions — and suggests services from these rules. Data, so an office can change what
+// is suggested without a kiosk update; domain/finder.h evaluates it.
+struct FinderSituation {
+  std::string id;    // [a-z][a-z0-9_]*
+  std::string icon;  // which picture the kiosk draws (FinderIcons() in domain/finder.h)
+  LocalizedText label;
+};
+
+// One answer button of a question. Age bands carry the ages they cover (completed
+// years, both ends included; max absent = no upper end).
+struct FinderOption {
+  std::string value;  // [a-z0-9_]+
+  LocalizedText label;
+  std::optional<int> min_age;  // the age question only, required there
+  std::optional<int> max_age;  // the age question only, optional
+};
+
+struct FinderQuestion {
+  std::string id;      // [a-z][a-z0-9_]*; "age" is the age question (answered by a band or
+                       // from an ID number)
+  LocalizedText text;  // the question as asked
+  std::vector<FinderOption> options;
+  // Asked only when one of these situations was picked; empty: always asked.
+  std::vector<std::string> for_situations;
+  // The age question only (required there): how "{age}" reads when the exact age is
+  // known, with "{n}" for the number: "{n}岁".
+  LocalizedText exact_age;
+};
+
+// "Suggest `service` when one of `situations` was picked and every condition holds."
+struct FinderRule {
+  std::string service;                  // a service code of this catalog
+  std::vector<std::string> situations;  // at least one
+  std::optional<int> min_age;           // needs the age question; a band boundary
+  std::optional<int> max_age;           // likewise (completed years, included)
+  std::map<std::string, std::vector<std::string>> answers;  // question id -> values that fit
+  // The one-line why. "{age}" (only in rules with an age condition) becomes the age:
+  // "76岁" from an ID number, or the band's label.
+  LocalizedText why;
+};
+
+struct FinderSpec {
+  std::vector<FinderSituation> situations;  // in the order the tiles are shown
+  std::vector<FinderQuestion> questions;    // in the order they are asked
+  std::vector<FinderRule> rules;            // suggestions are listed in rule order
+
+  const FinderSituation* FindSituation(std::string_view id) const;
+  const FinderQuestion* FindQuestion(std::string_view id) const;
+};
+
 struct Catalog {
   int schema = kCatalogSchema;
   std::string version;  // recorded in every application filled against this catalog
@@ -248,6 +300,8 @@ struct Catalog {
   std::optional<CivilDate> effective_from;
   Region region;
   std::vector<ServiceSpec> services;  // in catalog.json's order
+  // Optional (JSON "finder"): without it the home screen goes straight to the list.
+  std::optional<FinderSpec> finder;
 
   // The service with that code, or null.
   const ServiceSpec* FindService(std::string_view code) const;

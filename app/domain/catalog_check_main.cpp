@@ -3,6 +3,7 @@
 // before a kiosk refuses the update. Exit status 0 when the catalog loads, 1 otherwise.
 #include <cstdio>
 #include <set>
+#include <string>
 
 #include "domain/catalog.h"
 
@@ -25,6 +26,24 @@ int main(int argc, char** argv) {
     std::printf("  %s  %s  %zu step(s), %zu material(s), %zu standard(s)\n", service.code.c_str(),
                 service.name.zh.c_str(), service.form.steps.size(), service.materials.size(),
                 service.standards.size());
+  }
+  if (catalog->finder) {
+    // Which situations lead to each service, so an editor sees a service no rule reaches.
+    std::printf("finder: %zu situation(s), %zu question(s), %zu rule(s)\n",
+                catalog->finder->situations.size(), catalog->finder->questions.size(),
+                catalog->finder->rules.size());
+    for (const yimen::ServiceSpec& service : catalog->services) {
+      std::string from;
+      for (const yimen::FinderRule& rule : catalog->finder->rules) {
+        if (rule.service != service.code) continue;
+        for (const std::string& situation : rule.situations) {
+          if (from.find(situation) == std::string::npos)
+            from += (from.empty() ? "" : ", ") + situation;
+        }
+      }
+      std::printf("  %s  <- %s\n", service.code.c_str(),
+                  from.empty() ? "(no rule: only on the list)" : from.c_str());
+    }
   }
   return 0;
 }

@@ -14,11 +14,14 @@ namespace {
 constexpr size_t kMaxNameCodepoints = 32;
 constexpr size_t kMaxIdTail = 6;
 constexpr size_t kMaxNumber = 24;
+constexpr size_t kMaxIdNumber = 18;
 
-// Application numbers and ID tails: upper-cased, only the characters they can hold.
+// Application numbers, ID tails and the finder's ID number (its age answers the age
+// question, session/finder.h): upper-cased, only the characters they can hold.
 void TypeCode(const FieldAddress& focus, const std::string& text, std::string* slot) {
-  const bool id_tail = focus.IsAux("id_tail");
-  const size_t max = id_tail ? kMaxIdTail : kMaxNumber;
+  const bool whole_id = focus.IsAux("finder_id");
+  const bool id_tail = focus.IsAux("id_tail") || whole_id;
+  const size_t max = whole_id ? kMaxIdNumber : id_tail ? kMaxIdTail : kMaxNumber;
   for (char c : text) {
     char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     bool ok = id_tail ? ((up >= '0' && up <= '9') || up == 'X')

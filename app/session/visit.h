@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "session/field_address.h"
+#include "session/finder.h"
 #include "session/form.h"
 #include "session/phone.h"
 #include "store/store.h"
@@ -99,6 +100,7 @@ struct VisitState : FormState {
   std::string lookup_message;  // under the status-check form
   PhotoState photos;
   AssistState assist;
+  FinderState finder;  // the situations picked and the finder's answers (session/finder.h)
 };
 
 // What typing into an aux field (staff name, PIN, search, dates, application number,

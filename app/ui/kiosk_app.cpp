@@ -47,7 +47,10 @@ KioskApp::KioskApp(Deps deps)
                                                        [this] { return m_language; },
                                                        [this] { return m_now_ms; }}),
       m_photos(&m_session, PhotoDeps()),
-      m_assist(&m_session, session::Assist::Deps{m_deps.strings, &m_form, &m_staff_mode}) {
+      m_assist(&m_session, session::Assist::Deps{m_deps.strings, &m_form, &m_staff_mode}),
+      m_finder(&m_session.finder,
+               session::Finder::Deps{[this]() -> const Catalog& { return Cat(); },
+                                     [this] { return Today(); }}) {
   // The bundled catalog is not owned: a shared_ptr that deletes nothing.
   m_catalogs.push_back(
       std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>(), m_deps.catalog));
@@ -152,6 +155,7 @@ ViewModel KioskApp::View() const {
   view.status_locked = m_status.Locked();
   view.kiosk_mode = m_deps.kiosk_mode;
   view.frame = &m_frame;
+  view.finder = &m_finder;
   view.has_camera = m_deps.camera != nullptr;
   view.has_imports = m_import_available;
   view.has_phone = m_photos.HasPhone();
@@ -471,6 +475,13 @@ void KioskApp::On(const intent::GoHome& /*e*/) {
 }
 
 void KioskApp::On(const intent::OpenServices& /*e*/) {
+  // 返回 on the details of a service the finder suggested goes back to the suggestions.
+  if (m_screen == Screen::kDetail && m_session.finder.page == session::FinderPage::kResults &&
+      m_session.finder.chosen) {
+    m_session.finder.chosen = false;
+    m_screen = Screen::kFinder;
+    return;
+  }
   m_screen = Screen::kServices;
   m_list_page = 0;
 }
@@ -620,6 +631,12 @@ void KioskApp::TakeIdCard() {
   m_dirty = true;
   // Off the form (or with "要放弃这份申请吗？" up) a card fills nothing: it is dropped, and
   // read again when laid on the reader once more.
+  if (m_screen == Screen::kFinder && m_session.leave == session::LeaveTo::kNone &&
+      FinderTakesCard(read.text)) {
+    idcard::Wipe(&read);
+    NoteActivity(m_now_ms);
+    return;
+  }
   if (m_screen != Screen::kForm || m_session.leave != session::LeaveTo::kNone) {
     idcard::Wipe(&read);
     return;

@@ -25,6 +25,7 @@
 #include "platform/input.h"
 #include "session/assist.h"
 #include "session/field_address.h"
+#include "session/finder.h"
 #include "session/form.h"
 #include "session/photos.h"
 #include "session/staff.h"
@@ -70,6 +71,9 @@ enum class Screen {
   // A name the rules refuse, entered by staff (screens/screen_assist.cpp, session/assist.h):
   // the resident's help screen, staff's document check and staff's entry screen.
   kAssistHelp, kAssistConfirm, kAssistEntry,
+  // The service finder (screens/screen_finder.cpp, session/finder.h): situation tiles,
+  // a few plain questions, the services that fit; which of them is up is the finder's page.
+  kFinder,
 };
 // clang-format on
 
@@ -132,7 +136,7 @@ using Intent =
                  intent::CornerTap, intent::PinKey, intent::PinSubmit, intent::Voice,
                  intent::SetVoiceLanguage, intent::PrintReceipt, ImeIntent, session::FormEvent,
                  session::StaffEvent, session::StatusEvent, session::PhotoEvent,
-                 session::AssistEvent>;
+                 session::AssistEvent, session::FinderEvent>;
 
 // The visit's state lives in app/session (session/visit.h); these are its names here.
 using ImeMode = session::ImeMode;
@@ -213,6 +217,7 @@ struct ViewModel {
   // a configured reader shows "请把身份证放在读卡器上".
   std::optional<idcard::ReaderStatus> id_reader;
   ScreenFrame* frame = nullptr;  // the shared screen frame's drawing state
+  const session::Finder* finder = nullptr;  // the finder's question and suggestions
 
   const std::string& Tr(const std::string& key) const { return strings->Get(language, key); }
   std::string Fmt(const std::string& key, const std::map<std::string, std::string>& p) const {
@@ -397,6 +402,10 @@ class KioskApp {
   void On(const session::StatusEvent& e);  // kiosk_app_staff.cpp
   void On(const session::PhotoEvent& e);   // kiosk_app_photo.cpp
   void On(const session::AssistEvent& e);  // kiosk_app_staff.cpp
+  void On(const session::FinderEvent& e);  // kiosk_app_finder.cpp
+  // A card laid on the reader while the finder asks the age: its ID number answers it.
+  // True when the finder took it (kiosk_app_finder.cpp).
+  bool FinderTakesCard(const idcard::CardText& card);
   // The keyboard and the signature pad (kiosk_app_ime.cpp), one per ImeIntent.
   void OnIme(const intent::ImeLetter& e);
   void OnIme(const intent::ImeBackspace& e);
@@ -501,6 +510,7 @@ class KioskApp {
   session::StatusLookup m_status;
   session::Photos m_photos;  // over m_session's photos; thumbnails are textures here
   session::Assist m_assist;  // a refused name entered by staff: over m_session, m_staff_mode
+  session::Finder m_finder;  // the service finder: over m_session.finder
   // The router's table: one View per Screen (screens/view_table.cpp).
   std::map<Screen, std::unique_ptr<ui::View>> m_views;
   // Drawing state of the shared screen frame (scrolling); changed while drawing.

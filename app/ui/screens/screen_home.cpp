@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ui/kiosk_app.h"
+#include "ui/screens/finder_icons.h"
 #include "ui/screens/view.h"
 #include "ui/text_layout.h"
 #include "ui/widgets/dialog.h"
@@ -73,6 +74,33 @@ std::string KeepBracketsTogether(const std::string& title, float width, ImFont* 
     if (at > open && at <= close) return title.substr(0, open) + "\n" + title.substr(open);
   }
   return title;
+}
+
+// Four of the finder's pictures on its button, two each side of the words, so the main
+// path reads as "about you" before a word is read; left out where the words need the room.
+void DrawFinderButtonPictures(const ViewModel& view) {
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 max = ImGui::GetItemRectMax();
+  const float h = max.y - min.y;
+  const float icon = h * 0.62f;
+  const float gap = view.metrics->gap;
+  ImFont* font = Ctx().body;
+  const std::string& label = view.Tr("home.finder");
+  const float words = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, label.c_str()).x;
+  const float side = (max.x - min.x - words) * 0.5f;
+  if (side < 2.0f * icon + 3.0f * gap) return;
+  static constexpr std::string_view kLeft[] = {"elder", "disability"};
+  static constexpr std::string_view kRight[] = {"house", "marriage"};
+  const float y = min.y + h * 0.5f;
+  for (int i = 0; i < 2; ++i) {
+    const float step = static_cast<float>(i) * (icon + gap);
+    DrawSituationIcon(ImGui::GetWindowDrawList(), kLeft[i],
+                      ImVec2(min.x + gap * 1.5f + icon * 0.5f + step, y), icon, colors::kOnPrimary,
+                      colors::kPrimary);
+    DrawSituationIcon(ImGui::GetWindowDrawList(), kRight[i],
+                      ImVec2(max.x - gap * 1.5f - icon * 0.5f - step, y), icon, colors::kOnPrimary,
+                      colors::kPrimary);
+  }
 }
 
 }  // namespace
@@ -221,7 +249,21 @@ void HomeView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   Gap(3);
   Paragraph(view.Tr("home.welcome"), Ctx().title, colors::kText);
   Gap(3);
-  if (TouchButton(view.Tr("home.apply"), ImVec2(0, m.button_h * 1.6f), ButtonStyle::kPrimary)) {
+  // The main path asks about the person (screens/screen_finder.cpp); the list by name
+  // stays right under it for whoever knows what they want.
+  if (view.catalog->finder) {
+    if (TouchButton(view.Tr("home.finder"), ImVec2(0, m.button_h * 1.6f), ButtonStyle::kPrimary,
+                    true, "home:finder")) {
+      out->push_back(session::finder_event::Open{});
+    }
+    DrawFinderButtonPictures(view);
+    Gap(0.5f);
+    Paragraph(view.Tr("home.finder_hint"), Ctx().body, colors::kMuted);
+    Gap(1.5f);
+  }
+  if (TouchButton(view.Tr("home.apply"),
+                  ImVec2(0, m.button_h * (view.catalog->finder ? 1.0f : 1.6f)),
+                  view.catalog->finder ? ButtonStyle::kSecondary : ButtonStyle::kPrimary)) {
     out->push_back(intent::OpenServices{});
   }
   Gap(0.5f);

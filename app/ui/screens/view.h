@@ -61,5 +61,6 @@ std::unique_ptr<View> MakePhotoPhoneView();
 std::unique_ptr<View> MakeAssistHelpView();
 std::unique_ptr<View> MakeAssistConfirmView();
 std::unique_ptr<View> MakeAssistEntryView();
+std::unique_ptr<View> MakeFinderView();
 
 }  // namespace yimen::ui

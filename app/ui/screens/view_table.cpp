@@ -10,6 +10,7 @@ std::span<const ViewEntry> ViewTable() {
   static const std::array<ViewEntry, 21> kTable = {{
       {Screen::kHome, &MakeHomeView},
       {Screen::kServices, &MakeServicesView},
+      {Screen::kFinder, &MakeFinderView},
       {Screen::kDetail, &MakeDetailView},
       {Screen::kForm, &MakeFormView},
       {Screen::kReview, &MakeReviewView},
