@@ -47,7 +47,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target yimen-kiosk yimen-seed yimen-server yimen-fleet \
   bench_kiosk bench_ime bench_voice bench_drain bench_staff_list bench_submit bench_queue \
-  bench_console bench_roster bench_stats bench_idcard >/dev/null
+  bench_console bench_roster bench_stats bench_idcard yimen-admin yimen-phone-kiosk >/dev/null
 
 logs=$(mktemp -d /tmp/yimen-bench-XXXXXX)
 chmod 755 "$logs"  # PostgreSQL (user postgres) keeps its cluster in here
@@ -102,6 +102,15 @@ fi
 run ime "$b/bench_ime" "${q[@]}"
 run voice "$b/bench_voice" "${q[@]}"
 run idcard "$b/bench_idcard" "${q[@]}"
+# Photos from a phone on DevTools' "Slow 4G": the whole path (Debian's chromium on the
+# real page → the real server → the kiosk's page) beside the page alone and the same
+# two original files sent as they are on the same emulated link (tests/phone).
+if [[ ! -d "$repo_root/tests/phone/node_modules/puppeteer-core" ]]; then
+  (cd "$repo_root/tests/phone" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >/dev/null
+fi
+YIMEN_PHONE_SLOW4G=1 run phone_e2e bash "$repo_root/tests/ui/run_phone_script.sh" \
+  "$build_dir/app/yimen-kiosk" "$repo_root/tests/ui/phone_dibao.script" "$logs/phone_e2e"
+run phone_page bash "$repo_root/tests/phone/run_phone_test.sh" --build "$build_dir" --out "$logs/phone_page"
 
 # ---- one table ----
 LOGS="$logs" JSON_OUT="$json_out" QUICK="$quick" LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -157,6 +166,10 @@ stats_page_p50 = num(r"year page \(county\) +p50 +([\d.]+) ms", stats)
 stats_raw_p99 = num(r"raw GROUP BY p50 +[\d.]+ ms +p99 +([\d.]+) ms", stats)
 ime, voice = text("ime"), text("voice")
 idcard = text("idcard")
+phone_e2e, phone_page = text("phone_e2e"), text("phone_page")
+phone_kiosk_ms = num(r"phone e2e \(Slow 4G[^)]*\): \d+ photo\(s\) chosen on the phone -> on the kiosk's page: (\d+) ms", phone_e2e)
+phone_sent_ms = num(r"measure: two photos .*?chosen -> both uploaded (\d+) ms", phone_page)
+phone_plain_ms = num(r"measure: baseline, the two originals sent as they are: (\d+) ms", phone_page)
 card_read_p99 = num(r"idcard read at 115200 baud .*?p99=([\d.]+) ms", idcard)
 card_fill_p50 = num(r"idcard card placed -> fields filled .*?p50=([\d.]+) ms", idcard)
 card_fill_p99 = num(r"idcard card placed -> fields filled .*?p99=([\d.]+) ms", idcard)
@@ -300,6 +313,13 @@ row("ID card placed → fields filled p99 (p50) (simulated reader on a pty, 1152
     f"one read alone (find+select+read, 1,295 bytes) p99 {f(card_read_p99, '{:.0f}')} ms; poll every {f(card_poll, '{:.0f}')} ms",
     f"≤ poll + read p99 = {f(card_goal, '{:.0f}')} ms", f"{f(ratio(card_fill_p99, card_goal), '{:.2f}')}× goal",
     None if card_fill_p99 is None or card_goal is None else card_fill_p99 <= card_goal)
+
+row("Phone upload, two ~3 MB photos on Slow 4G: chosen on the phone → on the kiosk's page",
+    f(None if phone_kiosk_ms is None else phone_kiosk_ms / 1000, "{:.1f}"), "s",
+    f"the two originals sent as they are on the same link {f(None if phone_plain_ms is None else phone_plain_ms / 1000, '{:.1f}')} s; "
+    f"the page alone, chosen → uploaded {f(None if phone_sent_ms is None else phone_sent_ms / 1000, '{:.1f}')} s",
+    "faster than sending the originals", f"{f(ratio(phone_kiosk_ms, phone_plain_ms), '{:.2f}')}× the originals",
+    None if phone_kiosk_ms is None or phone_plain_ms is None else phone_kiosk_ms < phone_plain_ms)
 
 head = ["measure", "Yimen", "baseline (same run)", "goal", "ratio", "verdict"]
 cells = [[r["measure"], (r["yimen"] + " " + r["unit"]).strip(), r["baseline"], r["goal"],

@@ -185,7 +185,7 @@ ApiReply ServerCore::CreatePhoneLink(const DeviceIdentity& device, const ApiRequ
   protocol::PhoneLink link;
   link.link_id = NewUuidV4();
   link.max_files = parsed->max_files;
-  link.expires_in_s = protocol::kPhoneLinkSeconds;
+  link.expires_in_s = m_options.phone.link_seconds;
   std::string base = m_options.phone.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   link.url = base + protocol::kPathPhonePage + "/" + token;
@@ -198,7 +198,7 @@ ApiReply ServerCore::CreatePhoneLink(const DeviceIdentity& device, const ApiRequ
               " decode($4, 'hex'), $5, now() + make_interval(secs => $6)) RETURNING " +
                   SqlIsoUtc("expires_at"),
               link.link_id, TokenHashHex(token), device.id, protocol::HexEncode(*key),
-              link.max_files, static_cast<double>(protocol::kPhoneLinkSeconds))[0]
+              link.max_files, static_cast<double>(m_options.phone.link_seconds))[0]
             .as<std::string>();
     // Links past their time and the grace go, with their files (ON DELETE CASCADE).
     tx.exec_params(

@@ -150,6 +150,10 @@ std::vector<Opt> MakeTable() {
       "URL/m/TOKEN. Unset: photos from a phone are off (docs/devices.md)",
       [](auto& s) -> auto& { return s.core.phone.public_url; }));
   table.push_back(cfg::Integer<ServerSettings>(
+      "--phone-link-seconds", "phone.link_seconds", "N",
+      "how long a phone upload link lives (default 600, the ten minutes the kiosk says)", 5,
+      protocol::kPhoneLinkSeconds, [](auto& s) -> auto& { return s.core.phone.link_seconds; }));
+  table.push_back(cfg::Integer<ServerSettings>(
       "--phone-uploads-per-address", "phone.uploads_per_address", "N",
       "phone uploads one client address may make in 10 minutes (default 60)", 1, 1'000'000,
       [](auto& s) -> auto& { return s.core.phone.uploads_allowed; }));

@@ -26,6 +26,7 @@
 #include "server/key_vault.h"
 #include "server/pg_pool.h"
 #include "sync/protocol/messages.h"
+#include "sync/protocol/phone_messages.h"
 #include "sync/protocol/signing.h"
 #include "sync/protocol/staff_messages.h"
 
@@ -83,6 +84,9 @@ struct PhoneOptions {
   int uploads_allowed = 60;
   int failures_allowed = 10;
   int window_s = 600;
+  // How long a link lives (phone.link_seconds): ten minutes by default, as the kiosk
+  // says; a hall may shorten it, and the expiry tests use a few seconds.
+  int link_seconds = protocol::kPhoneLinkSeconds;
 };
 
 struct ServerOptions {
