@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Photos from a resident's phone, end to end on the kiosk (docs/ui-scripts.md "Photos
 # from a phone"): a throwaway PostgreSQL (scripts/pg-local.sh), the real yimen-server
 # with --phone-url, the kiosk enrolled with a code from the real yimen-admin, the UI
