@@ -144,6 +144,23 @@ TokenVerdict CheckToken(pqxx::work& tx, const std::string& token, const ApiReque
   return verdict;
 }
 
+// The phone's JSON refusal when the token's look-up failed (503), the address is over
+// its budget of wrong tokens (429) or the link is not open (410); nullopt when it is.
+std::optional<ApiReply> RefusalOf(const Status& status, const TokenVerdict& verdict) {
+  if (!status.ok()) {
+    ApiReply reply = ReplyForError(status.error());
+    AddPhoneHeaders(&reply, false);
+    return reply;
+  }
+  if (verdict.throttled_s > 0) {
+    ApiReply reply = PhoneJsonReply(429, "throttled", "too many requests from this address; wait");
+    reply.retry_after_s = verdict.throttled_s;
+    return reply;
+  }
+  if (!verdict.link) return PhoneJsonReply(410, "gone", "this link is used up or expired");
+  return std::nullopt;
+}
+
 // The state word a kiosk sees (phone_messages.h PhoneFiles::state).
 std::string StateOf(bool spent, bool expired, bool done, int received, int max_files) {
   if (spent) return "spent";
@@ -335,17 +352,7 @@ std::optional<ApiReply> ServerCore::AdmitPhoneUpload(const ApiRequest& head,
     verdict = CheckToken(tx, token, head, m_options.phone);
     tx.commit();
   });
-  if (!status.ok()) {
-    ApiReply reply = ReplyForError(status.error());
-    AddPhoneHeaders(&reply, false);
-    return reply;
-  }
-  if (verdict.throttled_s > 0) {
-    ApiReply reply = PhoneJsonReply(429, "throttled", "too many requests from this address; wait");
-    reply.retry_after_s = verdict.throttled_s;
-    return reply;
-  }
-  if (!verdict.link) return PhoneJsonReply(410, "gone", "this link is used up or expired");
+  if (auto refused = RefusalOf(status, verdict)) return *refused;
   if (verdict.link->received >= verdict.link->max_files) {
     return PhoneJsonReply(409, "no_files_left", "this link takes no more files");
   }
@@ -419,17 +426,7 @@ ApiReply ServerCore::PhoneDone(const ApiRequest& request, const std::string& tok
     }
     tx.commit();
   });
-  if (!status.ok()) {
-    ApiReply reply = ReplyForError(status.error());
-    AddPhoneHeaders(&reply, false);
-    return reply;
-  }
-  if (verdict.throttled_s > 0) {
-    ApiReply reply = PhoneJsonReply(429, "throttled", "too many requests from this address; wait");
-    reply.retry_after_s = verdict.throttled_s;
-    return reply;
-  }
-  if (!verdict.link) return PhoneJsonReply(410, "gone", "this link is used up or expired");
+  if (auto refused = RefusalOf(status, verdict)) return *refused;
   ApiReply reply = JsonBody(200, json{{"received", verdict.link->received}});
   AddPhoneHeaders(&reply, false);
   return reply;
