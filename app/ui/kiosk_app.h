@@ -76,6 +76,9 @@ enum class Screen {
   kFinder,
 };
 // clang-format on
+// How many screens there are: names the enum's last value, so a screen added after it
+// must move this too (ViewTable.EveryScreenHasExactlyOneView counts the table by it).
+inline constexpr size_t kScreenCount = static_cast<size_t>(Screen::kFinder) + 1;
 
 // What a tap (or key) asks for, typed: one small struct per kind, the form's, staff
 // mode's, the status check's and the photos' events straight from app/session, and the

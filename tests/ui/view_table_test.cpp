@@ -19,7 +19,7 @@ TEST(ViewTable, EveryScreenHasExactlyOneView) {
     ASSERT_NE(entry.make, nullptr);
     EXPECT_NE(entry.make(), nullptr);
   }
-  EXPECT_EQ(seen.size(), static_cast<size_t>(Screen::kAssistEntry) + 1);
+  EXPECT_EQ(seen.size(), kScreenCount);
 }
 
 TEST(ViewTable, SpeechJoinsItsPartsAndSkipsEmptyOnes) {
