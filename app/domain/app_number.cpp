@@ -103,7 +103,10 @@ char AppNumberCheckCharacter(std::string_view body) {
   return kSymbols[(kRadix - LuhnSum(body)) % kRadix];
 }
 
-std::string FormatAppNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq) {
+namespace {
+
+std::string FormatNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq,
+                         bool visit) {
   assert(IsValidKioskCode(kiosk_code) && "FormatAppNumber: kiosk code must be 4 of [A-Z0-9]");
   assert(IsValidCivilDate(date) && date.year >= 2000 && date.year <= 2099 &&
          "FormatAppNumber: date must be valid, 2000..2099");
@@ -112,7 +115,7 @@ std::string FormatAppNumber(std::string_view kiosk_code, const CivilDate& date, 
   std::snprintf(digits, sizeof digits, "%02d%02d%02d", date.year % 100, date.month, date.day);
   const std::string date_part = digits;
   std::snprintf(digits, sizeof digits, "%04u", static_cast<unsigned>(seq));
-  const std::string seq_part = digits;
+  const std::string seq_part = (visit ? "V" : "") + std::string(digits);
 
   const std::string body = std::string(kiosk_code) + date_part + seq_part;
   std::string out = std::string(kiosk_code) + "-" + date_part + "-" + seq_part + "-";
@@ -120,8 +123,18 @@ std::string FormatAppNumber(std::string_view kiosk_code, const CivilDate& date, 
   return out;
 }
 
+}  // namespace
+
+std::string FormatAppNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq) {
+  return FormatNumber(kiosk_code, date, seq, false);
+}
+
+std::string FormatVisitNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq) {
+  return FormatNumber(kiosk_code, date, seq, true);
+}
+
 std::string FormatAppNumber(const AppNumberParts& parts) {
-  return FormatAppNumber(parts.kiosk_code, parts.date, parts.seq);
+  return FormatNumber(parts.kiosk_code, parts.date, parts.seq, parts.visit);
 }
 
 Result<AppNumberParts> ParseAppNumber(std::string_view text) {
@@ -133,17 +146,26 @@ Result<AppNumberParts> ParseAppNumber(std::string_view text) {
 
   std::string kiosk, date_digits, seq_digits;
   char check = 0;
+  bool visit = false;
   if (cleaned.find('-') != std::string::npos) {
-    const std::vector<std::string> parts = SplitOnDashes(cleaned);
+    std::vector<std::string> parts = SplitOnDashes(cleaned);
     if (parts.size() != 4 || parts[3].size() != 1) return AppNumberError(msg::kAppNumberFormat);
     kiosk = parts[0];
+    if (!parts[2].empty() && parts[2][0] == 'V') {
+      visit = true;
+      parts[2].erase(0, 1);
+    }
     if (!ReadDigits(parts[1], &date_digits) || !ReadDigits(parts[2], &seq_digits)) {
       return AppNumberError(msg::kAppNumberFormat);
     }
     if (seq_digits.empty() || seq_digits.size() > 6) return AppNumberError(msg::kAppNumberFormat);
     check = parts[3][0];
   } else {
-    // Without dashes the layout is fixed: 4 + 6 + (4..6) + 1 characters.
+    // Without dashes the layout is fixed: 4 + 6 + (V) + (4..6) + 1 characters.
+    if (cleaned.size() > 10 && cleaned[10] == 'V') {
+      visit = true;
+      cleaned.erase(10, 1);
+    }
     if (cleaned.size() < 15 || cleaned.size() > 17) return AppNumberError(msg::kAppNumberFormat);
     kiosk = cleaned.substr(0, 4);
     if (!ReadDigits(std::string_view(cleaned).substr(4, 6), &date_digits) ||
@@ -163,6 +185,7 @@ Result<AppNumberParts> ParseAppNumber(std::string_view text) {
                          static_cast<int>(DigitsValue(date_view.substr(2, 2))),
                          static_cast<int>(DigitsValue(date_view.substr(4, 2)))};
   parts.seq = DigitsValue(seq_digits);
+  parts.visit = visit;
   if (!IsValidCivilDate(parts.date) || parts.seq == 0) return AppNumberError(msg::kAppNumberFormat);
 
   // The check character covers the canonical form, whose sequence has exactly the

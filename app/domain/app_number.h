@@ -15,6 +15,12 @@
 //           date and sequence (digits only) can never contain.
 // Uniqueness: (kiosk code, date, daily sequence) is unique as long as each kiosk's
 // store never reuses a sequence number within a day.
+//
+// Visit numbers (办理编号): when a resident applies for several services in one visit
+// (docs/internals/visits.md), the receipt carries one number for the visit beside the
+// application numbers. Same shape with a "V" before the sequence, which counts visits
+// (its own daily counter): "K7Q2-261204-V0003-X". The V takes part in the check
+// character, so an application number never reads as a visit number or back.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +38,7 @@ struct AppNumberParts {
   std::string kiosk_code;  // 4 characters [A-Z0-9]
   CivilDate date;
   uint32_t seq = 0;  // 1..kMaxAppSequence
+  bool visit = false;  // a visit number ("V" before the sequence)
 };
 
 // True for exactly 4 characters from [A-Z0-9]. Any thread.
@@ -50,10 +57,14 @@ char AppNumberCheckCharacter(std::string_view body);
 // kMaxAppSequence. Any thread.
 std::string FormatAppNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq);
 std::string FormatAppNumber(const AppNumberParts& parts);
+// The visit number: FormatAppNumber's shape with "V" before the sequence. Same
+// preconditions. Any thread.
+std::string FormatVisitNumber(std::string_view kiosk_code, const CivilDate& date, uint32_t seq);
 
 // Parses what a resident typed. Tolerates lower case, spaces, missing dashes, and in the
 // digit-only parts O for 0 and I/L for 1; with dashes, the sequence may drop its leading
-// zeros ("K7Q2-261123-42-B"). Fails with kInvalidArgument whose message and code are a key:
+// zeros ("K7Q2-261123-42-B"). A "V" (or "v") before the sequence makes it a visit number
+// (parts.visit). Fails with kInvalidArgument whose message and code are a key:
 // "validation.app_number.format" when the shape is wrong (lengths, characters, no such
 // date, sequence 0), "validation.app_number.check" when the check character does not
 // match (a typo). Any thread.

@@ -227,6 +227,30 @@ std::optional<Condition> ReadCondition(Checker& c, const json& item, const std::
   return condition;
 }
 
+// "shared": dot-separated ids ("applicant.name"), optional.
+std::string ReadSharedKey(Checker& c, const json& item, const std::string& path) {
+  const std::optional<std::string> key = c.String(item, path, "shared", false);
+  if (!key) return {};
+  bool ok = !key->empty() && key->size() <= 64;
+  bool at_start = true;
+  for (const char ch : *key) {
+    if (ch == '.') {
+      ok = ok && !at_start;
+      at_start = true;
+    } else if (at_start) {
+      ok = ok && ch >= 'a' && ch <= 'z';
+      at_start = false;
+    } else {
+      ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+    }
+  }
+  if (!ok || at_start) {
+    c.Fail(Join(path, "shared"), "a shared key is ids joined by dots, e.g. \"applicant.name\"");
+    return {};
+  }
+  return *key;
+}
+
 FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
   FieldSpec field;
   if (!c.ExpectObject(item, path)) return field;
@@ -245,8 +269,9 @@ FieldSpec ReadField(Checker& c, const json& item, const std::string& path) {
   field.type = *type;
   const FieldTypeRule& rule = RuleFor(field.type);
 
-  std::vector<std::string_view> allowed = {"id", "type", "label", "hint", "required",
-                                           "visible_if"};
+  std::vector<std::string_view> allowed = {"id",       "type",       "label", "hint",
+                                           "required", "visible_if", "shared"};
+  field.shared = ReadSharedKey(c, item, path);
   if (rule.bounds) allowed.insert(allowed.end(), {"min", "max"});
   if (rule.max_length) allowed.push_back("max_length");
   if (rule.min_length) allowed.push_back("min_length");
@@ -322,8 +347,9 @@ std::vector<FieldSpec> ReadFields(Checker& c, const json& object, const std::str
 GroupSpec ReadGroup(Checker& c, const json& item, const std::string& path) {
   GroupSpec group;
   if (!c.ExpectObject(item, path)) return group;
-  c.CheckKeys(item, path, {"id", "item_title", "min", "max", "fields"});
+  c.CheckKeys(item, path, {"id", "item_title", "min", "max", "fields", "shared"});
   group.id = c.Id(item, path, "id", true).value_or("");
+  group.shared = ReadSharedKey(c, item, path);
   group.item_title = c.Text(item, path, "item_title", true);
   group.min = static_cast<int>(c.Integer(item, path, "min", true, 0, kMaxGroupItems).value_or(0));
   group.max = static_cast<int>(c.Integer(item, path, "max", true, 1, kMaxGroupItems).value_or(1));

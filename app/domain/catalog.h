@@ -105,6 +105,12 @@ struct FieldSpec {
   std::string town_field;  // kCommunity only: id of the kTown field in the same scope
   std::string material;    // kPhoto only, optional: the id of the material it shows
   std::optional<Condition> visible_if;  // any type; absent means always shown
+  // Optional (JSON "shared"): the stable key of a fact several services ask for
+  // ("applicant.name", "address.detail", "bank.account", "sign.pledge"...; the list is in
+  // docs/catalog.md "Shared facts"). When a resident applies for several services in one
+  // visit (domain/visit_form.h), a fact with a shared key is asked once. Every field with
+  // the same key has the same type in every service. Empty: the field is the service's own.
+  std::string shared;
 };
 
 // A repeated block of fields, e.g. one per household member.
@@ -114,6 +120,9 @@ struct GroupSpec {
   int min = 0;               // fewest items a complete application has
   int max = 0;               // most items; >= 1
   std::vector<FieldSpec> fields;
+  // Optional (JSON "shared"): as FieldSpec::shared, for the whole group
+  // ("household.members"): asked once in a visit, with its fields.
+  std::string shared;
 
   const FieldSpec* FindField(std::string_view field_id) const;
 };

@@ -99,6 +99,7 @@ nlohmann::json DraftToJson(const ApplicationDraft& draft) {
                       {"groups", std::move(groups)},
                       {"attachments", draft.attachments}};
   if (!draft.assisted.empty()) json["assisted_fields"] = AssistedToJson(draft.assisted);
+  if (!draft.decision_delivery.empty()) json["decision_delivery"] = draft.decision_delivery;
   return json;
 }
 
@@ -107,7 +108,7 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
   for (auto it = json.begin(); it != json.end(); ++it) {
     static constexpr std::string_view kKeys[] = {
         "format", "service_code", "catalog_version", "values",
-        "groups", "attachments",  "assisted_fields"};
+        "groups", "attachments",  "assisted_fields", "decision_delivery"};
     if (std::find(std::begin(kKeys), std::end(kKeys), it.key()) == std::end(kKeys)) {
       return DraftError(it.key(), "unknown key");
     }
@@ -162,6 +163,11 @@ Result<ApplicationDraft> DraftFromJson(const nlohmann::json& json) {
     Result<std::vector<AssistedField>> read = AssistedFromJson(*marks);
     if (!read.ok()) return read.error();
     draft.assisted = std::move(read).value();
+  }
+  // Optional: payloads from kiosks before the choice existed have none.
+  if (const auto delivery = json.find("decision_delivery"); delivery != json.end()) {
+    if (!delivery->is_string()) return DraftError("decision_delivery", "expected a string");
+    draft.decision_delivery = delivery->get_ref<const std::string&>();
   }
   return draft;
 }

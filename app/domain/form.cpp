@@ -893,6 +893,22 @@ std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& r
   return issues;
 }
 
+bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
+                      std::string_view method) {
+  if (method == kDeliveryHall) return true;
+  if (method != kDeliveryPost && method != kDeliverySms) return false;
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      const bool fits = method == kDeliveryPost ? field.shared == "address.detail"
+                                                : field.type == FieldType::kPhone;
+      if (!fits || !IsFieldVisible(service, field, draft)) continue;
+      const auto value = draft.values.find(field.id);
+      if (value != draft.values.end() && !value->second.empty()) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
                                       const ApplicationDraft& draft, const CivilDate& today) {
   if (draft.service_code != service.code) {
@@ -923,6 +939,12 @@ std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& 
     issues.push_back(std::move(issue));
   };
   AssistedMarkIssues(service, draft, &issues);
+  if (!draft.decision_delivery.empty() &&
+      !DeliveryPossible(service, draft, draft.decision_delivery)) {
+    FieldIssue issue;
+    issue.message_key = std::string(msg::kDraftDelivery);
+    issues.push_back(std::move(issue));
+  }
   for (const auto& [id, value] : draft.values) {
     const FieldSpec* field = service.FindField(id);
     if (field == nullptr) {

@@ -46,6 +46,9 @@ struct ApplicationDraft {
   std::map<std::string, std::string> attachments;
   // Name fields staff entered (and unlocked for Latin letters), in the order unlocked.
   std::vector<AssistedField> assisted;
+  // How the resident gets the decision (docs/internals/visits.md "How to get the
+  // decision"): one of kDeliveryMethods. Empty only in payloads from kiosks before it.
+  std::string decision_delivery;
 
   bool operator==(const ApplicationDraft&) const = default;
 };
@@ -57,6 +60,14 @@ const AssistedField* FindAssisted(const ApplicationDraft& draft, std::string_vie
 // space, "·" or "-" between letters, 2..60 characters.
 inline constexpr int kAssistedNameMin = 2;
 inline constexpr int kAssistedNameMax = 60;
+
+// How a resident may get the decision: at the hall that took the application, by post to
+// the address in the form, or by an SMS to the phone in the form (the office sends it;
+// the kiosk records the choice).
+inline constexpr std::string_view kDeliveryHall = "hall";
+inline constexpr std::string_view kDeliveryPost = "post";
+inline constexpr std::string_view kDeliverySms = "sms";
+inline constexpr std::string_view kDeliveryMethods[] = {kDeliveryHall, kDeliveryPost, kDeliverySms};
 
 // One problem for the resident to fix. The UI places it by step, field and group item and
 // shows the sentence for `message_key` (assets/strings/validation.*.json, keys listed in
@@ -136,11 +147,20 @@ std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& r
 // for fields or groups the service does not have ("validation.draft.unknown_field") and
 // values of hidden fields, which DropHiddenValues removes before submit
 // ("validation.draft.hidden_field"), and staff marks that point at no chinese_name field
-// with a value, or name no staff ("validation.draft.assisted"). A draft for another service gives
-// the single issue "validation.draft.service". No issues means the application is complete. Any
-// thread.
+// with a value, or name no staff ("validation.draft.assisted"), and a decision_delivery
+// that is not one of kDeliveryMethods or not possible for the draft (DeliveryPossible:
+// "validation.draft.delivery"; an empty one is accepted, as older kiosks send). A draft for another
+// service gives the single issue "validation.draft.service". No issues means the application is
+// complete. Any thread.
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
                                       const ApplicationDraft& draft, const CivilDate& today);
+
+// Whether the decision can reach the resident by `method` for this draft: "hall" always;
+// "post" needs a value in a visible top-level field with shared key "address.detail"
+// (the street address); "sms" needs one in a visible top-level phone field. False for
+// an unknown method. Any thread.
+bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
+                      std::string_view method);
 
 // Whether `field` is shown: true without visible_if; otherwise its controlling field is
 // itself visible and its (normalised) value is one of the condition's values (for a
@@ -195,8 +215,10 @@ bool IsAttachmentRef(std::string_view value, std::string_view prefix);
 //   {"format": 1, "service_code": "...", "catalog_version": "...",
 //    "values": {"id": "value", ...}, "groups": {"members": [{"id": "value"}, ...]},
 //    "assisted_fields": [{"field": "name", "staff": "王芳"},
-//                        {"group": "members", "index": 0, "field": "name", "staff": ...}]}
-// ("assisted_fields" only when staff entered a name; "attachments" as above).
+//                        {"group": "members", "index": 0, "field": "name", "staff": ...}],
+//    "decision_delivery": "post"}
+// ("assisted_fields" only when staff entered a name; "decision_delivery" only when set;
+// "attachments" as above).
 nlohmann::json DraftToJson(const ApplicationDraft& draft);
 
 // Reads DraftToJson's output back. Fails with kInvalidArgument naming the offending path

@@ -30,6 +30,8 @@ inline constexpr std::string_view kTextUndrawable = "validation.text.undrawable"
 inline constexpr std::string_view kNameAssistedChars = "validation.name.assisted_chars";
 inline constexpr std::string_view kNameAssistedLength = "validation.name.assisted_length";
 inline constexpr std::string_view kDraftAssisted = "validation.draft.assisted";
+// decision_delivery: not a method, or post without an address / SMS without a phone.
+inline constexpr std::string_view kDraftDelivery = "validation.draft.delivery";
 inline constexpr std::string_view kIdLength = "validation.id.length";
 inline constexpr std::string_view kIdChars = "validation.id.chars";
 inline constexpr std::string_view kIdCheckDigit = "validation.id.check_digit";
@@ -84,7 +86,7 @@ inline constexpr std::array kAllValidationKeys = {
     kPhoto,        kRuleMinAge,  kRuleAgeBelow,  kRuleApplicantInMembers, kDraftHiddenField,
     kRequiredChoice, kRequiredSignature,
     kNameDotLookAlike, kTextUndrawable, kNameAssistedChars, kNameAssistedLength,
-    kDraftAssisted,
+    kDraftAssisted, kDraftDelivery,
 };
 // clang-format on
 

@@ -32,8 +32,18 @@ namespace yimen::session {
 
 // What the resident's receipt shows (screen and paper).
 struct Receipt {
-  std::string app_number;
+  std::string app_number;  // a visit's: its first application's
   std::string service_code;
+  // A visit of several services (docs/internals/visits.md): its 办理编号 (the QR code) and
+  // one entry per service, in the order chosen; empty for one application alone.
+  struct Item {
+    std::string app_number;
+    std::string service_code;
+  };
+  std::string visit_number;
+  std::vector<Item> items;
+  // How the decision reaches the resident (kDeliveryMethods, domain/form.h).
+  std::string decision_delivery;
   std::string date_text;
   std::string applicant;      // surname only (欧阳*), so the resident knows the receipt is theirs
   std::string print_message;  // after 打印回执: printing, or why not

@@ -23,6 +23,9 @@
 
 namespace yimen {
 
+// The most services a resident applies for in one visit.
+inline constexpr int kMaxVisitApplications = 6;
+
 class ApplicationRepository {
  public:
   // Stores a new application and its outbox row, in one write transaction, with the
@@ -38,6 +41,21 @@ class ApplicationRepository {
   // day's sequence is exhausted (999999); kUnavailable when the disk is full, failing or the file
   // is locked past the busy timeout (retry).
   Result<SubmittedApplication> Submit(const NewApplication& application);
+
+  // A visit (docs/internals/visits.md): 2..kMaxVisitApplications applications the resident
+  // submitted together, stored in ONE transaction — all of them or none — with a shared
+  // fresh visit uuid and the day's next visit number (FormatVisitNumber, its own counter),
+  // each with its own application number, outbox row and audit row as Submit makes them.
+  // Every application must carry the same created_date and created_at_iso. Returns them in
+  // the order given, each with SubmittedApplication::visit set. Fails as Submit does, and
+  // kInvalidArgument for fewer than 2 or more than kMaxVisitApplications applications or
+  // differing dates.
+  Result<std::vector<SubmittedApplication>> SubmitVisit(
+      const std::vector<NewApplication>& applications);
+
+  // Every application of a visit, by its formatted visit number, in submit order; empty
+  // when there is none.
+  Result<std::vector<ApplicationStub>> FindByVisitNumber(std::string_view visit_number);
 
   Result<int64_t> CountApplications();
 

@@ -31,12 +31,20 @@ struct NewApplication {
   std::string id_last6;
 };
 
+// What SubmitVisit returns: the visit's number and its applications, in the order given.
+struct SubmittedVisit {
+  std::string visit_id;      // random v4, shared by every application of the visit
+  std::string visit_number;  // 办理编号, "K7Q2-261204-V0003-X" (domain/app_number.h)
+};
+
 // What the receipt shows. Returned by Submit only after the commit is durable.
 struct SubmittedApplication {
   std::string uuid;        // random v4; the server upserts by it, so retries never duplicate
   std::string app_number;  // 受理编号, e.g. "K7Q2-261123-0042-C"
   uint32_t seq = 0;        // the kiosk's sequence for created_date, 1-based
   std::string created_at;  // as given in NewApplication::created_at_iso
+  // SubmitVisit only: the visit it belongs to (empty for Submit).
+  SubmittedVisit visit;
 };
 
 enum class SyncState {
@@ -63,6 +71,8 @@ struct ApplicationStub {
   int attempts = 0;                          // failed delivery attempts so far
   std::optional<std::string> last_error;     // of the latest failed attempt
   std::optional<std::string> parked_reason;  // set when sync_state is kParked
+  // The visit it was submitted in (SubmitVisit), empty when submitted alone.
+  std::string visit_number;
 };
 
 // An encrypted document photo as the push announces it (size and SHA-256 are of the
@@ -111,6 +121,10 @@ struct OutboxItem {
   std::vector<AttachmentMeta> attachments;
   int attempts = 0;
   std::chrono::system_clock::time_point enqueued_at;
+  // The visit (SubmitVisit); all empty/0 for an application submitted alone.
+  std::string visit_id;
+  std::string visit_number;
+  int visit_size = 0;
 };
 
 // For the staff screen's "sync" light and for the fleet console.

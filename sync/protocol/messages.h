@@ -78,6 +78,13 @@ struct PushItem {
   std::string payload;
   std::string submitted_at;    // device time, ISO-8601: display only
   std::vector<AttachmentRef> attachments;
+  // The visit it was submitted in (docs/internals/visits.md), all three or none:
+  // "visit_id" (uuid v4 shared by the visit's applications), "visit_number" (the
+  // receipt's 办理编号, a visit number of the pushing kiosk) and "visit_size" (how many
+  // applications the visit has, 2..6). Absent for an application submitted alone.
+  std::string visit_id;
+  std::string visit_number;
+  int visit_size = 0;
 };
 
 struct PushRequest {

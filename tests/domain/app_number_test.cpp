@@ -50,6 +50,37 @@ TEST(AppNumber, ToleratesLowercaseSpacesAndMissingDashes) {
   }
 }
 
+TEST(AppNumber, VisitNumbersCarryAVBeforeTheSequenceAndRoundTrip) {
+  const std::string visit = FormatVisitNumber("K7Q2", kDay, 3);
+  EXPECT_EQ(visit.substr(0, 17), "K7Q2-261123-V0003");
+  for (const std::string& typed : {visit, std::string("k7q2 261123 v0003 ") + visit.back(),
+                                   std::string("K7Q2261123V0003") + visit.back(),
+                                   std::string("K7Q2-261123-V3-") + visit.back()}) {
+    const Result<AppNumberParts> parts = ParseAppNumber(typed);
+    ASSERT_TRUE(parts.ok()) << typed << ": " << parts.error().message;
+    EXPECT_TRUE(parts->visit) << typed;
+    EXPECT_EQ(parts->seq, 3u);
+    EXPECT_EQ(FormatAppNumber(*parts), visit);
+  }
+  const Result<AppNumberParts> app = ParseAppNumber(FormatAppNumber("K7Q2", kDay, 3));
+  ASSERT_TRUE(app.ok());
+  EXPECT_FALSE(app->visit);
+}
+
+TEST(AppNumber, AnApplicationNumberWithAVInsertedIsNotAVisitNumber) {
+  // The V is under the check character: the same kiosk, day and sequence read as the
+  // other kind of number fail the check instead of finding another record.
+  for (const uint32_t seq : {1u, 3u, 42u, 777u, 9999u}) {
+    std::string app = FormatAppNumber("K7Q2", kDay, seq);
+    std::string as_visit = app;
+    as_visit.insert(12, "V");
+    EXPECT_EQ(KeyOf(ParseAppNumber(as_visit)), "validation.app_number.check") << as_visit;
+    std::string visit = FormatVisitNumber("K7Q2", kDay, seq);
+    visit.erase(12, 1);
+    EXPECT_EQ(KeyOf(ParseAppNumber(visit)), "validation.app_number.check") << visit;
+  }
+}
+
 TEST(AppNumber, CatchesEverySingleCharacterTypo) {
   const std::string good = FormatAppNumber("K7Q2", kDay, 42);
   const std::string symbols = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -67,6 +67,39 @@ TEST(Form, AcceptsAFullValidDibaoDraft) {
   EXPECT_THAT(Keys(issues), IsEmpty());
 }
 
+TEST(Form, DecisionDeliveryRoundTripsAndIsCheckedAgainstTheDraft) {
+  ApplicationDraft draft = ValidDibaoDraft();
+  for (const std::string_view method : kDeliveryMethods) {
+    draft.decision_delivery = std::string(method);
+    EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)), IsEmpty())
+        << method;
+    Result<ApplicationDraft> back = DraftFromJson(DraftToJson(draft));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->decision_delivery, method);
+  }
+  // Older kiosks send none: accepted, and absent from the JSON.
+  draft.decision_delivery.clear();
+  EXPECT_FALSE(DraftToJson(draft).contains("decision_delivery"));
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)), IsEmpty());
+
+  draft.decision_delivery = "pigeon";
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)),
+              ElementsAre("validation.draft.delivery"));
+  // Post needs the street address (shared key address.detail), SMS a phone.
+  draft.decision_delivery = "post";
+  draft.values.erase("address");
+  EXPECT_FALSE(DeliveryPossible(Dibao(), draft, kDeliveryPost));
+  EXPECT_TRUE(DeliveryPossible(Dibao(), draft, kDeliveryHall));
+  EXPECT_TRUE(DeliveryPossible(Dibao(), draft, kDeliverySms));
+  EXPECT_THAT(Keys(ValidateDraft(Dibao(), RealCatalog().region, draft, kToday)),
+              ::testing::Contains("validation.draft.delivery"));
+  draft.values.erase("phone");
+  EXPECT_FALSE(DeliveryPossible(Dibao(), draft, kDeliverySms));
+  nlohmann::json json = DraftToJson(ValidDibaoDraft());
+  json["decision_delivery"] = 3;
+  EXPECT_FALSE(DraftFromJson(json).ok());
+}
+
 TEST(Form, AcceptsALivingAloneApplicant) {
   ApplicationDraft draft = ValidDibaoDraft();
   draft.groups.clear();

@@ -142,7 +142,7 @@ TEST_F(ValidationStrings, HaveEveryPlaceholderFilledByTheIssue) {
   service.code = "s";
   StepSpec step;
   step.id = "people";
-  step.group = GroupSpec{"members", {"成员", "Member"}, 2, 3, {}};
+  step.group = GroupSpec{"members", {"成员", "Member"}, 2, 3, {}, {}};
   service.form.steps.push_back(step);
   ApplicationDraft draft;
   draft.service_code = "s";
