@@ -183,6 +183,20 @@ TEST(VisitForm, AServicesOwnRuleLandsOnItsOwnRenamedField) {
   EXPECT_EQ(wizard.values["yiliao__patient_id_number"], wizard.groups["members"][0]["id_number"]);
 }
 
+TEST(VisitForm, OneSelfCheckAsksEachQuestionOnce) {
+  // 低保 and 低保边缘 ask the same household questions; 医疗救助 has no self-check.
+  Result<VisitForm> visit = BuildVisitForm(RealCatalog(), {"dibao", "dibao_edge", "yiliao"});
+  ASSERT_TRUE(visit.ok());
+  ASSERT_TRUE(visit->form.eligibility.has_value());
+  EXPECT_EQ(visit->form.eligibility->calculator, kVisitCalculator);
+  std::map<std::string, int> asked;
+  for (const FieldSpec& question : visit->form.eligibility->questions) ++asked[question.id];
+  EXPECT_EQ(asked["household_size"], 1);
+  EXPECT_EQ(asked["big_spending"], 1);  // 低保边缘's own question is there too
+  for (const auto& [id, count] : asked) EXPECT_EQ(count, 1) << id;
+  EXPECT_FALSE(BuildVisitForm(RealCatalog(), {"yiliao", "linshi"})->form.eligibility);
+}
+
 TEST(VisitForm, RefusesFewerThanTwoUnknownOrRepeatedServices) {
   EXPECT_FALSE(BuildVisitForm(RealCatalog(), {"dibao"}).ok());
   EXPECT_FALSE(BuildVisitForm(RealCatalog(), {"dibao", "nope"}).ok());
