@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/wipe.h"
+#include "domain/app_number.h"
 #include "domain/catalog.h"
 #include "domain/catalog_versions.h"
 #include "host/input_methods.h"
@@ -259,7 +260,10 @@ std::string PrintReceipt(const Flags& flags, const ui::Strings& strings, ui::Lan
                          const std::string& number, const std::vector<std::string>& lines) {
   platform::ReceiptDoc doc;
   doc.title = strings.Get(lang, "receipt.paper_title");
-  doc.number_label = strings.Get(lang, "receipt.number");
+  // A visit's slip carries its 办理编号 (docs/internals/visits.md "Numbers").
+  const Result<AppNumberParts> parts = ParseAppNumber(number);
+  const bool visit = parts.ok() && parts->visit;
+  doc.number_label = strings.Get(lang, visit ? "receipt.visit_number" : "receipt.number");
   doc.app_number = number;
   doc.qr_text = "YIMEN:" + number;
   doc.lines = lines;

@@ -220,6 +220,9 @@ int KioskLoop::Run() {
       if (m_runner->Done()) {
         std::fprintf(stderr, "script: all %zu steps passed (%lld frames)\n", m_runner->StepIndex(),
                      static_cast<long long>(m_frames_drawn));
+        // What a resident would have put in (docs/ui-scripts.md "Counting input").
+        std::fprintf(stdout, "%s\n", m_runner->InputLine().c_str());
+        std::fflush(stdout);
         break;
       }
     }

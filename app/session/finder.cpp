@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/id_number.h"
+#include "store/applications.h"
 
 namespace yimen::session {
 
@@ -125,6 +126,50 @@ FinderOutcome Finder::On(const finder_event::IdNumber& e) {
   m_state->answers.exact_age = AgeInYears(id.value().birth_date, today);
   m_state->answers.answers.erase(std::string(kFinderAgeQuestion));
   return AskFrom(m_state->question);
+}
+
+std::vector<std::string> Finder::Together() const {
+  std::vector<std::string> codes;
+  for (const FinderSuggestion& s : Suggestions()) {
+    const auto& ticked = m_state->together;
+    if (std::find(ticked.begin(), ticked.end(), s.service) != ticked.end())
+      codes.push_back(s.service);
+  }
+  return codes;
+}
+
+FinderOutcome Finder::On(const finder_event::TickTogether& e) {
+  if (m_state->page != FinderPage::kResults) return {};
+  const std::vector<FinderSuggestion> suggestions = Suggestions();
+  const bool suggested =
+      std::any_of(suggestions.begin(), suggestions.end(),
+                  [&](const FinderSuggestion& s) { return s.service == e.service; });
+  if (!suggested) return {};
+  std::vector<std::string>& ticked = m_state->together;
+  const auto it = std::find(ticked.begin(), ticked.end(), e.service);
+  if (it == ticked.end()) {
+    // A visit holds at most kMaxVisitApplications (store/applications.h).
+    if (Together().size() >= static_cast<size_t>(kMaxVisitApplications)) return {};
+    ticked.push_back(e.service);
+  } else {
+    ticked.erase(it);
+  }
+  return {};
+}
+
+FinderOutcome Finder::On(const finder_event::ApplyTogether& /*e*/) {
+  if (m_state->page != FinderPage::kResults) return {};
+  std::vector<std::string> codes = Together();
+  if (codes.empty()) return {};
+  m_state->chosen = true;
+  FinderOutcome out;
+  // One ticked is one application, opened as a tap on its name opens it.
+  if (codes.size() == 1) {
+    out.open_service = codes.front();
+  } else {
+    out.open_visit = std::move(codes);
+  }
+  return out;
 }
 
 }  // namespace yimen::session

@@ -25,6 +25,8 @@ struct FinderState {
   size_t question = 0;      // on kQuestion: which of FinderQuestionsFor(...) is asked
   bool chosen = false;      // a suggestion was opened: 返回 on its details comes back here
   bool id_refused = false;  // the ID number typed on the age question is not a valid one
+  // The suggestions ticked "一起申请" on kResults (issue 14 item 2), in the order ticked.
+  std::vector<std::string> together;
 };
 
 namespace finder_event {
@@ -44,15 +46,23 @@ struct Choose {  // a suggested service: its details (the UI opens the service)
 struct IdNumber {  // an ID number (from the card reader): its age answers the age question
   std::string id_number;
 };
+struct TickTogether {  // a suggestion's "一起申请" box: ticked, or ticked no more
+  std::string service;
+};
+struct ApplyTogether {};  // "一起申请选中的 N 项": one visit of the ticked services
 }  // namespace finder_event
 
 using FinderEvent =
     std::variant<finder_event::Open, finder_event::Toggle, finder_event::Next, finder_event::Answer,
-                 finder_event::Back, finder_event::Choose, finder_event::IdNumber>;
+                 finder_event::Back, finder_event::Choose, finder_event::IdNumber,
+                 finder_event::TickTogether, finder_event::ApplyTogether>;
 
 struct FinderOutcome {
   std::optional<FinderPage> go;  // the page to show (nullopt: stay)
   std::string open_service;      // a suggestion was chosen: open this service's details
+  // ApplyTogether with two or more ticked: start one visit of these services, in the
+  // order suggested (form_event::StartVisit). One ticked comes as open_service.
+  std::vector<std::string> open_visit;
 };
 
 class Finder {
@@ -69,6 +79,8 @@ class Finder {
   const FinderQuestion* Current() const;
   // What fits the answers so far (the kResults page lists it).
   std::vector<FinderSuggestion> Suggestions() const;
+  // The ticked suggestions that are still suggested, in the order suggested.
+  std::vector<std::string> Together() const;
 
  private:
   FinderOutcome On(const finder_event::Open& e);
@@ -78,6 +90,8 @@ class Finder {
   FinderOutcome On(const finder_event::Back& e);
   FinderOutcome On(const finder_event::Choose& e);
   FinderOutcome On(const finder_event::IdNumber& e);
+  FinderOutcome On(const finder_event::TickTogether& e);
+  FinderOutcome On(const finder_event::ApplyTogether& e);
   // From question index `from` on: the next question, or the suggestions.
   FinderOutcome AskFrom(size_t from);
   const FinderSpec* Spec() const;

@@ -14,6 +14,7 @@
 #include "domain/message_keys.h"
 #include "domain/name_mask.h"
 #include "domain/utf8.h"
+#include "session/delivery.h"
 #include "store/store.h"
 
 namespace yimen::session {
@@ -213,9 +214,10 @@ std::string* Form::Slot(const FieldAddress& field) {
       return &items[field.member][field.field];
     }
     case FieldAddress::Area::kQuestion: return &m_state->eligibility_answers[field.field];
+    case FieldAddress::Area::kAux:  // the review page's choice (session/delivery.h)
+      return field.IsAux(kDeliveryAux) ? &draft.decision_delivery : nullptr;
     case FieldAddress::Area::kNone:
-    case FieldAddress::Area::kGroup:
-    case FieldAddress::Area::kAux: return nullptr;
+    case FieldAddress::Area::kGroup: return nullptr;
   }
   return nullptr;
 }
@@ -233,7 +235,9 @@ std::string Form::ValueAt(const FormState& state, const FieldAddress& field) {
       return find(g->second[field.member], field.field);
     }
     case FieldAddress::Area::kQuestion: return find(state.eligibility_answers, field.field);
-    case FieldAddress::Area::kAux: return find(state.aux_values, field.field);
+    case FieldAddress::Area::kAux:
+      if (field.IsAux(kDeliveryAux)) return state.draft.decision_delivery;
+      return find(state.aux_values, field.field);
     case FieldAddress::Area::kNone:
     case FieldAddress::Area::kGroup: return "";
   }
@@ -585,8 +589,18 @@ FormOutcome Form::On(const form_event::Submit&, Page page) {
   FormState& s = *m_state;
   FormOutcome out;
   if (s.submitting || page != Page::kReview) return out;  // no double submit
+  // How to get the decision is asked of every application (session/delivery.h): without
+  // an answer nothing is stored, and the resident is told under the choice.
+  const std::string problem = DeliveryProblem(*Service(), s.draft);
+  if (!problem.empty()) {
+    s.errors[DeliveryField()] = m_deps.strings->Get(CurrentLanguage(), problem);
+    CountErrors();
+    return out;
+  }
+  const std::string delivery = s.draft.decision_delivery;
   s.submitting = true;
   out = Submit();
+  if (out.submitted && s.receipt) s.receipt->decision_delivery = delivery;
   return out;
 }
 

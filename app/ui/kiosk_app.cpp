@@ -20,6 +20,7 @@
 #include "ime/pinyin_input.h"
 #include "media/camera.h"
 #include "platform/glyph_atlas.h"
+#include "session/visit_receipt.h"
 #include "store/store.h"
 #include "ui/screens/view.h"
 #include "ui/widgets/dialog.h"
@@ -564,13 +565,21 @@ void KioskApp::PrintReceipt() {
     return;
   }
   if (!m_session.receipt || m_session.receipt->printed) return;  // one copy a tap
+  const ReceiptInfo& receipt = *m_session.receipt;
+  const bool visit = !receipt.items.empty();
   std::vector<std::string> lines =
-      m_form.ReceiptLines(m_session.receipt->service_code, m_session.receipt->date_text);
+      visit ? session::VisitReceiptLines(m_form.Cat(), *m_deps.strings, m_language, receipt)
+            : m_form.ReceiptLines(receipt.service_code, receipt.date_text);
+  if (const std::string delivery = session::DeliveryLine(*m_deps.strings, m_language, receipt);
+      !visit && !delivery.empty()) {
+    lines.insert(lines.begin() + std::min<ptrdiff_t>(2, std::ssize(lines)), delivery);
+  }
   if (!m_session.receipt->applicant.empty()) {  // masked: surname only
     lines.insert(lines.begin(),
                  View().Fmt("receipt.applicant", {{"name", m_session.receipt->applicant}}));
   }
-  m_session.receipt->print_message = m_print(m_session.receipt->app_number, lines);
+  m_session.receipt->print_message =
+      m_print(visit ? receipt.visit_number : receipt.app_number, lines);
   // Only a printer that took it makes the button "回执已打印"; a failure can be retried.
   m_session.receipt->printed =
       m_session.receipt->print_message == m_deps.strings->Get(m_language, "receipt.printing");

@@ -12,6 +12,7 @@
 
 #include "common/civil_time.h"
 #include "domain/catalog.h"
+#include "domain/utf8.h"
 #include "ime/handwriting.h"
 #include "platform/input.h"
 
@@ -100,6 +101,71 @@ int AtlasGeneration() {
 
 }  // namespace
 
+InputCount CountStepInput(const ScriptStep& step, const std::string& tapped_id) {
+  using Op = ScriptStep::Op;
+  InputCount count;
+  switch (step.op) {
+    case Op::kTap:
+    case Op::kTapContains:
+      // A key of an on-screen keyboard or keypad enters a character (or takes one
+      // away); closing the keypad (key:done), a candidate, a button or a field is a tap.
+      if (tapped_id.rfind("key:", 0) == 0 && tapped_id != "key:done") {
+        count.characters = 1;
+      } else {
+        count.taps = 1;
+      }
+      break;
+    case Op::kDraw:
+      // The handwriting pad writes a character; the signature pad takes a signature.
+      if (tapped_id == "pad") {
+        count.characters = 1;
+      } else {
+        count.taps = 1;
+      }
+      break;
+    case Op::kType: count.characters = static_cast<int>(CountCodepoints(step.arg)); break;
+    case Op::kKey: count.characters = 1; break;
+    case Op::kCard: count.taps = step.arg == "lift" ? 0 : 1; break;  // laying the card down
+    default: break;
+  }
+  return count;
+}
+
+Result<InputCount> ParseInputLimit(const std::string& arg) {
+  InputCount limit{-1, -1};
+  std::istringstream words(arg);
+  std::string word;
+  while (words >> word) {
+    const size_t eq = word.find('=');
+    const std::string name = word.substr(0, eq);
+    const std::string number = eq == std::string::npos ? "" : word.substr(eq + 1);
+    const bool digits = !number.empty() && number.size() <= 9 &&
+                        number.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || (name != "taps" && name != "characters")) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "write expect_input_at_most taps=N characters=M, not \"" + word + "\"");
+    }
+    (name == "taps" ? limit.taps : limit.characters) = std::stoi(number);
+  }
+  if (limit.taps < 0 && limit.characters < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "expect_input_at_most needs taps=N or characters=M");
+  }
+  return limit;
+}
+
+std::vector<std::string> AskedMoreThanOnce(
+    const std::map<std::string, std::set<std::string>>& asked) {
+  std::vector<std::string> out;
+  for (const auto& [fact, steps] : asked) {
+    if (steps.size() < 2) continue;
+    std::string line = fact + " (";
+    for (const std::string& step : steps) line += (line.back() == '(' ? "" : ", ") + step;
+    out.push_back(line + ")");
+  }
+  return out;
+}
+
 Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
   std::vector<ScriptStep> steps;
   std::istringstream in(text);
@@ -138,7 +204,15 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
     else if (cmd == "expect_spoken") step.op = ScriptStep::Op::kExpectSpoken;
     else if (cmd == "expect_voice") step.op = ScriptStep::Op::kExpectVoice;
     else if (cmd == "expect_in_view") step.op = ScriptStep::Op::kExpectInView;
-    else if (cmd == "wait_for") {
+    else if (cmd == "expect_asked_once")
+      step.op = ScriptStep::Op::kExpectAskedOnce;
+    else if (cmd == "expect_input_at_most") {
+      step.op = ScriptStep::Op::kExpectInputAtMost;
+      if (Result<InputCount> limit = ParseInputLimit(arg); !limit.ok()) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "line " + std::to_string(line_no) + ": " + limit.error().message);
+      }
+    } else if (cmd == "wait_for") {
       // "wait_for TEXT SECONDS": something outside the kiosk (a phone) must act first.
       step.op = ScriptStep::Op::kWaitFor;
       const size_t cut = arg.find_last_of(' ');
@@ -172,7 +246,8 @@ Result<std::vector<ScriptStep>> ParseScript(const std::string& text) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": unknown command \"" + cmd + "\"");
     }
-    bool needs_arg = step.op != ScriptStep::Op::kLog && step.op != ScriptStep::Op::kExpectExit;
+    bool needs_arg = step.op != ScriptStep::Op::kLog && step.op != ScriptStep::Op::kExpectExit &&
+                     step.op != ScriptStep::Op::kExpectAskedOnce;
     if (needs_arg && arg.empty()) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "line " + std::to_string(line_no) + ": \"" + cmd + "\" needs an argument");
@@ -241,19 +316,27 @@ int64_t ScriptRunner::SleepHintMs(int64_t now_ms) const {
   return 0;
 }
 
+Status ScriptRunner::Fail(const std::string& why) const {
+  const ScriptStep& step = m_steps[m_index];
+  return MakeError(ErrorKind::kRejected, "script line " + std::to_string(step.line) + ": " + why +
+                                             "\n  on screen: " + OnScreenSummary());
+}
+
+void ScriptRunner::Next() {
+  ++m_index;
+  m_phase = 0;
+  m_tries = 0;
+  m_wait_until = 0;
+}
+
+std::string ScriptRunner::InputLine() const {
+  return "input: taps=" + std::to_string(m_input.taps) +
+         " characters=" + std::to_string(m_input.characters);
+}
+
 Status ScriptRunner::Tick(int64_t now_ms) {
   if (Done()) return Status::Ok();
   const ScriptStep& step = m_steps[m_index];
-  auto fail = [&](const std::string& why) {
-    return MakeError(ErrorKind::kRejected, "script line " + std::to_string(step.line) + ": " +
-                                               why + "\n  on screen: " + OnScreenSummary());
-  };
-  auto next = [&]() {
-    ++m_index;
-    m_phase = 0;
-    m_tries = 0;
-    m_wait_until = 0;
-  };
   // Tofu check: no frame may show the fallback glyph ("?"/□ where a character should
   // be), except the one frame before the atlas grows to hold a new character.
   if (ImGui::GetCurrentContext()) {
@@ -261,208 +344,302 @@ Status ScriptRunner::Tick(int64_t now_ms) {
     const int tofu = generation == m_atlas_generation ? FallbackQuadsDrawn() : 0;
     m_atlas_generation = generation;
     if (tofu > 0) {
-      return fail("the last frame drew " + std::to_string(tofu) +
+      return Fail("the last frame drew " + std::to_string(tofu) +
                   " character(s) as the fallback glyph (tofu): the atlas cannot draw them");
     }
   }
   using Op = ScriptStep::Op;
   switch (step.op) {
     case Op::kTap:
-    case Op::kTapContains: {
-      if (m_phase == 0) {
-        bool hidden = false;
-        const RecordedWidget* w = Find(step.arg, step.op == Op::kTapContains, &hidden, true);
-        if (!w || hidden) {
-          if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
-          if (++m_tries > kExpectFrames) {
-            return fail(w ? "\"" + step.arg + "\" stays out of view"
-                          : "nothing to tap labelled \"" + step.arg + "\"");
-          }
-          return Status::Ok();
-        }
-        if (!w->enabled) return fail("\"" + step.arg + "\" is disabled");
-        float x = (w->min.x + w->max.x) * 0.5f, y = (w->min.y + w->max.y) * 0.5f;
-        m_host.input->InjectPointer({platform::PointerEvent::Kind::kMove, x, y, true});
-        m_host.input->InjectPointer({platform::PointerEvent::Kind::kDown, x, y, true});
-        m_host.input->InjectPointer({platform::PointerEvent::Kind::kUp, x, y, true});
-        m_phase = 1;
-        return Status::Ok();
-      }
-      // Wait until the input queue has delivered press and release, plus one frame for
-      // the app to act on it.
-      if (m_host.input->HasPending()) return Status::Ok();
-      if (++m_phase < 3) return Status::Ok();
-      next();
-      return Status::Ok();
-    }
-    case Op::kDraw: {
-      if (m_phase == 0) {
-        std::string id = step.arg.substr(0, step.arg.find(' '));
-        std::string path = Trim(step.arg.substr(step.arg.find(' ') + 1));
-        if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty()) path = m_host.base_dir + "/" + path;
-        bool hidden = false;
-        const RecordedWidget* w = Find(id, false, &hidden, true);
-        if (!w || hidden) {
-          if (++m_tries > kExpectFrames) return fail("no pad \"" + id + "\" to draw on");
-          return Status::Ok();
-        }
-        std::ifstream in(path);
-        if (!in) return fail("cannot read strokes file " + path);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto strokes = ime::ParseStrokes(text.str());
-        if (!strokes.ok()) return fail(path + ": " + strokes.error().message);
-        float sx = (w->max.x - w->min.x) / 1000.0f, sy = (w->max.y - w->min.y) / 1000.0f;
-        using Kind = platform::PointerEvent::Kind;
-        for (const ime::Stroke& stroke : *strokes) {
-          for (size_t i = 0; i < stroke.size(); ++i) {
-            float x = w->min.x + stroke[i].x * sx, y = w->min.y + stroke[i].y * sy;
-            if (i == 0) {
-              m_host.input->InjectPointer({Kind::kMove, x, y, true});
-              m_host.input->InjectPointer({Kind::kDown, x, y, true});
-            } else {
-              m_host.input->InjectPointer({Kind::kMove, x, y, true});
-            }
-            if (i + 1 == stroke.size()) m_host.input->InjectPointer({Kind::kUp, x, y, true});
-          }
-        }
-        m_phase = 1;
-        return Status::Ok();
-      }
-      if (m_host.input->HasPending()) return Status::Ok();
-      if (++m_phase < 3) return Status::Ok();
-      next();
-      return Status::Ok();
-    }
+    case Op::kTapContains: return TickTap(step);
+    case Op::kDraw: return TickDraw(step);
     case Op::kType:
-    case Op::kKey:
-      // Typing can move the layout (a message under a field goes away), so the next
-      // step waits one frame and finds its widget where the typed-into frame put it.
-      if (m_phase == 0) {
-        if (step.op == Op::kType) {
-          m_host.input->InjectText(step.arg);
-        } else {
-          m_host.input->InjectKey(step.arg == "backspace" ? platform::EditKey::kBackspace
-                                  : step.arg == "enter"   ? platform::EditKey::kEnter
-                                                          : platform::EditKey::kEscape);
-        }
-        m_phase = 1;
-        return Status::Ok();
-      }
-      if (++m_phase < 3) return Status::Ok();
-      next();
-      return Status::Ok();
+    case Op::kKey: return TickTypeOrKey(step);
     case Op::kExpect:
-    case Op::kExpectInView: {
-      bool hidden = false;
-      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
-      if (w && !hidden) {
-        next();
-        return Status::Ok();
-      }
-      const bool may_scroll = step.op == Op::kExpect;  // expect_in_view never scrolls
-      // Drawn but scrolled out of view: bring it in, as a person would scroll to read.
-      if (w && hidden && may_scroll) m_host.recorder->RequestScrollTo(w->id);
-      if (++m_tries > kExpectFrames) {
-        return fail(may_scroll ? "expected to see \"" + step.arg + "\""
-                               : "\"" + step.arg + "\" is not in view");
-      }
-      return Status::Ok();
-    }
-    case Op::kWaitFor: {
-      // Like expect, but for up to SECONDS of wall time, not 30 frames: the loop keeps
-      // drawing while it waits (the kiosk wakes on the worker's news as it would anyway).
-      const size_t cut = step.arg.find_last_of(' ');
-      if (m_wait_until == 0) m_wait_until = now_ms + std::stoll(step.arg.substr(cut + 1)) * 1000;
-      bool hidden = false;
-      const RecordedWidget* w = Find(step.arg.substr(0, cut), true, &hidden, false);
-      if (w && !hidden) {
-        next();
-        return Status::Ok();
-      }
+    case Op::kExpectInView:
+    case Op::kExpectNot: return TickExpect(step);
+    case Op::kWaitFor: return TickWaitFor(step, now_ms);
+    case Op::kSwipe: return TickSwipe(step);
+    case Op::kExpectSpoken:
+    case Op::kExpectVoice: return TickVoice(step);
+    case Op::kCard: return TickCard(step, now_ms);
+    case Op::kExpectInputAtMost:
+    case Op::kExpectAskedOnce: return TickInputChecks(step);
+    case Op::kExpectExit:
+    case Op::kExpectClean:
+    case Op::kScreenshot:
+    case Op::kWaitMs:
+    case Op::kFrames:
+    case Op::kBenchFrames:
+    case Op::kLog: return TickOther(step, now_ms);
+  }
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickTap(const ScriptStep& step) {
+  if (m_phase == 0) {
+    bool hidden = false;
+    const RecordedWidget* w =
+        Find(step.arg, step.op == ScriptStep::Op::kTapContains, &hidden, true);
+    if (!w || hidden) {
       if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
-      if (now_ms >= m_wait_until) {
-        return fail("waited " + step.arg.substr(cut + 1) + " s to see \"" +
-                    step.arg.substr(0, cut) + "\"");
-      }
-      return Status::Ok();
-    }
-    case Op::kExpectNot: {
-      bool hidden = false;
-      const RecordedWidget* w = Find(step.arg, true, &hidden, false);
-      if (w && !hidden) return fail("did not expect to see \"" + step.arg + "\"");
-      next();
-      return Status::Ok();
-    }
-    case Op::kSwipe: {
-      // A finger flick over the middle of the screen: down, then one move a frame for
-      // 12 frames (as a finger's events arrive), then up; then let it glide.
-      float x = m_host.screen_w * 0.5f;
-      float from = m_host.screen_h * (step.arg == "up" ? 0.65f : 0.30f);
-      float to = m_host.screen_h * (step.arg == "up" ? 0.30f : 0.65f);
-      using Kind = platform::PointerEvent::Kind;
-      if (m_phase == 0) {
-        m_host.input->InjectPointer({Kind::kMove, x, from, true});
-        m_host.input->InjectPointer({Kind::kDown, x, from, true});
-      } else if (m_phase <= 12) {
-        float y = from + (to - from) * static_cast<float>(m_phase) / 12.0f;
-        m_host.input->InjectPointer({Kind::kMove, x, y, true});
-      } else if (m_phase == 13) {
-        m_host.input->InjectPointer({Kind::kUp, x, to, true});
-      } else if (m_host.input->HasPending() || m_phase < 60) {
-        // fall through to count frames while the flick glides out
-      } else {
-        next();
-        return Status::Ok();
-      }
-      ++m_phase;
-      return Status::Ok();
-    }
-    case Op::kExpectSpoken: {
-      std::string spoken = m_host.last_spoken ? m_host.last_spoken() : "";
-      if (spoken.find(step.arg) != std::string::npos) {
-        next();
-        return Status::Ok();
-      }
       if (++m_tries > kExpectFrames) {
-        return fail("expected the voice to say \"" + step.arg + "\", it last said \"" + spoken + "\"");
+        return Fail(w ? "\"" + step.arg + "\" stays out of view"
+                      : "nothing to tap labelled \"" + step.arg + "\"");
       }
       return Status::Ok();
     }
-    case Op::kExpectVoice: {
-      std::string language = m_host.last_spoken_language ? m_host.last_spoken_language() : "";
-      if (language == step.arg) {
-        next();
-        return Status::Ok();
-      }
-      if (++m_tries > kExpectFrames) {
-        return fail("expected the voice to speak " + step.arg + ", it last spoke " +
-                    (language.empty() ? "nothing" : language));
-      }
+    if (!w->enabled) return Fail("\"" + step.arg + "\" is disabled");
+    const InputCount counted = CountStepInput(step, w->id);
+    m_input.taps += counted.taps;
+    m_input.characters += counted.characters;
+    float x = (w->min.x + w->max.x) * 0.5f, y = (w->min.y + w->max.y) * 0.5f;
+    m_host.input->InjectPointer({platform::PointerEvent::Kind::kMove, x, y, true});
+    m_host.input->InjectPointer({platform::PointerEvent::Kind::kDown, x, y, true});
+    m_host.input->InjectPointer({platform::PointerEvent::Kind::kUp, x, y, true});
+    m_phase = 1;
+    return Status::Ok();
+  }
+  // Wait until the input queue has delivered press and release, plus one frame for
+  // the app to act on it.
+  if (m_host.input->HasPending()) return Status::Ok();
+  if (++m_phase < 3) return Status::Ok();
+  Next();
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickDraw(const ScriptStep& step) {
+  if (m_phase == 0) {
+    std::string id = step.arg.substr(0, step.arg.find(' '));
+    std::string path = Trim(step.arg.substr(step.arg.find(' ') + 1));
+    if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty())
+      path = m_host.base_dir + "/" + path;
+    bool hidden = false;
+    const RecordedWidget* w = Find(id, false, &hidden, true);
+    if (!w || hidden) {
+      if (++m_tries > kExpectFrames) return Fail("no pad \"" + id + "\" to draw on");
       return Status::Ok();
     }
+    std::ifstream in(path);
+    if (!in) return Fail("cannot read strokes file " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto strokes = ime::ParseStrokes(text.str());
+    if (!strokes.ok()) return Fail(path + ": " + strokes.error().message);
+    m_input.taps += CountStepInput(step, w->id).taps;
+    float sx = (w->max.x - w->min.x) / 1000.0f, sy = (w->max.y - w->min.y) / 1000.0f;
+    using Kind = platform::PointerEvent::Kind;
+    for (const ime::Stroke& stroke : *strokes) {
+      for (size_t i = 0; i < stroke.size(); ++i) {
+        float x = w->min.x + stroke[i].x * sx, y = w->min.y + stroke[i].y * sy;
+        if (i == 0) {
+          m_host.input->InjectPointer({Kind::kMove, x, y, true});
+          m_host.input->InjectPointer({Kind::kDown, x, y, true});
+        } else {
+          m_host.input->InjectPointer({Kind::kMove, x, y, true});
+        }
+        if (i + 1 == stroke.size()) m_host.input->InjectPointer({Kind::kUp, x, y, true});
+      }
+    }
+    m_phase = 1;
+    return Status::Ok();
+  }
+  if (m_host.input->HasPending()) return Status::Ok();
+  if (++m_phase < 3) return Status::Ok();
+  Next();
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickTypeOrKey(const ScriptStep& step) {
+  // Typing can move the layout (a message under a field goes away), so the next
+  // step waits one frame and finds its widget where the typed-into frame put it.
+  if (m_phase == 0) {
+    m_input.characters += CountStepInput(step, "").characters;
+    if (step.op == ScriptStep::Op::kType) {
+      m_host.input->InjectText(step.arg);
+    } else {
+      m_host.input->InjectKey(step.arg == "backspace" ? platform::EditKey::kBackspace
+                              : step.arg == "enter"   ? platform::EditKey::kEnter
+                                                      : platform::EditKey::kEscape);
+    }
+    m_phase = 1;
+    return Status::Ok();
+  }
+  if (++m_phase < 3) return Status::Ok();
+  Next();
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickExpect(const ScriptStep& step) {
+  bool hidden = false;
+  const RecordedWidget* w = Find(step.arg, true, &hidden, false);
+  if (step.op == ScriptStep::Op::kExpectNot) {
+    if (w && !hidden) return Fail("did not expect to see \"" + step.arg + "\"");
+    Next();
+    return Status::Ok();
+  }
+  if (w && !hidden) {
+    Next();
+    return Status::Ok();
+  }
+  const bool may_scroll = step.op == ScriptStep::Op::kExpect;  // expect_in_view never scrolls
+  // Drawn but scrolled out of view: bring it in, as a person would scroll to read.
+  if (w && hidden && may_scroll) m_host.recorder->RequestScrollTo(w->id);
+  if (++m_tries > kExpectFrames) {
+    return Fail(may_scroll ? "expected to see \"" + step.arg + "\""
+                           : "\"" + step.arg + "\" is not in view");
+  }
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickWaitFor(const ScriptStep& step, int64_t now_ms) {
+  // Like expect, but for up to SECONDS of wall time, not 30 frames: the loop keeps
+  // drawing while it waits (the kiosk wakes on the worker's news as it would anyway).
+  const size_t cut = step.arg.find_last_of(' ');
+  if (m_wait_until == 0) m_wait_until = now_ms + std::stoll(step.arg.substr(cut + 1)) * 1000;
+  bool hidden = false;
+  const RecordedWidget* w = Find(step.arg.substr(0, cut), true, &hidden, false);
+  if (w && !hidden) {
+    Next();
+    return Status::Ok();
+  }
+  if (w && hidden) m_host.recorder->RequestScrollTo(w->id);
+  if (now_ms >= m_wait_until) {
+    return Fail("waited " + step.arg.substr(cut + 1) + " s to see \"" + step.arg.substr(0, cut) +
+                "\"");
+  }
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickSwipe(const ScriptStep& step) {
+  // A finger flick over the middle of the screen: down, then one move a frame for
+  // 12 frames (as a finger's events arrive), then up; then let it glide. Scrolling to
+  // read is not input: a swipe counts neither as a tap nor as a character.
+  float x = m_host.screen_w * 0.5f;
+  float from = m_host.screen_h * (step.arg == "up" ? 0.65f : 0.30f);
+  float to = m_host.screen_h * (step.arg == "up" ? 0.30f : 0.65f);
+  using Kind = platform::PointerEvent::Kind;
+  if (m_phase == 0) {
+    m_host.input->InjectPointer({Kind::kMove, x, from, true});
+    m_host.input->InjectPointer({Kind::kDown, x, from, true});
+  } else if (m_phase <= 12) {
+    float y = from + (to - from) * static_cast<float>(m_phase) / 12.0f;
+    m_host.input->InjectPointer({Kind::kMove, x, y, true});
+  } else if (m_phase == 13) {
+    m_host.input->InjectPointer({Kind::kUp, x, to, true});
+  } else if (m_host.input->HasPending() || m_phase < 60) {
+    // fall through to count frames while the flick glides out
+  } else {
+    Next();
+    return Status::Ok();
+  }
+  ++m_phase;
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickVoice(const ScriptStep& step) {
+  if (step.op == ScriptStep::Op::kExpectSpoken) {
+    std::string spoken = m_host.last_spoken ? m_host.last_spoken() : "";
+    if (spoken.find(step.arg) != std::string::npos) {
+      Next();
+      return Status::Ok();
+    }
+    if (++m_tries > kExpectFrames) {
+      return Fail("expected the voice to say \"" + step.arg + "\", it last said \"" + spoken +
+                  "\"");
+    }
+    return Status::Ok();
+  }
+  std::string language = m_host.last_spoken_language ? m_host.last_spoken_language() : "";
+  if (language == step.arg) {
+    Next();
+    return Status::Ok();
+  }
+  if (++m_tries > kExpectFrames) {
+    return Fail("expected the voice to speak " + step.arg + ", it last spoke " +
+                (language.empty() ? "nothing" : language));
+  }
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickCard(const ScriptStep& step, int64_t now_ms) {
+  if (!m_host.card_place || !m_host.card_lift || !m_host.cards_read) {
+    return Fail("no simulated ID-card reader (start the kiosk with --id-reader simulated)");
+  }
+  if (step.arg == "lift") {
+    m_host.card_lift();
+    Next();
+    return Status::Ok();
+  }
+  // Lay the card down, then wait (up to 5 s, several polls) until the reader has read
+  // it; the next steps see what the kiosk made of it.
+  if (m_phase == 0) {
+    std::string path = Trim(step.arg.substr(6));
+    if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty()) {
+      path = m_host.base_dir + "/" + path;
+    }
+    m_cards_read_before = m_host.cards_read();
+    Status placed = m_host.card_place(path);
+    if (!placed.ok()) return Fail(placed.error().message);
+    m_input.taps += CountStepInput(step, "").taps;
+    m_wait_until = now_ms + 5000;
+    m_phase = 1;
+    return Status::Ok();
+  }
+  if (m_host.cards_read() > m_cards_read_before) {
+    Next();
+    return Status::Ok();
+  }
+  if (now_ms >= m_wait_until) return Fail("the kiosk did not read the card within 5 s");
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickInputChecks(const ScriptStep& step) {
+  if (step.op == ScriptStep::Op::kExpectInputAtMost) {
+    Result<InputCount> limit = ParseInputLimit(step.arg);
+    if (!limit.ok()) return Fail(limit.error().message);
+    if ((limit->taps >= 0 && m_input.taps > limit->taps) ||
+        (limit->characters >= 0 && m_input.characters > limit->characters)) {
+      return Fail("more input than " + step.arg + ": " + InputLine());
+    }
+    Next();
+    return Status::Ok();
+  }
+  const std::vector<std::string> twice = AskedMoreThanOnce(m_host.recorder->Asked());
+  if (!twice.empty()) {
+    std::string list;
+    for (const std::string& fact : twice) list += "\n    " + fact;
+    return Fail("asked on more than one form step:" + list);
+  }
+  Next();
+  return Status::Ok();
+}
+
+Status ScriptRunner::TickOther(const ScriptStep& step, int64_t now_ms) {
+  using Op = ScriptStep::Op;
+  switch (step.op) {
     case Op::kExpectExit:
       if (m_host.exit_requested && m_host.exit_requested()) {
-        next();
+        Next();
         return Status::Ok();
       }
-      if (++m_tries > kExpectFrames) return fail("the kiosk did not ask to exit");
+      if (++m_tries > kExpectFrames) return Fail("the kiosk did not ask to exit");
       return Status::Ok();
     case Op::kExpectClean: {
-      if (!m_host.scan) return fail("expect_clean is not available here");
+      if (!m_host.scan) return Fail("expect_clean is not available here");
       std::vector<std::string> hits = m_host.scan(step.arg);
       if (!hits.empty()) {
         std::string files;
         for (const std::string& f : hits) files += "\n    " + f;
-        return fail("\"" + step.arg + "\" is still stored in:" + files);
+        return Fail("\"" + step.arg + "\" is still stored in:" + files);
       }
-      next();
+      Next();
       return Status::Ok();
     }
     case Op::kScreenshot: {
       Status s = m_host.screenshot(step.arg);
-      if (!s.ok()) return fail(s.error().message);
-      next();
+      if (!s.ok()) return Fail(s.error().message);
+      Next();
       return Status::Ok();
     }
     case Op::kWaitMs:
@@ -470,10 +647,10 @@ Status ScriptRunner::Tick(int64_t now_ms) {
         m_wait_until = now_ms + std::stoll(step.arg);
         return Status::Ok();
       }
-      if (now_ms >= m_wait_until) next();
+      if (now_ms >= m_wait_until) Next();
       return Status::Ok();
     case Op::kFrames:
-      if (++m_tries >= std::stoi(step.arg)) next();
+      if (++m_tries >= std::stoi(step.arg)) Next();
       return Status::Ok();
     case Op::kBenchFrames: {
       std::vector<int64_t> ui_cpu, wall;
@@ -486,45 +663,14 @@ Status ScriptRunner::Tick(int64_t now_ms) {
                    static_cast<long long>(Percentile(wall, 0.5)),
                    static_cast<long long>(Percentile(wall, 0.99)));
       std::fflush(stdout);
-      next();
+      Next();
       return Status::Ok();
     }
-    case Op::kCard: {
-      if (!m_host.card_place || !m_host.card_lift || !m_host.cards_read) {
-        return fail("no simulated ID-card reader (start the kiosk with --id-reader simulated)");
-      }
-      if (step.arg == "lift") {
-        m_host.card_lift();
-        next();
-        return Status::Ok();
-      }
-      // Lay the card down, then wait (up to 5 s, several polls) until the reader has read
-      // it; the next steps see what the kiosk made of it.
-      if (m_phase == 0) {
-        std::string path = Trim(step.arg.substr(6));
-        if (!path.empty() && path[0] != '/' && !m_host.base_dir.empty()) {
-          path = m_host.base_dir + "/" + path;
-        }
-        m_cards_read_before = m_host.cards_read();
-        Status placed = m_host.card_place(path);
-        if (!placed.ok()) return fail(placed.error().message);
-        m_wait_until = now_ms + 5000;
-        m_phase = 1;
-        return Status::Ok();
-      }
-      if (m_host.cards_read() > m_cards_read_before) {
-        next();
-        return Status::Ok();
-      }
-      if (now_ms >= m_wait_until) return fail("the kiosk did not read the card within 5 s");
-      return Status::Ok();
-    }
-    case Op::kLog:
+    default:  // kLog
       std::fprintf(stderr, "script: %s\n", step.arg.c_str());
-      next();
+      Next();
       return Status::Ok();
   }
-  return Status::Ok();
 }
 
 }  // namespace yimen::ui

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,7 +40,9 @@ struct ScriptStep {
     kExpectSpoken,
     kExpectVoice,
     kCard,
-    kWaitFor
+    kWaitFor,
+    kExpectInputAtMost,
+    kExpectAskedOnce
   };
   Op op = Op::kLog;
   std::string arg;
@@ -47,6 +51,23 @@ struct ScriptStep {
 
 // Parses a script. Fails naming the line on an unknown command or a missing argument.
 Result<std::vector<ScriptStep>> ParseScript(const std::string& text);
+
+// What a resident put in during a script (issue 14 item 8, docs/ui-scripts.md "Counting
+// input"): taps on buttons, fields, choices, pads and the card reader, and characters
+// entered (taps on on-screen keys and candidates, `key` steps, `type` text).
+struct InputCount {
+  int taps = 0;
+  int characters = 0;
+  bool operator==(const InputCount&) const = default;
+};
+// How one step counts; `tapped_id` is the id of the widget a tap or draw hit.
+InputCount CountStepInput(const ScriptStep& step, const std::string& tapped_id);
+// "taps=N characters=M" (either may be left out: no limit).
+Result<InputCount> ParseInputLimit(const std::string& arg);
+// The facts (RecordedWidget::NoteAsked) shown on more than one form step, one
+// "fact (step, step)" each, in key order; empty when each was asked once.
+std::vector<std::string> AskedMoreThanOnce(
+    const std::map<std::string, std::set<std::string>>& asked);
 
 // What the runner needs from the kiosk; set by main.cpp.
 struct ScriptHost {
@@ -85,11 +106,27 @@ class ScriptRunner {
   // How long the loop may sleep before the next Tick (for `wait`).
   int64_t SleepHintMs(int64_t now_ms) const;
   size_t StepIndex() const { return m_index; }
+  // The input counted so far, and its line "input: taps=N characters=M".
+  const InputCount& Input() const { return m_input; }
+  std::string InputLine() const;
 
  private:
   const RecordedWidget* Find(const std::string& text, bool contains, bool* hidden,
                              bool tappable_only) const;
   std::string OnScreenSummary() const;
+  Status Fail(const std::string& why) const;
+  void Next();
+  // One per kind of step (Tick picks).
+  Status TickTap(const ScriptStep& step);
+  Status TickDraw(const ScriptStep& step);
+  Status TickTypeOrKey(const ScriptStep& step);
+  Status TickExpect(const ScriptStep& step);
+  Status TickWaitFor(const ScriptStep& step, int64_t now_ms);
+  Status TickSwipe(const ScriptStep& step);
+  Status TickVoice(const ScriptStep& step);
+  Status TickCard(const ScriptStep& step, int64_t now_ms);
+  Status TickInputChecks(const ScriptStep& step);
+  Status TickOther(const ScriptStep& step, int64_t now_ms);
 
   std::vector<ScriptStep> m_steps;
   ScriptHost m_host;
@@ -99,6 +136,7 @@ class ScriptRunner {
   int64_t m_wait_until = 0;
   int m_atlas_generation = -1;  // the glyph atlas's state at the last Tick (tofu check)
   int m_cards_read_before = 0;  // `card place`: the reader's reads when the card went down
+  InputCount m_input;
 };
 
 }  // namespace yimen::ui

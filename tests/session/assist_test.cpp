@@ -131,6 +131,7 @@ TEST_F(AssistVisit, StaffEnterALatinNameAndTheApplicationSaysSo) {
   Do(*m_form, ev::EditStep{5});
   Do(*m_form, ev::ToReview{});
   ASSERT_EQ(m_page, Page::kReview) << m_state.banner;
+  Do(*m_form, ev::SetValue{DeliveryField(), "hall"});
   ASSERT_TRUE(Do(*m_form, ev::Submit{}).submitted) << m_state.banner;
   auto due = m_store->applications().ListDueOutbox(
       std::chrono::system_clock::time_point(std::chrono::seconds(4102444800)), 10);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "domain/catalog.h"
+#include "session/delivery.h"
 #include "session/form.h"
 #include "session/strings.h"
 #include "session/visit.h"

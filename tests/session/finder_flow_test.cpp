@@ -89,3 +89,43 @@ TEST_F(FinderFlow, ASituationWithNoQuestionsGoesStraightToItsService) {
 
 }  // namespace
 }  // namespace yimen::session
+
+namespace yimen::session {
+namespace {
+
+// Issue 14 item 2's entry: suggestions ticked "一起申请" start one visit; one ticked opens
+// that service as a tap on its name does; what is no longer suggested drops out.
+TEST_F(FinderFlow, TickedSuggestionsStartOneVisitInTheOrderSuggested) {
+  finder.Apply(finder_event::Open{});
+  finder.Apply(finder_event::Toggle{"illness"});
+  finder.Apply(finder_event::Next{});
+  EXPECT_TRUE(finder.Apply(finder_event::TickTogether{"dibao"}).open_visit.empty())
+      << "no ticks before the suggestions";
+  while (finder.Current() != nullptr) {
+    const FinderQuestion& q = *finder.Current();
+    finder.Apply(finder_event::Answer{q.id, q.id == "income" ? "below" : q.options.front().value});
+  }
+  ASSERT_EQ(state.page, FinderPage::kResults);
+  EXPECT_THAT(Suggested(), Contains("yiliao"));
+  EXPECT_TRUE(finder.Apply(finder_event::ApplyTogether{}).open_visit.empty()) << "none ticked";
+  finder.Apply(finder_event::TickTogether{"linshi"});
+  finder.Apply(finder_event::TickTogether{"hunyin_yuyue"});  // not suggested: ignored
+  finder.Apply(finder_event::TickTogether{"dibao"});
+  finder.Apply(finder_event::TickTogether{"yiliao"});
+  finder.Apply(finder_event::TickTogether{"fuwu_xuqiu"});
+  finder.Apply(finder_event::TickTogether{"fuwu_xuqiu"});  // ticked no more
+  EXPECT_EQ(finder.Together(), (std::vector<std::string>{"dibao", "yiliao", "linshi"}));
+  const FinderOutcome out = finder.Apply(finder_event::ApplyTogether{});
+  EXPECT_EQ(out.open_visit, (std::vector<std::string>{"dibao", "yiliao", "linshi"}));
+  EXPECT_TRUE(out.open_service.empty());
+  EXPECT_TRUE(state.chosen) << "返回 on the visit comes back to the suggestions";
+
+  finder.Apply(finder_event::TickTogether{"dibao"});
+  finder.Apply(finder_event::TickTogether{"yiliao"});
+  const FinderOutcome one = finder.Apply(finder_event::ApplyTogether{});
+  EXPECT_EQ(one.open_service, "linshi") << "one ticked is one application";
+  EXPECT_TRUE(one.open_visit.empty());
+}
+
+}  // namespace
+}  // namespace yimen::session

@@ -26,6 +26,21 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
   EXPECT_FALSE(form->Apply(ev::Submit{}, Page::kForm).submitted);
   EXPECT_EQ(*store->applications().CountApplications(), 0);
 
+  // How to get the decision is asked first: without it nothing is stored, and the
+  // resident is told under the choice; nothing typed is lost.
+  FormOutcome refused = Do(*form, ev::Submit{});
+  EXPECT_FALSE(refused.submitted);
+  EXPECT_EQ(m_page, Page::kReview);
+  EXPECT_EQ(m_state.errors[DeliveryField()], "请选择审批结果怎么告诉您。");
+  EXPECT_EQ(m_state.banner, "有 1 处需要修改，请看红色的提示。您填写的内容都还在。");
+  EXPECT_FALSE(m_state.submitting) << "a retry must be possible";
+  EXPECT_EQ(Form::ValueAt(m_state, A::Top("name")), "欧阳燚");
+  EXPECT_EQ(*store->applications().CountApplications(), 0);
+  Do(*form, ev::SetValue{DeliveryField(), "post"});
+  EXPECT_EQ(Form::ValueAt(m_state, DeliveryField()), "post");
+  EXPECT_EQ(m_state.errors.count(DeliveryField()), 0u) << "choosing clears the message";
+  EXPECT_TRUE(m_state.banner.empty()) << "and the banner that counted it";
+
   FormOutcome out = Do(*form, ev::Submit{});
   ASSERT_TRUE(out.submitted) << m_state.banner;
   EXPECT_EQ(m_page, Page::kReceipt);
@@ -33,6 +48,7 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
   EXPECT_EQ(m_state.receipt->service_code, "dibao");
   EXPECT_EQ(m_state.receipt->date_text, "2026-11-23");
   EXPECT_EQ(m_state.receipt->applicant, "欧阳*");
+  EXPECT_EQ(m_state.receipt->decision_delivery, "post");
   EXPECT_TRUE(m_state.draft.values.empty()) << "the plaintext goes once the store has it";
   EXPECT_TRUE(m_state.draft.attachments.empty());
 
@@ -52,6 +68,7 @@ TEST_F(FormVisit, AWholeVisitEndsInAReceiptAndOneSealedApplication) {
   EXPECT_NE(text.find("欧阳明"), std::string::npos);
   EXPECT_EQ(text.find("欧阳亮"), std::string::npos) << "the removed member is not sent";
   EXPECT_NE(text.find("442000196503121236"), std::string::npos);
+  EXPECT_EQ(draft.at("decision_delivery"), "post");
 
   // The receipt's printed lines name the service and the date.
   const std::vector<std::string> lines = form->ReceiptLines("dibao", m_state.receipt->date_text);
@@ -81,6 +98,7 @@ TEST_F(FormVisit, AnUnprovisionedKioskRefusesAndKeepsTheInput) {
   ASSERT_TRUE(store.ok()) << store.error().message;
   std::unique_ptr<Form> form = MakeForm(store->get());
   FillDibao(*form);
+  Do(*form, ev::SetValue{DeliveryField(), "hall"});
   FormOutcome out = Do(*form, ev::Submit{});
   EXPECT_FALSE(out.submitted);
   ASSERT_TRUE(out.submit_error.has_value());

@@ -77,6 +77,7 @@ TEST_F(WholeVisit, SubmitLookUpAndStaffListReShowTheSameApplication) {
   // The resident: a whole 低保 form, submitted.
   std::unique_ptr<Form> form = MakeForm(m_store.get());
   FillDibao(*form);
+  FormVisit::Do(*form, ev::SetValue{DeliveryField(), "sms"});
   ASSERT_TRUE(FormVisit::Do(*form, ev::Submit{}).submitted) << m_state.banner;
   const std::string number = m_state.receipt->app_number;
   ASSERT_FALSE(number.empty());

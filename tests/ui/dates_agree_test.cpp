@@ -17,6 +17,7 @@
 #include "common/sealing.h"
 #include "domain/catalog.h"
 #include "server/sealed_payload.h"
+#include "session/delivery.h"
 #include "store/store.h"
 #include "sync/protocol/signing.h"
 #include "ui/kiosk_app.h"
@@ -90,6 +91,7 @@ class DatesAgree : public ::testing::Test {
     for (const auto& [key, value] : values)
       app->Apply(session::form_event::SetValue{FieldAddress::Top(key), value});
     app->Apply(session::form_event::ToReview{});
+    app->Apply(session::form_event::SetValue{session::DeliveryField(), "hall"});
     if (app->CurrentScreen() == Screen::kReview) app->Apply(session::form_event::Submit{});
     return app;
   }

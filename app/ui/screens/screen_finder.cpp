@@ -193,7 +193,9 @@ void FinderView::DrawResults(const ViewModel& view, std::vector<Intent>* out) {
     return;
   }
   Paragraph(view.Tr("finder.results_hint"), Ctx().body, colors::kMuted);
+  Paragraph(view.Tr("finder.together_hint"), Ctx().body, colors::kMuted);
   Gap(0.5f);
+  const std::vector<std::string>& together = view.session->finder.together;
   for (const FinderSuggestion& suggestion : suggestions) {
     const ServiceSpec* service = view.catalog->FindService(suggestion.service);
     if (service == nullptr) continue;
@@ -202,6 +204,16 @@ void FinderView::DrawResults(const ViewModel& view, std::vector<Intent>* out) {
       out->push_back(session::finder_event::Choose{service->code});
     }
     Paragraph(view.Text(suggestion.why), Ctx().body, colors::kText);
+    // A large tick box of its own (not a small square): elder hands hit it, and the voice
+    // and the scripts read its words.
+    const bool ticked =
+        std::find(together.begin(), together.end(), service->code) != together.end();
+    if (TouchButton(view.Tr(ticked ? "finder.together_ticked" : "finder.together"),
+                    ImVec2(0, m.target_min * 1.2f),
+                    ticked ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, true,
+                    "together:" + service->code)) {
+      out->push_back(session::finder_event::TickTogether{service->code});
+    }
     Gap(1);
   }
 }
@@ -214,7 +226,10 @@ void FinderView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   if (state.page == session::FinderPage::kResults) title = view.Tr("finder.results_title");
   if (question != nullptr) title = view.Text(question->text);
   const bool typing = question != nullptr && view.session->focus.IsAux("finder_id");
-  BeginScreen(view, title, true, typing ? 5 : 1, out);
+  // The results page has "一起申请选中的 N 项" above 看全部服务 / 上一步.
+  const bool together_row =
+      state.page == session::FinderPage::kResults && !view.finder->Suggestions().empty();
+  BeginScreen(view, title, true, typing ? 5 : together_row ? 2 : 1, out);
   if (question != nullptr) {
     DrawQuestion(view, *question, out);
   } else if (state.page == session::FinderPage::kResults) {
@@ -224,6 +239,15 @@ void FinderView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   }
   BeginFooter(view);
   if (typing) DrawKeypad(view, FieldType::kIdNumber, out);
+  if (together_row) {
+    const size_t n = view.finder->Together().size();
+    if (TouchButton(n == 0 ? view.Tr("finder.together_none")
+                           : view.Fmt("finder.together_go", {{"n", std::to_string(n)}}),
+                    ImVec2(0, view.metrics->button_h), ButtonStyle::kPrimary, n > 0,
+                    "finder:together")) {
+      out->push_back(session::finder_event::ApplyTogether{});
+    }
+  }
   if (state.page == session::FinderPage::kSituations) {
     FinderFooter(view, view.Tr("finder.next"), !state.answers.situations.empty(),
                  Intent{session::finder_event::Next{}}, true, out);
@@ -251,6 +275,10 @@ std::string FinderView::Speech(const ViewModel& view) const {
         AddSpeech(&text, view.Text(service->name));
       }
       AddSpeech(&text, WithoutFullStop(view.Text(s.why)));
+    }
+    AddSpeech(&text, view.Tr("finder.together_hint"));
+    if (const size_t n = view.finder->Together().size(); n > 0) {
+      AddSpeech(&text, view.Fmt("finder.together_go", {{"n", std::to_string(n)}}));
     }
     return text;
   }

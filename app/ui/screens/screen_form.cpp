@@ -7,6 +7,7 @@
 
 #include "domain/pii_mask.h"
 #include "domain/utf8.h"
+#include "session/delivery.h"
 #include "ui/kiosk_app.h"
 #include "ui/screens/view.h"
 #include "ui/widgets/text_area.h"
@@ -23,9 +24,7 @@ class FormView final : public View {
 class ReviewView final : public View {
  public:
   void Draw(const ViewModel& view, std::vector<Intent>* out) override;
-  std::string Speech(const ViewModel& view) const override {
-    return JoinSpeech({view.Tr("review.title"), view.Tr("review.hint"), view.session->banner});
-  }
+  std::string Speech(const ViewModel& view) const override;
 };
 
 }  // namespace
@@ -376,6 +375,28 @@ void DrawKeypad(const ViewModel& view, FieldType type, std::vector<Intent>* out)
   }
 }
 
+namespace {
+
+// Tells the recorder which fact a shown field asks on which step (`expect_asked_once`,
+// docs/ui-scripts.md): the shared key, else the service's own field.
+void NoteAsked(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
+               const GroupSpec* group) {
+  WidgetRecorder* recorder = Ctx().recorder;
+  const ServiceSpec* service = view.Service();
+  if (recorder == nullptr || !FieldShown(view, field, key)) return;
+  const size_t index = view.session->step;
+  std::string fact = field.shared;
+  if (fact.empty() && group != nullptr) {
+    fact =
+        (group->shared.empty() ? service->code + "." + group->id : group->shared) + "." + field.id;
+  }
+  if (fact.empty()) fact = service->code + "." + field.id;
+  recorder->NoteAsked(
+      fact, service->code + "#" + std::to_string(index) + " " + service->form.steps[index].id);
+}
+
+}  // namespace
+
 void DrawFormField(const ViewModel& view, const FieldSpec& field, const FieldAddress& key,
                    const FieldAddress& scope_town_key, std::vector<Intent>* out) {
   DrawField(view, field, key, scope_town_key, out);
@@ -456,6 +477,7 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
             Ctx().title, colors::kText);
       for (const FieldSpec& field : group.fields) {
         const FieldAddress at = FieldAddress::Member(group.id, i, field.id);
+        NoteAsked(view, field, at, &group);
         DrawField(view, field, at,
                   field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
       }
@@ -474,6 +496,7 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   } else {
     for (const FieldSpec& field : step.fields) {
       const FieldAddress at = FieldAddress::Top(field.id);
+      NoteAsked(view, field, at, nullptr);
       DrawField(view, field, at,
                 field.town_field.empty() ? FieldAddress{} : at.Sibling(field.town_field), out);
     }
@@ -495,6 +518,53 @@ void FormView::Draw(const ViewModel& view, std::vector<Intent>* out) {
                         : Intent(session::form_event::NextStep{}));
   }
   EndScreen(view);
+}
+
+// "审批结果怎么告诉您？": three large buttons above 确认提交 (session/delivery.h). Post and
+// SMS name where they go; without the address or phone they are shown off, saying why.
+void DrawDelivery(const ViewModel& view, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const Session& s = *view.session;
+  const ServiceSpec* service = view.Service();
+  const FieldAddress key = session::DeliveryField();
+  Gap(1);
+  Label(view.Tr("delivery.question"), Ctx().title, colors::kPrimary);
+  Paragraph(view.Tr("delivery.hint"), Ctx().body, colors::kMuted);
+  for (const std::string_view method : kDeliveryMethods) {
+    const std::string value(method);
+    const bool possible = DeliveryPossible(*service, s.draft, method);
+    std::string target = session::DeliveryTarget(*service, s.draft, method);
+    if (method == kDeliverySms && !s.review_revealed)
+      target = MaskFieldValue(FieldType::kPhone, target);
+    std::string text = view.Tr("delivery.hall");
+    if (method == kDeliveryPost) {
+      text = possible ? view.Fmt("delivery.post_to", {{"address", target}})
+                      : view.Tr("delivery.post_off");
+    } else if (method == kDeliverySms) {
+      text =
+          possible ? view.Fmt("delivery.sms_to", {{"phone", target}}) : view.Tr("delivery.sms_off");
+    }
+    const bool selected = s.draft.decision_delivery == value;
+    if (TouchButton((selected ? "✓ " : "") + text, ImVec2(0, m.target_min * 1.2f),
+                    selected ? ButtonStyle::kChoiceSelected : ButtonStyle::kChoice, possible,
+                    key.Id() + "=" + value)) {
+      out->push_back(session::form_event::SetValue{key, value});
+    }
+  }
+  DrawError(view, key);
+}
+
+std::string ReviewView::Speech(const ViewModel& view) const {
+  const Session& s = *view.session;
+  std::string text = JoinSpeech({view.Tr("review.title"), view.Tr("review.hint"), s.banner});
+  // The choice before 确认提交, read as a form's choice is: the question, then each way.
+  AddSpeech(&text, view.Tr("delivery.question"));
+  for (const std::string_view method : kDeliveryMethods) {
+    AddSpeech(&text, view.Tr(session::DeliveryNameKey(method)));
+  }
+  const auto error = s.errors.find(session::DeliveryField());
+  if (error != s.errors.end()) AddSpeech(&text, error->second);
+  return text;
 }
 
 void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
@@ -579,6 +649,7 @@ void ReviewView::Draw(const ViewModel& view, std::vector<Intent>* out) {
       }
     }
   }
+  DrawDelivery(view, out);
   Gap(2);
   BeginFooter(view);
   if (TouchButton(s.submitting ? view.Tr("review.submitting") : view.Tr("review.submit"), ImVec2(0, m.button_h),

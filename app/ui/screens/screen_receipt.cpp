@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "platform/qr_code.h"
+#include "session/visit_receipt.h"
 #include "ui/kiosk_app.h"
 #include "ui/screens/view.h"
 
@@ -17,8 +18,10 @@ class ReceiptView final : public View {
     const Session& s = *view.session;
     std::string text = view.Tr("receipt.title");
     if (s.receipt) {
-      AddSpeech(&text, view.Tr("receipt.number"));
-      AddSpeech(&text, s.receipt->app_number);
+      const bool visit = !s.receipt->items.empty();
+      AddSpeech(&text, view.Tr(visit ? "receipt.visit_number" : "receipt.number"));
+      AddSpeech(&text, visit ? s.receipt->visit_number : s.receipt->app_number);
+      AddSpeech(&text, session::DeliveryLine(*view.strings, view.language, *s.receipt));
     }
     AddSpeech(&text, view.Tr("receipt.keep"));
     if (!view.has_printer) AddSpeech(&text, view.Tr("receipt.no_printer"));
@@ -74,6 +77,54 @@ void DrawReceiptService(const ViewModel& view, const ServiceSpec& service,
   }
 }
 
+// A visit's services: each with its application number, time limit and office; then the
+// materials several of them need (once), each one's own, and the papers signed here.
+void DrawVisitServices(const ViewModel& view, const ReceiptInfo& receipt) {
+  const std::vector<const ServiceSpec*> services = session::ReceiptServices(*view.catalog, receipt);
+  Paragraph(view.Fmt("receipt.date", {{"date", receipt.date_text}}));
+  Paragraph(view.Fmt("receipt.visit_count", {{"count", std::to_string(services.size())}}),
+            Ctx().body, colors::kText);
+  size_t n = 0;
+  for (const ReceiptInfo::Item& item : receipt.items) {
+    const ServiceSpec* service = view.catalog->FindService(item.service_code);
+    if (service == nullptr) continue;
+    Gap(0.5f);
+    Label(view.Fmt("receipt.visit_item",
+                   {{"n", std::to_string(++n)}, {"service", view.Text(service->name)}}),
+          Ctx().title, colors::kPrimary);
+    Label(view.Fmt("receipt.item_number", {{"number", item.app_number}}), Ctx().title,
+          colors::kText);
+    Paragraph(view.Fmt("receipt.time", {{"days", std::to_string(service->time_limit_days)}}));
+    Paragraph(view.Fmt("detail.office", {{"office", view.Text(service->office)}}), Ctx().body,
+              colors::kMuted);
+  }
+  Gap(1);
+  const session::VisitMaterials materials = session::GroupVisitMaterials(services);
+  auto list = [&](const std::vector<session::VisitMaterial>& items) {
+    for (const session::VisitMaterial& m : items) {
+      std::string line = "· " + view.Text(m.material->name);
+      if (!m.required) line += view.Tr("detail.material_optional");
+      Paragraph(line);
+    }
+  };
+  if (!materials.shared.empty())
+    Paragraph(view.Tr("receipt.bring_shared"), Ctx().body, colors::kText);
+  list(materials.shared);
+  for (size_t i = 0; i < services.size(); ++i) {
+    if (materials.own[i].empty()) continue;
+    Paragraph(view.Fmt("receipt.bring_own", {{"service", view.Text(services[i]->name)}}),
+              Ctx().body, colors::kText);
+    list(materials.own[i]);
+  }
+  if (!materials.signed_here.empty()) {
+    session::ReceiptMaterials papers;
+    papers.signed_here = materials.signed_here;
+    Paragraph(view.Fmt("receipt.signed_here",
+                       {{"papers", session::SignedPapers(view.language, *view.strings, papers)}}),
+              Ctx().body, colors::kMuted);
+  }
+}
+
 }  // namespace
 
 void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
@@ -86,11 +137,14 @@ void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   BeginScreen(view, view.Tr("receipt.title"), false, print_button ? 2 : 1, out);
   Paragraph(view.Tr("receipt.saved"), Ctx().body, colors::kOk);
   Gap(1);
-  Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
-  Label(receipt.app_number, Ctx().display, colors::kText);
+  // A visit has one number (办理编号) for all its services; its QR code carries it.
+  const bool visit = !receipt.items.empty();
+  const std::string& number = visit ? receipt.visit_number : receipt.app_number;
+  Label(view.Tr(visit ? "receipt.visit_number" : "receipt.number"), Ctx().body, colors::kMuted);
+  Label(number, Ctx().display, colors::kText);
 
   // QR code with a quiet zone of 4 modules, about 40 mm wide.
-  DrawQrCode(view, "YIMEN:" + receipt.app_number, 40.0f, "receipt:qr");
+  DrawQrCode(view, "YIMEN:" + number, 40.0f, "receipt:qr");
   Paragraph(view.Tr("receipt.keep"), Ctx().body, colors::kText);
   if (!view.has_printer) {
     Gap(0.5f);
@@ -98,7 +152,15 @@ void ReceiptView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   }
   Gap(1);
   if (!receipt.applicant.empty()) Paragraph(view.Fmt("receipt.applicant", {{"name", receipt.applicant}}));
-  if (service) DrawReceiptService(view, *service, receipt);
+  if (const std::string line = session::DeliveryLine(*view.strings, view.language, receipt);
+      !line.empty()) {
+    Paragraph(line, Ctx().body, colors::kText);
+  }
+  if (visit) {
+    DrawVisitServices(view, receipt);
+  } else if (service) {
+    DrawReceiptService(view, *service, receipt);
+  }
   if (print_button && !receipt.print_message.empty()) {
     Gap(1);
     Paragraph(receipt.print_message, Ctx().body, receipt.printed ? colors::kOk : colors::kError);

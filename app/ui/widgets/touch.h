@@ -6,6 +6,8 @@
 
 #include <imgui.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,11 +43,17 @@ class WidgetRecorder {
   void RequestScrollTo(const std::string& id) { m_scroll_to = id; }
   const std::string& ScrollRequest() const { return m_scroll_to; }
   void ClearScrollRequest() { m_scroll_to.clear(); }
+  // A form step showed the field of a fact: its key (FieldSpec::shared, else
+  // "<service>.<field>") and the step ("<service>#<index> <step id>"). Kept for the whole
+  // run, for the UI scripts' `expect_asked_once` (a visit asks each shared fact once).
+  void NoteAsked(const std::string& fact, const std::string& step) { m_asked[fact].insert(step); }
+  const std::map<std::string, std::set<std::string>>& Asked() const { return m_asked; }
 
  private:
   std::vector<RecordedWidget> m_current;
   std::vector<RecordedWidget> m_previous;
   std::string m_scroll_to;
+  std::map<std::string, std::set<std::string>> m_asked;
 };
 
 // What the widgets need, set once per frame by the app. Main thread only.
