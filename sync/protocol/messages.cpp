@@ -68,6 +68,12 @@ void to_json(json& j, const PushItem& v) {
            {"payload", v.payload},
            {"submitted_at", v.submitted_at},
            {"attachments", v.attachments}};
+  // An application submitted alone carries no visit keys (older servers never see them).
+  if (!v.visit_id.empty() || !v.visit_number.empty() || v.visit_size != 0) {
+    j["visit_id"] = v.visit_id;
+    j["visit_number"] = v.visit_number;
+    j["visit_size"] = v.visit_size;
+  }
 }
 void from_json(const json& j, PushItem& v) {
   j.at("uuid").get_to(v.uuid);
@@ -78,6 +84,10 @@ void from_json(const json& j, PushItem& v) {
   j.at("payload").get_to(v.payload);
   v.submitted_at = j.value("submitted_at", "");
   v.attachments = j.value("attachments", std::vector<AttachmentRef>{});
+  v.visit_id = j.value("visit_id", "");
+  v.visit_number = j.value("visit_number", "");
+  // A size that does not fit an int (or is not whole) fails ParseRequest's round trip.
+  v.visit_size = j.value("visit_size", 0);
 }
 
 void to_json(json& j, const PushRequest& v) { j = json{{"items", v.items}}; }
