@@ -52,16 +52,17 @@ Result<std::vector<ApplicationRow>> ListApplications(PgPool& pool, int limit) {
   std::vector<ApplicationRow> rows;
   Status status = pool.Run([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        "SELECT app_number, uuid::text, receipt, service_code, hall, device_id, " +
-            SqlIsoUtc("received_at") +
-            ", coalesce(status, ''), complete FROM applications ORDER BY id DESC LIMIT $1",
-        limit);
+    pqxx::result r =
+        tx.exec_params("SELECT app_number, uuid::text, receipt, service_code, hall, device_id, " +
+                           SqlIsoUtc("received_at") +
+                           ", coalesce(status, ''), complete, coalesce(visit_number, ''), "
+                           "coalesce(visit_size, 0) FROM applications ORDER BY id DESC LIMIT $1",
+                       limit);
     for (const auto& row : r) {
-      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                      row[2].as<std::string>(), row[3].as<std::string>(),
-                      row[4].as<std::string>(), row[5].as<int64_t>(), row[6].as<std::string>(),
-                      row[7].as<std::string>(), row[8].as<bool>()});
+      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                      row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<int64_t>(),
+                      row[6].as<std::string>(), row[7].as<std::string>(), row[8].as<bool>(),
+                      row[9].as<std::string>(), row[10].as<int>()});
     }
   });
   if (!status.ok()) return status.error();

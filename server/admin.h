@@ -28,6 +28,8 @@ struct ApplicationRow {
   std::string received_at;  // ISO-8601 UTC
   std::string status;       // "" until a reviewer sets one
   bool complete = false;    // all attachments arrived
+  std::string visit_number;  // its visit's 办理编号 (docs/internals/visits.md), "" if alone
+  int visit_size = 0;        // applications in that visit, 0 if alone
 };
 
 // Newest first, at most `limit`. Thread-safe.

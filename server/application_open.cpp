@@ -72,7 +72,7 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::st
             SqlIsoUtc("received_at") +
             ", "
             " coalesce(status, ''), complete, payload_format, payload, submitted_at, "
-            " catalog_version "
+            " catalog_version, coalesce(visit_number, ''), coalesce(visit_size, 0) "
             "FROM applications WHERE app_number = $1",
         *canonical);
     if (r.empty()) return;
@@ -86,7 +86,9 @@ Result<OpenedApplication> OpenApplication(PgPool& pool, KeyVault& vault, std::st
                   row[5].as<int64_t>(),
                   row[6].as<std::string>(),
                   row[7].as<std::string>(),
-                  row[8].as<bool>()};
+                  row[8].as<bool>(),
+                  row[13].as<std::string>(),
+                  row[14].as<int>()};
     opened.sealed.app_number = *canonical;
     opened.sealed.service_code = opened.row.service_code;
     opened.sealed.payload_format = row[9].as<std::string>();

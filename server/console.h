@@ -72,6 +72,7 @@ class Console {
   ApiReply ApiAction(ConsoleCall& call, const std::string& number);
   ApiReply ApiComment(ConsoleCall& call, const std::string& number);
   ApiReply ApiBulk(ConsoleCall& call);
+  nlohmann::json VisitJson(ConsoleCall& call, const ApplicationDetail& detail) const;
   nlohmann::json ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail,
                                   nlohmann::json* problem);
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& version);

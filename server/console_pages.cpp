@@ -12,6 +12,7 @@
 #include "server/admin.h"
 #include "server/console.h"
 #include "server/console_call.h"
+#include "server/decision_delivery.h"
 #include "sync/protocol/status.h"
 
 namespace yimen::server {
@@ -145,7 +146,8 @@ json RowJson(const QueueRow& row) {
               {"working_days_left", row.working_days_left},
               {"overdue", row.overdue},
               {"notice_until", row.notice_until},
-              {"department", row.department}};
+              {"department", row.department},
+              {"visit_number", row.visit_number}};
 }
 
 OfficeActionRequest ActionFromForm(const Params& form, const std::string& number) {
@@ -391,6 +393,30 @@ ApiReply Console::BulkPost(ConsoleCall& call) {
                   "bulk=" + UrlEncode(std::to_string(ok) + " / " + std::to_string(ok + failed)));
 }
 
+// The application's visit (docs/internals/visits.md): its number, its size, the other
+// applications the viewer may see, and how many others are handled out of its scope.
+json Console::VisitJson(ConsoleCall& call, const ApplicationDetail& detail) const {
+  json others = json::array();
+  for (const ApplicationDetail::VisitMember& member : detail.visit_others) {
+    const ServiceSpec* service = m_catalog ? m_catalog->FindService(member.service_code) : nullptr;
+    others.push_back(
+        json{{"app_number", member.app_number},
+             {"service_name", service ? Localized(service->name, call.lang) : member.service_code},
+             {"status_shown", member.status.empty() ? protocol::kStatusDelivered : member.status},
+             {"url", "/console/app/" + UrlEncode(member.app_number)}});
+  }
+  const std::map<std::string, std::string> size{{"n", std::to_string(detail.visit_size)}};
+  json visit{{"number", detail.row.visit_number},
+             {"size_text", FillPlaceholders(call.T("visit_size"), size)},
+             {"has_others", !others.empty()},
+             {"others", others}};
+  if (detail.visit_hidden > 0) {
+    visit["hidden_text"] =
+        FillPlaceholders(call.T("visit_hidden"), {{"n", std::to_string(detail.visit_hidden)}});
+  }
+  return visit;
+}
+
 json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detail, json* problem) {
   const std::string& lang = call.lang;
   json model = call.Model();
@@ -432,6 +458,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["comments"] = CommentsJson(detail);
   for (auto& comment : model["comments"]) comment["at"] = ChinaTime(comment["at"]);
   model["app"]["service_name"] = service ? Localized(service->name, lang) : row.service_code;
+  if (!row.visit_number.empty()) model["visit"] = VisitJson(call, detail);
 
   // The actions the viewer may take, each with its form's fields.
   json actions = json::array();
@@ -468,6 +495,7 @@ json Console::ApplicationModel(ConsoleCall& call, const ApplicationDetail& detai
   model["app"]["validation_note"] = opened->validation_note;
   model["self_check"] = SelfCheckJson(*opened, service, call);
   const json& payload = opened->payload;
+  model["app"]["delivery"] = DecisionDeliveryLine(service, payload, lang);
   const json attachments = payload.value("attachments", json::object());
   const json values = payload.value("values", json::object());
   const json groups = payload.value("groups", json::object());
@@ -635,6 +663,18 @@ ApiReply Console::ApiApplication(ConsoleCall& call, const std::string& number) {
            {"comments", CommentsJson(*detail)},
            {"allowed_actions", detail->allowed_actions},
            {"key", KeyState()}};
+  if (!detail->row.visit_number.empty()) {
+    json others = json::array();
+    for (const auto& member : detail->visit_others) {
+      others.push_back(json{{"app_number", member.app_number},
+                            {"service_code", member.service_code},
+                            {"status", member.status}});
+    }
+    out["visit"] = json{{"visit_number", detail->row.visit_number},
+                        {"visit_size", detail->visit_size},
+                        {"others", std::move(others)},
+                        {"others_out_of_scope", detail->visit_hidden}};
+  }
   if (m_vault.state() != KeyVault::State::kLocked) {
     auto opened = OpenApplication(m_pool, m_vault, detail->row.app_number, &m_catalogs);
     if (opened.ok()) {

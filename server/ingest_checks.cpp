@@ -19,7 +19,7 @@ namespace yimen::server {
 namespace {
 
 ItemVerdict Refuse(const char* code, std::string reason) {
-  return ItemVerdict{code, std::move(reason), ""};
+  return ItemVerdict{code, std::move(reason), "", ""};
 }
 
 bool CleanText(std::string_view text) {
@@ -81,6 +81,37 @@ ItemVerdict CheckEnvelope(const protocol::PushItem& item, const std::vector<Know
   return {};
 }
 
+// The visit keys (docs/internals/visits.md "Stored and sent as one"): all three or none,
+// a uuid, a size in 2..6, a visit number of the pushing kiosk. On success `canonical` is
+// the visit number as stored ("" for an application alone). Whether the visit_id is
+// this kiosk's and holds this number and size needs the database (ServerCore::Push).
+ItemVerdict CheckVisit(const protocol::PushItem& item, std::string_view kiosk_code,
+                       std::string* canonical) {
+  const bool any = !item.visit_id.empty() || !item.visit_number.empty() || item.visit_size != 0;
+  if (!any) return {};
+  if (item.visit_id.empty() || item.visit_number.empty() || item.visit_size == 0) {
+    return Refuse(protocol::reject::kBadVisit,
+                  "visit_id, visit_number and visit_size come all three or not at all");
+  }
+  if (!IsUuid(item.visit_id)) return Refuse(protocol::reject::kBadVisit, "visit_id is not a UUID");
+  if (item.visit_size < protocol::kMinVisitSize || item.visit_size > protocol::kMaxVisitSize) {
+    return Refuse(protocol::reject::kBadVisit, "visit_size is not between 2 and 6");
+  }
+  if (item.visit_number.size() > 64) {
+    return Refuse(protocol::reject::kBadVisit, "visit_number is too long");
+  }
+  auto parts = ParseAppNumber(item.visit_number);
+  if (!parts.ok() || !parts->visit) {
+    return Refuse(protocol::reject::kBadVisit, "visit_number is not a visit number");
+  }
+  if (parts->kiosk_code != kiosk_code) {
+    return Refuse(protocol::reject::kBadVisit,
+                  "visit_number carries another kiosk's code, not " + std::string(kiosk_code));
+  }
+  *canonical = FormatAppNumber(*parts);
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> CanonicalAppNumber(std::string_view text) {
@@ -101,7 +132,9 @@ ItemVerdict CheckPushItem(const protocol::PushItem& item, const std::vector<Know
       {"catalog_version", &item.catalog_version},
       {"payload_format", &item.payload_format},
       {"payload", &item.payload},
-      {"submitted_at", &item.submitted_at}};
+      {"submitted_at", &item.submitted_at},
+      {"visit_id", &item.visit_id},
+      {"visit_number", &item.visit_number}};
   for (const auto& [name, text] : texts) {
     if (!CleanText(*text)) {
       return Refuse(protocol::reject::kBadText, std::string(name) + " holds NUL or invalid UTF-8");
@@ -134,6 +167,14 @@ ItemVerdict CheckPushItem(const protocol::PushItem& item, const std::vector<Know
                   "app_number " + *number + " carries another kiosk's code, not " +
                       std::string(kiosk_code));
   }
+  // A visit number names the visit, never one application: stored as app_number it
+  // would answer a status look-up for the visit with one service.
+  if (ParseAppNumber(*number)->visit) {
+    return Refuse(protocol::reject::kBadNumber, "app_number is a visit number");
+  }
+  std::string visit_number;
+  ItemVerdict visit = CheckVisit(item, kiosk_code, &visit_number);
+  if (!visit.ok()) return visit;
   std::set<std::string> ids;
   for (const protocol::AttachmentRef& a : item.attachments) {
     if (a.id.empty() || a.id.size() > 64 || !ids.insert(a.id).second) {
@@ -152,7 +193,7 @@ ItemVerdict CheckPushItem(const protocol::PushItem& item, const std::vector<Know
   }
   ItemVerdict envelope = CheckEnvelope(item, keys);
   if (!envelope.ok()) return envelope;
-  return ItemVerdict{"", "", std::move(*number)};
+  return ItemVerdict{"", "", std::move(*number), std::move(visit_number)};
 }
 
 }  // namespace yimen::server

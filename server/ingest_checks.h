@@ -28,6 +28,7 @@ struct ItemVerdict {
   std::string code;        // protocol::reject::k*, "" when the item may be stored
   std::string reason;      // for staff; quotes nothing personal
   std::string app_number;  // the canonical number (CanonicalAppNumber), when accepted
+  std::string visit_number;  // the canonical visit number, when accepted in a visit
   bool ok() const { return code.empty(); }
 };
 
@@ -42,14 +43,20 @@ Result<std::string> CanonicalAppNumber(std::string_view text);
 // order, with the code each refusal carries:
 //   bad_text        NUL or invalid UTF-8 in any text field
 //   bad_item        uuid not a UUID, service_code/catalog_version/submitted_at malformed
-//   bad_number      app_number does not parse (format or check character)
+//   bad_number      app_number does not parse (format or check character), or is a
+//                   visit number
 //   number_not_yours  its kiosk code is not `kiosk_code`
+//   bad_visit       visit_id / visit_number / visit_size not all three or none, visit_id
+//                   not a UUID, size outside 2..6, visit_number not a visit number of
+//                   `kiosk_code` (docs/internals/visits.md)
 //   bad_attachment  attachment ids empty, repeated or long; size or sha256 malformed
 //   unsealed        payload_format json-v1 (plaintext is never stored)
 //   bad_envelope    unknown format, envelope not flat or with extra fields, box not
 //                   base64 or of implausible size
 //   unknown_key / retired_key  the envelope's key id is not in the ring / is retired
-// Uniqueness (number_taken, uuid_not_yours) needs the database: ServerCore::Push.
+// Uniqueness (number_taken, uuid_not_yours) and a visit's consistency (visit_not_yours,
+// bad_visit for another number or size or one application too many) need the
+// database: ServerCore::Push.
 // Pure, any thread.
 ItemVerdict CheckPushItem(const protocol::PushItem& item, const std::vector<KnownKey>& keys,
                           std::string_view kiosk_code);

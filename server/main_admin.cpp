@@ -45,6 +45,7 @@
 #include "server/admin_staff_commands.h"
 #include "server/admin_workflow_commands.h"
 #include "server/application_open.h"
+#include "server/decision_delivery.h"
 #include "server/key_ring.h"
 #include "server/key_vault.h"
 #include "server/migrations.h"
@@ -216,6 +217,15 @@ int ShowApplication(PgPool& pool, yimen::server::KeyVault& vault, const std::str
       row.status.empty() ? "(none)" : row.status.c_str(),
       opened->catalog_version.empty() ? "(not recorded)" : opened->catalog_version.c_str(),
       rules.c_str());
+  // The visit and the decision-delivery choice, as the console's page shows them.
+  if (!row.visit_number.empty()) {
+    std::printf("visit       %s (%d applications)\n", row.visit_number.c_str(), row.visit_size);
+  }
+  auto catalog = shelf.Find(opened->catalog_version);
+  const yimen::ServiceSpec* service =
+      catalog.ok() ? (*catalog)->FindService(row.service_code) : nullptr;
+  std::printf("delivery    %s\n",
+              yimen::server::DecisionDeliveryLine(service, opened->payload, "zh").c_str());
   std::printf("%s\n",
               opened->payload.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;

@@ -33,8 +33,9 @@ constexpr const char* kRejectCodeNames[] = {
     protocol::reject::kNumberTaken,   protocol::reject::kUuidNotYours,
     protocol::reject::kUnsealed,      protocol::reject::kBadEnvelope,
     protocol::reject::kUnknownKey,    protocol::reject::kRetiredKey,
-    protocol::reject::kBadAttachment, protocol::reject::kInternal};
-static_assert(std::size(kRejectCodeNames) == 12);
+    protocol::reject::kBadAttachment, protocol::reject::kBadVisit,
+    protocol::reject::kVisitNotYours, protocol::reject::kInternal};
+static_assert(std::size(kRejectCodeNames) == 14);
 
 // Route labels by slot: request_head.h's Route order, then /metrics.
 constexpr const char* kRouteLabels[] = {"/healthz",

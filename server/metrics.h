@@ -98,7 +98,7 @@ class ServerMetrics {
  private:
   static constexpr size_t kRoutes = 15;       // request_head.h's routes, kUnknown, /metrics
   static constexpr size_t kStatuses = 20;     // kStatusCodes, then "other"
-  static constexpr size_t kRejectCodes = 13;  // protocol::reject's codes, then "other"
+  static constexpr size_t kRejectCodes = 15;  // protocol::reject's codes, then "other"
   std::array<std::array<std::atomic<uint64_t>, kStatuses>, kRoutes> m_requests{};
   std::array<LatencyHistogram, kRoutes> m_durations{};
   std::atomic<uint64_t> m_created{0};

@@ -736,6 +736,21 @@ CREATE TABLE phone_throttle (
 );
 )sql";
 
+// Several services in one visit (docs/internals/visits.md): the push's visit keys,
+// stored in clear beside the sealed payload; all three or none. NOT VALID: every row
+// before this migration has none, so the checks need not scan the table under its lock.
+constexpr const char* kV18Visits = R"sql(
+ALTER TABLE applications ADD COLUMN visit_id uuid;
+ALTER TABLE applications ADD COLUMN visit_number text;
+ALTER TABLE applications ADD COLUMN visit_size int;
+ALTER TABLE applications ADD CONSTRAINT applications_visit_keys CHECK (
+  (visit_id IS NULL) = (visit_number IS NULL) AND (visit_id IS NULL) = (visit_size IS NULL)
+  AND visit_size BETWEEN 2 AND 6) NOT VALID;
+CREATE INDEX applications_visit ON applications (visit_id) WHERE visit_id IS NOT NULL;
+CREATE INDEX applications_visit_number ON applications (visit_number)
+  WHERE visit_number IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -759,6 +774,7 @@ const std::vector<Migration>& AllMigrations() {
       {15, "fleet view: sealing key id, queue history, revocations", kV15Fleet},
       {16, "catalog publishing: effective dates, drafts, audit", kV16CatalogPublish},
       {17, "photos from a phone: one-time links, sealed files, per-address limits", kV17PhoneLinks},
+      {18, "visits: visit_id, visit number and size beside each application", kV18Visits},
   };
   return kMigrations;
 }

@@ -141,7 +141,8 @@ std::string QueueColumns() {
          "a.hall), ''), " +
          SqlIsoUtc("a.received_at") + ", coalesce(a.status, ''), " + SqlIsoUtc("a.status_at") +
          ", coalesce(a.due_date::text, ''), coalesce(a.notice_until::text, ''), "
-         "coalesce(a.department, ''), (extract(epoch FROM a.received_at) * 1000000)::bigint, a.id";
+         "coalesce(a.department, ''), (extract(epoch FROM a.received_at) * 1000000)::bigint, a.id, "
+         "coalesce(a.visit_number, '')";
 }
 
 QueueRow ReadQueueRow(const pqxx::row& row, const WorkingCalendar& calendar,
@@ -157,6 +158,7 @@ QueueRow ReadQueueRow(const pqxx::row& row, const WorkingCalendar& calendar,
   out.due_date = row[7].as<std::string>();
   out.notice_until = row[8].as<std::string>();
   out.department = row[9].as<std::string>();
+  out.visit_number = row[12].as<std::string>();
   if (auto due = ParseIsoDate(out.due_date); due.ok()) {
     out.working_days_left = WorkingDaysLeft(calendar, today, *due);
     out.overdue = today > *due;

@@ -30,6 +30,7 @@ struct QueueRow {
   bool overdue = false;
   std::string notice_until;  // 公示 end date (last day of the notice), "" if none
   std::string department;    // routed to, "" if none
+  std::string visit_number;  // its visit's 办理编号, "" when applied for alone
 };
 
 struct QueuePage {

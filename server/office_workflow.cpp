@@ -326,6 +326,31 @@ Status AddComment(PgPool& pool, const OfficeAccount& actor, const std::string& a
   return Status::Ok();
 }
 
+namespace {
+
+// The other applications of the visit `visit_id` (docs/internals/visits.md): those in
+// the viewer's scope by number, service and status; the rest only counted, their
+// numbers never read.
+void LoadVisitOthers(pqxx::read_transaction& tx, const OfficeAccount& viewer,
+                     const std::string& visit_id, int64_t self_id, ApplicationDetail* out) {
+  const std::string scope = ScopePredicate(tx, viewer);
+  for (const auto& v :
+       tx.exec_params("SELECT (" + scope + ") AS visible, CASE WHEN (" + scope +
+                          ") THEN a.app_number END, a.service_code, coalesce(a.status, '') "
+                          "FROM applications a WHERE a.visit_id = $1::uuid AND a.id <> $2 "
+                          "ORDER BY a.app_number",
+                      visit_id, self_id)) {
+    if (!v[0].as<bool>()) {
+      ++out->visit_hidden;
+      continue;
+    }
+    out->visit_others.push_back(
+        {v[1].as<std::string>(), v[2].as<std::string>(), v[3].as<std::string>()});
+  }
+}
+
+}  // namespace
+
 Result<ApplicationDetail> LoadApplicationDetail(PgPool& pool, const OfficeAccount& viewer,
                                                 const std::string& app_number) {
   auto number = CanonicalAppNumber(app_number);
@@ -336,17 +361,22 @@ Result<ApplicationDetail> LoadApplicationDetail(PgPool& pool, const OfficeAccoun
     detail.reset();
     pqxx::read_transaction tx(c);
     pqxx::result r = tx.exec("SELECT " + QueueColumns() +
-                             ", a.catalog_version, a.device_id, coalesce(d.kiosk_code, '') "
+                             ", a.catalog_version, a.device_id, coalesce(d.kiosk_code, ''), "
+                             "coalesce(a.visit_id::text, ''), coalesce(a.visit_size, 0) "
                              "FROM applications a LEFT JOIN devices d ON d.id = a.device_id "
                              "WHERE a.app_number = " +
                              tx.quote(*number) + " AND " + ScopePredicate(tx, viewer));
     if (r.empty()) return;
     ApplicationDetail out;
     out.row = ReadQueueRow(r[0], LoadWorkingCalendar(tx), today);
-    out.catalog_version = r[0][12].as<std::string>();
-    out.device_id = r[0][13].as<int64_t>();
-    out.kiosk_code = r[0][14].as<std::string>();
+    out.catalog_version = r[0][13].as<std::string>();
+    out.device_id = r[0][14].as<int64_t>();
+    out.kiosk_code = r[0][15].as<std::string>();
+    out.visit_size = r[0][17].as<int>();
     const int64_t id = r[0][11].as<int64_t>();
+    if (const std::string visit_id = r[0][16].as<std::string>(); !visit_id.empty()) {
+      LoadVisitOthers(tx, viewer, visit_id, id, &out);
+    }
     // Office actions, and status changes from before the workflow (no action row).
     for (const auto& h : tx.exec_params(
              "SELECT coalesce(o.seq, s.seq, 0), " + SqlIsoUtc("coalesce(o.at, s.changed_at)") +

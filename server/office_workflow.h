@@ -64,6 +64,14 @@ struct ApplicationDetail {  // what the page shows besides the opened payload
   std::string catalog_version;
   int64_t device_id = 0;
   std::string kiosk_code;
+  // Its visit (docs/internals/visits.md): row.visit_number, how many applications the
+  // visit has, the others the viewer's scope may see, and how many others it may not.
+  int visit_size = 0;  // 0 when applied for alone
+  struct VisitMember {
+    std::string app_number, service_code, status;
+  };
+  std::vector<VisitMember> visit_others;  // by number
+  int visit_hidden = 0;
   struct HistoryEntry {
     int64_t seq = 0;
     std::string at, actor, old_status, new_status, note;

@@ -16,6 +16,7 @@
 #include "common/uuid.h"
 #include "server/console.h"
 #include "server/ingest_checks.h"
+#include "server/ingest_visits.h"
 #include "server/key_ring.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -84,14 +85,16 @@ void PreparePushStatements(pqxx::connection& c) {
       "push_insert",
       "INSERT INTO applications (id, uuid, app_number, receipt, device_id, hall, "
       " service_code, catalog_version, payload_format, payload, submitted_at, received_at, "
-      " attachments_total, complete) "
+      " attachments_total, complete, visit_id, visit_number, visit_size) "
       "SELECT s.id, s.uuid, s.app_number, "
       " 'R' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' || lpad(s.id::text, 8, '0'), "
       " $2, $3, s.service_code, coalesce(s.catalog_version, ''), s.payload_format, s.payload, "
-      " coalesce(s.submitted_at, ''), now(), s.attachments_total, s.attachments_total = 0 "
+      " coalesce(s.submitted_at, ''), now(), s.attachments_total, s.attachments_total = 0, "
+      " s.visit_id, s.visit_number, s.visit_size "
       "FROM (SELECT nextval('applications_id_seq') AS id, x.* FROM jsonb_to_recordset($1::jsonb) "
       " AS x(uuid uuid, app_number text, service_code text, catalog_version text, "
-      "      payload_format text, payload text, submitted_at text, attachments_total int)) s "
+      "      payload_format text, payload text, submitted_at text, attachments_total int, "
+      "      visit_id uuid, visit_number text, visit_size int)) s "
       "ON CONFLICT DO NOTHING "
       "RETURNING uuid::text, receipt, " +
           iso_received);
@@ -130,6 +133,7 @@ struct PushTally {
   std::map<std::string, StoredApplication> existing;  // uuid → row stored before this push
   std::map<std::string, std::string> number_owner;    // app_number → uuid, for skipped rows
   std::set<size_t> number_repeated;  // items whose number an earlier item of the batch holds
+  std::map<size_t, VisitRefusal> visit_refused;  // items refused for their visit
 };
 
 // Stores the items that passed CheckPushItem with one multi-row INSERT ... ON CONFLICT
@@ -138,6 +142,7 @@ struct PushTally {
 void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
                     const std::vector<protocol::PushItem>& items,
                     const std::vector<ItemVerdict>& verdicts, PushTally* tally) {
+  tally->visit_refused = RefuseVisitConflicts(tx, device_id, items, verdicts);
   json rows = json::array();
   std::vector<size_t> row_items;     // rows[k] is items[row_items[k]]
   std::vector<std::string> look_up;  // uuids the server may hold already
@@ -155,6 +160,7 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
       }
       continue;
     }
+    if (tally->visit_refused.count(i)) continue;          // not stored, not a resend
     if (!batch_uuids.insert(item.uuid).second) continue;  // repeated in this batch
     if (!batch_numbers.emplace(verdict.app_number, item.uuid).second) {
       tally->number_repeated.insert(i);  // one number, one application
@@ -170,6 +176,11 @@ void StorePushItems(pqxx::work& tx, int64_t device_id, const std::string& hall,
                     {"payload", item.payload},
                     {"submitted_at", item.submitted_at},
                     {"attachments_total", item.attachments.size()}});
+    if (!verdict.visit_number.empty()) {
+      rows.back()["visit_id"] = item.visit_id;
+      rows.back()["visit_number"] = verdict.visit_number;
+      rows.back()["visit_size"] = item.visit_size;
+    }
     row_items.push_back(i);
   }
   if (!rows.empty()) {
@@ -268,6 +279,8 @@ std::vector<protocol::PushResult> PushOutcomes(int64_t device_id,
       }
     } else if (!verdict.ok()) {
       reject(verdict.code, verdict.reason);
+    } else if (auto visit = tally.visit_refused.find(i); visit != tally.visit_refused.end()) {
+      reject(visit->second.code, visit->second.reason);
     } else if (auto owner = tally.number_owner.find(verdict.app_number);
                tally.number_repeated.count(i) ||
                (owner != tally.number_owner.end() && owner->second != uuid)) {

@@ -87,6 +87,11 @@ struct PushItem {
   int visit_size = 0;
 };
 
+// The sizes a visit may have: the kiosk's kMaxVisitApplications (app/store/applications.h)
+// is the same 6; the server cannot see the kiosk's store, so the protocol says it too.
+inline constexpr int kMinVisitSize = 2;
+inline constexpr int kMaxVisitSize = 6;
+
 struct PushRequest {
   std::vector<PushItem> items;
 };
@@ -109,6 +114,11 @@ inline constexpr const char* kBadEnvelope = "bad_envelope";    // shape, format,
 inline constexpr const char* kUnknownKey = "unknown_key";      // key id not in the ring
 inline constexpr const char* kRetiredKey = "retired_key";      // its secret is deleted
 inline constexpr const char* kBadAttachment = "bad_attachment";  // id, size or sha256
+// The visit keys (docs/internals/visits.md): not all three, a visit_id that is not a
+// uuid, a size outside 2..6, a visit number that does not parse or is another kiosk's,
+// a visit_id stored with another number or size, or one application too many.
+inline constexpr const char* kBadVisit = "bad_visit";
+inline constexpr const char* kVisitNotYours = "visit_not_yours";  // another kiosk's visit_id
 inline constexpr const char* kInternal = "internal";           // not stored; retry later
 }  // namespace reject
 

@@ -18,7 +18,9 @@
 #         browser checks the statistics page, its exports and a township's own figures.
 #   fleet: two kiosks, one silent (backdated in PostgreSQL); fleet_test.js revokes the
 #         other in the browser; it keeps its outbox and its UI script shows the state.
-# usage: run_console_test.sh --build DIR --suite main|e2e|stats|roster|fleet|catalog [--out DIR] [--screenshots DIR]
+#   visit: a visit of two applications and one alone, pushed sealed by a kiosk stand-in;
+#         visit_test.js checks the visit section, the delivery line and the queue.
+# usage: run_console_test.sh --build DIR --suite main|e2e|stats|roster|fleet|catalog|visit [--out DIR] [--screenshots DIR]
 set -euo pipefail
 export SDL_AUDIODRIVER=dummy
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -308,6 +310,55 @@ PY
     kiosk_shot=$(ls "$out"/kiosk_shots/*"$name".png 2>/dev/null | head -n 1)
     if [[ -n "$shots" && -n "$kiosk_shot" ]]; then cp "$kiosk_shot" "$shots/console_fleet_kiosk_${name%_revoked}.png"; fi
   done
+  exit $status
+fi
+# Several services in one visit (docs/internals/visits.md): yimen-console-visit-push
+# enrolls at 沙溪大厅 and pushes 优待证 (decision by SMS) and 低保 (by post) as one visit,
+# and a 优待证 alone with no choice, as an older kiosk sends. The reviewer 受理s the 低保
+# and routes it to 医保 with the real yimen-admin; visit_test.js checks the visit
+# section, the delivery line and the queue as the reviewer, the 医保 department (one
+# application, the other counted) and another township (404).
+if [[ "$suite" == visit ]]; then
+  code=$("$admin" --pg "$pg_url" --user admin enroll-code --hall 沙溪大厅)
+  # The roster's 低保 draft for the same resident as the 优待证 one (its name there tests
+  # CSV quoting and would fail the name rule when opened).
+  python3 - "$here/roster_draft.json" "$out/dibao_draft.json" <<'PY'
+import json, sys
+draft = json.load(open(sys.argv[1], encoding="utf-8"))
+draft["values"]["name"] = "张秀英"
+json.dump(draft, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+  "$build/tests/console/yimen-console-visit-push" --server "http://127.0.0.1:$port" --code "$code" \
+    --visit "$repo/tests/faults/youdai_draft.json:sms" --visit "$out/dibao_draft.json:post" \
+    --alone "$repo/tests/faults/youdai_draft.json" --out "$out/visit.txt" ||
+    { echo "console-test: the visit push failed" >&2; exit 1; }
+  visit=$(sed -n 1p "$out/visit.txt" | cut -d' ' -f2)
+  first=$(sed -n 2p "$out/visit.txt") second=$(sed -n 3p "$out/visit.txt") alone=$(sed -n 4p "$out/visit.txt")
+  as_user() {  # NAME ARGS...: yimen-admin signed in as NAME (password on stdin)
+    local name=$1; shift
+    YIMEN_ADMIN_PASSWORD_FILE='' YIMEN_CATALOG_DIR="$repo/assets/catalog" \
+      "$admin" --pg "$pg_url" --user "$name" "$@" <<<"${pw[$name]}" >>"$out/admin.log"
+  }
+  as_user shaxi_chushen set-status "$second" accept
+  as_user shaxi_chushen set-status "$second" route --department 医保 --due "$(date -d '+10 days' +%F)"
+  # yimen-admin show prints the visit and the choice as the console does.
+  YIMEN_ADMIN_PASSWORD_FILE='' YIMEN_CATALOG_DIR="$repo/assets/catalog" \
+    "$admin" --pg "$pg_url" --user shaxi_chushen show "$first" --catalog "$repo/assets/catalog" \
+    <<<"${pw[shaxi_chushen]}" >"$out/show.txt"
+  status=0
+  grep -q "^visit       $visit (2 applications)" "$out/show.txt" &&
+    grep -q "^delivery    短信通知：138\*\*\*\*5678" "$out/show.txt" ||
+    { echo "FAIL yimen-admin show: no visit or delivery line" >&2; head -12 "$out/show.txt" >&2; status=1; }
+  python3 - "$out/fixture.json" <<PY
+import json, sys
+json.dump({"base": "http://127.0.0.1:$port", "screenshots": "$shots" or "$out/screenshots",
+           "reviewer": {"name": "shaxi_chushen", "password": "${pw[shaxi_chushen]}"},
+           "other_reviewer": {"name": "shiqi_chushen", "password": "${pw[shiqi_chushen]}"},
+           "department": {"name": "yibao", "password": "${pw[yibao]}"},
+           "visit": "$visit", "first": "$first", "second": "$second", "alone": "$alone"},
+          open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+  (cd "$here" && node visit_test.js "$out/fixture.json") 2>&1 | tee -a "$out/browser.log" || status=1
   exit $status
 fi
 if [[ "$suite" == catalog ]]; then

@@ -132,8 +132,17 @@ TEST_F(ExactlyOnce, TheSameBatchPushedToBothCopiesAtOnceIsStoredOnce) {
   ASSERT_TRUE(due.ok());
   protocol::PushRequest request;
   for (const OutboxItem& item : *due) {
-    request.items.push_back({item.uuid, item.app_number, item.service_code,
-                             item.catalog_version, item.payload_format, item.payload, "", {}});
+    request.items.push_back({item.uuid,
+                             item.app_number,
+                             item.service_code,
+                             item.catalog_version,
+                             item.payload_format,
+                             item.payload,
+                             "",
+                             {},
+                             "",
+                             "",
+                             0});
   }
 
   // Several rounds of two clients racing with the same items, one per copy.

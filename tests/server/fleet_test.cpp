@@ -238,7 +238,10 @@ TEST_F(Fleet, ARevokedKioskIsRefusedEverywhereAndCannotComeBack) {
                         protocol::kPayloadSealedV2,
                         "e30=",
                         "2026-12-03T00:00:00Z",
-                        {}});
+                        {},
+                        "",
+                        "",
+                        0});
   const std::vector<std::pair<std::string, Error>> refusals = {
       {"push", api.Push(push).error()},
       {"heartbeat", api.SendHeartbeat(protocol::Heartbeat{}).error()},

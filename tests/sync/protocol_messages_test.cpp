@@ -159,6 +159,24 @@ TEST(StrictRequests, RefuseValuesThatDoNotSurviveTheRoundTrip) {
   EXPECT_NE(Refusal(R"({"items":[1,2]})"), "(accepted)");
 }
 
+// docs/internals/visits.md: the three visit keys travel together, and an application
+// alone carries none (so older servers, which refuse unknown fields, still take it).
+TEST(StrictRequests, VisitKeysTravelTogetherAndOnlyInAVisit) {
+  EXPECT_EQ(GoodPush().find("visit"), std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(GoodPush());
+  j["items"][0]["visit_id"] = "5b3d9e20-0000-4000-9000-000000000001";
+  j["items"][0]["visit_number"] = "K7Q2-261204-V0003-X";
+  j["items"][0]["visit_size"] = 3;
+  auto parsed = ParseRequest<PushRequest>(j.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->items[0].visit_id, "5b3d9e20-0000-4000-9000-000000000001");
+  EXPECT_EQ(parsed->items[0].visit_number, "K7Q2-261204-V0003-X");
+  EXPECT_EQ(parsed->items[0].visit_size, 3);
+  EXPECT_EQ(nlohmann::json(parsed->items[0])["visit_size"], 3);
+  j["items"][0]["visit_size"] = 4294967299;  // would wrap to 3 in an int
+  EXPECT_NE(Refusal(j.dump()).find("items[0].visit_size"), std::string::npos) << Refusal(j.dump());
+}
+
 TEST(StrictRequests, RefuseDeepNestingBeforeParsing) {
   const std::string bomb = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_NE(Refusal(bomb).find("nested deeper than"), std::string::npos);
