@@ -29,9 +29,17 @@ StatusOutcome StatusLookup::On(const status_event::Open& /*e*/,
                                std::optional<StatusPage> /*page*/) {
   m_visit->lookup.reset();
   m_visit->lookup_history.clear();
+  m_visit->lookup_visit_number.clear();
+  m_visit->lookup_visit.clear();
   m_visit->lookup_message.clear();
   m_visit->focus = FieldAddress::Aux("app_number");
   return {StatusPage::kQuery, false};
+}
+
+StatusOutcome StatusLookup::Failed(const Error& error) {
+  std::fprintf(stderr, "status lookup: %s\n", error.message.c_str());
+  Say("status.error");
+  return {};
 }
 
 StatusOutcome StatusLookup::Miss() {
@@ -71,17 +79,25 @@ StatusOutcome StatusLookup::On(const status_event::Lookup& /*e*/, std::optional<
     return {};
   }
   const std::string number = FormatAppNumber(*parts);
-  auto found = m_deps.store->status().FindForResident(number, tail);
-  Wipe(&tail);
-  if (!found.ok()) {
-    std::fprintf(stderr, "status lookup: %s\n", found.error().message.c_str());
-    Say("status.error");
-    return {};
+  // A visit number shows every application of the visit (docs/internals/visits.md).
+  std::vector<yimen::StatusLookup> found;
+  if (parts->visit) {
+    auto visit = m_deps.store->status().FindVisitForResident(number, tail);
+    Wipe(&tail);
+    if (!visit.ok()) return Failed(visit.error());
+    found = std::move(*visit);
+  } else {
+    auto one = m_deps.store->status().FindForResident(number, tail);
+    Wipe(&tail);
+    if (!one.ok()) return Failed(one.error());
+    if (one->has_value()) found.push_back(std::move(**one));
   }
-  if (!found->has_value()) return Miss();
+  if (found.empty()) return Miss();
   m_failures = 0;
-  s.lookup = std::move((*found)->stub);
-  s.lookup_history = std::move((*found)->history);
+  s.lookup = found.front().stub;
+  s.lookup_history = found.front().history;
+  s.lookup_visit_number = parts->visit ? number : std::string();
+  s.lookup_visit = parts->visit ? std::move(found) : std::vector<yimen::StatusLookup>();
   s.lookup_message.clear();
   s.focus = {};
   (void)m_deps.store->AppendAudit("resident", "status.lookup", number);

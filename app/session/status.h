@@ -2,7 +2,8 @@
 // character catches typos before anything is looked up) and the last six characters of
 // the applicant's ID number. Unknown numbers and wrong digits read the same, and five
 // misses in a row lock the check for a minute (kept across visits). Typed events, one
-// handler each; the answer (masked data only) is left in VisitState::lookup.
+// handler each; the answer (masked data only) is left in VisitState::lookup. A visit
+// number (办理编号) finds every application of that visit (VisitState::lookup_visit).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,7 @@ class StatusLookup {
   StatusOutcome On(const status_event::Open& e, std::optional<StatusPage> page);
   StatusOutcome On(const status_event::Lookup& e, std::optional<StatusPage> page);
   StatusOutcome Miss();
+  StatusOutcome Failed(const Error& error);  // the store failed: logged, a plain apology
   void Say(const char* key);
 
   VisitState* m_visit;

@@ -98,6 +98,10 @@ struct VisitState : FormState {
   std::optional<ApplicationStub> lookup;
   std::vector<StatusChange> lookup_history;
   std::string lookup_message;  // under the status-check form
+  // Looked up by a visit number (docs/internals/visits.md): every application of the
+  // visit with its history, in submit order; `lookup` is then the first of them.
+  std::string lookup_visit_number;
+  std::vector<yimen::StatusLookup> lookup_visit;
   PhotoState photos;
   AssistState assist;
   FinderState finder;  // the situations picked and the finder's answers (session/finder.h)

@@ -107,21 +107,54 @@ Result<std::optional<StatusLookup>> StatusRepository::LookUpStatus(std::string_v
   Result<bool> row = query->Step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<StatusLookup>();
-  const std::optional<std::string> stored = query->ColumnOptionalText(0);
-  Result<std::optional<std::string>> key = m_settings.Read(kLookupKeyKey);
-  if (!key.ok()) return key.error();
-  if (!stored || !key->has_value()) return std::optional<StatusLookup>();
-  const std::string given = LookupHash(tail, **key);
-  if (given.size() != stored->size() ||
-      sodium_memcmp(given.data(), stored->data(), given.size()) != 0) {
-    return std::optional<StatusLookup>();
-  }
+  Result<bool> matches = TailMatches(query->ColumnOptionalText(0), tail);
+  if (!matches.ok()) return matches.error();
+  if (!*matches) return std::optional<StatusLookup>();
   Result<std::optional<ApplicationStub>> stub = m_applications.FindByAppNumber(app_number);
   if (!stub.ok()) return stub.error();
   if (!stub->has_value()) return std::optional<StatusLookup>();
   Result<std::vector<StatusChange>> history = StatusHistory(app_number);
   if (!history.ok()) return history.error();
   return std::optional<StatusLookup>(StatusLookup{std::move(**stub), std::move(*history)});
+}
+
+Result<bool> StatusRepository::TailMatches(const std::optional<std::string>& stored,
+                                           const std::string& tail) {
+  Result<std::optional<std::string>> key = m_settings.Read(kLookupKeyKey);
+  if (!key.ok()) return key.error();
+  if (!stored || !key->has_value()) return false;
+  const std::string given = LookupHash(tail, **key);
+  return given.size() == stored->size() &&
+         sodium_memcmp(given.data(), stored->data(), given.size()) == 0;
+}
+
+Result<std::vector<StatusLookup>> StatusRepository::FindVisitForResident(
+    std::string_view visit_number, std::string_view id_tail) {
+  std::vector<StatusLookup> found;
+  const std::string tail = NormalizeIdTail(id_tail);
+  if (tail.empty()) return found;  // malformed reads as wrong: nothing learnt
+  Result<sqlite::Statement> query = m_db.Prepare(
+      "SELECT app_number, lookup_hash FROM applications WHERE visit_number = ?1 ORDER BY id");
+  if (!query.ok()) return query.error();
+  query->BindText(1, visit_number);
+  std::vector<std::pair<std::string, std::optional<std::string>>> rows;
+  Status read = sqlite::ForEachRow(*query, [&](const sqlite::Statement& row) {
+    rows.emplace_back(row.ColumnText(0), row.ColumnOptionalText(1));
+  });
+  if (!read.ok()) return read.error();
+  // Each application's own hash is checked: one that kept none is not shown.
+  for (const auto& [app_number, stored] : rows) {
+    Result<bool> matches = TailMatches(stored, tail);
+    if (!matches.ok()) return matches.error();
+    if (!*matches) continue;
+    Result<std::optional<ApplicationStub>> stub = m_applications.FindByAppNumber(app_number);
+    if (!stub.ok()) return stub.error();
+    if (!stub->has_value()) continue;
+    Result<std::vector<StatusChange>> history = StatusHistory(app_number);
+    if (!history.ok()) return history.error();
+    found.push_back(StatusLookup{std::move(**stub), std::move(*history)});
+  }
+  return found;
 }
 
 Result<std::string> StatusRepository::LookupHashFor(std::string_view id_last6) {

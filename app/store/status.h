@@ -34,6 +34,13 @@ class StatusRepository {
   Result<std::optional<StatusLookup>> FindForResident(std::string_view app_number,
                                                       std::string_view id_tail);
 
+  // The look-up by a visit number (docs/internals/visits.md "Numbers"): every
+  // application of the visit whose keyed look-up hash matches id_last6, each with its
+  // history, in submit order. Empty alike for an unknown visit number, a wrong tail and
+  // a malformed one (as FindForResident), so nothing is learnt from a guess.
+  Result<std::vector<StatusLookup>> FindVisitForResident(std::string_view visit_number,
+                                                         std::string_view id_tail);
+
   // Stores pulled status changes and the new cursor in ONE transaction, so the cursor
   // never runs ahead of the changes it covers. Each application shows the change with
   // the highest server_seq seen; changes already stored (same server_seq) are skipped,
@@ -63,6 +70,9 @@ class StatusRepository {
   StatusRepository(sqlite::Connection& db, SettingsRepository& settings,
                    ApplicationRepository& applications)
       : m_db(db), m_settings(settings), m_applications(applications) {}
+
+  // True when the stored hash is the keyed hash of `tail` (constant-time compare).
+  Result<bool> TailMatches(const std::optional<std::string>& stored, const std::string& tail);
 
   sqlite::Connection& m_db;
   SettingsRepository& m_settings;

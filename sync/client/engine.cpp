@@ -184,6 +184,9 @@ bool PushBatch(Store& store, ApiClient& api, const std::vector<OutboxItem>& due,
     push.catalog_version = item.catalog_version;
     push.payload_format = item.payload_format;
     push.payload = item.payload;
+    push.visit_id = item.visit_id;  // docs/internals/sync.md "Visits"
+    push.visit_number = item.visit_number;
+    push.visit_size = item.visit_size;
     for (const AttachmentMeta& a : item.attachments) {
       push.attachments.push_back({a.id, a.size, a.sha256, a.mime});
     }

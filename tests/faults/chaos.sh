@@ -4,11 +4,13 @@
 # yimen-fault-submit puts N applications into its store through Store::Submit, spread
 # over the chaos period, and the kiosk's own sync engine pushes them through delays,
 # resets, stalls, truncated replies, replies dropped after the server committed, 503
-# bursts and blackholes. Then the network recovers and the driver waits for the server
+# bursts and blackholes. Every fourth submission is a visit of three (低保 + 医疗救助 +
+# 临时救助, Store::SubmitVisit; docs/internals/visits.md), which must arrive complete. Then the network recovers and the driver waits for the server
 # to hold every acknowledged application (at most 10 minutes). Checks: lost 0 (every
 # acknowledged number in PostgreSQL), duplicated 0 (no number or uuid twice, nothing
 # the kiosk never committed), the kiosk's outbox empty, and no stall: no gap between
-# frames over 100 ms in which the UI thread used under 20 ms of CPU (blocked on a lock,
+# frames over 100 ms in which the UI thread used under 20 ms of CPU; every visit complete
+# on the kiosk and on the server (lib.sh check_visits) (blocked on a lock,
 # I/O or the network, not working; docs/testing-faults.md "Stalls"). Reports the drain
 # time after recovery and the kiosk's longest gap between frames. One summary line
 # "network-chaos:".
@@ -82,7 +84,7 @@ for _ in $(seq 1 300); do grep -q "^ready:" "$out/kiosk.log" && break; sleep 0.1
 kill -USR1 "$proxy_pid"
 chaos_started=$(now_ms)
 "$submitter" --data-dir "$data" --draft "$repo/tests/faults/youdai_draft.json" --count "$count" \
-  --every-ms $((chaos_s * 1000 / count)) --journal "$journal" >"$out/submit.log" 2>&1
+  --every-ms $((chaos_s * 1000 / count)) --journal "$journal" --visit-every 4 >"$out/submit.log" 2>&1
 while (($(now_ms) - chaos_started < chaos_s * 1000)); do sleep 0.2; done
 kill -0 "$kiosk_pid" 2>/dev/null || { echo "chaos: the kiosk died during chaos" >&2; cat "$out/kiosk.log" >&2; exit 1; }
 
@@ -124,6 +126,7 @@ lost=$(comm -23 "$out/acked.txt" "$out/server.txt" | wc -l)
 duplicated=$(($(uniq -d "$out/server.txt" | wc -l) + $(uniq -d "$out/server_uuid.txt" | wc -l) +
               $(comm -13 "$out/local_uuid.txt" "$out/server_uuid.txt" | wc -l)))
 server_count=$(wc -l <"$out/server.txt")
+check_visits "$db" "$out"
 gap_line=$(grep "^frames:" "$out/kiosk.log" || echo "frames: no report")
 # Stalls: the kiosk logs each long gap as it happens ("frame gap: X ms before frame N
 # (screen S; UI thread CPU C ms, V/I switches)") and the longest in its exit report. A gap
@@ -139,14 +142,16 @@ stalls=$({
 fates=$(grep "network recovered" "$out/proxy.log" | sed 's/.*requests so far: //' | tail -1)
 # The kiosk's own sync statistics are in its log; the engine's errors are expected here.
 echo "network-chaos: submissions $count, acknowledged $acked, on server $server_count, lost $lost," \
-     "duplicated $duplicated, drain after recovery $([[ $drained -eq 1 ]] && echo "$((drain_ms / 1000)).$((drain_ms % 1000 / 100)) s" || echo "NOT within 600 s")," \
+     "duplicated $duplicated, visits $visits (broken: $visits_broken_local on the kiosk," \
+     "$visits_broken_server on the server, checked $visits_check), drain after recovery $([[ $drained -eq 1 ]] && echo "$((drain_ms / 1000)).$((drain_ms % 1000 / 100)) s" || echo "NOT within 600 s")," \
      "chaos ${chaos_s} s (proxy: $fates); kiosk ${kiosk_code:-?} ${gap_line#frames: };" \
      "stalls (gaps over $stall_gap_ms ms with under $stall_cpu_ms ms of UI CPU) $stalls" | tee "$out/summary.txt"
 if [[ $stalls -ne 0 ]]; then
   echo "chaos: the UI thread stalled:" >&2
   grep "^frame gap:\|^frames:" "$out/kiosk.log" >&2 || true
 fi
-if [[ $lost -ne 0 || $duplicated -ne 0 || $drained -ne 1 || $acked -eq 0 || $stalls -ne 0 ]]; then
+if [[ $lost -ne 0 || $duplicated -ne 0 || $drained -ne 1 || $acked -eq 0 || $stalls -ne 0 ||
+      $visits -eq 0 || $visits_broken_local -ne 0 || $visits_broken_server -ne 0 ]]; then
   echo "chaos: FAIL (logs in $out)" >&2
   exit 1
 fi

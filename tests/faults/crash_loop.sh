@@ -5,12 +5,17 @@
 # SIGKILLs it at a random moment (mid-form, mid-submit, mid-sync), checks the SQLite
 # file, restarts it, and repeats. The kiosk journals every receipt it has drawn
 # (YIMEN_TEST_RECEIPT_JOURNAL, fsync'ed): those applications were acknowledged to a
-# resident. At the end one clean sync, then:
+# resident. Beside it, yimen-fault-submit puts visits of three (低保 + 医疗救助 +
+# 临时救助, docs/internals/visits.md) into the same store through Store::SubmitVisit,
+# journaling their numbers the same way, and is SIGKILLed with the kiosk (a UI that
+# makes visits is not in this driver yet). At the end one clean sync, then:
 #   lost       acknowledged numbers missing from the kiosk store or from PostgreSQL
 #   duplicated numbers or uuids PostgreSQL holds more than once, or rows it holds
 #              that the kiosk never committed
 #   integrity  restarts after which PRAGMA integrity_check was not "ok"
-# All three must be 0. Prints one summary line starting "crash-loop:".
+#   visits     visits not complete (all of their applications or none) on the kiosk,
+#              or not complete on the server (lib.sh check_visits)
+# All four must be 0. Prints one summary line starting "crash-loop:".
 #
 # usage: crash_loop.sh --build DIR [--iterations N] [--max-kill-ms MS] [--out DIR] [--seed N]
 #   short mode (ctest faults.crash_loop): --iterations 8; long mode: --iterations 500
@@ -32,7 +37,8 @@ done
 [[ -n "$build" ]] || { echo "usage: $0 --build DIR [--iterations N] [--out DIR]" >&2; exit 2; }
 build=$(cd "$build" && pwd)
 kiosk=$build/app/yimen-kiosk server=$build/server/yimen-server admin=$build/server/yimen-admin
-for bin in "$kiosk" "$server" "$admin"; do [[ -x "$bin" ]] || { echo "crash_loop: no $bin" >&2; exit 2; }; done
+submitter=$build/tests/faults/yimen-fault-submit
+for bin in "$kiosk" "$server" "$admin" "$submitter"; do [[ -x "$bin" ]] || { echo "crash_loop: no $bin" >&2; exit 2; }; done
 out=${out:-$build/tests/faults/crash_loop}
 RANDOM=$seed
 
@@ -41,8 +47,9 @@ mkdir -p "$out/data"
 # PostgreSQL runs as the postgres user (docs/design.md "Known traps") and must reach pg/.
 chmod o+x "$out"
 data=$out/data journal=$out/receipts.journal db=$out/data/yimen.db
-server_pid=""
+server_pid="" visit_pid=""
 cleanup() {
+  [[ -n "$visit_pid" ]] && kill -KILL "$visit_pid" 2>/dev/null
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   bash "$repo/scripts/pg-local.sh" stop "$out/pg" >/dev/null 2>&1 || true
 }
@@ -75,6 +82,12 @@ for i in $(seq 1 "$iterations"); do
   YIMEN_TEST_RECEIPT_JOURNAL=$journal "$kiosk" --headless --data-dir "$data" --script "$run_script" \
     >/dev/null 2>"$out/kiosk.log" &
   pid=$!
+  # Visits of three, one every 0.4 s, into the same store (the last run: two, to the end).
+  visit_count=100000
+  ((i == iterations)) && visit_count=2
+  "$submitter" --data-dir "$data" --draft "$repo/tests/faults/youdai_draft.json" --count "$visit_count" \
+    --visit-every 1 --every-ms 400 --journal "$journal" >>"$out/visits.log" 2>&1 &
+  visit_pid=$!
   # Half the kills come at a random moment; the other half shortly (0-1.5 s) after a
   # receipt was drawn, which is when Store::Submit has just committed and the sync
   # thread is pushing the application (a form takes ~10 s to fill, so random kills
@@ -93,6 +106,10 @@ for i in $(seq 1 "$iterations"); do
     kill -KILL "$pid" 2>/dev/null || true
     killed=$((killed + 1))
   fi
+  if ((i == iterations)); then wait "$visit_pid" 2>/dev/null || true; fi
+  kill -KILL "$visit_pid" 2>/dev/null || true
+  { wait "$visit_pid"; } 2>/dev/null || true
+  visit_pid=""
   rc=0; { wait "$pid"; } 2>/dev/null || rc=$?
   if [[ $rc -ne 0 && $rc -ne 137 ]]; then
     script_failures=$((script_failures + 1))
@@ -144,6 +161,7 @@ dup_uuids=$(uniq -d "$out/server_uuid.txt" | wc -l)
 strangers=$(comm -13 "$out/local_uuid.txt" "$out/server_uuid.txt" | wc -l)  # on the server, never committed here
 unsent=$(comm -23 "$out/local_uuid.txt" "$out/server_uuid.txt" | wc -l)
 duplicated=$((dup_numbers + dup_uuids + strangers))
+check_visits "$db" "$out"
 lost=$((lost + local_lost))
 # Committed, but the kiosk died before the receipt was drawn: the resident saw no receipt.
 unacked=$((local_count - acked))
@@ -151,9 +169,11 @@ unacked=$((local_count - acked))
 echo "crash-loop: iterations $iterations (killed $killed, ran to the end $finished, script failures $script_failures)," \
      "acknowledged $acked, committed $local_count (no receipt drawn: $unacked), on server $server_count," \
      "lost $lost, duplicated $duplicated, integrity failures $integrity_failures, unsent $unsent," \
+     "visits $visits (broken: $visits_broken_local on the kiosk, $visits_broken_server on the server, checked $visits_check)," \
      "final sync $([[ $synced -eq 1 ]] && echo ok || echo FAILED), $(($(date +%s) - started_at)) s" | tee "$out/summary.txt"
 if [[ $lost -ne 0 || $duplicated -ne 0 || $integrity_failures -ne 0 || $unsent -ne 0 || $synced -ne 1 ||
-      $script_failures -ne 0 || $acked -eq 0 ]]; then
+      $script_failures -ne 0 || $acked -eq 0 || $visits -eq 0 || $visits_broken_local -ne 0 ||
+      $visits_broken_server -ne 0 ]]; then
   echo "crash_loop: FAIL (logs in $out)" >&2
   exit 1
 fi

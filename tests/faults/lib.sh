@@ -46,3 +46,37 @@ bootstrap_admin() {
     <"$out/admin.password" >/dev/null
   export YIMEN_ADMIN_PASSWORD_FILE=$out/admin.password
 }
+
+# Visits (docs/internals/visits.md) must be complete: every visit the kiosk committed
+# holds all its applications or none, on the kiosk and on the server. The server side
+# is read from the kiosk's uuids (a visit is complete there when PostgreSQL holds each
+# of its uuids), and also from the server's own visit columns when its schema has them.
+# Sets visits (committed on the kiosk), visits_broken_local, visits_broken_server and
+# visits_check ("by uuid" or "by uuid and the server's visit columns").
+# usage: check_visits KIOSK_DB OUT
+check_visits() {
+  local db=$1 out=$2
+  visits=$(sqlite3 "$db" "SELECT count(DISTINCT visit_id) FROM applications WHERE visit_id IS NOT NULL;")
+  visits_broken_local=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT visit_id FROM applications
+    WHERE visit_id IS NOT NULL GROUP BY visit_id HAVING count(*) != max(visit_size));")
+  sqlite3 -separator ' ' "$db" "SELECT uuid, visit_id, visit_size FROM applications
+    WHERE visit_id IS NOT NULL ORDER BY uuid;" >"$out/local_visits.txt"
+  psql_q "SELECT uuid FROM applications;" | LC_ALL=C sort >"$out/server_visit_uuids.txt"
+  visits_broken_server=$(LC_ALL=C join "$out/local_visits.txt" "$out/server_visit_uuids.txt" |
+    awk '{ held[$2]++; size[$2] = $3 } END { n = 0; for (v in size) if (held[v] != size[v]) n++; print n }')
+  # A visit of which the server holds no application at all is broken too.
+  local on_server_visits
+  on_server_visits=$(LC_ALL=C join "$out/local_visits.txt" "$out/server_visit_uuids.txt" | awk '{ print $2 }' | sort -u | wc -l)
+  visits_broken_server=$((visits_broken_server + visits - on_server_visits))
+  visits_check="by uuid"
+  if [[ $(psql_q "SELECT count(*) FROM information_schema.columns
+                  WHERE table_name = 'applications' AND column_name = 'visit_number';") == 1 ]]; then
+    visits_check="by uuid and the server's visit columns"
+    visits_broken_server=$((visits_broken_server + $(psql_q "SELECT count(*) FROM (SELECT visit_id
+      FROM applications WHERE visit_id IS NOT NULL GROUP BY visit_id
+      HAVING count(*) != max(visit_size) OR count(DISTINCT visit_number) != 1) v;")))
+    if [[ $(psql_q "SELECT count(DISTINCT visit_id) FROM applications WHERE visit_id IS NOT NULL;") != "$visits" ]]; then
+      visits_broken_server=$((visits_broken_server + 1))
+    fi
+  fi
+}

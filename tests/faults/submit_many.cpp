@@ -3,9 +3,12 @@
 // test. Each number Submit acknowledged goes to a journal (appended and fsync'ed before
 // the next submit), as the receipt journal does for the kiosk: the test compares it
 // with PostgreSQL. Test support only: residents submit through the UI.
+// With --visit-every K, every Kth submission is a visit of three (docs/internals/
+// visits.md: 低保 + 医疗救助 + 临时救助, the draft sealed as each one's payload) through
+// Store::SubmitVisit; its three numbers go to the journal in one write.
 //
 // usage: yimen-fault-submit --data-dir DIR --draft FILE --count N [--every-ms MS]
-//                           --journal FILE [--service CODE]
+//                           --journal FILE [--service CODE] [--visit-every K]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -16,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/civil_time.h"
 #include "store/store.h"
@@ -32,7 +36,7 @@ int Fail(const std::string& what) {
 int main(int argc, char** argv) {
   std::string data_dir, draft_path, journal_path;
   std::string service = "youdai";  // the draft's service (--service: the roster's 低保)
-  long count = 100, every_ms = 0;
+  long count = 100, every_ms = 0, visit_every = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
     if (arg == "--data-dir") data_dir = argv[i + 1];
@@ -42,6 +46,8 @@ int main(int argc, char** argv) {
     else if (arg == "--every-ms") every_ms = std::atol(argv[i + 1]);
     else if (arg == "--service")
       service = argv[i + 1];
+    else if (arg == "--visit-every")
+      visit_every = std::atol(argv[i + 1]);
     else return Fail("unknown flag " + arg);
   }
   if (data_dir.empty() || draft_path.empty() || journal_path.empty()) {
@@ -69,19 +75,40 @@ int main(int argc, char** argv) {
     application.created_date = yimen::ChinaDateAt(now);
     application.created_at_iso = yimen::IsoUtc(now);
     application.id_last6 = "010021";
-    auto submitted = (*store)->applications().Submit(application);
-    if (!submitted.ok()) {
+    std::vector<std::string> numbers;
+    std::string error;
+    if (visit_every > 0 && i % visit_every == visit_every - 1) {
+      std::vector<yimen::NewApplication> visit;
+      for (const char* code : {"dibao", "yiliao", "linshi"}) {
+        visit.push_back(application);
+        visit.back().service_code = code;
+      }
+      auto submitted = (*store)->applications().SubmitVisit(visit);
+      if (submitted.ok()) {
+        for (const auto& one : *submitted) numbers.push_back(one.app_number);
+      } else {
+        error = submitted.error().message;
+      }
+    } else {
+      auto submitted = (*store)->applications().Submit(application);
+      if (submitted.ok())
+        numbers.push_back(submitted->app_number);
+      else
+        error = submitted.error().message;
+    }
+    if (numbers.empty()) {
       // The kiosk's own connection may hold the write lock longer than the busy
       // timeout: a refused submit shows no receipt, so it is simply not counted.
       ++refused;
-      std::fprintf(stderr, "yimen-fault-submit: refused: %s\n", submitted.error().message.c_str());
+      std::fprintf(stderr, "yimen-fault-submit: refused: %s\n", error.c_str());
     } else {
-      std::string line = submitted->app_number + "\n";
-      if (::write(journal, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+      std::string lines;
+      for (const std::string& number : numbers) lines += number + "\n";
+      if (::write(journal, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()) ||
           ::fsync(journal) != 0) {
         return Fail("journal write failed");
       }
-      ++acknowledged;
+      acknowledged += static_cast<long>(numbers.size());
     }
     if (every_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(every_ms));
   }

@@ -7,10 +7,12 @@
 // uses (TypeIntoAux).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dibao_visit.h"
 #include "domain/app_number.h"
@@ -173,6 +175,45 @@ TEST_F(WholeVisit, StaffAreLoggedOutWhenIdle) {
   EXPECT_TRUE(out.logged_out);
   EXPECT_FALSE(staff->LoggedIn());
   EXPECT_FALSE(staff->Tick(&out));
+}
+
+// A visit number (办理编号) finds every application of the visit
+// (docs/internals/visits.md "Numbers"); a wrong ID tail reads as for one application.
+TEST_F(WholeVisit, AVisitNumberShowsEveryApplicationOfTheVisit) {
+  std::vector<NewApplication> applications;
+  for (const char* service : {"dibao", "yiliao", "linshi"}) {
+    NewApplication application = testing::SampleApplication();
+    application.service_code = service;
+    application.id_last6 = "121236";
+    applications.push_back(application);
+  }
+  auto visit = m_store->applications().SubmitVisit(applications);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  const std::string number = visit->front().visit.visit_number;
+  std::unique_ptr<Form> form = MakeForm(m_store.get());
+  std::unique_ptr<StatusLookup> lookup = MakeLookup(m_store.get());
+  lookup->Apply(status_event::Open{}, std::nullopt);
+  std::string typed = number;  // typed in lower case without dashes: the same number
+  std::erase(typed, '-');
+  for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  TypeAux(*form, "app_number", typed);
+  TypeAux(*form, "id_tail", "121235");
+  EXPECT_FALSE(lookup->Apply(status_event::Lookup{}, StatusPage::kQuery).go.has_value());
+  EXPECT_TRUE(m_state.lookup_visit.empty());
+  EXPECT_EQ(m_state.lookup_message, m_strings.Get(Language::kZhCN, "status.not_found"));
+  TypeAux(*form, "id_tail", "121236");
+  EXPECT_EQ(lookup->Apply(status_event::Lookup{}, StatusPage::kQuery).go, StatusPage::kResult);
+  EXPECT_EQ(m_state.lookup_visit_number, number);
+  ASSERT_EQ(m_state.lookup_visit.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(m_state.lookup_visit[i].stub.app_number, (*visit)[i].app_number);
+  }
+  ASSERT_TRUE(m_state.lookup.has_value());
+  EXPECT_EQ(m_state.lookup->app_number, (*visit)[0].app_number);
+  // Opening the check again forgets the visit.
+  lookup->Apply(status_event::Open{}, std::nullopt);
+  EXPECT_TRUE(m_state.lookup_visit.empty());
+  EXPECT_TRUE(m_state.lookup_visit_number.empty());
 }
 
 TEST_F(WholeVisit, FiveMissedLookUpsLockTheCheck) {

@@ -139,6 +139,43 @@ TEST(SubmitVisit, TheOutboxCarriesTheVisitAndEachSealedPayload) {
   }
 }
 
+// The resident's look-up by visit number: every application of the visit whose own
+// look-up hash matches, with its history; a wrong, malformed or missing tail and an
+// unknown visit number all read as nothing found.
+TEST(SubmitVisit, TheVisitNumberAndTheIdTailFindEveryApplicationOfTheVisit) {
+  TempDir temp;
+  std::unique_ptr<Store> store = OpenStore(temp.DataDir());
+  ASSERT_NE(store, nullptr);
+  std::vector<NewApplication> applications = SampleVisit(3);
+  applications[2].id_last6.clear();  // a service that asks no ID number keeps no hash
+  auto visit = store->applications().SubmitVisit(applications);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  const std::string number = visit->front().visit.visit_number;
+  const SubmittedApplication& first = visit->front();
+  ASSERT_TRUE(store->status()
+                  .ApplyStatusChanges(
+                      {{4, first.uuid, first.app_number, "已受理", "", "2026-11-23T05:00:00Z"}}, 4)
+                  .ok());
+
+  auto found = store->status().FindVisitForResident(number, "12001x");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].stub.app_number, first.app_number);
+  EXPECT_EQ((*found)[0].stub.status, "已受理");
+  ASSERT_EQ((*found)[0].history.size(), 1u);
+  EXPECT_EQ((*found)[1].stub.app_number, (*visit)[1].app_number);
+  EXPECT_TRUE((*found)[1].history.empty());
+
+  for (const char* tail : {"120010", "12001", "abcdef", ""}) {
+    auto refused = store->status().FindVisitForResident(number, tail);
+    ASSERT_TRUE(refused.ok()) << refused.error().message;
+    EXPECT_TRUE(refused->empty()) << tail;
+  }
+  auto unknown = store->status().FindVisitForResident("K7Q2-261123-V0099-X", "12001X");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_TRUE(unknown->empty());
+}
+
 TEST(SubmitVisit, RefusesFewerThanTwoMoreThanSixAndDifferingDates) {
   TempDir temp;
   std::unique_ptr<Store> store = OpenStore(temp.DataDir());

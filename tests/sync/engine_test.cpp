@@ -49,6 +49,7 @@ struct FakeServer {
   int pushes = 0;
   int heartbeats = 0;
   bool revoked = false;  // every signed request gets 403 device_revoked
+  std::vector<protocol::PushItem> pushed;  // every item as received, in order
 
   Result<HttpResponse> operator()(const HttpRequest& request) {
     const std::string path = PathOf(request);
@@ -61,6 +62,7 @@ struct FakeServer {
       if (!parsed.ok()) return JsonResponse(400, R"({"error":"bad_request"})");
       protocol::PushResponse response;
       for (const protocol::PushItem& item : parsed->items) {
+        pushed.push_back(item);
         protocol::PushResult result;
         result.uuid = item.uuid;
         if (refuse.count(item.uuid)) {
@@ -179,6 +181,38 @@ TEST_F(Engine, CycleDeliversEverythingDueAndKeepsTheServerReceipts) {
     nonces.insert(Header(request, protocol::kHeaderNonce));
   }
   EXPECT_EQ(nonces.size(), transport.requests.size());
+}
+
+// docs/internals/sync.md "Visits": each application of a visit is pushed with the
+// visit's id, number and size; one submitted alone with none of them.
+TEST_F(Engine, VisitItemsArePushedWithTheirVisit) {
+  const auto alone = Submit(1);
+  std::vector<NewApplication> applications;
+  for (const char* service : {"dibao", "yiliao", "linshi"}) {
+    NewApplication application = testing::SampleSyncApplication();
+    application.service_code = service;
+    applications.push_back(application);
+  }
+  auto visit = store->applications().SubmitVisit(applications);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  FakeServer server;
+  ScriptedTransport transport(std::ref(server));
+  ApiClient api(transport, TestCredentials());
+
+  CycleReport report = RunSyncCycle(*store, api, options);
+  EXPECT_FALSE(report.error.has_value()) << report.error->message;
+  EXPECT_EQ(report.created, 4);
+  ASSERT_EQ(server.pushed.size(), 4u);
+  EXPECT_EQ(server.pushed[0].uuid, alone.at(0).uuid);
+  EXPECT_TRUE(server.pushed[0].visit_id.empty());
+  EXPECT_TRUE(server.pushed[0].visit_number.empty());
+  EXPECT_EQ(server.pushed[0].visit_size, 0);
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(server.pushed[i].uuid, (*visit)[i - 1].uuid);
+    EXPECT_EQ(server.pushed[i].visit_id, visit->front().visit.visit_id);
+    EXPECT_EQ(server.pushed[i].visit_number, visit->front().visit.visit_number);
+    EXPECT_EQ(server.pushed[i].visit_size, 3);
+  }
 }
 
 // The server's database is restored from a backup older than some acknowledgements

@@ -27,6 +27,40 @@ TEST(Messages, PushRequestRoundTripsWithAttachments) {
   EXPECT_EQ(parsed->items[0].attachments[0].size, 5);
 }
 
+// docs/internals/sync.md "Visits": the three visit fields travel together when the
+// item belongs to a visit, and not at all otherwise, so a server from before visits
+// reads a lone application's push exactly as before.
+TEST(Messages, PushItemCarriesTheVisitOnlyWhenItHasOne) {
+  PushItem item;
+  item.uuid = "0b6f3c1e-8d6a-4f7e-9c55-0a1b2c3d4e5f";
+  item.app_number = "K7Q2-261204-0042-C";
+  item.service_code = "yiliao";
+  item.payload_format = kPayloadJsonV1;
+  item.payload = "{}";
+  const std::string alone = SerializeMessage(PushRequest{{item}});
+  EXPECT_EQ(alone.find("visit_"), std::string::npos) << alone;
+
+  item.visit_id = "6c7f1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f";
+  item.visit_number = "K7Q2-261204-V0003-X";
+  item.visit_size = 3;
+  const std::string in_visit = SerializeMessage(PushRequest{{item}});
+  const nlohmann::json sent = nlohmann::json::parse(in_visit)["items"][0];
+  EXPECT_EQ(sent["visit_id"], item.visit_id);
+  EXPECT_EQ(sent["visit_number"], item.visit_number);
+  EXPECT_EQ(sent["visit_size"], 3);
+  auto parsed = ParseRequest<PushRequest>(in_visit);  // the server's strict parse
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->items.at(0).visit_id, item.visit_id);
+  EXPECT_EQ(parsed->items.at(0).visit_number, item.visit_number);
+  EXPECT_EQ(parsed->items.at(0).visit_size, 3);
+
+  auto old_kiosk = ParseRequest<PushRequest>(alone);
+  ASSERT_TRUE(old_kiosk.ok()) << old_kiosk.error().message;
+  EXPECT_TRUE(old_kiosk->items.at(0).visit_id.empty());
+  EXPECT_TRUE(old_kiosk->items.at(0).visit_number.empty());
+  EXPECT_EQ(old_kiosk->items.at(0).visit_size, 0);
+}
+
 TEST(Messages, PushResultsKeepTheirOutcome) {
   PushResponse response;
   response.results = {{"u1", PushOutcome::kCreated, "R1", "t", "", ""},

@@ -2,7 +2,10 @@
 // staff-list benchmark. Three fixed rows first (known numbers, names, ID tails and
 // statuses the scripts rely on), then `count - 3` more spread over the last `days` days
 // with mixed services, statuses and sync states. One transaction, so 100,000 rows take
-// about a second. Test support only: real applications come from Store::Submit.
+// about a second. With `--visit 1`, three more fixed rows after them make one visit
+// (docs/internals/visits.md): 低保, 医疗救助 and 临时救助 under visit number
+// TEST-261120-V0001-<check> (printed), ID tail 20031X. Test support only: real
+// applications come from Store::Submit and Store::SubmitVisit.
 #include <sqlite3.h>
 
 #include <chrono>
@@ -44,6 +47,7 @@ struct Row {
   std::string status = "submitted";
   enum { kPending, kDelivered, kParked } sync = kPending;
   std::string parked_reason;
+  bool in_visit = false;  // one of the --visit rows
 };
 
 }  // namespace
@@ -52,12 +56,15 @@ int main(int argc, char** argv) {
   std::string data_dir, kiosk_code = "TEST";
   int64_t count = 100;
   int days = 60;
+  bool visit = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
     if (arg == "--data-dir") data_dir = argv[i + 1];
     else if (arg == "--count") count = std::atoll(argv[i + 1]);
     else if (arg == "--kiosk-code") kiosk_code = argv[i + 1];
     else if (arg == "--days") days = std::max(1, std::atoi(argv[i + 1]));
+    else if (arg == "--visit")
+      visit = std::atoi(argv[i + 1]) != 0;
     else return Fail("unknown flag " + arg);
   }
   if (data_dir.empty() || count < 3) {
@@ -77,7 +84,7 @@ int main(int argc, char** argv) {
     tags[static_cast<size_t>(t)] = *tag;
   }
   std::map<std::string, std::string> fixed_tags;
-  for (const char* tail : {"31002X", "123456", "654321"})
+  for (const char* tail : {"31002X", "123456", "654321", "20031X"})
     fixed_tags[tail] = *(*store)->status().LookupHashFor(tail);
 
   auto db = yimen::sqlite::Connection::Open((*store)->DatabasePath(), 5000);
@@ -117,13 +124,25 @@ int main(int argc, char** argv) {
     }
     rows.push_back(std::move(r));
   }
+  if (visit) {
+    rows.push_back(
+        {{2026, 11, 20}, "dibao", "王秀英", "20031X", "已受理", Row::kDelivered, "", true});
+    rows.push_back(
+        {{2026, 11, 20}, "yiliao", "王秀英", "20031X", "submitted", Row::kPending, "", true});
+    rows.push_back(
+        {{2026, 11, 20}, "linshi", "王秀英", "20031X", "审核中", Row::kDelivered, "", true});
+  }
+  const std::string visit_number = yimen::FormatVisitNumber(kiosk_code, {2026, 11, 20}, 1);
 
   if (auto s = db->Exec("BEGIN IMMEDIATE"); !s.ok()) return Fail(s.error().message);
   auto app = db->Prepare(
-      "INSERT INTO applications (uuid, app_number, created_date, seq, service_code, catalog_version, "
-      "created_at, masked_name, payload_format, payload, status, status_at, server_receipt, acked_at, "
-      "status_seq, lookup_hash) VALUES (?1, ?2, ?3, ?4, ?5, '2026.3', ?6, ?7, 'json-v1', "
-      "CAST('{\"seeded\":true}' AS BLOB), ?8, ?9, ?10, ?11, ?12, ?13)");
+      "INSERT INTO applications (uuid, app_number, created_date, seq, service_code, "
+      "catalog_version, "
+      "created_at, masked_name, payload_format, payload, status, status_at, server_receipt, "
+      "acked_at, "
+      "status_seq, lookup_hash, visit_id, visit_number, visit_size) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "'2026.3', ?6, ?7, 'json-v1', CAST('{\"seeded\":true}' AS BLOB), ?8, ?9, ?10, ?11, ?12, ?13, "
+      "?14, ?15, ?16)");
   auto outbox = db->Prepare(
       "INSERT INTO outbox (application_uuid, enqueued_at_ms, next_attempt_at_ms, delivered_at_ms, parked_reason) "
       "VALUES (?1, ?2, ?2, ?3, ?4)");
@@ -142,7 +161,7 @@ int main(int argc, char** argv) {
     const std::string day = yimen::FormatIsoDate(r.date);
     // The spread rows number from 101 on their day, so a search for part of a fixed
     // row's number ("0001-f") finds the same rows whatever today is.
-    const uint32_t n = i < 3 ? ++day_seq[day] : 100 + ++spread_seq[day];
+    const uint32_t n = i < 3 || r.in_visit ? ++day_seq[day] : 100 + ++spread_seq[day];
     const std::string number = yimen::FormatAppNumber(kiosk_code, r.date, n);
     char uuid[64];
     std::snprintf(uuid, sizeof uuid, "00000000-0000-4000-8000-%012zu", i + 1);
@@ -163,6 +182,13 @@ int main(int argc, char** argv) {
     else app->BindNull(12);
     auto fixed = fixed_tags.find(r.id_tail);
     app->BindText(13, fixed != fixed_tags.end() ? fixed->second : tags[std::stoul(r.id_tail) % 1000]);
+    if (r.in_visit) {
+      app->BindText(14, "00000000-0000-4000-9000-000000000001")
+          .BindText(15, visit_number)
+          .BindInt(16, 3);
+    } else {
+      app->BindNull(14).BindNull(15).BindNull(16);
+    }
     if (auto s = app->Run(); !s.ok()) return Fail(s.error().message);
     outbox->BindText(1, uuid).BindInt(2, created_ms);
     if (delivered) outbox->BindInt(3, created_ms + 60'000);
@@ -179,7 +205,10 @@ int main(int argc, char** argv) {
           .BindText(5, "户口簿原件和近 6 个月的银行流水").BindText(6, status_at);
       if (auto s = change->Run(); !s.ok()) return Fail(s.error().message);
     }
-    if (i < 3) std::printf("%s %s %s\n", number.c_str(), r.service.c_str(), r.id_tail.c_str());
+    if (i < 3 || r.in_visit) {
+      std::printf("%s %s %s %s\n", number.c_str(), r.service.c_str(), r.id_tail.c_str(),
+                  r.in_visit ? visit_number.c_str() : "");
+    }
   }
   for (const auto* numbered : {&day_seq, &spread_seq}) {
     const uint32_t base = numbered == &spread_seq ? 100 : 0;
@@ -187,6 +216,11 @@ int main(int argc, char** argv) {
       seq->BindText(1, day).BindInt(2, base + last);
       if (auto s = seq->Run(); !s.ok()) return Fail(s.error().message);
     }
+  }
+  if (visit) {
+    if (auto s = db->Exec("INSERT INTO visit_sequences (day, last_seq) VALUES ('2026-11-20', 1)");
+        !s.ok())
+      return Fail(s.error().message);
   }
   if (auto s = db->Exec("COMMIT"); !s.ok()) return Fail(s.error().message);
   std::fprintf(stderr, "yimen-seed: %zu applications in %s\n", rows.size(), (*store)->DatabasePath().c_str());

@@ -25,9 +25,13 @@ while read -r name account_pin; do
 done < <(sed -n 's/^# staff-account: *\([^ ]*\) *\([0-9]*\).*/\1 \2/p' "$script")
 # "# seed: N" fills the store with N made-up applications (tests/tools/seed_applications.cpp;
 # three fixed ones first: TEST-261120-0001-F, -0002-D, -0003-B).
+# "# seed-visit" adds a fixed visit of three (TEST-261120-V0001-…, ID tail 20031X).
 seed=$(sed -n 's/^# seed: *\([0-9]*\).*/\1/p' "$script" | head -n 1)
 if [[ -n "$seed" ]]; then
-  "${YIMEN_SEED:?YIMEN_SEED must name the yimen-seed binary}" --data-dir "$out/data" --count "$seed"
+  seed_visit=0
+  grep -q '^# seed-visit' "$script" && seed_visit=1
+  "${YIMEN_SEED:?YIMEN_SEED must name the yimen-seed binary}" --data-dir "$out/data" --count "$seed" \
+    --visit "$seed_visit"
 fi
 "$kiosk" --headless --data-dir "$out/data" --script "$script" --screenshots "$out/screenshots" "$@" \
   2> >(tee "$out/kiosk.log" >&2)

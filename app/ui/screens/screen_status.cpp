@@ -29,9 +29,15 @@ class StatusResultView final : public View {
   void Draw(const ViewModel& view, std::vector<Intent>* out) override;
   std::string Speech(const ViewModel& view) const override {
     const Session& s = *view.session;
-    return JoinSpeech(
-        {view.Tr("status.result_title"),
-         s.lookup ? StatusText(view, s.lookup->status, s.lookup->sync_state) : std::string()});
+    std::string text = view.Tr("status.result_title");
+    if (!s.lookup_visit.empty()) {
+      for (const yimen::StatusLookup& one : s.lookup_visit) {
+        AddSpeech(&text, StatusText(view, one.stub.status, one.stub.sync_state));
+      }
+    } else if (s.lookup) {
+      AddSpeech(&text, StatusText(view, s.lookup->status, s.lookup->sync_state));
+    }
+    return text;
   }
 };
 
@@ -166,45 +172,67 @@ void StatusQueryView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   EndScreen(view);
 }
 
+namespace {
+
+// One application's number, service, status, what to do next and history.
+void DrawApplicationStatus(const ViewModel& view, const ApplicationStub& app,
+                           const std::vector<StatusChange>& history) {
+  const ServiceSpec* service = view.catalog->FindService(app.service_code);
+  Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
+  Label(app.app_number, Ctx().title, colors::kText);
+  Paragraph(view.Fmt("receipt.service",
+                     {{"service", service ? view.Text(service->name) : app.service_code}}));
+  Gap(1);
+  Label(view.Tr("status.current"), Ctx().body, colors::kMuted);
+  const std::string key = StatusKey(app.status, app.sync_state);
+  ImU32 color = key == "refused" || key == "needs_materials" ? colors::kError
+                : key == "approved" || key == "closed"       ? colors::kOk
+                                                             : colors::kPrimary;
+  Label(StatusText(view, app.status, app.sync_state), Ctx().title, color);
+  if (!key.empty()) Paragraph(view.Tr("status.next." + key), Ctx().body, colors::kText);
+  // The latest reason: the materials to bring (需补正), why it was refused, or a
+  // note (公示 end date, amount and start month).
+  if (!history.empty() && !history.back().reason.empty() && history.back().status == app.status) {
+    const char* format = key == "needs_materials" ? "status.bring"
+                         : key == "refused"       ? "status.reason"
+                                                  : "status.note";
+    Paragraph(view.Fmt(format, {{"reason", history.back().reason}}), Ctx().body, colors::kText);
+  }
+  Gap(0.5f);
+  Paragraph(view.Fmt("status.updated", {{"time", LocalTimeText(app.status_at)}}), Ctx().body,
+            colors::kMuted);
+  Gap(1);
+  Label(view.Tr("status.history"), Ctx().title, colors::kText);
+  Paragraph(LocalTimeText(app.created_at) + "  " + view.Tr("status.submitted_here"));
+  for (const StatusChange& change : history) {
+    std::string line =
+        LocalTimeText(change.server_time) + "  " + StatusText(view, change.status, app.sync_state);
+    if (!change.reason.empty())
+      line += view.Fmt("status.history_reason", {{"reason", change.reason}});
+    Paragraph(line);
+  }
+}
+
+}  // namespace
+
 void StatusResultView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const Session& s = *view.session;
   BeginScreen(view, view.Tr("status.result_title"), true, 1, out);
-  if (s.lookup) {
-    const ApplicationStub& app = *s.lookup;
-    const ServiceSpec* service = view.catalog->FindService(app.service_code);
-    Label(view.Tr("receipt.number"), Ctx().body, colors::kMuted);
-    Label(app.app_number, Ctx().title, colors::kText);
-    Paragraph(view.Fmt("receipt.service", {{"service", service ? view.Text(service->name) : app.service_code}}));
-    Gap(1);
-    Label(view.Tr("status.current"), Ctx().body, colors::kMuted);
-    const std::string key = StatusKey(app.status, app.sync_state);
-    ImU32 color = key == "refused" || key == "needs_materials" ? colors::kError
-                  : key == "approved" || key == "closed"      ? colors::kOk
-                                                              : colors::kPrimary;
-    Label(StatusText(view, app.status, app.sync_state), Ctx().title, color);
-    if (!key.empty()) Paragraph(view.Tr("status.next." + key), Ctx().body, colors::kText);
-    // The latest reason: the materials to bring (需补正), why it was refused, or a
-    // note (公示 end date, amount and start month).
-    if (!s.lookup_history.empty() && !s.lookup_history.back().reason.empty() &&
-        s.lookup_history.back().status == app.status) {
-      const char* format = key == "needs_materials" ? "status.bring"
-                           : key == "refused"       ? "status.reason"
-                                                    : "status.note";
-      Paragraph(view.Fmt(format, {{"reason", s.lookup_history.back().reason}}), Ctx().body,
-                colors::kText);
+  if (!s.lookup_visit.empty()) {
+    // A visit number: the visit's number, then every application of it in turn.
+    Label(view.Tr("status.visit_number"), Ctx().body, colors::kMuted);
+    Label(s.lookup_visit_number, Ctx().title, colors::kText);
+    for (const yimen::StatusLookup& one : s.lookup_visit) {
+      Gap(1.5f);
+      DrawApplicationStatus(view, one.stub, one.history);
     }
-    Gap(0.5f);
-    Paragraph(view.Fmt("status.updated", {{"time", LocalTimeText(app.status_at)}}), Ctx().body, colors::kMuted);
+    Gap(1);
     Paragraph(view.Tr("status.offline_note"), Ctx().body, colors::kMuted);
+  } else if (s.lookup) {
+    DrawApplicationStatus(view, *s.lookup, s.lookup_history);
     Gap(1);
-    Label(view.Tr("status.history"), Ctx().title, colors::kText);
-    Paragraph(LocalTimeText(app.created_at) + "  " + view.Tr("status.submitted_here"));
-    for (const StatusChange& change : s.lookup_history) {
-      std::string line = LocalTimeText(change.server_time) + "  " + StatusText(view, change.status, app.sync_state);
-      if (!change.reason.empty()) line += view.Fmt("status.history_reason", {{"reason", change.reason}});
-      Paragraph(line);
-    }
+    Paragraph(view.Tr("status.offline_note"), Ctx().body, colors::kMuted);
   }
   BeginFooter(view);
   if (TouchButton(view.Tr("receipt.done"), ImVec2(0, m.button_h), ButtonStyle::kPrimary, true, "status:done")) {
