@@ -20,6 +20,49 @@
 namespace yimen::session {
 namespace {
 
+// The services of a visit's wizard code ("visit:dibao+yiliao" -> dibao, yiliao).
+std::vector<std::string> VisitCodes(std::string_view code) {
+  std::vector<std::string> codes;
+  code.remove_prefix(std::min(code.size(), kVisitCodePrefix.size()));
+  while (!code.empty()) {
+    const size_t plus = code.find('+');
+    codes.emplace_back(code.substr(0, plus));
+    code.remove_prefix(plus == std::string_view::npos ? code.size() : plus + 1);
+  }
+  return codes;
+}
+
+// What the store seals for one service's draft: the payload, the masked name, the tail
+// of the applicant's ID number that keys the status look-up. `applicant` (when not null)
+// gets the surname for the receipt.
+NewApplication ApplicationOf(const ServiceSpec& service, const ApplicationDraft& draft,
+                             const CivilDate& today, int64_t now_s, std::string* applicant) {
+  std::string name;
+  std::string id_number;  // the applicant's: its last 6 characters key the status look-up
+  for (const StepSpec& step : service.form.steps) {
+    for (const FieldSpec& field : step.fields) {
+      const auto value = draft.values.find(field.id);
+      if (value == draft.values.end()) continue;
+      if (field.type == FieldType::kChineseName && name.empty()) name = value->second;
+      if (field.type == FieldType::kIdNumber && id_number.empty()) id_number = value->second;
+    }
+  }
+  NewApplication application;
+  application.service_code = service.code;
+  application.catalog_version = draft.catalog_version;
+  application.masked_name = MaskName(name);
+  if (applicant != nullptr) *applicant = SurnameOnly(name);
+  yimen::Wipe(&name);
+  application.payload = DraftToJson(draft).dump();
+  // One instant for the validation, the number's date and submitted_at, so the server's
+  // re-validation (server/sealed_payload.h) reads the same civil date.
+  application.created_date = today;
+  application.created_at_iso = IsoUtc(now_s);
+  if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
+  yimen::Wipe(&id_number);
+  return application;
+}
+
 void WipeValues(std::map<std::string, std::string>* values) {
   for (auto& [key, value] : *values) yimen::Wipe(&value);
   values->clear();
@@ -110,7 +153,22 @@ const Catalog& Form::Cat() const {
   return *m_deps.catalog_in_use();
 }
 
-const ServiceSpec* Form::Service() const { return Cat().FindService(m_state->service_code); }
+const ServiceSpec* ServiceOf(const FormState& state, const Catalog& catalog) {
+  if (state.visit && state.visit->form.code == state.service_code) return &state.visit->form;
+  return catalog.FindService(state.service_code);
+}
+
+std::vector<const ServiceSpec*> VisitServicesWithSelfCheck(const std::vector<std::string>& codes,
+                                                           const Catalog& catalog) {
+  std::vector<const ServiceSpec*> services;
+  for (const std::string& code : codes) {
+    const ServiceSpec* service = catalog.FindService(code);
+    if (service != nullptr && service->eligibility) services.push_back(service);
+  }
+  return services;
+}
+
+const ServiceSpec* Form::Service() const { return ServiceOf(*m_state, Cat()); }
 
 int64_t Form::WallMs() const {
   if (m_deps.wall_ms) return m_deps.wall_ms();
@@ -266,6 +324,26 @@ FormOutcome Form::On(const form_event::OpenService& e, Page) {
     return out;
   }
   s.service_code = e.code;
+  s.visit.reset();
+  out.go = Page::kDetail;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::StartVisit& e, Page page) {
+  FormState& s = *m_state;
+  if (e.codes.size() == 1) return On(form_event::OpenService{e.codes[0]}, page);
+  FormOutcome out;
+  // The wizard is built from the catalog the form will be filled against.
+  std::shared_ptr<const Catalog> catalog = m_deps.catalog_in_use();
+  Result<VisitForm> visit = BuildVisitForm(*catalog, e.codes);
+  if (!visit.ok()) return out;
+  if (visit->form.code != s.service_code && HasDraft()) {  // another form's draft
+    s.leave = LeaveTo::kOtherService;
+    s.other_service = visit->form.code;
+    return out;
+  }
+  s.service_code = visit->form.code;
+  s.visit = std::make_shared<const VisitForm>(std::move(visit).value());
   out.go = Page::kDetail;
   return out;
 }
@@ -282,6 +360,14 @@ FormOutcome Form::On(const form_event::StartForm&, Page) {
   s.draft.service_code = s.service_code;
   s.catalog = m_deps.catalog_in_use();
   s.draft.catalog_version = s.catalog->version;
+  if (s.visit) {
+    // A version that arrived since the services were chosen: the wizard follows it.
+    Result<VisitForm> visit = BuildVisitForm(*s.catalog, s.visit->Codes());
+    if (visit.ok()) {
+      s.visit = std::make_shared<const VisitForm>(std::move(visit).value());
+      s.service_code = s.draft.service_code = s.visit->form.code;
+    }
+  }
   out.go = Page::kForm;
   out.step_opened = true;
   out.discarded = true;  // whatever the last form left (photos) goes
@@ -542,7 +628,13 @@ FormOutcome Form::On(const form_event::AnswerLeave& e, Page page) {
   switch (to) {
     case LeaveTo::kHome: out.leave_home = true; break;
     case LeaveTo::kRestart: out = On(form_event::StartForm{}, page); break;
-    case LeaveTo::kOtherService: out = On(form_event::OpenService{other}, page); break;
+    case LeaveTo::kOtherService:
+      if (other.starts_with(kVisitCodePrefix)) {
+        out = On(form_event::StartVisit{VisitCodes(other)}, page);
+      } else {
+        out = On(form_event::OpenService{other}, page);
+      }
+      break;
     case LeaveTo::kNone: break;
   }
   out.discarded = true;
@@ -593,11 +685,21 @@ void Form::CheckEligibility() {
   s.focus = {};
   s.errors.clear();
   ClearBanner(&s);
-  for (const FieldIssue& issue :
-       ValidateEligibilityAnswers(*service, Cat().region, s.eligibility_answers, Today())) {
+  // A visit's answers are checked by each chosen service that has a self-check.
+  std::vector<const ServiceSpec*> checked = {service};
+  if (s.visit) checked = VisitServicesWithSelfCheck(s.visit->Codes(), Cat());
+  std::vector<FieldIssue> issues;
+  for (const ServiceSpec* one : checked) {
+    for (FieldIssue& issue :
+         ValidateEligibilityAnswers(*one, Cat().region, s.eligibility_answers, Today())) {
+      issues.push_back(std::move(issue));
+    }
+  }
+  for (const FieldIssue& issue : issues) {
     const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
     std::map<std::string, std::string> params = issue.params;
     if (question) params["field"] = LocalText(language, question->label);
+    if (s.errors.count(FieldAddress::Question(issue.field_id))) continue;  // from another service
     s.errors.emplace(FieldAddress::Question(issue.field_id),
                      m_deps.strings->Format(language, issue.message_key, params));
   }
@@ -627,7 +729,10 @@ bool Form::ValidateCurrentStep() {
   s.errors.clear();
   s.assist_offered.clear();
   ClearBanner(&s);
-  std::vector<FieldIssue> issues = ValidateStep(*service, Cat().region, s.step, s.draft, Today());
+  // A visit's step is checked by each chosen service's own rules (domain/visit_form.h).
+  std::vector<FieldIssue> issues =
+      s.visit ? ValidateVisitStep(*s.visit, Cat(), s.step, s.draft, Today())
+              : ValidateStep(*service, Cat().region, s.step, s.draft, Today());
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
     FieldAddress at;
@@ -703,7 +808,9 @@ FormOutcome Form::Submit() {
   DropHiddenValues(*service, &s.draft);
   const int64_t now_s = WallMs() / 1000;
   const CivilDate today = ChinaDateAt(now_s);
-  std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, s.draft, today);
+  // A visit is checked service by service, as the server will check each application.
+  std::vector<FieldIssue> issues = s.visit ? ValidateVisitDraft(*s.visit, Cat(), s.draft, today)
+                                           : ValidateDraft(*service, Cat().region, s.draft, today);
   if (!issues.empty()) {
     s.submitting = false;
     s.banner_counts_errors = false;  // counts the whole draft's, not this page's
@@ -711,63 +818,82 @@ FormOutcome Form::Submit() {
         m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(issues.size())}});
     return out;
   }
-  std::string name;
-  std::string id_number;  // the applicant's: its last 6 characters key the status look-up
-  for (const StepSpec& step : service->form.steps) {
-    for (const FieldSpec& field : step.fields) {
-      if (field.type == FieldType::kChineseName && name.empty()) name = s.draft.values[field.id];
-      if (field.type == FieldType::kIdNumber && id_number.empty()) {
-        auto it = s.draft.values.find(field.id);
-        if (it != s.draft.values.end()) id_number = it->second;
-      }
-    }
-  }
-  NewApplication application;
-  application.service_code = service->code;
-  application.catalog_version = s.draft.catalog_version;
-  application.masked_name = MaskName(name);
-  // The receipt (screen and paper) keeps the surname only: it leaves the hall.
-  std::string applicant = SurnameOnly(name);
-  yimen::Wipe(&name);
-  application.payload = DraftToJson(s.draft).dump();
-  // One instant for the validation above, the number's date and submitted_at, so the
-  // server's re-validation (server/sealed_payload.h) reads the same civil date.
-  application.created_date = today;
-  application.created_at_iso = IsoUtc(now_s);
-  if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
-  Result<SubmittedApplication> submitted =
-      m_deps.store ? m_deps.store->applications().Submit(application)
-                   : Result<SubmittedApplication>(MakeError(ErrorKind::kNeedsSetup, "no store"));
-  yimen::Wipe(&application.payload);
-  yimen::Wipe(&application.id_last6);
-  yimen::Wipe(&id_number);
-  if (!submitted.ok()) {
+  Result<Receipt> stored = StoreApplications(today, now_s);
+  if (!stored.ok()) {
     // Nothing was committed, so no receipt; the resident's input stays for a retry.
     s.submitting = false;
-    const SubmitRefusal refusal = ClassifySubmitError(submitted.error());
+    const SubmitRefusal refusal = ClassifySubmitError(stored.error());
     // No server key (never enrolled nor provisioned, or the key was retired): nothing
     // can be stored unsealed, so the kiosk says it is not ready yet.
     s.banner = m_deps.strings->Get(language,
                                    refusal == SubmitRefusal::kNeedsSetup ? "error.not_provisioned"
                                    : refusal == SubmitRefusal::kFull     ? "error.disk_full"
                                                                          : "error.submit_failed");
-    std::fprintf(stderr, "submit failed: %s\n", submitted.error().message.c_str());
-    out.submit_error = submitted.error();
+    std::fprintf(stderr, "submit failed: %s\n", stored.error().message.c_str());
+    out.submit_error = stored.error();
     return out;
   }
-  Receipt receipt;
-  receipt.app_number = submitted->app_number;
-  receipt.service_code = service->code;
-  receipt.date_text = FormatIsoDate(application.created_date);
-  receipt.applicant = std::move(applicant);
   // The store holds only the sealed form now; the session copy goes at once,
   // photos and signatures included.
   WipeDraft(&s.draft);
-  s.receipt = receipt;
+  s.receipt = std::move(stored).value();
   s.submitting = false;
   out.go = Page::kReceipt;
   out.submitted = true;
   return out;
+}
+
+Result<Receipt> Form::StoreApplications(const CivilDate& today, int64_t now_s) {
+  FormState& s = *m_state;
+  // One draft per service: the visit's split back (domain/visit_form.h), or the form's.
+  std::vector<const ServiceSpec*> services;
+  std::vector<ApplicationDraft> drafts;
+  if (s.visit) {
+    for (const std::string& code : s.visit->Codes()) {
+      const ServiceSpec* service = Cat().FindService(code);
+      if (service == nullptr) return MakeError(ErrorKind::kInternal, "visit service " + code);
+      services.push_back(service);
+      drafts.push_back(SplitVisitDraft(*s.visit, *service, s.draft));
+    }
+  } else {
+    services.push_back(Service());
+    drafts.push_back(s.draft);
+  }
+  std::vector<NewApplication> applications;
+  std::string applicant;  // surname only: the receipt leaves the hall
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    applications.push_back(ApplicationOf(*services[i], drafts[i], today, now_s,
+                                         applicant.empty() ? &applicant : nullptr));
+    WipeDraft(&drafts[i]);
+  }
+  Result<std::vector<SubmittedApplication>> submitted =
+      MakeError(ErrorKind::kNeedsSetup, "no store");
+  if (m_deps.store != nullptr && applications.size() == 1) {
+    Result<SubmittedApplication> one = m_deps.store->applications().Submit(applications[0]);
+    submitted = one.ok() ? Result<std::vector<SubmittedApplication>>(
+                               std::vector<SubmittedApplication>{std::move(one).value()})
+                         : Result<std::vector<SubmittedApplication>>(one.error());
+  } else if (m_deps.store != nullptr) {
+    submitted = m_deps.store->applications().SubmitVisit(applications);
+  }
+  for (NewApplication& application : applications) {
+    yimen::Wipe(&application.payload);
+    yimen::Wipe(&application.id_last6);
+  }
+  if (!submitted.ok()) return submitted.error();
+  Receipt receipt;
+  receipt.app_number = submitted->front().app_number;
+  receipt.service_code = s.service_code;
+  receipt.date_text = FormatIsoDate(today);
+  receipt.applicant = std::move(applicant);
+  receipt.decision_delivery = s.draft.decision_delivery;
+  if (s.visit) {
+    receipt.visit_number = submitted->front().visit.visit_number;
+    for (size_t i = 0; i < submitted->size(); ++i) {
+      receipt.items.push_back({(*submitted)[i].app_number, services[i]->code});
+    }
+  }
+  return receipt;
 }
 
 }  // namespace yimen::session
