@@ -19,6 +19,10 @@ void KioskApp::On(const session::FinderEvent& e) {
     ApplyForm(session::form_event::OpenService{out.open_service});
     return;
   }
+  if (!out.open_visit.empty()) {  // "一起申请选中的 N 项": one wizard for all of them
+    ApplyForm(session::form_event::StartVisit{out.open_visit});
+    return;
+  }
   if (!out.go) return;
   if (m_screen != Screen::kFinder || *out.go != session::FinderPage::kSituations) {
     m_frame.ResetScroll();
