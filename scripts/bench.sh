@@ -111,6 +111,12 @@ fi
 YIMEN_PHONE_SLOW4G=1 run phone_e2e bash "$repo_root/tests/ui/run_phone_script.sh" \
   "$build_dir/app/yimen-kiosk" "$repo_root/tests/ui/phone_dibao.script" "$logs/phone_e2e"
 run phone_page bash "$repo_root/tests/phone/run_phone_test.sh" --build "$build_dir" --out "$logs/phone_page"
+# One household, 低保 + 医疗救助 + 临时救助: the script runner's input count of one visit
+# beside three separate applications (issue 14 item 8, docs/benchmarks.md).
+run visit_input bash "$repo_root/tests/ui/run_ui_script.sh" "$build_dir/app/yimen-kiosk" \
+  "$repo_root/tests/ui/visit_three_services.script" "$logs/visit_input" 3
+run separate_input bash "$repo_root/tests/ui/run_ui_script.sh" "$build_dir/app/yimen-kiosk" \
+  "$repo_root/tests/ui/visit_separate_baseline.script" "$logs/separate_input" 3
 
 # ---- one table ----
 LOGS="$logs" JSON_OUT="$json_out" QUICK="$quick" LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -320,6 +326,18 @@ row("Phone upload, two ~3 MB photos on Slow 4G: chosen on the phone → on the k
     f"the page alone, chosen → uploaded {f(None if phone_sent_ms is None else phone_sent_ms / 1000, '{:.1f}')} s",
     "faster than sending the originals", f"{f(ratio(phone_kiosk_ms, phone_plain_ms), '{:.2f}')}× the originals",
     None if phone_kiosk_ms is None or phone_plain_ms is None else phone_kiosk_ms < phone_plain_ms)
+
+def input_total(name):
+    m = re.search(r"input: taps=(\d+) characters=(\d+)", text(name))
+    return None if not m else (int(m.group(1)), int(m.group(2)))
+visit_in, separate_in = input_total("visit_input"), input_total("separate_input")
+visit_sum = None if visit_in is None else sum(visit_in)
+separate_sum = None if separate_in is None else sum(separate_in)
+row("Input for 低保 + 医疗救助 + 临时救助, one visit (taps + characters)",
+    "—" if visit_in is None else f"{visit_in[0]} + {visit_in[1]} = {visit_sum}", "",
+    "—" if separate_in is None else f"three separate applications {separate_in[0]} + {separate_in[1]} = {separate_sum}",
+    "≥ 50 % fewer", f"{f(None if visit_sum is None or not separate_sum else 100 * (1 - visit_sum / separate_sum), '{:.0f}')} % fewer",
+    None if visit_sum is None or not separate_sum else visit_sum <= 0.5 * separate_sum)
 
 head = ["measure", "Yimen", "baseline (same run)", "goal", "ratio", "verdict"]
 cells = [[r["measure"], (r["yimen"] + " " + r["unit"]).strip(), r["baseline"], r["goal"],

@@ -19,7 +19,7 @@ void KioskApp::On(const session::FinderEvent& e) {
     ApplyForm(session::form_event::OpenService{out.open_service});
     return;
   }
-  if (!out.open_visit.empty()) {  // several ticked: one wizard for all (docs/internals/visits.md)
+  if (!out.open_visit.empty()) {  // "一起申请选中的 N 项": one wizard for all of them
     ApplyForm(session::form_event::StartVisit{out.open_visit});
     return;
   }
