@@ -19,6 +19,7 @@
 #include "domain/eligibility.h"
 #include "domain/json_limits.h"
 #include "domain/utf8.h"
+#include "domain/visit_form.h"
 
 namespace yimen {
 namespace {
@@ -940,6 +941,10 @@ Result<Catalog> ParseCatalogWith(const FileReader& read_file, const std::string&
     if (const json* finder = c.Member(*root, "", "finder", false); finder && schema_ok) {
       c.SetFile(std::string(kRootFile));
       catalog.finder = ReadFinder(c, *finder, "finder", catalog.services);
+    }
+    // Shared facts must mean the same thing in every service that asks them.
+    if (errors.empty()) {
+      for (const std::string& problem : CheckSharedKeys(catalog)) errors.push_back(problem);
     }
   }
 

@@ -14,25 +14,29 @@
 #include "domain/message_keys.h"
 #include "domain/name_mask.h"
 #include "domain/utf8.h"
+#include "session/form_internal.h"
 #include "store/store.h"
 
 namespace yimen::session {
 namespace {
+
+// The services of a visit's wizard code ("visit:dibao+yiliao" -> dibao, yiliao).
+std::vector<std::string> VisitCodes(std::string_view code) {
+  std::vector<std::string> codes;
+  code.remove_prefix(std::min(code.size(), kVisitCodePrefix.size()));
+  while (!code.empty()) {
+    const size_t plus = code.find('+');
+    codes.emplace_back(code.substr(0, plus));
+    code.remove_prefix(plus == std::string_view::npos ? code.size() : plus + 1);
+  }
+  return codes;
+}
 
 void WipeValues(std::map<std::string, std::string>* values) {
   for (auto& [key, value] : *values) yimen::Wipe(&value);
   values->clear();
 }
 
-void WipeDraft(ApplicationDraft* draft) {
-  WipeValues(&draft->values);
-  WipeValues(&draft->attachments);
-  for (auto& [id, items] : draft->groups) {
-    for (auto& item : items) WipeValues(&item);
-  }
-  draft->groups.clear();
-  draft->assisted.clear();  // the staff unlock is per draft (docs/internals/drafts.md)
-}
 
 // A deleted member's staff marks go with it; later members' marks move up with them.
 void ShiftMarks(std::vector<AssistedField>* marks, const std::string& group, size_t removed) {
@@ -44,7 +48,6 @@ void ShiftMarks(std::vector<AssistedField>* marks, const std::string& group, siz
   }
 }
 
-std::string CountText(size_t count) { return std::to_string(count); }
 
 void ClearBanner(FormState* s) {
   s->banner.clear();
@@ -72,6 +75,23 @@ std::string FirstCodepoints(const std::string& text, size_t count) {
 }
 
 }  // namespace
+
+namespace detail {
+
+void WipeDraft(ApplicationDraft* draft) {
+  WipeValues(&draft->values);
+  WipeValues(&draft->attachments);
+  for (auto& [id, items] : draft->groups) {
+    for (auto& item : items) WipeValues(&item);
+  }
+  draft->groups.clear();
+  draft->assisted.clear();  // the staff unlock is per draft (docs/internals/drafts.md)
+  draft->decision_delivery.clear();
+}
+
+std::string CountText(size_t count) { return std::to_string(count); }
+
+}  // namespace detail
 
 SubmitRefusal ClassifySubmitError(const Error& error) {
   if (error.kind == ErrorKind::kNeedsSetup) return SubmitRefusal::kNeedsSetup;
@@ -109,7 +129,22 @@ const Catalog& Form::Cat() const {
   return *m_deps.catalog_in_use();
 }
 
-const ServiceSpec* Form::Service() const { return Cat().FindService(m_state->service_code); }
+const ServiceSpec* ServiceOf(const FormState& state, const Catalog& catalog) {
+  if (state.visit && state.visit->form.code == state.service_code) return &state.visit->form;
+  return catalog.FindService(state.service_code);
+}
+
+std::vector<const ServiceSpec*> VisitServicesWithSelfCheck(const std::vector<std::string>& codes,
+                                                           const Catalog& catalog) {
+  std::vector<const ServiceSpec*> services;
+  for (const std::string& code : codes) {
+    const ServiceSpec* service = catalog.FindService(code);
+    if (service != nullptr && service->eligibility) services.push_back(service);
+  }
+  return services;
+}
+
+const ServiceSpec* Form::Service() const { return ServiceOf(*m_state, Cat()); }
 
 int64_t Form::WallMs() const {
   if (m_deps.wall_ms) return m_deps.wall_ms();
@@ -262,6 +297,26 @@ FormOutcome Form::On(const form_event::OpenService& e, Page) {
     return out;
   }
   s.service_code = e.code;
+  s.visit.reset();
+  out.go = Page::kDetail;
+  return out;
+}
+
+FormOutcome Form::On(const form_event::StartVisit& e, Page page) {
+  FormState& s = *m_state;
+  if (e.codes.size() == 1) return On(form_event::OpenService{e.codes[0]}, page);
+  FormOutcome out;
+  // The wizard is built from the catalog the form will be filled against.
+  std::shared_ptr<const Catalog> catalog = m_deps.catalog_in_use();
+  Result<VisitForm> visit = BuildVisitForm(*catalog, e.codes);
+  if (!visit.ok()) return out;
+  if (visit->form.code != s.service_code && HasDraft()) {  // another form's draft
+    s.leave = LeaveTo::kOtherService;
+    s.other_service = visit->form.code;
+    return out;
+  }
+  s.service_code = visit->form.code;
+  s.visit = std::make_shared<const VisitForm>(std::move(visit).value());
   out.go = Page::kDetail;
   return out;
 }
@@ -278,6 +333,14 @@ FormOutcome Form::On(const form_event::StartForm&, Page) {
   s.draft.service_code = s.service_code;
   s.catalog = m_deps.catalog_in_use();
   s.draft.catalog_version = s.catalog->version;
+  if (s.visit) {
+    // A version that arrived since the services were chosen: the wizard follows it.
+    Result<VisitForm> visit = BuildVisitForm(*s.catalog, s.visit->Codes());
+    if (visit.ok()) {
+      s.visit = std::make_shared<const VisitForm>(std::move(visit).value());
+      s.service_code = s.draft.service_code = s.visit->form.code;
+    }
+  }
   out.go = Page::kForm;
   out.step_opened = true;
   out.discarded = true;  // whatever the last form left (photos) goes
@@ -528,7 +591,13 @@ FormOutcome Form::On(const form_event::AnswerLeave& e, Page page) {
   switch (to) {
     case LeaveTo::kHome: out.leave_home = true; break;
     case LeaveTo::kRestart: out = On(form_event::StartForm{}, page); break;
-    case LeaveTo::kOtherService: out = On(form_event::OpenService{other}, page); break;
+    case LeaveTo::kOtherService:
+      if (other.starts_with(kVisitCodePrefix)) {
+        out = On(form_event::StartVisit{VisitCodes(other)}, page);
+      } else {
+        out = On(form_event::OpenService{other}, page);
+      }
+      break;
     case LeaveTo::kNone: break;
   }
   out.discarded = true;
@@ -579,11 +648,21 @@ void Form::CheckEligibility() {
   s.focus = {};
   s.errors.clear();
   ClearBanner(&s);
-  for (const FieldIssue& issue :
-       ValidateEligibilityAnswers(*service, Cat().region, s.eligibility_answers, Today())) {
+  // A visit's answers are checked by each chosen service that has a self-check.
+  std::vector<const ServiceSpec*> checked = {service};
+  if (s.visit) checked = VisitServicesWithSelfCheck(s.visit->Codes(), Cat());
+  std::vector<FieldIssue> issues;
+  for (const ServiceSpec* one : checked) {
+    for (FieldIssue& issue :
+         ValidateEligibilityAnswers(*one, Cat().region, s.eligibility_answers, Today())) {
+      issues.push_back(std::move(issue));
+    }
+  }
+  for (const FieldIssue& issue : issues) {
     const FieldSpec* question = service->eligibility->FindQuestion(issue.field_id);
     std::map<std::string, std::string> params = issue.params;
     if (question) params["field"] = LocalText(language, question->label);
+    if (s.errors.count(FieldAddress::Question(issue.field_id))) continue;  // from another service
     s.errors.emplace(FieldAddress::Question(issue.field_id),
                      m_deps.strings->Format(language, issue.message_key, params));
   }
@@ -613,7 +692,10 @@ bool Form::ValidateCurrentStep() {
   s.errors.clear();
   s.assist_offered.clear();
   ClearBanner(&s);
-  std::vector<FieldIssue> issues = ValidateStep(*service, Cat().region, s.step, s.draft, Today());
+  // A visit's step is checked by each chosen service's own rules (domain/visit_form.h).
+  std::vector<FieldIssue> issues =
+      s.visit ? ValidateVisitStep(*s.visit, Cat(), s.step, s.draft, Today())
+              : ValidateStep(*service, Cat().region, s.step, s.draft, Today());
   for (const FieldIssue& issue : issues) {
     std::map<std::string, std::string> params = issue.params;
     FieldAddress at;
@@ -678,82 +760,6 @@ std::vector<std::string> Form::ReceiptLines(const std::string& service_code,
   }
   lines.push_back(tr.Get(language, "receipt.keep"));
   return lines;
-}
-
-FormOutcome Form::Submit() {
-  FormState& s = *m_state;
-  FormOutcome out;
-  const ServiceSpec* service = Service();
-  const Language language = CurrentLanguage();
-  // What was typed under a branch the resident later left is not part of the application.
-  DropHiddenValues(*service, &s.draft);
-  const int64_t now_s = WallMs() / 1000;
-  const CivilDate today = ChinaDateAt(now_s);
-  std::vector<FieldIssue> issues = ValidateDraft(*service, Cat().region, s.draft, today);
-  if (!issues.empty()) {
-    s.submitting = false;
-    s.banner_counts_errors = false;  // counts the whole draft's, not this page's
-    s.banner =
-        m_deps.strings->Format(language, "form.fix_errors", {{"count", CountText(issues.size())}});
-    return out;
-  }
-  std::string name;
-  std::string id_number;  // the applicant's: its last 6 characters key the status look-up
-  for (const StepSpec& step : service->form.steps) {
-    for (const FieldSpec& field : step.fields) {
-      if (field.type == FieldType::kChineseName && name.empty()) name = s.draft.values[field.id];
-      if (field.type == FieldType::kIdNumber && id_number.empty()) {
-        auto it = s.draft.values.find(field.id);
-        if (it != s.draft.values.end()) id_number = it->second;
-      }
-    }
-  }
-  NewApplication application;
-  application.service_code = service->code;
-  application.catalog_version = s.draft.catalog_version;
-  application.masked_name = MaskName(name);
-  // The receipt (screen and paper) keeps the surname only: it leaves the hall.
-  std::string applicant = SurnameOnly(name);
-  yimen::Wipe(&name);
-  application.payload = DraftToJson(s.draft).dump();
-  // One instant for the validation above, the number's date and submitted_at, so the
-  // server's re-validation (server/sealed_payload.h) reads the same civil date.
-  application.created_date = today;
-  application.created_at_iso = IsoUtc(now_s);
-  if (id_number.size() >= 6) application.id_last6 = id_number.substr(id_number.size() - 6);
-  Result<SubmittedApplication> submitted =
-      m_deps.store ? m_deps.store->applications().Submit(application)
-                   : Result<SubmittedApplication>(MakeError(ErrorKind::kNeedsSetup, "no store"));
-  yimen::Wipe(&application.payload);
-  yimen::Wipe(&application.id_last6);
-  yimen::Wipe(&id_number);
-  if (!submitted.ok()) {
-    // Nothing was committed, so no receipt; the resident's input stays for a retry.
-    s.submitting = false;
-    const SubmitRefusal refusal = ClassifySubmitError(submitted.error());
-    // No server key (never enrolled nor provisioned, or the key was retired): nothing
-    // can be stored unsealed, so the kiosk says it is not ready yet.
-    s.banner = m_deps.strings->Get(language,
-                                   refusal == SubmitRefusal::kNeedsSetup ? "error.not_provisioned"
-                                   : refusal == SubmitRefusal::kFull     ? "error.disk_full"
-                                                                         : "error.submit_failed");
-    std::fprintf(stderr, "submit failed: %s\n", submitted.error().message.c_str());
-    out.submit_error = submitted.error();
-    return out;
-  }
-  Receipt receipt;
-  receipt.app_number = submitted->app_number;
-  receipt.service_code = service->code;
-  receipt.date_text = FormatIsoDate(application.created_date);
-  receipt.applicant = std::move(applicant);
-  // The store holds only the sealed form now; the session copy goes at once,
-  // photos and signatures included.
-  WipeDraft(&s.draft);
-  s.receipt = receipt;
-  s.submitting = false;
-  out.go = Page::kReceipt;
-  out.submitted = true;
-  return out;
 }
 
 }  // namespace yimen::session

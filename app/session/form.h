@@ -20,6 +20,7 @@
 #include "domain/civil_date.h"
 #include "domain/form.h"
 #include "domain/result.h"
+#include "domain/visit_form.h"
 #include "idcard/card_text.h"
 #include "session/field_address.h"
 #include "session/strings.h"
@@ -56,7 +57,10 @@ enum class LeaveTo : uint8_t { kNone, kHome, kRestart, kOtherService };
 
 // Everything a resident entered in the form part of one visit. Wiped by Form::Wipe().
 struct FormState {
-  std::string service_code;
+  std::string service_code;  // a visit's: its wizard's code ("visit:dibao+yiliao")
+  // Several services in one visit (domain/visit_form.h, docs/internals/visits.md): the
+  // wizard the resident fills, built from `catalog`; null for one service alone.
+  std::shared_ptr<const VisitForm> visit;
   // The catalog version this resident's application is filled against: set when the form
   // starts, so a version that arrives meanwhile waits for the next resident.
   std::shared_ptr<const Catalog> catalog;
@@ -96,6 +100,15 @@ struct FormState {
   size_t card_note_step = 0;
 };
 
+// The service being filled: the visit's wizard, or the catalog's service of
+// state.service_code; nullptr when none.
+const ServiceSpec* ServiceOf(const FormState& state, const Catalog& catalog);
+
+// The catalog's services of a visit that have a self-check, in the visit's order: the
+// one page of the visit's self-check gives a verdict for each.
+std::vector<const ServiceSpec*> VisitServicesWithSelfCheck(const std::vector<std::string>& codes,
+                                                           const Catalog& catalog);
+
 // A form was started and holds something the resident entered (a value, a member, a
 // signature, a photo): leaving would lose it, so the kiosk asks first.
 bool HasDraft(const FormState& state);
@@ -109,6 +122,11 @@ enum class Page : uint8_t { kOther, kDetail, kForm, kReview, kReceipt, kEligibil
 namespace form_event {
 struct OpenService {
   std::string code;
+};
+// The resident ticked several services to apply for together (the finder's results):
+// one wizard for all of them (domain/visit_form.h). One code is OpenService.
+struct StartVisit {
+  std::vector<std::string> codes;
 };
 struct StartForm {};
 struct Focus {
@@ -168,13 +186,13 @@ struct CardRead {
 }  // namespace form_event
 
 using FormEvent =
-    std::variant<form_event::OpenService, form_event::StartForm, form_event::Focus,
-                 form_event::SetValue, form_event::TypeText, form_event::Backspace,
-                 form_event::Sign, form_event::NextStep, form_event::PrevStep, form_event::ToReview,
-                 form_event::EditStep, form_event::ToggleReveal, form_event::AddMember,
-                 form_event::RemoveMember, form_event::OpenEligibility,
-                 form_event::CheckEligibility, form_event::Submit, form_event::Leave,
-                 form_event::AnswerLeave, form_event::CardRead>;
+    std::variant<form_event::OpenService, form_event::StartVisit, form_event::StartForm,
+                 form_event::Focus, form_event::SetValue, form_event::TypeText,
+                 form_event::Backspace, form_event::Sign, form_event::NextStep,
+                 form_event::PrevStep, form_event::ToReview, form_event::EditStep,
+                 form_event::ToggleReveal, form_event::AddMember, form_event::RemoveMember,
+                 form_event::OpenEligibility, form_event::CheckEligibility, form_event::Submit,
+                 form_event::Leave, form_event::AnswerLeave, form_event::CardRead>;
 
 // Why the store refused a submit, as the resident is told it.
 enum class SubmitRefusal : uint8_t { kNeedsSetup, kFull, kOther };
@@ -261,6 +279,7 @@ class Form {
  private:
   // One handler per event (Apply visits the variant).
   FormOutcome On(const form_event::OpenService& e, Page page);
+  FormOutcome On(const form_event::StartVisit& e, Page page);
   FormOutcome On(const form_event::StartForm& e, Page page);
   FormOutcome On(const form_event::Focus& e, Page page);
   FormOutcome On(const form_event::SetValue& e, Page page);
@@ -289,6 +308,9 @@ class Form {
   // One value from the card into its field, marked 读自身份证.
   void FillFromCard(const FieldAddress& at, const std::string& value);
   FormOutcome Submit();
+  // Submit's store call for one service alone, or every service of a visit in one
+  // transaction; the receipt it fills on success.
+  Result<Receipt> StoreApplications(const CivilDate& today, int64_t now_s);
   bool ValidateCurrentStep();
   // Sets the banner to the count of errors (or clears it when none are left).
   void CountErrors();

@@ -138,7 +138,23 @@ const char* SyncStateName(SyncState state) {
   return "unknown";
 }
 
-Result<SubmittedApplication> ApplicationRepository::Submit(const NewApplication& application) {
+namespace store_internal {
+
+// One application checked and sealed, ready to be inserted: what Submit and SubmitVisit
+// prepare for each application before they take the write lock.
+struct PreparedSubmit {
+  const NewApplication* application = nullptr;
+  int64_t created_ms = 0;
+  std::string id_tail;  // normalised; empty when the application keeps no look-up hash
+  SealedApplication sealed;
+};
+
+}  // namespace store_internal
+
+namespace {
+
+// The argument checks Submit documents, for one application.
+Result<PreparedSubmit> CheckNewApplication(const NewApplication& application) {
   if (application.service_code.empty()) return InvalidArgument("submit: no service code");
   if (application.catalog_version.empty()) return InvalidArgument("submit: no catalog version");
   if (application.payload.empty()) return InvalidArgument("submit: empty payload");
@@ -148,33 +164,29 @@ Result<SubmittedApplication> ApplicationRepository::Submit(const NewApplication&
   }
   Result<int64_t> created_ms = ParseIsoUtcMillis(application.created_at_iso);
   if (!created_ms.ok()) return created_ms.error();
-  const std::string id_tail = NormalizeIdTail(application.id_last6);
-  if (!application.id_last6.empty() && id_tail.empty()) {
+  PreparedSubmit prepared;
+  prepared.application = &application;
+  prepared.created_ms = *created_ms;
+  prepared.id_tail = NormalizeIdTail(application.id_last6);
+  if (!application.id_last6.empty() && prepared.id_tail.empty()) {
     return InvalidArgument("submit: id_last6 must be 6 characters of 0-9 or X");
   }
+  return prepared;
+}
 
-  // Sealing is CPU work (a photo takes milliseconds): done before the write lock is
-  // taken, so the sync thread is not kept waiting. Only ciphertext is ever bound.
-  Result<SealingKeyInfo> key = m_settings.CurrentSealingKey();
-  if (!key.ok()) return key.error();
-  Result<SealedApplication> sealed = SealPayload(application.payload, *key);
-  if (!sealed.ok()) return sealed.error();
+constexpr const char* kNextAppSeq =
+    "INSERT INTO app_sequences (day, last_seq) VALUES (?1, 1) "
+    "ON CONFLICT (day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq";
+constexpr const char* kNextVisitSeq =
+    "INSERT INTO visit_sequences (day, last_seq) VALUES (?1, 1) "
+    "ON CONFLICT (day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq";
 
-  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
-  if (!txn.ok()) return txn.error();
-
-  Result<std::optional<std::string>> kiosk_code = m_settings.Read(kKioskCodeKey);
-  if (!kiosk_code.ok()) return kiosk_code.error();
-  if (!kiosk_code->has_value() || !IsValidKioskCode(**kiosk_code)) {
-    return MakeError(ErrorKind::kInternal, "submit: the stored kiosk code is missing or invalid");
-  }
-
-  // The day's next sequence. Inside the transaction, so a rolled-back submit also
-  // rolls back its number: it was never shown to anyone, and the next submit takes it.
-  const std::string day = FormatIsoDate(date);
-  Result<sqlite::Statement> next_seq = m_db.PrepareCached(
-      "INSERT INTO app_sequences (day, last_seq) VALUES (?1, 1) "
-      "ON CONFLICT (day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq");
+// The day's next number from one of the daily counters. Inside the caller's
+// transaction, so a rolled-back submit also rolls back its number: it was never shown
+// to anyone, and the next submit takes it.
+Result<uint32_t> NextDailySeq(sqlite::Connection& db, const char* sql, const std::string& day,
+                              std::string_view what) {
+  Result<sqlite::Statement> next_seq = db.PrepareCached(sql);
   if (!next_seq.ok()) return next_seq.error();
   next_seq->BindText(1, day);
   Result<bool> seq_row = next_seq->Step();
@@ -183,50 +195,20 @@ Result<SubmittedApplication> ApplicationRepository::Submit(const NewApplication&
   if (Status done = next_seq->Run(); !done.ok()) return done.error();
   if (seq > kMaxAppSequence) {
     return MakeError(ErrorKind::kRejected, "submit: this kiosk has used all " +
-                                               std::to_string(kMaxAppSequence) +
-                                               " application numbers for " + day);
+                                               std::to_string(kMaxAppSequence) + " " +
+                                               std::string(what) + " numbers for " + day);
   }
+  return static_cast<uint32_t>(seq);
+}
 
-  std::optional<std::string> lookup_hash;
-  if (!id_tail.empty()) {
-    Result<std::string> key_hex = m_settings.LookupKey();
-    if (!key_hex.ok()) return key_hex.error();
-    lookup_hash = LookupHash(id_tail, *key_hex);
-  }
-
-  SubmittedApplication submitted;
-  submitted.uuid = NewUuidV4();
-  submitted.seq = static_cast<uint32_t>(seq);
-  submitted.app_number = FormatAppNumber(**kiosk_code, date, submitted.seq);
-  submitted.created_at = application.created_at_iso;
-
-  Result<sqlite::Statement> insert_application = m_db.PrepareCached(R"sql(
-INSERT INTO applications (uuid, app_number, created_date, seq, service_code, catalog_version,
-                          created_at, masked_name, payload_format, payload, status, status_at,
-                          lookup_hash, seal_key_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?12, ?13)
-)sql");
-  if (!insert_application.ok()) return insert_application.error();
-  insert_application->BindText(1, submitted.uuid)
-      .BindText(2, submitted.app_number)
-      .BindText(3, day)
-      .BindInt(4, seq)
-      .BindText(5, application.service_code)
-      .BindText(6, application.catalog_version)
-      .BindText(7, application.created_at_iso)
-      .BindText(8, application.masked_name)
-      .BindText(9, seal::kPayloadFormat)
-      .BindBlob(10, sealed->envelope)
-      .BindText(11, kInitialStatus);
-  insert_application->BindOptionalText(12, lookup_hash).BindText(13, key->key_id);
-  if (Status inserted = insert_application->Run(); !inserted.ok()) return inserted.error();
-
-  for (const NewAttachmentRow& row : sealed->attachments) {
-    Result<sqlite::Statement> insert_attachment = m_db.PrepareCached(
+Status InsertAttachments(sqlite::Connection& db, const std::string& uuid,
+                         const std::vector<NewAttachmentRow>& rows) {
+  for (const NewAttachmentRow& row : rows) {
+    Result<sqlite::Statement> insert_attachment = db.PrepareCached(
         "INSERT INTO attachments (application_uuid, attachment_id, mime, size, sha256, ciphertext) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert_attachment.ok()) return insert_attachment.error();
-    insert_attachment->BindText(1, submitted.uuid)
+    insert_attachment->BindText(1, uuid)
         .BindText(2, row.meta.id)
         .BindText(3, row.meta.mime)
         .BindInt(4, row.meta.size)
@@ -234,22 +216,176 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?12, ?13)
         .BindBlob(6, row.ciphertext);
     if (Status inserted = insert_attachment->Run(); !inserted.ok()) return inserted.error();
   }
+  return Status::Ok();
+}
+
+Status InsertAudit(sqlite::Connection& db, const std::string& at, std::string_view action,
+                   const std::string& detail) {
+  Result<sqlite::Statement> insert_audit = db.PrepareCached(
+      "INSERT INTO audit (at, actor, action, detail) VALUES (?1, 'resident', ?2, ?3)");
+  if (!insert_audit.ok()) return insert_audit.error();
+  insert_audit->BindText(1, at).BindText(2, action).BindText(3, detail);
+  return insert_audit->Run();
+}
+
+}  // namespace
+
+Result<std::string> ApplicationRepository::KioskCodeForSubmit() {
+  Result<std::optional<std::string>> kiosk_code = m_settings.Read(kKioskCodeKey);
+  if (!kiosk_code.ok()) return kiosk_code.error();
+  if (!kiosk_code->has_value() || !IsValidKioskCode(**kiosk_code)) {
+    return MakeError(ErrorKind::kInternal, "submit: the stored kiosk code is missing or invalid");
+  }
+  return **kiosk_code;
+}
+
+Result<SubmittedApplication> ApplicationRepository::InsertInTransaction(
+    const PreparedSubmit& prepared, const std::string& kiosk_code, const std::string& key_id,
+    const SubmittedVisit& visit, int visit_size) {
+  const NewApplication& application = *prepared.application;
+  const std::string day = FormatIsoDate(application.created_date);
+  Result<uint32_t> seq = NextDailySeq(m_db, kNextAppSeq, day, "application");
+  if (!seq.ok()) return seq.error();
+
+  std::optional<std::string> lookup_hash;
+  if (!prepared.id_tail.empty()) {
+    Result<std::string> key_hex = m_settings.LookupKey();
+    if (!key_hex.ok()) return key_hex.error();
+    lookup_hash = LookupHash(prepared.id_tail, *key_hex);
+  }
+
+  SubmittedApplication submitted;
+  submitted.uuid = NewUuidV4();
+  submitted.seq = *seq;
+  submitted.app_number = FormatAppNumber(kiosk_code, application.created_date, submitted.seq);
+  submitted.created_at = application.created_at_iso;
+  submitted.visit = visit;
+
+  Result<sqlite::Statement> insert_application = m_db.PrepareCached(R"sql(
+INSERT INTO applications (uuid, app_number, created_date, seq, service_code, catalog_version,
+                          created_at, masked_name, payload_format, payload, status, status_at,
+                          lookup_hash, seal_key_id, visit_id, visit_number, visit_size)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?12, ?13, ?14, ?15, ?16)
+)sql");
+  if (!insert_application.ok()) return insert_application.error();
+  insert_application->BindText(1, submitted.uuid)
+      .BindText(2, submitted.app_number)
+      .BindText(3, day)
+      .BindInt(4, submitted.seq)
+      .BindText(5, application.service_code)
+      .BindText(6, application.catalog_version)
+      .BindText(7, application.created_at_iso)
+      .BindText(8, application.masked_name)
+      .BindText(9, seal::kPayloadFormat)
+      .BindBlob(10, prepared.sealed.envelope)
+      .BindText(11, kInitialStatus);
+  insert_application->BindOptionalText(12, lookup_hash).BindText(13, key_id);
+  if (visit.visit_id.empty()) {
+    insert_application->BindNull(14).BindNull(15).BindNull(16);
+  } else {
+    insert_application->BindText(14, visit.visit_id)
+        .BindText(15, visit.visit_number)
+        .BindInt(16, visit_size);
+  }
+  if (Status inserted = insert_application->Run(); !inserted.ok()) return inserted.error();
+
+  if (Status stored = InsertAttachments(m_db, submitted.uuid, prepared.sealed.attachments);
+      !stored.ok()) {
+    return stored.error();
+  }
 
   Result<sqlite::Statement> insert_outbox = m_db.PrepareCached(
       "INSERT INTO outbox (application_uuid, enqueued_at_ms, next_attempt_at_ms) "
       "VALUES (?1, ?2, ?2)");
   if (!insert_outbox.ok()) return insert_outbox.error();
-  insert_outbox->BindText(1, submitted.uuid).BindInt(2, *created_ms);
+  insert_outbox->BindText(1, submitted.uuid).BindInt(2, prepared.created_ms);
   if (Status queued = insert_outbox->Run(); !queued.ok()) return queued.error();
 
-  Result<sqlite::Statement> insert_audit = m_db.PrepareCached(
-      "INSERT INTO audit (at, actor, action, detail) "
-      "VALUES (?1, 'resident', 'application.submit', ?2)");
-  if (!insert_audit.ok()) return insert_audit.error();
-  insert_audit->BindText(1, application.created_at_iso)
-      .BindText(2, submitted.app_number + " " + application.service_code);
-  if (Status logged = insert_audit->Run(); !logged.ok()) return logged.error();
+  if (Status logged = InsertAudit(m_db, application.created_at_iso, "application.submit",
+                                  submitted.app_number + " " + application.service_code);
+      !logged.ok()) {
+    return logged.error();
+  }
+  return submitted;
+}
 
+Result<SubmittedApplication> ApplicationRepository::Submit(const NewApplication& application) {
+  Result<PreparedSubmit> prepared = CheckNewApplication(application);
+  if (!prepared.ok()) return prepared.error();
+
+  // Sealing is CPU work (a photo takes milliseconds): done before the write lock is
+  // taken, so the sync thread is not kept waiting. Only ciphertext is ever bound.
+  Result<SealingKeyInfo> key = m_settings.CurrentSealingKey();
+  if (!key.ok()) return key.error();
+  Result<SealedApplication> sealed = SealPayload(application.payload, *key);
+  if (!sealed.ok()) return sealed.error();
+  prepared->sealed = std::move(*sealed);
+
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
+  if (!txn.ok()) return txn.error();
+  Result<std::string> kiosk_code = KioskCodeForSubmit();
+  if (!kiosk_code.ok()) return kiosk_code.error();
+  Result<SubmittedApplication> submitted =
+      InsertInTransaction(*prepared, *kiosk_code, key->key_id, SubmittedVisit{}, 0);
+  if (!submitted.ok()) return submitted.error();
+  if (Status committed = txn->Commit(); !committed.ok()) return committed.error();
+  return submitted;
+}
+
+Result<std::vector<SubmittedApplication>> ApplicationRepository::SubmitVisit(
+    const std::vector<NewApplication>& applications) {
+  const int size = static_cast<int>(applications.size());
+  if (size < 2 || size > kMaxVisitApplications) {
+    return InvalidArgument("submit visit: a visit holds 2.." +
+                           std::to_string(kMaxVisitApplications) + " applications, got " +
+                           std::to_string(size));
+  }
+  std::vector<PreparedSubmit> prepared;
+  prepared.reserve(applications.size());
+  for (const NewApplication& application : applications) {
+    if (application.created_date != applications.front().created_date ||
+        application.created_at_iso != applications.front().created_at_iso) {
+      return InvalidArgument("submit visit: every application must carry the same date and time");
+    }
+    Result<PreparedSubmit> checked = CheckNewApplication(application);
+    if (!checked.ok()) return checked.error();
+    prepared.push_back(std::move(*checked));
+  }
+
+  // Every payload sealed before the write lock, as Submit does.
+  Result<SealingKeyInfo> key = m_settings.CurrentSealingKey();
+  if (!key.ok()) return key.error();
+  for (PreparedSubmit& one : prepared) {
+    Result<SealedApplication> sealed = SealPayload(one.application->payload, *key);
+    if (!sealed.ok()) return sealed.error();
+    one.sealed = std::move(*sealed);
+  }
+
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(m_db, Kind::kWrite);
+  if (!txn.ok()) return txn.error();
+  Result<std::string> kiosk_code = KioskCodeForSubmit();
+  if (!kiosk_code.ok()) return kiosk_code.error();
+  const CivilDate& date = applications.front().created_date;
+  Result<uint32_t> visit_seq = NextDailySeq(m_db, kNextVisitSeq, FormatIsoDate(date), "visit");
+  if (!visit_seq.ok()) return visit_seq.error();
+  SubmittedVisit visit;
+  visit.visit_id = NewUuidV4();
+  visit.visit_number = FormatVisitNumber(*kiosk_code, date, *visit_seq);
+
+  std::vector<SubmittedApplication> submitted;
+  std::string numbers;
+  for (const PreparedSubmit& one : prepared) {
+    Result<SubmittedApplication> inserted =
+        InsertInTransaction(one, *kiosk_code, key->key_id, visit, size);
+    if (!inserted.ok()) return inserted.error();
+    numbers += " " + inserted->app_number;
+    submitted.push_back(std::move(*inserted));
+  }
+  if (Status logged = InsertAudit(m_db, applications.front().created_at_iso, "visit.submit",
+                                  visit.visit_number + numbers);
+      !logged.ok()) {
+    return logged.error();
+  }
   if (Status committed = txn->Commit(); !committed.ok()) return committed.error();
   return submitted;
 }
@@ -278,6 +414,15 @@ Result<std::optional<ApplicationStub>> ApplicationRepository::FindByAppNumber(
   return sqlite::MapFirstRow(*query, ReadStub);
 }
 
+Result<std::vector<ApplicationStub>> ApplicationRepository::FindByVisitNumber(
+    std::string_view visit_number) {
+  Result<sqlite::Statement> query =
+      m_db.Prepare(std::string(kStubSelect) + "WHERE a.visit_number = ?1 ORDER BY a.id");
+  if (!query.ok()) return query.error();
+  query->BindText(1, visit_number);
+  return sqlite::MapRows(*query, ReadStub);
+}
+
 Result<std::vector<ApplicationStub>> ApplicationRepository::ListApplications(int64_t offset,
                                                                              int limit) {
   return ListApplications(ApplicationFilter{}, offset, limit);
@@ -290,7 +435,7 @@ Result<std::vector<OutboxItem>> ApplicationRepository::ListDueOutbox(system_cloc
   // time, which follows the device clock and may jump.
   Result<sqlite::Statement> query = m_db.Prepare(R"sql(
 SELECT a.uuid, a.app_number, a.service_code, a.catalog_version, a.payload_format,
-       a.payload, o.attempts, o.enqueued_at_ms
+       a.payload, o.attempts, o.enqueued_at_ms, a.visit_id, a.visit_number, a.visit_size
 FROM outbox o JOIN applications a ON a.uuid = o.application_uuid
 WHERE o.delivered_at_ms IS NULL AND o.parked_reason IS NULL AND o.next_attempt_at_ms <= ?1
 ORDER BY a.id
@@ -308,6 +453,9 @@ LIMIT ?2
     item.payload = row.ColumnBlob(5);
     item.attempts = static_cast<int>(row.ColumnInt(6));
     item.enqueued_at = FromMillis(row.ColumnInt(7));
+    item.visit_id = row.ColumnText(8);
+    item.visit_number = row.ColumnText(9);
+    item.visit_size = static_cast<int>(row.ColumnInt(10));
     return item;
   });
   if (!items.ok() || items->empty()) return items;

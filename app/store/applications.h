@@ -23,6 +23,10 @@
 
 namespace yimen {
 
+namespace store_internal {
+struct PreparedSubmit;  // applications.cpp: one application checked and sealed
+}  // namespace store_internal
+
 // The most services a resident applies for in one visit.
 inline constexpr int kMaxVisitApplications = 6;
 
@@ -157,7 +161,19 @@ class ApplicationRepository {
                         StaffRepository& staff)
       : m_db(db), m_settings(settings), m_staff(staff) {}
 
+  using PreparedSubmit = store_internal::PreparedSubmit;
+
   Error OutboxMiss(std::string_view uuid, std::string_view what);
+  // The kiosk code the numbers are made with; kInternal when missing (never: Open makes it).
+  Result<std::string> KioskCodeForSubmit();
+  // Stores one application exactly as Submit does — its number from the day's sequence,
+  // the sealed payload, attachments, outbox row and audit row — inside the caller's
+  // write transaction (Submit's own, or SubmitVisit's for every application of a visit).
+  // `visit` empty (and visit_size 0) for an application submitted alone.
+  Result<SubmittedApplication> InsertInTransaction(const PreparedSubmit& prepared,
+                                                   const std::string& kiosk_code,
+                                                   const std::string& key_id,
+                                                   const SubmittedVisit& visit, int visit_size);
   // The body of MarkDelivered inside the caller's write transaction; *changed is
   // false when there was nothing to write (already delivered with this receipt).
   Status MarkDeliveredInTransaction(std::string_view uuid, std::string_view server_receipt,

@@ -165,6 +165,24 @@ ALTER TABLE outbox ADD COLUMN server_faults INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN lone_faults INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v8: visits (docs/internals/visits.md). Applications a resident submitted together
+// share a visit uuid and a visit number (办理编号, domain/app_number.h), counted per day
+// by visit_sequences as app_sequences counts application numbers; visit_size says how
+// many applications the visit holds, so anyone holding one of them can tell when the
+// visit is complete. All three NULL for an application submitted alone.
+constexpr const char* kV8Visits = R"sql(
+ALTER TABLE applications ADD COLUMN visit_id TEXT;
+ALTER TABLE applications ADD COLUMN visit_number TEXT;
+ALTER TABLE applications ADD COLUMN visit_size INTEGER CHECK (visit_size IS NULL OR visit_size > 1);
+CREATE INDEX applications_by_visit_number ON applications (visit_number, id)
+  WHERE visit_number IS NOT NULL;
+
+CREATE TABLE visit_sequences (
+  day      TEXT    PRIMARY KEY NOT NULL,
+  last_seq INTEGER NOT NULL CHECK (last_seq > 0)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "base tables", kV1BaseTables},
     Migration{2, "sync state", kV2SyncState},
@@ -173,6 +191,7 @@ constexpr std::array kMigrations = {
     Migration{5, "sealed payloads and encrypted attachments", kV5Sealing},
     Migration{6, "server-provisioned staff accounts, login throttle", kV6StaffProvisioning},
     Migration{7, "server faults per outbox item", kV7ServerFaults},
+    Migration{8, "visits: several applications submitted together", kV8Visits},
 };
 
 }  // namespace

@@ -121,7 +121,7 @@ inline std::string NowIsoMillis() {
 inline constexpr std::string_view kStubSelect = R"sql(
 SELECT a.uuid, a.app_number, a.service_code, a.catalog_version, a.masked_name,
        a.created_at, a.status, a.status_at, a.server_receipt,
-       o.delivered_at_ms, o.parked_reason, o.attempts, o.last_error
+       o.delivered_at_ms, o.parked_reason, o.attempts, o.last_error, a.visit_number
 FROM applications a LEFT JOIN outbox o ON o.application_uuid = a.uuid
 )sql";
 
@@ -139,6 +139,7 @@ inline ApplicationStub ReadStub(const sqlite::Statement& row) {
   stub.parked_reason = row.ColumnOptionalText(10);
   stub.attempts = static_cast<int>(row.ColumnInt(11));
   stub.last_error = row.ColumnOptionalText(12);
+  stub.visit_number = row.ColumnText(13);
   if (stub.server_receipt || row.ColumnOptionalInt(9)) {
     stub.sync_state = SyncState::kDelivered;
   } else if (stub.parked_reason) {

@@ -29,9 +29,7 @@ const std::string& ViewModel::Text(const LocalizedText& text) const {
   return session::LocalText(language, text);
 }
 
-const ServiceSpec* ViewModel::Service() const {
-  return catalog->FindService(session->service_code);
-}
+const ServiceSpec* ViewModel::Service() const { return session::ServiceOf(*session, *catalog); }
 
 std::string ViewModel::ValueOf(const FieldAddress& field) const {
   return session::Form::ValueAt(*session, field);

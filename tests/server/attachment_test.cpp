@@ -130,18 +130,13 @@ class Attachments : public ::testing::Test {
     EXPECT_TRUE(active.ok());
     auto sealed = seal::SealEnvelope(R"({"values":{}})", active.ok() ? active->public_key : "");
     EXPECT_TRUE(sealed.ok());
-    protocol::PushItem item{
-        submitted->uuid,
-        submitted->app_number,
-        "dibao",
-        "2026.3",
-        protocol::kPayloadSealedV2,
-        sealed.ok() ? *sealed : "",
-        "",
-        {{kAttachment, static_cast<int64_t>(bytes.size()), sha256, "image/jpeg"}},
-        "",
-        "",
-        0};
+    protocol::PushItem item{submitted->uuid, submitted->app_number, "dibao", "2026.3",
+                            protocol::kPayloadSealedV2, sealed.ok() ? *sealed : "", "",
+                            {{kAttachment, static_cast<int64_t>(bytes.size()), sha256,
+                              "image/jpeg"}},
+                            {},
+                            {},
+                            0};
     auto response = api.Push({{item}});
     EXPECT_TRUE(response.ok()) << response.error().message;
     EXPECT_EQ(response->results.at(0).outcome, protocol::PushOutcome::kCreated);

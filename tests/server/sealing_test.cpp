@@ -91,17 +91,8 @@ class SealedSync : public ::testing::Test {
   protocol::PushResult PushRaw(const OutboxItem& item, const std::string& payload) {
     sync::CurlTransport transport(kiosk.options.curl);
     sync::ApiClient api(transport, kiosk.credentials);
-    protocol::PushItem push{item.uuid,
-                            item.app_number,
-                            item.service_code,
-                            item.catalog_version,
-                            item.payload_format,
-                            payload,
-                            "2026-11-23T02:30:00Z",
-                            {},
-                            "",
-                            "",
-                            0};
+    protocol::PushItem push{item.uuid, item.app_number, item.service_code, item.catalog_version,
+                            item.payload_format, payload, "2026-11-23T02:30:00Z", {}, {}, {}, 0};
     auto response = api.Push({{push}});
     EXPECT_TRUE(response.ok()) << response.error().message;
     return response.ok() ? response->results.at(0) : protocol::PushResult{};

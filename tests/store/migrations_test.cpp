@@ -76,6 +76,10 @@ TEST(StoreMigrations, UpgradesAVersionOneDatabaseKeepingItsRows) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].payload, "{}");
   EXPECT_EQ((*due)[0].enqueued_at, enqueued);
+  // v8: an application from before visits was submitted alone.
+  EXPECT_TRUE(stub->visit_number.empty());
+  EXPECT_TRUE((*due)[0].visit_id.empty());
+  EXPECT_EQ((*due)[0].visit_size, 0);
 
   // The day's counter carried over too.
   Result<SubmittedApplication> next =

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "store/fault_cases.h"
 #include "store/fault_vfs.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
@@ -12,7 +13,10 @@
 namespace yimen {
 namespace {
 
+using testing::EveryFaultCase;
 using testing::Fault;
+using testing::FaultCase;
+using testing::FaultCaseName;
 using testing::FaultVfs;
 using testing::OpenStore;
 using testing::QueryInt;
@@ -42,21 +46,6 @@ TEST(SubmitAtomicity, LeavesNoTraceWhenTheOutboxInsertFails) {
   Result<SubmittedApplication> submitted = store->applications().Submit(SampleApplication());
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
   EXPECT_EQ(submitted->seq, 1u);  // the failed submit's number was never shown: reused
-}
-
-struct FaultCase {
-  Fault fault;
-  bool persistent;
-};
-
-void PrintTo(const FaultCase& param, std::ostream* out) {
-  *out << (param.fault == Fault::kIoError ? "I/O error" : "disk full")
-       << (param.persistent ? ", persistent" : ", transient");
-}
-
-std::string FaultCaseName(const ::testing::TestParamInfo<FaultCase>& info) {
-  return std::string(info.param.fault == Fault::kIoError ? "IoError" : "DiskFull") +
-         (info.param.persistent ? "Persistent" : "Transient");
 }
 
 class SubmitFaults : public ::testing::TestWithParam<FaultCase> {};
@@ -148,12 +137,7 @@ TEST(SubmitDiskFull, RefusalSaysTheDiskIsFullAndTheRetryAfterSpaceReturnsWorks) 
   EXPECT_EQ(*store->applications().CountApplications(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryWriteAndSync, SubmitFaults,
-                         ::testing::Values(FaultCase{Fault::kIoError, false},
-                                           FaultCase{Fault::kIoError, true},
-                                           FaultCase{Fault::kDiskFull, false},
-                                           FaultCase{Fault::kDiskFull, true}),
-                         FaultCaseName);
+INSTANTIATE_TEST_SUITE_P(EveryWriteAndSync, SubmitFaults, EveryFaultCase(), FaultCaseName);
 
 }  // namespace
 }  // namespace yimen

@@ -63,6 +63,23 @@ void DrawResult(const ViewModel& view, const ServiceSpec& service) {
   }
 }
 
+// A visit's self-check: one verdict per chosen service that has one, on the same answers;
+// the others are named, so no service seems forgotten.
+void DrawVisitResults(const ViewModel& view, const VisitForm& visit) {
+  for (const std::string& code : visit.Codes()) {
+    const ServiceSpec* service = view.catalog->FindService(code);
+    if (service == nullptr) continue;
+    Gap(1);
+    if (!service->eligibility) {
+      Paragraph(view.Fmt("elig_screen.no_check", {{"service", view.Text(service->name)}}),
+                Ctx().body, colors::kMuted);
+      continue;
+    }
+    Label(view.Text(service->name), Ctx().title, colors::kPrimary);
+    DrawResult(view, *service);
+  }
+}
+
 }  // namespace
 
 void EligibilityView::Draw(const ViewModel& view, std::vector<Intent>* out) {
@@ -80,14 +97,22 @@ void EligibilityView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   for (const FieldSpec& question : spec.questions) {
     DrawFormField(view, question, FieldAddress::Question(question.id), FieldAddress{}, out);
   }
-  if (s.eligibility_checked) DrawResult(view, *service);
+  if (s.eligibility_checked && s.visit) {
+    DrawVisitResults(view, *s.visit);
+  } else if (s.eligibility_checked) {
+    DrawResult(view, *service);
+  }
   Gap(2);
 
   BeginFooter(view);
   if (pad) DrawKeypad(view, focused->type, out);
   const float third = (ImGui::GetContentRegionAvail().x - 2 * m.gap) / 3;
   if (TouchButton(view.Tr("common.back"), ImVec2(third, m.button_h), ButtonStyle::kSecondary)) {
-    out->push_back(session::form_event::OpenService{service->code});
+    if (s.visit) {
+      out->push_back(session::form_event::StartVisit{s.visit->Codes()});
+    } else {
+      out->push_back(session::form_event::OpenService{service->code});
+    }
   }
   ImGui::SameLine();
   if (TouchButton(view.Tr("elig_screen.check"), ImVec2(third, m.button_h),

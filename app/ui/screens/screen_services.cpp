@@ -21,6 +21,12 @@ class DetailView final : public View {
   void Draw(const ViewModel& view, std::vector<Intent>* out) override;
   std::string Speech(const ViewModel& view) const override {
     const ServiceSpec* service = view.Service();
+    if (service != nullptr && view.session->visit) {
+      return JoinSpeech(
+          {view.Fmt("visit.title",
+                    {{"count", std::to_string(view.session->visit->services.size())}}),
+           view.Text(service->name), view.Tr("visit.intro")});
+    }
     return service ? JoinSpeech({view.Text(service->name), view.Text(service->summary)})
                    : std::string();
   }
@@ -101,11 +107,55 @@ void DrawDetailButtons(const ViewModel& view, const ServiceSpec& service,
   }
 }
 
+// The details of a visit of several services: what each is, its time limit and office,
+// the self-check of all of them, the papers to bring (each once).
+void DrawVisitDetail(const ViewModel& view, const VisitForm& visit, std::vector<Intent>* out) {
+  const Metrics& m = *view.metrics;
+  const ServiceSpec& wizard = visit.form;
+  BeginScreen(view, view.Fmt("visit.title", {{"count", std::to_string(visit.services.size())}}),
+              true, 1, out);
+  if (session::HasDraftFor(*view.session, wizard.code))
+    Paragraph(view.Tr("detail.draft_note"), Ctx().body, colors::kPrimary);
+  Paragraph(view.Tr("visit.intro"));
+  if (wizard.eligibility) {
+    Gap(0.5f);
+    if (TouchButton(view.Tr("detail.check_eligibility"), ImVec2(0, m.button_h),
+                    ButtonStyle::kSecondary, true, "check_eligibility")) {
+      out->push_back(session::form_event::OpenEligibility{});
+    }
+  }
+  Gap(1);
+  Label(view.Tr("visit.services"), Ctx().title, colors::kPrimary);
+  for (const std::string& code : visit.Codes()) {
+    const ServiceSpec* service = view.catalog->FindService(code);
+    if (service == nullptr) continue;
+    Gap(0.5f);
+    Paragraph(view.Text(service->name), Ctx().title, colors::kText);
+    Paragraph(view.Text(service->summary), Ctx().body, colors::kMuted);
+    Paragraph(view.Fmt("detail.time_limit", {{"days", std::to_string(service->time_limit_days)}}));
+    Paragraph(view.Fmt("detail.office", {{"office", view.Text(service->office)}}));
+  }
+  Gap(1);
+  Label(view.Tr("visit.materials"), Ctx().title, colors::kPrimary);
+  for (const Material& material : wizard.materials) {
+    std::string line = "· " + view.Text(material.name);
+    if (!material.required) line += view.Tr("detail.material_optional");
+    Paragraph(line);
+  }
+  BeginFooter(view);
+  DrawDetailButtons(view, wizard, out);
+  EndScreen(view);
+}
+
 }  // namespace
 
 void DetailView::Draw(const ViewModel& view, std::vector<Intent>* out) {
   const Metrics& m = *view.metrics;
   const ServiceSpec* service = view.Service();
+  if (view.session->visit && service == &view.session->visit->form) {
+    DrawVisitDetail(view, *view.session->visit, out);
+    return;
+  }
   BeginScreen(view, view.Text(service->name), true, 1, out);
   if (session::HasDraftFor(*view.session, service->code))
     Paragraph(view.Tr("detail.draft_note"), Ctx().body, colors::kPrimary);
