@@ -334,12 +334,14 @@ namespace {
 void LoadVisitOthers(pqxx::read_transaction& tx, const OfficeAccount& viewer,
                      const std::string& visit_id, int64_t self_id, ApplicationDetail* out) {
   const std::string scope = ScopePredicate(tx, viewer);
-  for (const auto& v :
-       tx.exec_params("SELECT (" + scope + ") AS visible, CASE WHEN (" + scope +
-                          ") THEN a.app_number END, a.service_code, coalesce(a.status, '') "
-                          "FROM applications a WHERE a.visit_id = $1::uuid AND a.id <> $2 "
-                          "ORDER BY a.app_number",
-                      visit_id, self_id)) {
+  std::string sql = "SELECT (";
+  sql += scope;
+  sql += ") AS visible, CASE WHEN (";
+  sql += scope;
+  sql +=
+      ") THEN a.app_number END, a.service_code, coalesce(a.status, '') "
+      "FROM applications a WHERE a.visit_id = $1::uuid AND a.id <> $2 ORDER BY a.app_number";
+  for (const auto& v : tx.exec_params(sql, visit_id, self_id)) {
     if (!v[0].as<bool>()) {
       ++out->visit_hidden;
       continue;

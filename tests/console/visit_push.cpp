@@ -70,9 +70,9 @@ Result<sync::HttpResponse> SendSigned(sync::Transport& transport, const std::str
                          body});
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The tool's work; main turns an exception (a draft that is not an object, say) into
+// an exit code.
+int Run(int argc, char** argv) {
   std::string server, code, out_path;
   std::vector<Draft> drafts;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -149,4 +149,17 @@ int main(int argc, char** argv) {
     out << push.items[i].app_number << "\n";
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "yimen-console-visit-push: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "yimen-console-visit-push: unknown exception\n");
+  }
+  return 1;
 }
