@@ -38,7 +38,6 @@ void WipeValues(std::map<std::string, std::string>* values) {
   values->clear();
 }
 
-
 // A deleted member's staff marks go with it; later members' marks move up with them.
 void ShiftMarks(std::vector<AssistedField>* marks, const std::string& group, size_t removed) {
   const int index = static_cast<int>(removed);
@@ -48,7 +47,6 @@ void ShiftMarks(std::vector<AssistedField>* marks, const std::string& group, siz
     if (mark.group == group && mark.index > index) --mark.index;
   }
 }
-
 
 void ClearBanner(FormState* s) {
   s->banner.clear();
