@@ -12,18 +12,9 @@ namespace {
 // phone), masked for display; "" when there is none.
 std::string DeliveryTarget(const ServiceSpec& service, const ApplicationDraft& draft,
                            std::string_view method) {
-  for (const StepSpec& step : service.form.steps) {
-    for (const FieldSpec& field : step.fields) {
-      const bool fits = method == kDeliveryPost ? field.shared == "address.detail"
-                                                : field.type == FieldType::kPhone;
-      if (!fits || !IsFieldVisible(service, field, draft)) continue;
-      const auto value = draft.values.find(field.id);
-      if (value != draft.values.end() && !value->second.empty()) {
-        return MaskFieldValue(field.type, value->second);
-      }
-    }
-  }
-  return "";
+  const FieldSpec* field = DeliveryField(service, draft, method);
+  return field != nullptr ? MaskFieldValue(field->type, draft.values.at(field->id))
+                          : std::string();
 }
 
 }  // namespace

@@ -893,20 +893,24 @@ std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& r
   return issues;
 }
 
-bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
-                      std::string_view method) {
-  if (method == kDeliveryHall) return true;
-  if (method != kDeliveryPost && method != kDeliverySms) return false;
+const FieldSpec* DeliveryField(const ServiceSpec& service, const ApplicationDraft& draft,
+                               std::string_view method) {
+  if (method != kDeliveryPost && method != kDeliverySms) return nullptr;
   for (const StepSpec& step : service.form.steps) {
     for (const FieldSpec& field : step.fields) {
       const bool fits = method == kDeliveryPost ? field.shared == "address.detail"
                                                 : field.type == FieldType::kPhone;
       if (!fits || !IsFieldVisible(service, field, draft)) continue;
       const auto value = draft.values.find(field.id);
-      if (value != draft.values.end() && !value->second.empty()) return true;
+      if (value != draft.values.end() && !value->second.empty()) return &field;
     }
   }
-  return false;
+  return nullptr;
+}
+
+bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
+                      std::string_view method) {
+  return method == kDeliveryHall || DeliveryField(service, draft, method) != nullptr;
 }
 
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,

@@ -161,6 +161,11 @@ std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& 
 // an unknown method. Any thread.
 bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
                       std::string_view method);
+// The field whose value the decision goes to by `method` ("post": the first visible
+// top-level field with shared key "address.detail" that has a value; "sms": likewise the
+// first phone field), nullptr when there is none or for another method. Any thread.
+const FieldSpec* DeliveryField(const ServiceSpec& service, const ApplicationDraft& draft,
+                               std::string_view method);
 
 // Whether `field` is shown: true without visible_if; otherwise its controlling field is
 // itself visible and its (normalised) value is one of the condition's values (for a

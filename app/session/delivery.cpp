@@ -6,18 +6,9 @@ namespace yimen::session {
 
 std::string DeliveryTarget(const ServiceSpec& service, const ApplicationDraft& draft,
                            std::string_view method) {
-  if (method != kDeliveryPost && method != kDeliverySms) return "";
   // The same field DeliveryPossible looks at: the first visible one with a value.
-  for (const StepSpec& step : service.form.steps) {
-    for (const FieldSpec& field : step.fields) {
-      const bool fits = method == kDeliveryPost ? field.shared == "address.detail"
-                                                : field.type == FieldType::kPhone;
-      if (!fits || !IsFieldVisible(service, field, draft)) continue;
-      const auto value = draft.values.find(field.id);
-      if (value != draft.values.end() && !value->second.empty()) return value->second;
-    }
-  }
-  return "";
+  const FieldSpec* field = DeliveryField(service, draft, method);
+  return field != nullptr ? draft.values.at(field->id) : std::string();
 }
 
 std::string DeliveryProblem(const ServiceSpec& service, const ApplicationDraft& draft) {

@@ -102,12 +102,7 @@ FinderOutcome Finder::On(const finder_event::Back& /*e*/) {
 }
 
 FinderOutcome Finder::On(const finder_event::Choose& e) {
-  if (m_state->page != FinderPage::kResults) return {};
-  const std::vector<FinderSuggestion> suggestions = Suggestions();
-  const bool suggested =
-      std::any_of(suggestions.begin(), suggestions.end(),
-                  [&](const FinderSuggestion& s) { return s.service == e.service; });
-  if (!suggested) return {};
+  if (m_state->page != FinderPage::kResults || !Suggested(e.service)) return {};
   m_state->chosen = true;
   FinderOutcome out;
   out.open_service = e.service;
@@ -128,6 +123,12 @@ FinderOutcome Finder::On(const finder_event::IdNumber& e) {
   return AskFrom(m_state->question);
 }
 
+bool Finder::Suggested(const std::string& code) const {
+  const std::vector<FinderSuggestion> suggestions = Suggestions();
+  return std::any_of(suggestions.begin(), suggestions.end(),
+                     [&](const FinderSuggestion& s) { return s.service == code; });
+}
+
 std::vector<std::string> Finder::Together() const {
   std::vector<std::string> codes;
   for (const FinderSuggestion& s : Suggestions()) {
@@ -139,12 +140,7 @@ std::vector<std::string> Finder::Together() const {
 }
 
 FinderOutcome Finder::On(const finder_event::TickTogether& e) {
-  if (m_state->page != FinderPage::kResults) return {};
-  const std::vector<FinderSuggestion> suggestions = Suggestions();
-  const bool suggested =
-      std::any_of(suggestions.begin(), suggestions.end(),
-                  [&](const FinderSuggestion& s) { return s.service == e.service; });
-  if (!suggested) return {};
+  if (m_state->page != FinderPage::kResults || !Suggested(e.service)) return {};
   std::vector<std::string>& ticked = m_state->together;
   const auto it = std::find(ticked.begin(), ticked.end(), e.service);
   if (it == ticked.end()) {

@@ -81,6 +81,8 @@ class Finder {
   std::vector<FinderSuggestion> Suggestions() const;
   // The ticked suggestions that are still suggested, in the order suggested.
   std::vector<std::string> Together() const;
+  // `code` is among the suggestions shown now.
+  bool Suggested(const std::string& code) const;
 
  private:
   FinderOutcome On(const finder_event::Open& e);

@@ -400,12 +400,7 @@ Status ScriptRunner::TickTap(const ScriptStep& step) {
     m_phase = 1;
     return Status::Ok();
   }
-  // Wait until the input queue has delivered press and release, plus one frame for
-  // the app to act on it.
-  if (m_host.input->HasPending()) return Status::Ok();
-  if (++m_phase < 3) return Status::Ok();
-  Next();
-  return Status::Ok();
+  return AwaitDelivered();
 }
 
 Status ScriptRunner::TickDraw(const ScriptStep& step) {
@@ -444,6 +439,12 @@ Status ScriptRunner::TickDraw(const ScriptStep& step) {
     m_phase = 1;
     return Status::Ok();
   }
+  return AwaitDelivered();
+}
+
+Status ScriptRunner::AwaitDelivered() {
+  // Wait until the input queue has delivered press and release, plus one frame for
+  // the app to act on it.
   if (m_host.input->HasPending()) return Status::Ok();
   if (++m_phase < 3) return Status::Ok();
   Next();

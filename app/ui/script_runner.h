@@ -119,6 +119,9 @@ class ScriptRunner {
   // One per kind of step (Tick picks).
   Status TickTap(const ScriptStep& step);
   Status TickDraw(const ScriptStep& step);
+  // A tap's or a drawing's second half: the injected pointer events delivered, then two
+  // frames for the app to act on them, then the next step.
+  Status AwaitDelivered();
   Status TickTypeOrKey(const ScriptStep& step);
   Status TickExpect(const ScriptStep& step);
   Status TickWaitFor(const ScriptStep& step, int64_t now_ms);
