@@ -893,26 +893,6 @@ std::vector<FieldIssue> ValidateStep(const ServiceSpec& service, const Region& r
   return issues;
 }
 
-const FieldSpec* DeliveryField(const ServiceSpec& service, const ApplicationDraft& draft,
-                               std::string_view method) {
-  if (method != kDeliveryPost && method != kDeliverySms) return nullptr;
-  for (const StepSpec& step : service.form.steps) {
-    for (const FieldSpec& field : step.fields) {
-      const bool fits = method == kDeliveryPost ? field.shared == "address.detail"
-                                                : field.type == FieldType::kPhone;
-      if (!fits || !IsFieldVisible(service, field, draft)) continue;
-      const auto value = draft.values.find(field.id);
-      if (value != draft.values.end() && !value->second.empty()) return &field;
-    }
-  }
-  return nullptr;
-}
-
-bool DeliveryPossible(const ServiceSpec& service, const ApplicationDraft& draft,
-                      std::string_view method) {
-  return method == kDeliveryHall || DeliveryField(service, draft, method) != nullptr;
-}
-
 std::vector<FieldIssue> ValidateDraft(const ServiceSpec& service, const Region& region,
                                       const ApplicationDraft& draft, const CivilDate& today) {
   if (draft.service_code != service.code) {
